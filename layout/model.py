@@ -1,0 +1,323 @@
+"""The document model: plain data for an issue (期) of newspaper pages.
+
+Nothing here measures or draws.  The layout engine (``layout.compose``) reads an
+``Issue`` and produces a ``layout.result.LayoutResult``; the YAML file format
+(``layout.docfile``) reads and writes an ``Issue``; the editor changes it only
+through undo commands.  Values keep the units the user wrote ("小五", "13字").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+from .units import DEFAULT_HAO
+
+SCHEMA_VERSION = 1
+
+
+# ---------------------------------------------------------------- paper settings
+@dataclass
+class GridSpec:
+    """The column grid (栏) and the baseline grid of a paper."""
+    columns: int = 8            # basic columns across the type area
+    column: str = "13字"         # width of a basic column (基本栏)
+    gutter: str = "1字"          # column gap (栏空)
+    body: str = "小五"           # the body size that 字 counts
+    pitch: str = "12pt"         # baseline-grid step: body size plus line gap
+
+
+@dataclass
+class JumpSettings:
+    """How automatic jump lines read and sit (per paper)."""
+    to_text: str = "（下转{page}版）"      # closes a story's part on a page
+    from_text: str = "（上接{page}版）"    # opens its continuation
+    numerals: str = "chinese"            # chinese | arabic
+    style: str = "jump"                  # paragraph style of the jump line
+    placement: str = "own-line"          # own-line | run-in
+
+
+@dataclass
+class Paper:
+    """Per-paper settings: page size, margins, grids, 号 table, conventions."""
+    name: str = "对开"
+    width: str = "390mm"
+    height: str = "540mm"
+    margin_top: str = "22mm"
+    margin_bottom: str = "28mm"
+    margin_inside: str = "18.8mm"
+    margin_outside: str = "18.8mm"
+    bleed: str = "3mm"
+    grid: GridSpec = field(default_factory=GridSpec)
+    hao: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_HAO))
+    punctuation: str = "mainland"        # mainland | centered (Taiwan / Hong Kong)
+    language: str = "zh"                 # zh | en: default language of the text
+    jumps: JumpSettings = field(default_factory=JumpSettings)
+
+
+# ---------------------------------------------------------------- styles
+@dataclass
+class ParagraphStyle:
+    """A named paragraph style; sizes in 号 or pt, leading in grid lines."""
+    font: str = "body"           # font role (see fonts.roles)
+    size: str = "小五"
+    leading: float = 1.0         # line pitch in baseline-grid steps
+    indent: float = 2.0          # first-line indent in characters of this size
+    align: str = "justify"       # justify | left | center | right
+    space_before: float = 0.0    # in grid lines
+    space_after: float = 0.0     # in grid lines
+    keep_with_next: bool = False  # subheads: never end a column
+    tracking: float = 0.0        # extra space between characters, in em
+    color: str = "black"         # a swatch name (see Issue.colors)
+    language: str = ""           # "" = the paper's; "en" for Latin text
+
+
+@dataclass
+class CharStyle:
+    """A named character style: any field left empty keeps the paragraph's."""
+    font: str = ""
+    size: str = ""
+    color: str = ""
+
+
+# ---------------------------------------------------------------- stories
+@dataclass
+class Run:
+    """Characters sharing one character style ("" = none)."""
+    text: str
+    style: str = ""
+
+
+@dataclass
+class Paragraph:
+    """A paragraph: a paragraph style and its character runs."""
+    style: str = "body"
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The paragraph's characters."""
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class Headline:
+    """The headline stack: 引题 (kicker), 主题 (title), 副题 (subtitle)."""
+    kicker: str = ""
+    title: str = ""
+    subtitle: str = ""
+
+
+@dataclass
+class Story:
+    """A story: its text, its headline and byline, and the frames it runs through."""
+    id: str
+    name: str = ""                       # slug shown in the story list
+    headline: Headline = field(default_factory=Headline)
+    byline: str = ""
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    thread: list[str] = field(default_factory=list)   # text frame ids, in order
+
+
+# ---------------------------------------------------------------- frames
+@dataclass
+class Frame:
+    """Common placement of every frame, on the page grid.
+
+    ``col``/``line`` are the top-left grid cell (0-based), ``cols``/``lines`` the
+    size in basic columns and baseline-grid lines.  A frame may instead give a
+    free ``box`` [x, y, w, h] of lengths measured from the type area's corner.
+    """
+    id: str
+    col: int = 0
+    line: int = 0
+    cols: int = 1
+    lines: int = 1
+    box: list[str] | None = None
+    locked: bool = False
+
+    kind = "frame"
+
+
+@dataclass
+class TextFrame(Frame):
+    """Body text in N columns; a link in its story's thread."""
+    columns: int = 0             # text columns; 0 = one per basic column
+    gutter: str = ""             # "" = the paper's gutter
+    balance: bool = False        # end the columns level (last frame of a story)
+    jump_lines: bool = True      # generate jump lines where the story changes page
+
+    kind = "text"
+
+
+@dataclass
+class HeadlineFrame(Frame):
+    """A story's headline stack spanning its columns."""
+    story: str = ""
+    align: str = "center"        # center | left
+    kicker_style: str = "kicker"
+    title_style: str = "title"
+    subtitle_style: str = "subtitle"
+    vertical: bool = False       # set the 主题 vertically (竖排)
+
+    kind = "headline"
+
+
+@dataclass
+class BylineFrame(Frame):
+    """A story's byline ("□本报记者 某某") or any free line of text."""
+    story: str = ""
+    text: str = ""               # used when no story is given
+    style: str = "byline"
+
+    kind = "byline"
+
+
+@dataclass
+class CaptionFrame(Frame):
+    """A free caption (图片说明) not attached to a photo."""
+    text: str = ""
+    style: str = "caption"
+
+    kind = "caption"
+
+
+@dataclass
+class PhotoFrame(Frame):
+    """A photo with fit/crop, caption and credit ("骆进林 摄")."""
+    image: str = ""              # path relative to the issue file
+    fit: str = "fill"            # fit | fill | crop
+    crop: list[float] = field(default_factory=lambda: [0.5, 0.5, 1.0])  # centre x, y; zoom
+    caption: str = ""
+    credit: str = ""
+    caption_style: str = "caption"
+    credit_style: str = "credit"
+    wrap: bool = True            # text frames under it flow around it (图文互斥)
+
+    kind = "photo"
+
+
+@dataclass
+class RuleFrame(Frame):
+    """A rule (线): horizontal when it is wider than tall, else vertical."""
+    weight: str = "0.5pt"
+    color: str = "black"
+    style: str = "solid"         # solid | double | dotted
+
+    kind = "rule"
+
+
+@dataclass
+class BoxFrame(Frame):
+    """A box (框) drawn around or behind other frames."""
+    stroke: str = "0.5pt"
+    color: str = "black"
+    fill: str = ""               # a swatch name, "" = none
+
+    kind = "box"
+
+
+FRAME_TYPES: dict[str, type[Frame]] = {
+    cls.kind: cls for cls in (TextFrame, HeadlineFrame, BylineFrame, CaptionFrame,
+                              PhotoFrame, RuleFrame, BoxFrame)
+}
+
+
+@dataclass
+class Page:
+    """A page of the issue: its printed number, section name and frames."""
+    number: int
+    section: str = ""            # 版名, e.g. 要闻
+    frames: list[Frame] = field(default_factory=list)
+
+
+@dataclass
+class IssueInfo:
+    """The masthead facts of an issue (期)."""
+    paper_name: str = ""         # 报名, e.g. 甘肃工人报
+    date: str = ""
+    number: str = ""             # 期号
+    version: int = 1             # proof version (校次)
+
+
+@dataclass
+class Issue:
+    """An issue of the paper: settings, styles, stories and pages."""
+    info: IssueInfo = field(default_factory=IssueInfo)
+    paper: Paper = field(default_factory=Paper)
+    fonts: dict[str, list[str]] = field(default_factory=dict)
+    colors: dict[str, list[float]] = field(default_factory=lambda: {
+        "black": [0, 0, 0, 1], "red": [0, 1, 1, 0], "grey": [0, 0, 0, 0.15]})
+    paragraph_styles: dict[str, ParagraphStyle] = field(default_factory=dict)
+    char_styles: dict[str, CharStyle] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
+    pages: list[Page] = field(default_factory=list)
+
+    # ---------------------------------------------------------- look-ups
+    def frame(self, frame_id: str) -> tuple[Page, Frame]:
+        """The page and frame with this id (KeyError when there is none)."""
+        for page in self.pages:
+            for fr in page.frames:
+                if fr.id == frame_id:
+                    return page, fr
+        raise KeyError(frame_id)
+
+    def frames(self):
+        """Every (page, frame) pair in page order."""
+        for page in self.pages:
+            for fr in page.frames:
+                yield page, fr
+
+    def story_of_frame(self, frame_id: str) -> Story | None:
+        """The story whose thread runs through this text frame."""
+        for story in self.stories.values():
+            if frame_id in story.thread:
+                return story
+        return None
+
+    def page_index(self, number: int) -> int:
+        """The position of the page printed with this number."""
+        for i, p in enumerate(self.pages):
+            if p.number == number:
+                return i
+        raise KeyError(number)
+
+
+def default_styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles a new Chinese issue starts with."""
+    return {
+        "body": ParagraphStyle(),
+        "subhead": ParagraphStyle(font="headline", size="小五", indent=0, align="left",
+                                  keep_with_next=True),
+        "lead": ParagraphStyle(),
+        "jump": ParagraphStyle(font="headline", size="小五", indent=0, align="right"),
+        "byline": ParagraphStyle(font="byline", size="五号", indent=0, align="left"),
+        "kicker": ParagraphStyle(font="headline", size="四号", indent=0, align="center",
+                                 leading=2),
+        "title": ParagraphStyle(font="headline-heavy", size="小一", indent=0,
+                                align="center", leading=3),
+        "subtitle": ParagraphStyle(font="headline", size="小四", indent=0, align="center",
+                                   leading=2),
+        "caption": ParagraphStyle(font="caption", size="六号", indent=0, align="justify"),
+        "credit": ParagraphStyle(font="caption", size="六号", indent=0, align="right"),
+        "latin": ParagraphStyle(font="body", size="小五", indent=1, language="en"),
+    }
+
+
+def default_fonts() -> dict[str, list[str]]:
+    """Font roles to font names, best first (see fonts.roles)."""
+    return {
+        "body": ["Noto Serif CJK SC", "Noto Serif SC"],
+        "headline": ["Noto Sans CJK SC Bold", "Noto Sans SC"],
+        "headline-heavy": ["Noto Serif CJK SC Bold", "Noto Sans CJK SC Bold", "Noto Serif SC"],
+        "byline": ["LXGW WenKai", "Noto Serif SC"],
+        "caption": ["Noto Sans CJK SC", "Noto Sans SC"],
+    }
+
+
+def copy_frame(frame: Frame, **changes) -> Frame:
+    """A copy of a frame with some fields changed (frames are plain data)."""
+    return replace(frame, **changes)
+
+
+def field_names(cls) -> list[str]:
+    """The data fields of a model class, in declaration order."""
+    return [f.name for f in fields(cls)]
