@@ -1,0 +1,184 @@
+"""The layout engine's entry point: an Issue in, a LayoutResult out.
+
+``Composer`` keeps its caches between calls, so composing again after an edit
+re-shapes and re-breaks only the paragraphs that changed, and re-fills only
+the frames whose starting point or content changed (each frame records the
+continuation token it started from).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import astuple
+
+from . import model as m
+from .flow import Flow, Jumps, Token, diagnose_overset
+from .frames import FramePainter
+from .grid import PageGeometry
+from .headline import Segmenter
+from .result import Copyfit, Diagnostic, FrameResult, LayoutResult, PageResult
+from .setter import Setter
+
+
+def default_hyphenator(lang: str = "en_US"):
+    """A pyphen-backed hyphenation function: text, word flags → break offsets."""
+    import pyphen
+    dic = pyphen.Pyphen(lang=lang)
+
+    def hyphenate(text: str, word: list[bool]):
+        i, n = 0, len(text)
+        while i < n:
+            if word[i] and text[i].isalpha():
+                j = i
+                while j < n and text[j].isalpha():
+                    j += 1
+                if j - i >= 6:
+                    for pos in dic.positions(text[i:j]):
+                        if 2 <= pos <= j - i - 2:
+                            yield i + pos
+                i = j
+            else:
+                i += 1
+    return hyphenate
+
+
+class Composer:
+    """Composes an issue; keep one per open document to benefit from its caches."""
+
+    def __init__(self, issue: m.Issue, fontset, *, base_dir: str = ".",
+                 segmenter: Segmenter | None = None, hyphenator=None):
+        self.issue, self.fontset, self.base_dir = issue, fontset, base_dir
+        self.segmenter = segmenter or Segmenter()
+        self.setter = Setter(issue, fontset, hyphenator or default_hyphenator())
+        self._frame_cache: dict[str, tuple] = {}
+        self.stats = {"frames_filled": 0, "frames_reused": 0}
+
+    def invalidate_styles(self) -> None:
+        """Forget resolved styles (after a style or paper setting changed)."""
+        self.setter._styles.clear()
+        self._frame_cache.clear()
+
+    # ------------------------------------------------------------ compose
+    def compose(self) -> LayoutResult:
+        """Lay out every page of the issue."""
+        issue = self.issue
+        geo = PageGeometry.of(issue.paper)
+        result = LayoutResult(colors={k: tuple(v) for k, v in issue.colors.items()})
+        painter = FramePainter(self.setter, geo, issue, self.segmenter, self.base_dir)
+        flow = Flow(self.setter, geo, issue)
+        page_of = {fr.id: page for page in issue.pages for fr in page.frames}
+        blocked = {page.number: self._blocked(page, geo) for page in issue.pages}
+        flowed: dict[str, FrameResult] = {}
+        live: set[int] = set()
+        for story in issue.stories.values():
+            copy = Copyfit(story.id)
+            token = Token()
+            last_frame = None
+            for i, fid in enumerate(story.thread):
+                page, frame = page_of[fid], None
+                frame = next(f for f in page.frames if f.id == fid)
+                prev_page = page_of[story.thread[i - 1]] if i else None
+                next_page = page_of[story.thread[i + 1]] if i + 1 < len(story.thread) else None
+                jumps = Jumps()
+                if frame.jump_lines and token.para < len(story.paragraphs):
+                    if prev_page is not None and prev_page.number != page.number:
+                        jumps.from_page = prev_page.number
+                    if next_page is not None and next_page.number != page.number:
+                        jumps.to_page = next_page.number
+                fill = self._fill(flow, story, frame, token, jumps, blocked[page.number])
+                if jumps.to_page is not None and fill.end.para >= len(story.paragraphs):
+                    # the story ends here: no jump line after all
+                    fill = self._fill(flow, story, frame, token,
+                                      Jumps(jumps.from_page, None), blocked[page.number])
+                live |= fill.prepared
+                flowed[fid] = fill.result
+                copy.lines += len(fill.result.lines)
+                copy.chars += sum(ln.end - ln.start for ln in fill.result.lines)
+                token = fill.end
+                last_frame = (page, frame, fill.result)
+            if last_frame is not None:
+                page, frame, fr = last_frame
+                copy.underset_lines = fr.empty_lines
+                if token.para < len(story.paragraphs):
+                    cx, cy, cw, ch = fr.columns[-1] if fr.columns else fr.rect
+                    flow.overset(story, token, cw, cx, fr.rect[1] + fr.rect[3], copy)
+                    result.diagnostics.append(diagnose_overset(story, copy, page.number, frame.id))
+            result.copyfit[story.id] = copy
+        for page in issue.pages:
+            pr = PageResult(page.number, geo.width, geo.height)
+            for frame in page.frames:
+                if isinstance(frame, m.TextFrame):
+                    fr = flowed.get(frame.id)
+                    if fr is None:
+                        fr = FrameResult(frame.id, frame.kind, geo.frame_rect(frame))
+                    pr.frames.append(fr)
+                else:
+                    pr.frames.append(painter.compose(page, frame))
+            result.pages.append(pr)
+        result.diagnostics.extend(painter.diagnostics)
+        result.diagnostics.extend(self._glyph_diagnostics())
+        self.segmenter.save()
+        return result
+
+    # ------------------------------------------------------------ helpers
+    def _fill(self, flow: Flow, story, frame, token, jumps, blocked):
+        key = (astuple(frame), token, jumps.from_page, jumps.to_page,
+               tuple(sorted((k, tuple(sorted(v))) for k, v in blocked.items())))
+        hit = self._frame_cache.get(frame.id)
+        if hit is not None and hit[0] == key and all(
+                self._para_key(story, i) == k for i, k in hit[2]):
+            self.stats["frames_reused"] += 1
+            return hit[1]
+        fill = flow.fill(story, frame, token, jumps, blocked)
+        end_para = min(fill.end.para, len(story.paragraphs) - 1)
+        deps = [(i, self._para_key(story, i)) for i in range(token.para, end_para + 1)]
+        self._frame_cache[frame.id] = (key, fill, deps)
+        self.stats["frames_filled"] += 1
+        return fill
+
+    def _para_key(self, story, i):
+        if i >= len(story.paragraphs):
+            return None
+        p = story.paragraphs[i]
+        return (p.style, tuple((r.text, r.style) for r in p.runs))
+
+    def _blocked(self, page: m.Page, geo: PageGeometry) -> dict:
+        """Grid lines photos take from the text columns under them (图文互斥)."""
+        out: dict[tuple[float, float], set[int]] = {}
+        for fr in page.frames:
+            if isinstance(fr, m.PhotoFrame) and fr.wrap:
+                x, y, w, h = geo.frame_rect(fr)
+                first = geo.line_at(y + 0.01)
+                last = geo.line_at(y + h - 0.01)
+                rows = set(range(first, last + 1))
+                out.setdefault((x, x + w), set()).update(rows)
+        return out
+
+    def _glyph_diagnostics(self) -> list[Diagnostic]:
+        out = []
+        names = set()
+        for story in self.issue.stories.values():
+            for i, para in enumerate(story.paragraphs):
+                st = self.setter.style(para.style)
+                p = self.setter.prepare(self.setter.run_specs(para, st), st)
+                for off in p.sh.missing:
+                    ch = p.sh.text[off]
+                    out.append(Diagnostic(
+                        "error", "missing-glyph",
+                        f"story '{story.id}' paragraph {i + 1} offset {off}: no font has "
+                        f"'{ch}' (U+{ord(ch):04X})", story=story.id, offset=(i, off)))
+                for off, face in p.sh.fallbacks:
+                    if (story.id, face) not in names:
+                        names.add((story.id, face))
+                        ch = p.sh.text[off]
+                        out.append(Diagnostic(
+                            "info", "font-fallback",
+                            f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
+                            f"set in fallback face {face}", story=story.id, offset=(i, off)))
+        return out
+
+
+def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,
+                  cache_dir: str | None = None) -> LayoutResult:
+    """Compose once (no caches kept): the CLI's export and check use this."""
+    seg = Segmenter(os.path.join(cache_dir, "segments.json") if cache_dir else None)
+    return Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg).compose()

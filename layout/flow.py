@@ -1,0 +1,201 @@
+"""Story flow: a story runs through the text frames of its thread, on any pages.
+
+Each frame starts where the story stood when the previous frame was full (a
+continuation token, as rinohtype's chains and WeasyPrint's ``resume_at`` do),
+lines are broken at each frame's own column measure, and jump lines are
+reserved where the story leaves a page or resumes on another.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .grid import EM_ASCENT, PageGeometry
+from .model import Story, TextFrame
+from .result import Copyfit, Diagnostic, FrameResult, LineBox, Source
+from .setter import Setter, Style, line_runs
+from .units import chinese_numeral
+
+
+@dataclass(frozen=True)
+class Token:
+    """Where a story stands: paragraph index and character offset in it."""
+    para: int = 0
+    offset: int = 0
+
+
+@dataclass
+class Column:
+    """One text column of a frame: its x, measure and free grid lines."""
+    x: float
+    width: float
+    slots: list[int]                     # grid line indices, top to bottom
+    used: int = 0                        # slots consumed so far
+
+
+@dataclass
+class Jumps:
+    """Jump lines a frame must carry."""
+    from_page: int | None = None         # "（上接一版）" opens the frame
+    to_page: int | None = None           # "（下转二版）" closes it
+
+
+@dataclass
+class FrameFill:
+    """What filling one frame produced."""
+    result: FrameResult
+    end: Token
+    prepared: set = field(default_factory=set)   # ids of prepared paragraphs used
+
+
+def page_label(number: int, numerals: str) -> str:
+    """A page number as jump lines print it."""
+    return chinese_numeral(number) if numerals == "chinese" else str(number)
+
+
+class Flow:
+    """Fills text frames with a story's paragraphs."""
+
+    def __init__(self, setter: Setter, geo: PageGeometry, issue):
+        self.setter, self.geo, self.issue = setter, geo, issue
+
+    # ------------------------------------------------------------ placement
+    def baseline(self, row: int, style: Style) -> float:
+        """The baseline of a line of this style whose first grid line is ``row``."""
+        g = self.geo
+        top = g.line_y(row)
+        h = style.leading * g.pitch
+        return top + (h - style.size) / 2 + EM_ASCENT * style.size
+
+    def jump_text(self, to: bool, page: int) -> str:
+        """The wording of a jump line."""
+        j = self.issue.paper.jumps
+        label = page_label(page, j.numerals)
+        return (j.to_text if to else j.from_text).format(page=label)
+
+    def _place_jump(self, fr: FrameResult, col: Column, row: int, text: str) -> None:
+        st = self.setter.style(self.issue.paper.jumps.style)
+        p = self.setter.prepare_text(text, st)
+        lines = self.setter.lines(p, col.width, 0, 0.0, st.align)
+        if not lines:
+            return
+        y = self.baseline(row, st)
+        fr.runs.extend(line_runs(p, lines[0], col.x, y, Source(fr.story, -1, "jump")))
+
+    # ------------------------------------------------------------ filling
+    def columns(self, frame: TextFrame, blocked: dict[int, set[int]]) -> list[Column]:
+        """The frame's text columns with the grid lines each may use."""
+        g = self.geo
+        x, y, w, h = g.frame_rect(frame)
+        first = max(0, int(round((y - g.top) / g.pitch + 0.4999)))
+        last = min(g.lines, int((y + h - g.top) / g.pitch + 1e-6))
+        cols = []
+        for cx, cw in g.text_columns(frame):
+            rows = [r for r in range(first, last)
+                    if not any(r in rs for (bx0, bx1), rs in blocked.items()
+                               if bx0 < cx + cw - 0.5 and bx1 > cx + 0.5)]
+            cols.append(Column(cx, cw, rows))
+        return cols
+
+    def fill(self, story: Story, frame: TextFrame, start: Token, jumps: Jumps,
+             blocked: dict) -> FrameFill:
+        """Set the story from ``start`` into the frame; return where it stopped."""
+        g = self.geo
+        fr = FrameResult(frame.id, frame.kind, g.frame_rect(frame), story=story.id,
+                         start=(start.para, start.offset))
+        cols = self.columns(frame, blocked)
+        fr.columns = [(c.x, g.line_y(c.slots[0]) if c.slots else fr.rect[1], c.width,
+                       len(c.slots) * g.pitch) for c in cols]
+        used_prepared: set[int] = set()
+        if not cols or not any(c.slots for c in cols):
+            return FrameFill(fr, start, used_prepared)
+        if jumps.from_page is not None and cols[0].slots:
+            self._place_jump(fr, cols[0], cols[0].slots[0], self.jump_text(False, jumps.from_page))
+            cols[0].used = 1
+        reserve_last = jumps.to_page is not None
+        paras = story.paragraphs
+        para, offset = start.para, start.offset
+        ci = 0
+        while para < len(paras) and ci < len(cols):
+            col = cols[ci]
+            limit = len(col.slots) - (1 if reserve_last and ci == len(cols) - 1 else 0)
+            st = self.setter.style(paras[para].style)
+            p = self.setter.prepare(self.setter.run_specs(paras[para], st), st)
+            used_prepared.add(id(p))
+            fresh = offset == 0
+            lines = self.setter.lines(p, col.width, offset, st.indent if fresh else 0.0, st.align)
+            if fresh and col.used > 0 and st.space_before:
+                col.used += st.space_before
+            room = max(0, (limit - col.used) // st.leading)
+            n = len(lines)
+            if st.keep_with_next and fresh and para + 1 < len(paras) and col.used > 0:
+                # a subhead never ends a column: it needs its lines plus two of the next
+                nst = self.setter.style(paras[para + 1].style)
+                if room * st.leading < n * st.leading + 2 * nst.leading:
+                    ci += 1
+                    continue
+            if room >= n:
+                place = n
+            else:
+                place = room
+                if place == 1 and n >= 2 and col.used > 0:
+                    place = 0                          # no orphan at a column's foot
+                elif n - place == 1 and place >= 3:
+                    place -= 1                         # no widow at the next column's head
+            for k in range(place):
+                line = lines[k]
+                row = col.slots[min(col.used, len(col.slots) - 1)]
+                y = self.baseline(row, st)
+                src = Source(story.id, para, "body")
+                fr.runs.extend(line_runs(p, line, col.x, y, src))
+                fr.lines.append(LineBox(col.x, y, col.width, line.start, line.end, para,
+                                        story.id, y - EM_ASCENT * st.size,
+                                        y + (1 - EM_ASCENT) * st.size))
+                col.used += st.leading
+            if place == n:
+                para, offset = para + 1, 0
+                col.used += st.space_after
+                if col.used >= limit:
+                    ci += 1
+            else:
+                if place:
+                    offset = lines[place - 1].next
+                ci += 1
+        end = Token(para, offset)
+        if reserve_last:
+            last = cols[-1]
+            row = last.slots[-1] if last.slots else None
+            if row is not None:
+                self._place_jump(fr, last, row, self.jump_text(True, jumps.to_page))
+        if para >= len(paras):
+            # underset: the grid lines left empty after the story's end
+            fr.empty_lines = sum(max(0, len(c.slots) - c.used) for c in cols[ci:])
+        fr.end = (end.para, end.offset)
+        return FrameFill(fr, end, used_prepared)
+
+    # ------------------------------------------------------------ overset
+    def overset(self, story: Story, start: Token, measure: float, x: float, y: float,
+                copy: Copyfit) -> None:
+        """Count what did not fit, and set it below the last frame for the proof."""
+        paras = story.paragraphs
+        para, offset = start.para, start.offset
+        row_y = y
+        while para < len(paras):
+            st = self.setter.style(paras[para].style)
+            p = self.setter.prepare(self.setter.run_specs(paras[para], st), st)
+            fresh = offset == 0
+            lines = self.setter.lines(p, measure, offset, st.indent if fresh else 0.0, st.align)
+            for line in lines:
+                row_y += st.leading * self.geo.pitch
+                copy.overset_runs.extend(line_runs(p, line, x, row_y,
+                                                   Source(story.id, para, "overset")))
+            copy.overset_lines += len(lines)
+            copy.overset_chars += sum(1 for c in p.sh.text[offset:] if not c.isspace())
+            para, offset = para + 1, 0
+
+
+def diagnose_overset(story: Story, copy: Copyfit, page: int, frame: str) -> Diagnostic:
+    """The error an overset story raises."""
+    return Diagnostic("error", "overset",
+                      f"story '{story.id}' ({story.name or story.headline.title}): "
+                      f"{copy.label()} — the text does not fit its frames",
+                      page=page, frame=frame, story=story.id)

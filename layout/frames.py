@@ -1,0 +1,225 @@
+"""Composition of the frames that are not story flow: headlines, bylines,
+captions, photos, rules and boxes."""
+from __future__ import annotations
+
+import os
+
+from . import model as m
+from .breaking import set_line
+from .grid import EM_ASCENT, PageGeometry
+from .headline import Segmenter, balanced_breaks
+from .result import BoxItem, Diagnostic, FrameResult, GlyphRun, ImageItem, RuleItem, Source
+from .setter import Setter, Style, line_runs
+from .units import length
+
+
+class FramePainter:
+    """Composes one non-flow frame into a FrameResult."""
+
+    def __init__(self, setter: Setter, geo: PageGeometry, issue: m.Issue,
+                 segmenter: Segmenter, base_dir: str):
+        self.setter, self.geo, self.issue = setter, geo, issue
+        self.segmenter, self.base_dir = segmenter, base_dir
+        self.diagnostics: list[Diagnostic] = []
+
+    # ------------------------------------------------------------ helpers
+    def _baseline(self, row: int, st: Style, span: int | None = None) -> float:
+        g = self.geo
+        h = (span or st.leading) * g.pitch
+        return g.line_y(row) + (h - st.size) / 2 + EM_ASCENT * st.size
+
+    def _set_text(self, fr: FrameResult, text: str, st: Style, x: float, width: float,
+                  row: int, source: Source, align: str | None = None,
+                  words: list[int] | None = None) -> int:
+        """Set a short text from grid line ``row``; return the grid lines used."""
+        if not text:
+            return 0
+        p = self.setter.prepare_text(text, st, space_em=1.0 if words is not None else 0.0)
+        align = align or st.align
+        if words is not None:
+            spans = balanced_breaks(p, width, words) or [(s.start, s.end) for s in
+                                                         self.setter.lines(p, width, 0, 0.0, align)]
+            lines = [set_line(p, s, e, width, True, align) for s, e in spans]
+        else:
+            lines = self.setter.lines(p, width, 0, st.indent, align)
+        for k, line in enumerate(lines):
+            y = self._baseline(row + k * st.leading, st)
+            fr.runs.extend(line_runs(p, line, x, y, source))
+        return len(lines) * st.leading
+
+    def _count_lines(self, text: str, st: Style, width: float, words=None) -> int:
+        if not text:
+            return 0
+        p = self.setter.prepare_text(text, st, space_em=1.0 if words is not None else 0.0)
+        if words is not None:
+            spans = balanced_breaks(p, width, words)
+            if spans is not None:
+                return len(spans)
+        return len(self.setter.lines(p, width, 0, st.indent, st.align))
+
+    # ------------------------------------------------------------ frames
+    def compose(self, page: m.Page, frame: m.Frame) -> FrameResult:
+        """The frame's result."""
+        fr = FrameResult(frame.id, frame.kind, self.geo.frame_rect(frame))
+        handler = getattr(self, "_" + frame.kind)
+        handler(page, frame, fr)
+        return fr
+
+    def _headline(self, page: m.Page, frame: m.HeadlineFrame, fr: FrameResult) -> None:
+        story = self.issue.stories.get(frame.story)
+        if story is None:
+            return
+        fr.story = story.id
+        hl = story.headline
+        x, _, w, _ = fr.rect
+        parts = [("kicker", hl.kicker, frame.kicker_style),
+                 ("title", hl.title, frame.title_style),
+                 ("subtitle", hl.subtitle, frame.subtitle_style)]
+        styles = {part: self.setter.style(name) for part, _, name in parts}
+        if frame.vertical:
+            self._vertical_title(frame, fr, hl.title, styles["title"], story.id)
+            return
+        words = {part: self.segmenter.boundaries(text) for part, text, _ in parts if text}
+        # fit: shrink the title through the 号 sizes until the stack fits the frame
+        title_st = styles["title"]
+        sizes = sorted({v for v in self.issue.paper.hao.values() if v <= title_st.size},
+                       reverse=True)
+
+        def total(st_title):
+            n = 0
+            for part, text, _ in parts:
+                st = st_title if part == "title" else styles[part]
+                n += self._count_lines(text, st, w, words.get(part)) * st.leading
+            return n
+        chosen = title_st
+        for size in sizes:
+            cand = Style(**{**title_st.__dict__, "size": size})
+            if total(cand) <= frame.lines:
+                chosen = cand
+                break
+        else:
+            chosen = Style(**{**title_st.__dict__, "size": sizes[-1] if sizes else title_st.size})
+        if chosen.size != title_st.size:
+            self.diagnostics.append(Diagnostic(
+                "warning", "headline-fit",
+                f"headline of story '{story.id}' does not fit at {title_st.size:g} pt; "
+                f"set at {chosen.size:g} pt (suggested size)", page=page.number,
+                frame=frame.id, story=story.id))
+        styles["title"] = chosen
+        used = total(chosen)
+        row = frame.line + max(0, (frame.lines - used) // 2)
+        for part, text, _ in parts:
+            if text:
+                row += self._set_text(fr, text, styles[part], x, w, row,
+                                      Source(story.id, -1, part), frame.align,
+                                      words=words.get(part))
+
+    def _vertical_title(self, frame, fr: FrameResult, text: str, st: Style, sid: str) -> None:
+        """竖排: the title top to bottom, punctuation in its vertical forms."""
+        if not text:
+            return
+        p = self.setter.prepare_text(text, st)
+        sh = p.sh
+        x, y, w, h = fr.rect
+        cx = x + (w - st.size) / 2
+        pen_y = y + st.size * EM_ASCENT
+        glyphs, xs, ys, keep, offs = [], [], [], [], []
+        face = sh.faces[0]
+        for i, ch in enumerate(sh.text):
+            if ch == " ":
+                pen_y += st.size
+                continue
+            glyphs.append(face.vert(sh.gids[i]) if hasattr(face, "vert") else sh.gids[i])
+            xs.append(cx)
+            ys.append(pen_y)
+            keep.append(ch)
+            offs.append(i)
+            pen_y += st.size
+        fr.runs.append(GlyphRun(face.key, st.size, tuple(glyphs), tuple(xs), ys[0] if ys else y,
+                                "".join(keep), tuple(offs), Source(sid, -1, "title"),
+                                st.color, ys=tuple(ys)))
+
+    def _byline(self, page: m.Page, frame: m.BylineFrame, fr: FrameResult) -> None:
+        story = self.issue.stories.get(frame.story) if frame.story else None
+        text = story.byline if story else frame.text
+        fr.story = story.id if story else ""
+        st = self.setter.style(frame.style)
+        x, _, w, _ = fr.rect
+        used = self._count_lines(text, st, w) * st.leading
+        row = frame.line + max(0, (frame.lines - used) // 2)
+        self._set_text(fr, text, st, x, w, row, Source(fr.story, -1, "byline"))
+
+    def _caption(self, page: m.Page, frame: m.CaptionFrame, fr: FrameResult) -> None:
+        st = self.setter.style(frame.style)
+        x, _, w, _ = fr.rect
+        self._set_text(fr, frame.text, st, x, w, frame.line, Source("", -1, "caption"))
+
+    def _photo(self, page: m.Page, frame: m.PhotoFrame, fr: FrameResult) -> None:
+        x, y, w, h = fr.rect
+        cap = self.setter.style(frame.caption_style)
+        cre = self.setter.style(frame.credit_style)
+        cap_rows = self._count_lines(frame.caption, cap, w) * cap.leading
+        cre_rows = cre.leading if frame.credit else 0
+        img_rows = max(1, frame.lines - cap_rows - cre_rows)
+        img_h = img_rows * self.geo.pitch - (self.geo.pitch - self.geo.body) / 2
+        clip = (x, y, w, img_h)
+        path = os.path.join(self.base_dir, frame.image) if frame.image else ""
+        if frame.image and not os.path.isfile(path):
+            self.diagnostics.append(Diagnostic("error", "image-missing",
+                                               f"photo frame '{frame.id}': image file "
+                                               f"'{frame.image}' not found", page=page.number,
+                                               frame=frame.id))
+            fr.items.append(BoxItem(clip, 0.5, "black", "grey"))
+        elif frame.image:
+            fr.items.append(self._place_image(frame, clip, path, page))
+        else:
+            fr.items.append(BoxItem(clip, 0.5, "black", "grey"))
+        row = frame.line + img_rows
+        if frame.credit:
+            self._set_text(fr, frame.credit, cre, x, w, row, Source("", -1, "credit"), "right")
+            row += cre_rows
+        if frame.caption:
+            self._set_text(fr, frame.caption, cap, x, w, row, Source("", -1, "caption"))
+
+    def _place_image(self, frame: m.PhotoFrame, clip, path: str, page: m.Page):
+        from .images import image_size
+        x, y, w, h = clip
+        try:
+            pw, ph = image_size(path)
+        except ValueError as exc:
+            self.diagnostics.append(Diagnostic("error", "image-bad",
+                                               f"photo frame '{frame.id}': {exc}",
+                                               page=page.number, frame=frame.id))
+            return BoxItem(clip, 0.5, "black", "grey")
+        cx, cy, zoom = (list(frame.crop) + [0.5, 0.5, 1.0][len(frame.crop):])[:3]
+        if frame.fit == "fit":
+            scale = min(w / pw, h / ph)
+        else:                               # fill and crop cover the frame
+            scale = max(w / pw, h / ph) * (zoom if frame.fit == "crop" else 1.0)
+        dw, dh = pw * scale, ph * scale
+        dx = x + (w - dw) * cx if dw > w else x + (w - dw) / 2
+        dy = y + (h - dh) * cy if dh > h else y + (h - dh) / 2
+        ppi = pw / (dw / 72.0) if dw else 0.0
+        return ImageItem(clip, (dx, dy, dw, dh), os.path.abspath(path), (pw, ph), ppi)
+
+    def _rule(self, page: m.Page, frame: m.RuleFrame, fr: FrameResult) -> None:
+        x, y, w, h = fr.rect
+        weight = length(frame.weight, char=self.geo.body, line=self.geo.pitch)
+        dash = (1.0, 2.0) if frame.style == "dotted" else ()
+        if w >= h:
+            ym = y + h / 2
+            if frame.style == "double":
+                fr.items.append(RuleItem(x, ym - weight, x + w, ym - weight, weight, frame.color))
+                fr.items.append(RuleItem(x, ym + weight, x + w, ym + weight, weight, frame.color))
+            else:
+                fr.items.append(RuleItem(x, ym, x + w, ym, weight, frame.color, dash))
+        else:
+            xm = x + w / 2
+            fr.items.append(RuleItem(xm, y, xm, y + h, weight, frame.color, dash))
+
+    def _box(self, page: m.Page, frame: m.BoxFrame, fr: FrameResult) -> None:
+        stroke = length(frame.stroke, char=self.geo.body, line=self.geo.pitch)
+        fr.items.append(BoxItem(fr.rect, stroke, frame.color, frame.fill))
+
+    def _text(self, page, frame, fr):      # text frames are filled by the flow
+        return None

@@ -1,0 +1,148 @@
+"""Headline breaking: whole words and phrases, balanced lines, no lone character.
+
+Word boundaries come from a Chinese word segmenter (jieba).  Loading its
+dictionary takes seconds, so segmentations are kept in a small cache file per
+machine: a warm export never loads jieba.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from . import chars as C
+from .breaking import Prepared
+
+
+class Segmenter:
+    """Chinese word boundaries with a persistent cache (text → boundary offsets)."""
+
+    def __init__(self, cache_file: str | os.PathLike | None = None):
+        self.cache_file = Path(cache_file) if cache_file else None
+        self._cache: dict[str, list[int]] | None = None
+        self._dirty = False
+
+    def _load(self) -> dict[str, list[int]]:
+        if self._cache is None:
+            self._cache = {}
+            if self.cache_file and self.cache_file.exists():
+                try:
+                    self._cache = json.loads(self.cache_file.read_text("utf-8"))
+                except (OSError, ValueError):
+                    self._cache = {}
+        return self._cache
+
+    def boundaries(self, text: str) -> list[int]:
+        """Offsets (0 < b < len) between words of ``text``."""
+        cache = self._load()
+        got = cache.get(text)
+        if got is None:
+            import jieba                      # slow to load: only on a cache miss
+            jieba.setLogLevel(60)
+            got, pos = [], 0
+            for word in jieba.cut(text, HMM=True):
+                pos += len(word)
+                if pos < len(text):
+                    got.append(pos)
+            cache[text] = got
+            self._dirty = True
+        return got
+
+    def save(self) -> None:
+        """Write new segmentations to the cache file (atomically)."""
+        if not (self._dirty and self.cache_file):
+            return
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._cache, ensure_ascii=False), "utf-8")
+        os.replace(tmp, self.cache_file)
+        self._dirty = False
+
+
+def break_points(text: str, words: list[int]) -> dict[int, int]:
+    """Legal headline breaks: position → where the next line starts.
+
+    Spaces between phrases are the best breaks (the space is dropped);
+    otherwise breaks fall between words and obey the line-start and line-end
+    prohibitions.
+    """
+    out: dict[int, int] = {}
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in " \u3000" and 0 < i < n - 1:
+            j = i
+            while j < n and text[j] in " \u3000":
+                j += 1
+            out[i] = j
+    for b in words:
+        if b in out or not (0 < b < n):
+            continue
+        a, c = text[b - 1], text[b]
+        if a in " \u3000" or c in " \u3000":
+            continue
+        if C.no_break_after(a) or C.no_break_before(c):
+            continue
+        if C.is_word_char(a) and C.is_word_char(c):
+            continue
+        out[b] = b
+    return out
+
+
+def balanced_breaks(p: Prepared, measure: float, words: list[int],
+                    max_lines: int = 4) -> list[tuple[int, int]] | None:
+    """The fewest lines that fit, as even in width as possible; None if none fit.
+
+    A line never holds a single character alone, and phrase breaks at spaces
+    are preferred to breaks between words.
+    """
+    text = p.sh.text
+    n = len(text)
+    points = break_points(text, words)
+    starts = sorted(points)
+    spaces = {b for b, nx in points.items() if nx != b}
+
+    def width(s, e):
+        return p.natural(s, e) if e > s else 0.0
+
+    def ok(s, e):
+        han = p.pc[e] - p.pc[s]
+        return width(s, e) <= measure + 0.01 and (han > 1 or p.pc[n] <= 1)
+
+    if ok(0, n):
+        return [(0, n)]
+    ends = starts + [n]
+    for k in range(2, max_lines + 1):
+        # best[(i, lines)] = (cost, prev) over break indices
+        best: dict[tuple[int, int], tuple[float, tuple | None]] = {(0, 0): (0.0, None)}
+        frontier = [(0, 0)]
+        for depth in range(k):
+            nxt = []
+            for (s, d) in frontier:
+                base = best[(s, d)][0]
+                for e in ends:
+                    if e <= s:
+                        continue
+                    last = depth == k - 1
+                    if last and e != n or (not last and e == n):
+                        continue
+                    if not ok(s, e):
+                        if width(s, e) > measure:
+                            break
+                        continue
+                    slack = measure - width(s, e)
+                    cost = base + slack * slack + (0 if e in spaces or e == n else 4.0 * p.em ** 2)
+                    nx = points.get(e, e) if e < n else n
+                    key = (nx, d + 1)
+                    if cost < best.get(key, (float("inf"),))[0]:
+                        if key not in best:
+                            nxt.append(key)
+                        best[key] = (cost, (s, d, e))
+            frontier = nxt
+        if (n, k) in best:
+            out, key = [], (n, k)
+            while best[key][1] is not None:
+                s, d, e = best[key][1]
+                out.append((s, e))
+                key = (s, d)
+            return out[::-1]
+    return None

@@ -1,0 +1,142 @@
+"""The text setter: styled text → shaped, broken lines → glyph runs, with caches.
+
+It is the one place that turns characters into measured, positioned glyphs.
+Caches are keyed by content (text, styles, measure), so after an edit only the
+changed paragraph is shaped and broken again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .breaking import Line, Prepared, compose_lines
+from .model import Issue, Paragraph, ParagraphStyle
+from .result import GlyphRun, Source
+from .shaping import RunSpec, Shaped, shape
+from .units import font_size
+
+
+@dataclass(frozen=True)
+class Style:
+    """A paragraph style resolved to numbers."""
+    name: str
+    role: str
+    size: float
+    leading: int            # grid lines per line
+    indent: float           # pt
+    align: str
+    space_before: int
+    space_after: int
+    keep_with_next: bool
+    color: str
+    latin: bool
+
+
+class Setter:
+    """Shapes and breaks paragraphs for one issue and font set, caching by content."""
+
+    def __init__(self, issue: Issue, fontset, hyphenator=None):
+        self.issue, self.fontset = issue, fontset
+        self._styles: dict[str, Style] = {}
+        self._prepared: dict[tuple, Prepared] = {}
+        self._lines: dict[tuple, list[Line]] = {}
+        self._hyphenator = hyphenator
+        self.stats = {"shaped": 0, "broken": 0}
+
+    # ------------------------------------------------------------ styles
+    def style(self, name: str) -> Style:
+        """The named paragraph style, resolved."""
+        st = self._styles.get(name)
+        if st is None:
+            ps: ParagraphStyle = self.issue.paragraph_styles.get(name) or ParagraphStyle()
+            size = font_size(ps.size, self.issue.paper.hao)
+            lang = ps.language or self.issue.paper.language
+            st = Style(name, ps.font, size, max(1, round(ps.leading)), ps.indent * size,
+                       ps.align, round(ps.space_before), round(ps.space_after),
+                       ps.keep_with_next, ps.color, lang == "en")
+            self._styles[name] = st
+        return st
+
+    def run_specs(self, para: Paragraph, style: Style) -> list[RunSpec]:
+        """The paragraph's runs with character styles applied."""
+        out = []
+        for r in para.runs:
+            role, size, color = style.role, style.size, style.color
+            if r.style:
+                cs = self.issue.char_styles.get(r.style)
+                if cs is not None:
+                    role = cs.font or role
+                    size = font_size(cs.size, self.issue.paper.hao) if cs.size else size
+                    color = cs.color or color
+            out.append(RunSpec(r.text, role, size, color))
+        return out
+
+    # ------------------------------------------------------------ text
+    def prepare(self, specs: list[RunSpec], style: Style, space_em: float = 0.0) -> Prepared:
+        """Shaped and analysed text, cached by content.
+
+        ``space_em`` widens word spaces to that many em (phrase gaps in headlines).
+        """
+        key = (tuple(specs), style.size, style.latin, space_em)
+        p = self._prepared.get(key)
+        if p is None:
+            sh: Shaped = shape(specs, self.fontset, style.size)
+            if space_em:
+                sh.adv = [sh.sizes[i] * space_em if c == " " else a
+                          for i, (c, a) in enumerate(zip(sh.text, sh.adv))]
+            hy = self._hyphenator if style.latin else None
+            p = Prepared(sh, centered=self.issue.paper.punctuation == "centered", hyphenate=hy)
+            self._prepared[key] = p
+            self.stats["shaped"] += 1
+        return p
+
+    def prepare_text(self, text: str, style: Style, space_em: float = 0.0) -> Prepared:
+        """A single-run text in a style (headlines, captions, jump lines)."""
+        return self.prepare([RunSpec(text, style.role, style.size, style.color)], style,
+                            space_em)
+
+    def lines(self, p: Prepared, measure: float, start: int, indent: float,
+              align: str) -> list[Line]:
+        """The lines of a paragraph from ``start`` at ``measure``, cached."""
+        key = (id(p), round(measure, 3), start, round(indent, 3), align)
+        got = self._lines.get(key)
+        if got is None:
+            got = compose_lines(p, measure, start, indent, align)
+            self._lines[key] = got
+            self.stats["broken"] += 1
+        return got
+
+    def forget(self, keep: set[int]) -> None:
+        """Drop cached lines of prepared texts no longer in use."""
+        live = {k: v for k, v in self._prepared.items() if id(v) in keep}
+        self._prepared = live
+        self._lines = {k: v for k, v in self._lines.items() if k[0] in keep}
+
+
+def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Source,
+              offset_base: int = 0) -> list[GlyphRun]:
+    """Glyph runs for one composed line placed with its origin at (x0, baseline)."""
+    sh = p.sh
+    runs = []
+    s, e = line.start, line.end
+    i = s
+    while i < e:
+        face, size, color = sh.faces[i], sh.sizes[i], sh.colors[i]
+        j = i + 1
+        while j < e and sh.faces[j] is face and sh.sizes[j] == size and sh.colors[j] == color:
+            j += 1
+        idx = range(i, j)
+        runs.append(GlyphRun(
+            font=face.key, size=size,
+            glyphs=tuple(sh.gids[k] for k in idx),
+            xs=tuple(x0 + line.xs[k - s] for k in idx),
+            y=baseline,
+            text="".join(sh.text[k] for k in idx),
+            offsets=tuple(offset_base + k for k in idx),
+            source=source, color=color))
+        i = j
+    if line.hyphen_x >= 0:
+        face = sh.faces[e - 1]
+        runs.append(GlyphRun(face.key, sh.sizes[e - 1], (face.gid("-"),),
+                             (x0 + line.hyphen_x,), baseline, "-", (offset_base + e,),
+                             source, sh.colors[e - 1]))
+    return runs

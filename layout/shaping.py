@@ -1,0 +1,80 @@
+"""From characters to measured cells: face, size, glyph id and advance per character.
+
+Each character of a paragraph becomes one cell (CJK text needs no complex
+shaping: one character, one glyph).  A character missing from the style's face
+falls back to the next face of the same role; one that no face has is reported
+and drawn as the primary face's .notdef box, never as a silent blank.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import chars as C
+
+
+@dataclass
+class Shaped:
+    """A paragraph's characters, measured, as parallel lists (fast to scan)."""
+    text: str
+    faces: list            # FontFace per char
+    sizes: list[float]
+    gids: list[int]
+    adv: list[float]       # advance in pt
+    cls: list[int]         # chars.* class
+    colors: list[str]
+    fallbacks: list[tuple[int, str]] = field(default_factory=list)   # (offset, face name)
+    missing: list[int] = field(default_factory=list)                 # offsets no face has
+    em: float = 9.0        # the paragraph style's size: what ¼ em and indents count
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """A run of characters with its resolved font role, size and colour."""
+    text: str
+    role: str
+    size: float
+    color: str
+
+
+def shape(runs: list[RunSpec], fontset, em: float) -> Shaped:
+    """Measure every character of the runs."""
+    text = "".join(r.text for r in runs)
+    faces, sizes, gids, adv, cls, colors = [], [], [], [], [], []
+    fallbacks, missing = [], []
+    offset = 0
+    for run in runs:
+        chain = fontset.faces(run.role)
+        primary = chain[0]
+        scale = run.size / primary.units_per_em
+        cache: dict[str, tuple] = {}
+        for ch in run.text:
+            hit = cache.get(ch)
+            if hit is None:
+                face, gid = primary, primary.gid(ch)
+                if gid == 0 and not ch.isspace():
+                    for alt in chain[1:]:
+                        g = alt.gid(ch)
+                        if g:
+                            face, gid = alt, g
+                            break
+                if face is primary:
+                    a = primary.advance(gid) * scale
+                else:
+                    a = face.advance(gid) * run.size / face.units_per_em
+                if ch.isspace() and gid == 0:
+                    a = run.size * 0.25
+                hit = (face, gid, a, C.char_class(ch))
+                cache[ch] = hit
+            face, gid, a, k = hit
+            if face is not primary:
+                fallbacks.append((offset, face.name))
+            elif gid == 0 and not ch.isspace():
+                missing.append(offset)
+            faces.append(face)
+            sizes.append(run.size)
+            gids.append(gid)
+            adv.append(a)
+            cls.append(k)
+            colors.append(run.color)
+            offset += 1
+    return Shaped(text, faces, sizes, gids, adv, cls, colors, fallbacks, missing, em)
