@@ -1,0 +1,298 @@
+"""Finding repairs: each is a record with evidence and the edits that carry it out.
+
+Structural repairs work on whole blocks (drop a duplicated fragment, join a
+paragraph split by a page or column break, move a misplaced tail fragment or
+headline, split a one-line headline stack); character repairs come from
+``textfix``.  Nothing here changes a block: ``assemble.build`` applies the
+accepted ones.
+"""
+from __future__ import annotations
+
+from .blocks import Block, Draft, Plan
+from .chars import (NO_START, OPEN_ENDINGS, PAIRS, SPACES, ends_sentence, is_han,
+                    skeleton, start_evidence, end_evidence, strip_jumps)
+from .result import Repair
+from .textfix import apply_edits, block_fixes
+
+#: Repairs at or above this confidence are applied unless the editor rejects them.
+APPLY_AT = 0.6
+#: A one-line headline stack: the kicker ends with a verb of saying.
+KICKER_ENDS = ("强调", "指出", "表示", "要求", "提出", "寄语", "批示", "指示", "称", "说")
+
+
+def _head(t: str, n: int = 14) -> str:
+    """The start of a text, shortened with an ellipsis."""
+    return t if len(t) <= n else t[:n] + "…"
+
+
+def _tail(t: str, n: int = 14) -> str:
+    """The end of a text, shortened with an ellipsis."""
+    return t if len(t) <= n else "…" + t[-n:]
+
+
+def _clean(b: Block) -> str:
+    """A block's text without jump markers and outer spaces, as judged for repairs."""
+    return strip_jumps(b.text).strip(SPACES)
+
+
+def _repair(kind: str, b: Block, before: str, after: str, conf: float, evidence: str,
+            ops: tuple = (), applied: bool | None = None) -> Repair:
+    """A repair record not yet numbered or placed in a story."""
+    if applied is None:
+        applied = bool(ops) and conf >= APPLY_AT
+    return Repair(id="", kind=kind, story="", paragraph=-1, line=b.line, before=before,
+                  after=after, confidence=round(conf, 2), applied=applied,
+                  evidence=evidence, ops=ops, anchor=b.id)
+
+
+def _end_reason(t: str) -> str:
+    """Why the text seems to stop mid-sentence."""
+    t = t.rstrip(SPACES)
+    if t and t[-1] in OPEN_ENDINGS:
+        return f"ends with '{t[-1]}'"
+    for o, c in PAIRS.items():
+        if t.rfind(o) > t.rfind(c):
+            return f"ends inside {o}…{c}"
+    return "ends without sentence-final punctuation"
+
+
+def _start_reason(t: str) -> str:
+    """Why the text seems to start mid-sentence."""
+    t = t.lstrip(SPACES)
+    if t and t[0] in NO_START:
+        return f"starts with '{t[0]}'"
+    if len(t) > 1 and is_han(t[0]) and t[1] in "，、。；":
+        return f"starts with '{t[:2]}'"
+    for o, c in PAIRS.items():
+        k = t.find(c)
+        if k >= 0 and (t.find(o) < 0 or t.find(o) > k):
+            return f"has a closing '{c}' without its opening '{o}'"
+    return f"starts with the particle '{t[:1]}'"
+
+
+def _excerpt(text: str, edits: list[tuple[int, int, str]], pad: int = 8) -> tuple[str, str]:
+    """Before/after excerpts around some edits of one text."""
+    wins: list[list[int]] = []
+    for s, e, _ in sorted(edits):
+        lo, hi = max(0, s - pad), min(len(text), e + pad)
+        if wins and lo <= wins[-1][1]:
+            wins[-1][1] = max(wins[-1][1], hi)
+        else:
+            wins.append([lo, hi])
+    before, after = [], []
+    for lo, hi in wins:
+        inside = [(s - lo, e - lo, new) for s, e, new in edits if lo <= s and e <= hi]
+        before.append(text[lo:hi])
+        after.append(apply_edits(text[lo:hi], (), inside)[0])
+    return " … ".join(before), " … ".join(after)
+
+
+# ------------------------------------------------------------------ body structure
+def _duplicates(d: Draft, out: list[Repair]) -> set[int]:
+    """A paragraph that repeats (the tail of) the one before: proposed for removal."""
+    dropped: set[int] = set()
+    prev: Block | None = None
+    for b in d.body:
+        if b.role != "para":
+            continue
+        sk = skeleton(_clean(b))
+        if prev is not None and len(sk) >= 8:
+            psk = skeleton(_clean(prev))
+            if sk in psk:
+                suffix = psk.endswith(sk)
+                what = "the tail" if suffix else "part"
+                out.append(_repair(
+                    "duplicate", b, _head(_clean(b), 20), "", 0.95 if suffix else 0.85,
+                    f"repeats {what} of the paragraph on line {prev.line} "
+                    f"({len(sk)} characters: '{_head(sk, 10)}')", (("drop", b.id),)))
+                dropped.add(b.id)
+                continue
+        prev = b
+    return dropped
+
+
+def _credits_and_signoffs(d: Draft, out: list[Repair]) -> None:
+    """Stand-alone sign-offs run into the last paragraph; photo credits become photos."""
+    seen_text = False
+    for b in d.body:
+        if b.role == "credit":
+            out.append(_repair("photo_credit", b, b.text, "(photo credit)", 0.9,
+                               "a photo credit line, not body text", (("credit", b.id),)))
+        elif b.role == "signoff" and seen_text:
+            out.append(_repair("signoff", b, b.text, "…" + b.text, 0.9,
+                               "a reporter's name closing the story runs in at the end "
+                               "of the last paragraph", (("join", b.id),)))
+        elif b.role in ("para", "subhead"):
+            seen_text = True
+
+
+def _splits_and_fragments(d: Draft, dropped: set[int], out: list[Repair]) -> None:
+    """Paragraphs split mid-sentence joined; a misplaced tail fragment moved back."""
+    seq = [b for b in d.body if b.role in ("para", "subhead") and b.id not in dropped]
+    unfinished: list[tuple[Block, Block | None]] = []
+    for a, b in zip(seq, seq[1:]):
+        ta, tb = _clean(a), _clean(b)
+        if a.role != "para" or b.role != "para" or ends_sentence(ta):
+            continue
+        ea, sb = end_evidence(ta), start_evidence(tb)
+        conf = max(ea, sb)
+        if conf >= APPLY_AT:
+            why = [f"line {a.line} {_end_reason(ta)}"]
+            if sb:
+                why.append(f"line {b.line} {_start_reason(tb)}")
+            out.append(_repair("split", b, _tail(ta) + " ¶ " + _head(tb), _tail(ta) + _head(tb),
+                               min(0.95, conf + (0.05 if ea and sb else 0)),
+                               "; ".join(why), (("join", b.id),)))
+        else:
+            unfinished.append((a, b))
+    if seq and seq[-1].role == "para" and not ends_sentence(_clean(seq[-1])):
+        unfinished.append((seq[-1], None))
+    candidates = [b for k, b in enumerate(seq) if k and b.role == "para"
+                  and start_evidence(_clean(b)) >= APPLY_AT and ends_sentence(_clean(seq[k - 1]))]
+    claimed: set[int] = set()
+    for a, b in unfinished:
+        ta = _clean(a)
+        cands = [f for f in candidates if f.id not in claimed and f is not a and f is not b]
+        if len(cands) == 1:
+            f = cands[0]
+            claimed.add(f.id)
+            tf = _clean(f)
+            place = "the story's last paragraph" if b is None else "a paragraph"
+            out.append(_repair(
+                "misplaced_fragment", f, _head(tf, 20), _tail(ta) + _head(tf),
+                min(0.9, start_evidence(tf)),
+                f"line {a.line}, {place}, {_end_reason(ta)} ('{_tail(ta, 8)}'); line {f.line} "
+                f"{_start_reason(tf)} after a paragraph that ends a sentence: it belongs "
+                f"after line {a.line}", (("move", (f.id,), a.id),)))
+        elif len(cands) > 1:
+            out.append(_repair(
+                "misplaced_fragment", a, _tail(ta), "", 0.3,
+                f"line {a.line} {_end_reason(ta)}; its continuation may be one of lines "
+                + ", ".join(str(f.line) for f in cands)))
+        elif b is not None:
+            out.append(_repair("split", b, _tail(ta) + " ¶ " + _head(_clean(b)),
+                               _tail(ta) + _head(_clean(b)), 0.4,
+                               f"line {a.line} {_end_reason(ta)}, but line {b.line} starts "
+                               "like a paragraph", (("join", b.id),)))
+        else:
+            out.append(_repair("unfinished", a, _tail(ta), "", 0.0,
+                               f"the story's last paragraph {_end_reason(ta)}; "
+                               "no continuation found"))
+
+
+# ------------------------------------------------------------------ headlines
+def coverage(headline: str, text: str) -> tuple[float, list[str]]:
+    """Share of the headline's character pairs found in the text, and the shared runs."""
+    h, body = skeleton(headline), skeleton(text)
+    pairs = [h[i:i + 2] for i in range(len(h) - 1)]
+    if not pairs:
+        return 0.0, []
+    hits = [p in body for p in pairs]
+    runs, i = [], 0
+    while i < len(hits):
+        if hits[i]:
+            j = i
+            while j + 1 < len(hits) and hits[j + 1]:
+                j += 1
+            runs.append(h[i:j + 2])
+            i = j + 1
+        else:
+            i += 1
+    return sum(hits) / len(pairs), runs
+
+
+def _body_text(d: Draft) -> str:
+    """All body text of a draft, for comparing with a headline."""
+    return "".join(b.text for b in d.body if b.role in ("para", "subhead"))
+
+
+def _headline_text(d: Draft) -> str:
+    """The draft's headline lines as one string."""
+    return " ".join(b.text for b in d.heads)
+
+
+def _misplaced_headlines(drafts: list[Draft], out: list[Repair]) -> set[int]:
+    """A headline with no text of its own right after a story without one: matched to it."""
+    targets: set[int] = set()
+    for j, d in enumerate(drafts):
+        if not d.heads or d.body:
+            continue
+        title = _headline_text(d)
+        prev = drafts[j - 1] if j else None
+        anchor = d.heads[-1]
+        if prev is None or prev.heads or not prev.has_text():
+            out.append(_repair("misplaced_headline", anchor, title, "", 0.2,
+                               "a headline with no text of its own, and no story "
+                               "without a headline right before it"))
+            continue
+        cov, runs = coverage(title, _body_text(prev))
+        others = [coverage(title, _body_text(o))[0] for o in drafts
+                  if o is not prev and o is not d and o.has_text()]
+        best = max(others, default=0.0)
+        clear = cov >= 0.4 and cov >= best + 0.15
+        conf = min(0.95, 0.5 + cov - best) if clear else min(0.5, 0.2 + cov)
+        first = next((b for b in prev.body if b.role == "para"), prev.body[0])
+        targets.add(prev.index)
+        out.append(_repair(
+            "misplaced_headline", anchor, title, f"headline of the story on line {first.line} "
+            f"('{_head(_clean(first), 12)}')", conf,
+            f"stands after that story, which has none, and has no text of its own; shared "
+            f"words: {'/'.join(runs) or 'none'} ({cov:.0%} of the headline's character pairs; "
+            f"best other story {best:.0%})", (("headline", d.index, prev.index),),
+            applied=clear))
+    return targets
+
+
+def _headline_splits(d: Draft, out: list[Repair]) -> None:
+    """A one-line stack "某某强调 主题 副题" split into kicker, title and subtitle."""
+    title = next((b for b in d.heads if b.role == "title"), None)
+    if title is None:
+        return
+    has_kicker = any(b.role == "kicker" for b in d.heads)
+    has_sub = any(b.role == "subtitle" for b in d.heads)
+    parts = title.text.split()
+    if len(parts) >= 2 and not has_kicker and parts[0].endswith(KICKER_ENDS) \
+            and len(parts[0]) >= 4:
+        kicker = parts[0]
+        if has_sub or len(parts) == 2:
+            main, sub = " ".join(parts[1:]), ""
+        else:
+            main, sub = parts[1], " ".join(parts[2:])
+        after = f"引题 {kicker} | 主题 {main}" + (f" | 副题 {sub}" if sub else "")
+        out.append(_repair("headline_split", title, title.text, after, 0.85,
+                           f"one line holding a stack: the first part ends with "
+                           f"'{parts[0][-2:]}' (a kicker)" + (", the rest after the title "
+                           "is the subtitle" if sub else ""),
+                           (("split_head", title.id, kicker, main, sub),)))
+        return
+    k = title.text.find("——", 4)
+    if k > 0 and not has_sub and title.text[k - 1] in SPACES:
+        main, sub = title.text[:k].strip(SPACES), title.text[k:].strip(SPACES)
+        out.append(_repair("headline_split", title, title.text,
+                           f"主题 {main} | 副题 {sub}", 0.8,
+                           "a '——' subtitle on the title's line",
+                           (("split_head", title.id, "", main, sub),)))
+
+
+# ------------------------------------------------------------------ all
+def find_repairs(plan: Plan) -> list[Repair]:
+    """Every repair for a plan, unnumbered, in source order."""
+    out: list[Repair] = []
+    for d in plan.drafts:
+        dropped = _duplicates(d, out)
+        _credits_and_signoffs(d, out)
+        _splits_and_fragments(d, dropped, out)
+        _headline_splits(d, out)
+    targets = _misplaced_headlines(plan.drafts, out)
+    for d in plan.drafts:
+        if d.has_text() and not d.heads and d.index not in targets:
+            first = next(b for b in d.body if b.role in ("para", "subhead", "signoff",
+                                                           "caption"))
+            out.append(_repair("no_headline", first, _head(_clean(first), 20), "", 0.0,
+                               "a story without a headline"))
+    for b in plan.blocks():
+        for f in block_fixes(b.text, b.role):
+            before, after = _excerpt(b.text, list(f.edits))
+            out.append(_repair(f.kind, b, before, after, f.confidence, f.evidence,
+                               tuple(("edit", b.id, s, e, new) for s, e, new in f.edits)))
+    return out
