@@ -30,8 +30,8 @@ from .shaping import Shaped
 INF = float("inf")
 
 # costs (dimensionless) -------------------------------------------------------
-COST_SHRINK_FIX = 2.0       # a line that needs punctuation compressed
-COST_SHRINK = 20.0          # × ratio² of compression used
+COST_SHRINK_FIX = 1.0       # a line that needs punctuation compressed
+COST_SHRINK = 4.0          # × ratio² of compression used
 COST_STRETCH_FIX = 8.0      # a line that is spaced out
 COST_STRETCH = 300.0        # × ratio³ of the nominal stretch used
 COST_LINE = 1.0             # every line: prefer fewer lines

@@ -84,11 +84,8 @@ class Composer:
                         jumps.from_page = prev_page.number
                     if next_page is not None and next_page.number != page.number:
                         jumps.to_page = next_page.number
-                fill = self._fill(flow, story, frame, token, jumps, blocked[page.number])
-                if jumps.to_page is not None and fill.end.para >= len(story.paragraphs):
-                    # the story ends here: no jump line after all
-                    fill = self._fill(flow, story, frame, token,
-                                      Jumps(jumps.from_page, None), blocked[page.number])
+                more = i + 1 < len(story.thread)
+                fill = self._fill(flow, story, frame, token, jumps, blocked[page.number], more)
                 live |= fill.prepared
                 flowed[fid] = fill.result
                 copy.lines += len(fill.result.lines)
@@ -120,15 +117,15 @@ class Composer:
         return result
 
     # ------------------------------------------------------------ helpers
-    def _fill(self, flow: Flow, story, frame, token, jumps, blocked):
-        key = (astuple(frame), token, jumps.from_page, jumps.to_page,
+    def _fill(self, flow: Flow, story, frame, token, jumps, blocked, more):
+        key = (astuple(frame), token, jumps.from_page, jumps.to_page, more,
                tuple(sorted((k, tuple(sorted(v))) for k, v in blocked.items())))
         hit = self._frame_cache.get(frame.id)
         if hit is not None and hit[0] == key and all(
                 self._para_key(story, i) == k for i, k in hit[2]):
             self.stats["frames_reused"] += 1
             return hit[1]
-        fill = flow.fill(story, frame, token, jumps, blocked)
+        fill = flow.fill(story, frame, token, jumps, blocked, more)
         end_para = min(fill.end.para, len(story.paragraphs) - 1)
         deps = [(i, self._para_key(story, i)) for i in range(token.para, end_para + 1)]
         self._frame_cache[frame.id] = (key, fill, deps)

@@ -97,7 +97,7 @@ class Flow:
         return cols
 
     def fill(self, story: Story, frame: TextFrame, start: Token, jumps: Jumps,
-             blocked: dict) -> FrameFill:
+             blocked: dict, more_frames: bool = False) -> FrameFill:
         """Set the story from ``start`` into the frame; return where it stopped."""
         g = self.geo
         fr = FrameResult(frame.id, frame.kind, g.frame_rect(frame), story=story.id,
@@ -137,10 +137,11 @@ class Flow:
                 place = n
             else:
                 place = room
-                if place == 1 and n >= 2 and col.used > 0:
-                    place = 0                          # no orphan at a column's foot
-                elif n - place == 1 and place >= 3:
-                    place -= 1                         # no widow at the next column's head
+                if more_frames or ci + 1 < len(cols):
+                    if place == 1 and n >= 2 and col.used > 0:
+                        place = 0                      # no orphan at a column's foot
+                    elif n - place == 1 and place >= 3:
+                        place -= 1                     # no widow at the next column's head
             for k in range(place):
                 line = lines[k]
                 row = col.slots[min(col.used, len(col.slots) - 1)]
@@ -161,7 +162,7 @@ class Flow:
                     offset = lines[place - 1].next
                 ci += 1
         end = Token(para, offset)
-        if reserve_last:
+        if reserve_last and para < len(paras):      # the story goes on: say where
             last = cols[-1]
             row = last.slots[-1] if last.slots else None
             if row is not None:

@@ -28,6 +28,8 @@ class SquareFace:
         ch = chr(gid)
         if ch == " ":
             return 250
+        if ch in "“”‘’—…":           # full width in Chinese fonts, as in Noto CJK SC
+            return 1000
         return 500 if ord(ch) < 0x2E80 else 1000
 
 

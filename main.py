@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Banmian (版面): lay out and edit newspaper print pages.
+
+    python main.py                          open the editor
+    python main.py open ISSUE.yaml          open an issue in the editor
+    python main.py sample                   the bundled sample: the editor where there is a
+                                            display, else its PDF export (front-page.pdf)
+    python main.py export ISSUE.yaml -o OUT.pdf [--print|--proof] [--pages 1,2] [--force]
+    python main.py export ISSUE.yaml --png --dpi 100 -o DIR
+    python main.py check ISSUE.yaml [--json]
+    python main.py fonts [ISSUE.yaml]
+    python main.py import FILE [--into ISSUE.yaml] [--json]
+
+Exit codes: 0 fine, 1 problems found (check errors, refused print export),
+2 bad input (a file that cannot be read or understood).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SAMPLE = HERE / "resources" / "samples" / "front-page" / "issue.yaml"
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class UserError(Exception):
+    """A mistake in what the user gave us: reported in one line, exit 2."""
+
+
+def _cache_dir() -> str:
+    return os.environ.get("BANMIAN_CACHE_DIR") or str(Path.home() / ".cache" / "banmian")
+
+
+def _progress(msg: str, fraction: float) -> None:
+    print(f"\r{msg} {fraction * 100:5.1f}%", end="" if fraction < 1 else "\n",
+          file=sys.stderr, flush=True)
+
+
+def load(path: str):
+    """Read an issue; a bad file becomes a UserError naming file and line."""
+    from layout.docfile import DocumentError, load_issue
+    try:
+        return load_issue(path)
+    except DocumentError as exc:
+        raise UserError(str(exc)) from None
+
+
+def fontset_for(issue):
+    """The issue's font roles resolved on this machine."""
+    from fonts import FontError, FontSet, default_library
+    try:
+        return FontSet(issue.fonts, default_library(progress=_progress))
+    except FontError as exc:
+        raise UserError(str(exc)) from None
+
+
+def compose(path: str):
+    """Load and compose an issue: (issue, fontset, result)."""
+    from layout.compose import compose_issue
+    issue = load(path)
+    fontset = fontset_for(issue)
+    result = compose_issue(issue, fontset, base_dir=str(Path(path).resolve().parent),
+                           cache_dir=_cache_dir())
+    return issue, fontset, result
+
+
+def _pages(spec: str | None, result) -> list[int] | None:
+    if not spec:
+        return None
+    wanted = []
+    for part in spec.split(","):
+        try:
+            if "-" in part:
+                a, b = part.split("-", 1)
+                wanted.extend(range(int(a), int(b) + 1))
+            else:
+                wanted.append(int(part))
+        except ValueError:
+            raise UserError(f"--pages {spec!r}: use page numbers such as 1,2 or 1-4") from None
+    have = {p.number for p in result.pages}
+    missing = [n for n in wanted if n not in have]
+    if missing:
+        raise UserError(f"--pages: the issue has no page {missing[0]} "
+                        f"(pages: {', '.join(map(str, sorted(have)))})")
+    return wanted
+
+
+# ---------------------------------------------------------------------- commands
+def cmd_export(args) -> int:
+    t0 = time.perf_counter()
+    issue, fontset, result = compose(args.issue)
+    pages = _pages(args.pages, result)
+    if pages:
+        result.pages = [p for p in result.pages if p.number in pages]
+    from output import ExportRefused, PdfOptions, export_pdf
+    out = args.output or str(Path(args.issue).with_suffix(".png" if args.png else ".pdf"))
+    if args.png:
+        from output.png import write_pngs
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf = os.path.join(tmp, "proof.pdf")
+            export_pdf(result, fontset, pdf, PdfOptions(mode="proof", issue=issue, slug=False,
+                                                         watermark=False), force=True)
+            os.makedirs(out, exist_ok=True)
+            files = write_pngs(pdf, out, args.dpi)
+        print(f"wrote {len(files)} page images to {out}")
+        return EXIT_OK
+    mode = "print" if args.print else "proof"
+    try:
+        export_pdf(result, fontset, out, PdfOptions(mode=mode, issue=issue,
+                                                    watermark=args.watermark,
+                                                    outlines=args.outlines),
+                   force=args.force)
+    except ExportRefused as exc:
+        for d in exc.diagnostics:
+            print(f"error: {d.message}", file=sys.stderr)
+        print("print export refused: fix the errors above or use --force", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for d in result.diagnostics:
+        if d.level in ("error", "warning"):
+            print(f"{d.level}: {d.message}", file=sys.stderr)
+    print(f"wrote {out} ({len(result.pages)} pages, {mode}) in "
+          f"{time.perf_counter() - t0:.2f} s")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    issue, fontset, result = compose(args.issue)
+    from output.preflight import preflight
+    diags = list(result.diagnostics) + list(preflight(result, fontset, mode="print"))
+    errors = [d for d in diags if d.level == "error"]
+    if args.json:
+        out = {
+            "file": args.issue,
+            "errors": len(errors),
+            "warnings": sum(1 for d in diags if d.level == "warning"),
+            "diagnostics": [{"level": d.level, "code": d.code, "message": d.message,
+                             "page": d.page, "frame": d.frame, "story": d.story,
+                             "offset": list(d.offset) if d.offset else None} for d in diags],
+            "stories": {sid: {"lines": c.lines, "chars": c.chars,
+                              "overset_lines": c.overset_lines,
+                              "overset_chars": c.overset_chars,
+                              "underset_lines": c.underset_lines, "label": c.label()}
+                        for sid, c in result.copyfit.items()},
+            "missing_fonts": [list(x) for x in fontset.missing()],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for sid, c in result.copyfit.items():
+            print(f"story {sid}: {c.lines} 行 {c.chars} 字 — {c.label()}")
+        for role, name in fontset.missing():
+            print(f"warning: font role '{role}': '{name}' is not installed")
+        for d in diags:
+            where = f" [page {d.page} frame {d.frame}]" if d.frame else ""
+            print(f"{d.level}: {d.message}{where}")
+        print(f"{len(errors)} errors")
+    return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def cmd_fonts(args) -> int:
+    from fonts import default_library, fonts_report
+    if args.issue:
+        roles = load(args.issue).fonts
+    else:
+        from layout.model import default_fonts
+        roles = default_fonts()
+    print(fonts_report(roles, default_library(progress=_progress)))
+    return EXIT_OK
+
+
+def cmd_import(args) -> int:
+    from importer.cli import main as import_main
+    argv = [args.file] + (["--into", args.into] if args.into else []) + \
+        (["--json"] if args.json else [])
+    return import_main(argv)
+
+
+def has_display() -> bool:
+    """Whether a window can be shown."""
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return False
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def cmd_open(args) -> int:
+    if args.issue:
+        load(args.issue)                    # a bad file: a clear message, not a window
+    from editor.app import run_editor
+    return run_editor(args.issue)
+
+
+def cmd_sample(args) -> int:
+    if has_display() and not args.pdf:
+        return cmd_open(argparse.Namespace(issue=str(SAMPLE)))
+    out = args.output or "front-page.pdf"
+    print("no display: exporting the sample issue instead of opening the editor")
+    return cmd_export(argparse.Namespace(issue=str(SAMPLE), output=out, pages=None, png=False,
+                                         dpi=100, print=False, force=False, watermark=True,
+                                         outlines=False))
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="main.py", description="Banmian (版面) newspaper layout")
+    sub = ap.add_subparsers(dest="command")
+    p = sub.add_parser("open", help="open an issue in the editor")
+    p.add_argument("issue", nargs="?")
+    p.set_defaults(func=cmd_open)
+    p = sub.add_parser("sample", help="the bundled sample: editor, or PDF without a display")
+    p.add_argument("-o", "--output")
+    p.add_argument("--pdf", action="store_true", help="export even where there is a display")
+    p.set_defaults(func=cmd_sample)
+    p = sub.add_parser("export", help="write a proof or print PDF, or page images")
+    p.add_argument("issue")
+    p.add_argument("-o", "--output")
+    p.add_argument("--pages", help="page numbers, e.g. 1,2 or 1-4")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--proof", action="store_true", help="proof PDF for editors (default)")
+    kind.add_argument("--print", action="store_true", help="print-ready CMYK PDF/X")
+    kind.add_argument("--png", action="store_true", help="one PNG per page into -o DIR")
+    p.add_argument("--dpi", type=int, default=100)
+    p.add_argument("--force", action="store_true", help="print export despite errors")
+    p.add_argument("--watermark", action="store_true", help="校样 watermark on proofs")
+    p.add_argument("--outlines", action="store_true", help="frame outlines on proofs")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("check", help="preflight: overset, fonts, glyphs, images")
+    p.add_argument("issue")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("fonts", help="font roles, files and coverage")
+    p.add_argument("issue", nargs="?")
+    p.set_defaults(func=cmd_fonts)
+    p = sub.add_parser("import", help="import stories from text, Markdown or Word")
+    p.add_argument("file")
+    p.add_argument("--into")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not getattr(args, "command", None):
+        args = argparse.Namespace(issue=None, func=cmd_open)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Story flow through frames of different widths on different pages, jump lines, copyfit."""
+from __future__ import annotations
+
+import dataclasses
+
+from layout import model as m
+from layout.compose import Composer
+from layout.flow import page_label
+
+
+def issue_with(paragraphs, frames_by_page, thread):
+    iss = m.Issue(fonts=m.default_fonts(), paragraph_styles=m.default_styles())
+    iss.stories["s"] = m.Story("s", paragraphs=[m.Paragraph("body", [m.Run(t)])
+                                                for t in paragraphs], thread=thread)
+    iss.pages = [m.Page(n, frames=fr) for n, fr in frames_by_page]
+    return iss
+
+
+def story_text_from(result, sid="s"):
+    """The story's characters as the frames show them, in thread order."""
+    out = {}
+    for page in result.pages:
+        for fr in page.frames:
+            for ln in fr.lines:
+                out.setdefault(ln.para, []).append((ln.start, ln.end))
+    return out
+
+
+def test_three_frames_three_widths_three_pages(square):
+    paras = ["中国新闻工作者协会" * 40, "职工之家建设" * 50, "工会服务职工" * 30]
+    frames = [(1, [m.TextFrame("a", col=0, line=0, cols=3, lines=8, columns=1)]),
+              (2, [m.TextFrame("b", col=0, line=0, cols=1, lines=20)]),
+              (3, [m.TextFrame("c", col=0, line=0, cols=5, lines=40, columns=2)])]
+    iss = issue_with(paras, frames, ["a", "b", "c"])
+    res = Composer(iss, square).compose()
+    # the lines joined give back the story, paragraph by paragraph
+    spans = story_text_from(res)
+    for i, text in enumerate(paras):
+        got = "".join(text[s:e] for s, e in spans[i])
+        assert got == text
+    # three different measures were used
+    widths = {round(ln.width, 2) for p in res.pages for fr in p.frames for ln in fr.lines}
+    assert len(widths) == 3
+    # jump lines: page 1 closes with 下转二版, page 2 opens with 上接一版 and closes 下转三版
+    def jumps(page):
+        return [r.text for fr in page.frames for r in fr.runs if r.source.part == "jump"]
+    assert jumps(res.pages[0]) == ["（下转二版）"]
+    assert jumps(res.pages[1]) == ["（上接一版）", "（下转三版）"]
+    assert jumps(res.pages[2]) == ["（上接二版）"]
+    # moving the last frame to page 12 renumbers the jump lines on the next layout
+    frame_c = iss.pages[2].frames.pop()
+    iss.pages.append(m.Page(12, frames=[frame_c]))
+    res2 = Composer(iss, square).compose()
+    assert jumps(res2.page(2)) == ["（上接一版）", "（下转十二版）"]
+    assert jumps(res2.page(12)) == ["（上接二版）"]
+
+
+def test_jump_line_is_reserved_inside_the_frame(square):
+    frames = [(1, [m.TextFrame("a", col=0, line=0, cols=1, lines=5)]),
+              (2, [m.TextFrame("b", col=0, line=0, cols=1, lines=30)])]
+    iss = issue_with(["中" * 200], frames, ["a", "b"])
+    res = Composer(iss, square).compose()
+    fa = res.pages[0].frames[0]
+    assert len(fa.lines) == 4                     # 5 grid lines, one for the jump line
+    jump = [r for r in fa.runs if r.source.part == "jump"][0]
+    assert jump.y > max(ln.y for ln in fa.lines)
+    # right-aligned at the column's edge
+    assert abs(jump.xs[-1] + 9.0 - (fa.rect[0] + fa.rect[2])) < 0.01
+
+
+def test_copyfit_counts_by_hand(square):
+    # one column of 13 characters, 3 lines; 50 characters, no indent:
+    # 13 + 13 + 13 fit, 11 characters on 1 more line are overset
+    iss = issue_with(["中" * 50], [(1, [m.TextFrame("a", col=0, line=0, cols=1, lines=3)])], ["a"])
+    iss.paragraph_styles["body"] = dataclasses.replace(iss.paragraph_styles["body"], indent=0)
+    res = Composer(iss, square).compose()
+    c = res.copyfit["s"]
+    assert (c.lines, c.overset_lines, c.overset_chars) == (3, 1, 11)
+    assert c.label() == "超出 1 行 / 11 字"
+    assert any(d.code == "overset" and d.story == "s" for d in res.errors())
+    # underset: 20 characters in 2 columns × 5 lines: 2 lines used, 8 empty
+    iss = issue_with(["中" * 20], [(1, [m.TextFrame("a", col=0, line=0, cols=2, lines=5)])], ["a"])
+    iss.paragraph_styles["body"] = dataclasses.replace(iss.paragraph_styles["body"], indent=0)
+    c = Composer(iss, square).compose().copyfit["s"]
+    assert (c.lines, c.overset_lines, c.underset_lines) == (2, 0, 8)
+    assert c.label() == "缺 8 行"
+
+
+def test_subhead_keeps_with_next_and_two_line_rule(square):
+    paras = [m.Paragraph("body", [m.Run("中" * 50)]),
+             m.Paragraph("subhead", [m.Run("小标题")]),
+             m.Paragraph("body", [m.Run("中" * 60)])]
+    iss = issue_with([], [(1, [m.TextFrame("a", col=0, line=0, cols=2, lines=6)])], ["a"])
+    iss.stories["s"].paragraphs = paras
+    res = Composer(iss, square).compose()
+    fr = res.pages[0].frames[0]
+    col0 = [ln for ln in fr.lines if ln.x == fr.columns[0][0]]
+    # a subhead never ends a column
+    assert col0[-1].para != 1
+
+
+def test_incremental_edit_reuses_later_frames(square):
+    paras = ["中" * 100, "国" * 300]
+    frames = [(1, [m.TextFrame("a", col=0, line=0, cols=2, lines=30)]),
+              (2, [m.TextFrame("b", col=0, line=0, cols=2, lines=30)])]
+    iss = issue_with(paras, frames, ["a", "b"])
+    comp = Composer(iss, square)
+    comp.compose()
+    filled = comp.stats["frames_filled"]
+    iss.stories["s"].paragraphs[0].runs[0].text = "中" * 99 + "字"   # same length, first frame
+    comp.compose()
+    assert comp.stats["frames_filled"] == filled + 1                # only frame a again
+    assert comp.stats["frames_reused"] >= 1
+    assert comp.setter.stats["shaped"] == 3
+
+
+def test_page_labels():
+    assert [page_label(n, "chinese") for n in (1, 2, 10, 12, 20, 24)] == \
+        ["一", "二", "十", "十二", "二十", "二十四"]
+    assert page_label(3, "arabic") == "3"
