@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+import types
 import typing
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def _hints(cls) -> dict:
 def _value(ctx: _Ctx, node: yaml.Node, tp, what: str):
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
-    if origin is typing.Union or str(origin) == "types.UnionType":
+    if origin is typing.Union or origin is types.UnionType:
         inner = [a for a in args if a is not type(None)]
         if isinstance(node, yaml.ScalarNode) and _scalar(ctx, node) is None:
             return None
@@ -217,7 +218,8 @@ def _lines_of(node: yaml.Node) -> dict[str, int]:
         if isinstance(n, yaml.MappingNode):
             for k, v in n.value:
                 if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode):
-                    out.setdefault("frame:" + v.value, n.start_mark.line + 1)
+                    key = "frame:" + v.value
+                    out[key + "#2" if key in out else key] = n.start_mark.line + 1
                 if key == "stories" and isinstance(k, yaml.ScalarNode):
                     out.setdefault("story:" + k.value, k.start_mark.line + 1)
                 walk(v, k.value if isinstance(k, yaml.ScalarNode) else None)
@@ -315,7 +317,7 @@ def validate(issue: m.Issue) -> list[tuple[str, str]]:
         for fr in page.frames:
             key = "frame:" + fr.id
             if fr.id in seen:
-                out.append((key, f"frame id '{fr.id}' is used twice"))
+                out.append((key + "#2", f"frame id '{fr.id}' is used twice"))
             seen[fr.id] = page.number
             if fr.box is not None:
                 if len(fr.box) != 4:
@@ -405,10 +407,10 @@ def _plain(obj, default=None):
 
 
 def _default_of(cls):
-    try:
-        return cls() if cls not in (m.Story,) and not issubclass(cls, m.Frame) else cls(id="")
-    except TypeError:
-        return None
+    """An instance with every field at its default (required fields empty)."""
+    required = {f.name: (0 if f.type in ("int", int) else "") for f in dataclasses.fields(cls)
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    return cls(**required)
 
 
 def _paragraph_plain(p: m.Paragraph):
@@ -464,6 +466,13 @@ def _repr_list(dumper, data):
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
+def _repr_float(dumper, data):
+    if data.is_integer() and abs(data) < 1e15:
+        return dumper.represent_int(int(data))      # 2.0 is written 2, read back as 2.0
+    return yaml.SafeDumper.represent_float(dumper, data)
+
+
+_Dumper.add_representer(float, _repr_float)
 _Dumper.add_representer(dict, _repr_dict)
 _Dumper.add_representer(list, _repr_list)
 

@@ -205,10 +205,10 @@ class FramePainter:
     def _rule(self, page: m.Page, frame: m.RuleFrame, fr: FrameResult) -> None:
         x, y, w, h = fr.rect
         weight = length(frame.weight, char=self.geo.body, line=self.geo.pitch)
-        dash = (1.0, 2.0) if frame.style == "dotted" else ()
+        dash = (1.0, 2.0) if frame.pattern == "dotted" else ()
         if w >= h:
             ym = y + h / 2
-            if frame.style == "double":
+            if frame.pattern == "double":
                 fr.items.append(RuleItem(x, ym - weight, x + w, ym - weight, weight, frame.color))
                 fr.items.append(RuleItem(x, ym + weight, x + w, ym + weight, weight, frame.color))
             else:

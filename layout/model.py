@@ -200,7 +200,7 @@ class RuleFrame(Frame):
     """A rule (线): horizontal when it is wider than tall, else vertical."""
     weight: str = "0.5pt"
     color: str = "black"
-    style: str = "solid"         # solid | double | dotted
+    pattern: str = "solid"       # solid | double | dotted
 
     kind = "rule"
 
@@ -245,7 +245,7 @@ class Issue:
     paper: Paper = field(default_factory=Paper)
     fonts: dict[str, list[str]] = field(default_factory=dict)
     colors: dict[str, list[float]] = field(default_factory=lambda: {
-        "black": [0, 0, 0, 1], "red": [0, 1, 1, 0], "grey": [0, 0, 0, 0.15]})
+        "black": [0.0, 0.0, 0.0, 1.0], "red": [0.0, 1.0, 1.0, 0.0], "grey": [0.0, 0.0, 0.0, 0.15]})
     paragraph_styles: dict[str, ParagraphStyle] = field(default_factory=dict)
     char_styles: dict[str, CharStyle] = field(default_factory=dict)
     stories: dict[str, Story] = field(default_factory=dict)
