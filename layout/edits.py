@@ -1,0 +1,704 @@
+"""Reversible edits of an Issue: the model-level operations behind every undo command.
+
+Each edit is a small object with ``apply(issue)`` and ``revert(issue)``; both
+return a ``Touched`` record saying what changed (as Anki's operations do), so a
+view refreshes only that.  ``revert`` after ``apply`` gives back a model equal
+to the one before; ``apply`` again (redo) repeats the same change.
+
+Paragraphs and runs are never changed in place: text edits build new
+``Paragraph`` objects and swap them into the story, so undo only has to put
+the old list back.  Frames and stories are changed field by field.
+
+Text positions are ``(paragraph, offset)`` pairs in a story.  Nothing here
+imports Qt.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from . import model as m
+
+Pos = tuple[int, int]
+
+
+@dataclass
+class Touched:
+    """What an edit changed: stories, frames, pages, and broader flags."""
+    stories: set[str] = field(default_factory=set)
+    frames: set[str] = field(default_factory=set)
+    pages: set[int] = field(default_factory=set)
+    styles: bool = False          # style definitions or paper settings: re-resolve all
+    structure: bool = False       # frames/stories/pages added or removed, threads changed
+
+    def merge(self, other: "Touched") -> "Touched":
+        """Add another record's changes to this one; return self."""
+        self.stories |= other.stories
+        self.frames |= other.frames
+        self.pages |= other.pages
+        self.styles |= other.styles
+        self.structure |= other.structure
+        return self
+
+
+class EditError(ValueError):
+    """An edit that cannot be made (unknown id, position out of range, …)."""
+
+
+class Edit:
+    """A reversible change to an Issue."""
+
+    label = "edit"
+
+    def apply(self, issue: m.Issue) -> Touched:
+        """Make the change."""
+        raise NotImplementedError
+
+    def revert(self, issue: m.Issue) -> Touched:
+        """Undo the change made by the last ``apply``."""
+        raise NotImplementedError
+
+
+# ====================================================================== text helpers
+def _story(issue: m.Issue, sid: str) -> m.Story:
+    try:
+        return issue.stories[sid]
+    except KeyError:
+        raise EditError(f"no story '{sid}'") from None
+
+
+def para_len(story: m.Story, para: int) -> int:
+    """Characters in paragraph ``para``."""
+    return sum(len(r.text) for r in story.paragraphs[para].runs)
+
+
+def plain_text(story: m.Story) -> str:
+    """The story's text with one newline between paragraphs."""
+    return "\n".join(p.text for p in story.paragraphs)
+
+
+def pos_to_index(story: m.Story, pos: Pos) -> int:
+    """A (paragraph, offset) position as an index in ``plain_text``."""
+    para, off = pos
+    return sum(para_len(story, i) + 1 for i in range(para)) + off
+
+
+def index_to_pos(story: m.Story, index: int) -> Pos:
+    """An index in ``plain_text`` as a (paragraph, offset) position (clamped)."""
+    if not story.paragraphs:
+        return (0, 0)
+    rest = max(0, index)
+    for i in range(len(story.paragraphs)):
+        n = para_len(story, i)
+        if rest <= n:
+            return (i, rest)
+        rest -= n + 1
+    last = len(story.paragraphs) - 1
+    return (last, para_len(story, last))
+
+
+def clamp_pos(story: m.Story, pos: Pos) -> Pos:
+    """The nearest valid position."""
+    if not story.paragraphs:
+        return (0, 0)
+    para = min(max(0, pos[0]), len(story.paragraphs) - 1)
+    return (para, min(max(0, pos[1]), para_len(story, para)))
+
+
+def step(story: m.Story, pos: Pos, delta: int) -> Pos:
+    """The position ``delta`` characters away (a paragraph break counts as one)."""
+    return index_to_pos(story, pos_to_index(story, clamp_pos(story, pos)) + delta)
+
+
+def _normal(runs: list[m.Run]) -> list[m.Run]:
+    """Runs without empty ones, neighbours of one style joined (new Run objects only)."""
+    out: list[m.Run] = []
+    for r in runs:
+        if not r.text:
+            continue
+        if out and out[-1].style == r.style:
+            out[-1] = m.Run(out[-1].text + r.text, r.style)
+        else:
+            out.append(r)
+    return out
+
+
+def _split_runs(runs: list[m.Run], offset: int) -> tuple[list[m.Run], list[m.Run]]:
+    """The runs before and after ``offset``."""
+    left, right, pos = [], [], 0
+    for r in runs:
+        n = len(r.text)
+        if pos + n <= offset:
+            left.append(r)
+        elif pos >= offset:
+            right.append(r)
+        else:
+            cut = offset - pos
+            left.append(m.Run(r.text[:cut], r.style))
+            right.append(m.Run(r.text[cut:], r.style))
+        pos += n
+    return left, right
+
+
+def _style_at(runs: list[m.Run], offset: int) -> str:
+    """The character style typing at ``offset`` takes: that of the character before."""
+    pos = 0
+    for r in runs:
+        if pos < offset <= pos + len(r.text):
+            return r.style
+        pos += len(r.text)
+    if not runs:
+        return ""
+    return runs[0].style if offset == 0 else runs[-1].style
+
+
+# ====================================================================== text edits
+class _StoryEdit(Edit):
+    """Base of edits that replace paragraphs of one story; undo restores the old list."""
+
+    def __init__(self, story: str):
+        self.story = story
+        self._old: list[m.Paragraph] | None = None
+
+    def _change(self, story: m.Story) -> None:
+        raise NotImplementedError
+
+    def apply(self, issue: m.Issue) -> Touched:
+        """Replace the paragraphs this edit changes."""
+        st = _story(issue, self.story)
+        self._old = list(st.paragraphs)
+        try:
+            self._change(st)
+        except BaseException:
+            st.paragraphs[:] = self._old
+            raise
+        return Touched(stories={self.story})
+
+    def revert(self, issue: m.Issue) -> Touched:
+        """Put the old paragraph list back."""
+        st = _story(issue, self.story)
+        st.paragraphs[:] = self._old
+        return Touched(stories={self.story})
+
+    def _check(self, story: m.Story, pos: Pos) -> None:
+        para, off = pos
+        if not story.paragraphs and pos == (0, 0):
+            return
+        if not 0 <= para < len(story.paragraphs) or not 0 <= off <= para_len(story, para):
+            raise EditError(f"story '{story.id}': no position {pos}")
+
+
+class InsertText(_StoryEdit):
+    """Insert characters (no newlines) at a position; they take the style before them."""
+
+    label = "typing"
+
+    def __init__(self, story: str, pos: Pos, text: str, char_style: str | None = None):
+        super().__init__(story)
+        if "\n" in text or "\r" in text or "\u2029" in text:
+            raise EditError("InsertText takes no paragraph breaks (use SplitParagraph)")
+        self.pos, self.text, self.char_style = tuple(pos), text, char_style
+
+    def _change(self, story: m.Story) -> None:
+        self._check(story, self.pos)
+        if not story.paragraphs:
+            story.paragraphs.append(m.Paragraph("body", []))
+        para, off = self.pos
+        p = story.paragraphs[para]
+        style = self.char_style if self.char_style is not None else _style_at(p.runs, off)
+        left, right = _split_runs(p.runs, off)
+        story.paragraphs[para] = m.Paragraph(p.style, _normal(left + [m.Run(self.text, style)]
+                                                              + right))
+
+    def end(self) -> Pos:
+        """The position after the inserted text."""
+        return (self.pos[0], self.pos[1] + len(self.text))
+
+
+class DeleteText(_StoryEdit):
+    """Delete from ``start`` to ``end``, joining paragraphs when the range crosses them."""
+
+    label = "delete"
+
+    def __init__(self, story: str, start: Pos, end: Pos):
+        super().__init__(story)
+        self.start, self.end = sorted([tuple(start), tuple(end)])
+
+    def _change(self, story: m.Story) -> None:
+        self._check(story, self.start)
+        self._check(story, self.end)
+        (p0, o0), (p1, o1) = self.start, self.end
+        if not story.paragraphs or self.start == self.end:
+            return
+        first, last = story.paragraphs[p0], story.paragraphs[p1]
+        keep_left, _ = _split_runs(first.runs, o0)
+        _, keep_right = _split_runs(last.runs, o1)
+        story.paragraphs[p0:p1 + 1] = [m.Paragraph(first.style, _normal(keep_left + keep_right))]
+
+
+class SplitParagraph(_StoryEdit):
+    """Break a paragraph in two at a position (Enter); the new one keeps the style."""
+
+    label = "new paragraph"
+
+    def __init__(self, story: str, pos: Pos):
+        super().__init__(story)
+        self.pos = tuple(pos)
+
+    def _change(self, story: m.Story) -> None:
+        self._check(story, self.pos)
+        if not story.paragraphs:
+            story.paragraphs[:] = [m.Paragraph("body", []), m.Paragraph("body", [])]
+            return
+        para, off = self.pos
+        p = story.paragraphs[para]
+        left, right = _split_runs(p.runs, off)
+        story.paragraphs[para:para + 1] = [m.Paragraph(p.style, _normal(left)),
+                                           m.Paragraph(p.style, _normal(right))]
+
+
+class SetParagraphStyle(_StoryEdit):
+    """Give paragraphs ``first``..``last`` (inclusive) a paragraph style."""
+
+    label = "paragraph style"
+
+    def __init__(self, story: str, first: int, last: int, style: str):
+        super().__init__(story)
+        self.first, self.last, self.style = min(first, last), max(first, last), style
+
+    def _change(self, story: m.Story) -> None:
+        if not 0 <= self.first <= self.last < len(story.paragraphs):
+            raise EditError(f"story '{story.id}': no paragraphs {self.first}–{self.last}")
+        for i in range(self.first, self.last + 1):
+            p = story.paragraphs[i]
+            story.paragraphs[i] = m.Paragraph(self.style, list(p.runs))
+
+
+class SetCharStyle(_StoryEdit):
+    """Give the characters from ``start`` to ``end`` a character style ("" = none)."""
+
+    label = "character style"
+
+    def __init__(self, story: str, start: Pos, end: Pos, style: str):
+        super().__init__(story)
+        self.start, self.end = sorted([tuple(start), tuple(end)])
+        self.style = style
+
+    def _change(self, story: m.Story) -> None:
+        self._check(story, self.start)
+        self._check(story, self.end)
+        (p0, o0), (p1, o1) = self.start, self.end
+        for i in range(p0, p1 + 1):
+            p = story.paragraphs[i]
+            a = o0 if i == p0 else 0
+            b = o1 if i == p1 else para_len(story, i)
+            left, rest = _split_runs(p.runs, a)
+            mid, right = _split_runs(rest, b - a)
+            mid = [m.Run(r.text, self.style) for r in mid]
+            story.paragraphs[i] = m.Paragraph(p.style, _normal(left + mid + right))
+
+
+class ReplaceParagraphs(_StoryEdit):
+    """Replace a story's whole text (an import, a paste of many paragraphs)."""
+
+    label = "replace text"
+
+    def __init__(self, story: str, paragraphs: list[m.Paragraph]):
+        super().__init__(story)
+        self.paragraphs = [copy.deepcopy(p) for p in paragraphs]
+
+    def _change(self, story: m.Story) -> None:
+        story.paragraphs[:] = [copy.deepcopy(p) for p in self.paragraphs]
+
+
+# ====================================================================== field edits
+class _FieldEdit(Edit):
+    """Base of edits setting fields of one object; undo puts the old values back."""
+
+    def __init__(self, **changes):
+        self.changes = changes
+        self._old: dict | None = None
+
+    def _target(self, issue: m.Issue):
+        raise NotImplementedError
+
+    def _touched(self, issue: m.Issue) -> Touched:
+        raise NotImplementedError
+
+    def apply(self, issue: m.Issue) -> Touched:
+        """Set the new values."""
+        obj = self._target(issue)
+        for k in self.changes:
+            if not hasattr(obj, k):
+                raise EditError(f"{type(obj).__name__} has no field '{k}'")
+        self._old = {k: copy.deepcopy(getattr(obj, k)) for k in self.changes}
+        for k, v in self.changes.items():
+            setattr(obj, k, copy.deepcopy(v))
+        return self._touched(issue)
+
+    def revert(self, issue: m.Issue) -> Touched:
+        """Set the old values."""
+        obj = self._target(issue)
+        for k, v in self._old.items():
+            setattr(obj, k, v)
+        return self._touched(issue)
+
+
+class SetFrame(_FieldEdit):
+    """Change fields of a frame: geometry, lock, options, photo fields …"""
+
+    label = "frame"
+
+    def __init__(self, frame_id: str, **changes):
+        super().__init__(**changes)
+        self.frame_id = frame_id
+
+    def _target(self, issue):
+        try:
+            return issue.frame(self.frame_id)[1]
+        except KeyError:
+            raise EditError(f"no frame '{self.frame_id}'") from None
+
+    def _touched(self, issue):
+        page, fr = issue.frame(self.frame_id)
+        story = issue.story_of_frame(self.frame_id)
+        t = Touched(frames={self.frame_id}, pages={page.number})
+        if story is not None:
+            t.stories.add(story.id)
+        if getattr(fr, "story", ""):
+            t.stories.add(fr.story)
+        return t
+
+
+class SetStory(_FieldEdit):
+    """Change fields of a story: name, byline."""
+
+    label = "story"
+
+    def __init__(self, story: str, **changes):
+        if "paragraphs" in changes or "thread" in changes or "id" in changes:
+            raise EditError("use the text and thread edits for paragraphs and threads")
+        super().__init__(**changes)
+        self.story = story
+
+    def _target(self, issue):
+        return _story(issue, self.story)
+
+    def _touched(self, issue):
+        return Touched(stories={self.story})
+
+
+class SetHeadline(_FieldEdit):
+    """Change a story's headline stack: kicker (引题), title (主题), subtitle (副题)."""
+
+    label = "headline"
+
+    def __init__(self, story: str, **changes):
+        super().__init__(**changes)
+        self.story = story
+
+    def _target(self, issue):
+        return _story(issue, self.story).headline
+
+    def _touched(self, issue):
+        frames = {fr.id for _, fr in issue.frames() if getattr(fr, "story", "") == self.story}
+        return Touched(stories={self.story}, frames=frames)
+
+
+class SetParagraphStyleDef(Edit):
+    """Define or redefine a paragraph style (None removes it)."""
+
+    label = "style definition"
+
+    def __init__(self, name: str, style: m.ParagraphStyle | None):
+        self.name, self.style = name, copy.deepcopy(style)
+        self._old: tuple[bool, m.ParagraphStyle | None, list[str]] | None = None
+
+    def apply(self, issue):
+        """Set the definition."""
+        had = self.name in issue.paragraph_styles
+        self._old = (had, issue.paragraph_styles.get(self.name), list(issue.paragraph_styles))
+        if self.style is None:
+            issue.paragraph_styles.pop(self.name, None)
+        else:
+            issue.paragraph_styles[self.name] = copy.deepcopy(self.style)
+        return Touched(styles=True)
+
+    def revert(self, issue):
+        """Restore the old definition, in its old place."""
+        had, old, order = self._old
+        styles = dict(issue.paragraph_styles)
+        if had:
+            styles[self.name] = old
+        else:
+            styles.pop(self.name, None)
+        issue.paragraph_styles.clear()
+        issue.paragraph_styles.update({k: styles[k] for k in order if k in styles})
+        return Touched(styles=True)
+
+
+# ====================================================================== frames and pages
+def _page(issue: m.Issue, number: int) -> m.Page:
+    for p in issue.pages:
+        if p.number == number:
+            return p
+    raise EditError(f"no page {number}")
+
+
+class AddFrame(Edit):
+    """Add a frame to a page (at the end of its drawing order, or at ``index``)."""
+
+    label = "add frame"
+
+    def __init__(self, page: int, frame: m.Frame, index: int | None = None):
+        self.page, self.frame, self.index = page, copy.deepcopy(frame), index
+
+    def apply(self, issue):
+        """Insert a copy of the frame."""
+        if any(fr.id == self.frame.id for _, fr in issue.frames()):
+            raise EditError(f"frame id '{self.frame.id}' is already used")
+        page = _page(issue, self.page)
+        at = len(page.frames) if self.index is None else self.index
+        page.frames.insert(at, copy.deepcopy(self.frame))
+        return Touched(frames={self.frame.id}, pages={self.page}, structure=True)
+
+    def revert(self, issue):
+        """Take the frame away again."""
+        page = _page(issue, self.page)
+        page.frames[:] = [fr for fr in page.frames if fr.id != self.frame.id]
+        return Touched(frames={self.frame.id}, pages={self.page}, structure=True)
+
+
+class RemoveFrame(Edit):
+    """Remove a frame; it also leaves any story thread it was in."""
+
+    label = "delete frame"
+
+    def __init__(self, frame_id: str):
+        self.frame_id = frame_id
+        self._saved = None
+
+    def apply(self, issue):
+        """Remove the frame and its thread links."""
+        try:
+            page, fr = issue.frame(self.frame_id)
+        except KeyError:
+            raise EditError(f"no frame '{self.frame_id}'") from None
+        index = page.frames.index(fr)
+        threads = {sid: list(s.thread) for sid, s in issue.stories.items()
+                   if self.frame_id in s.thread}
+        self._saved = (page.number, index, fr, threads)
+        del page.frames[index]
+        for sid in threads:
+            issue.stories[sid].thread[:] = [f for f in issue.stories[sid].thread
+                                            if f != self.frame_id]
+        return Touched(stories=set(threads), frames={self.frame_id}, pages={page.number},
+                       structure=True)
+
+    def revert(self, issue):
+        """Put the frame back where it was, threads included."""
+        number, index, fr, threads = self._saved
+        _page(issue, number).frames.insert(index, fr)
+        for sid, thread in threads.items():
+            issue.stories[sid].thread[:] = thread
+        return Touched(stories=set(threads), frames={self.frame_id}, pages={number},
+                       structure=True)
+
+
+class SetThread(Edit):
+    """Give a story a new thread (list of text frame ids)."""
+
+    label = "thread"
+
+    def __init__(self, story: str, thread: list[str]):
+        self.story, self.thread = story, list(thread)
+        self._old: list[str] | None = None
+
+    def apply(self, issue):
+        """Set the thread."""
+        st = _story(issue, self.story)
+        for fid in self.thread:
+            try:
+                _, fr = issue.frame(fid)
+            except KeyError:
+                raise EditError(f"no frame '{fid}'") from None
+            if not isinstance(fr, m.TextFrame):
+                raise EditError(f"frame '{fid}' is not a text frame")
+        self._old = list(st.thread)
+        st.thread[:] = self.thread
+        return Touched(stories={self.story}, frames=set(self._old) | set(self.thread),
+                       structure=True)
+
+    def revert(self, issue):
+        """Restore the old thread."""
+        st = _story(issue, self.story)
+        st.thread[:] = self._old
+        return Touched(stories={self.story}, frames=set(self._old) | set(self.thread),
+                       structure=True)
+
+
+class AddStory(Edit):
+    """Add a story (its thread must name existing text frames, usually none)."""
+
+    label = "add story"
+
+    def __init__(self, story: m.Story):
+        self.story = copy.deepcopy(story)
+
+    def apply(self, issue):
+        """Add a copy of the story."""
+        if self.story.id in issue.stories:
+            raise EditError(f"story id '{self.story.id}' is already used")
+        issue.stories[self.story.id] = copy.deepcopy(self.story)
+        return Touched(stories={self.story.id}, structure=True)
+
+    def revert(self, issue):
+        """Remove it again."""
+        issue.stories.pop(self.story.id, None)
+        return Touched(stories={self.story.id}, structure=True)
+
+
+class RemoveStory(Edit):
+    """Remove a story (frames that showed it stay, empty)."""
+
+    label = "delete story"
+
+    def __init__(self, story: str):
+        self.story = story
+        self._saved = None
+
+    def apply(self, issue):
+        """Remove the story."""
+        st = _story(issue, self.story)
+        self._saved = (list(issue.stories), st)
+        del issue.stories[self.story]
+        return Touched(stories={self.story}, frames=set(st.thread), structure=True)
+
+    def revert(self, issue):
+        """Put it back in its old place in the story order."""
+        order, st = self._saved
+        stories = dict(issue.stories)
+        stories[self.story] = st
+        issue.stories.clear()
+        issue.stories.update({k: stories[k] for k in order if k in stories})
+        issue.stories.update({k: v for k, v in stories.items() if k not in issue.stories})
+        return Touched(stories={self.story}, frames=set(st.thread), structure=True)
+
+
+class AddPage(Edit):
+    """Add a page at a position in the issue."""
+
+    label = "add page"
+
+    def __init__(self, page: m.Page, index: int | None = None):
+        self.page, self.index = copy.deepcopy(page), index
+
+    def apply(self, issue):
+        """Insert a copy of the page."""
+        if any(p.number == self.page.number for p in issue.pages):
+            raise EditError(f"page {self.page.number} exists")
+        ids = {fr.id for _, fr in issue.frames()}
+        if any(fr.id in ids for fr in self.page.frames):
+            raise EditError("the new page reuses frame ids")
+        at = len(issue.pages) if self.index is None else self.index
+        issue.pages.insert(at, copy.deepcopy(self.page))
+        return Touched(pages={self.page.number}, structure=True)
+
+    def revert(self, issue):
+        """Take it away."""
+        issue.pages[:] = [p for p in issue.pages if p.number != self.page.number]
+        return Touched(pages={self.page.number}, structure=True)
+
+
+class Batch(Edit):
+    """Several edits as one (align, distribute, place, a merged run of typing)."""
+
+    def __init__(self, edits: list[Edit], label: str = "edit"):
+        self.edits, self.label = list(edits), label
+
+    def apply(self, issue):
+        """Apply each edit in turn (undoing the done ones if one fails)."""
+        t = Touched()
+        done = []
+        try:
+            for e in self.edits:
+                t.merge(e.apply(issue))
+                done.append(e)
+        except BaseException:
+            for e in reversed(done):
+                e.revert(issue)
+            raise
+        return t
+
+    def revert(self, issue):
+        """Revert each edit in reverse order."""
+        t = Touched()
+        for e in reversed(self.edits):
+            t.merge(e.revert(issue))
+        return t
+
+
+# ====================================================================== builders
+def link(issue: m.Issue, after: str, frame_id: str) -> Edit:
+    """Thread ``frame_id`` into the story of ``after``, right after it (续排).
+
+    The frame leaves any other thread it was in.  When ``after`` has no story
+    yet, a new empty story is not made: an EditError says so.
+    """
+    story = issue.story_of_frame(after)
+    if story is None:
+        raise EditError(f"frame '{after}' shows no story")
+    if frame_id == after or frame_id in story.thread:
+        raise EditError(f"frame '{frame_id}' is already in this thread")
+    _, fr = issue.frame(frame_id)
+    if not isinstance(fr, m.TextFrame):
+        raise EditError(f"frame '{frame_id}' is not a text frame")
+    edits: list[Edit] = []
+    other = issue.story_of_frame(frame_id)
+    if other is not None:
+        edits.append(SetThread(other.id, [f for f in other.thread if f != frame_id]))
+    thread = list(story.thread)
+    thread.insert(thread.index(after) + 1, frame_id)
+    edits.append(SetThread(story.id, thread))
+    return Batch(edits, "link")
+
+
+def unlink(issue: m.Issue, frame_id: str) -> Edit:
+    """Take a frame out of its story's thread; the text flows on to the next frame."""
+    story = issue.story_of_frame(frame_id)
+    if story is None:
+        raise EditError(f"frame '{frame_id}' is in no thread")
+    return SetThread(story.id, [f for f in story.thread if f != frame_id])
+
+
+def place(issue: m.Issue, story_id: str, frame_id: str) -> Edit:
+    """Place a story into a text frame (排入): the frame joins the end of its thread."""
+    story = _story(issue, story_id)
+    _, fr = issue.frame(frame_id)
+    if not isinstance(fr, m.TextFrame):
+        raise EditError(f"frame '{frame_id}' is not a text frame")
+    if frame_id in story.thread:
+        return Batch([], "place")
+    edits: list[Edit] = []
+    other = issue.story_of_frame(frame_id)
+    if other is not None:
+        edits.append(SetThread(other.id, [f for f in other.thread if f != frame_id]))
+    edits.append(SetThread(story_id, story.thread + [frame_id]))
+    return Batch(edits, "place")
+
+
+def new_frame_id(issue: m.Issue, page: int, kind: str) -> str:
+    """A frame id not yet used in the issue, such as "p1-text-3"."""
+    used = {fr.id for _, fr in issue.frames()}
+    n = 1
+    while f"p{page}-{kind}-{n}" in used:
+        n += 1
+    return f"p{page}-{kind}-{n}"
+
+
+def new_story_id(issue: m.Issue, base: str = "story") -> str:
+    """A story id not yet used in the issue."""
+    n = 1
+    while f"{base}-{n}" in issue.stories:
+        n += 1
+    return f"{base}-{n}"
