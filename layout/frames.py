@@ -72,16 +72,18 @@ class FramePainter:
         fr.story = story.id
         hl = story.headline
         x, _, w, _ = fr.rect
-        parts = [("kicker", hl.kicker, frame.kicker_style),
-                 ("title", hl.title, frame.title_style),
-                 ("subtitle", hl.subtitle, frame.subtitle_style)]
+        # a part whose style is left empty is not shown (e.g. the title alone on a jump page)
+        parts = [(part, text, name) for part, text, name in
+                 (("kicker", hl.kicker, frame.kicker_style),
+                  ("title", hl.title, frame.title_style),
+                  ("subtitle", hl.subtitle, frame.subtitle_style)) if name]
         styles = {part: self.setter.style(name) for part, _, name in parts}
         if frame.vertical:
             self._vertical_title(frame, fr, hl.title, styles["title"], story.id)
             return
         words = {part: self.segmenter.boundaries(text) for part, text, _ in parts if text}
         # fit: shrink the title through the 号 sizes until the stack fits the frame
-        title_st = styles["title"]
+        title_st = styles.get("title") or self.setter.style("title")
         sizes = sorted({v for v in self.issue.paper.hao.values() if v <= title_st.size},
                        reverse=True)
 
@@ -98,14 +100,19 @@ class FramePainter:
                 chosen = cand
                 break
         else:
-            chosen = Style(**{**title_st.__dict__, "size": sizes[-1] if sizes else title_st.size})
+            self.diagnostics.append(Diagnostic(
+                "warning", "headline-fit",
+                f"headline of story '{story.id}' does not fit its frame "
+                f"({frame.lines} lines) at any size", page=page.number,
+                frame=frame.id, story=story.id))
         if chosen.size != title_st.size:
             self.diagnostics.append(Diagnostic(
                 "warning", "headline-fit",
                 f"headline of story '{story.id}' does not fit at {title_st.size:g} pt; "
                 f"set at {chosen.size:g} pt (suggested size)", page=page.number,
                 frame=frame.id, story=story.id))
-        styles["title"] = chosen
+        if "title" in styles:
+            styles["title"] = chosen
         used = total(chosen)
         row = frame.line + max(0, (frame.lines - used) // 2)
         for part, text, _ in parts:

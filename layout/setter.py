@@ -128,7 +128,7 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
         runs.append(GlyphRun(
             font=face.key, size=size,
             glyphs=tuple(sh.gids[k] for k in idx),
-            xs=tuple(x0 + line.xs[k - s] for k in idx),
+            xs=tuple(x0 + line.xs[k - s] + sh.xoff.get(k, 0.0) for k in idx),
             y=baseline,
             text="".join(sh.text[k] for k in idx),
             offsets=tuple(offset_base + k for k in idx),

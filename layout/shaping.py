@@ -25,6 +25,7 @@ class Shaped:
     fallbacks: list[tuple[int, str]] = field(default_factory=list)   # (offset, face name)
     missing: list[int] = field(default_factory=list)                 # offsets no face has
     em: float = 9.0        # the paragraph style's size: what ¼ em and indents count
+    xoff: dict[int, float] = field(default_factory=dict)  # glyph offsets inside their cell
 
 
 @dataclass(frozen=True)
@@ -77,4 +78,27 @@ def shape(runs: list[RunSpec], fontset, em: float) -> Shaped:
             cls.append(k)
             colors.append(run.color)
             offset += 1
-    return Shaped(text, faces, sizes, gids, adv, cls, colors, fallbacks, missing, em)
+    xoff = _full_width_dashes(text, adv, sizes)
+    return Shaped(text, faces, sizes, gids, adv, cls, colors, fallbacks, missing, em, xoff)
+
+
+def _full_width_dashes(text: str, adv: list[float], sizes: list[float]) -> dict[int, float]:
+    """Set the Chinese dash —— one em per mark, its two halves joined into one line.
+
+    Fonts give U+2014 a narrower advance than the em; in Chinese text each mark
+    takes a full em, the first pushed to the right of its cell and the second
+    to the left, so the pair reads as one unbroken rule.
+    """
+    xoff: dict[int, float] = {}
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch == "—" and adv[i] < sizes[i] - 0.01:
+            slack = sizes[i] - adv[i]
+            prev_dash = i > 0 and text[i - 1] == "—"
+            next_dash = i + 1 < n and text[i + 1] == "—"
+            if next_dash and not prev_dash:
+                xoff[i] = slack
+            elif not prev_dash:
+                xoff[i] = slack / 2
+            adv[i] = sizes[i]
+    return xoff
