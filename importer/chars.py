@@ -29,6 +29,8 @@ _JUMP_RE = re.compile(r"[ \t\u3000]*[（(][ \t\u3000]*(?:下转|上接|紧转|�
 
 def is_han(ch: str) -> bool:
     """A Han character (汉字), basic and extension blocks."""
+    if len(ch) != 1:
+        return False
     o = ord(ch)
     return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
             or 0x20000 <= o <= 0x3134F)
@@ -36,6 +38,8 @@ def is_han(ch: str) -> bool:
 
 def is_cjk(ch: str) -> bool:
     """Han, CJK punctuation, full-width forms, and the quotes and dashes used with them."""
+    if len(ch) != 1:
+        return False
     o = ord(ch)
     return (is_han(ch) or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF60
             or 0xFE10 <= o <= 0xFE1F or 0xFE30 <= o <= 0xFE4F or ch in "“”‘’—…·⋯―")
@@ -43,6 +47,8 @@ def is_cjk(ch: str) -> bool:
 
 def is_fullwidth_alnum(ch: str) -> bool:
     """A full-width digit or Latin letter (０-９, Ａ-Ｚ, ａ-ｚ)."""
+    if len(ch) != 1:
+        return False
     o = ord(ch)
     return 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A
 
@@ -78,7 +84,7 @@ def ends_sentence(text: str) -> bool:
     if not t:
         return True
     last = t[-1]
-    if last in TERMINAL or last in "）)】〕》”」』’—":
+    if last in TERMINAL or last in "）)】〕》”」』’—\"'":
         return True
     return False
 

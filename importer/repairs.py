@@ -212,7 +212,8 @@ def _headline_text(d: Draft) -> str:
 
 
 def _misplaced_headlines(drafts: list[Draft], out: list[Repair]) -> set[int]:
-    """A headline with no text of its own right after a story without one: matched to it."""
+    """A headline with no text of its own right after a story without one: matched to it
+    (moved when clear); returns the drafts that get a headline so."""
     targets: set[int] = set()
     for j, d in enumerate(drafts):
         if not d.heads or d.body:
@@ -232,7 +233,8 @@ def _misplaced_headlines(drafts: list[Draft], out: list[Repair]) -> set[int]:
         clear = cov >= 0.4 and cov >= best + 0.15
         conf = min(0.95, 0.5 + cov - best) if clear else min(0.5, 0.2 + cov)
         first = next((b for b in prev.body if b.role == "para"), prev.body[0])
-        targets.add(prev.index)
+        if clear:
+            targets.add(prev.index)
         out.append(_repair(
             "misplaced_headline", anchor, title, f"headline of the story on line {first.line} "
             f"('{_head(_clean(first), 12)}')", conf,
