@@ -91,6 +91,12 @@ def _pages(spec: str | None, result) -> list[int] | None:
     return wanted
 
 
+def _options(issue, mode: str, **extra):
+    from output import PdfOptions
+    return PdfOptions(mode=mode, info=issue.info,
+                      sections={p.number: p.section for p in issue.pages}, **extra)
+
+
 # ---------------------------------------------------------------------- commands
 def cmd_export(args) -> int:
     t0 = time.perf_counter()
@@ -98,24 +104,22 @@ def cmd_export(args) -> int:
     pages = _pages(args.pages, result)
     if pages:
         result.pages = [p for p in result.pages if p.number in pages]
-    from output import ExportRefused, PdfOptions, export_pdf
+    from output import ExportRefused, export_pdf
     out = args.output or str(Path(args.issue).with_suffix(".png" if args.png else ".pdf"))
     if args.png:
         from output.png import write_pngs
         import tempfile
         with tempfile.TemporaryDirectory() as tmp:
             pdf = os.path.join(tmp, "proof.pdf")
-            export_pdf(result, fontset, pdf, PdfOptions(mode="proof", issue=issue, slug=False,
-                                                         watermark=False), force=True)
+            export_pdf(result, fontset, pdf, _options(issue, "proof", slug=False), force=True)
             os.makedirs(out, exist_ok=True)
             files = write_pngs(pdf, out, args.dpi)
         print(f"wrote {len(files)} page images to {out}")
         return EXIT_OK
     mode = "print" if args.print else "proof"
     try:
-        export_pdf(result, fontset, out, PdfOptions(mode=mode, issue=issue,
-                                                    watermark=args.watermark,
-                                                    outlines=args.outlines),
+        export_pdf(result, fontset, out, _options(issue, mode, watermark=args.watermark,
+                                                  frame_outlines=args.outlines),
                    force=args.force)
     except ExportRefused as exc:
         for d in exc.diagnostics:
@@ -132,8 +136,8 @@ def cmd_export(args) -> int:
 
 def cmd_check(args) -> int:
     issue, fontset, result = compose(args.issue)
-    from output.preflight import preflight
-    diags = list(result.diagnostics) + list(preflight(result, fontset, mode="print"))
+    from output import preflight
+    diags = list(result.diagnostics) + list(preflight(result, fontset, _options(issue, "print")))
     errors = [d for d in diags if d.level == "error"]
     if args.json:
         out = {

@@ -98,7 +98,29 @@ class Flow:
 
     def fill(self, story: Story, frame: TextFrame, start: Token, jumps: Jumps,
              blocked: dict, more_frames: bool = False) -> FrameFill:
-        """Set the story from ``start`` into the frame; return where it stopped."""
+        """Set the story from ``start`` into the frame; return where it stopped.
+
+        A frame set to balance, in which the story ends, is filled again with
+        the shortest equal column depth that still holds the rest of the story,
+        so its columns end level.
+        """
+        fill = self._fill(story, frame, start, jumps, blocked, more_frames, None)
+        ncols = len(fill.result.columns)
+        if not (frame.balance and ncols > 1 and fill.end.para >= len(story.paragraphs)):
+            return fill
+        used = sum(1 for _ in fill.result.lines)
+        depth = max(1, -(-used // ncols))
+        tallest = max(int(round(c[3] / self.geo.pitch)) for c in fill.result.columns)
+        while depth < tallest:
+            trial = self._fill(story, frame, start, jumps, blocked, more_frames, depth)
+            if trial.end.para >= len(story.paragraphs):
+                return trial
+            depth += 1
+        return fill
+
+    def _fill(self, story: Story, frame: TextFrame, start: Token, jumps: Jumps,
+              blocked: dict, more_frames: bool, depth: int | None) -> FrameFill:
+        """Fill the frame, using at most ``depth`` grid lines of each column."""
         g = self.geo
         fr = FrameResult(frame.id, frame.kind, g.frame_rect(frame), story=story.id,
                          start=(start.para, start.offset))
@@ -118,6 +140,8 @@ class Flow:
         while para < len(paras) and ci < len(cols):
             col = cols[ci]
             limit = len(col.slots) - (1 if reserve_last and ci == len(cols) - 1 else 0)
+            if depth is not None:
+                limit = min(limit, depth)
             st = self.setter.style(paras[para].style)
             p = self.setter.prepare(self.setter.run_specs(paras[para], st), st)
             used_prepared.add(id(p))

@@ -118,3 +118,15 @@ def test_page_labels():
     assert [page_label(n, "chinese") for n in (1, 2, 10, 12, 20, 24)] == \
         ["一", "二", "十", "十二", "二十", "二十四"]
     assert page_label(3, "arabic") == "3"
+
+
+def test_balanced_columns_end_level(square):
+    iss = issue_with(["中" * 100], [(1, [m.TextFrame("a", col=0, line=0, cols=3, lines=20,
+                                                     balance=True)])], ["a"])
+    iss.paragraph_styles["body"] = dataclasses.replace(iss.paragraph_styles["body"], indent=0)
+    fr = Composer(iss, square).compose().pages[0].frames[0]
+    per_col = {}
+    for ln in fr.lines:
+        per_col[ln.x] = per_col.get(ln.x, 0) + 1
+    # 100 characters = 8 lines (7 × 13 + 9): 3 + 3 + 2, not 8 + 0 + 0
+    assert sorted(per_col.values(), reverse=True) == [3, 3, 2]
