@@ -1,0 +1,223 @@
+"""Fonts of one PDF document: one embedded, subset CID font per face.
+
+Each face becomes a Type0 font (Identity-H, CIDFontType2) whose 2-byte codes
+are CIDs handed out in order of first use; the embedded TrueType subset holds
+the used glyphs in that same order, so CID n is glyph n (CIDToGIDMap
+/Identity).  When one glyph is shown for two different characters (a shared
+glyph), the second gets a CID of its own mapped to the same glyph, so the
+ToUnicode map can give each its own text.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+
+from reportlab.pdfbase import pdfdoc
+
+from . import pdfobjects
+from .ttfont import FontFileError, TrueTypeProgram
+
+
+def _num(v: float) -> str:
+    """A PDF number with at most 3 decimals."""
+    s = "%.3f" % v
+    s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+class FontPrograms:
+    """Parsed font files, kept between exports (owned by the caller, not global)."""
+
+    def __init__(self) -> None:
+        """An empty cache."""
+        self._cache: dict[tuple, TrueTypeProgram] = {}
+
+    def get(self, path: str, index: int = 0, name: str = "") -> TrueTypeProgram:
+        """The parsed program of a font file (re-read when the file changed)."""
+        st = os.stat(path)
+        key = (os.path.abspath(path), index, st.st_mtime_ns, st.st_size)
+        prog = self._cache.get(key)
+        if prog is None:
+            with open(path, "rb") as f:
+                prog = TrueTypeProgram(f.read(), index, name or os.path.basename(path))
+            self._cache[key] = prog
+        return prog
+
+
+@dataclass
+class _Face:
+    """Per-document state of one face: CIDs handed out and their text."""
+    key: str
+    resource: str                        # font resource name, e.g. "BF1"
+    program: TrueTypeProgram
+    gids: list[int] = field(default_factory=list)           # CID-1 -> glyph (first use)
+    cid_of: dict[tuple[int, str], int] = field(default_factory=dict)
+    first_cid: dict[int, int] = field(default_factory=dict)  # glyph -> its first CID
+    extra: list[tuple[int, int]] = field(default_factory=list)  # (cid, gid) for shared glyphs
+    text: list[str] = field(default_factory=lambda: [""])      # CID -> text
+    widths: list[float] = field(default_factory=lambda: [0.0])  # CID -> width (1/1000 em)
+    hexes: list[str] = field(default_factory=lambda: ["0000"])  # CID -> "%04X"
+
+
+class DocumentFonts:
+    """Hands out CIDs for glyph runs and writes the font objects at the end."""
+
+    def __init__(self, fontset, programs: FontPrograms | None = None):
+        """Fonts of ``fontset`` (anything with ``face(key)`` giving ``.key``/``.path``)."""
+        self.fontset = fontset
+        self.programs = programs or FontPrograms()
+        self._faces: dict[str, _Face] = {}
+
+    def face(self, key: str) -> _Face:
+        """The document state of a face, loading its program on first use."""
+        f = self._faces.get(key)
+        if f is None:
+            ff = self.fontset.face(key)
+            try:
+                prog = self.programs.get(ff.path, getattr(ff, "index", 0) or 0, ff.key)
+            except FontFileError:
+                raise
+            except OSError as exc:
+                raise FontFileError(f"font '{key}' cannot be read: {exc}") from None
+            f = _Face(key, f"BF{len(self._faces) + 1}", prog)
+            self._faces[key] = f
+        return f
+
+    def encode(self, key: str, glyphs, text: str) -> tuple[_Face, list[int]]:
+        """The CIDs of a run's glyphs (one character of ``text`` per glyph)."""
+        f = self.face(key)
+        cid_of = f.cid_of
+        out = []
+        pad = len(glyphs) - len(text)
+        if pad > 0:
+            text = text + "\ufffd" * pad
+        for g, ch in zip(glyphs, text):
+            cid = cid_of.get((g, ch))
+            if cid is None:
+                cid = self._new_cid(f, g, ch)
+            out.append(cid)
+        return f, out
+
+    @staticmethod
+    def _new_cid(f: _Face, g: int, ch: str) -> int:
+        prog = f.program
+        if not 0 <= g < prog.num_glyphs:
+            g = 0
+        cid = len(f.text)
+        if cid > 0xFFFE:
+            raise FontFileError(f"font '{f.key}': more than 65,534 distinct glyphs in one PDF")
+        if g in f.first_cid:
+            f.extra.append((cid, g))
+        else:
+            f.first_cid[g] = cid
+            f.gids.append(g)
+        f.text.append(ch)
+        f.widths.append(float(_num(prog.advance(g) * 1000.0 / prog.units_per_em)))
+        f.hexes.append("%04X" % cid)
+        f.cid_of[(g, ch)] = cid
+        return cid
+
+    # ------------------------------------------------------------ PDF objects
+    def add_objects(self, doc) -> None:
+        """Subset every used face and put its font objects in the document's font dict."""
+        font_dict = doc.idToObject["BasicFonts"].dict
+        for f in self._faces.values():
+            if len(f.text) <= 1:
+                continue
+            font_dict[f.resource] = self._type0(doc, f)
+
+    def _type0(self, doc, f: _Face):
+        prog = f.program
+        real = [g for g in f.gids if g != 0]
+        program = prog.subset(real)
+        new_gid = {g: i + 1 for i, g in enumerate(real)}
+        new_gid[0] = 0
+        tag = _subset_tag(f.key, f.gids, f.extra)
+        base = f"{tag}+{_ps_name(f.key)}"
+        m = prog.metrics()
+
+        ff = pdfobjects.stream(program, bool(doc.compression), level=3, Length1=len(program))
+        flags = 4 | (1 if m.fixed_pitch else 0) | (0x40000 if m.bold else 0) | \
+            (0x40 if m.italic_angle else 0)
+        desc = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("FontDescriptor"),
+            "FontName": pdfdoc.PDFName(base),
+            "Flags": flags,
+            "FontBBox": pdfdoc.PDFArray(list(m.bbox)),
+            "ItalicAngle": m.italic_angle,
+            "Ascent": m.ascent, "Descent": m.descent, "CapHeight": m.cap_height,
+            "StemV": m.stem_v,
+            "FontFile2": doc.Reference(ff),
+        })
+        # CID -> glyph in the subset: identity unless shared glyphs got extra CIDs
+        cid_gid = [0] * len(f.text)
+        for g in f.gids:
+            cid_gid[f.first_cid[g]] = new_gid[g]
+        for cid, g in f.extra:
+            cid_gid[cid] = new_gid[g]
+        identity = all(cid_gid[c] == c for c in range(len(cid_gid)))
+        cid_font = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"),
+            "Subtype": pdfdoc.PDFName("CIDFontType2"),
+            "BaseFont": pdfdoc.PDFName(base),
+            "CIDSystemInfo": pdfdoc.PDFDictionary({
+                "Registry": pdfdoc.PDFString("Adobe"),
+                "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
+            "FontDescriptor": doc.Reference(desc),
+            "DW": 1000,
+            "W": "[1 [" + " ".join(_num(w) for w in f.widths[1:]) + "]]",
+        })
+        if identity:
+            cid_font.dict["CIDToGIDMap"] = pdfdoc.PDFName("Identity")
+        else:
+            mp = pdfobjects.stream(b"".join(g.to_bytes(2, "big") for g in cid_gid),
+                                   bool(doc.compression))
+            cid_font.dict["CIDToGIDMap"] = doc.Reference(mp)
+        tu = pdfobjects.stream(_to_unicode(f.text), bool(doc.compression))
+        type0 = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"),
+            "Subtype": pdfdoc.PDFName("Type0"),
+            "BaseFont": pdfdoc.PDFName(base),
+            "Encoding": pdfdoc.PDFName("Identity-H"),
+            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font)]),
+            "ToUnicode": doc.Reference(tu),
+        })
+        return doc.Reference(type0, "BanmianFont:" + f.resource)
+
+    def faces(self):
+        """The faces used so far: (key, program) pairs."""
+        return [(f.key, f.program) for f in self._faces.values()]
+
+
+def _ps_name(key: str) -> str:
+    """A PDF-name-safe PostScript name from a face key."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in key) or "F"
+
+
+def _subset_tag(key: str, gids, extra) -> str:
+    """Six capital letters that identify this subset (PDF 9.6.4)."""
+    h = hashlib.md5(key.encode("utf-8"))
+    h.update(repr((list(gids), list(extra))).encode("ascii"))
+    n = int.from_bytes(h.digest()[:8], "big")
+    return "".join(chr(65 + (n >> (5 * i)) % 26) for i in range(6))
+
+
+def _utf16_hex(s: str) -> str:
+    return s.encode("utf-16-be").hex().upper() if s else "FFFD"
+
+
+def _to_unicode(text: list[str]) -> bytes:
+    """A ToUnicode CMap mapping each CID (index of ``text``) to its characters."""
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+             "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
+    pairs = [(cid, t) for cid, t in enumerate(text) if cid and t]
+    for i in range(0, len(pairs), 100):
+        chunk = pairs[i:i + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        lines.extend(f"<{cid:04X}> <{_utf16_hex(t)}>" for cid, t in chunk)
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return ("\n".join(lines) + "\n").encode("ascii")

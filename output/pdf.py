@@ -1,0 +1,422 @@
+"""The PDF writer: draws a LayoutResult exactly as composed, as a proof or a print file.
+
+It never measures layout text: glyph ids and pen positions come from the
+result.  Page coordinates (pt, y down from the trim's top-left) are mapped to
+PDF space (y up) here.  Fonts are embedded as subset CID fonts
+(``fontembed``); text operators come from ``textops``; images from ``images``.
+The file is written to a temporary name and moved into place.
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen import canvas as rl_canvas
+
+from layout.result import BoxItem, GlyphRun, ImageItem, LayoutResult, RuleItem
+
+from . import color as C
+from . import marks, pdfobjects, pdfx, textops
+from .fontembed import DocumentFonts, FontPrograms
+from .icc import output_profile
+from .images import ImageError, prepare
+from .options import PdfOptions
+from .outline import glyph_paths
+
+_GS_OVERPRINT = "BMop"
+_GS_KNOCKOUT = "BMko"
+
+
+class _Canvas(rl_canvas.Canvas):
+    """A ReportLab canvas with no default font in the page preamble (so no Helvetica),
+    our own ExtGState and image resources, and page streams compressed by us."""
+
+    ext_gstates: dict | None = None
+    compress_pages: bool = True
+
+    def __init__(self, *args, **kw):
+        """As ReportLab's Canvas; pages start with no images."""
+        super().__init__(*args, **kw)
+        self._images: dict[str, object] = {}
+        self._image_count = 0
+
+    def _make_preamble(self):
+        self._preamble = "1 0 0 1 0 0 cm"
+
+    def _setExtGState(self, obj):
+        if self.ext_gstates:
+            obj.ExtGState = pdfdoc.PDFDictionary(dict(self.ext_gstates))
+        else:
+            super()._setExtGState(obj)
+
+    def _setXObjects(self, thing):
+        thing.XObjects = pdfdoc.PDFDictionary(dict(self._images)) if self._images else None
+
+    def add_image(self, xobject) -> str:
+        """Register an image XObject for the current page; its resource name."""
+        self._image_count += 1
+        name = f"Im{self._image_count}"
+        self._images[name] = self._doc.Reference(xobject)
+        self._currentPageHasImages = 1
+        return name
+
+    def showPage(self):
+        """End the page, giving it a Flate-compressed content stream of our own."""
+        super().showPage()
+        page = self._doc.Pages.pages[-1]
+        page.Contents = pdfobjects.stream(page.stream, self.compress_pages)
+        self._images = {}
+
+
+def _ext_gstates() -> dict:
+    """Overprint on (black text and rules) and off; OPM 1 so 0% inks do not knock out."""
+    def gs(on: bool):
+        v = "true" if on else "false"
+        return pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("ExtGState"), "OP": v, "op": v,
+                                     "OPM": 1 if on else 0})
+    return {_GS_OVERPRINT: gs(True), _GS_KNOCKOUT: gs(False)}
+
+
+def write_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | None = None,
+              *, programs: FontPrograms | None = None) -> None:
+    """Write ``result`` as a proof or print PDF to ``path`` (atomically).
+
+    ``fontset.face(key)`` must give every face the runs name; ``programs``
+    may be kept by the caller to reuse parsed font files between exports.
+    """
+    _Writer(result, fontset, options or PdfOptions(), programs).write(path)
+
+
+class _Writer:
+    """One export: the canvas, the document's fonts and the page being drawn."""
+
+    def __init__(self, result: LayoutResult, fontset, options: PdfOptions,
+                 programs: FontPrograms | None):
+        self.result = result
+        self.opt = options
+        self.print = options.is_print
+        self.fonts = DocumentFonts(fontset, programs)
+        self.fontset = fontset
+        self.inks = C.Inks(result.colors, cmyk=self.print)
+        self.profile = output_profile(options.icc_profile, options.rendering_intent)
+        self.notes: list[tuple[int, str, str]] = []     # (page, frame, note) from images
+        self.slug_key = options.slug_font or first_font(result)
+        self._buf: list[str] = []
+        self._fill = None
+        self._overprint = False
+
+    # ------------------------------------------------------------ document
+    def write(self, path: str) -> None:
+        """Draw every selected page and save the file atomically."""
+        pages = [p for p in self.result.pages
+                 if self.opt.pages is None or p.number in self.opt.pages]
+        buf = io.BytesIO()
+        cv = _Canvas(buf, pagesize=(595, 842), pageCompression=0,
+                     pdfVersion=pdfx.PDF_VERSION if self.print else None,
+                     enforceColorSpace="cmyk" if self.print else None)
+        cv.compress_pages = self.opt.compress
+        cv._doc.compression = 1 if self.opt.compress else 0
+        if self.print:
+            cv.ext_gstates = _ext_gstates()
+        self.cv = cv
+        doc = cv._doc
+        title = self._title(pages)
+        pdfx.install_info(doc, title, self.opt.info.paper_name or "", 
+                          "print" if self.print else "proof", self.print and self.opt.pdfx)
+        for page in pages:
+            self._page(page)
+        self.fonts.add_objects(doc)
+        if self.print and self.opt.pdfx:
+            ident, cond = self.profile.condition
+            if self.opt.output_condition:
+                ident = self.opt.output_condition
+            pdfx.add_output_intent(doc, self.profile.data, ident, cond, self.profile.description)
+        cv.save()
+        _atomic_write(path, buf.getvalue())
+
+    def _title(self, pages) -> str:
+        info = self.opt.info
+        nums = [p.number for p in pages]
+        span = "" if not nums else (f"第{nums[0]}版" if len(nums) == 1
+                                    else f"第{nums[0]}–{nums[-1]}版")
+        return " ".join(s for s in (info.paper_name, info.date, span,
+                                    f"{info.version or 1}校") if s)
+
+    # ------------------------------------------------------------ one page
+    def _page(self, page) -> None:
+        opt = self.opt
+        over = self._overset_runs(page) if (not self.print and opt.show_overset) else []
+        if self.print:
+            g = marks.print_geometry(page.width, page.height, opt.bleed, opt.crop_marks)
+        else:
+            below = marks.PROOF_STRIP if opt.slug else 0.0
+            if over:
+                deepest = max(max(r.ys) if r.ys else r.y for r, _ in over)
+                below += max(0.0, deepest + 8.0 - page.height)
+            g = marks.proof_geometry(page.width, page.height, below)
+        self.g = g
+        cv = self.cv
+        cv.setPageSize((g.media_w, g.media_h))
+        cv.setTrimBox(g.trim_box)
+        if self.print:
+            cv.setBleedBox(g.bleed_box)
+        self._fill = None
+        self._overprint = False
+        if not self.print and opt.watermark:
+            self._watermark(page)
+        for fr in page.frames:
+            for item in fr.items:
+                self._item(item, page, fr)
+            for run in fr.runs:
+                self._run(run)
+        if not self.print:
+            if opt.frame_outlines:
+                self._outlines(page)
+            for run, cf in over:
+                self._run(run, fill=C.rgb_fill(C.OVERSET_RGB))
+            self._overset_labels(over)
+            if opt.slug:
+                self._slug(page, g.oy - marks.PROOF_STRIP + 7.0, g.ox + 6.0, C.rgb_fill(C.SLUG_RGB))
+        else:
+            self._knockout()
+            if opt.crop_marks:
+                self._buf.append(marks.crop_marks(g, C.cmyk_stroke(C.REGISTRATION)))
+                off = max(marks.MARK_OFFSET, g.bleed)
+                self._slug(page, g.oy - off - marks.MARK_LENGTH + 1.0,
+                           g.ox + off + 4.0, C.cmyk_fill(C.BLACK),
+                           extra="PDF/X-1a:2001" if opt.pdfx else "")
+        self._flush()
+        cv.showPage()
+
+    def _flush(self) -> None:
+        if self._buf:
+            self.cv.addLiteral("".join(self._buf))
+            self._buf.clear()
+
+    # ------------------------------------------------------------ state
+    def _set_fill(self, op: str) -> None:
+        if op != self._fill:
+            self._buf.append(op + "\n")
+            self._fill = op
+
+    def _set_overprint(self, on: bool) -> None:
+        if self.print and on != self._overprint:
+            self._buf.append(f"/{_GS_OVERPRINT if on else _GS_KNOCKOUT} gs\n")
+            self._overprint = on
+
+    def _knockout(self) -> None:
+        self._set_overprint(False)
+
+    def _overprints(self, swatch: str) -> bool:
+        return self.print and self.opt.overprint_black and self.inks.is_black(swatch)
+
+    # ------------------------------------------------------------ text
+    def _run(self, run: GlyphRun, fill: str | None = None) -> None:
+        if not run.glyphs:
+            return
+        f, cids = self.fonts.encode(run.font, run.glyphs, run.text)
+        self._set_overprint(fill is None and self._overprints(run.color))
+        self._set_fill(fill or self.inks.fill(run.color))
+        g = self.g
+        if run.ys is not None:
+            textops.vertical(self._buf, f.resource, run.size, cids, f.hexes, run.xs, run.ys,
+                             run.rotate, g.ox, g.top)
+        else:
+            textops.horizontal(self._buf, f.resource, run.size, cids, f.widths, f.hexes,
+                               run.xs, g.ox, g.top - run.y)
+
+    def _text_line(self, text: str, size: float, x: float, y_pdf: float, fill: str) -> None:
+        """Writer-owned text (slug, labels) in the slug face, baseline at PDF y."""
+        if not self.slug_key:
+            return
+        face = self.fontset.face(self.slug_key)
+        gids, xs, kept = marks.set_line(face, text, size, x)
+        if not gids:
+            return
+        f, cids = self.fonts.encode(self.slug_key, gids, kept)
+        self._set_fill(fill)
+        textops.horizontal(self._buf, f.resource, size, cids, f.widths, f.hexes, xs, 0.0, y_pdf)
+
+    # ------------------------------------------------------------ items
+    def _item(self, item, page, fr) -> None:
+        if isinstance(item, RuleItem):
+            self._rule(item)
+        elif isinstance(item, BoxItem):
+            self._box(item)
+        elif isinstance(item, ImageItem):
+            self._image(item, page, fr)
+
+    def _xy(self, x: float, y: float) -> str:
+        return f"{self.g.ox + x:.3f} {self.g.top - y:.3f}"
+
+    def _rule(self, r: RuleItem) -> None:
+        if r.weight <= 0:
+            return
+        self._set_overprint(self._overprints(r.color))
+        dash = "[" + " ".join(f"{d:.3f}" for d in r.dash) + "] 0 d" if r.dash else "[] 0 d"
+        self._buf.append(f"{r.weight:.3f} w {dash} {self.inks.stroke(r.color)} "
+                         f"{self._xy(r.x0, r.y0)} m {self._xy(r.x1, r.y1)} l S\n")
+
+    def _box(self, b: BoxItem) -> None:
+        x, y, w, h = b.rect
+        rect = f"{self.g.ox + x:.3f} {self.g.top - y - h:.3f} {w:.3f} {h:.3f} re"
+        if b.fill:
+            self._set_overprint(False)
+            self._set_fill(self.inks.fill(b.fill))
+            self._buf.append(rect + " f\n")
+        if b.stroke > 0:
+            self._set_overprint(self._overprints(b.color))
+            self._buf.append(f"{b.stroke:.3f} w [] 0 d {self.inks.stroke(b.color)} {rect} S\n")
+
+    def _image(self, item: ImageItem, page, fr) -> None:
+        g = self.g
+        b = g.bleed
+        area = (-b, -b, g.w + 2 * b, g.h + 2 * b)
+        ceiling = self.opt.image_ppi_ceiling if self.print else self.opt.proof_image_ppi
+        try:
+            prep = prepare(item, area, cmyk=self.print, ppi_ceiling=ceiling, profile=self.profile,
+                           jpeg_quality=self.opt.jpeg_quality,
+                           max_pixels=self.opt.max_image_pixels)
+        except ImageError as exc:
+            self.notes.append((page.number, fr.frame_id, str(exc)))
+            self._placeholder(item.clip)
+            return
+        if prep is None:
+            return
+        if prep.converted:
+            self.notes.append((page.number, fr.frame_id, prep.converted))
+        if self.print and prep.mode not in ("CMYK", "L"):
+            raise AssertionError(f"print export got a {prep.mode} image")
+        xo = self._xobject(prep)
+        cx, cy, cw, ch = item.clip
+        x, y, w, h = prep.rect
+        self._set_overprint(False)
+        self._buf.append(f"q {g.ox + cx:.3f} {g.top - cy - ch:.3f} {cw:.3f} {ch:.3f} re W n "
+                         f"{w:.4f} 0 0 {h:.4f} {g.ox + x:.4f} {g.top - y - h:.4f} cm "
+                         f"/{self.cv.add_image(xo)} Do Q\n")
+
+    def _xobject(self, prep):
+        """The image XObject of prepared pixels (JPEG passed through, or raw + Flate)."""
+        if prep.jpeg is not None:
+            from PIL import Image
+            with Image.open(io.BytesIO(prep.jpeg)) as im:
+                size = im.size
+            return pdfobjects.image_xobject(size[0], size[1], prep.mode, prep.jpeg, True)
+        im = prep.image
+        return pdfobjects.image_xobject(im.size[0], im.size[1], prep.mode, im.tobytes(),
+                                        False, self.opt.compress)
+
+    def _placeholder(self, clip) -> None:
+        """A crossed box where an image could not be drawn."""
+        x, y, w, h = clip
+        x0, y0 = self.g.ox + x, self.g.top - y - h
+        op = C.cmyk_stroke(C.BLACK) if self.print else C.rgb_stroke((0.5, 0.5, 0.5))
+        self._set_overprint(False)
+        self._buf.append(f"q 0.5 w [] 0 d {op} {x0:.3f} {y0:.3f} {w:.3f} {h:.3f} re "
+                         f"{x0:.3f} {y0:.3f} m {x0 + w:.3f} {y0 + h:.3f} l "
+                         f"{x0:.3f} {y0 + h:.3f} m {x0 + w:.3f} {y0:.3f} l S Q\n")
+
+    # ------------------------------------------------------------ proof furniture
+    def _overset_runs(self, page) -> list:
+        """(run, copyfit) of stories whose last frame is on this page."""
+        last_page: dict[str, int] = {}
+        for p in self.result.pages:
+            for fr in p.frames:
+                if fr.story:
+                    last_page[fr.story] = p.number
+        out = []
+        for sid, cf in self.result.copyfit.items():
+            if cf.overset_runs and last_page.get(sid, page.number) == page.number:
+                out.extend((r, cf) for r in cf.overset_runs)
+        return out
+
+    def _overset_labels(self, over) -> None:
+        seen = set()
+        for run, cf in over:
+            if cf.story in seen or not run.xs:
+                continue
+            seen.add(cf.story)
+            runs = [r for r, c in over if c is cf and r.xs]
+            x0 = min(r.xs[0] for r in runs)
+            x1 = max(r.xs[-1] + r.size for r in runs)
+            top = min(r.y for r in runs) - runs[0].size * 1.2
+            bot = max(r.y for r in runs) + runs[0].size * 0.4
+            g = self.g
+            self._buf.append(f"q 0.6 w [2 1.5] 0 d {C.rgb_stroke(C.OVERSET_RGB)} "
+                             f"{g.ox + x0 - 2:.3f} {g.top - bot:.3f} {x1 - x0 + 4:.3f} "
+                             f"{bot - top:.3f} re S Q\n")
+            self._fill = None
+            self._text_line(f"{cf.label()}（{cf.story}）", 7.0, g.ox + x0 - 2,
+                            g.top - (top - 2.0), C.rgb_fill(C.OVERSET_RGB))
+
+    def _outlines(self, page) -> None:
+        g = self.g
+        ops = [f"q 0.3 w [3 2] 0 d {C.rgb_stroke(C.OUTLINE_RGB)}"]
+        for fr in page.frames:
+            x, y, w, h = fr.rect
+            ops.append(f"{g.ox + x:.3f} {g.top - y - h:.3f} {w:.3f} {h:.3f} re S")
+        ops.append("Q\n")
+        self._buf.append("\n".join(ops))
+
+    def _watermark(self, page) -> None:
+        """A light diagonal 校样 as filled outlines (kept out of the text layer)."""
+        if not self.slug_key:
+            return
+        face = self.fontset.face(self.slug_key)
+        text = self.opt.watermark_text
+        size = min(page.width, page.height) / max(2, len(text) + 1)
+        gids, xs, _ = marks.set_line(face, text, size, 0.0)
+        if not gids:
+            return
+        import math
+        width = xs[-1] + size
+        ang = math.degrees(math.atan2(page.height, page.width)) * 0.6
+        ca, sa = math.cos(math.radians(ang)), math.sin(math.radians(ang))
+        cx, cy = self.g.ox + page.width / 2, self.g.oy + page.height / 2
+        sx, sy = cx - ca * width / 2 + sa * size * 0.35, cy - sa * width / 2 - ca * size * 0.35
+        origins = [(sx + ca * x, sy + sa * x) for x in xs]
+        prog = self.fonts.face(self.slug_key).program
+        paths = glyph_paths(prog, gids, origins, size, ang)
+        self._buf.append(f"q {C.rgb_fill(C.WATERMARK_RGB)}\n{paths}\nf Q\n")
+
+    def _slug(self, page, y_pdf: float, x: float, fill: str, extra: str = "") -> None:
+        self._set_overprint(self.print and self.opt.overprint_black)   # K text, like the page's
+        text = marks.slug_text(self.opt.info, page.number, self.opt.sections.get(page.number, ""),
+                               self.opt.export_time, extra)
+        self._text_line(text, marks.SLUG_SIZE, x, y_pdf, fill)
+
+
+def first_font(result: LayoutResult) -> str:
+    """The face of the first glyph run in the result (slug and labels use it)."""
+    for p in result.pages:
+        for run in p.runs():
+            return run.font
+    for cf in result.copyfit.values():
+        for run in cf.overset_runs:
+            return run.font
+    return ""
+
+
+def _atomic_write(path: str, data: bytes) -> None:
+    """Write bytes to ``path`` through a temporary file in the same folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".banmian-", suffix=".tmp", dir=folder)
+    try:
+        try:
+            mode = os.stat(path).st_mode & 0o777
+        except OSError:
+            mode = 0o644
+        os.chmod(tmp, mode)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,65 @@
+"""Small PDF object builders on top of ReportLab's pdfdoc: streams and image XObjects.
+
+Our streams carry their own filters (Flate at a chosen level, or DCT passed
+through), so ReportLab's global ASCII85 setting never slows or bloats them.
+"""
+from __future__ import annotations
+
+import zlib
+
+from reportlab.pdfbase import pdfdoc
+
+
+class Flate:
+    """The FlateDecode filter at a given zlib level (ReportLab stream filter protocol)."""
+    pdfname = "FlateDecode"
+
+    def __init__(self, level: int = 6):
+        """Compress with this zlib level (1 fast .. 9 small)."""
+        self.level = level
+
+    def encode(self, data) -> bytes:
+        """Compressed bytes of ``data`` (str is UTF-8 encoded first)."""
+        if isinstance(data, str):
+            data = data.encode("latin-1")
+        return zlib.compress(data, self.level)
+
+
+class Encoded:
+    """A filter whose data is already encoded (e.g. a JPEG for DCTDecode)."""
+
+    def __init__(self, pdfname: str):
+        """Name the filter the data was encoded with."""
+        self.pdfname = pdfname
+
+    def encode(self, data) -> bytes:
+        """The data unchanged."""
+        return data
+
+
+def stream(content, compress: bool = True, level: int = 6, **entries) -> pdfdoc.PDFStream:
+    """A stream object with extra dictionary entries, Flate-compressed when asked."""
+    s = pdfdoc.PDFStream(content=content, filters=[Flate(level)] if compress else [])
+    for k, v in entries.items():
+        s.dictionary[k] = v
+    return s
+
+
+def image_xobject(width: int, height: int, mode: str, data: bytes, jpeg: bool,
+                  compress: bool = True) -> pdfdoc.PDFStream:
+    """An image XObject: 8-bit DeviceCMYK, DeviceRGB or DeviceGray; JPEG data or raw pixels."""
+    space = {"CMYK": "DeviceCMYK", "RGB": "DeviceRGB", "L": "DeviceGray"}[mode]
+    s = pdfdoc.PDFStream(content=data,
+                         filters=[Encoded("DCTDecode")] if jpeg else
+                         ([Flate(6)] if compress else []))
+    d = s.dictionary
+    d["Type"] = pdfdoc.PDFName("XObject")
+    d["Subtype"] = pdfdoc.PDFName("Image")
+    d["Width"] = width
+    d["Height"] = height
+    d["ColorSpace"] = pdfdoc.PDFName(space)
+    d["BitsPerComponent"] = 8
+    if jpeg and mode == "CMYK":
+        # Pillow (like Photoshop) writes CMYK JPEGs inverted, with an Adobe marker
+        d["Decode"] = pdfdoc.PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
+    return s

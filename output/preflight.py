@@ -1,0 +1,180 @@
+"""Checks that belong to output (images, fonts, colours) and the guarded print export.
+
+``preflight`` returns ``layout.result.Diagnostic`` objects; ``export_pdf``
+refuses a print export while any error (its own or the layout's) stands,
+unless forced.
+"""
+from __future__ import annotations
+
+from layout.result import Diagnostic, ImageItem, LayoutResult
+
+from .fontembed import FontPrograms
+from .images import ImageError, open_image
+from .options import PdfOptions
+from .pdf import first_font, write_pdf
+from .ttfont import FontFileError
+
+#: image modes written as they are in a print file (everything else is converted)
+_PRINT_MODES = ("CMYK", "L", "1", "I", "I;16", "I;16B", "I;16L", "F")
+
+
+class ExportRefused(Exception):
+    """A print export stopped by errors; ``diagnostics`` holds every finding."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        """Keep the diagnostics; the message names the errors."""
+        self.diagnostics = list(diagnostics)
+        errors = [d for d in self.diagnostics if d.level == "error"]
+        lines = "; ".join(d.message for d in errors[:5])
+        more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+        super().__init__(f"print export refused: {len(errors)} error(s): {lines}{more}")
+
+
+def _pages(result: LayoutResult, options: PdfOptions):
+    return [p for p in result.pages if options.pages is None or p.number in options.pages]
+
+
+def check_images(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
+    """Missing, unreadable or oversized images; low resolution and colour conversion (print)."""
+    out: list[Diagnostic] = []
+    for page in _pages(result, options):
+        for fr in page.frames:
+            for item in fr.items:
+                if isinstance(item, ImageItem):
+                    out.extend(_check_image(item, page.number, fr.frame_id, options))
+    return out
+
+
+def _check_image(item: ImageItem, page: int, frame: str, options: PdfOptions):
+    try:
+        im = open_image(item.path, options.max_image_pixels)
+    except ImageError as exc:
+        text = str(exc)
+        code = ("image-missing" if "not found" in text else
+                "image-too-large" if "too large" in text else "image-unreadable")
+        yield Diagnostic("error", code, text, page, frame)
+        return
+    try:
+        mode, fmt = im.mode, im.format
+        try:
+            im.verify()                       # cheap structural check, no full decode
+        except Exception as exc:              # Pillow raises many kinds here
+            yield Diagnostic("error", "image-unreadable",
+                             f"image '{item.path}' is damaged: {exc}", page, frame)
+            return
+    finally:
+        im.close()
+    x, y, w, h = item.rect
+    pw, ph = item.pixel_size or (0, 0)
+    ppi = min(pw / (w / 72.0), ph / (h / 72.0)) if w > 0 and h > 0 and pw and ph \
+        else item.effective_ppi
+    if not options.is_print:
+        return
+    name = item.path.rsplit("/", 1)[-1]
+    if ppi and ppi < options.min_image_ppi:
+        yield Diagnostic("warning", "image-low-resolution",
+                         f"image '{name}' is {ppi:.0f} ppi as placed "
+                         f"(below {options.min_image_ppi:.0f} ppi for print)", page, frame)
+    if ppi and options.image_ppi_ceiling and ppi > options.image_ppi_ceiling:
+        yield Diagnostic("info", "image-downsampled",
+                         f"image '{name}' ({ppi:.0f} ppi as placed) is downsampled to "
+                         f"{options.image_ppi_ceiling:.0f} ppi", page, frame)
+    if mode not in _PRINT_MODES:
+        alpha = " (transparency flattened on white)" if "A" in mode or mode == "P" else ""
+        yield Diagnostic("info", "image-rgb-converted",
+                         f"{fmt or ''} image '{name}' ({mode}) is converted to CMYK through "
+                         f"the output profile, {options.rendering_intent} intent{alpha}",
+                         page, frame)
+
+
+def _used_faces(result: LayoutResult, options: PdfOptions) -> dict[str, tuple[int, str]]:
+    """Face keys used by the export, with the first page and frame that uses each."""
+    used: dict[str, tuple[int, str]] = {}
+    for page in _pages(result, options):
+        for fr in page.frames:
+            for run in fr.runs:
+                used.setdefault(run.font, (page.number, fr.frame_id))
+    if not options.is_print and options.show_overset:
+        for cf in result.copyfit.values():
+            for run in cf.overset_runs:
+                used.setdefault(run.font, (0, ""))
+    slug = options.slug_font or first_font(result)
+    if slug:
+        used.setdefault(slug, (0, ""))
+    return used
+
+
+def check_fonts(result: LayoutResult, fontset, options: PdfOptions,
+                programs: FontPrograms | None = None) -> list[Diagnostic]:
+    """Faces that are missing, not TrueType, or whose licence forbids embedding a subset."""
+    programs = programs or FontPrograms()
+    out = []
+    for key, (page, frame) in _used_faces(result, options).items():
+        try:
+            face = fontset.face(key)
+        except Exception as exc:          # the font library's own lookup error, whatever it is
+            out.append(Diagnostic("error", "font-missing", f"font '{key}' is not available: {exc}",
+                                  page, frame))
+            continue
+        try:
+            prog = programs.get(face.path, getattr(face, "index", 0) or 0, key)
+        except (FontFileError, OSError, TypeError) as exc:
+            out.append(Diagnostic("error", "font-unusable", f"font '{key}': {exc}", page, frame))
+            continue
+        problem = prog.embedding_problem()
+        if problem:
+            out.append(Diagnostic("error", "font-not-embeddable",
+                                  f"font '{key}' cannot be embedded: {problem}", page, frame))
+    return out
+
+
+def check_colors(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
+    """Swatches used but not defined (drawn black), and small text in rich black for print."""
+    out = []
+    names: dict[str, tuple[int, str]] = {}
+    rich: dict[str, tuple[int, str]] = {}
+    for page in _pages(result, options):
+        for fr in page.frames:
+            for run in fr.runs:
+                names.setdefault(run.color, (page.number, fr.frame_id))
+                c = result.colors.get(run.color)
+                if c and len(c) == 4 and c[3] >= 0.9 and max(c[:3]) > 0 and run.size < 12:
+                    rich.setdefault(run.color, (page.number, fr.frame_id))
+            for item in fr.items:
+                for attr in ("color", "fill"):
+                    v = getattr(item, attr, "")
+                    if v:
+                        names.setdefault(v, (page.number, fr.frame_id))
+    for name, (page, frame) in names.items():
+        if name not in result.colors and name != "black":
+            out.append(Diagnostic("warning", "color-unknown",
+                                  f"colour '{name}' is not defined; it is drawn black",
+                                  page, frame))
+    if options.is_print:
+        for name, (page, frame) in rich.items():
+            out.append(Diagnostic("warning", "rich-black-text",
+                                  f"small text in '{name}' {result.colors[name]} uses four "
+                                  "inks: it will show misregistration on newsprint", page, frame))
+    return out
+
+
+def preflight(result: LayoutResult, fontset, options: PdfOptions | None = None,
+              programs: FontPrograms | None = None) -> list[Diagnostic]:
+    """Every output check for this export: images, fonts, colours."""
+    options = options or PdfOptions()
+    return (check_images(result, options) + check_fonts(result, fontset, options, programs)
+            + check_colors(result, options))
+
+
+def export_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | None = None,
+               force: bool = False, programs: FontPrograms | None = None) -> list[Diagnostic]:
+    """Preflight, then write the PDF; a print export with errors raises ExportRefused unless forced.
+
+    Returns the layout's diagnostics plus the preflight's.
+    """
+    options = options or PdfOptions()
+    diagnostics = list(result.diagnostics) + preflight(result, fontset, options, programs)
+    if options.is_print and not force and any(d.level == "error" for d in diagnostics):
+        raise ExportRefused(diagnostics)
+    write_pdf(result, fontset, path, options, programs=programs)
+    return diagnostics
