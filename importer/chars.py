@@ -11,17 +11,21 @@ CLOSERS = set("”’」』）》】〕〉)]")
 NO_START = set("，。、；：？！）》」』】〕〉”’,.;:?!)")
 #: Bracket pairs checked for a closer without its opener (or the reverse).
 PAIRS = {"《": "》", "（": "）", "“": "”", "「": "」", "『": "』", "【": "】", "〈": "〉"}
-#: Words that end a fragment which cannot end a sentence ("…建设的").
-OPEN_ENDINGS = set("的地得之和与及或在对把被将向从是而并，、“《（‘(")
+#: Marks that end a fragment which cannot end a sentence ("…建设的", "…和《甘肃").
+#: Other function characters (在, 和, 与, 对 …) also end words (存在, 参与, 应对) and
+#: are no evidence.
+OPEN_ENDINGS = set("的，、“《（‘(,")
 #: Particles that cannot begin a sentence ("了…", "就行动了起来…").
 BAD_STARTS = set("的了着过地得吗呢吧啊么们就")
 #: Words that begin with a BAD_STARTS character but may begin a sentence.
 START_WORDS = ("就业", "就医", "就诊", "就餐", "就读", "就学", "就职", "就近", "就地",
-               "就此", "就像", "就这样", "就是", "地方", "地区", "地处", "过去", "得益",
-               "的确", "着力", "着眼", "么")
+               "就此", "就像", "就这样", "就是", "地方", "地区", "地处", "地震", "过去", "过程",
+               "过年", "得益", "得到", "的确", "着力", "着眼", "着手", "了解", "么")
 #: Spaces the importer treats as whitespace inside a line.
 SPACES = " \t\u3000\u00a0\u2002\u2003\u2009\u200b"
 
+#: A list number opening a paragraph ("一、", "1）", "（2）"): not a mid-sentence start.
+_ENUM_RE = re.compile(r"^[（(]?[0-9０-９一二三四五六七八九十a-zA-Z]{1,3}[、.．)）]")
 _JUMP_RE = re.compile(r"[ \t\u3000]*[（(][ \t\u3000]*(?:下转|上接|紧转|转|接|续)[ \t\u3000]*第?"
                       r"[ \t\u3000]*[一二三四五六七八九十〇零两0-9０-９]{1,3}[ \t\u3000]*版"
                       r"[^()（）\n]{0,6}[)）]")
@@ -51,6 +55,11 @@ def is_fullwidth_alnum(ch: str) -> bool:
         return False
     o = ord(ch)
     return 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A
+
+
+def is_enumerated(text: str) -> bool:
+    """Whether the text opens with a list number ("一、", "1）", "（2）")."""
+    return bool(_ENUM_RE.match(text.lstrip(SPACES)))
 
 
 def is_latin_or_digit(ch: str) -> bool:
@@ -105,7 +114,7 @@ def end_evidence(text: str) -> float:
 def start_evidence(text: str) -> float:
     """How sure it is that the text starts mid-sentence (0 = no sign, 0.9 = clear)."""
     t = text.lstrip(SPACES)
-    if not t:
+    if not t or _ENUM_RE.match(t):
         return 0.0
     if t[0] in NO_START:
         return 0.9

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from .blocks import Block, Draft
-from .chars import SPACES, ends_sentence, is_latin_or_digit, jump_markers
+from .chars import (SPACES, end_evidence, ends_sentence, is_latin_or_digit, jump_markers,
+                    start_evidence)
 
 _H = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _NAME = rf"[{_H}·•]{{2,6}}"
@@ -74,6 +75,7 @@ def text_blocks(text: str) -> tuple[list[Block], list[str]]:
     para_line = 0
 
     def flush():
+        """End the paragraph being collected."""
         nonlocal para
         if para:
             joined = _join_lines(para)
@@ -112,6 +114,7 @@ def _headline_like(b: Block) -> bool:
     """A short line without sentence punctuation: possibly a headline in plain text."""
     t = b.text
     return (b.role == "para" and 2 <= len(t) <= 32 and not ends_sentence(t)
+            and not end_evidence(t) and not start_evidence(t)
             and not any(c in t for c in "。，；！？,;") and not t.endswith(("、", "：", ":")))
 
 
@@ -128,7 +131,7 @@ def _guess_headlines(blocks: list[Block]) -> list[str]:
         prev_ok = i == 0 or blocks[i - 1].role != "para" or ends_sentence(blocks[i - 1].text)
         nxt = blocks[j] if j < len(blocks) else None
         if j > i and prev_ok and nxt is not None and nxt.role in ("para", "byline") \
-                and not _headline_like(nxt):
+                and not _headline_like(nxt) and start_evidence(nxt.text) < 0.6:
             group = blocks[i:j]
             if group[-1].text.startswith("——"):
                 group[-1].role = "subtitle"

@@ -9,8 +9,8 @@ accepted ones.
 from __future__ import annotations
 
 from .blocks import Block, Draft, Plan
-from .chars import (NO_START, OPEN_ENDINGS, PAIRS, SPACES, ends_sentence, is_han,
-                    skeleton, start_evidence, end_evidence, strip_jumps)
+from .chars import (NO_START, OPEN_ENDINGS, PAIRS, SPACES, end_evidence, ends_sentence,
+                    is_enumerated, is_han, skeleton, start_evidence, strip_jumps)
 from .result import Repair
 from .textfix import apply_edits, block_fixes
 
@@ -113,17 +113,18 @@ def _duplicates(d: Draft, out: list[Repair]) -> set[int]:
 
 def _credits_and_signoffs(d: Draft, out: list[Repair]) -> None:
     """Stand-alone sign-offs run into the last paragraph; photo credits become photos."""
-    seen_text = False
+    last: Block | None = None
     for b in d.body:
         if b.role == "credit":
-            out.append(_repair("photo_credit", b, b.text, "(photo credit)", 0.9,
-                               "a photo credit line, not body text", (("credit", b.id),)))
-        elif b.role == "signoff" and seen_text:
-            out.append(_repair("signoff", b, b.text, "…" + b.text, 0.9,
-                               "a reporter's name closing the story runs in at the end "
-                               "of the last paragraph", (("join", b.id),)))
+            out.append(_repair("photo_credit", b, b.text, f"图片署名 photo credit: {b.text}",
+                               0.9, "a photo credit line, not body text",
+                               (("credit", b.id),)))
+        elif b.role == "signoff" and last is not None:
+            out.append(_repair("signoff", b, b.text, _tail(_clean(last), 8) + b.text, 0.9,
+                               f"a reporter's name closing the story runs in at the end of "
+                               f"the last paragraph (line {last.line})", (("join", b.id),)))
         elif b.role in ("para", "subhead"):
-            seen_text = True
+            last = b
 
 
 def _splits_and_fragments(d: Draft, dropped: set[int], out: list[Repair]) -> None:
@@ -132,8 +133,9 @@ def _splits_and_fragments(d: Draft, dropped: set[int], out: list[Repair]) -> Non
     unfinished: list[tuple[Block, Block | None]] = []
     for a, b in zip(seq, seq[1:]):
         ta, tb = _clean(a), _clean(b)
-        if a.role != "para" or b.role != "para" or ends_sentence(ta):
-            continue
+        if (a.role != "para" or b.role != "para" or ends_sentence(ta) or is_enumerated(ta)
+                or is_enumerated(tb)):
+            continue                      # list items ("一、…", "（2）…") need no full stop
         ea, sb = end_evidence(ta), start_evidence(tb)
         conf = max(ea, sb)
         if conf >= APPLY_AT:
@@ -145,7 +147,8 @@ def _splits_and_fragments(d: Draft, dropped: set[int], out: list[Repair]) -> Non
                                "; ".join(why), (("join", b.id),)))
         else:
             unfinished.append((a, b))
-    if seq and seq[-1].role == "para" and not ends_sentence(_clean(seq[-1])):
+    if seq and seq[-1].role == "para" and not ends_sentence(_clean(seq[-1])) \
+            and not is_enumerated(_clean(seq[-1])):
         unfinished.append((seq[-1], None))
     candidates = [b for k, b in enumerate(seq) if k and b.role == "para"
                   and start_evidence(_clean(b)) >= APPLY_AT and ends_sentence(_clean(seq[k - 1]))]
@@ -161,7 +164,7 @@ def _splits_and_fragments(d: Draft, dropped: set[int], out: list[Repair]) -> Non
             out.append(_repair(
                 "misplaced_fragment", f, _head(tf, 20), _tail(ta) + _head(tf),
                 min(0.9, start_evidence(tf)),
-                f"line {a.line}, {place}, {_end_reason(ta)} ('{_tail(ta, 8)}'); line {f.line} "
+                f"line {a.line}, {place}, {_end_reason(ta)} ('{_tail(ta, 10)}'); line {f.line} "
                 f"{_start_reason(tf)} after a paragraph that ends a sentence: it belongs "
                 f"after line {a.line}", (("move", (f.id,), a.id),)))
         elif len(cands) > 1:
