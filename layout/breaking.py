@@ -38,7 +38,7 @@ COST_LINE = 1.0             # every line: prefer fewer lines
 PENALTY_HYPHEN = 60.0
 PENALTY_LONE_CHAR = 3000.0  # 孤字 on the last line
 PENALTY_FORCED = 1e6        # a break where none is allowed (an over-long word)
-PRUNE = 40.0                # drop partial settings this much worse than the best so far
+PRUNE = 25.0                # drop partial settings this much worse than the best so far
 
 STRETCH_PER_GAP = 0.5       # nominal stretch of a gap between characters, in em
 SHRINK_PUNCT = 0.5          # how much a full-width punctuation mark may lose, in em
@@ -201,7 +201,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     back: dict[int, tuple[int, int]] = {}
     count = {start: 0}        # lines to reach a node
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
-    window = 2.5 * p.em
+    window = 1.6 * p.em
     pa, ps, pc, nxt, hyph = p.pa, p.ps, p.pc, p.nxt, p.hyph
     n_nodes = len(nodes)
     for s in range(start, n):

@@ -74,8 +74,18 @@ def no_break_after(ch: str) -> bool:
     return ch in OPENING or ch in HALF_OPEN or ch in MIDDLES
 
 
+_WORD: dict[str, bool] = {}
+
+
 def is_word_char(ch: str) -> bool:
     """Latin letters, digits and the signs that stay inside a Latin word or number."""
+    got = _WORD.get(ch)
+    if got is None:
+        got = _WORD[ch] = _is_word_char(ch)
+    return got
+
+
+def _is_word_char(ch: str) -> bool:
     if ch.isspace():
         return False
     o = ord(ch)
