@@ -19,35 +19,34 @@ def _bad_char(text: str) -> int:
     return -1
 
 
-def _plausible_gb(text: str) -> bool:
-    """Whether GB18030-decoded text looks like Chinese text rather than binary noise."""
+#: The least share of ordinary characters a decoding must give to be believed: GB18030
+#: and BOM-less UTF-16 decode much binary data without an error.
+_MIN_SHARE = {"gb18030": 0.97, "utf-16-le": 0.9, "utf-16-be": 0.9}
+
+
+def _text_share(text: str) -> float:
+    """The share of characters found in ordinary Chinese or Western text (1.0 for "")."""
     if not text:
-        return True
+        return 1.0
     common = 0
     for ch in text:
         o = ord(ch)
         if (o < 0x80 or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
                 or 0x2000 <= o <= 0x206F or 0x2100 <= o <= 0x26FF or 0xA0 <= o <= 0x17F
-                or 0x370 <= o <= 0x45F or 0xFE30 <= o <= 0xFE4F):
+                or 0x370 <= o <= 0x45F or 0xFE30 <= o <= 0xFE4F or 0x3400 <= o <= 0x4DBF):
             common += 1
-    return common >= 0.97 * len(text)
+    return common / len(text)
 
 
-def _utf16_order(data: bytes) -> str | None:
-    """'utf-16-le' or 'utf-16-be' when the NUL bytes sit in one column of byte pairs."""
+def _utf16_orders(data: bytes) -> list[str]:
+    """UTF-16 byte orders to try, likeliest first, from where the NUL bytes sit.
+
+    ASCII characters put their NUL in the high byte; a few Han characters (一
+    U+4E00) put one in the low byte, so the majority decides."""
     if len(data) % 2:
-        return None
-    even = sum(1 for i in range(0, len(data), 2) if data[i] == 0)
-    odd = sum(1 for i in range(1, len(data), 2) if data[i] == 0)
-    if odd and not even:
-        return "utf-16-le"
-    if even and not odd:
-        return "utf-16-be"
-    if odd > 4 * even:
-        return "utf-16-le"
-    if even > 4 * odd:
-        return "utf-16-be"
-    return None
+        return []
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    return ["utf-16-le", "utf-16-be"] if odd >= even else ["utf-16-be", "utf-16-le"]
 
 
 def _strict(data: bytes, encoding: str) -> str | None:
@@ -66,27 +65,27 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         candidates = ["utf-16"]
     elif b"\x00" in data:
-        order = _utf16_order(data)
-        if order is None:
-            raise ImportFailure(source, "not a text file (binary data: NUL bytes outside "
-                                        "any UTF-16 pattern)")
-        candidates = [order]
+        candidates = _utf16_orders(data)
+        if not candidates:
+            raise ImportFailure(source, "not a text file (NUL bytes, and an odd length for "
+                                        "UTF-16)")
     else:
         candidates = ["utf-8", "gb18030"]
+    problem = ""
     for enc in candidates:
         text = _strict(data, enc)
-        if text is None:
-            continue
-        if enc == "gb18030" and not _plausible_gb(text):
+        if text is None or _text_share(text) < _MIN_SHARE.get(enc, 0.0):
             continue
         bad = _bad_char(text)
         if bad >= 0:
             line = text.count("\n", 0, bad) + 1
-            raise ImportFailure(source, f"not a text file: control character "
-                                        f"U+{ord(text[bad]):04X} on line {line} "
-                                        f"(decoded as {enc})")
-        name = {"utf-8-sig": "utf-8 (BOM)", "utf-16": "utf-16 (BOM)"}.get(enc, enc)
-        return text, name
-    tried = " / ".join("UTF-16" if c.startswith("utf-16") else c.upper() for c in candidates)
+            problem = problem or (f"not a text file: control character U+{ord(text[bad]):04X} "
+                                  f"on line {line} (read as {enc})")
+            continue
+        return text, {"utf-8-sig": "utf-8 (BOM)", "utf-16": "utf-16 (BOM)"}.get(enc, enc)
+    if problem:
+        raise ImportFailure(source, problem)
+    names = ["UTF-16" if c.startswith("utf-16") else c.upper() for c in candidates]
+    tried = " / ".join(dict.fromkeys(names))
     raise ImportFailure(source, f"cannot be decoded as text (tried {tried}); "
                                 "save it as UTF-8 or GB18030 text, or as .docx")

@@ -383,6 +383,16 @@ def test_encodings(tmp_path, encoding, data):
     assert s.paragraphs[0].text == "本报讯\u3000去年以来，发放生活救助资金12.18万元。"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_bomless_utf16_with_many_nul_low_bytes(tmp_path, encoding):
+    text = "## 一一得一\n\n一万一千一百一十一，一一对应。一一一一一一一一一一。\n"   # 一 is U+4E00
+    path = tmp_path / "one.txt"
+    path.write_bytes(text.encode(encoding))
+    res = import_file(path)
+    assert res.report.encoding == encoding
+    assert res.stories[0].paragraphs[0].text == "一万一千一百一十一，一一对应。一一一一一一一一一一。"
+
+
 def png_bytes() -> bytes:
     from PIL import Image
     buf = io.BytesIO()
