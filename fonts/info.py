@@ -1,0 +1,91 @@
+"""FontInfo: what discovery knows about one face, without opening it again."""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import asdict, dataclass, field
+
+# Bump when conversion or metrics output changes: every key (and so every cached file) changes with it.
+CONVERTER_VERSION = 1
+
+ORIGIN_RANK = {"extra": 0, "env": 1, "user": 2, "system": 3, "bundled": 4}
+REGULAR_STYLES = ("regular", "book", "normal", "roman", "standard", "常规", "標準", "标准", "正常")
+
+
+@dataclass(frozen=True)
+class FontInfo:
+    """One face of one font file (or one named instance of a variable font), as discovery saw it."""
+    path: str                      # the font file as found
+    index: int = 0                 # face index inside a collection (0 for single fonts)
+    collection: bool = False       # the file is a .ttc/.otc collection
+    family: str = ""               # English family (typographic family when present)
+    style: str = "Regular"         # English style (typographic subfamily when present)
+    families: tuple[str, ...] = () # every family name the face gives, any language (incl. Chinese)
+    styles: tuple[str, ...] = ()   # every style name the face gives, any language
+    full_name: str = ""
+    ps_name: str = ""
+    outline: str = "glyf"          # glyf | CFF | CFF2
+    num_glyphs: int = 0
+    weight: int = 400              # OS/2 usWeightClass (or the instance's wght)
+    italic: bool = False
+    variable: bool = False
+    location: tuple[tuple[str, float], ...] = ()   # axis values of a named instance
+    origin: str = "system"         # bundled | system | user | env | extra
+    cjk: bool = False              # covers CJK ideographs (OS/2 unicode range / code page bits)
+    sc: bool = False               # meant for Simplified Chinese (GB 2312 code page, SC/CN name)
+    units_per_em: int = 1000
+    ascender: int = 880            # OS/2 sTypoAscender (hhea ascent when OS/2 is absent)
+    descender: int = -120          # OS/2 sTypoDescender, negative (hhea descent when OS/2 is absent)
+    line_ascender: int = 0         # hhea ascent
+    line_descender: int = 0        # hhea descent, negative
+    size: int = 0                  # file size, part of the cache key
+    mtime_ns: int = 0              # file mtime, part of the cache key
+    pairs: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (family, style) name pairs
+
+    @property
+    def source(self) -> str:
+        """The original file, with '#index' for a collection face and '@axis=value' for an instance."""
+        s = f"{self.path}#{self.index}" if self.collection else self.path
+        if self.location:
+            s += "@" + ",".join(f"{a}={v:g}" for a, v in self.location)
+        return s
+
+    @property
+    def display_name(self) -> str:
+        """Human name: family, plus the style unless it is Regular."""
+        if not self.style or self.style.casefold() in REGULAR_STYLES:
+            return self.family
+        return f"{self.family} {self.style}"
+
+    @property
+    def needs_conversion(self) -> bool:
+        """True when the face has PostScript (CFF/CFF2) outlines that must become TrueType."""
+        return self.outline != "glyf"
+
+    @functools.cached_property
+    def key(self) -> str:
+        """Unique, stable registry key; also the PostScript and family name of its cached TrueType file."""
+        ident = "|".join(map(str, (os.path.realpath(self.path), self.index, self.location,
+                                   self.size, self.mtime_ns, CONVERTER_VERSION)))
+        import hashlib
+        digest = hashlib.sha1(ident.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+        base = self.ps_name or f"{self.family}-{self.style}"
+        if self.location:
+            base += "-" + "-".join(f"{a}{v:g}" for a, v in self.location)
+        base = re.sub(r"[^A-Za-z0-9-]+", "", base.replace(" ", "")) or "Font"
+        return f"BM-{base[:63 - 10]}-{digest}"
+
+    def to_dict(self) -> dict:
+        """Plain data for the scan cache."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "FontInfo":
+        """Rebuild from the scan cache (tuples come back as lists)."""
+        d = dict(d)
+        for k in ("families", "styles"):
+            d[k] = tuple(d.get(k, ()))
+        d["pairs"] = tuple(tuple(p) for p in d.get("pairs", ()))
+        d["location"] = tuple(tuple(p) for p in d.get("location", ()))
+        return cls(**d)
