@@ -6,11 +6,11 @@
 ``export_pdf`` adds the preflight and refuses a print export with errors
 unless forced.
 """
-from .fontembed import FontPrograms
+from .cache import ExportCache
 from .options import PdfOptions
 from .pdf import write_pdf
 from .png import write_pngs
 from .preflight import ExportRefused, export_pdf, preflight
 
 __all__ = ["PdfOptions", "write_pdf", "export_pdf", "ExportRefused", "preflight",
-           "write_pngs", "FontPrograms"]
+           "write_pngs", "ExportCache"]

@@ -74,11 +74,13 @@ def _intersect(a: Rect, b: Rect) -> Rect | None:
 
 
 def prepare(item, area: Rect, *, cmyk: bool, ppi_ceiling: float, profile=None,
-            jpeg_quality: int = 90, max_pixels: int = 0) -> PreparedImage | None:
+            jpeg_quality: int = 90, max_pixels: int = 0,
+            threshold: float = 1.0) -> PreparedImage | None:
     """The part of ``item`` (an ImageItem) visible in its clip and ``area``, ready to embed.
 
     Returns None when nothing of the image shows.  ``profile`` is an
     ``icc.OutputProfile`` used for RGB -> CMYK (print) or CMYK -> RGB (proof).
+    Images are resampled to ``ppi_ceiling`` only above ``ppi_ceiling * threshold``.
     """
     rx, ry, rw, rh = item.rect
     vis = _intersect(item.clip, area)
@@ -87,7 +89,7 @@ def prepare(item, area: Rect, *, cmyk: bool, ppi_ceiling: float, profile=None,
         return None
     im = open_image(item.path, max_pixels)
     try:
-        return _prepare(im, item, vis, cmyk, ppi_ceiling, profile, jpeg_quality)
+        return _prepare(im, item, vis, cmyk, ppi_ceiling, profile, jpeg_quality, threshold)
     except (OSError, SyntaxError, ValueError) as exc:
         if isinstance(exc, ImageError):
             raise
@@ -96,7 +98,8 @@ def prepare(item, area: Rect, *, cmyk: bool, ppi_ceiling: float, profile=None,
         im.close()
 
 
-def _prepare(im, item, vis: Rect, cmyk: bool, ceiling: float, profile, quality: int):
+def _prepare(im, item, vis: Rect, cmyk: bool, ceiling: float, profile, quality: int,
+             threshold: float):
     rx, ry, rw, rh = item.rect
     is_jpeg = im.format == "JPEG"
     expected = tuple(item.pixel_size) if item.pixel_size else im.size
@@ -113,7 +116,7 @@ def _prepare(im, item, vis: Rect, cmyk: bool, ceiling: float, profile, quality: 
     cw, ch = px1 - px0, py1 - py0
     placed = (rx + px0 / sx, ry + py0 / sy, cw / sx, ch / sy)
     ppi = 72.0 * sx
-    scale = min(1.0, ceiling / ppi) if ceiling and ppi > ceiling else 1.0
+    scale = ceiling / ppi if ceiling and ppi > ceiling * max(1.0, threshold) else 1.0
     tw, th = max(1, round(cw * scale)), max(1, round(ch * scale))
     if is_jpeg and scale < 0.5 and tuple(im.size) == expected:
         # let libjpeg decode at 1/2, 1/4 or 1/8 size: much faster for big photos

@@ -27,12 +27,13 @@ class PdfOptions:
     watermark_text: str = "校样"
     show_overset: bool = True            # proof: overset runs below their frame, in magenta
     frame_outlines: bool = False         # proof: thin outlines of every frame
-    proof_image_ppi: float = 150.0       # proof: images above this are downsampled
+    proof_image_ppi: float = 150.0       # proof: images above this are downsampled (to it)
 
     # print
     bleed: float = 3 * PT_PER_MM         # pt around the trim (the BleedBox)
     crop_marks: bool = True              # print: crop marks and a slug outside the bleed
     image_ppi_ceiling: float = 300.0     # print: images above this are downsampled
+    downsample_threshold: float = 1.2    # ...when they exceed the ceiling by this factor
     min_image_ppi: float = 200.0         # preflight: warn below this effective resolution
     icc_profile: str = ""                # CMYK output profile; "" = bundled newsprint (TR 002)
     output_condition: str = ""           # OutputConditionIdentifier; "" = from the profile

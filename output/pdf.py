@@ -19,8 +19,8 @@ from layout.result import BoxItem, GlyphRun, ImageItem, LayoutResult, RuleItem
 
 from . import color as C
 from . import marks, pdfobjects, pdfx, textops
-from .fontembed import DocumentFonts, FontPrograms
-from .icc import output_profile
+from .cache import ExportCache
+from .fontembed import DocumentFonts
 from .images import ImageError, prepare
 from .options import PdfOptions
 from .outline import glyph_paths
@@ -80,27 +80,27 @@ def _ext_gstates() -> dict:
 
 
 def write_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | None = None,
-              *, programs: FontPrograms | None = None) -> None:
+              *, cache: ExportCache | None = None) -> None:
     """Write ``result`` as a proof or print PDF to ``path`` (atomically).
 
-    ``fontset.face(key)`` must give every face the runs name; ``programs``
-    may be kept by the caller to reuse parsed font files between exports.
+    ``fontset.face(key)`` must give every face the runs name; a ``cache``
+    kept by the caller reuses parsed fonts and converted images between exports.
     """
-    _Writer(result, fontset, options or PdfOptions(), programs).write(path)
+    _Writer(result, fontset, options or PdfOptions(), cache or ExportCache()).write(path)
 
 
 class _Writer:
     """One export: the canvas, the document's fonts and the page being drawn."""
 
-    def __init__(self, result: LayoutResult, fontset, options: PdfOptions,
-                 programs: FontPrograms | None):
+    def __init__(self, result: LayoutResult, fontset, options: PdfOptions, cache: ExportCache):
         self.result = result
         self.opt = options
         self.print = options.is_print
-        self.fonts = DocumentFonts(fontset, programs)
+        self.cache = cache
+        self.fonts = DocumentFonts(fontset, cache.fonts)
         self.fontset = fontset
         self.inks = C.Inks(result.colors, cmyk=self.print)
-        self.profile = output_profile(options.icc_profile, options.rendering_intent)
+        self.profile = cache.profile(options.icc_profile, options.rendering_intent)
         self.notes: list[tuple[int, str, str]] = []     # (page, frame, note) from images
         self.slug_key = options.slug_font or first_font(result)
         self._buf: list[str] = []
@@ -275,10 +275,15 @@ class _Writer:
         b = g.bleed
         area = (-b, -b, g.w + 2 * b, g.h + 2 * b)
         ceiling = self.opt.image_ppi_ceiling if self.print else self.opt.proof_image_ppi
+        opt = self.opt
+        params = (item.clip, item.rect, tuple(item.pixel_size), area, self.print, ceiling,
+                  opt.downsample_threshold, self.profile.path, self.profile.intent,
+                  opt.jpeg_quality, opt.max_image_pixels)
         try:
-            prep = prepare(item, area, cmyk=self.print, ppi_ceiling=ceiling, profile=self.profile,
-                           jpeg_quality=self.opt.jpeg_quality,
-                           max_pixels=self.opt.max_image_pixels)
+            prep = self.cache.image(item.path, params, lambda: prepare(
+                item, area, cmyk=self.print, ppi_ceiling=ceiling, profile=self.profile,
+                jpeg_quality=opt.jpeg_quality, max_pixels=opt.max_image_pixels,
+                threshold=opt.downsample_threshold))
         except ImageError as exc:
             self.notes.append((page.number, fr.frame_id, str(exc)))
             self._placeholder(item.clip)

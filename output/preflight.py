@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from layout.result import Diagnostic, ImageItem, LayoutResult
 
-from .fontembed import FontPrograms
+from .cache import ExportCache
 from .images import ImageError, open_image
 from .options import PdfOptions
 from .pdf import first_font, write_pdf
@@ -75,7 +75,8 @@ def _check_image(item: ImageItem, page: int, frame: str, options: PdfOptions):
         yield Diagnostic("warning", "image-low-resolution",
                          f"image '{name}' is {ppi:.0f} ppi as placed "
                          f"(below {options.min_image_ppi:.0f} ppi for print)", page, frame)
-    if ppi and options.image_ppi_ceiling and ppi > options.image_ppi_ceiling:
+    ceiling = options.image_ppi_ceiling
+    if ppi and ceiling and ppi > ceiling * max(1.0, options.downsample_threshold):
         yield Diagnostic("info", "image-downsampled",
                          f"image '{name}' ({ppi:.0f} ppi as placed) is downsampled to "
                          f"{options.image_ppi_ceiling:.0f} ppi", page, frame)
@@ -105,9 +106,9 @@ def _used_faces(result: LayoutResult, options: PdfOptions) -> dict[str, tuple[in
 
 
 def check_fonts(result: LayoutResult, fontset, options: PdfOptions,
-                programs: FontPrograms | None = None) -> list[Diagnostic]:
+                cache: ExportCache | None = None) -> list[Diagnostic]:
     """Faces that are missing, not TrueType, or whose licence forbids embedding a subset."""
-    programs = programs or FontPrograms()
+    programs = (cache or ExportCache()).fonts
     out = []
     for key, (page, frame) in _used_faces(result, options).items():
         try:
@@ -159,22 +160,23 @@ def check_colors(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
 
 
 def preflight(result: LayoutResult, fontset, options: PdfOptions | None = None,
-              programs: FontPrograms | None = None) -> list[Diagnostic]:
+              cache: ExportCache | None = None) -> list[Diagnostic]:
     """Every output check for this export: images, fonts, colours."""
     options = options or PdfOptions()
-    return (check_images(result, options) + check_fonts(result, fontset, options, programs)
+    return (check_images(result, options) + check_fonts(result, fontset, options, cache)
             + check_colors(result, options))
 
 
 def export_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | None = None,
-               force: bool = False, programs: FontPrograms | None = None) -> list[Diagnostic]:
+               force: bool = False, cache: ExportCache | None = None) -> list[Diagnostic]:
     """Preflight, then write the PDF; a print export with errors raises ExportRefused unless forced.
 
     Returns the layout's diagnostics plus the preflight's.
     """
     options = options or PdfOptions()
-    diagnostics = list(result.diagnostics) + preflight(result, fontset, options, programs)
+    cache = cache or ExportCache()
+    diagnostics = list(result.diagnostics) + preflight(result, fontset, options, cache)
     if options.is_print and not force and any(d.level == "error" for d in diagnostics):
         raise ExportRefused(diagnostics)
-    write_pdf(result, fontset, path, options, programs=programs)
+    write_pdf(result, fontset, path, options, cache=cache)
     return diagnostics

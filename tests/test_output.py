@@ -365,6 +365,38 @@ def test_images_are_downsampled_to_the_ceiling(tmp_path, cjk, fontset):
     assert (info["width"], info["height"]) == (600, 450)          # 2 in x 1.5 in at 300 ppi
 
 
+def test_slightly_sharp_images_are_not_resampled(tmp_path, cjk, fontset):
+    from PIL import Image
+    img = tmp_path / "ok.png"
+    Image.new("RGB", (620, 465), (10, 120, 40)).save(img)        # 310 ppi as placed
+    res = sample_result(cjk)
+    res.pages[0].frames.append(FrameResult("p", "photo", (20, 300, 144, 108), items=[
+        ImageItem((20, 300, 144, 108), (20, 300, 144, 108), str(img), (620, 465), 310)]))
+    doc = pymupdf.open(write(tmp_path, res, fontset, mode="print"))
+    info = doc.extract_image(doc[0].get_images()[0][0])
+    assert (info["width"], info["height"]) == (620, 465)
+
+
+def test_cache_reuses_converted_images(tmp_path, cjk, fontset):
+    from PIL import Image
+
+    from output import ExportCache
+    img = tmp_path / "a.jpg"
+    Image.new("RGB", (400, 300), (200, 30, 30)).save(img)
+    res = sample_result(cjk, image=str(img))
+    cache, made = ExportCache(), []
+    real = cache.image
+    cache.image = lambda path, params, make: real(path, params, lambda: made.append(1) or make())
+    for _ in range(2):
+        write_pdf(res, fontset, str(tmp_path / "c.pdf"), PdfOptions(mode="print"), cache=cache)
+    assert len(made) == 1
+    Image.new("RGB", (400, 300), (30, 30, 200)).save(img)          # changed file: redone
+    import os
+    os.utime(img, ns=(1, 1))
+    write_pdf(res, fontset, str(tmp_path / "c.pdf"), PdfOptions(mode="print"), cache=cache)
+    assert len(made) == 2
+
+
 def test_low_resolution_image_warns(tmp_path, cjk, fontset):
     from PIL import Image
     img = tmp_path / "small.jpg"
@@ -617,17 +649,17 @@ def big_result(cjk, pages=2, chars_per_page=10_000) -> LayoutResult:
 
 
 def test_speed_two_pages_of_twenty_thousand_characters(tmp_path, cjk, fontset):
-    from output import FontPrograms
+    from output import ExportCache
     res = big_result(cjk)
     assert sum(len(r.text) for p in res.pages for r in p.runs()) >= 19_000
-    programs = FontPrograms()
+    cache = ExportCache()
     best = {}
     for mode in ("proof", "print"):
         times = []
         for _ in range(3):
             t = time.perf_counter()
             write_pdf(res, fontset, str(tmp_path / f"{mode}.pdf"), PdfOptions(mode=mode),
-                      programs=programs)
+                      cache=cache)
             times.append(time.perf_counter() - t)
         best[mode] = min(times)
     print("write_pdf 2 pages / 20k chars:", {k: f"{v * 1000:.0f} ms" for k, v in best.items()})
