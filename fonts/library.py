@@ -10,7 +10,7 @@ from .discover import ScanCache, discover_faces, search_roots
 from .errors import FontError
 from .face import FontFace
 from .info import ORIGIN_RANK, FontInfo
-from .names import match, style_class
+from .names import NameIndex, style_class
 
 CACHE_EXTENSIONS = (".ttf", ".metrics", ".ink", ".lock")
 MIN_CJK_GLYPHS = 3000          # a "CJK" face with fewer glyphs is a stray OS/2 bit, not a fallback
@@ -28,6 +28,7 @@ class FontLibrary:
         self.workers = workers
         self._roots = dict(system=system, user=user, bundled=bundled)
         self._infos: list[FontInfo] | None = None
+        self._index: NameIndex | None = None
         self.errors: list[tuple[str, str]] = []     # (path, problem) of unreadable files seen by discover()
         self._faces: dict[str, FontFace] = {}
         self._resolved: dict[str, FontFace | None] = {}
@@ -41,6 +42,7 @@ class FontLibrary:
         if self._infos is None or refresh:
             roots = search_roots(self.extra_dirs, **self._roots)
             self._infos, self.errors = discover_faces(roots, ScanCache(self.font_dir / "scan.marshal"))
+            self._index = None
             self._resolved.clear()
         return self._infos
 
@@ -52,7 +54,10 @@ class FontLibrary:
         """The face a name means ("Noto Serif CJK SC Bold", "霞鹜文楷", ...), or None if no face matches."""
         if name in self._resolved:
             return self._resolved[name]
-        info = match(name, self.discover())
+        infos = self.discover()
+        if self._index is None:
+            self._index = NameIndex(infos)
+        info = self._index.match(name)
         face = self.face_for(info) if info is not None else None
         self._resolved[name] = face
         return face

@@ -31,31 +31,44 @@ def _place(info: FontInfo) -> tuple:
     return (ORIGIN_RANK.get(info.origin, 9), info.path, info.index)
 
 
+class NameIndex:
+    """Squashed names -> faces, built once per discovery so every look-up is a dict hit."""
+
+    def __init__(self, infos: list[FontInfo]):
+        self.infos = infos
+        self.exact: dict[str, list[FontInfo]] = {}
+        self.family: dict[str, list[FontInfo]] = {}
+        for info in infos:
+            keys = {squash(info.full_name), squash(info.ps_name)}
+            fams = set()
+            for fam, sty in info.pairs:
+                keys.add(squash(fam + sty))
+                fams.add(squash(fam))
+            for k in keys - {""}:
+                self.exact.setdefault(k, []).append(info)
+            for k in fams - {""}:
+                self.family.setdefault(k, []).append(info)
+
+    def match(self, query: str) -> FontInfo | None:
+        """The best face for a name: family plus optional style, case-insensitive, any language."""
+        qs = squash(query)
+        if not qs:
+            return None
+        exact = self.exact.get(qs)
+        if exact:
+            return min(exact, key=lambda i: (i.italic, _place(i)))
+        family = self.family.get(qs)
+        if family:
+            return min(family, key=lambda i: (_regularity(i), _place(i)))
+        return _match_weight_word(norm(query), self)
+
+
 def match(query: str, infos: list[FontInfo]) -> FontInfo | None:
-    """The best face for a name: family plus optional style, case-insensitive, any language."""
-    q, qs = norm(query), squash(query)
-    if not q:
-        return None
-    exact, family = [], []
-    for info in infos:
-        if qs in (squash(info.full_name), squash(info.ps_name)):
-            exact.append(info)
-            continue
-        for fam, sty in info.pairs:
-            if qs == squash(fam + sty):
-                exact.append(info)
-                break
-            if qs == squash(fam):
-                family.append(info)
-                break
-    if exact:
-        return min(exact, key=lambda i: (i.italic, _place(i)))
-    if family:
-        return min(family, key=lambda i: (_regularity(i), _place(i)))
-    return _match_weight_word(q, infos)
+    """The best face for a name among infos (builds a one-off NameIndex)."""
+    return NameIndex(infos).match(query)
 
 
-def _match_weight_word(q: str, infos: list[FontInfo]) -> FontInfo | None:
+def _match_weight_word(q: str, index: NameIndex) -> FontInfo | None:
     """"Family Heavy" when the face calls itself "Black": strip a trailing weight word, pick the nearest weight."""
     words = q.split()
     for cut in (2, 1):
@@ -64,10 +77,9 @@ def _match_weight_word(q: str, infos: list[FontInfo]) -> FontInfo | None:
         word = "".join(words[-cut:])
         if word not in STYLE_WEIGHTS:
             continue
-        fam_q = squash(" ".join(words[:-cut]))
-        want = STYLE_WEIGHTS[word]
-        found = [i for i in infos if any(squash(f) == fam_q for f, _ in i.pairs)]
+        found = index.family.get(squash(" ".join(words[:-cut])))
         if found:
+            want = STYLE_WEIGHTS[word]
             return min(found, key=lambda i: (abs(i.weight - want), i.italic, _place(i)))
     return None
 
