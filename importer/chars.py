@@ -26,6 +26,7 @@ SPACES = " \t\u3000\u00a0\u2002\u2003\u2009\u200b"
 
 #: A list number opening a paragraph ("一、", "1）", "（2）"): not a mid-sentence start.
 _ENUM_RE = re.compile(r"^[（(]?[0-9０-９一二三四五六七八九十a-zA-Z]{1,3}[、.．)）]")
+_NON_WORD_RE = re.compile(r"[\W_]+")
 _JUMP_RE = re.compile(r"[ \t\u3000]*[（(][ \t\u3000]*(?:下转|上接|紧转|转|接|续)[ \t\u3000]*第?"
                       r"[ \t\u3000]*[一二三四五六七八九十〇零两0-9０-９]{1,3}[ \t\u3000]*版"
                       r"[^()（）\n]{0,6}[)）]")
@@ -74,7 +75,7 @@ def han_count(text: str) -> int:
 
 def skeleton(text: str) -> str:
     """Han characters, letters and digits only: the text as compared for duplicates."""
-    return "".join(c for c in text if is_han(c) or c.isalnum())
+    return _NON_WORD_RE.sub("", text)
 
 
 def jump_markers(text: str) -> list[tuple[int, int]]:

@@ -184,13 +184,20 @@ def _splits_and_fragments(d: Draft, dropped: set[int], out: list[Repair]) -> Non
 
 
 # ------------------------------------------------------------------ headlines
-def coverage(headline: str, text: str) -> tuple[float, list[str]]:
-    """Share of the headline's character pairs found in the text, and the shared runs."""
-    h, body = skeleton(headline), skeleton(text)
+def pairs_of(text: str) -> set[str]:
+    """The character pairs (bigrams) of a text's skeleton."""
+    sk = skeleton(text)
+    return {sk[i:i + 2] for i in range(len(sk) - 1)}
+
+
+def coverage(headline: str, text_pairs: set[str]) -> tuple[float, list[str]]:
+    """Share of the headline's character pairs found in a text (given by its pairs),
+    and the runs of the headline they cover."""
+    h = skeleton(headline)
     pairs = [h[i:i + 2] for i in range(len(h) - 1)]
     if not pairs:
         return 0.0, []
-    hits = [p in body for p in pairs]
+    hits = [p in text_pairs for p in pairs]
     runs, i = [], 0
     while i < len(hits):
         if hits[i]:
@@ -218,6 +225,14 @@ def _misplaced_headlines(drafts: list[Draft], out: list[Repair]) -> set[int]:
     """A headline with no text of its own right after a story without one: matched to it
     (moved when clear); returns the drafts that get a headline so."""
     targets: set[int] = set()
+    pairs: dict[int, set[str]] = {}
+
+    def pairs_of_draft(o: Draft) -> set[str]:
+        """A draft's body pairs, computed once."""
+        if o.index not in pairs:
+            pairs[o.index] = pairs_of(_body_text(o))
+        return pairs[o.index]
+
     for j, d in enumerate(drafts):
         if not d.heads or d.body:
             continue
@@ -229,8 +244,8 @@ def _misplaced_headlines(drafts: list[Draft], out: list[Repair]) -> set[int]:
                                "a headline with no text of its own, and no story "
                                "without a headline right before it"))
             continue
-        cov, runs = coverage(title, _body_text(prev))
-        others = [coverage(title, _body_text(o))[0] for o in drafts
+        cov, runs = coverage(title, pairs_of_draft(prev))
+        others = [coverage(title, pairs_of_draft(o))[0] for o in drafts
                   if o is not prev and o is not d and o.has_text()]
         best = max(others, default=0.0)
         clear = cov >= 0.4 and cov >= best + 0.15

@@ -21,6 +21,7 @@ from .chars import SPACES, is_cjk, is_fullwidth_alnum, is_han, is_latin_or_digit
 from .parse import LEAD_RE, SIGNOFF_RE
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_FULLWIDTH_RE = re.compile("[０-９Ａ-Ｚａ-ｚ]")
 _NAME_PAREN_RE = re.compile(r"[（(][^()（）]{1,40}[)）]")
 _BYLINE_WORDS = ("记者", "本报记者", "通讯员", "实习生", "特约记者", "见习记者", "本报通讯员")
 
@@ -57,7 +58,9 @@ def jump_fixes(text: str) -> list[Fix]:
 
 def fullwidth_fixes(text: str, taken: list[tuple[int, int]]) -> list[Fix]:
     """Full-width digits and Latin letters (with ．and ％ inside numbers) made half-width."""
-    out = []
+    out: list[Fix] = []
+    if not _FULLWIDTH_RE.search(text):
+        return out
     i = 0
     while i < len(text):
         if is_fullwidth_alnum(text[i]) and _free(i, taken):
@@ -94,7 +97,8 @@ def punct_fixes(text: str, taken: list[tuple[int, int]]) -> list[Fix]:
     stack: list[int] = []
     pairs: list[tuple[int, int]] = []
     lone: list[int] = []
-    for i, ch in enumerate(t):
+    for m in re.finditer(r"[()（）]", t):
+        i, ch = m.start(), m.group()
         if not _free(i, taken):
             continue
         if ch in "(（":
@@ -118,8 +122,9 @@ def punct_fixes(text: str, taken: list[tuple[int, int]]) -> list[Fix]:
             out.append(Fix("punctuation", ((k, k + 1, _HALF_TO_FULL[t[k]]),), 0.6,
                            "an unpaired parenthesis next to Chinese text"))
     # , ; : ? !
-    for i, ch in enumerate(t):
-        if ch not in ",;:?!" or not _free(i, taken):
+    for m in re.finditer(r"[,;:?!]", t):
+        i, ch = m.start(), m.group()
+        if not _free(i, taken):
             continue
         prev, nxt = _at(t, i - 1), _at(t, i + 1)
         if prev.isdigit() and nxt.isdigit():
@@ -133,14 +138,15 @@ def punct_fixes(text: str, taken: list[tuple[int, int]]) -> list[Fix]:
         out.append(Fix("punctuation", ((i, i + 1, _HALF_TO_FULL[ch]),), conf,
                        f"'{ch}' after/before Chinese text is full-width"))
     # a full stop after Chinese text
-    for i, ch in enumerate(t):
-        if ch == "." and _free(i, taken) and is_han(_at(t, i - 1)):
+    for m in re.finditer(r"\.", t):
+        i = m.start()
+        if _free(i, taken) and is_han(_at(t, i - 1)):
             nxt = _at(t, i + 1)
             if not nxt or nxt in SPACES or _cjk_ctx(nxt):
                 out.append(Fix("punctuation", ((i, i + 1, "。"),), 0.75,
                                "'.' ending a Chinese sentence is '。'"))
     # straight double quotes, paired in order
-    quotes = [i for i, ch in enumerate(t) if ch == '"' and _free(i, taken)]
+    quotes = [m.start() for m in re.finditer('"', t) if _free(m.start(), taken)]
     if quotes and len(quotes) % 2 == 0:
         for o, c in zip(quotes[::2], quotes[1::2]):
             inner = t[o + 1:c]
