@@ -129,6 +129,8 @@ class Prepared:
                 continue
             if a.isdigit() and cls[b] == C.HAN:
                 continue           # "2018年", "36户": a number keeps its unit
+            if a in C.DASHES and c.isdigit() and b >= 2 and text[b - 2].isdigit():
+                continue           # "2018—2020": a range of numbers stays whole
             nodes.append(b)
         if hyphenate is not None:
             for b in hyphenate(text, word):
@@ -278,16 +280,18 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         need = -delta
         end_c = e - 1
         if shrink[end_c] > 0 and text[end_c] not in C.OPENING and sh.cls[end_c] != C.SPACE:
-            take = min(shrink[end_c], need)
-            cut[end_c] = take
-            need -= take
+            # a line-end mark is set either full or half width, never in between
+            cut[end_c] = shrink[end_c]
+            need -= shrink[end_c]
         if need > 0.005:
             cap = sum(shrink[i] for i in range(s, e) if i not in cut)
             ratio = min(1.0, need / cap) if cap > 0 else 0.0
             for i in range(s, e):
                 if i not in cut and shrink[i] > 0:
                     cut[i] = shrink[i] * ratio
-    elif delta > 0.005 and not last and align == "justify":
+        elif need < -0.005:
+            delta = -need              # the half-width mark left room: space the line out
+    if delta > 0.005 and not last and align == "justify":
         gaps = sum(1 for i in range(s + 1, e) if gap[i] > 0)
         spaces = sum(1 for i in range(s, e) if sh.cls[i] == C.SPACE)
         if gaps + spaces:

@@ -405,36 +405,44 @@ class SetHeadline(_FieldEdit):
         return Touched(stories={self.story}, frames=frames)
 
 
-class SetParagraphStyleDef(Edit):
-    """Define or redefine a paragraph style (None removes it)."""
+class SetStyleDef(Edit):
+    """Define, redefine or (with None) remove a paragraph or character style."""
 
     label = "style definition"
 
-    def __init__(self, name: str, style: m.ParagraphStyle | None):
-        self.name, self.style = name, copy.deepcopy(style)
-        self._old: tuple[bool, m.ParagraphStyle | None, list[str]] | None = None
+    def __init__(self, name: str, style, table: str = "paragraph_styles"):
+        if table not in ("paragraph_styles", "char_styles"):
+            raise EditError(f"no style table '{table}'")
+        self.name, self.style, self.table = name, copy.deepcopy(style), table
+        self._old = None
 
     def apply(self, issue):
         """Set the definition."""
-        had = self.name in issue.paragraph_styles
-        self._old = (had, issue.paragraph_styles.get(self.name), list(issue.paragraph_styles))
+        styles = getattr(issue, self.table)
+        self._old = (self.name in styles, styles.get(self.name), list(styles))
         if self.style is None:
-            issue.paragraph_styles.pop(self.name, None)
+            styles.pop(self.name, None)
         else:
-            issue.paragraph_styles[self.name] = copy.deepcopy(self.style)
+            styles[self.name] = copy.deepcopy(self.style)
         return Touched(styles=True)
 
     def revert(self, issue):
         """Restore the old definition, in its old place."""
         had, old, order = self._old
-        styles = dict(issue.paragraph_styles)
+        styles = getattr(issue, self.table)
+        merged = dict(styles)
         if had:
-            styles[self.name] = old
+            merged[self.name] = old
         else:
-            styles.pop(self.name, None)
-        issue.paragraph_styles.clear()
-        issue.paragraph_styles.update({k: styles[k] for k in order if k in styles})
+            merged.pop(self.name, None)
+        styles.clear()
+        styles.update({k: merged[k] for k in order if k in merged})
         return Touched(styles=True)
+
+
+def SetParagraphStyleDef(name: str, style: m.ParagraphStyle | None) -> SetStyleDef:
+    """Define or redefine a paragraph style (None removes it)."""
+    return SetStyleDef(name, style, "paragraph_styles")
 
 
 # ====================================================================== frames and pages

@@ -63,7 +63,7 @@ def test_line_end_prohibition_for_opening_marks(square):
 
 
 def test_numbers_units_dashes_and_latin_words_stay_whole(square):
-    for unit in ("2018年", "15.2%", "12.18万元", "——", "……", "wifi", "GDP"):
+    for unit in ("2018年", "15.2%", "12.18万元", "——", "……", "wifi", "GDP", "2018—2020年"):
         for pad in range(8, 14):
             text = "中" * pad + unit + "中" * 30
             p, lines = lines_of(text, square)

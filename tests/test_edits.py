@@ -184,3 +184,18 @@ def test_random_edits_then_undo_all_gives_the_original(seq):
     for op in done:                          # redo everything
         op.apply(iss)
     assert iss == final
+
+
+def test_style_definitions_undo_in_place():
+    iss = small_issue()
+    before = copy.deepcopy(iss)
+    e1 = E.SetStyleDef("italic", m.CharStyle(font="byline"), "char_styles")
+    e2 = E.SetParagraphStyleDef("body", m.ParagraphStyle(size="五号"))
+    e3 = E.SetParagraphStyleDef("kicker", None)
+    for e in (e1, e2, e3):
+        assert e.apply(iss).styles
+    assert "italic" in iss.char_styles and "kicker" not in iss.paragraph_styles
+    for e in (e3, e2, e1):
+        e.revert(iss)
+    assert iss == before
+    assert list(iss.paragraph_styles) == list(before.paragraph_styles)

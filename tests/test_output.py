@@ -664,3 +664,29 @@ def test_speed_two_pages_of_twenty_thousand_characters(tmp_path, cjk, fontset):
         best[mode] = min(times)
     print("write_pdf 2 pages / 20k chars:", {k: f"{v * 1000:.0f} ms" for k, v in best.items()})
     assert max(best.values()) < 1.0          # target 0.5 s; 2x slack for loaded CI machines
+
+
+# ---------------------------------------------------------------- the real font library
+def test_with_the_real_font_library(tmp_path, real_fontset_factory):
+    """fonts.FontSet faces (a TrueType used as is: no conversion) draw and extract exactly."""
+    fonts = pytest.importorskip("fonts")
+    try:
+        fs = real_fontset_factory({"byline": ["LXGW WenKai"]})
+        face = fs.primary("byline")
+    except (fonts.FontError, KeyError, LookupError) as exc:
+        pytest.skip(f"LXGW WenKai not available to the font library: {exc}")
+    if not face.ready:
+        pytest.skip("face would need a conversion first")
+    assert fs.face(face.key) is face
+    r = run(face, BODY[:26], 30.0, 40.0, gap=0.3)
+    res = LayoutResult(pages=[PageResult(1, 300, 200, [FrameResult("f", "text", (0, 0, 300, 200),
+                                                                   runs=[r])])],
+                       colors=dict(COLORS))
+    for mode in ("proof", "print"):
+        path = tmp_path / f"{mode}.pdf"
+        diags = export_pdf(res, fs, str(path), PdfOptions(mode=mode, info=INFO))
+        assert not [d for d in diags if d.level == "error"]
+        got = chars(pymupdf.open(path)[0])
+        for ch, x in zip(r.text, r.xs):
+            assert any(c[0] == ch and abs(c[1] - x) < 0.01 and abs(c[2] - 40.0) < 0.01
+                       for c in got)

@@ -1,0 +1,413 @@
+"""The editor, driven like a user would (offscreen): drag frames, thread, type, undo, recover.
+
+The square test fonts keep the metrics exact and need no font files (glyphs are
+drawn as boxes); the model and the LayoutResult are checked, not pixels.
+"""
+from __future__ import annotations
+
+import copy
+import os
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QInputMethodEvent, QMouseEvent  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from fakefont import SquareFontSet  # noqa: E402
+from layout import model as m  # noqa: E402
+from layout.docfile import load_issue, save_issue  # noqa: E402
+
+
+def make_issue() -> m.Issue:
+    """对开 template, a story in a small frame, an empty frame, a headline and a photo."""
+    from editor.app import TEMPLATES
+    iss = load_issue(TEMPLATES / "duikai.yaml")
+    iss.stories["lead"] = m.Story(
+        "lead", name="lead", headline=m.Headline("引题", "主题文字", "副题"),
+        paragraphs=[m.Paragraph("body", [m.Run("本报讯 " + "工会服务职工" * 8)]),
+                    m.Paragraph("body", [m.Run("第二段。")])],
+        thread=["t1"])
+    iss.pages[0].frames += [
+        m.HeadlineFrame("h1", col=0, line=0, cols=4, lines=8, story="lead"),
+        m.TextFrame("t1", col=0, line=10, cols=1, lines=5),
+        m.TextFrame("t2", col=2, line=10, cols=1, lines=20),
+        m.PhotoFrame("ph", col=5, line=0, cols=3, lines=20, caption="图片说明", credit="某某 摄"),
+    ]
+    return iss
+
+
+@pytest.fixture
+def env(tmp_path, qtbot, monkeypatch):
+    """An EditorApp on square fonts, answering its questions without dialogs."""
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    from editor.app import EditorApp
+    from editor.i18n import set_language
+    set_language("zh")
+    answers = {"recover": True, "asked": 0}
+
+    def ask_recover(_parent, _path):
+        answers["asked"] += 1
+        return answers["recover"]
+    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=ask_recover,
+                    ask_save=lambda w: "discard",
+                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    path = tmp_path / "issue.yaml"
+    save_issue(make_issue(), path)
+    yield app, str(path), answers
+    for w in list(app.windows):
+        w.close()
+    set_language(None)
+
+
+def open_window(app, path, qtbot):
+    win = app.open(path)
+    qtbot.addWidget(win)
+    win.view.resize(1000, 800)
+    win.view.actual_size()
+    return win
+
+
+def mouse(view, kind, scene_pt, buttons=Qt.MouseButton.LeftButton,
+          mods=Qt.KeyboardModifier.NoModifier):
+    """Send a mouse event to the view's viewport at a scene point."""
+    vp = view.viewport()
+    p = QPointF(view.mapFromScene(QPointF(*scene_pt)))
+    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else \
+        Qt.MouseButton.NoButton
+    held = buttons if kind != QEvent.Type.MouseButtonRelease else Qt.MouseButton.NoButton
+    ev = QMouseEvent(kind, p, QPointF(vp.mapToGlobal(p.toPoint())), button, held, mods)
+    QApplication.sendEvent(vp, ev)
+
+
+def drag(view, a, b, steps=4, mods=Qt.KeyboardModifier.NoModifier):
+    """Press at scene point a, move to b with the button held, release."""
+    mouse(view, QEvent.Type.MouseButtonPress, a, mods=mods)
+    for i in range(1, steps + 1):
+        t = i / steps
+        mouse(view, QEvent.Type.MouseMove, (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t),
+              mods=mods)
+    mouse(view, QEvent.Type.MouseButtonRelease, b, mods=mods)
+
+
+def click(view, pt, mods=Qt.KeyboardModifier.NoModifier):
+    mouse(view, QEvent.Type.MouseButtonPress, pt, mods=mods)
+    mouse(view, QEvent.Type.MouseButtonRelease, pt, mods=mods)
+
+
+def undo_all(doc):
+    while doc.undo.canUndo():
+        doc.undo.undo()
+
+
+def frame_lines(doc, fid):
+    return next(fr for p in doc.result.pages for fr in p.frames if fr.frame_id == fid).lines
+
+
+# ---------------------------------------------------------------------------- frames
+def test_drag_creates_a_frame_snapped_to_the_grid(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    original = copy.deepcopy(doc.issue)
+    view.set_tool("frame-text")
+    # from inside column 2 near line 40 to just short of the end of column 4, 42 lines down
+    a = (g.col_x(1) + 4, g.line_y(40) + 3)
+    b = (g.col_x(3) + g.column - 5, g.line_y(82) - 2)
+    drag(view, a, b)
+    new = [fr for fr in doc.page(1).frames if fr.id not in {f.id for f in original.pages[0].frames}]
+    assert len(new) == 1
+    fr = new[0]
+    assert (fr.kind, fr.col, fr.line, fr.cols, fr.lines) == ("text", 1, 40, 3, 42)
+    assert win.scene.selection == [fr.id]
+    # the size tip showed 栏 × 行 (字) while dragging
+    assert win.scene.tip.text == "3栏 × 42行 (41字)"
+    # move it by dragging with the selection tool: it snaps to whole columns and lines
+    view.set_tool("select")
+    x, y, w, h = g.frame_rect(fr)
+    drag(view, (x + 20, y + 20), (x + 20 + g.column + g.gutter + 7, y + 20 + 3 * g.pitch + 4))
+    assert (fr.col, fr.line, fr.cols, fr.lines) == (2, 43, 3, 42)
+    # arrows nudge one grid step, Shift ten
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    QTest.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    assert (fr.col, fr.line) == (0, 44)
+    # lock: a locked frame does not move
+    win.toggle_lock()
+    assert fr.locked
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    assert fr.line == 44
+    undo_all(doc)
+    assert doc.issue == original
+
+
+def test_resize_by_handle_and_align(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    t2 = doc.issue.frame("t2")[1]
+    win.scene.set_selection(["t2"])
+    x, y, w, h = g.frame_rect(t2)
+    drag(view, (x + w, y + h), (x + w + 2 * (g.column + g.gutter), y + h - 5 * g.pitch))
+    assert (t2.col, t2.cols, t2.lines) == (2, 3, 15)
+    win.scene.set_selection(["t1", "t2"])
+    win.align_top()
+    win.align_left()
+    assert (t2.col, t2.line) == (0, 10)
+
+
+# ---------------------------------------------------------------------------- threads and typing
+def test_link_type_reflow_then_undo_everything(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    original = copy.deepcopy(doc.issue)
+    assert doc.result.copyfit["lead"].overset_lines > 0
+    # N chain mode: click t1, then t2
+    view.set_tool("thread")
+    for fid in ("t1", "t2"):
+        x, y, w, h = g.frame_rect(doc.issue.frame(fid)[1])
+        click(view, (x + w / 2, y + h / 2))
+    assert doc.issue.stories["lead"].thread == ["t1", "t2"]
+    assert frame_lines(doc, "t2"), "the overset text flowed into the second frame"
+    before = [(ln.para, ln.start, ln.end) for ln in frame_lines(doc, "t2")]
+    # type at the very start of the story: everything after it moves on
+    view.set_tool("type")
+    x, y, w, h = g.frame_rect(doc.issue.frame("t1")[1])
+    click(view, (x + 1, g.baseline(10) - 3))
+    assert win.text.story == "lead" and win.text.pos == (0, 0)
+    QTest.keyClicks(view, "新闻快讯")
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    QTest.keyClicks(view, "另起一段，文字继续排入第二块。")
+    st = doc.issue.stories["lead"]
+    assert st.paragraphs[0].text == "新闻快讯"
+    assert st.paragraphs[1].text.startswith("另起一段，文字继续排入第二块。本报讯")
+    after = [(ln.para, ln.start, ln.end) for ln in frame_lines(doc, "t2")]
+    assert after != before and after[0][0] >= 1
+    # the text of the second frame continues exactly where the first frame stopped
+    last_t1 = frame_lines(doc, "t1")[-1]
+    first_t2 = frame_lines(doc, "t2")[0]
+    assert (first_t2.para, first_t2.start) in {(last_t1.para, last_t1.end),
+                                               (last_t1.para + 1, 0)}
+    # Backspace joins the paragraphs again; the caret is where the text says
+    win.text.start("lead", (1, 0))
+    QTest.keyClick(view, Qt.Key.Key_Backspace)
+    assert st.paragraphs[0].text.startswith("新闻快讯另起一段")
+    assert win.text.pos == (0, 4)
+    undo_all(doc)
+    assert doc.issue == original
+    while doc.undo.canRedo():
+        doc.undo.redo()
+    assert st.paragraphs[0].text.startswith("新闻快讯另起一段")
+
+
+def test_typing_merges_into_one_undo_step_and_keys_move_the_caret(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view = win.doc, win.view
+    view.set_tool("type")
+    win.text.start("lead", (1, 0))
+    n = doc.undo.count()
+    QTest.keyClicks(view, "一二三")
+    assert doc.undo.count() == n + 1
+    QTest.keyClick(view, Qt.Key.Key_Home)
+    assert win.text.pos == (1, 0)
+    QTest.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert win.text.pos == (1, len("一二三第二段。"))
+    QTest.keyClick(view, Qt.Key.Key_Right)              # the end of the story: stays
+    assert win.text.pos == (1, len("一二三第二段。"))
+    QTest.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    assert win.text.selected_text() == "段。"
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    assert doc.issue.stories["lead"].paragraphs[1].text == "一二三第二"
+    doc.undo.undo()
+    assert doc.issue.stories["lead"].paragraphs[1].text == "一二三第二段。"
+
+
+def test_input_method_commit_and_cursor_rectangle(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    view = win.view
+    view.set_tool("type")
+    win.text.start("lead", (0, 0))
+    pre = QInputMethodEvent("gongren", [])
+    QApplication.sendEvent(view, pre)
+    assert win.scene.cursor.preedit == "gongren"
+    ev = QInputMethodEvent()
+    ev.setCommitString("工人")
+    QApplication.sendEvent(view, ev)
+    assert win.doc.issue.stories["lead"].paragraphs[0].text.startswith("工人本报讯")
+    rect = view.inputMethodQuery(Qt.InputMethodQuery.ImCursorRectangle)
+    assert rect.height() > 0 and view.rect().contains(rect.center().toPoint())
+    assert view.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled)
+
+
+def test_story_editor_edits_go_through_the_undo_stack(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, ed = win.doc, win.story_editor
+    ed.set_story("lead")
+    original = copy.deepcopy(doc.issue)
+    cur = ed.edit.textCursor()
+    cur.setPosition(3)
+    cur.insertText("甘肃")
+    assert doc.issue.stories["lead"].paragraphs[0].text.startswith("本报讯甘肃")
+    cur.insertText("\n")
+    assert doc.issue.stories["lead"].paragraphs[1].text.startswith(" 工会")
+    doc.undo.undo()
+    doc.undo.undo()
+    assert doc.issue == original
+    assert ed.edit.toPlainText() == "\n".join(p.text for p in original.stories["lead"].paragraphs)
+
+
+def test_headline_fields_and_photo_fields(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, props = win.doc, win.props
+    win.scene.set_selection(["h1"])
+    assert props.head_box.isVisibleTo(props) and props.title.text() == "主题文字"
+    props.title.setText("新主题")
+    props.title.editingFinished.emit()
+    assert doc.issue.stories["lead"].headline.title == "新主题"
+    titles = [r.text for p in doc.result.pages for fr in p.frames if fr.frame_id == "h1"
+              for r in fr.runs if r.source.part == "title"]
+    assert "".join(titles) == "新主题"
+    win.scene.set_selection(["ph"])
+    props.fit.setCurrentIndex(props.fit.findData("fit"))
+    props.fit.activated.emit(props.fit.currentIndex())
+    props.credit.setText("新华社 发")
+    props.credit.editingFinished.emit()
+    ph = doc.issue.frame("ph")[1]
+    assert (ph.fit, ph.credit) == ("fit", "新华社 发")
+    doc.undo.undo()
+    assert ph.credit == "某某 摄"
+
+
+def test_place_story_and_copyfit_labels(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc = win.doc
+    item = win.scene.frames["t1"]
+    assert item.deco.out_port == "overset" and item.deco.badge.startswith("超出")
+    assert win.stories.topLevelItem(0).text(1).startswith("超出")
+    win.scene.set_selection(["t2"])
+    win.stories.select_story("lead")
+    win.place()                                   # Ctrl+D
+    assert doc.issue.stories["lead"].thread == ["t1", "t2"]
+    assert win.scene.frames["t1"].deco.out_port == "linked"
+    cf = doc.result.copyfit["lead"]
+    assert not cf.overset_lines and cf.underset_lines
+    assert win.scene.frames["t2"].deco.badge == cf.label()
+    assert len(win.scene.threads.segments) == 1   # the arrow of the selected story
+
+
+def test_preflight_entry_selects_and_centres_its_frame(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    pf = win.preflight
+    items = [pf.topLevelItem(i) for i in range(pf.topLevelItemCount())]
+    overset = next(it for it in items if "overset" in it.text(2) or "超出" in it.text(2))
+    pf.itemClicked.emit(overset, 0)
+    assert win.scene.selection == ["t1"]
+
+
+def test_jump_marker_names_the_other_page(env, qtbot):
+    app, path, _ = env
+    iss = make_issue()
+    iss.pages.append(m.Page(2, frames=[m.TextFrame("p2", col=0, line=0, cols=2, lines=30)]))
+    iss.stories["lead"].thread = ["t1", "p2"]
+    save_issue(iss, path)
+    win = open_window(app, path, qtbot)
+    assert win.scene.frames["t1"].deco.jump_to == "→ 2版"
+    win.show_page(2)
+    assert win.scene.frames["p2"].deco.jump_from == "← 1版"
+    assert win.pages.count() == 2
+
+
+# ---------------------------------------------------------------------------- documents
+def test_recover_after_a_crash(env, qtbot):
+    app, path, answers = env
+    win = open_window(app, path, qtbot)
+    doc = win.doc
+    win.text.start("lead", (1, 0))
+    win.text.insert("恢复")
+    assert win.autosaver.save_now()
+    rec = win.autosaver.path
+    assert rec.exists() and rec.name == ".issue.banmian-recovery.yaml"
+    os.utime(path, (1_000_000, 1_000_000))          # the file is older than its autosave
+    # crash: the window goes away without closing (no save, no clean-up)
+    app.windows.remove(win)
+    win.autosaver.stop()
+    win.hide()
+    win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    del doc
+    win2 = open_window(app, path, qtbot)
+    assert answers["asked"] == 1
+    assert win2.doc.issue.stories["lead"].paragraphs[1].text == "恢复第二段。"
+    assert win2.doc.is_modified()
+    assert win2.save()
+    assert not rec.exists() and not win2.doc.is_modified()
+    assert load_issue(path).stories["lead"].paragraphs[1].text == "恢复第二段。"
+
+
+def test_autosave_after_twenty_commands_and_declined_recovery(env, qtbot):
+    app, path, answers = env
+    win = open_window(app, path, qtbot)
+    rec = win.autosaver.path
+    for i in range(20):
+        win.doc.push(__import__("layout.edits", fromlist=["E"]).SetFrame("t2", line=10 + i))
+    assert rec.exists()
+    os.utime(path, (1_000_000, 1_000_000))
+    app.windows.remove(win)
+    win.autosaver.stop()
+    win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    win.hide()
+    answers["recover"] = False
+    win2 = open_window(app, path, qtbot)
+    assert win2.doc.issue.frame("t2")[1].line == 10 and not win2.doc.is_modified()
+
+
+def test_new_from_templates_and_save(env, qtbot, tmp_path):
+    app, _, _ = env
+    for name, cols in (("duikai", 8), ("sikai", 6)):
+        win = app.new_from_template(name)
+        qtbot.addWidget(win)
+        assert win.doc.geometry.columns == cols and win.doc.path is None
+        assert len(win.doc.issue.pages) == 1
+    target = tmp_path / "new.yaml"
+    assert win.doc.save(str(target)) == str(target.resolve())
+    assert load_issue(target).paper.grid.columns == 6
+    app.add_recent(str(target))
+    assert app.recent()[0] == str(target)
+
+
+def test_zoom_and_grid_toggles(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    view = win.view
+    view.actual_size()
+    assert abs(view.zoom() - 100) < 0.5
+    view.zoom_step(1)
+    assert view.zoom() > 100
+    view.fit_page()
+    assert view.zoom() < 100
+    win.acts["grid"].trigger()                      # Ctrl+' hides the 背景格
+    assert not win.scene.page_item.show_baseline and not win.scene.page_item.show_columns
+    win.acts["grid"].trigger()
+    assert win.scene.page_item.show_baseline
+    assert win.acts["grid"].shortcut().toString() == "Ctrl+'"
+    img = view.viewport().grab()
+    assert not img.isNull()
+
+
+def test_ui_strings_follow_the_language():
+    from editor.i18n import set_language, tr
+    set_language("en")
+    assert tr("save") == "Save"
+    set_language("zh")
+    assert tr("save") == "保存"
+    assert tr("drag.size", cols=3, lines=42, chars=41) == "3栏 × 42行 (41字)"
+    set_language(None)
