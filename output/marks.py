@@ -61,8 +61,9 @@ def crop_marks(g: PageGeometry, color_op: str) -> str:
     ops = [f"q {MARK_WEIGHT} w 0 J [] 0 d {color_op}"]
     for x, sx in ((x0, -1), (x1, 1)):
         for y, sy in ((y0, -1), (y1, 1)):
-            ops.append(f"{x + sx * off:.3f} {y:.3f} m {x + sx * (off + MARK_LENGTH):.3f} {y:.3f} l S")
-            ops.append(f"{x:.3f} {y + sy * off:.3f} m {x:.3f} {y + sy * (off + MARK_LENGTH):.3f} l S")
+            far = off + MARK_LENGTH
+            ops.append(f"{x + sx * off:.3f} {y:.3f} m {x + sx * far:.3f} {y:.3f} l S")
+            ops.append(f"{x:.3f} {y + sy * off:.3f} m {x:.3f} {y + sy * far:.3f} l S")
     ops.append("Q\n")
     return "\n".join(ops)
 

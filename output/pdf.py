@@ -112,6 +112,8 @@ class _Writer:
         """Draw every selected page and save the file atomically."""
         pages = [p for p in self.result.pages
                  if self.opt.pages is None or p.number in self.opt.pages]
+        if not pages:
+            raise ValueError("nothing to export: the result has none of the pages asked for")
         buf = io.BytesIO()
         cv = _Canvas(buf, pagesize=(595, 842), pageCompression=0,
                      pdfVersion=pdfx.PDF_VERSION if self.print else None,
@@ -123,7 +125,7 @@ class _Writer:
         self.cv = cv
         doc = cv._doc
         title = self._title(pages)
-        pdfx.install_info(doc, title, self.opt.info.paper_name or "", 
+        pdfx.install_info(doc, title, self.opt.info.paper_name or "",
                           "print" if self.print else "proof", self.print and self.opt.pdfx)
         for page in pages:
             self._page(page)

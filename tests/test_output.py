@@ -91,8 +91,8 @@ def run(face, text, x, y, size=9.0, color="black", gap=0.0, jitter=(), story="s1
         g = face.gid(ch)
         gids.append(g)
         xs.append(x)
-        x += face.advance(g) * size / face.units_per_em + gap + (jitter[i % len(jitter)]
-                                                                if jitter else 0.0)
+        x += face.advance(g) * size / face.units_per_em + gap
+        x += jitter[i % len(jitter)] if jitter else 0.0
     return GlyphRun(face.key, size, tuple(gids), tuple(xs), y, text, tuple(range(len(text))),
                     Source(story, 0), color, **kw)
 
@@ -436,8 +436,8 @@ def _png_header(path: Path, w: int, h: int) -> None:
     def chunk(kind, data):
         return (struct.pack(">I", len(data)) + kind + data
                 + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2,
-                                                                      0, 0, 0))
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
                      + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b""))
 
 
@@ -628,8 +628,8 @@ def test_options_from_issue():
 # ---------------------------------------------------------------- speed
 def big_result(cjk, pages=2, chars_per_page=10_000) -> LayoutResult:
     """Full pages of 9 pt body text in 8 columns (the benchmark's input)."""
-    pool = [c for c in BODY if cjk.gid(c)] + [chr(c) for c in range(0x4E00, 0x4E00 + 3000)
-                                            if cjk.gid(chr(c))]
+    pool = [c for c in BODY if cjk.gid(c)]
+    pool += [chr(c) for c in range(0x4E00, 0x4E00 + 3000) if cjk.gid(chr(c))]
     out = []
     n = 0
     for pn in range(1, pages + 1):
