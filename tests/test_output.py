@@ -522,7 +522,7 @@ def test_pdfx_1a_structure(tmp_path, cjk, fontset):
 
 
 @pytest.mark.skipif(not shutil.which("gs"), reason="Ghostscript not installed")
-def test_ghostscript_and_qpdf_accept_the_print_file(tmp_path, cjk, fontset):
+def test_ghostscript_qpdf_poppler_and_mupdf_accept_the_print_file(tmp_path, cjk, fontset):
     from PIL import Image
     img = tmp_path / "a.jpg"
     Image.new("RGB", (400, 300), (0, 90, 200)).save(img)
@@ -535,6 +535,15 @@ def test_ghostscript_and_qpdf_accept_the_print_file(tmp_path, cjk, fontset):
         q = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
         assert q.returncode == 0, q.stdout + q.stderr
         assert "No syntax or stream encoding errors" in q.stdout
+    if shutil.which("pdftoppm"):                        # poppler: renders without complaint
+        pp = subprocess.run(["pdftoppm", "-r", "20", "-png", str(path), str(tmp_path / "pp")],
+                            capture_output=True, text=True)
+        assert pp.returncode == 0 and not pp.stderr.strip(), pp.stderr
+    pymupdf.TOOLS.mupdf_warnings()                      # MuPDF: no warnings, no repair
+    doc = pymupdf.open(path)
+    for page in doc:
+        page.get_pixmap(dpi=20)
+    assert not doc.is_repaired and not pymupdf.TOOLS.mupdf_warnings()
 
 
 @pytest.mark.skipif(not shutil.which("gs"), reason="Ghostscript not installed")
