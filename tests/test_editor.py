@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt  # noqa: E402
-from PySide6.QtGui import QInputMethodEvent, QMouseEvent  # noqa: E402
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QMouseEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -65,7 +65,6 @@ def env(tmp_path, qtbot, monkeypatch):
 
 def open_window(app, path, qtbot):
     win = app.open(path)
-    qtbot.addWidget(win)
     win.view.resize(1000, 800)
     win.view.actual_size()
     return win
@@ -96,6 +95,13 @@ def drag(view, a, b, steps=4, mods=Qt.KeyboardModifier.NoModifier):
 def click(view, pt, mods=Qt.KeyboardModifier.NoModifier):
     mouse(view, QEvent.Type.MouseButtonPress, pt, mods=mods)
     mouse(view, QEvent.Type.MouseButtonRelease, pt, mods=mods)
+
+
+def type_text(widget, text):
+    """Key presses carrying Chinese text (QTest.keyClicks only knows ASCII)."""
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
 
 
 def undo_all(doc):
@@ -178,9 +184,9 @@ def test_link_type_reflow_then_undo_everything(env, qtbot):
     x, y, w, h = g.frame_rect(doc.issue.frame("t1")[1])
     click(view, (x + 1, g.baseline(10) - 3))
     assert win.text.story == "lead" and win.text.pos == (0, 0)
-    QTest.keyClicks(view, "新闻快讯")
+    type_text(view, "新闻快讯")
     QTest.keyClick(view, Qt.Key.Key_Return)
-    QTest.keyClicks(view, "另起一段，文字继续排入第二块。")
+    type_text(view, "另起一段，文字继续排入第二块。")
     st = doc.issue.stories["lead"]
     assert st.paragraphs[0].text == "新闻快讯"
     assert st.paragraphs[1].text.startswith("另起一段，文字继续排入第二块。本报讯")
@@ -210,7 +216,7 @@ def test_typing_merges_into_one_undo_step_and_keys_move_the_caret(env, qtbot):
     view.set_tool("type")
     win.text.start("lead", (1, 0))
     n = doc.undo.count()
-    QTest.keyClicks(view, "一二三")
+    type_text(view, "一二三")
     assert doc.undo.count() == n + 1
     QTest.keyClick(view, Qt.Key.Key_Home)
     assert win.text.pos == (1, 0)
@@ -374,7 +380,6 @@ def test_new_from_templates_and_save(env, qtbot, tmp_path):
     app, _, _ = env
     for name, cols in (("duikai", 8), ("sikai", 6)):
         win = app.new_from_template(name)
-        qtbot.addWidget(win)
         assert win.doc.geometry.columns == cols and win.doc.path is None
         assert len(win.doc.issue.pages) == 1
     target = tmp_path / "new.yaml"

@@ -1,0 +1,170 @@
+"""The editor application: windows, fonts, recent files, templates, recovery.
+
+``run_editor(path)`` is what ``main.py open`` calls.  ``EditorApp`` can be
+built in tests with a font set factory (e.g. the square test fonts) and with
+the recovery and save questions answered by functions instead of dialogs.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from layout.docfile import DocumentError, load_issue
+
+from .autosave import newer_recovery
+from .document import Document, cache_dir
+from .i18n import tr
+from .mainwindow import MainWindow
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "resources" / "templates"
+MAX_RECENT = 10
+
+
+def ask_recover_dialog(parent, path: str) -> bool:
+    """Ask whether to recover an autosave (the default question)."""
+    return QMessageBox.question(parent, tr("recover.title"), tr("recover.ask", path=path)) \
+        == QMessageBox.StandardButton.Yes
+
+
+def ask_save_dialog(window) -> str:
+    """Ask whether to save changes before closing: save | discard | cancel."""
+    B = QMessageBox.StandardButton
+    answer = QMessageBox.question(window, tr("unsaved.title"),
+                                  tr("unsaved.ask", name=window.doc.name or tr("untitled")),
+                                  B.Save | B.Discard | B.Cancel)
+    return {B.Save: "save", B.Discard: "discard"}.get(answer, "cancel")
+
+
+class RealFonts:
+    """Font sets from the machine's fonts, converted once with a progress dialog."""
+
+    def __init__(self):
+        self._library = None
+
+    def __call__(self, issue):
+        """A FontSet for the issue's font roles, with its files ready for Qt."""
+        from fonts import FontSet, default_library
+        dlg = None
+
+        def progress(msg: str, fraction: float) -> None:
+            nonlocal dlg
+            if dlg is None:
+                dlg = QProgressDialog(tr("fonts.loading"), "", 0, 100)
+                dlg.setCancelButton(None)
+                dlg.setMinimumDuration(300)
+            dlg.setLabelText(f"{tr('fonts.loading')}\n{msg}")
+            dlg.setValue(int(fraction * 100))
+            QApplication.processEvents()
+        if self._library is None:
+            self._library = default_library(progress=progress)
+        fs = FontSet(issue.fonts, self._library)
+        self._library.prepare(fs.all_faces(), progress=progress)
+        if dlg is not None:
+            dlg.close()
+        return fs
+
+
+class EditorApp:
+    """Open windows, the font set factory, settings and the questions the editor asks."""
+
+    def __init__(self, fontset_factory=None, *, ask_recover=ask_recover_dialog,
+                 ask_save=ask_save_dialog, settings: QSettings | None = None,
+                 autosave_ms: int = 60_000, autosave_every: int = 20, preset: str = ""):
+        self.fontset_factory = fontset_factory or RealFonts()
+        self.ask_recover, self.ask_save = ask_recover, ask_save
+        self.settings = settings or QSettings("Banmian", "editor")
+        self.autosave_ms, self.autosave_every = autosave_ms, autosave_every
+        self.preset = preset or str(self.settings.value("keymap", "indesign"))
+        self.cache_dir = cache_dir()
+        self.windows: list[MainWindow] = []
+
+    # ------------------------------------------------------------ documents
+    def _window(self, doc: Document) -> MainWindow:
+        # a pristine untitled window gives way to the document being opened
+        for w in list(self.windows):
+            if not w.doc.path and not w.doc.is_modified() and w.doc.undo.count() == 0:
+                w.close()
+        win = MainWindow(self, doc)
+        self.windows.append(win)
+        self._recent_menu(win)
+        win.show()
+        win.view.fit_page()
+        return win
+
+    def open(self, path: str, parent=None) -> MainWindow | None:
+        """Open an issue file (offering to recover a newer autosave of it)."""
+        try:
+            issue = load_issue(path)
+        except DocumentError as exc:
+            QMessageBox.warning(parent, tr("error"), str(exc))
+            return None
+        recovered = False
+        rec = newer_recovery(path)
+        if rec is not None and self.ask_recover(parent, str(rec)):
+            try:
+                issue = load_issue(rec)
+                recovered = True
+            except DocumentError as exc:
+                QMessageBox.warning(parent, tr("error"), str(exc))
+        doc = Document(issue, self.fontset_factory(issue), path)
+        doc.recovered = recovered
+        self.add_recent(doc.path)
+        return self._window(doc)
+
+    def new_from_template(self, name: str = "duikai") -> MainWindow:
+        """A new untitled issue from resources/templates/<name>.yaml."""
+        issue = load_issue(TEMPLATES / f"{name}.yaml")
+        return self._window(Document(issue, self.fontset_factory(issue), None))
+
+    def window_closed(self, win: MainWindow) -> None:
+        """Forget a closed window."""
+        if win in self.windows:
+            self.windows.remove(win)
+
+    def quit_all(self) -> None:
+        """Close every window."""
+        for w in list(self.windows):
+            w.close()
+
+    # ------------------------------------------------------------ recent files
+    def recent(self) -> list[str]:
+        """Recently opened or saved issues, newest first."""
+        val = self.settings.value("recent", [])
+        if isinstance(val, str):
+            val = [val]
+        return [p for p in (val or []) if p]
+
+    def add_recent(self, path: str | None) -> None:
+        """Put a file at the top of the recent list."""
+        if not path:
+            return
+        items = [path] + [p for p in self.recent() if p != path]
+        self.settings.setValue("recent", items[:MAX_RECENT])
+        for w in self.windows:
+            self._recent_menu(w)
+
+    def _recent_menu(self, win: MainWindow) -> None:
+        menu = getattr(win, "recent_menu", None)
+        if menu is None:
+            return
+        menu.clear()
+        for p in self.recent():
+            a = menu.addAction(p)
+            a.triggered.connect(lambda _c=False, p=p: self.open(p, win))
+        menu.setEnabled(bool(self.recent()))
+
+
+def run_editor(path: str | None = None) -> int:
+    """Start the editor (on an issue file, or a new 对开 issue); the exit code."""
+    qapp = QApplication.instance() or QApplication(sys.argv)
+    qapp.setApplicationName("Banmian")
+    qapp.setOrganizationName("Banmian")
+    app = EditorApp()
+    win = app.open(path) if path else app.new_from_template("duikai")
+    if win is None:
+        return 2
+    qapp._banmian = app                     # keep the app object alive with Qt's
+    return qapp.exec()

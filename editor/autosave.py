@@ -1,0 +1,105 @@
+"""Autosave to a recovery file: every minute and after every 20 commands.
+
+The recovery file sits beside the issue as ``.<name>.banmian-recovery.yaml``
+(untitled documents keep theirs under the cache folder), is written
+atomically, and is removed on a clean save or close.  Opening an issue with a
+newer recovery file offers to recover it.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from layout.docfile import atomic_write, dump_issue
+
+SUFFIX = ".banmian-recovery.yaml"
+
+
+def recovery_path(path: str | None, cache: str, token: str = "") -> Path:
+    """Where the recovery file of a document goes."""
+    if path:
+        p = Path(path)
+        return p.with_name(f".{p.stem}{SUFFIX}")
+    return Path(cache) / "recovery" / f"untitled-{token or os.getpid()}{SUFFIX}"
+
+
+def newer_recovery(path: str) -> Path | None:
+    """The recovery file of an issue when it exists and is newer than the issue."""
+    rec = recovery_path(path, "")
+    try:
+        if rec.exists() and rec.stat().st_mtime_ns > Path(path).stat().st_mtime_ns:
+            return rec
+    except OSError:
+        return None
+    return None
+
+
+class Autosaver(QObject):
+    """Writes the document's recovery file on a timer and every ``every`` commands."""
+
+    saved = Signal(str)
+
+    def __init__(self, doc, cache: str, interval_ms: int = 60_000, every: int = 20, parent=None):
+        super().__init__(parent)
+        self.doc, self.cache, self.every = doc, cache, every
+        self.token = f"{os.getpid()}-{int(time.time() * 1000)}"
+        self._count = 0
+        self._written = -1            # undo index last written
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.save_now)
+        self.timer.start()
+        self._live = True
+        doc.undo.indexChanged.connect(self._command)
+        doc.undo.cleanChanged.connect(self._clean)
+        doc.destroyed.connect(self._gone)          # before its undo stack is torn down
+
+    def _gone(self, *_args) -> None:
+        self._live = False
+        self.timer.stop()
+
+    @property
+    def path(self) -> Path:
+        """The recovery file."""
+        return recovery_path(self.doc.path, self.cache, self.token)
+
+    def _command(self, _index: int) -> None:
+        if not self._live:
+            return
+        self._count += 1
+        if self._count >= self.every:
+            self.save_now()
+
+    def _clean(self, clean: bool) -> None:
+        if self._live and clean and not self.doc.is_modified():
+            self.discard()
+
+    def save_now(self) -> bool:
+        """Write the recovery file if there are unsaved changes not yet written."""
+        self._count = 0
+        if not self._live or not self.doc.is_modified() or self._written == self.doc.undo.index() \
+                and self.path.exists():
+            return False
+        p = self.path
+        p.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(p, dump_issue(self.doc.issue).encode("utf-8"))
+        self._written = self.doc.undo.index()
+        self.saved.emit(str(p))
+        return True
+
+    def discard(self) -> None:
+        """Remove the recovery file (after a save, or closing without keeping changes)."""
+        self._written = -1
+        for p in {self.path, recovery_path(None, self.cache, self.token)}:
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+    def stop(self) -> None:
+        """Stop the timer and stop listening (the document is closing)."""
+        self._live = False
+        self.timer.stop()

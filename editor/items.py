@@ -1,0 +1,291 @@
+"""Scene items: the page with its grids, frames with their ports and badges.
+
+Frames are drawn in page points from the engine's FrameResult; ports, badges
+and markers keep a constant screen size (they ignore the view's zoom).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+from layout.grid import PageGeometry
+
+from .render import PreparedFrame
+
+KIND_COLORS = {"text": QColor(90, 140, 200), "headline": QColor(220, 120, 40),
+               "photo": QColor(60, 160, 90), "rule": QColor(120, 120, 120),
+               "byline": QColor(150, 100, 190), "caption": QColor(150, 100, 190),
+               "box": QColor(120, 120, 120)}
+SELECT = QColor(30, 110, 255)
+OVERSET = QColor(220, 30, 30)
+UNDERSET = QColor(30, 90, 220)
+FITS = QColor(30, 150, 60)
+PORT = 9.0                  # px
+HANDLE = 7.0                # px
+
+
+@dataclass
+class Deco:
+    """How a frame is decorated: selection, lock, ports, copyfit badge, jump markers."""
+    selected: bool = False
+    locked: bool = False
+    in_port: str = ""            # "" (no port) | empty | linked
+    out_port: str = ""           # "" | empty | linked | overset
+    badge: str = ""
+    badge_color: QColor | None = None
+    jump_to: str = ""            # "→ 2版"
+    jump_from: str = ""          # "← 1版"
+    preview: bool = False
+
+
+class PageItem(QGraphicsItem):
+    """The paper, its bleed and margins, the column guides and the baseline grid."""
+
+    def __init__(self, geo: PageGeometry):
+        super().__init__()
+        self.geo = geo
+        self.show_margins = self.show_columns = self.show_baseline = True
+        self.preview = False
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setZValue(-100)
+
+    def set_geometry(self, geo: PageGeometry) -> None:
+        """Take new page geometry (after a paper setting changed)."""
+        self.prepareGeometryChange()
+        self.geo = geo
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        """The page with its bleed and shadow."""
+        b = self.geo.bleed + 6
+        return QRectF(-b, -b, self.geo.width + 2 * b, self.geo.height + 2 * b)
+
+    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        """Draw the paper and the visible part of the grids."""
+        g = self.geo
+        exposed = option.exposedRect
+        paper = QRectF(0, 0, g.width, g.height)
+        p.fillRect(paper.translated(3, 3), QColor(0, 0, 0, 60))
+        p.fillRect(paper, Qt.GlobalColor.white)
+        if self.preview:
+            return
+        cosmetic = QPen(QColor(200, 200, 200), 0)
+        p.setPen(QPen(QColor(230, 80, 80, 150), 0, Qt.PenStyle.DashLine))
+        p.drawRect(paper.adjusted(-g.bleed, -g.bleed, g.bleed, g.bleed))
+        top, left = g.top, g.left
+        area = QRectF(left, top, g.type_width, g.type_height)
+        if self.show_columns:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(200, 215, 255, 60))
+            for c in range(g.columns):
+                p.drawRect(QRectF(g.col_x(c), top, g.column, g.type_height))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+        if self.show_baseline:
+            scale = p.worldTransform().m22()
+            if g.pitch * scale >= 3:
+                p.setPen(QPen(QColor(120, 200, 220, 120), 0))
+                first = max(0, int((exposed.top() - top) / g.pitch))
+                last = min(g.lines, int((exposed.bottom() - top) / g.pitch) + 1)
+                x0, x1 = max(left, exposed.left()), min(left + g.type_width, exposed.right())
+                if x1 > x0:
+                    p.drawLines([QLineF(x0, top + i * g.pitch, x1, top + i * g.pitch)
+                                 for i in range(first, last + 1)])
+        if self.show_margins:
+            p.setPen(QPen(QColor(200, 60, 200), 0))
+            p.drawRect(area)
+        del cosmetic
+
+
+class PortItem(QGraphicsItem):
+    """A frame's in or out port: empty, linked (arrow) or overset (red +)."""
+
+    def __init__(self, parent: "FrameItem", which: str):
+        super().__init__(parent)
+        self.which, self.state = which, "empty"
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setZValue(2)
+
+    @property
+    def frame_id(self) -> str:
+        """The id of the frame this port belongs to."""
+        return self.parentItem().frame_id
+
+    def boundingRect(self) -> QRectF:
+        """A small square, centred on the port's position."""
+        return QRectF(-PORT / 2 - 1, -PORT / 2 - 1, PORT + 2, PORT + 2)
+
+    def paint(self, p: QPainter, option, widget=None) -> None:
+        """Draw the port in its state."""
+        r = QRectF(-PORT / 2, -PORT / 2, PORT, PORT)
+        red = self.state == "overset"
+        p.setPen(QPen(OVERSET if red else QColor(60, 90, 150), 1))
+        p.setBrush(Qt.GlobalColor.white)
+        p.drawRect(r)
+        if red:
+            p.drawLine(QPointF(0, -3), QPointF(0, 3))
+            p.drawLine(QPointF(-3, 0), QPointF(3, 0))
+        elif self.state == "linked":
+            path = QPainterPath(QPointF(-3, -3))
+            path.lineTo(QPointF(3, 0))
+            path.lineTo(QPointF(-3, 3))
+            p.setBrush(QColor(60, 90, 150))
+            p.drawPath(path)
+
+
+class LabelItem(QGraphicsItem):
+    """A small screen-size label (copyfit badge, jump marker) in a coloured box."""
+
+    FONT = QFont()
+
+    def __init__(self, parent: QGraphicsItem | None = None, anchor: str = "br"):
+        super().__init__(parent)
+        self.text, self.color, self.anchor = "", QColor(0, 0, 0), anchor
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setZValue(3)
+        self._rect = QRectF()
+
+    def set_text(self, text: str, color: QColor) -> None:
+        """Show ``text`` in ``color`` (hidden when empty)."""
+        if text == self.text and color == self.color:
+            return
+        self.prepareGeometryChange()
+        self.text, self.color = text, color
+        fm = QFontMetricsF(self.FONT)
+        w, h = fm.horizontalAdvance(text) + 8, fm.height() + 2
+        x = -w if self.anchor.endswith("r") else 0
+        y = -h if self.anchor.startswith("b") else 0
+        self._rect = QRectF(x, y, w, h)
+        self.setVisible(bool(text))
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        """The label's box."""
+        return self._rect
+
+    def paint(self, p: QPainter, option, widget=None) -> None:
+        """Draw the box and the text."""
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self.color)
+        p.drawRoundedRect(self._rect, 3, 3)
+        p.setPen(Qt.GlobalColor.white)
+        p.setFont(self.FONT)
+        p.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class FrameItem(QGraphicsItem):
+    """One frame: its engine result, outline, handles, ports and badges."""
+
+    def __init__(self, frame_id: str, kind: str, ctx):
+        super().__init__()
+        self.frame_id, self.kind, self.ctx = frame_id, kind, ctx
+        self.rect = QRectF()
+        self.prepared: PreparedFrame | None = None
+        self.deco = Deco()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.in_port = PortItem(self, "in")
+        self.out_port = PortItem(self, "out")
+        self.badge = LabelItem(self, "br")
+        self.jump_to = LabelItem(self, "tr")
+        self.jump_from = LabelItem(self, "bl")
+        for child in (self.in_port, self.out_port, self.badge, self.jump_to, self.jump_from):
+            child.setVisible(False)
+
+    def set_result(self, fr) -> None:
+        """Show a new FrameResult, repainting only what changed in it."""
+        rect = QRectF(*fr.rect)
+        previous = self.prepared
+        self.prepared = PreparedFrame(fr, self.ctx.fonts, self.ctx.colors,
+                                      previous.memo if previous else None)
+        if rect != self.rect:
+            self.prepareGeometryChange()
+            self.rect = rect
+            self._place_children()
+            self.update()
+            return
+        area = self.prepared.changed_rect(previous)
+        if area is None:
+            self.update()
+        elif not area.isEmpty():
+            self.update(area.adjusted(-2, -2, 2, 2))
+
+    def set_deco(self, deco: Deco) -> None:
+        """Show new decorations (selection, ports, badges)."""
+        if deco == self.deco:
+            return
+        old = self.deco
+        self.deco = deco
+        self.in_port.state = deco.in_port or "empty"
+        self.out_port.state = deco.out_port or "empty"
+        show = not deco.preview
+        self.in_port.setVisible(show and bool(deco.in_port))
+        self.out_port.setVisible(show and bool(deco.out_port))
+        self.in_port.update()
+        self.out_port.update()
+        self.badge.set_text(deco.badge if show else "", deco.badge_color or OVERSET)
+        self.jump_to.set_text(deco.jump_to if show else "", QColor(90, 90, 90))
+        self.jump_from.set_text(deco.jump_from if show else "", QColor(90, 90, 90))
+        if (old.selected, old.locked, old.preview) != (deco.selected, deco.locked, deco.preview):
+            self.update()
+
+    def _place_children(self) -> None:
+        r = self.rect
+        self.in_port.setPos(r.left() + 6, r.top() + 6)
+        self.out_port.setPos(r.right() - 6, r.bottom() - 6)
+        self.badge.setPos(r.right() - 14, r.bottom() - 2)
+        self.jump_to.setPos(r.right(), r.top() - 2)
+        self.jump_from.setPos(r.left(), r.bottom() + 2)
+
+    def boundingRect(self) -> QRectF:
+        """The frame's rectangle with room for the selection outline."""
+        return self.rect.adjusted(-2, -2, 2, 2)
+
+    def shape(self) -> QPainterPath:
+        """The frame's rectangle (for hit tests)."""
+        path = QPainterPath()
+        path.addRect(self.rect)
+        return path
+
+    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        """Draw the content that meets the exposed area, then the frame's outline."""
+        if self.prepared is not None:
+            self.prepared.paint(p, self.ctx.colors, self.ctx.images, option.exposedRect)
+        d = self.deco
+        if d.preview:
+            return
+        color = QColor(SELECT if d.selected else KIND_COLORS.get(self.kind, QColor(120, 120, 120)))
+        pen = QPen(color, 0 if not d.selected else 1.5)
+        pen.setCosmetic(True)
+        if not d.selected:
+            color.setAlpha(150)
+            pen.setColor(color)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(self.rect)
+        scale = p.worldTransform().m11() or 1.0
+        if d.selected and not d.locked:
+            h = HANDLE / scale
+            p.setBrush(Qt.GlobalColor.white)
+            for pt in handle_points(self.rect).values():
+                p.drawRect(QRectF(pt.x() - h / 2, pt.y() - h / 2, h, h))
+        if d.locked:
+            self._paint_lock(p, scale)
+
+    def _paint_lock(self, p: QPainter, scale: float) -> None:
+        s = 1 / scale
+        x, y = self.rect.left() + 3 * s, self.rect.top() + 3 * s
+        p.setPen(QPen(QColor(90, 90, 90), 0))
+        p.setBrush(QBrush(QColor(90, 90, 90)))
+        p.drawRect(QRectF(x, y + 4 * s, 8 * s, 6 * s))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawArc(QRectF(x + 1.5 * s, y, 5 * s, 8 * s), 0, 180 * 16)
+
+
+def handle_points(r: QRectF) -> dict[str, QPointF]:
+    """The eight resize handles of a rectangle by name (n, ne, e, se, s, sw, w, nw)."""
+    cx, cy = r.center().x(), r.center().y()
+    return {"nw": r.topLeft(), "n": QPointF(cx, r.top()), "ne": r.topRight(),
+            "e": QPointF(r.right(), cy), "se": r.bottomRight(), "s": QPointF(cx, r.bottom()),
+            "sw": r.bottomLeft(), "w": QPointF(r.left(), cy)}

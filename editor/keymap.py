@@ -1,0 +1,32 @@
+"""Keyboard shortcuts as data, with the two presets of the editor conventions.
+
+"InDesign" is the default; "飞腾/Windows" redoes with Ctrl+Y and has no
+Ctrl+Y story editor.  The FIT/飞翔 keys are not known yet (see
+editor-conventions.md): add them here when layout staff confirm them.
+"""
+from __future__ import annotations
+
+INDESIGN: dict[str, list[str]] = {
+    "new.duikai": ["Ctrl+N"], "open": ["Ctrl+O"], "save": ["Ctrl+S"],
+    "save_as": ["Ctrl+Shift+S"], "import": ["Ctrl+Shift+I"], "export.proof": ["Ctrl+E"],
+    "export.print": ["Ctrl+Shift+E"], "close": ["Ctrl+W"], "quit": ["Ctrl+Q"],
+    "undo": ["Ctrl+Z"], "redo": ["Ctrl+Shift+Z"],
+    "fit_page": ["Ctrl+0"], "fit_width": ["Ctrl+Alt+0"], "actual": ["Ctrl+1"],
+    "zoom_in": ["Ctrl+=", "Ctrl++"], "zoom_out": ["Ctrl+-"],
+    "grid": ["Ctrl+'"], "margins": ["Ctrl+;"], "threads": ["Ctrl+Alt+Y"], "preview": ["W"],
+    "next_page": ["Alt+PgDown"], "prev_page": ["Alt+PgUp"],
+    "lock": ["Ctrl+L"], "place": ["Ctrl+D"],
+    "tool.select": ["V"], "tool.direct": ["A"], "tool.type": ["T"], "tool.frame": ["F"],
+    "tool.rule": ["\\"], "tool.thread": ["N"], "tool.hand": ["H"],
+    "dock.pages": ["F12"], "dock.story_editor": ["Ctrl+Y"], "dock.props": ["F7"],
+    "dock.stories": ["F11"],
+}
+
+FEITIAN = dict(INDESIGN, **{"redo": ["Ctrl+Y", "Ctrl+Shift+Z"], "dock.story_editor": []})
+
+PRESETS = {"indesign": INDESIGN, "feitian": FEITIAN}
+
+
+def shortcuts(action: str, preset: str = "indesign") -> list[str]:
+    """The key sequences of an action in a preset (empty when it has none)."""
+    return list(PRESETS.get(preset, INDESIGN).get(action, []))

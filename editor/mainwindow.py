@@ -1,0 +1,393 @@
+"""The main window: page view in the centre, tools left, docks right, status bar below."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
+
+from layout import edits as E
+from layout import model as m
+from layout.units import mm
+
+from . import actions, arrange
+from . import snap as S
+from .autosave import Autosaver
+from .controlbar import ControlBar
+from .exporting import Exporter
+from .i18n import tr
+from .pagelist import PageList
+from .preflight import PreflightList
+from .properties import Properties
+from .render import FontCache, PixmapCache
+from .scene import PageScene
+from .storyeditor import StoryEditor
+from .storylist import StoryList
+from .textedit import TextController
+from .view import PageView
+
+
+class MainWindow(QMainWindow):
+    """One open document."""
+
+    def __init__(self, app, doc, parent=None):
+        super().__init__(parent)
+        self.app, self.doc = app, doc
+        doc.setParent(self)                 # the document lives and dies with its window
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.fonts = FontCache(doc.fontset)
+        self.images = PixmapCache()
+        self.text = TextController(doc, self.fonts, self)
+        self.scene = PageScene(doc, self.fonts, self.images, self)
+        self.view = PageView(doc, self.scene, self.text, self)
+        self.setCentralWidget(self.view)
+        self.acts = actions.build(self, app.preset)
+        self.tools_bar, self.tool_acts = actions.build_tools(self, app.preset)
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.tools_bar)
+        self.control = ControlBar(doc, self.text, self.scene, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.control)
+        self._docks()
+        self._status()
+        self.autosaver = Autosaver(doc, app.cache_dir, app.autosave_ms, app.autosave_every, self)
+        self.autosaver.saved.connect(lambda _p: self.statusBar().showMessage(
+            tr("status.autosaved"), 3000))
+        self.exporter = Exporter(self)
+        doc.changed.connect(self._changed)
+        doc.refused.connect(lambda msg: self.statusBar().showMessage(
+            tr("status.refused", msg=msg), 6000))
+        doc.undo.cleanChanged.connect(self._title)
+        doc.pathChanged.connect(self._title)
+        self.scene.selectionIdsChanged.connect(self._selection)
+        self.scene.pageShown.connect(self._page_shown)
+        self.text.moved.connect(self._text_moved)
+        self.view.cursorMoved.connect(self._pointer)
+        self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(tr("status.zoom", z=z)))
+        self.view.message.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
+        self.resize(1500, 950)
+        self._title()
+        self._page_shown(self.scene.page_number)
+        self._changed(None)
+
+    # ------------------------------------------------------------ building
+    def _dock(self, key: str, widget, area=Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
+        d = QDockWidget(tr(key), self)
+        d.setObjectName(key)
+        d.setWidget(widget)
+        self.addDockWidget(area, d)
+        act = d.toggleViewAction()
+        actions._keys(act, key, self.app.preset)
+        self.window_menu.addAction(act)
+        return d
+
+    def _docks(self) -> None:
+        self.pages = PageList(self.doc, self.images)
+        self.pages.pageChosen.connect(self.show_page)
+        self.stories = StoryList(self.doc)
+        self.stories.storyActivated.connect(self.go_to_story)
+        self.props = Properties(self.doc)
+        self.props.placeImage.connect(self.place_image_dialog)
+        self.preflight = PreflightList(self.doc)
+        self.preflight.goTo.connect(self.go_to)
+        self.story_editor = StoryEditor(self.doc)
+        self.dock_pages = self._dock("dock.pages", self.pages, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dock_stories = self._dock("dock.stories", self.stories)
+        self.dock_props = self._dock("dock.props", self.props)
+        self.dock_preflight = self._dock("dock.preflight", self.preflight)
+        self.tabifyDockWidget(self.dock_props, self.dock_preflight)
+        self.dock_props.raise_()
+        self.dock_editor = self._dock("dock.story_editor", self.story_editor,
+                                      Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.dock_editor.hide()
+        self.resizeDocks([self.dock_pages], [190], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock_stories], [330], Qt.Orientation.Horizontal)
+
+    def _status(self) -> None:
+        sb = self.statusBar()
+        self.pos_label, self.zoom_label = QLabel(), QLabel()
+        self.page_label, self.overset_label = QLabel(), QLabel()
+        for w in (self.pos_label, self.zoom_label, self.page_label, self.overset_label):
+            w.setContentsMargins(8, 0, 8, 0)
+            sb.addPermanentWidget(w)
+
+    # ------------------------------------------------------------ reacting
+    def _title(self, *_args) -> None:
+        name = self.doc.name or tr("untitled")
+        self.setWindowTitle(f"{name}[*] — {tr('app')}")
+        self.setWindowModified(self.doc.is_modified())
+
+    def _changed(self, touched) -> None:
+        n = len(self.doc.overset_stories())
+        self.overset_label.setText(tr("status.overset", n=n))
+        self.overset_label.setStyleSheet(f"color: {QColor(200, 30, 30).name()}" if n else "")
+        self._title()
+
+    def _selection(self) -> None:
+        sel = self.scene.selection
+        self.props.show_frame(sel[0] if len(sel) == 1 else None)
+        if len(sel) == 1 and not self.text.active:
+            st = self.doc.issue.story_of_frame(sel[0])
+            if st is None:
+                fr = self.doc.issue.frame(sel[0])[1]
+                st = self.doc.issue.stories.get(getattr(fr, "story", ""))
+            if st is not None:
+                self.story_editor.set_story(st.id)
+                self.stories.select_story(st.id)
+
+    def _text_moved(self) -> None:
+        if self.text.active:
+            self.story_editor.set_story(self.text.story)
+
+    def _page_shown(self, number: int) -> None:
+        self.page_label.setText(tr("status.page", n=number))
+        self.pages.select_page(number)
+
+    def _pointer(self, pos: QPointF) -> None:
+        g = self.doc.geometry
+        col, line = S.grid_position(g, pos.x(), pos.y())
+        self.pos_label.setText(tr("status.pos", col=col, line=line, x=mm(pos.x()), y=mm(pos.y())))
+
+    # ------------------------------------------------------------ navigation
+    def show_page(self, number: int) -> None:
+        """Show a page of the issue."""
+        self.scene.show_page(number)
+
+    def _step_page(self, d: int) -> None:
+        nums = [p.number for p in self.doc.issue.pages]
+        i = nums.index(self.scene.page_number) + d if self.scene.page_number in nums else 0
+        if 0 <= i < len(nums):
+            self.show_page(nums[i])
+
+    def next_page(self):
+        """Show the next page."""
+        self._step_page(1)
+
+    def prev_page(self):
+        """Show the previous page."""
+        self._step_page(-1)
+
+    def go_to(self, page: int, frame: str = "") -> None:
+        """Show a page, select a frame on it and centre on it (preflight entries)."""
+        self.show_page(page)
+        if frame and frame in self.scene.frames:
+            self.scene.set_selection([frame])
+            self.view.center_on_frame(frame)
+
+    def go_to_story(self, sid: str) -> None:
+        """Go to a story's first frame."""
+        st = self.doc.issue.stories.get(sid)
+        self.story_editor.set_story(sid)
+        if st is not None and st.thread:
+            self.go_to(self.doc.page_of_frame(st.thread[0]), st.thread[0])
+
+    # ------------------------------------------------------------ view actions
+    def fit_page(self):
+        """Fit the page in the view."""
+        self.view.fit_page()
+
+    def fit_width(self):
+        """Fit the page's width."""
+        self.view.fit_width()
+
+    def actual_size(self):
+        """100%."""
+        self.view.actual_size()
+
+    def zoom_in(self):
+        """Zoom in a step."""
+        self.view.zoom_step(1)
+
+    def zoom_out(self):
+        """Zoom out a step."""
+        self.view.zoom_step(-1)
+
+    def _page_flag(self, name: str, on: bool) -> None:
+        setattr(self.scene.page_item, name, on)
+        self.scene.page_item.update()
+
+    def toggle_grid(self, on: bool):
+        """Ctrl+': the 背景格 (columns and baseline grid together)."""
+        self.acts["baseline"].setChecked(on)
+        self.acts["columns"].setChecked(on)
+
+    def toggle_baseline(self, on: bool):
+        """Show or hide the baseline grid."""
+        self._page_flag("show_baseline", on)
+
+    def toggle_columns(self, on: bool):
+        """Show or hide the column guides."""
+        self._page_flag("show_columns", on)
+
+    def toggle_margins(self, on: bool):
+        """Show or hide the margins."""
+        self._page_flag("show_margins", on)
+
+    def toggle_threads(self, on: bool):
+        """Show every story's thread arrows (not only the selected story's)."""
+        self.scene.show_all_threads = on
+        self.scene.refresh()
+
+    def toggle_preview(self, on: bool):
+        """Preview (W): hide guides, outlines, ports and badges."""
+        self.scene.set_preview(on)
+
+    # ------------------------------------------------------------ object actions
+    def _push(self, edit) -> None:
+        if edit is not None:
+            self.doc.push(edit)
+
+    def delete_selection(self):
+        """Delete the selected frames."""
+        self.view.delete_selection()
+
+    def toggle_lock(self):
+        """Lock or unlock the selected frames (Ctrl+L)."""
+        self._push(arrange.toggle_lock(self.doc.issue, self.scene.selection))
+        self.scene.refresh()
+
+    def align_left(self):
+        """Align the selected frames' left edges."""
+        self._push(arrange.align_left(self.doc.issue, self.scene.selection))
+
+    def align_top(self):
+        """Align the selected frames' top edges."""
+        self._push(arrange.align_top(self.doc.issue, self.scene.selection))
+
+    def distribute_h(self):
+        """Distribute the selected frames horizontally."""
+        self._push(arrange.distribute_horizontally(self.doc.issue, self.scene.selection))
+
+    def place(self):
+        """Ctrl+D: the story chosen in the list into the selected text frame, or an image."""
+        sel = self.scene.selection
+        if len(sel) != 1:
+            return
+        fr = self.doc.issue.frame(sel[0])[1]
+        if fr.kind == "photo":
+            self.place_image_dialog(fr.id)
+        elif fr.kind == "text" and self.stories.current_story():
+            self.view.place_story(self.stories.current_story(), fr.id)
+
+    def place_image_dialog(self, frame_id: str | None = None):
+        """Choose an image file for a photo frame."""
+        path, _ = QFileDialog.getOpenFileName(self, tr("prop.image"), self.doc.base_dir,
+                                              tr("files.images"))
+        if path:
+            self.view.place_image(path, frame_id=frame_id,
+                                  pos=None if frame_id else QPointF(self.doc.geometry.left,
+                                                                    self.doc.geometry.top))
+
+    def unlink(self):
+        """Take the selected text frames out of their threads."""
+        edits = [E.unlink(self.doc.issue, f) for f in self.scene.selection
+                 if self.doc.issue.story_of_frame(f) is not None]
+        if edits:
+            self.doc.push(E.Batch(edits, "unlink"))
+
+    def new_story(self):
+        """A new empty story, placed in the selected text frame when it has none."""
+        sid = E.new_story_id(self.doc.issue)
+        edits: list[E.Edit] = [E.AddStory(m.Story(sid, name=sid))]
+        sel = self.scene.selection
+        if len(sel) == 1 and self.doc.issue.frame(sel[0])[1].kind == "text" and \
+                self.doc.issue.story_of_frame(sel[0]) is None:
+            edits.append(E.SetThread(sid, [sel[0]]))
+        self.doc.push(E.Batch(edits, "new story"))
+
+    def add_page(self):
+        """Add an empty page after the last one."""
+        n = max((p.number for p in self.doc.issue.pages), default=0) + 1
+        if self.doc.push(E.AddPage(m.Page(n)), "add page"):
+            self.show_page(n)
+
+    # ------------------------------------------------------------ files
+    def new_duikai(self):
+        """A new 对开 issue."""
+        self.app.new_from_template("duikai")
+
+    def new_sikai(self):
+        """A new 四开 issue."""
+        self.app.new_from_template("sikai")
+
+    def open_dialog(self):
+        """Choose an issue file to open."""
+        path, _ = QFileDialog.getOpenFileName(self, tr("open"), self.doc.base_dir,
+                                              tr("files.issue"))
+        if path:
+            self.app.open(path)
+
+    def save(self) -> bool:
+        """Save (Ctrl+S); asks for a name when the document is untitled."""
+        if not self.doc.path:
+            return self.save_as()
+        return self._save_to(self.doc.path)
+
+    def save_as(self) -> bool:
+        """Save under a new name (Ctrl+Shift+S)."""
+        path, _ = QFileDialog.getSaveFileName(self, tr("save_as"), self.doc.base_dir,
+                                              tr("files.issue"))
+        if not path:
+            return False
+        if not path.endswith((".yaml", ".yml")):
+            path += ".yaml"
+        return self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        old = self.autosaver.path
+        try:
+            target = self.doc.save(path)
+        except OSError as exc:
+            self.show_error(str(exc))
+            return False
+        for p in {old, self.autosaver.path}:
+            try:
+                p.unlink()
+            except OSError:
+                pass
+        self.app.add_recent(target)
+        self.statusBar().showMessage(tr("status.saved", path=target), 4000)
+        self._title()
+        return True
+
+    def import_dialog(self):
+        """Import stories from a text, Markdown or Word file."""
+        from .importing import run_import
+        path, _ = QFileDialog.getOpenFileName(self, tr("import"), self.doc.base_dir,
+                                              tr("files.import"))
+        if path:
+            run_import(self, self.doc, path)
+
+    def export_proof(self):
+        """Export a proof PDF in the background."""
+        self._export("proof")
+
+    def export_print(self):
+        """Export a print PDF in the background."""
+        self._export("print")
+
+    def _export(self, mode: str) -> None:
+        base = Path(self.doc.path).with_suffix("") if self.doc.path else Path("issue")
+        path, _ = QFileDialog.getSaveFileName(self, tr("export." + mode),
+                                              f"{base}-{mode}.pdf", tr("files.pdf"))
+        if path:
+            self.exporter.start(self.doc, path, mode)
+
+    def show_error(self, msg: str) -> None:
+        """Tell the user something failed."""
+        QMessageBox.warning(self, tr("error"), msg)
+
+    def quit_all(self):
+        """Close every window (each asks about unsaved changes)."""
+        self.app.quit_all()
+
+    def closeEvent(self, ev) -> None:
+        """Ask about unsaved changes; remove the recovery file on a clean close."""
+        if self.doc.is_modified():
+            answer = self.app.ask_save(self)
+            if answer == "cancel" or (answer == "save" and not self.save()):
+                ev.ignore()
+                return
+        self.autosaver.stop()
+        self.autosaver.discard()
+        self.app.window_closed(self)
+        ev.accept()

@@ -1,0 +1,78 @@
+"""The Pages dock: a thumbnail per page; clicking one shows it.
+
+Thumbnails are drawn greeked (text lines as grey bars) from the LayoutResult,
+and redrawn a moment after the edits stop, only for pages whose frames changed.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
+
+from .i18n import tr
+from .render import PixmapCache, paint_thumbnail
+
+THUMB = 150      # px, the thumbnail's longer side
+
+
+class PageList(QListWidget):
+    """Thumbnails of the issue's pages."""
+
+    pageChosen = Signal(int)
+
+    def __init__(self, doc, images: PixmapCache, parent=None):
+        super().__init__(parent)
+        self.doc, self.images = doc, images
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setFlow(QListView.Flow.TopToBottom)
+        self.setWrapping(False)
+        self.setMovement(QListView.Movement.Static)
+        self.setIconSize(QSize(THUMB, THUMB))
+        self.setSpacing(6)
+        self._drawn: dict[int, tuple] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(700)
+        self._timer.timeout.connect(self.redraw)
+        self.itemClicked.connect(lambda it: self.pageChosen.emit(it.data(Qt.ItemDataRole.UserRole)))
+        doc.changed.connect(lambda _t: self._timer.start())
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the thumbnails of pages that changed; add and remove list entries."""
+        pages = self.doc.result.pages
+        if self.count() != len(pages):
+            self.clear()
+            self._drawn.clear()
+            for pr in pages:
+                it = QListWidgetItem(tr("page_n", n=pr.number))
+                it.setData(Qt.ItemDataRole.UserRole, pr.number)
+                it.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
+                self.addItem(it)
+        for i, pr in enumerate(pages):
+            it = self.item(i)
+            it.setData(Qt.ItemDataRole.UserRole, pr.number)
+            it.setText(tr("page_n", n=pr.number))
+            key = tuple(id(fr) for fr in pr.frames)
+            if self._drawn.get(pr.number) == key:
+                continue
+            self._drawn[pr.number] = key
+            it.setIcon(QIcon(self._thumbnail(pr)))
+
+    def _thumbnail(self, pr) -> QPixmap:
+        s = THUMB / max(pr.width, pr.height)
+        pix = QPixmap(max(1, int(pr.width * s)), max(1, int(pr.height * s)))
+        pix.fill(QColor(255, 255, 255))
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.scale(s, s)
+        paint_thumbnail(p, pr, self.doc.result.colors, self.images)
+        p.end()
+        return pix
+
+    def select_page(self, number: int) -> None:
+        """Highlight the entry of the shown page."""
+        for i in range(self.count()):
+            if self.item(i).data(Qt.ItemDataRole.UserRole) == number:
+                self.setCurrentRow(i)
+                return

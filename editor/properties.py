@@ -1,0 +1,241 @@
+"""The Properties dock: the selected frame's geometry (栏×行 and mm) and options.
+
+Text frames: columns, balance, lock, story.  Headline frames: the story and its
+引题/主题/副题.  Photos: image, fit, crop, caption, credit.  Every field edit is
+one undoable ``layout.edits`` edit.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from layout import edits as E
+from layout.units import mm
+
+from .i18n import tr
+
+
+class Properties(QWidget):
+    """Fields for the one selected frame."""
+
+    placeImage = Signal(str)          # frame id: ask for an image file
+
+    def __init__(self, doc, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.frame_id: str | None = None
+        self._loading = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        self.kind = QLabel()
+        lay.addWidget(self.kind)
+        self.geo_box, form = _group(tr("prop.frame"))
+        self.col, self.line = _spin(0, 99), _spin(0, 999)
+        self.cols, self.lines = _spin(1, 99), _spin(1, 999)
+        for label, w in ((tr("prop.col"), self.col), (tr("prop.line"), self.line),
+                         (tr("prop.cols"), self.cols), (tr("prop.lines"), self.lines)):
+            form.addRow(label, w)
+            w.valueChanged.connect(self._geometry)
+        self.mm = QLabel()
+        form.addRow(tr("prop.size_mm"), self.mm)
+        self.locked = QCheckBox()
+        self.locked.toggled.connect(lambda v: self._set(locked=v))
+        form.addRow(tr("prop.locked"), self.locked)
+        lay.addWidget(self.geo_box)
+
+        self.text_box, form = _group(tr("kind.text"))
+        self.columns = _spin(0, 20)
+        self.columns.setSpecialValueText("auto")
+        self.columns.valueChanged.connect(lambda v: self._set(columns=v))
+        self.balance = QCheckBox()
+        self.balance.toggled.connect(lambda v: self._set(balance=v))
+        self.story = QComboBox()
+        self.story.activated.connect(self._story_chosen)
+        form.addRow(tr("prop.text_columns"), self.columns)
+        form.addRow(tr("prop.balance"), self.balance)
+        form.addRow(tr("prop.story"), self.story)
+        lay.addWidget(self.text_box)
+
+        self.head_box, form = _group(tr("kind.headline"))
+        self.head_story = QComboBox()
+        self.head_story.activated.connect(
+            lambda _i: self._set(story=self.head_story.currentData() or ""))
+        self.kicker, self.title, self.subtitle = QLineEdit(), QLineEdit(), QLineEdit()
+        form.addRow(tr("prop.story"), self.head_story)
+        for key, w in (("kicker", self.kicker), ("title", self.title),
+                       ("subtitle", self.subtitle)):
+            form.addRow(tr("prop." + key), w)
+            w.editingFinished.connect(lambda k=key, w=w: self._headline(k, w.text()))
+        lay.addWidget(self.head_box)
+
+        self.photo_box, form = _group(tr("kind.photo"))
+        self.image = QLineEdit()
+        self.image.editingFinished.connect(lambda: self._set(image=self.image.text().strip()))
+        browse = QPushButton(tr("prop.browse"))
+        browse.clicked.connect(lambda: self.frame_id and self.placeImage.emit(self.frame_id))
+        row = QHBoxLayout()
+        row.addWidget(self.image)
+        row.addWidget(browse)
+        form.addRow(tr("prop.image"), row)
+        self.fit = QComboBox()
+        for k in ("fit", "fill", "crop"):
+            self.fit.addItem(tr("fit." + k), k)
+        self.fit.activated.connect(lambda _i: self._set(fit=self.fit.currentData()))
+        form.addRow(tr("prop.fit"), self.fit)
+        self.crop = [_dspin(0, 1, 0.05), _dspin(0, 1, 0.05), _dspin(0.1, 10, 0.1)]
+        crow = QHBoxLayout()
+        for w in self.crop:
+            crow.addWidget(w)
+            w.valueChanged.connect(self._crop)
+        form.addRow(tr("prop.crop"), crow)
+        self.caption, self.credit = QLineEdit(), QLineEdit()
+        self.caption.editingFinished.connect(lambda: self._set(caption=self.caption.text()))
+        self.credit.editingFinished.connect(lambda: self._set(credit=self.credit.text()))
+        form.addRow(tr("prop.caption"), self.caption)
+        form.addRow(tr("prop.credit"), self.credit)
+        lay.addWidget(self.photo_box)
+
+        self.rule_box, form = _group(tr("kind.rule"))
+        self.weight = QLineEdit()
+        self.weight.editingFinished.connect(lambda: self._set(weight=self.weight.text().strip()))
+        form.addRow(tr("prop.weight"), self.weight)
+        lay.addWidget(self.rule_box)
+        lay.addStretch(1)
+        doc.changed.connect(lambda _t: self.load())
+        self.load()
+
+    # ------------------------------------------------------------ showing
+    def show_frame(self, frame_id: str | None) -> None:
+        """Show the fields of a frame (None: nothing selected)."""
+        self.frame_id = frame_id
+        self.load()
+
+    def load(self) -> None:
+        """Fill the fields from the model."""
+        fr = None
+        if self.frame_id is not None:
+            try:
+                fr = self.doc.issue.frame(self.frame_id)[1]
+            except KeyError:
+                self.frame_id = None
+        self._loading = True
+        try:
+            self._fill(fr)
+        finally:
+            self._loading = False
+
+    def _fill(self, fr) -> None:
+        kind = fr.kind if fr is not None else ""
+        self.geo_box.setVisible(fr is not None)
+        self.text_box.setVisible(kind == "text")
+        self.head_box.setVisible(kind == "headline")
+        self.photo_box.setVisible(kind == "photo")
+        self.rule_box.setVisible(kind == "rule")
+        self.kind.setText(f"{tr('kind.' + kind)}  {fr.id}" if fr is not None else "")
+        if fr is None:
+            return
+        for w, v in ((self.col, fr.col), (self.line, fr.line), (self.cols, fr.cols),
+                     (self.lines, fr.lines)):
+            w.setValue(v)
+            w.setEnabled(not fr.box and not fr.locked)
+        x, y, w, h = self.doc.geometry.frame_rect(fr)
+        self.mm.setText(f"{mm(x):.1f}, {mm(y):.1f}  {mm(w):.1f} × {mm(h):.1f}")
+        self.locked.setChecked(fr.locked)
+        stories = [(sid, st.name or st.headline.title or sid)
+                   for sid, st in self.doc.issue.stories.items()]
+        if kind == "text":
+            self.columns.setValue(fr.columns)
+            self.balance.setChecked(fr.balance)
+            owner = self.doc.issue.story_of_frame(fr.id)
+            _fill_combo(self.story, stories, owner.id if owner else "")
+        elif kind == "headline":
+            _fill_combo(self.head_story, stories, fr.story)
+            hl = self.doc.issue.stories[fr.story].headline if fr.story in \
+                self.doc.issue.stories else None
+            for w, key in ((self.kicker, "kicker"), (self.title, "title"),
+                           (self.subtitle, "subtitle")):
+                w.setText(getattr(hl, key) if hl else "")
+                w.setEnabled(hl is not None)
+        elif kind == "photo":
+            self.image.setText(fr.image)
+            self.fit.setCurrentIndex(max(0, self.fit.findData(fr.fit)))
+            crop = (list(fr.crop) + [0.5, 0.5, 1.0][len(fr.crop):])[:3]
+            for w, v in zip(self.crop, crop):
+                w.setValue(v)
+            self.caption.setText(fr.caption)
+            self.credit.setText(fr.credit)
+        elif kind == "rule":
+            self.weight.setText(fr.weight)
+
+    # ------------------------------------------------------------ editing
+    def _set(self, **changes) -> None:
+        if self._loading or self.frame_id is None:
+            return
+        fr = self.doc.issue.frame(self.frame_id)[1]
+        changes = {k: v for k, v in changes.items() if getattr(fr, k) != v}
+        if changes:
+            self.doc.push(E.SetFrame(self.frame_id, **changes), "frame options")
+
+    def _geometry(self, _v=None) -> None:
+        self._set(col=self.col.value(), line=self.line.value(), cols=self.cols.value(),
+                  lines=self.lines.value())
+
+    def _crop(self, _v=None) -> None:
+        self._set(crop=[round(w.value(), 4) for w in self.crop])
+
+    def _headline(self, key: str, value: str) -> None:
+        if self._loading or self.frame_id is None:
+            return
+        sid = self.doc.issue.frame(self.frame_id)[1].story
+        st = self.doc.issue.stories.get(sid)
+        if st is not None and getattr(st.headline, key) != value:
+            self.doc.push(E.SetHeadline(sid, **{key: value}), "headline")
+
+    def _story_chosen(self, _i) -> None:
+        if self._loading or self.frame_id is None:
+            return
+        sid = self.story.currentData() or ""
+        issue = self.doc.issue
+        owner = issue.story_of_frame(self.frame_id)
+        if owner is not None and owner.id == sid:
+            return
+        edit = E.place(issue, sid, self.frame_id) if sid else E.unlink(issue, self.frame_id)
+        self.doc.push(edit, "place")
+
+
+def _group(title: str) -> tuple[QGroupBox, QFormLayout]:
+    box = QGroupBox(title)
+    form = QFormLayout(box)
+    form.setContentsMargins(6, 6, 6, 6)
+    return box, form
+
+
+def _spin(lo: int, hi: int) -> QSpinBox:
+    w = QSpinBox()
+    w.setRange(lo, hi)
+    w.setKeyboardTracking(False)
+    return w
+
+
+def _dspin(lo: float, hi: float, step: float) -> QDoubleSpinBox:
+    w = QDoubleSpinBox()
+    w.setRange(lo, hi)
+    w.setSingleStep(step)
+    w.setDecimals(3)
+    w.setKeyboardTracking(False)
+    return w
+
+
+def _fill_combo(combo: QComboBox, items: list[tuple[str, str]], current: str) -> None:
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(tr("prop.none"), "")
+    for sid, name in items:
+        combo.addItem(name, sid)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)
+
+
+

@@ -1,0 +1,209 @@
+"""Painting the engine's FrameResults with Qt: glyph runs, rules, boxes and images.
+
+Glyphs are drawn with ``QRawFont`` + ``QGlyphRun`` at the exact positions the
+engine computed, from the same TrueType files the PDF embeds; nothing is
+measured here.  ``FontCache`` keeps one QRawFont per (face key, size);
+``PreparedFrame`` turns a FrameResult into Qt objects once, so repainting a
+frame is a loop of ``drawGlyphRun`` calls over the runs in view.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QGlyphRun, QImageReader, QPainter, QPen, QPixmap, QRawFont
+
+from layout.result import BoxItem, FrameResult, ImageItem, RuleItem
+
+
+def cmyk_color(cmyk, alpha: float = 1.0) -> QColor:
+    """A screen colour for a CMYK swatch (naive conversion; proofs use the PDF path)."""
+    c, mg, y, k = (list(cmyk) + [0, 0, 0, 1])[:4]
+    return QColor.fromRgbF((1 - c) * (1 - k), (1 - mg) * (1 - k), (1 - y) * (1 - k), alpha)
+
+
+class FontCache:
+    """QRawFonts per (face key, size), loaded from the fontset's TrueType files."""
+
+    def __init__(self, fontset):
+        self.fontset = fontset
+        self._data: dict[str, bytes | None] = {}
+        self._raw: dict[tuple[str, float], QRawFont | None] = {}
+
+    def raw(self, key: str, size: float) -> QRawFont | None:
+        """The QRawFont for a face at a size (None when the face has no file)."""
+        k = (key, size)
+        if k in self._raw:
+            return self._raw[k]
+        data = self._data.get(key, b"")
+        if data == b"":
+            data = None
+            try:
+                path = self.fontset.face(key).path
+                if path:
+                    with open(path, "rb") as fh:
+                        data = fh.read()
+            except (OSError, KeyError, StopIteration, Exception):   # a face without a file
+                data = None
+            self._data[key] = data
+        raw = None
+        if data:
+            raw = QRawFont(data, size, QFont.HintingPreference.PreferNoHinting)
+            if not raw.isValid():
+                raw = None
+        self._raw[k] = raw
+        return raw
+
+    def advance(self, key: str, gid: int, size: float) -> float:
+        """A glyph's advance in pt from the engine's font metrics."""
+        try:
+            face = self.fontset.face(key)
+            return face.advance(gid) * size / face.units_per_em
+        except Exception:
+            return size
+
+
+class PixmapCache:
+    """Screen-resolution previews of placed images (at most ``limit`` pixels wide)."""
+
+    def __init__(self, limit: int = 1600):
+        self.limit = limit
+        self._cache: dict[str, QPixmap | None] = {}
+
+    def get(self, path: str) -> QPixmap | None:
+        """The preview pixmap of an image file, read once."""
+        if path not in self._cache:
+            reader = QImageReader(path)
+            reader.setAutoTransform(True)
+            size = reader.size()
+            if size.isValid() and size.width() > self.limit:
+                reader.setScaledSize(size.scaled(self.limit, self.limit,
+                                                 Qt.AspectRatioMode.KeepAspectRatio))
+            img = reader.read()
+            self._cache[path] = QPixmap.fromImage(img) if not img.isNull() else None
+        return self._cache[path]
+
+
+class PreparedFrame:
+    """A FrameResult turned into Qt drawing objects once.
+
+    ``memo`` maps GlyphRuns to their prepared form; passing the previous
+    frame's memo re-uses the runs an edit did not change.
+    """
+
+    def __init__(self, fr: FrameResult, fonts: FontCache, colors: dict, memo: dict | None = None):
+        self.result = fr
+        old = memo or {}
+        self.memo: dict = {}
+        self.runs: list[tuple] = []
+        for run in fr.runs:
+            prep = old.get(run)
+            if prep is None:
+                prep = self._prepare(run, fonts, colors)
+            self.memo[run] = prep
+            self.runs.append(prep)
+        self.items = list(fr.items)
+
+    @staticmethod
+    def _prepare(run, fonts: FontCache, colors: dict) -> tuple:
+        """(rect, QGlyphRun or None, colour, fallback boxes) for one glyph run."""
+        color = cmyk_color(colors.get(run.color, (0, 0, 0, 1)))
+        raw = fonts.raw(run.font, run.size)
+        ys = run.ys or [run.y] * len(run.xs)
+        rect = QRectF(min(run.xs), min(ys) - run.size,
+                      max(run.xs) - min(run.xs) + run.size * 1.2, max(ys) - min(ys) + run.size * 1.3)
+        if raw is None:                 # no font file (test fonts): draw boxes
+            boxes = [QRectF(x, y - run.size * 0.8, run.size * 0.8, run.size * 0.8)
+                     for x, y in zip(run.xs, ys)]
+            return (rect, None, color, boxes)
+        gr = QGlyphRun()
+        gr.setRawFont(raw)
+        gr.setGlyphIndexes(list(run.glyphs))
+        gr.setPositions([QPointF(x, y) for x, y in zip(run.xs, ys)])
+        return (rect, gr, color, [])
+
+    def paint(self, painter: QPainter, colors: dict, images: PixmapCache | None,
+              exposed: QRectF | None = None) -> None:
+        """Draw the frame's items and glyph runs that meet ``exposed``."""
+        for item in self.items:
+            paint_item(painter, item, colors, images)
+        current = None
+        for rect, gr, color, boxes in self.runs:
+            if exposed is not None and not exposed.intersects(rect):
+                continue
+            if gr is not None:
+                if current is None or current != color:
+                    painter.setPen(color)
+                    current = color
+                painter.drawGlyphRun(QPointF(0, 0), gr)
+            else:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(color.lighter(250))
+                for b in boxes:
+                    painter.drawRect(b)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                current = None
+
+    def changed_rect(self, previous: "PreparedFrame | None") -> QRectF | None:
+        """The area whose drawing differs from ``previous`` (None: everything)."""
+        if previous is None or previous.items != self.items:
+            return None
+        area = QRectF()
+        for run, prep in self.memo.items():
+            if run not in previous.memo:
+                area = area.united(prep[0])
+        for run, prep in previous.memo.items():
+            if run not in self.memo:
+                area = area.united(prep[0])
+        return area
+
+
+def paint_item(painter: QPainter, item, colors: dict, images: PixmapCache | None) -> None:
+    """Draw one RuleItem, BoxItem or ImageItem."""
+    if isinstance(item, RuleItem):
+        pen = QPen(cmyk_color(colors.get(item.color, (0, 0, 0, 1))), item.weight)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        if item.dash:
+            pen.setDashPattern([d / max(item.weight, 0.01) for d in item.dash])
+        painter.setPen(pen)
+        painter.drawLine(QPointF(item.x0, item.y0), QPointF(item.x1, item.y1))
+    elif isinstance(item, BoxItem):
+        x, y, w, h = item.rect
+        painter.setBrush(cmyk_color(colors[item.fill]) if item.fill in colors
+                         else Qt.BrushStyle.NoBrush)
+        if item.stroke > 0:
+            painter.setPen(QPen(cmyk_color(colors.get(item.color, (0, 0, 0, 1))), item.stroke))
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRect(QRectF(x, y, w, h))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    elif isinstance(item, ImageItem):
+        pix = images.get(item.path) if images is not None else None
+        cx, cy, cw, ch = item.clip
+        painter.save()
+        painter.setClipRect(QRectF(cx, cy, cw, ch), Qt.ClipOperation.IntersectClip)
+        if pix is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawPixmap(QRectF(*item.rect), pix, QRectF(pix.rect()))
+        else:
+            painter.fillRect(QRectF(cx, cy, cw, ch), QColor(200, 200, 200))
+        painter.restore()
+
+
+def paint_thumbnail(painter: QPainter, page, colors: dict,
+                    images: PixmapCache | None = None) -> None:
+    """Draw a PageResult small: paper, items, and each text line as a grey bar (greeked)."""
+    painter.fillRect(QRectF(0, 0, page.width, page.height), Qt.GlobalColor.white)
+    for fr in page.frames:
+        for item in fr.items:
+            paint_item(painter, item, colors, images)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(150, 150, 150))
+        bars: dict = {}
+        for run in fr.runs:
+            if not run.xs:
+                continue
+            key = (round(run.y, 1), run.size)
+            x0, x1 = bars.get(key, (run.xs[0], run.xs[-1] + run.size))
+            bars[key] = (min(x0, run.xs[0]), max(x1, run.xs[-1] + run.size))
+        for (y, size), (x0, x1) in bars.items():
+            painter.drawRect(QRectF(x0, y - size * 0.7, x1 - x0, size * 0.6))
+        painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -1,0 +1,219 @@
+"""The page scene: one page of the issue with its frames, kept in step with the layout.
+
+After every recompose ``refresh`` walks the shown page's FrameResults and
+updates only the frame items whose result object changed (the Composer hands
+back the same FrameResult for frames it did not refill), then recomputes the
+cheap decorations: ports, copyfit badges, jump markers and thread arrows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsScene
+
+from .i18n import tr
+from .items import FITS, OVERSET, UNDERSET, Deco, FrameItem, PageItem
+from .overlays import CursorItem, GhostItem, ThreadItem, TipItem
+from .render import FontCache, PixmapCache
+
+
+@dataclass
+class SceneContext:
+    """What frame items need to paint: fonts, image previews, colour swatches."""
+    fonts: FontCache
+    images: PixmapCache
+    colors: dict
+
+
+def copyfit_color(cf) -> QColor:
+    """Red for overset, blue for underset, green when the story fits."""
+    if cf.overset_lines or cf.overset_chars:
+        return OVERSET
+    if cf.underset_lines:
+        return UNDERSET
+    return FITS
+
+
+class PageScene(QGraphicsScene):
+    """The shown page, its frames and the editing overlays."""
+
+    selectionIdsChanged = Signal()
+    pageShown = Signal(int)
+
+    def __init__(self, doc, fonts: FontCache, images: PixmapCache, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.ctx = SceneContext(fonts, images, dict(doc.result.colors))
+        self.page_number = doc.issue.pages[0].number if doc.issue.pages else 0
+        self.page_item = PageItem(doc.geometry)
+        self.addItem(self.page_item)
+        self.frames: dict[str, FrameItem] = {}
+        self.selection: list[str] = []
+        self.show_all_threads = False
+        self.preview = False
+        self.threads = ThreadItem()
+        self.cursor = CursorItem()
+        self.ghost = GhostItem()
+        self.tip = TipItem()
+        for item in (self.threads, self.cursor, self.ghost, self.tip):
+            self.addItem(item)
+        self.cursor.setVisible(False)
+        self._set_rect()
+        self.refresh()
+        doc.changed.connect(self.refresh)
+
+    def _set_rect(self) -> None:
+        g = self.doc.geometry
+        self.setSceneRect(QRectF(-g.width * 0.6, -g.height * 0.12, g.width * 2.2, g.height * 1.24))
+
+    # ------------------------------------------------------------ pages
+    def show_page(self, number: int) -> None:
+        """Show another page of the issue."""
+        if number == self.page_number:
+            return
+        for item in self.frames.values():
+            self.removeItem(item)
+        self.frames.clear()
+        self.page_number = number
+        self.selection = []
+        self.refresh()
+        self.selectionIdsChanged.emit()
+        self.pageShown.emit(number)
+
+    def page_result(self):
+        """The PageResult shown."""
+        return self.doc.result.page(self.page_number)
+
+    # ------------------------------------------------------------ refresh
+    def refresh(self, touched=None) -> None:
+        """Bring the items in step with the document's latest LayoutResult."""
+        doc = self.doc
+        if touched is not None and touched.styles:
+            self.page_item.set_geometry(doc.geometry)
+            self._set_rect()
+        self.ctx.colors.clear()
+        self.ctx.colors.update(doc.result.colors)
+        try:
+            pr = self.page_result()
+        except KeyError:                       # the page went away (undo of add page)
+            if not doc.result.pages:
+                return
+            self.page_number = -1
+            self.show_page(doc.result.pages[0].number)
+            return
+        info = self._thread_info()
+        alive = set()
+        for z, fr in enumerate(pr.frames):
+            item = self.frames.get(fr.frame_id)
+            if item is None or item.kind != fr.kind:
+                if item is not None:
+                    self.removeItem(item)
+                item = FrameItem(fr.frame_id, fr.kind, self.ctx)
+                self.frames[fr.frame_id] = item
+                self.addItem(item)
+            old = item.prepared.result if item.prepared is not None else None
+            if old is not fr and (fr.kind == "text" or old != fr):
+                item.set_result(fr)
+            item.setZValue(z)
+            item.set_deco(self._deco(fr.frame_id, info))
+            alive.add(fr.frame_id)
+        for fid in list(self.frames):
+            if fid not in alive:
+                self.removeItem(self.frames.pop(fid))
+        kept = [f for f in self.selection if f in alive]
+        if kept != self.selection:
+            self.selection = kept
+            self.selectionIdsChanged.emit()
+        self._arrows(info)
+
+    def _thread_info(self) -> dict:
+        """frame id → (story, index in its thread)."""
+        info = {}
+        for sid, st in self.doc.issue.stories.items():
+            for i, fid in enumerate(st.thread):
+                info[fid] = (st, i)
+        return info
+
+    def _deco(self, fid: str, info: dict) -> Deco:
+        doc = self.doc
+        _, frame = doc.issue.frame(fid)
+        d = Deco(selected=fid in self.selection, locked=frame.locked, preview=self.preview)
+        if frame.kind != "text":
+            return d
+        d.in_port = d.out_port = "empty"
+        if fid not in info:
+            return d
+        story, i = info[fid]
+        thread = story.thread
+        if i > 0:
+            d.in_port = "linked"
+            prev_page = doc.page_of_frame(thread[i - 1])
+            if prev_page != self.page_number:
+                d.jump_from = "← " + tr("page_label", n=prev_page)
+        if i + 1 < len(thread):
+            d.out_port = "linked"
+            next_page = doc.page_of_frame(thread[i + 1])
+            if next_page != self.page_number:
+                d.jump_to = "→ " + tr("page_label", n=next_page)
+        else:
+            cf = doc.result.copyfit.get(story.id)
+            if cf is not None:
+                if cf.overset_lines or cf.overset_chars:
+                    d.out_port = "overset"
+                if cf.overset_lines or cf.overset_chars or cf.underset_lines:
+                    d.badge, d.badge_color = cf.label(), copyfit_color(cf)
+        return d
+
+    def _arrows(self, info: dict) -> None:
+        stories = set()
+        if self.show_all_threads:
+            stories = set(self.doc.issue.stories)
+        for fid in self.selection:
+            if fid in info:
+                stories.add(info[fid][0].id)
+        segs = []
+        for sid in stories:
+            st = self.doc.issue.stories.get(sid)
+            if st is None:
+                continue
+            for a, b in zip(st.thread, st.thread[1:]):
+                ia, ib = self.frames.get(a), self.frames.get(b)
+                if ia is not None and ib is not None:
+                    ra, rb = ia.rect, ib.rect
+                    segs.append((QPointF(ra.right() - 4, ra.bottom() - 4),
+                                 QPointF(rb.left() + 4, rb.top() + 4)))
+        self.threads.set_segments(segs)
+
+    # ------------------------------------------------------------ selection
+    def set_selection(self, ids: list[str]) -> None:
+        """Select these frames (ids on the shown page)."""
+        ids = [i for i in ids if i in self.frames]
+        if ids == self.selection:
+            return
+        self.selection = ids
+        info = self._thread_info()
+        for fid, item in self.frames.items():
+            item.set_deco(self._deco(fid, info))
+        self._arrows(info)
+        self.selectionIdsChanged.emit()
+
+    def set_preview(self, on: bool) -> None:
+        """Preview mode (W): hide grids, outlines, ports and badges."""
+        self.preview = on
+        self.page_item.preview = on
+        self.page_item.update()
+        self.threads.setVisible(not on)
+        info = self._thread_info()
+        for fid, item in self.frames.items():
+            item.set_deco(self._deco(fid, info))
+
+    def frame_at(self, pos: QPointF, kinds: tuple[str, ...] | None = None) -> FrameItem | None:
+        """The topmost frame item under a scene point (optionally of some kinds)."""
+        best = None
+        for item in self.frames.values():
+            if item.rect.contains(pos) and (kinds is None or item.kind in kinds):
+                if best is None or item.zValue() > best.zValue():
+                    best = item
+        return best

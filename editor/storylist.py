@@ -1,0 +1,95 @@
+"""The Story & copyfit dock: every story with its copyfit label, coloured.
+
+Red: overset (超出 N 行 / N 字), blue: underset (缺 N 行), green: fits.
+Stories can be dragged onto a text frame to place them.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtGui import QBrush, QDrag
+from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
+
+from .i18n import tr
+from .scene import copyfit_color
+from .view import STORY_MIME
+
+
+class StoryList(QTreeWidget):
+    """Stories with their copyfit; double click goes to the story's first frame."""
+
+    storyActivated = Signal(str)
+
+    def __init__(self, doc, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        self.setColumnCount(3)
+        self.setHeaderLabels([tr("prop.story"), tr("dock.stories"), tr("dock.pages")])
+        self.setRootIsDecorated(False)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.itemDoubleClicked.connect(
+            lambda it, _c: self.storyActivated.emit(it.data(0, Qt.ItemDataRole.UserRole)))
+        self._shown: tuple = ()
+        doc.changed.connect(lambda _t: self.refresh())
+        self.refresh()
+
+    def current_story(self) -> str | None:
+        """The id of the selected story."""
+        it = self.currentItem()
+        return it.data(0, Qt.ItemDataRole.UserRole) if it is not None else None
+
+    def refresh(self) -> None:
+        """Show the stories and their copyfit labels (only when something changed)."""
+        doc = self.doc
+        rows = []
+        for sid, st in doc.issue.stories.items():
+            cf = doc.result.copyfit.get(sid)
+            label = cf.label() if cf is not None else ""
+            pages = sorted({doc.page_of_frame(f) for f in st.thread})
+            name = st.name or st.headline.title or sid
+            rows.append((sid, name, label, ",".join(map(str, pages)),
+                         copyfit_color(cf).name() if cf is not None else ""))
+        key = tuple(rows)
+        if key == self._shown:
+            return
+        current = self.current_story()
+        self._shown = key
+        self.clear()
+        for sid, name, label, pages, color in rows:
+            it = QTreeWidgetItem([name, label, pages])
+            it.setData(0, Qt.ItemDataRole.UserRole, sid)
+            it.setToolTip(0, sid)
+            if color:
+                it.setForeground(1, QBrush(Qt.GlobalColor.white))
+                it.setBackground(1, QBrush(_qcolor(color)))
+            self.addTopLevelItem(it)
+            if sid == current:
+                self.setCurrentItem(it)
+        for c in range(3):
+            self.resizeColumnToContents(c)
+
+    def select_story(self, sid: str) -> None:
+        """Highlight a story's row."""
+        for i in range(self.topLevelItemCount()):
+            it = self.topLevelItem(i)
+            if it.data(0, Qt.ItemDataRole.UserRole) == sid:
+                self.setCurrentItem(it)
+                return
+
+    def startDrag(self, actions) -> None:
+        """Drag the story's id (drop it on a text frame to place it)."""
+        sid = self.current_story()
+        if sid is None:
+            return
+        md = QMimeData()
+        md.setData(STORY_MIME, sid.encode("utf-8"))
+        md.setText(sid)
+        drag = QDrag(self)
+        drag.setMimeData(md)
+        drag.exec(Qt.DropAction.CopyAction)
+
+
+def _qcolor(name: str):
+    from PySide6.QtGui import QColor
+    return QColor(name)

@@ -1,0 +1,318 @@
+"""Typing in place: the text cursor in a story, its keys, and the edits they make.
+
+The cursor is a story position (paragraph, offset) with an optional anchor for
+a selection.  Its place on the page comes from the engine's LineBoxes and glyph
+positions (``editor.hittest``); every change of text is a ``layout.edits`` edit
+pushed on the document's undo stack, and the page reflows from the new result.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+
+from layout import edits as E
+from layout import model as m
+
+from . import hittest as H
+
+Pos = tuple[int, int]
+
+
+class TextController(QObject):
+    """The text cursor: where it is, how keys move it, how typing edits the story."""
+
+    moved = Signal()                    # cursor or selection moved (views refresh)
+    activeChanged = Signal(bool)
+
+    def __init__(self, doc, fonts, parent=None):
+        super().__init__(parent)
+        self.doc, self.fonts = doc, fonts
+        self.story: str | None = None
+        self.pos: Pos = (0, 0)
+        self.anchor: Pos | None = None
+        self.preedit = ""
+        self._lines: dict[str, tuple[object, list[H.LineGlyphs]]] = {}
+        self._goal_x: float | None = None
+        doc.changed.connect(self._on_changed)
+        doc.cursorHint.connect(self._on_hint)
+
+    # ------------------------------------------------------------ state
+    @property
+    def active(self) -> bool:
+        """Whether a text cursor is placed."""
+        return self.story is not None
+
+    def start(self, story: str, pos: Pos, anchor: Pos | None = None) -> None:
+        """Place the cursor in a story."""
+        was = self.active
+        self.story = story
+        self.pos = E.clamp_pos(self.doc.issue.stories[story], pos)
+        self.anchor = anchor
+        self._goal_x = None
+        self.moved.emit()
+        if not was:
+            self.activeChanged.emit(True)
+
+    def stop(self) -> None:
+        """Leave the text (Esc)."""
+        if self.story is None:
+            return
+        self.story, self.anchor, self.preedit = None, None, ""
+        self.moved.emit()
+        self.activeChanged.emit(False)
+
+    def selection(self) -> tuple[Pos, Pos] | None:
+        """The selected range (start, end), or None."""
+        if self.anchor is None or self.anchor == self.pos:
+            return None
+        return tuple(sorted([self.anchor, self.pos]))
+
+    def _on_changed(self, touched) -> None:
+        if self.story is not None:
+            st = self.doc.issue.stories.get(self.story)
+            if st is None:
+                self.stop()
+                return
+            self.pos = E.clamp_pos(st, self.pos)
+            if self.anchor is not None:
+                self.anchor = E.clamp_pos(st, self.anchor)
+        self.moved.emit()
+
+    def _on_hint(self, story: str, pos) -> None:
+        if story in self.doc.issue.stories:
+            self.start(story, tuple(pos))
+
+    # ------------------------------------------------------------ geometry
+    def story_lines(self) -> list[tuple[str, list[H.LineGlyphs]]]:
+        """(frame id, lines) for each frame of the story's thread, in order."""
+        if self.story is None:
+            return []
+        st = self.doc.issue.stories[self.story]
+        frames = {fr.frame_id: fr for p in self.doc.result.pages for fr in p.frames}
+        out = []
+        for fid in st.thread:
+            fr = frames.get(fid)
+            if fr is None:
+                continue
+            hit = self._lines.get(fid)
+            if hit is None or hit[0] is not fr:
+                hit = (fr, H.frame_lines(fr, self._advance))
+                self._lines[fid] = hit
+            out.append((fid, hit[1]))
+        return out
+
+    def _advance(self, run, i: int) -> float:
+        return self.fonts.advance(run.font, run.glyphs[i], run.size)
+
+    def caret(self) -> H.Caret | None:
+        """Where the caret is on the page (None when its text is not shown)."""
+        if self.story is None:
+            return None
+        frames = self.story_lines()
+        c = H.caret(frames, self.pos)
+        if c is None and self.story is not None:
+            st = self.doc.issue.stories[self.story]
+            if st.thread and (not st.paragraphs or self.pos == (0, 0)):
+                fid = st.thread[0]
+                _, fr = self.doc.issue.frame(fid)
+                x, y, _, _ = self.doc.geometry.frame_rect(fr)
+                g = self.doc.geometry
+                base = g.baseline(fr.line) if not fr.box else y + g.body
+                return H.Caret(fid, x, base, base - g.body * 0.88, base + g.body * 0.12)
+        return c
+
+    def caret_rect(self) -> QRectF:
+        """The caret as a zero-width rectangle in page points."""
+        c = self.caret()
+        if c is None:
+            return QRectF()
+        return QRectF(c.x, c.top, 0, c.bottom - c.top)
+
+    def selection_rects(self) -> list[QRectF]:
+        """The highlight rectangles of the selection."""
+        sel = self.selection()
+        if sel is None:
+            return []
+        return [QRectF(*r) for r in H.selection_rects(self.story_lines(), *sel)]
+
+    def place(self, frame_id: str, x: float, y: float, extend: bool = False) -> bool:
+        """Put the cursor at the story position nearest to a click in a text frame."""
+        st = self.doc.issue.story_of_frame(frame_id)
+        if st is None:
+            return False
+        lines = dict(self.story_lines() if self.story == st.id else [])
+        if frame_id not in lines:
+            self.story = st.id
+            lines = dict(self.story_lines())
+        pos = H.hit(lines.get(frame_id, []), x, y)
+        if pos is None:
+            # an empty frame: the first position it would show
+            frames = {fr.frame_id: fr for p in self.doc.result.pages for fr in p.frames}
+            fr = frames.get(frame_id)
+            pos = fr.start if fr is not None else (0, 0)
+        anchor = (self.anchor or self.pos) if extend and self.story == st.id else None
+        self.start(st.id, tuple(pos), anchor)
+        return True
+
+    # ------------------------------------------------------------ editing
+    def _story(self) -> m.Story:
+        return self.doc.issue.stories[self.story]
+
+    def insert(self, text: str) -> None:
+        """Type text at the cursor (replacing the selection); newlines split paragraphs."""
+        if self.story is None or not text:
+            return
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2029", "\n")
+        before = self.pos
+        edits: list[E.Edit] = []
+        sel = self.selection()
+        pos = self.pos
+        if sel is not None:
+            edits.append(E.DeleteText(self.story, *sel))
+            pos = sel[0]
+        parts = text.split("\n")
+        for i, part in enumerate(parts):
+            if part:
+                edits.append(E.InsertText(self.story, pos, part))
+                pos = (pos[0], pos[1] + len(part))
+            if i + 1 < len(parts):
+                edits.append(E.SplitParagraph(self.story, pos))
+                pos = (pos[0] + 1, 0)
+        simple = len(edits) == 1 and isinstance(edits[0], E.InsertText)
+        edit = edits[0] if simple else E.Batch(edits, "typing")
+        self.anchor = None
+        self.pos = pos
+        if not self.doc.push(edit, "typing", merge=simple,
+                             cursor_before=(self.story, before), cursor_after=(self.story, pos)):
+            self.pos = before
+
+    def delete(self, forward: bool) -> None:
+        """Backspace (``forward`` False) or Delete; joins paragraphs at their edges."""
+        if self.story is None:
+            return
+        st = self._story()
+        sel = self.selection()
+        if sel is None:
+            other = E.step(st, self.pos, 1 if forward else -1)
+            if other == self.pos:
+                return
+            sel = tuple(sorted([self.pos, other]))
+        before = self.pos
+        self.anchor = None
+        self.pos = sel[0]
+        if not self.doc.push(E.DeleteText(self.story, *sel), "delete", merge=True,
+                             cursor_before=(self.story, before),
+                             cursor_after=(self.story, sel[0])):
+            self.pos = before
+
+    def split(self) -> None:
+        """Enter: a new paragraph."""
+        self.insert("\n")
+
+    def apply_paragraph_style(self, style: str) -> None:
+        """Give the paragraphs at the cursor or in the selection a paragraph style."""
+        if self.story is None or not self._story().paragraphs:
+            return
+        a, b = self.selection() or (self.pos, self.pos)
+        self.doc.push(E.SetParagraphStyle(self.story, a[0], b[0], style), "paragraph style")
+
+    def apply_char_style(self, style: str) -> None:
+        """Give the selected characters a character style ("" removes it)."""
+        sel = self.selection()
+        if self.story is None or sel is None:
+            return
+        self.doc.push(E.SetCharStyle(self.story, *sel, style), "character style")
+
+    def selected_text(self) -> str:
+        """The selected characters, paragraphs separated by newlines."""
+        sel = self.selection()
+        if sel is None:
+            return ""
+        st = self._story()
+        a, b = (E.pos_to_index(st, p) for p in sel)
+        return E.plain_text(st)[a:b]
+
+    # ------------------------------------------------------------ keys
+    def key(self, ev: QKeyEvent) -> bool:
+        """Handle a key press while the cursor is placed; True when it was used."""
+        if self.story is None:
+            return False
+        k, mods = ev.key(), ev.modifiers()
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        st = self._story()
+        if k == Qt.Key.Key_Escape:
+            self.stop()
+            return True
+        if ev.matches(QKeySequence.StandardKey.SelectAll):
+            last = len(st.paragraphs) - 1
+            self.start(self.story, (max(0, last), E.para_len(st, last) if last >= 0 else 0),
+                       (0, 0))
+            return True
+        if ev.matches(QKeySequence.StandardKey.Copy) or ev.matches(QKeySequence.StandardKey.Cut):
+            text = self.selected_text()
+            if text:
+                QGuiApplication.clipboard().setText(text)
+                if ev.matches(QKeySequence.StandardKey.Cut):
+                    self.delete(False)
+            return True
+        if ev.matches(QKeySequence.StandardKey.Paste):
+            self.insert(QGuiApplication.clipboard().text())
+            return True
+        moves = {Qt.Key.Key_Left: lambda: E.step(st, self.pos, -1),
+                 Qt.Key.Key_Right: lambda: E.step(st, self.pos, 1),
+                 Qt.Key.Key_Up: lambda: self._vertical(-1),
+                 Qt.Key.Key_Down: lambda: self._vertical(1),
+                 Qt.Key.Key_Home: lambda: (0, 0) if ctrl else self._line_edge(False),
+                 Qt.Key.Key_End: lambda: E.index_to_pos(st, len(E.plain_text(st))) if ctrl
+                 else self._line_edge(True)}
+        if k in moves:
+            keep_goal = k in (Qt.Key.Key_Up, Qt.Key.Key_Down)
+            new = moves[k]()
+            anchor = (self.anchor or self.pos) if shift else None
+            goal = self._goal_x
+            self.start(self.story, new, anchor)
+            if keep_goal:
+                self._goal_x = goal
+            return True
+        if k == Qt.Key.Key_Backspace:
+            self.delete(False)
+            return True
+        if k == Qt.Key.Key_Delete:
+            self.delete(True)
+            return True
+        if k in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.split()
+            return True
+        text = ev.text()
+        if text and text.isprintable() and not ctrl:
+            self.insert(text)
+            return True
+        return False
+
+    def _flat(self) -> list[H.LineGlyphs]:
+        return [lg for _, lines in self.story_lines() for lg in lines]
+
+    def _vertical(self, direction: int) -> Pos:
+        lines = self._flat()
+        i = H.line_index(lines, self.pos)
+        if i < 0:
+            return self.pos
+        c = self.caret()
+        x = self._goal_x if self._goal_x is not None else (c.x if c else lines[i].box.x)
+        j = i + direction
+        if not 0 <= j < len(lines):
+            return self.pos
+        self._goal_x = x
+        target = lines[j]
+        # the same column position on the next line: relative to the line's own start
+        rel = x - lines[i].box.x
+        return (target.box.para, H.offset_at(target, target.box.x + rel))
+
+    def _line_edge(self, end: bool) -> Pos:
+        lines = self._flat()
+        i = H.line_index(lines, self.pos)
+        if i < 0:                       # overset text: no line on the page, use the paragraph
+            return (self.pos[0], E.para_len(self._story(), self.pos[0]) if end else 0)
+        b = lines[i].box
+        return (b.para, b.end if end else b.start)

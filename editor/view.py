@@ -1,0 +1,385 @@
+"""The page view: zoom and pan, tool dispatch, keys, input methods, drag and drop."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QInputMethodEvent, QKeyEvent, QPainter, QTransform
+from PySide6.QtWidgets import QGraphicsView
+
+from layout import edits as E
+from layout import model as m
+
+from . import snap as S
+from .i18n import tr
+from .tools import make_tools
+
+STORY_MIME = "application/x-banmian-story"
+IMAGE_EXT = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
+ZOOM_STEPS = [0.125, 0.25, 0.33, 0.5, 0.67, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0]
+
+
+class PageView(QGraphicsView):
+    """Shows the page scene; turns mouse and keys into tool gestures and text edits."""
+
+    zoomChanged = Signal(float)           # percent of actual size
+    cursorMoved = Signal(QPointF)         # scene position under the mouse
+    toolChanged = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, doc, scene, text, parent=None):
+        super().__init__(scene, parent)
+        self.doc, self.page_scene, self.text = doc, scene, text
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing
+                            | QPainter.RenderHint.SmoothPixmapTransform)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setBackgroundBrush(QColor(150, 150, 155))
+        self.setMouseTracking(True)
+        self.setAcceptDrops(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.tools = make_tools(self)
+        self.tool = self.tools["select"]
+        self._space = False
+        self._pan_tool = None
+        self._preview = None
+        self._blink = QTimer(self)
+        self._blink.timeout.connect(self._toggle_caret)
+        self._blink.start(530)
+        text.moved.connect(self.update_caret)
+        text.activeChanged.connect(self._text_active)
+
+    # ------------------------------------------------------------ tools
+    def set_tool(self, name: str, **kw) -> None:
+        """Choose a tool by name (select, direct, type, thread, hand, frame-text …)."""
+        self.tool.deactivate()
+        self.tool = self.tools[name]
+        self.tool.activate(**kw)
+        if name not in ("type",) and self.text.active:
+            self.text.stop()
+        self.toolChanged.emit(name)
+
+    def status(self, msg: str) -> None:
+        """Show a short message in the status bar."""
+        self.message.emit(msg)
+
+    # ------------------------------------------------------------ zoom
+    def zoom(self) -> float:
+        """The zoom in percent of actual size (100% = the printed size on screen)."""
+        return self.transform().m11() / self._unit() * 100
+
+    def _unit(self) -> float:
+        return (self.logicalDpiX() or 96) / 72.0
+
+    def set_zoom(self, percent: float, anchor: QPointF | None = None) -> None:
+        """Zoom to ``percent``, keeping the scene point under ``anchor`` (view px) still."""
+        percent = max(5.0, min(1600.0, percent))
+        anchor = anchor if anchor is not None else QPointF(self.viewport().rect().center())
+        before = self.mapToScene(anchor.toPoint())
+        s = percent / 100 * self._unit()
+        self.setTransform(QTransform.fromScale(s, s))
+        after = self.mapToScene(anchor.toPoint())
+        d = after - before
+        self.translate(d.x(), d.y())
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        target = self.mapFromScene(before)
+        h.setValue(h.value() + int(target.x() - anchor.x()))
+        v.setValue(v.value() + int(target.y() - anchor.y()))
+        self.zoomChanged.emit(self.zoom())
+
+    def fit_page(self) -> None:
+        """Show the whole page (Ctrl+0)."""
+        g = self.doc.geometry
+        self._fit(QRectF(-10, -10, g.width + 20, g.height + 20))
+
+    def fit_width(self) -> None:
+        """Make the page as wide as the view."""
+        g = self.doc.geometry
+        vis = self.mapToScene(self.viewport().rect()).boundingRect()
+        self._fit(QRectF(-10, vis.center().y() - 10, g.width + 20, 20), width_only=True)
+
+    def _fit(self, rect: QRectF, width_only: bool = False) -> None:
+        vp = self.viewport().rect()
+        sx = vp.width() / rect.width()
+        sy = vp.height() / rect.height()
+        s = sx if width_only else min(sx, sy)
+        self.setTransform(QTransform.fromScale(s, s))
+        self.centerOn(rect.center())
+        self.zoomChanged.emit(self.zoom())
+
+    def actual_size(self) -> None:
+        """100% (Ctrl+1)."""
+        self.set_zoom(100.0)
+
+    def zoom_step(self, direction: int, anchor: QPointF | None = None) -> None:
+        """The next zoom step in or out (Ctrl+= / Ctrl+-)."""
+        z = self.zoom() / 100
+        if direction > 0:
+            nxt = next((s for s in ZOOM_STEPS if s > z * 1.01), ZOOM_STEPS[-1])
+        else:
+            nxt = next((s for s in reversed(ZOOM_STEPS) if s < z * 0.99), ZOOM_STEPS[0])
+        self.set_zoom(nxt * 100, anchor)
+
+    def center_on_frame(self, frame_id: str) -> None:
+        """Scroll so that a frame is in the middle of the view."""
+        item = self.page_scene.frames.get(frame_id)
+        if item is not None:
+            self.centerOn(item.rect.center())
+
+    def wheelEvent(self, ev) -> None:
+        """Ctrl+wheel zooms around the mouse; the wheel alone scrolls."""
+        if ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            factor = 1.0015 ** ev.angleDelta().y()
+            self.set_zoom(self.zoom() * factor, ev.position())
+            ev.accept()
+            return
+        super().wheelEvent(ev)
+
+    # ------------------------------------------------------------ mouse
+    def _active_tool(self, ev):
+        if self._pan_tool is not None:
+            return self._pan_tool
+        if self._space or ev.buttons() & Qt.MouseButton.MiddleButton \
+                or ev.button() == Qt.MouseButton.MiddleButton:
+            return self.tools["hand"]
+        return self.tool
+
+    def mousePressEvent(self, ev) -> None:
+        """Hand the press to the tool (the hand when Space or the middle button is held)."""
+        self.setFocus()
+        tool = self._active_tool(ev)
+        if tool is self.tools["hand"]:
+            self._pan_tool = tool
+        tool.press(ev, self.mapToScene(ev.position().toPoint()))
+
+    def mouseMoveEvent(self, ev) -> None:
+        """Hand the move to the tool; report the position for the status bar."""
+        pos = self.mapToScene(ev.position().toPoint())
+        self.cursorMoved.emit(pos)
+        self._active_tool(ev).move(ev, pos)
+
+    def mouseReleaseEvent(self, ev) -> None:
+        """Hand the release to the tool."""
+        tool = self._active_tool(ev)
+        self._pan_tool = None
+        tool.release(ev, self.mapToScene(ev.position().toPoint()))
+
+    def mouseDoubleClickEvent(self, ev) -> None:
+        """Hand the double click to the tool."""
+        self.tool.double_click(ev, self.mapToScene(ev.position().toPoint()))
+
+    # ------------------------------------------------------------ keys
+    def event(self, ev) -> bool:
+        """While typing, plain letters are text, not tool shortcuts."""
+        if ev.type() == QEvent.Type.ShortcutOverride and self.text.active:
+            mods = ev.modifiers() & ~Qt.KeyboardModifier.ShiftModifier & \
+                ~Qt.KeyboardModifier.KeypadModifier
+            if (ev.text() and ev.text().isprintable() and not mods) or ev.key() in (
+                    Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Left, Qt.Key.Key_Right,
+                    Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End,
+                    Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                ev.accept()
+                return True
+        return super().event(ev)
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:
+        """Text keys while typing; otherwise Space pans, arrows nudge, Delete removes, Esc."""
+        if self.text.active and self.text.key(ev):
+            return
+        k = ev.key()
+        if k == Qt.Key.Key_Space and not ev.isAutoRepeat():
+            self._space = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        if k == Qt.Key.Key_Escape:
+            if not self.tool.escape():
+                self.page_scene.set_selection([])
+            return
+        arrows = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0),
+                  Qt.Key.Key_Up: (0, -1), Qt.Key.Key_Down: (0, 1)}
+        if k in arrows and self.page_scene.selection:
+            n = 10 if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1
+            self.nudge(arrows[k][0] * n, arrows[k][1] * n)
+            return
+        if k in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.page_scene.selection:
+            self.delete_selection()
+            return
+        super().keyPressEvent(ev)
+
+    def keyReleaseEvent(self, ev: QKeyEvent) -> None:
+        """Space released: back to the tool."""
+        if ev.key() == Qt.Key.Key_Space and not ev.isAutoRepeat() and self._space:
+            self._space = False
+            self.viewport().setCursor(self.tool.cursor)
+            return
+        super().keyReleaseEvent(ev)
+
+    def nudge(self, dcols: int, dlines: int) -> None:
+        """Move the selected frames by whole grid steps (arrows; Shift ×10)."""
+        g = self.doc.geometry
+        edits = []
+        for fid in self.page_scene.selection:
+            fr = self.doc.issue.frame(fid)[1]
+            if fr.locked or fr.box:
+                continue
+            cells = S.Cells(fr.col, fr.line, fr.cols, fr.lines)
+            new = S.moved(g, cells, dcols * (g.column + g.gutter), dlines * g.pitch)
+            if new != cells:
+                edits.append(E.SetFrame(fid, col=new.col, line=new.line))
+        if edits:
+            self.doc.push(E.Batch(edits, "nudge"), "nudge")
+
+    def delete_selection(self) -> None:
+        """Remove the selected frames (unlocked ones)."""
+        edits = [E.RemoveFrame(fid) for fid in self.page_scene.selection
+                 if not self.doc.issue.frame(fid)[1].locked]
+        if edits:
+            self.doc.push(E.Batch(edits, "delete"), "delete")
+
+    # ------------------------------------------------------------ caret and IME
+    def _text_active(self, on: bool) -> None:
+        self.page_scene.cursor.setVisible(on)
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, True)
+
+    def update_caret(self) -> None:
+        """Move the caret item to the text cursor (following it to its page)."""
+        cur = self.page_scene.cursor
+        if not self.text.active:
+            cur.setVisible(False)
+            return
+        c = self.text.caret()
+        if c is not None:
+            page = self.doc.page_of_frame(c.frame)
+            if page != self.page_scene.page_number:
+                self.page_scene.show_page(page)
+        cur.set_state(self.text.caret_rect(), self.text.selection_rects(), self.text.preedit)
+        cur.setVisible(True)
+        r = self.text.caret_rect()
+        if not r.isNull():
+            self.ensureVisible(r, 40, 40)
+        self.updateMicroFocus()
+
+    def _toggle_caret(self) -> None:
+        cur = self.page_scene.cursor
+        if cur.isVisible() and self.hasFocus():
+            cur.blink_on = not cur.blink_on
+            cur.update()
+
+    def inputMethodEvent(self, ev: QInputMethodEvent) -> None:
+        """Chinese input: show the preedit at the caret, type the committed text."""
+        if not self.text.active:
+            ev.ignore()
+            return
+        commit = ev.commitString()
+        self.text.preedit = ev.preeditString()
+        if commit:
+            self.text.insert(commit)
+        self.update_caret()
+        ev.accept()
+
+    def inputMethodQuery(self, query):
+        """Tell the input method where the caret is (its candidate window goes there)."""
+        if query == Qt.InputMethodQuery.ImCursorRectangle:
+            r = self.text.caret_rect()
+            if r.isNull():
+                return QRectF()
+            return QRectF(self.mapFromScene(r).boundingRect())
+        if query == Qt.InputMethodQuery.ImEnabled:
+            return self.text.active
+        if query == Qt.InputMethodQuery.ImSurroundingText and self.text.active:
+            return self.doc.issue.stories[self.text.story].paragraphs[self.text.pos[0]].text \
+                if self.doc.issue.stories[self.text.story].paragraphs else ""
+        if query == Qt.InputMethodQuery.ImCursorPosition and self.text.active:
+            return self.text.pos[1]
+        return super().inputMethodQuery(query)
+
+    # ------------------------------------------------------------ live previews
+    def preview_frame(self, frame_id: str, **changes) -> None:
+        """Show a frame with changed fields without touching the undo stack."""
+        if self._preview is None:
+            self._preview = E.SetFrame(frame_id, **changes)
+        else:
+            self._preview.revert(self.doc.issue)
+            self._preview = E.SetFrame(frame_id, **changes)
+        self.doc.edited(self._preview.apply(self.doc.issue))
+
+    def end_preview(self) -> None:
+        """Put the previewed frame back as it was."""
+        if self._preview is not None:
+            t = self._preview.revert(self.doc.issue)
+            self._preview = None
+            self.doc.edited(t)
+
+    # ------------------------------------------------------------ drag and drop
+    def dragEnterEvent(self, ev) -> None:
+        """Accept stories from the story list and image files."""
+        md = ev.mimeData()
+        if md.hasFormat(STORY_MIME) or any(Path(u.toLocalFile()).suffix.lower() in IMAGE_EXT
+                                           for u in md.urls()):
+            ev.acceptProposedAction()
+        else:
+            ev.ignore()
+
+    def dragMoveEvent(self, ev) -> None:
+        """Keep accepting while over the page."""
+        ev.acceptProposedAction()
+
+    def dropEvent(self, ev) -> None:
+        """Place a story into the text frame, or an image into the photo frame, under the drop."""
+        pos = self.mapToScene(ev.position().toPoint())
+        md = ev.mimeData()
+        if md.hasFormat(STORY_MIME):
+            sid = bytes(md.data(STORY_MIME)).decode("utf-8")
+            fi = self.page_scene.frame_at(pos, ("text",))
+            if fi is not None:
+                self.place_story(sid, fi.frame_id)
+            ev.acceptProposedAction()
+            return
+        for url in md.urls():
+            path = url.toLocalFile()
+            if Path(path).suffix.lower() in IMAGE_EXT:
+                self.place_image(path, pos)
+                ev.acceptProposedAction()
+                return
+
+    def place_story(self, story: str, frame_id: str) -> None:
+        """Place a story into a text frame (排入)."""
+        try:
+            edit = E.place(self.doc.issue, story, frame_id)
+        except (E.EditError, KeyError) as exc:
+            self.status(tr("status.refused", msg=str(exc)))
+            return
+        if self.doc.push(edit, "place"):
+            self.page_scene.set_selection([frame_id])
+
+    def place_image(self, path: str, pos: QPointF | None = None, frame_id: str | None = None):
+        """Put an image in a photo frame (the one given or under ``pos``), or a new one at ``pos``."""
+        rel = _relative(path, self.doc.base_dir)
+        if frame_id is None and pos is not None:
+            fi = self.page_scene.frame_at(pos, ("photo",))
+            frame_id = fi.frame_id if fi is not None else None
+        if frame_id is not None:
+            self.doc.push(E.SetFrame(frame_id, image=rel), "place image")
+            self.page_scene.set_selection([frame_id])
+            return
+        g = self.doc.geometry
+        pos = pos or QPointF(g.left, g.top)
+        col = max(0, min(g.columns - 2, int((pos.x() - g.left) // (g.column + g.gutter))))
+        line = max(0, min(g.lines - 20, S.line_edge(g, pos.y())))
+        page = self.page_scene.page_number
+        fid = E.new_frame_id(self.doc.issue, page, "photo")
+        frame = m.PhotoFrame(fid, col=col, line=line, cols=2, lines=20, image=rel)
+        if self.doc.push(E.AddFrame(page, frame), "place image"):
+            self.page_scene.set_selection([fid])
+
+
+def _relative(path: str, base: str) -> str:
+    """An image path relative to the issue's folder when it lies inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path(base).resolve()))
+    except ValueError:
+        return str(Path(path).resolve())
