@@ -155,12 +155,24 @@ def _flatten(im):
     return im.convert("RGB")
 
 
+def _gray8(im):
+    """8-bit grey from any grey mode; 16-bit and float data are scaled, not clipped."""
+    if im.mode in ("L", "1"):
+        return im.convert("L")
+    lo, hi = im.getextrema()
+    if im.mode == "F" and hi <= 1.0:
+        return im.point(lambda v: v * 255.0).convert("L")
+    if hi > 255:
+        return im.convert("I").point(lambda v: v * (255.0 / 65535.0)).convert("L")
+    return im.convert("L")
+
+
 def _convert(im, cmyk: bool, profile, icc: bytes | None):
     """(image, PDF colour mode, note) for the output colour space."""
     from PIL import ImageCms
     mode = im.mode
     if mode in ("L", "1", "I", "I;16", "I;16B", "I;16L", "F"):
-        return (im if mode == "L" else im.convert("L")), "L", ""
+        return (im if mode == "L" else _gray8(im)), "L", ""
     if mode == "LA":
         return _flatten(im).convert("L"), "L", ""
     if cmyk:

@@ -335,7 +335,7 @@ class _Writer:
                     last_page[fr.story] = p.number
         out = []
         for sid, cf in self.result.copyfit.items():
-            if cf.overset_runs and last_page.get(sid, page.number) == page.number:
+            if cf.overset_runs and last_page.get(sid) == page.number:
                 out.extend((r, cf) for r in cf.overset_runs)
         return out
 

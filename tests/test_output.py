@@ -589,6 +589,24 @@ def test_proof_slug_overset_and_watermark(tmp_path, cjk, fontset):
     assert "超出的" not in pymupdf.open(pr)[1].get_text()
 
 
+def test_overset_of_a_story_without_frames_is_not_drawn(tmp_path, cjk, fontset):
+    res = sample_result(cjk)
+    res.copyfit["lost"] = Copyfit("lost", overset_lines=1, overset_runs=[
+        run(cjk, "无处安放", 50.0, 300.0, story="lost")])
+    doc = pymupdf.open(write(tmp_path, res, fontset))
+    assert all("无处安放" not in page.get_text() for page in doc)
+
+
+def test_sixteen_bit_grey_image_keeps_its_tones(tmp_path, cjk, fontset):
+    from PIL import Image
+    img = tmp_path / "g16.png"
+    Image.new("I;16", (400, 300), 32768).save(img)
+    res = sample_result(cjk, image=str(img))
+    doc = pymupdf.open(write(tmp_path, res, fontset, mode="print"))
+    pix = pymupdf.Pixmap(doc, doc[0].get_images()[0][0])
+    assert pix.n == 1 and 120 < pix.pixel(10, 10)[0] < 135
+
+
 def test_proof_is_rgb_and_pages_grow_for_the_slug(tmp_path, cjk, fontset):
     path = write(tmp_path, sample_result(cjk), fontset)
     reader = pypdf.PdfReader(path)
