@@ -118,12 +118,21 @@ def _prepare(im, item, vis: Rect, cmyk: bool, ceiling: float, profile, quality: 
     ppi = 72.0 * sx
     scale = ceiling / ppi if ceiling and ppi > ceiling * max(1.0, threshold) else 1.0
     tw, th = max(1, round(cw * scale)), max(1, round(ch * scale))
-    if is_jpeg and scale < 0.5 and tuple(im.size) == expected:
+    raw = tuple(im.size)
+    if is_jpeg and raw == expected and (cw, ch) == raw and (tw, th) == raw and \
+            im.mode in (("CMYK", "L") if cmyk else ("RGB", "L")):
+        # nothing to crop, scale or convert: embed the file's own JPEG data
+        with open(item.path, "rb") as f:
+            return PreparedImage(None, f.read(), placed, im.mode, "")
+    drafted = False
+    if is_jpeg and scale < 0.5 and raw == expected:
         # let libjpeg decode at 1/2, 1/4 or 1/8 size: much faster for big photos
         im.draft(im.mode, (max(1, round(pw * scale)), max(1, round(ph * scale))))
+        drafted = tuple(im.size) != raw
     icc = im.info.get("icc_profile")
-    im = _orient(im, expected)
-    if tuple(im.size) != expected:              # drafted: crop box in reduced pixels
+    if not drafted:
+        im = _orient(im, expected)
+    if drafted:                                 # crop box in reduced pixels
         fx, fy = im.size[0] / pw, im.size[1] / ph
         box = (math.floor(px0 * fx), math.floor(py0 * fy),
                min(im.size[0], math.ceil(px1 * fx)), min(im.size[1], math.ceil(py1 * fy)))

@@ -309,8 +309,9 @@ class _Writer:
         if prep.jpeg is not None:
             from PIL import Image
             with Image.open(io.BytesIO(prep.jpeg)) as im:
-                size = im.size
-            return pdfobjects.image_xobject(size[0], size[1], prep.mode, prep.jpeg, True)
+                size, adobe = im.size, "adobe" in im.info
+            return pdfobjects.image_xobject(size[0], size[1], prep.mode, prep.jpeg, True,
+                                            inverted=adobe)
         im = prep.image
         return pdfobjects.image_xobject(im.size[0], im.size[1], prep.mode, im.tobytes(),
                                         False, self.opt.compress)

@@ -46,8 +46,11 @@ def stream(content, compress: bool = True, level: int = 6, **entries) -> pdfdoc.
 
 
 def image_xobject(width: int, height: int, mode: str, data: bytes, jpeg: bool,
-                  compress: bool = True) -> pdfdoc.PDFStream:
-    """An image XObject: 8-bit DeviceCMYK, DeviceRGB or DeviceGray; JPEG data or raw pixels."""
+                  compress: bool = True, inverted: bool = False) -> pdfdoc.PDFStream:
+    """An image XObject: 8-bit DeviceCMYK, DeviceRGB or DeviceGray; JPEG data or raw pixels.
+
+    ``inverted``: a CMYK JPEG with an Adobe marker, stored inverted (Photoshop, Pillow).
+    """
     space = {"CMYK": "DeviceCMYK", "RGB": "DeviceRGB", "L": "DeviceGray"}[mode]
     s = pdfdoc.PDFStream(content=data,
                          filters=[Encoded("DCTDecode")] if jpeg else
@@ -59,7 +62,6 @@ def image_xobject(width: int, height: int, mode: str, data: bytes, jpeg: bool,
     d["Height"] = height
     d["ColorSpace"] = pdfdoc.PDFName(space)
     d["BitsPerComponent"] = 8
-    if jpeg and mode == "CMYK":
-        # Pillow (like Photoshop) writes CMYK JPEGs inverted, with an Adobe marker
+    if jpeg and mode == "CMYK" and inverted:
         d["Decode"] = pdfdoc.PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
     return s

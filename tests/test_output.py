@@ -353,6 +353,24 @@ def test_cmyk_jpeg_keeps_its_colours(tmp_path, cjk, fontset):
     assert r < 100 and g > 120 and b > 180, (r, g, b)
 
 
+@pytest.mark.parametrize("mode,colour", [("print", "CMYK"), ("proof", "RGB")])
+def test_uncropped_jpeg_in_its_output_colour_is_embedded_as_is(tmp_path, cjk, fontset, mode,
+                                                               colour):
+    from PIL import Image
+    img = tmp_path / "as-is.jpg"
+    Image.new(colour, (200, 150), (255, 0, 0, 0) if colour == "CMYK" else (0, 160, 230)).save(
+        img, "JPEG", quality=95)
+    res = sample_result(cjk)
+    res.pages[0].frames.append(FrameResult("p", "photo", (20, 300, 96, 72), items=[
+        ImageItem((20, 300, 96, 72), (20, 300, 96, 72), str(img), (200, 150), 150)]))
+    doc = pymupdf.open(write(tmp_path, res, fontset, mode=mode))
+    xref = doc[0].get_images()[0][0]
+    assert doc.xref_stream_raw(xref) == img.read_bytes()
+    r, g, b = doc[0].get_pixmap(dpi=72, colorspace="rgb").pixel(
+        int(doc[0].trimbox.x0 + 68), int(doc[0].trimbox.y0 + 336))
+    assert r < 100 and g > 120 and b > 180, (r, g, b)             # cyan-ish either way
+
+
 def test_images_are_downsampled_to_the_ceiling(tmp_path, cjk, fontset):
     from PIL import Image
     img = tmp_path / "big.png"
