@@ -8,7 +8,7 @@ continuation token it started from).
 from __future__ import annotations
 
 import os
-from dataclasses import astuple
+from dataclasses import fields
 
 from . import model as m
 from .flow import Flow, Jumps, Token, diagnose_overset
@@ -50,12 +50,14 @@ class Composer:
         self.segmenter = segmenter or Segmenter()
         self.setter = Setter(issue, fontset, hyphenator or default_hyphenator())
         self._frame_cache: dict[str, tuple] = {}
+        self._paint_cache: dict[str, tuple] = {}
         self.stats = {"frames_filled": 0, "frames_reused": 0}
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
         self.setter._styles.clear()
         self._frame_cache.clear()
+        self._paint_cache.clear()
 
     # ------------------------------------------------------------ compose
     def compose(self) -> LayoutResult:
@@ -109,16 +111,34 @@ class Composer:
                         fr = FrameResult(frame.id, frame.kind, geo.frame_rect(frame))
                     pr.frames.append(fr)
                 else:
-                    pr.frames.append(painter.compose(page, frame))
+                    pr.frames.append(self._paint(painter, page, frame, result))
             result.pages.append(pr)
-        result.diagnostics.extend(painter.diagnostics)
         result.diagnostics.extend(self._glyph_diagnostics())
         self.segmenter.save()
         return result
 
     # ------------------------------------------------------------ helpers
+    def _paint(self, painter: FramePainter, page, frame, result: LayoutResult) -> FrameResult:
+        """A non-flow frame's result, re-composed only when the frame or its text changed."""
+        story = self.issue.stories.get(getattr(frame, "story", "") or "")
+        key = (page.number, _frame_key(frame),
+               (story.headline, story.byline) if story is not None else None)
+        if frame.kind == "photo" and frame.image:
+            try:
+                key += (os.stat(os.path.join(self.base_dir, frame.image)).st_mtime_ns,)
+            except OSError:
+                key += (None,)
+        hit = self._paint_cache.get(frame.id)
+        if hit is None or hit[0] != key:
+            painter.diagnostics = []
+            fr = painter.compose(page, frame)
+            hit = (key, fr, list(painter.diagnostics))
+            self._paint_cache[frame.id] = hit
+        result.diagnostics.extend(hit[2])
+        return hit[1]
+
     def _fill(self, flow: Flow, story, frame, token, jumps, blocked, more):
-        key = (astuple(frame), token, jumps.from_page, jumps.to_page, more,
+        key = (_frame_key(frame), token, jumps.from_page, jumps.to_page, more,
                tuple(sorted((k, tuple(sorted(v))) for k, v in blocked.items())))
         hit = self._frame_cache.get(frame.id)
         if hit is not None and hit[0] == key and all(
@@ -172,6 +192,13 @@ class Composer:
                             f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
                             f"set in fallback face {face}", story=story.id, offset=(i, off)))
         return out
+
+
+def _frame_key(frame) -> tuple:
+    """A frame's field values as a hashable key (lists become tuples)."""
+    return (type(frame),) + tuple(
+        tuple(v) if isinstance(v, list) else v
+        for v in (getattr(frame, f.name) for f in fields(frame)))
 
 
 def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,

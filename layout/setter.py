@@ -118,20 +118,22 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
     sh = p.sh
     runs = []
     s, e = line.start, line.end
+    faces, sizes, colors, xoff = sh.faces, sh.sizes, sh.colors, sh.xoff
+    lxs = line.xs
     i = s
     while i < e:
-        face, size, color = sh.faces[i], sh.sizes[i], sh.colors[i]
+        face, size, color = faces[i], sizes[i], colors[i]
         j = i + 1
-        while j < e and sh.faces[j] is face and sh.sizes[j] == size and sh.colors[j] == color:
+        while j < e and faces[j] is face and sizes[j] == size and colors[j] == color:
             j += 1
-        idx = range(i, j)
+        xs = [x0 + x for x in lxs[i - s:j - s]]
+        if xoff:
+            for k in range(i, j):
+                if k in xoff:
+                    xs[k - i] += xoff[k]
         runs.append(GlyphRun(
-            font=face.key, size=size,
-            glyphs=tuple(sh.gids[k] for k in idx),
-            xs=tuple(x0 + line.xs[k - s] + sh.xoff.get(k, 0.0) for k in idx),
-            y=baseline,
-            text="".join(sh.text[k] for k in idx),
-            offsets=tuple(offset_base + k for k in idx),
+            font=face.key, size=size, glyphs=tuple(sh.gids[i:j]), xs=tuple(xs), y=baseline,
+            text=sh.text[i:j], offsets=tuple(range(offset_base + i, offset_base + j)),
             source=source, color=color))
         i = j
     if line.hyphen_x >= 0:
