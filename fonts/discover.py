@@ -122,9 +122,12 @@ class ScanCache:
         self.files[path] = (st.st_size, st.st_mtime_ns, infos, error)
         self.dirty = True
 
-    def save(self, keep: set[str]) -> None:
-        """Write the cache (dropping files no longer present) if anything changed."""
-        stale = set(self.files) - keep
+    def save(self, seen: set[str]) -> None:
+        """Write the cache if anything changed, dropping files that no longer exist.
+
+        Files outside this scan's folders stay: libraries with other folders share the cache.
+        """
+        stale = [p for p in set(self.files) - seen if not os.path.exists(p)]
         for p in stale:
             del self.files[p]
         if self.path is not None and (self.dirty or stale):
