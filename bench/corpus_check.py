@@ -34,7 +34,7 @@ SAMPLE = ROOT / "resources" / "samples" / "front-page" / "issue.yaml"
 CJKCHECK = ROOT.parent / "shared" / "tools" / "cjkcheck" / "cjkcheck.py"
 
 #: module layouts: (columns of the frame, text columns (0 = one per basic column))
-MODULES = [(3, 0), (2, 0), (5, 3), (4, 0)]
+MODULES = [(3, 0), (4, 0), (5, 3), (6, 0)]
 
 
 def build_issue(stories: list[m.Story]) -> m.Issue:

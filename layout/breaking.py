@@ -291,6 +291,8 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
                     cut[i] = shrink[i] * ratio
         elif need < -0.005:
             delta = -need              # the half-width mark left room: space the line out
+    if last and align == "justify" and delta < 0.5 * p.em:
+        last = False                   # a last line short by under half an em is set flush
     if delta > 0.005 and not last and align == "justify":
         gaps = sum(1 for i in range(s + 1, e) if gap[i] > 0)
         spaces = sum(1 for i in range(s, e) if sh.cls[i] == C.SPACE)

@@ -15,7 +15,7 @@ imports Qt.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import model as m
 
@@ -388,21 +388,37 @@ class SetStory(_FieldEdit):
         return Touched(stories={self.story})
 
 
-class SetHeadline(_FieldEdit):
-    """Change a story's headline stack: kicker (引题), title (主题), subtitle (副题)."""
+class SetHeadline(Edit):
+    """Change a story's headline stack: kicker (引题), title (主题), subtitle (副题).
+
+    The story gets a new Headline object (the old one is kept for undo), so
+    caches holding the old headline see the change.
+    """
 
     label = "headline"
 
     def __init__(self, story: str, **changes):
-        super().__init__(**changes)
-        self.story = story
-
-    def _target(self, issue):
-        return _story(issue, self.story).headline
+        bad = set(changes) - {"kicker", "title", "subtitle"}
+        if bad:
+            raise EditError(f"Headline has no field '{sorted(bad)[0]}'")
+        self.story, self.changes = story, changes
+        self._old: m.Headline | None = None
 
     def _touched(self, issue):
         frames = {fr.id for _, fr in issue.frames() if getattr(fr, "story", "") == self.story}
         return Touched(stories={self.story}, frames=frames)
+
+    def apply(self, issue):
+        """Give the story a headline with the new fields."""
+        st = _story(issue, self.story)
+        self._old = st.headline
+        st.headline = replace(st.headline, **self.changes)
+        return self._touched(issue)
+
+    def revert(self, issue):
+        """Put the old headline object back."""
+        _story(issue, self.story).headline = self._old
+        return self._touched(issue)
 
 
 class SetStyleDef(Edit):

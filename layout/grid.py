@@ -97,7 +97,10 @@ class PageGeometry:
         if frame.columns == 0 and not frame.box:
             return [(self.col_x(frame.col + i), self.column) for i in range(n)]
         gut = length(frame.gutter, char=self.body, line=self.pitch) if frame.gutter else self.gutter
-        cw = (w - (n - 1) * gut) / n
+        # re-divided columns (破栏) hold whole characters; the gutters take what is left
+        chars = math.floor(((w - (n - 1) * gut) / n) / self.body + 1e-6)
+        cw = chars * self.body if chars > 0 else (w - (n - 1) * gut) / n
+        gut = (w - n * cw) / (n - 1) if n > 1 else 0.0
         return [(x + i * (cw + gut), cw) for i in range(n)]
 
     def on_page(self, frame: Frame) -> bool:

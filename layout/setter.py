@@ -131,6 +131,10 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
             for k in range(i, j):
                 if k in xoff:
                     xs[k - i] += xoff[k]
+            if j == e and e - s >= 2 and sh.text[e - 2:e] == "——" and e - 2 in xoff and e - 2 >= i:
+                # a dash pair ending a line moves right to meet the column edge
+                xs[e - 2 - i] += xoff[e - 2]
+                xs[e - 1 - i] += xoff[e - 2]
         runs.append(GlyphRun(
             font=face.key, size=size, glyphs=tuple(sh.gids[i:j]), xs=tuple(xs), y=baseline,
             text=sh.text[i:j], offsets=tuple(range(offset_base + i, offset_base + j)),
