@@ -20,11 +20,15 @@ from .setter import Setter
 
 
 def default_hyphenator(lang: str = "en_US"):
-    """A pyphen-backed hyphenation function: text, word flags → break offsets."""
-    import pyphen
-    dic = pyphen.Pyphen(lang=lang)
+    """A pyphen-backed hyphenation function: text, word flags → break offsets.
+
+    The dictionary loads on the first Latin word long enough to hyphenate, so
+    Chinese-only issues never pay for it.
+    """
+    dic = None
 
     def hyphenate(text: str, word: list[bool]):
+        nonlocal dic
         i, n = 0, len(text)
         while i < n:
             if word[i] and text[i].isalpha():
@@ -32,6 +36,9 @@ def default_hyphenator(lang: str = "en_US"):
                 while j < n and text[j].isalpha():
                     j += 1
                 if j - i >= 6:
+                    if dic is None:
+                        import pyphen
+                        dic = pyphen.Pyphen(lang=lang)
                     for pos in dic.positions(text[i:j]):
                         if 2 <= pos <= j - i - 2:
                             yield i + pos
