@@ -9,6 +9,9 @@ DEFAULT_ROLES: dict[str, list[str]] = {
     "headline-heavy": ["Noto Serif CJK SC Bold", "Noto Sans CJK SC Bold", "Noto Serif SC"],
     "byline": ["LXGW WenKai", "Noto Serif SC"],
     "caption": ["Noto Sans CJK SC", "Noto Sans SC"],
+    "latin": ["Liberation Serif", "DejaVu Serif", "Noto Serif CJK SC", "Noto Serif SC"],
+    "latin-headline": ["Liberation Sans Bold", "DejaVu Sans Bold", "Noto Sans CJK SC Bold",
+                       "Noto Sans SC"],
 }
 
 

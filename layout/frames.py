@@ -34,7 +34,8 @@ class FramePainter:
         """Set a short text from grid line ``row``; return the grid lines used."""
         if not text:
             return 0
-        p = self.setter.prepare_text(text, st, space_em=1.0 if words is not None else 0.0)
+        phrase_gaps = words is not None and not st.latin      # Chinese headlines: 1 em between phrases
+        p = self.setter.prepare_text(text, st, space_em=1.0 if phrase_gaps else 0.0)
         align = align or st.align
         if words is not None:
             spans = balanced_breaks(p, width, words) or [(s.start, s.end) for s in
@@ -50,7 +51,8 @@ class FramePainter:
     def _count_lines(self, text: str, st: Style, width: float, words=None) -> int:
         if not text:
             return 0
-        p = self.setter.prepare_text(text, st, space_em=1.0 if words is not None else 0.0)
+        p = self.setter.prepare_text(text, st, space_em=1.0 if words is not None and not st.latin
+                                     else 0.0)
         if words is not None:
             spans = balanced_breaks(p, width, words)
             if spans is not None:

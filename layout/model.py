@@ -298,7 +298,7 @@ def default_styles() -> dict[str, ParagraphStyle]:
                                    leading=2),
         "caption": ParagraphStyle(font="caption", size="六号", indent=0, align="justify"),
         "credit": ParagraphStyle(font="caption", size="六号", indent=0, align="right"),
-        "latin": ParagraphStyle(font="body", size="小五", indent=1, language="en"),
+        "latin": ParagraphStyle(font="latin", size="小五", indent=1, language="en"),
     }
 
 
@@ -310,6 +310,9 @@ def default_fonts() -> dict[str, list[str]]:
         "headline-heavy": ["Noto Serif CJK SC Bold", "Noto Sans CJK SC Bold", "Noto Serif SC"],
         "byline": ["LXGW WenKai", "Noto Serif SC"],
         "caption": ["Noto Sans CJK SC", "Noto Sans SC"],
+        "latin": ["Liberation Serif", "DejaVu Serif", "Noto Serif CJK SC", "Noto Serif SC"],
+        "latin-headline": ["Liberation Sans Bold", "DejaVu Sans Bold", "Noto Sans CJK SC Bold",
+                           "Noto Sans SC"],
     }
 
 
