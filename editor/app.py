@@ -61,7 +61,13 @@ class RealFonts:
         if self._library is None:
             self._library = default_library(progress=progress)
         fs = FontSet(issue.fonts, self._library)
-        self._library.prepare(fs.all_faces(), progress=progress)
+        primaries = []
+        for role in issue.fonts:
+            try:
+                primaries.append(fs.primary(role))
+            except Exception:           # a role without any font: the layout reports it
+                pass
+        self._library.prepare(primaries, progress=progress)
         if dlg is not None:
             dlg.close()
         return fs

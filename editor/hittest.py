@@ -2,7 +2,9 @@
 
 Works on the engine's LineBoxes and glyph runs only (no Qt, no measuring):
 a click maps to the nearest line, then to the nearest glyph edge; a story
-position maps back to a caret x on its line.
+position maps back to a caret x on its line.  ``FrameLines`` indexes a
+FrameResult once and builds a line's glyph list only when it is asked for,
+so placing the caret after a keystroke looks at one line, not the frame.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from layout.result import FrameResult, LineBox
+
+Pos = tuple[int, int]
 
 
 @dataclass
@@ -31,47 +35,73 @@ class Caret:
     bottom: float
 
 
-def frame_lines(fr: FrameResult, advance=None) -> list[LineGlyphs]:
-    """The frame's lines with their glyphs, in reading order.
+class FrameLines:
+    """A frame's composed lines, with each line's glyphs built on demand.
 
     ``advance(run, i)`` gives the advance of glyph ``i`` of a run (pt) from the
-    engine's font metrics, used for the right edge of the last glyph.
+    engine's font metrics; it is asked only for the last glyph of a line.
     """
-    out = []
-    runs = [r for r in fr.runs if r.source.part == "body" and r.ys is None]
-    for lb in fr.lines:
-        xs, offs, right = [], [], lb.x
-        for r in runs:
-            if r.source.para != lb.para or abs(r.y - lb.y) > 0.01:
-                continue
-            if not r.offsets or r.offsets[0] >= lb.end or r.offsets[-1] < lb.start:
-                continue
-            if r.xs[0] < lb.x - 0.5 or r.xs[0] > lb.x + lb.width + 0.5:
+
+    def __init__(self, fr: FrameResult, advance=None):
+        self.frame_id = fr.frame_id
+        self.boxes: list[LineBox] = list(fr.lines)
+        self._advance = advance
+        self._runs: dict[tuple[int, float], list] = {}
+        for r in fr.runs:
+            if r.source.part == "body" and r.ys is None and r.offsets:
+                self._runs.setdefault((r.source.para, round(r.y, 2)), []).append(r)
+        self._memo: dict[int, LineGlyphs] = {}
+
+    def __len__(self) -> int:
+        return len(self.boxes)
+
+    def glyphs(self, i: int) -> LineGlyphs:
+        """Line ``i`` with its glyph positions and offsets, left to right."""
+        got = self._memo.get(i)
+        if got is None:
+            got = self._memo[i] = self._build(self.boxes[i])
+        return got
+
+    def _build(self, lb: LineBox) -> LineGlyphs:
+        xs, offs = [], []
+        last_x, last = None, None
+        x_lo, x_hi = lb.x - 0.5, lb.x + lb.width + 0.5
+        for r in self._runs.get((lb.para, round(lb.y, 2)), ()):
+            if r.offsets[0] >= lb.end or r.offsets[-1] < lb.start or not x_lo <= r.xs[0] <= x_hi:
                 continue
             for i, (x, o) in enumerate(zip(r.xs, r.offsets)):
                 if lb.start <= o < lb.end:
                     xs.append(x)
                     offs.append(o)
-                    adv = advance(r, i) if advance else r.size
-                    right = max(right, x + adv)
-        order = sorted(range(len(xs)), key=xs.__getitem__)
-        out.append(LineGlyphs(lb, [xs[i] for i in order], [offs[i] for i in order],
-                              right if xs else lb.x))
-    return out
+                    if last_x is None or x > last_x:
+                        last_x, last = x, (r, i)
+        if last is None:
+            return LineGlyphs(lb, [], [], lb.x)
+        right = last_x + (self._advance(*last) if self._advance else last[0].size)
+        if any(a > b for a, b in zip(xs, xs[1:])):
+            order = sorted(range(len(xs)), key=xs.__getitem__)
+            xs, offs = [xs[i] for i in order], [offs[i] for i in order]
+        return LineGlyphs(lb, xs, offs, right)
 
 
-def hit(lines: list[LineGlyphs], x: float, y: float) -> tuple[int, int] | None:
+def frame_lines(fr: FrameResult, advance=None) -> list[LineGlyphs]:
+    """Every line of a frame with its glyphs, in reading order."""
+    fl = FrameLines(fr, advance)
+    return [fl.glyphs(i) for i in range(len(fl))]
+
+
+def hit(fl: FrameLines, x: float, y: float) -> Pos | None:
     """The story position (para, offset) nearest to page point (x, y), or None."""
-    if not lines:
+    if not len(fl):
         return None
 
-    def dist(lg: LineGlyphs) -> tuple[float, float]:
-        b = lg.box
+    def score(i: int):
+        b = fl.boxes[i]
         dy = 0.0 if b.top <= y <= b.bottom else min(abs(y - b.top), abs(y - b.bottom))
         dx = 0.0 if b.x <= x <= b.x + b.width else min(abs(x - b.x), abs(x - b.x - b.width))
-        return (dx, dy)
-    best = min(lines, key=lambda lg: (dist(lg)[0] > 1.0, dist(lg)[1], dist(lg)[0]))
-    return (best.box.para, offset_at(best, x))
+        return (dx > 1.0, dy, dx)
+    best = min(range(len(fl)), key=score)
+    return (fl.boxes[best].para, offset_at(fl.glyphs(best), x))
 
 
 def offset_at(lg: LineGlyphs, x: float) -> int:
@@ -87,23 +117,34 @@ def offset_at(lg: LineGlyphs, x: float) -> int:
     return b.end
 
 
-def caret(frames: list[tuple[str, list[LineGlyphs]]], pos: tuple[int, int]) -> Caret | None:
-    """Where the caret for story position ``pos`` goes, over the story's frames in order."""
+def locate(frames: list[FrameLines], pos: Pos) -> tuple[FrameLines, int] | None:
+    """The frame and line showing ``pos`` (the line it starts, else the one it ends)."""
     para, off = pos
     fallback = None
-    for fid, lines in frames:
-        for lg in lines:
-            b = lg.box
+    for fl in frames:
+        for i, b in enumerate(fl.boxes):
             if b.para != para:
                 continue
             if b.start <= off < b.end or (off == b.end and off == b.start):
-                return Caret(fid, _x_of(lg, off), b.y, b.top, b.bottom)
+                return fl, i
             if off == b.end:
-                fallback = Caret(fid, _x_of(lg, off), b.y, b.top, b.bottom)
+                fallback = (fl, i)
     return fallback
 
 
-def _x_of(lg: LineGlyphs, off: int) -> float:
+def caret(frames: list[FrameLines], pos: Pos) -> Caret | None:
+    """Where the caret for story position ``pos`` goes, over the story's frames in order."""
+    found = locate(frames, pos)
+    if found is None:
+        return None
+    fl, i = found
+    lg = fl.glyphs(i)
+    b = lg.box
+    return Caret(fl.frame_id, x_of(lg, pos[1]), b.y, b.top, b.bottom)
+
+
+def x_of(lg: LineGlyphs, off: int) -> float:
+    """The pen x of offset ``off`` on a line (its right edge past the last glyph)."""
     for x, o in zip(lg.xs, lg.offsets):
         if o == off:
             return x
@@ -112,32 +153,19 @@ def _x_of(lg: LineGlyphs, off: int) -> float:
     return lg.box.x if not lg.xs else lg.xs[0]
 
 
-def line_index(lines: list[LineGlyphs], pos: tuple[int, int]) -> int:
-    """The index of the line showing ``pos`` (-1 when none does)."""
-    para, off = pos
-    found = -1
-    for i, lg in enumerate(lines):
-        b = lg.box
-        if b.para == para and (b.start <= off < b.end or off == b.end):
-            if b.start <= off < b.end:
-                return i
-            found = i
-    return found
-
-
-def selection_rects(frames: list[tuple[str, list[LineGlyphs]]], start: tuple[int, int],
-                    end: tuple[int, int]) -> list[tuple[float, float, float, float]]:
+def selection_rects(frames: list[FrameLines], start: Pos, end: Pos
+                    ) -> list[tuple[float, float, float, float]]:
     """Rectangles covering the story text from ``start`` to ``end`` (page pt)."""
     out = []
-    for _, lines in frames:
-        for lg in lines:
-            b = lg.box
+    for fl in frames:
+        for i, b in enumerate(fl.boxes):
             if (b.para, b.end) <= start or (b.para, b.start) >= end:
                 continue
-            a = max(start, (b.para, b.start))[1] if start[0] == b.para else b.start
-            z = min(end, (b.para, b.end))[1] if end[0] == b.para else b.end
-            x0 = _x_of(lg, a)
-            x1 = _x_of(lg, z) if z < b.end else lg.right
+            lg = fl.glyphs(i)
+            a = max(start[1], b.start) if start[0] == b.para else b.start
+            z = min(end[1], b.end) if end[0] == b.para else b.end
+            x0 = x_of(lg, a)
+            x1 = x_of(lg, z) if z < b.end else lg.right
             if x1 > x0:
                 out.append((x0, b.top, x1 - x0, b.bottom - b.top))
     return out

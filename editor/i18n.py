@@ -129,6 +129,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.refused": ("无法执行：{msg}", "Not done: {msg}"),
     "drag.size": ("{cols}栏 × {lines}行 ({chars}字)", "{cols} col × {lines} lines ({chars} chars)"),
     "copyfit.fits": ("正好", "fits"),
+    "copyfit": ("字数", "Copyfit"),
     # dialogs
     "recover.title": ("恢复", "Recover"),
     "recover.ask": ("找到比文件更新的自动保存：\n{path}\n要恢复吗？",

@@ -50,6 +50,7 @@ class PageItem(QGraphicsItem):
         self.show_margins = self.show_columns = self.show_baseline = True
         self.preview = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(-100)
 
     def set_geometry(self, geo: PageGeometry) -> None:
@@ -113,12 +114,20 @@ class PortItem(QGraphicsItem):
         """The id of the frame this port belongs to."""
         return self.parentItem().frame_id
 
+    def _square(self) -> QRectF:
+        # just outside the frame: left of its top-left corner, right of its bottom-right
+        if self.which == "in":
+            return QRectF(-PORT - 2, 0, PORT, PORT)
+        return QRectF(2, -PORT, PORT, PORT)
+
     def boundingRect(self) -> QRectF:
-        """A small square, centred on the port's position."""
-        return QRectF(-PORT / 2 - 1, -PORT / 2 - 1, PORT + 2, PORT + 2)
+        """A small square beside the frame's corner."""
+        return self._square().adjusted(-1, -1, 1, 1)
 
     def paint(self, p: QPainter, option, widget=None) -> None:
         """Draw the port in its state."""
+        r = self._square()
+        p.translate(r.center())
         r = QRectF(-PORT / 2, -PORT / 2, PORT, PORT)
         red = self.state == "overset"
         p.setPen(QPen(OVERSET if red else QColor(60, 90, 150), 1))
@@ -154,7 +163,8 @@ class LabelItem(QGraphicsItem):
         self.prepareGeometryChange()
         self.text, self.color = text, color
         fm = QFontMetricsF(self.FONT)
-        w, h = fm.horizontalAdvance(text) + 8, fm.height() + 2
+        w = max(fm.horizontalAdvance(text), fm.boundingRect(text).width()) + 12
+        h = fm.height() + 2
         x = -w if self.anchor.endswith("r") else 0
         y = -h if self.anchor.startswith("b") else 0
         self._rect = QRectF(x, y, w, h)
@@ -187,7 +197,7 @@ class FrameItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.in_port = PortItem(self, "in")
         self.out_port = PortItem(self, "out")
-        self.badge = LabelItem(self, "br")
+        self.badge = LabelItem(self, "tr")
         self.jump_to = LabelItem(self, "tr")
         self.jump_from = LabelItem(self, "bl")
         for child in (self.in_port, self.out_port, self.badge, self.jump_to, self.jump_from):
@@ -232,11 +242,11 @@ class FrameItem(QGraphicsItem):
 
     def _place_children(self) -> None:
         r = self.rect
-        self.in_port.setPos(r.left() + 6, r.top() + 6)
-        self.out_port.setPos(r.right() - 6, r.bottom() - 6)
-        self.badge.setPos(r.right() - 14, r.bottom() - 2)
-        self.jump_to.setPos(r.right(), r.top() - 2)
-        self.jump_from.setPos(r.left(), r.bottom() + 2)
+        self.in_port.setPos(r.left(), r.top())
+        self.out_port.setPos(r.right(), r.bottom())
+        self.badge.setPos(r.right(), r.bottom() + 1)      # below the out port
+        self.jump_to.setPos(r.right(), r.bottom() + 1)
+        self.jump_from.setPos(r.left(), r.top() - 1)
 
     def boundingRect(self) -> QRectF:
         """The frame's rectangle with room for the selection outline."""

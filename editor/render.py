@@ -82,43 +82,55 @@ class PixmapCache:
         return self._cache[path]
 
 
+class _Run:
+    """One glyph run's drawing: its bounds now, its QGlyphRun when first painted."""
+
+    __slots__ = ("run", "rect", "glyphs", "color", "boxes")
+
+    def __init__(self, run, colors: dict):
+        self.run = run
+        ys = run.ys or (run.y,)
+        self.rect = QRectF(min(run.xs), min(ys) - run.size,
+                           max(run.xs) - min(run.xs) + run.size * 1.2,
+                           max(ys) - min(ys) + run.size * 1.3)
+        self.color = cmyk_color(colors.get(run.color, (0, 0, 0, 1)))
+        self.glyphs: QGlyphRun | None = None
+        self.boxes: list[QRectF] | None = None
+
+    def prepare(self, fonts: FontCache) -> None:
+        """Build the QGlyphRun (or the fallback boxes when the face has no file)."""
+        run = self.run
+        ys = run.ys or [run.y] * len(run.xs)
+        raw = fonts.raw(run.font, run.size)
+        if raw is None:                 # no font file (test fonts): draw boxes
+            self.boxes = [QRectF(x, y - run.size * 0.8, run.size * 0.8, run.size * 0.8)
+                          for x, y in zip(run.xs, ys)]
+            return
+        gr = QGlyphRun()
+        gr.setRawFont(raw)
+        gr.setGlyphIndexes(list(run.glyphs))
+        gr.setPositions([QPointF(x, y) for x, y in zip(run.xs, ys)])
+        self.glyphs = gr
+
+
 class PreparedFrame:
-    """A FrameResult turned into Qt drawing objects once.
+    """A FrameResult ready for painting: run bounds at once, Qt glyph runs when first shown.
 
     ``memo`` maps GlyphRuns to their prepared form; passing the previous
     frame's memo re-uses the runs an edit did not change.
     """
 
     def __init__(self, fr: FrameResult, fonts: FontCache, colors: dict, memo: dict | None = None):
-        self.result = fr
+        self.result, self.fonts = fr, fonts
         old = memo or {}
         self.memo: dict = {}
-        self.runs: list[tuple] = []
         for run in fr.runs:
             prep = old.get(run)
             if prep is None:
-                prep = self._prepare(run, fonts, colors)
+                prep = _Run(run, colors)
             self.memo[run] = prep
-            self.runs.append(prep)
+        self.runs: list[_Run] = list(self.memo.values())
         self.items = list(fr.items)
-
-    @staticmethod
-    def _prepare(run, fonts: FontCache, colors: dict) -> tuple:
-        """(rect, QGlyphRun or None, colour, fallback boxes) for one glyph run."""
-        color = cmyk_color(colors.get(run.color, (0, 0, 0, 1)))
-        raw = fonts.raw(run.font, run.size)
-        ys = run.ys or [run.y] * len(run.xs)
-        rect = QRectF(min(run.xs), min(ys) - run.size,
-                      max(run.xs) - min(run.xs) + run.size * 1.2, max(ys) - min(ys) + run.size * 1.3)
-        if raw is None:                 # no font file (test fonts): draw boxes
-            boxes = [QRectF(x, y - run.size * 0.8, run.size * 0.8, run.size * 0.8)
-                     for x, y in zip(run.xs, ys)]
-            return (rect, None, color, boxes)
-        gr = QGlyphRun()
-        gr.setRawFont(raw)
-        gr.setGlyphIndexes(list(run.glyphs))
-        gr.setPositions([QPointF(x, y) for x, y in zip(run.xs, ys)])
-        return (rect, gr, color, [])
 
     def paint(self, painter: QPainter, colors: dict, images: PixmapCache | None,
               exposed: QRectF | None = None) -> None:
@@ -126,18 +138,20 @@ class PreparedFrame:
         for item in self.items:
             paint_item(painter, item, colors, images)
         current = None
-        for rect, gr, color, boxes in self.runs:
-            if exposed is not None and not exposed.intersects(rect):
+        for r in self.runs:
+            if exposed is not None and not exposed.intersects(r.rect):
                 continue
-            if gr is not None:
-                if current is None or current != color:
-                    painter.setPen(color)
-                    current = color
-                painter.drawGlyphRun(QPointF(0, 0), gr)
+            if r.glyphs is None and r.boxes is None:
+                r.prepare(self.fonts)
+            if r.glyphs is not None:
+                if current is None or current != r.color:
+                    painter.setPen(r.color)
+                    current = r.color
+                painter.drawGlyphRun(QPointF(0, 0), r.glyphs)
             else:
                 painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(color.lighter(250))
-                for b in boxes:
+                painter.setBrush(r.color.lighter(250))
+                for b in r.boxes:
                     painter.drawRect(b)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 current = None
@@ -149,10 +163,10 @@ class PreparedFrame:
         area = QRectF()
         for run, prep in self.memo.items():
             if run not in previous.memo:
-                area = area.united(prep[0])
+                area = area.united(prep.rect)
         for run, prep in previous.memo.items():
             if run not in self.memo:
-                area = area.united(prep[0])
+                area = area.united(prep.rect)
         return area
 
 

@@ -129,8 +129,8 @@ class PageScene(QGraphicsScene):
         self._arrows(info)
 
     def _thread_info(self) -> dict:
-        """frame id → (story, index in its thread)."""
-        info = {}
+        """frame id → (story, index in its thread); "" → {frame id: (page number, frame)}."""
+        info: dict = {"": {fr.id: (page.number, fr) for page, fr in self.doc.issue.frames()}}
         for sid, st in self.doc.issue.stories.items():
             for i, fid in enumerate(st.thread):
                 info[fid] = (st, i)
@@ -138,7 +138,8 @@ class PageScene(QGraphicsScene):
 
     def _deco(self, fid: str, info: dict) -> Deco:
         doc = self.doc
-        _, frame = doc.issue.frame(fid)
+        where = info[""]
+        frame = where[fid][1]
         d = Deco(selected=fid in self.selection, locked=frame.locked, preview=self.preview)
         if frame.kind != "text":
             return d
@@ -149,12 +150,12 @@ class PageScene(QGraphicsScene):
         thread = story.thread
         if i > 0:
             d.in_port = "linked"
-            prev_page = doc.page_of_frame(thread[i - 1])
+            prev_page = where[thread[i - 1]][0]
             if prev_page != self.page_number:
                 d.jump_from = "← " + tr("page_label", n=prev_page)
         if i + 1 < len(thread):
             d.out_port = "linked"
-            next_page = doc.page_of_frame(thread[i + 1])
+            next_page = where[thread[i + 1]][0]
             if next_page != self.page_number:
                 d.jump_to = "→ " + tr("page_label", n=next_page)
         else:
@@ -182,8 +183,7 @@ class PageScene(QGraphicsScene):
                 ia, ib = self.frames.get(a), self.frames.get(b)
                 if ia is not None and ib is not None:
                     ra, rb = ia.rect, ib.rect
-                    segs.append((QPointF(ra.right() - 4, ra.bottom() - 4),
-                                 QPointF(rb.left() + 4, rb.top() + 4)))
+                    segs.append((QPointF(ra.right(), ra.bottom()), QPointF(rb.left(), rb.top())))
         self.threads.set_segments(segs)
 
     # ------------------------------------------------------------ selection

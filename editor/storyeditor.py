@@ -41,8 +41,16 @@ class StoryEditor(QWidget):
         self.story = sid
         self.sync(force=True)
 
+    def showEvent(self, ev) -> None:
+        """Catch up with the model when the dock is shown."""
+        super().showEvent(ev)
+        self.sync(force=True)
+
     def sync(self, force: bool = False) -> None:
-        """Show the model's text if it differs from what the editor holds."""
+        """Show the model's text if it differs from what the editor holds (when shown)."""
+        if not self.isVisible() and not force:
+            self._text = None
+            return
         st = self.doc.issue.stories.get(self.story) if self.story else None
         text = E.plain_text(st) if st is not None else ""
         self.title.setText((st.name or st.headline.title or st.id) if st is not None else "")
@@ -78,7 +86,7 @@ class StoryEditor(QWidget):
         if st is None:
             return
         new_text = self.edit.toPlainText()
-        old = self._text
+        old = E.plain_text(st)          # the model still holds the text before this change
         # Qt may report a wider range than the real change: trim the common ends
         start = position
         old_end, new_end = position + removed, position + added

@@ -23,7 +23,7 @@ class StoryList(QTreeWidget):
         super().__init__(parent)
         self.doc = doc
         self.setColumnCount(3)
-        self.setHeaderLabels([tr("prop.story"), tr("dock.stories"), tr("dock.pages")])
+        self.setHeaderLabels([tr("prop.story"), tr("copyfit"), tr("dock.pages")])
         self.setRootIsDecorated(False)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)

@@ -31,7 +31,8 @@ class TextController(QObject):
         self.pos: Pos = (0, 0)
         self.anchor: Pos | None = None
         self.preedit = ""
-        self._lines: dict[str, tuple[object, list[H.LineGlyphs]]] = {}
+        self._lines: dict[str, tuple[object, H.FrameLines]] = {}
+        self._frames_of: tuple = (None, {})
         self._goal_x: float | None = None
         doc.changed.connect(self._on_changed)
         doc.cursorHint.connect(self._on_hint)
@@ -79,16 +80,23 @@ class TextController(QObject):
         self.moved.emit()
 
     def _on_hint(self, story: str, pos) -> None:
+        if story == self.story and tuple(pos) == self.pos and self.anchor is None:
+            return
         if story in self.doc.issue.stories:
             self.start(story, tuple(pos))
 
     # ------------------------------------------------------------ geometry
-    def story_lines(self) -> list[tuple[str, list[H.LineGlyphs]]]:
-        """(frame id, lines) for each frame of the story's thread, in order."""
-        if self.story is None:
+    def story_lines(self, story: str | None = None) -> list[H.FrameLines]:
+        """The lines of each frame of the story's thread, in order (indexed once per result)."""
+        story = story or self.story
+        if story is None:
             return []
-        st = self.doc.issue.stories[self.story]
-        frames = {fr.frame_id: fr for p in self.doc.result.pages for fr in p.frames}
+        st = self.doc.issue.stories[story]
+        result = self.doc.result
+        if self._frames_of[0] is not result:
+            self._frames_of = (result, {fr.frame_id: fr for p in result.pages
+                                        for fr in p.frames})
+        frames = self._frames_of[1]
         out = []
         for fid in st.thread:
             fr = frames.get(fid)
@@ -96,9 +104,9 @@ class TextController(QObject):
                 continue
             hit = self._lines.get(fid)
             if hit is None or hit[0] is not fr:
-                hit = (fr, H.frame_lines(fr, self._advance))
+                hit = (fr, H.FrameLines(fr, self._advance))
                 self._lines[fid] = hit
-            out.append((fid, hit[1]))
+            out.append(hit[1])
         return out
 
     def _advance(self, run, i: int) -> float:
@@ -140,11 +148,8 @@ class TextController(QObject):
         st = self.doc.issue.story_of_frame(frame_id)
         if st is None:
             return False
-        lines = dict(self.story_lines() if self.story == st.id else [])
-        if frame_id not in lines:
-            self.story = st.id
-            lines = dict(self.story_lines())
-        pos = H.hit(lines.get(frame_id, []), x, y)
+        fl = next((f for f in self.story_lines(st.id) if f.frame_id == frame_id), None)
+        pos = H.hit(fl, x, y) if fl is not None else None
         if pos is None:
             # an empty frame: the first position it would show
             frames = {fr.frame_id: fr for p in self.doc.result.pages for fr in p.frames}
@@ -290,29 +295,32 @@ class TextController(QObject):
             return True
         return False
 
-    def _flat(self) -> list[H.LineGlyphs]:
-        return [lg for _, lines in self.story_lines() for lg in lines]
+    def _flat(self) -> list[tuple[H.FrameLines, int]]:
+        return [(fl, i) for fl in self.story_lines() for i in range(len(fl))]
+
+    def _line_of(self, flat) -> int:
+        found = H.locate(self.story_lines(), self.pos)
+        if found is None:
+            return -1
+        return next(k for k, (fl, i) in enumerate(flat) if fl is found[0] and i == found[1])
 
     def _vertical(self, direction: int) -> Pos:
-        lines = self._flat()
-        i = H.line_index(lines, self.pos)
-        if i < 0:
+        flat = self._flat()
+        k = self._line_of(flat)
+        if k < 0 or not 0 <= k + direction < len(flat):
             return self.pos
+        here = flat[k][0].glyphs(flat[k][1])
         c = self.caret()
-        x = self._goal_x if self._goal_x is not None else (c.x if c else lines[i].box.x)
-        j = i + direction
-        if not 0 <= j < len(lines):
-            return self.pos
+        x = self._goal_x if self._goal_x is not None else (c.x if c else here.box.x)
         self._goal_x = x
-        target = lines[j]
-        # the same column position on the next line: relative to the line's own start
-        rel = x - lines[i].box.x
-        return (target.box.para, H.offset_at(target, target.box.x + rel))
+        fl, i = flat[k + direction]
+        target = fl.glyphs(i)
+        # the same position across the column: relative to each line's own start
+        return (target.box.para, H.offset_at(target, target.box.x + x - here.box.x))
 
     def _line_edge(self, end: bool) -> Pos:
-        lines = self._flat()
-        i = H.line_index(lines, self.pos)
-        if i < 0:                       # overset text: no line on the page, use the paragraph
+        found = H.locate(self.story_lines(), self.pos)
+        if found is None:               # overset text: no line on the page, use the paragraph
             return (self.pos[0], E.para_len(self._story(), self.pos[0]) if end else 0)
-        b = lines[i].box
+        b = found[0].boxes[found[1]]
         return (b.para, b.end if end else b.start)

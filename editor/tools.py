@@ -99,12 +99,12 @@ class SelectTool(Tool):
         """Start a move, a resize, a rubber band, or load the thread cursor from a port."""
         if ev.button() != Qt.MouseButton.LeftButton:
             return
-        item = self.view.itemAt(ev.position().toPoint())
+        self.start = pos
+        hit = self._handle_at(pos)
+        item = self.view.itemAt(ev.position().toPoint()) if hit is None else None
         if isinstance(item, PortItem) and item.which == "out":
             self.view.set_tool("thread", source=item.frame_id)
             return
-        self.start = pos
-        hit = self._handle_at(pos)
         if hit is not None:
             fid, self.handle = hit
             self.mode = "resize"

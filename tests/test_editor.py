@@ -255,6 +255,7 @@ def test_story_editor_edits_go_through_the_undo_stack(env, qtbot):
     app, path, _ = env
     win = open_window(app, path, qtbot)
     doc, ed = win.doc, win.story_editor
+    win.dock_editor.show()
     ed.set_story("lead")
     original = copy.deepcopy(doc.issue)
     cur = ed.edit.textCursor()
@@ -416,3 +417,137 @@ def test_ui_strings_follow_the_language():
     assert tr("save") == "保存"
     assert tr("drag.size", cols=3, lines=42, chars=41) == "3栏 × 42行 (41字)"
     set_language(None)
+
+
+def test_out_port_click_loads_the_thread_cursor(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    port = win.scene.frames["t1"].out_port
+    assert port.isVisible() and port.state == "overset"
+    centre = port.mapToScene(port.boundingRect().center())
+    vp_pt = view.mapFromScene(centre)
+    assert view.itemAt(vp_pt) is port
+    click(view, (centre.x(), centre.y()))
+    assert view.tool.name == "thread" and view.tool.source == "t1"
+    x, y, w, h = g.frame_rect(doc.issue.frame("t2")[1])
+    click(view, (x + w / 2, y + h / 2))
+    assert doc.issue.stories["lead"].thread == ["t1", "t2"]
+    # Shift-click on an empty column: a one-column frame down to the foot, linked
+    click(view, (g.col_x(6) + 5, g.line_y(60) + 2), mods=Qt.KeyboardModifier.ShiftModifier)
+    thread = doc.issue.stories["lead"].thread
+    assert len(thread) == 3
+    new = doc.issue.frame(thread[2])[1]
+    assert (new.col, new.line, new.cols, new.lines) == (6, 60, 1, g.lines - 60)
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert view.tool.name == "select"
+
+
+def test_drop_a_story_and_an_image(env, qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QDropEvent, QImage
+    from editor.view import STORY_MIME
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    doc.push(__import__("layout.edits", fromlist=["E"]).AddStory(m.Story("other", name="other")))
+
+    def drop(md, scene_pt):
+        p = QPointF(view.mapFromScene(QPointF(*scene_pt)))
+        ev = QDropEvent(p, Qt.DropAction.CopyAction, md, Qt.MouseButton.LeftButton,
+                        Qt.KeyboardModifier.NoModifier)
+        view.dropEvent(ev)
+    md = QMimeData()
+    md.setData(STORY_MIME, b"other")
+    x, y, w, h = g.frame_rect(doc.issue.frame("t2")[1])
+    drop(md, (x + w / 2, y + h / 2))
+    assert doc.issue.stories["other"].thread == ["t2"]
+    img = tmp_path / "photo.png"
+    QImage(40, 30, QImage.Format.Format_RGB32).save(str(img))
+    md2 = QMimeData()
+    md2.setUrls([QUrl.fromLocalFile(str(img))])
+    x, y, w, h = g.frame_rect(doc.issue.frame("ph")[1])
+    drop(md2, (x + w / 2, y + h / 2))
+    assert doc.issue.frame("ph")[1].image == "photo.png"
+    items = [it for p in doc.result.pages for fr in p.frames if fr.frame_id == "ph"
+             for it in fr.items]
+    assert any(type(it).__name__ == "ImageItem" for it in items)
+    # on the empty page: a new photo frame
+    drop(md2, (g.col_x(4) + 3, g.line_y(90) + 2))
+    assert sum(fr.kind == "photo" for fr in doc.page(1).frames) == 2
+
+
+def test_direct_tool_moves_the_crop(env, qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+    from layout import edits as E
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    img = tmp_path / "wide.png"
+    QImage(400, 100, QImage.Format.Format_RGB32).save(str(img))
+    doc.push(E.SetFrame("ph", image="wide.png", fit="fill"))
+    view.set_tool("direct")
+    x, y, w, h = g.frame_rect(doc.issue.frame("ph")[1])
+    n = doc.undo.count()
+    drag(view, (x + w / 2, y + 20), (x + w / 2 + 40, y + 20))
+    crop = doc.issue.frame("ph")[1].crop
+    assert crop[0] < 0.5 and crop[1] == 0.5
+    assert doc.undo.count() == n + 1
+    doc.undo.undo()
+    assert doc.issue.frame("ph")[1].crop == [0.5, 0.5, 1.0]
+
+
+def test_char_style_and_paragraph_style_from_the_control_bar(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc = win.doc
+    view = win.view
+    view.set_tool("type")
+    win.text.start("lead", (1, 0), (1, 2))
+    win.control.char.setCurrentIndex(win.control.char.findData("bold"))
+    win.control.char.activated.emit(win.control.char.currentIndex())
+    runs = doc.issue.stories["lead"].paragraphs[1].runs
+    assert [(r.text, r.style) for r in runs] == [("第二", "bold"), ("段。", "")]
+    win.control.para.setCurrentIndex(win.control.para.findData("subhead"))
+    win.control.para.activated.emit(win.control.para.currentIndex())
+    assert doc.issue.stories["lead"].paragraphs[1].style == "subhead"
+
+
+def test_import_adds_the_stories_with_the_accepted_repairs(env, qtbot, tmp_path):
+    from editor.importing import ImportDialog, run_import
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    src = tmp_path / "wire.txt"
+    src.write_text("标题一\n\n本报讯 这是第一篇稿件的正文，内容充实。\n\n\n标题二\n\n"
+                   "第二篇稿件的正文也在这里。\n", "utf-8")
+    before = set(win.doc.issue.stories)
+    assert run_import(win, win.doc, str(src), ask=False)
+    added = set(win.doc.issue.stories) - before
+    assert added and all(win.doc.issue.stories[s].paragraphs for s in added)
+    win.doc.undo.undo()
+    assert set(win.doc.issue.stories) == before
+    from importer import import_file
+    dlg = ImportDialog(import_file(str(src)), win)
+    assert dlg.final_result().stories
+
+
+def test_export_runs_in_a_worker_thread(env, qtbot, tmp_path, monkeypatch):
+    import threading
+    import output
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    seen = {}
+
+    def fake_export(result, fontset, target, options, force=False):
+        seen["thread"] = threading.current_thread() is not threading.main_thread()
+        seen["mode"] = options.mode
+        open(target, "wb").write(b"%PDF-1.4\n")
+        return []
+    monkeypatch.setattr(output, "export_pdf", fake_export)
+    target = tmp_path / "proof.pdf"
+    done = []
+    worker = win.exporter.start(win.doc, str(target), "proof")
+    worker.done.connect(lambda d: done.append(d))
+    qtbot.waitUntil(lambda: worker.isFinished(), timeout=5000)
+    qtbot.waitUntil(lambda: win.exporter.dialog is None, timeout=5000)
+    assert seen == {"thread": True, "mode": "proof"} and target.exists()
