@@ -35,12 +35,12 @@ def default_hyphenator(lang: str = "en_US"):
                 j = i
                 while j < n and text[j].isalpha():
                     j += 1
-                if j - i >= 6:
+                if j - i >= 7:
                     if dic is None:
                         import pyphen
                         dic = pyphen.Pyphen(lang=lang)
                     for pos in dic.positions(text[i:j]):
-                        if 2 <= pos <= j - i - 2:
+                        if 3 <= pos <= j - i - 3:
                             yield i + pos
                 i = j
             else:

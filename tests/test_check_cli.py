@@ -1,0 +1,56 @@
+"""`main.py check --json`: copyfit counts per story, checked against a hand-computed case."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ISSUE = """\
+banmian: 1
+paragraph_styles:
+  body: {{indent: 0}}
+stories:
+  long:
+    thread: [a]
+    paragraphs: ["{long}"]
+  short:
+    thread: [b]
+    paragraphs: ["{short}"]
+pages:
+- number: 1
+  frames:
+  - {{type: text, id: a, col: 0, line: 0, cols: 1, lines: 3}}
+  - {{type: text, id: b, col: 2, line: 0, cols: 2, lines: 5}}
+"""
+
+
+def run_check(tmp_path, long, short):
+    path = tmp_path / "issue.yaml"
+    path.write_text(ISSUE.format(long=long, short=short), "utf-8")
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", str(path), "--json"],
+                          capture_output=True, text=True, timeout=600)
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def test_overset_and_underset_by_hand(tmp_path):
+    # 13 characters of 小五 per basic column.  "long": 50 characters in 3 lines of one
+    # column: 39 fit, 11 characters on 1 more line are overset.  "short": 20 characters
+    # in 2 columns × 5 lines: 2 lines used, 8 lines empty.
+    code, rep = run_check(tmp_path, "国" * 50, "家" * 20)
+    assert code == 1                                   # overset is an error
+    long, short = rep["stories"]["long"], rep["stories"]["short"]
+    assert (long["lines"], long["overset_lines"], long["overset_chars"]) == (3, 1, 11)
+    assert long["label"] == "超出 1 行 / 11 字"
+    assert (short["lines"], short["overset_lines"], short["underset_lines"]) == (2, 0, 8)
+    assert short["label"] == "缺 8 行"
+    assert any(d["code"] == "overset" and d["story"] == "long" for d in rep["diagnostics"])
+
+
+def test_fitting_stories_exit_0(tmp_path):
+    code, rep = run_check(tmp_path, "国" * 39, "家" * 130)
+    assert code == 0, rep["diagnostics"]
+    assert rep["stories"]["long"]["label"] == "正好"
+    assert rep["stories"]["short"]["label"] == "正好"
