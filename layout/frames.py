@@ -131,7 +131,7 @@ class FramePainter:
         sh = p.sh
         x, y, w, h = fr.rect
         cx = x + (w - st.size) / 2
-        pen_y = y + st.size * EM_ASCENT
+        pen_y = y + max(0.0, (h - len(sh.text) * st.size) / 2) + st.size * EM_ASCENT
         glyphs, xs, ys, keep, offs = [], [], [], [], []
         face = sh.faces[0]
         for i, ch in enumerate(sh.text):

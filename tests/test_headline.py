@@ -41,3 +41,20 @@ def test_no_lone_character(tmp_path):
             if got:
                 assert all(len(t.strip()) > 1 for t in got), (text, width, got)
                 assert "".join(got).replace(" ", "") == text.replace(" ", "")
+
+
+def test_vertical_title_runs_top_to_bottom():
+    from layout import model as m
+    from layout.compose import Composer
+    iss = m.Issue(fonts=m.default_fonts(), paragraph_styles=m.default_styles())
+    iss.stories["s"] = m.Story("s", headline=m.Headline(title="坚决打赢脱贫攻坚战"))
+    iss.pages = [m.Page(1, frames=[m.HeadlineFrame("h", col=0, line=0, cols=2, lines=40,
+                                                   story="s", vertical=True)])]
+    fr = Composer(iss, SquareFontSet()).compose().pages[0].frames[0]
+    (run,) = fr.runs
+    assert run.text == "坚决打赢脱贫攻坚战" and run.ys is not None
+    steps = {round(b - a, 3) for a, b in zip(run.ys, run.ys[1:])}
+    assert steps == {run.size}                       # one em per character, downwards
+    assert len(set(run.xs)) == 1                     # one column
+    x, y, w, h = fr.rect
+    assert x < run.xs[0] < x + w and run.ys[-1] < y + h
