@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from layout.docfile import DocumentError, load_issue
 
-from .autosave import newer_recovery
+from .autosave import SUFFIX, newer_recovery
 from .document import Document, cache_dir
 from .i18n import tr
 from .mainwindow import MainWindow
@@ -50,6 +50,7 @@ class RealFonts:
         dlg = None
 
         def progress(msg: str, fraction: float) -> None:
+            """Show the conversion's progress (the dialog appears when it takes a while)."""
             nonlocal dlg
             if dlg is None:
                 dlg = QProgressDialog(tr("fonts.loading"), "", 0, 100)
@@ -120,6 +121,26 @@ class EditorApp:
         self.add_recent(doc.path)
         return self._window(doc)
 
+    def recover_untitled(self, parent=None) -> list[MainWindow]:
+        """Offer the autosaves of untitled documents left by a crash; open those accepted."""
+        out = []
+        folder = Path(self.cache_dir) / "recovery"
+        for rec in sorted(folder.glob(f"untitled-*{SUFFIX}")):
+            if not self.ask_recover(parent, str(rec)):
+                continue
+            try:
+                issue = load_issue(rec)
+            except DocumentError as exc:
+                QMessageBox.warning(parent, tr("error"), str(exc))
+                continue
+            doc = Document(issue, self.fontset_factory(issue), None)
+            doc.recovered = True
+            win = self._window(doc)
+            win.autosaver.save_now()           # the new autosave first, then the old goes
+            rec.unlink(missing_ok=True)
+            out.append(win)
+        return out
+
     def new_from_template(self, name: str = "duikai") -> MainWindow:
         """A new untitled issue from resources/templates/<name>.yaml."""
         issue = load_issue(TEMPLATES / f"{name}.yaml")
@@ -169,7 +190,9 @@ def run_editor(path: str | None = None) -> int:
     qapp.setApplicationName("Banmian")
     qapp.setOrganizationName("Banmian")
     app = EditorApp()
-    win = app.open(path) if path else app.new_from_template("duikai")
+    recovered = [] if path else app.recover_untitled()
+    win = app.open(path) if path else (recovered[0] if recovered else
+                                       app.new_from_template("duikai"))
     if win is None:
         return 2
     qapp._banmian = app                     # keep the app object alive with Qt's

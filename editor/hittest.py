@@ -96,6 +96,7 @@ def hit(fl: FrameLines, x: float, y: float) -> Pos | None:
         return None
 
     def score(i: int):
+        """Lines the point is beside (not past the ends) first, then the nearest."""
         b = fl.boxes[i]
         dy = 0.0 if b.top <= y <= b.bottom else min(abs(y - b.top), abs(y - b.bottom))
         dx = 0.0 if b.x <= x <= b.x + b.width else min(abs(x - b.x), abs(x - b.x - b.width))

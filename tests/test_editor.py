@@ -407,6 +407,16 @@ def test_zoom_and_grid_toggles(env, qtbot):
     assert win.acts["grid"].shortcut().toString() == "Ctrl+'"
     img = view.viewport().grab()
     assert not img.isNull()
+    # Space held: the mouse drags the page around (the frame under it stays put)
+    view.set_zoom(200)
+    h, v = view.horizontalScrollBar(), view.verticalScrollBar()
+    h0, v0 = h.value(), v.value()
+    QTest.keyPress(view, Qt.Key.Key_Space)
+    g = win.doc.geometry
+    drag(view, (g.col_x(2), g.line_y(20)), (g.col_x(1), g.line_y(10)))
+    QTest.keyRelease(view, Qt.Key.Key_Space)
+    assert h.value() > h0 and v.value() > v0
+    assert win.doc.issue.frame("t2")[1].col == 2 and win.doc.undo.count() == 0
 
 
 def test_ui_strings_follow_the_language():
@@ -551,3 +561,19 @@ def test_export_runs_in_a_worker_thread(env, qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: worker.isFinished(), timeout=5000)
     qtbot.waitUntil(lambda: win.exporter.dialog is None, timeout=5000)
     assert seen == {"thread": True, "mode": "proof"} and target.exists()
+
+
+def test_untitled_documents_are_recovered_at_start(env, qtbot):
+    app, _, answers = env
+    win = app.new_from_template("sikai")
+    win.doc.push(__import__("layout.edits", fromlist=["E"]).AddStory(m.Story("draft")))
+    assert win.autosaver.save_now()
+    rec = win.autosaver.path
+    assert rec.parent.name == "recovery" and rec.name.startswith("untitled-")
+    app.windows.remove(win)                   # crash: no close, no clean-up
+    win.autosaver.stop()
+    win.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    win.hide()
+    wins = app.recover_untitled()
+    assert len(wins) == 1 and "draft" in wins[0].doc.issue.stories
+    assert wins[0].doc.is_modified() and not rec.exists() and wins[0].autosaver.path.exists()
