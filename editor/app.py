@@ -6,6 +6,7 @@ the recovery and save questions answered by functions instead of dialogs.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from layout.docfile import DocumentError, load_issue
 
 from .autosave import SUFFIX, newer_recovery
+from .dialogs import ask
 from .document import Document, cache_dir
 from .i18n import tr
 from .mainwindow import MainWindow
@@ -25,17 +27,20 @@ MAX_RECENT = 10
 
 def ask_recover_dialog(parent, path: str) -> bool:
     """Ask whether to recover an autosave (the default question)."""
-    return QMessageBox.question(parent, tr("recover.title"), tr("recover.ask", path=path)) \
-        == QMessageBox.StandardButton.Yes
+    R = QMessageBox.ButtonRole
+    return ask(parent, tr("recover.title"), tr("recover.ask", path=path),
+                [("yes", tr("recover.yes"), R.AcceptRole),
+                 ("no", tr("recover.no"), R.RejectRole)]) == "yes"
 
 
 def ask_save_dialog(window) -> str:
     """Ask whether to save changes before closing: save | discard | cancel."""
-    B = QMessageBox.StandardButton
-    answer = QMessageBox.question(window, tr("unsaved.title"),
-                                  tr("unsaved.ask", name=window.doc.name or tr("untitled")),
-                                  B.Save | B.Discard | B.Cancel)
-    return {B.Save: "save", B.Discard: "discard"}.get(answer, "cancel")
+    R = QMessageBox.ButtonRole
+    return ask(window, tr("unsaved.title"),
+                tr("unsaved.ask", name=window.doc.name or tr("untitled")),
+                [("save", tr("save"), R.AcceptRole), ("discard", tr("unsaved.discard"),
+                                                      R.DestructiveRole),
+                 ("cancel", tr("cancel"), R.RejectRole)])
 
 
 class RealFonts:
@@ -74,6 +79,23 @@ class RealFonts:
         return fs
 
 
+def _owner_alive(rec: Path) -> bool:
+    """Whether the editor process that writes this untitled autosave still runs."""
+    try:
+        pid = int(rec.name.split("-")[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 class EditorApp:
     """Open windows, the font set factory, settings and the questions the editor asks."""
 
@@ -110,12 +132,15 @@ class EditorApp:
             return None
         recovered = False
         rec = newer_recovery(path)
-        if rec is not None and self.ask_recover(parent, str(rec)):
-            try:
-                issue = load_issue(rec)
-                recovered = True
-            except DocumentError as exc:
-                QMessageBox.warning(parent, tr("error"), str(exc))
+        if rec is not None:
+            if self.ask_recover(parent, str(rec)):
+                try:
+                    issue = load_issue(rec)
+                    recovered = True
+                except DocumentError as exc:
+                    QMessageBox.warning(parent, tr("error"), str(exc))
+            else:
+                rec.unlink(missing_ok=True)     # declined: do not ask again next time
         doc = Document(issue, self.fontset_factory(issue), path)
         doc.recovered = recovered
         self.add_recent(doc.path)
@@ -126,7 +151,7 @@ class EditorApp:
         out = []
         folder = Path(self.cache_dir) / "recovery"
         for rec in sorted(folder.glob(f"untitled-*{SUFFIX}")):
-            if not self.ask_recover(parent, str(rec)):
+            if _owner_alive(rec) or not self.ask_recover(parent, str(rec)):
                 continue
             try:
                 issue = load_issue(rec)

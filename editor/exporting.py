@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
+from .dialogs import ask
 from .i18n import tr
 
 
@@ -81,6 +82,8 @@ class Exporter:
         self._finish("")
         errors = [d.message for d in exc.diagnostics if d.level == "error"]
         text = tr("export.refused", msgs="\n".join("• " + m for m in errors[:8]))
-        ask = QMessageBox.question(self.window, tr("export.print"), text)
-        if ask == QMessageBox.StandardButton.Yes:
+        R = QMessageBox.ButtonRole
+        if ask(self.window, tr("export.print"), text,
+               [("force", tr("export.force"), R.DestructiveRole),
+                ("cancel", tr("cancel"), R.RejectRole)]) == "force":
             self.start(doc, path, mode, force=True)

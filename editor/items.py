@@ -24,6 +24,7 @@ OVERSET = QColor(220, 30, 30)
 UNDERSET = QColor(30, 90, 220)
 FITS = QColor(30, 150, 60)
 PORT = 9.0                  # px
+DECO_Z = 9500                 # ports and labels: above every frame
 HANDLE = 7.0                # px
 
 
@@ -103,16 +104,16 @@ class PageItem(QGraphicsItem):
 class PortItem(QGraphicsItem):
     """A frame's in or out port: empty, linked (arrow) or overset (red +)."""
 
-    def __init__(self, parent: "FrameItem", which: str):
-        super().__init__(parent)
-        self.which, self.state = which, "empty"
+    def __init__(self, frame: "FrameItem", which: str):
+        super().__init__()
+        self.frame, self.which, self.state = frame, which, "empty"
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
-        self.setZValue(2)
+        self.setZValue(DECO_Z + 1)
 
     @property
     def frame_id(self) -> str:
         """The id of the frame this port belongs to."""
-        return self.parentItem().frame_id
+        return self.frame.frame_id
 
     def _square(self) -> QRectF:
         # just outside the frame: left of its top-left corner, right of its bottom-right
@@ -147,13 +148,11 @@ class PortItem(QGraphicsItem):
 class LabelItem(QGraphicsItem):
     """A small screen-size label (copyfit badge, jump marker) in a coloured box."""
 
-    FONT = QFont()
-
-    def __init__(self, parent: QGraphicsItem | None = None, anchor: str = "br"):
-        super().__init__(parent)
+    def __init__(self, anchor: str = "br"):
+        super().__init__()
         self.text, self.color, self.anchor = "", QColor(0, 0, 0), anchor
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
-        self.setZValue(3)
+        self.setZValue(DECO_Z)
         self._rect = QRectF()
 
     def set_text(self, text: str, color: QColor) -> None:
@@ -162,7 +161,7 @@ class LabelItem(QGraphicsItem):
             return
         self.prepareGeometryChange()
         self.text, self.color = text, color
-        fm = QFontMetricsF(self.FONT)
+        fm = QFontMetricsF(QFont())
         w = max(fm.horizontalAdvance(text), fm.boundingRect(text).width()) + 12
         h = fm.height() + 2
         x = -w if self.anchor.endswith("r") else 0
@@ -181,7 +180,7 @@ class LabelItem(QGraphicsItem):
         p.setBrush(self.color)
         p.drawRoundedRect(self._rect, 3, 3)
         p.setPen(Qt.GlobalColor.white)
-        p.setFont(self.FONT)
+        p.setFont(QFont())
         p.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
 
 
@@ -195,13 +194,23 @@ class FrameItem(QGraphicsItem):
         self.prepared: PreparedFrame | None = None
         self.deco = Deco()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
         self.in_port = PortItem(self, "in")
         self.out_port = PortItem(self, "out")
-        self.badge = LabelItem(self, "tr")
-        self.jump_to = LabelItem(self, "tr")
-        self.jump_from = LabelItem(self, "bl")
-        for child in (self.in_port, self.out_port, self.badge, self.jump_to, self.jump_from):
+        self.badge = LabelItem("tr")
+        self.jump_to = LabelItem("tr")
+        self.jump_from = LabelItem("bl")
+        #: ports and labels: scene-level items above all frames, placed by this frame
+        self.decorations = [self.in_port, self.out_port, self.badge, self.jump_to,
+                            self.jump_from]
+        for child in self.decorations:
             child.setVisible(False)
+
+    def itemChange(self, change, value):
+        """Keep the ports and labels with the frame while it is dragged."""
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self._place_children()
+        return super().itemChange(change, value)
 
     def set_result(self, fr) -> None:
         """Show a new FrameResult, repainting only what changed in it."""
@@ -241,7 +250,7 @@ class FrameItem(QGraphicsItem):
             self.update()
 
     def _place_children(self) -> None:
-        r = self.rect
+        r = self.rect.translated(self.pos())
         self.in_port.setPos(r.left(), r.top())
         self.out_port.setPos(r.right(), r.bottom())
         self.badge.setPos(r.right(), r.bottom() + 1)      # below the out port

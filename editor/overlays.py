@@ -16,7 +16,7 @@ class ThreadItem(QGraphicsItem):
     def __init__(self):
         super().__init__()
         self.segments: list[tuple[QPointF, QPointF]] = []
-        self.setZValue(50)
+        self.setZValue(9000)
         self._bounds = QRectF()
 
     def set_segments(self, segments: list[tuple[QPointF, QPointF]]) -> None:
@@ -67,7 +67,7 @@ class CursorItem(QGraphicsItem):
         self.preedit = ""
         self.blink_on = True
         self._bounds = QRectF()
-        self.setZValue(60)
+        self.setZValue(9800)
 
     def set_state(self, caret: QRectF, selection: list[QRectF], preedit: str = "") -> None:
         """Move the caret, set the highlight and the preedit text."""
@@ -118,7 +118,7 @@ class GhostItem(QGraphicsItem):
     def __init__(self):
         super().__init__()
         self.rect = QRectF()
-        self.setZValue(70)
+        self.setZValue(9900)
         self.setVisible(False)
 
     def set_rect(self, rect: QRectF) -> None:
@@ -148,7 +148,7 @@ class TipItem(QGraphicsItem):
         super().__init__()
         self.text = ""
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
-        self.setZValue(80)
+        self.setZValue(9950)
         self.setVisible(False)
         self._rect = QRectF()
 

@@ -74,7 +74,7 @@ class PageScene(QGraphicsScene):
         if number == self.page_number:
             return
         for item in self.frames.values():
-            self.removeItem(item)
+            self._remove_frame(item)
         self.frames.clear()
         self.page_number = number
         self.selection = []
@@ -109,10 +109,12 @@ class PageScene(QGraphicsScene):
             item = self.frames.get(fr.frame_id)
             if item is None or item.kind != fr.kind:
                 if item is not None:
-                    self.removeItem(item)
+                    self._remove_frame(item)
                 item = FrameItem(fr.frame_id, fr.kind, self.ctx)
                 self.frames[fr.frame_id] = item
                 self.addItem(item)
+                for deco in item.decorations:
+                    self.addItem(deco)
             old = item.prepared.result if item.prepared is not None else None
             if old is not fr and (fr.kind == "text" or old != fr):
                 item.set_result(fr)
@@ -121,12 +123,17 @@ class PageScene(QGraphicsScene):
             alive.add(fr.frame_id)
         for fid in list(self.frames):
             if fid not in alive:
-                self.removeItem(self.frames.pop(fid))
+                self._remove_frame(self.frames.pop(fid))
         kept = [f for f in self.selection if f in alive]
         if kept != self.selection:
             self.selection = kept
             self.selectionIdsChanged.emit()
         self._arrows(info)
+
+    def _remove_frame(self, item: FrameItem) -> None:
+        for deco in item.decorations:
+            self.removeItem(deco)
+        self.removeItem(item)
 
     def _thread_info(self) -> dict:
         """frame id → (story, index in its thread); "" → {frame id: (page number, frame)}."""

@@ -375,6 +375,7 @@ def test_autosave_after_twenty_commands_and_declined_recovery(env, qtbot):
     answers["recover"] = False
     win2 = open_window(app, path, qtbot)
     assert win2.doc.issue.frame("t2")[1].line == 10 and not win2.doc.is_modified()
+    assert not rec.exists()                 # declined: not offered again
 
 
 def test_new_from_templates_and_save(env, qtbot, tmp_path):
