@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .grid import EM_ASCENT, PageGeometry
 from .model import Story, TextFrame
 from .result import Copyfit, Diagnostic, FrameResult, LineBox, Source
+from .breaking import set_line
 from .setter import Setter, Style, line_runs
 from .units import chinese_numeral
 
@@ -133,10 +134,12 @@ class Flow:
         if jumps.from_page is not None and cols[0].slots:
             self._place_jump(fr, cols[0], cols[0].slots[0], self.jump_text(False, jumps.from_page))
             cols[0].used = 1
-        reserve_last = jumps.to_page is not None
+        run_in = self.issue.paper.jumps.placement == "run-in"
+        reserve_last = jumps.to_page is not None and not run_in
         paras = story.paragraphs
         para, offset = start.para, start.offset
         ci = 0
+        last_placed = None
         while para < len(paras) and ci < len(cols):
             col = cols[ci]
             limit = len(col.slots) - (1 if reserve_last and ci == len(cols) - 1 else 0)
@@ -168,6 +171,7 @@ class Flow:
                         place -= 1                     # no widow at the next column's head
             for k in range(place):
                 line = lines[k]
+                last_placed = (len(fr.runs), p, line, col, para)
                 row = col.slots[min(col.used, len(col.slots) - 1)]
                 y = self.baseline(row, st)
                 src = Source(story.id, para, "body")
@@ -185,6 +189,8 @@ class Flow:
                 if place:
                     offset = lines[place - 1].next
                 ci += 1
+        if jumps.to_page is not None and run_in and para < len(paras) and fr.lines:
+            para, offset = self._run_in_jump(fr, last_placed, jumps.to_page, para, offset)
         end = Token(para, offset)
         if reserve_last and para < len(paras):      # the story goes on: say where
             last = cols[-1]
@@ -196,6 +202,36 @@ class Flow:
             fr.empty_lines = sum(max(0, len(c.slots) - c.used) for c in cols[ci:])
         fr.end = (end.para, end.offset)
         return FrameFill(fr, end, used_prepared)
+
+    def _run_in_jump(self, fr: FrameResult, last_placed, page: int, para: int, offset: int):
+        """Set the jump line run in at the end of the frame's last line.
+
+        The last line gives up characters (at legal breaks) until the jump text
+        fits after it, right-aligned; those characters continue in the next frame.
+        Returns the new continuation (paragraph, offset).
+        """
+        n_runs, p, line, col, lpara = last_placed
+        st = self.setter.style(self.issue.paper.jumps.style)
+        jp = self.setter.prepare_text(self.jump_text(True, page), st)
+        jw = jp.natural(0, jp.n)
+        room = col.width - jw
+        ends = [e for e in p.nodes if line.start < e <= line.end
+                and p.natural(line.start, e) - p.squeeze(line.start, e) <= room + 0.01]
+        if not ends:
+            return para, offset            # nothing fits beside it: leave the line alone
+        e = ends[-1]
+        ln = fr.lines.pop()
+        del fr.runs[n_runs:]
+        body = set_line(p, line.start, e, room, False, "justify")
+        src = Source(fr.story, lpara, "body")
+        fr.runs.extend(line_runs(p, body, col.x, ln.y, src))
+        fr.lines.append(LineBox(ln.x, ln.y, ln.width, line.start, e, lpara, ln.story,
+                                ln.top, ln.bottom))
+        jline = set_line(jp, 0, jp.n, jw, True, "left")
+        fr.runs.extend(line_runs(jp, jline, col.x + room, ln.y, Source(fr.story, -1, "jump")))
+        if e >= p.n:
+            return lpara + 1, 0
+        return lpara, p.next_start(e)
 
     # ------------------------------------------------------------ overset
     def overset(self, story: Story, start: Token, measure: float, x: float, y: float,

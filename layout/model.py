@@ -32,7 +32,7 @@ class JumpSettings:
     from_text: str = "（上接{page}版）"    # opens its continuation
     numerals: str = "chinese"            # chinese | arabic
     style: str = "jump"                  # paragraph style of the jump line
-    placement: str = "own-line"          # own-line | run-in
+    placement: str = "own-line"          # own-line (aligned by the style) | run-in
 
 
 @dataclass

@@ -130,3 +130,21 @@ def test_balanced_columns_end_level(square):
         per_col[ln.x] = per_col.get(ln.x, 0) + 1
     # 100 characters = 8 lines (7 × 13 + 9): 3 + 3 + 2, not 8 + 0 + 0
     assert sorted(per_col.values(), reverse=True) == [3, 3, 2]
+
+
+def test_run_in_jump_line_ends_the_last_line(square):
+    frames = [(1, [m.TextFrame("a", col=0, line=0, cols=1, lines=5)]),
+              (2, [m.TextFrame("b", col=0, line=0, cols=1, lines=30)])]
+    iss = issue_with(["中" * 200], frames, ["a", "b"])
+    iss.paper.jumps.placement = "run-in"
+    res = Composer(iss, square).compose()
+    fa = res.pages[0].frames[0]
+    assert len(fa.lines) == 5                          # no line given up for the jump
+    jump = [r for r in fa.runs if r.source.part == "jump"][0]
+    last = fa.lines[-1]
+    assert abs(jump.y - last.y) < 0.01                 # on the last line, at its end
+    assert abs(jump.xs[-1] + 9.0 - (fa.rect[0] + fa.rect[2])) < 0.01
+    # the characters it displaced continue in the next frame: nothing lost
+    spans = story_text_from(res)
+    assert "".join("中" * (e - s) for s, e in spans[0]) == "中" * 200
+    assert sum(e - s for s, e in spans[0]) == 200
