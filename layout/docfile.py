@@ -490,6 +490,18 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     p = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent or "."))
     try:
+        # mkstemp makes the file 0600: keep the replaced file's mode (colleagues sharing
+        # the folder must still read it), or the umask's default for a new file
+        try:
+            mode = os.stat(p).st_mode & 0o7777
+        except OSError:
+            mask = os.umask(0o022)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        try:
+            os.chmod(tmp, mode)
+        except OSError:
+            pass
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
