@@ -224,11 +224,12 @@ class FrameItem(QGraphicsItem):
             self._place_children()
             self.update()
             return
-        area = self.prepared.changed_rect(previous)
-        if area is None:
+        areas = self.prepared.changed_rects(previous)
+        if areas is None:
             self.update()
-        elif not area.isEmpty():
-            self.update(area.adjusted(-2, -2, 2, 2))
+            return
+        for area in areas:
+            self.update(area.adjusted(-1, -1, 1, 1))
 
     def set_deco(self, deco: Deco) -> None:
         """Show new decorations (selection, ports, badges)."""

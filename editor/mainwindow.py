@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
     def new_story(self):
         """A new empty story, placed in the selected text frame when it has none."""
         sid = E.new_story_id(self.doc.issue)
-        edits: list[E.Edit] = [E.AddStory(m.Story(sid, name=sid))]
+        edits: list[E.Edit] = [E.AddStory(E.empty_story(sid))]
         sel = self.scene.selection
         if len(sel) == 1 and self.doc.issue.frame(sel[0])[1].kind == "text" and \
                 self.doc.issue.story_of_frame(sel[0]) is None:

@@ -156,18 +156,17 @@ class PreparedFrame:
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 current = None
 
-    def changed_rect(self, previous: "PreparedFrame | None") -> QRectF | None:
-        """The area whose drawing differs from ``previous`` (None: everything)."""
+    def changed_rects(self, previous: "PreparedFrame | None") -> list[QRectF] | None:
+        """The areas whose drawing differs from ``previous``, one per text line (None: all)."""
         if previous is None or previous.items != self.items:
             return None
-        area = QRectF()
-        for run, prep in self.memo.items():
-            if run not in previous.memo:
-                area = area.united(prep.rect)
-        for run, prep in previous.memo.items():
-            if run not in self.memo:
-                area = area.united(prep.rect)
-        return area
+        lines: dict[tuple[float, float], QRectF] = {}
+        for mine, other in ((self.memo, previous.memo), (previous.memo, self.memo)):
+            for run, prep in mine.items():
+                if run not in other:
+                    key = (round(prep.rect.left() / 50), round(run.y, 1))
+                    lines[key] = lines.get(key, QRectF()).united(prep.rect)
+        return list(lines.values())
 
 
 def paint_item(painter: QPainter, item, colors: dict, images: PixmapCache | None) -> None:

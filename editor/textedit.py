@@ -118,16 +118,29 @@ class TextController(QObject):
             return None
         frames = self.story_lines()
         c = H.caret(frames, self.pos)
-        if c is None and self.story is not None:
-            st = self.doc.issue.stories[self.story]
-            if st.thread and (not st.paragraphs or self.pos == (0, 0)):
-                fid = st.thread[0]
-                _, fr = self.doc.issue.frame(fid)
-                x, y, _, _ = self.doc.geometry.frame_rect(fr)
-                g = self.doc.geometry
-                base = g.baseline(fr.line) if not fr.box else y + g.body
-                return H.Caret(fid, x, base, base - g.body * 0.88, base + g.body * 0.12)
+        if c is None:
+            c = self._caret_nearby(frames)
         return c
+
+    def _caret_nearby(self, frames: list[H.FrameLines]) -> H.Caret | None:
+        """A caret for a position with no line of its own (an empty paragraph or story)."""
+        para, off = self.pos
+        st = self.doc.issue.stories[self.story]
+        if off != 0 or (st.paragraphs and E.para_len(st, para) > 0):
+            return None                         # overset text: not on the page
+        g = self.doc.geometry
+        before = [(fl, b) for fl in frames for b in fl.boxes if b.para < para]
+        if before:
+            fl, b = before[-1]
+            y = b.y + g.pitch
+            return H.Caret(fl.frame_id, b.x, y, y - (b.y - b.top), y + (b.bottom - b.y))
+        if not st.thread:
+            return None
+        fid = st.thread[0]
+        fr = self.doc.issue.frame(fid)[1]
+        x, y, _, _ = g.frame_rect(fr)
+        base = g.baseline(fr.line) if not fr.box else y + g.body
+        return H.Caret(fid, x, base, base - g.body * 0.88, base + g.body * 0.12)
 
     def caret_rect(self) -> QRectF:
         """The caret as a zero-width rectangle in page points."""

@@ -324,7 +324,7 @@ class TypeTool(Tool):
             return
         if self.doc.issue.story_of_frame(fi.frame_id) is None:
             sid = E.new_story_id(self.doc.issue)
-            if not self.doc.push(E.Batch([E.AddStory(m.Story(sid, name=sid)),
+            if not self.doc.push(E.Batch([E.AddStory(E.empty_story(sid)),
                                           E.SetThread(sid, [fi.frame_id])], "new story")):
                 return
         extend = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)

@@ -720,6 +720,11 @@ def new_frame_id(issue: m.Issue, page: int, kind: str) -> str:
     return f"p{page}-{kind}-{n}"
 
 
+def empty_story(sid: str, name: str = "") -> m.Story:
+    """A new story with one empty body paragraph, ready for typing."""
+    return m.Story(sid, name=name or sid, paragraphs=[m.Paragraph("body", [])])
+
+
 def new_story_id(issue: m.Issue, base: str = "story") -> str:
     """A story id not yet used in the issue."""
     n = 1

@@ -578,3 +578,48 @@ def test_untitled_documents_are_recovered_at_start(env, qtbot):
     wins = app.recover_untitled()
     assert len(wins) == 1 and "draft" in wins[0].doc.issue.stories
     assert wins[0].doc.is_modified() and not rec.exists() and wins[0].autosaver.path.exists()
+
+
+def test_typing_into_a_new_empty_frame_makes_a_story(env, qtbot):
+    app, _, _ = env
+    win = app.new_from_template("duikai")
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    view.resize(1000, 800)
+    view.actual_size()
+    view.set_tool("frame-text")
+    drag(view, (g.col_x(0) + 2, g.line_y(5) + 2), (g.col_x(1) + g.column - 2, g.line_y(25)))
+    fid = win.scene.selection[0]
+    view.set_tool("type")
+    x, y, w, h = g.frame_rect(doc.issue.frame(fid)[1])
+    click(view, (x + 10, y + 5))
+    assert win.text.active and win.scene.cursor.isVisible()
+    assert not win.text.caret_rect().isNull()          # a caret even before any text
+    type_text(view, "新稿件的第一行文字")
+    st = doc.issue.story_of_frame(fid)
+    assert st is not None and st.paragraphs[0].text == "新稿件的第一行文字"
+    assert frame_lines(doc, fid)
+    caret = win.text.caret()
+    assert caret.frame == fid and caret.x > x
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert not win.text.active
+    undo_all(doc)
+    assert not doc.issue.stories and not doc.page(1).frames
+
+
+def test_caret_in_an_empty_paragraph(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view = win.doc, win.view
+    from layout import edits as E
+    doc.push(E.link(doc.issue, "t1", "t2"))
+    st = doc.issue.stories["lead"]
+    end = (1, len(st.paragraphs[1].text))
+    view.set_tool("type")
+    win.text.start("lead", end)
+    before = win.text.caret()
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    assert win.text.pos == (2, 0) and st.paragraphs[2].text == ""
+    c = win.text.caret()
+    assert c is not None and c.y > before.y          # on the next line, not lost
+    type_text(view, "尾")
+    assert st.paragraphs[2].text == "尾"
