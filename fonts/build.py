@@ -89,7 +89,10 @@ def glyf_boxes(font: TTFont) -> array:
 def outline_box(font: TTFont, info: FontInfo, gid: int) -> tuple[int, int, int, int]:
     """Ink box of one glyph computed from its outline (for faces not yet converted)."""
     from fontTools.pens.boundsPen import BoundsPen
-    gs = font.getGlyphSet(location=dict(info.location)) if info.location else font.getGlyphSet()
+    gs = getattr(font, "_banmian_glyphset", None)
+    if gs is None:
+        gs = font.getGlyphSet(location=dict(info.location)) if info.location else font.getGlyphSet()
+        font._banmian_glyphset = gs
     order = font.getGlyphOrder()
     if not 0 <= gid < len(order):
         return (0, 0, 0, 0)

@@ -32,7 +32,9 @@ class FontFace:
         self._vert: dict[int, int] = {}
         self._default_vadv = info.units_per_em
         self._ink: array | None = None
+        self._ink_missing = False                # no ink cache yet (CFF face not converted)
         self._ink_memo: dict[int, tuple] = {}
+        self._outline_font = None                # source font kept open for ink boxes before conversion
 
     def __repr__(self) -> str:
         return f"<FontFace {self.key} {self.name!r} {self.source}>"
@@ -70,6 +72,8 @@ class FontFace:
                 if self.uses_source_directly:
                     raise FontError(p, "font file not found")
                 self._library.prepare([self])
+                self._ink_missing = False        # conversion wrote the ink boxes
+                self._close_outline_font()
             self._path = p
         return self._path
 
@@ -168,7 +172,7 @@ class FontFace:
     def ink_box(self, gid: int) -> tuple[int, int, int, int]:
         """(xMin, yMin, xMax, yMax) of the glyph's outline in font units; zeros for an empty glyph."""
         ink = self._ink
-        if ink is None:
+        if ink is None and not self._ink_missing:
             ink = self._load_ink()
         if ink is not None:
             if 0 <= gid and 4 * gid + 4 <= len(ink):
@@ -177,12 +181,19 @@ class FontFace:
         box = self._ink_memo.get(gid)
         if box is None:                          # CFF face not converted yet: ask the outline
             from .build import open_face, outline_box
-            font = open_face(self.info)
+            if self._outline_font is None:
+                self._outline_font = open_face(self.info)
             try:
-                box = self._ink_memo[gid] = outline_box(font, self.info, gid)
-            finally:
-                font.close()
+                box = self._ink_memo[gid] = outline_box(self._outline_font, self.info, gid)
+            except Exception as e:
+                raise FontError(self.source, f"cannot read glyph {gid} ({type(e).__name__}: {e})") from None
         return box
+
+    def _close_outline_font(self) -> None:
+        """Forget the source font opened for ink boxes."""
+        if self._outline_font is not None:
+            self._outline_font.close()
+            self._outline_font = None
 
     def _load_ink(self) -> array | None:
         """Ink boxes from the cache; rebuilt from the TrueType file if that exists but the cache does not."""
@@ -203,4 +214,7 @@ class FontFace:
                 raise FontError(self.path, f"cannot read glyph boxes ({type(e).__name__}: {e})") from None
             self._library.write_cache(self.key, ".ink", ink_to_bytes(self.key, ink))
         self._ink = ink
+        self._ink_missing = ink is None
+        if ink is not None:
+            self._close_outline_font()
         return ink

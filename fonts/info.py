@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -65,8 +64,12 @@ class FontInfo:
 
     @functools.cached_property
     def key(self) -> str:
-        """Unique, stable registry key; also the PostScript and family name of its cached TrueType file."""
-        ident = "|".join(map(str, (os.path.realpath(self.path), self.index, self.location,
+        """Unique, stable registry key; also the PostScript and family name of its cached TrueType file.
+
+        It hashes the face's names, index, size and mtime but not its folder, so the same installed file
+        seen from another checkout or virtualenv shares one cached conversion.
+        """
+        ident = "|".join(map(str, (self.ps_name, self.family, self.style, self.index, self.location,
                                    self.size, self.mtime_ns, CONVERTER_VERSION)))
         import hashlib
         digest = hashlib.sha1(ident.encode("utf-8", "surrogatepass")).hexdigest()[:6]

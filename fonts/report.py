@@ -48,7 +48,7 @@ def fonts_report(fontset_or_roles, library, convert: bool = False) -> str:
         if not named:
             lines.append(f"{role:<{width}}  (no font found for {', '.join(fs.roles[role]) or 'this role'})")
         for i, face in enumerate(named):
-            label = role if i == 0 else " " * width
+            label = f"{role:<{width}}" if i == 0 else " " * width
             try:
                 cov = face_coverage(face, sets)
                 cov_text = "  ".join(f"{k} {_percent(*v)}" for k, v in cov.items())
