@@ -445,6 +445,54 @@ def _reference_gids(path, text):
     return [f.getGlyphID(cmap[ord(c)]) if ord(c) in cmap else 0 for c in text]
 
 
+@pytest.fixture(scope="session")
+def small_cff2(small_cff, tmp_path_factory):
+    """A tiny CFF2 variable font (wght 400-900, Black advances +100) built from the small CFF font."""
+    from fontTools import varLib
+    from fontTools.designspaceLib import AxisDescriptor, DesignSpaceDocument, InstanceDescriptor, SourceDescriptor
+    from fontTools.ttLib import TTFont
+    tmp = tmp_path_factory.mktemp("smallcff2")
+    light, heavy = TTFont(small_cff), TTFont(small_cff)
+    for name, (adv, lsb) in list(heavy["hmtx"].metrics.items()):
+        heavy["hmtx"].metrics[name] = (adv + 100, lsb)
+    light.save(tmp / "m400.otf")
+    heavy.save(tmp / "m900.otf")
+    ds = DesignSpaceDocument()
+    axis = AxisDescriptor()
+    axis.tag, axis.name, axis.minimum, axis.default, axis.maximum = "wght", "Weight", 400, 400, 900
+    ds.addAxis(axis)
+    for weight, style in ((400, "Regular"), (900, "Black")):
+        src = SourceDescriptor()
+        src.path, src.location = str(tmp / f"m{weight}.otf"), {"Weight": weight}
+        ds.addSource(src)
+        inst = InstanceDescriptor()
+        inst.familyName, inst.styleName, inst.location = "Banmian Small Serif", style, {"Weight": weight}
+        ds.addInstance(inst)
+    vf, _, _ = varLib.build(ds)
+    out = tmp_path_factory.mktemp("vf") / "SmallVF.otf"
+    vf.save(out)
+    return out
+
+
+def test_cff2_variable_instance_converts(small_cff2, tmp_path, qapp):
+    from fontTools.ttLib import TTFont
+    from PySide6.QtGui import QFont, QRawFont
+    lib = FontLibrary(extra_dirs=[small_cff2], cache_dir=tmp_path, system=False, user=False, bundled=False)
+    infos = lib.discover()
+    assert sorted((i.style, i.location, i.outline) for i in infos) == [
+        ("Black", (("wght", 900.0),), "CFF2"), ("Regular", (("wght", 400.0),), "CFF2")]
+    black, regular = lib.resolve("Banmian Small Serif Black"), lib.resolve("Banmian Small Serif")
+    assert black.key != regular.key and black.info.weight == 900
+    g = black.gid("中")
+    assert black.advance(g) == regular.advance(g) + 100 == 1100
+    conv = TTFont(black.path)
+    assert "glyf" in conv and not {"CFF2", "fvar", "HVAR", "gvar"} & set(conv.keys())
+    assert conv["hmtx"].metrics[conv.getGlyphOrder()[g]][0] == 1100
+    assert conv["OS/2"].usWeightClass == 900 and conv["name"].getDebugName(6) == black.key
+    raw = QRawFont(black.path, 12, QFont.PreferNoHinting)
+    assert [int(x) for x in raw.glyphIndexesForString(TEXT)] == black.gids(TEXT)
+
+
 def test_cache_invalidation_when_source_changes(small_cff, tmp_path):
     from fontTools.ttLib import TTFont
     src = tmp_path / "fonts" / "Small.otf"
