@@ -72,8 +72,6 @@ class FontFace:
                 if self.uses_source_directly:
                     raise FontError(p, "font file not found")
                 self._library.prepare([self])
-                self._ink_missing = False        # conversion wrote the ink boxes
-                self._close_outline_font()
             self._path = p
         return self._path
 
@@ -188,6 +186,11 @@ class FontFace:
             except Exception as e:
                 raise FontError(self.source, f"cannot read glyph {gid} ({type(e).__name__}: {e})") from None
         return box
+
+    def _converted(self) -> None:
+        """Called by the library after writing this face's TrueType file and ink boxes."""
+        self._ink_missing = False
+        self._close_outline_font()
 
     def _close_outline_font(self) -> None:
         """Forget the source font opened for ink boxes."""

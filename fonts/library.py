@@ -135,6 +135,8 @@ class FontLibrary:
         for job in jobs:
             if not job.info.needs_conversion and not job.ttf.exists():
                 extract_face(job)
+        for face in todo:
+            face._converted()
         self.prune_cache([f.info for f in todo])
 
     def prune_cache(self, infos) -> list[Path]:

@@ -141,6 +141,16 @@ def test_discovery_is_cached(library, tmp_path):
     assert calls == []                       # nothing parsed again
 
 
+def test_env_font_dirs_are_searched(tmp_path, monkeypatch):
+    folder = tmp_path / "more fonts"
+    folder.mkdir()
+    shutil.copy(_bundled_path("NotoSansSC-Regular.otf"), folder / "Extra.otf")
+    monkeypatch.setenv("BANMIAN_FONT_DIRS", os.pathsep.join([str(folder), str(tmp_path / "absent")]))
+    lib = FontLibrary(cache_dir=tmp_path / "cache", system=False, user=False, bundled=False)
+    face = lib.resolve("Noto Sans SC")
+    assert face.info.origin == "env" and face.info.path == str(folder / "Extra.otf")
+
+
 def test_scan_cache_is_shared_by_libraries_with_other_folders(tmp_path):
     import fonts.scan as scan
     FontLibrary(cache_dir=tmp_path).discover()
