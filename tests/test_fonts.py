@@ -448,6 +448,35 @@ def test_small_cff_conversion_parallel_and_serial_agree(small_cff, tmp_path):
                for n in a.getGlyphOrder())
 
 
+def test_fast_glyph_encoder_matches_fonttools_pens():
+    """The worker's own pen and glyf encoder give what TTGlyphPen(Cu2QuPen(reverse_direction)) gives."""
+    import random
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+    from fonts.worker import convert_chunk
+    path = str(_bundled_path("NotoSerifSC-Regular.otf"))
+    font = TTFont(path, lazy=True)
+    gs, order = font.getGlyphSet(), font.getGlyphOrder()
+    gids = list(range(40)) + sorted(random.Random(7).sample(range(40, len(order)), 300))
+    for g, data, x0, y0, x1, y1, points, contours in convert_chunk(path, 0, False, (), 0, gids):
+        pen = TTGlyphPen(None)
+        gs[order[g]].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        ref = pen.glyph()
+        if ref.numberOfContours == 0:
+            assert data == b""
+            continue
+        ref.recalcBounds(None)
+        got = Glyph(data)
+        got.expand(None)
+        assert list(got.coordinates) == list(ref.coordinates), g
+        assert list(got.flags) == [f & 1 for f in ref.flags], g
+        assert got.endPtsOfContours == ref.endPtsOfContours, g
+        assert (x0, y0, x1, y1) == (ref.xMin, ref.yMin, ref.xMax, ref.yMax)
+        assert (points, contours) == (len(ref.coordinates), ref.numberOfContours)
+
+
 def _reference_gids(path, text):
     from fontTools.ttLib import TTFont
     f = TTFont(path, lazy=True)
