@@ -29,6 +29,8 @@ How the editor uses it::
             lockfile.break_lock(path, got)
             got = lockfile.acquire(path)              # may still be a LockHeld: someone was faster
     lock = got if isinstance(got, lockfile.Lock) else None
+    if lock:
+        lockfile.clean_temporaries(path)              # left by a save that was killed
     issue = load_issue(path)
     seen = lockfile.fingerprint(path)                 # what we read
 
@@ -469,3 +471,34 @@ def save_checked(issue, path: str | os.PathLike, fp: Fingerprint | None) -> Fing
     new = fingerprint(path)
     assert new is not None
     return new
+
+
+# ---------------------------------------------------------------- leftovers
+def clean_temporaries(path: str | os.PathLike, older_than: float = 600.0) -> list[Path]:
+    """Remove temporary files a killed save left beside ``path``; the ones removed.
+
+    ``docfile.atomic_write`` writes ``.<name>.<random>.tmp`` and renames it over
+    the file, so a crash never leaves a half-written file under the real name —
+    but it may leave that temporary.  Only temporaries older than ``older_than``
+    seconds go (a colleague's save in progress is younger).  Call it after
+    ``acquire`` succeeded, for the issue and for its recovery file.
+    """
+    p = Path(path)
+    removed = []
+    now = time.time()
+    try:
+        names = os.listdir(p.parent or ".")
+    except OSError:
+        return removed
+    prefix = f".{p.name}."
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        q = p.parent / name
+        try:
+            if now - q.stat().st_mtime >= older_than:
+                q.unlink()
+                removed.append(q)
+        except OSError:
+            pass
+    return removed

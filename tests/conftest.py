@@ -33,3 +33,13 @@ def real_fontset_factory():
     def make(roles):
         return FontSet(roles, lib)
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (long fuzz and crash runs) run only when ``-m`` names them."""
+    if "slow" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

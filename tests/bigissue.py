@@ -1,0 +1,47 @@
+"""Big issues built from the sample's stories and pages (crash tests, fuzzing, bench_limits)."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from layout import model as m
+from layout.docfile import load_issue
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "resources" / "samples" / "front-page" / "issue.yaml"
+
+
+def sample_issue() -> m.Issue:
+    """The bundled sample issue (two pages)."""
+    return load_issue(SAMPLE)
+
+
+def big_issue(pages: int, base: m.Issue | None = None) -> m.Issue:
+    """An issue of ``pages`` pages: the sample's two pages repeated, every frame and
+    story renamed per copy (``lead`` → ``lead-3``), threads and jumps intact."""
+    base = base or sample_issue()
+    out = copy.deepcopy(base)
+    out.stories, out.pages = {}, []
+    copies = (pages + len(base.pages) - 1) // len(base.pages)
+    for k in range(copies):
+        suffix = "" if k == 0 else f"-{k + 1}"
+        for sid, story in base.stories.items():
+            s = copy.deepcopy(story)
+            s.id = sid + suffix
+            s.thread = [f + suffix for f in story.thread]
+            out.stories[s.id] = s
+        for page in base.pages:
+            if len(out.pages) == pages:
+                break
+            p = copy.deepcopy(page)
+            p.number = len(out.pages) + 1
+            for fr in p.frames:
+                fr.id += suffix
+                if getattr(fr, "story", ""):
+                    fr.story += suffix
+            out.pages.append(p)
+    # a story whose thread reaches beyond the last page copied loses those frames
+    have = {fr.id for _, fr in out.frames()}
+    for s in out.stories.values():
+        s.thread = [f for f in s.thread if f in have]
+    return out
