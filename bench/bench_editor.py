@@ -58,6 +58,7 @@ def pct(values, q):
 
 
 def main() -> None:
+    """Run the three measurements and print them."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--square", action="store_true", help="square test fonts (no glyph files)")
     ap.add_argument("--zoom", type=float, default=0, help="zoom %% (default: fit page)")
@@ -145,6 +146,7 @@ def main() -> None:
     vp = view.viewport()
 
     def send(kind, sx, sy, held=True):
+        """A mouse event at scene point (sx, sy) on the viewport."""
         p = QPointF(view.mapFromScene(QPointF(sx, sy)))
         button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else \
             Qt.MouseButton.LeftButton

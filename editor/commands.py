@@ -25,11 +25,11 @@ class EditCommand(QUndoCommand):
 
     def redo(self) -> None:
         """Apply the edit (the first time it was applied already by Document.push)."""
-        if self.first_touched is not None:
+        if self.first_touched is not None:      # applied and composed by Document.push
             touched, self.first_touched = self.first_touched, None
+            self.doc.edited(touched, composed=True)
         else:
-            touched = self.edit.apply(self.doc.issue)
-        self.doc.edited(touched)
+            self.doc.edited(self.edit.apply(self.doc.issue))
         if self.cursor_after is not None:
             self.doc.cursorHint.emit(*self.cursor_after)
 

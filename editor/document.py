@@ -85,19 +85,29 @@ class Document(QObject):
         except (E.EditError, KeyError, ValueError) as exc:
             self.refused.emit(str(exc))
             return False
+        try:
+            self._compose(touched)
+        except Exception as exc:          # the layout cannot take it (a bad size, a unit …)
+            self._compose(edit.revert(self.issue))
+            self.refused.emit(f"{type(exc).__name__}: {exc}")
+            return False
         cmd = EditCommand(self, edit, text or getattr(edit, "label", "edit"), merge=merge,
                           cursor_before=cursor_before, cursor_after=cursor_after)
         cmd.first_touched = touched
         self.undo.push(cmd)
         return True
 
-    def edited(self, touched: E.Touched) -> None:
-        """Called by commands after the model changed: compose again and tell the views."""
+    def _compose(self, touched: E.Touched) -> None:
         if touched.styles:
             self.composer.invalidate_styles()
             self.geometry = PageGeometry.of(self.issue.paper)
         self.result = self.composer.compose()
         self.compose_count += 1
+
+    def edited(self, touched: E.Touched, composed: bool = False) -> None:
+        """Called by commands after the model changed: compose again and tell the views."""
+        if not composed:
+            self._compose(touched)
         self.changed.emit(touched)
 
     # ------------------------------------------------------------ files

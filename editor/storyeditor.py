@@ -6,7 +6,7 @@ the page or by undo show up here at once.
 """
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QTextCursor
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from layout import edits as E
