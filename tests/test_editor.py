@@ -503,7 +503,7 @@ def test_direct_tool_moves_the_crop(env, qtbot, tmp_path):
     drag(view, (x + w / 2, y + 20), (x + w / 2 + 40, y + 20))
     crop = doc.issue.frame("ph")[1].crop
     assert crop[0] < 0.5 and crop[1] == 0.5
-    assert doc.undo.count() == n
+    assert doc.undo.count() == n + 1
     doc.undo.undo()
     assert doc.issue.frame("ph")[1].crop == [0.5, 0.5, 1.0]
 
