@@ -159,6 +159,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level.warning": ("警告", "warning"),
     "level.info": ("提示", "info"),
     "goto": ("转到", "Go to"),
+    "pf.level": ("级别", "Level"),
+    "pf.page": ("版", "Page"),
+    "pf.message": ("问题", "Message"),
+    "pf.none": ("没有发现问题", "No problems found"),
 }
 
 _lang: str | None = None

@@ -20,7 +20,7 @@ class PreflightList(QTreeWidget):
         super().__init__(parent)
         self.doc = doc
         self.setColumnCount(3)
-        self.setHeaderLabels(["", tr("dock.pages"), tr("dock.preflight")])
+        self.setHeaderLabels([tr("pf.level"), tr("pf.page"), tr("pf.message")])
         self.setRootIsDecorated(False)
         self.setWordWrap(True)
         self._shown: tuple = ()
@@ -57,6 +57,10 @@ class PreflightList(QTreeWidget):
                 frame = st.thread[-1] if st is not None and st.thread else ""
             it.setData(0, Qt.ItemDataRole.UserRole, (page, frame))
             it.setToolTip(2, d.message)
+            self.addTopLevelItem(it)
+        if not diags:
+            it = QTreeWidgetItem(["", "", tr("pf.none")])
+            it.setData(0, Qt.ItemDataRole.UserRole, (0, ""))
             self.addTopLevelItem(it)
         self.resizeColumnToContents(0)
         self.resizeColumnToContents(1)
