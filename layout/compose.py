@@ -122,14 +122,17 @@ class Composer:
             result.pages.append(pr)
         result.diagnostics.extend(self._glyph_diagnostics())
         self.segmenter.save()
+        if len(self.setter._prepared) > 2 * len(live) + 1000:
+            self.setter.forget(live)          # a long editing session: drop dead paragraphs
         return result
 
     # ------------------------------------------------------------ helpers
     def _paint(self, painter: FramePainter, page, frame, result: LayoutResult) -> FrameResult:
         """A non-flow frame's result, re-composed only when the frame or its text changed."""
         story = self.issue.stories.get(getattr(frame, "story", "") or "")
+        hl = story.headline if story is not None else None
         key = (page.number, _frame_key(frame),
-               (story.headline, story.byline) if story is not None else None)
+               (hl.kicker, hl.title, hl.subtitle, story.byline) if story is not None else None)
         if frame.kind == "photo" and frame.image:
             try:
                 key += (os.stat(os.path.join(self.base_dir, frame.image)).st_mtime_ns,)
@@ -155,11 +158,14 @@ class Composer:
         fill = flow.fill(story, frame, token, jumps, blocked, more)
         end_para = min(fill.end.para, len(story.paragraphs) - 1)
         deps = [(i, self._para_key(story, i)) for i in range(token.para, end_para + 1)]
+        deps.append((-1, len(story.paragraphs)))    # a paragraph added or removed refills
         self._frame_cache[frame.id] = (key, fill, deps)
         self.stats["frames_filled"] += 1
         return fill
 
     def _para_key(self, story, i):
+        if i < 0:
+            return len(story.paragraphs)
         if i >= len(story.paragraphs):
             return None
         p = story.paragraphs[i]

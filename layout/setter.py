@@ -100,7 +100,9 @@ class Setter:
         key = (id(p), round(measure, 3), start, round(indent, 3), align)
         got = self._lines.get(key)
         if got is None:
-            got = compose_lines(p, measure, start, indent, align)
+            # an empty paragraph still takes one (empty) line, where a caret can stand
+            got = compose_lines(p, measure, start, indent, align) if p.n else [
+                Line(0, 0, 0, (), indent, True)]
             self._lines[key] = got
             self.stats["broken"] += 1
         return got

@@ -148,3 +148,17 @@ def test_run_in_jump_line_ends_the_last_line(square):
     spans = story_text_from(res)
     assert "".join("中" * (e - s) for s, e in spans[0]) == "中" * 200
     assert sum(e - s for s, e in spans[0]) == 200
+
+
+def test_added_paragraphs_and_headlines_are_not_hidden_by_caches(square):
+    iss = issue_with([], [(1, [m.HeadlineFrame("h", col=0, line=0, cols=4, lines=6, story="s"),
+                               m.TextFrame("a", col=0, line=6, cols=2, lines=10)])], ["a"])
+    comp = Composer(iss, square)
+    assert comp.compose().pages[0].frames[1].lines == []
+    iss.stories["s"].paragraphs.append(m.Paragraph("body", [m.Run("新段落")]))
+    iss.stories["s"].paragraphs.append(m.Paragraph("body", [m.Run("")]))
+    res = comp.compose()
+    assert len(res.pages[0].frames[1].lines) == 2       # the empty paragraph takes a line
+    iss.stories["s"].headline.title = "新标题"           # changed in place
+    res = comp.compose()
+    assert "".join(r.text for r in res.pages[0].frames[0].runs) == "新标题"
