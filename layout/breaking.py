@@ -193,8 +193,13 @@ def _line_cost(p: Prepared, s: int, e: int, measure: float, last: bool) -> float
 
 
 def break_paragraph(p: Prepared, measure: float, start: int = 0,
-                    first_indent: float = 0.0) -> list[tuple[int, int]]:
-    """The cheapest breaks from ``start``: a list of (start, end) per line."""
+                    first_indent: float = 0.0, prune: bool = True) -> list[tuple[int, int]]:
+    """The cheapest breaks from ``start``: a list of (start, end) per line.
+
+    Pruning compares settings with the same number of lines wherever they end;
+    in rare text (over-long Latin words) it can drop the only way to the end,
+    and the search is then repeated without it.
+    """
     n = p.n
     if start >= n:
         return []
@@ -213,7 +218,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
         k = count[s]
         bad = base - k * COST_LINE
         if k < len(best_at):
-            if bad > best_at[k] + PRUNE:
+            if prune and bad > best_at[k] + PRUNE:
                 continue            # far worse than another way of setting k lines
             best_at[k] = min(best_at[k], bad)
         else:
@@ -255,6 +260,8 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 cost[nx] = base + PENALTY_FORCED
                 back[nx] = (s, e)
                 count[nx] = k + 1
+    if n not in back and prune:
+        return break_paragraph(p, measure, start, first_indent, prune=False)
     lines = []
     pos = n
     while pos != start:

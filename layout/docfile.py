@@ -29,6 +29,7 @@ saving leaves out what equals the default, so files stay short and readable.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tempfile
 import types
@@ -136,6 +137,8 @@ def _value(ctx: _Ctx, node: yaml.Node, tp, what: str):
     if tp is float:
         if isinstance(val, bool) or not isinstance(val, (int, float)):
             ctx.fail(node, f"{what} must be a number, not {val!r}")
+        if not math.isfinite(val):
+            ctx.fail(node, f"{what} must be a finite number, not {val!r}")
         return float(val)
     ctx.fail(node, f"{what}: unsupported value")
 
@@ -212,23 +215,43 @@ def _page(ctx: _Ctx, node: yaml.Node, what: str) -> m.Page:
     return _dataclass(ctx, node, m.Page, what, skip=("frames",), extra={"frames": frames})
 
 
-def _lines_of(node: yaml.Node) -> dict[str, int]:
-    """Line numbers of frames and stories by id, for the semantic checks."""
-    out: dict[str, int] = {}
+#: where validate's place keys point: section name → key prefix
+_PLACES = {"stories": "story:", "paragraph_styles": "pstyle:", "char_styles": "cstyle:",
+           "colors": "color:"}
+_SECTION_OF = {"story": "stories", "pstyle": "paragraph_styles", "cstyle": "char_styles",
+               "color": "colors", "frame": "pages", "fonts": "fonts"}
 
-    def walk(n, key=None):
+
+def _lines_of(node: yaml.Node) -> dict[str, int]:
+    """Line numbers of frames, stories, styles, colours and sections by place key.
+
+    Each node is visited once: YAML aliases may share nodes or even make
+    cycles, and a walk through every path could take forever.
+    """
+    out: dict[str, int] = {}
+    seen: set[int] = set()
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if isinstance(k, yaml.ScalarNode):
+                out.setdefault("section:" + k.value, k.start_mark.line + 1)
+    stack = [(node, None)]
+    while stack:
+        n, key = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
         if isinstance(n, yaml.MappingNode):
             for k, v in n.value:
                 if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode):
-                    key = "frame:" + v.value
-                    out[key + "#2" if key in out else key] = n.start_mark.line + 1
-                if key == "stories" and isinstance(k, yaml.ScalarNode):
-                    out.setdefault("story:" + k.value, k.start_mark.line + 1)
-                walk(v, k.value if isinstance(k, yaml.ScalarNode) else None)
+                    fkey = "frame:" + v.value
+                    out[fkey + "#2" if fkey in out else fkey] = n.start_mark.line + 1
+                if key in _PLACES and isinstance(k, yaml.ScalarNode):
+                    out.setdefault(_PLACES[key] + k.value, k.start_mark.line + 1)
+            for k, v in reversed(n.value):
+                stack.append((v, k.value if isinstance(k, yaml.ScalarNode) else None))
         elif isinstance(n, yaml.SequenceNode):
-            for v in n.value:
-                walk(v)
-    walk(node)
+            for v in reversed(n.value):
+                stack.append((v, None))
     return out
 
 
@@ -241,8 +264,13 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
         mark = exc.problem_mark or exc.context_mark
         raise DocumentError(path, mark.line + 1 if mark else None,
                             f"not valid YAML: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        raise DocumentError(path, line, f"not valid YAML: character U+{exc.character:04X} "
+                                        "is not allowed in a YAML file"
+                            if isinstance(exc.character, int) else "not valid YAML") from None
     except yaml.YAMLError as exc:
-        raise DocumentError(path, None, f"not valid YAML: {exc}") from None
+        raise DocumentError(path, None, "not valid YAML: " + " ".join(str(exc).split())) from None
     if root is None:
         raise DocumentError(path, None, "the file is empty")
     top = {k: (kn, v) for k, kn, v in _mapping(ctx, root, "the document")}
@@ -286,7 +314,11 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
     if problems:
         lines = _lines_of(root)
         where, message = problems[0]
-        raise DocumentError(path, lines.get(where), message)
+        line = lines.get(where)
+        if line is None:                      # no line of its own: the section's
+            prefix = where.split(":")[0]
+            line = lines.get("section:" + _SECTION_OF.get(prefix, prefix))
+        raise DocumentError(path, line, message)
     return issue
 
 
@@ -299,22 +331,47 @@ def validate(issue: m.Issue) -> list[tuple[str, str]]:
         return [("paper", f"paper: {exc}")]
     if geo.columns < 1 or geo.lines < 1 or geo.column <= 0:
         out.append(("paper", "paper: the grid needs at least one column and one line"))
+    out.extend(_paper_problems(issue, geo))
     for name, st in issue.paragraph_styles.items():
+        key = "pstyle:" + name
         try:
             size = font_size(st.size, issue.paper.hao)
         except UnitError as exc:
-            out.append(("paper", f"paragraph style '{name}': {exc}"))
+            out.append((key, f"paragraph style '{name}': {exc}"))
             continue
         if size <= 0 or st.leading <= 0:
-            out.append(("paper", f"paragraph style '{name}': size and leading must be positive"))
+            out.append((key, f"paragraph style '{name}': size and leading must be positive"))
         if st.font not in issue.fonts:
-            out.append(("paper", f"paragraph style '{name}': no font role '{st.font}' "
-                                 f"(roles: {', '.join(issue.fonts)})"))
+            out.append((key, f"paragraph style '{name}': no font role '{st.font}' "
+                             f"(roles: {', '.join(issue.fonts)})"))
+        out.extend((key, f"paragraph style '{name}': {p}") for p in (
+            _choice("align", st.align, ALIGNS), _choice("language", st.language, ("", "zh", "en")),
+            _at_most("leading", st.leading, 100), _at_most("space_before", st.space_before, 1000),
+            _at_most("space_after", st.space_after, 1000), _at_most("indent", st.indent, 100),
+            _at_most("tracking", st.tracking, 10)) if p)
+    for name, cs in issue.char_styles.items():
+        key = "cstyle:" + name
+        if cs.font and cs.font not in issue.fonts:
+            out.append((key, f"character style '{name}': no font role '{cs.font}' "
+                             f"(roles: {', '.join(issue.fonts)})"))
+        if cs.size:
+            try:
+                if font_size(cs.size, issue.paper.hao) <= 0:
+                    out.append((key, f"character style '{name}': size must be positive"))
+            except UnitError as exc:
+                out.append((key, f"character style '{name}': {exc}"))
+    for name, c in issue.colors.items():
+        if len(c) != 4 or not all(0.0 <= v <= 1.0 for v in c):
+            out.append(("color:" + name, f"colour '{name}' must be four CMYK values from 0 to 1, "
+                                         f"such as [0, 1, 1, 0] (not {c})"))
     seen: dict[str, int] = {}
     numbers = set()
     for page in issue.pages:
         if page.number in numbers:
             out.append(("paper", f"page number {page.number} is used twice"))
+        if page.number < 1:
+            out.append(("frame:" + page.frames[0].id if page.frames else "section:pages",
+                        f"page number {page.number}: pages are numbered from 1"))
         numbers.add(page.number)
         for fr in page.frames:
             key = "frame:" + fr.id
@@ -336,6 +393,7 @@ def validate(issue: m.Issue) -> list[tuple[str, str]]:
                 continue
             if not geo.on_page(fr):
                 out.append((key, f"frame '{fr.id}' lies off page {page.number}"))
+            out.extend((key, f"frame '{fr.id}': {p}") for p in _frame_problems(fr, geo) if p)
             for attr in ("style", "kicker_style", "title_style", "subtitle_style",
                          "caption_style", "credit_style"):
                 style = getattr(fr, attr, None)
@@ -370,6 +428,78 @@ def validate(issue: m.Issue) -> list[tuple[str, str]]:
                 if r.style and r.style not in issue.char_styles:
                     out.append((key, f"story '{sid}' paragraph {i + 1}: no character style "
                                      f"'{r.style}'"))
+    return out
+
+
+ALIGNS = ("justify", "left", "center", "right")
+
+
+def _choice(field: str, value: str, allowed) -> str:
+    if value in allowed:
+        return ""
+    names = ", ".join(a or "''" for a in allowed)
+    return f"{field} '{value}' is not one of {names}"
+
+
+def _at_most(field: str, value: float, limit: float) -> str:
+    return f"{field} {value:g} is out of range (-{limit:g} to {limit:g})" \
+        if abs(value) > limit else ""
+
+
+def _length_problem(field: str, value, geo: PageGeometry, positive: bool = False) -> str:
+    try:
+        v = length(value, char=geo.body, line=geo.pitch, column=geo.column)
+    except UnitError as exc:
+        return f"{field}: {exc}"
+    if v < 0 or (positive and v <= 0) or not math.isfinite(v):
+        return f"{field} {value!r} must be {'more than' if positive else 'at least'} 0"
+    return ""
+
+
+def _paper_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[str, str]]:
+    """Settings of the paper that would fail at composition or be silently ignored."""
+    paper, j = issue.paper, issue.paper.jumps
+    out = [_choice("punctuation", paper.punctuation, ("mainland", "centered")),
+           _choice("language", paper.language, ("zh", "en")),
+           _choice("jumps numerals", j.numerals, ("chinese", "arabic")),
+           _choice("jumps placement", j.placement, ("own-line", "run-in"))]
+    if j.style not in issue.paragraph_styles:
+        out.append(f"jumps style: no paragraph style '{j.style}'")
+    for field in ("to_text", "from_text"):
+        try:
+            getattr(j, field).format(page="一")
+        except (KeyError, IndexError, ValueError, AttributeError):
+            out.append(f"jumps {field} {getattr(j, field)!r}: write the page number as "
+                       "{page}, nothing else in braces")
+    for name, size in paper.hao.items():
+        if size <= 0:
+            out.append(f"hao: size of {name} must be positive, not {size:g}")
+    return [("paper", f"paper: {p}") for p in out if p]
+
+
+def _frame_problems(fr: m.Frame, geo: PageGeometry) -> list[str]:
+    """Field values of one frame that composition cannot use."""
+    out = []
+    if isinstance(fr, m.TextFrame):
+        if fr.gutter:
+            out.append(_length_problem("gutter", fr.gutter, geo))
+        if fr.columns > 0 and not out[-1:] == [""]:
+            try:
+                if min(w for _, w in geo.text_columns(fr)) < geo.body:
+                    out.append(f"{fr.columns} text columns do not fit in its width")
+            except UnitError:
+                pass
+    elif isinstance(fr, m.HeadlineFrame):
+        out.append(_choice("align", fr.align, ("center", "left")))
+    elif isinstance(fr, m.PhotoFrame):
+        out.append(_choice("fit", fr.fit, ("fit", "fill", "crop")))
+        if len(fr.crop) > 3 or (len(fr.crop) == 3 and fr.crop[2] <= 0):
+            out.append(f"crop {fr.crop} must be [centre x, centre y, zoom] with a positive zoom")
+    elif isinstance(fr, m.RuleFrame):
+        out.append(_length_problem("weight", fr.weight, geo))
+        out.append(_choice("pattern", fr.pattern, ("solid", "double", "dotted")))
+    elif isinstance(fr, m.BoxFrame):
+        out.append(_length_problem("stroke", fr.stroke, geo))
     return out
 
 
