@@ -6,8 +6,9 @@
     python main.py sample                   the bundled sample: the editor where there is a
                                             display, else its PDF export (front-page.pdf)
     python main.py export ISSUE.yaml -o OUT.pdf [--print|--proof] [--pages 1,2] [--force]
+                                            [--allow-outside]
     python main.py export ISSUE.yaml --png --dpi 100 -o DIR
-    python main.py check ISSUE.yaml [--json]
+    python main.py check ISSUE.yaml [--json] [--allow-outside]
     python main.py fonts [ISSUE.yaml]
     python main.py import FILE [--into ISSUE.yaml] [--json]
 
@@ -51,22 +52,23 @@ def load(path: str):
         raise UserError(str(exc)) from None
 
 
-def fontset_for(issue):
-    """The issue's font roles resolved on this machine."""
+def fontset_for(issue, path: str | None = None):
+    """The issue's font roles resolved on this machine (font file paths from its folder)."""
     from fonts import FontError, FontSet, default_library
+    base = str(Path(path).resolve().parent) if path else None
     try:
-        return FontSet(issue.fonts, default_library(progress=_progress))
+        return FontSet(issue.fonts, default_library(progress=_progress), base_dir=base)
     except FontError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(f"{path}: {exc}" if path else str(exc)) from None
 
 
-def compose(path: str):
+def compose(path: str, allow_outside: bool = False):
     """Load and compose an issue: (issue, fontset, result)."""
     from layout.compose import compose_issue
     issue = load(path)
-    fontset = fontset_for(issue)
+    fontset = fontset_for(issue, path)
     result = compose_issue(issue, fontset, base_dir=str(Path(path).resolve().parent),
-                           cache_dir=_cache_dir())
+                           cache_dir=_cache_dir(), allow_outside=allow_outside)
     return issue, fontset, result
 
 
@@ -74,16 +76,19 @@ def _pages(spec: str | None, result) -> list[int] | None:
     if not spec:
         return None
     wanted = []
+    have = {p.number for p in result.pages}
     for part in spec.split(","):
         try:
             if "-" in part:
                 a, b = part.split("-", 1)
-                wanted.extend(range(int(a), int(b) + 1))
+                a, b = int(a), int(b)
+                if b - a > len(have):                 # more pages than the issue has
+                    raise UserError(f"--pages {part}: the issue has {len(have)} page(s)")
+                wanted.extend(range(a, b + 1))
             else:
                 wanted.append(int(part))
         except ValueError:
             raise UserError(f"--pages {spec!r}: use page numbers such as 1,2 or 1-4") from None
-    have = {p.number for p in result.pages}
     missing = [n for n in wanted if n not in have]
     if missing:
         raise UserError(f"--pages: the issue has no page {missing[0]} "
@@ -98,9 +103,22 @@ def _options(issue, mode: str, **extra):
 
 
 # ---------------------------------------------------------------------- commands
+def _writable(out: str, what: str) -> None:
+    """Refuse an output path that cannot be written, before the work is done."""
+    parent = Path(out).resolve().parent
+    if Path(out).is_dir() and what == "file":
+        raise UserError(f"{out}: is a folder; give a file name such as {Path(out) / 'out.pdf'}")
+    if not parent.is_dir():
+        raise UserError(f"{out}: the folder {parent} does not exist")
+
+
 def cmd_export(args) -> int:
     t0 = time.perf_counter()
-    issue, fontset, result = compose(args.issue)
+    if args.png and not 10 <= args.dpi <= 600:
+        raise UserError(f"--dpi {args.dpi}: use 10 to 600")
+    if args.output:
+        _writable(args.output, "folder" if args.png else "file")
+    issue, fontset, result = compose(args.issue, getattr(args, "allow_outside", False))
     pages = _pages(args.pages, result)
     if pages:
         result.pages = [p for p in result.pages if p.number in pages]
@@ -112,8 +130,12 @@ def cmd_export(args) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             pdf = os.path.join(tmp, "proof.pdf")
             export_pdf(result, fontset, pdf, _options(issue, "proof", slug=False), force=True)
-            os.makedirs(out, exist_ok=True)
-            files = write_pngs(pdf, out, args.dpi)
+            try:
+                os.makedirs(out, exist_ok=True)
+                files = write_pngs(pdf, out, args.dpi)
+            except OSError as exc:
+                raise UserError(f"{out}: cannot write page images: "
+                                f"{exc.strerror or exc}") from None
         print(f"wrote {len(files)} page images to {out}")
         return EXIT_OK
     mode = "print" if args.print else "proof"
@@ -121,6 +143,10 @@ def cmd_export(args) -> int:
         export_pdf(result, fontset, out, _options(issue, mode, watermark=args.watermark,
                                                   frame_outlines=args.outlines),
                    force=args.force)
+    except OSError as exc:
+        mine = not exc.filename or Path(exc.filename).resolve().parent == Path(out).resolve().parent
+        raise UserError(f"{out}: cannot write: {exc.strerror or exc}" if mine
+                        else f"{exc.filename}: {exc.strerror or exc}") from None
     except ExportRefused as exc:
         for d in exc.diagnostics:
             print(f"error: {d.message}", file=sys.stderr)
@@ -135,7 +161,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_check(args) -> int:
-    issue, fontset, result = compose(args.issue)
+    issue, fontset, result = compose(args.issue, args.allow_outside)
     from output import preflight
     diags = list(result.diagnostics) + list(preflight(result, fontset, _options(issue, "print")))
     errors = [d for d in diags if d.level == "error"]
@@ -168,13 +194,17 @@ def cmd_check(args) -> int:
 
 
 def cmd_fonts(args) -> int:
-    from fonts import default_library, fonts_report
+    from fonts import FontError, default_library, fonts_report
     if args.issue:
-        roles = load(args.issue).fonts
+        fonts = fontset_for(load(args.issue), args.issue)
+        lib = fonts.library
     else:
         from layout.model import default_fonts
-        roles = default_fonts()
-    print(fonts_report(roles, default_library(progress=_progress)))
+        fonts, lib = default_fonts(), default_library(progress=_progress)
+    try:
+        print(fonts_report(fonts, lib))
+    except FontError as exc:
+        raise UserError(str(exc)) from None
     return EXIT_OK
 
 
@@ -233,10 +263,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="print export despite errors")
     p.add_argument("--watermark", action="store_true", help="校样 watermark on proofs")
     p.add_argument("--outlines", action="store_true", help="frame outlines on proofs")
+    p.add_argument("--allow-outside", action="store_true",
+                   help="use images outside the issue's folder (absolute or ../ paths)")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("check", help="preflight: overset, fonts, glyphs, images")
     p.add_argument("issue")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--allow-outside", action="store_true",
+                   help="use images outside the issue's folder (absolute or ../ paths)")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("fonts", help="font roles, files and coverage")
     p.add_argument("issue", nargs="?")
@@ -260,6 +294,18 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except MemoryError:
+        print(f"error: {getattr(args, 'issue', None) or 'input'}: out of memory "
+              "(an image or a story too large?)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:              # a bug met on some input: one line, not a traceback
+        if os.environ.get("BANMIAN_DEBUG"):
+            raise
+        what = getattr(args, "issue", None) or getattr(args, "file", None) or "input"
+        text = " ".join(str(exc).split())[:300]
+        print(f"error: {what}: internal error {type(exc).__name__}: {text} "
+              "(please report it; BANMIAN_DEBUG=1 shows the details)", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """FontSet: the faces one document uses, by role, with fallbacks down to any CJK face available."""
 from __future__ import annotations
 
+import os
 import unicodedata
 
 from .errors import FontError
@@ -8,10 +9,23 @@ from .face import FontFace
 from .names import style_class
 
 
-class FontSet:
-    """Role name -> faces best first (named faces, then generic CJK fallbacks); look-up by key."""
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 
-    def __init__(self, roles: dict[str, list[str]], library):
+
+def is_font_path(name: str) -> bool:
+    """Whether a role entry names a font file ("fonts/FZSSJW.ttf") rather than a font."""
+    return "/" in name or "\\" in name or name.lower().endswith(FONT_SUFFIXES)
+
+
+class FontSet:
+    """Role name -> faces best first (named faces, then generic CJK fallbacks); look-up by key.
+
+    A role entry may also be a font file's path (relative ones from ``base_dir``,
+    the issue's folder); a file that is missing or not a font raises FontError
+    naming the file and the role.
+    """
+
+    def __init__(self, roles: dict[str, list[str]], library, base_dir: str | None = None):
         self.roles = {role: list(names) for role, names in roles.items()}
         self.library = library
         self._named: dict[str, list[FontFace]] = {}
@@ -21,13 +35,21 @@ class FontSet:
         for role, names in self.roles.items():
             faces = []
             for name in names:
-                face = library.resolve(name)
+                face = (self._open(role, name, base_dir) if is_font_path(name)
+                        else library.resolve(name))
                 if face is None:
                     self._missing.append((role, name))
                 elif face not in faces:
                     faces.append(face)
                     self._by_key[face.key] = face
             self._named[role] = faces
+
+    def _open(self, role: str, name: str, base_dir: str | None) -> FontFace:
+        path = name if os.path.isabs(name) or not base_dir else os.path.join(base_dir, name)
+        try:
+            return self.library.open(path)
+        except FontError as exc:
+            raise FontError(exc.path, f"{exc.problem} (font role '{role}')") from None
 
     def __repr__(self) -> str:
         return f"<FontSet {', '.join(f'{r}={f[0].key if f else None}' for r, f in self._named.items())}>"

@@ -52,8 +52,10 @@ class Composer:
     """Composes an issue; keep one per open document to benefit from its caches."""
 
     def __init__(self, issue: m.Issue, fontset, *, base_dir: str = ".",
-                 segmenter: Segmenter | None = None, hyphenator=None):
+                 segmenter: Segmenter | None = None, hyphenator=None,
+                 allow_outside: bool = False):
         self.issue, self.fontset, self.base_dir = issue, fontset, base_dir
+        self.allow_outside = allow_outside      # images outside base_dir (else an error)
         self.segmenter = segmenter or Segmenter()
         self.setter = Setter(issue, fontset, hyphenator or default_hyphenator())
         self._frame_cache: dict[str, tuple] = {}
@@ -72,7 +74,8 @@ class Composer:
         issue = self.issue
         geo = PageGeometry.of(issue.paper)
         result = LayoutResult(colors={k: tuple(v) for k, v in issue.colors.items()})
-        painter = FramePainter(self.setter, geo, issue, self.segmenter, self.base_dir)
+        painter = FramePainter(self.setter, geo, issue, self.segmenter, self.base_dir,
+                               self.allow_outside)
         flow = Flow(self.setter, geo, issue)
         page_of = {fr.id: page for page in issue.pages for fr in page.frames}
         blocked = {page.number: self._blocked(page, geo) for page in issue.pages}
@@ -215,7 +218,8 @@ def _frame_key(frame) -> tuple:
 
 
 def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,
-                  cache_dir: str | None = None) -> LayoutResult:
+                  cache_dir: str | None = None, allow_outside: bool = False) -> LayoutResult:
     """Compose once (no caches kept): the CLI's export and check use this."""
     seg = Segmenter(os.path.join(cache_dir, "segments.json") if cache_dir else None)
-    return Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg).compose()
+    return Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg,
+                    allow_outside=allow_outside).compose()

@@ -13,13 +13,26 @@ from .setter import Setter, Style, line_runs
 from .units import length
 
 
+def outside_folder(rel: str) -> bool:
+    """Whether a document path leads out of the issue's folder: absolute, or up through '..'.
+
+    Judged on the text alone: a symbolic link inside the folder is the folder's
+    owner's choice and is followed.
+    """
+    if os.path.isabs(rel) or os.path.splitdrive(rel)[0] or rel.startswith(("/", "\\")):
+        return True
+    norm = os.path.normpath(rel.replace("\\", "/"))
+    return norm == os.pardir or norm.startswith(os.pardir + os.sep) or norm.startswith("../")
+
+
 class FramePainter:
     """Composes one non-flow frame into a FrameResult."""
 
     def __init__(self, setter: Setter, geo: PageGeometry, issue: m.Issue,
-                 segmenter: Segmenter, base_dir: str):
+                 segmenter: Segmenter, base_dir: str, allow_outside: bool = False):
         self.setter, self.geo, self.issue = setter, geo, issue
         self.segmenter, self.base_dir = segmenter, base_dir
+        self.allow_outside = allow_outside
         self.diagnostics: list[Diagnostic] = []
 
     # ------------------------------------------------------------ helpers
@@ -173,7 +186,13 @@ class FramePainter:
         img_h = img_rows * self.geo.pitch - (self.geo.pitch - self.geo.body) / 2
         clip = (x, y, w, img_h)
         path = os.path.join(self.base_dir, frame.image) if frame.image else ""
-        if frame.image and not os.path.isfile(path):
+        if frame.image and not self.allow_outside and outside_folder(frame.image):
+            self.diagnostics.append(Diagnostic(
+                "error", "image-outside", f"photo frame '{frame.id}': image '{frame.image}' is "
+                "outside the issue's folder (copy it in, or allow it: --allow-outside)",
+                page=page.number, frame=frame.id))
+            fr.items.append(BoxItem(clip, 0.5, "black", "grey"))
+        elif frame.image and not os.path.isfile(path):
             self.diagnostics.append(Diagnostic("error", "image-missing",
                                                f"photo frame '{frame.id}': image file "
                                                f"'{frame.image}' not found", page=page.number,

@@ -45,6 +45,29 @@ def check_images(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
     return out
 
 
+#: images up to this many pixels are decoded in full by the preflight (JPEGs at 1/8 size)
+_DECODE_CHECK_PIXELS = 50_000_000
+
+
+def _decode_problem(path: str, fmt: str | None) -> str:
+    """Why the image's pixel data cannot be decoded (truncated, corrupt), or "".
+
+    ``verify`` reads only the structure: a JPEG cut short by an interrupted copy
+    passes it, and the writer would then put a placeholder in its place.
+    """
+    from PIL import Image
+    try:
+        with Image.open(path) as im:
+            if im.format == "JPEG":
+                im.draft(im.mode, (max(1, im.size[0] // 8), max(1, im.size[1] // 8)))
+            elif im.size[0] * im.size[1] > _DECODE_CHECK_PIXELS:
+                return ""
+            im.load()
+    except Exception as exc:                  # Pillow raises many kinds here
+        return str(exc) or type(exc).__name__
+    return ""
+
+
 def _check_image(item: ImageItem, page: int, frame: str, options: PdfOptions):
     try:
         im = open_image(item.path, options.max_image_pixels)
@@ -64,6 +87,11 @@ def _check_image(item: ImageItem, page: int, frame: str, options: PdfOptions):
             return
     finally:
         im.close()
+    damage = _decode_problem(item.path, fmt)
+    if damage:
+        yield Diagnostic("error", "image-unreadable",
+                         f"image '{item.path}' is damaged: {damage}", page, frame)
+        return
     x, y, w, h = item.rect
     pw, ph = item.pixel_size or (0, 0)
     ppi = min(pw / (w / 72.0), ph / (h / 72.0)) if w > 0 and h > 0 and pw and ph \
