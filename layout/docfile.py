@@ -265,10 +265,12 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
         raise DocumentError(path, mark.line + 1 if mark else None,
                             f"not valid YAML: {exc.problem or exc.context}") from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
-        raise DocumentError(path, line, f"not valid YAML: character U+{exc.character:04X} "
+        # libyaml counts bytes, PyYAML characters: find the character again
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        line = text.count("\n", 0, bad.start()) + 1 if bad else None
+        raise DocumentError(path, line, f"not valid YAML: character U+{ord(bad.group()[0]):04X} "
                                         "is not allowed in a YAML file"
-                            if isinstance(exc.character, int) else "not valid YAML") from None
+                            if bad else "not valid YAML") from None
     except yaml.YAMLError as exc:
         raise DocumentError(path, None, "not valid YAML: " + " ".join(str(exc).split())) from None
     if root is None:
