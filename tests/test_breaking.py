@@ -129,13 +129,14 @@ def test_properties_of_chinese_paragraphs(pieces, width_chars):
     assert "".join(texts(p, lines)) == text
     nodes = set(p.nodes)
     for k, ln in enumerate(lines):
-        forced = ln.end not in nodes
+        forced = ln.end not in nodes          # no legal break fitted: broken by force
         if not forced:
             # no line wider than its measure
             assert ln.right <= measure + 0.02, (text, k)
-            # no prohibited character at a line start / end
-            assert not C.no_break_before(text[ln.start]) or ln.start == 0
+            # no prohibited character at either side of a legal break
             assert not C.no_break_after(text[ln.end - 1]) or ln.end == len(text)
+            if k + 1 < len(lines):
+                assert not C.no_break_before(text[lines[k + 1].start])
         if not ln.last and not forced:
             has_gap = any(p.gap[i] > 0 for i in range(ln.start + 1, ln.end))
             if has_gap:
