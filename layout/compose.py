@@ -7,6 +7,7 @@ continuation token it started from).
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import fields
 
@@ -19,16 +20,27 @@ from .result import Copyfit, Diagnostic, FrameResult, LayoutResult, PageResult
 from .setter import Setter
 
 
-def default_hyphenator(lang: str = "en_US"):
+def default_hyphenator(lang: str = "en_US", cache_file: str | None = None):
     """A pyphen-backed hyphenation function: text, word flags → break offsets.
 
-    The dictionary loads on the first Latin word long enough to hyphenate, so
-    Chinese-only issues never pay for it.
+    Hyphenation points are kept per word in a small cache file, and the
+    dictionary itself (a quarter of a second to load) is opened only for a word
+    the cache does not know, so Chinese-only issues and warm exports never pay for it.
     """
     dic = None
+    cache = WordCache(cache_file)
+
+    def positions(word: str) -> list[int]:
+        nonlocal dic
+        got = cache.get(word)
+        if got is None:
+            if dic is None:
+                import pyphen
+                dic = pyphen.Pyphen(lang=lang)
+            got = cache.put(word, list(dic.positions(word)))
+        return got
 
     def hyphenate(text: str, word: list[bool]):
-        nonlocal dic
         i, n = 0, len(text)
         while i < n:
             if word[i] and text[i].isalpha():
@@ -36,16 +48,53 @@ def default_hyphenator(lang: str = "en_US"):
                 while j < n and text[j].isalpha():
                     j += 1
                 if j - i >= 7:
-                    if dic is None:
-                        import pyphen
-                        dic = pyphen.Pyphen(lang=lang)
-                    for pos in dic.positions(text[i:j]):
+                    for pos in positions(text[i:j]):
                         if 3 <= pos <= j - i - 3:
                             yield i + pos
                 i = j
             else:
                 i += 1
+    hyphenate.save = cache.save
     return hyphenate
+
+
+class WordCache:
+    """A persistent map word → list of offsets (hyphenation points), saved atomically."""
+
+    def __init__(self, path: str | None):
+        self.path, self._data, self._dirty = path, None, False
+
+    def _load(self) -> dict:
+        if self._data is None:
+            self._data = {}
+            if self.path and os.path.exists(self.path):
+                try:
+                    with open(self.path, encoding="utf-8") as fh:
+                        self._data = json.load(fh)
+                except (OSError, ValueError):
+                    self._data = {}
+        return self._data
+
+    def get(self, word: str):
+        """The cached offsets, or None."""
+        return self._load().get(word)
+
+    def put(self, word: str, offsets: list[int]) -> list[int]:
+        """Remember the offsets of a word."""
+        self._load()[word] = offsets
+        self._dirty = True
+        return offsets
+
+    def save(self) -> None:
+        """Write new entries (temporary file, rename)."""
+        if not (self._dirty and self.path):
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(self._data, fh, ensure_ascii=False)
+        os.replace(tmp, self.path)
+        self._dirty = False
 
 
 class Composer:
@@ -125,6 +174,7 @@ class Composer:
             result.pages.append(pr)
         result.diagnostics.extend(self._glyph_diagnostics())
         self.segmenter.save()
+        getattr(self.setter._hyphenator, "save", lambda: None)()
         if len(self.setter._prepared) > 2 * len(live) + 1000:
             self.setter.forget(live)          # a long editing session: drop dead paragraphs
         return result
@@ -221,5 +271,7 @@ def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,
                   cache_dir: str | None = None, allow_outside: bool = False) -> LayoutResult:
     """Compose once (no caches kept): the CLI's export and check use this."""
     seg = Segmenter(os.path.join(cache_dir, "segments.json") if cache_dir else None)
-    return Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg,
+    hyph = default_hyphenator(cache_file=os.path.join(cache_dir, "hyphenation-en_US.json")
+                              if cache_dir else None)
+    return Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg, hyphenator=hyph,
                     allow_outside=allow_outside).compose()
