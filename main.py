@@ -148,8 +148,12 @@ def cmd_export(args) -> int:
         raise UserError(f"{out}: cannot write: {exc.strerror or exc}" if mine
                         else f"{exc.filename}: {exc.strerror or exc}") from None
     except ExportRefused as exc:
+        seen = set()
         for d in exc.diagnostics:
-            print(f"error: {d.message}", file=sys.stderr)
+            if d.level == "error" and d.message not in seen:
+                seen.add(d.message)
+                where = f" [page {d.page} frame {d.frame}]" if d.frame else ""
+                print(f"error: {d.message}{where}", file=sys.stderr)
         print("print export refused: fix the errors above or use --force", file=sys.stderr)
         return EXIT_PROBLEMS
     for d in result.diagnostics:
