@@ -104,9 +104,26 @@ def _paragraph_content(p, images: _Images) -> tuple[str, tuple[str, ...], list[s
     return "".join(text), tuple(styles), pics
 
 
+#: a .docx whose parts unpack to more than this is refused (a zip bomb, not an article)
+MAX_UNPACKED = 256 * 1024 * 1024
+
+
+def _unpacked_size(data: bytes) -> int:
+    """What the package's parts claim to unpack to (0 when it is no zip at all)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return sum(max(0, i.file_size) for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return 0
+
+
 def docx_blocks(data: bytes, source: str, image_dir: Path | None
                 ) -> tuple[list[Block], list[str], list[str]]:
     """The blocks of a .docx file, the image files written, and notes."""
+    size = _unpacked_size(data)
+    if size > MAX_UNPACKED:
+        raise ImportFailure(source, f"not a usable Word .docx file: it unpacks to "
+                                    f"{size / 2**20:,.0f} MB (a zip bomb?)")
     try:
         import docx
         from docx.text.paragraph import Paragraph

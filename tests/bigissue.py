@@ -16,9 +16,18 @@ def sample_issue() -> m.Issue:
     return load_issue(SAMPLE)
 
 
-def big_issue(pages: int, base: m.Issue | None = None) -> m.Issue:
+def _rotate(text: str, k: int) -> str:
+    k %= max(1, len(text))
+    return text[k:] + text[:k]
+
+
+def big_issue(pages: int, base: m.Issue | None = None, vary: bool = False) -> m.Issue:
     """An issue of ``pages`` pages: the sample's two pages repeated, every frame and
-    story renamed per copy (``lead`` → ``lead-3``), threads and jumps intact."""
+    story renamed per copy (``lead`` → ``lead-3``), threads and jumps intact.
+
+    ``vary``: each copy's paragraphs and titles are rotated by a few characters, so
+    that no cache of shaped or broken text serves one copy from another (benchmarks).
+    """
     base = base or sample_issue()
     out = copy.deepcopy(base)
     out.stories, out.pages = {}, []
@@ -29,6 +38,11 @@ def big_issue(pages: int, base: m.Issue | None = None) -> m.Issue:
             s = copy.deepcopy(story)
             s.id = sid + suffix
             s.thread = [f + suffix for f in story.thread]
+            if vary and k:
+                for p in s.paragraphs:
+                    for r in p.runs:
+                        r.text = _rotate(r.text, 7 * k)
+                s.headline.title = _rotate(s.headline.title, k)
             out.stories[s.id] = s
         for page in base.pages:
             if len(out.pages) == pages:

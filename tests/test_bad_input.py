@@ -364,3 +364,34 @@ def test_unexpected_error_is_one_line(tmp_path, monkeypatch):
     monkeypatch.delenv("BANMIAN_DEBUG", raising=False)
     path = write(tmp_path, BASE)
     assert main.main(["check", str(path)]) == 2
+
+
+def test_zip_bomb_word_file_is_refused_before_unpacking(tmp_path):
+    import docx
+    from importer import ImportFailure, import_file
+    from importer.docxfile import MAX_UNPACKED
+    d = docx.Document()
+    d.add_paragraph("本报讯　测试。")
+    buf = io.BytesIO()
+    d.save(buf)
+    path = tmp_path / "bomb.docx"
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name != "word/document.xml":
+                zout.writestr(name, data)
+                continue
+            head, tail = data.split(b"<w:body>", 1)
+            with zout.open(name, "w", force_zip64=True) as fh:   # streamed: never in memory
+                fh.write(head + b"<w:body>")
+                block = b" " * (1 << 20)
+                for _ in range(MAX_UNPACKED // len(block) + 8):
+                    fh.write(block)
+                fh.write(tail)
+    assert path.stat().st_size < 2 * 2**20
+    t0 = time.perf_counter()
+    with pytest.raises(ImportFailure, match="unpacks to"):
+        import_file(path)
+    assert time.perf_counter() - t0 < 5
