@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import stat
 import tempfile
 import types
 import typing
@@ -47,6 +48,9 @@ class DocumentError(Exception):
     """A document that cannot be used; the message names the file and line."""
 
     def __init__(self, path: str, line: int | None, message: str):
+        # one line, whatever the file holds: line breaks and control characters escaped
+        message = "".join(c if c.isprintable() or c in "\u3000 " else
+                          repr(c)[1:-1] for c in message)
         self.path, self.line, self.message = str(path), line, message
         where = f"{path}:{line}" if line else str(path)
         super().__init__(f"{where}: {message}")
@@ -505,13 +509,24 @@ def _frame_problems(fr: m.Frame, geo: PageGeometry) -> list[str]:
     return out
 
 
+#: no issue file is this big (a 96-page issue is about 1 MB)
+MAX_FILE_BYTES = 100 * 2**20
+
+
 def load_issue(path: str | os.PathLike) -> m.Issue:
     """Read an issue file; DocumentError on any problem, naming file and line."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):      # a device or pipe could be read forever
+                raise DocumentError(str(p), None, "cannot read: not a regular file")
+            if st.st_size > MAX_FILE_BYTES:
+                raise DocumentError(str(p), None, f"too large for an issue file "
+                                                  f"({st.st_size / 2**20:,.0f} MB)")
+            data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise DocumentError(str(p), None, f"cannot read: {exc.strerror}") from None
+        raise DocumentError(str(p), None, f"cannot read: {exc.strerror or exc}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -140,6 +140,8 @@ REFUSED = [
     ("python-tag", "banmian: 1\ninfo: !!python/object/apply:os.system [echo hi]\n", 2,
      "info must be a mapping"),
     ("nested", "banmian: 1\ninfo: " + "[" * 20000 + "]" * 20000 + "\n", 2, "nesting depth"),
+    ("line-break-in-value", BASE + '  - {type: "pho\\nto\\u2028", id: x}\n', 11,
+     "unknown frame type 'pho\\nto\\u2028'"),
 ]
 
 
@@ -162,6 +164,16 @@ def test_bad_document_refused_in_one_line(tmp_path, text, line, words):
 def test_unreadable_files(tmp_path, name, data, words):
     path = write(tmp_path, data)
     assert_one_line_error(cli("check", path), str(path), words)
+
+
+def test_device_and_huge_files_are_not_read(tmp_path):
+    if Path("/dev/zero").exists():
+        assert_one_line_error(cli("check", "/dev/zero", timeout=30), "/dev/zero",
+                              "not a regular file")
+    huge = tmp_path / "huge.yaml"
+    with open(huge, "wb") as fh:                     # sparse: takes no disk space
+        fh.truncate(200 * 2**20)
+    assert_one_line_error(cli("check", huge, timeout=30), "too large")
 
 
 def test_missing_file_and_folder(tmp_path):
