@@ -3,23 +3,33 @@
 ``run_editor(path)`` is what ``main.py open`` calls.  ``EditorApp`` can be
 built in tests with a font set factory (e.g. the square test fonts) and with
 the recovery and save questions answered by functions instead of dialogs.
+
+Opening an issue takes its shared-folder lock (``layout.lockfile``); when
+someone else holds it the document opens read-only and the user is told who
+has it (a stale lock from another machine may be broken, when the user says
+so).  Closing the window gives the lock back.
 """
 from __future__ import annotations
 
 import os
 import sys
+import weakref
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
+from layout import lockfile
 from layout.docfile import DocumentError, load_issue
 
-from .autosave import SUFFIX, newer_recovery
+from .autosave import SUFFIX, newer_recovery, recovery_path
 from .dialogs import ask
 from .document import Document, cache_dir
 from .i18n import tr
 from .mainwindow import MainWindow
+
+#: every EditorApp of this process (one, except in tests)
+_APPS: "weakref.WeakSet[EditorApp]" = weakref.WeakSet()
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "resources" / "templates"
 MAX_RECENT = 10
@@ -41,6 +51,31 @@ def ask_save_dialog(window) -> str:
                 [("save", tr("save"), R.AcceptRole), ("discard", tr("unsaved.discard"),
                                                       R.DestructiveRole),
                  ("cancel", tr("cancel"), R.RejectRole)])
+
+
+def ask_break_lock_dialog(parent, text: str) -> bool:
+    """Ask whether to break a stale lock (the default question)."""
+    R = QMessageBox.ButtonRole
+    return ask(parent, tr("lock.title"), tr("lock.stale_ask", who=text),
+               [("break", tr("lock.break"), R.DestructiveRole),
+                ("keep", tr("lock.read_only"), R.RejectRole)]) == "break"
+
+
+def ask_changed_dialog(window, text: str) -> str:
+    """The file changed on disk since it was read: overwrite | save_as | cancel."""
+    R = QMessageBox.ButtonRole
+    return ask(window, tr("changed.title"), tr("changed.ask", msg=text),
+               [("cancel", tr("cancel"), R.RejectRole),
+                ("save_as", tr("save_as"), R.AcceptRole),
+                ("overwrite", tr("changed.overwrite"), R.DestructiveRole)])
+
+
+def tell_read_only_dialog(window, text: str) -> None:
+    """Say who holds the issue (a window-modal box that does not block)."""
+    box = QMessageBox(QMessageBox.Icon.Information, tr("lock.title"), text,
+                      QMessageBox.StandardButton.Ok, window)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    box.open()
 
 
 class RealFonts:
@@ -100,17 +135,30 @@ class EditorApp:
     """Open windows, the font set factory, settings and the questions the editor asks."""
 
     def __init__(self, fontset_factory=None, *, ask_recover=ask_recover_dialog,
-                 ask_save=ask_save_dialog, settings: QSettings | None = None,
-                 autosave_ms: int = 60_000, autosave_every: int = 20, preset: str = ""):
+                 ask_save=ask_save_dialog, ask_break_lock=ask_break_lock_dialog,
+                 ask_changed=ask_changed_dialog, tell_read_only=tell_read_only_dialog,
+                 settings: QSettings | None = None,
+                 autosave_ms: int = 60_000, autosave_every: int = 20, preset: str = "",
+                 lock_touch_ms: int = 600_000):
         self.fontset_factory = fontset_factory or RealFonts()
         self.ask_recover, self.ask_save = ask_recover, ask_save
+        self.ask_break_lock, self.ask_changed = ask_break_lock, ask_changed
+        self.tell_read_only = tell_read_only
+        self.lock_touch_ms = lock_touch_ms
         self.settings = settings or QSettings("Banmian", "editor")
         self.autosave_ms, self.autosave_every = autosave_ms, autosave_every
         self.preset = preset or str(self.settings.value("keymap", "indesign"))
         self.cache_dir = cache_dir()
         self.windows: list[MainWindow] = []
+        _APPS.add(self)
 
     # ------------------------------------------------------------ documents
+    @staticmethod
+    def _window_lock_tokens() -> set[str]:
+        """Tokens of the locks held by documents in the open windows of this process."""
+        return {w.doc.lock.info.token for a in list(_APPS) for w in a.windows
+                if w.doc.lock is not None}
+
     def _window(self, doc: Document) -> MainWindow:
         # a pristine untitled window gives way to the document being opened
         for w in list(self.windows):
@@ -123,15 +171,50 @@ class EditorApp:
         win.view.fit_page()
         return win
 
+    def _lock(self, path: str, parent=None):
+        """``lockfile.acquire`` for an issue being opened: (Lock | LockHeld | None, reason).
+
+        A lock of this very process that no open window's document holds was
+        left by a window that went away without closing: it is taken back.  A stale lock
+        is broken when the user agrees.  None with a reason: the folder cannot
+        be written (the issue opens read-only).
+        """
+        try:
+            got = lockfile.acquire(path)
+            if isinstance(got, lockfile.LockHeld) and got.mine and got.info is not None \
+                    and got.info.token not in self._window_lock_tokens():
+                lockfile.break_lock(path, got)
+                got = lockfile.acquire(path)
+            if isinstance(got, lockfile.LockHeld) and got.stale and \
+                    self.ask_break_lock(parent, got.describe()):
+                lockfile.break_lock(path, got)
+                got = lockfile.acquire(path)     # may still be held: someone was faster
+        except OSError as exc:
+            return None, tr("lock.unwritable", error=str(exc))
+        if isinstance(got, lockfile.Lock):
+            for p in (path, recovery_path(path, "")):
+                lockfile.clean_temporaries(p)    # left by a save that was killed
+            return got, ""
+        return got, got.describe()
+
     def open(self, path: str, parent=None) -> MainWindow | None:
-        """Open an issue file (offering to recover a newer autosave of it)."""
+        """Open an issue file (offering to recover a newer autosave of it).
+
+        Someone else holding the file's lock: it opens read-only, and their
+        autosave (the recovery file beside the issue) is theirs, not offered.
+        """
+        got, reason = self._lock(path, parent)
+        lock = got if isinstance(got, lockfile.Lock) else None
+        seen = lockfile.fingerprint(path)   # before reading: a change in between is caught
         try:
             issue = load_issue(path)
         except DocumentError as exc:
+            if lock is not None:
+                lock.release()
             QMessageBox.warning(parent, tr("error"), str(exc))
             return None
         recovered = False
-        rec = newer_recovery(path)
+        rec = newer_recovery(path) if lock is not None else None
         if rec is not None:
             if self.ask_recover(parent, str(rec)):
                 try:
@@ -141,10 +224,19 @@ class EditorApp:
                     QMessageBox.warning(parent, tr("error"), str(exc))
             else:
                 rec.unlink(missing_ok=True)     # declined: do not ask again next time
-        doc = Document(issue, self.fontset_factory(issue), path)
+        try:
+            doc = Document(issue, self.fontset_factory(issue), path)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        doc.set_lock(got, reason, seen)
         doc.recovered = recovered
         self.add_recent(doc.path)
-        return self._window(doc)
+        win = self._window(doc)
+        if doc.read_only:
+            self.tell_read_only(win, tr("lock.held", who=doc.read_only_reason))
+        return win
 
     def recover_untitled(self, parent=None) -> list[MainWindow]:
         """Offer the autosaves of untitled documents left by a crash; open those accepted."""
@@ -180,6 +272,11 @@ class EditorApp:
         """Close every window."""
         for w in list(self.windows):
             w.close()
+
+    def release_locks(self) -> None:
+        """Give back every open document's lock (the application is exiting)."""
+        for w in list(self.windows):
+            w.doc.release_lock()
 
     # ------------------------------------------------------------ recent files
     def recent(self) -> list[str]:
@@ -221,4 +318,5 @@ def run_editor(path: str | None = None) -> int:
     if win is None:
         return 2
     qapp._banmian = app                     # keep the app object alive with Qt's
+    qapp.aboutToQuit.connect(app.release_locks)
     return qapp.exec()

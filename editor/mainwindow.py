@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from layout import edits as E
+from layout import lockfile
 from layout import model as m
 from layout.units import mm
 
@@ -15,6 +16,7 @@ from . import actions, arrange
 from . import snap as S
 from .autosave import Autosaver
 from .controlbar import ControlBar
+from .document import ReadOnlyError
 from .exporting import Exporter
 from .i18n import tr
 from .pagelist import PageList
@@ -58,6 +60,11 @@ class MainWindow(QMainWindow):
             tr("status.refused", msg=msg), 6000))
         doc.undo.cleanChanged.connect(self._title)
         doc.pathChanged.connect(self._title)
+        doc.readOnlyChanged.connect(self._read_only_changed)
+        self.lock_timer = QTimer(self)             # the lock's heartbeat
+        self.lock_timer.setInterval(app.lock_touch_ms)
+        self.lock_timer.timeout.connect(self.touch_lock)
+        self.lock_timer.start()
         self.scene.selectionIdsChanged.connect(self._selection)
         self.scene.pageShown.connect(self._page_shown)
         self.text.moved.connect(self._text_moved)
@@ -68,6 +75,7 @@ class MainWindow(QMainWindow):
         self._title()
         self._page_shown(self.scene.page_number)
         self._changed(None)
+        self._read_only_changed(doc.read_only)
 
     # ------------------------------------------------------------ building
     def _dock(self, key: str, widget, area=Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
@@ -106,15 +114,40 @@ class MainWindow(QMainWindow):
         sb = self.statusBar()
         self.pos_label, self.zoom_label = QLabel(), QLabel()
         self.page_label, self.overset_label = QLabel(), QLabel()
-        for w in (self.pos_label, self.zoom_label, self.page_label, self.overset_label):
+        self.lock_label = QLabel()                 # "只读" with who holds the file as tooltip
+        self.lock_label.setStyleSheet(f"color: {QColor(200, 30, 30).name()}")
+        self.lock_label.hide()
+        for w in (self.lock_label, self.pos_label, self.zoom_label, self.page_label,
+                  self.overset_label):
             w.setContentsMargins(8, 0, 8, 0)
             sb.addPermanentWidget(w)
 
     # ------------------------------------------------------------ reacting
     def _title(self, *_args) -> None:
         name = self.doc.name or tr("untitled")
-        self.setWindowTitle(f"{name}[*] — {tr('app')}")
+        ro = f" {tr('readonly.tag')}" if self.doc.read_only else ""
+        self.setWindowTitle(f"{name}[*]{ro} — {tr('app')}")
         self.setWindowModified(self.doc.is_modified())
+
+    def _read_only_changed(self, on: bool) -> None:
+        """Read-only: Save off, the story editor locked, who holds the file in the status bar."""
+        self.acts["save"].setEnabled(not on)
+        self.story_editor.sync(force=True)        # read-only when the document is
+        self.lock_label.setVisible(on)
+        self.lock_label.setText(tr("readonly.label") if on else "")
+        self.lock_label.setToolTip(self.doc.read_only_reason if on else "")
+        if on:
+            self.statusBar().showMessage(tr("status.readonly", who=self.doc.read_only_reason))
+        else:
+            self.statusBar().clearMessage()
+        self._title()
+
+    def touch_lock(self) -> bool:
+        """Refresh the lock's heartbeat (timer); say so when the lock was lost to someone."""
+        ok = self.doc.touch_lock()
+        if not ok:
+            self.statusBar().showMessage(tr("lock.lost", who=self.doc.read_only_reason))
+        return ok
 
     def _changed(self, touched) -> None:
         n = len(self.doc.overset_stories())
@@ -317,9 +350,12 @@ class MainWindow(QMainWindow):
             self.app.open(path)
 
     def save(self) -> bool:
-        """Save (Ctrl+S); asks for a name when the document is untitled."""
+        """Save (Ctrl+S); asks for a name when the document is untitled; off when read-only."""
         if not self.doc.path:
             return self.save_as()
+        if self.doc.read_only:
+            self.statusBar().showMessage(tr("status.readonly", who=self.doc.read_only_reason), 6000)
+            return False
         return self._save_to(self.doc.path)
 
     def save_as(self) -> bool:
@@ -332,14 +368,26 @@ class MainWindow(QMainWindow):
             path += ".yaml"
         return self._save_to(path)
 
-    def _save_to(self, path: str) -> bool:
-        old = self.autosaver.path
+    def _save_to(self, path: str, overwrite: bool = False) -> bool:
+        # a read-only document's recovery-file name is the lock holder's: never remove it
+        old = None if self.doc.read_only else self.autosaver.path
         try:
-            target = self.doc.save(path)
+            target = self.doc.save(path, overwrite=overwrite)
+        except lockfile.ChangedOnDisk as exc:
+            answer = self.app.ask_changed(self, str(exc))
+            if answer == "overwrite":
+                return self._save_to(path, overwrite=True)
+            if answer == "save_as":
+                return self.save_as()
+            self.statusBar().showMessage(tr("changed.not_saved"), 6000)
+            return False
+        except ReadOnlyError as exc:
+            self.show_error(tr("lock.save_refused", path=exc.path, who=str(exc)))
+            return False
         except OSError as exc:
             self.show_error(str(exc))
             return False
-        for p in {old, self.autosaver.path}:
+        for p in {old, self.autosaver.path} - {None}:
             try:
                 p.unlink()
             except OSError:
@@ -381,13 +429,16 @@ class MainWindow(QMainWindow):
         self.app.quit_all()
 
     def closeEvent(self, ev) -> None:
-        """Ask about unsaved changes; remove the recovery file on a clean close."""
+        """Ask about unsaved changes; remove the recovery file on a clean close; unlock."""
         if self.doc.is_modified():
             answer = self.app.ask_save(self)
             if answer == "cancel" or (answer == "save" and not self.save()):
                 ev.ignore()
                 return
         self.autosaver.stop()
-        self.autosaver.discard()
+        if not self.doc.read_only:              # a read-only copy's recovery file is not ours
+            self.autosaver.discard()
+        self.lock_timer.stop()
+        self.doc.release_lock()
         self.app.window_closed(self)
         ev.accept()

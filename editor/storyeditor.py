@@ -54,7 +54,7 @@ class StoryEditor(QWidget):
         st = self.doc.issue.stories.get(self.story) if self.story else None
         text = E.plain_text(st) if st is not None else ""
         self.title.setText((st.name or st.headline.title or st.id) if st is not None else "")
-        self.edit.setReadOnly(st is None)
+        self.edit.setReadOnly(st is None or self.doc.read_only)
         if text == self._text and not force:
             return
         self._syncing = True

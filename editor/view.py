@@ -300,6 +300,8 @@ class PageView(QGraphicsView):
     # ------------------------------------------------------------ live previews
     def preview_frame(self, frame_id: str, **changes) -> None:
         """Show a frame with changed fields without touching the undo stack."""
+        if self.doc.read_only:
+            return
         if self._preview is None:
             self._preview = E.SetFrame(frame_id, **changes)
         else:
