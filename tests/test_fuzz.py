@@ -170,7 +170,8 @@ def mutated_samples(draw):
         path = draw(st.sampled_from(paths))
         op = draw(st.sampled_from(["set", "set", "set", "delete", "add-key", "duplicate",
                                    "rename"]))
-        _mutate(data, path, op, draw(VALUES), draw(st.sampled_from(KEYS)))
+        value = copy.deepcopy(draw(VALUES))      # never share the pool's lists and dicts
+        _mutate(data, path, op, value, draw(st.sampled_from(KEYS)))
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
