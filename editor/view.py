@@ -380,8 +380,24 @@ class PageView(QGraphicsView):
 
 
 def _relative(path: str, base: str) -> str:
-    """An image path relative to the issue's folder when it lies inside it."""
+    """An image path relative to the issue's folder.
+
+    An image from outside the folder is copied into its ``images/`` subfolder
+    first: issues in shared folders must carry their own images, and the layout
+    refuses paths that leave the issue's folder.
+    """
+    src, root = Path(path).resolve(), Path(base).resolve()
     try:
-        return str(Path(path).resolve().relative_to(Path(base).resolve()))
+        return str(src.relative_to(root))
     except ValueError:
-        return str(Path(path).resolve())
+        pass
+    import shutil
+    dest_dir = root / "images"
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest, n = dest_dir / src.name, 1
+    while dest.exists() and dest.read_bytes() != src.read_bytes():
+        n += 1
+        dest = dest_dir / f"{src.stem}-{n}{src.suffix}"
+    if not dest.exists():
+        shutil.copy2(src, dest)
+    return str(dest.relative_to(root))

@@ -5,6 +5,8 @@ drawn as boxes); the model and the LayoutResult are checked, not pixels.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import copy
 import os
 
@@ -486,6 +488,18 @@ def test_drop_a_story_and_an_image(env, qtbot, tmp_path):
     # on the empty page: a new photo frame
     drop(md2, (g.col_x(4) + 3, g.line_y(90) + 2))
     assert sum(fr.kind == "photo" for fr in doc.page(1).frames) == 2
+    # an image from outside the issue's folder is copied into its images/ folder
+    elsewhere = tmp_path.parent / (tmp_path.name + "-elsewhere")
+    elsewhere.mkdir()
+    outside = elsewhere / "outside.png"
+    QImage(40, 30, QImage.Format.Format_RGB32).save(str(outside))
+    md3 = QMimeData()
+    md3.setUrls([QUrl.fromLocalFile(str(outside))])
+    x, y, w, h = g.frame_rect(doc.issue.frame("ph")[1])
+    drop(md3, (x + w / 2, y + h / 2))
+    assert doc.issue.frame("ph")[1].image == "images/outside.png"
+    assert (Path(doc.base_dir) / "images" / "outside.png").exists()
+    assert not [d for d in doc.result.diagnostics if d.code == "image-outside"]
 
 
 def test_direct_tool_moves_the_crop(env, qtbot, tmp_path):
