@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
 
+from layout.docfile import atomic_write
 from layout.result import BoxItem, GlyphRun, ImageItem, LayoutResult, RuleItem
 
 from . import color as C
@@ -136,7 +136,7 @@ class _Writer:
                 ident = self.opt.output_condition
             pdfx.add_output_intent(doc, self.profile.data, ident, cond, self.profile.description)
         cv.save()
-        _atomic_write(path, buf.getvalue())
+        atomic_write(path, buf.getvalue())
 
     def _title(self, pages) -> str:
         info = self.opt.info
@@ -405,26 +405,3 @@ def first_font(result: LayoutResult) -> str:
         for run in cf.overset_runs:
             return run.font
     return ""
-
-
-def _atomic_write(path: str, data: bytes) -> None:
-    """Write bytes to ``path`` through a temporary file in the same folder."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".banmian-", suffix=".tmp", dir=folder)
-    try:
-        try:
-            mode = os.stat(path).st_mode & 0o777
-        except OSError:
-            mode = 0o644
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
