@@ -9,7 +9,6 @@ The file is written to a temporary name and moved into place.
 from __future__ import annotations
 
 import io
-import os
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
