@@ -17,7 +17,6 @@ DASH = 5         # —— and ……: never split, never at a line start
 LATIN = 6        # letters, digits and other half-width characters of a word
 SPACE = 7        # a word space
 NUMSIGN = 8      # % ‰ ℃ following a number
-OTHER = 9        # symbols treated like HAN
 
 OPENING = set("（《〈「『【〔〖｛［“‘｟")
 CLOSING = set("）》〉」』】〕〗｝］”’｠")
@@ -31,10 +30,6 @@ HALF_CLOSE = set(")]},.;:?!")
 #: full-width punctuation whose glyph fills only half of the em box; these are
 #: what punctuation width adjustment (标点挤压) may compress to half an em.
 COMPRESSIBLE = OPENING | CLOSING | STOPS
-
-#: Chinese characters that act as a unit after a number ("2018年", "15个"):
-#: we never break between a number and the character that follows it.
-UNIT_AFTER_NUMBER = True
 
 
 def char_class(ch: str) -> int:
@@ -58,9 +53,6 @@ def char_class(ch: str) -> int:
     return HAN
 
 
-def is_cjk(ch: str) -> bool:
-    """Whether a character is set on the CJK em grid (ideographs, kana, CJK punctuation)."""
-    return char_class(ch) not in (LATIN, SPACE, NUMSIGN) or ch in "％"
 
 
 def no_break_before(ch: str) -> bool:

@@ -109,7 +109,7 @@ class Flow:
         ncols = len(fill.result.columns)
         if not (frame.balance and ncols > 1 and fill.end.para >= len(story.paragraphs)):
             return fill
-        used = sum(1 for _ in fill.result.lines)
+        used = len(fill.result.lines)
         depth = max(1, -(-used // ncols))
         tallest = max(int(round(c[3] / self.geo.pitch)) for c in fill.result.columns)
         while depth < tallest:

@@ -41,14 +41,18 @@ class FramePainter:
         h = (span or st.leading) * g.pitch
         return g.line_y(row) + (h - st.size) / 2 + EM_ASCENT * st.size
 
+    def _prepare(self, text: str, st: Style, words: list[int] | None):
+        """Shaped text; Chinese headlines (given word boundaries) get 1 em between phrases."""
+        phrase_gaps = words is not None and not st.latin
+        return self.setter.prepare_text(text, st, space_em=1.0 if phrase_gaps else 0.0)
+
     def _set_text(self, fr: FrameResult, text: str, st: Style, x: float, width: float,
                   row: int, source: Source, align: str | None = None,
                   words: list[int] | None = None) -> int:
         """Set a short text from grid line ``row``; return the grid lines used."""
         if not text:
             return 0
-        phrase_gaps = words is not None and not st.latin      # Chinese headlines: 1 em between phrases
-        p = self.setter.prepare_text(text, st, space_em=1.0 if phrase_gaps else 0.0)
+        p = self._prepare(text, st, words)
         align = align or st.align
         if words is not None:
             spans = balanced_breaks(p, width, words) or [(s.start, s.end) for s in
@@ -64,8 +68,7 @@ class FramePainter:
     def _count_lines(self, text: str, st: Style, width: float, words=None) -> int:
         if not text:
             return 0
-        p = self.setter.prepare_text(text, st, space_em=1.0 if words is not None and not st.latin
-                                     else 0.0)
+        p = self._prepare(text, st, words)
         if words is not None:
             spans = balanced_breaks(p, width, words)
             if spans is not None:

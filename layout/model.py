@@ -7,7 +7,7 @@ through undo commands.  Values keep the units the user wrote ("小五", "13字")
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 
 from .units import DEFAULT_HAO
 
@@ -314,13 +314,3 @@ def default_fonts() -> dict[str, list[str]]:
         "latin-headline": ["Liberation Sans Bold", "DejaVu Sans Bold", "Noto Sans CJK SC Bold",
                            "Noto Sans SC"],
     }
-
-
-def copy_frame(frame: Frame, **changes) -> Frame:
-    """A copy of a frame with some fields changed (frames are plain data)."""
-    return replace(frame, **changes)
-
-
-def field_names(cls) -> list[str]:
-    """The data fields of a model class, in declaration order."""
-    return [f.name for f in fields(cls)]
