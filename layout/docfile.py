@@ -57,211 +57,264 @@ class DocumentError(Exception):
 
 
 # ====================================================================== loading
-class _Ctx:
-    """Where we are while reading: the file name, for messages."""
+_STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
+#: PyYAML's safe constructors of single values by tag; nothing else is ever constructed
+_SCALAR_TAGS = {t: yaml.SafeLoader.yaml_constructors[t] for t in (
+    _NULL, "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:binary", "tag:yaml.org,2002:timestamp", _STR)}
+_CONSTRUCTOR = yaml.SafeLoader("")
+#: libyaml's parser when PyYAML has it (same safe tags, much faster), else the Python one
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Reader:
+    """One walk over the composed YAML nodes: builds the model from its type hints and
+    remembers the line of every object it builds (the line of the key that names it,
+    or of its list item), for the messages of problems found afterwards."""
 
     def __init__(self, path: str):
         self.path = path
+        self.lines: dict[int, tuple[object, int]] = {}    # id(obj) → (obj, line)
+        self.sections: dict[str, int] = {}                # top-level key → line
 
     def fail(self, node: yaml.Node | None, message: str) -> typing.NoReturn:
         line = node.start_mark.line + 1 if node is not None else None
         raise DocumentError(self.path, line, message)
 
+    def at(self, obj, line: int):
+        """Remember ``obj``'s line; give back ``obj``."""
+        self.lines[id(obj)] = (obj, line)
+        return obj
 
-_SCALAR = yaml.SafeLoader("")
-#: libyaml's parser when PyYAML has it (same safe tags, much faster), else the Python one
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    def line_of(self, obj) -> int | None:
+        got = self.lines.get(id(obj))
+        return got[1] if got is not None and got[0] is obj else None
+
+    # ---------------------------------------------------------- YAML shapes
+    def scalar(self, node: yaml.Node):
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, "expected a single value here, not a list or mapping")
+        if node.tag == _STR:
+            return node.value
+        construct = _SCALAR_TAGS.get(node.tag)
+        if construct is None:
+            self.fail(node, f"the YAML tag '{node.tag}' is not allowed in an issue file")
+        try:
+            return construct(_CONSTRUCTOR, node)
+        except (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError):
+            self.fail(node, f"'{node.value}' is not a valid value for the YAML tag '{node.tag}'")
+
+    def mapping(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping (key: value lines)")
+        out, seen = [], set()
+        for k, v in node.value:
+            key = self.scalar(k)
+            if not isinstance(key, (str, int)):
+                self.fail(k, f"a key in {what} must be a name, not {key!r}")
+            key = str(key)
+            if key in seen:
+                self.fail(k, f"{what}: '{key}' is given twice")
+            seen.add(key)
+            out.append((key, k, v))
+        return out
+
+    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"{what} must be a list")
+        return node.value
+
+    # ---------------------------------------------------------- model objects
+    def dataclass(self, node: yaml.Node, cls, what: str, line: int, *, items=None,
+                  hidden: tuple[str, ...] = (), special: dict | None = None,
+                  base=None, extra: dict | None = None):
+        """A dataclass from a mapping, each value read by its field's type hint.
+
+        ``hidden`` keys are ignored and not listed as known; ``special`` keys are read
+        by their own function (value node, line); ``base``: the object to start from.
+        """
+        fields, deprecated = _fields_of(cls)
+        kwargs = dict(extra) if extra else {}
+        for key, knode, vnode in items if items is not None else self.mapping(node, what):
+            if special is not None and key in special:
+                kwargs[key] = special[key](vnode, knode.start_mark.line + 1)
+                continue
+            read = fields.get(key)
+            if read is None or key in hidden:
+                if key in hidden or key in deprecated:
+                    continue
+                known = ", ".join(sorted(fields.keys() - set(hidden)))
+                self.fail(knode, f"{what}: unknown key '{key}' (known: {known})")
+            kwargs[key] = read(self, vnode, f"{what} {key}", knode.start_mark.line + 1)
+        try:
+            obj = dataclasses.replace(base, **kwargs) if base is not None else cls(**kwargs)
+        except TypeError as exc:
+            self.fail(node, f"{what}: {exc}")
+        return self.at(obj, line)
+
+    def paragraph(self, node: yaml.Node, what: str, line: int) -> m.Paragraph:
+        """A plain string (a body paragraph) or {style, text} or {style, runs}."""
+        if isinstance(node, yaml.ScalarNode):
+            val = self.scalar(node)
+            if not isinstance(val, str):
+                self.fail(node, f"{what} must be text")
+            return self.at(m.Paragraph("body", [m.Run(val)]), line)
+        items = {k: v for k, _, v in self.mapping(node, what)}
+        unknown = set(items) - {"style", "text", "runs"}
+        if unknown:
+            self.fail(node, f"{what}: unknown key '{sorted(unknown)[0]}' (known: style, text, runs)")
+        if ("text" in items) == ("runs" in items):
+            self.fail(node, f"{what} needs either text or runs")
+        style = _text(self, items["style"], f"{what} style", line) if "style" in items else "body"
+        if "text" in items:
+            runs = [m.Run(_text(self, items["text"], f"{what} text", line))]
+        else:
+            runs = [self.dataclass(r, m.Run, f"{what} run", r.start_mark.line + 1)
+                    for r in self.sequence(items["runs"], what)]
+        return self.at(m.Paragraph(style, runs), line)
+
+    def story(self, sid: str, node: yaml.Node, line: int) -> m.Story:
+        what = f"story '{sid}'"
+
+        def paragraphs(v, ln):
+            return self.at([self.paragraph(p, f"{what} paragraph {i + 1}", p.start_mark.line + 1)
+                            for i, p in enumerate(self.sequence(v, what))], ln)
+        return self.dataclass(node, m.Story, what, line, hidden=("paragraphs", "id"),
+                              special={"paragraphs": paragraphs}, extra={"id": sid})
+
+    def frame(self, node: yaml.Node, what: str, line: int) -> m.Frame:
+        items = self.mapping(node, what)
+        by_key = {k: v for k, _, v in items}
+        if "type" not in by_key:
+            self.fail(node, f"{what} needs a type ({', '.join(m.FRAME_TYPES)})")
+        kind = _text(self, by_key["type"], f"{what} type", line)
+        if kind not in m.FRAME_TYPES:
+            self.fail(by_key["type"], f"{what}: unknown frame type '{kind}' "
+                                      f"(known: {', '.join(m.FRAME_TYPES)})")
+        if "id" not in by_key:
+            self.fail(node, f"{what} needs an id")
+        fid = _text(self, by_key["id"], f"{what} id", line)
+        return self.dataclass(node, m.FRAME_TYPES[kind], f"{kind} frame '{fid}'", line,
+                              items=items, hidden=("type",))
+
+    def page(self, node: yaml.Node, what: str, line: int) -> m.Page:
+        def frames(v, ln):
+            return self.at([self.frame(f, f"{what} frame {i + 1}", f.start_mark.line + 1)
+                            for i, f in enumerate(self.sequence(v, what))], ln)
+        return self.dataclass(node, m.Page, what, line, hidden=("frames",),
+                              special={"frames": frames})
 
 
-def _scalar(ctx: _Ctx, node: yaml.Node):
-    if not isinstance(node, yaml.ScalarNode):
-        ctx.fail(node, "expected a single value here, not a list or mapping")
-    return _SCALAR.construct_object(node, deep=True)
+# ------------------------------------------------------------------ values by type hint
+def _text(rd: _Reader, node: yaml.Node, what: str, line: int) -> str:
+    val = rd.scalar(node)
+    if val.__class__ is str:
+        return val
+    if isinstance(val, bool) or val is None:
+        rd.fail(node, f"{what} must be text, not {val!r}")
+    return str(val)                      # a number or a date written as text
 
 
-def _mapping(ctx: _Ctx, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
-    if not isinstance(node, yaml.MappingNode):
-        ctx.fail(node, f"{what} must be a mapping (key: value lines)")
-    out, seen = [], set()
-    for k, v in node.value:
-        key = _scalar(ctx, k)
-        if not isinstance(key, (str, int)):
-            ctx.fail(k, f"a key in {what} must be a name, not {key!r}")
-        key = str(key)
-        if key in seen:
-            ctx.fail(k, f"{what}: '{key}' is given twice")
-        seen.add(key)
-        out.append((key, k, v))
-    return out
+def _bool(rd: _Reader, node: yaml.Node, what: str, line: int) -> bool:
+    val = rd.scalar(node)
+    if not isinstance(val, bool):
+        rd.fail(node, f"{what} must be true or false, not {val!r}")
+    return val
 
 
-def _sequence(ctx: _Ctx, node: yaml.Node, what: str) -> list[yaml.Node]:
-    if not isinstance(node, yaml.SequenceNode):
-        ctx.fail(node, f"{what} must be a list")
-    return list(node.value)
+def _int(rd: _Reader, node: yaml.Node, what: str, line: int) -> int:
+    val = rd.scalar(node)
+    if isinstance(val, bool) or not isinstance(val, int):
+        rd.fail(node, f"{what} must be a whole number, not {val!r}")
+    return val
 
 
-_HINTS: dict[type, dict] = {}
+def _float(rd: _Reader, node: yaml.Node, what: str, line: int) -> float:
+    val = rd.scalar(node)
+    if isinstance(val, bool) or not isinstance(val, (int, float)):
+        rd.fail(node, f"{what} must be a number, not {val!r}")
+    if not math.isfinite(val):
+        rd.fail(node, f"{what} must be a finite number, not {val!r}")
+    return float(val)
 
 
-def _hints(cls) -> dict:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+#: a reader of one value: (reader, node, what for messages, line of the value's key)
+_Read = typing.Callable[[_Reader, yaml.Node, str, int], typing.Any]
+_READERS: dict[typing.Any, _Read] = {str: _text, bool: _bool, int: _int, float: _float}
 
 
-def _value(ctx: _Ctx, node: yaml.Node, tp, what: str):
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin is typing.Union or origin is types.UnionType:
+def _reader(tp) -> _Read:
+    """The reader of values of type ``tp`` (built once per type from the type hint)."""
+    read = _READERS.get(tp)
+    if read is None:
+        read = _READERS[tp] = _make_reader(tp)
+    return read
+
+
+def _make_reader(tp) -> _Read:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Union or origin is types.UnionType:          # X | None
         inner = [a for a in args if a is not type(None)]
-        if isinstance(node, yaml.ScalarNode) and _scalar(ctx, node) is None:
-            return None
-        return _value(ctx, node, inner[0], what)
+        if len(inner) != 1:
+            raise TypeError(f"the file format cannot read {tp}")
+        read_inner = _reader(inner[0])
+
+        def optional(rd, node, what, line):
+            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+                return None
+            return read_inner(rd, node, what, line)
+        return optional
+    if origin is typing.Literal:
+        allowed = {(type(a), a) for a in args}
+        names = ", ".join(str(a) if a != "" else "''" for a in args)
+
+        def choice(rd, node, what, line):
+            val = rd.scalar(node)
+            if (type(val), val) not in allowed:
+                rd.fail(node, f"{what} '{val}' is not one of {names}")
+            return val
+        return choice
     if dataclasses.is_dataclass(tp):
-        return _dataclass(ctx, node, tp, what)
+        def record(rd, node, what, line):
+            return rd.dataclass(node, tp, what, line)
+        return record
     if origin is list:
-        return [_value(ctx, n, args[0], what) for n in _sequence(ctx, node, what)]
-    if origin is dict:
-        return {k: _value(ctx, v, args[1], f"{what} '{k}'")
-                for k, _, v in _mapping(ctx, node, what)}
-    val = _scalar(ctx, node)
-    if tp is str:
-        if isinstance(val, bool) or val is None or isinstance(val, (list, dict)):
-            ctx.fail(node, f"{what} must be text, not {val!r}")
-        return str(val)
-    if tp is bool:
-        if not isinstance(val, bool):
-            ctx.fail(node, f"{what} must be true or false, not {val!r}")
-        return val
-    if tp is int:
-        if isinstance(val, bool) or not isinstance(val, int):
-            ctx.fail(node, f"{what} must be a whole number, not {val!r}")
-        return val
-    if tp is float:
-        if isinstance(val, bool) or not isinstance(val, (int, float)):
-            ctx.fail(node, f"{what} must be a number, not {val!r}")
-        if not math.isfinite(val):
-            ctx.fail(node, f"{what} must be a finite number, not {val!r}")
-        return float(val)
-    ctx.fail(node, f"{what}: unsupported value")
+        read_item = _reader(args[0])
+
+        def sequence(rd, node, what, line):
+            return rd.at([read_item(rd, n, what, n.start_mark.line + 1)
+                          for n in rd.sequence(node, what)], line)
+        return sequence
+    if origin is dict and args[0] is str:
+        read_value = _reader(args[1])
+
+        def mapping(rd, node, what, line):
+            return rd.at({k: read_value(rd, v, f"{what} '{k}'", kn.start_mark.line + 1)
+                          for k, kn, v in rd.mapping(node, what)}, line)
+        return mapping
+    raise TypeError(f"the file format cannot read {tp}")
 
 
-def _dataclass(ctx: _Ctx, node: yaml.Node, cls, what: str, skip=(), extra=None, base=None):
-    hints = _hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}
-    kwargs = {}
-    for key, knode, vnode in _mapping(ctx, node, what):
-        if key in skip:
-            continue
-        if key not in names:
-            known = ", ".join(sorted(names - set(skip)))
-            ctx.fail(knode, f"{what}: unknown key '{key}' (known: {known})")
-        kwargs[key] = _value(ctx, vnode, hints[key], f"{what} {key}")
-    if extra:
-        kwargs.update(extra)
-    try:
-        return dataclasses.replace(base, **kwargs) if base is not None else cls(**kwargs)
-    except TypeError as exc:
-        ctx.fail(node, f"{what}: {exc}")
+_FIELDS: dict[type, tuple[dict[str, _Read], frozenset[str]]] = {}
 
 
-def _paragraph(ctx: _Ctx, node: yaml.Node, what: str) -> m.Paragraph:
-    if isinstance(node, yaml.ScalarNode):
-        val = _scalar(ctx, node)
-        if not isinstance(val, str):
-            ctx.fail(node, f"{what} must be text")
-        return m.Paragraph("body", [m.Run(val)])
-    items = dict((k, v) for k, _, v in _mapping(ctx, node, what))
-    unknown = set(items) - {"style", "text", "runs"}
-    if unknown:
-        ctx.fail(node, f"{what}: unknown key '{sorted(unknown)[0]}' (known: style, text, runs)")
-    if ("text" in items) == ("runs" in items):
-        ctx.fail(node, f"{what} needs either text or runs")
-    style = _value(ctx, items["style"], str, f"{what} style") if "style" in items else "body"
-    if "text" in items:
-        return m.Paragraph(style, [m.Run(_value(ctx, items["text"], str, f"{what} text"))])
-    runs = [_dataclass(ctx, r, m.Run, f"{what} run") for r in _sequence(ctx, items["runs"], what)]
-    return m.Paragraph(style, runs)
+def _fields_of(cls) -> tuple[dict[str, _Read], frozenset[str]]:
+    """A dataclass's fields with their readers, and its deprecated keys (cached)."""
+    got = _FIELDS.get(cls)
+    if got is None:
+        hints = typing.get_type_hints(cls)
+        got = _FIELDS[cls] = ({f.name: _reader(hints[f.name]) for f in dataclasses.fields(cls)},
+                              m.DEPRECATED_KEYS.get(cls, frozenset()))
+    return got
 
 
-def _story(ctx: _Ctx, sid: str, node: yaml.Node) -> m.Story:
-    what = f"story '{sid}'"
-    paras = []
-    for key, _, v in _mapping(ctx, node, what):
-        if key == "paragraphs":
-            paras = [_paragraph(ctx, p, f"{what} paragraph {i + 1}")
-                     for i, p in enumerate(_sequence(ctx, v, what))]
-    return _dataclass(ctx, node, m.Story, what, skip=("paragraphs", "id"),
-                      extra={"id": sid, "paragraphs": paras})
-
-
-def _frame(ctx: _Ctx, node: yaml.Node, what: str) -> m.Frame:
-    items = {k: v for k, _, v in _mapping(ctx, node, what)}
-    if "type" not in items:
-        ctx.fail(node, f"{what} needs a type ({', '.join(m.FRAME_TYPES)})")
-    kind = _value(ctx, items["type"], str, f"{what} type")
-    if kind not in m.FRAME_TYPES:
-        ctx.fail(items["type"], f"{what}: unknown frame type '{kind}' "
-                                f"(known: {', '.join(m.FRAME_TYPES)})")
-    if "id" not in items:
-        ctx.fail(node, f"{what} needs an id")
-    fid = _value(ctx, items["id"], str, f"{what} id")
-    return _dataclass(ctx, node, m.FRAME_TYPES[kind], f"{kind} frame '{fid}'", skip=("type",))
-
-
-def _page(ctx: _Ctx, node: yaml.Node, what: str) -> m.Page:
-    frames = []
-    for key, _, v in _mapping(ctx, node, what):
-        if key == "frames":
-            frames = [_frame(ctx, f, f"{what} frame {i + 1}")
-                      for i, f in enumerate(_sequence(ctx, v, what))]
-    return _dataclass(ctx, node, m.Page, what, skip=("frames",), extra={"frames": frames})
-
-
-#: where validate's place keys point: section name → key prefix
-_PLACES = {"stories": "story:", "paragraph_styles": "pstyle:", "char_styles": "cstyle:",
-           "colors": "color:"}
-_SECTION_OF = {"story": "stories", "pstyle": "paragraph_styles", "cstyle": "char_styles",
-               "color": "colors", "frame": "pages", "fonts": "fonts"}
-
-
-def _lines_of(node: yaml.Node) -> dict[str, int]:
-    """Line numbers of frames, stories, styles, colours and sections by place key.
-
-    Each node is visited once: YAML aliases may share nodes or even make
-    cycles, and a walk through every path could take forever.
-    """
-    out: dict[str, int] = {}
-    seen: set[int] = set()
-    if isinstance(node, yaml.MappingNode):
-        for k, _ in node.value:
-            if isinstance(k, yaml.ScalarNode):
-                out.setdefault("section:" + k.value, k.start_mark.line + 1)
-    stack = [(node, None)]
-    while stack:
-        n, key = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                if isinstance(k, yaml.ScalarNode) and k.value == "id" and isinstance(v, yaml.ScalarNode):
-                    fkey = "frame:" + v.value
-                    out[fkey + "#2" if fkey in out else fkey] = n.start_mark.line + 1
-                if key in _PLACES and isinstance(k, yaml.ScalarNode):
-                    out.setdefault(_PLACES[key] + k.value, k.start_mark.line + 1)
-            for k, v in reversed(n.value):
-                stack.append((v, k.value if isinstance(k, yaml.ScalarNode) else None))
-        elif isinstance(n, yaml.SequenceNode):
-            for v in reversed(n.value):
-                stack.append((v, None))
-    return out
+# ------------------------------------------------------------------ the document
+SECTIONS = ("banmian", "info", "paper", "fonts", "colors", "paragraph_styles", "char_styles",
+            "stories", "pages")
 
 
 def parse_issue(text: str, path: str = "<text>") -> m.Issue:
     """Build an Issue from YAML text; DocumentError names the line of any mistake."""
-    ctx = _Ctx(path)
     try:
         root = yaml.compose(text, Loader=_FAST_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -279,172 +332,78 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
         raise DocumentError(path, None, "not valid YAML: " + " ".join(str(exc).split())) from None
     if root is None:
         raise DocumentError(path, None, "the file is empty")
-    top = {k: (kn, v) for k, kn, v in _mapping(ctx, root, "the document")}
+    rd = _Reader(path)
+    top = {}
+    for key, knode, v in rd.mapping(root, "the document"):
+        top[key] = (knode, v)
+        rd.sections[key] = knode.start_mark.line + 1
     if "banmian" not in top:
-        ctx.fail(root, "not a Banmian issue: the 'banmian: <schema version>' line is missing")
-    version_node = top["banmian"][1]
-    version = _value(ctx, version_node, int, "banmian (schema version)")
+        rd.fail(root, "not a Banmian issue: the 'banmian: <schema version>' line is missing")
+    version_node = top.pop("banmian")[1]
+    version = _int(rd, version_node, "banmian (schema version)", 1)
     if version != m.SCHEMA_VERSION:
-        ctx.fail(version_node, f"schema version {version} is not supported "
-                               f"(this Banmian reads version {m.SCHEMA_VERSION})")
+        rd.fail(version_node, f"schema version {version} is not supported "
+                              f"(this Banmian reads version {m.SCHEMA_VERSION})")
     issue = m.Issue(fonts=m.default_fonts(), paragraph_styles=m.default_styles())
     for key, (knode, v) in top.items():
-        if key == "banmian":
-            continue
+        line = knode.start_mark.line + 1
         if key == "info":
-            issue.info = _dataclass(ctx, v, m.IssueInfo, "info")
+            issue.info = rd.dataclass(v, m.IssueInfo, "info", line)
         elif key == "paper":
-            issue.paper = _dataclass(ctx, v, m.Paper, "paper")
+            issue.paper = rd.dataclass(v, m.Paper, "paper", line)
         elif key == "fonts":
-            issue.fonts.update(_value(ctx, v, dict[str, list[str]], "fonts"))
+            issue.fonts.update(_reader(dict[str, list[str]])(rd, v, "fonts", line))
         elif key == "colors":
-            issue.colors = _value(ctx, v, dict[str, list[float]], "colors")
+            issue.colors = _reader(dict[str, list[float]])(rd, v, "colors", line)
         elif key == "paragraph_styles":
             # styles named like a built-in one start from it; the rest from the plain default
-            for k, _, n in _mapping(ctx, v, "paragraph_styles"):
-                issue.paragraph_styles[k] = _dataclass(
-                    ctx, n, m.ParagraphStyle, f"paragraph style '{k}'",
+            for k, kn, n in rd.mapping(v, "paragraph_styles"):
+                issue.paragraph_styles[k] = rd.dataclass(
+                    n, m.ParagraphStyle, f"paragraph style '{k}'", kn.start_mark.line + 1,
                     base=issue.paragraph_styles.get(k))
         elif key == "char_styles":
-            issue.char_styles = {k: _dataclass(ctx, n, m.CharStyle, f"character style '{k}'")
-                                 for k, _, n in _mapping(ctx, v, "char_styles")}
+            issue.char_styles = {k: rd.dataclass(n, m.CharStyle, f"character style '{k}'",
+                                                 kn.start_mark.line + 1)
+                                 for k, kn, n in rd.mapping(v, "char_styles")}
         elif key == "stories":
-            issue.stories = {k: _story(ctx, k, n) for k, _, n in _mapping(ctx, v, "stories")}
+            issue.stories = {k: rd.story(k, n, kn.start_mark.line + 1)
+                             for k, kn, n in rd.mapping(v, "stories")}
         elif key == "pages":
-            issue.pages = [_page(ctx, n, f"page {i + 1}")
-                           for i, n in enumerate(_sequence(ctx, v, "pages"))]
+            issue.pages = [rd.page(n, f"page {i + 1}", n.start_mark.line + 1)
+                           for i, n in enumerate(rd.sequence(v, "pages"))]
         else:
-            ctx.fail(knode, f"unknown section '{key}' (known: banmian, info, paper, fonts, "
-                            "colors, paragraph_styles, char_styles, stories, pages)")
+            rd.fail(knode, f"unknown section '{key}' (known: {', '.join(SECTIONS)})")
     problems = validate(issue)
     if problems:
-        lines = _lines_of(root)
         where, message = problems[0]
-        line = lines.get(where)
-        if line is None:                      # no line of its own: the section's
-            prefix = where.split(":")[0]
-            line = lines.get("section:" + _SECTION_OF.get(prefix, prefix))
-        raise DocumentError(path, line, message)
+        raise DocumentError(path, _line_of_problem(rd, where), message)
     return issue
 
 
-def validate(issue: m.Issue) -> list[tuple[str, str]]:
-    """Semantic problems as (place key, message): ids, references, units, geometry."""
-    out: list[tuple[str, str]] = []
+def _line_of_problem(rd: _Reader, where) -> int | None:
+    """The line of the object at fault; when it was not in the file (a default), its section's."""
+    line = rd.line_of(where)
+    if line is not None:
+        return line
+    section = next((name for cls, name in _SECTION_OF if isinstance(where, cls)), None)
+    return rd.sections.get(section) if section else None
+
+
+_SECTION_OF = ((m.Paper, "paper"), (m.ParagraphStyle, "paragraph_styles"),
+               (m.CharStyle, "char_styles"), (m.Story, "stories"), (m.Page, "pages"),
+               (m.Frame, "pages"), (list, "colors"))
+
+
+# ====================================================================== checks types cannot say
+def validate(issue: m.Issue) -> list[tuple[object, str]]:
+    """What types cannot say — references between objects, ranges, lengths that must
+    parse, geometry — as (the object at fault, message), in the document's order."""
     try:
         geo = PageGeometry.of(issue.paper)
     except UnitError as exc:
-        return [("paper", f"paper: {exc}")]
-    if geo.columns < 1 or geo.lines < 1 or geo.column <= 0:
-        out.append(("paper", "paper: the grid needs at least one column and one line"))
-    out.extend(_paper_problems(issue, geo))
-    for name, st in issue.paragraph_styles.items():
-        key = "pstyle:" + name
-        try:
-            size = font_size(st.size, issue.paper.hao)
-        except UnitError as exc:
-            out.append((key, f"paragraph style '{name}': {exc}"))
-            continue
-        if size <= 0 or st.leading <= 0:
-            out.append((key, f"paragraph style '{name}': size and leading must be positive"))
-        if st.font not in issue.fonts:
-            out.append((key, f"paragraph style '{name}': no font role '{st.font}' "
-                             f"(roles: {', '.join(issue.fonts)})"))
-        out.extend((key, f"paragraph style '{name}': {p}") for p in (
-            _choice("align", st.align, ALIGNS), _choice("language", st.language, ("", "zh", "en")),
-            _at_most("leading", st.leading, 100), _at_most("space_before", st.space_before, 1000),
-            _at_most("space_after", st.space_after, 1000), _at_most("indent", st.indent, 100),
-            _at_most("tracking", st.tracking, 10)) if p)
-    for name, cs in issue.char_styles.items():
-        key = "cstyle:" + name
-        if cs.font and cs.font not in issue.fonts:
-            out.append((key, f"character style '{name}': no font role '{cs.font}' "
-                             f"(roles: {', '.join(issue.fonts)})"))
-        if cs.size:
-            try:
-                if font_size(cs.size, issue.paper.hao) <= 0:
-                    out.append((key, f"character style '{name}': size must be positive"))
-            except UnitError as exc:
-                out.append((key, f"character style '{name}': {exc}"))
-    for name, c in issue.colors.items():
-        if len(c) != 4 or not all(0.0 <= v <= 1.0 for v in c):
-            out.append(("color:" + name, f"colour '{name}' must be four CMYK values from 0 to 1, "
-                                         f"such as [0, 1, 1, 0] (not {c})"))
-    seen: dict[str, int] = {}
-    numbers = set()
-    for page in issue.pages:
-        if page.number in numbers:
-            out.append(("paper", f"page number {page.number} is used twice"))
-        if page.number < 1:
-            out.append(("frame:" + page.frames[0].id if page.frames else "section:pages",
-                        f"page number {page.number}: pages are numbered from 1"))
-        numbers.add(page.number)
-        for fr in page.frames:
-            key = "frame:" + fr.id
-            if fr.id in seen:
-                out.append((key + "#2", f"frame id '{fr.id}' is used twice"))
-            seen[fr.id] = page.number
-            if fr.box is not None:
-                if len(fr.box) != 4:
-                    out.append((key, f"frame '{fr.id}': box needs [x, y, width, height]"))
-                    continue
-                try:
-                    [length(v, char=geo.body, line=geo.pitch, column=geo.column) for v in fr.box]
-                except UnitError as exc:
-                    out.append((key, f"frame '{fr.id}': {exc}"))
-                    continue
-            elif fr.cols < 1 or fr.lines < 1:
-                out.append((key, f"frame '{fr.id}' on page {page.number} has no size "
-                                 f"({fr.cols} columns × {fr.lines} lines)"))
-                continue
-            if not geo.on_page(fr):
-                out.append((key, f"frame '{fr.id}' lies off page {page.number}"))
-            out.extend((key, f"frame '{fr.id}': {p}") for p in _frame_problems(fr, geo) if p)
-            for attr in ("style", "kicker_style", "title_style", "subtitle_style",
-                         "caption_style", "credit_style"):
-                style = getattr(fr, attr, None)
-                if style and style not in issue.paragraph_styles:
-                    out.append((key, f"frame '{fr.id}': no paragraph style '{style}'"))
-            story = getattr(fr, "story", "")
-            if story and story not in issue.stories:
-                out.append((key, f"frame '{fr.id}': no story '{story}'"))
-            if isinstance(fr, m.TextFrame) and fr.columns < 0:
-                out.append((key, f"frame '{fr.id}': columns must not be negative"))
-    owner: dict[str, str] = {}
-    for sid, story in issue.stories.items():
-        key = "story:" + sid
-        for fid in story.thread:
-            if fid not in seen:
-                out.append((key, f"story '{sid}': its thread names frame '{fid}', "
-                                 "which is on no page"))
-                continue
-            _, fr = issue.frame(fid)
-            if not isinstance(fr, m.TextFrame):
-                out.append((key, f"story '{sid}': frame '{fid}' in its thread is a "
-                                 f"{fr.kind} frame, not a text frame"))
-            if fid in owner:
-                out.append((key, f"story '{sid}': frame '{fid}' is already in the thread "
-                                 f"of story '{owner[fid]}'"))
-            owner[fid] = sid
-        for i, p in enumerate(story.paragraphs):
-            if p.style not in issue.paragraph_styles:
-                out.append((key, f"story '{sid}' paragraph {i + 1}: no paragraph style "
-                                 f"'{p.style}'"))
-            for r in p.runs:
-                if r.style and r.style not in issue.char_styles:
-                    out.append((key, f"story '{sid}' paragraph {i + 1}: no character style "
-                                     f"'{r.style}'"))
-    return out
-
-
-ALIGNS = ("justify", "left", "center", "right")
-
-
-def _choice(field: str, value: str, allowed) -> str:
-    if value in allowed:
-        return ""
-    names = ", ".join(a or "''" for a in allowed)
-    return f"{field} '{value}' is not one of {names}"
+        return [(issue.paper, f"paper: {exc}")]
+    return [*_paper_problems(issue, geo), *_style_problems(issue), *_char_style_problems(issue),
+            *_color_problems(issue), *_page_problems(issue, geo), *_story_problems(issue)]
 
 
 def _at_most(field: str, value: float, limit: float) -> str:
@@ -462,13 +421,12 @@ def _length_problem(field: str, value, geo: PageGeometry, positive: bool = False
     return ""
 
 
-def _paper_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[str, str]]:
+def _paper_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[object, str]]:
     """Settings of the paper that would fail at composition or be silently ignored."""
     paper, j = issue.paper, issue.paper.jumps
-    out = [_choice("punctuation", paper.punctuation, ("mainland", "centered")),
-           _choice("language", paper.language, ("zh", "en")),
-           _choice("jumps numerals", j.numerals, ("chinese", "arabic")),
-           _choice("jumps placement", j.placement, ("own-line", "run-in"))]
+    out = []
+    if geo.columns < 1 or geo.lines < 1 or geo.column <= 0:
+        out.append("the grid needs at least one column and one line")
     if j.style not in issue.paragraph_styles:
         out.append(f"jumps style: no paragraph style '{j.style}'")
     for field in ("to_text", "from_text"):
@@ -480,10 +438,105 @@ def _paper_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[str, str]]:
     for name, size in paper.hao.items():
         if size <= 0:
             out.append(f"hao: size of {name} must be positive, not {size:g}")
-    return [("paper", f"paper: {p}") for p in out if p]
+    return [(paper, f"paper: {p}") for p in out]
 
 
-def _frame_problems(fr: m.Frame, geo: PageGeometry) -> list[str]:
+def _font_role_problem(font: str, issue: m.Issue) -> str:
+    return f"no font role '{font}' (roles: {', '.join(issue.fonts)})" \
+        if font not in issue.fonts else ""
+
+
+def _style_problems(issue: m.Issue) -> list[tuple[object, str]]:
+    """Paragraph styles: sizes that must parse, ranges, font roles."""
+    out = []
+    for name, st in issue.paragraph_styles.items():
+        try:
+            size = font_size(st.size, issue.paper.hao)
+        except UnitError as exc:
+            out.append((st, f"paragraph style '{name}': {exc}"))
+            continue
+        problems = ["size and leading must be positive" if size <= 0 or st.leading <= 0 else "",
+                    _font_role_problem(st.font, issue),
+                    _at_most("leading", st.leading, 100),
+                    _at_most("space_before", st.space_before, 1000),
+                    _at_most("space_after", st.space_after, 1000),
+                    _at_most("indent", st.indent, 100)]
+        out.extend((st, f"paragraph style '{name}': {p}") for p in problems if p)
+    return out
+
+
+def _char_style_problems(issue: m.Issue) -> list[tuple[object, str]]:
+    """Character styles: font roles and sizes."""
+    out = []
+    for name, cs in issue.char_styles.items():
+        if cs.font and cs.font not in issue.fonts:
+            out.append((cs, f"character style '{name}': {_font_role_problem(cs.font, issue)}"))
+        if cs.size:
+            try:
+                if font_size(cs.size, issue.paper.hao) <= 0:
+                    out.append((cs, f"character style '{name}': size must be positive"))
+            except UnitError as exc:
+                out.append((cs, f"character style '{name}': {exc}"))
+    return out
+
+
+def _color_problems(issue: m.Issue) -> list[tuple[object, str]]:
+    """Swatches: four CMYK values from 0 to 1."""
+    return [(c, f"colour '{name}' must be four CMYK values from 0 to 1, "
+                f"such as [0, 1, 1, 0] (not {c})")
+            for name, c in issue.colors.items()
+            if len(c) != 4 or not all(0.0 <= v <= 1.0 for v in c)]
+
+
+def _page_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[object, str]]:
+    """Page numbers, frame ids, and every frame's problems."""
+    out: list[tuple[object, str]] = []
+    ids, numbers = set(), set()
+    for page in issue.pages:
+        if page.number in numbers:
+            out.append((page, f"page number {page.number} is used twice"))
+        if page.number < 1:
+            out.append((page, f"page number {page.number}: pages are numbered from 1"))
+        numbers.add(page.number)
+        for fr in page.frames:
+            if fr.id in ids:
+                out.append((fr, f"frame id '{fr.id}' is used twice"))
+            ids.add(fr.id)
+            out.extend((fr, p) for p in _frame_problems(issue, page, fr, geo))
+    return out
+
+
+_STYLE_FIELDS = ("style", "kicker_style", "title_style", "subtitle_style", "caption_style",
+                 "credit_style")
+
+
+def _frame_problems(issue: m.Issue, page: m.Page, fr: m.Frame, geo: PageGeometry) -> list[str]:
+    """A frame's placement, lengths and references."""
+    if fr.box is not None:
+        if len(fr.box) != 4:
+            return [f"frame '{fr.id}': box needs [x, y, width, height]"]
+        try:
+            [length(v, char=geo.body, line=geo.pitch, column=geo.column) for v in fr.box]
+        except UnitError as exc:
+            return [f"frame '{fr.id}': {exc}"]
+    elif fr.cols < 1 or fr.lines < 1:
+        return [f"frame '{fr.id}' on page {page.number} has no size "
+                f"({fr.cols} columns × {fr.lines} lines)"]
+    out = [] if geo.on_page(fr) else [f"frame '{fr.id}' lies off page {page.number}"]
+    out.extend(f"frame '{fr.id}': {p}" for p in _frame_field_problems(fr, geo) if p)
+    for attr in _STYLE_FIELDS:
+        style = getattr(fr, attr, None)
+        if style and style not in issue.paragraph_styles:
+            out.append(f"frame '{fr.id}': no paragraph style '{style}'")
+    story = getattr(fr, "story", "")
+    if story and story not in issue.stories:
+        out.append(f"frame '{fr.id}': no story '{story}'")
+    if isinstance(fr, m.TextFrame) and fr.columns < 0:
+        out.append(f"frame '{fr.id}': columns must not be negative")
+    return out
+
+
+def _frame_field_problems(fr: m.Frame, geo: PageGeometry) -> list[str]:
     """Field values of one frame that composition cannot use."""
     out = []
     if isinstance(fr, m.TextFrame):
@@ -495,17 +548,45 @@ def _frame_problems(fr: m.Frame, geo: PageGeometry) -> list[str]:
                     out.append(f"{fr.columns} text columns do not fit in its width")
             except UnitError:
                 pass
-    elif isinstance(fr, m.HeadlineFrame):
-        out.append(_choice("align", fr.align, ("center", "left")))
     elif isinstance(fr, m.PhotoFrame):
-        out.append(_choice("fit", fr.fit, ("fit", "fill", "crop")))
         if len(fr.crop) > 3 or (len(fr.crop) == 3 and fr.crop[2] <= 0):
             out.append(f"crop {fr.crop} must be [centre x, centre y, zoom] with a positive zoom")
     elif isinstance(fr, m.RuleFrame):
         out.append(_length_problem("weight", fr.weight, geo))
-        out.append(_choice("pattern", fr.pattern, ("solid", "double", "dotted")))
     elif isinstance(fr, m.BoxFrame):
         out.append(_length_problem("stroke", fr.stroke, geo))
+    return out
+
+
+def _story_problems(issue: m.Issue) -> list[tuple[object, str]]:
+    """Threads (frames that exist, are text frames, belong to one story) and styles."""
+    out: list[tuple[object, str]] = []
+    where: dict[str, m.Frame] = {}
+    for _, fr in issue.frames():
+        where.setdefault(fr.id, fr)
+    owner: dict[str, str] = {}
+    for sid, story in issue.stories.items():
+        for fid in story.thread:
+            fr = where.get(fid)
+            if fr is None:
+                out.append((story, f"story '{sid}': its thread names frame '{fid}', "
+                                   "which is on no page"))
+                continue
+            if not isinstance(fr, m.TextFrame):
+                out.append((story, f"story '{sid}': frame '{fid}' in its thread is a "
+                                   f"{fr.kind} frame, not a text frame"))
+            if fid in owner:
+                out.append((story, f"story '{sid}': frame '{fid}' is already in the thread "
+                                   f"of story '{owner[fid]}'"))
+            owner[fid] = sid
+        for i, p in enumerate(story.paragraphs):
+            if p.style not in issue.paragraph_styles:
+                out.append((story, f"story '{sid}' paragraph {i + 1}: no paragraph style "
+                                   f"'{p.style}'"))
+            for r in p.runs:
+                if r.style and r.style not in issue.char_styles:
+                    out.append((story, f"story '{sid}' paragraph {i + 1}: no character style "
+                                       f"'{r.style}'"))
     return out
 
 

@@ -77,10 +77,6 @@ class PageGeometry:
         """The grid line containing page y (may be out of range)."""
         return int(math.floor((y - self.top) / self.pitch))
 
-    def col_at(self, x: float) -> int:
-        """The basic column nearest to page x."""
-        return int(round((x - self.left) / (self.column + self.gutter)))
-
     def frame_rect(self, frame: Frame) -> tuple[float, float, float, float]:
         """The frame's rectangle in page points."""
         if frame.box:

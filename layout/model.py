@@ -4,14 +4,31 @@ Nothing here measures or draws.  The layout engine (``layout.compose``) reads an
 ``Issue`` and produces a ``layout.result.LayoutResult``; the YAML file format
 (``layout.docfile``) reads and writes an ``Issue``; the editor changes it only
 through undo commands.  Values keep the units the user wrote ("小五", "13字").
+
+A field with a closed set of values says so in its type (``typing.Literal``);
+the file format (``layout.docfile``) refuses anything else from the type hints
+alone, listing the allowed values.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .units import DEFAULT_HAO
 
 SCHEMA_VERSION = 1
+
+# ---------------------------------------------------------------- closed sets of choices
+Align = Literal["justify", "left", "center", "right"]
+HeadlineAlign = Literal["center", "left"]
+Punctuation = Literal["mainland", "centered"]      # centered: Taiwan / Hong Kong
+Language = Literal["zh", "en"]
+StyleLanguage = Literal["", "zh", "en"]           # "": the paper's language
+Numerals = Literal["chinese", "arabic"]
+JumpPlacement = Literal["own-line", "run-in"]      # own-line: aligned by the jump style
+PhotoFit = Literal["fit", "fill", "crop"]
+RulePattern = Literal["solid", "double", "dotted"]
+FrameKind = Literal["text", "headline", "byline", "caption", "photo", "rule", "box"]
 
 
 # ---------------------------------------------------------------- paper settings
@@ -30,26 +47,29 @@ class JumpSettings:
     """How automatic jump lines read and sit (per paper)."""
     to_text: str = "（下转{page}版）"      # closes a story's part on a page
     from_text: str = "（上接{page}版）"    # opens its continuation
-    numerals: str = "chinese"            # chinese | arabic
+    numerals: Numerals = "chinese"
     style: str = "jump"                  # paragraph style of the jump line
-    placement: str = "own-line"          # own-line (aligned by the style) | run-in
+    placement: JumpPlacement = "own-line"
 
 
 @dataclass
 class Paper:
-    """Per-paper settings: page size, margins, grids, 号 table, conventions."""
+    """Per-paper settings: page size, margins, grids, 号 table, conventions.
+
+    The type area starts ``margin_inside`` from the page's left edge on every page;
+    its width is the column grid's, and the right margin is what is left.
+    """
     name: str = "对开"
     width: str = "390mm"
     height: str = "540mm"
     margin_top: str = "22mm"
     margin_bottom: str = "28mm"
     margin_inside: str = "18.8mm"
-    margin_outside: str = "18.8mm"
     bleed: str = "3mm"
     grid: GridSpec = field(default_factory=GridSpec)
     hao: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_HAO))
-    punctuation: str = "mainland"        # mainland | centered (Taiwan / Hong Kong)
-    language: str = "zh"                 # zh | en: default language of the text
+    punctuation: Punctuation = "mainland"
+    language: Language = "zh"            # default language of the text
     jumps: JumpSettings = field(default_factory=JumpSettings)
 
 
@@ -61,13 +81,12 @@ class ParagraphStyle:
     size: str = "小五"
     leading: float = 1.0         # line pitch in baseline-grid steps
     indent: float = 2.0          # first-line indent in characters of this size
-    align: str = "justify"       # justify | left | center | right
+    align: Align = "justify"
     space_before: float = 0.0    # in grid lines
     space_after: float = 0.0     # in grid lines
     keep_with_next: bool = False  # subheads: never end a column
-    tracking: float = 0.0        # extra space between characters, in em
     color: str = "black"         # a swatch name (see Issue.colors)
-    language: str = ""           # "" = the paper's; "en" for Latin text
+    language: StyleLanguage = ""  # "" = the paper's; "en" for Latin text
 
 
 @dataclass
@@ -152,7 +171,7 @@ class TextFrame(Frame):
 class HeadlineFrame(Frame):
     """A story's headline stack spanning its columns."""
     story: str = ""
-    align: str = "center"        # center | left
+    align: HeadlineAlign = "center"
     kicker_style: str = "kicker"
     title_style: str = "title"
     subtitle_style: str = "subtitle"
@@ -184,7 +203,7 @@ class CaptionFrame(Frame):
 class PhotoFrame(Frame):
     """A photo with fit/crop, caption and credit ("骆进林 摄")."""
     image: str = ""              # path relative to the issue file
-    fit: str = "fill"            # fit | fill | crop
+    fit: PhotoFit = "fill"
     crop: list[float] = field(default_factory=lambda: [0.5, 0.5, 1.0])  # centre x, y; zoom
     caption: str = ""
     credit: str = ""
@@ -200,7 +219,7 @@ class RuleFrame(Frame):
     """A rule (线): horizontal when it is wider than tall, else vertical."""
     weight: str = "0.5pt"
     color: str = "black"
-    pattern: str = "solid"       # solid | double | dotted
+    pattern: RulePattern = "solid"
 
     kind = "rule"
 
@@ -218,6 +237,15 @@ class BoxFrame(Frame):
 FRAME_TYPES: dict[str, type[Frame]] = {
     cls.kind: cls for cls in (TextFrame, HeadlineFrame, BylineFrame, CaptionFrame,
                               PhotoFrame, RuleFrame, BoxFrame)
+}
+
+#: Keys older files may hold that no longer mean anything: they are read and dropped
+#: (deprecated), so that every old issue still opens; saving never writes them.
+#: ``margin_outside``: the right margin is what the column grid leaves;
+#: ``tracking``: the engine never set extra space between characters.
+DEPRECATED_KEYS: dict[type, frozenset[str]] = {
+    Paper: frozenset({"margin_outside"}),
+    ParagraphStyle: frozenset({"tracking"}),
 }
 
 
