@@ -23,8 +23,15 @@ A document is one YAML mapping::
         frames:
           - {type: text, id: p1-lead, col: 0, line: 20, cols: 5, lines: 60}
 
-Only ``yaml.SafeLoader`` is used.  Fields left out take their defaults, and
-saving leaves out what equals the default, so files stay short and readable.
+Only ``yaml.SafeLoader`` is used: the file is composed into nodes, and one walk
+over them builds the model, reading each value as its type hint says (text,
+numbers, true/false, a closed set of choices, lists, mappings, nested objects)
+and remembering the line of every object it builds; ``validate`` then checks
+what types cannot say (references, ranges, lengths, geometry), and its first
+problem is reported at the line of the object at fault.  Deprecated keys
+(``model.DEPRECATED_KEYS``) are read and dropped.  Fields left out take their
+defaults, and saving leaves out what equals the default, so files stay short
+and readable.
 """
 from __future__ import annotations
 
