@@ -108,7 +108,7 @@ class _Reader:
             self.fail(node, f"the YAML tag '{node.tag}' is not allowed in an issue file")
         try:
             return construct(_CONSTRUCTOR, node)
-        except (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError):
+        except (yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError, OverflowError):
             self.fail(node, f"'{node.value}' is not a valid value for the YAML tag '{node.tag}'")
 
     def mapping(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
@@ -169,7 +169,8 @@ class _Reader:
         items = {k: v for k, _, v in self.mapping(node, what)}
         unknown = set(items) - {"style", "text", "runs"}
         if unknown:
-            self.fail(node, f"{what}: unknown key '{sorted(unknown)[0]}' (known: style, text, runs)")
+            self.fail(node, f"{what}: unknown key '{sorted(unknown)[0]}' "
+                            "(known: style, text, runs)")
         if ("text" in items) == ("runs" in items):
             self.fail(node, f"{what} needs either text or runs")
         style = _text(self, items["style"], f"{what} style", line) if "style" in items else "body"

@@ -174,7 +174,8 @@ def test_unknown_key_lists_the_fields():
     text = "banmian: 1\nstories:\n  lead:\n    byline: x\n    colour: red\n"
     with pytest.raises(DocumentError) as err:
         parse_issue(text, "issue.yaml")
-    known = sorted(f.name for f in dataclasses.fields(m.Story) if f.name not in ("id", "paragraphs"))
+    known = sorted(f.name for f in dataclasses.fields(m.Story)
+                   if f.name not in ("id", "paragraphs"))
     assert {"byline", "headline", "name", "thread"} <= set(known)
     assert str(err.value) == (f"issue.yaml:5: story 'lead': unknown key 'colour' "
                               f"(known: {', '.join(known)})")
