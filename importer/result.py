@@ -23,6 +23,13 @@ KINDS = {
     "punctuation": "标点全角",
     "space": "多余空格",
     "fullwidth": "全角字母数字",
+    "dateline": "电头",
+    "section_head": "小标题",
+    "author": "作者署名",
+    "affiliation": "作者单位",
+    "editor_note": "编者按",
+    "sidebar": "链接/背景",
+    "desk_editor": "责任编辑",
 }
 
 
