@@ -123,7 +123,13 @@ def cmd_export(args) -> int:
     if pages:
         result.pages = [p for p in result.pages if p.number in pages]
     from output import ExportRefused, export_pdf
-    out = args.output or str(Path(args.issue).with_suffix(".png" if args.png else ".pdf"))
+    # page images go to a folder named after the issue ("issue-pages/"), never "issue.png/"
+    out = args.output or str(Path(args.issue).with_name(Path(args.issue).stem + "-pages")
+                             if args.png else Path(args.issue).with_suffix(".pdf"))
+    missing = fontset.missing()
+    if missing:
+        print("warning: fonts not installed (a fallback is used): " + "; ".join(
+            f"role '{role}': '{name}'" for role, name in missing), file=sys.stderr)
     if args.png:
         from output.png import write_pngs
         import tempfile

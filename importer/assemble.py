@@ -8,7 +8,7 @@ from layout.model import Headline, Paragraph, Run, Story
 
 from .blocks import Block, Draft, Plan
 from .chars import SPACES, is_han, is_latin_or_digit
-from .parse import EDITOR_RE, LEAD_BYLINE_RE, LEAD_RE, TAIL_SIGNOFF_RE
+from .parse import EDITOR_RE, LEAD_BYLINE_RE, TAIL_SIGNOFF_RE, dateline_span
 from .result import Photo, Repair
 from .textfix import apply_edits
 
@@ -36,7 +36,7 @@ class _Ops:
     headline: dict[int, int] = field(default_factory=dict)     # from draft → to draft
     roles: dict[int, str] = field(default_factory=dict)        # block → structure role
     fields: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
-    dateline: set[int] = field(default_factory=set)            # lead blocks with a dateline
+    dateline: dict[int, str] = field(default_factory=dict)     # lead block → given dateline
 
     @classmethod
     def of(cls, repairs: list[Repair], accepted: set[str]) -> "_Ops":
@@ -66,7 +66,7 @@ class _Ops:
                 elif kind == "field":
                     ops.fields[op[1]].append((op[2], op[3]))
                 elif kind == "dateline":
-                    ops.dateline.add(op[1])
+                    ops.dateline[op[1]] = op[2]
         return ops
 
     def moved(self) -> set[int]:
@@ -201,12 +201,12 @@ class _Builder:
             if text:
                 style = self.ops.roles.get(g[0]) or (
                     "subhead" if blocks[g[0]].role == "subhead" else "body")
-                if g[0] in self.ops.dateline and not paragraphs:
-                    m = LEAD_BYLINE_RE.match(text) or LEAD_RE.match(text)
-                    if m:
-                        self.fields["dateline"].append(text[:m.end()])
-                        styles = tuple("dateline" if k < m.end() and not st else st
-                                       for k, st in enumerate(styles))
+                end = dateline_span(text, self.ops.dateline[g[0]]) \
+                    if g[0] in self.ops.dateline else 0
+                if end:
+                    self.fields["dateline"].append(text[:end])
+                    styles = tuple("dateline" if k < end and not st else st
+                                   for k, st in enumerate(styles))
                 paragraphs.append(Paragraph(style, _runs(text, styles)))
             for i in g:
                 for name, value in self.ops.fields.get(i, ()):
@@ -241,7 +241,7 @@ class _Builder:
             credits = [p.credit for p in self.out.photos if p.story == sid and p.credit]
             story = Story(id=sid, name=d.meta.get("name") or name, headline=headline,
                           byline=byline, paragraphs=paragraphs,
-                          dateline=d.meta.get("dateline") or " ".join(self.fields["dateline"]),
+                          dateline=" ".join(self.fields["dateline"]),
                           credit="；".join(dict.fromkeys(credits)),
                           editor=" ".join(self.fields["editor"]))
             self.out.stories.append(story)

@@ -58,6 +58,15 @@ def format_report(result: ImportResult) -> str:
             out.append(f"      署名 byline: {s.byline}")
         for extra in result.run_in_bylines.get(s.id, []):
             out.append(f"      文内署名 run-in: {extra}")
+        if s.dateline:
+            out.append(f"      电头 dateline: {s.dateline}")
+        if s.credit:
+            out.append(f"      图片署名 photo credit: {s.credit}")
+        if s.editor:
+            out.append(f"      责任编辑 desk editor: {s.editor}")
+        styled = sorted({p.style for p in s.paragraphs} - {"body"})
+        if styled:
+            out.append(f"      段落样式 styles: {', '.join(styled)}")
         chars = sum(len(p.text) for p in s.paragraphs)
         out.append(f"      {len(s.paragraphs)} 段 paragraphs, {chars} 字 characters")
     if result.photos:
@@ -83,21 +92,25 @@ def format_report(result: ImportResult) -> str:
 def _add_to_issue(issue, result: ImportResult) -> None:
     """Add the stories to the issue, with the styles they use when it lacks them."""
     from layout.model import CharStyle, default_styles
+
+    from .styles import import_char_styles, import_styles
+    known = {**import_styles(), **default_styles()}
+    chars = import_char_styles()
     for s in result.stories:
         issue.stories[s.id] = s
         for p in s.paragraphs:
             if p.style not in issue.paragraph_styles:
-                style = default_styles().get(p.style)
+                style = known.get(p.style)
                 if style is not None:
                     if style.font not in issue.fonts:
                         style.font = "body"
                     issue.paragraph_styles[p.style] = style
             for run in p.runs:
                 if run.style and run.style not in issue.char_styles:
-                    # Chinese type has no italic: 楷体 (the byline role) stands in for it
-                    font = {"bold": "headline", "italic": "byline"}.get(run.style, "")
-                    issue.char_styles[run.style] = CharStyle(
-                        font=font if font in issue.fonts else "")
+                    style = chars.get(run.style, CharStyle())
+                    if style.font not in issue.fonts:
+                        style.font = ""
+                    issue.char_styles[run.style] = style
 
 
 def main(argv: list[str]) -> int:
@@ -117,6 +130,14 @@ def main(argv: list[str]) -> int:
             from layout.model import Issue, default_fonts, default_styles
         except ImportError as exc:
             _emit(f"错误 error: cannot read or write issues here ({exc})\n", sys.stderr)
+            return 2
+        if issue_path.is_dir():
+            _emit(f"错误 error: --into {issue_path}: is a folder, not an issue file; give a "
+                  f"file such as {issue_path / 'issue.yaml'}\n", sys.stderr)
+            return 2
+        if not issue_path.parent.resolve().is_dir():
+            _emit(f"错误 error: --into {issue_path}: the folder {issue_path.parent} does not "
+                  "exist\n", sys.stderr)
             return 2
         if issue_path.exists():
             try:

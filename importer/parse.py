@@ -46,6 +46,22 @@ TAIL_SIGNOFF_RE = re.compile(rf"[。！？”」』…]\s*[（(]\s*((?:{_ROLE}\s
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t\u3000]+(.*?)[ \t\u3000]*#*[ \t\u3000]*$")
 
 
+_RUN_IN_RE = re.compile(rf"[{SPACES}]*[（(]\s*{_ROLE}?[^()（）]{{2,40}}[)）]")
+
+
+def dateline_span(text: str, prefix: str = "") -> int:
+    """The length of the wire dateline (with a run-in byline) opening the text, 0 for none:
+    "新华社北京3月26日电（记者 某某）" — or ``prefix`` (a dateline the source gave) with the
+    run-in byline after it.  本报讯/本刊讯 are 讯头, not wire datelines."""
+    if prefix and text.startswith(prefix):
+        m = _RUN_IN_RE.match(text, len(prefix))
+        return m.end() if m else len(prefix)
+    if text.startswith(("本报讯", "本刊讯")):
+        return 0
+    m = LEAD_BYLINE_RE.match(text) or LEAD_RE.match(text)
+    return m.end() if m else 0
+
+
 def _standalone_role(line: str) -> str:
     """The role of a line that is a block by itself whatever surrounds it, else ''."""
     if len(line) > 40:

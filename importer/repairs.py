@@ -9,7 +9,7 @@ accepted ones.
 from __future__ import annotations
 
 from .blocks import Block, Draft, Plan
-from .parse import LEAD_BYLINE_RE, LEAD_RE, SIDEBAR_RE, TAIL_EDITOR_RE
+from .parse import SIDEBAR_RE, TAIL_EDITOR_RE, dateline_span
 from .chars import (NO_START, OPEN_ENDINGS, PAIRS, SPACES, end_evidence, ends_sentence,
                     is_enumerated, is_han, skeleton, start_evidence, strip_jumps)
 from .result import Repair
@@ -255,15 +255,16 @@ def _structure(d: Draft, out: list[Repair]) -> None:
     lead = next((b for b in body if b.role == "para" and not b.found), None)
     if lead is not None:
         t = lead.text.lstrip(SPACES)
-        m = LEAD_BYLINE_RE.match(t) or LEAD_RE.match(t)
-        if m and not t.startswith(("本报讯", "本刊讯")):     # a wire dateline (…电), not 讯头
-            head = t[:m.end()]
+        end = dateline_span(t, d.meta.get("dateline", ""))
+        if end:
+            head = t[:end]
             out.append(_repair("dateline", lead, head, f"电头 dateline: {head} (story field "
                                "dateline; character style 'dateline')", 0.9,
                                "the lead opens with a dateline" + (" and a run-in byline"
-                                                                   if m.re is LEAD_BYLINE_RE
-                                                                   else ""),
-                               (("dateline", lead.id),)))
+                                                                   if head.endswith(("）", ")"))
+                                                                   else "")
+                               + (" (given by the source's metadata)" if d.meta.get("dateline")
+                                  else ""), (("dateline", lead.id, d.meta.get("dateline", "")),)))
 
 
 # ------------------------------------------------------------------ headlines
