@@ -168,7 +168,7 @@ class _Builder:
                 m = EDITOR_RE.match(t)
                 self.fields["editor"].append(m.group(1) if m else t)
                 continue
-            if role == "author" and all(self.ops.roles.get(g[0]) == "note" for g in groups):
+            if role == "byline":
                 self.fields["byline"].append(self.text(b)[0])
                 continue
             if b.role == "caption" and any(not p.caption for p in photos):

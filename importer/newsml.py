@@ -77,6 +77,17 @@ def parse_xml(data: bytes, source: str) -> tuple[ET.Element, dict[int, int], str
         encoding = "utf-16 (BOM)"
     else:
         encoding = m.group(1).decode("ascii").lower() if m else "utf-8"
+    if encoding not in ("utf-8", "utf8", "utf-16 (BOM)", "utf-16", "iso-8859-1", "us-ascii",
+                        "ascii"):
+        # expat reads only UTF-8/16 and Latin-1: GB2312/GBK/GB18030 wire files are
+        # decoded here and handed over as UTF-8 with the declaration changed to say so
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise ImportFailure(source, f"XML declared as {encoding} that does not decode "
+                                        f"as such ({exc.__class__.__name__})") from None
+        data = re.sub(r"""(<\?xml[^>]*encoding\s*=\s*["'])[A-Za-z0-9._-]+""", r"\1utf-8",
+                      text, count=1).encode("utf-8")
     p = expat.ParserCreate(namespace_separator="}")
     p.buffer_text = True
     try:

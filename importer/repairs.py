@@ -208,7 +208,7 @@ def _structure(d: Draft, out: list[Repair]) -> None:
             out.append(_repair("author", b, t, f"署名 {where}: {t}", 0.85,
                                f"'{t[:3]}' opens an author's name"
                                + ("" if started else ", before the text"),
-                               (("role", b.id, "author"),)))
+                               (("role", b.id, "author" if started else "byline"),)))
         elif b.found == "affiliation":
             out.append(_repair("affiliation", b, t, f"作者单位 (style 'affiliation'): {t}", 0.9,
                                "the author's affiliation ('作者单位/作者系…'), not body text",
