@@ -1,9 +1,10 @@
-"""The command line: ``import FILE [--into ISSUE.yaml] [--json]``.
+"""The command line: ``import FILE [--into ISSUE.yaml] [--json] [--reject IDS] [--accept IDS]``.
 
 Without ``--into`` nothing is written: the stories and the report are printed.
 With it, the stories are added to the issue (created when the file does not
 exist), Word images go to an ``images`` folder next to it, and the issue is
-saved.  Exit status: 0 imported; 2 bad input (unreadable or undecodable file,
+saved.  ``--reject`` undoes repairs (by id from the report, or by kind) and
+``--accept`` makes proposed ones, as the editor's import dialog does.  Exit status: 0 imported; 2 bad input (unreadable or undecodable file,
 bad issue file, bad arguments); 1 is reserved.
 """
 from __future__ import annotations
@@ -36,7 +37,29 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--into", metavar="ISSUE.yaml", help="add the stories to this issue "
                    "(created when missing) and save it")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--reject", metavar="IDS", default="",
+                   help="undo these repairs: ids (r003) or kinds (space), comma-separated")
+    p.add_argument("--accept", metavar="IDS", default="",
+                   help="also make these proposed repairs: ids or kinds, comma-separated")
     return p
+
+
+def _choose(result: ImportResult, accept: str, reject: str) -> ImportResult:
+    """The import again with repairs taken or undone by id or kind (ValueError: unknown)."""
+    from .api import apply
+
+    def ids(spec: str) -> set[str]:
+        out: set[str] = set()
+        for word in filter(None, (w.strip() for w in spec.split(","))):
+            hit = {r.id for r in result.repairs if word in (r.id, r.kind) and r.actionable}
+            if not hit and word not in KINDS and not any(r.id == word for r in result.repairs):
+                raise ValueError(f"no repair or kind '{word}' (kinds: {', '.join(KINDS)})")
+            out |= hit
+        return out
+
+    if not accept and not reject:
+        return result
+    return apply(result.report, (result.report.applied_ids() | ids(accept)) - ids(reject))
 
 
 def format_report(result: ImportResult) -> str:
@@ -75,7 +98,8 @@ def format_report(result: ImportResult) -> str:
             out.append(f"  {p.story}  署名 credit: {p.credit or '—'}  说明 caption: "
                        f"{p.caption or '—'}  文件 image: {p.image or '—'}")
     if rep.repairs:
-        out += ["", "修复 Repairs (✓ 已修复 applied · ? 待确认 proposed or flagged):"]
+        out += ["", "修复 Repairs (✓ 已修复 applied · ? 待确认 proposed or flagged; undo one "
+                "with --reject r001, take one with --accept r002, or name a kind):"]
         for r in rep.repairs:
             where = f"{r.story} ¶{r.paragraph + 1}" if r.paragraph >= 0 else r.story
             out.append(f"  {r.id} {_MARK[r.applied]} {KINDS.get(r.kind, r.kind)} {r.kind}  "
@@ -153,6 +177,11 @@ def main(argv: list[str]) -> int:
                              existing_ids=issue.stories if issue is not None else ())
     except ImportFailure as exc:
         _emit(f"错误 error: {exc}\n", sys.stderr)
+        return 2
+    try:
+        result = _choose(result, args.accept, args.reject)
+    except ValueError as exc:
+        _emit(f"错误 error: --accept/--reject: {exc}\n", sys.stderr)
         return 2
     if issue is not None:
         _add_to_issue(issue, result)

@@ -145,3 +145,21 @@ def test_png_export_without_output_goes_to_a_pages_folder(tmp_path):
     assert not (tmp_path / "issue.png").exists()
     assert sorted(p.suffix for p in (tmp_path / "issue-pages").iterdir()) == [".png"]
     assert "issue-pages" in proc.stdout
+
+
+def test_reject_and_accept_repairs_by_id_or_kind(tmp_path, capsys):
+    docfile = pytest.importorskip("layout.docfile")
+    src, issue = tmp_path / "a.md", tmp_path / "issue.yaml"
+    src.write_text("## 标题\n\n作者：王建国\n\n一、引言\n\n湖南 长沙等地召开会议。\n", "utf-8")
+    assert main(["import", str(src), "--json"]) == 0
+    repairs = json.loads(capsys.readouterr().out)["repairs"]
+    author = next(r["id"] for r in repairs if r["kind"] == "author")
+    assert main(["import", str(src), "--into", str(issue), "--reject",
+                 f"{author},section_head", "--accept", "space"]) == 0
+    s = docfile.load_issue(issue).stories["story-01"]
+    assert s.byline == ""
+    assert [(p.style, p.text) for p in s.paragraphs] == [
+        ("body", "作者：王建国"), ("body", "一、引言"), ("body", "湖南长沙等地召开会议。")]
+    assert "--reject" in capsys.readouterr().out
+    assert main(["import", str(src), "--reject", "r999"]) == 2
+    assert "no repair or kind 'r999'" in capsys.readouterr().err

@@ -240,3 +240,18 @@ def test_spaces_in_author_lines_are_left_alone():
     res, s = only("## 标题\n\n作者：王建国 李晓梅\n\n正文一段。\n")
     assert s.byline == "作者：王建国 李晓梅"
     assert not [r for r in res.repairs if r.kind == "space"]
+
+
+def test_the_editor_import_keeps_fields_and_styles():
+    pytest.importorskip("PySide6")
+    from editor.importing import import_edit
+    from importer.styles import import_styles
+    from layout import model as m
+    res = import_text(ARTICLE + "\n" + WIRE)
+    issue = m.Issue(paragraph_styles=m.default_styles(), fonts=m.default_fonts())
+    import_edit(issue, res).apply(issue)
+    a, b = issue.stories.values()
+    assert (a.byline, a.editor) == ("作者：王建国 李晓梅", "赵小刚")
+    assert b.dateline.startswith("新华社长沙") and b.credit.endswith("摄") and b.thread == []
+    assert issue.paragraph_styles["note"] == import_styles()["note"]
+    assert issue.char_styles["dateline"].font == "headline"
