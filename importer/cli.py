@@ -4,8 +4,9 @@ Without ``--into`` nothing is written: the stories and the report are printed.
 With it, the stories are added to the issue (created when the file does not
 exist), Word images go to an ``images`` folder next to it, and the issue is
 saved.  ``--reject`` undoes repairs (by id from the report, or by kind) and
-``--accept`` makes proposed ones, as the editor's import dialog does.  Exit status: 0 imported; 2 bad input (unreadable or undecodable file,
-bad issue file, bad arguments); 1 is reserved.
+``--accept`` makes proposed ones, as the editor's import dialog does.  Exit
+status: 0 imported; 2 bad input (unreadable, undecodable or refused file, bad
+issue file, bad arguments); 1 is reserved.
 """
 from __future__ import annotations
 

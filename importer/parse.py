@@ -31,7 +31,8 @@ _LEAD = (rf"(?:本报讯|本刊讯|据?(?:本报|新华社|中新社|中新网|�
 LEAD_RE = re.compile(rf"^{_LEAD}")
 LEAD_BYLINE_RE = re.compile(rf"^{_LEAD}[{SPACES}]*[（(]\s*({_ROLE}\s*[^()（）]{{2,40}}?)\s*[)）]")
 #: Structure found in a paragraph's text, proposed as a repair (``Block.found``).
-EDITOR_RE = re.compile(rf"^[（(【\[]?\s*(?:责任编辑|责编|编辑)\s*[:：]?\s*({_NAMES})\s*[)）】\]]?$")
+EDITOR_RE = re.compile(rf"^[（(【\[]?\s*(?:责任编辑|责编|编辑(?=[\s:：]))\s*[:：]?\s*({_NAMES})"
+                       r"\s*[)）】\]]?$")
 TAIL_EDITOR_RE = re.compile(rf"[{SPACES}]*[（(]\s*(?:责任编辑|责编)\s*[:：]?\s*({_NAMES})\s*[)）]"
                             rf"[{SPACES}]*$")
 AUTHOR_RE = re.compile(rf"^(?:作者\s*[:：]?|文\s*[/／]|文图\s*[/／]|[□■])\s*({_NAMES})$")
@@ -46,6 +47,8 @@ TAIL_SIGNOFF_RE = re.compile(rf"[。！？”」』…]\s*[（(]\s*((?:{_ROLE}\s
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t\u3000]+(.*?)[ \t\u3000]*#*[ \t\u3000]*$")
 
 
+_WIRE_RE = re.compile(rf"^据?(?:本报|新华社|中新社|中新网|人民日报|央视网?)([{_H}]{{2,8}}?)"
+                      r"([0-9０-９]{1,2}月[0-9０-９]{1,2}日)?电")
 _RUN_IN_RE = re.compile(rf"[{SPACES}]*[（(]\s*{_ROLE}?[^()（）]{{2,40}}[)）]")
 
 
@@ -56,10 +59,11 @@ def dateline_span(text: str, prefix: str = "") -> int:
     if prefix and text.startswith(prefix):
         m = _RUN_IN_RE.match(text, len(prefix))
         return m.end() if m else len(prefix)
-    if text.startswith(("本报讯", "本刊讯")):
-        return 0
-    m = LEAD_BYLINE_RE.match(text) or LEAD_RE.match(text)
-    return m.end() if m else 0
+    m = _WIRE_RE.match(text)
+    if not m or (not m.group(2) and m.end() < len(text) and text[m.end()] not in SPACES + "（("):
+        return 0                        # "本报记者从市供电公司获悉" is no dateline
+    r = _RUN_IN_RE.match(text, m.end())
+    return r.end() if r else m.end()
 
 
 def _standalone_role(line: str) -> str:

@@ -255,3 +255,11 @@ def test_the_editor_import_keeps_fields_and_styles():
     assert b.dateline.startswith("新华社长沙") and b.credit.endswith("摄") and b.thread == []
     assert issue.paragraph_styles["note"] == import_styles()["note"]
     assert issue.char_styles["dateline"].font == "headline"
+
+
+def test_look_alikes_are_left_as_body_text():
+    res, s = only("## 标题\n\n本报记者从市供电公司获悉，春季检修已经完成。\n\n编辑部主任张三\n\n"
+                  "背景下，各项工作稳步推进。\n")
+    assert s.dateline == "" and s.editor == ""
+    assert [p.style for p in s.paragraphs] == ["body", "body", "body"]
+    assert not any(r.kind in ("dateline", "desk_editor", "sidebar") for r in res.repairs)
