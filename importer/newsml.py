@@ -405,7 +405,8 @@ class _Package:
                     if path.resolve() == Path(self.source).resolve():
                         continue
                     try:
-                        head = path.read_bytes()[:4096]
+                        with path.open("rb") as f:
+                            head = f.read(4096)
                     except OSError:
                         continue
                     m = re.search(rb'guid\s*=\s*"([^"]+)"', head)
