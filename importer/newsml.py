@@ -36,7 +36,6 @@ from .chars import SPACES
 from .errors import ImportFailure
 from .parse import classify, structure
 
-_ROOTS = ("newsItem", "packageItem", "newsMessage")
 _SNIFF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(newsItem|packageItem|newsMessage)[\s>/]")
 _DECL = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _BLOCK_TAGS = {"p", "li", "dd", "dt", "blockquote", "pre", "caption", "figcaption"}

@@ -9,9 +9,9 @@ accepted ones.
 from __future__ import annotations
 
 from .blocks import Block, Draft, Plan
-from .parse import SIDEBAR_RE, TAIL_EDITOR_RE, dateline_span
 from .chars import (NO_START, OPEN_ENDINGS, PAIRS, SPACES, end_evidence, ends_sentence,
                     is_enumerated, is_han, skeleton, start_evidence, strip_jumps)
+from .parse import SIDEBAR_RE, TAIL_EDITOR_RE, dateline_span
 from .result import Repair
 from .textfix import apply_edits, block_fixes
 
