@@ -263,3 +263,19 @@ def test_look_alikes_are_left_as_body_text():
     assert s.dateline == "" and s.editor == ""
     assert [p.style for p in s.paragraphs] == ["body", "body", "body"]
     assert not any(r.kind in ("dateline", "desk_editor", "sidebar") for r in res.repairs)
+
+
+def test_the_seed_page_keeps_what_it_did_and_gains_the_credit():
+    from pathlib import Path
+    seed = Path(__file__).resolve().parent / "data" / "front-page.txt"
+    if not seed.exists():
+        pytest.skip("tests/data/front-page.txt is not in this checkout yet")
+    from importer import import_file
+    res = import_file(seed)
+    assert len(res.stories) == 7
+    assert [s.credit for s in res.stories] == ["", "", "", "骆进林 摄", "", "", ""]
+    assert all(s.dateline == "" and s.editor == "" for s in res.stories)
+    assert not {r.kind for r in res.repairs} & {"dateline", "section_head", "author",
+                                                 "affiliation", "editor_note", "sidebar",
+                                                 "desk_editor"}
+    assert all(p.style in ("body", "subhead") for s in res.stories for p in s.paragraphs)
