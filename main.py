@@ -10,7 +10,7 @@
     python main.py export ISSUE.yaml --png --dpi 100 -o DIR
     python main.py check ISSUE.yaml [--json] [--allow-outside]
     python main.py fonts [ISSUE.yaml]
-    python main.py import FILE [--into ISSUE.yaml] [--json]
+    python main.py import FILE [--into ISSUE.yaml] [--json] [--reject IDS] [--accept IDS]
 
 Exit codes: 0 fine, 1 problems found (check errors, refused print export),
 2 bad input (a file that cannot be read or understood).
@@ -123,7 +123,13 @@ def cmd_export(args) -> int:
     if pages:
         result.pages = [p for p in result.pages if p.number in pages]
     from output import ExportRefused, export_pdf
-    out = args.output or str(Path(args.issue).with_suffix(".png" if args.png else ".pdf"))
+    # page images go to a folder named after the issue ("issue-pages/"), never "issue.png/"
+    out = args.output or str(Path(args.issue).with_name(Path(args.issue).stem + "-pages")
+                             if args.png else Path(args.issue).with_suffix(".pdf"))
+    missing = fontset.missing()
+    if missing:
+        print("warning: fonts not installed (a fallback is used): " + "; ".join(
+            f"role '{role}': '{name}'" for role, name in missing), file=sys.stderr)
     if args.png:
         from output.png import write_pngs
         import tempfile
@@ -215,7 +221,8 @@ def cmd_fonts(args) -> int:
 def cmd_import(args) -> int:
     from importer.cli import main as import_main
     argv = [args.file] + (["--into", args.into] if args.into else []) + \
-        (["--json"] if args.json else [])
+        (["--json"] if args.json else []) + \
+        [f"--{k}={getattr(args, k)}" for k in ("accept", "reject") if getattr(args, k)]
     return import_main(argv)
 
 
@@ -283,6 +290,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--into")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--reject", default="", help="undo repairs: ids or kinds, comma-separated")
+    p.add_argument("--accept", default="", help="take proposed repairs: ids or kinds")
     p.set_defaults(func=cmd_import)
     return ap
 

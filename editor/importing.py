@@ -1,6 +1,7 @@
 """File → Import: read stories with ``importer``, let the editor accept or reject each repair."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -75,15 +76,15 @@ def import_edit(issue: m.Issue, result) -> E.Edit:
     """One edit adding the imported stories (and any character styles they use)."""
     edits: list[E.Edit] = []
     used = {r.style for s in result.stories for p in s.paragraphs for r in p.runs if r.style}
+    from importer.styles import import_styles
     for name in sorted(used - set(issue.char_styles)):
-        font = "headline" if name in ("bold", "strong") else ""
+        font = "headline" if name in ("bold", "strong", "dateline") else ""
         edits.append(E.SetStyleDef(name, m.CharStyle(font=font), "char_styles"))
     pused = {p.style for s in result.stories for p in s.paragraphs}
     for name in sorted(pused - set(issue.paragraph_styles)):
-        edits.append(E.SetParagraphStyleDef(name, m.ParagraphStyle()))
+        edits.append(E.SetParagraphStyleDef(name, import_styles().get(name, m.ParagraphStyle())))
     for story in result.stories:
-        st = m.Story(story.id, name=story.name, headline=story.headline, byline=story.byline,
-                     paragraphs=story.paragraphs, thread=[])
+        st = dataclasses.replace(story, thread=[])      # every field: dateline, credit, editor
         edits.append(E.AddStory(st))
     return E.Batch(edits, "import")
 

@@ -1,4 +1,4 @@
-"""Importing articles from plain text, Markdown and Word files into Banmian stories.
+"""Importing articles from plain text, Markdown, Word and NewsML-G2 files into stories.
 
 ``import_file`` reads a file and returns an ``ImportResult``: the stories, the
 photos (credit, caption, extracted image), and a ``Report`` listing every repair

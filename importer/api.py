@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .assemble import build
-from .blocks import Block, Plan
+from .blocks import Block, Draft, Plan
 from .encodings import _bad_char, decode
 from .errors import ImportFailure
 from .parse import segment, text_blocks
@@ -48,11 +48,11 @@ def _result(plan: Plan, repairs: list[Repair], accepted: set[str]) -> ImportResu
                         built.run_in_bylines, list(plan.notes))
 
 
-def import_blocks(blocks: list[Block], source: str, encoding: str, *,
+def import_drafts(drafts: list[Draft], source: str, encoding: str, *,
                   existing_ids: Iterable[str] = (), images: list[str] | None = None,
                   notes: list[str] | None = None) -> ImportResult:
-    """Stories from source blocks, with every repair found applied when confident."""
-    plan = Plan(source, encoding, segment(blocks), list(images or []), list(notes or []))
+    """Stories from draft stories, with every repair found applied when confident."""
+    plan = Plan(source, encoding, drafts, list(images or []), list(notes or []))
     repairs = find_repairs(plan)
     later = {op[1] for r in repairs for op in r.ops if op[0] == "headline"}
     _assign_keys(plan, later, existing_ids)
@@ -62,6 +62,14 @@ def import_blocks(blocks: list[Block], source: str, encoding: str, *,
     if not result.stories and not result.photos:
         raise ImportFailure(source, "no text to import")
     return result
+
+
+def import_blocks(blocks: list[Block], source: str, encoding: str, *,
+                  existing_ids: Iterable[str] = (), images: list[str] | None = None,
+                  notes: list[str] | None = None) -> ImportResult:
+    """Stories from source blocks, with every repair found applied when confident."""
+    return import_drafts(segment(blocks), source, encoding, existing_ids=existing_ids,
+                         images=images, notes=notes)
 
 
 def import_text(text: str, source: str = "<text>", *, existing_ids: Iterable[str] = (),
@@ -79,7 +87,8 @@ def import_text(text: str, source: str = "<text>", *, existing_ids: Iterable[str
 
 def import_bytes(data: bytes, source: str = "<bytes>", *, issue_path: str | os.PathLike | None
                  = None, existing_ids: Iterable[str] = ()) -> ImportResult:
-    """Stories from a file's bytes: a Word .docx, or text in UTF-8, UTF-16 or GB18030."""
+    """Stories from a file's bytes: a Word .docx, a NewsML-G2 XML file, or text in UTF-8,
+    UTF-16 or GB18030."""
     if data.startswith(_OLE):
         raise ImportFailure(source, "an old Word .doc (or other OLE) file; save it as .docx")
     for magic, what in _REFUSED.items():
@@ -91,6 +100,11 @@ def import_bytes(data: bytes, source: str = "<bytes>", *, issue_path: str | os.P
         blocks, images, notes = docx_blocks(data, source, image_dir)
         return import_blocks(blocks, source, "docx", existing_ids=existing_ids,
                              images=images, notes=notes)
+    from .newsml import looks_like_newsml, newsml_drafts
+    if looks_like_newsml(data) or (str(source).lower().endswith(".xml")
+                                   and data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")):
+        drafts, encoding, notes = newsml_drafts(data, str(source))
+        return import_drafts(drafts, source, encoding, existing_ids=existing_ids, notes=notes)
     text, encoding = decode(data, source)
     return import_text(text, source, existing_ids=existing_ids, encoding=encoding)
 
@@ -98,6 +112,9 @@ def import_bytes(data: bytes, source: str = "<bytes>", *, issue_path: str | os.P
 def import_file(path: str | os.PathLike, *, issue_path: str | os.PathLike | None = None,
                 existing_ids: Iterable[str] = ()) -> ImportResult:
     """Stories from a file; Word images go to an "images" folder next to issue_path."""
+    if Path(path).is_dir():
+        raise ImportFailure(str(path), "is a folder; give the text, Markdown, Word or "
+                                       "NewsML-G2 file to import")
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

@@ -8,7 +8,7 @@ from layout.model import Headline, Paragraph, Run, Story
 
 from .blocks import Block, Draft, Plan
 from .chars import SPACES, is_han, is_latin_or_digit
-from .parse import LEAD_BYLINE_RE, TAIL_SIGNOFF_RE
+from .parse import EDITOR_RE, LEAD_BYLINE_RE, TAIL_SIGNOFF_RE, dateline_span
 from .result import Photo, Repair
 from .textfix import apply_edits
 
@@ -34,6 +34,9 @@ class _Ops:
     moves: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     split: dict[int, tuple[str, str, str]] = field(default_factory=dict)
     headline: dict[int, int] = field(default_factory=dict)     # from draft → to draft
+    roles: dict[int, str] = field(default_factory=dict)        # block → structure role
+    fields: dict[int, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    dateline: dict[int, str] = field(default_factory=dict)     # lead block → given dateline
 
     @classmethod
     def of(cls, repairs: list[Repair], accepted: set[str]) -> "_Ops":
@@ -58,6 +61,12 @@ class _Ops:
                     ops.split[op[1]] = op[2:]
                 elif kind == "headline":
                     ops.headline[op[1]] = op[2]
+                elif kind == "role":
+                    ops.roles[op[1]] = op[2]
+                elif kind == "field":
+                    ops.fields[op[1]].append((op[2], op[3]))
+                elif kind == "dateline":
+                    ops.dateline[op[1]] = op[2]
         return ops
 
     def moved(self) -> set[int]:
@@ -105,6 +114,7 @@ class _Builder:
         self.plan, self.ops = plan, ops
         self.moved = ops.moved()
         self.out = Built()
+        self.fields: dict[str, list[str]] = defaultdict(list)   # story fields found in the text
 
     def text(self, b: Block) -> _Text:
         """A block's text and styles after its accepted character repairs, trimmed."""
@@ -152,6 +162,15 @@ class _Builder:
                 else:
                     photos.append(Photo(sid, credit=self.text(b)[0]))
                 continue
+            role = self.ops.roles.get(b.id, "")
+            if role == "editor":
+                t = self.text(b)[0]
+                m = EDITOR_RE.match(t)
+                self.fields["editor"].append(m.group(1) if m else t)
+                continue
+            if role == "byline":
+                self.fields["byline"].append(self.text(b)[0])
+                continue
             if b.role == "caption" and any(not p.caption for p in photos):
                 [p for p in photos if not p.caption][-1].caption = self.text(b)[0]
                 continue
@@ -180,8 +199,18 @@ class _Builder:
             for i in g:
                 self.out.where[i] = (sid, len(paragraphs) if text else len(paragraphs) - 1)
             if text:
-                style = "subhead" if blocks[g[0]].role == "subhead" else "body"
+                style = self.ops.roles.get(g[0]) or (
+                    "subhead" if blocks[g[0]].role == "subhead" else "body")
+                end = dateline_span(text, self.ops.dateline[g[0]]) \
+                    if g[0] in self.ops.dateline else 0
+                if end:
+                    self.fields["dateline"].append(text[:end])
+                    styles = tuple("dateline" if k < end and not st else st
+                                   for k, st in enumerate(styles))
                 paragraphs.append(Paragraph(style, _runs(text, styles)))
+            for i in g:
+                for name, value in self.ops.fields.get(i, ()):
+                    self.fields[name].append(value)
         last = -1
         for b in d.body:
             if b.id in self.out.where:
@@ -204,12 +233,17 @@ class _Builder:
             for b in heads + bylines:
                 self.out.where[b.id] = (sid, -1)
             headline = self.headline(heads)
-            byline = " ".join(self.text(b)[0] for b in bylines)
+            self.fields = defaultdict(list)
             paragraphs = self.body(d, sid)
+            byline = " ".join([self.text(b)[0] for b in bylines] + self.fields["byline"])
             name = _slug(headline.title or headline.kicker or
                          (paragraphs[0].text if paragraphs else byline)) or sid
-            story = Story(id=sid, name=name, headline=headline, byline=byline,
-                          paragraphs=paragraphs)
+            credits = [p.credit for p in self.out.photos if p.story == sid and p.credit]
+            story = Story(id=sid, name=d.meta.get("name") or name, headline=headline,
+                          byline=byline, paragraphs=paragraphs,
+                          dateline=" ".join(self.fields["dateline"]),
+                          credit="；".join(dict.fromkeys(credits)),
+                          editor=" ".join(self.fields["editor"]))
             self.out.stories.append(story)
             found = []
             if paragraphs:

@@ -17,6 +17,7 @@ class Block:
     text: str = ""
     styles: tuple[str, ...] = ()    # character style per character; () = all plain
     image: str = ""                 # role "image": the extracted file (relative path)
+    found: str = ""                 # structure its text shows (parse.structure), proposed
 
     def style_at(self, i: int) -> str:
         """The character style of character i ("" = none)."""
@@ -31,6 +32,7 @@ class Draft:
     bylines: list[Block] = field(default_factory=list)
     body: list[Block] = field(default_factory=list)
     key: str = ""                   # the story id it will get
+    meta: dict = field(default_factory=dict)    # fields given by the source (NewsML-G2)
 
     def has_text(self) -> bool:
         """Whether the draft has body text (paragraphs, subheads or a sign-off)."""

@@ -1,10 +1,12 @@
-"""The command line: ``import FILE [--into ISSUE.yaml] [--json]``.
+"""The command line: ``import FILE [--into ISSUE.yaml] [--json] [--reject IDS] [--accept IDS]``.
 
 Without ``--into`` nothing is written: the stories and the report are printed.
 With it, the stories are added to the issue (created when the file does not
 exist), Word images go to an ``images`` folder next to it, and the issue is
-saved.  Exit status: 0 imported; 2 bad input (unreadable or undecodable file,
-bad issue file, bad arguments); 1 is reserved.
+saved.  ``--reject`` undoes repairs (by id from the report, or by kind) and
+``--accept`` makes proposed ones, as the editor's import dialog does.  Exit
+status: 0 imported; 2 bad input (unreadable, undecodable or refused file, bad
+issue file, bad arguments); 1 is reserved.
 """
 from __future__ import annotations
 
@@ -36,7 +38,29 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--into", metavar="ISSUE.yaml", help="add the stories to this issue "
                    "(created when missing) and save it")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--reject", metavar="IDS", default="",
+                   help="undo these repairs: ids (r003) or kinds (space), comma-separated")
+    p.add_argument("--accept", metavar="IDS", default="",
+                   help="also make these proposed repairs: ids or kinds, comma-separated")
     return p
+
+
+def _choose(result: ImportResult, accept: str, reject: str) -> ImportResult:
+    """The import again with repairs taken or undone by id or kind (ValueError: unknown)."""
+    from .api import apply
+
+    def ids(spec: str) -> set[str]:
+        out: set[str] = set()
+        for word in filter(None, (w.strip() for w in spec.split(","))):
+            hit = {r.id for r in result.repairs if word in (r.id, r.kind) and r.actionable}
+            if not hit and word not in KINDS and not any(r.id == word for r in result.repairs):
+                raise ValueError(f"no repair or kind '{word}' (kinds: {', '.join(KINDS)})")
+            out |= hit
+        return out
+
+    if not accept and not reject:
+        return result
+    return apply(result.report, (result.report.applied_ids() | ids(accept)) - ids(reject))
 
 
 def format_report(result: ImportResult) -> str:
@@ -58,6 +82,15 @@ def format_report(result: ImportResult) -> str:
             out.append(f"      署名 byline: {s.byline}")
         for extra in result.run_in_bylines.get(s.id, []):
             out.append(f"      文内署名 run-in: {extra}")
+        if s.dateline:
+            out.append(f"      电头 dateline: {s.dateline}")
+        if s.credit:
+            out.append(f"      图片署名 photo credit: {s.credit}")
+        if s.editor:
+            out.append(f"      责任编辑 desk editor: {s.editor}")
+        styled = sorted({p.style for p in s.paragraphs} - {"body"})
+        if styled:
+            out.append(f"      段落样式 styles: {', '.join(styled)}")
         chars = sum(len(p.text) for p in s.paragraphs)
         out.append(f"      {len(s.paragraphs)} 段 paragraphs, {chars} 字 characters")
     if result.photos:
@@ -66,7 +99,8 @@ def format_report(result: ImportResult) -> str:
             out.append(f"  {p.story}  署名 credit: {p.credit or '—'}  说明 caption: "
                        f"{p.caption or '—'}  文件 image: {p.image or '—'}")
     if rep.repairs:
-        out += ["", "修复 Repairs (✓ 已修复 applied · ? 待确认 proposed or flagged):"]
+        out += ["", "修复 Repairs (✓ 已修复 applied · ? 待确认 proposed or flagged; undo one "
+                "with --reject r001, take one with --accept r002, or name a kind):"]
         for r in rep.repairs:
             where = f"{r.story} ¶{r.paragraph + 1}" if r.paragraph >= 0 else r.story
             out.append(f"  {r.id} {_MARK[r.applied]} {KINDS.get(r.kind, r.kind)} {r.kind}  "
@@ -83,21 +117,25 @@ def format_report(result: ImportResult) -> str:
 def _add_to_issue(issue, result: ImportResult) -> None:
     """Add the stories to the issue, with the styles they use when it lacks them."""
     from layout.model import CharStyle, default_styles
+
+    from .styles import import_char_styles, import_styles
+    known = {**import_styles(), **default_styles()}
+    chars = import_char_styles()
     for s in result.stories:
         issue.stories[s.id] = s
         for p in s.paragraphs:
             if p.style not in issue.paragraph_styles:
-                style = default_styles().get(p.style)
+                style = known.get(p.style)
                 if style is not None:
                     if style.font not in issue.fonts:
                         style.font = "body"
                     issue.paragraph_styles[p.style] = style
             for run in p.runs:
                 if run.style and run.style not in issue.char_styles:
-                    # Chinese type has no italic: 楷体 (the byline role) stands in for it
-                    font = {"bold": "headline", "italic": "byline"}.get(run.style, "")
-                    issue.char_styles[run.style] = CharStyle(
-                        font=font if font in issue.fonts else "")
+                    style = chars.get(run.style, CharStyle())
+                    if style.font not in issue.fonts:
+                        style.font = ""
+                    issue.char_styles[run.style] = style
 
 
 def main(argv: list[str]) -> int:
@@ -118,6 +156,14 @@ def main(argv: list[str]) -> int:
         except ImportError as exc:
             _emit(f"错误 error: cannot read or write issues here ({exc})\n", sys.stderr)
             return 2
+        if issue_path.is_dir():
+            _emit(f"错误 error: --into {issue_path}: is a folder, not an issue file; give a "
+                  f"file such as {issue_path / 'issue.yaml'}\n", sys.stderr)
+            return 2
+        if not issue_path.parent.resolve().is_dir():
+            _emit(f"错误 error: --into {issue_path}: the folder {issue_path.parent} does not "
+                  "exist\n", sys.stderr)
+            return 2
         if issue_path.exists():
             try:
                 issue = load_issue(issue_path)
@@ -132,6 +178,11 @@ def main(argv: list[str]) -> int:
                              existing_ids=issue.stories if issue is not None else ())
     except ImportFailure as exc:
         _emit(f"错误 error: {exc}\n", sys.stderr)
+        return 2
+    try:
+        result = _choose(result, args.accept, args.reject)
+    except ValueError as exc:
+        _emit(f"错误 error: --accept/--reject: {exc}\n", sys.stderr)
         return 2
     if issue is not None:
         _add_to_issue(issue, result)

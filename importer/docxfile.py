@@ -18,7 +18,7 @@ from pathlib import Path
 from .blocks import Block
 from .chars import SPACES
 from .errors import ImportFailure
-from .parse import classify, resolve_subs
+from .parse import classify, resolve_subs, structure
 
 
 def _style_role(name: str) -> str:
@@ -165,7 +165,8 @@ def docx_blocks(data: bytes, source: str, image_dir: Path | None
                     text, styles = re.sub(f"[{SPACES}]+", " ", text), ()
                 role = role or classify(text)
                 blocks.append(Block(len(blocks), number, role, text,
-                                    styles if any(styles) else ()))
+                                    styles if any(styles) else (),
+                                    found=structure(text) if role == "para" else ""))
             for path in pics:
                 blocks.append(Block(len(blocks), number, "image", image=path))
     resolve_subs(blocks)

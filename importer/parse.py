@@ -18,18 +18,52 @@ from .chars import (SPACES, end_evidence, ends_sentence, is_latin_or_digit, jump
 
 _H = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _NAME = rf"[{_H}·•]{{2,6}}"
-_NAMES = rf"{_NAME}(?:[\s、]+(?:(?:本报)?(?:记者|通讯员|实习生|见习记者)\s*)?{_NAME})*"
 _ROLE = r"(?:本报|本刊)?(?:首席|特约|见习)?(?:记者|通讯员|实习生)"
+_NAMES = rf"{_NAME}(?:[\s、]+(?:{_ROLE}\s*)?{_NAME})*"
 
 BYLINE_RE = re.compile(rf"^[□■◇◆●]?\s*{_ROLE}\s*{_NAMES}(?:\s*报道)?$")
 CREDIT_RE = re.compile(rf"^[（(]?\s*(?:(?:本报|新华社|中新社)?(?:首席)?(?:记者|通讯员)\s*)?"
                        rf"{_NAMES}\s*(?:摄影报道|摄影|摄|供图)\s*[)）]?$")
 SIGNOFF_RE = re.compile(rf"^[（(]\s*(?:{_ROLE}\s*)?{_NAMES}\s*[)）]$")
-LEAD_RE = re.compile(rf"^(?:本报讯|本刊讯|(?:本报|新华社|中新社)[{_H}0-9０-９]{{2,16}}电)")
-LEAD_BYLINE_RE = re.compile(rf"^(?:本报讯|本刊讯|(?:本报|新华社|中新社)[{_H}0-9０-９]{{2,16}}电)"
-                            rf"[{SPACES}]*[（(]\s*({_ROLE}\s*[^()（）]{{2,40}}?)\s*[)）]")
+_LEAD = (rf"(?:本报讯|本刊讯|据?(?:本报|新华社|中新社|中新网|人民日报|央视网?)"
+         rf"[{_H}0-9０-９]{{2,16}}电)")
+#: A lead's dateline (电头/讯头): "本报讯", "新华社北京3月26日电", "据新华社北京3月26日电".
+LEAD_RE = re.compile(rf"^{_LEAD}")
+LEAD_BYLINE_RE = re.compile(rf"^{_LEAD}[{SPACES}]*[（(]\s*({_ROLE}\s*[^()（）]{{2,40}}?)\s*[)）]")
+#: Structure found in a paragraph's text, proposed as a repair (``Block.found``).
+EDITOR_RE = re.compile(rf"^[（(【\[]?\s*(?:责任编辑|责编|编辑(?=[\s:：]))\s*[:：]?\s*({_NAMES})"
+                       r"\s*[)）】\]]?$")
+TAIL_EDITOR_RE = re.compile(rf"[{SPACES}]*[（(]\s*(?:责任编辑|责编)\s*[:：]?\s*({_NAMES})\s*[)）]"
+                            rf"[{SPACES}]*$")
+AUTHOR_RE = re.compile(rf"^(?:作者\s*[:：]?|文\s*[/／]|文图\s*[/／]|[□■])\s*({_NAMES})$")
+AFFILIATION_RE = re.compile(r"^[（(]?\s*作者(?:单位\s*[:：]|系|为|是|工作单位\s*[:：])"
+                            r"[^()（）]{2,60}[)）]?$")
+NOTE_RE = re.compile(r"^[【\[]?\s*(?:编者按|编者的话|编后)\s*[】\]]?\s*[:：]?")
+SIDEBAR_RE = re.compile(r"^[【\[]?\s*(?:相关链接|新闻链接|背景链接|链接|背景资料|新闻背景|背景)\s*[】\]]?"
+                        r"\s*[:：]?")
+SECTION_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]"
+                        r"|[0-9]{1,2}[.．、](?![0-9])|第[一二三四五六七八九十]{1,3}(?:部分|章|节))")
 TAIL_SIGNOFF_RE = re.compile(rf"[。！？”」』…]\s*[（(]\s*((?:{_ROLE}\s*)?{_NAMES})\s*[)）]\s*$")
 _HEADING_RE = re.compile(r"^(#{1,6})[ \t\u3000]+(.*?)[ \t\u3000]*#*[ \t\u3000]*$")
+
+
+_WIRE_RE = re.compile(rf"^据?(?:本报|新华社|中新社|中新网|人民日报|央视网?)([{_H}]{{2,8}}?)"
+                      r"([0-9０-９]{1,2}月[0-9０-９]{1,2}日)?电")
+_RUN_IN_RE = re.compile(rf"[{SPACES}]*[（(]\s*{_ROLE}?[^()（）]{{2,40}}[)）]")
+
+
+def dateline_span(text: str, prefix: str = "") -> int:
+    """The length of the wire dateline (with a run-in byline) opening the text, 0 for none:
+    "新华社北京3月26日电（记者 某某）" — or ``prefix`` (a dateline the source gave) with the
+    run-in byline after it.  本报讯/本刊讯 are 讯头, not wire datelines."""
+    if prefix and text.startswith(prefix):
+        m = _RUN_IN_RE.match(text, len(prefix))
+        return m.end() if m else len(prefix)
+    m = _WIRE_RE.match(text)
+    if not m or (not m.group(2) and m.end() < len(text) and text[m.end()] not in SPACES + "（("):
+        return 0                        # "本报记者从市供电公司获悉" is no dateline
+    r = _RUN_IN_RE.match(text, m.end())
+    return r.end() if r else m.end()
 
 
 def _standalone_role(line: str) -> str:
@@ -40,6 +74,8 @@ def _standalone_role(line: str) -> str:
         return ""
     if BYLINE_RE.match(line):
         return "byline"
+    if EDITOR_RE.match(line):
+        return "para"                   # found as "editor": a repair, not a sign-off
     if CREDIT_RE.match(line):
         return "credit"
     if SIGNOFF_RE.match(line):
@@ -62,6 +98,30 @@ def classify(text: str) -> str:
     return _standalone_role(text) or "para"
 
 
+def structure(text: str) -> str:
+    """What a body paragraph's text says it is, beyond body text ('' = nothing):
+    "editor" (（责任编辑 某某）), "author" (作者：某某, 文/某某), "affiliation"
+    (（作者单位：…）), "note" (编者按), "sidebar-head" (a 链接/背景 box's label, alone or
+    opening the box's paragraph), "section" (一、… （二）… 1. … as a short line)."""
+    t = text.strip(SPACES)
+    if EDITOR_RE.match(t):
+        return "editor"
+    if len(t) <= 40 and AUTHOR_RE.match(t) and not BYLINE_RE.match(t):
+        return "author"
+    if AFFILIATION_RE.match(t):
+        return "affiliation"
+    if NOTE_RE.match(t):
+        return "note"
+    m = SIDEBAR_RE.match(t)
+    if m and (m.end() == len(t) or t[m.end() - 1] in "：:】]"):
+        return "sidebar-head"
+    if SECTION_RE.match(t) and len(t) <= 30 and not any(c in t for c in "。；;！？!?") \
+            and not t.endswith(("：", ":", "，", "、")) \
+            and len(SECTION_RE.sub("", t).strip(SPACES)) >= 2:
+        return "section"
+    return ""
+
+
 def text_blocks(text: str) -> tuple[list[Block], list[str]]:
     """The blocks of a plain-text or Markdown document, and notes on guesses made."""
     lines = text.splitlines()
@@ -74,12 +134,18 @@ def text_blocks(text: str) -> tuple[list[Block], list[str]]:
     para: list[str] = []
     para_line = 0
 
+    def mark(b: Block) -> None:
+        """Note the structure a body block's text shows."""
+        if b.role == "para":
+            b.found = structure(b.text)
+
     def flush():
         """End the paragraph being collected."""
         nonlocal para
         if para:
             joined = _join_lines(para)
             blocks.append(Block(len(blocks), para_line, classify(joined), joined))
+            mark(blocks[-1])
         para = []
 
     for no, s in enumerate(stripped, 1):
@@ -95,9 +161,11 @@ def text_blocks(text: str) -> tuple[list[Block], list[str]]:
                 blocks.append(Block(len(blocks), no, role, body))
             continue
         role = _standalone_role(s)
-        if role or per_line:
+        if role or per_line or structure(s) in ("editor", "author", "affiliation",
+                                                  "sidebar-head", "section"):
             flush()
             blocks.append(Block(len(blocks), no, role or "para", s))
+            mark(blocks[-1])
             continue
         if not para:
             para_line = no
@@ -113,7 +181,7 @@ def text_blocks(text: str) -> tuple[list[Block], list[str]]:
 def _headline_like(b: Block) -> bool:
     """A short line without sentence punctuation: possibly a headline in plain text."""
     t = b.text
-    return (b.role == "para" and 2 <= len(t) <= 32 and not ends_sentence(t)
+    return (b.role == "para" and not b.found and 2 <= len(t) <= 32 and not ends_sentence(t)
             and not end_evidence(t) and not start_evidence(t)
             and not any(c in t for c in "。，；！？,;") and not t.endswith(("、", "：", ":")))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .blocks import Block, Draft, Plan
 from .chars import (NO_START, OPEN_ENDINGS, PAIRS, SPACES, end_evidence, ends_sentence,
                     is_enumerated, is_han, skeleton, start_evidence, strip_jumps)
+from .parse import SIDEBAR_RE, TAIL_EDITOR_RE, dateline_span
 from .result import Repair
 from .textfix import apply_edits, block_fixes
 
@@ -134,7 +135,7 @@ def _splits_and_fragments(d: Draft, dropped: set[int], out: list[Repair]) -> Non
     for a, b in zip(seq, seq[1:]):
         ta, tb = _clean(a), _clean(b)
         if (a.role != "para" or b.role != "para" or ends_sentence(ta) or is_enumerated(ta)
-                or is_enumerated(tb)):
+                or is_enumerated(tb) or a.found or b.found):
             continue                      # list items ("一、…", "（2）…") need no full stop
         ea, sb = end_evidence(ta), start_evidence(tb)
         conf = max(ea, sb)
@@ -148,9 +149,9 @@ def _splits_and_fragments(d: Draft, dropped: set[int], out: list[Repair]) -> Non
         else:
             unfinished.append((a, b))
     if seq and seq[-1].role == "para" and not ends_sentence(_clean(seq[-1])) \
-            and not is_enumerated(_clean(seq[-1])):
+            and not is_enumerated(_clean(seq[-1])) and not seq[-1].found:
         unfinished.append((seq[-1], None))
-    candidates = [b for k, b in enumerate(seq) if k and b.role == "para"
+    candidates = [b for k, b in enumerate(seq) if k and b.role == "para" and not b.found
                   and start_evidence(_clean(b)) >= APPLY_AT and ends_sentence(_clean(seq[k - 1]))]
     claimed: set[int] = set()
     for a, b in unfinished:
@@ -181,6 +182,89 @@ def _splits_and_fragments(d: Draft, dropped: set[int], out: list[Repair]) -> Non
             out.append(_repair("unfinished", a, _tail(ta), "", 0.0,
                                f"the story's last paragraph {_end_reason(ta)}; "
                                "no continuation found"))
+
+
+# ------------------------------------------------------------------ structure
+def _structure(d: Draft, out: list[Repair]) -> None:
+    """Section heads, author and affiliation lines, an editor's note, a 链接/背景 box and
+    the desk editor's name: each a repair giving the paragraph its style or field."""
+    body = d.body
+    started = False                      # body text seen (an author line after it is no byline)
+    i = 0
+    while i < len(body):
+        b = body[i]
+        i += 1
+        if b.role != "para":
+            started = started or b.role in ("subhead",)
+            continue
+        t = _clean(b)
+        if b.found == "section":
+            out.append(_repair("section_head", b, t, f"小标题 subhead: {t}", 0.8,
+                               "a short numbered line without sentence punctuation "
+                               f"('{t[:3]}…') heads a section", (("role", b.id, "subhead"),)))
+        elif b.found == "author":
+            where = ("the story's byline" if not started
+                     else "an author line (style 'author')")
+            out.append(_repair("author", b, t, f"署名 {where}: {t}", 0.85,
+                               f"'{t[:3]}' opens an author's name"
+                               + ("" if started else ", before the text"),
+                               (("role", b.id, "author" if started else "byline"),)))
+        elif b.found == "affiliation":
+            out.append(_repair("affiliation", b, t, f"作者单位 (style 'affiliation'): {t}", 0.9,
+                               "the author's affiliation ('作者单位/作者系…'), not body text",
+                               (("role", b.id, "affiliation"),)))
+        elif b.found == "editor":
+            out.append(_repair("desk_editor", b, t, f"责任编辑 story field editor: {t}", 0.9,
+                               "the desk editor's name (责任编辑) is not printed in the text",
+                               (("role", b.id, "editor"),)))
+        elif b.found == "note":
+            ops = [("role", b.id, "note")]
+            label_only = len(t) <= 8
+            if label_only and i < len(body) and body[i].role == "para" and not body[i].found:
+                ops.append(("role", body[i].id, "note"))
+                i += 1
+            out.append(_repair("editor_note", b, _head(t, 20), "编者按 (style 'note')", 0.9,
+                               f"'{t[:3]}' opens an editor's note"
+                               + (" (the label and the paragraph after it)" if label_only
+                                  else ""), tuple(ops)))
+        elif b.found == "sidebar-head":
+            label = SIDEBAR_RE.match(t).group(0).strip(SPACES + "：:【】[]")
+            ops = [("role", b.id, "sidebar-head" if len(t) <= len(label) + 4 else "sidebar")]
+            while i < len(body) and body[i].role in ("para", "subhead") \
+                    and body[i].found not in ("editor", "affiliation"):
+                ops.append(("role", body[i].id, "sidebar"))
+                i += 1
+            out.append(_repair("sidebar", b, _head(t, 20),
+                               f"{label} box: {len(ops)} paragraph(s), styles 'sidebar-head'"
+                               "/'sidebar'", 0.85,
+                               f"'{label}' opens a box set apart from the story; the "
+                               "paragraphs after it to the story's end are its text",
+                               tuple(ops)))
+            continue
+        started = started or b.found not in ("author", "affiliation", "editor", "note")
+    paras = [b for b in body if b.role == "para"]
+    if paras:
+        last = paras[-1]
+        m = TAIL_EDITOR_RE.search(last.text)
+        if m and m.start() > 0:
+            out.append(_repair("desk_editor", last, last.text[m.start():].strip(SPACES),
+                               f"责任编辑 story field editor: {m.group(1)}", 0.9,
+                               "the desk editor's name closing the text is not printed there",
+                               (("edit", last.id, m.start(), len(last.text), ""),
+                                ("field", last.id, "editor", m.group(1)))))
+    lead = next((b for b in body if b.role == "para" and not b.found), None)
+    if lead is not None:
+        t = lead.text.lstrip(SPACES)
+        end = dateline_span(t, d.meta.get("dateline", ""))
+        if end:
+            head = t[:end]
+            out.append(_repair("dateline", lead, head, f"电头 dateline: {head} (story field "
+                               "dateline; character style 'dateline')", 0.9,
+                               "the lead opens with a dateline" + (" and a run-in byline"
+                                                                   if head.endswith(("）", ")"))
+                                                                   else "")
+                               + (" (given by the source's metadata)" if d.meta.get("dateline")
+                                  else ""), (("dateline", lead.id, d.meta.get("dateline", "")),)))
 
 
 # ------------------------------------------------------------------ headlines
@@ -303,6 +387,7 @@ def find_repairs(plan: Plan) -> list[Repair]:
         _credits_and_signoffs(d, out)
         _splits_and_fragments(d, dropped, out)
         _headline_splits(d, out)
+        _structure(d, out)
     targets = _misplaced_headlines(plan.drafts, out)
     for d in plan.drafts:
         if d.has_text() and not d.heads and d.index not in targets:
@@ -311,7 +396,7 @@ def find_repairs(plan: Plan) -> list[Repair]:
             out.append(_repair("no_headline", first, _head(_clean(first), 20), "", 0.0,
                                "a story without a headline"))
     for b in plan.blocks():
-        for f in block_fixes(b.text, b.role):
+        for f in block_fixes(b.text, b.role, b.found):
             before, after = _excerpt(b.text, list(f.edits))
             out.append(_repair(f.kind, b, before, after, f.confidence, f.evidence,
                                tuple(("edit", b.id, s, e, new) for s, e, new in f.edits)))

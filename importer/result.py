@@ -23,6 +23,13 @@ KINDS = {
     "punctuation": "标点全角",
     "space": "多余空格",
     "fullwidth": "全角字母数字",
+    "dateline": "电头",
+    "section_head": "小标题",
+    "author": "作者署名",
+    "affiliation": "作者单位",
+    "editor_note": "编者按",
+    "sidebar": "链接/背景",
+    "desk_editor": "责任编辑",
 }
 
 
@@ -121,7 +128,9 @@ class ImportResult:
                 "id": s.id, "name": s.name,
                 "headline": dataclasses.asdict(s.headline),
                 "byline": s.byline,
+                "dateline": s.dateline, "credit": s.credit, "editor": s.editor,
                 "run_in_bylines": self.run_in_bylines.get(s.id, []),
+                "styles": sorted({p.style for p in s.paragraphs}),
                 "paragraphs": len(s.paragraphs),
                 "chars": sum(len(p.text) for p in s.paragraphs),
                 "text": [p.text for p in s.paragraphs],

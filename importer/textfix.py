@@ -9,7 +9,9 @@ The gap after 本报讯: newspapers print "本报讯" and the text with a one-ch
 gap, so a space there is kept and written as one U+3000 ideographic space (one
 字 wide in any CJK font, so layout needs no special case); before a run-in
 byline ("本报讯（记者 周鹏）") there is no gap and the space is removed.
-Spaces between the names of a byline ("（记者 周鹏 石杰）") are kept.
+Spaces between the names of a byline ("（记者 周鹏 石杰）") are kept.  Between two
+Han characters only a space inside a dictionary word (jieba) is removed; one
+between two words may be meaningful ("湖南 长沙") and is only proposed.
 """
 from __future__ import annotations
 
@@ -166,8 +168,48 @@ def _protected(t: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _han_run(t: str, i: int, step: int, n: int = 6) -> str:
+    """Up to n Han characters from i going left (step -1) or right (+1)."""
+    out = []
+    while 0 <= i < len(t) and is_han(t[i]) and len(out) < n:
+        out.append(t[i])
+        i += step
+    return "".join(out[::-1] if step < 0 else out)
+
+
+def _word_across(left: str, right: str) -> str:
+    """The dictionary word that runs across the gap between left and right ('' when the
+    gap falls between words).  Dictionary words only (no guessing of unknown words)."""
+    import jieba                          # slow to load: only when such a space is met
+    jieba.setLogLevel(60)
+    pos, cut = 0, len(left)
+    for word in jieba.cut(left + right, HMM=False):
+        if pos < cut < pos + len(word):
+            return word
+        pos += len(word)
+    return ""
+
+
+def _pos(text: str, k: int) -> tuple[str, str]:
+    """The first (k=0) or last (k=-1) word of a Han run with its part of speech (jieba)."""
+    import jieba.posseg                   # loads with jieba, only when such a space is met
+    words = list(jieba.posseg.cut(text))
+    return (words[k].word, words[k].flag) if words else ("", "x")
+
+
+def _nounish(flag: str) -> bool:
+    """A part of speech that names something: noun, place, organisation, person, time."""
+    return flag.startswith(("n", "s")) or flag in ("t", "j")
+
+
 def space_fixes(text: str, taken: list[tuple[int, int]], earlier: list[Fix]) -> list[Fix]:
-    """Spaces between Chinese characters removed; the gap after 本报讯 kept as U+3000."""
+    """Spaces that extraction damage makes, removed; meaningful ones kept and said so.
+
+    A space inside a word ("数 字") goes, as does one between words inside a sentence
+    ("总工会 召开", a verb on one side).  Between two names ("湖南 长沙", "某某大学
+    经济学院") a single space is kept (it may part a place, an affiliation or names) and
+    only proposed for removal, a doubled one becomes single.  A space next to
+    full-width punctuation goes.  The gap after a dateline (本报讯) is one U+3000."""
     t = _apply_fixes(text, earlier)
     keep = _protected(t)
     out: list[Fix] = []
@@ -178,30 +220,57 @@ def space_fixes(text: str, taken: list[tuple[int, int]], earlier: list[Fix]) -> 
             continue
         prev, nxt = _at(t, s - 1), _at(t, e)
         if lead and s == lead.end():
+            name = t[:s]
             if nxt in "（(":
                 out.append(Fix("space", ((s, e, ""),), 0.9,
-                               "no gap between 本报讯 and a run-in byline"))
+                               f"no gap between the dateline '{name}' and its run-in byline"))
             elif nxt and m.group(0) != "\u3000":
                 out.append(Fix("space", ((s, e, "\u3000"),), 0.9,
-                               "the gap after 本报讯 is one character wide (U+3000)"))
+                               f"the gap after the dateline '{name}' is one character wide "
+                               "(U+3000)"))
             continue
         if any(a <= s and e <= b for a, b in keep):
             continue
-        if _cjk_ctx(prev) and _cjk_ctx(nxt):
-            out.append(Fix("space", ((s, e, ""),), 0.9, "a stray space between Chinese "
-                           "characters"))
+        if not (_cjk_ctx(prev) and _cjk_ctx(nxt)):
+            continue
+        gap = m.group(0)
+        if not (is_han(prev) and is_han(nxt)):
+            mark = prev if not is_han(prev) else nxt
+            out.append(Fix("space", ((s, e, ""),), 0.9, f"a space next to the full-width "
+                           f"'{mark}' (removed: full-width punctuation needs no space)"))
+            continue
+        left, right = _han_run(t, s - 1, -1), _han_run(t, e, 1)
+        word = _word_across(left, right)
+        if word:
+            out.append(Fix("space", ((s, e, ""),), 0.9, f"a space inside the word '{word}' "
+                           "(removed: extraction damage)"))
+        else:
+            a, b = _pos(left, -1), _pos(right, 0)
+            if _nounish(a[1]) and _nounish(b[1]):
+                if len(gap) > 1:
+                    out.append(Fix("space", ((s, e, " "),), 0.8, f"a doubled space between "
+                                   f"the names '{a[0]}' and '{b[0]}' (one kept)"))
+                else:
+                    out.append(Fix("space", ((s, e, ""),), 0.4, f"kept: a space between "
+                                   f"the names '{a[0]}' and '{b[0]}' may part a place, an "
+                                   "affiliation or names (accept to remove it)"))
+            else:
+                out.append(Fix("space", ((s, e, ""),), 0.8, f"a space between '{a[0]}' and "
+                               f"'{b[0]}' inside a sentence (removed: extraction damage; "
+                               "not between two names)"))
     return out
 
 
-def block_fixes(text: str, role: str) -> list[Fix]:
-    """All character-level fixes for one block; spaces are touched in body text only."""
+def block_fixes(text: str, role: str, found: str = "") -> list[Fix]:
+    """All character-level fixes for one block; spaces are touched in body text only
+    (not in author lines, whose spaces part names)."""
     if role == "image":
         return []
     fixes = jump_fixes(text) if role in ("para", "subhead") else []
     taken = [e[:2] for f in fixes for e in f.edits]
     fixes += fullwidth_fixes(text, taken)
     fixes += punct_fixes(_apply_fixes(text, fixes), taken)
-    if role in ("para", "subhead", "caption"):
+    if role in ("para", "subhead", "caption") and found != "author":
         fixes += space_fixes(text, taken, fixes)
     return fixes
 

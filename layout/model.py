@@ -134,6 +134,9 @@ class Story:
     byline: str = ""
     paragraphs: list[Paragraph] = field(default_factory=list)
     thread: list[str] = field(default_factory=list)   # text frame ids, in order
+    dateline: str = ""                   # 电头 "新华社北京3月26日电（记者 某某）"; also in the text
+    credit: str = ""                     # photo credit "某某 摄", for its photo frames
+    editor: str = ""                     # 责任编辑: the desk editor named at the story's end
 
 
 # ---------------------------------------------------------------- frames
