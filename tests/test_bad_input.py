@@ -370,7 +370,6 @@ def test_breaker_finds_a_way_through_long_latin_words(square):
 
 def test_unexpected_error_is_one_line(tmp_path, monkeypatch):
     # the last-resort handler: a bug met on some input still gives one line, exit 2
-    sys.path.insert(0, str(ROOT))
     import main
     monkeypatch.setattr(main, "compose", lambda *a, **k: 1 / 0)
     monkeypatch.delenv("BANMIAN_DEBUG", raising=False)

@@ -21,11 +21,11 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QSettings  # noqa: E402
 
-from fakefont import SquareFontSet  # noqa: E402
+from support.fakefont import SquareFontSet  # noqa: E402
 from layout import edits as E  # noqa: E402
 from layout import lockfile as L  # noqa: E402
 from layout.docfile import load_issue, save_issue  # noqa: E402
-from test_editor import make_issue, type_text  # noqa: E402
+from tests.test_editor import make_issue, type_text  # noqa: E402
 
 
 @pytest.fixture

@@ -46,7 +46,6 @@ def dead_pid() -> int:
 
 HOLDER = """
 import sys
-sys.path.insert(0, {root!r})
 from layout import lockfile
 got = lockfile.acquire(sys.argv[1])
 print("LOCK" if isinstance(got, lockfile.Lock) else "HELD", flush=True)
@@ -57,12 +56,12 @@ if isinstance(got, lockfile.Lock):
 
 
 def holder_process(path, wait_for: Path | None = None):
-    code = HOLDER.format(root=str(ROOT))
+    code = HOLDER
     if wait_for is not None:            # start together: spin until the start file appears
         code = code.replace("got = ", f"import os, time\nwhile not os.path.exists({str(wait_for)!r}):"
                                       f" time.sleep(0.001)\ngot = ", 1)
     return subprocess.Popen([sys.executable, "-c", code, str(path)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True, cwd=str(ROOT))
 
 
 # ------------------------------------------------------------------ locks
