@@ -1,17 +1,21 @@
-"""Opening images safely: the pixel count is checked against the caller's limit
-before anything is decoded, and no global Pillow setting is read or changed for it.
+"""Opening images safely: the pixel count in the header is checked against the
+caller's limit before anything is decoded, and no global Pillow setting is changed.
 
-Pillow checks sizes against its own process-wide ``Image.MAX_IMAGE_PIXELS``
-when a file is opened (it refuses more than twice that: about 179 million
-pixels by default).  That setting is never changed here, so a limit passed
-above it is capped by Pillow's own refusal, reported the same way.
+Pillow itself refuses, when a file is opened, images above twice its
+process-wide ``Image.MAX_IMAGE_PIXELS`` (about 179 million pixels by default).
+That setting is never changed here (it used to be, which made one caller's
+limit depend on whether another had run first), so the default limit is that
+same number, and a larger limit passed by a caller is capped by Pillow's refusal,
+reported the same way.
 """
 from __future__ import annotations
 
 import os
+import warnings
 
-#: The default limit: a 20,000 × 20,000 photo is far beyond any newspaper page at 300 ppi.
-DEFAULT_MAX_PIXELS = 400_000_000
+#: The default limit: Pillow's own refusal threshold (2 × 89,478,485 pixels), far
+#: beyond any newspaper photo (a whole 对开 page at 300 ppi is about 29 million).
+DEFAULT_MAX_PIXELS = 178_956_970
 
 
 class ImageError(ValueError):
@@ -23,7 +27,7 @@ class ImageTooLarge(ImageError):
 
 
 def open_image(path: str | os.PathLike, max_pixels: int = 0):
-    """Open an image lazily (header only; the caller closes it).
+    """Open an image lazily (its header only; the caller closes it).
 
     ``max_pixels``: the largest width × height allowed (0: ``DEFAULT_MAX_PIXELS``).
     ImageError with a clear reason when the image is missing or unreadable,
@@ -35,10 +39,14 @@ def open_image(path: str | os.PathLike, max_pixels: int = 0):
     if not path or not os.path.isfile(path):
         raise ImageError(f"image '{path}' not found")
     try:
-        im = Image.open(path)
+        with warnings.catch_warnings():
+            # Pillow warns above half its refusal threshold; the limit is checked below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
     except Image.DecompressionBombError:
-        raise ImageTooLarge(f"image '{path}' is too large to open safely (more pixels "
-                            f"than Pillow's own limit: a decompression bomb?)") from None
+        cap = min(limit, 2 * (Image.MAX_IMAGE_PIXELS or limit))
+        raise ImageTooLarge(f"image '{path}' is too large to open safely "
+                            f"(over {cap:,} pixels: a decompression bomb?)") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"image '{path}' cannot be read: {exc}") from None
     w, h = im.size

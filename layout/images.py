@@ -4,8 +4,8 @@ from __future__ import annotations
 from common.images import DEFAULT_MAX_PIXELS
 from common.images import image_size as _image_size
 
-#: Images above this many pixels are refused (a 20,000 × 20,000 photo is far
-#: beyond any newspaper page at 300 ppi).
+#: Images above this many pixels are refused (common.images' default, the same
+#: limit the PDF writer applies unless its options set another).
 MAX_PIXELS = DEFAULT_MAX_PIXELS
 
 
