@@ -67,17 +67,15 @@ class Inks:
     def fill(self, name: str) -> str:
         """The fill operator of a swatch."""
         op = self._fill.get(name)
-        if op is None:
-            c = self.value(name)
-            op = cmyk_fill(c) if self.cmyk else rgb_fill(cmyk_to_rgb(c))
-            self._fill[name] = op
-        return op
+        return op if op is not None else self._operator(name, self._fill, cmyk_fill, rgb_fill)
 
     def stroke(self, name: str) -> str:
         """The stroke operator of a swatch."""
         op = self._stroke.get(name)
-        if op is None:
-            c = self.value(name)
-            op = cmyk_stroke(c) if self.cmyk else rgb_stroke(cmyk_to_rgb(c))
-            self._stroke[name] = op
+        return op if op is not None else self._operator(name, self._stroke, cmyk_stroke,
+                                                         rgb_stroke)
+
+    def _operator(self, name: str, cache: dict, cmyk_op, rgb_op) -> str:
+        c = self.value(name)
+        op = cache[name] = cmyk_op(c) if self.cmyk else rgb_op(cmyk_to_rgb(c))
         return op

@@ -2,7 +2,6 @@
 "changed on disk" fingerprints."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import signal
@@ -17,6 +16,7 @@ import pytest
 from layout import lockfile as L
 from layout import model as m
 from layout.docfile import load_issue, save_issue
+from support.locks import dead_pid, forge
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,22 +26,6 @@ def issue_path(tmp_path):
     p = tmp_path / "issue.yaml"
     save_issue(m.Issue(fonts=m.default_fonts(), paragraph_styles=m.default_styles()), p)
     return p
-
-
-def forge(path, age_hours=0.0, **fields):
-    """Write a lock file as some other holder would have."""
-    info = dataclasses.replace(L.LockInfo.mine(), **fields)
-    lock = L.lock_path(path)
-    lock.write_bytes(info.to_json())
-    t = time.time() - age_hours * 3600
-    os.utime(lock, (t, t))
-    return info
-
-
-def dead_pid() -> int:
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
-    proc.wait()
-    return proc.pid
 
 
 HOLDER = """
