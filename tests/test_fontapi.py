@@ -55,8 +55,7 @@ def test_something_without_advances_is_not_a_face():
 
 
 def test_the_application_font_set_offers_what_layout_asks():
-    from fonts.face import FontFace
-    from fonts.fontset import FontSet
+    from fonts import FontFace, FontSet
     assert callable(getattr(FontSet, "faces", None))
     for member in ("gid", "advance", "vert"):
         assert callable(getattr(FontFace, member, None)), member
