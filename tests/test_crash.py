@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from common.fs import cache_dir
 from layout.docfile import atomic_write, dump_issue, load_issue, save_issue
 from layout.lockfile import clean_temporaries
 from support.paths import ROOT
@@ -72,10 +73,8 @@ while True:
 
 
 def _child(mode: str, target: Path, a: Path, b: Path, *extra: str) -> subprocess.Popen:
-    code = CHILD
-    env = dict(os.environ, BANMIAN_CACHE_DIR=os.environ.get("BANMIAN_CACHE_DIR")
-               or str(Path.home() / ".cache" / "banmian"))
-    return subprocess.Popen([sys.executable, "-c", code, mode, str(target), str(a), str(b), *extra],
+    env = dict(os.environ, BANMIAN_CACHE_DIR=str(cache_dir()))
+    return subprocess.Popen([sys.executable, "-c", CHILD, mode, str(target), str(a), str(b), *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             cwd=str(ROOT))
 
