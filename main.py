@@ -35,7 +35,8 @@ class UserError(Exception):
 
 
 def _cache_dir() -> str:
-    return os.environ.get("BANMIAN_CACHE_DIR") or str(Path.home() / ".cache" / "banmian")
+    from common.fs import cache_dir
+    return str(cache_dir())
 
 
 def _progress(msg: str, fraction: float) -> None:
@@ -98,8 +99,7 @@ def _pages(spec: str | None, result) -> list[int] | None:
 
 def _options(issue, mode: str, **extra):
     from output import PdfOptions
-    return PdfOptions(mode=mode, info=issue.info,
-                      sections={p.number: p.section for p in issue.pages}, **extra)
+    return PdfOptions.from_issue(issue, mode, **extra)
 
 
 # ---------------------------------------------------------------------- commands

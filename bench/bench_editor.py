@@ -13,26 +13,21 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+from support.paths import SAMPLE, SEED, TEMPLATES
 
-SAMPLE = ROOT / "resources" / "samples" / "front-page" / "issue.yaml"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def standin(path: Path) -> str:
     """A full 对开 page: a lead story in 3 columns, four others, a photo."""
     from layout import model as m
     from layout.docfile import load_issue, save_issue
-    iss = load_issue(ROOT / "resources" / "templates" / "duikai.yaml")
-    seed = ROOT.parent / "shared" / "seed" / "front-page.txt"
-    text = seed.read_text("utf-8") if seed.exists() else "本报讯 工会服务职工，" * 400
+    iss = load_issue(TEMPLATES / "duikai.yaml")
+    text = SEED.read_text("utf-8") if SEED.exists() else "本报讯 工会服务职工，" * 400
     paras = [p.strip() for p in text.split("\n") if len(p.strip()) > 20 and not p.startswith("#")]
     frames = [m.TextFrame("t-lead", col=0, line=12, cols=3, lines=60)]
     iss.stories["lead"] = m.Story("lead", name="lead", headline=m.Headline(title="头条标题"),
@@ -65,7 +60,6 @@ def main() -> None:
     ap.add_argument("--keys", type=int, default=100)
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench-editor-")
-    os.environ.setdefault("BANMIAN_CACHE_DIR", str(Path.home() / ".cache" / "banmian"))
 
     t0 = time.perf_counter()
     from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
@@ -78,7 +72,7 @@ def main() -> None:
     path = str(SAMPLE) if SAMPLE.exists() else standin(Path(tmp) / "standin.yaml")
     factory = None
     if args.square:
-        from fakefont import SquareFontSet
+        from support.fakefont import SquareFontSet
         factory = lambda issue: SquareFontSet()          # noqa: E731
     app = EditorApp(factory, ask_recover=lambda *a: False, ask_save=lambda w: "discard",
                     settings=QSettings(os.path.join(tmp, "s.ini"), QSettings.Format.IniFormat))

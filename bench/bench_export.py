@@ -21,19 +21,14 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from bigissue import big_issue  # noqa: E402
-from layout.docfile import save_issue  # noqa: E402
-
-SAMPLE = ROOT / "resources" / "samples" / "front-page" / "issue.yaml"
+from layout.docfile import save_issue
+from support.bigissue import big_issue
+from support.paths import MAIN, SAMPLE
 
 
 def run(issue: Path, out: Path, mode: str) -> tuple[float, float]:
     """(seconds, peak MB) of one export process."""
-    cmd = [sys.executable, str(ROOT / "main.py"), "export", str(issue), "-o", str(out)]
+    cmd = [sys.executable, str(MAIN), "export", str(issue), "-o", str(out)]
     if mode == "print":
         cmd += ["--print", "--force"]
     timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)

@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from fonts import FontSet, default_library  # noqa: E402
-from layout.compose import Composer  # noqa: E402
-from layout.docfile import load_issue  # noqa: E402
-from layout.headline import Segmenter  # noqa: E402
+from common.fs import cache_dir
+from fonts import FontSet, default_library
+from layout.compose import Composer
+from layout.docfile import load_issue
+from layout.headline import Segmenter
+from support.paths import SAMPLE
 
 
 def ms(values):
@@ -34,7 +32,7 @@ def ms(values):
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("issue", nargs="?", default=str(ROOT / "resources/samples/front-page/issue.yaml"))
+    ap.add_argument("issue", nargs="?", default=str(SAMPLE))
     ap.add_argument("--runs", type=int, default=15)
     args = ap.parse_args()
     issue = load_issue(args.issue)
@@ -44,7 +42,7 @@ def main() -> None:
     for role in issue.fonts:
         fontset.faces(role)
     font_ms = (time.perf_counter() - t) * 1000
-    seg = Segmenter(Path.home() / ".cache" / "banmian" / "segments.json")
+    seg = Segmenter(cache_dir("segments.json"))
     chars = sum(len(p.text) for s in issue.stories.values() for p in s.paragraphs)
 
     scratch = []

@@ -26,11 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from bigissue import SAMPLE, big_issue, sample_issue  # noqa: E402
-from layout import model as m  # noqa: E402
+from common.fs import cache_dir
+from layout import model as m
+from support.bigissue import big_issue, sample_issue
+from support.paths import SAMPLE
 
 HAN = None
 
@@ -60,7 +59,7 @@ def _fontset(issue):
 
 def _segmenter():
     from layout.headline import Segmenter
-    return Segmenter(str(Path.home() / ".cache" / "banmian" / "segments.json"))
+    return Segmenter(cache_dir("segments.json"))
 
 
 def story_limits(sizes: list[int]) -> None:

@@ -11,11 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from output import ExportCache, PdfOptions, write_pdf  # noqa: E402
-from tests.test_output import CJK_FONTS, StandInFace, StandInFontSet, big_result  # noqa: E402
+from output import ExportCache, PdfOptions, write_pdf
+from support.paths import SAMPLE
+from support.standin import CJK_FONTS, StandInFace, StandInFontSet, big_result
 
 
 def timed(fn, repeat: int = 5) -> tuple[float, float]:
@@ -50,9 +48,14 @@ def main() -> int:
             print(f"{mode:5}  {len(res.pages)} pages, {n} chars: first {first * 1000:.0f} ms, "
                   f"warm {best * 1000:.0f} ms, {size / 1024:.0f} KiB")
         if args.sample:
-            import main as app
-            issue, fontset, result = app.compose(str(ROOT / "resources" / "samples" /
-                                                     "front-page" / "issue.yaml"))
+            from common.fs import cache_dir
+            from fonts import FontSet, default_library
+            from layout.compose import compose_issue
+            from layout.docfile import load_issue
+            issue = load_issue(SAMPLE)
+            fontset = FontSet(issue.fonts, default_library())
+            result = compose_issue(issue, fontset, base_dir=str(SAMPLE.parent),
+                                   cache_dir=str(cache_dir()))
             n = sum(len(r.text) for p in result.pages for r in p.runs())
             for mode in ("proof", "print"):
                 cache = ExportCache()

@@ -20,17 +20,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from fonts import FontSet, default_library
+from importer import import_file
+from layout import model as m
+from layout.compose import Composer
+from layout.docfile import load_issue
+from output import PdfOptions, write_pdf
+from support.paths import ROOT, SAMPLE
 
-from fonts import FontSet, default_library  # noqa: E402
-from importer import import_file  # noqa: E402
-from layout import model as m  # noqa: E402
-from layout.compose import Composer  # noqa: E402
-from layout.docfile import load_issue  # noqa: E402
-from output import PdfOptions, write_pdf  # noqa: E402
-
-SAMPLE = ROOT / "resources" / "samples" / "front-page" / "issue.yaml"
 CJKCHECK = ROOT.parent / "shared" / "tools" / "cjkcheck" / "cjkcheck.py"
 
 #: module layouts: (columns of the frame, text columns (0 = one per basic column))
@@ -72,7 +69,7 @@ def main() -> int:
     result = Composer(issue, fontset, base_dir=str(SAMPLE.parent)).compose()
     over = {sid: c.label() for sid, c in result.copyfit.items() if c.overset_lines}
     out = args.output or str(Path(tempfile.mkdtemp()) / "corpus.pdf")
-    write_pdf(result, fontset, out, PdfOptions(mode="proof", info=issue.info, slug=False))
+    write_pdf(result, fontset, out, PdfOptions.from_issue(issue, "proof", slug=False))
     src = Path(tempfile.mkdtemp()) / "source.txt"
     src.write_text("\n\n".join(f.read_text("utf-8") for f in files), "utf-8")
     spec = importlib.util.spec_from_file_location("cjkcheck", CJKCHECK)

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
+from common.proc import pid_alive
 from layout import lockfile
 from layout.docfile import DocumentError, load_issue
 
@@ -122,13 +123,7 @@ def _owner_alive(rec: Path) -> bool:
         return False
     if pid == os.getpid():
         return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+    return pid_alive(pid)
 
 
 class EditorApp:

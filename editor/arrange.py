@@ -9,24 +9,24 @@ def _movable(issue: m.Issue, ids: list[str]) -> list[m.Frame]:
     return [fr for fr in (issue.frame(i)[1] for i in ids) if not fr.locked and not fr.box]
 
 
-def align_left(issue: m.Issue, ids: list[str]) -> E.Edit | None:
-    """Give the frames the leftmost frame's first column."""
+def _align(issue: m.Issue, ids: list[str], field: str, label: str) -> E.Edit | None:
+    """Give the movable frames the smallest value of ``field`` (col or line) among them."""
     frames = _movable(issue, ids)
     if len(frames) < 2:
         return None
-    col = min(f.col for f in frames)
-    edits = [E.SetFrame(f.id, col=col) for f in frames if f.col != col]
-    return E.Batch(edits, "align left") if edits else None
+    to = min(getattr(f, field) for f in frames)
+    edits = [E.SetFrame(f.id, **{field: to}) for f in frames if getattr(f, field) != to]
+    return E.Batch(edits, label) if edits else None
+
+
+def align_left(issue: m.Issue, ids: list[str]) -> E.Edit | None:
+    """Give the frames the leftmost frame's first column."""
+    return _align(issue, ids, "col", "align left")
 
 
 def align_top(issue: m.Issue, ids: list[str]) -> E.Edit | None:
     """Give the frames the topmost frame's first grid line."""
-    frames = _movable(issue, ids)
-    if len(frames) < 2:
-        return None
-    line = min(f.line for f in frames)
-    edits = [E.SetFrame(f.id, line=line) for f in frames if f.line != line]
-    return E.Batch(edits, "align top") if edits else None
+    return _align(issue, ids, "line", "align top")
 
 
 def distribute_horizontally(issue: m.Issue, ids: list[str]) -> E.Edit | None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from common.fs import cache_dir as common_cache_dir
 from layout import edits as E
 from layout import lockfile
 from layout import model as m
@@ -53,7 +54,7 @@ class ReadOnlyError(Exception):
 
 def cache_dir() -> str:
     """Where the editor keeps caches and untitled recovery files."""
-    return os.environ.get("BANMIAN_CACHE_DIR") or str(Path.home() / ".cache" / "banmian")
+    return str(common_cache_dir())
 
 
 class Document(QObject):

@@ -11,13 +11,13 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGlyphRun, QImageReader, QPainter, QPen, QPixmap, QRawFont
 
+from common.color import cmyk_to_rgb
 from layout.result import BoxItem, FrameResult, ImageItem, RuleItem
 
 
 def cmyk_color(cmyk, alpha: float = 1.0) -> QColor:
     """A screen colour for a CMYK swatch (naive conversion; proofs use the PDF path)."""
-    c, mg, y, k = (list(cmyk) + [0, 0, 0, 1])[:4]
-    return QColor.fromRgbF((1 - c) * (1 - k), (1 - mg) * (1 - k), (1 - y) * (1 - k), alpha)
+    return QColor.fromRgbF(*cmyk_to_rgb((list(cmyk) + [0, 0, 0, 1])[:4]), alpha)
 
 
 class FontCache:

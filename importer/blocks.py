@@ -38,11 +38,6 @@ class Draft:
         """Whether the draft has body text (paragraphs, subheads or a sign-off)."""
         return any(b.role in ("para", "subhead", "signoff", "caption") for b in self.body)
 
-    def first_line(self) -> int:
-        """The source line the draft starts on."""
-        blocks = self.heads + self.bylines + self.body
-        return min((b.line for b in blocks), default=0)
-
 
 @dataclass
 class Plan:

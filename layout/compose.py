@@ -7,9 +7,10 @@ continuation token it started from).
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import fields
+
+from common.jsoncache import JsonCache
 
 from . import model as m
 from .flow import Flow, Jumps, Token, diagnose_overset
@@ -28,7 +29,7 @@ def default_hyphenator(lang: str = "en_US", cache_file: str | None = None):
     the cache does not know, so Chinese-only issues and warm exports never pay for it.
     """
     dic = None
-    cache = WordCache(cache_file)
+    cache = JsonCache(cache_file)
 
     def positions(word: str) -> list[int]:
         nonlocal dic
@@ -56,45 +57,6 @@ def default_hyphenator(lang: str = "en_US", cache_file: str | None = None):
                 i += 1
     hyphenate.save = cache.save
     return hyphenate
-
-
-class WordCache:
-    """A persistent map word → list of offsets (hyphenation points), saved atomically."""
-
-    def __init__(self, path: str | None):
-        self.path, self._data, self._dirty = path, None, False
-
-    def _load(self) -> dict:
-        if self._data is None:
-            self._data = {}
-            if self.path and os.path.exists(self.path):
-                try:
-                    with open(self.path, encoding="utf-8") as fh:
-                        self._data = json.load(fh)
-                except (OSError, ValueError):
-                    self._data = {}
-        return self._data
-
-    def get(self, word: str):
-        """The cached offsets, or None."""
-        return self._load().get(word)
-
-    def put(self, word: str, offsets: list[int]) -> list[int]:
-        """Remember the offsets of a word."""
-        self._load()[word] = offsets
-        self._dirty = True
-        return offsets
-
-    def save(self) -> None:
-        """Write new entries (temporary file, rename)."""
-        if not (self._dirty and self.path):
-            return
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        tmp = f"{self.path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(self._data, fh, ensure_ascii=False)
-        os.replace(tmp, self.path)
-        self._dirty = False
 
 
 class Composer:

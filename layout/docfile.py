@@ -39,12 +39,13 @@ import dataclasses
 import math
 import os
 import stat
-import tempfile
 import types
 import typing
 from pathlib import Path
 
 import yaml
+
+from common.fs import atomic_write
 
 from . import model as m
 from .grid import PageGeometry
@@ -329,7 +330,7 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
         mark = exc.problem_mark or exc.context_mark
         raise DocumentError(path, mark.line + 1 if mark else None,
                             f"not valid YAML: {exc.problem or exc.context}") from None
-    except yaml.reader.ReaderError as exc:
+    except yaml.reader.ReaderError:
         # libyaml counts bytes, PyYAML characters: find the character again
         bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
         line = text.count("\n", 0, bad.start()) + 1 if bad else None
@@ -719,44 +720,6 @@ def dump_issue(issue: m.Issue) -> str:
     """The issue as YAML text."""
     return yaml.dump(to_plain(issue), Dumper=_Dumper, allow_unicode=True,
                      sort_keys=False, width=100, indent=2)
-
-
-def atomic_write(path: str | os.PathLike, data: bytes) -> None:
-    """Write a file so that a crash leaves either the old or the new content."""
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent or "."))
-    try:
-        # mkstemp makes the file 0600: keep the replaced file's mode (colleagues sharing
-        # the folder must still read it), or the umask's default for a new file
-        try:
-            mode = os.stat(p).st_mode & 0o7777
-        except OSError:
-            mask = os.umask(0o022)
-            os.umask(mask)
-            mode = 0o666 & ~mask
-        try:
-            os.chmod(tmp, mode)
-        except OSError:
-            pass
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:
-        dfd = os.open(str(p.parent or "."), os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
 
 
 def save_issue(issue: m.Issue, path: str | os.PathLike) -> None:

@@ -6,9 +6,10 @@ machine: a warm export never loads jieba.
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
+
+from common.jsoncache import JsonCache
 
 from . import chars as C
 from .breaking import Prepared
@@ -19,23 +20,11 @@ class Segmenter:
 
     def __init__(self, cache_file: str | os.PathLike | None = None):
         self.cache_file = Path(cache_file) if cache_file else None
-        self._cache: dict[str, list[int]] | None = None
-        self._dirty = False
-
-    def _load(self) -> dict[str, list[int]]:
-        if self._cache is None:
-            self._cache = {}
-            if self.cache_file and self.cache_file.exists():
-                try:
-                    self._cache = json.loads(self.cache_file.read_text("utf-8"))
-                except (OSError, ValueError):
-                    self._cache = {}
-        return self._cache
+        self._cache = JsonCache(self.cache_file)
 
     def boundaries(self, text: str) -> list[int]:
         """Offsets (0 < b < len) between words of ``text``."""
-        cache = self._load()
-        got = cache.get(text)
+        got = self._cache.get(text)
         if got is None:
             import jieba                      # slow to load: only on a cache miss
             jieba.setLogLevel(60)
@@ -44,19 +33,12 @@ class Segmenter:
                 pos += len(word)
                 if pos < len(text):
                     got.append(pos)
-            cache[text] = got
-            self._dirty = True
+            self._cache.put(text, got)
         return got
 
     def save(self) -> None:
         """Write new segmentations to the cache file (atomically)."""
-        if not (self._dirty and self.cache_file):
-            return
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.cache_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._cache, ensure_ascii=False), "utf-8")
-        os.replace(tmp, self.cache_file)
-        self._dirty = False
+        self._cache.save()
 
 
 def break_points(text: str, words: list[int]) -> dict[int, int]:

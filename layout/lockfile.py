@@ -57,10 +57,11 @@ import hashlib
 import json
 import os
 import socket
-import sys
 import time
 import uuid
 from pathlib import Path
+
+from common.proc import pid_alive
 
 #: Locks from another machine whose heartbeat is older than this are reported stale.
 STALE_HOURS = 12.0
@@ -115,29 +116,6 @@ def _user() -> str:
         return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
 
 
-def _pid_alive(pid: int) -> bool:
-    """Whether a process with this pid runs on this machine (unknown counts as alive)."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":                 # os.kill(pid, 0) would terminate it there
-        import ctypes
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        handle = kernel32.OpenProcess(0x1000, False, pid)   # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return ctypes.get_last_error() == 5               # access denied: it exists
-        code = ctypes.c_ulong()
-        ok = kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return not ok or code.value == 259                  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:                             # EPERM: someone else's process
-        return True
-    return True
-
-
 @dataclasses.dataclass(frozen=True)
 class LockInfo:
     """What a lock file says about its holder."""
@@ -186,7 +164,7 @@ class LockInfo:
             return False
         if self.boot and _boot_id() and self.boot != _boot_id():
             return True                          # the machine restarted since
-        if not _pid_alive(self.pid):
+        if not pid_alive(self.pid):
             return True
         return bool(self.started) and _start_ticks(self.pid) not in ("", self.started)
 

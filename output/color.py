@@ -1,6 +1,10 @@
 """Swatch names to PDF colour operators: CMYK for print, RGB for proofs."""
 from __future__ import annotations
 
+from common.color import cmyk_to_rgb
+
+from .pdfobjects import num
+
 CMYK = tuple[float, float, float, float]
 BLACK: CMYK = (0.0, 0.0, 0.0, 1.0)
 
@@ -12,36 +16,24 @@ SLUG_RGB = (0.25, 0.25, 0.25)
 REGISTRATION: CMYK = (1.0, 1.0, 1.0, 1.0)   # crop marks: on every plate
 
 
-def _n(v: float) -> str:
-    s = "%.4f" % v
-    s = s.rstrip("0").rstrip(".")
-    return s if s not in ("", "-0") else "0"
-
-
-def cmyk_to_rgb(c: CMYK) -> tuple[float, float, float]:
-    """A plain CMYK -> RGB conversion for screen proofs (black stays black)."""
-    cy, m, y, k = c
-    return (1 - cy) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
-
-
 def rgb_fill(rgb) -> str:
     """The fill operator for an RGB colour (proof only)."""
-    return f"{_n(rgb[0])} {_n(rgb[1])} {_n(rgb[2])} rg"
+    return f"{num(rgb[0])} {num(rgb[1])} {num(rgb[2])} rg"
 
 
 def rgb_stroke(rgb) -> str:
     """The stroke operator for an RGB colour (proof only)."""
-    return f"{_n(rgb[0])} {_n(rgb[1])} {_n(rgb[2])} RG"
+    return f"{num(rgb[0])} {num(rgb[1])} {num(rgb[2])} RG"
 
 
 def cmyk_fill(c: CMYK) -> str:
     """The fill operator for a CMYK colour."""
-    return " ".join(_n(v) for v in c) + " k"
+    return " ".join(num(v) for v in c) + " k"
 
 
 def cmyk_stroke(c: CMYK) -> str:
     """The stroke operator for a CMYK colour."""
-    return " ".join(_n(v) for v in c) + " K"
+    return " ".join(num(v) for v in c) + " K"
 
 
 class Inks:
@@ -75,17 +67,15 @@ class Inks:
     def fill(self, name: str) -> str:
         """The fill operator of a swatch."""
         op = self._fill.get(name)
-        if op is None:
-            c = self.value(name)
-            op = cmyk_fill(c) if self.cmyk else rgb_fill(cmyk_to_rgb(c))
-            self._fill[name] = op
-        return op
+        return op if op is not None else self._operator(name, self._fill, cmyk_fill, rgb_fill)
 
     def stroke(self, name: str) -> str:
         """The stroke operator of a swatch."""
         op = self._stroke.get(name)
-        if op is None:
-            c = self.value(name)
-            op = cmyk_stroke(c) if self.cmyk else rgb_stroke(cmyk_to_rgb(c))
-            self._stroke[name] = op
+        return op if op is not None else self._operator(name, self._stroke, cmyk_stroke,
+                                                         rgb_stroke)
+
+    def _operator(self, name: str, cache: dict, cmyk_op, rgb_op) -> str:
+        c = self.value(name)
+        op = cache[name] = cmyk_op(c) if self.cmyk else rgb_op(cmyk_to_rgb(c))
         return op

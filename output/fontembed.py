@@ -21,9 +21,7 @@ from .ttfont import FontFileError, TrueTypeProgram
 
 def _num(v: float) -> str:
     """A PDF number with at most 3 decimals."""
-    s = "%.3f" % v
-    s = s.rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    return pdfobjects.num(v, 3)
 
 
 class FontPrograms:

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import io
 import math
-import os
 from dataclasses import dataclass
 
+from common.images import ImageError, open_image
+
 Rect = tuple[float, float, float, float]
-
-
-class ImageError(ValueError):
-    """An image that cannot be placed: missing, unreadable or too large."""
 
 
 @dataclass
@@ -27,33 +24,6 @@ class PreparedImage:
     rect: Rect                     # page pt, y down: where the kept pixels are drawn
     mode: str                      # PDF colour of the pixels: CMYK | L | RGB
     converted: str = ""            # what colour conversion happened, for diagnostics
-
-
-def pixel_limit(option: int) -> int:
-    """The largest pixel count allowed: the option, or Pillow's MAX_IMAGE_PIXELS."""
-    from PIL import Image
-    return option or (Image.MAX_IMAGE_PIXELS or 0) or 10 ** 12
-
-
-def open_image(path: str, max_pixels: int = 0):
-    """Open an image lazily; ImageError with a clear reason when that is not possible."""
-    from PIL import Image
-    if not path or not os.path.isfile(path):
-        raise ImageError(f"image '{path}' not found")
-    limit = pixel_limit(max_pixels)
-    try:
-        im = Image.open(path)
-    except Image.DecompressionBombError:
-        raise ImageError(f"image '{path}' is too large to open safely "
-                         f"(over {limit:,} pixels: a decompression bomb?)") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(f"image '{path}' cannot be read: {exc}") from None
-    w, h = im.size
-    if w * h > limit:
-        im.close()
-        raise ImageError(f"image '{path}' is too large ({w} × {h} = {w * h:,} pixels; "
-                         f"the limit is {limit:,})")
-    return im
 
 
 def _orient(im, expected: tuple[int, int]):

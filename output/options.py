@@ -41,7 +41,7 @@ class PdfOptions:
     overprint_black: bool = True         # print: 100% K text and rules overprint
     pdfx: bool = True                    # print: mark the file PDF/X-1a:2001
     jpeg_quality: int = 90               # re-encoded JPEG photos
-    max_image_pixels: int = 0            # refuse larger images; 0 = Pillow's MAX_IMAGE_PIXELS
+    max_image_pixels: int = 0            # refuse larger images; 0 = common.images.DEFAULT_MAX_PIXELS
     compress: bool = True                # Flate-compress page streams
 
     def __post_init__(self) -> None:

@@ -13,7 +13,7 @@ import io
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
 
-from layout.docfile import atomic_write
+from common.fs import atomic_write
 from layout.result import BoxItem, GlyphRun, ImageItem, LayoutResult, RuleItem
 
 from . import color as C

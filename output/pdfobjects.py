@@ -10,6 +10,14 @@ import zlib
 from reportlab.pdfbase import pdfdoc
 
 
+def num(v: float, places: int = 4) -> str:
+    """A number for a PDF content stream: at most ``places`` (1 or more) decimals,
+    trailing zeros dropped, and never ``-0``."""
+    s = "%.*f" % (places, v)
+    s = s.rstrip("0").rstrip(".")
+    return s if s not in ("", "-0") else "0"
+
+
 class Flate:
     """The FlateDecode filter at a given zlib level (ReportLab stream filter protocol)."""
     pdfname = "FlateDecode"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import tempfile
 
+from common.fs import atomic_write
 from layout.result import LayoutResult
 
 from .options import PdfOptions
@@ -53,15 +54,6 @@ def _rasterise(pymupdf, pdf_path: str, out_dir: str, dpi: float, clip_to_trim: b
             clip = page.trimbox if clip_to_trim else None
             pix = page.get_pixmap(dpi=dpi, clip=clip, alpha=False)
             path = os.path.join(out_dir, f"{stem}-{n:02d}.png")
-            fd, tmp = tempfile.mkstemp(suffix=".png", dir=out_dir, prefix=".banmian-")
-            os.close(fd)
-            try:
-                pix.save(tmp, output="png")
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, path)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-                raise
+            atomic_write(path, writer=lambda tmp, pix=pix: pix.save(tmp, output="png"))
             paths.append(path)
     return paths

@@ -8,12 +8,7 @@ rounded numbers actually written, so errors never accumulate.  Vertical runs
 """
 from __future__ import annotations
 
-
-def _c(v: float) -> str:
-    """A coordinate with 4 decimals, trailing zeros dropped."""
-    s = "%.4f" % v
-    s = s.rstrip("0").rstrip(".")
-    return s if s not in ("", "-0") else "0"
+from .pdfobjects import num as _c     # coordinates: 4 decimals, trailing zeros dropped
 
 
 def horizontal(out: list, resource: str, size: float, cids: list, widths: list,

@@ -1,21 +1,17 @@
-"""Shared fixtures: the square test font set, tiny issues, real fonts when needed."""
+"""Shared fixtures: the square test font set, tiny issues, real fonts when needed.
+
+Helpers shared with the benchmark scripts live in the ``support`` package
+(installed with the project); the seed page is the fixture ``tests/data/front-page.txt``.
+"""
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from support.fakefont import SquareFontSet
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from fakefont import SquareFontSet  # noqa: E402
-
-SAMPLE = ROOT / "resources" / "samples" / "front-page" / "issue.yaml"
-SEED = ROOT.parent / "shared" / "seed" / "front-page.txt"
 
 
 @pytest.fixture

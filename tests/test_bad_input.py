@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import io
 import json
-import struct
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
+
+from support.imagefiles import jpeg, png_header
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "main.py"
@@ -61,21 +61,6 @@ def assert_one_line_error(proc, *words: str, code: int = 2):
     for w in words:
         assert w in lines[0], (w, lines[0])
     return lines[0]
-
-
-def jpeg(w=400, h=300) -> bytes:
-    from PIL import Image
-    buf = io.BytesIO()
-    Image.new("RGB", (w, h), (200, 10, 10)).save(buf, "JPEG")
-    return buf.getvalue()
-
-
-def png_header(w: int, h: int) -> bytes:
-    """A PNG that claims w × h pixels but holds almost no data (a decompression bomb's header)."""
-    def chunk(t, d):
-        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b""))
 
 
 # ------------------------------------------------------------------ documents refused at load
@@ -370,7 +355,6 @@ def test_breaker_finds_a_way_through_long_latin_words(square):
 
 def test_unexpected_error_is_one_line(tmp_path, monkeypatch):
     # the last-resort handler: a bug met on some input still gives one line, exit 2
-    sys.path.insert(0, str(ROOT))
     import main
     monkeypatch.setattr(main, "compose", lambda *a, **k: 1 / 0)
     monkeypatch.delenv("BANMIAN_DEBUG", raising=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from fakefont import SquareFontSet
+from support.fakefont import SquareFontSet
 from layout import chars as C
 from layout.breaking import Prepared, compose_lines
 from layout.shaping import RunSpec, shape
@@ -43,7 +43,7 @@ def test_line_start_prohibition_pushes_in_first(square):
     t = texts(p, lines)
     assert t[0] == "中中中中，中中中中中中中中。"
     assert abs(lines[0].right - MEASURE) < 0.01
-    assert all(not s[0] in C.STOPS for s in t)
+    assert all(s[0] not in C.STOPS for s in t)
 
 
 def test_push_out_when_nothing_can_be_compressed(square):

@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pytest
 
+from common.fs import cache_dir
 from layout.docfile import atomic_write, dump_issue, load_issue, save_issue
 from layout.lockfile import clean_temporaries
+from support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-TESTS = Path(__file__).resolve().parent
 KILLS = int(os.environ.get("BANMIAN_CRASH_KILLS", "8"))
 SLOW_KILLS = 150
 
@@ -37,7 +37,6 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 
 CHILD = r"""
 import os, sys, time
-sys.path[:0] = [{root!r}, {tests!r}]
 mode, target, a, b = sys.argv[1:5]
 from layout.docfile import atomic_write, load_issue, save_issue
 if mode == "save":
@@ -50,7 +49,7 @@ elif mode == "autosave":
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication
     app = QCoreApplication([])
-    from fakefont import SquareFontSet
+    from support.fakefont import SquareFontSet
     from layout import edits as E
     from editor.document import Document
     from editor.autosave import Autosaver
@@ -74,16 +73,15 @@ while True:
 
 
 def _child(mode: str, target: Path, a: Path, b: Path, *extra: str) -> subprocess.Popen:
-    code = CHILD.format(root=str(ROOT), tests=str(TESTS))
-    env = dict(os.environ, BANMIAN_CACHE_DIR=os.environ.get("BANMIAN_CACHE_DIR")
-               or str(Path.home() / ".cache" / "banmian"))
-    return subprocess.Popen([sys.executable, "-c", code, mode, str(target), str(a), str(b), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    env = dict(os.environ, BANMIAN_CACHE_DIR=str(cache_dir()))
+    return subprocess.Popen([sys.executable, "-c", CHILD, mode, str(target), str(a), str(b), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=str(ROOT))
 
 
 def _versions(tmp_path: Path, pages: int = 24):
     """Two versions of a big issue as files a.yaml, b.yaml, and their models and bytes."""
-    from bigissue import big_issue
+    from support.bigissue import big_issue
     a = big_issue(pages)
     b = big_issue(pages)
     fid = b.pages[0].frames[0].id

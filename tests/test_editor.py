@@ -19,7 +19,7 @@ from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QMouseEvent  # noqa: E40
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from fakefont import SquareFontSet  # noqa: E402
+from support.fakefont import SquareFontSet  # noqa: E402
 from layout import model as m  # noqa: E402
 from layout.docfile import load_issue, save_issue  # noqa: E402
 

@@ -7,7 +7,6 @@ answered by a function the test sets (no dialog ever blocks).
 from __future__ import annotations
 
 import copy
-import dataclasses
 import getpass
 import os
 import socket
@@ -21,11 +20,12 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QSettings  # noqa: E402
 
-from fakefont import SquareFontSet  # noqa: E402
+from support.fakefont import SquareFontSet  # noqa: E402
 from layout import edits as E  # noqa: E402
 from layout import lockfile as L  # noqa: E402
 from layout.docfile import load_issue, save_issue  # noqa: E402
-from test_editor import make_issue, type_text  # noqa: E402
+from support.locks import forge  # noqa: E402
+from tests.test_editor import make_issue, type_text  # noqa: E402
 
 
 @pytest.fixture
@@ -57,16 +57,6 @@ def env(tmp_path, qtbot, monkeypatch):
     for w in list(app.windows):
         w.close()
     set_language(None)
-
-
-def forge(path, age_hours=0.0, **fields):
-    """A lock file as another holder would have left it."""
-    info = dataclasses.replace(L.LockInfo.mine(), **fields)
-    lock = L.lock_path(path)
-    lock.write_bytes(info.to_json())
-    t = time.time() - age_hours * 3600
-    os.utime(lock, (t, t))
-    return info
 
 
 def test_second_window_on_the_same_issue_is_read_only(env, qtbot):

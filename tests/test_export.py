@@ -5,21 +5,21 @@ import importlib.util
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "resources" / "samples" / "front-page" / "issue.yaml"
-SEED = ROOT.parent / "shared" / "seed" / "front-page.txt"
+from support.paths import MAIN, ROOT, SAMPLE, SEED
+
+#: the independent checker, an optional cross-check beside the project (not part of it)
 CJKCHECK = ROOT.parent / "shared" / "tools" / "cjkcheck" / "cjkcheck.py"
 
 
 @pytest.fixture(scope="module")
 def sample_pdf(tmp_path_factory):
     out = tmp_path_factory.mktemp("export") / "sample.pdf"
-    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "export", str(SAMPLE),
-                           "-o", str(out)], capture_output=True, text=True, timeout=900)
+    proc = subprocess.run([sys.executable, str(MAIN), "export", str(SAMPLE),
+                           "-o", str(out)], capture_output=True, text=True, timeout=900,
+                          cwd=str(ROOT))
     assert proc.returncode == 0, proc.stderr
     return out
 
@@ -48,7 +48,8 @@ def test_every_font_embedded_no_helvetica(sample_pdf):
 
 def _cjkcheck():
     if not CJKCHECK.exists():
-        pytest.skip("shared/tools/cjkcheck is not beside the project")
+        pytest.skip(f"the optional cross-check {CJKCHECK.relative_to(ROOT.parent)} is not "
+                    "beside the project")
     spec = importlib.util.spec_from_file_location("cjkcheck", CJKCHECK)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from pathlib import Path
 
 import pytest
 import yaml
@@ -29,16 +28,14 @@ from hypothesis import event as _event
 from hypothesis.errors import InvalidArgument
 from hypothesis import strategies as st
 
-from fakefont import SquareFace, SquareFontSet
 from layout import model as m
 from layout.compose import Composer
 from layout.docfile import DocumentError, dump_issue, parse_issue, validate
+from support.fakefont import SquareFace, SquareFontSet
+from support.paths import SAMPLE, seed_text
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "resources" / "samples" / "front-page" / "issue.yaml"
 SAMPLE_TEXT = SAMPLE.read_text("utf-8")
 SAMPLE_DATA = yaml.safe_load(SAMPLE_TEXT)
-SEED = ROOT.parent / "shared" / "seed" / "front-page.txt"
 
 QUICK = int(os.environ.get("BANMIAN_FUZZ_QUICK", "60"))
 LONG = int(os.environ.get("BANMIAN_FUZZ_LONG", "3000"))
@@ -308,7 +305,7 @@ test_damaged_docx_only_import_failure, test_damaged_docx_long = twice(
     [damaged_docx()], docx_property, quick=60, long=2000)
 
 
-_SEED_TEXT = SEED.read_text("utf-8") if SEED.exists() else SAMPLE_TEXT
+_SEED_TEXT = seed_text()
 
 
 @st.composite

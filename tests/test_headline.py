@@ -1,7 +1,7 @@
 """Headlines break between words, into balanced lines, never leaving a character alone."""
 from __future__ import annotations
 
-from fakefont import SquareFontSet
+from support.fakefont import SquareFontSet
 from layout.breaking import Prepared
 from layout.headline import Segmenter, balanced_breaks
 from layout.shaping import RunSpec, shape

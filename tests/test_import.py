@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from importer import ImportFailure, apply, import_bytes, import_file, import_text
 from importer.chars import is_han
 
-SEED = Path("/work/shared/seed/front-page.txt")
+SEED = Path(__file__).resolve().parent / "data" / "front-page.txt"
 DUPLICATE = ("下，在年度救助限额、救助比例等方面出台倾斜政策，聚力解决深度贫困问题。要聚焦中央专项巡视"
              "反馈问题整改和基本医疗保障全覆盖、医疗保障政策完善和落实、“一站式”即时结算、跨省异地就"
              "医直接结算等重点工作任务，靠实工作责任，加强工作调度，有针对性地破难题、补短板。")

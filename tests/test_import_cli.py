@@ -8,7 +8,7 @@ import pytest
 
 from importer.cli import main
 
-SEED = "/work/shared/seed/front-page.txt"
+SEED = str(Path(__file__).resolve().parent / "data" / "front-page.txt")
 
 
 def test_dry_run_prints_the_report(tmp_path, capsys):

@@ -2,7 +2,6 @@
 "changed on disk" fingerprints."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import signal
@@ -17,6 +16,7 @@ import pytest
 from layout import lockfile as L
 from layout import model as m
 from layout.docfile import load_issue, save_issue
+from support.locks import dead_pid, forge
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,25 +28,8 @@ def issue_path(tmp_path):
     return p
 
 
-def forge(path, age_hours=0.0, **fields):
-    """Write a lock file as some other holder would have."""
-    info = dataclasses.replace(L.LockInfo.mine(), **fields)
-    lock = L.lock_path(path)
-    lock.write_bytes(info.to_json())
-    t = time.time() - age_hours * 3600
-    os.utime(lock, (t, t))
-    return info
-
-
-def dead_pid() -> int:
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])
-    proc.wait()
-    return proc.pid
-
-
 HOLDER = """
 import sys
-sys.path.insert(0, {root!r})
 from layout import lockfile
 got = lockfile.acquire(sys.argv[1])
 print("LOCK" if isinstance(got, lockfile.Lock) else "HELD", flush=True)
@@ -57,12 +40,12 @@ if isinstance(got, lockfile.Lock):
 
 
 def holder_process(path, wait_for: Path | None = None):
-    code = HOLDER.format(root=str(ROOT))
+    code = HOLDER
     if wait_for is not None:            # start together: spin until the start file appears
         code = code.replace("got = ", f"import os, time\nwhile not os.path.exists({str(wait_for)!r}):"
                                       f" time.sleep(0.001)\ngot = ", 1)
     return subprocess.Popen([sys.executable, "-c", code, str(path)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True, cwd=str(ROOT))
 
 
 # ------------------------------------------------------------------ locks

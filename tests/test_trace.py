@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fakefont import SquareFontSet
+from support.fakefont import SquareFontSet
 from layout import model as m
 from layout.compose import Composer
 from layout.trace import trace

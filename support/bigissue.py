@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 from layout import model as m
 from layout.docfile import load_issue
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "resources" / "samples" / "front-page" / "issue.yaml"
+from .paths import SAMPLE
 
 
 def sample_issue() -> m.Issue:

@@ -1,0 +1,98 @@
+"""Files: atomic writes and the cache directory."""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def cache_dir(*parts: str) -> Path:
+    """The Banmian cache directory (or a path inside it; nothing is created).
+
+    ``$BANMIAN_CACHE_DIR`` overrides it for every cache; otherwise it is
+    ``$XDG_CACHE_HOME/banmian``, by default ``~/.cache/banmian``.
+    """
+    env = os.environ.get("BANMIAN_CACHE_DIR")
+    if env:
+        root = Path(env).expanduser()
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = Path(xdg).expanduser() if xdg and os.path.isabs(os.path.expanduser(xdg)) \
+            else Path.home() / ".cache"
+        root = base / "banmian"
+    return root.joinpath(*parts)
+
+
+def _new_file_mode() -> int:
+    """The mode a newly created file gets under the process's umask."""
+    try:                                        # Linux: read it without changing it
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system allows opening folders)."""
+    try:
+        fd = os.open(str(folder), os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | None = None, *, writer=None,
+                 make_dirs: bool = False) -> None:
+    """Write a file so that a crash leaves either the old or the new content.
+
+    The bytes ``data`` (or whatever ``writer(temp_path)`` writes) go to a
+    temporary file ``.<name>.<random>.tmp`` in the same folder, which is
+    fsynced and renamed over ``path``; then the folder is fsynced.  The file
+    keeps the mode of the file it replaces; a new file gets the umask's mode
+    (not mkstemp's 0600).  On any failure the temporary file is removed and
+    the old file is left as it was.  ``make_dirs`` creates missing folders.
+    """
+    if (data is None) == (writer is None):
+        raise TypeError("atomic_write needs either data or writer")
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    if make_dirs:
+        folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(folder))
+    try:
+        try:
+            mode = os.stat(p).st_mode & 0o7777
+        except OSError:
+            mode = _new_file_mode()
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, mode)
+        if writer is None:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        else:
+            os.close(fd)
+            writer(tmp)
+            tfd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(tfd)
+            finally:
+                os.close(tfd)
+        os.replace(tmp, p)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(folder)

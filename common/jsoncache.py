@@ -1,0 +1,54 @@
+"""A persistent JSON map (key → value), loaded on first use and saved atomically."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .fs import atomic_write
+
+
+class JsonCache:
+    """A dict kept in a JSON file; ``path=None`` keeps it in memory only.
+
+    The file is read on the first ``get``/``put``; an unreadable or damaged
+    file counts as empty.  ``save`` writes it (atomically, creating its
+    folder) only when something was put since the last save.
+    """
+
+    def __init__(self, path: str | os.PathLike | None):
+        self.path = Path(path) if path else None
+        self._data: dict | None = None
+        self._dirty = False
+
+    def _load(self) -> dict:
+        if self._data is None:
+            self._data = {}
+            if self.path is not None:
+                try:
+                    data = json.loads(self.path.read_text("utf-8"))
+                except (OSError, ValueError):
+                    data = {}
+                self._data = data if isinstance(data, dict) else {}
+        return self._data
+
+    def get(self, key: str, default=None):
+        """The cached value of ``key``, or ``default``."""
+        return self._load().get(key, default)
+
+    def put(self, key: str, value):
+        """Remember ``value`` for ``key``; returns it."""
+        self._load()[key] = value
+        self._dirty = True
+        return value
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def save(self) -> None:
+        """Write new entries to the file (atomically); nothing when nothing changed."""
+        if not (self._dirty and self.path is not None):
+            return
+        data = json.dumps(self._data, ensure_ascii=False).encode("utf-8")
+        atomic_write(self.path, data, make_dirs=True)
+        self._dirty = False
