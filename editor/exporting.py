@@ -11,9 +11,7 @@ from .i18n import tr
 def pdf_options(issue, mode: str):
     """PdfOptions for an issue in a mode (proof | print)."""
     from output import PdfOptions
-    if hasattr(PdfOptions, "from_issue"):
-        return PdfOptions.from_issue(issue, mode=mode)
-    return PdfOptions(mode=mode, issue=issue)
+    return PdfOptions.from_issue(issue, mode=mode)
 
 
 class ExportWorker(QThread):

@@ -107,21 +107,43 @@ class Setter:
             self.stats["broken"] += 1
         return got
 
-    def forget(self, keep: set[int]) -> None:
-        """Drop cached lines of prepared texts no longer in use."""
-        live = {k: v for k, v in self._prepared.items() if id(v) in keep}
-        self._prepared = live
-        self._lines = {k: v for k, v in self._lines.items() if k[0] in keep}
+    def invalidate_styles(self) -> None:
+        """Forget resolved styles (after a style or paper setting changed)."""
+        self._styles.clear()
+
+    def forget_unused(self, live: set[int]) -> None:
+        """Drop prepared texts (and their lines) not in ``live`` (ids of prepared texts),
+        once dead ones outnumber the live ones: a long editing session stays small."""
+        if len(self._prepared) <= 2 * len(live) + 1000:
+            return
+        self._prepared = {k: v for k, v in self._prepared.items() if id(v) in live}
+        self._lines = {k: v for k, v in self._lines.items() if k[0] in live}
+
+    def save(self) -> None:
+        """Save what the hyphenator learnt (its word cache), if it keeps one."""
+        save = getattr(self._hyphenator, "save", None)
+        if save is not None:
+            save()
 
 
 def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Source,
               offset_base: int = 0) -> list[GlyphRun]:
-    """Glyph runs for one composed line placed with its origin at (x0, baseline)."""
+    """Glyph runs for one composed line placed with its origin at (x0, baseline).
+
+    Each glyph's advance is the room the line setting gave it: its shaped
+    advance, less any compression (the gap to the next glyph when that is
+    narrower), and for the last glyph the distance to the line's right end.
+    """
     sh = p.sh
     runs = []
     s, e = line.start, line.end
-    faces, sizes, colors, xoff = sh.faces, sh.sizes, sh.colors, sh.xoff
+    faces, sizes, colors, xoff, adv = sh.faces, sh.sizes, sh.colors, sh.xoff, sh.adv
     lxs = line.xs
+    last_end = line.hyphen_x if line.hyphen_x >= 0 else line.right
+    # where each glyph's cell ends, relative to the line's origin
+    ends = [lxs[k] + min(adv[s + k], lxs[k + 1] - lxs[k]) for k in range(len(lxs) - 1)]
+    if lxs:
+        ends.append(max(lxs[-1], last_end))
     i = s
     while i < e:
         face, size, color = faces[i], sizes[i], colors[i]
@@ -129,22 +151,25 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
         while j < e and faces[j] is face and sizes[j] == size and colors[j] == color:
             j += 1
         xs = [x0 + x for x in lxs[i - s:j - s]]
+        cell_ends = [x0 + x for x in ends[i - s:j - s]]
         if xoff:
             for k in range(i, j):
                 if k in xoff:
                     xs[k - i] += xoff[k]
             if j == e and e - s >= 2 and sh.text[e - 2:e] == "——" and e - 2 in xoff and e - 2 >= i:
                 # a dash pair ending a line moves right to meet the column edge
-                xs[e - 2 - i] += xoff[e - 2]
-                xs[e - 1 - i] += xoff[e - 2]
+                for k in (e - 2, e - 1):
+                    xs[k - i] += xoff[e - 2]
+                    cell_ends[k - i] += xoff[e - 2]
         runs.append(GlyphRun(
             font=face.key, size=size, glyphs=tuple(sh.gids[i:j]), xs=tuple(xs), y=baseline,
             text=sh.text[i:j], offsets=tuple(range(offset_base + i, offset_base + j)),
+            advances=tuple(max(0.0, round(c - x, 6)) for x, c in zip(xs, cell_ends)),
             source=source, color=color))
         i = j
     if line.hyphen_x >= 0:
         face = sh.faces[e - 1]
         runs.append(GlyphRun(face.key, sh.sizes[e - 1], (face.gid("-"),),
                              (x0 + line.hyphen_x,), baseline, "-", (offset_base + e,),
-                             source, sh.colors[e - 1]))
+                             (round(line.right - line.hyphen_x, 6),), source, sh.colors[e - 1]))
     return runs

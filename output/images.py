@@ -16,7 +16,11 @@ Rect = tuple[float, float, float, float]
 
 
 class ImageError(ValueError):
-    """An image that cannot be placed: missing, unreadable or too large."""
+    """An image that cannot be placed: missing, unreadable or too large (``code`` says which)."""
+
+    def __init__(self, message: str, code: str = "image-unreadable"):
+        super().__init__(message)
+        self.code = code       # image-missing | image-too-large | image-unreadable
 
 
 @dataclass
@@ -39,20 +43,21 @@ def open_image(path: str, max_pixels: int = 0):
     """Open an image lazily; ImageError with a clear reason when that is not possible."""
     from PIL import Image
     if not path or not os.path.isfile(path):
-        raise ImageError(f"image '{path}' not found")
+        raise ImageError(f"image '{path}' not found", "image-missing")
     limit = pixel_limit(max_pixels)
     try:
         im = Image.open(path)
     except Image.DecompressionBombError:
         raise ImageError(f"image '{path}' is too large to open safely "
-                         f"(over {limit:,} pixels: a decompression bomb?)") from None
+                         f"(over {limit:,} pixels: a decompression bomb?)",
+                         "image-too-large") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"image '{path}' cannot be read: {exc}") from None
     w, h = im.size
     if w * h > limit:
         im.close()
         raise ImageError(f"image '{path}' is too large ({w} × {h} = {w * h:,} pixels; "
-                         f"the limit is {limit:,})")
+                         f"the limit is {limit:,})", "image-too-large")
     return im
 
 

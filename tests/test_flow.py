@@ -154,7 +154,7 @@ def test_added_paragraphs_and_headlines_are_not_hidden_by_caches(square):
     iss = issue_with([], [(1, [m.HeadlineFrame("h", col=0, line=0, cols=4, lines=6, story="s"),
                                m.TextFrame("a", col=0, line=6, cols=2, lines=10)])], ["a"])
     comp = Composer(iss, square)
-    assert comp.compose().pages[0].frames[1].lines == []
+    assert comp.compose().pages[0].frames[1].lines == ()
     iss.stories["s"].paragraphs.append(m.Paragraph("body", [m.Run("新段落")]))
     iss.stories["s"].paragraphs.append(m.Paragraph("body", [m.Run("")]))
     res = comp.compose()

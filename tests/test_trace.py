@@ -55,7 +55,7 @@ def build():
 
 def test_golden_trace():
     iss = build()
-    text = trace(Composer(iss, SquareFontSet()).compose(), iss)
+    text = trace(Composer(iss, SquareFontSet()).compose())
     if os.environ.get("BANMIAN_UPDATE_GOLDEN"):
         GOLDEN.write_text(text, "utf-8")
     assert text == GOLDEN.read_text("utf-8")
