@@ -183,7 +183,7 @@ class Flow:
                 items.append(LineBox(col.x, y, col.width, line.start, line.end, para,
                                      story.id, y - EM_ASCENT * st.size,
                                      y + (1 - EM_ASCENT) * st.size,
-                                     tuple(line_runs(p, line, col.x, y, src))))
+                                     self.setter.line_runs(p, line, col.x, y, src)))
                 n_lines += 1
                 col.used += st.leading
             if place == n:
