@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .grid import EM_ASCENT, PageGeometry
 from .model import Story, TextFrame
 from .position import StoryPos
-from .result import Diagnostic, FrameResult, GlyphRun, LineBox, Source
+from .result import Diagnostic, FrameResult, LineBox, Source
 from .breaking import set_line
 from .setter import Setter, Style, line_runs
 from .units import chinese_numeral
