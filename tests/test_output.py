@@ -627,6 +627,24 @@ def test_proof_slug_overset_and_watermark(tmp_path, cjk, fontset):
     assert "超出的" not in pymupdf.open(pr)[1].get_text()
 
 
+def test_overset_label_box_ends_where_the_last_glyph_advance_ends(tmp_path, cjk, fontset):
+    """The dashed box around overset text reaches 2 pt past the widest run's last advance."""
+    res = sample_result(cjk, overset=False)
+    short = run(cjk, "超出文字，", 50.0, 152.0, story="s2")
+    # the run's last glyph is a stop set half width: its advance is half an em, not the size
+    short = replace(short, advances=short.advances[:-1] + (short.size / 2,))
+    res = replace(res, copyfit={"s2": Copyfit("s2", overset_lines=1, overset_chars=5,
+                                              overset_runs=(short,))})
+    page = pymupdf.open(write(tmp_path, res, fontset, slug=False))[1]
+    ox, _ = trim_origin(page)
+    boxes = [d["rect"] for d in page.get_drawings() if d.get("dashes") not in (None, "[] 0")
+             and d["rect"].height > 5]
+    assert boxes, "no dashed overset box"
+    right = max(b.x1 for b in boxes) - ox
+    assert right == pytest.approx(short.right + 2, abs=0.01)
+    assert right < short.xs[-1] + short.size + 2 - 1
+
+
 def test_overset_of_a_story_without_frames_is_not_drawn(tmp_path, cjk, fontset):
     res = sample_result(cjk)
     lost = Copyfit("lost", overset_lines=1,
