@@ -19,11 +19,20 @@ DEFAULT_MAX_PIXELS = 178_956_970
 
 
 class ImageError(ValueError):
-    """An image that cannot be used: missing, unreadable or too large."""
+    """An image that cannot be used: missing, unreadable or too large (``code`` says which)."""
+
+    code = "image-unreadable"
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        if code:
+            self.code = code          # image-missing | image-too-large | image-unreadable
 
 
 class ImageTooLarge(ImageError):
     """An image with more pixels than allowed (a decompression bomb, or just too big)."""
+
+    code = "image-too-large"
 
 
 def open_image(path: str | os.PathLike, max_pixels: int = 0):
@@ -37,7 +46,7 @@ def open_image(path: str | os.PathLike, max_pixels: int = 0):
     path = os.fspath(path)
     limit = max_pixels or DEFAULT_MAX_PIXELS
     if not path or not os.path.isfile(path):
-        raise ImageError(f"image '{path}' not found")
+        raise ImageError(f"image '{path}' not found", "image-missing")
     try:
         with warnings.catch_warnings():
             # Pillow warns above half its refusal threshold; the limit is checked below

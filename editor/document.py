@@ -75,7 +75,6 @@ class Document(QObject):
         self.composer = Composer(issue, fontset, base_dir=self.base_dir, segmenter=seg)
         self.geometry = PageGeometry.of(issue.paper)
         self.result = self.composer.compose()
-        self.compose_count = 1
         self.recovered = False          # loaded from a recovery file: unsaved until saved
         self.lock: lockfile.Lock | None = None          # the file's lock, when we hold it
         self.held: lockfile.LockHeld | None = None      # who holds it, when someone else does
@@ -189,7 +188,6 @@ class Document(QObject):
             self.composer.invalidate_styles()
             self.geometry = PageGeometry.of(self.issue.paper)
         self.result = self.composer.compose()
-        self.compose_count += 1
 
     def edited(self, touched: E.Touched, composed: bool = False) -> None:
         """Called by commands after the model changed: compose again and tell the views."""

@@ -1,19 +1,20 @@
 """Where story positions are on the page, and which position a click means.
 
-Works on the engine's LineBoxes and glyph runs only (no Qt, no measuring):
-a click maps to the nearest line, then to the nearest glyph edge; a story
-position maps back to a caret x on its line.  ``FrameLines`` indexes a
-FrameResult once and builds a line's glyph list only when it is asked for,
-so placing the caret after a keystroke looks at one line, not the frame.
+Works on the engine's LineBoxes and their glyph runs only (no Qt, no
+measuring): a click maps to the nearest line, then to the nearest glyph edge;
+a story position maps back to a caret x on its line.  Glyph edges are the pen
+x of each glyph and, after the last one, its pen x plus the advance the
+engine gave it (``GlyphRun.advances``).  ``FrameLines`` builds a line's glyph
+list only when it is asked for, so placing the caret after a keystroke looks
+at one line, not the frame.
 """
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from layout.position import StoryPos
 from layout.result import FrameResult, LineBox
-
-Pos = tuple[int, int]
 
 
 @dataclass
@@ -36,20 +37,11 @@ class Caret:
 
 
 class FrameLines:
-    """A frame's composed lines, with each line's glyphs built on demand.
+    """A frame's composed lines, with each line's glyphs built on demand."""
 
-    ``advance(run, i)`` gives the advance of glyph ``i`` of a run (pt) from the
-    engine's font metrics; it is asked only for the last glyph of a line.
-    """
-
-    def __init__(self, fr: FrameResult, advance=None):
+    def __init__(self, fr: FrameResult):
         self.frame_id = fr.frame_id
-        self.boxes: list[LineBox] = list(fr.lines)
-        self._advance = advance
-        self._runs: dict[tuple[int, float], list] = {}
-        for r in fr.runs:
-            if r.source.part == "body" and r.ys is None and r.offsets:
-                self._runs.setdefault((r.source.para, round(r.y, 2)), []).append(r)
+        self.boxes: tuple[LineBox, ...] = fr.lines
         self._memo: dict[int, LineGlyphs] = {}
 
     def __len__(self) -> int:
@@ -59,38 +51,32 @@ class FrameLines:
         """Line ``i`` with its glyph positions and offsets, left to right."""
         got = self._memo.get(i)
         if got is None:
-            got = self._memo[i] = self._build(self.boxes[i])
+            got = self._memo[i] = _line_glyphs(self.boxes[i])
         return got
 
-    def _build(self, lb: LineBox) -> LineGlyphs:
-        xs, offs = [], []
-        last_x, last = None, None
-        x_lo, x_hi = lb.x - 0.5, lb.x + lb.width + 0.5
-        for r in self._runs.get((lb.para, round(lb.y, 2)), ()):
-            if r.offsets[0] >= lb.end or r.offsets[-1] < lb.start or not x_lo <= r.xs[0] <= x_hi:
-                continue
-            for i, (x, o) in enumerate(zip(r.xs, r.offsets)):
-                if lb.start <= o < lb.end:
-                    xs.append(x)
-                    offs.append(o)
-                    if last_x is None or x > last_x:
-                        last_x, last = x, (r, i)
-        if last is None:
-            return LineGlyphs(lb, [], [], lb.x)
-        right = last_x + (self._advance(*last) if self._advance else last[0].size)
-        if any(a > b for a, b in zip(xs, xs[1:])):
-            order = sorted(range(len(xs)), key=xs.__getitem__)
-            xs, offs = [xs[i] for i in order], [offs[i] for i in order]
-        return LineGlyphs(lb, xs, offs, right)
+
+def _line_glyphs(lb: LineBox) -> LineGlyphs:
+    """A line's glyphs that show its own characters, with where the last one ends."""
+    xs, offs = [], []
+    right = None
+    for r in lb.runs:
+        if r.ys is not None:
+            continue
+        for x, o, a in zip(r.xs, r.offsets, r.advances):
+            if lb.start <= o < lb.end:
+                xs.append(x)
+                offs.append(o)
+                if right is None or x + a > right:
+                    right = x + a
+    if right is None:
+        return LineGlyphs(lb, [], [], lb.x)
+    if any(a > b for a, b in zip(xs, xs[1:])):
+        order = sorted(range(len(xs)), key=xs.__getitem__)
+        xs, offs = [xs[i] for i in order], [offs[i] for i in order]
+    return LineGlyphs(lb, xs, offs, right)
 
 
-def frame_lines(fr: FrameResult, advance=None) -> list[LineGlyphs]:
-    """Every line of a frame with its glyphs, in reading order."""
-    fl = FrameLines(fr, advance)
-    return [fl.glyphs(i) for i in range(len(fl))]
-
-
-def hit(fl: FrameLines, x: float, y: float) -> Pos | None:
+def hit(fl: FrameLines, x: float, y: float) -> StoryPos | None:
     """The story position (para, offset) nearest to page point (x, y), or None."""
     if not len(fl):
         return None
@@ -102,7 +88,7 @@ def hit(fl: FrameLines, x: float, y: float) -> Pos | None:
         dx = 0.0 if b.x <= x <= b.x + b.width else min(abs(x - b.x), abs(x - b.x - b.width))
         return (dx > 1.0, dy, dx)
     best = min(range(len(fl)), key=score)
-    return (fl.boxes[best].para, offset_at(fl.glyphs(best), x))
+    return StoryPos(fl.boxes[best].para, offset_at(fl.glyphs(best), x))
 
 
 def offset_at(lg: LineGlyphs, x: float) -> int:
@@ -118,7 +104,7 @@ def offset_at(lg: LineGlyphs, x: float) -> int:
     return b.end
 
 
-def locate(frames: list[FrameLines], pos: Pos) -> tuple[FrameLines, int] | None:
+def locate(frames: list[FrameLines], pos: StoryPos) -> tuple[FrameLines, int] | None:
     """The frame and line showing ``pos`` (the line it starts, else the one it ends)."""
     para, off = pos
     fallback = None
@@ -133,7 +119,7 @@ def locate(frames: list[FrameLines], pos: Pos) -> tuple[FrameLines, int] | None:
     return fallback
 
 
-def caret(frames: list[FrameLines], pos: Pos) -> Caret | None:
+def caret(frames: list[FrameLines], pos: StoryPos) -> Caret | None:
     """Where the caret for story position ``pos`` goes, over the story's frames in order."""
     found = locate(frames, pos)
     if found is None:
@@ -154,7 +140,7 @@ def x_of(lg: LineGlyphs, off: int) -> float:
     return lg.box.x if not lg.xs else lg.xs[0]
 
 
-def selection_rects(frames: list[FrameLines], start: Pos, end: Pos
+def selection_rects(frames: list[FrameLines], start: StoryPos, end: StoryPos
                     ) -> list[tuple[float, float, float, float]]:
     """Rectangles covering the story text from ``start`` to ``end`` (page pt)."""
     out = []

@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.fonts = FontCache(doc.fontset)
         self.images = PixmapCache()
-        self.text = TextController(doc, self.fonts, self)
+        self.text = TextController(doc, self)
         self.scene = PageScene(doc, self.fonts, self.images, self)
         self.view = PageView(doc, self.scene, self.text, self)
         self.setCentralWidget(self.view)

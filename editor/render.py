@@ -2,9 +2,10 @@
 
 Glyphs are drawn with ``QRawFont`` + ``QGlyphRun`` at the exact positions the
 engine computed, from the same TrueType files the PDF embeds; nothing is
-measured here.  ``FontCache`` keeps one QRawFont per (face key, size);
-``PreparedFrame`` turns a FrameResult into Qt objects once, so repainting a
-frame is a loop of ``drawGlyphRun`` calls over the runs in view.
+measured here (a run's extent comes from the advances in the result).
+``FontCache`` keeps one QRawFont per (face key, size); ``PreparedFrame``, a
+painter of ``layout.result.walk``, turns a FrameResult into Qt objects once,
+so repainting a frame is a loop of ``drawGlyphRun`` calls over the runs in view.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGlyphRun, QImageReader, QPainter, QPen, QPixmap, QRawFont
 
 from common.color import cmyk_to_rgb
-from layout.result import BoxItem, FrameResult, ImageItem, RuleItem
+from fonts.errors import FontError
+from layout.result import BoxItem, FrameResult, ImageItem, Painter, RuleItem, walk_frame
 
 
 def cmyk_color(cmyk, alpha: float = 1.0) -> QColor:
@@ -41,7 +43,7 @@ class FontCache:
                 if path:
                     with open(path, "rb") as fh:
                         data = fh.read()
-            except (OSError, KeyError, StopIteration, Exception):   # a face without a file
+            except (OSError, KeyError, StopIteration, FontError):   # a face without a file
                 data = None
             self._data[key] = data
         raw = None
@@ -51,14 +53,6 @@ class FontCache:
                 raw = None
         self._raw[k] = raw
         return raw
-
-    def advance(self, key: str, gid: int, size: float) -> float:
-        """A glyph's advance in pt from the engine's font metrics."""
-        try:
-            face = self.fontset.face(key)
-            return face.advance(gid) * size / face.units_per_em
-        except Exception:
-            return size
 
 
 class PixmapCache:
@@ -90,8 +84,9 @@ class _Run:
     def __init__(self, run, colors: dict):
         self.run = run
         ys = run.ys or (run.y,)
+        right = max(x + a for x, a in zip(run.xs, run.advances)) if run.ys else run.right
         self.rect = QRectF(min(run.xs), min(ys) - run.size,
-                           max(run.xs) - min(run.xs) + run.size * 1.2,
+                           right - min(run.xs) + run.size * 0.2,
                            max(ys) - min(ys) + run.size * 1.3)
         self.color = cmyk_color(colors.get(run.color, (0, 0, 0, 1)))
         self.glyphs: QGlyphRun | None = None
@@ -103,8 +98,8 @@ class _Run:
         ys = run.ys or [run.y] * len(run.xs)
         raw = fonts.raw(run.font, run.size)
         if raw is None:                 # no font file (test fonts): draw boxes
-            self.boxes = [QRectF(x, y - run.size * 0.8, run.size * 0.8, run.size * 0.8)
-                          for x, y in zip(run.xs, ys)]
+            self.boxes = [QRectF(x, y - run.size * 0.8, a * 0.8, run.size * 0.8)
+                          for x, y, a in zip(run.xs, ys, run.advances)]
             return
         gr = QGlyphRun()
         gr.setRawFont(raw)
@@ -113,24 +108,42 @@ class _Run:
         self.glyphs = gr
 
 
-class PreparedFrame:
+class PreparedFrame(Painter):
     """A FrameResult ready for painting: run bounds at once, Qt glyph runs when first shown.
 
-    ``memo`` maps GlyphRuns to their prepared form; passing the previous
-    frame's memo re-uses the runs an edit did not change.
+    It walks the frame once (``layout.result.walk_frame``), keeping its rules,
+    boxes and images and a prepared form of each glyph run.  ``memo`` maps
+    GlyphRuns to their prepared form; passing the previous frame's memo re-uses
+    the runs an edit did not change.
     """
 
     def __init__(self, fr: FrameResult, fonts: FontCache, colors: dict, memo: dict | None = None):
-        self.result, self.fonts = fr, fonts
-        old = memo or {}
+        self.result, self.fonts, self.colors = fr, fonts, colors
+        self._old = memo or {}
         self.memo: dict = {}
-        for run in fr.runs:
-            prep = old.get(run)
-            if prep is None:
-                prep = _Run(run, colors)
-            self.memo[run] = prep
+        self.items: list = []                # rules, boxes, images
+        walk_frame(fr, self)
+        self._old = None
         self.runs: list[_Run] = list(self.memo.values())
-        self.items = list(fr.items)
+
+    def glyph_run(self, run, line) -> None:
+        """Keep the run's prepared form (the previous one when the run did not change)."""
+        prep = self._old.get(run)
+        if prep is None:
+            prep = _Run(run, self.colors)
+        self.memo[run] = prep
+
+    def rule(self, rule) -> None:
+        """Keep the rule."""
+        self.items.append(rule)
+
+    def box(self, box) -> None:
+        """Keep the box."""
+        self.items.append(box)
+
+    def image(self, image) -> None:
+        """Keep the image."""
+        self.items.append(image)
 
     def paint(self, painter: QPainter, colors: dict, images: PixmapCache | None,
               exposed: QRectF | None = None) -> None:
@@ -201,22 +214,41 @@ def paint_item(painter: QPainter, item, colors: dict, images: PixmapCache | None
         painter.restore()
 
 
+class _Thumbnail(Painter):
+    """Draws a page small: items as they are, each text line as a grey bar (greeked)."""
+
+    def __init__(self, painter: QPainter, colors: dict, images: PixmapCache | None):
+        self.p, self.colors, self.images = painter, colors, images
+        self.bars: dict = {}
+
+    def begin_frame(self, frame) -> None:
+        self.bars = {}
+
+    def rule(self, item) -> None:
+        paint_item(self.p, item, self.colors, self.images)
+
+    box = image = rule
+
+    def glyph_run(self, run, line) -> None:
+        if not run.xs:
+            return
+        key = (round(run.y, 1), run.size)
+        x0, x1 = self.bars.get(key, (run.xs[0], run.right))
+        self.bars[key] = (min(x0, run.xs[0]), max(x1, run.right))
+
+    def end_frame(self, frame) -> None:
+        p = self.p
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(150, 150, 150))
+        for (y, size), (x0, x1) in self.bars.items():
+            p.drawRect(QRectF(x0, y - size * 0.7, x1 - x0, size * 0.6))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+
+
 def paint_thumbnail(painter: QPainter, page, colors: dict,
                     images: PixmapCache | None = None) -> None:
     """Draw a PageResult small: paper, items, and each text line as a grey bar (greeked)."""
     painter.fillRect(QRectF(0, 0, page.width, page.height), Qt.GlobalColor.white)
+    thumb = _Thumbnail(painter, colors, images)
     for fr in page.frames:
-        for item in fr.items:
-            paint_item(painter, item, colors, images)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(150, 150, 150))
-        bars: dict = {}
-        for run in fr.runs:
-            if not run.xs:
-                continue
-            key = (round(run.y, 1), run.size)
-            x0, x1 = bars.get(key, (run.xs[0], run.xs[-1] + run.size))
-            bars[key] = (min(x0, run.xs[0]), max(x1, run.xs[-1] + run.size))
-        for (y, size), (x0, x1) in bars.items():
-            painter.drawRect(QRectF(x0, y - size * 0.7, x1 - x0, size * 0.6))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        walk_frame(fr, thumb)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from layout import edits as E
+from layout.position import StoryPos
 
 
 class StoryEditor(QWidget):
@@ -104,10 +105,10 @@ class StoryEditor(QWidget):
         for i, part in enumerate(inserted.split("\n")):
             if part:
                 edits.append(E.InsertText(self.story, pos, part))
-                pos = (pos[0], pos[1] + len(part))
+                pos = StoryPos(pos.para, pos.offset + len(part))
             if i < inserted.count("\n"):
                 edits.append(E.SplitParagraph(self.story, pos))
-                pos = (pos[0] + 1, 0)
+                pos = StoryPos(pos.para + 1, 0)
         if not edits:
             return
         self._text = new_text

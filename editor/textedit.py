@@ -1,8 +1,9 @@
 """Typing in place: the text cursor in a story, its keys, and the edits they make.
 
-The cursor is a story position (paragraph, offset) with an optional anchor for
-a selection.  Its place on the page comes from the engine's LineBoxes and glyph
-positions (``editor.hittest``); every change of text is a ``layout.edits`` edit
+The cursor is a story position (``layout.position.StoryPos``) with an optional
+anchor for a selection.  Its place on the page comes from the engine's
+LineBoxes and the glyph positions and advances of their runs
+(``editor.hittest``); every change of text is a ``layout.edits`` edit
 pushed on the document's undo stack, and the page reflows from the new result.
 """
 from __future__ import annotations
@@ -12,10 +13,11 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 
 from layout import edits as E
 from layout import model as m
+from layout.position import StoryPos
 
 from . import hittest as H
 
-Pos = tuple[int, int]
+Pos = StoryPos
 
 
 class TextController(QObject):
@@ -24,11 +26,11 @@ class TextController(QObject):
     moved = Signal()                    # cursor or selection moved (views refresh)
     activeChanged = Signal(bool)
 
-    def __init__(self, doc, fonts, parent=None):
+    def __init__(self, doc, parent=None):
         super().__init__(parent)
-        self.doc, self.fonts = doc, fonts
+        self.doc = doc
         self.story: str | None = None
-        self.pos: Pos = (0, 0)
+        self.pos: Pos = StoryPos()
         self.anchor: Pos | None = None
         self.preedit = ""
         self._lines: dict[str, tuple[object, H.FrameLines]] = {}
@@ -48,7 +50,7 @@ class TextController(QObject):
         was = self.active
         self.story = story
         self.pos = E.clamp_pos(self.doc.issue.stories[story], pos)
-        self.anchor = anchor
+        self.anchor = None if anchor is None else StoryPos.of(anchor)
         self._goal_x = None
         self.moved.emit()
         if not was:
@@ -66,7 +68,7 @@ class TextController(QObject):
         """The selected range (start, end), or None."""
         if self.anchor is None or self.anchor == self.pos:
             return None
-        return tuple(sorted([self.anchor, self.pos]))
+        return min(self.anchor, self.pos), max(self.anchor, self.pos)
 
     def _on_changed(self, touched) -> None:
         if self.story is not None:
@@ -80,10 +82,10 @@ class TextController(QObject):
         self.moved.emit()
 
     def _on_hint(self, story: str, pos) -> None:
-        if story == self.story and tuple(pos) == self.pos and self.anchor is None:
+        if story == self.story and StoryPos.of(pos) == self.pos and self.anchor is None:
             return
         if story in self.doc.issue.stories:
-            self.start(story, tuple(pos))
+            self.start(story, StoryPos.of(pos))
 
     # ------------------------------------------------------------ geometry
     def story_lines(self, story: str | None = None) -> list[H.FrameLines]:
@@ -104,13 +106,10 @@ class TextController(QObject):
                 continue
             hit = self._lines.get(fid)
             if hit is None or hit[0] is not fr:
-                hit = (fr, H.FrameLines(fr, self._advance))
+                hit = (fr, H.FrameLines(fr))
                 self._lines[fid] = hit
             out.append(hit[1])
         return out
-
-    def _advance(self, run, i: int) -> float:
-        return self.fonts.advance(run.font, run.glyphs[i], run.size)
 
     def caret(self) -> H.Caret | None:
         """Where the caret is on the page (None when its text is not shown)."""
@@ -167,9 +166,9 @@ class TextController(QObject):
             # an empty frame: the first position it would show
             frames = {fr.frame_id: fr for p in self.doc.result.pages for fr in p.frames}
             fr = frames.get(frame_id)
-            pos = fr.start if fr is not None else (0, 0)
+            pos = fr.start if fr is not None else StoryPos()
         anchor = (self.anchor or self.pos) if extend and self.story == st.id else None
-        self.start(st.id, tuple(pos), anchor)
+        self.start(st.id, pos, anchor)
         return True
 
     # ------------------------------------------------------------ editing
@@ -192,10 +191,10 @@ class TextController(QObject):
         for i, part in enumerate(parts):
             if part:
                 edits.append(E.InsertText(self.story, pos, part))
-                pos = (pos[0], pos[1] + len(part))
+                pos = StoryPos(pos.para, pos.offset + len(part))
             if i + 1 < len(parts):
                 edits.append(E.SplitParagraph(self.story, pos))
-                pos = (pos[0] + 1, 0)
+                pos = StoryPos(pos.para + 1, 0)
         simple = len(edits) == 1 and isinstance(edits[0], E.InsertText)
         edit = edits[0] if simple else E.Batch(edits, "typing")
         self.anchor = None
@@ -214,7 +213,7 @@ class TextController(QObject):
             other = E.step(st, self.pos, 1 if forward else -1)
             if other == self.pos:
                 return
-            sel = tuple(sorted([self.pos, other]))
+            sel = min(self.pos, other), max(self.pos, other)
         before = self.pos
         self.anchor = None
         self.pos = sel[0]
@@ -264,8 +263,9 @@ class TextController(QObject):
             return True
         if ev.matches(QKeySequence.StandardKey.SelectAll):
             last = len(st.paragraphs) - 1
-            self.start(self.story, (max(0, last), E.para_len(st, last) if last >= 0 else 0),
-                       (0, 0))
+            self.start(self.story,
+                       StoryPos(max(0, last), E.para_len(st, last) if last >= 0 else 0),
+                       StoryPos())
             return True
         if ev.matches(QKeySequence.StandardKey.Copy) or ev.matches(QKeySequence.StandardKey.Cut):
             text = self.selected_text()
@@ -281,7 +281,7 @@ class TextController(QObject):
                  Qt.Key.Key_Right: lambda: E.step(st, self.pos, 1),
                  Qt.Key.Key_Up: lambda: self._vertical(-1),
                  Qt.Key.Key_Down: lambda: self._vertical(1),
-                 Qt.Key.Key_Home: lambda: (0, 0) if ctrl else self._line_edge(False),
+                 Qt.Key.Key_Home: lambda: StoryPos() if ctrl else self._line_edge(False),
                  Qt.Key.Key_End: lambda: E.index_to_pos(st, len(E.plain_text(st))) if ctrl
                  else self._line_edge(True)}
         if k in moves:
@@ -329,11 +329,11 @@ class TextController(QObject):
         fl, i = flat[k + direction]
         target = fl.glyphs(i)
         # the same position across the column: relative to each line's own start
-        return (target.box.para, H.offset_at(target, target.box.x + x - here.box.x))
+        return StoryPos(target.box.para, H.offset_at(target, target.box.x + x - here.box.x))
 
     def _line_edge(self, end: bool) -> Pos:
         found = H.locate(self.story_lines(), self.pos)
         if found is None:               # overset text: no line on the page, use the paragraph
-            return (self.pos[0], E.para_len(self._story(), self.pos[0]) if end else 0)
+            return StoryPos(self.pos.para, E.para_len(self._story(), self.pos.para) if end else 0)
         b = found[0].boxes[found[1]]
-        return (b.para, b.end if end else b.start)
+        return b.end_pos if end else b.start_pos

@@ -291,10 +291,10 @@ class PageView(QGraphicsView):
         if query == Qt.InputMethodQuery.ImEnabled:
             return self.text.active
         if query == Qt.InputMethodQuery.ImSurroundingText and self.text.active:
-            return self.doc.issue.stories[self.text.story].paragraphs[self.text.pos[0]].text \
+            return self.doc.issue.stories[self.text.story].paragraphs[self.text.pos.para].text \
                 if self.doc.issue.stories[self.text.story].paragraphs else ""
         if query == Qt.InputMethodQuery.ImCursorPosition and self.text.active:
-            return self.text.pos[1]
+            return self.text.pos.offset
         return super().inputMethodQuery(query)
 
     # ------------------------------------------------------------ live previews

@@ -3,7 +3,7 @@
 ``Composer`` keeps its caches between calls, so composing again after an edit
 re-shapes and re-breaks only the paragraphs that changed, and re-fills only
 the frames whose starting point or content changed (each frame records the
-continuation token it started from).
+story position it started from).
 """
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from dataclasses import fields
 from common.jsoncache import JsonCache
 
 from . import model as m
-from .flow import Flow, Jumps, Token, diagnose_overset
-from .frames import FramePainter
+from .flow import Flow, Jumps, diagnose_overset
+from .frames import FrameComposer
 from .grid import PageGeometry
 from .headline import Segmenter
+from .position import StoryPos
 from .result import Copyfit, Diagnostic, FrameResult, LayoutResult, PageResult
 from .setter import Setter
 
@@ -75,7 +76,7 @@ class Composer:
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
-        self.setter._styles.clear()
+        self.setter.invalidate_styles()
         self._frame_cache.clear()
         self._paint_cache.clear()
 
@@ -84,17 +85,18 @@ class Composer:
         """Lay out every page of the issue."""
         issue = self.issue
         geo = PageGeometry.of(issue.paper)
-        result = LayoutResult(colors={k: tuple(v) for k, v in issue.colors.items()})
-        painter = FramePainter(self.setter, geo, issue, self.segmenter, self.base_dir,
-                               self.allow_outside)
+        diagnostics: list[Diagnostic] = []
+        copyfit: dict[str, Copyfit] = {}
+        composer = FrameComposer(self.setter, geo, issue, self.segmenter, self.base_dir,
+                                 self.allow_outside)
         flow = Flow(self.setter, geo, issue)
         page_of = {fr.id: page for page in issue.pages for fr in page.frames}
         blocked = {page.number: self._blocked(page, geo) for page in issue.pages}
         flowed: dict[str, FrameResult] = {}
         live: set[int] = set()
         for story in issue.stories.values():
-            copy = Copyfit(story.id)
-            token = Token()
+            n_lines = n_chars = 0
+            pos = StoryPos()
             last_frame = None
             for i, fid in enumerate(story.thread):
                 page, frame = page_of[fid], None
@@ -102,47 +104,61 @@ class Composer:
                 prev_page = page_of[story.thread[i - 1]] if i else None
                 next_page = page_of[story.thread[i + 1]] if i + 1 < len(story.thread) else None
                 jumps = Jumps()
-                if frame.jump_lines and token.para < len(story.paragraphs):
+                if frame.jump_lines and pos.para < len(story.paragraphs):
                     if prev_page is not None and prev_page.number != page.number:
                         jumps.from_page = prev_page.number
                     if next_page is not None and next_page.number != page.number:
                         jumps.to_page = next_page.number
                 more = i + 1 < len(story.thread)
-                fill = self._fill(flow, story, frame, token, jumps, blocked[page.number], more)
+                fill = self._fill(flow, story, frame, pos, jumps, blocked[page.number], more)
                 live |= fill.prepared
                 flowed[fid] = fill.result
-                copy.lines += len(fill.result.lines)
-                copy.chars += sum(ln.end - ln.start for ln in fill.result.lines)
-                token = fill.end
+                n_lines += len(fill.result.lines)
+                n_chars += sum(ln.end - ln.start for ln in fill.result.lines)
+                pos = fill.end
                 last_frame = (page, frame, fill.result)
+            copy = Copyfit(story.id, n_lines, n_chars)
             if last_frame is not None:
                 page, frame, fr = last_frame
-                copy.underset_lines = fr.empty_lines
-                if token.para < len(story.paragraphs):
+                copy = Copyfit(story.id, n_lines, n_chars, underset_lines=fr.empty_lines)
+                if pos.para < len(story.paragraphs):
                     cx, cy, cw, ch = fr.columns[-1] if fr.columns else fr.rect
-                    flow.overset(story, token, cw, cx, fr.rect[1] + fr.rect[3], copy)
-                    result.diagnostics.append(diagnose_overset(story, copy, page.number, frame.id))
-            result.copyfit[story.id] = copy
+                    over = flow.overset(story, pos, cw, cx, fr.rect[1] + fr.rect[3])
+                    copy = Copyfit(story.id, n_lines, n_chars, over.lines, over.chars,
+                                   fr.empty_lines, tuple(over.runs))
+                    diagnostics.append(diagnose_overset(story, copy, page.number, frame.id))
+            copyfit[story.id] = copy
+        pages = []
         for page in issue.pages:
-            pr = PageResult(page.number, geo.width, geo.height)
+            frames = []
             for frame in page.frames:
                 if isinstance(frame, m.TextFrame):
                     fr = flowed.get(frame.id)
                     if fr is None:
-                        fr = FrameResult(frame.id, frame.kind, geo.frame_rect(frame))
-                    pr.frames.append(fr)
+                        fr = self._empty_frame(frame, geo)
+                    frames.append(fr)
                 else:
-                    pr.frames.append(self._paint(painter, page, frame, result))
-            result.pages.append(pr)
-        result.diagnostics.extend(self._glyph_diagnostics())
+                    frames.append(self._compose_frame(composer, page, frame, diagnostics))
+            pages.append(PageResult(page.number, geo.width, geo.height, tuple(frames)))
+        diagnostics.extend(self._glyph_diagnostics())
         self.segmenter.save()
-        getattr(self.setter._hyphenator, "save", lambda: None)()
-        if len(self.setter._prepared) > 2 * len(live) + 1000:
-            self.setter.forget(live)          # a long editing session: drop dead paragraphs
-        return result
+        self.setter.save()
+        self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
+        return LayoutResult(tuple(pages), copyfit, tuple(diagnostics),
+                            {k: tuple(v) for k, v in issue.colors.items()})
 
     # ------------------------------------------------------------ helpers
-    def _paint(self, painter: FramePainter, page, frame, result: LayoutResult) -> FrameResult:
+    def _empty_frame(self, frame, geo: PageGeometry) -> FrameResult:
+        """A text frame no story runs through (the same object while it stays so)."""
+        key = (_frame_key(frame), geo.frame_rect(frame))
+        hit = self._paint_cache.get(frame.id)
+        if hit is None or hit[0] != key:
+            hit = (key, FrameResult(frame.id, frame.kind, geo.frame_rect(frame)), [])
+            self._paint_cache[frame.id] = hit
+        return hit[1]
+
+    def _compose_frame(self, composer: FrameComposer, page, frame,
+                       diagnostics: list) -> FrameResult:
         """A non-flow frame's result, re-composed only when the frame or its text changed."""
         story = self.issue.stories.get(getattr(frame, "story", "") or "")
         hl = story.headline if story is not None else None
@@ -155,24 +171,24 @@ class Composer:
                 key += (None,)
         hit = self._paint_cache.get(frame.id)
         if hit is None or hit[0] != key:
-            painter.diagnostics = []
-            fr = painter.compose(page, frame)
-            hit = (key, fr, list(painter.diagnostics))
+            composer.diagnostics = []
+            fr = composer.compose(page, frame)
+            hit = (key, fr, list(composer.diagnostics))
             self._paint_cache[frame.id] = hit
-        result.diagnostics.extend(hit[2])
+        diagnostics.extend(hit[2])
         return hit[1]
 
-    def _fill(self, flow: Flow, story, frame, token, jumps, blocked, more):
-        key = (_frame_key(frame), token, jumps.from_page, jumps.to_page, more,
+    def _fill(self, flow: Flow, story, frame, pos, jumps, blocked, more):
+        key = (_frame_key(frame), pos, jumps.from_page, jumps.to_page, more,
                tuple(sorted((k, tuple(sorted(v))) for k, v in blocked.items())))
         hit = self._frame_cache.get(frame.id)
         if hit is not None and hit[0] == key and all(
                 self._para_key(story, i) == k for i, k in hit[2]):
             self.stats["frames_reused"] += 1
             return hit[1]
-        fill = flow.fill(story, frame, token, jumps, blocked, more)
+        fill = flow.fill(story, frame, pos, jumps, blocked, more)
         end_para = min(fill.end.para, len(story.paragraphs) - 1)
-        deps = [(i, self._para_key(story, i)) for i in range(token.para, end_para + 1)]
+        deps = [(i, self._para_key(story, i)) for i in range(pos.para, end_para + 1)]
         deps.append((-1, len(story.paragraphs)))    # a paragraph added or removed refills
         self._frame_cache[frame.id] = (key, fill, deps)
         self.stats["frames_filled"] += 1
@@ -210,7 +226,8 @@ class Composer:
                     out.append(Diagnostic(
                         "error", "missing-glyph",
                         f"story '{story.id}' paragraph {i + 1} offset {off}: no font has "
-                        f"'{ch}' (U+{ord(ch):04X})", story=story.id, offset=(i, off)))
+                        f"'{ch}' (U+{ord(ch):04X})", story=story.id,
+                        offset=StoryPos(i, off)))
                 for off, face in p.sh.fallbacks:
                     if (story.id, face) not in names:
                         names.add((story.id, face))
@@ -218,7 +235,8 @@ class Composer:
                         out.append(Diagnostic(
                             "info", "font-fallback",
                             f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
-                            f"set in fallback face {face}", story=story.id, offset=(i, off)))
+                            f"set in fallback face {face}", story=story.id,
+                            offset=StoryPos(i, off)))
         return out
 
 

@@ -9,8 +9,8 @@ Paragraphs and runs are never changed in place: text edits build new
 ``Paragraph`` objects and swap them into the story, so undo only has to put
 the old list back.  Frames and stories are changed field by field.
 
-Text positions are ``(paragraph, offset)`` pairs in a story.  Nothing here
-imports Qt.
+Text positions are ``StoryPos(paragraph, offset)`` values (any (paragraph,
+offset) pair is accepted and converted).  Nothing here imports Qt.
 """
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ import copy
 from dataclasses import dataclass, field, replace
 
 from . import model as m
+from .position import StoryPos
 
-Pos = tuple[int, int]
+Pos = StoryPos
 
 
 @dataclass
@@ -86,23 +87,23 @@ def pos_to_index(story: m.Story, pos: Pos) -> int:
 def index_to_pos(story: m.Story, index: int) -> Pos:
     """An index in ``plain_text`` as a (paragraph, offset) position (clamped)."""
     if not story.paragraphs:
-        return (0, 0)
+        return StoryPos()
     rest = max(0, index)
     for i in range(len(story.paragraphs)):
         n = para_len(story, i)
         if rest <= n:
-            return (i, rest)
+            return StoryPos(i, rest)
         rest -= n + 1
     last = len(story.paragraphs) - 1
-    return (last, para_len(story, last))
+    return StoryPos(last, para_len(story, last))
 
 
 def clamp_pos(story: m.Story, pos: Pos) -> Pos:
     """The nearest valid position."""
     if not story.paragraphs:
-        return (0, 0)
+        return StoryPos()
     para = min(max(0, pos[0]), len(story.paragraphs) - 1)
-    return (para, min(max(0, pos[1]), para_len(story, para)))
+    return StoryPos(para, min(max(0, pos[1]), para_len(story, para)))
 
 
 def step(story: m.Story, pos: Pos, delta: int) -> Pos:
@@ -197,7 +198,7 @@ class InsertText(_StoryEdit):
         super().__init__(story)
         if "\n" in text or "\r" in text or "\u2029" in text:
             raise EditError("InsertText takes no paragraph breaks (use SplitParagraph)")
-        self.pos, self.text, self.char_style = tuple(pos), text, char_style
+        self.pos, self.text, self.char_style = StoryPos.of(pos), text, char_style
 
     def _change(self, story: m.Story) -> None:
         self._check(story, self.pos)
@@ -212,7 +213,7 @@ class InsertText(_StoryEdit):
 
     def end(self) -> Pos:
         """The position after the inserted text."""
-        return (self.pos[0], self.pos[1] + len(self.text))
+        return StoryPos(self.pos.para, self.pos.offset + len(self.text))
 
 
 class DeleteText(_StoryEdit):
@@ -222,7 +223,7 @@ class DeleteText(_StoryEdit):
 
     def __init__(self, story: str, start: Pos, end: Pos):
         super().__init__(story)
-        self.start, self.end = sorted([tuple(start), tuple(end)])
+        self.start, self.end = sorted([StoryPos.of(start), StoryPos.of(end)])
 
     def _change(self, story: m.Story) -> None:
         self._check(story, self.start)
@@ -243,7 +244,7 @@ class SplitParagraph(_StoryEdit):
 
     def __init__(self, story: str, pos: Pos):
         super().__init__(story)
-        self.pos = tuple(pos)
+        self.pos = StoryPos.of(pos)
 
     def _change(self, story: m.Story) -> None:
         self._check(story, self.pos)
@@ -281,7 +282,7 @@ class SetCharStyle(_StoryEdit):
 
     def __init__(self, story: str, start: Pos, end: Pos, style: str):
         super().__init__(story)
-        self.start, self.end = sorted([tuple(start), tuple(end)])
+        self.start, self.end = sorted([StoryPos.of(start), StoryPos.of(end)])
         self.style = style
 
     def _change(self, story: m.Story) -> None:
@@ -298,20 +299,6 @@ class SetCharStyle(_StoryEdit):
             story.paragraphs[i] = m.Paragraph(p.style, _normal(left + mid + right))
 
 
-class ReplaceParagraphs(_StoryEdit):
-    """Replace a story's whole text (an import, a paste of many paragraphs)."""
-
-    label = "replace text"
-
-    def __init__(self, story: str, paragraphs: list[m.Paragraph]):
-        super().__init__(story)
-        self.paragraphs = [copy.deepcopy(p) for p in paragraphs]
-
-    def _change(self, story: m.Story) -> None:
-        story.paragraphs[:] = [copy.deepcopy(p) for p in self.paragraphs]
-
-
-# ====================================================================== field edits
 class _FieldEdit(Edit):
     """Base of edits setting fields of one object; undo puts the old values back."""
 
@@ -368,24 +355,6 @@ class SetFrame(_FieldEdit):
         if getattr(fr, "story", ""):
             t.stories.add(fr.story)
         return t
-
-
-class SetStory(_FieldEdit):
-    """Change fields of a story: name, byline."""
-
-    label = "story"
-
-    def __init__(self, story: str, **changes):
-        if "paragraphs" in changes or "thread" in changes or "id" in changes:
-            raise EditError("use the text and thread edits for paragraphs and threads")
-        super().__init__(**changes)
-        self.story = story
-
-    def _target(self, issue):
-        return _story(issue, self.story)
-
-    def _touched(self, issue):
-        return Touched(stories={self.story})
 
 
 class SetHeadline(Edit):
@@ -580,33 +549,6 @@ class AddStory(Edit):
         """Remove it again."""
         issue.stories.pop(self.story.id, None)
         return Touched(stories={self.story.id}, structure=True)
-
-
-class RemoveStory(Edit):
-    """Remove a story (frames that showed it stay, empty)."""
-
-    label = "delete story"
-
-    def __init__(self, story: str):
-        self.story = story
-        self._saved = None
-
-    def apply(self, issue):
-        """Remove the story."""
-        st = _story(issue, self.story)
-        self._saved = (list(issue.stories), st)
-        del issue.stories[self.story]
-        return Touched(stories={self.story}, frames=set(st.thread), structure=True)
-
-    def revert(self, issue):
-        """Put it back in its old place in the story order."""
-        order, st = self._saved
-        stories = dict(issue.stories)
-        stories[self.story] = st
-        issue.stories.clear()
-        issue.stories.update({k: stories[k] for k in order if k in stories})
-        issue.stories.update({k: v for k, v in stories.items() if k not in issue.stories})
-        return Touched(stories={self.story}, frames=set(st.thread), structure=True)
 
 
 class AddPage(Edit):

@@ -11,17 +11,11 @@ from dataclasses import dataclass, field
 
 from .grid import EM_ASCENT, PageGeometry
 from .model import Story, TextFrame
-from .result import Copyfit, Diagnostic, FrameResult, LineBox, Source
+from .position import StoryPos
+from .result import Diagnostic, FrameResult, LineBox, Source
 from .breaking import set_line
 from .setter import Setter, Style, line_runs
 from .units import chinese_numeral
-
-
-@dataclass(frozen=True)
-class Token:
-    """Where a story stands: paragraph index and character offset in it."""
-    para: int = 0
-    offset: int = 0
 
 
 @dataclass
@@ -44,8 +38,16 @@ class Jumps:
 class FrameFill:
     """What filling one frame produced."""
     result: FrameResult
-    end: Token
+    end: StoryPos
     prepared: set = field(default_factory=set)   # ids of prepared paragraphs used
+
+
+@dataclass
+class Overset:
+    """What did not fit a story's thread: counts, and the lines set for the proof."""
+    lines: int = 0
+    chars: int = 0
+    runs: list = field(default_factory=list)
 
 
 def page_label(number: int, numerals: str) -> str:
@@ -62,10 +64,7 @@ class Flow:
     # ------------------------------------------------------------ placement
     def baseline(self, row: int, style: Style) -> float:
         """The baseline of a line of this style whose first grid line is ``row``."""
-        g = self.geo
-        top = g.line_y(row)
-        h = style.leading * g.pitch
-        return top + (h - style.size) / 2 + EM_ASCENT * style.size
+        return self.geo.baseline(row, style.size, style.leading)
 
     def jump_text(self, to: bool, page: int) -> str:
         """The wording of a jump line."""
@@ -73,14 +72,14 @@ class Flow:
         label = page_label(page, j.numerals)
         return (j.to_text if to else j.from_text).format(page=label)
 
-    def _place_jump(self, fr: FrameResult, col: Column, row: int, text: str) -> None:
+    def _place_jump(self, items: list, story: str, col: Column, row: int, text: str) -> None:
         st = self.setter.style(self.issue.paper.jumps.style)
         p = self.setter.prepare_text(text, st)
         lines = self.setter.lines(p, col.width, 0, 0.0, st.align)
         if not lines:
             return
         y = self.baseline(row, st)
-        fr.runs.extend(line_runs(p, lines[0], col.x, y, Source(fr.story, -1, "jump")))
+        items.extend(line_runs(p, lines[0], col.x, y, Source(story, -1, "jump")))
 
     # ------------------------------------------------------------ filling
     def columns(self, frame: TextFrame, blocked: dict[int, set[int]]) -> list[Column]:
@@ -97,7 +96,7 @@ class Flow:
             cols.append(Column(cx, cw, rows))
         return cols
 
-    def fill(self, story: Story, frame: TextFrame, start: Token, jumps: Jumps,
+    def fill(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
              blocked: dict, more_frames: bool = False) -> FrameFill:
         """Set the story from ``start`` into the frame; return where it stopped.
 
@@ -119,20 +118,25 @@ class Flow:
             depth += 1
         return fill
 
-    def _fill(self, story: Story, frame: TextFrame, start: Token, jumps: Jumps,
+    def _fill(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
               blocked: dict, more_frames: bool, depth: int | None) -> FrameFill:
         """Fill the frame, using at most ``depth`` grid lines of each column."""
         g = self.geo
-        fr = FrameResult(frame.id, frame.kind, g.frame_rect(frame), story=story.id,
-                         start=(start.para, start.offset))
+        rect = g.frame_rect(frame)
+        items: list = []                 # LineBox | GlyphRun, in drawing order
         cols = self.columns(frame, blocked)
-        fr.columns = [(c.x, g.line_y(c.slots[0]) if c.slots else fr.rect[1], c.width,
-                       len(c.slots) * g.pitch) for c in cols]
+        columns = tuple((c.x, g.line_y(c.slots[0]) if c.slots else rect[1], c.width,
+                         len(c.slots) * g.pitch) for c in cols)
         used_prepared: set[int] = set()
+
+        def result(end: StoryPos, empty_lines: int = 0) -> FrameResult:
+            return FrameResult(frame.id, frame.kind, rect, tuple(items), columns, story.id,
+                               start, end, empty_lines)
         if not cols or not any(c.slots for c in cols):
-            return FrameFill(fr, start, used_prepared)
+            return FrameFill(result(start), start, used_prepared)
         if jumps.from_page is not None and cols[0].slots:
-            self._place_jump(fr, cols[0], cols[0].slots[0], self.jump_text(False, jumps.from_page))
+            self._place_jump(items, story.id, cols[0], cols[0].slots[0],
+                             self.jump_text(False, jumps.from_page))
             cols[0].used = 1
         run_in = self.issue.paper.jumps.placement == "run-in"
         reserve_last = jumps.to_page is not None and not run_in
@@ -140,6 +144,7 @@ class Flow:
         para, offset = start.para, start.offset
         ci = 0
         last_placed = None
+        n_lines = 0
         while para < len(paras) and ci < len(cols):
             col = cols[ci]
             limit = len(col.slots) - (1 if reserve_last and ci == len(cols) - 1 else 0)
@@ -171,14 +176,15 @@ class Flow:
                         place -= 1                     # no widow at the next column's head
             for k in range(place):
                 line = lines[k]
-                last_placed = (len(fr.runs), p, line, col, para)
+                last_placed = (len(items), p, line, col, para)
                 row = col.slots[min(col.used, len(col.slots) - 1)]
                 y = self.baseline(row, st)
                 src = Source(story.id, para, "body")
-                fr.runs.extend(line_runs(p, line, col.x, y, src))
-                fr.lines.append(LineBox(col.x, y, col.width, line.start, line.end, para,
-                                        story.id, y - EM_ASCENT * st.size,
-                                        y + (1 - EM_ASCENT) * st.size))
+                items.append(LineBox(col.x, y, col.width, line.start, line.end, para,
+                                     story.id, y - EM_ASCENT * st.size,
+                                     y + (1 - EM_ASCENT) * st.size,
+                                     self.setter.line_runs(p, line, col.x, y, src)))
+                n_lines += 1
                 col.used += st.leading
             if place == n:
                 para, offset = para + 1, 0
@@ -189,28 +195,30 @@ class Flow:
                 if place:
                     offset = lines[place - 1].next
                 ci += 1
-        if jumps.to_page is not None and run_in and para < len(paras) and fr.lines:
-            para, offset = self._run_in_jump(fr, last_placed, jumps.to_page, para, offset)
-        end = Token(para, offset)
+        if jumps.to_page is not None and run_in and para < len(paras) and n_lines:
+            para, offset = self._run_in_jump(items, story.id, last_placed, jumps.to_page,
+                                             para, offset)
+        end = StoryPos(para, offset)
         if reserve_last and para < len(paras):      # the story goes on: say where
             last = cols[-1]
             row = last.slots[-1] if last.slots else None
             if row is not None:
-                self._place_jump(fr, last, row, self.jump_text(True, jumps.to_page))
+                self._place_jump(items, story.id, last, row, self.jump_text(True, jumps.to_page))
+        empty = 0
         if para >= len(paras):
             # underset: the grid lines left empty after the story's end
-            fr.empty_lines = sum(max(0, len(c.slots) - c.used) for c in cols[ci:])
-        fr.end = (end.para, end.offset)
-        return FrameFill(fr, end, used_prepared)
+            empty = sum(max(0, len(c.slots) - c.used) for c in cols[ci:])
+        return FrameFill(result(end, empty), end, used_prepared)
 
-    def _run_in_jump(self, fr: FrameResult, last_placed, page: int, para: int, offset: int):
+    def _run_in_jump(self, items: list, story: str, last_placed, page: int, para: int,
+                     offset: int):
         """Set the jump line run in at the end of the frame's last line.
 
         The last line gives up characters (at legal breaks) until the jump text
         fits after it, right-aligned; those characters continue in the next frame.
         Returns the new continuation (paragraph, offset).
         """
-        n_runs, p, line, col, lpara = last_placed
+        at, p, line, col, lpara = last_placed
         st = self.setter.style(self.issue.paper.jumps.style)
         jp = self.setter.prepare_text(self.jump_text(True, page), st)
         jw = jp.natural(0, jp.n)
@@ -220,23 +228,22 @@ class Flow:
         if not ends:
             return para, offset            # nothing fits beside it: leave the line alone
         e = ends[-1]
-        ln = fr.lines.pop()
-        del fr.runs[n_runs:]
+        ln = items.pop(at)
         body = set_line(p, line.start, e, room, False, "justify")
-        src = Source(fr.story, lpara, "body")
-        fr.runs.extend(line_runs(p, body, col.x, ln.y, src))
-        fr.lines.append(LineBox(ln.x, ln.y, ln.width, line.start, e, lpara, ln.story,
-                                ln.top, ln.bottom))
+        src = Source(story, lpara, "body")
+        items.append(LineBox(ln.x, ln.y, ln.width, line.start, e, lpara, ln.story,
+                             ln.top, ln.bottom, tuple(line_runs(p, body, col.x, ln.y, src))))
         jline = set_line(jp, 0, jp.n, jw, True, "left")
-        fr.runs.extend(line_runs(jp, jline, col.x + room, ln.y, Source(fr.story, -1, "jump")))
+        items.extend(line_runs(jp, jline, col.x + room, ln.y, Source(story, -1, "jump")))
         if e >= p.n:
             return lpara + 1, 0
         return lpara, p.next_start(e)
 
     # ------------------------------------------------------------ overset
-    def overset(self, story: Story, start: Token, measure: float, x: float, y: float,
-                copy: Copyfit) -> None:
+    def overset(self, story: Story, start: StoryPos, measure: float, x: float,
+                y: float) -> Overset:
         """Count what did not fit, and set it below the last frame for the proof."""
+        out = Overset()
         paras = story.paragraphs
         para, offset = start.para, start.offset
         row_y = y
@@ -247,14 +254,14 @@ class Flow:
             lines = self.setter.lines(p, measure, offset, st.indent if fresh else 0.0, st.align)
             for line in lines:
                 row_y += st.leading * self.geo.pitch
-                copy.overset_runs.extend(line_runs(p, line, x, row_y,
-                                                   Source(story.id, para, "overset")))
-            copy.overset_lines += len(lines)
-            copy.overset_chars += sum(1 for c in p.sh.text[offset:] if not c.isspace())
+                out.runs.extend(line_runs(p, line, x, row_y, Source(story.id, para, "overset")))
+            out.lines += len(lines)
+            out.chars += sum(1 for c in p.sh.text[offset:] if not c.isspace())
             para, offset = para + 1, 0
+        return out
 
 
-def diagnose_overset(story: Story, copy: Copyfit, page: int, frame: str) -> Diagnostic:
+def diagnose_overset(story: Story, copy, page: int, frame: str) -> Diagnostic:
     """The error an overset story raises."""
     return Diagnostic("error", "overset",
                       f"story '{story.id}' ({story.name or story.headline.title}): "

@@ -3,12 +3,13 @@ captions, photos, rules and boxes."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
 from . import model as m
 from .breaking import set_line
 from .grid import EM_ASCENT, PageGeometry
 from .headline import Segmenter, balanced_breaks
-from .result import BoxItem, Diagnostic, FrameResult, GlyphRun, ImageItem, RuleItem, Source
+from .result import BoxItem, Diagnostic, FrameResult, GlyphRun, ImageItem, Rect, RuleItem, Source
 from .setter import Setter, Style, line_runs
 from .units import length
 
@@ -25,8 +26,17 @@ def outside_folder(rel: str) -> bool:
     return norm == os.pardir or norm.startswith(os.pardir + os.sep) or norm.startswith("../")
 
 
-class FramePainter:
-    """Composes one non-flow frame into a FrameResult."""
+@dataclass
+class _Building:
+    """A frame's result while it is being composed (frozen into a FrameResult at the end)."""
+    rect: Rect
+    items: list = field(default_factory=list)
+    story: str = ""
+
+
+class FrameComposer:
+    """Composes the frames that are not story flow (headline, byline, caption, photo,
+    rule, box) into FrameResults."""
 
     def __init__(self, setter: Setter, geo: PageGeometry, issue: m.Issue,
                  segmenter: Segmenter, base_dir: str, allow_outside: bool = False):
@@ -36,17 +46,12 @@ class FramePainter:
         self.diagnostics: list[Diagnostic] = []
 
     # ------------------------------------------------------------ helpers
-    def _baseline(self, row: int, st: Style, span: int | None = None) -> float:
-        g = self.geo
-        h = (span or st.leading) * g.pitch
-        return g.line_y(row) + (h - st.size) / 2 + EM_ASCENT * st.size
-
     def _prepare(self, text: str, st: Style, words: list[int] | None):
         """Shaped text; Chinese headlines (given word boundaries) get 1 em between phrases."""
         phrase_gaps = words is not None and not st.latin
         return self.setter.prepare_text(text, st, space_em=1.0 if phrase_gaps else 0.0)
 
-    def _set_text(self, fr: FrameResult, text: str, st: Style, x: float, width: float,
+    def _set_text(self, fr: _Building, text: str, st: Style, x: float, width: float,
                   row: int, source: Source, align: str | None = None,
                   words: list[int] | None = None) -> int:
         """Set a short text from grid line ``row``; return the grid lines used."""
@@ -61,8 +66,8 @@ class FramePainter:
         else:
             lines = self.setter.lines(p, width, 0, st.indent, align)
         for k, line in enumerate(lines):
-            y = self._baseline(row + k * st.leading, st)
-            fr.runs.extend(line_runs(p, line, x, y, source))
+            y = self.geo.baseline(row + k * st.leading, st.size, st.leading)
+            fr.items.extend(line_runs(p, line, x, y, source))
         return len(lines) * st.leading
 
     def _count_lines(self, text: str, st: Style, width: float, words=None) -> int:
@@ -78,12 +83,12 @@ class FramePainter:
     # ------------------------------------------------------------ frames
     def compose(self, page: m.Page, frame: m.Frame) -> FrameResult:
         """The frame's result."""
-        fr = FrameResult(frame.id, frame.kind, self.geo.frame_rect(frame))
+        fr = _Building(self.geo.frame_rect(frame))
         handler = getattr(self, "_" + frame.kind)
         handler(page, frame, fr)
-        return fr
+        return FrameResult(frame.id, frame.kind, fr.rect, tuple(fr.items), story=fr.story)
 
-    def _headline(self, page: m.Page, frame: m.HeadlineFrame, fr: FrameResult) -> None:
+    def _headline(self, page: m.Page, frame: m.HeadlineFrame, fr: _Building) -> None:
         story = self.issue.stories.get(frame.story)
         if story is None:
             return
@@ -139,7 +144,7 @@ class FramePainter:
                                       Source(story.id, -1, part), frame.align,
                                       words=words.get(part))
 
-    def _vertical_title(self, frame, fr: FrameResult, text: str, st: Style, sid: str) -> None:
+    def _vertical_title(self, frame, fr: _Building, text: str, st: Style, sid: str) -> None:
         """竖排: the title top to bottom, punctuation in its vertical forms."""
         if not text:
             return
@@ -160,11 +165,12 @@ class FramePainter:
             keep.append(ch)
             offs.append(i)
             pen_y += st.size
-        fr.runs.append(GlyphRun(face.key, st.size, tuple(glyphs), tuple(xs), ys[0] if ys else y,
-                                "".join(keep), tuple(offs), Source(sid, -1, "title"),
-                                st.color, ys=tuple(ys)))
+        fr.items.append(GlyphRun(face.key, st.size, tuple(glyphs), tuple(xs),
+                                 ys[0] if ys else y, "".join(keep), tuple(offs),
+                                 (st.size,) * len(glyphs), Source(sid, -1, "title"),
+                                 st.color, ys=tuple(ys)))
 
-    def _byline(self, page: m.Page, frame: m.BylineFrame, fr: FrameResult) -> None:
+    def _byline(self, page: m.Page, frame: m.BylineFrame, fr: _Building) -> None:
         story = self.issue.stories.get(frame.story) if frame.story else None
         text = story.byline if story else frame.text
         fr.story = story.id if story else ""
@@ -174,12 +180,12 @@ class FramePainter:
         row = frame.line + max(0, (frame.lines - used) // 2)
         self._set_text(fr, text, st, x, w, row, Source(fr.story, -1, "byline"))
 
-    def _caption(self, page: m.Page, frame: m.CaptionFrame, fr: FrameResult) -> None:
+    def _caption(self, page: m.Page, frame: m.CaptionFrame, fr: _Building) -> None:
         st = self.setter.style(frame.style)
         x, _, w, _ = fr.rect
         self._set_text(fr, frame.text, st, x, w, frame.line, Source("", -1, "caption"))
 
-    def _photo(self, page: m.Page, frame: m.PhotoFrame, fr: FrameResult) -> None:
+    def _photo(self, page: m.Page, frame: m.PhotoFrame, fr: _Building) -> None:
         x, y, w, h = fr.rect
         cap = self.setter.style(frame.caption_style)
         cre = self.setter.style(frame.credit_style)
@@ -233,7 +239,7 @@ class FramePainter:
         ppi = pw / (dw / 72.0) if dw else 0.0
         return ImageItem(clip, (dx, dy, dw, dh), os.path.abspath(path), (pw, ph), ppi)
 
-    def _rule(self, page: m.Page, frame: m.RuleFrame, fr: FrameResult) -> None:
+    def _rule(self, page: m.Page, frame: m.RuleFrame, fr: _Building) -> None:
         x, y, w, h = fr.rect
         weight = length(frame.weight, char=self.geo.body, line=self.geo.pitch)
         dash = (1.0, 2.0) if frame.pattern == "dotted" else ()
@@ -248,7 +254,7 @@ class FramePainter:
             xm = x + w / 2
             fr.items.append(RuleItem(xm, y, xm, y + h, weight, frame.color, dash))
 
-    def _box(self, page: m.Page, frame: m.BoxFrame, fr: FrameResult) -> None:
+    def _box(self, page: m.Page, frame: m.BoxFrame, fr: _Building) -> None:
         stroke = length(frame.stroke, char=self.geo.body, line=self.geo.pitch)
         fr.items.append(BoxItem(fr.rect, stroke, frame.color, frame.fill))
 

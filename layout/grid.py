@@ -68,10 +68,10 @@ class PageGeometry:
         """Top of grid line ``line`` (0-based)."""
         return self.top + line * self.pitch
 
-    def baseline(self, line: int, size: float | None = None) -> float:
-        """The baseline of grid line ``line`` for type of ``size`` centred in the line."""
+    def baseline(self, line: int, size: float | None = None, lines: int = 1) -> float:
+        """The baseline of type of ``size`` centred in ``lines`` grid lines from ``line``."""
         s = self.body if size is None else size
-        return self.line_y(line) + (self.pitch - s) / 2 + EM_ASCENT * s
+        return self.line_y(line) + (lines * self.pitch - s) / 2 + EM_ASCENT * s
 
     def line_at(self, y: float) -> int:
         """The grid line containing page y (may be out of range)."""

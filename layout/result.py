@@ -8,6 +8,10 @@ story offsets they came from, so painters never measure text again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping, Union
+
+from .position import StoryPos
 
 Rect = tuple[float, float, float, float]      # x, y, width, height
 
@@ -22,7 +26,12 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class GlyphRun:
-    """Glyphs of one face and size on one baseline (or one vertical column)."""
+    """Glyphs of one face and size on one baseline (or one vertical column).
+
+    ``advances`` are the drawn advances the engine set (compression included),
+    so the end of glyph i is ``xs[i] + advances[i]`` (``ys[i] + advances[i]`` in
+    a vertical run); ``offsets`` say which story characters they show.
+    """
     font: str                        # face key in the FontSet (fonts.FontFace.key)
     size: float                      # pt
     glyphs: tuple[int, ...]          # glyph ids in that face
@@ -30,15 +39,21 @@ class GlyphRun:
     y: float                         # baseline (page pt); for vertical runs, see ys
     text: str                        # one character per glyph, for the text layer
     offsets: tuple[int, ...]         # character offset of each glyph in its paragraph
+    advances: tuple[float, ...]      # drawn advance of each glyph (pt)
     source: Source = Source()
     color: str = "black"             # swatch name
     ys: tuple[float, ...] | None = None   # per-glyph baselines (vertical text)
     rotate: tuple[bool, ...] | None = None  # per glyph: draw rotated 90° (vertical Latin)
 
+    @property
+    def right(self) -> float:
+        """Where the last glyph ends on the line (its pen x plus its advance)."""
+        return self.xs[-1] + self.advances[-1] if self.xs else 0.0
+
 
 @dataclass(frozen=True, slots=True)
 class LineBox:
-    """One composed line: its rectangle and the story range it shows."""
+    """One composed line: its rectangle, the story range it shows and its glyph runs."""
     x: float
     y: float                 # baseline
     width: float             # the measure
@@ -48,6 +63,22 @@ class LineBox:
     story: str
     top: float               # baseline - ascent (for hit tests and cursor)
     bottom: float
+    runs: tuple[GlyphRun, ...] = ()   # the line's glyphs, left to right
+
+    @property
+    def start_pos(self) -> StoryPos:
+        """The story position the line starts at."""
+        return StoryPos(self.para, self.start)
+
+    @property
+    def end_pos(self) -> StoryPos:
+        """The story position after the line's last character."""
+        return StoryPos(self.para, self.end)
+
+    @property
+    def right(self) -> float:
+        """Where the line's last glyph ends (its left edge when it shows none)."""
+        return max((r.right for r in self.runs if r.xs), default=self.x)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,20 +112,57 @@ class ImageItem:
     effective_ppi: float
 
 
-@dataclass
+Item = Union[LineBox, GlyphRun, RuleItem, BoxItem, ImageItem]
+
+
+@dataclass(frozen=True, slots=True)
 class FrameResult:
-    """Everything one frame shows, plus what did not fit."""
+    """Everything one frame shows, in drawing order, plus where its story stands.
+
+    ``items`` holds lines (with their glyph runs), loose glyph runs where no
+    story line applies (headlines, captions, jump lines), rules, boxes and
+    images.  A frame result is a value: composing again gives a new object
+    only for a frame that changed.
+    """
     frame_id: str
     kind: str
     rect: Rect
-    runs: list[GlyphRun] = field(default_factory=list)
-    items: list = field(default_factory=list)          # RuleItem | BoxItem | ImageItem
-    lines: list[LineBox] = field(default_factory=list)
-    columns: list[Rect] = field(default_factory=list)   # text column rectangles
+    items: tuple[Item, ...] = ()
+    columns: tuple[Rect, ...] = ()      # text column rectangles
     story: str = ""
-    start: tuple[int, int] = (0, 0)     # story position (para, offset) where the frame starts
-    end: tuple[int, int] = (0, 0)       # story position after its last line
+    start: StoryPos = StoryPos()        # story position where the frame starts
+    end: StoryPos = StoryPos()          # story position after its last line
     empty_lines: int = 0                # grid lines left unused at the end (underset)
+    _lines: tuple = field(default=(), init=False, repr=False, compare=False)
+    _runs: tuple = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "items", tuple(self.items))
+        object.__setattr__(self, "columns", tuple(self.columns))
+        lines, runs = [], []
+        for it in self.items:
+            if isinstance(it, LineBox):
+                lines.append(it)
+                runs.extend(it.runs)
+            elif isinstance(it, GlyphRun):
+                runs.append(it)
+        object.__setattr__(self, "_lines", tuple(lines))
+        object.__setattr__(self, "_runs", tuple(runs))
+
+    @property
+    def lines(self) -> tuple[LineBox, ...]:
+        """The composed story lines, in reading order."""
+        return self._lines
+
+    @property
+    def runs(self) -> tuple[GlyphRun, ...]:
+        """Every glyph run the frame draws (those of its lines included), in drawing order."""
+        return self._runs
+
+    @property
+    def graphics(self) -> tuple:
+        """The rules, boxes and images."""
+        return tuple(it for it in self.items if not isinstance(it, (LineBox, GlyphRun)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +174,10 @@ class Diagnostic:
     page: int = 0                # printed page number (0: not on a page)
     frame: str = ""
     story: str = ""
-    offset: tuple[int, int] | None = None   # (paragraph, character)
+    offset: StoryPos | None = None   # where in the story
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Copyfit:
     """How a story fits its thread: overset and underset in lines and characters."""
     story: str
@@ -118,7 +186,10 @@ class Copyfit:
     overset_lines: int = 0       # "超出 3 行"
     overset_chars: int = 0       # "/ 38 字"
     underset_lines: int = 0      # "缺 2 行": empty lines left in the last frame
-    overset_runs: list[GlyphRun] = field(default_factory=list)  # for the proof
+    overset_runs: tuple[GlyphRun, ...] = ()   # for the proof
+
+    def __post_init__(self):
+        object.__setattr__(self, "overset_runs", tuple(self.overset_runs))
 
     def label(self) -> str:
         """The copyfit badge layout staff read: 超出 3 行 / 38 字, 缺 2 行, or 正好."""
@@ -129,13 +200,16 @@ class Copyfit:
         return "正好"
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class PageResult:
     """A composed page: size, the frames' results in drawing order."""
     number: int
     width: float
     height: float
-    frames: list[FrameResult] = field(default_factory=list)
+    frames: tuple[FrameResult, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "frames", tuple(self.frames))
 
     def runs(self):
         """Every glyph run on the page."""
@@ -143,13 +217,22 @@ class PageResult:
             yield from fr.runs
 
 
-@dataclass
+@dataclass(frozen=True)
 class LayoutResult:
-    """The whole composed issue: pages, copyfit per story, diagnostics."""
-    pages: list[PageResult] = field(default_factory=list)
-    copyfit: dict[str, Copyfit] = field(default_factory=dict)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    colors: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+    """The whole composed issue: pages, copyfit per story, diagnostics (read-only)."""
+    pages: tuple[PageResult, ...] = ()
+    copyfit: Mapping[str, Copyfit] = field(default_factory=lambda: MappingProxyType({}))
+    diagnostics: tuple[Diagnostic, ...] = ()
+    colors: Mapping[str, tuple[float, float, float, float]] = field(
+        default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self):
+        object.__setattr__(self, "pages", tuple(self.pages))
+        object.__setattr__(self, "diagnostics", tuple(self.diagnostics))
+        for name in ("copyfit", "colors"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     def errors(self) -> list[Diagnostic]:
         """The diagnostics of level error."""
@@ -161,3 +244,69 @@ class LayoutResult:
             if p.number == number:
                 return p
         raise KeyError(number)
+
+
+# ====================================================================== walking
+class Painter:
+    """What ``walk`` calls while it visits a result; every method does nothing here.
+
+    A painter overrides what it draws.  ``glyph_run`` is called for every run,
+    with the line it belongs to (None for a loose run: headline, caption,
+    jump line); ``line`` is called before a line's runs.
+    """
+
+    def begin_page(self, page: PageResult) -> None:
+        """A page starts."""
+
+    def end_page(self, page: PageResult) -> None:
+        """The page is done."""
+
+    def begin_frame(self, frame: FrameResult) -> None:
+        """A frame starts."""
+
+    def end_frame(self, frame: FrameResult) -> None:
+        """The frame is done."""
+
+    def line(self, line: LineBox) -> None:
+        """A composed story line (its runs follow)."""
+
+    def glyph_run(self, run: GlyphRun, line: LineBox | None) -> None:
+        """Glyphs to draw."""
+
+    def rule(self, rule: RuleItem) -> None:
+        """A straight line."""
+
+    def box(self, box: BoxItem) -> None:
+        """A rectangle."""
+
+    def image(self, image: ImageItem) -> None:
+        """A placed image."""
+
+
+def walk_frame(frame: FrameResult, painter: Painter) -> None:
+    """Visit one frame's items in drawing order."""
+    painter.begin_frame(frame)
+    for it in frame.items:
+        t = type(it)
+        if t is LineBox:
+            painter.line(it)
+            for run in it.runs:
+                painter.glyph_run(run, it)
+        elif t is GlyphRun:
+            painter.glyph_run(it, None)
+        elif t is RuleItem:
+            painter.rule(it)
+        elif t is BoxItem:
+            painter.box(it)
+        elif t is ImageItem:
+            painter.image(it)
+    painter.end_frame(frame)
+
+
+def walk(result: LayoutResult, painter: Painter, pages=None) -> None:
+    """Visit pages → frames → items, calling the painter; ``pages`` limits the pages."""
+    for page in (result.pages if pages is None else pages):
+        painter.begin_page(page)
+        for frame in page.frames:
+            walk_frame(frame, painter)
+        painter.end_page(page)

@@ -39,6 +39,7 @@ class Setter:
         self._styles: dict[str, Style] = {}
         self._prepared: dict[tuple, Prepared] = {}
         self._lines: dict[tuple, list[Line]] = {}
+        self._runs: dict[tuple, tuple] = {}
         self._hyphenator = hyphenator
         self.stats = {"shaped": 0, "broken": 0}
 
@@ -107,21 +108,58 @@ class Setter:
             self.stats["broken"] += 1
         return got
 
-    def forget(self, keep: set[int]) -> None:
-        """Drop cached lines of prepared texts no longer in use."""
-        live = {k: v for k, v in self._prepared.items() if id(v) in keep}
-        self._prepared = live
-        self._lines = {k: v for k, v in self._lines.items() if k[0] in keep}
+    def line_runs(self, p: Prepared, line: Line, x: float, baseline: float,
+                  source: Source) -> tuple[GlyphRun, ...]:
+        """The glyph runs of a line placed at (x, baseline), cached: a line that did not
+        move keeps the very same runs across composes."""
+        key = (id(line), x, baseline, source)
+        got = self._runs.get(key)
+        if got is None or got[0] is not line:
+            if len(self._runs) > 50_000:
+                self._runs.clear()
+            got = self._runs[key] = (line, tuple(line_runs(p, line, x, baseline, source)))
+        return got[1]
+
+    def invalidate_styles(self) -> None:
+        """Forget resolved styles (after a style or paper setting changed)."""
+        self._styles.clear()
+
+    def forget_unused(self, live: set[int]) -> None:
+        """Drop prepared texts (and their lines) not in ``live`` (ids of prepared texts),
+        once dead ones outnumber the live ones: a long editing session stays small."""
+        if len(self._prepared) <= 2 * len(live) + 1000:
+            return
+        self._prepared = {k: v for k, v in self._prepared.items() if id(v) in live}
+        self._lines = {k: v for k, v in self._lines.items() if k[0] in live}
+        self._runs.clear()
+
+    def save(self) -> None:
+        """Save what the hyphenator learnt (its word cache), if it keeps one."""
+        save = getattr(self._hyphenator, "save", None)
+        if save is not None:
+            save()
 
 
 def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Source,
               offset_base: int = 0) -> list[GlyphRun]:
-    """Glyph runs for one composed line placed with its origin at (x0, baseline)."""
+    """Glyph runs for one composed line placed with its origin at (x0, baseline).
+
+    Each glyph's advance is the room the line setting gave it: its shaped
+    advance, or the gap to the next glyph when compression made that narrower,
+    and for the last glyph the distance to the line's right end (the hyphen's
+    pen x on a hyphenated line).
+    """
     sh = p.sh
     runs = []
     s, e = line.start, line.end
     faces, sizes, colors, xoff = sh.faces, sh.sizes, sh.colors, sh.xoff
     lxs = line.xs
+    advs: list[float] = []
+    if lxs:
+        advs = [a if a <= x1 - x0_ else x1 - x0_
+                for a, x0_, x1 in zip(sh.adv[s:e - 1], lxs, lxs[1:])]
+        last_end = line.hyphen_x if line.hyphen_x >= 0 else line.right
+        advs.append(max(0.0, round(last_end - lxs[-1], 9)))
     i = s
     while i < e:
         face, size, color = faces[i], sizes[i], colors[i]
@@ -129,10 +167,13 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
         while j < e and faces[j] is face and sizes[j] == size and colors[j] == color:
             j += 1
         xs = [x0 + x for x in lxs[i - s:j - s]]
+        advances = advs[i - s:j - s]
         if xoff:
             for k in range(i, j):
                 if k in xoff:
+                    # the glyph is drawn further right in its cell; the cell's end stays
                     xs[k - i] += xoff[k]
+                    advances[k - i] = max(0.0, advances[k - i] - xoff[k])
             if j == e and e - s >= 2 and sh.text[e - 2:e] == "——" and e - 2 in xoff and e - 2 >= i:
                 # a dash pair ending a line moves right to meet the column edge
                 xs[e - 2 - i] += xoff[e - 2]
@@ -140,11 +181,11 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
         runs.append(GlyphRun(
             font=face.key, size=size, glyphs=tuple(sh.gids[i:j]), xs=tuple(xs), y=baseline,
             text=sh.text[i:j], offsets=tuple(range(offset_base + i, offset_base + j)),
-            source=source, color=color))
+            advances=tuple(advances), source=source, color=color))
         i = j
     if line.hyphen_x >= 0:
         face = sh.faces[e - 1]
         runs.append(GlyphRun(face.key, sh.sizes[e - 1], (face.gid("-"),),
                              (x0 + line.hyphen_x,), baseline, "-", (offset_base + e,),
-                             source, sh.colors[e - 1]))
+                             (round(line.right - line.hyphen_x, 9),), source, sh.colors[e - 1]))
     return runs

@@ -14,7 +14,7 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
 
 from common.fs import atomic_write
-from layout.result import BoxItem, GlyphRun, ImageItem, LayoutResult, RuleItem
+from layout.result import BoxItem, GlyphRun, ImageItem, LayoutResult, Painter, RuleItem, walk
 
 from . import color as C
 from . import marks, pdfobjects, pdfx, textops
@@ -88,8 +88,12 @@ def write_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | No
     _Writer(result, fontset, options or PdfOptions(), cache or ExportCache()).write(path)
 
 
-class _Writer:
-    """One export: the canvas, the document's fonts and the page being drawn."""
+class _Writer(Painter):
+    """One export: the canvas, the document's fonts and the page being drawn.
+
+    It is a painter of ``layout.result.walk``: pages, frames and their items
+    arrive in drawing order.
+    """
 
     def __init__(self, result: LayoutResult, fontset, options: PdfOptions, cache: ExportCache):
         self.result = result
@@ -105,6 +109,9 @@ class _Writer:
         self._buf: list[str] = []
         self._fill = None
         self._overprint = False
+        self._frame = None
+        self._page_number = 0
+        self._over: list = []
 
     # ------------------------------------------------------------ document
     def write(self, path: str) -> None:
@@ -126,8 +133,7 @@ class _Writer:
         title = self._title(pages)
         pdfx.install_info(doc, title, self.opt.info.paper_name or "",
                           "print" if self.print else "proof", self.print and self.opt.pdfx)
-        for page in pages:
-            self._page(page)
+        walk(self.result, self, pages)
         self.fonts.add_objects(doc)
         if self.print and self.opt.pdfx:
             ident, cond = self.profile.condition
@@ -146,9 +152,12 @@ class _Writer:
                                     f"{info.version or 1}校") if s)
 
     # ------------------------------------------------------------ one page
-    def _page(self, page) -> None:
+    def begin_page(self, page) -> None:
+        """Size the page (trim, bleed, room for overset text) and draw what goes under it."""
         opt = self.opt
         over = self._overset_runs(page) if (not self.print and opt.show_overset) else []
+        self._over = over
+        self._page_number = page.number
         if self.print:
             g = marks.print_geometry(page.width, page.height, opt.bleed, opt.crop_marks)
         else:
@@ -167,11 +176,16 @@ class _Writer:
         self._overprint = False
         if not self.print and opt.watermark:
             self._watermark(page)
-        for fr in page.frames:
-            for item in fr.items:
-                self._item(item, page, fr)
-            for run in fr.runs:
-                self._run(run)
+
+    def begin_frame(self, frame) -> None:
+        """Remember the frame (image notes name it)."""
+        self._frame = frame
+
+    def end_page(self, page) -> None:
+        """Proof furniture or print marks, then the page is written."""
+        opt = self.opt
+        g = self.g
+        over = self._over
         if not self.print:
             if opt.frame_outlines:
                 self._outlines(page)
@@ -189,7 +203,8 @@ class _Writer:
                            g.ox + off + 4.0, C.cmyk_fill(C.BLACK),
                            extra="PDF/X-1a:2001" if opt.pdfx else "")
         self._flush()
-        cv.showPage()
+        self.cv.showPage()
+        self._over = []
 
     def _flush(self) -> None:
         if self._buf:
@@ -214,6 +229,10 @@ class _Writer:
         return self.print and self.opt.overprint_black and self.inks.is_black(swatch)
 
     # ------------------------------------------------------------ text
+    def glyph_run(self, run: GlyphRun, line) -> None:
+        """Draw a run in its colour."""
+        self._run(run)
+
     def _run(self, run: GlyphRun, fill: str | None = None) -> None:
         if not run.glyphs:
             return
@@ -241,18 +260,11 @@ class _Writer:
         textops.horizontal(self._buf, f.resource, size, cids, f.widths, f.hexes, xs, 0.0, y_pdf)
 
     # ------------------------------------------------------------ items
-    def _item(self, item, page, fr) -> None:
-        if isinstance(item, RuleItem):
-            self._rule(item)
-        elif isinstance(item, BoxItem):
-            self._box(item)
-        elif isinstance(item, ImageItem):
-            self._image(item, page, fr)
-
     def _xy(self, x: float, y: float) -> str:
         return f"{self.g.ox + x:.3f} {self.g.top - y:.3f}"
 
-    def _rule(self, r: RuleItem) -> None:
+    def rule(self, r: RuleItem) -> None:
+        """A straight line."""
         if r.weight <= 0:
             return
         self._set_overprint(self._overprints(r.color))
@@ -260,7 +272,8 @@ class _Writer:
         self._buf.append(f"{r.weight:.3f} w {dash} {self.inks.stroke(r.color)} "
                          f"{self._xy(r.x0, r.y0)} m {self._xy(r.x1, r.y1)} l S\n")
 
-    def _box(self, b: BoxItem) -> None:
+    def box(self, b: BoxItem) -> None:
+        """A rectangle, filled and/or stroked."""
         x, y, w, h = b.rect
         rect = f"{self.g.ox + x:.3f} {self.g.top - y - h:.3f} {w:.3f} {h:.3f} re"
         if b.fill:
@@ -271,7 +284,9 @@ class _Writer:
             self._set_overprint(self._overprints(b.color))
             self._buf.append(f"{b.stroke:.3f} w [] 0 d {self.inks.stroke(b.color)} {rect} S\n")
 
-    def _image(self, item: ImageItem, page, fr) -> None:
+    def image(self, item: ImageItem) -> None:
+        """An image clipped to its frame (a placeholder when it cannot be drawn)."""
+        page, fr = self._page_number, self._frame
         g = self.g
         b = g.bleed
         area = (-b, -b, g.w + 2 * b, g.h + 2 * b)
@@ -286,13 +301,13 @@ class _Writer:
                 jpeg_quality=opt.jpeg_quality, max_pixels=opt.max_image_pixels,
                 threshold=opt.downsample_threshold))
         except ImageError as exc:
-            self.notes.append((page.number, fr.frame_id, str(exc)))
+            self.notes.append((page, fr.frame_id, str(exc)))
             self._placeholder(item.clip)
             return
         if prep is None:
             return
         if prep.converted:
-            self.notes.append((page.number, fr.frame_id, prep.converted))
+            self.notes.append((page, fr.frame_id, prep.converted))
         if self.print and prep.mode not in ("CMYK", "L"):
             raise AssertionError(f"print export got a {prep.mode} image")
         xo = self._xobject(prep)
@@ -347,7 +362,7 @@ class _Writer:
             seen.add(cf.story)
             runs = [r for r, c in over if c is cf and r.xs]
             x0 = min(r.xs[0] for r in runs)
-            x1 = max(r.xs[-1] + r.size for r in runs)
+            x1 = max(r.right for r in runs)
             top = min(r.y for r in runs) - runs[0].size * 1.2
             bot = max(r.y for r in runs) + runs[0].size * 0.4
             g = self.g

@@ -72,10 +72,7 @@ def _check_image(item: ImageItem, page: int, frame: str, options: PdfOptions):
     try:
         im = open_image(item.path, options.max_image_pixels)
     except ImageError as exc:
-        text = str(exc)
-        code = ("image-missing" if "not found" in text else
-                "image-too-large" if "too large" in text else "image-unreadable")
-        yield Diagnostic("error", code, text, page, frame)
+        yield Diagnostic("error", exc.code, str(exc), page, frame)
         return
     try:
         mode, fmt = im.mode, im.format
@@ -169,7 +166,7 @@ def check_colors(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
                 c = result.colors.get(run.color)
                 if c and len(c) == 4 and c[3] >= 0.9 and max(c[:3]) > 0 and run.size < 12:
                     rich.setdefault(run.color, (page.number, fr.frame_id))
-            for item in fr.items:
+            for item in fr.graphics:
                 for attr in ("color", "fill"):
                     v = getattr(item, attr, "")
                     if v:

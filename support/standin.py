@@ -49,15 +49,16 @@ class StandInFontSet:
 
 def run(face, text, x, y, size=9.0, color="black", gap=0.0, jitter=(), story="s1", **kw):
     """A glyph run with its own pen positions: advances + gap (+ jitter per glyph)."""
-    gids, xs = [], []
+    gids, xs, advances = [], [], []
     for i, ch in enumerate(text):
         g = face.gid(ch)
         gids.append(g)
         xs.append(x)
-        x += face.advance(g) * size / face.units_per_em + gap
+        advances.append(face.advance(g) * size / face.units_per_em)
+        x += advances[-1] + gap
         x += jitter[i % len(jitter)] if jitter else 0.0
     return GlyphRun(face.key, size, tuple(gids), tuple(xs), y, text, tuple(range(len(text))),
-                    Source(story, 0), color, **kw)
+                    tuple(advances), Source(story, 0), color, **kw)
 
 
 def big_result(cjk, pages=2, chars_per_page=10_000, text: str = "") -> LayoutResult:
@@ -81,6 +82,6 @@ def big_result(cjk, pages=2, chars_per_page=10_000, text: str = "") -> LayoutRes
                 x0 = 30 + col * 126
                 runs.append(run(cjk, chunk, x0, 40 + 12 * line, gap=0.02 * (line % 5)))
             frames.append(FrameResult(f"f{pn}.{col}", "text", (30 + col * 126, 30, 117, 1000),
-                                      runs=runs))
+                                      items=tuple(runs)))
         out.append(PageResult(pn, 1105, 1530, frames))
     return LayoutResult(pages=out, colors=dict(COLORS))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from support.fakefont import SquareFontSet  # noqa: E402
 from layout import model as m  # noqa: E402
 from layout.docfile import load_issue, save_issue  # noqa: E402
+from layout.position import StoryPos  # noqa: E402
 
 
 def make_issue() -> m.Issue:
@@ -224,6 +225,14 @@ def test_typing_merges_into_one_undo_step_and_keys_move_the_caret(env, qtbot):
     assert win.text.pos == (1, 0)
     QTest.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     assert win.text.pos == (1, len("一二三第二段。"))
+    assert isinstance(win.text.pos, StoryPos)
+    # a caret after the frame's last glyph stands where that glyph's advance ends
+    last = frame_lines(doc, "t1")[-1]
+    win.text.start("lead", last.end_pos)
+    c = win.text.caret()
+    assert c.frame == "t1"
+    assert c.x == pytest.approx(last.runs[-1].xs[-1] + last.runs[-1].advances[-1])
+    win.text.start("lead", (1, len("一二三第二段。")))
     QTest.keyClick(view, Qt.Key.Key_Right)              # the end of the story: stays
     assert win.text.pos == (1, len("一二三第二段。"))
     QTest.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)

@@ -153,7 +153,6 @@ ops = st.one_of(
     st.builds(lambda n: E.AddFrame(1, m.TextFrame(f"new{n}", cols=2, lines=5)),
               st.integers(0, 3)),
     st.builds(lambda n: E.AddStory(m.Story(f"s{n}")), st.integers(0, 2)),
-    st.builds(lambda s: E.RemoveStory(s), st.sampled_from(STORIES)),
     st.builds(lambda a, b: ("link", a, b), st.sampled_from(FRAMES), st.sampled_from(FRAMES)),
 )
 

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from layout import model as m
 from layout.compose import Composer
 from layout.flow import page_label
+from layout.position import StoryPos
+from layout.result import Painter, walk
 
 
 def issue_with(paragraphs, frames_by_page, thread):
@@ -154,7 +158,7 @@ def test_added_paragraphs_and_headlines_are_not_hidden_by_caches(square):
     iss = issue_with([], [(1, [m.HeadlineFrame("h", col=0, line=0, cols=4, lines=6, story="s"),
                                m.TextFrame("a", col=0, line=6, cols=2, lines=10)])], ["a"])
     comp = Composer(iss, square)
-    assert comp.compose().pages[0].frames[1].lines == []
+    assert comp.compose().pages[0].frames[1].lines == ()
     iss.stories["s"].paragraphs.append(m.Paragraph("body", [m.Run("新段落")]))
     iss.stories["s"].paragraphs.append(m.Paragraph("body", [m.Run("")]))
     res = comp.compose()
@@ -162,3 +166,115 @@ def test_added_paragraphs_and_headlines_are_not_hidden_by_caches(square):
     iss.stories["s"].headline.title = "新标题"           # changed in place
     res = comp.compose()
     assert "".join(r.text for r in res.pages[0].frames[0].runs) == "新标题"
+
+
+# ---------------------------------------------------------------- the result as a value
+def two_story_issue():
+    iss = issue_with(["工会服务职工" * 20, "第二段，有标点。" * 6], [
+        (1, [m.TextFrame("a", col=0, line=0, cols=2, lines=8),
+             m.TextFrame("b", col=2, line=0, cols=2, lines=30),
+             m.RuleFrame("r", col=0, line=40, cols=4),
+             m.HeadlineFrame("h", col=4, line=0, cols=4, lines=6, story="s")])], ["a", "b"])
+    iss.stories["t"] = m.Story("t", paragraphs=[m.Paragraph("body", [m.Run("另一篇稿件。" * 5)])],
+                               thread=["c"])
+    iss.pages[0].frames.append(m.TextFrame("c", col=4, line=10, cols=2, lines=20))
+    iss.stories["s"].headline.title = "标题"
+    return iss
+
+
+def test_results_are_frozen_and_unchanged_frames_are_the_same_objects(square):
+    iss = two_story_issue()
+    comp = Composer(iss, square)
+    first = comp.compose()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.pages[0].frames[0].story = "x"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.pages[0].number = 9
+    with pytest.raises(TypeError):
+        first.copyfit["s"] = None
+    assert isinstance(first.pages, tuple) and isinstance(first.pages[0].frames, tuple)
+    # an edit in story t: its frame is new, every other frame is the very same object
+    iss.stories["t"].paragraphs[0] = m.Paragraph("body", [m.Run("改过的稿件。" * 5)])
+    second = comp.compose()
+    old = {fr.frame_id: fr for fr in first.pages[0].frames}
+    new = {fr.frame_id: fr for fr in second.pages[0].frames}
+    assert new["c"] is not old["c"] and new["c"] != old["c"]
+    for fid in ("a", "b", "r", "h"):
+        assert new[fid] is old[fid], fid
+
+
+def test_runs_carry_advances_and_hang_under_their_lines(square):
+    iss = two_story_issue()
+    res = Composer(iss, square).compose()
+    fr = res.pages[0].frames[0]
+    assert fr.start == StoryPos(0, 0) and fr.end > fr.start and isinstance(fr.end, StoryPos)
+    nxt = res.pages[0].frames[1]
+    assert nxt.start == fr.end                      # the next frame starts where this one ended
+    for ln in fr.lines:
+        assert ln.runs and all(r.source.para == ln.para for r in ln.runs)
+        offsets = [o for r in ln.runs for o in r.offsets]
+        assert offsets == list(range(ln.start, ln.end))
+        for r in ln.runs:
+            assert len(r.advances) == len(r.glyphs) == len(r.xs)
+            # the square face: every CJK glyph one em (9 pt) unless compressed
+            assert all(0 < a <= r.size + 1e-9 for a in r.advances)
+        # justified CJK lines (all but a paragraph's last) end at the column's right edge
+        if ln.end < len(iss.stories["s"].paragraphs[ln.para].text):
+            assert ln.right == pytest.approx(ln.x + ln.width)
+    assert fr.runs == tuple(r for ln in fr.lines for r in ln.runs)
+
+
+def test_a_compressed_stop_at_a_line_end_has_half_an_em(square):
+    iss = issue_with(["中中中中中，中中中中中中中。国国国"],
+                     [(1, [m.TextFrame("a", col=0, line=0, cols=1, lines=4)])], ["a"])
+    iss.paragraph_styles["body"] = dataclasses.replace(iss.paragraph_styles["body"], indent=0)
+    ln = Composer(iss, square).compose().pages[0].frames[0].lines[0]
+    last = ln.runs[-1]
+    assert last.text.endswith("。") and last.advances[-1] == pytest.approx(4.5)
+    assert last.right == pytest.approx(ln.x + ln.width)
+
+
+def test_walk_visits_pages_frames_and_items_in_drawing_order(square):
+    res = Composer(two_story_issue(), square).compose()
+    calls = []
+
+    class Recorder(Painter):
+        def begin_page(self, page):
+            calls.append(("page", page.number))
+
+        def end_page(self, page):
+            calls.append(("/page", page.number))
+
+        def begin_frame(self, frame):
+            calls.append(("frame", frame.frame_id))
+
+        def end_frame(self, frame):
+            calls.append(("/frame", frame.frame_id))
+
+        def line(self, line):
+            calls.append(("line", line.para, line.start))
+
+        def glyph_run(self, run, line):
+            calls.append(("run", run.text, line is not None))
+
+        def rule(self, rule):
+            calls.append(("rule",))
+
+    walk(res, Recorder())
+    assert calls[0] == ("page", 1) and calls[-1] == ("/page", 1)
+    frames = [c[1] for c in calls if c[0] == "frame"]
+    assert frames == [fr.frame_id for fr in res.pages[0].frames]
+    assert ("rule",) in calls
+    runs = [c for c in calls if c[0] == "run"]
+    assert len(runs) == sum(len(fr.runs) for fr in res.pages[0].frames)
+    assert len([c for c in calls if c[0] == "line"]) == sum(len(fr.lines)
+                                                          for fr in res.pages[0].frames)
+    # headline runs belong to no line
+    assert any(not in_line for _, _, in_line in runs)
+
+
+def test_story_positions_are_ordered_values():
+    assert StoryPos(0, 5) < StoryPos(1, 0) < StoryPos(1, 2)
+    assert StoryPos.of((2, 3)) == StoryPos(2, 3) and StoryPos.of((2, 3)).para == 2
+    with pytest.raises(AttributeError):
+        StoryPos(1, 2).para = 3

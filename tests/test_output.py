@@ -10,6 +10,7 @@ import struct
 import subprocess
 import time
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,22 @@ def fontset(cjk):
     return StandInFontSet(faces)
 
 
+def with_frame(res: LayoutResult, page: int, fr: FrameResult) -> LayoutResult:
+    """The result with one more frame on pages[page] (results are immutable)."""
+    pages = list(res.pages)
+    pages[page] = replace(pages[page], frames=pages[page].frames + (fr,))
+    return replace(res, pages=tuple(pages))
+
+
+def with_runs(res: LayoutResult, page: int, frame: int, *runs) -> LayoutResult:
+    """The result with more glyph runs in pages[page].frames[frame]."""
+    pages = list(res.pages)
+    frames = list(pages[page].frames)
+    frames[frame] = replace(frames[frame], items=frames[frame].items + tuple(runs))
+    pages[page] = replace(pages[page], frames=tuple(frames))
+    return replace(res, pages=tuple(pages))
+
+
 BODY = ("本报讯（记者 王小明）5月1日，全省职工劳动技能竞赛在兰州开幕。来自各行业的"
         "1200余名选手参加比赛，涉及焊工、电工、数控车工等20个工种。“比赛就是练兵”，"
         "竞赛组委会负责人说——")
@@ -60,14 +77,14 @@ def sample_result(cjk, image: str = "", overset: bool = True) -> LayoutResult:
         runs.append(run(cjk, text, 40.0, 80.0 + 12 * i, gap=0.37 * (i % 3),
                         jitter=(0.0, 0.11, -0.05, 0.23)))
     runs.append(run(cjk, "甘肃省总工会主办", 40.0, 170.0, size=14, color="red"))
-    frame = FrameResult("t1", "text", (36, 60, 200, 130), runs=runs, story="s1",
-                        items=[RuleItem(36, 196, 236, 196, 0.5, dash=(2.0, 1.0)),
-                               BoxItem((36, 200, 90, 30), 0.5, "black", "grey")])
+    frame = FrameResult("t1", "text", (36, 60, 200, 130), story="s1",
+                        items=(RuleItem(36, 196, 236, 196, 0.5, dash=(2.0, 1.0)),
+                               BoxItem((36, 200, 90, 30), 0.5, "black", "grey"), *runs))
     title = "职工技能大赛"
     vert = GlyphRun(cjk.key, 20.0, tuple(cjk.gid(c) for c in title),
                     (300.0,) * len(title), 90.0, title, tuple(range(len(title))),
-                    Source("s1", -1, "title"), ys=tuple(90.0 + 21 * i for i in range(len(title))))
-    head = FrameResult("h1", "headline", (290, 60, 40, 140), runs=[vert], story="s1")
+                    (20.0,) * len(title), Source("s1", -1, "title"), ys=tuple(90.0 + 21 * i for i in range(len(title))))
+    head = FrameResult("h1", "headline", (290, 60, 40, 140), items=(vert,), story="s1")
     frames = [frame, head]
     if image:
         frames.append(FrameResult("p1", "photo", (260, 220, 120, 90),
@@ -75,12 +92,12 @@ def sample_result(cjk, image: str = "", overset: bool = True) -> LayoutResult:
                                                    image, (400, 300), 400 / (140 / 72))]))
     p2runs = [run(cjk, BODY[78:91], 50.0, 100.0 + 12 * i, gap=0.25) for i in range(3)]
     page2 = PageResult(2, 420, 595, [FrameResult("t2", "text", (40, 80, 200, 60),
-                                                 runs=p2runs, story="s2")])
+                                                 items=tuple(p2runs), story="s2")])
     copyfit = {}
     if overset:
-        copyfit["s2"] = Copyfit("s2", overset_lines=2, overset_chars=21, overset_runs=[
+        copyfit["s2"] = Copyfit("s2", overset_lines=2, overset_chars=21, overset_runs=(
             run(cjk, "这是排不下的超出文字", 50.0, 152.0, story="s2"),
-            run(cjk, "第二行超出", 50.0, 164.0, story="s2")])
+            run(cjk, "第二行超出", 50.0, 164.0, story="s2")))
     return LayoutResult(pages=[PageResult(1, 420, 595, frames), page2], copyfit=copyfit,
                         colors=dict(COLORS))
 
@@ -141,10 +158,10 @@ def test_shared_glyph_keeps_both_texts(tmp_path, cjk, fontset):
     """One glyph shown for two characters: each keeps its own text (own CID)."""
     g = cjk.gid("国")
     r1 = GlyphRun(cjk.key, 12, (g, g, cjk.gid("家")), (10.0, 22.0, 34.0), 30.0, "国國家",
-                  (0, 1, 2))
+                  (0, 1, 2), (12.0, 12.0, 12.0))
     res = LayoutResult(pages=[PageResult(1, 200, 100, [FrameResult("f", "text",
                                                                    (0, 0, 200, 100),
-                                                                   runs=[r1])])],
+                                                                   items=(r1,))])],
                        colors=dict(COLORS))
     path = write(tmp_path, res, fontset, slug=False)
     assert "".join(c[0] for c in chars(pymupdf.open(path)[0])) == "国國家"
@@ -153,10 +170,11 @@ def test_shared_glyph_keeps_both_texts(tmp_path, cjk, fontset):
 def test_rotated_glyphs_in_a_vertical_run(tmp_path, cjk, fontset):
     text = "AB字"
     r = GlyphRun(cjk.key, 12, tuple(cjk.gid(c) for c in text), (50.0, 50.0, 44.0), 20.0,
-                 text, (0, 1, 2), ys=(20.0, 30.0, 52.0), rotate=(True, True, False))
+                 text, (0, 1, 2), (10.0, 22.0, 12.0), ys=(20.0, 30.0, 52.0),
+                 rotate=(True, True, False))
     res = LayoutResult(pages=[PageResult(1, 120, 120, [FrameResult("f", "headline",
                                                                    (0, 0, 120, 120),
-                                                                   runs=[r])])],
+                                                                   items=(r,))])],
                        colors=dict(COLORS))
     path = write(tmp_path, res, fontset, slug=False)
     got = chars(pymupdf.open(path)[0])
@@ -171,7 +189,7 @@ def test_every_font_embedded_and_no_helvetica(tmp_path, cjk, fontset):
     res = sample_result(cjk)
     if "BanmianTestSans" in fontset._faces:
         sans = fontset.face("BanmianTestSans")
-        res.pages[1].frames[0].runs.append(run(sans, "Latin text 123", 50, 200))
+        res = with_runs(res, 1, 0, run(sans, "Latin text 123", 50, 200))
     for mode in ("proof", "print"):
         path = write(tmp_path, res, fontset, name=f"{mode}.pdf", mode=mode)
         if shutil.which("pdffonts"):
@@ -311,8 +329,8 @@ def test_uncropped_jpeg_in_its_output_colour_is_embedded_as_is(tmp_path, cjk, fo
     Image.new(colour, (200, 150), (255, 0, 0, 0) if colour == "CMYK" else (0, 160, 230)).save(
         img, "JPEG", quality=95)
     res = sample_result(cjk)
-    res.pages[0].frames.append(FrameResult("p", "photo", (20, 300, 96, 72), items=[
-        ImageItem((20, 300, 96, 72), (20, 300, 96, 72), str(img), (200, 150), 150)]))
+    res = with_frame(res, 0, FrameResult("p", "photo", (20, 300, 96, 72), items=(
+        ImageItem((20, 300, 96, 72), (20, 300, 96, 72), str(img), (200, 150), 150),)))
     doc = pymupdf.open(write(tmp_path, res, fontset, mode=mode))
     xref = doc[0].get_images()[0][0]
     assert doc.xref_stream_raw(xref) == img.read_bytes()
@@ -326,8 +344,8 @@ def test_images_are_downsampled_to_the_ceiling(tmp_path, cjk, fontset):
     img = tmp_path / "big.png"
     Image.new("RGB", (2400, 1800), (10, 120, 40)).save(img)
     res = sample_result(cjk)
-    res.pages[0].frames.append(FrameResult("p", "photo", (20, 300, 144, 108), items=[
-        ImageItem((20, 300, 144, 108), (20, 300, 144, 108), str(img), (2400, 1800), 1200)]))
+    res = with_frame(res, 0, FrameResult("p", "photo", (20, 300, 144, 108), items=(
+        ImageItem((20, 300, 144, 108), (20, 300, 144, 108), str(img), (2400, 1800), 1200),)))
     doc = pymupdf.open(write(tmp_path, res, fontset, mode="print"))
     info = doc.extract_image(doc[0].get_images()[0][0])
     assert (info["width"], info["height"]) == (600, 450)          # 2 in x 1.5 in at 300 ppi
@@ -338,8 +356,8 @@ def test_slightly_sharp_images_are_not_resampled(tmp_path, cjk, fontset):
     img = tmp_path / "ok.png"
     Image.new("RGB", (620, 465), (10, 120, 40)).save(img)        # 310 ppi as placed
     res = sample_result(cjk)
-    res.pages[0].frames.append(FrameResult("p", "photo", (20, 300, 144, 108), items=[
-        ImageItem((20, 300, 144, 108), (20, 300, 144, 108), str(img), (620, 465), 310)]))
+    res = with_frame(res, 0, FrameResult("p", "photo", (20, 300, 144, 108), items=(
+        ImageItem((20, 300, 144, 108), (20, 300, 144, 108), str(img), (620, 465), 310),)))
     doc = pymupdf.open(write(tmp_path, res, fontset, mode="print"))
     info = doc.extract_image(doc[0].get_images()[0][0])
     assert (info["width"], info["height"]) == (620, 465)
@@ -370,8 +388,8 @@ def test_low_resolution_image_warns(tmp_path, cjk, fontset):
     img = tmp_path / "small.jpg"
     Image.new("RGB", (200, 150), (90, 90, 90)).save(img)
     res = sample_result(cjk)
-    res.pages[0].frames.append(FrameResult("p", "photo", (20, 300, 200, 150), items=[
-        ImageItem((20, 300, 200, 150), (20, 300, 200, 150), str(img), (200, 150), 72)]))
+    res = with_frame(res, 0, FrameResult("p", "photo", (20, 300, 200, 150), items=(
+        ImageItem((20, 300, 200, 150), (20, 300, 200, 150), str(img), (200, 150), 72),)))
     diags = export_pdf(res, fontset, str(tmp_path / "x.pdf"), PdfOptions(mode="print"))
     low = [d for d in diags if d.code == "image-low-resolution"]
     assert low and low[0].level == "warning" and low[0].page == 1 and low[0].frame == "p"
@@ -394,7 +412,8 @@ def test_missing_image_refuses_print_unless_forced(tmp_path, cjk, fontset):
 
 def test_layout_errors_refuse_print(tmp_path, cjk, fontset):
     res = sample_result(cjk)
-    res.diagnostics.append(Diagnostic("error", "overset", "s2: 超出 2 行", 2, "t2", "s2"))
+    res = replace(res, diagnostics=res.diagnostics + (
+        Diagnostic("error", "overset", "s2: 超出 2 行", 2, "t2", "s2"),))
     with pytest.raises(ExportRefused, match="超出"):
         export_pdf(res, fontset, str(tmp_path / "p.pdf"), PdfOptions(mode="print"))
 
@@ -415,8 +434,8 @@ def test_decompression_bomb_and_unreadable_images_are_errors(tmp_path, cjk, font
     junk.write_bytes(b"this is not an image")
     res = sample_result(cjk)
     for i, p in enumerate((bomb, junk)):
-        res.pages[0].frames.append(FrameResult(f"p{i}", "photo", (20, 300, 100, 80), items=[
-            ImageItem((20, 300, 100, 80), (20, 300, 100, 80), str(p), (60000, 60000), 300)]))
+        res = with_frame(res, 0, FrameResult(f"p{i}", "photo", (20, 300, 100, 80), items=(
+            ImageItem((20, 300, 100, 80), (20, 300, 100, 80), str(p), (60000, 60000), 300),)))
     diags = {d.frame: d for d in preflight(res, fontset, PdfOptions(mode="print"))
              if d.level == "error"}
     assert diags["p0"].code == "image-too-large" and "pixels" in diags["p0"].message
@@ -448,7 +467,7 @@ def test_restricted_font_is_an_error(tmp_path, cjk, fontset):
     face = StandInFace("LockedSans", str(locked))
     fs = StandInFontSet([cjk, face])
     res = sample_result(cjk)
-    res.pages[0].frames[0].runs.append(run(face, "Locked", 40, 250))
+    res = with_runs(res, 0, 0, run(face, "Locked", 40, 250))
     diags = preflight(res, fs, PdfOptions(mode="print"))
     bad = [d for d in diags if d.code == "font-not-embeddable"]
     assert bad and bad[0].level == "error" and "LockedSans" in bad[0].message
@@ -518,7 +537,7 @@ def test_ghostscript_qpdf_poppler_and_mupdf_accept_the_print_file(tmp_path, cjk,
 def test_black_text_lands_on_the_black_plate_only(tmp_path, cjk, fontset):
     """Ghostscript separations: black text is on K alone; the red run on M and Y."""
     res = sample_result(cjk, overset=False)
-    res.pages = res.pages[:1]
+    res = replace(res, pages=res.pages[:1])
     path = write(tmp_path, res, fontset, mode="print", crop_marks=False)
     out = tmp_path / "sep.tif"
     subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=tiffsep",
@@ -557,10 +576,29 @@ def test_proof_slug_overset_and_watermark(tmp_path, cjk, fontset):
     assert "超出的" not in pymupdf.open(pr)[1].get_text()
 
 
+def test_overset_label_box_ends_where_the_last_glyph_advance_ends(tmp_path, cjk, fontset):
+    """The dashed box around overset text reaches 2 pt past the widest run's last advance."""
+    res = sample_result(cjk, overset=False)
+    short = run(cjk, "超出文字，", 50.0, 152.0, story="s2")
+    # the run's last glyph is a stop set half width: its advance is half an em, not the size
+    short = replace(short, advances=short.advances[:-1] + (short.size / 2,))
+    res = replace(res, copyfit={"s2": Copyfit("s2", overset_lines=1, overset_chars=5,
+                                              overset_runs=(short,))})
+    page = pymupdf.open(write(tmp_path, res, fontset, slug=False))[1]
+    ox, _ = trim_origin(page)
+    boxes = [d["rect"] for d in page.get_drawings() if d.get("dashes") not in (None, "[] 0")
+             and d["rect"].height > 5]
+    assert boxes, "no dashed overset box"
+    right = max(b.x1 for b in boxes) - ox
+    assert right == pytest.approx(short.right + 2, abs=0.01)
+    assert right < short.xs[-1] + short.size + 2 - 1
+
+
 def test_overset_of_a_story_without_frames_is_not_drawn(tmp_path, cjk, fontset):
     res = sample_result(cjk)
-    res.copyfit["lost"] = Copyfit("lost", overset_lines=1, overset_runs=[
-        run(cjk, "无处安放", 50.0, 300.0, story="lost")])
+    lost = Copyfit("lost", overset_lines=1,
+                   overset_runs=(run(cjk, "无处安放", 50.0, 300.0, story="lost"),))
+    res = replace(res, copyfit={**res.copyfit, "lost": lost})
     doc = pymupdf.open(write(tmp_path, res, fontset))
     assert all("无处安放" not in page.get_text() for page in doc)
 
@@ -602,7 +640,7 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path, cjk, fontset):
     target = tmp_path / "page.pdf"
     target.write_bytes(b"old")
     res = sample_result(cjk)
-    res.pages[0].frames[0].runs.append(GlyphRun("NoSuchFace", 9, (1,), (0.0,), 10.0, "x", (0,)))
+    res = with_runs(res, 0, 0, GlyphRun("NoSuchFace", 9, (1,), (0.0,), 10.0, "x", (0,), (4.5,)))
     with pytest.raises(KeyError):
         write_pdf(res, fontset, str(target), PdfOptions())
     assert target.read_bytes() == b"old"
@@ -653,7 +691,7 @@ def test_with_the_real_font_library(tmp_path, real_fontset_factory):
     assert fs.face(face.key) is face
     r = run(face, BODY[:26], 30.0, 40.0, gap=0.3)
     res = LayoutResult(pages=[PageResult(1, 300, 200, [FrameResult("f", "text", (0, 0, 300, 200),
-                                                                   runs=[r])])],
+                                                                   items=(r,))])],
                        colors=dict(COLORS))
     for mode in ("proof", "print"):
         path = tmp_path / f"{mode}.pdf"
