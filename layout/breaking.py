@@ -65,7 +65,7 @@ class Prepared:
 
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
-                 "rules", "kinds")
+                 "rules", "kinds", "fixed")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None):
@@ -113,7 +113,13 @@ class Prepared:
                 if brk:
                     penalty[i] = brk
         self.pair, self.gap, self.shrink = pair, gap, shrink
-        self.pw = list(accumulate(adv[:n], initial=0.0))
+        # marks the convention always sets half width: narrower from the start
+        self.fixed = None
+        if rules.has_half:
+            half_of = rules.half_of
+            fixed = self.fixed = [half_of(k) * z for k, z in zip(ks, sizes)]
+            adv = [a - f for a, f in zip(adv, fixed)]
+        self.pw = list(accumulate(adv, initial=0.0))
         self.pa = list(accumulate(pair, initial=0.0))
         self.ps = list(accumulate(shrink[:n], initial=0.0))
         self.pg = list(accumulate(stretch, initial=0.0))
@@ -272,6 +278,8 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
     delta = measure - nat
     cut = {}          # char index -> compression applied
+    if p.fixed is not None:
+        cut = {i: p.fixed[i] for i in range(s, e) if p.fixed[i]}
     per_gap = 0.0
     space_extra = 0.0
     if delta < -0.005:

@@ -54,14 +54,26 @@ NO_LINE_END = frozenset({G_OPEN, G_HALF_OPEN, G_MIDDLE})
 LEFT, RIGHT = 1, 2
 BLANK_SIDE = {G_OPEN: LEFT, G_CLOSE: RIGHT, G_PERIOD: RIGHT, G_PAUSE: RIGHT}
 
-#: Punctuation conventions (``paper.punctuation``) → the groups of full-width
-#: marks that may be compressed to half an em: next to another mark (标点挤压),
-#: at a line end, or to justify a line.  Centred stops (Taiwan, Hong Kong) sit in
-#: the middle of their box and keep it.
+
+class Convention(NamedTuple):
+    """A punctuation convention: how wide the full-width marks are set."""
+    #: groups that may be compressed to half an em when needed: next to another
+    #: mark (标点挤压), at a line end, or to justify a line
+    compressible: frozenset
+    #: groups always set half width (their blank half removed), e.g. for 半身
+    half: frozenset = frozenset()
+
+
+#: ``paper.punctuation`` → its convention.  Centred stops (Taiwan, Hong Kong) sit
+#: in the middle of their box and keep it.
 CONVENTIONS = {
-    "mainland": frozenset({G_OPEN, G_CLOSE, G_PERIOD, G_PAUSE}),
-    "centered": frozenset({G_OPEN, G_CLOSE}),
+    "mainland": Convention(frozenset({G_OPEN, G_CLOSE, G_PERIOD, G_PAUSE})),
+    "centered": Convention(frozenset({G_OPEN, G_CLOSE})),
 }
+
+# spacing classes: the rows and columns of the spacing table --------------------
+S_OTHER, S_HAN, S_LATIN, S_DIGIT, S_SIGN, S_MARK = range(6)
+_MARK_GROUPS = frozenset({G_OPEN, G_CLOSE, G_PERIOD, G_PAUSE, G_MIDDLE, G_DASH})
 
 #: A break value: ``PROHIBITED`` (None), ``ALLOWED`` (0.0), or a penalty (> 0)
 #: that the breaker adds to the cost of a line ending there.
@@ -141,6 +153,19 @@ class Kind(NamedTuple):
         """Counts as a character for the lone-character rule (孤字)."""
         return self.cls == HAN or self.word
 
+    @property
+    def spacing(self) -> int:
+        """The spacing class (S_*): the row of the spacing table."""
+        if self.word:
+            return S_DIGIT if self.digit else S_LATIN
+        if self.cls == HAN:
+            return S_HAN
+        if self.group == G_NUMSIGN:
+            return S_SIGN
+        if self.group in _MARK_GROUPS:
+            return S_MARK
+        return S_OTHER
+
 
 KINDS: list[Kind] = []              # kind id → Kind
 _KIND_ID: dict[Kind, int] = {}
@@ -218,30 +243,41 @@ class Pair(NamedTuple):
 class Rules:
     """The pair rules with the settings of one paper, memoised per pair of kinds.
 
-    The settings are the whole of what a paper may change; every value below
-    is today's rule.
+    The settings are the whole of what a paper may change; every default is
+    today's rule.
     """
 
     def __init__(self, punctuation: str = "mainland", *,
-                 han_latin_space: float = 0.25,   # em between Han and Latin letters or digits
+                 convention: Convention | None = None,  # instead of CONVENTIONS[punctuation]
+                 han_latin_space: float = 0.25,   # em between Han and Latin letters
+                 han_digit_space: float = 0.25,   # em between Han and digits
                  gap_stretch: float = 0.5,        # nominal stretch of a gap between characters, em
                  punct_shrink: float = 0.5,       # how much a compressible mark may lose, em
                  space_shrink_parts: float = 3.0,  # a word space may lose 1/this of its width
                  space_stretch: float = 0.5,      # nominal stretch of a word space, × its width
                  number_unit: float | None = PROHIBITED,   # between a digit and Han ("2018年")
                  number_range: float | None = PROHIBITED,  # after the dash of "2018—2020"
+                 before_open: float | None = ALLOWED,      # before an opening bracket ("年（")
+                 spacing: dict | None = None,     # more (S_a, S_b) → em entries
                  ):
         self.punctuation = punctuation
-        self.compressible = CONVENTIONS[punctuation]
-        self.han_latin_space = han_latin_space
+        self.convention = convention or CONVENTIONS[punctuation]
+        self.compressible = self.convention.compressible - self.convention.half
         self.gap_stretch = gap_stretch
         self.punct_shrink = punct_shrink
         self.space_shrink_parts = space_shrink_parts
         self.space_stretch = space_stretch
         self.number_unit = number_unit
         self.number_range = number_range
+        self.before_open = before_open
+        #: the spacing table: (spacing class of a, of b) → em between them
+        self.spacing = {(S_HAN, S_LATIN): han_latin_space, (S_LATIN, S_HAN): han_latin_space,
+                        (S_HAN, S_DIGIT): han_digit_space, (S_DIGIT, S_HAN): han_digit_space}
+        self.spacing.update(spacing or {})
+        self.has_half = bool(self.convention.half)
         self._pairs: dict[int, Pair] = {}
         self._shrink: list[float] = []
+        self._half: list[float] = []
 
     # -------------------------------------------------------------- per kind
     def shrink(self, k: Kind) -> float:
@@ -250,11 +286,24 @@ class Rules:
             return self.punct_shrink
         return 0.0
 
+    def half(self, k: Kind) -> float:
+        """How much of a character is always cut (a half-width mark), as a fraction of its size."""
+        if k.group in self.convention.half:
+            return self.punct_shrink
+        return 0.0
+
     def shrink_of(self, kid: int) -> float:
         """shrink() by kind id, from a table."""
         tab = self._shrink
         while len(tab) <= kid:
             tab.append(self.shrink(KINDS[len(tab)]))
+        return tab[kid]
+
+    def half_of(self, kid: int) -> float:
+        """half() by kind id, from a table."""
+        tab = self._half
+        while len(tab) <= kid:
+            tab.append(self.half(KINDS[len(tab)]))
         return tab[kid]
 
     def blank_left(self, kid: int) -> bool:
@@ -272,22 +321,22 @@ class Rules:
             return self.number_unit
         if a.after_digit and a.group == G_DASH and b.digit:
             return self.number_range
+        if b.group == G_OPEN:
+            return self.before_open
         return ALLOWED
 
     def space(self, a: Kind, b: Kind) -> float:
-        """Space between ``a`` and ``b`` in em: ¼ em between Han and Latin or digits."""
-        if (a.han and b.word) or (b.han and a.word):
-            return self.han_latin_space
-        return 0.0
+        """Space between ``a`` and ``b`` in em, from the spacing table."""
+        return self.spacing.get((a.spacing, b.spacing), 0.0)
 
     def squeeze(self, a: Kind, b: Kind) -> int:
         """标点挤压: two adjacent marks take 1.5 em; which one gives up its blank half."""
         comp = self.compressible
         if a.group in comp and b.group in comp:
-            side_a = BLANK_SIDE[a.group]
+            side_a = BLANK_SIDE.get(a.group)
             if side_a == RIGHT:
                 return 1
-            if BLANK_SIDE[b.group] == LEFT:
+            if side_a == LEFT and BLANK_SIDE.get(b.group) == LEFT:
                 return 2
         return 0
 
@@ -318,7 +367,3 @@ def rules_for(punctuation: str = "mainland") -> Rules:
         got = _RULES[punctuation] = Rules(punctuation)
     return got
 
-
-def rules_for_paper(paper) -> Rules:
-    """The rules of a paper's settings (layout.model.Paper)."""
-    return rules_for(paper.punctuation)
