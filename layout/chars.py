@@ -81,25 +81,8 @@ PROHIBITED = None
 ALLOWED = 0.0
 
 
-def char_class(ch: str) -> int:
-    """The coarse composition class of one character."""
-    if ch in STOPS:
-        return STOP
-    if ch in CLOSING:
-        return CLOSE
-    if ch in OPENING:
-        return OPEN
-    if ch in DASHES:
-        return DASH
-    if ch in MIDDLES:
-        return MIDDLE
-    if ch in NUM_SIGNS:
-        return NUMSIGN
-    if ch.isspace():
-        return SPACE
-    if ord(ch) < 0x2E80:           # Latin, digits, half-width signs
-        return LATIN
-    return HAN
+_GROUP_CLASS = {G_OPEN: OPEN, G_CLOSE: CLOSE, G_PERIOD: STOP, G_PAUSE: STOP,
+                G_MIDDLE: MIDDLE, G_DASH: DASH, G_NUMSIGN: NUMSIGN}
 
 
 def char_group(ch: str) -> int:
@@ -108,6 +91,18 @@ def char_group(ch: str) -> int:
         if ch in members:
             return g
     return G_NONE
+
+
+def char_class(ch: str) -> int:
+    """The coarse composition class of one character."""
+    got = _GROUP_CLASS.get(char_group(ch))
+    if got is not None:
+        return got
+    if ch.isspace():
+        return SPACE
+    if ord(ch) < 0x2E80:           # Latin, digits, half-width signs
+        return LATIN
+    return HAN
 
 
 _WORD: dict[str, bool] = {}
