@@ -12,6 +12,8 @@ manner of SILE's ``languages/ja``: a class table feeding one generic breaker).
 """
 from __future__ import annotations
 
+import re
+import threading
 import unicodedata
 from typing import NamedTuple
 
@@ -164,13 +166,17 @@ class Kind(NamedTuple):
 
 KINDS: list[Kind] = []              # kind id → Kind
 _KIND_ID: dict[Kind, int] = {}
+_LOCK = threading.Lock()            # the editor composes in more than one thread
 
 
 def _intern(k: Kind) -> int:
     got = _KIND_ID.get(k)
     if got is None:
-        got = _KIND_ID[k] = len(KINDS)
-        KINDS.append(k)
+        with _LOCK:
+            got = _KIND_ID.get(k)
+            if got is None:
+                KINDS.append(k)
+                got = _KIND_ID[k] = len(KINDS) - 1
     return got
 
 
@@ -185,6 +191,7 @@ class _KindTable(dict):
 
 _KIND_OF = _KindTable()
 _RANGE_DASH: dict[int, int] = {}    # dash kind id → the same dash after a digit
+_DASH_RE = re.compile("[" + "".join(sorted(DASHES)) + "]")
 
 
 def kind(ch: str) -> Kind:
@@ -195,9 +202,10 @@ def kind(ch: str) -> Kind:
 def kinds(text: str) -> list[int]:
     """The kind id of every character of ``text``, in context."""
     ks = list(map(_KIND_OF.__getitem__, text))
-    if any(d in text for d in DASHES):
-        for i in range(1, len(text)):
-            if text[i] in DASHES and KINDS[ks[i - 1]].digit:
+    if _DASH_RE.search(text) is not None:
+        for m in _DASH_RE.finditer(text):
+            i = m.start()
+            if i and KINDS[ks[i - 1]].digit:
                 k = ks[i]
                 r = _RANGE_DASH.get(k)
                 if r is None:
@@ -270,9 +278,10 @@ class Rules:
                         (S_HAN, S_DIGIT): han_digit_space, (S_DIGIT, S_HAN): han_digit_space}
         self.spacing.update(spacing or {})
         self.has_half = bool(self.convention.half)
+        # memo tables (filled on first use; a race only computes an entry twice)
         self._pairs: dict[int, Pair] = {}
-        self._shrink: list[float] = []
-        self._half: list[float] = []
+        self._shrink: dict[int, float] = {}
+        self._half: dict[int, float] = {}
 
     # -------------------------------------------------------------- per kind
     def shrink(self, k: Kind) -> float:
@@ -288,18 +297,18 @@ class Rules:
         return 0.0
 
     def shrink_of(self, kid: int) -> float:
-        """shrink() by kind id, from a table."""
-        tab = self._shrink
-        while len(tab) <= kid:
-            tab.append(self.shrink(KINDS[len(tab)]))
-        return tab[kid]
+        """shrink() by kind id, memoised."""
+        got = self._shrink.get(kid)
+        if got is None:
+            got = self._shrink[kid] = self.shrink(KINDS[kid])
+        return got
 
     def half_of(self, kid: int) -> float:
-        """half() by kind id, from a table."""
-        tab = self._half
-        while len(tab) <= kid:
-            tab.append(self.half(KINDS[len(tab)]))
-        return tab[kid]
+        """half() by kind id, memoised."""
+        got = self._half.get(kid)
+        if got is None:
+            got = self._half[kid] = self.half(KINDS[kid])
+        return got
 
     def blank_left(self, kid: int) -> bool:
         """Whether a mark's compressible blank is on its left (opening marks)."""
