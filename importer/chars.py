@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 
+from layout import chars as L
+
 #: Sentence-final punctuation: a paragraph ending in one of these is complete.
 TERMINAL = set("。！？…；：!?;:")
-#: Closing marks that may follow the terminal mark ("…。”", "…）").
-CLOSERS = set("”’」』）》】〕〉)]")
-#: Marks that cannot start a line or a sentence (避头).
-NO_START = set("，。、；：？！）》」』】〕〉”’,.;:?!)")
+#: Marks that cannot start a line or a sentence: the layout's 避头 closing
+#: brackets and stops (not its dashes, which open a 副题, nor its middle dots).
+NO_START = L.CLOSING | L.STOPS | L.HALF_CLOSE
 #: Bracket pairs checked for a closer without its opener (or the reverse).
 PAIRS = {"《": "》", "（": "）", "“": "”", "「": "」", "『": "』", "【": "】", "〈": "〉"}
 #: Marks that end a fragment which cannot end a sentence ("…建设的", "…和《甘肃").
@@ -66,11 +67,6 @@ def is_enumerated(text: str) -> bool:
 def is_latin_or_digit(ch: str) -> bool:
     """An ASCII letter or digit."""
     return ch.isascii() and ch.isalnum()
-
-
-def han_count(text: str) -> int:
-    """How many Han characters the text has."""
-    return sum(1 for c in text if is_han(c))
 
 
 def skeleton(text: str) -> str:

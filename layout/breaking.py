@@ -13,16 +13,19 @@ path through the paragraph wins.  A line costs:
 * a large penalty for a single character alone on the paragraph's last line
   (孤字) and for breaking a Latin word at a hyphen.
 
-Prohibited breaks (避头尾, inside numbers, Latin words, ——, ……) are never
-nodes.  Justification compresses punctuation first, then widens the gaps
-between characters evenly; ¼ em separates Han characters from Latin letters
-and digits.  Lines are positioned relative to their own origin, so a frame
-that moves re-uses them unchanged.
+The rules themselves live in layout.chars (class table and pair rules):
+prohibited breaks (避头尾, inside numbers, Latin words, ——, ……) are never
+nodes, a penalised break adds its penalty to the line ending there.
+Justification compresses punctuation first, then widens the gaps between
+characters evenly; ¼ em separates Han characters from Latin letters and
+digits.  Lines are positioned relative to their own origin, so a frame that
+moves re-uses them unchanged.
 """
 from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 from . import chars as C
 from .shaping import Shaped
@@ -40,10 +43,6 @@ PENALTY_LONE_CHAR = 3000.0  # 孤字 on the last line
 PENALTY_FORCED = 1e6        # a break where none is allowed (an over-long word)
 PRUNE = 25.0                # drop partial settings this much worse than the best so far
 
-STRETCH_PER_GAP = 0.5       # nominal stretch of a gap between characters, in em
-SHRINK_PUNCT = 0.5          # how much a full-width punctuation mark may lose, in em
-CJK_LATIN_SPACE = 0.25      # ¼ em between Han and Latin letters or digits
-
 
 @dataclass(frozen=True, slots=True)
 class Line:
@@ -58,89 +57,85 @@ class Line:
 
 
 class Prepared:
-    """Per-paragraph tables the breaker scans: prefix sums, break nodes, glue."""
+    """Per-paragraph tables the breaker scans: prefix sums, break nodes, glue.
+
+    It encodes no rule itself: it asks the rules (layout.chars.Rules) about
+    every character and every pair of neighbours and sums up the answers.
+    """
 
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
-                 "nodes", "hyph", "em", "hyphen_w", "centered", "nxt")
+                 "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
+                 "rules", "kinds", "fixed")
 
-    def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None):
-        self.sh, self.centered = sh, centered
-        text, cls, adv = sh.text, sh.cls, sh.adv
+    def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
+                 rules: C.Rules | None = None):
+        if rules is None:
+            rules = C.rules_for("centered" if centered else "mainland")
+        self.sh, self.rules = sh, rules
+        self.centered = rules.punctuation == "centered"
+        text, adv, sizes = sh.text, sh.adv, sh.sizes
         n = self.n = len(text)
         em = self.em = sh.em
+        ks = self.kinds = C.kinds(text)
+        kinds = C.KINDS
+        # per character: how much it may shrink and stretch
+        shrink_of = rules.shrink_of
+        shrink = [0.0] * (n + 1)    # how much char i may be compressed
+        stretch = [0.0] * (n + 1)   # its own stretch (word spaces) plus the gap before it
+        parts, space_stretch = rules.space_shrink_parts, rules.space_stretch
+        for i in range(n):
+            k = ks[i]
+            f = shrink_of(k)
+            if f:
+                shrink[i] = f * sizes[i]
+            elif kinds[k].cls == C.SPACE:
+                shrink[i] = adv[i] / parts
+                stretch[i] = adv[i] * space_stretch
+        # per pair: adjustment, gap, break
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
         gap = [0.0] * (n + 1)       # nominal stretch of the gap before i
-        shrink = [0.0] * (n + 1)    # how much char i may be compressed
-        squeezed = [False] * (n + 1)
-        word = [C.is_word_char(c) for c in text]
-        compress = C.OPENING | C.CLOSING if centered else C.COMPRESSIBLE
-        for i in range(1, n):
-            a, b = text[i - 1], text[i]
-            if a in compress and b in compress:
-                # 标点挤压: two adjacent marks take 1.5 em
-                if a in C.CLOSING or a in C.STOPS:
-                    pair[i] = -SHRINK_PUNCT * sh.sizes[i - 1]
-                    squeezed[i - 1] = True
-                elif a in C.OPENING and b in C.OPENING:
-                    pair[i] = -SHRINK_PUNCT * sh.sizes[i]
-                    squeezed[i] = True
-            ka, kb = cls[i - 1], cls[i]
-            if (ka == C.HAN and word[i]) or (kb == C.HAN and word[i - 1]):
-                pair[i] += CJK_LATIN_SPACE * em
-            if ka != C.SPACE and kb != C.SPACE and not (word[i - 1] and word[i]):
-                gap[i] = STRETCH_PER_GAP * em
-        for i in range(n):
-            c = text[i]
-            if c in compress and not squeezed[i]:
-                shrink[i] = SHRINK_PUNCT * sh.sizes[i]
-            elif cls[i] == C.SPACE:
-                shrink[i] = adv[i] / 3
-        self.pair, self.gap, self.shrink = pair, gap, shrink
-        pw = [0.0] * (n + 1)
-        pa = [0.0] * (n + 2)
-        ps = [0.0] * (n + 1)
-        pg = [0.0] * (n + 2)
-        pc = [0] * (n + 1)
-        for i in range(n):
-            ch = text[i]
-            pw[i + 1] = pw[i] + adv[i]
-            ps[i + 1] = ps[i] + shrink[i]
-            stretch_here = adv[i] / 2 if cls[i] == C.SPACE else 0.0
-            pa[i + 1] = pa[i] + pair[i]
-            pg[i + 1] = pg[i] + gap[i] + stretch_here
-            pc[i + 1] = pc[i] + (1 if (cls[i] == C.HAN or word[i]) and ch not in C.DASHES else 0)
-        pa[n + 1] = pa[n] + pair[n]
-        pg[n + 1] = pg[n] + gap[n]
-        self.pw, self.pa, self.ps, self.pg, self.pc = pw, pa, ps, pg, pc
-        # break nodes: positions where a line may end
         nodes = []
+        penalty: dict[int, float] = {}
+        rule = rules.pair
+        for i in range(1, n):
+            brk, space, squeeze, g = rule(ks[i - 1], ks[i])
+            if squeeze:
+                j = i - 1 if squeeze == 1 else i
+                pair[i] = -shrink[j]
+                shrink[j] = 0.0
+            if space:
+                pair[i] += space * em
+            if g:
+                gap[i] = g * em
+                stretch[i] += gap[i]
+            if brk is not None:
+                nodes.append(i)
+                if brk:
+                    penalty[i] = brk
+        self.pair, self.gap, self.shrink = pair, gap, shrink
+        # marks the convention always sets half width: narrower from the start
+        self.fixed = None
+        if rules.has_half:
+            half_of = rules.half_of
+            fixed = self.fixed = [half_of(k) * z for k, z in zip(ks, sizes)]
+            adv = [a - f for a, f in zip(adv, fixed)]
+        self.pw = list(accumulate(adv, initial=0.0))
+        self.pa = list(accumulate(pair, initial=0.0))
+        self.ps = list(accumulate(shrink[:n], initial=0.0))
+        self.pg = list(accumulate(stretch, initial=0.0))
+        self.pc = list(accumulate([1 if kinds[k].counts else 0 for k in ks], initial=0))
         hyph = set()
-        for b in range(1, n):
-            a, c = text[b - 1], text[b]
-            if cls[b] == C.SPACE:
-                if cls[b - 1] != C.SPACE:
-                    nodes.append(b)
-                continue
-            if cls[b - 1] == C.SPACE:
-                continue
-            if C.no_break_after(a) or C.no_break_before(c):
-                continue
-            if word[b - 1] and word[b]:
-                continue
-            if a.isdigit() and cls[b] == C.HAN:
-                continue           # "2018年", "36户": a number keeps its unit
-            if a in C.DASHES and c.isdigit() and b >= 2 and text[b - 2].isdigit():
-                continue           # "2018—2020": a range of numbers stays whole
-            nodes.append(b)
         if hyphenate is not None:
+            word = [kinds[k].word for k in ks]
             for b in hyphenate(text, word):
                 hyph.add(b)
+                penalty[b] = penalty.get(b, 0.0) + PENALTY_HYPHEN
             nodes = sorted(set(nodes) | hyph)
         nodes.append(n)
-        self.nodes, self.hyph = nodes, hyph
+        self.nodes, self.hyph, self.penalty = nodes, hyph, penalty
         nxt = list(range(n + 1))
         for i in range(n - 1, -1, -1):
-            if cls[i] == C.SPACE:
+            if kinds[ks[i]].cls == C.SPACE:
                 nxt[i] = nxt[i + 1]
         self.nxt = nxt
         self.hyphen_w = 0.0
@@ -187,8 +182,9 @@ def _line_cost(p: Prepared, s: int, e: int, measure: float, last: bool) -> float
             cost += COST_STRETCH_FIX + COST_STRETCH * r * r * r
     if last and p.pc[e] - p.pc[s] <= 1 and p.pc[e] > 1:
         cost += PENALTY_LONE_CHAR
-    if e in p.hyph:
-        cost += PENALTY_HYPHEN
+    pen = p.penalty.get(e)
+    if pen:
+        cost += pen              # a penalised break (a hyphen, or by the rules)
     return cost
 
 
@@ -209,7 +205,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     count = {start: 0}        # lines to reach a node
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
     window = 1.6 * p.em
-    pa, ps, pc, nxt, hyph = p.pa, p.ps, p.pc, p.nxt, p.hyph
+    pa, ps, pc, nxt, pen = p.pa, p.ps, p.pc, p.nxt, p.penalty
     n_nodes = len(nodes)
     for s in range(start, n):
         base = cost.get(s)
@@ -236,7 +232,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             e = nodes[j]
             nat = pw[e] - pws + pa[e] - pas
             delta = m - nat
-            if -0.01 <= delta <= 0.01 and not hyph and (e < n or pc[e] - pc[s] > 1 or pc[e] <= 1):
+            if -0.01 <= delta <= 0.01 and not pen and (e < n or pc[e] - pc[s] > 1 or pc[e] <= 1):
                 c = COST_LINE                      # the usual case: an exact fit
             else:
                 if delta + ps[e] - ps[s] < -0.01 and j > j0:
@@ -277,16 +273,19 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     """Position the characters of one line: compress, then space, then align."""
     sh, text = p.sh, p.sh.text
     adv, pair, shrink, gap = sh.adv, p.pair, p.shrink, p.gap
+    blank_left = p.rules.blank_left
     hyphen = e in p.hyph and e < p.n
     nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
     delta = measure - nat
     cut = {}          # char index -> compression applied
+    if p.fixed is not None:
+        cut = {i: p.fixed[i] for i in range(s, e) if p.fixed[i]}
     per_gap = 0.0
     space_extra = 0.0
     if delta < -0.005:
         need = -delta
         end_c = e - 1
-        if shrink[end_c] > 0 and text[end_c] not in C.OPENING and sh.cls[end_c] != C.SPACE:
+        if shrink[end_c] > 0 and not blank_left(p.kinds[end_c]) and sh.cls[end_c] != C.SPACE:
             # a line-end mark is set either full or half width, never in between
             cut[end_c] = shrink[end_c]
             need -= shrink[end_c]
@@ -314,7 +313,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
             if gap[i] > 0:
                 x += per_gap
         c = cut.get(i, 0.0)
-        if c and text[i] in C.OPENING:
+        if c and blank_left(p.kinds[i]):
             x -= c
             xs.append(x)
             x += adv[i]

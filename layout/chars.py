@@ -1,13 +1,23 @@
-"""Character classes for Chinese composition (W3C clreq §3.1–3.2), as data.
+"""The clreq composition rules as data: character classes and pair rules (W3C clreq §3).
 
-The line breaker and the justifier read only these tables, so the rules can be
-read and changed in one place (as SILE keeps its CJK rules as data).
+Every character gets a *kind* from a small class table (its coarse class, the
+group of marks it belongs to, whether it is part of a Latin word or a digit).
+What happens between two neighbouring characters — may a line break there,
+is space added, does one of two adjacent marks give up its blank half — is
+answered by small pair functions of the two kinds, read through a
+:class:`Rules` object built from the paper's settings and memoised per pair of
+kinds.  The paragraph breaker (breaking.Prepared), the headline breaker and the
+importer read only this module, so a rule is changed in one place (in the
+manner of SILE's ``languages/ja``: a class table feeding one generic breaker).
 """
 from __future__ import annotations
 
+import re
+import threading
 import unicodedata
+from typing import NamedTuple
 
-# classes -------------------------------------------------------------------
+# coarse classes (Shaped.cls) -------------------------------------------------
 HAN = 0          # ideographs, kana, full-width letters: one em, breakable on both sides
 OPEN = 1         # opening brackets and quotes: never at a line end
 CLOSE = 2        # closing brackets and quotes: never at a line start
@@ -20,50 +30,81 @@ NUMSIGN = 8      # % ‰ ℃ following a number
 
 OPENING = set("（《〈「『【〔〖｛［“‘｟")
 CLOSING = set("）》〉」』】〕〗｝］”’｠")
-STOPS = set("，。、；：？！")
+PERIODS = set("。？！")          # marks that end a sentence
+PAUSES = set("，、；：")          # marks inside a sentence
+STOPS = PERIODS | PAUSES
 MIDDLES = set("·・")
 DASHES = set("—…⋯―")
 NUM_SIGNS = set("%‰℃％°")
 HALF_OPEN = set("([{")
 HALF_CLOSE = set(")]},.;:?!")
 
-#: full-width punctuation whose glyph fills only half of the em box; these are
-#: what punctuation width adjustment (标点挤压) may compress to half an em.
-COMPRESSIBLE = OPENING | CLOSING | STOPS
+# groups: the named sets above, as the class table's rows -----------------------
+G_NONE, G_OPEN, G_CLOSE, G_PERIOD, G_PAUSE, G_MIDDLE, G_DASH, G_NUMSIGN, \
+    G_HALF_OPEN, G_HALF_CLOSE = range(10)
+_GROUP_SETS = ((G_OPEN, OPENING), (G_CLOSE, CLOSING), (G_PERIOD, PERIODS),
+               (G_PAUSE, PAUSES), (G_MIDDLE, MIDDLES), (G_DASH, DASHES),
+               (G_NUMSIGN, NUM_SIGNS), (G_HALF_OPEN, HALF_OPEN), (G_HALF_CLOSE, HALF_CLOSE))
+
+#: 避头: groups that may not start a line (行首禁则).
+NO_LINE_START = frozenset({G_CLOSE, G_PERIOD, G_PAUSE, G_MIDDLE, G_DASH, G_NUMSIGN,
+                           G_HALF_CLOSE})
+#: 避尾: groups that may not end a line (行尾禁则).
+NO_LINE_END = frozenset({G_OPEN, G_HALF_OPEN, G_MIDDLE})
+
+#: Which side of a full-width mark's em box is blank (what compression removes).
+LEFT, RIGHT = 1, 2
+BLANK_SIDE = {G_OPEN: LEFT, G_CLOSE: RIGHT, G_PERIOD: RIGHT, G_PAUSE: RIGHT}
+
+
+class Convention(NamedTuple):
+    """A punctuation convention: how wide the full-width marks are set."""
+    #: groups that may be compressed to half an em when needed: next to another
+    #: mark (标点挤压), at a line end, or to justify a line
+    compressible: frozenset
+    #: groups always set half width (their blank half removed), e.g. for 半身
+    half: frozenset = frozenset()
+
+
+#: ``paper.punctuation`` → its convention.  Centred stops (Taiwan, Hong Kong) sit
+#: in the middle of their box and keep it.
+CONVENTIONS = {
+    "mainland": Convention(frozenset({G_OPEN, G_CLOSE, G_PERIOD, G_PAUSE})),
+    "centered": Convention(frozenset({G_OPEN, G_CLOSE})),
+}
+
+# spacing classes: the rows and columns of the spacing table --------------------
+S_OTHER, S_HAN, S_LATIN, S_DIGIT, S_SIGN, S_MARK = range(6)
+_MARK_GROUPS = frozenset({G_OPEN, G_CLOSE, G_PERIOD, G_PAUSE, G_MIDDLE, G_DASH})
+
+#: A break value: ``PROHIBITED`` (None), ``ALLOWED`` (0.0), or a penalty (> 0)
+#: that the breaker adds to the cost of a line ending there.
+PROHIBITED = None
+ALLOWED = 0.0
+
+
+_GROUP_CLASS = {G_OPEN: OPEN, G_CLOSE: CLOSE, G_PERIOD: STOP, G_PAUSE: STOP,
+                G_MIDDLE: MIDDLE, G_DASH: DASH, G_NUMSIGN: NUMSIGN}
+
+
+def char_group(ch: str) -> int:
+    """The group of marks a character belongs to (G_NONE for letters and Han)."""
+    for g, members in _GROUP_SETS:
+        if ch in members:
+            return g
+    return G_NONE
 
 
 def char_class(ch: str) -> int:
-    """The composition class of one character."""
-    if ch in STOPS:
-        return STOP
-    if ch in CLOSING:
-        return CLOSE
-    if ch in OPENING:
-        return OPEN
-    if ch in DASHES:
-        return DASH
-    if ch in MIDDLES:
-        return MIDDLE
-    if ch in NUM_SIGNS:
-        return NUMSIGN
+    """The coarse composition class of one character."""
+    got = _GROUP_CLASS.get(char_group(ch))
+    if got is not None:
+        return got
     if ch.isspace():
         return SPACE
     if ord(ch) < 0x2E80:           # Latin, digits, half-width signs
         return LATIN
     return HAN
-
-
-
-
-def no_break_before(ch: str) -> bool:
-    """Characters that may not start a line (行首禁则)."""
-    return ch in CLOSING or ch in STOPS or ch in MIDDLES or ch in DASHES \
-        or ch in NUM_SIGNS or ch in HALF_CLOSE
-
-
-def no_break_after(ch: str) -> bool:
-    """Characters that may not end a line (行尾禁则)."""
-    return ch in OPENING or ch in HALF_OPEN or ch in MIDDLES
 
 
 _WORD: dict[str, bool] = {}
@@ -85,3 +126,248 @@ def _is_word_char(ch: str) -> bool:
         cat = unicodedata.category(ch)
         return cat[0] in "LNS" or ch in ".,'’-_/:&@#+"
     return False
+
+
+# the class table -----------------------------------------------------------------
+class Kind(NamedTuple):
+    """What the rules know of a character (characters of one kind behave alike)."""
+    cls: int                 # coarse class
+    group: int               # G_* group
+    word: bool               # part of a Latin word or number
+    digit: bool              # a digit (half or full width)
+    after_digit: bool = False  # in context: a dash right after a digit ("2018—2020")
+
+    @property
+    def han(self) -> bool:
+        return self.cls == HAN
+
+    @property
+    def space(self) -> bool:
+        return self.cls == SPACE
+
+    @property
+    def counts(self) -> bool:
+        """Counts as a character for the lone-character rule (孤字)."""
+        return self.cls == HAN or self.word
+
+    @property
+    def spacing(self) -> int:
+        """The spacing class (S_*): the row of the spacing table."""
+        if self.word:
+            return S_DIGIT if self.digit else S_LATIN
+        if self.cls == HAN:
+            return S_HAN
+        if self.group == G_NUMSIGN:
+            return S_SIGN
+        if self.group in _MARK_GROUPS:
+            return S_MARK
+        return S_OTHER
+
+
+KINDS: list[Kind] = []              # kind id → Kind
+_KIND_ID: dict[Kind, int] = {}
+_LOCK = threading.Lock()            # the editor composes in more than one thread
+
+
+def _intern(k: Kind) -> int:
+    got = _KIND_ID.get(k)
+    if got is None:
+        with _LOCK:
+            got = _KIND_ID.get(k)
+            if got is None:
+                KINDS.append(k)
+                got = _KIND_ID[k] = len(KINDS) - 1
+    return got
+
+
+class _KindTable(dict):
+    """Character → kind id, filled on first sight."""
+
+    def __missing__(self, ch: str) -> int:
+        k = self[ch] = _intern(Kind(char_class(ch), char_group(ch), is_word_char(ch),
+                                    ch.isdigit()))
+        return k
+
+
+_KIND_OF = _KindTable()
+_RANGE_DASH: dict[int, int] = {}    # dash kind id → the same dash after a digit
+_DASH_RE = re.compile("[" + "".join(sorted(DASHES)) + "]")
+
+
+def kind(ch: str) -> Kind:
+    """The kind of one character, out of context."""
+    return KINDS[_KIND_OF[ch]]
+
+
+def kinds(text: str) -> list[int]:
+    """The kind id of every character of ``text``, in context."""
+    ks = list(map(_KIND_OF.__getitem__, text))
+    if _DASH_RE.search(text) is not None:
+        for m in _DASH_RE.finditer(text):
+            i = m.start()
+            if i and KINDS[ks[i - 1]].digit:
+                k = ks[i]
+                r = _RANGE_DASH.get(k)
+                if r is None:
+                    r = _RANGE_DASH[k] = _intern(KINDS[k]._replace(after_digit=True))
+                ks[i] = r
+    return ks
+
+
+# pair functions -------------------------------------------------------------------
+def prohibited(a: Kind, b: Kind) -> bool:
+    """避头尾 and words: no line may end with ``a`` before ``b``."""
+    return a.group in NO_LINE_END or b.group in NO_LINE_START or (a.word and b.word)
+
+
+def no_break_before(ch: str) -> bool:
+    """Characters that may not start a line (行首禁则)."""
+    return kind(ch).group in NO_LINE_START
+
+
+def no_break_after(ch: str) -> bool:
+    """Characters that may not end a line (行尾禁则)."""
+    return kind(ch).group in NO_LINE_END
+
+
+def may_break_between_words(a: str, b: str) -> bool:
+    """Whether a headline may break between two words ending in ``a`` and starting with ``b``."""
+    return not prohibited(kind(a), kind(b))
+
+
+class Pair(NamedTuple):
+    """What happens between two neighbouring characters."""
+    brk: float | None        # PROHIBITED, ALLOWED or a penalty
+    space: float             # space added between them, in em
+    squeeze: int             # 0, or which of the two gives up its blank half: 1 first, 2 second
+    gap: float               # nominal stretch of the gap between them, in em
+
+
+class Rules:
+    """The pair rules with the settings of one paper, memoised per pair of kinds.
+
+    The settings are the whole of what a paper may change; every default is
+    today's rule.
+    """
+
+    def __init__(self, punctuation: str = "mainland", *,
+                 convention: Convention | None = None,  # instead of CONVENTIONS[punctuation]
+                 han_latin_space: float = 0.25,   # em between Han and Latin letters
+                 han_digit_space: float = 0.25,   # em between Han and digits
+                 gap_stretch: float = 0.5,        # nominal stretch of a gap between characters, em
+                 punct_shrink: float = 0.5,       # how much a compressible mark may lose, em
+                 space_shrink_parts: float = 3.0,  # a word space may lose 1/this of its width
+                 space_stretch: float = 0.5,      # nominal stretch of a word space, × its width
+                 number_unit: float | None = PROHIBITED,   # between a digit and Han ("2018年")
+                 number_range: float | None = PROHIBITED,  # after the dash of "2018—2020"
+                 before_open: float | None = ALLOWED,      # before an opening bracket ("年（")
+                 spacing: dict | None = None,     # more (S_a, S_b) → em entries
+                 ):
+        self.punctuation = punctuation
+        self.convention = convention or CONVENTIONS[punctuation]
+        self.compressible = self.convention.compressible - self.convention.half
+        self.gap_stretch = gap_stretch
+        self.punct_shrink = punct_shrink
+        self.space_shrink_parts = space_shrink_parts
+        self.space_stretch = space_stretch
+        self.number_unit = number_unit
+        self.number_range = number_range
+        self.before_open = before_open
+        #: the spacing table: (spacing class of a, of b) → em between them
+        self.spacing = {(S_HAN, S_LATIN): han_latin_space, (S_LATIN, S_HAN): han_latin_space,
+                        (S_HAN, S_DIGIT): han_digit_space, (S_DIGIT, S_HAN): han_digit_space}
+        self.spacing.update(spacing or {})
+        self.has_half = bool(self.convention.half)
+        # memo tables (filled on first use; a race only computes an entry twice)
+        self._pairs: dict[int, Pair] = {}
+        self._shrink: dict[int, float] = {}
+        self._half: dict[int, float] = {}
+
+    # -------------------------------------------------------------- per kind
+    def shrink(self, k: Kind) -> float:
+        """How much a character may be compressed, as a fraction of its size."""
+        if k.group in self.compressible:
+            return self.punct_shrink
+        return 0.0
+
+    def half(self, k: Kind) -> float:
+        """How much of a character is always cut (a half-width mark), as a fraction of its size."""
+        if k.group in self.convention.half:
+            return self.punct_shrink
+        return 0.0
+
+    def shrink_of(self, kid: int) -> float:
+        """shrink() by kind id, memoised."""
+        got = self._shrink.get(kid)
+        if got is None:
+            got = self._shrink[kid] = self.shrink(KINDS[kid])
+        return got
+
+    def half_of(self, kid: int) -> float:
+        """half() by kind id, memoised."""
+        got = self._half.get(kid)
+        if got is None:
+            got = self._half[kid] = self.half(KINDS[kid])
+        return got
+
+    def blank_left(self, kid: int) -> bool:
+        """Whether a mark's compressible blank is on its left (opening marks)."""
+        return BLANK_SIDE.get(KINDS[kid].group) == LEFT
+
+    # -------------------------------------------------------------- per pair
+    def brk(self, a: Kind, b: Kind) -> float | None:
+        """May a line end between ``a`` and ``b``: PROHIBITED, ALLOWED or a penalty."""
+        if b.space:
+            return PROHIBITED if a.space else ALLOWED   # before the first of the spaces
+        if a.space or prohibited(a, b):
+            return PROHIBITED
+        if a.digit and b.han:
+            return self.number_unit
+        if a.after_digit and a.group == G_DASH and b.digit:
+            return self.number_range
+        if b.group == G_OPEN:
+            return self.before_open
+        return ALLOWED
+
+    def space(self, a: Kind, b: Kind) -> float:
+        """Space between ``a`` and ``b`` in em, from the spacing table."""
+        return self.spacing.get((a.spacing, b.spacing), 0.0)
+
+    def squeeze(self, a: Kind, b: Kind) -> int:
+        """标点挤压: two adjacent marks take 1.5 em; which one gives up its blank half."""
+        comp = self.compressible
+        if a.group in comp and b.group in comp:
+            side_a = BLANK_SIDE.get(a.group)
+            if side_a == RIGHT:
+                return 1
+            if side_a == LEFT and BLANK_SIDE.get(b.group) == LEFT:
+                return 2
+        return 0
+
+    def gap(self, a: Kind, b: Kind) -> float:
+        """Nominal stretch between ``a`` and ``b`` in em (none inside a word or at a space)."""
+        if a.space or b.space or (a.word and b.word):
+            return 0.0
+        return self.gap_stretch
+
+    def pair(self, ka: int, kb: int) -> Pair:
+        """All four answers for a pair of kind ids, memoised."""
+        key = ka << 16 | kb
+        got = self._pairs.get(key)
+        if got is None:
+            a, b = KINDS[ka], KINDS[kb]
+            got = self._pairs[key] = Pair(self.brk(a, b), self.space(a, b),
+                                          self.squeeze(a, b), self.gap(a, b))
+        return got
+
+
+_RULES: dict[str, Rules] = {}
+
+
+def rules_for(punctuation: str = "mainland") -> Rules:
+    """The shared rules of a punctuation convention (so their memo is shared too)."""
+    got = _RULES.get(punctuation)
+    if got is None:
+        got = _RULES[punctuation] = Rules(punctuation)
+    return got
+

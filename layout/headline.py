@@ -62,9 +62,7 @@ def break_points(text: str, words: list[int]) -> dict[int, int]:
         a, c = text[b - 1], text[b]
         if a in " \u3000" or c in " \u3000":
             continue
-        if C.no_break_after(a) or C.no_break_before(c):
-            continue
-        if C.is_word_char(a) and C.is_word_char(c):
+        if not C.may_break_between_words(a, c):
             continue
         out[b] = b
     return out
