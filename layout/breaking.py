@@ -271,7 +271,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
 def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
              align: str = "justify") -> Line:
     """Position the characters of one line: compress, then space, then align."""
-    sh, text = p.sh, p.sh.text
+    sh = p.sh
     adv, pair, shrink, gap = sh.adv, p.pair, p.shrink, p.gap
     blank_left = p.rules.blank_left
     hyphen = e in p.hyph and e < p.n

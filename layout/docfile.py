@@ -49,7 +49,7 @@ from common.fs import atomic_write
 
 from . import model as m
 from .grid import PageGeometry
-from .units import UnitError, font_size, length
+from .units import UnitError, font_size
 
 
 class DocumentError(Exception):
@@ -422,7 +422,7 @@ def _at_most(field: str, value: float, limit: float) -> str:
 
 def _length_problem(field: str, value, geo: PageGeometry, positive: bool = False) -> str:
     try:
-        v = length(value, char=geo.body, line=geo.pitch, column=geo.column)
+        v = geo.length(value)
     except UnitError as exc:
         return f"{field}: {exc}"
     if v < 0 or (positive and v <= 0) or not math.isfinite(v):
@@ -525,7 +525,7 @@ def _frame_problems(issue: m.Issue, page: m.Page, fr: m.Frame, geo: PageGeometry
         if len(fr.box) != 4:
             return [f"frame '{fr.id}': box needs [x, y, width, height]"]
         try:
-            [length(v, char=geo.body, line=geo.pitch, column=geo.column) for v in fr.box]
+            [geo.length(v) for v in fr.box]
         except UnitError as exc:
             return [f"frame '{fr.id}': {exc}"]
     elif fr.cols < 1 or fr.lines < 1:

@@ -11,7 +11,6 @@ from .grid import EM_ASCENT, PageGeometry
 from .headline import Segmenter, balanced_breaks
 from .result import BoxItem, Diagnostic, FrameResult, GlyphRun, ImageItem, Rect, RuleItem, Source
 from .setter import Setter, Style, line_runs
-from .units import length
 
 
 def outside_folder(rel: str) -> bool:
@@ -241,7 +240,7 @@ class FrameComposer:
 
     def _rule(self, page: m.Page, frame: m.RuleFrame, fr: _Building) -> None:
         x, y, w, h = fr.rect
-        weight = length(frame.weight, char=self.geo.body, line=self.geo.pitch)
+        weight = self.geo.length(frame.weight)
         dash = (1.0, 2.0) if frame.pattern == "dotted" else ()
         if w >= h:
             ym = y + h / 2
@@ -255,7 +254,7 @@ class FrameComposer:
             fr.items.append(RuleItem(xm, y, xm, y + h, weight, frame.color, dash))
 
     def _box(self, page: m.Page, frame: m.BoxFrame, fr: _Building) -> None:
-        stroke = length(frame.stroke, char=self.geo.body, line=self.geo.pitch)
+        stroke = self.geo.length(frame.stroke)
         fr.items.append(BoxItem(fr.rect, stroke, frame.color, frame.fill))
 
     def _text(self, page, frame, fr):      # text frames are filled by the flow

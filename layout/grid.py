@@ -27,6 +27,10 @@ class PageGeometry:
     body: float              # body size (what 字 counts)
     bleed: float
 
+    def length(self, spec) -> float:
+        """A length on this page: 字 counts body characters, 行 grid lines, 栏 basic columns."""
+        return length(spec, char=self.body, line=self.pitch, column=self.column)
+
     @classmethod
     def of(cls, paper: Paper) -> "PageGeometry":
         """Resolve a paper's settings."""
@@ -80,8 +84,7 @@ class PageGeometry:
     def frame_rect(self, frame: Frame) -> tuple[float, float, float, float]:
         """The frame's rectangle in page points."""
         if frame.box:
-            x, y, w, h = (length(v, char=self.body, line=self.pitch, column=self.column)
-                          for v in frame.box)
+            x, y, w, h = (self.length(v) for v in frame.box)
             return (self.left + x, self.top + y, w, h)
         return (self.col_x(frame.col), self.line_y(frame.line),
                 self.span_width(frame.cols), frame.lines * self.pitch)
