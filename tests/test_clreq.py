@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakefont import SquareFontSet
+from support.fakefont import SquareFontSet
 from layout import chars as C
 from layout.breaking import Prepared, compose_lines
 from layout.headline import break_points

@@ -126,8 +126,10 @@ def _kill_loop(tmp_path, mode, target: Path, kills: int, window: float, *extra: 
         assert not [s for s in strays if not s.endswith((".yaml", ".lock"))], strays
         if after is not None:
             after(k)
-    # the loop did overwrite the file: both versions were seen under the real name
-    assert seen["B"] > 0 or kills < 4, seen
+    # the loop did overwrite the file: the first kill waited for the child's first save,
+    # which writes B; which version a later kill leaves is chance (A and B alternate), so
+    # only a long run must have found both under the real name
+    assert seen["B"] > 0 or kills < 20, seen
     return seen
 
 
