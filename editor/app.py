@@ -23,7 +23,7 @@ from common.proc import pid_alive
 from layout import lockfile
 from layout.docfile import DocumentError, load_issue
 
-from .autosave import SUFFIX, newer_recovery, recovery_path
+from .autosave import SUFFIX, describe_recovery, newer_recovery, recovery_path
 from .dialogs import ask
 from .document import Document, cache_dir
 from .i18n import tr
@@ -37,9 +37,11 @@ MAX_RECENT = 10
 
 
 def ask_recover_dialog(parent, path: str) -> bool:
-    """Ask whether to recover an autosave (the default question)."""
+    """Ask whether to recover an autosave (the default question), saying when it was written
+    and what it holds."""
     R = QMessageBox.ButtonRole
-    return ask(parent, tr("recover.title"), tr("recover.ask", path=path),
+    return ask(parent, tr("recover.title"),
+               tr("recover.ask", path=path, summary=describe_recovery(path)),
                 [("yes", tr("recover.yes"), R.AcceptRole),
                  ("no", tr("recover.no"), R.RejectRole)]) == "yes"
 
@@ -134,7 +136,7 @@ class EditorApp:
                  ask_changed=ask_changed_dialog, tell_read_only=tell_read_only_dialog,
                  settings: QSettings | None = None,
                  autosave_ms: int = 60_000, autosave_every: int = 20, preset: str = "",
-                 lock_touch_ms: int = 600_000):
+                 lock_touch_ms: int = 600_000, autosave_quiet_ms: int = 3_000):
         self.fontset_factory = fontset_factory or RealFonts()
         self.ask_recover, self.ask_save = ask_recover, ask_save
         self.ask_break_lock, self.ask_changed = ask_break_lock, ask_changed
@@ -142,6 +144,7 @@ class EditorApp:
         self.lock_touch_ms = lock_touch_ms
         self.settings = settings or QSettings("Banmian", "editor")
         self.autosave_ms, self.autosave_every = autosave_ms, autosave_every
+        self.autosave_quiet_ms = autosave_quiet_ms
         self.preset = preset or str(self.settings.value("keymap", "indesign"))
         self.cache_dir = cache_dir()
         self.windows: list[MainWindow] = []

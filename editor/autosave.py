@@ -1,9 +1,11 @@
-"""Autosave to a recovery file: every minute and after every 20 commands.
+"""Autosave to a recovery file: a few seconds after the last change, every minute and
+after every 20 commands.
 
 The recovery file sits beside the issue as ``.<name>.banmian-recovery.yaml``
 (untitled documents keep theirs under the cache folder), is written
 atomically, and is removed on a clean save or close.  Opening an issue with a
-newer recovery file offers to recover it.
+newer recovery file offers to recover it, saying when the copy was written and
+what it holds (``describe_recovery``).
 """
 from __future__ import annotations
 
@@ -16,6 +18,47 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from layout.docfile import atomic_write, dump_issue
 
 SUFFIX = ".banmian-recovery.yaml"
+
+
+def describe_recovery(rec: str | Path, original: str | Path | None = None) -> str:
+    """When a recovery copy was written and what it holds: pages, stories, and which stories
+    differ from the saved file (``original``; found beside ``rec`` when not given)."""
+    from datetime import datetime
+
+    from layout.docfile import DocumentError, load_issue
+
+    from .i18n import tr
+    rec = Path(rec)
+    try:
+        when = rec.stat().st_mtime
+        issue = load_issue(rec)
+    except (OSError, DocumentError) as exc:
+        return str(exc)
+    age = max(0, int(time.time() - when))
+    stamp = datetime.fromtimestamp(when).strftime("%Y-%m-%d %H:%M:%S")
+    ago = tr("recover.seconds", n=age) if age < 120 else tr("recover.minutes", n=age // 60)
+    lines = [tr("recover.when", when=stamp, ago=ago),
+             tr("recover.holds", pages=len(issue.pages), stories=len(issue.stories))]
+    if original is None and rec.name.startswith(".") and rec.name.endswith(SUFFIX):
+        stem = rec.name[1:-len(SUFFIX)]
+        original = next((rec.with_name(stem + ext) for ext in (".yaml", ".yml")
+                         if rec.with_name(stem + ext).exists()), None)
+    if original is not None:
+        try:
+            saved = load_issue(original)
+        except DocumentError:
+            saved = None
+        if saved is not None:
+            changed = [st.name or sid for sid, st in issue.stories.items()
+                       if saved.stories.get(sid) != st]
+            gone = [sid for sid in saved.stories if sid not in issue.stories]
+            if changed or gone:
+                lines.append(tr("recover.changed", names="、".join(changed + gone)))
+            if [p for p in issue.pages] != [p for p in saved.pages]:
+                lines.append(tr("recover.pages_changed"))
+            if not (changed or gone) and issue == saved:
+                lines.append(tr("recover.same"))
+    return "\n".join(lines)
 
 
 def recovery_path(path: str | None, cache: str, token: str = "") -> Path:
@@ -42,7 +85,8 @@ class Autosaver(QObject):
 
     saved = Signal(str)
 
-    def __init__(self, doc, cache: str, interval_ms: int = 60_000, every: int = 20, parent=None):
+    def __init__(self, doc, cache: str, interval_ms: int = 60_000, every: int = 20, parent=None,
+                 quiet_ms: int = 3_000):
         super().__init__(parent)
         self.doc, self.cache, self.every = doc, cache, every
         self.token = f"{os.getpid()}-{int(time.time() * 1000)}"
@@ -52,6 +96,11 @@ class Autosaver(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.save_now)
         self.timer.start()
+        #: the copy is written this long after the last change (typing stopped for a moment)
+        self.quiet = QTimer(self)
+        self.quiet.setSingleShot(True)
+        self.quiet.setInterval(quiet_ms)
+        self.quiet.timeout.connect(self.save_now)
         self._live = True
         doc.undo.indexChanged.connect(self._command)
         doc.undo.cleanChanged.connect(self._clean)
@@ -60,6 +109,7 @@ class Autosaver(QObject):
     def _gone(self, *_args) -> None:
         self._live = False
         self.timer.stop()
+        self.quiet.stop()
 
     @property
     def path(self) -> Path:
@@ -72,6 +122,8 @@ class Autosaver(QObject):
         self._count += 1
         if self._count >= self.every:
             self.save_now()
+        elif self.quiet.interval() > 0:
+            self.quiet.start()                 # restarted by every change
 
     def _clean(self, clean: bool) -> None:
         if self._live and clean and not self.doc.is_modified():
@@ -103,3 +155,4 @@ class Autosaver(QObject):
         """Stop the timer and stop listening (the document is closing)."""
         self._live = False
         self.timer.stop()
+        self.quiet.stop()

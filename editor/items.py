@@ -26,6 +26,7 @@ FITS = QColor(30, 150, 60)
 PORT = 9.0                  # px
 DECO_Z = 9500                 # ports and labels: above every frame
 HANDLE = 7.0                # px
+LABEL_MIN_SCALE = 0.2       # badges and jump markers hide when the page is shown smaller
 
 
 @dataclass
@@ -116,10 +117,12 @@ class PortItem(QGraphicsItem):
         return self.frame.frame_id
 
     def _square(self) -> QRectF:
-        # just outside the frame: left of its top-left corner, right of its bottom-right
+        # outside the frame and clear of the corner's resize handle: left of the top-left
+        # corner, right of the bottom-right one
+        gap = HANDLE / 2 + 1.5
         if self.which == "in":
-            return QRectF(-PORT - 2, 0, PORT, PORT)
-        return QRectF(2, -PORT, PORT, PORT)
+            return QRectF(-PORT - gap, 0, PORT, PORT)
+        return QRectF(gap, -PORT, PORT, PORT)
 
     def boundingRect(self) -> QRectF:
         """A small square beside the frame's corner."""
@@ -167,8 +170,16 @@ class LabelItem(QGraphicsItem):
         x = -w if self.anchor.endswith("r") else 0
         y = -h if self.anchor.startswith("b") else 0
         self._rect = QRectF(x, y, w, h)
-        self.setVisible(bool(text))
+        self.setVisible(bool(text) and self.scale() >= LABEL_MIN_SCALE)
         self.update()
+
+    def set_view_scale(self, scale: float) -> None:
+        """Shrink with the page below 100 % (a badge covers as much page at fit zoom as at
+        actual size, not a headline), and hide when it would be too small to read."""
+        s = min(1.0, scale)
+        if s != self.scale():
+            self.setScale(s)
+        self.setVisible(bool(self.text) and s >= LABEL_MIN_SCALE)
 
     def boundingRect(self) -> QRectF:
         """The label's box."""
@@ -193,6 +204,8 @@ class FrameItem(QGraphicsItem):
         self.rect = QRectF()
         self.prepared: PreparedFrame | None = None
         self.deco = Deco()
+        self.view_scale = self.zoom = 1.0
+        self._margin = HANDLE
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
         self.in_port = PortItem(self, "in")
@@ -247,8 +260,22 @@ class FrameItem(QGraphicsItem):
         self.badge.set_text(deco.badge if show else "", deco.badge_color or OVERSET)
         self.jump_to.set_text(deco.jump_to if show else "", QColor(90, 90, 90))
         self.jump_from.set_text(deco.jump_from if show else "", QColor(90, 90, 90))
+        for label in (self.badge, self.jump_to, self.jump_from):
+            label.set_view_scale(self.zoom)
         if (old.selected, old.locked, old.preview) != (deco.selected, deco.locked, deco.preview):
             self.update()
+
+    def set_view_scale(self, scale: float, zoom: float = 1.0) -> None:
+        """The view's scale (device px per pt) and zoom (1.0 = 100 %): the handles and the
+        labels follow them."""
+        self.view_scale = scale or 1.0
+        self.zoom = zoom
+        margin = max(2.0, HANDLE / self.view_scale / 2 + 1 / self.view_scale + 1)
+        if margin != self._margin:
+            self.prepareGeometryChange()      # handles drawn outside the old bounds leave fragments
+            self._margin = margin
+        for label in (self.badge, self.jump_to, self.jump_from):
+            label.set_view_scale(self.zoom)
 
     def _place_children(self) -> None:
         r = self.rect.translated(self.pos())
@@ -259,8 +286,9 @@ class FrameItem(QGraphicsItem):
         self.jump_from.setPos(r.left(), r.top() - 1)
 
     def boundingRect(self) -> QRectF:
-        """The frame's rectangle with room for the selection outline."""
-        return self.rect.adjusted(-2, -2, 2, 2)
+        """The frame's rectangle with room for the selection outline and the handles."""
+        m = self._margin
+        return self.rect.adjusted(-m, -m, m, m)
 
     def shape(self) -> QPainterPath:
         """The frame's rectangle (for hit tests)."""

@@ -51,7 +51,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.control)
         self._docks()
         self._status()
-        self.autosaver = Autosaver(doc, app.cache_dir, app.autosave_ms, app.autosave_every, self)
+        self.autosaver = Autosaver(doc, app.cache_dir, app.autosave_ms, app.autosave_every, self,
+                                   quiet_ms=getattr(app, "autosave_quiet_ms", 3_000))
         self.autosaver.saved.connect(lambda _p: self.statusBar().showMessage(
             tr("status.autosaved"), 3000))
         self.exporter = Exporter(self)
@@ -157,7 +158,7 @@ class MainWindow(QMainWindow):
 
     def _selection(self) -> None:
         sel = self.scene.selection
-        self.props.show_frame(sel[0] if len(sel) == 1 else None)
+        self.props.show_frames(list(sel))
         if len(sel) == 1 and not self.text.active:
             st = self.doc.issue.story_of_frame(sel[0])
             if st is None:

@@ -1,8 +1,12 @@
 """The Properties dock: the selected frame's geometry (栏×行 and mm) and options.
 
 Text frames: columns, balance, lock, story.  Headline frames: the story and its
-引题/主题/副题.  Photos: image, fit, crop, caption, credit.  Every field edit is
-one undoable ``layout.edits`` edit.
+引题/主题/副题.  Photos: image, fit, crop, caption, credit.  Boxes: stroke,
+colour and fill.  Several frames: their common fields (the group's first column
+and line — a change moves them all —, size when they share it, lock).  Columns
+and lines count from 1 here (第1栏 is the first column), as in the drag tip and
+the status bar; the file counts from 0.  Every field edit is one undoable
+``layout.edits`` edit.
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from .i18n import tr
 
 
 class Properties(QWidget):
-    """Fields for the one selected frame."""
+    """Fields for the selected frame, or the common fields of several."""
 
     placeImage = Signal(str)          # frame id: ask for an image file
 
@@ -26,14 +30,19 @@ class Properties(QWidget):
         super().__init__(parent)
         self.doc = doc
         self.frame_id: str | None = None
+        self.frame_ids: list[str] = []
         self._loading = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         self.kind = QLabel()
         lay.addWidget(self.kind)
         self.geo_box, form = _group(tr("prop.frame"))
-        self.col, self.line = _spin(0, 99), _spin(0, 999)
+        self.col, self.line = _spin(1, 99), _spin(1, 999)        # 1-based: 第1栏, 第1行
         self.cols, self.lines = _spin(1, 99), _spin(1, 999)
+        self.col.setPrefix(tr("prop.nth_pre"))
+        self.col.setSuffix(tr("prop.nth_col"))
+        self.line.setPrefix(tr("prop.nth_pre"))
+        self.line.setSuffix(tr("prop.nth_line"))
         for label, w in ((tr("prop.col"), self.col), (tr("prop.line"), self.line),
                          (tr("prop.cols"), self.cols), (tr("prop.lines"), self.lines)):
             form.addRow(label, w)
@@ -102,6 +111,18 @@ class Properties(QWidget):
         self.weight.editingFinished.connect(lambda: self._set(weight=self.weight.text().strip()))
         form.addRow(tr("prop.weight"), self.weight)
         lay.addWidget(self.rule_box)
+
+        self.box_box, form = _group(tr("kind.box"))
+        self.stroke = QLineEdit()
+        self.stroke.editingFinished.connect(lambda: self._set(stroke=self.stroke.text().strip()))
+        self.stroke_color, self.fill = QComboBox(), QComboBox()
+        self.stroke_color.activated.connect(
+            lambda _i: self._set(color=self.stroke_color.currentData() or "black"))
+        self.fill.activated.connect(lambda _i: self._set(fill=self.fill.currentData() or ""))
+        form.addRow(tr("prop.stroke"), self.stroke)
+        form.addRow(tr("prop.stroke_color"), self.stroke_color)
+        form.addRow(tr("prop.fill"), self.fill)
+        lay.addWidget(self.box_box)
         lay.addStretch(1)
         doc.changed.connect(lambda _t: self.load())
         self.load()
@@ -109,22 +130,54 @@ class Properties(QWidget):
     # ------------------------------------------------------------ showing
     def show_frame(self, frame_id: str | None) -> None:
         """Show the fields of a frame (None: nothing selected)."""
-        self.frame_id = frame_id
+        self.show_frames([frame_id] if frame_id is not None else [])
+
+    def show_frames(self, frame_ids: list[str]) -> None:
+        """Show the fields of one frame, or the common fields of several."""
+        self.frame_ids = list(frame_ids)
+        self.frame_id = frame_ids[0] if len(frame_ids) == 1 else None
         self.load()
 
     def load(self) -> None:
         """Fill the fields from the model."""
-        fr = None
-        if self.frame_id is not None:
+        frames = []
+        for fid in self.frame_ids:
             try:
-                fr = self.doc.issue.frame(self.frame_id)[1]
+                frames.append(self.doc.issue.frame(fid)[1])
             except KeyError:
-                self.frame_id = None
+                pass
+        self.frame_ids = [f.id for f in frames]
+        self.frame_id = frames[0].id if len(frames) == 1 else None
         self._loading = True
         try:
-            self._fill(fr)
+            if len(frames) > 1:
+                self._fill_many(frames)
+            else:
+                self._fill(frames[0] if frames else None)
         finally:
             self._loading = False
+
+    def _fill_many(self, frames) -> None:
+        """Several frames: geometry (the group's corner; sizes when shared) and lock."""
+        for box in (self.text_box, self.head_box, self.photo_box, self.rule_box, self.box_box):
+            box.setVisible(False)
+        self.geo_box.setVisible(True)
+        self.kind.setText(tr("prop.n_frames", n=len(frames)))
+        movable = [f for f in frames if not f.box and not f.locked]
+        self.col.setValue(min(f.col for f in frames) + 1)
+        self.line.setValue(min(f.line for f in frames) + 1)
+        for w, key in ((self.cols, "cols"), (self.lines, "lines")):
+            values = {getattr(f, key) for f in frames}
+            w.setValue(min(values))
+            w.setEnabled(bool(movable) and len(values) == 1)
+        self.col.setEnabled(bool(movable))
+        self.line.setEnabled(bool(movable))
+        g = self.doc.geometry
+        rects = [g.frame_rect(f) for f in frames]
+        x0, y0 = min(r[0] for r in rects), min(r[1] for r in rects)
+        x1, y1 = max(r[0] + r[2] for r in rects), max(r[1] + r[3] for r in rects)
+        self.mm.setText(f"{mm(x0):.1f}, {mm(y0):.1f}  {mm(x1 - x0):.1f} × {mm(y1 - y0):.1f}")
+        self.locked.setChecked(all(f.locked for f in frames))
 
     def _fill(self, fr) -> None:
         kind = fr.kind if fr is not None else ""
@@ -133,10 +186,11 @@ class Properties(QWidget):
         self.head_box.setVisible(kind == "headline")
         self.photo_box.setVisible(kind == "photo")
         self.rule_box.setVisible(kind == "rule")
+        self.box_box.setVisible(kind == "box")
         self.kind.setText(f"{tr('kind.' + kind)}  {fr.id}" if fr is not None else "")
         if fr is None:
             return
-        for w, v in ((self.col, fr.col), (self.line, fr.line), (self.cols, fr.cols),
+        for w, v in ((self.col, fr.col + 1), (self.line, fr.line + 1), (self.cols, fr.cols),
                      (self.lines, fr.lines)):
             w.setValue(v)
             w.setEnabled(not fr.box and not fr.locked)
@@ -168,19 +222,52 @@ class Properties(QWidget):
             self.credit.setText(fr.credit)
         elif kind == "rule":
             self.weight.setText(fr.weight)
+        elif kind == "box":
+            self.stroke.setText(fr.stroke)
+            swatches = [(name, name) for name in self.doc.issue.colors]
+            _fill_combo(self.stroke_color, [(n, n) for n in ["black"] + [
+                s for s, _ in swatches if s != "black"]], fr.color, none=False)
+            _fill_combo(self.fill, swatches, fr.fill)
 
     # ------------------------------------------------------------ editing
     def _set(self, **changes) -> None:
-        if self._loading or self.frame_id is None:
+        if self._loading or not self.frame_ids:
             return
-        fr = self.doc.issue.frame(self.frame_id)[1]
-        changes = {k: v for k, v in changes.items() if getattr(fr, k) != v}
-        if changes:
-            self.doc.push(E.SetFrame(self.frame_id, **changes), "frame options")
+        edits = []
+        for fid in self.frame_ids:
+            fr = self.doc.issue.frame(fid)[1]
+            if len(self.frame_ids) > 1 and "locked" not in changes and (fr.locked or fr.box):
+                continue
+            mine = {k: v for k, v in changes.items() if getattr(fr, k) != v}
+            if mine:
+                edits.append(E.SetFrame(fid, **mine))
+        if len(edits) == 1:
+            self.doc.push(edits[0], "frame options")
+        elif edits:
+            self.doc.push(E.Batch(edits, "frame options"), "frame options")
 
     def _geometry(self, _v=None) -> None:
-        self._set(col=self.col.value(), line=self.line.value(), cols=self.cols.value(),
-                  lines=self.lines.value())
+        if self._loading or not self.frame_ids:
+            return
+        col, line = self.col.value() - 1, self.line.value() - 1
+        if len(self.frame_ids) == 1:
+            self._set(col=col, line=line, cols=self.cols.value(), lines=self.lines.value())
+            return
+        frames = [self.doc.issue.frame(f)[1] for f in self.frame_ids]
+        dc = col - min(f.col for f in frames)
+        dl = line - min(f.line for f in frames)
+        shared = {k: w.value() for k, w in (("cols", self.cols), ("lines", self.lines))
+                  if w.isEnabled()}
+        edits = []
+        for f in frames:
+            if f.locked or f.box:
+                continue
+            ch = {"col": f.col + dc, "line": f.line + dl, **shared}
+            ch = {k: v for k, v in ch.items() if getattr(f, k) != v}
+            if ch:
+                edits.append(E.SetFrame(f.id, **ch))
+        if edits:
+            self.doc.push(E.Batch(edits, "frame options"), "frame options")
 
     def _crop(self, _v=None) -> None:
         self._set(crop=[round(w.value(), 4) for w in self.crop])
@@ -228,10 +315,12 @@ def _dspin(lo: float, hi: float, step: float) -> QDoubleSpinBox:
     return w
 
 
-def _fill_combo(combo: QComboBox, items: list[tuple[str, str]], current: str) -> None:
+def _fill_combo(combo: QComboBox, items: list[tuple[str, str]], current: str,
+                none: bool = True) -> None:
     combo.blockSignals(True)
     combo.clear()
-    combo.addItem(tr("prop.none"), "")
+    if none:
+        combo.addItem(tr("prop.none"), "")
     for sid, name in items:
         combo.addItem(name, sid)
     combo.setCurrentIndex(max(0, combo.findData(current)))

@@ -53,6 +53,7 @@ class PageScene(QGraphicsScene):
         self.selection: list[str] = []
         self.show_all_threads = False
         self.preview = False
+        self.view_scale = (1.0, 1.0)
         self.threads = ThreadItem()
         self.cursor = CursorItem()
         self.ghost = GhostItem()
@@ -111,6 +112,7 @@ class PageScene(QGraphicsScene):
                 if item is not None:
                     self._remove_frame(item)
                 item = FrameItem(fr.frame_id, fr.kind, self.ctx)
+                item.set_view_scale(*self.view_scale)
                 self.frames[fr.frame_id] = item
                 self.addItem(item)
                 for deco in item.decorations:
@@ -192,6 +194,13 @@ class PageScene(QGraphicsScene):
                     ra, rb = ia.rect, ib.rect
                     segs.append((QPointF(ra.right(), ra.bottom()), QPointF(rb.left(), rb.top())))
         self.threads.set_segments(segs)
+
+    def set_view_scale(self, scale: float, zoom: float = 1.0) -> None:
+        """The view zoomed (``scale`` device px per pt, ``zoom`` 1.0 = 100 %): handles and
+        copyfit badges follow."""
+        self.view_scale = (scale, zoom)
+        for item in self.frames.values():
+            item.set_view_scale(scale, zoom)
 
     # ------------------------------------------------------------ selection
     def set_selection(self, ids: list[str]) -> None:

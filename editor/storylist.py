@@ -6,12 +6,16 @@ Stories can be dragged onto a text frame to place them.
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QBrush, QDrag
+from PySide6.QtGui import QBrush, QColor, QDrag
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
 from .i18n import tr
 from .scene import copyfit_color
 from .view import STORY_MIME
+
+
+#: the 未排 label of a story in no frame
+UNPLACED = QColor(120, 120, 120)
 
 
 class StoryList(QTreeWidget):
@@ -46,10 +50,12 @@ class StoryList(QTreeWidget):
         for sid, st in doc.issue.stories.items():
             cf = doc.result.copyfit.get(sid)
             label = cf.label() if cf is not None else ""
+            color = copyfit_color(cf).name() if cf is not None else ""
+            if not st.thread:                  # imported, not placed yet: not "正好"
+                label, color = tr("copyfit.unplaced"), UNPLACED.name()
             pages = sorted({doc.page_of_frame(f) for f in st.thread})
             name = st.name or st.headline.title or sid
-            rows.append((sid, name, label, ",".join(map(str, pages)),
-                         copyfit_color(cf).name() if cf is not None else ""))
+            rows.append((sid, name, label, ",".join(map(str, pages)), color))
         key = tuple(rows)
         if key == self._shown:
             return

@@ -81,7 +81,19 @@ class SelectTool(Tool):
         self.mode = None             # move | resize | band
         self.start = QPointF()
         self.handle = ""
+        self.handle_pt = QPointF()
+        self.press_px = QPointF()
         self.cells: dict[str, S.Cells] = {}
+
+    def _moved_enough(self, ev) -> bool:
+        """Whether the pointer left the press point by more than a click's jitter (3 px)."""
+        d = ev.position() - self.press_px
+        return abs(d.x()) > 3 or abs(d.y()) > 3
+
+    def _resized(self, pos: QPointF) -> S.Cells:
+        fid, cells = next(iter(self.cells.items()))
+        target = self.handle_pt + (pos - self.start)
+        return S.resized(self.geo, cells, self.handle, target.x(), target.y())
 
     def _handle_at(self, pos: QPointF) -> tuple[str, str] | None:
         scale = self.view.transform().m11() or 1.0
@@ -100,15 +112,19 @@ class SelectTool(Tool):
         if ev.button() != Qt.MouseButton.LeftButton:
             return
         self.start = pos
-        hit = self._handle_at(pos)
-        item = self.view.itemAt(ev.position().toPoint()) if hit is None else None
-        if isinstance(item, PortItem) and item.which == "out":
+        self.press_px = ev.position()
+        # ports win over resize handles: a touching frame's handle may lie under an out port
+        item = self.view.itemAt(ev.position().toPoint())
+        if isinstance(item, PortItem) and item.which == "out" and item.isVisible():
             self.view.set_tool("thread", source=item.frame_id)
             return
+        hit = self._handle_at(pos)
         if hit is not None:
             fid, self.handle = hit
             self.mode = "resize"
             self.cells = {fid: frame_cells(self.doc.issue.frame(fid)[1])}
+            # resize by the pointer's movement from the handle, not to its absolute position
+            self.handle_pt = handle_points(self.scene.frames[fid].rect)[self.handle]
             return
         fi = self.scene.frame_at(pos)
         shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
@@ -140,10 +156,9 @@ class SelectTool(Tool):
                 self.scene.frames[fid].setPos(x1 - x0, y1 - y0)
             first = next(iter(self.cells.values()))
             new = S.moved(g, first, dx, dy)
-            self.scene.tip.show_text(pos, f"{new.col + 1}栏 {new.line + 1}行")
+            self.scene.tip.show_text(pos, tr("drag.pos", col=new.col + 1, line=new.line + 1))
         elif self.mode == "resize":
-            fid, cells = next(iter(self.cells.items()))
-            new = S.resized(g, cells, self.handle, pos.x(), pos.y())
+            new = self._resized(pos)
             self.scene.ghost.set_rect(QRectF(*S.rect_of(g, new)))
             self.scene.tip.show_text(pos, tr("drag.size", cols=new.cols, lines=new.lines,
                                              chars=S.chars_across(g, new.cols)))
@@ -160,16 +175,18 @@ class SelectTool(Tool):
             dx, dy = pos.x() - self.start.x(), pos.y() - self.start.y()
             edits = []
             for fid, cells in self.cells.items():
-                self.scene.frames[fid].setPos(0, 0)
+                item = self.scene.frames[fid]
+                item.update()                 # the old place, handles included
+                item.setPos(0, 0)
                 new = S.moved(g, cells, dx, dy)
-                if new != cells:
+                if new != cells and self._moved_enough(ev):
                     edits.append(E.SetFrame(fid, col=new.col, line=new.line))
             if edits:
                 self.doc.push(E.Batch(edits, "move"), "move")
         elif mode == "resize":
             fid, cells = next(iter(self.cells.items()))
-            new = S.resized(g, cells, self.handle, pos.x(), pos.y())
-            if new != cells:
+            new = self._resized(pos)
+            if new != cells and self._moved_enough(ev):
                 self.doc.push(E.SetFrame(fid, col=new.col, line=new.line, cols=new.cols,
                                          lines=new.lines), "resize")
         elif mode == "band":

@@ -50,6 +50,7 @@ class PageView(QGraphicsView):
         self._blink = QTimer(self)
         self._blink.timeout.connect(self._toggle_caret)
         self._blink.start(530)
+        self.zoomChanged.connect(lambda z: scene.set_view_scale(self.transform().m11(), z / 100))
         text.moved.connect(self.update_caret)
         text.activeChanged.connect(self._text_active)
 

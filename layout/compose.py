@@ -95,7 +95,7 @@ class Composer:
         flowed: dict[str, FrameResult] = {}
         live: set[int] = set()
         for story in issue.stories.values():
-            n_lines = n_chars = 0
+            n_lines = n_chars = empty = 0
             pos = StoryPos()
             last_frame = None
             for i, fid in enumerate(story.thread):
@@ -115,17 +115,18 @@ class Composer:
                 flowed[fid] = fill.result
                 n_lines += len(fill.result.lines)
                 n_chars += sum(ln.end - ln.start for ln in fill.result.lines)
+                empty += fill.result.empty_lines   # every frame after the end counts, not the last
                 pos = fill.end
                 last_frame = (page, frame, fill.result)
             copy = Copyfit(story.id, n_lines, n_chars)
             if last_frame is not None:
                 page, frame, fr = last_frame
-                copy = Copyfit(story.id, n_lines, n_chars, underset_lines=fr.empty_lines)
+                copy = Copyfit(story.id, n_lines, n_chars, underset_lines=empty)
                 if pos.para < len(story.paragraphs):
                     cx, cy, cw, ch = fr.columns[-1] if fr.columns else fr.rect
                     over = flow.overset(story, pos, cw, cx, fr.rect[1] + fr.rect[3])
                     copy = Copyfit(story.id, n_lines, n_chars, over.lines, over.chars,
-                                   fr.empty_lines, tuple(over.runs))
+                                   empty, tuple(over.runs))
                     diagnostics.append(diagnose_overset(story, copy, page.number, frame.id))
             copyfit[story.id] = copy
         pages = []

@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QEvent, QPointF, QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QMouseEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -660,3 +660,124 @@ def test_an_edit_the_layout_cannot_take_is_refused(env, qtbot):
     assert not doc.push(E.SetFrame("r9", weight="thick"))
     assert messages and doc.issue.frame("r9")[1].weight == "0.5pt"
     assert doc.undo.count() == n
+
+
+# ---------------------------------------------------------------------------- issue 13: what misled
+def test_a_plain_click_on_a_corner_handle_changes_nothing(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    t2 = doc.issue.frame("t2")[1]
+    before = (t2.col, t2.line, t2.cols, t2.lines)
+    win.scene.set_selection(["t2"])
+    x, y, w, h = g.frame_rect(t2)
+    for corner in ((x + w, y + h), (x, y), (x + w - 2, y + h + 2)):   # a little off the corner
+        click(view, corner)
+        assert (t2.col, t2.line, t2.cols, t2.lines) == before
+    assert doc.undo.count() == 0
+    # dragging a handle by two columns from where it was grabbed (off its exact point)
+    drag(view, (x + w - 2, y + h - 2), (x + w - 2 + 2 * (g.column + g.gutter), y + h - 2))
+    assert (t2.col, t2.cols, t2.lines) == (2, 3, 20)
+
+
+def test_columns_and_lines_count_from_one_in_tip_dock_and_status(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    t2 = doc.issue.frame("t2")[1]                  # col 2, line 10 in the file (0-based)
+    win.scene.set_selection(["t2"])
+    assert win.props.col.value() == 3 and win.props.line.value() == 11
+    assert win.props.col.text() == "第3栏" and win.props.line.text() == "第11行"
+    x, y, w, h = g.frame_rect(t2)
+    mouse(view, QEvent.Type.MouseButtonPress, (x + w / 2, y + h / 2))
+    mouse(view, QEvent.Type.MouseMove, (x + w / 2 + 1, y + h / 2 + 1))
+    assert win.scene.tip.text == "第3栏 第11行"
+    mouse(view, QEvent.Type.MouseButtonRelease, (x + w / 2 + 1, y + h / 2 + 1))
+    win._pointer(QPointF(x + 1, y + 1))
+    assert win.pos_label.text().startswith("第3栏 第11行")
+    win.props.col.setValue(1)                      # 第1栏 is the first column: col 0 in the file
+    assert t2.col == 0 and t2.line == 10
+
+
+def test_copyfit_shortfall_sums_every_empty_frame_of_the_thread():
+    from layout.compose import Composer
+    from editor.app import TEMPLATES
+    iss = load_issue(TEMPLATES / "duikai.yaml")
+    iss.stories["s"] = m.Story("s", paragraphs=[m.Paragraph("body", [m.Run("短稿。")])],
+                               thread=["a", "b", "c"])
+    iss.pages[0].frames += [m.TextFrame("a", col=0, line=0, cols=1, lines=10),
+                            m.TextFrame("b", col=1, line=0, cols=1, lines=30),
+                            m.TextFrame("c", col=2, line=0, cols=1, lines=40)]
+    cf = Composer(iss, SquareFontSet()).compose().copyfit["s"]
+    assert cf.lines == 1
+    assert cf.underset_lines == 9 + 30 + 40           # not only the last frame's 40
+
+
+def test_badges_shrink_with_the_page_and_handles_stay_inside_their_item(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    view, scene = win.view, win.scene
+    badge = scene.frames["t1"].badge
+    assert badge.isVisible()
+
+    def screen_height(item):
+        return item.deviceTransform(view.viewportTransform()).mapRect(item.boundingRect()).height()
+    full = screen_height(badge)
+    view.fit_page()
+    z = view.zoom() / 100
+    assert z < 0.5
+    assert screen_height(badge) <= full * z * 1.05 + 1   # covers no more page than at 100 %
+    # a selected frame's handles are painted inside its bounding rectangle at any zoom
+    from editor.items import HANDLE, handle_points
+    scene.set_selection(["t2"])
+    item = scene.frames["t2"]
+    h = HANDLE / view.transform().m11()
+    bounds = item.boundingRect()
+    for pt in handle_points(item.rect).values():
+        assert bounds.contains(QPointF(pt.x() - h / 2, pt.y() - h / 2).toPoint()) or \
+            bounds.contains(QRectF(pt.x() - h / 2, pt.y() - h / 2, h, h))
+
+
+def test_an_out_port_wins_over_a_touching_frames_handle(env, qtbot):
+    app, path, _ = env
+    iss = make_issue()
+    # t3 starts right of t2's foot: its west/south-west handles lie at t2's out port
+    iss.pages[0].frames.append(m.TextFrame("t3", col=3, line=28, cols=1, lines=10))
+    iss.stories["s2"] = m.Story("s2", paragraphs=[m.Paragraph("body", [m.Run("稿" * 400)])],
+                                thread=["t2"])
+    save_issue(iss, path)
+    win = open_window(app, path, qtbot)
+    view = win.view
+    win.scene.set_selection(["t2", "t3"])
+    port = win.scene.frames["t2"].out_port
+    centre = port.mapToScene(port.boundingRect().center())
+    click(view, (centre.x(), centre.y()))
+    assert view.tool.name == "thread" and view.tool.source == "t2"
+    assert win.doc.undo.count() == 0
+
+
+def test_properties_of_several_frames_and_of_a_box(env, qtbot):
+    app, path, _ = env
+    iss = make_issue()
+    iss.pages[0].frames.append(m.BoxFrame("bx", col=0, line=40, cols=4, lines=20))
+    save_issue(iss, path)
+    win = open_window(app, path, qtbot)
+    doc, props = win.doc, win.props
+    win.scene.set_selection(["t1", "t2"])
+    assert props.geo_box.isVisibleTo(props) and "2" in props.kind.text()
+    assert props.col.value() == 1 and props.line.value() == 11
+    props.line.setValue(13)                         # both move down two lines: one undo step
+    assert doc.issue.frame("t1")[1].line == 12 and doc.issue.frame("t2")[1].line == 12
+    props.locked.setChecked(True)
+    assert doc.issue.frame("t1")[1].locked and doc.issue.frame("t2")[1].locked
+    doc.undo.undo()
+    doc.undo.undo()
+    assert doc.issue.frame("t1")[1].line == 10 and not doc.issue.frame("t2")[1].locked
+    win.scene.set_selection(["bx"])
+    assert props.box_box.isVisibleTo(props)
+    props.fill.setCurrentIndex(props.fill.findData("grey"))
+    props.fill.activated.emit(props.fill.currentIndex())
+    props.stroke.setText("1pt")
+    props.stroke.editingFinished.emit()
+    bx = doc.issue.frame("bx")[1]
+    assert (bx.fill, bx.stroke) == ("grey", "1pt")
