@@ -71,6 +71,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tool.rule": ("线条", "Rule"),
     "tool.thread": ("续排 (N)", "Thread (N)"),
     "tool.hand": ("抓手 (H)", "Hand (H)"),
+    "tool.zoom": ("缩放 (Z)", "Zoom (Z)"),
+    "tool.place": ("排入稿件", "Place Story"),
+    "place.loaded": ("排入“{name}”：单击放一栏，拖动画块，Shift+单击自动排满（Esc 取消）",
+                     "Placing \"{name}\": click for a column, drag for a frame, "
+                     "Shift-click to autoflow (Esc cancels)"),
+    "place.flowed": ("已自动排入 {n} 个文字块，新增 {pages} 版",
+                     "Autoflowed into {n} frames, {pages} pages added"),
+    "place.too_long": ("稿件太长，自动排入已停止", "the story is too long: autoflow stopped"),
+    "place.none": ("请先选中一个文字块，或在稿件列表中选一篇稿件",
+                   "Select a text frame, or pick a story in the stories list first"),
     "tools": ("工具", "Tools"),
     "control": ("控制", "Control"),
     # docks

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from layout import edits as E
@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.acts = actions.build(self, app.preset)
         self.tools_bar, self.tool_acts = actions.build_tools(self, app.preset)
         self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.tools_bar)
+        self._extra_tools()
         self.control = ControlBar(doc, self.text, self.scene, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.control)
         self._docks()
@@ -110,6 +111,22 @@ class MainWindow(QMainWindow):
         self.dock_editor.hide()
         self.resizeDocks([self.dock_pages], [190], Qt.Orientation.Horizontal)
         self.resizeDocks([self.dock_stories], [330], Qt.Orientation.Horizontal)
+
+    def _extra_tools(self) -> None:
+        """Tools the table in actions.py does not list yet: Zoom (Z), Place (the loaded cursor)."""
+        group = self.tool_acts["select"].actionGroup()
+        for key, tool, keys in (("tool.zoom", "zoom", ["Z"]),):
+            a = QAction(actions.icon(tool), tr(key), self)
+            a.setCheckable(True)
+            a.setToolTip(tr(key))
+            a.setShortcuts([QKeySequence(k) for k in keys])
+            a.triggered.connect(lambda _c=False, t=tool: self.view.set_tool(t))
+            if group is not None:
+                group.addAction(a)
+            self.tools_bar.addAction(a)
+            self.tool_acts[tool] = a
+        self.view.toolChanged.connect(
+            lambda name: self.tool_acts[name].setChecked(True) if name in self.tool_acts else None)
 
     def _status(self) -> None:
         sb = self.statusBar()
@@ -211,6 +228,9 @@ class MainWindow(QMainWindow):
         """Go to a story's first frame."""
         st = self.doc.issue.stories.get(sid)
         self.story_editor.set_story(sid)
+        if st is not None and not st.thread:           # 未排: double click loads the cursor
+            self.load_place_cursor(sid)
+            return
         if st is not None and st.thread:
             self.go_to(self.doc.page_of_frame(st.thread[0]), st.thread[0])
 
@@ -294,13 +314,23 @@ class MainWindow(QMainWindow):
     def place(self):
         """Ctrl+D: the story chosen in the list into the selected text frame, or an image."""
         sel = self.scene.selection
+        if not sel and self.stories.current_story():     # nothing selected: load the cursor
+            self.load_place_cursor(self.stories.current_story())
+            return
         if len(sel) != 1:
+            self.statusBar().showMessage(tr("place.none"), 6000)
             return
         fr = self.doc.issue.frame(sel[0])[1]
         if fr.kind == "photo":
             self.place_image_dialog(fr.id)
         elif fr.kind == "text" and self.stories.current_story():
             self.view.place_story(self.stories.current_story(), fr.id)
+
+    def load_place_cursor(self, sid: str) -> None:
+        """Load the place cursor with a story (click, drag or Shift-click on the page)."""
+        if sid in self.doc.issue.stories:
+            self.view.set_tool("place", story=sid)
+            self.view.setFocus()
 
     def place_image_dialog(self, frame_id: str | None = None):
         """Choose an image file for a photo frame."""

@@ -446,9 +446,208 @@ class DirectTool(Tool):
         self.frame_id = None
 
 
+class PlaceTool(Tool):
+    """The loaded place cursor (排入): a story picked in the stories list goes into a new frame.
+
+    A click makes a one-column frame from the clicked line to the foot of the type
+    area; a drag draws the frame on the grid; Shift-click autoflows: frames down
+    the free parts of the columns, page after page (adding pages), threaded, until
+    the story is all placed.  Each gesture is one undo step; Esc unloads the cursor.
+    """
+
+    name = "place"
+    cursor = Qt.CursorShape.DragCopyCursor
+    MIN_LINES = 3          # autoflow skips free runs shorter than this
+    MAX_PAGES = 40         # autoflow gives up (and says so) after adding this many pages
+
+    def __init__(self, view):
+        super().__init__(view)
+        self.story: str | None = None
+        self.start: QPointF | None = None
+        self.press_px = QPointF()
+
+    def activate(self, story: str | None = None):
+        """Load the cursor with a story."""
+        super().activate()
+        self.story = story
+        st = self.doc.issue.stories.get(story or "")
+        name = (st.name or st.headline.title or st.id) if st is not None else ""
+        self.view.status(tr("place.loaded", name=name))
+
+    def press(self, ev, pos):
+        """Start a click or a drawn frame."""
+        if ev.button() == Qt.MouseButton.LeftButton and self.story:
+            self.start, self.press_px = pos, ev.position()
+
+    def move(self, ev, pos):
+        """Show the frame being drawn and its size."""
+        if self.start is None or not ev.buttons() & Qt.MouseButton.LeftButton:
+            return
+        c = S.cells_between(self.geo, self.start.x(), self.start.y(), pos.x(), pos.y())
+        self.scene.ghost.set_rect(QRectF(*S.rect_of(self.geo, c)))
+        self.scene.tip.show_text(pos, tr("drag.size", cols=c.cols, lines=c.lines,
+                                         chars=S.chars_across(self.geo, c.cols)))
+
+    def release(self, ev, pos):
+        """Place the story: drawn frame, column frame, or autoflow (Shift)."""
+        if self.start is None:
+            return
+        start, self.start = self.start, None
+        self.scene.ghost.setVisible(False)
+        self.scene.tip.setVisible(False)
+        g, page = self.geo, self.scene.page_number
+        d = ev.position() - self.press_px
+        if abs(d.x()) > 4 or abs(d.y()) > 4:
+            cells = S.cells_between(g, start.x(), start.y(), pos.x(), pos.y())
+        else:
+            col, line = self._cell_at(start)
+            if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.autoflow(page, col, line)
+                return
+            cells = S.Cells(col, line, 1, g.lines - line)
+        fid = E.new_frame_id(self.doc.issue, page, "text")
+        frame = m.TextFrame(fid, col=cells.col, line=cells.line, cols=cells.cols,
+                            lines=cells.lines)
+        story = self.doc.issue.stories[self.story]
+        edit = E.Batch([E.AddFrame(page, frame), E.SetThread(self.story, story.thread + [fid])],
+                       "place")
+        if self.doc.push(edit, "place"):
+            self.scene.set_selection([fid])
+            self._unload()
+
+    def _cell_at(self, pos: QPointF) -> tuple[int, int]:
+        g = self.geo
+        col = max(0, min(g.columns - 1, int((pos.x() - g.left) // (g.column + g.gutter))))
+        line = max(0, min(g.lines - 1, int((pos.y() - g.top) // g.pitch)))
+        return col, line
+
+    def _free_run(self, page: m.Page, col: int, line: int) -> tuple[int, int] | None:
+        """The first run of free grid lines in a column at or below ``line`` (start, length)."""
+        g = self.geo
+        taken = [False] * g.lines
+        for fr in page.frames:
+            if fr.box or fr.kind == "box" or not fr.col <= col < fr.col + fr.cols:
+                continue
+            for i in range(max(0, fr.line), min(g.lines, fr.line + fr.lines)):
+                taken[i] = True
+        i = line
+        while i < g.lines:
+            if taken[i]:
+                i += 1
+                continue
+            j = i
+            while j < g.lines and not taken[j]:
+                j += 1
+            if j - i >= self.MIN_LINES:
+                return i, j - i
+            i = j
+        return None
+
+    def autoflow(self, page_no: int, col: int, line: int) -> bool:
+        """Shift-click: frames down the columns from (col, line), adding pages, one undo step."""
+        doc, issue = self.doc, self.doc.issue
+        sid = self.story
+        edits: list[E.Edit] = []
+        added_pages = 0
+        thread = list(issue.stories[sid].thread)
+
+        def apply(edit):
+            edit.apply(issue)
+            edits.append(edit)
+        try:
+            while True:
+                page = next(p for p in issue.pages if p.number == page_no)
+                run = None
+                while col < self.geo.columns:
+                    run = self._free_run(page, col, line)
+                    if run is not None:
+                        break
+                    col, line = col + 1, 0
+                if run is None:                       # the page is full: the next, or a new one
+                    numbers = [p.number for p in issue.pages]
+                    later = [n for n in numbers if n > page_no]
+                    if later:
+                        page_no = min(later)
+                    else:
+                        if added_pages >= self.MAX_PAGES:
+                            raise E.EditError(tr("place.too_long"))
+                        page_no = max(numbers) + 1
+                        apply(E.AddPage(m.Page(page_no)))
+                        added_pages += 1
+                    col, line = 0, 0
+                    continue
+                fid = E.new_frame_id(issue, page_no, "text")
+                apply(E.AddFrame(page_no, m.TextFrame(fid, col=col, line=run[0], cols=1,
+                                                      lines=run[1])))
+                thread.append(fid)
+                apply(E.SetThread(sid, list(thread)))
+                cf = doc.composer.compose().copyfit.get(sid)
+                if cf is None or not (cf.overset_lines or cf.overset_chars):
+                    break
+                col, line = col + 1, 0
+        except (E.EditError, KeyError, ValueError) as exc:
+            for e in reversed(edits):
+                e.revert(issue)
+            doc.edited(E.Touched(structure=True))
+            self.view.status(tr("status.refused", msg=str(exc)))
+            return False
+        for e in reversed(edits):
+            e.revert(issue)
+        if not doc.push(E.Batch(edits, "autoflow"), "autoflow"):
+            return False
+        self.view.status(tr("place.flowed", n=sum(isinstance(e, E.AddFrame) for e in edits),
+                            pages=added_pages))
+        self._unload()
+        return True
+
+    def _unload(self) -> None:
+        self.story = None
+        self.view.set_tool("select")
+
+    def escape(self):
+        """Esc unloads the cursor; nothing is placed."""
+        self._unload()
+        return True
+
+
+class ZoomTool(Tool):
+    """Zoom (Z): click zooms in about the point, Alt-click zooms out, a drag zooms to the marquee."""
+
+    name = "zoom"
+    cursor = Qt.CursorShape.CrossCursor
+
+    def __init__(self, view):
+        super().__init__(view)
+        self.start: QPointF | None = None
+        self.press_px = QPointF()
+
+    def press(self, ev, pos):
+        """Start a click or a marquee."""
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.start, self.press_px = pos, ev.position()
+
+    def move(self, ev, pos):
+        """Show the marquee."""
+        if self.start is not None and ev.buttons() & Qt.MouseButton.LeftButton:
+            self.scene.ghost.set_rect(QRectF(self.start, pos).normalized())
+
+    def release(self, ev, pos):
+        """Zoom in or out at the click, or to the marquee."""
+        if self.start is None:
+            return
+        start, self.start = self.start, None
+        self.scene.ghost.setVisible(False)
+        d = ev.position() - self.press_px
+        if abs(d.x()) > 4 and abs(d.y()) > 4:
+            self.view.zoom_to(QRectF(start, pos).normalized())
+            return
+        out = bool(ev.modifiers() & Qt.KeyboardModifier.AltModifier)
+        self.view.zoom_step(-1 if out else 1, ev.position())
+
+
 def make_tools(view) -> dict[str, Tool]:
     """Every tool by name."""
     tools = [SelectTool(view), DirectTool(view), TypeTool(view), ThreadTool(view),
-             HandTool(view)] + [FrameTool(view, k) for k in FrameTool.KINDS]
+             HandTool(view), ZoomTool(view), PlaceTool(view)] + [FrameTool(view, k) for k in FrameTool.KINDS]
     return {t.name: t for t in tools}
 

@@ -113,17 +113,56 @@ class PageView(QGraphicsView):
         self.zoomChanged.emit(self.zoom())
 
     def actual_size(self) -> None:
-        """100% (Ctrl+1)."""
+        """100% (Ctrl+1), keeping the selection (or the text caret) in view."""
         self.set_zoom(100.0)
+        self._keep_focus_in_view()
 
     def zoom_step(self, direction: int, anchor: QPointF | None = None) -> None:
-        """The next zoom step in or out (Ctrl+= / Ctrl+-)."""
+        """The next zoom step in or out (Ctrl+= / Ctrl+-); without an anchor the selection
+        (or the caret) stays in view."""
         z = self.zoom() / 100
         if direction > 0:
             nxt = next((s for s in ZOOM_STEPS if s > z * 1.01), ZOOM_STEPS[-1])
         else:
             nxt = next((s for s in reversed(ZOOM_STEPS) if s < z * 0.99), ZOOM_STEPS[0])
         self.set_zoom(nxt * 100, anchor)
+        if anchor is None:
+            self._keep_focus_in_view()
+
+    def focus_rect(self) -> QRectF:
+        """What the user works on: the caret while typing, else the selected frames (or null)."""
+        if self.text.active:
+            r = self.text.caret_rect()
+            if not r.isNull():
+                return r
+        r = QRectF()
+        for fid in self.page_scene.selection:
+            item = self.page_scene.frames.get(fid)
+            if item is not None:
+                r = r.united(item.rect)
+        return r
+
+    def _keep_focus_in_view(self) -> None:
+        r = self.focus_rect()
+        if r.isNull():
+            return
+        vis = self.mapToScene(self.viewport().rect()).boundingRect()
+        if not vis.contains(r):
+            self.centerOn(r.center())
+            vis = self.mapToScene(self.viewport().rect()).boundingRect()
+            if not vis.contains(r.topLeft()):       # larger than the view: its corner first
+                self.ensureVisible(QRectF(r.topLeft(), r.topLeft()), 20, 20)
+
+    def zoom_to(self, rect: QRectF) -> None:
+        """Show a scene rectangle as large as the view allows (the zoom tool's marquee)."""
+        if rect.width() < 1 or rect.height() < 1:
+            return
+        vp = self.viewport().rect()
+        s = min(vp.width() / rect.width(), vp.height() / rect.height())
+        s = max(0.05, min(16.0, s / self._unit())) * self._unit()
+        self.setTransform(QTransform.fromScale(s, s))
+        self.centerOn(rect.center())
+        self.zoomChanged.emit(self.zoom())
 
     def center_on_frame(self, frame_id: str) -> None:
         """Scroll so that a frame is in the middle of the view."""

@@ -1,0 +1,164 @@
+"""Placing stories with the loaded cursor, the 未排 label, the zoom tool and zoom keys.
+
+Driven as a user would: the stories list, Ctrl+D, clicks, drags and Shift-clicks
+on the page, Z, Ctrl+1 and Ctrl+=.
+"""
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QPointF, QRectF, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from layout import model as m  # noqa: E402
+from layout.docfile import load_issue, save_issue  # noqa: E402
+from tests.test_editor import click, drag, env, make_issue, open_window  # noqa: E402,F401
+
+
+def with_unplaced(path, paragraphs=2, chars=30):
+    iss = make_issue()
+    iss.stories["imp"] = m.Story("imp", name="来稿", paragraphs=[
+        m.Paragraph("body", [m.Run("导入的稿件" * (chars // 5))]) for _ in range(paragraphs)])
+    save_issue(iss, path)
+
+
+def row_of(win, sid):
+    lst = win.stories
+    for i in range(lst.topLevelItemCount()):
+        it = lst.topLevelItem(i)
+        if it.data(0, Qt.ItemDataRole.UserRole) == sid:
+            return it
+    raise KeyError(sid)
+
+
+def test_an_unplaced_story_is_labelled_weipai_then_placed_by_a_click(env, qtbot):
+    app, path, _ = env
+    with_unplaced(path)
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    assert row_of(win, "imp").text(1) == "未排"
+    win.stories.select_story("imp")
+    win.scene.set_selection([])
+    activate(win, qtbot)
+    QTest.keyClick(view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)   # Ctrl+D
+    assert view.tool.name == "place" and view.tool.story == "imp"
+    click(view, (g.col_x(6) + 3, g.line_y(40) + 2))
+    thread = doc.issue.stories["imp"].thread
+    assert len(thread) == 1
+    fr = doc.issue.frame(thread[0])[1]
+    assert (fr.col, fr.line, fr.cols, fr.lines) == (6, 40, 1, g.lines - 40)
+    assert view.tool.name == "select" and win.scene.selection == [thread[0]]
+    assert row_of(win, "imp").text(1) != "未排"
+    doc.undo.undo()                                  # one step: frame and thread
+    assert not doc.issue.stories["imp"].thread
+    assert all(f.id != fr.id for _, f in doc.issue.frames())
+
+
+def test_drag_places_into_a_drawn_frame_and_esc_unloads(env, qtbot):
+    app, path, _ = env
+    with_unplaced(path)
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    win.go_to_story("imp")                            # double click on a 未排 story loads it
+    assert view.tool.name == "place"
+    QTest.keyClick(view, Qt.Key.Key_Escape)
+    assert view.tool.name == "select" and not doc.issue.stories["imp"].thread
+    win.go_to_story("imp")
+    drag(view, (g.col_x(5) + 2, g.line_y(30) + 2), (g.col_x(7) + g.column - 2, g.line_y(50) - 2))
+    fr = doc.issue.frame(doc.issue.stories["imp"].thread[0])[1]
+    assert (fr.col, fr.line, fr.cols, fr.lines) == (5, 30, 3, 20)
+
+
+def test_shift_click_autoflows_down_the_columns_adding_pages(env, qtbot):
+    app, path, _ = env
+    with_unplaced(path, paragraphs=40, chars=300)
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    pages_before = len(doc.issue.pages)
+    win.load_place_cursor("imp")
+    click(view, (g.col_x(3) + 2, g.line_y(0) + 2), mods=Qt.KeyboardModifier.ShiftModifier)
+    st = doc.issue.stories["imp"]
+    cf = doc.result.copyfit["imp"]
+    assert len(st.thread) > 3 and not cf.overset_lines and not cf.overset_chars
+    assert len(doc.issue.pages) > pages_before                       # pages were added
+    frames = [doc.issue.frame(f) for f in st.thread]
+    first = frames[0][1]
+    # column 4 (index 3) is free below the headline's 8 lines
+    assert (first.col, first.line) == (3, 8) and frames[0][0].number == 1
+    # no new frame overlaps an existing one on its page
+    for page, fr in frames:
+        for other in page.frames:
+            if other.id == fr.id:
+                continue
+            cols = set(range(other.col, other.col + other.cols)) & {fr.col}
+            lines = set(range(other.line, other.line + other.lines)) & \
+                set(range(fr.line, fr.line + fr.lines))
+            assert not (cols and lines), (fr.id, other.id)
+    doc.undo.undo()                                    # one undo step takes it all back
+    assert not doc.issue.stories["imp"].thread and len(doc.issue.pages) == pages_before
+    saved = path + ".out.yaml"
+    doc.undo.redo()
+    doc.save(saved)
+    assert load_issue(saved).stories["imp"].thread == st.thread
+
+
+def test_ctrl_d_with_nothing_selected_and_no_story_says_so(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    win.scene.set_selection([])
+    win.stories.setCurrentItem(None)
+    win.place()
+    assert win.statusBar().currentMessage()
+
+
+# ---------------------------------------------------------------------------- zoom
+def activate(win, qtbot):
+    """Make the window active so that its shortcuts reach it (as under a user's hand)."""
+    win.activateWindow()
+    win.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=3000)
+
+
+def visible(view):
+    return view.mapToScene(view.viewport().rect()).boundingRect()
+
+
+def test_zoom_keys_keep_the_selection_in_view(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    view, g = win.view, win.doc.geometry
+    view.fit_page()
+    win.scene.set_selection(["ph"])                  # top right of the page
+    rect = win.scene.frames["ph"].rect
+    win.acts["actual"].trigger()                     # Ctrl+1
+    assert abs(view.zoom() - 100) < 1
+    assert visible(view).intersects(rect) and visible(view).contains(rect.center())
+    win.acts["zoom_in"].trigger()                    # Ctrl+=
+    assert view.zoom() > 100 and visible(view).contains(rect.center())
+
+
+def test_zoom_tool_click_alt_click_and_marquee(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    view, g = win.view, win.doc.geometry
+    view.fit_page()
+    activate(win, qtbot)
+    QTest.keyClick(view, Qt.Key.Key_Z)
+    assert view.tool.name == "zoom" and win.tool_acts["zoom"].isChecked()
+    z0 = view.zoom()
+    pt = (g.col_x(1), g.line_y(30))
+    click(view, pt)
+    assert view.zoom() > z0 * 1.1
+    assert visible(view).contains(QPointF(*pt))
+    z1 = view.zoom()
+    click(view, pt, mods=Qt.KeyboardModifier.AltModifier)
+    assert view.zoom() < z1 * 0.95
+    view.fit_page()
+    target = QRectF(g.col_x(4), g.line_y(20), g.span_width(2), 30 * g.pitch)
+    drag(view, (target.left(), target.top()), (target.right(), target.bottom()))
+    vis = visible(view)
+    assert vis.contains(target.adjusted(2, 2, -2, -2))
+    assert vis.width() < target.width() * 3 or vis.height() < target.height() * 1.5
