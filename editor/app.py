@@ -81,6 +81,36 @@ def tell_read_only_dialog(window, text: str) -> None:
     box.open()
 
 
+_QT_TRANSLATORS: list = []
+
+
+def install_qt_translations() -> bool:
+    """Load Qt's own translations (file dialogs, standard buttons) under a Chinese UI.
+
+    PySide6 ships ``qtbase_zh_CN.qm`` in QLibraryInfo's translations folder; it is
+    installed once per process.  False when there is no application or no file.
+    """
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+    from .i18n import language
+    qapp = QCoreApplication.instance()
+    if qapp is None or language() != "zh":
+        for t in _QT_TRANSLATORS:
+            if qapp is not None:
+                qapp.removeTranslator(t)
+        _QT_TRANSLATORS.clear()
+        return False
+    if _QT_TRANSLATORS:
+        return True
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        t = QTranslator(qapp)
+        if t.load(name, folder):
+            qapp.installTranslator(t)
+            _QT_TRANSLATORS.append(t)
+    return bool(_QT_TRANSLATORS)
+
+
 class RealFonts:
     """Font sets from the machine's fonts, converted once with a progress dialog."""
 
@@ -148,6 +178,7 @@ class EditorApp:
         self.preset = preset or str(self.settings.value("keymap", "indesign"))
         self.cache_dir = cache_dir()
         self.windows: list[MainWindow] = []
+        install_qt_translations()
         _APPS.add(self)
 
     # ------------------------------------------------------------ documents

@@ -32,7 +32,7 @@ from layout.grid import PageGeometry
 from layout.headline import Segmenter
 
 from .commands import EditCommand
-from .i18n import tr
+from .i18n import tr, undo_label
 
 #: documents of this process that hold a lock (released at exit if still open)
 _LOCKED: "weakref.WeakSet[Document]" = weakref.WeakSet()
@@ -177,7 +177,8 @@ class Document(QObject):
             self._compose(edit.revert(self.issue))
             self.refused.emit(f"{type(exc).__name__}: {exc}")
             return False
-        cmd = EditCommand(self, edit, text or getattr(edit, "label", "edit"), merge=merge,
+        cmd = EditCommand(self, edit, undo_label(text or getattr(edit, "label", "edit")),
+                          merge=merge,
                           cursor_before=cursor_before, cursor_after=cursor_after)
         cmd.first_touched = touched
         self.undo.push(cmd)

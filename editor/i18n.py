@@ -211,6 +211,63 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pf.page": ("版", "Page"),
     "pf.message": ("问题", "Message"),
     "pf.none": ("没有发现问题", "No problems found"),
+    # undo names (撤销 移动): the labels the editor and layout.edits give their edits
+    "undo.move": ("移动", "move"),
+    "undo.resize": ("调整大小", "resize"),
+    "undo.nudge": ("微移", "nudge"),
+    "undo.delete": ("删除", "delete"),
+    "undo.add frame": ("新建块", "add frame"),
+    "undo.delete frame": ("删除块", "delete frame"),
+    "undo.add page": ("新增版面", "add page"),
+    "undo.add story": ("新建稿件", "add story"),
+    "undo.new story": ("新建稿件", "new story"),
+    "undo.frame options": ("块属性", "frame options"),
+    "undo.frame": ("块属性", "frame"),
+    "undo.headline": ("标题", "headline"),
+    "undo.crop": ("裁切", "crop"),
+    "undo.place": ("排入", "place"),
+    "undo.place image": ("置入图片", "place image"),
+    "undo.autoflow": ("自动排入", "autoflow"),
+    "undo.link": ("续排", "link"),
+    "undo.unlink": ("断开续排", "unlink"),
+    "undo.thread": ("续排", "thread"),
+    "undo.typing": ("输入文字", "typing"),
+    "undo.new paragraph": ("新段落", "new paragraph"),
+    "undo.paragraph style": ("段落样式", "paragraph style"),
+    "undo.character style": ("字符样式", "character style"),
+    "undo.style definition": ("样式定义", "style definition"),
+    "undo.import": ("导入稿件", "import"),
+    "undo.lock": ("锁定", "lock"),
+    "undo.align": ("对齐", "align"),
+    "undo.align left": ("左对齐", "align left"),
+    "undo.align top": ("顶对齐", "align top"),
+    "undo.distribute": ("分布", "distribute"),
+    "undo.cut": ("剪切", "cut"),
+    "undo.paste": ("粘贴", "paste"),
+    "undo.duplicate": ("复制对象", "duplicate"),
+    "undo.replace": ("替换", "replace"),
+    "undo.replace all": ("全部替换", "replace all"),
+    "undo.style": ("样式", "style"),
+    "undo.edit": ("编辑", "edit"),
+    # diagnostics (the layout's and the output checks'), by code
+    "diag.overset": ("稿件“{0}”超排：{label}", "{msg}"),
+    "diag.missing-glyph": ("稿件“{0}”有字库缺字（{1}）", "{msg}"),
+    "diag.font-fallback": ("稿件“{0}”的“{1}”用了后备字体", "{msg}"),
+    "diag.headline-fit": ("稿件“{0}”的标题放不进标题块", "{msg}"),
+    "diag.image-outside": ("图片块“{0}”的图片“{1}”在版面文件夹之外", "{msg}"),
+    "diag.image-missing": ("图片块“{0}”的图片文件“{1}”找不到", "{msg}"),
+    "diag.image-bad": ("图片块“{0}”的图片无法读取", "{msg}"),
+    "diag.image-unreadable": ("图片“{0}”无法读取", "{msg}"),
+    "diag.image-low-resolution": ("图片“{0}”分辨率只有 {n0} ppi（印刷至少 {n1} ppi）", "{msg}"),
+    "diag.image-downsampled": ("图片“{0}”（{n0} ppi）将降到 {n1} ppi", "{msg}"),
+    "diag.image-rgb-converted": ("图片“{0}”不是 CMYK，印刷时将转换", "{msg}"),
+    "diag.font-missing": ("字体“{0}”没有安装", "{msg}"),
+    "diag.font-unusable": ("字体“{0}”不能使用", "{msg}"),
+    "diag.font-not-embeddable": ("字体“{0}”不允许嵌入", "{msg}"),
+    "diag.color-unknown": ("颜色“{0}”未定义，按黑色印", "{msg}"),
+    "diag.rich-black-text": ("小字用了四色黑“{0}”，新闻纸上会套不准", "{msg}"),
+    "diag.other": ("发现问题（{names}）", "{msg}"),
+    "pf.running": ("正在检查图片、字体和颜色…", "Checking images, fonts and colours…"),
 }
 
 _lang: str | None = None
@@ -250,3 +307,36 @@ def tr(key: str, **kw) -> str:
         return key
     s = pair[0] if language() == "zh" else pair[1]
     return s.format(**kw) if kw else s
+
+
+def undo_label(name: str) -> str:
+    """The undo stack's name for an edit label ("resize" → 调整大小 under Chinese)."""
+    key = "undo." + name
+    return tr(key) if key in STRINGS else name
+
+
+def diag_text(d) -> str:
+    """A diagnostic's message in the UI language (the layout and output write English)."""
+    if language() != "zh":
+        return d.message
+    import re
+    msg = d.message
+    names = re.findall(r"'([^']*)'", msg) + [""] * 3
+    nums = re.findall(r"(\d+(?:\.\d+)?) ?ppi", msg) + re.findall(r"\d+", msg) + [""] * 3
+    key = "diag." + d.code
+    if d.code == "missing-glyph":
+        m = re.search(r"'(.)' \((U\+[0-9A-F]+)\)", msg)
+        names = [names[0], f"{m.group(1)} {m.group(2)}" if m else ""] + names[2:]
+    elif d.code == "font-fallback":
+        names = [names[0], names[1]] + names[2:]
+    elif d.code in ("image-low-resolution", "image-downsampled"):
+        nums = re.findall(r"(\d+) ppi", msg) + [""] * 2
+    label = ""
+    if d.code == "overset":
+        m = re.search(r"(超出[^—]*?)\s*—", msg)
+        label = m.group(1) if m else ""
+    if key not in STRINGS:
+        key = "diag.other"
+    zh = STRINGS[key][0]
+    return zh.format(*names[:3], n0=nums[0], n1=nums[1] if len(nums) > 1 else "", label=label,
+                     code=d.code, names="、".join(n for n in names if n), msg=msg)

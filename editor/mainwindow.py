@@ -467,6 +467,7 @@ class MainWindow(QMainWindow):
                 ev.ignore()
                 return
         self.autosaver.stop()
+        self.preflight.stop()
         if not self.doc.read_only:              # a read-only copy's recovery file is not ours
             self.autosaver.discard()
         self.lock_timer.stop()

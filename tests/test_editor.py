@@ -781,3 +781,40 @@ def test_properties_of_several_frames_and_of_a_box(env, qtbot):
     props.stroke.editingFinished.emit()
     bx = doc.issue.frame("bx")[1]
     assert (bx.fill, bx.stroke) == ("grey", "1pt")
+
+
+def test_preflight_dock_runs_the_output_checks_in_the_background(env, qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+    from layout import edits as E
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, pf = win.doc, win.preflight
+    img = tmp_path / "lowres.png"                       # 60 × 40 px over 3 columns: ~10 ppi
+    QImage(60, 40, QImage.Format.Format_RGB32).save(str(img))
+    doc.push(E.SetFrame("ph", image="lowres.png"))
+    assert not any(d.code == "image-low-resolution" for d in doc.result.diagnostics)
+    qtbot.waitUntil(pf.up_to_date, timeout=20000)
+    codes = {d.code for d in pf.diagnostics()}
+    assert "image-low-resolution" in codes and "image-rgb-converted" in codes
+    texts = [pf.topLevelItem(i).text(2) for i in range(pf.topLevelItemCount())]
+    low = next(t for t in texts if "分辨率" in t)
+    assert "lowres.png" in low and "ppi" in low
+    row = next(pf.topLevelItem(i) for i in range(pf.topLevelItemCount())
+               if "分辨率" in pf.topLevelItem(i).text(2))
+    win.scene.set_selection([])
+    pf.itemClicked.emit(row, 0)
+    assert win.scene.selection == ["ph"]
+
+
+def test_undo_names_are_chinese(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    t2 = doc.issue.frame("t2")[1]
+    win.scene.set_selection(["t2"])
+    x, y, w, h = g.frame_rect(t2)
+    drag(view, (x + w, y + h), (x + w + 2 * (g.column + g.gutter), y + h))
+    assert doc.undo.undoText() == "调整大小"
+    assert win.acts["undo"].text() == "撤销 调整大小"
+    win.view.nudge(1, 0)
+    assert doc.undo.undoText() == "微移"
