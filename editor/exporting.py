@@ -1,11 +1,37 @@
-"""Export proof and print PDFs in a worker thread, with a progress dialog."""
+"""Export proof and print PDFs in a worker thread, with a progress dialog.
+
+A print export stopped by errors lists every finding — errors, warnings (image
+resolution among them) and notes — in the UI language, and offers to export anyway.
+"""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from .dialogs import ask
-from .i18n import tr
+from .i18n import diag_text, tr
+
+
+def findings_text(diagnostics) -> str:
+    """Every finding, errors first, one line each with its page: the refusal's text."""
+    lines = []
+    for level in ("error", "warning", "info"):
+        group = [d for d in diagnostics if d.level == level]
+        if not group:
+            continue
+        lines.append(tr("export.findings", level=tr("level." + level), n=len(group)))
+        for d in group:
+            where = tr("export.page", n=d.page) + " " if d.page else ""
+            lines.append(f"• {where}{diag_text(d)}")
+    return "\n".join(lines)
+
+
+def ask_force_dialog(parent, text: str) -> bool:
+    """Ask whether to export a refused print PDF anyway (the default question)."""
+    R = QMessageBox.ButtonRole
+    return ask(parent, tr("export.print"), text,
+               [("force", tr("export.force"), R.DestructiveRole),
+                ("cancel", tr("cancel"), R.RejectRole)]) == "force"
 
 
 def pdf_options(issue, mode: str):
@@ -51,10 +77,12 @@ class Exporter:
         self.window = window
         self.worker: ExportWorker | None = None
         self.dialog: QProgressDialog | None = None
+        self.ask_force = ask_force_dialog
 
-    def start(self, doc, path: str, mode: str, force: bool = False) -> ExportWorker:
-        """Export the document's current layout to ``path``."""
-        opts = pdf_options(doc.issue, mode)
+    def start(self, doc, path: str, mode: str, force: bool = False,
+              options=None) -> ExportWorker:
+        """Export the document's current layout to ``path`` (with the dialog's options)."""
+        opts = options if options is not None else pdf_options(doc.issue, mode)
         self.worker = ExportWorker(doc.result, doc.fontset, path, opts, force, self.window)
         self.dialog = QProgressDialog(tr("export.running"), "", 0, 0, self.window)
         self.dialog.setCancelButton(None)
@@ -63,7 +91,7 @@ class Exporter:
         w = self.worker
         w.done.connect(lambda _d: self._finish(tr("export.done", path=path)))
         w.failed.connect(lambda msg: self._finish(msg, error=True))
-        w.refused.connect(lambda exc: self._refused(doc, path, mode, exc))
+        w.refused.connect(lambda exc: self._refused(doc, path, mode, exc, opts))
         self.dialog.show()
         w.start()
         return w
@@ -76,12 +104,8 @@ class Exporter:
             QMessageBox.warning(self.window, tr("error"), msg)
         self.window.statusBar().showMessage(msg, 8000)
 
-    def _refused(self, doc, path: str, mode: str, exc) -> None:
+    def _refused(self, doc, path: str, mode: str, exc, options=None) -> None:
         self._finish("")
-        errors = [d.message for d in exc.diagnostics if d.level == "error"]
-        text = tr("export.refused", msgs="\n".join("• " + m for m in errors[:8]))
-        R = QMessageBox.ButtonRole
-        if ask(self.window, tr("export.print"), text,
-               [("force", tr("export.force"), R.DestructiveRole),
-                ("cancel", tr("cancel"), R.RejectRole)]) == "force":
-            self.start(doc, path, mode, force=True)
+        text = tr("export.refused", msgs=findings_text(exc.diagnostics))
+        if self.ask_force(self.window, text):
+            self.start(doc, path, mode, force=True, options=options)

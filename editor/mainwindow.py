@@ -1,8 +1,6 @@
 """The main window: page view in the centre, tools left, docks right, status bar below."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
@@ -445,11 +443,18 @@ class MainWindow(QMainWindow):
         self._export("print")
 
     def _export(self, mode: str) -> None:
-        base = Path(self.doc.path).with_suffix("") if self.doc.path else Path("issue")
-        path, _ = QFileDialog.getSaveFileName(self, tr("export." + mode),
-                                              f"{base}-{mode}.pdf", tr("files.pdf"))
-        if path:
-            self.exporter.start(self.doc, path, mode)
+        """The export dialog (proof/print, pages, watermark, outlines), then the export."""
+        from .exportdialog import ExportDialog
+        dlg = ExportDialog(self.doc, mode, self)
+        self.export_dialog = dlg                  # tests answer it
+        try:
+            if dlg.exec() != ExportDialog.DialogCode.Accepted:
+                return
+            self.exporter.start(self.doc, dlg.path.text().strip(), dlg.mode_name(),
+                                options=dlg.options())
+        finally:
+            self.export_dialog = None
+            dlg.deleteLater()
 
     def show_error(self, msg: str) -> None:
         """Tell the user something failed."""

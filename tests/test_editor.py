@@ -818,3 +818,62 @@ def test_undo_names_are_chinese(env, qtbot):
     assert win.acts["undo"].text() == "撤销 调整大小"
     win.view.nudge(1, 0)
     assert doc.undo.undoText() == "微移"
+
+
+def test_export_dialog_options_and_a_refusal_listing_every_finding(env, qtbot, tmp_path,
+                                                                   monkeypatch):
+    from PySide6.QtCore import QTimer
+    import output
+    from layout.result import Diagnostic
+    from output.preflight import ExportRefused
+    app, path, _ = env
+    iss = make_issue()
+    iss.pages.append(m.Page(2))
+    iss.pages.append(m.Page(3))
+    save_issue(iss, path)
+    win = open_window(app, path, qtbot)
+    seen = {}
+    findings = [Diagnostic("error", "overset", "story 'lead' (lead): 超出 3 行 / 38 字 — the "
+                           "text does not fit its frames", 1, "t1", "lead"),
+                Diagnostic("warning", "image-low-resolution", "image 'p.jpg' is 62 ppi as "
+                           "placed (below 200 ppi for print)", 1, "ph"),
+                Diagnostic("info", "image-rgb-converted", "JPEG image 'p.jpg' (RGB) is "
+                           "converted to CMYK", 1, "ph")]
+
+    def fake_export(result, fontset, target, options, force=False):
+        seen.setdefault("options", []).append(options)
+        if options.mode == "print" and not force:
+            raise ExportRefused(findings)
+        open(target, "wb").write(b"%PDF-1.4\n")
+        return []
+    monkeypatch.setattr(output, "export_pdf", fake_export)
+    asked = []
+    win.exporter.ask_force = lambda _w, text: asked.append(text) or False
+    target = tmp_path / "out.pdf"
+
+    def fill(mode, pages, watermark=False, outlines=False):
+        dlg = win.export_dialog
+        dlg.mode.setCurrentIndex(dlg.mode.findData(mode))
+        dlg.pages.setText("9")                         # no such page: the dialog stays open
+        dlg.accept()
+        seen["problem"] = dlg.problem.text()
+        dlg.pages.setText(pages)
+        dlg.watermark.setChecked(watermark)
+        dlg.outlines.setChecked(outlines)
+        dlg.path.setText(str(target))
+        dlg.accept()
+    QTimer.singleShot(0, lambda: fill("proof", "1, 3", watermark=True, outlines=True))
+    win.acts["export.proof"].trigger()
+    qtbot.waitUntil(lambda: target.exists() and win.exporter.dialog is None, timeout=5000)
+    assert "9" in seen["problem"]
+    opts = seen["options"][-1]
+    assert (opts.mode, opts.pages, opts.watermark, opts.frame_outlines) == \
+        ("proof", [1, 3], True, True)
+    target.unlink()
+    QTimer.singleShot(0, lambda: fill("print", "2-3"))
+    win.acts["export.print"].trigger()
+    qtbot.waitUntil(lambda: bool(asked), timeout=5000)
+    text = asked[0]
+    assert "超排" in text and "62 ppi" in text and "CMYK" in text   # every finding, in Chinese
+    assert "does not fit" not in text
+    assert seen["options"][-1].pages == [2, 3] and not target.exists()

@@ -15,7 +15,27 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from layout import model as m  # noqa: E402
 from layout.docfile import load_issue, save_issue  # noqa: E402
-from tests.test_editor import click, drag, env, make_issue, open_window  # noqa: E402,F401
+from tests.test_editor import click, drag, make_issue, open_window  # noqa: E402
+
+
+@pytest.fixture
+def env(tmp_path, qtbot, monkeypatch):
+    """An EditorApp on square fonts under a Chinese UI, with the issue of test_editor."""
+    from PySide6.QtCore import QSettings
+    from editor.app import EditorApp
+    from editor.i18n import set_language
+    from support.fakefont import SquareFontSet
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    set_language("zh")
+    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda *a: True,
+                    ask_save=lambda w: "discard",
+                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    path = tmp_path / "issue.yaml"
+    save_issue(make_issue(), path)
+    yield app, str(path), {}
+    for w in list(app.windows):
+        w.close()
+    set_language(None)
 
 
 def with_unplaced(path, paragraphs=2, chars=30):
@@ -129,7 +149,7 @@ def visible(view):
 def test_zoom_keys_keep_the_selection_in_view(env, qtbot):
     app, path, _ = env
     win = open_window(app, path, qtbot)
-    view, g = win.view, win.doc.geometry
+    view = win.view
     view.fit_page()
     win.scene.set_selection(["ph"])                  # top right of the page
     rect = win.scene.frames["ph"].rect
