@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Editor speed, offscreen: open to first paint, typing latency, frame dragging.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_editor.py [--square] [--zoom PCT]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_editor.py [--square] [--zoom PCT] [--json]
 
-Prints figures; asserts nothing.  Uses the sample issue
+Prints figures; asserts nothing.  ``--json`` prints one JSON object instead:
+{"typing_p50_ms", "typing_p95_ms", "typing_max_ms", "first_paint_ms"}.  Uses the sample issue
 (resources/samples/front-page/issue.yaml) with the real fonts, or a stand-in
 page built here when the sample is missing; ``--square`` uses the square test
 fonts instead (no font files: layout and editing cost without glyph drawing).
@@ -11,7 +12,9 @@ fonts instead (no font files: layout and editing cost without glyph drawing).
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import sys
 import statistics
 import tempfile
 import time
@@ -58,7 +61,13 @@ def main() -> None:
     ap.add_argument("--square", action="store_true", help="square test fonts (no glyph files)")
     ap.add_argument("--zoom", type=float, default=0, help="zoom %% (default: fit page)")
     ap.add_argument("--keys", type=int, default=100)
+    ap.add_argument("--json", action="store_true", help="print the typing and first-paint "
+                    "figures as one JSON object (the other figures are skipped)")
     args = ap.parse_args()
+    out = sys.stderr if args.json else sys.stdout
+
+    def say(*a, **kw):
+        print(*a, file=out, **kw)
     tmp = tempfile.mkdtemp(prefix="bench-editor-")
 
     t0 = time.perf_counter()
@@ -87,10 +96,10 @@ def main() -> None:
     win.view.viewport().grab()                          # forces the first paint
     t_open = time.perf_counter() - t1
     doc, view = win.doc, win.view
-    print(f"sample: {Path(path).name}  fonts: {'square' if args.square else 'real'}  "
+    say(f"sample: {Path(path).name}  fonts: {'square' if args.square else 'real'}  "
           f"zoom: {view.zoom():.0f}%  frames on page 1: {len(win.scene.frames)}")
-    print(f"import Qt + editor        {t_import * 1000:8.0f} ms")
-    print(f"open → first page painted {t_open * 1000:8.0f} ms")
+    say(f"import Qt + editor        {t_import * 1000:8.0f} ms")
+    say(f"open → first page painted {t_open * 1000:8.0f} ms")
 
     # ------------------------------------------------------------ typing
     lead = "lead" if "lead" in doc.issue.stories else next(iter(doc.issue.stories))
@@ -117,16 +126,25 @@ def main() -> None:
                                                Qt.KeyboardModifier.NoModifier, ch))
         view.viewport().grab()                           # whole viewport repainted
         grabs.append((time.perf_counter() - a) * 1000)
-    print(f"typing, key → repainted   median {statistics.median(times):6.1f} ms   "
+    say(f"typing, key → repainted   median {statistics.median(times):6.1f} ms   "
           f"p95 {pct(times, 0.95):6.1f} ms   max {max(times):6.1f} ms  (n={len(times)})")
-    print(f"  CPU time of the GUI thread   median {statistics.median(cpu):6.1f} ms   "
+    say(f"  CPU time of the GUI thread   median {statistics.median(cpu):6.1f} ms   "
           f"p95 {pct(cpu, 0.95):6.1f} ms   (load-independent)")
-    print(f"  of which edit+compose+items  median {statistics.median(composes):6.1f} ms   "
+    say(f"  of which edit+compose+items  median {statistics.median(composes):6.1f} ms   "
           f"p95 {pct(composes, 0.95):6.1f} ms")
-    print(f"  with a full viewport grab    median {statistics.median(grabs):6.1f} ms   "
+    say(f"  with a full viewport grab    median {statistics.median(grabs):6.1f} ms   "
           f"p95 {pct(grabs, 0.95):6.1f} ms")
     stats = doc.composer.stats
-    print(f"  composer: frames filled {stats['frames_filled']}, reused {stats['frames_reused']}")
+    say(f"  composer: frames filled {stats['frames_filled']}, reused {stats['frames_reused']}")
+    if args.json:
+        print(json.dumps({"typing_p50_ms": round(statistics.median(times), 2),
+                          "typing_p95_ms": round(pct(times, 0.95), 2),
+                          "typing_max_ms": round(max(times), 2),
+                          "first_paint_ms": round(t_open * 1000, 1)}))
+        for w_ in list(app.windows):
+            w_.doc.undo.clear()
+            w_.close()
+        return
 
     # ------------------------------------------------------------ dragging a frame
     win.text.stop()
@@ -160,7 +178,7 @@ def main() -> None:
     qapp.processEvents()
     drop = (time.perf_counter() - a) * 1000
     fr.locked = was_locked
-    print(f"dragging a text frame     median {statistics.median(moves):6.1f} ms/move   "
+    say(f"dragging a text frame     median {statistics.median(moves):6.1f} ms/move   "
           f"p95 {pct(moves, 0.95):6.1f} ms   drop (move edit + reflow) {drop:6.1f} ms")
     for w_ in list(app.windows):
         w_.doc.undo.clear()

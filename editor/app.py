@@ -108,7 +108,36 @@ def install_qt_translations() -> bool:
         if t.load(name, folder):
             qapp.installTranslator(t)
             _QT_TRANSLATORS.append(t)
-    return bool(_QT_TRANSLATORS)
+    gaps = _QtGaps(qapp)                      # installed last: asked first
+    qapp.installTranslator(gaps)
+    _QT_TRANSLATORS.append(gaps)
+    return True
+
+
+def _qt_gaps_class():
+    from PySide6.QtCore import QTranslator
+
+    class QtGaps(QTranslator):
+        """The few strings of Qt's file dialog that its Chinese catalogue leaves in English."""
+
+        STRINGS = {("QFileDialog", "&Look in:"): "查找范围(&L)：",
+                   ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+                   ("QFileDialog", "File &name:"): "文件名(&N)：",
+                   ("QFileDialog", "Look in:"): "查找范围：",
+                   ("QFileDialog", "Files of type:"): "文件类型："}
+
+        def translate(self, context, source, disambiguation=None, n=-1):
+            """Our string for a gap; None lets the next catalogue answer."""
+            return self.STRINGS.get((context, source))
+
+        def isEmpty(self) -> bool:
+            """Never empty (Qt skips empty translators)."""
+            return False
+    return QtGaps
+
+
+def _QtGaps(parent):
+    return _qt_gaps_class()(parent)
 
 
 class RealFonts:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 
-from .i18n import tr
+from .i18n import style_label, tr
 
 
 class ControlBar(QToolBar):
@@ -42,13 +42,13 @@ class ControlBar(QToolBar):
             self.para.blockSignals(True)
             self.para.clear()
             for name in styles[0]:
-                self.para.addItem(name, name)
+                self.para.addItem(style_label(name), name)
             self.para.blockSignals(False)
             self.char.blockSignals(True)
             self.char.clear()
             self.char.addItem(tr("char_none"), "")
             for name in styles[1]:
-                self.char.addItem(name, name)
+                self.char.addItem(style_label(name), name)
             self.char.blockSignals(False)
         on = self.text.active
         self.para.setEnabled(on)

@@ -213,6 +213,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "import.title": ("导入报告：{source}", "Import report: {source}"),
     "import.repairs": ("修复（勾选即接受）", "Repairs (checked = accepted)"),
     "import.stories": ("{n} 篇稿件", "{n} stories"),
+    "import.col.line": ("行", "line"),
+    "import.col.before": ("原文", "before"),
+    "import.col.after": ("修改后", "after"),
+    "import.col.evidence": ("依据", "evidence"),
     "cancel": ("取消", "Cancel"),
     "ok": ("确定", "OK"),
     "files.issue": ("版面文件 (*.yaml *.yml)", "Banmian issues (*.yaml *.yml)"),
@@ -284,6 +288,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "diag.color-unknown": ("颜色“{0}”未定义，按黑色印", "{msg}"),
     "diag.rich-black-text": ("小字用了四色黑“{0}”，新闻纸上会套不准", "{msg}"),
     "diag.other": ("发现问题（{names}）", "{msg}"),
+    "prop.auto": ("自动", "auto"),
+    "copyfit.over": ("超出 {lines} 行 / {chars} 字", "over by {lines} lines / {chars} chars"),
+    "copyfit.short": ("缺 {lines} 行", "short by {lines} lines"),
     "pf.running": ("正在检查图片、字体和颜色…", "Checking images, fonts and colours…"),
 }
 
@@ -335,6 +342,15 @@ def undo_label(name: str) -> str:
 def diag_text(d) -> str:
     """A diagnostic's message in the UI language (the layout and output write English)."""
     if language() != "zh":
+        if d.code == "overset":
+            import re
+            m = re.search(r"超出 (\d+) 行 / (\d+) 字", d.message)
+            if m:
+                return d.message.replace(m.group(0), tr("copyfit.over", lines=m.group(1),
+                                                         chars=m.group(2)))
+            m = re.search(r"缺 (\d+) 行", d.message)
+            if m:
+                return d.message.replace(m.group(0), tr("copyfit.short", lines=m.group(1)))
         return d.message
     import re
     msg = d.message
@@ -357,3 +373,29 @@ def diag_text(d) -> str:
     zh = STRINGS[key][0]
     return zh.format(*names[:3], n0=nums[0], n1=nums[1] if len(nums) > 1 else "", label=label,
                      code=d.code, names="、".join(n for n in names if n), msg=msg)
+
+
+#: Chinese display names of the template styles (a style without one shows its own name)
+STYLE_NAMES = {
+    "body": "正文", "lead": "导语", "subhead": "小标题", "jump": "转版", "byline": "署名",
+    "kicker": "引题", "title": "主题", "subtitle": "副题", "caption": "图片说明",
+    "credit": "摄影署名", "latin": "西文", "note": "注释", "author": "作者",
+    "affiliation": "单位", "sidebar-head": "边栏标题", "sidebar": "边栏", "bold": "加粗",
+    "dateline": "电头", "headline": "标题", "quote": "引文", "italic": "斜体",
+}
+
+
+def style_label(name: str) -> str:
+    """A style's name as shown: its Chinese display name under a Chinese UI."""
+    if language() == "zh":
+        return STYLE_NAMES.get(name, name)
+    return name
+
+
+def copyfit_label(cf) -> str:
+    """A copyfit badge in the UI language (超出 3 行 / 38 字, 缺 2 行, 正好)."""
+    if cf.overset_lines or cf.overset_chars:
+        return tr("copyfit.over", lines=cf.overset_lines, chars=cf.overset_chars)
+    if cf.underset_lines:
+        return tr("copyfit.short", lines=cf.underset_lines)
+    return tr("copyfit.fits")

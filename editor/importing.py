@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QTreeWidget, Q
 from layout import edits as E
 from layout import model as m
 
-from .i18n import tr
+from .i18n import language, tr
 
 
 class ImportDialog(QDialog):
@@ -32,10 +32,12 @@ class ImportDialog(QDialog):
         lay.addWidget(QLabel(tr("import.repairs")))
         self.tree = QTreeWidget()
         self.tree.setColumnCount(5)
-        self.tree.setHeaderLabels(["", "line", "before", "after", "evidence"])
+        self.tree.setHeaderLabels(["", tr("import.col.line"), tr("import.col.before"),
+                                   tr("import.col.after"), tr("import.col.evidence")])
         self.tree.setRootIsDecorated(False)
         for r in report.repairs:
-            it = QTreeWidgetItem([KINDS.get(r.kind, r.kind), str(r.line), r.before[:60],
+            kind = KINDS.get(r.kind, r.kind) if language() == "zh" else r.kind.replace("-", " ")
+            it = QTreeWidgetItem([kind, str(r.line), r.before[:60],
                                   r.after[:60], r.evidence])
             it.setData(0, Qt.ItemDataRole.UserRole, r.id)
             if r.actionable:

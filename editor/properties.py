@@ -56,7 +56,7 @@ class Properties(QWidget):
 
         self.text_box, form = _group(tr("kind.text"))
         self.columns = _spin(0, 20)
-        self.columns.setSpecialValueText("auto")
+        self.columns.setSpecialValueText(tr("prop.auto"))
         self.columns.valueChanged.connect(lambda v: self._set(columns=v))
         self.balance = QCheckBox()
         self.balance.toggled.connect(lambda v: self._set(balance=v))

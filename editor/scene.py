@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene
 
-from .i18n import tr
+from .i18n import copyfit_label, tr
 from .items import FITS, OVERSET, UNDERSET, Deco, FrameItem, PageItem
 from .overlays import CursorItem, GhostItem, ThreadItem, TipItem
 from .render import FontCache, PixmapCache
@@ -173,7 +173,7 @@ class PageScene(QGraphicsScene):
                 if cf.overset_lines or cf.overset_chars:
                     d.out_port = "overset"
                 if cf.overset_lines or cf.overset_chars or cf.underset_lines:
-                    d.badge, d.badge_color = cf.label(), copyfit_color(cf)
+                    d.badge, d.badge_color = copyfit_label(cf), copyfit_color(cf)
         return d
 
     def _arrows(self, info: dict) -> None:

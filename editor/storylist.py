@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QDrag
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
-from .i18n import tr
+from .i18n import copyfit_label, tr
 from .scene import copyfit_color
 from .view import STORY_MIME
 
@@ -49,7 +49,7 @@ class StoryList(QTreeWidget):
         rows = []
         for sid, st in doc.issue.stories.items():
             cf = doc.result.copyfit.get(sid)
-            label = cf.label() if cf is not None else ""
+            label = copyfit_label(cf) if cf is not None else ""
             color = copyfit_color(cf).name() if cf is not None else ""
             if not st.thread:                  # imported, not placed yet: not "正好"
                 label, color = tr("copyfit.unplaced"), UNPLACED.name()
