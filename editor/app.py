@@ -11,6 +11,7 @@ so).  Closing the window gives the lock back.
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import weakref
@@ -227,6 +228,9 @@ class EditorApp:
         self._recent_menu(win)
         win.show()
         win.view.fit_page()
+        # the issue, its layout and the font tables are long-lived: keep them out of the
+        # cyclic collector's full passes, which otherwise stall a keystroke now and then
+        gc.freeze()
         return win
 
     def _lock(self, path: str, parent=None):

@@ -1,5 +1,6 @@
 """Autosave to a recovery file: a few seconds after the last change, every minute and
-after every 20 commands.
+after every 20 commands — at the first half-second pause once they are done, so that
+writing the copy (a YAML dump of the issue: up to a few hundred ms) never stalls typing.
 
 The recovery file sits beside the issue as ``.<name>.banmian-recovery.yaml``
 (untitled documents keep theirs under the cache folder), is written
@@ -101,6 +102,11 @@ class Autosaver(QObject):
         self.quiet.setSingleShot(True)
         self.quiet.setInterval(quiet_ms)
         self.quiet.timeout.connect(self.save_now)
+        #: after ``every`` commands: written at the first pause this long
+        self.pause = QTimer(self)
+        self.pause.setSingleShot(True)
+        self.pause.setInterval(min(500, quiet_ms) if quiet_ms > 0 else 500)
+        self.pause.timeout.connect(self.save_now)
         self._live = True
         doc.undo.indexChanged.connect(self._command)
         doc.undo.cleanChanged.connect(self._clean)
@@ -110,6 +116,7 @@ class Autosaver(QObject):
         self._live = False
         self.timer.stop()
         self.quiet.stop()
+        self.pause.stop()
 
     @property
     def path(self) -> Path:
@@ -121,8 +128,8 @@ class Autosaver(QObject):
             return
         self._count += 1
         if self._count >= self.every:
-            self.save_now()
-        elif self.quiet.interval() > 0:
+            self.pause.start()                 # restarted by every change: written at a pause
+        if self.quiet.interval() > 0:
             self.quiet.start()                 # restarted by every change
 
     def _clean(self, clean: bool) -> None:
@@ -132,6 +139,7 @@ class Autosaver(QObject):
     def save_now(self) -> bool:
         """Write the recovery file if there are unsaved changes not yet written."""
         self._count = 0
+        self.pause.stop()
         if not self._live or not self.doc.is_modified() or self._written == self.doc.undo.index() \
                 and self.path.exists():
             return False
@@ -156,3 +164,4 @@ class Autosaver(QObject):
         self._live = False
         self.timer.stop()
         self.quiet.stop()
+        self.pause.stop()

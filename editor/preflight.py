@@ -2,8 +2,9 @@
 
 The output checks (``output.preflight.preflight`` in print mode: image
 resolution, RGB images, fonts, colours, and whatever else it learns) run in a
-worker thread a moment after the layout changed; their findings join the
-layout's.  Each entry takes you to its frame.  Messages show in the UI language.
+worker thread once the edits pause, while the dock is shown (a hidden dock
+checks when it is next shown: the thread would compete with typing for the
+interpreter); their findings join the layout's.  Each entry takes you to its frame.  Messages show in the UI language.
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ class PreflightList(QTreeWidget):
     goTo = Signal(int, str)           # page number, frame id ("" = none)
     checked = Signal()                # the output checks of the current layout are in
 
-    def __init__(self, doc, parent=None, delay_ms: int = 600):
+    def __init__(self, doc, parent=None, delay_ms: int = 1500):
         super().__init__(parent)
         self.doc = doc
         self.setColumnCount(3)
@@ -56,26 +57,37 @@ class PreflightList(QTreeWidget):
         self._worker: OutputChecks | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
+        self._delay = delay_ms
         self._timer.setInterval(delay_ms)
-        self._timer.timeout.connect(self.run_checks)
+        self._timer.timeout.connect(self._timed)
         self.itemActivated.connect(self._activate)
         self.itemClicked.connect(self._activate)
         doc.changed.connect(lambda _t: self._changed())
         self.refresh()
-        self._timer.start()
 
     def _changed(self) -> None:
         self.refresh()
-        self._timer.start()                    # checks run when the edits pause
+        if self.isVisible():
+            self._timer.start(self._delay)     # checks run when the edits pause
 
     def up_to_date(self) -> bool:
         """Whether the output checks ran on the document's current layout."""
         return self._output_of is self.doc.result
 
+    def showEvent(self, ev) -> None:
+        """Shown: check the current layout if that was not done yet."""
+        super().showEvent(ev)
+        if not self.up_to_date():
+            self._timer.start(500)
+
+    def _timed(self) -> None:
+        if self.isVisible():                   # still shown (not a tab flashed at start-up)
+            self.run_checks()
+
     def run_checks(self) -> None:
         """Start the output checks on the current layout (one worker at a time)."""
         if self._worker is not None and self._worker.isRunning():
-            self._timer.start()                # a run is going: try again after it
+            self._timer.start(self._delay)     # a run is going: try again after it
             return
         try:
             from output import PdfOptions
@@ -87,8 +99,9 @@ class PreflightList(QTreeWidget):
         self._worker.start()
 
     def _found(self, result, diags) -> None:
-        if result is not self.doc.result:      # the layout moved on: check again
-            self._timer.start()
+        if result is not self.doc.result:      # the layout moved on: check again (when shown)
+            if self.isVisible():
+                self._timer.start(self._delay)
             return
         self.output, self._output_of = list(diags), result
         self.refresh()

@@ -375,9 +375,14 @@ def test_autosave_after_twenty_commands_and_declined_recovery(env, qtbot):
     app, path, answers = env
     win = open_window(app, path, qtbot)
     rec = win.autosaver.path
-    for i in range(20):
+    win.autosaver.quiet.setInterval(60_000)   # only the 20-command rule, not the quiet timer
+    for i in range(19):
         win.doc.push(__import__("layout.edits", fromlist=["E"]).SetFrame("t2", line=10 + i))
-    assert rec.exists()
+    qtbot.wait(700)
+    assert not rec.exists()
+    win.doc.push(__import__("layout.edits", fromlist=["E"]).SetFrame("t2", line=29))
+    assert not rec.exists()                 # not while the hand is busy: at the next pause
+    qtbot.waitUntil(rec.exists, timeout=3000)
     os.utime(path, (1_000_000, 1_000_000))
     app.windows.remove(win)
     win.autosaver.stop()
@@ -793,6 +798,10 @@ def test_preflight_dock_runs_the_output_checks_in_the_background(env, qtbot, tmp
     QImage(60, 40, QImage.Format.Format_RGB32).save(str(img))
     doc.push(E.SetFrame("ph", image="lowres.png"))
     assert not any(d.code == "image-low-resolution" for d in doc.result.diagnostics)
+    qtbot.wait(300)
+    assert not pf.up_to_date()            # a hidden dock does not check (typing goes first)
+    win.dock_preflight.show()
+    win.dock_preflight.raise_()           # the user looks at the dock: it checks
     qtbot.waitUntil(pf.up_to_date, timeout=20000)
     codes = {d.code for d in pf.diagnostics()}
     assert "image-low-resolution" in codes and "image-rgb-converted" in codes
