@@ -49,6 +49,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "margins": ("版心边距", "Margins"),
     "threads": ("显示续排", "Show Threads"),
     "preview": ("预览", "Preview"),
+    "spread": ("对页视图", "Spread View"),
+    "fit_spread": ("适合对页", "Fit Spread"),
     "snap": ("对齐背景格", "Snap to Grid"),
     "next_page": ("下一版", "Next Page"),
     "prev_page": ("上一版", "Previous Page"),

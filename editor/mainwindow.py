@@ -125,6 +125,19 @@ class MainWindow(QMainWindow):
             self.tool_acts[tool] = a
         self.view.toolChanged.connect(
             lambda name: self.tool_acts[name].setChecked(True) if name in self.tool_acts else None)
+        view_menu = next((a.menu() for a in self.menuBar().actions()
+                          if a.text() == tr("menu.view")), None)
+        self.spread_act = QAction(tr("spread"), self)
+        self.spread_act.setCheckable(True)
+        self.spread_act.setShortcuts([QKeySequence("Ctrl+Alt+8")])
+        self.spread_act.toggled.connect(self.toggle_spread)
+        self.fit_spread_act = QAction(tr("fit_spread"), self)
+        self.fit_spread_act.triggered.connect(lambda _c=False: self.view.fit_spread())
+        if view_menu is not None:
+            view_menu.addSeparator()
+            view_menu.addAction(self.spread_act)
+            view_menu.addAction(self.fit_spread_act)
+        self.acts["spread"], self.acts["fit_spread"] = self.spread_act, self.fit_spread_act
 
     def _status(self) -> None:
         sb = self.statusBar()
@@ -278,6 +291,12 @@ class MainWindow(QMainWindow):
         """Show every story's thread arrows (not only the selected story's)."""
         self.scene.show_all_threads = on
         self.scene.refresh()
+
+    def toggle_spread(self, on: bool):
+        """Spread view: the facing page beside the shown one, both fitted in the view."""
+        self.scene.set_spread(on)
+        if on:
+            self.view.fit_spread()
 
     def toggle_preview(self, on: bool):
         """Preview (W): hide guides, outlines, ports and badges."""

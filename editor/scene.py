@@ -36,6 +36,9 @@ def copyfit_color(cf) -> QColor:
     return FITS
 
 
+SPREAD_GAP = 0.0        # pt between facing pages (they meet at the fold)
+
+
 class PageScene(QGraphicsScene):
     """The shown page, its frames and the editing overlays."""
 
@@ -54,6 +57,13 @@ class PageScene(QGraphicsScene):
         self.show_all_threads = False
         self.preview = False
         self.view_scale = (1.0, 1.0)
+        #: spread view: the facing page shown beside this one (drawn, not edited)
+        self.spread = False
+        self.partner_page = PageItem(doc.geometry)
+        self.partner_page.setVisible(False)
+        self.addItem(self.partner_page)
+        self.partner_frames: list[FrameItem] = []
+        self._partner_key: tuple = ()
         self.threads = ThreadItem()
         self.cursor = CursorItem()
         self.ghost = GhostItem()
@@ -67,7 +77,70 @@ class PageScene(QGraphicsScene):
 
     def _set_rect(self) -> None:
         g = self.doc.geometry
-        self.setSceneRect(QRectF(-g.width * 0.6, -g.height * 0.12, g.width * 2.2, g.height * 1.24))
+        r = QRectF(-g.width * 0.6, -g.height * 0.12, g.width * 2.2, g.height * 1.24)
+        if self.spread:
+            r = r.united(r.translated(-(g.width + SPREAD_GAP), 0)).united(
+                r.translated(g.width + SPREAD_GAP, 0))
+        self.setSceneRect(r)
+
+    # ------------------------------------------------------------ spread view
+    def partner_number(self) -> int | None:
+        """The facing page of the shown one (2|3, 4|5 …: even pages on the left), if any."""
+        numbers = [p.number for p in self.doc.issue.pages]
+        n = self.page_number
+        other = n + 1 if n % 2 == 0 else n - 1
+        return other if other in numbers and other != n else None
+
+    def partner_offset(self) -> float:
+        """Where the facing page sits: right of an even page, left of an odd one."""
+        g = self.doc.geometry
+        return (g.width + SPREAD_GAP) * (1 if self.page_number % 2 == 0 else -1)
+
+    def spread_rect(self) -> QRectF:
+        """The shown page and its facing page (the shown page alone without one)."""
+        g = self.doc.geometry
+        r = QRectF(0, 0, g.width, g.height)
+        if self.spread and self.partner_number() is not None:
+            r = r.united(r.translated(self.partner_offset(), 0))
+        return r
+
+    def set_spread(self, on: bool) -> None:
+        """Show the facing page beside this one (two facing pages side by side)."""
+        self.spread = on
+        self._set_rect()
+        self._partner()
+
+    def _partner(self) -> None:
+        number = self.partner_number() if self.spread else None
+        pr = None
+        if number is not None:
+            try:
+                pr = self.doc.result.page(number)
+            except KeyError:
+                pr = None
+        key = (number, self.page_number, self.preview, id(self.doc.geometry)) + \
+            (tuple(id(fr) for fr in pr.frames) if pr is not None else ())
+        if key == self._partner_key:
+            return                              # nothing changed on the facing page
+        self._partner_key = key
+        for item in self.partner_frames:
+            self.removeItem(item)
+        self.partner_frames = []
+        self.partner_page.setVisible(pr is not None)
+        if pr is None:
+            return
+        dx = self.partner_offset()
+        self.partner_page.set_geometry(self.doc.geometry)
+        self.partner_page.preview = self.preview
+        self.partner_page.setPos(dx, 0)
+        for z, fr in enumerate(pr.frames):
+            item = FrameItem(fr.frame_id, fr.kind, self.ctx)
+            item.set_result(fr)
+            item.set_deco(Deco(preview=self.preview))
+            item.setPos(dx, 0)
+            item.setZValue(z)
+            self.addItem(item)
+            self.partner_frames.append(item)
 
     # ------------------------------------------------------------ pages
     def show_page(self, number: int) -> None:
@@ -131,6 +204,7 @@ class PageScene(QGraphicsScene):
             self.selection = kept
             self.selectionIdsChanged.emit()
         self._arrows(info)
+        self._partner()
 
     def _remove_frame(self, item: FrameItem) -> None:
         for deco in item.decorations:
@@ -224,6 +298,7 @@ class PageScene(QGraphicsScene):
         info = self._thread_info()
         for fid, item in self.frames.items():
             item.set_deco(self._deco(fid, info))
+        self._partner()
 
     def frame_at(self, pos: QPointF, kinds: tuple[str, ...] | None = None) -> FrameItem | None:
         """The topmost frame item under a scene point (optionally of some kinds)."""

@@ -97,6 +97,10 @@ class PageView(QGraphicsView):
         g = self.doc.geometry
         self._fit(QRectF(-10, -10, g.width + 20, g.height + 20))
 
+    def fit_spread(self) -> None:
+        """Show the page and its facing page (spread view)."""
+        self._fit(self.page_scene.spread_rect().adjusted(-10, -10, 10, 10))
+
     def fit_width(self) -> None:
         """Make the page as wide as the view."""
         g = self.doc.geometry

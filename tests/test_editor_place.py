@@ -182,3 +182,41 @@ def test_zoom_tool_click_alt_click_and_marquee(env, qtbot):
     vis = visible(view)
     assert vis.contains(target.adjusted(2, 2, -2, -2))
     assert vis.width() < target.width() * 3 or vis.height() < target.height() * 1.5
+
+
+def test_spread_view_shows_the_facing_page_beside(env, qtbot):
+    app, path, _ = env
+    iss = make_issue()
+    iss.pages.append(m.Page(2, frames=[m.TextFrame("p2", col=0, line=0, cols=2, lines=30)]))
+    iss.pages.append(m.Page(3, frames=[m.TextFrame("p3", col=0, line=0, cols=2, lines=30),
+                                       m.PhotoFrame("p3ph", col=4, line=0, cols=2, lines=10)]))
+    iss.stories["lead"].thread = ["t1", "p2"]
+    iss.stories["s3"] = m.Story("s3", paragraphs=[m.Paragraph("body", [m.Run("三版稿件。")])],
+                                thread=["p3"])
+    save_issue(iss, path)
+    win = open_window(app, path, qtbot)
+    view, scene, g = win.view, win.scene, win.doc.geometry
+    win.show_page(2)
+    win.acts["spread"].trigger()                       # View → 对页视图
+    assert scene.spread and scene.partner_number() == 3
+    ids = sorted(it.frame_id for it in scene.partner_frames)
+    assert ids == ["p3", "p3ph"]
+    right = [it for it in scene.partner_frames if it.frame_id == "p3"][0]
+    assert right.sceneBoundingRect().left() >= g.width - 3       # page 3 to the right of 2
+    vis = visible(view)
+    assert vis.contains(QRectF(0, 0, 2 * g.width, g.height).adjusted(5, 5, -5, -5))
+    assert set(scene.frames) == {"p2"}                 # the facing page is shown, not edited
+    win.show_page(3)                                   # an odd page: its partner on the left
+    assert scene.partner_number() == 2
+    left = scene.partner_frames[0]
+    assert left.sceneBoundingRect().right() <= 3
+    # typing on the shown page leaves the facing page's items alone
+    before = list(scene.partner_frames)
+    win.text.start("s3", (0, 0))
+    win.text.insert("字")
+    assert scene.page_number == 3 and scene.partner_frames == before
+    win.acts["spread"].trigger()
+    assert not scene.partner_frames and not scene.partner_page.isVisible()
+    win.show_page(1)
+    win.acts["spread"].trigger()
+    assert scene.partner_number() is None and not scene.partner_frames
