@@ -60,7 +60,8 @@ BLANK_SIDE = {G_OPEN: LEFT, G_CLOSE: RIGHT, G_PERIOD: RIGHT, G_PAUSE: RIGHT}
 class Convention(NamedTuple):
     """A punctuation convention: how wide the full-width marks are set."""
     #: groups that may be compressed to half an em when needed: next to another
-    #: mark (标点挤压), at a line end, or to justify a line
+    #: mark (标点挤压), at a line end, and — only as a last resort, penalised and
+    #: counted — inside a line to justify it
     compressible: frozenset
     #: groups always set half width (their blank half removed), e.g. for 半身
     half: frozenset = frozenset()
@@ -72,6 +73,29 @@ CONVENTIONS = {
     "mainland": Convention(frozenset({G_OPEN, G_CLOSE, G_PERIOD, G_PAUSE})),
     "centered": Convention(frozenset({G_OPEN, G_CLOSE})),
 }
+
+#: ``paper.punctuation_width``: which marks are set full width and which half.
+#: 全身 every mark full (compressed only next to another mark or at a line end);
+#: 开明 。？！ full, the other marks half; 半身 every mark half.
+PUNCTUATION_WIDTHS = {
+    "全身": frozenset(),
+    "开明": frozenset({G_OPEN, G_CLOSE, G_PAUSE}),
+    "半身": frozenset({G_OPEN, G_CLOSE, G_PAUSE, G_PERIOD}),
+}
+
+#: ``paper.latin_spacing``: the space between Han and Latin letters or digits
+#: (and after a sign such as "%" that is part of a number), in em.
+LATIN_SPACINGS = {"quarter": 0.25, "none": 0.0}
+
+
+def convention(punctuation: str = "mainland", width: str = "全身") -> Convention:
+    """The convention of a punctuation position (mainland | centered) and width.
+
+    Centred stops keep their whole box in every width convention.
+    """
+    base = CONVENTIONS[punctuation]
+    half = PUNCTUATION_WIDTHS[width] & base.compressible
+    return Convention(base.compressible, half)
 
 # spacing classes: the rows and columns of the spacing table --------------------
 S_OTHER, S_HAN, S_LATIN, S_DIGIT, S_SIGN, S_MARK = range(6)
@@ -251,20 +275,28 @@ class Rules:
     """
 
     def __init__(self, punctuation: str = "mainland", *,
-                 convention: Convention | None = None,  # instead of CONVENTIONS[punctuation]
+                 width: str = "全身",             # paper.punctuation_width
+                 convention: Convention | None = None,  # instead of convention(punctuation, width)
                  han_latin_space: float = 0.25,   # em between Han and Latin letters
-                 han_digit_space: float = 0.25,   # em between Han and digits
+                 han_digit_space: float = 0.25,   # em between Han and digits (and after "%")
+                 latin_space_shrink: float = 0.5,  # how much of those spaces may go to fit a line
+                 max_gap: float = 0.15,           # widest gap between two Han characters, em
+                 loose_penalty: float = 5000.0,   # a justified line spaced wider than max_gap
+                 midline_penalty: float = 400.0,  # a mark compressed inside a line to justify
                  gap_stretch: float = 0.5,        # nominal stretch of a gap between characters, em
                  punct_shrink: float = 0.5,       # how much a compressible mark may lose, em
                  space_shrink_parts: float = 3.0,  # a word space may lose 1/this of its width
                  space_stretch: float = 0.5,      # nominal stretch of a word space, × its width
                  number_unit: float | None = PROHIBITED,   # between a digit and Han ("2018年")
-                 number_range: float | None = PROHIBITED,  # after the dash of "2018—2020"
+                 number_range: float | None = 40.0,  # after the dash of "2018—|2020"
                  before_open: float | None = ALLOWED,      # before an opening bracket ("年（")
+                 hyphen_in_han: float | None = 60.0,  # a long lower-case Latin word in a Chinese
+                 #                                     line, hyphenated (None: never)
+                 tag_max: int = 16,               # longest closing tag kept whole, characters
                  spacing: dict | None = None,     # more (S_a, S_b) → em entries
                  ):
-        self.punctuation = punctuation
-        self.convention = convention or CONVENTIONS[punctuation]
+        self.punctuation, self.width = punctuation, width
+        self.convention = convention or globals()["convention"](punctuation, width)
         self.compressible = self.convention.compressible - self.convention.half
         self.gap_stretch = gap_stretch
         self.punct_shrink = punct_shrink
@@ -273,9 +305,16 @@ class Rules:
         self.number_unit = number_unit
         self.number_range = number_range
         self.before_open = before_open
-        #: the spacing table: (spacing class of a, of b) → em between them
+        self.hyphen_in_han = hyphen_in_han
+        self.latin_space_shrink = latin_space_shrink
+        self.max_gap, self.loose_penalty = max_gap, loose_penalty
+        self.midline_penalty = midline_penalty
+        self.tag_max = tag_max
+        #: the spacing table: (spacing class of a, of b) → em between them; a sign
+        #: that ends a number ("63.4%的") is spaced as the number is
         self.spacing = {(S_HAN, S_LATIN): han_latin_space, (S_LATIN, S_HAN): han_latin_space,
-                        (S_HAN, S_DIGIT): han_digit_space, (S_DIGIT, S_HAN): han_digit_space}
+                        (S_HAN, S_DIGIT): han_digit_space, (S_DIGIT, S_HAN): han_digit_space,
+                        (S_SIGN, S_HAN): han_digit_space}
         self.spacing.update(spacing or {})
         self.has_half = bool(self.convention.half)
         # memo tables (filled on first use; a race only computes an entry twice)
@@ -361,13 +400,43 @@ class Rules:
         return got
 
 
-_RULES: dict[str, Rules] = {}
+_RULES: dict[tuple, Rules] = {}
 
 
-def rules_for(punctuation: str = "mainland") -> Rules:
-    """The shared rules of a punctuation convention (so their memo is shared too)."""
-    got = _RULES.get(punctuation)
+def rules_for(punctuation: str = "mainland", width: str = "全身",
+              latin_spacing: str = "quarter") -> Rules:
+    """The shared rules of a paper's settings (so their memo is shared too)."""
+    key = (punctuation, width, latin_spacing)
+    got = _RULES.get(key)
     if got is None:
-        got = _RULES[punctuation] = Rules(punctuation)
+        sp = LATIN_SPACINGS[latin_spacing]
+        got = _RULES[key] = Rules(punctuation, width=width, han_latin_space=sp,
+                                  han_digit_space=sp)
     return got
+
+
+def closing_tag(text: str, tag_max: int = 16) -> tuple[int, int] | None:
+    """The bracketed tag that ends a paragraph — a sign-off such as （记者 王某） or
+    （宗和） — as (offset of its opening bracket, end); None if there is none.
+
+    The tag holds no other bracket and no sentence mark, and is at most
+    ``tag_max`` characters long.
+    """
+    t = text.rstrip()
+    if not t or t[-1] not in "）)":
+        return None
+    i = len(t) - 2
+    while i >= 0 and len(t) - i <= tag_max:
+        ch = t[i]
+        if ch in "（(":
+            return (i, len(t)) if len(t) - i > 2 else None
+        if ch in OPENING or ch in CLOSING or ch in STOPS or ch in "()":
+            return None
+        i -= 1
+    return None
+
+
+#: Particles and function words (as words of their own) a headline line never starts with.
+NO_HEADLINE_START = frozenset({"的", "了", "着", "过", "地", "得", "和", "与", "及", "或", "等",
+                               "之", "而", "们", "吗", "呢", "吧", "啊", "及其", "以及", "等等"})
 
