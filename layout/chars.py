@@ -415,6 +415,11 @@ def rules_for(punctuation: str = "mainland", width: str = "全身",
     return got
 
 
+def rules_of(paper) -> Rules:
+    """The rules of a paper's settings (layout.model.Paper)."""
+    return rules_for(paper.punctuation, paper.punctuation_width, paper.latin_spacing)
+
+
 def closing_tag(text: str, tag_max: int = 16) -> tuple[int, int] | None:
     """The bracketed tag that ends a paragraph — a sign-off such as （记者 王某） or
     （宗和） — as (offset of its opening bracket, end); None if there is none.

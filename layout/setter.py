@@ -60,8 +60,7 @@ class Setter:
 
     def rules(self) -> C.Rules:
         """The composition rules of the paper's settings."""
-        paper = self.issue.paper
-        return C.rules_for(paper.punctuation, paper.punctuation_width, paper.latin_spacing)
+        return C.rules_of(self.issue.paper)
 
     def run_specs(self, para: Paragraph, style: Style) -> list[RunSpec]:
         """The paragraph's runs with character styles applied."""

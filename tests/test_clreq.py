@@ -353,3 +353,23 @@ def test_latin_words_in_chinese_lines():
     # a mixed line is spaced at its Han gaps too, not only at its word spaces
     q = prepared("中中Smith and Jones中中")
     assert q.points_in(0, q.n) == 2 + 2 + 2              # 中|中, 中|S, s|中, 中|中 … and 2 spaces
+
+
+def test_check_counts_marks_compressed_inside_a_line():
+    # "据Smith and Jones 、Brown" in 13 em: the proper noun may not be hyphenated, so
+    # the 、 is squeezed as a last resort — and counted
+    from layout.result import FrameResult, LayoutResult, LineBox, PageResult, Source
+    from layout.setter import line_runs
+    from output.preflight import midline_compressed
+    text = PARAGRAPHS[2]
+    p = prepared(text, rules=MAINLAND, han=True)
+    lines = compose_lines(p, 13 * EM, 0, 2 * EM)
+    want = midline_cut(p, lines)
+    assert want
+    boxes = [LineBox(0.0, 12.0 * (k + 1), 13 * EM, ln.start, ln.end, 0, "s", 0.0, 0.0,
+                     tuple(line_runs(p, ln, 0.0, 12.0 * (k + 1), Source("s", 0))))
+             for k, ln in enumerate(lines)]
+    res = LayoutResult((PageResult(1, 500.0, 500.0, (FrameResult("t", "text", (0, 0, 9, 9),
+                                                                  tuple(boxes), story="s"),)),))
+    assert midline_compressed(res, MAINLAND) == {"s": len(want)}
+    assert midline_compressed(res, C.rules_for("mainland", "半身")) == {}
