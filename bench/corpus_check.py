@@ -145,7 +145,7 @@ def run_cjkcheck(cjk, pdf: str) -> dict:
 
 def page_row(page: dict) -> dict:
     sp, ju, gr = page["spacing"], page["justification"], page["grid"]
-    return {"loose": sp.get("loose_gt_0.15em", 0), "gap": sp.get("max_gap_em", 0.0),
+    return {"loose": sp.get("loose_gt_0.15em", 0), "gap": sp.get("max_gap_em"),
             "both": sp.get("midline_mixed_width_marks", 0), "kinsoku": page["kinsoku"]["total"],
             "p95": ju.get("p95_dev_pt", 0.0), "grid": gr.get("on_grid_fraction", 1.0),
             "aligned": gr.get("neighbour_aligned_fraction", 1.0)}
@@ -158,7 +158,11 @@ COLUMNS = ("loose", "gap", "both", "squeezed", "feet", "tags", "particle", "kins
 def print_table(rows: list[tuple[str, dict]]) -> None:
     print(f"{'text':<34}" + "".join(f"{c:>9}" for c in COLUMNS))
     for name, row in rows:
-        print(f"{name[:32]:<34}" + "".join(f"{row.get(c, ''):>9}" for c in COLUMNS))
+        print(f"{name[:32]:<34}" + "".join(f"{_cell(row.get(c)):>9}" for c in COLUMNS))
+
+
+def _cell(v) -> str:
+    return "-" if v is None else str(v)
 
 
 def check_sample(cjk, seg: Segmenter) -> tuple[str, dict]:
@@ -238,9 +242,10 @@ def main() -> int:
     print_table(rows)
     total = {c: sum(r[c] for _, r in rows) for c in ("loose", "both", "squeezed", "feet",
                                                       "tags", "particle", "kinsoku")}
-    worst = {"gap": max(r["gap"] for _, r in rows), "p95": max(r["p95"] for _, r in rows),
-             "grid": min(r["grid"] for _, r in rows),
-             "aligned": min(r["aligned"] for _, r in rows)}
+    worst = {"gap": max(r["gap"] or 0.0 for _, r in rows),
+             "p95": max(r["p95"] or 0.0 for _, r in rows),
+             "grid": min(1.0 if r["grid"] is None else r["grid"] for _, r in rows),
+             "aligned": min(1.0 if r["aligned"] is None else r["aligned"] for _, r in rows)}
     print("total:", json.dumps(total | worst, ensure_ascii=False))
     return 0
 

@@ -66,7 +66,7 @@ class Prepared:
 
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
-                 "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn")
+                 "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -110,8 +110,11 @@ class Prepared:
         penalty: dict[int, float] = {}
         rule = rules.pair
         qs = rules.latin_space_shrink
+        opens = [0.0] * (n + 1)     # how far the boundary before i opens first
         for i in range(1, n):
-            brk, space, squeeze, g = rule(ks[i - 1], ks[i])
+            brk, space, squeeze, g, op = rule(ks[i - 1], ks[i])
+            if op:
+                opens[i] = op * em
             if squeeze:
                 j = i - 1 if squeeze == 1 else i
                 pair[i] = -shrink[j]
@@ -120,6 +123,8 @@ class Prepared:
             if space:
                 pair[i] += space * em
                 qshrink[i] = space * em * qs
+            elif han and kinds[ks[i - 1]].word and kinds[ks[i]].word:
+                qshrink[i] = rules.number_track * em   # a number or word set a little closer
             if g:
                 gap[i] = g * em
                 stretch[i] += gap[i]
@@ -136,7 +141,7 @@ class Prepared:
             a, b = tag
             nodes = [i for i in nodes if not a < i < b]
         self.pair, self.gap, self.shrink, self.qshrink = pair, gap, shrink, qshrink
-        self.mark, self.points = mark, points
+        self.mark, self.points, self.opens = mark, points, opens
         # marks the convention always sets half width: narrower from the start
         if rules.has_half:
             half_of = rules.half_of
@@ -156,6 +161,7 @@ class Prepared:
         self.pq = list(accumulate(qshrink, initial=0.0))
         self.pn = list(accumulate(points, initial=0))
         self.pgn = list(accumulate([1 if g > 0 else 0 for g in gap], initial=0))
+        self.po = list(accumulate(opens, initial=0.0))
         self.pg = list(accumulate(stretch, initial=0.0))
         self.pc = list(accumulate([1 if kinds[k].counts else 0 for k in ks], initial=0))
         hyph = set()
@@ -249,7 +255,8 @@ def _stretch_cost(p: Prepared, s: int, e: int, delta: float) -> float:
         return 1e4 + delta           # cannot be justified (a single long word)
     r = delta / st
     cost = COST_STRETCH_FIX + COST_STRETCH * r * r * r
-    per = delta / max(1, p.points_in(s, e)) / p.em
+    # Han–Latin boundaries open first; what is left goes to every gap and space
+    per = max(0.0, delta - (p.po[e] - p.po[s + 1])) / max(1, p.points_in(s, e)) / p.em
     if per > p.rules.max_gap - 0.004 and p.pgn[e] > p.pgn[s + 1]:   # a line with Han gaps
         cost += p.rules.loose_penalty + 1000.0 * per
     return cost
@@ -416,9 +423,14 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
             delta = -need              # the half-width mark left room: space the line out
     if last and align == "justify" and delta < 0.5 * p.em:
         last = False                   # a last line short by under half an em is set flush
+    open_ratio = 0.0  # share of their room the Han–Latin boundaries open first
     if delta > 0.005 and not last and align == "justify":
+        room = p.po[e] - p.po[s + 1]
+        if room > 0:
+            open_ratio = min(1.0, delta / room)
+            delta -= room * open_ratio
         count = p.points_in(s, e)
-        if count:
+        if count and delta > 0.005:
             per_gap = delta / count
             space_extra = per_gap
     xs = []
@@ -426,7 +438,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     points = p.points
     for i in range(s, e):
         if i > s:
-            x += pair[i] - qshrink[i] * qcut
+            x += pair[i] - qshrink[i] * qcut + p.opens[i] * open_ratio
             if gap[i] > 0:
                 x += per_gap
         c = cut.get(i, 0.0)

@@ -17,6 +17,13 @@ import threading
 import unicodedata
 from typing import NamedTuple
 
+#: Units and measure words a number keeps on its line ("2018年", "3.5亿", "18个", "1500多").
+#: Before any other Han character ("波音777|和") a line may break, at a penalty.
+UNITS = frozenset("年月日时分秒号届期版次个位名人户家所座台辆架艘件项条种类份张本册页行字句"
+                  "元角万亿千百十兆多余倍成折度米克斤吨升亩里尺寸毫厘级岁周天季代世纪批笔股"
+                  "只头匹枚根棵株间套层楼栋档场轮点段部节集章首篇例宗起处组队支对双片块瓶杯"
+                  "斗担美港英日欧韩卢比镑")
+
 # coarse classes (Shaped.cls) -------------------------------------------------
 HAN = 0          # ideographs, kana, full-width letters: one em, breakable on both sides
 OPEN = 1         # opening brackets and quotes: never at a line end
@@ -160,6 +167,7 @@ class Kind(NamedTuple):
     word: bool               # part of a Latin word or number
     digit: bool              # a digit (half or full width)
     after_digit: bool = False  # in context: a dash right after a digit ("2018—2020")
+    unit: bool = False       # a unit or measure word (UNITS)
 
     @property
     def han(self) -> bool:
@@ -209,7 +217,7 @@ class _KindTable(dict):
 
     def __missing__(self, ch: str) -> int:
         k = self[ch] = _intern(Kind(char_class(ch), char_group(ch), is_word_char(ch),
-                                    ch.isdigit()))
+                                    ch.isdigit(), unit=ch in UNITS))
         return k
 
 
@@ -265,6 +273,12 @@ class Pair(NamedTuple):
     space: float             # space added between them, in em
     squeeze: int             # 0, or which of the two gives up its blank half: 1 first, 2 second
     gap: float               # nominal stretch of the gap between them, in em
+    open: float = 0.0        # how far the gap may open before Han gaps do (Han–Latin), em
+
+
+#: Pairs of spacing classes that meet at a boundary between Han and Latin or digits.
+LATIN_BOUNDARIES = frozenset({(S_HAN, S_LATIN), (S_LATIN, S_HAN), (S_HAN, S_DIGIT),
+                              (S_DIGIT, S_HAN), (S_SIGN, S_HAN)})
 
 
 class Rules:
@@ -280,6 +294,8 @@ class Rules:
                  han_latin_space: float = 0.25,   # em between Han and Latin letters
                  han_digit_space: float = 0.25,   # em between Han and digits (and after "%")
                  latin_space_shrink: float = 0.5,  # how much of those spaces may go to fit a line
+                 number_track: float = 0.04,      # how much closer two characters of a number
+                 #                                  or Latin word in a Chinese line may set, em
                  max_gap: float = 0.15,           # widest gap between two Han characters, em
                  loose_penalty: float = 5000.0,   # a justified line spaced wider than max_gap
                  midline_penalty: float = 400.0,  # a mark compressed inside a line to justify
@@ -287,7 +303,10 @@ class Rules:
                  punct_shrink: float = 0.5,       # how much a compressible mark may lose, em
                  space_shrink_parts: float = 3.0,  # a word space may lose 1/this of its width
                  space_stretch: float = 0.5,      # nominal stretch of a word space, × its width
-                 number_unit: float | None = PROHIBITED,   # between a digit and Han ("2018年")
+                 number_unit: float | None = PROHIBITED,   # between a digit and its unit ("2018年")
+                 number_han: float | None = 30.0,  # between a digit and other Han ("777|和")
+                 latin_space_stretch: float = 0.25,  # how far a Han–Latin/digit boundary may
+                 #                        open before the gaps between Han characters, em
                  number_range: float | None = 40.0,  # after the dash of "2018—|2020"
                  before_open: float | None = ALLOWED,      # before an opening bracket ("年（")
                  hyphen_in_han: float | None = 60.0,  # a long lower-case Latin word in a Chinese
@@ -302,11 +321,13 @@ class Rules:
         self.punct_shrink = punct_shrink
         self.space_shrink_parts = space_shrink_parts
         self.space_stretch = space_stretch
-        self.number_unit = number_unit
+        self.number_unit, self.number_han = number_unit, number_han
+        self.latin_space_stretch = latin_space_stretch
         self.number_range = number_range
         self.before_open = before_open
         self.hyphen_in_han = hyphen_in_han
         self.latin_space_shrink = latin_space_shrink
+        self.number_track = number_track
         self.max_gap, self.loose_penalty = max_gap, loose_penalty
         self.midline_penalty = midline_penalty
         self.tag_max = tag_max
@@ -361,7 +382,7 @@ class Rules:
         if a.space or prohibited(a, b):
             return PROHIBITED
         if a.digit and b.han:
-            return self.number_unit
+            return self.number_unit if b.unit or a.han else self.number_han
         if a.after_digit and a.group == G_DASH and b.digit:
             return self.number_range
         if b.group == G_OPEN:
@@ -389,14 +410,19 @@ class Rules:
             return 0.0
         return self.gap_stretch
 
+    def opens(self, a: Kind, b: Kind) -> float:
+        """How far a Han–Latin/digit boundary opens before the gaps between Han
+        characters are widened (JIS X 4051's order of expansion), in em."""
+        return self.latin_space_stretch if (a.spacing, b.spacing) in LATIN_BOUNDARIES else 0.0
+
     def pair(self, ka: int, kb: int) -> Pair:
-        """All four answers for a pair of kind ids, memoised."""
+        """All the answers for a pair of kind ids, memoised."""
         key = ka << 16 | kb
         got = self._pairs.get(key)
         if got is None:
             a, b = KINDS[ka], KINDS[kb]
             got = self._pairs[key] = Pair(self.brk(a, b), self.space(a, b),
-                                          self.squeeze(a, b), self.gap(a, b))
+                                          self.squeeze(a, b), self.gap(a, b), self.opens(a, b))
         return got
 
 

@@ -83,7 +83,7 @@ def test_adjacent_marks_widths():
 
 
 def test_year_then_opening_bracket():
-    brk, space, squeeze, gap = pairs("年（")[0]
+    brk, space, squeeze, gap, _ = pairs("年（")[0]
     assert brk == C.ALLOWED and space == 0.0 and squeeze == 0 and gap == 0.5
     assert breaks("（年") == [C.PROHIBITED]                   # an opener never ends a line
 
@@ -356,13 +356,14 @@ def test_latin_words_in_chinese_lines():
 
 
 def test_check_counts_marks_compressed_inside_a_line():
-    # "据Smith and Jones 、Brown" in 13 em: the proper noun may not be hyphenated, so
-    # the 、 is squeezed as a last resort — and counted
+    # "据Smith and Jones 、Brown" in 13 em, with words that may not be set closer: the
+    # proper noun may not be hyphenated, so the 、 is squeezed as a last resort — and counted
     from layout.result import FrameResult, LayoutResult, LineBox, PageResult, Source
     from layout.setter import line_runs
     from output.preflight import midline_compressed
     text = PARAGRAPHS[2]
-    p = prepared(text, rules=MAINLAND, han=True)
+    rules = C.Rules(number_track=0.0)
+    p = prepared(text, rules=rules, han=True)
     lines = compose_lines(p, 13 * EM, 0, 2 * EM)
     want = midline_cut(p, lines)
     assert want
@@ -371,5 +372,31 @@ def test_check_counts_marks_compressed_inside_a_line():
              for k, ln in enumerate(lines)]
     res = LayoutResult((PageResult(1, 500.0, 500.0, (FrameResult("t", "text", (0, 0, 9, 9),
                                                                   tuple(boxes), story="s"),)),))
-    assert midline_compressed(res, MAINLAND) == {"s": len(want)}
+    assert midline_compressed(res, rules) == {"s": len(want)}
     assert midline_compressed(res, C.rules_for("mainland", "半身")) == {}
+
+
+def test_a_number_keeps_its_unit_but_not_any_han_after_it():
+    assert breaks("777年")[2] is C.PROHIBITED and breaks("18个")[1] is C.PROHIBITED
+    assert breaks("777和")[2] == MAINLAND.number_han > 0        # "波音777|和": penalised
+    assert C.Rules(number_han=None).brk(C.kind("7"), C.kind("和")) is C.PROHIBITED
+
+
+def test_han_latin_boundaries_open_before_han_gaps():
+    # a line short by 1 em with two Han–digit boundaries: they open ¼ em each first,
+    # the remaining ½ em goes evenly to every gap
+    from layout.breaking import set_line
+    p = prepared("中中中中中中12中中中中", rules=C.rules_for("mainland", "全身", "none"))
+    m = p.natural(0, p.n) + EM
+    line = set_line(p, 0, p.n, m, False)
+    assert abs(line.right - m) < 1e-6
+    han_gap = line.xs[1] - line.xs[0] - EM
+    assert abs(han_gap - EM / 2 / p.points_in(0, p.n)) < 1e-6
+    assert abs(line.xs[6] - line.xs[5] - EM - EM / 4 - han_gap) < 1e-6
+
+
+def test_numbers_in_chinese_lines_may_set_a_little_closer():
+    p = prepared("中12345中", han=True)
+    assert p.squeeze(0, 7) == pytest.approx(2 * EM / 4 * MAINLAND.latin_space_shrink
+                                            + 4 * MAINLAND.number_track * EM)
+    assert prepared("中12345中").squeeze(0, 7) == pytest.approx(EM / 4)   # Latin style: not
