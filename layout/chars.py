@@ -413,7 +413,10 @@ class Rules:
     def opens(self, a: Kind, b: Kind) -> float:
         """How far a Han–Latin/digit boundary opens before the gaps between Han
         characters are widened (JIS X 4051's order of expansion), in em."""
-        return self.latin_space_stretch if (a.spacing, b.spacing) in LATIN_BOUNDARIES else 0.0
+        if (a.spacing, b.spacing) not in LATIN_BOUNDARIES:
+            return 0.0
+        # never more than 3/8 em in all: a wider gap reads as a hole (or a gutter)
+        return max(0.0, min(self.latin_space_stretch, 0.375 - self.space(a, b)))
 
     def pair(self, ka: int, kb: int) -> Pair:
         """All the answers for a pair of kind ids, memoised."""
