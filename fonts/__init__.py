@@ -12,7 +12,7 @@ Fonts are used as they are: the PDF writer embeds TrueType faces as TrueType and
 CFF faces as CFF subsets (output/fontembed.py), and Qt draws the same files.
 CFF2 (variable PostScript) fonts are not supported.
 
-Cache: $BANMIAN_CACHE_DIR/fonts (default ~/.cache/banmian/fonts): scan.marshal (discovery), and per face
+Cache: $BANMIAN_CACHE_DIR/fonts (default ~/.cache/banmian/fonts): scan3.marshal (discovery), and per face
 KEY.metrics (cmap, advances, vertical data; ~0.1-0.4 s to build from a CJK face) and, for TrueType
 faces, KEY.ink (glyph boxes). Files are written atomically; a changed source file gets a new key.
 Extra font folders: FontLibrary(extra_dirs=...) and $BANMIAN_FONT_DIRS (os.pathsep-separated).

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .cachefile import atomic_write, default_cache_dir
-from .discover import ScanCache, discover_faces, search_roots
+from .discover import SCAN_CACHE_VERSION, ScanCache, discover_faces, search_roots
 from .errors import FontError
 from .face import FontFace
 from .info import ORIGIN_RANK, FontInfo
@@ -39,7 +39,7 @@ class FontLibrary:
         """Every face in the bundled, system, user, $BANMIAN_FONT_DIRS and extra folders (scan cached)."""
         if self._infos is None or refresh:
             roots = search_roots(self.extra_dirs, **self._roots)
-            self._infos, self.errors = discover_faces(roots, ScanCache(self.font_dir / "scan.marshal"))
+            self._infos, self.errors = discover_faces(roots, ScanCache(self.font_dir / f"scan{SCAN_CACHE_VERSION}.marshal"))
             self._index = None
             self._resolved.clear()
         return self._infos
