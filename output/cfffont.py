@@ -29,29 +29,44 @@ _ARITHMETIC = {1203, 1204, 1205, 1209, 1210, 1211, 1212, 1214, 1215, 1218, 1220,
 _MAX_DEPTH = 20
 
 
+class _Window:
+    """Bytes of a font file from ``base`` on, read as they are asked for (slices give bytes)."""
+
+    __slots__ = ("source", "base")
+
+    def __init__(self, source, base: int):
+        self.source, self.base = source, base
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return self.source[self.base + k.start:self.base + k.stop]
+        return self.source[self.base + k:self.base + k + 1][0]
+
+
 class _Index:
-    """A CFF INDEX read in place: item i is data[start(i):end(i)]."""
+    """A CFF INDEX: its offsets read at once, item i read when asked for."""
 
-    __slots__ = ("data", "count", "off_size", "offsets_at", "base", "end")
+    __slots__ = ("data", "count", "off_size", "offsets", "base", "end")
 
-    def __init__(self, data: bytes, pos: int):
+    def __init__(self, data, pos: int):
         self.data = data
-        self.count = struct.unpack_from(">H", data, pos)[0]
+        self.count = struct.unpack(">H", data[pos:pos + 2])[0]
         if self.count == 0:
             self.off_size = 0
-            self.offsets_at = self.base = 0
+            self.offsets = b""
+            self.base = 0
             self.end = pos + 2
             return
         self.off_size = data[pos + 2]
         if not 1 <= self.off_size <= 4:
             raise ValueError(f"bad INDEX offset size {self.off_size}")
-        self.offsets_at = pos + 3
-        self.base = self.offsets_at + (self.count + 1) * self.off_size - 1
+        self.offsets = data[pos + 3:pos + 3 + (self.count + 1) * self.off_size]
+        self.base = pos + 3 + (self.count + 1) * self.off_size - 1
         self.end = self.base + self._offset(self.count)
 
     def _offset(self, i: int) -> int:
-        p = self.offsets_at + i * self.off_size
-        return int.from_bytes(self.data[p:p + self.off_size], "big")
+        p = i * self.off_size
+        return int.from_bytes(self.offsets[p:p + self.off_size], "big")
 
     def __len__(self) -> int:
         return self.count
@@ -152,7 +167,7 @@ class _FontDict:
 
     __slots__ = ("entries", "private", "subrs", "bias")
 
-    def __init__(self, cff: bytes, entries, private_entry):
+    def __init__(self, cff: _Window, entries, private_entry):
         self.entries = entries
         self.private: list = []
         self.subrs: _Index | None = None
@@ -181,6 +196,7 @@ class CFFProgram(SfntProgram):
             raise
         except (ValueError, IndexError, struct.error) as exc:
             raise FontFileError(f"{name}: damaged CFF table ({exc})") from None
+        self._memo: dict = {}            # flattened subroutines that do not depend on the hint state
 
     def _check_tag(self, tag: bytes) -> None:
         if tag != b"OTTO":
@@ -188,7 +204,7 @@ class CFFProgram(SfntProgram):
 
     def _parse_cff(self) -> None:
         off, ln = self.tables["CFF "]
-        cff = self.cff = self.data[off:off + ln]
+        cff = self.cff = _Window(self.data, off)
         if cff[0] != 1:
             raise FontFileError(f"{self.name}: CFF version {cff[0]} is not supported")
         names = _Index(cff, cff[2])
@@ -235,14 +251,12 @@ class CFFProgram(SfntProgram):
             return bytes(cff[pos + 1:pos + 1 + n])
         if fmt != 3:
             raise FontFileError(f"{self.name}: FDSelect format {fmt} is not supported")
-        nranges = struct.unpack_from(">H", cff, pos + 1)[0]
+        nranges = struct.unpack(">H", cff[pos + 1:pos + 3])[0]
+        ranges = cff[pos + 3:pos + 3 + 3 * nranges + 2]
         out = bytearray(n)
-        p = pos + 3
-        for _ in range(nranges):
-            first, fd = struct.unpack_from(">HB", cff, p)
-            last = struct.unpack_from(">H", cff, p + 3)[0]      # next range's first (or sentinel)
+        for r in range(nranges):
+            first, fd, last = struct.unpack_from(">HBH", ranges, 3 * r)   # last: next range's first
             out[first:min(last, n)] = bytes((fd,)) * (min(last, n) - first)
-            p += 3
         return bytes(out)
 
     # ------------------------------------------------------------ charstrings
@@ -250,7 +264,8 @@ class CFFProgram(SfntProgram):
         """The glyph's Type 2 charstring with every subroutine call replaced by the subroutine's body."""
         fd = self.fds[self.fd_of(gid)]
         out = bytearray()
-        state = [0, 0, -1, 0, False]     # stems, operands on the stack, start of last number, its value, ended
+        # stems, operands on the stack, start of the last number and its value, ended, hint and other operators
+        state = [0, 0, -1, 0, False, 0, 0]
         try:
             self._flatten(self.charstrings[gid], out, fd, state, 0)
         except (IndexError, ValueError, struct.error) as exc:
@@ -292,16 +307,35 @@ class CFFProgram(SfntProgram):
                 if b == 10:
                     if fd.subrs is None:
                         raise ValueError("callsubr without local subroutines")
-                    body = fd.subrs[num + fd.bias]
+                    key = (id(fd), num)
                 else:
-                    body = self.gsubrs[num + self.gbias]
+                    key = num
+                hit = self._memo.get(key)
+                if hit is not None:                       # a subroutine that does not depend on the hints
+                    body, resets, args, ended = hit
+                    out += body
+                    if resets:
+                        st[1] = args
+                        st[6] += 1
+                    else:
+                        st[1] += args
+                    if ended:
+                        st[4] = True
+                        return
+                    continue
+                start, args0, hints0, ops0 = len(out), st[1], st[5], st[6]
+                body = fd.subrs[num + fd.bias] if b == 10 else self.gsubrs[num + self.gbias]
                 self._flatten(body, out, fd, st, depth + 1)
+                if st[5] == hints0 and st[2] < start:     # no hint operator, no number left for a call
+                    resets = st[6] > ops0
+                    self._memo[key] = (bytes(out[start:]), resets, st[1] if resets else st[1] - args0, st[4])
                 if st[4]:
                     return
                 continue
             st[2] = -1
             if b == 11:                                   # return
                 return
+            st[6] += 1
             if b == 14:                                   # endchar
                 out.append(14)
                 st[4] = True
@@ -316,8 +350,10 @@ class CFFProgram(SfntProgram):
                 continue
             if b in (1, 3, 18, 23):                       # hstem, vstem, hstemhm, vstemhm
                 st[0] += st[1] // 2
+                st[5] += 1
             elif b == 19 or b == 20:                      # hintmask, cntrmask (+ implied vstem)
                 st[0] += st[1] // 2
+                st[5] += 1
                 mask = (st[0] + 7) // 8
                 out.append(b)
                 out += cs[i:i + mask]

@@ -20,7 +20,7 @@ from reportlab.pdfbase import pdfdoc
 
 from . import pdfobjects
 from .cfffont import CFFProgram
-from .ttfont import FontFileError, SfntProgram, TrueTypeProgram, face_offset
+from .ttfont import FontFileError, SfntProgram, TrueTypeProgram, face_offset, read_font_file
 
 
 def open_program(data: bytes, index: int = 0, name: str = "font") -> SfntProgram:
@@ -51,8 +51,7 @@ class FontPrograms:
         key = (os.path.abspath(path), index, st.st_mtime_ns, st.st_size)
         prog = self._cache.get(key)
         if prog is None:
-            with open(path, "rb") as f:
-                prog = open_program(f.read(), index, name or os.path.basename(path))
+            prog = open_program(read_font_file(path), index, name or os.path.basename(path))
             self._cache[key] = prog
         return prog
 

@@ -7,6 +7,7 @@ reader skips the cmap entirely and keeps only what subsetting and widths need
 """
 from __future__ import annotations
 
+import os
 import struct
 import sys
 from array import array
@@ -60,6 +61,47 @@ def _checksum(data: bytes) -> int:
     if len(data) % 4:
         data = data + b"\0" * (4 - len(data) % 4)
     return sum(_u32_array(data)) & 0xFFFFFFFF
+
+
+class FileBytes:
+    """A font file read where it is asked for (``os.pread``): slices give bytes, the file is never read whole.
+
+    A 26 MB Noto CJK collection costs the few hundred kilobytes a subset reads.  The file stays
+    open while this object lives.
+    """
+
+    def __init__(self, path: str):
+        """Open ``path`` for reading."""
+        self._fd = os.open(path, os.O_RDONLY)
+        self.size = os.fstat(self._fd).st_size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            start, stop, _ = k.indices(self.size)
+            return os.pread(self._fd, stop - start, start) if stop > start else b""
+        if not 0 <= k < self.size:
+            raise IndexError(k)
+        return os.pread(self._fd, 1, k)[0]
+
+    def close(self) -> None:
+        """Close the file."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __del__(self):
+        self.close()
+
+
+def read_font_file(path: str):
+    """The bytes of a font file: a FileBytes where ``os.pread`` exists, else the whole file."""
+    if hasattr(os, "pread"):
+        return FileBytes(path)
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def face_offset(data: bytes, index: int, name: str) -> tuple[int, bytes]:
