@@ -717,3 +717,44 @@ def test_public_items_have_docstrings():
                     for attr, member in vars(obj).items():
                         if not attr.startswith("_") and (inspect.isfunction(member) or isinstance(member, property)):
                             assert member.__doc__, f"{mod.name}.{name}.{attr}"
+
+
+@pytest.fixture(scope="session")
+def medium_cff(tmp_path_factory):
+    """GB 2312 level 1 cut from the bundled Noto Sans SC, subroutines kept (many glyphs share them)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    out = tmp_path_factory.mktemp("mediumcff") / "MediumSans.otf"
+    font = TTFont(_bundled_path("NotoSansSC-Regular.otf"))
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.notdef_outline = True
+    opts.glyph_names = True
+    sub = subset.Subsetter(opts)
+    sub.populate(text=gb2312_level1()[:2500])
+    sub.subset(font)
+    font.save(out)
+    return out
+
+
+def test_cff_inlined_charstrings_equal_fonttools_desubroutinized_ones(medium_cff):
+    """Every glyph's flattened charstring, hints and hint masks included, is what fontTools' desubroutinizer
+    makes of it (the font keeps calls into both subroutine sets, repeated between glyphs)."""
+    from fontTools import subset  # noqa: F401  (adds CFF desubroutinize())
+    from fontTools.misc.psCharStrings import T2CharString
+    from fontTools.ttLib import TTFont
+    from output.fontembed import open_program
+    prog = open_program(Path(medium_cff).read_bytes(), 0, "medium")
+    font = TTFont(medium_cff)
+    cff = font["CFF "].cff
+    top = cff[cff.fontNames[0]]
+    assert len(cff.GlobalSubrs) and any(hasattr(fd.Private, "Subrs") for fd in top.FDArray)
+    font["CFF "].desubroutinize()
+    order = font.getGlyphOrder()
+    for _round in range(2):                        # the second round uses the memoized subroutines
+        for g, name in enumerate(order):
+            want = top.CharStrings[name]
+            want.decompile()
+            got = T2CharString(bytecode=prog.charstring(g), private=want.private, globalSubrs=cff.GlobalSubrs)
+            got.decompile()
+            assert got.program == want.program, name
