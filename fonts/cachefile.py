@@ -1,4 +1,4 @@
-"""Cache directory helpers: atomic writes and inter-process locks."""
+"""Cache directory helpers: the cache root and atomic writes."""
 from __future__ import annotations
 
 import contextlib
@@ -31,21 +31,3 @@ def atomic_write(path: str | os.PathLike, data: bytes | None = None, writer=None
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-@contextlib.contextmanager
-def file_lock(path: str | os.PathLike):
-    """Hold an exclusive advisory lock on path (created if needed) while the block runs."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(path, "a+b")
-    try:
-        try:
-            import fcntl
-        except ImportError:          # not POSIX: no locking, atomic renames still protect the cache
-            fcntl = None
-        if fcntl is not None:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        yield
-    finally:
-        fh.close()
