@@ -325,12 +325,13 @@ def _runs(faces, size=12.0):
     for face in faces:
         text = _text_for(face)
         gids = face.gids(text)
-        xs, x = [], 30.0
+        xs, advances, x = [], [], 30.0
         for g in gids:
             xs.append(x)
-            x += face.advance(g) * size / face.units_per_em
+            advances.append(face.advance(g) * size / face.units_per_em)
+            x += advances[-1]
         runs.append(GlyphRun(face.key, size, tuple(gids), tuple(xs), y, text, tuple(range(len(text))),
-                             Source("s", 0)))
+                             tuple(advances), Source("s", 0)))
         y += 2 * size
     return runs
 
@@ -339,7 +340,7 @@ def _export(fontset, runs, path, mode="print"):
     from layout.model import IssueInfo
     from layout.result import FrameResult, LayoutResult, PageResult
     from output import PdfOptions, export_pdf
-    pages = [PageResult(n, 595, 842, [FrameResult("f", "text", (0, 0, 595, 842), runs=list(runs))])
+    pages = [PageResult(n, 595, 842, [FrameResult("f", "text", (0, 0, 595, 842), items=tuple(runs))])
              for n in (1, 2)]                    # two pages: one subset per face for the whole file
     res = LayoutResult(pages=pages, colors={"black": (0, 0, 0, 1)})
     info = IssueInfo(paper_name="测试报", date="2024-05-01", number="1", version=1)
