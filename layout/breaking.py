@@ -42,7 +42,7 @@ PENALTY_HYPHEN = 60.0
 PENALTY_LONE_CHAR = 3000.0  # 孤字 on the last line
 PENALTY_FORCED = 1e6        # a break where none is allowed (an over-long word)
 PRUNE = 25.0                # drop partial settings this much worse than the best so far
-LAST_RESORT = 300.0         # a paragraph this costly is searched again without pruning
+LAST_RESORT = 300.0         # a paragraph with a line this costly is searched again unpruned
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ class Prepared:
 
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
-                 "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po")
+                 "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -77,6 +77,8 @@ class Prepared:
         text, adv, sizes = sh.text, sh.adv, sh.sizes
         n = self.n = len(text)
         em = self.em = sh.em
+        # the widest a Han gap may open, less a margin for rounding in the output
+        self.limit = (rules.max_gap - 0.004) * em
         ks = self.kinds = C.kinds(text)
         kinds = C.KINDS
         # per character: how much it may shrink and stretch
@@ -256,9 +258,11 @@ def _stretch_cost(p: Prepared, s: int, e: int, delta: float) -> float:
     r = delta / st
     cost = COST_STRETCH_FIX + COST_STRETCH * r * r * r
     # Han–Latin boundaries open first; what is left goes to every gap and space
-    per = max(0.0, delta - (p.po[e] - p.po[s + 1])) / max(1, p.points_in(s, e)) / p.em
-    if per > p.rules.max_gap - 0.004 and p.pgn[e] > p.pgn[s + 1]:   # a line with Han gaps
-        cost += p.rules.loose_penalty + 1000.0 * per
+    rest = delta - (p.po[e] - p.po[s + 1])
+    if rest > 0.0:
+        count = p.pn[e] - p.pn[s + 1] or 1
+        if rest > p.limit * count and p.pgn[e] > p.pgn[s + 1]:   # a line with Han gaps
+            cost += p.rules.loose_penalty + 1000.0 * rest / count / p.em
     return cost
 
 
@@ -311,6 +315,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     cost = {start: 0.0}
     back: dict[int, tuple[int, int]] = {}
     count = {start: 0}        # lines to reach a node
+    worst = {start: 0.0}      # the costliest line on the way to a node
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
     window = 1.6 * p.em
     pa, ps, pq, pc, nxt, pen = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty
@@ -354,6 +359,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 cost[nx] = base + c
                 back[nx] = (s, e)
                 count[nx] = k + 1
+                worst[nx] = c if c > worst[s] else worst[s]
         if not found:
             # no legal break fits: break by force where the measure ends
             e = s + 1
@@ -364,7 +370,8 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 cost[nx] = base + PENALTY_FORCED
                 back[nx] = (s, e)
                 count[nx] = k + 1
-    if prune and (n not in back or cost[n] >= LAST_RESORT):
+                worst[nx] = PENALTY_FORCED
+    if prune and (n not in back or worst[n] >= LAST_RESORT):
         return break_paragraph(p, measure, start, first_indent, prune=False)
     lines = []
     pos = n
