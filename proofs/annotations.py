@@ -156,7 +156,10 @@ def read_annotations(pdf_path: str, round_issue: m.Issue, round_result,
                             c.kind, c.replacement = "replace", c.comment
                 else:
                     r = annot.rect
-                    pt = ((r.x0 + r.x1) / 2, r.y1 - 1 if kind == "insert" else (r.y0 + r.y1) / 2)
+                    # a caret's tip is the top centre of its rectangle; a note's icon
+                    # hangs from the point clicked (its top-left corner)
+                    pt = ((r.x0 + r.x1) / 2, r.y0 - 1) if kind == "insert" else \
+                        (r.x0 + 1, r.y0 + 1)
                     g = _nearest(glyphs, pt)
                     if g is None:
                         c.status = "unplaced"
