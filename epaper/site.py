@@ -21,7 +21,7 @@ body{margin:0;font-family:"Noto Serif CJK SC","Noto Serif SC","Songti SC",serif;
  background:#f4f1ea;line-height:1.7}
 header.site,footer.site{background:#8b1a1a;color:#fff;padding:.6rem 1rem}
 header.site a,footer.site a{color:#fff}
-header.site h1{margin:0;font-size:1.3rem}
+header.site .paper{margin:0;font-size:1.3rem;font-weight:bold}
 main{max-width:72rem;margin:0 auto;padding:1rem}
 nav.pager{display:flex;gap:1rem;flex-wrap:wrap;justify-content:space-between;margin:.5rem 0}
 nav.pager a{padding:.3rem .6rem;background:#fff;border:1px solid #ccc;text-decoration:none}
@@ -140,8 +140,8 @@ def _doc(title: str, body: str, paper: str) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{_e(title)}</title>\n<link rel=\"stylesheet\" href=\"style.css\">\n"
-            f"</head>\n<body>\n<header class=\"site\"><h1><a href=\"index.html\">{_e(paper)}"
-            f"</a></h1></header>\n<main>\n{body}\n</main>\n"
+            f"</head>\n<body>\n<header class=\"site\"><p class=\"paper\"><a href=\"index.html\">"
+            f"{_e(paper)}</a></p></header>\n<main>\n{body}\n</main>\n"
             "<footer class=\"site\"><a href=\"index.html\">返回版面目录</a></footer>\n"
             "</body>\n</html>\n")
 
@@ -216,7 +216,7 @@ def _index(issue, regions, images) -> str:
             f"<ul class=\"articles\">{arts}</ul></li>")
     info = issue.info
     sub = " ".join(s for s in (info.date, info.number) if s)
-    body = (f"<h2>{_e(sub or '本期版面')}</h2>\n<ul class=\"pages\">\n" + "\n".join(items)
+    body = (f"<h1>{_e(sub or '本期版面')}</h1>\n<ul class=\"pages\">\n" + "\n".join(items)
             + "\n</ul>")
     return _doc(f"{info.paper_name or '数字报'} {sub}".strip(), body, info.paper_name or "数字报")
 
@@ -248,14 +248,14 @@ def _page_view(issue, page, idx, numbers, regions, images, size) -> str:
     arts = "".join(f"<li><a href=\"{article_file(r.story)}\">"
                    f"{_e(_story_title(issue.stories[r.story]))}</a></li>"
                    for r in regions.get(page.number, []) if r.story in issue.stories)
-    body = (f"<h2>{_e(_page_name(page))}</h2>\n" + "".join(pager) + "\n"
+    body = (f"<h1>{_e(_page_name(page))}</h1>\n" + "".join(pager) + "\n"
             "<div class=\"pageview\">\n<div class=\"page\">\n"
             f"<img src=\"{one}\" srcset=\"{one} 1x, {two} 2x\" width=\"{pw}\" height=\"{ph}\" "
             f"alt=\"{_e(_page_name(page))}版面\">\n"
             f"<svg viewBox=\"0 0 {w:.1f} {h:.1f}\" preserveAspectRatio=\"none\" "
             f"xmlns=\"http://www.w3.org/2000/svg\" role=\"group\" aria-label=\"本版文章\">"
             + "".join(links) + "</svg>\n</div>\n"
-            f"<nav aria-label=\"本版文章\"><h3>本版文章</h3><ul>{arts}</ul></nav>\n</div>")
+            f"<nav aria-label=\"本版文章\"><h2>本版文章</h2><ul>{arts}</ul></nav>\n</div>")
     return _doc(f"{_page_name(page)} — {issue.info.paper_name or '数字报'}", body,
                 issue.info.paper_name or "数字报")
 
