@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
 
 from layout.edits import pos_to_index
 
@@ -37,35 +38,22 @@ def _body_glyphs(result) -> dict:
     return out
 
 
-def _margin_note(page, width: float, x: float, y: float, text: str, color) -> None:
-    """Text in the nearer side margin at height y, with a hairline to x."""
-    import pymupdf
-    left = x < width / 2
-    mx0, mx1 = (2.0, 50.0) if left else (width - 50.0, width - 2.0)
-    rect = pymupdf.Rect(mx0, y - 8, mx1, y + 40)
-    page.insert_textbox(rect, text, fontname=FONT, fontsize=6.5, color=color)
-    page.draw_line((mx1 if left else mx0, y - 4), (x, y - 4), color=color, width=0.3)
+@dataclass(frozen=True)
+class Mark:
+    """One mark on a page, in page points: the PDF and the editor draw the same list."""
+    shape: str               # underline | caret | rect | dashed | note | label
+    geom: tuple              # underline: (x0, y, x1); caret: (x, y, size); rect/dashed: (x, y, w, h);
+    #                          note: (x, y) the place it points at; label: (x, y)
+    color: tuple[float, float, float]
+    text: str = ""
 
 
-def _caret(page, x: float, y: float, size: float, color) -> None:
-    page.draw_polyline([(x - size * 0.3, y + size * 0.35), (x, y - size * 0.1),
-                        (x + size * 0.3, y + size * 0.35)], color=color, width=0.8)
-
-
-def _outline(page, rect, color, dashed: bool = False, label: str = "") -> None:
-    import pymupdf
-    x, y, w, h = rect
-    r = pymupdf.Rect(x, y, x + w, y + h)
-    page.draw_rect(r, color=color, width=1.0, dashes="[3 2] 0" if dashed else None)
-    if label:
-        page.insert_text((x + 2, max(8, y - 2)), label, fontname=FONT, fontsize=7, color=color)
-
-
-def mark_page(page, number: int, width: float, changes: list[Change], result, new_issue) -> None:
-    """Draw the marks of ``changes`` on one PyMuPDF page of the newer proof."""
+def marks_for_page(changes: list[Change], result, new_issue, number: int) -> list[Mark]:
+    """The marks of ``changes`` on page ``number`` of the newer layout."""
     glyphs = _body_glyphs(result)
     frames = {f.id: f for f in LV.frames(result, number)}
-    all_glyphs = [g for g in LV.glyphs(result, number)]
+    all_glyphs = LV.glyphs(result, number)
+    out: list[Mark] = []
     for ch in changes:
         if ch.kind == "text" and ch.story in new_issue.stories:
             story = new_issue.stories[ch.story]
@@ -75,8 +63,7 @@ def mark_page(page, number: int, width: float, changes: list[Change], result, ne
             for g in mine:
                 if start <= pos_to_index(story, (g.para, g.offset)) < end:
                     x, y, w, h = g.box
-                    page.draw_line((x, y + h + 0.6), (x + w, y + h + 0.6), color=INSERT_RGB,
-                                   width=1.0)
+                    out.append(Mark("underline", (x, y + h + 0.6, x + w), INSERT_RGB))
             if ch.deleted:
                 at = next((g for g in mine if pos_to_index(story, (g.para, g.offset)) >= start),
                           None)
@@ -84,8 +71,8 @@ def mark_page(page, number: int, width: float, changes: list[Change], result, ne
                     at = mine[-1]
                 if at is not None:
                     x, y, w, h = at.box
-                    _caret(page, x, y + h, h, DELETE_RGB)
-                    _margin_note(page, width, x, y + h, "删：" + ch.deleted, DELETE_RGB)
+                    out.append(Mark("caret", (x, y + h, h), DELETE_RGB))
+                    out.append(Mark("note", (x, y + h), DELETE_RGB, "删：" + ch.deleted))
         elif ch.kind in ("headline", "byline", "caption"):
             boxes = [g.box for g in all_glyphs
                      if (ch.story and g.story == ch.story and g.part == ch.part)
@@ -93,33 +80,58 @@ def mark_page(page, number: int, width: float, changes: list[Change], result, ne
             if boxes:
                 x0 = min(b[0] for b in boxes)
                 y0 = min(b[1] for b in boxes)
-                x1 = max(b[0] + b[2] for b in boxes)
                 y1 = max(b[1] + b[3] for b in boxes)
-                for b in boxes:
-                    page.draw_line((b[0], b[1] + b[3] + 0.6), (b[0] + b[2], b[1] + b[3] + 0.6),
-                                   color=INSERT_RGB, width=1.0)
-                _margin_note(page, width, x0, (y0 + y1) / 2, "原：" + (ch.old or "（空）"),
-                             DELETE_RGB)
-                del x1
+                out.extend(Mark("underline", (b[0], b[1] + b[3] + 0.6, b[0] + b[2]), INSERT_RGB)
+                           for b in boxes)
+                out.append(Mark("note", (x0, (y0 + y1) / 2), DELETE_RGB,
+                                "原：" + (ch.old or "（空）")))
         elif ch.kind in ("frame-moved", "frame-resized"):
             if ch.old_page == number and ch.old_rect:
-                _outline(page, ch.old_rect, FRAME_RGB, dashed=True, label=f"{ch.frame} 原位置")
-            if ch.new_rect:
-                _outline(page, ch.new_rect, FRAME_RGB, label=ch.frame)
-        elif ch.kind == "frame-added" and ch.new_rect:
-            _outline(page, ch.new_rect, INSERT_RGB, label=f"新增 {ch.frame}")
+                out.append(Mark("dashed", tuple(ch.old_rect), FRAME_RGB, f"{ch.frame} 原位置"))
+            if ch.new_rect and ch.page == number:
+                out.append(Mark("rect", tuple(ch.new_rect), FRAME_RGB, ch.frame))
+        elif ch.kind == "frame-added" and ch.new_rect and ch.page == number:
+            out.append(Mark("rect", tuple(ch.new_rect), INSERT_RGB, f"新增 {ch.frame}"))
         elif ch.kind == "frame-removed" and ch.old_page == number and ch.old_rect:
-            _outline(page, ch.old_rect, DELETE_RGB, dashed=True, label=f"删去 {ch.frame}")
+            out.append(Mark("dashed", tuple(ch.old_rect), DELETE_RGB, f"删去 {ch.frame}"))
         elif ch.kind in ("photo-replaced", "photo-recropped") and ch.frame in frames:
-            _outline(page, frames[ch.frame].rect, FRAME_RGB,
-                     label="换图" if ch.kind == "photo-replaced" else "重新裁切")
+            out.append(Mark("rect", frames[ch.frame].rect, FRAME_RGB,
+                            "换图" if ch.kind == "photo-replaced" else "重新裁切"))
         elif ch.kind.startswith("overset"):
             mine = [f for f in frames.values() if f.story == ch.story and f.kind == "text"]
             if mine:
-                f = mine[-1]
-                x, y, w, h = f.rect
-                page.insert_text((x + 2, y + h - 2), ch.describe(), fontname=FONT, fontsize=7,
-                                 color=DELETE_RGB)
+                x, y, w, h = mine[-1].rect
+                out.append(Mark("label", (x + 2, y + h - 2), DELETE_RGB, ch.describe()))
+    return out
+
+
+def mark_page(page, number: int, width: float, changes: list[Change], result, new_issue) -> None:
+    """Draw the marks of ``changes`` on one PyMuPDF page of the newer proof."""
+    import pymupdf
+    for mk in marks_for_page(changes, result, new_issue, number):
+        g, c = mk.geom, mk.color
+        if mk.shape == "underline":
+            page.draw_line((g[0], g[1]), (g[2], g[1]), color=c, width=1.0)
+        elif mk.shape == "caret":
+            x, y, size = g
+            page.draw_polyline([(x - size * 0.3, y + size * 0.35), (x, y - size * 0.1),
+                                (x + size * 0.3, y + size * 0.35)], color=c, width=0.8)
+        elif mk.shape in ("rect", "dashed"):
+            x, y, w, h = g
+            page.draw_rect(pymupdf.Rect(x, y, x + w, y + h), color=c, width=1.0,
+                           dashes="[3 2] 0" if mk.shape == "dashed" else None)
+            if mk.text:
+                page.insert_text((x + 2, max(8, y - 2)), mk.text, fontname=FONT, fontsize=7,
+                                 color=c)
+        elif mk.shape == "note":
+            x, y = g
+            left = x < width / 2
+            mx0, mx1 = (2.0, 50.0) if left else (width - 50.0, width - 2.0)
+            page.insert_textbox(pymupdf.Rect(mx0, y - 8, mx1, y + 40), mk.text, fontname=FONT,
+                                fontsize=6.5, color=c)
+            page.draw_line((mx1 if left else mx0, y - 4), (x, y - 4), color=c, width=0.3)
+        elif mk.shape == "label":
+            page.insert_text(g, mk.text, fontname=FONT, fontsize=7, color=c)
 
 
 def change_list_page(doc, changes: list[Change], title: str, size) -> None:
