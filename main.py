@@ -144,7 +144,8 @@ def cmd_export(args) -> int:
     mode = "print" if args.print else "proof"
     try:
         opts = _options(issue, mode, watermark=args.watermark, frame_outlines=args.outlines)
-        if mode == "proof" and not getattr(args, "no_round", True):   # records 校次 N
+        if mode == "proof" and not getattr(args, "no_round", True) and \
+                Path(args.issue).resolve() != SAMPLE:               # records 校次 N
             from proofs.export import RoundNotRecorded, export_proof_round
             try:
                 _d, rnd = export_proof_round(issue, result, fontset, out, args.issue, opts,

@@ -37,10 +37,14 @@ class ExportWorker(QThread):
             return
         try:
             if getattr(self, "record", None):        # a proof of a saved issue: 校次 N
-                from proofs.export import export_proof_round
+                from proofs.export import RoundNotRecorded, export_proof_round
                 issue, issue_path = self.record
-                diags, _rnd = export_proof_round(issue, self.result, self.fontset, self.path,
-                                                 issue_path, self.options, force=self.force)
+                try:
+                    diags, _rnd = export_proof_round(issue, self.result, self.fontset,
+                                                     self.path, issue_path, self.options,
+                                                     force=self.force)
+                except RoundNotRecorded as exc:     # the PDF is there: not a failure
+                    diags = exc.diagnostics
             else:
                 diags = export_pdf(self.result, self.fontset, self.path, self.options,
                                    force=self.force)
