@@ -1,8 +1,8 @@
 """The few facts the proof tools read from a composed result, through small functions.
 
-The layout result's types are being reshaped (runs under line boxes, typed
-items, ``StoryPos``); everything in ``proofs`` and ``epaper`` reads the result
-only through the functions here, so adapting to a new shape touches one file.
+Everything in ``proofs`` and ``epaper`` reads the layout result only through
+the functions here (frames with their story, glyphs with their boxes from the
+runs' advances and their story offsets), so a change of its shape touches one file.
 """
 from __future__ import annotations
 
@@ -65,18 +65,6 @@ def frame_images(result) -> dict[str, str]:
     return out
 
 
-def _advances(run) -> list[float]:
-    adv = getattr(run, "advances", None)
-    if adv:
-        return list(adv)
-    xs = run.xs
-    out = []
-    for i, x in enumerate(xs):
-        nxt = xs[i + 1] - x if i + 1 < len(xs) else run.size
-        out.append(nxt if 0 < nxt <= run.size * 1.6 else run.size)
-    return out
-
-
 def glyphs(result, page: int | None = None) -> list[GlyphBox]:
     """Every glyph of one page (or all pages) with its box and source, in reading order."""
     out = []
@@ -86,7 +74,7 @@ def glyphs(result, page: int | None = None) -> list[GlyphBox]:
         for fr in p.frames:
             for run in fr.runs:
                 src = run.source
-                adv = _advances(run)
+                adv = run.advances              # from the engine: nothing is measured here
                 for i, ch in enumerate(run.text):
                     if i >= len(run.xs):
                         break
