@@ -263,7 +263,8 @@ def feasible(p, measure, indent):
                 if need > soft + 0.01:
                     continue
                 delta = max(0.0, -need)
-            if e < p.n and delta > 0.01 and delta / max(1, p.points_in(s, e)) > limit:
+            rest = delta - (p.po[e] - p.po[s + 1])      # Han–Latin boundaries open first
+            if e < p.n and rest > 0.01 and rest / max(1, p.points_in(s, e)) > limit:
                 continue
             reach.add(e if e == p.n else p.next_start(e))
     return p.n in reach
