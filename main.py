@@ -147,7 +147,8 @@ def cmd_export(args) -> int:
     mode = "print" if args.print else "proof"
     try:
         export_pdf(result, fontset, out, _options(issue, mode, watermark=args.watermark,
-                                                  frame_outlines=args.outlines),
+                                                  frame_outlines=args.outlines,
+                                                  layers=args.layers),
                    force=args.force)
     except OSError as exc:
         mine = not exc.filename or Path(exc.filename).resolve().parent == Path(out).resolve().parent
@@ -274,6 +275,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="print export despite errors")
     p.add_argument("--watermark", action="store_true", help="校样 watermark on proofs")
     p.add_argument("--outlines", action="store_true", help="frame outlines on proofs")
+    p.add_argument("--layers", choices=("printing", "visible", "all"), default="printing",
+                   help="layers a proof draws: printing (default), visible (non-printing "
+                        "too), all (hidden too); print files draw the printing layers")
     p.add_argument("--allow-outside", action="store_true",
                    help="use images outside the issue's folder (absolute or ../ paths)")
     p.set_defaults(func=cmd_export)
