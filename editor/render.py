@@ -131,7 +131,7 @@ class PreparedFrame(Painter):
     def glyph_run(self, run, line) -> None:
         """Keep the run's prepared form (the previous one when the run did not change)."""
         prep = self._old.get(run)
-        if prep is None:
+        if prep is None or prep.color != _ink(self.colors, run.color):   # a swatch changed
             prep = _Run(run, self.colors)
         self.memo[run] = prep
 

@@ -133,7 +133,7 @@ class Composer:
         for page in issue.pages:
             frames = []
             for master, frame in self._page_frames(page):
-                if master:
+                if master or frame.replaces:      # fields filled: master frames, overrides
                     fr = self._master_frame(composer, page, master, frame, diagnostics)
                 elif isinstance(frame, m.TextFrame):
                     fr = flowed.get(frame.id)
@@ -167,7 +167,8 @@ class Composer:
 
     def _master_frame(self, composer: FrameComposer, page: m.Page, master: str, frame,
                       diagnostics: list) -> FrameResult:
-        """A master frame on one page: its fields filled in, composed and cached per page."""
+        """A master frame (or a page's override of one) on one page: its fields filled in,
+        composed and cached per page."""
         values = m.master_fields(self.issue, page)
         changes = {attr: m.fill_fields(getattr(frame, attr), values)
                    for attr in ("text", "caption", "credit") if getattr(frame, attr, "")}
