@@ -42,7 +42,7 @@ class LayersDock(QWidget):
                           ("layer.up", lambda: self.move(1)), ("layer.down", lambda: self.move(-1)),
                           ("layer.assign", self.assign)):
             b = QPushButton(tr(key))
-            b.clicked.connect(slot)
+            b.clicked.connect(lambda _checked=False, f=slot: f())
             row.addWidget(b)
             self.buttons[key] = b
         lay.addLayout(row)

@@ -44,7 +44,7 @@ class MastersDock(QWidget):
                 ("master.apply", self.apply_to_page), ("master.none", self.remove_from_page),
                 ("master.to_master", self.move_selection))):
             b = QPushButton(tr(key))
-            b.clicked.connect(slot)
+            b.clicked.connect(lambda _checked=False, f=slot: f())
             grid.addWidget(b, i // 2, i % 2)
             self.buttons[key] = b
         lay.addLayout(grid)
@@ -70,7 +70,7 @@ class MastersDock(QWidget):
         for i, (key, slot) in enumerate((("master.hide", self.toggle_hidden),
                                          ("master.override", self.override))):
             b = QPushButton(tr(key))
-            b.clicked.connect(slot)
+            b.clicked.connect(lambda _checked=False, f=slot: f())
             row.addWidget(b, 0, i)
             self.buttons[key] = b
         self.buttons["master.hide"].setCheckable(True)
@@ -82,11 +82,12 @@ class MastersDock(QWidget):
     def load(self) -> None:
         """Fill the lists from the model."""
         issue = self.doc.issue
-        cur = self.current()
+        cur, cur_frame = self.current(), self.current_frame()
         page = self._page()
         if page is not None and not cur and page.master:
             cur = page.master
         self._loading = True
+        self.list.blockSignals(True)
         try:
             self.list.clear()
             for name in issue.masters:
@@ -100,7 +101,8 @@ class MastersDock(QWidget):
                                     if page is not None else "")
         finally:
             self._loading = False
-        self._load_frames()
+            self.list.blockSignals(False)
+        self._load_frames(cur_frame)
 
     def _page(self) -> m.Page | None:
         try:
@@ -130,11 +132,12 @@ class MastersDock(QWidget):
             if self.frames.item(i).data(256) == fid:
                 self.frames.setCurrentRow(i)
 
-    def _load_frames(self) -> None:
+    def _load_frames(self, cur: str | None = None) -> None:
         name = self.current()
-        cur = self.current_frame()
+        cur = cur or self.current_frame()
         master = self.doc.issue.masters.get(name) if name else None
         was, self._loading = self._loading, True
+        self.frames.blockSignals(True)
         try:
             self.frames.clear()
             for fr in master.frames if master is not None else []:
@@ -147,6 +150,7 @@ class MastersDock(QWidget):
                 self.frames.setCurrentRow(ids.index(cur))
         finally:
             self._loading = was
+            self.frames.blockSignals(False)
         self._load_frame()
 
     def _frame(self):

@@ -78,7 +78,7 @@ class SwatchesDock(QWidget):
                 ("swatch.stroke", lambda: self.apply_to_frames("color")),
                 ("swatch.text", self.apply_to_text), ("swatch.para", self.apply_to_paragraph))):
             b = QPushButton(tr(key))
-            b.clicked.connect(slot)
+            b.clicked.connect(lambda _checked=False, f=slot: f())
             grid.addWidget(b, i // 2, i % 2)
             self.buttons[key] = b
         lay.addLayout(grid)
