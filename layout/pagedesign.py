@@ -207,7 +207,8 @@ class SetLayers(Edit):
     """Replace the layer list (add, rename, reorder, hide, lock, printing or not).
 
     ``renames`` maps old layer names to new ones: frames follow their layer.
-    Frames on a layer that is gone move to the first layer.
+    Frames on a layer that is gone move to the first layer; frames on the first
+    layer by default ("") stay on that layer when another one becomes the first.
     """
 
     label = "layers"
@@ -231,12 +232,12 @@ class SetLayers(Edit):
         frames = list(self._frames(issue))
         self._old = (copy.deepcopy(issue.layers), [(fr, fr.layer) for fr in frames])
         names = {ly.name for ly in self.layers}
-        first = self.layers[0].name if self.layers else ""
+        old_first = issue.layers[0].name if issue.layers else ""
+        new_first = self.layers[0].name if self.layers else ""
         for fr in frames:
-            new = self.renames.get(fr.layer, fr.layer)
-            if new and new not in names:
-                new = ""
-            if new == first:
+            name = fr.layer or old_first          # "" is the first layer: keep the frame on it
+            new = self.renames.get(name, name)
+            if new not in names or (not fr.layer and new == new_first):
                 new = ""
             fr.layer = new
         issue.layers[:] = copy.deepcopy(self.layers)
