@@ -163,7 +163,7 @@ pytest.importorskip("pytestqt")
 from tests.test_masters import design, undo_all  # noqa: E402,F401
 
 
-def test_border_and_stroke_from_the_properties_dock(design, qtbot):
+def test_border_and_stroke_from_the_properties_dock(design, qtbot):  # noqa: F811
     win = design
     doc, props = win.doc, win.props
     original = copy.deepcopy(doc.issue)

@@ -117,7 +117,7 @@ pytest.importorskip("pytestqt")
 from tests.test_masters import design, undo_all  # noqa: E402,F401
 
 
-def test_swatch_tint_fill_text_colour_and_reverse_type(design, qtbot):
+def test_swatch_tint_fill_text_colour_and_reverse_type(design, qtbot):  # noqa: F811
     from layout.position import StoryPos
     win = design
     doc, dock, scene = win.doc, win.swatches, win.scene

@@ -127,7 +127,7 @@ pytest.importorskip("pytestqt")
 from tests.test_masters import design, undo_all  # noqa: E402,F401
 
 
-def test_layers_dock_add_assign_hide_lock_reorder_rename(design, qtbot):
+def test_layers_dock_add_assign_hide_lock_reorder_rename(design, qtbot):  # noqa: F811
     from PySide6.QtCore import Qt
     win = design
     doc, dock, scene = win.doc, win.layers, win.scene
