@@ -152,7 +152,9 @@ class PageScene(QGraphicsScene):
         if fid not in where:                    # a master frame: edited on its master
             return Deco(preview=self.preview)
         frame = where[fid][1]
-        d = Deco(selected=fid in self.selection, locked=frame.locked, preview=self.preview)
+        layer = doc.issue.layer(frame.layer)
+        d = Deco(selected=fid in self.selection, preview=self.preview,
+                 locked=frame.locked or (layer is not None and layer.locked))
         if frame.kind != "text":
             return d
         d.in_port = d.out_port = "empty"

@@ -173,3 +173,19 @@ def test_layers_dock_add_assign_hide_lock_reorder_rename(design, qtbot):  # noqa
     assert parse_issue(dump_issue(doc.issue)) == doc.issue
     undo_all(doc)
     assert doc.issue == original
+
+
+def test_export_command_draws_non_printing_layers_only_when_asked(tmp_path):
+    import subprocess
+    import sys
+    from support.paths import MAIN, ROOT
+    outs = {}
+    for name, extra in (("default", []), ("visible", ["--layers", "visible"])):
+        out = tmp_path / f"{name}.pdf"
+        proc = subprocess.run([sys.executable, str(MAIN), "export", str(SAMPLE), "-o", str(out),
+                               *extra], capture_output=True, text=True, timeout=600,
+                              cwd=str(ROOT))
+        assert proc.returncode == 0, proc.stderr
+        outs[name] = _text(out)
+    # the sample's two ad placeholder labels (广　告) are on its non-printing layer
+    assert outs["visible"].count("广") == outs["default"].count("广") + 2
