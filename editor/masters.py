@@ -216,7 +216,8 @@ class MastersDock(QWidget):
         return self.doc.push(D.SetPage(page.number, master="", hide_master=[]), tr("master.none"))
 
     def move_selection(self) -> bool:
-        """Move the frames selected on the page onto the selected master."""
+        """Move the frames selected on the page onto the selected master (a page without
+        a master takes it, so the frames stay where they were)."""
         name = self.current()
         ids = list(self.selection())
         if not name or not ids:
@@ -226,6 +227,9 @@ class MastersDock(QWidget):
         except E.EditError as exc:
             self.doc.refused.emit(str(exc))
             return False
+        page = self._page()
+        if page is not None and not page.master:      # the frames stay in view: on its master
+            edits.append(D.SetPage(page.number, master=name))
         return self.doc.push(E.Batch(edits, "to master"), tr("master.to_master"))
 
     # ------------------------------------------------------------ master frames
