@@ -141,7 +141,7 @@ class Composer:
                         fr = self._empty_frame(frame, geo)
                 else:
                     fr = self._compose_frame(composer, page, frame, diagnostics)
-                frames.append(self._on_layer(fr, frame, master))
+                frames.append(self._on_layer(fr, frame, master, page.number))
             pages.append(PageResult(page.number, geo.width, geo.height, tuple(frames)))
         diagnostics.extend(self._glyph_diagnostics())
         self.segmenter.save()
@@ -177,14 +177,15 @@ class Composer:
                                  cache_id=f"{page.number}\x00{frame.id}")
         return fr
 
-    def _on_layer(self, fr: FrameResult, frame: m.Frame, master: str) -> FrameResult:
+    def _on_layer(self, fr: FrameResult, frame: m.Frame, master: str,
+                  page: int) -> FrameResult:
         """The result with its layer's flags (the same object while nothing changed)."""
         ly = self.issue.layer(frame.layer)
         flags = ((ly.name, ly.printable, ly.visible) if ly is not None else ("", True, True)) \
             + (master,)
         if flags == ("", True, True, ""):
             return fr
-        key = (master, frame.id)
+        key = (page, master, frame.id)        # a master frame is on every page using it
         hit = self._layer_cache.get(key)
         if hit is not None and hit[0] is fr and hit[1] == flags:
             return hit[2]
