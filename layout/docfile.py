@@ -387,7 +387,7 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
             issue.pages = [rd.page(n, f"page {i + 1}", n.start_mark.line + 1)
                            for i, n in enumerate(rd.sequence(v, "pages"))]
         elif key == "layers":
-            issue.layers = _reader(list[m.Layer])(rd, v, "layer", line)
+            issue.layers = _reader(list[m.Layer])(rd, v, "layers", line)
         elif key == "masters":
             issue.masters = {k: _read_master(rd, k, n, kn.start_mark.line + 1)
                              for k, kn, n in rd.mapping(v, "masters")}
@@ -568,7 +568,8 @@ def _master_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[object, st
 
 
 def _color_ref_problems(issue: m.Issue) -> list[tuple[object, str]]:
-    """Tinted colour references ("red 30%"): a known swatch and a percentage from 0 to 100."""
+    """Colour references: a swatch (black always), the paper, or a tint of a swatch
+    ("red 30%", a percentage from 0 to 100)."""
     refs: list[tuple[object, str, str]] = []
     for name, st in issue.paragraph_styles.items():
         refs.append((st, f"paragraph style '{name}' color", st.color))
@@ -583,15 +584,16 @@ def _color_ref_problems(issue: m.Issue) -> list[tuple[object, str]]:
                 refs.append((fr, f"frame '{fr.id}' {attr}", val))
     out = []
     for obj, what, ref in refs:
+        if not ref:                       # a character style's "": the paragraph's colour
+            continue
         try:
             name, tint = m.parse_color(ref)
         except ValueError as exc:
             out.append((obj, f"{what} '{ref}': {exc}"))
             continue
-        if (tint != 1.0 or "%" in ref) and name not in issue.colors \
-                and name not in m.PAPER_NAMES:
-            out.append((obj, f"{what} '{ref}': no colour '{name}' "
-                             f"(colours: {', '.join(issue.colors)})"))
+        if name not in issue.colors and name not in m.PAPER_NAMES and name != "black":
+            out.append((obj, f"{what} '{ref}': no colour '{name}' (colours: "
+                             f"{', '.join(issue.colors)}, paper; a tint is written 'red 30%')"))
     return out
 
 

@@ -284,7 +284,7 @@ class Master:
 @dataclass
 class Layer:
     """A layer: frames drawn together; shown or hidden, locked, printing or not."""
-    name: str
+    name: str = ""               # required: validation refuses an empty name
     visible: bool = True
     locked: bool = False
     printable: bool = True       # False: notes, placeholder ads (never in the print PDF)

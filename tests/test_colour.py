@@ -57,6 +57,7 @@ def test_result_carries_resolved_tints_and_runs_their_colour():
 @pytest.mark.parametrize("bad, message", [
     ("fill: red 30%", "fill: red 130%"),
     ("fill: red 30%", "fill: blue 30%"),
+    ("fill: red 30%", "fill: red 30"),             # a swatch name that does not exist
     ("color: 'black 60%'", "color: 'black x%'"),
 ])
 def test_bad_tints_name_the_line(bad, message, tmp_path):
