@@ -175,19 +175,19 @@ class SwatchesDock(QWidget):
         name = self.current()
         if not name or name == PAPER:
             return False
-        return self._push(D.SetColor(name, None), tr("swatch.delete"))
+        return self._push(D.RemoveColor(name), tr("swatch.delete"))
 
     def _rename(self) -> None:
         old, new = self.current(), self.name.text().strip()
         if self._loading or not old or old == PAPER or not new or new == old:
             return
-        if new in self.doc.issue.colors or "%" in new:
-            self.doc.refused.emit(f"swatch '{new}'")
+        try:
+            edit = D.RenameColor(old, new)
+        except E.EditError as exc:
+            self.doc.refused.emit(str(exc))
             return
-        cmyk = self.doc.issue.colors[old]
-        self._push(E.Batch([D.SetColor(new, cmyk), D.SetColor(old, None)], "swatch"),
-                   tr("swatch.name"))
-        self.select(new)
+        if self._push(edit, tr("swatch.name")):
+            self.select(new)
 
     # ------------------------------------------------------------ applying
     def apply_to_frames(self, field: str) -> bool:

@@ -16,6 +16,29 @@ def _all_pages(issue: m.Issue, master: str | None = None) -> set[int]:
     return {p.number for p in issue.pages if master is None or p.master == master}
 
 
+def _page_state(issue: m.Issue) -> list:
+    """What pages say about masters (their master, hidden and replaced master frames),
+    for an undo to put back."""
+    return [(p, p.master, list(p.hide_master), [(fr, fr.replaces) for fr in p.frames])
+            for p in issue.pages]
+
+
+def _restore_pages(state: list) -> None:
+    for page, master, hidden, replaces in state:
+        page.master = master
+        page.hide_master[:] = hidden
+        for fr, rep in replaces:
+            fr.replaces = rep
+
+
+def _forget_master_frames(page: m.Page, ids: set[str] | None = None) -> None:
+    """A page stops hiding and replacing master frames (``ids``; None: all of them)."""
+    page.hide_master[:] = [f for f in page.hide_master if ids is not None and f not in ids]
+    for fr in page.frames:
+        if fr.replaces and (ids is None or fr.replaces in ids):
+            fr.replaces = ""
+
+
 # ====================================================================== masters
 class SetMasterDef(Edit):
     """Define, redefine or (with None) remove a master page; removing it also takes it
@@ -38,20 +61,25 @@ class SetMasterDef(Edit):
             clash = next((fr.id for fr in self.master.frames if fr.id in taken), None)
             if clash:
                 raise EditError(f"frame id '{clash}' is already used")
-        users = [p.number for p in issue.pages if p.master == self.name]
-        self._old = (self.name in ms, ms.get(self.name), list(ms), users)
+        self._old = (self.name in ms, ms.get(self.name), list(ms), _page_state(issue))
         if self.master is None:
             ms.pop(self.name, None)
             for p in issue.pages:
                 if p.master == self.name:
                     p.master = ""
+                    _forget_master_frames(p)
         else:
             ms[self.name] = copy.deepcopy(self.master)
+            gone = {fr.id for fr in self._old[1].frames} - {fr.id for fr in self.master.frames} \
+                if self._old[1] is not None else set()
+            for p in issue.pages:
+                if p.master == self.name and gone:
+                    _forget_master_frames(p, gone)
         return Touched(pages=_all_pages(issue), structure=True)
 
     def revert(self, issue):
         """Restore the old definition in its old place, and the pages that used it."""
-        had, old, order, users = self._old
+        had, old, order, pages = self._old
         merged = dict(issue.masters)
         if had:
             merged[self.name] = old
@@ -59,9 +87,7 @@ class SetMasterDef(Edit):
             merged.pop(self.name, None)
         issue.masters.clear()
         issue.masters.update({k: merged[k] for k in order if k in merged})
-        for p in issue.pages:
-            if p.number in users:
-                p.master = self.name
+        _restore_pages(pages)
         return Touched(pages=_all_pages(issue), structure=True)
 
 
@@ -128,50 +154,60 @@ class RemoveMasterFrame(Edit):
         self._saved = None
 
     def apply(self, issue):
-        """Remove it (pages hiding or replacing it keep their keys: undo needs them)."""
+        """Remove it; pages stop hiding or replacing it."""
         try:
             name, fr = issue.master_frame(self.frame_id)
         except KeyError:
             raise EditError(f"no master frame '{self.frame_id}'") from None
         frames = issue.masters[name].frames
-        users = [(p.number, list(p.hide_master)) for p in issue.pages]
-        self._saved = (name, frames.index(fr), fr, users)
+        self._saved = (name, frames.index(fr), fr, _page_state(issue))
         frames.remove(fr)
         for p in issue.pages:
-            p.hide_master[:] = [f for f in p.hide_master if f != self.frame_id]
+            _forget_master_frames(p, {self.frame_id})
         return Touched(frames={self.frame_id}, pages=_all_pages(issue, name), structure=True)
 
     def revert(self, issue):
-        """Put it back where it was."""
-        name, index, fr, users = self._saved
+        """Put it back where it was (and the pages that hid or replaced it)."""
+        name, index, fr, pages = self._saved
         issue.masters[name].frames.insert(index, fr)
-        hidden = dict(users)
-        for p in issue.pages:
-            if p.number in hidden:
-                p.hide_master[:] = hidden[p.number]
+        _restore_pages(pages)
         return Touched(frames={self.frame_id}, pages=_all_pages(issue, name), structure=True)
 
 
-class SetPage(_FieldEdit):
-    """Change a page's fields: its master, the master frames it hides, its 版名."""
+class SetPage(Edit):
+    """Change a page's fields: its master, the master frames it hides, its 版名.
+
+    A page that changes master stops hiding and replacing the old one's frames
+    (undo puts that back).
+    """
 
     label = "page"
 
     def __init__(self, number: int, **changes):
-        super().__init__(**changes)
-        self.number = number
-
-    def _target(self, issue):
-        return _page(issue, self.number)
+        bad = set(changes) - {"master", "hide_master", "section"}
+        if bad:
+            raise EditError(f"Page has no field '{sorted(bad)[0]}' to set here")
+        self.number, self.changes = number, copy.deepcopy(changes)
+        self._old = None
 
     def apply(self, issue):
         """Set the fields (a master that does not exist is refused)."""
-        name = self.changes.get("master", "")
+        page = _page(issue, self.number)
+        name = self.changes.get("master", page.master)
         if name and name not in issue.masters:
             raise EditError(f"no master page '{name}'")
-        return super().apply(issue)
+        self._old = _page_state(issue), page.section
+        if name != page.master:
+            _forget_master_frames(page)
+        for k, v in self.changes.items():
+            setattr(page, k, copy.deepcopy(v))
+        return Touched(pages={self.number}, structure=True)
 
-    def _touched(self, issue):
+    def revert(self, issue):
+        """Put the page's old fields back."""
+        pages, section = self._old
+        _restore_pages(pages)
+        _page(issue, self.number).section = section
         return Touched(pages={self.number}, structure=True)
 
 
@@ -287,4 +323,90 @@ class SetColor(Edit):
             merged.pop(self.name, None)
         issue.colors.clear()
         issue.colors.update({k: merged[k] for k in order if k in merged})
+        return Touched(styles=True, pages=_all_pages(issue))
+
+
+def _color_refs(issue: m.Issue):
+    """(object, field) of every colour reference in the issue: styles and frames."""
+    for st in issue.paragraph_styles.values():
+        yield st, "color"
+    for cs in issue.char_styles.values():
+        yield cs, "color"
+    frames = [fr for _, fr in issue.frames()] + [
+        fr for ms in issue.masters.values() for fr in ms.frames]
+    for fr in frames:
+        for attr in ("color", "fill"):
+            if hasattr(fr, attr):
+                yield fr, attr
+
+
+def _swatch_of(ref: str) -> str:
+    try:
+        return m.parse_color(ref)[0] if ref else ""
+    except ValueError:
+        return ""
+
+
+def color_users(issue: m.Issue, name: str) -> list[str]:
+    """What names the swatch (directly or as a tint), for messages."""
+    out = []
+    for obj, attr in _color_refs(issue):
+        if _swatch_of(getattr(obj, attr)) == name:
+            out.append(getattr(obj, "id", "") or type(obj).__name__)
+    return out
+
+
+class RemoveColor(SetColor):
+    """Remove a swatch nothing uses (refused, naming the users, when something does)."""
+
+    label = "delete swatch"
+
+    def __init__(self, name: str):
+        super().__init__(name, None)
+
+    def apply(self, issue):
+        """Remove it when unused."""
+        users = color_users(issue, self.name)
+        if users:
+            raise EditError(f"swatch '{self.name}' is in use ({', '.join(users[:5])})")
+        return super().apply(issue)
+
+
+class RenameColor(Edit):
+    """Rename a swatch; every style and frame naming it (or a tint of it) follows."""
+
+    label = "rename swatch"
+
+    def __init__(self, old: str, new: str):
+        new = new.strip()
+        if not new or "%" in new:
+            raise EditError("a swatch needs a name without '%'")
+        self.old, self.new = old, new
+        self._saved = None
+
+    def apply(self, issue):
+        """Rename the swatch and rewrite the references."""
+        if self.old not in issue.colors:
+            raise EditError(f"no swatch '{self.old}'")
+        if self.new in issue.colors or self.new in m.PAPER_NAMES:
+            raise EditError(f"swatch '{self.new}' already exists")
+        changed = []
+        for obj, attr in list(_color_refs(issue)):
+            ref = getattr(obj, attr)
+            if _swatch_of(ref) == self.old:
+                changed.append((obj, attr, ref))
+                setattr(obj, attr, self.new + ref.strip()[len(self.old):])
+        self._saved = (dict(issue.colors), changed)
+        renamed = {(self.new if k == self.old else k): v for k, v in issue.colors.items()}
+        issue.colors.clear()
+        issue.colors.update(renamed)
+        return Touched(styles=True, pages=_all_pages(issue))
+
+    def revert(self, issue):
+        """Put the old name and references back."""
+        colors, changed = self._saved
+        issue.colors.clear()
+        issue.colors.update(colors)
+        for obj, attr, ref in changed:
+            setattr(obj, attr, ref)
         return Touched(styles=True, pages=_all_pages(issue))

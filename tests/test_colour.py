@@ -170,3 +170,23 @@ def test_set_color_edit_refuses_bad_values():
         D.SetColor("x", [0, 2, 0, 0])
     with pytest.raises(EditError):
         D.SetColor("red 30%", [0, 1, 1, 0])
+
+
+def test_renaming_a_swatch_rewrites_its_uses_and_an_used_one_is_not_deleted():
+    from layout.edits import EditError
+    issue = parse_issue(DOC)
+    before = copy.deepcopy(issue)
+    with pytest.raises(EditError, match="in use"):
+        D.RemoveColor("red").apply(issue)
+    edit = D.RenameColor("报红", "社红")
+    edit.apply(issue)
+    assert list(issue.colors) == ["black", "red", "社红"]
+    assert issue.frame("r")[1].color == "社红 50%"
+    assert parse_issue(dump_issue(issue)) == issue          # still a valid file
+    edit.revert(issue)
+    assert issue == before
+    D.RenameColor("red", "大红").apply(issue)
+    assert issue.frame("band")[1].fill == "大红 30%"
+    D.SetColor("spare", [0, 0, 1, 0]).apply(issue)
+    D.RemoveColor("spare").apply(issue)
+    assert "spare" not in issue.colors

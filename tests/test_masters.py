@@ -259,3 +259,16 @@ def test_make_a_master_from_the_page_apply_it_and_edit_it(design, qtbot):
     assert again == doc.issue
     undo_all(doc)
     assert doc.issue == original
+
+
+def test_removing_or_switching_a_master_keeps_the_file_valid():
+    issue = parse_issue(DOC)
+    before = copy.deepcopy(issue)
+    for edit in (D.SetMasterDef("内页", None), D.RemoveMasterFrame("folio"),
+                 D.SetPage(12, master=""),
+                 D.SetMasterDef("内页", m.Master([m.RuleFrame("only-rule", cols=8)]))):
+        edit.apply(issue)
+        # page 12's hide_master and its frame replacing 'folio' no longer point nowhere
+        assert parse_issue(dump_issue(issue)) == issue
+        edit.revert(issue)
+        assert issue == before
