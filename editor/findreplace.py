@@ -361,6 +361,8 @@ class FindPanel(QWidget):
     def replace_all(self) -> int:
         """Replace every hit as one undo step; say how many."""
         hits = self.search()
+        if hits is None:
+            return 0
         if not hits:
             self.status.setText(tr("find.count", n=0))
             return 0
