@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtCore import QMimeData, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeySequence  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -20,7 +20,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from layout import edits as E  # noqa: E402
 from layout import model as m  # noqa: E402
 from layout.docfile import dump_issue, parse_issue, save_issue  # noqa: E402
-from tests.test_editor import click, drag, env, make_issue, open_window  # noqa: E402,F401
+from tests import test_editor as TE  # noqa: E402
+from tests.test_editor import click, drag, make_issue, open_window  # noqa: E402
+
+env = TE.env                      # the editor fixture of test_editor
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -101,7 +104,7 @@ def test_copy_paste_frames_copies_the_story_and_is_one_undo_step(env, qtbot):
 def test_paste_in_place_on_another_page_and_paste_linked(env, qtbot):
     app, path, _ = env
     win = show(open_window(app, path, qtbot), qtbot)
-    doc, view = win.doc, win.view
+    doc = win.doc
     win.scene.set_selection(["t1", "h1"])
     win.acts["copy"].trigger()
     win.acts["add_page"].trigger()

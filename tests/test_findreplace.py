@@ -13,10 +13,13 @@ from PySide6.QtTest import QTest  # noqa: E402
 from editor.findreplace import Options, find, replace_edit  # noqa: E402
 from layout import model as m  # noqa: E402
 from layout.docfile import save_issue  # noqa: E402
-from tests.test_editor import env, make_issue, open_window  # noqa: E402,F401
+from tests import test_editor as TE  # noqa: E402
+from tests.test_editor import make_issue, open_window  # noqa: E402
 from tests.test_editor_clipboard import CTRL, keys, show  # noqa: E402
 
 from editor.i18n import set_language  # noqa: E402
+
+env = TE.env                      # the editor fixture of test_editor
 
 
 class Words:

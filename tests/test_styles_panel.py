@@ -13,8 +13,11 @@ from PySide6.QtTest import QTest  # noqa: E402
 
 from layout import model as m  # noqa: E402
 from layout.docfile import dump_issue, load_issue, parse_issue, save_issue  # noqa: E402
-from tests.test_editor import env, make_issue, open_window  # noqa: E402,F401
+from tests import test_editor as TE  # noqa: E402
+from tests.test_editor import make_issue, open_window  # noqa: E402
 from tests.test_editor_clipboard import SHIFT, keys, show  # noqa: E402
+
+env = TE.env                      # the editor fixture of test_editor
 
 
 def items(lst):
@@ -55,7 +58,7 @@ def fill(**fields):
 
 def test_sample_and_template_styles_have_chinese_labels():
     from editor.app import TEMPLATES
-    from main import SAMPLE
+    from support.paths import SAMPLE
     for path in (SAMPLE, TEMPLATES / "duikai.yaml", TEMPLATES / "sikai.yaml"):
         iss = load_issue(path)
         for table in ("paragraph_styles", "char_styles"):
