@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 
 from .i18n import tr
+from .styles import display_name
 
 
 class ControlBar(QToolBar):
@@ -42,14 +43,14 @@ class ControlBar(QToolBar):
             self._styles = styles
             self.para.blockSignals(True)
             self.para.clear()
-            for name, label in styles[0]:
-                self.para.addItem(label or name, name)
+            for name, _label in styles[0]:
+                self.para.addItem(display_name(issue, name), name)
             self.para.blockSignals(False)
             self.char.blockSignals(True)
             self.char.clear()
             self.char.addItem(tr("char_none"), "")
-            for name, label in styles[1]:
-                self.char.addItem(label or name, name)
+            for name, _label in styles[1]:
+                self.char.addItem(display_name(issue, name, "char_styles"), name)
             self.char.blockSignals(False)
         on = self.text.active
         self.para.setEnabled(on)

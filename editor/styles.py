@@ -26,16 +26,18 @@ from layout import model as m
 from layout.position import StoryPos
 from layout.units import DEFAULT_HAO, font_size
 
-from .i18n import tr
+from .i18n import language, tr
 
 PARA, CHAR = "paragraph_styles", "char_styles"
 ALIGNS = ("justify", "left", "center", "right")
 
 
 def display_name(issue: m.Issue, name: str, table: str = PARA) -> str:
-    """What the UI calls a style: its label, else its key."""
+    """What the UI calls a style: its (Chinese) label under a Chinese UI, else its key."""
     st = getattr(issue, table).get(name)
-    return (getattr(st, "label", "") or name) if st is not None else name
+    if st is None or language() != "zh":
+        return name
+    return getattr(st, "label", "") or name
 
 
 def bold_role(issue: m.Issue) -> str:
@@ -354,7 +356,8 @@ class StylesPanel(QWidget):
                         label += "+"
                     it = QListWidgetItem(label)
                     it.setData(Qt.ItemDataRole.UserRole, name)
-                    it.setToolTip(name)
+                    it.setToolTip(name if label.rstrip("+") != name else
+                                  getattr(getattr(issue, table)[name], "label", ""))
                     if table == PARA and name == here:
                         f = it.font()
                         f.setBold(True)

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QPointF, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 from layout import model as m  # noqa: E402
@@ -202,3 +202,32 @@ def test_character_style_dialog_and_delete_with_replacement(env, qtbot):
     doc.undo.undo()
     assert doc.issue.stories["lead"].paragraphs[1].runs[0].style == "bold"
     assert list(doc.issue.char_styles)[:1] == ["bold"], "undo puts it back in its place"
+
+
+def test_english_ui_shows_style_keys_and_no_chinese(env, qtbot):
+    import re
+
+    from editor.i18n import set_language
+    app, path, _ = env
+    set_language("en")
+    win = show(open_window(app, path, qtbot), qtbot)
+    panel = win.styles_panel
+    assert items(panel.para_list)["body"] == "body"
+    assert panel.para_list.item(0).toolTip() == "正文", "the label is still there, as a tip"
+    allowed = re.compile("[号栏版]")
+    texts = [panel.current.text()] + [w.text() for w in (panel.new_btn, panel.edit_btn,
+                                                         panel.rename_btn, panel.delete_btn,
+                                                         panel.bold_btn, panel.clear_btn)]
+    texts += [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
+    texts += [win.find_panel.find_btn.text(), win.find_panel.whole.text(),
+              win.find_panel.width.text(), win.dock_find.windowTitle(),
+              win.dock_styles.windowTitle()]
+    for menu in (win.menuBar().actions()[1].menu(), ):
+        texts += [a.text() for a in menu.actions()]
+    from editor import contextmenu as CM
+    for menu in (CM.frame_menu(win, "t1"), CM.page_menu(win, QPointF(0, 0)),
+                 CM.pages_menu(win, 1), CM.stories_menu(win, "lead")):
+        texts += [a.text() for a in menu.actions()]
+    bad = [t for t in texts if re.search("[\u3400-\u9fff]", allowed.sub("", t))]
+    assert not bad, bad
+    assert win.control.para.itemText(0) == "body"
