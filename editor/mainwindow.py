@@ -473,9 +473,8 @@ class MainWindow(QMainWindow):
         """All the story's text while typing; else every frame on the page."""
         if self.text.active:
             st = self.doc.issue.stories[self.text.story]
-            last = len(st.paragraphs) - 1
             end = E.index_to_pos(st, len(E.plain_text(st)))
-            self.text.start(self.text.story, end if last >= 0 else end, E.StoryPos())
+            self.text.start(self.text.story, end, E.StoryPos())
             return
         self.scene.set_selection(list(self.scene.frames))
 

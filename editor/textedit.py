@@ -263,9 +263,16 @@ class TextController(QObject):
 
     def cut(self) -> bool:
         """Copy the selection, then delete it (one undo step)."""
+        sel = self.selection()
         if not self.copy():
             return False
-        self.delete(False)
+        from .i18n import tr
+        before = self.pos
+        self.anchor, self.pos = None, sel[0]
+        if not self.doc.push(E.DeleteText(self.story, *sel), tr("undo.cut"),
+                             cursor_before=(self.story, before), cursor_after=(self.story, sel[0])):
+            self.pos = before
+            return False
         return True
 
     def paste(self, plain: bool = False) -> bool:

@@ -225,6 +225,10 @@ def test_text_copy_paste_with_and_without_formatting(env, qtbot):
     win.text.start("lead", (1, 0), (1, 2))
     keys(view, Qt.Key.Key_X, CTRL)
     assert st.paragraphs[1].text == "段。第二段"
+    assert doc.undo.undoText() == "剪切" and QGuiApplication.clipboard().text() == "第二"
+    # Ctrl+A in text selects the whole story
+    keys(view, Qt.Key.Key_A, CTRL)
+    assert win.text.selected_text() == "\n".join(p.text for p in st.paragraphs)
     # several paragraphs at once: the paragraph is split, one undo step
     win.text.start("lead", (0, 0), (1, 2))
     keys(view, Qt.Key.Key_C, CTRL)
