@@ -15,6 +15,7 @@ as one undo step.
 from __future__ import annotations
 
 import copy
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -53,8 +54,13 @@ def _frame_text(issue: m.Issue, fr: m.Frame) -> str:
     return ""
 
 
-def frames_mime(issue: m.Issue, ids: list[str]) -> QMimeData | None:
-    """The clipboard contents for these frames (all on one page) and their stories."""
+def frames_mime(issue: m.Issue, ids: list[str], base_dir: str | None = None
+                ) -> QMimeData | None:
+    """The clipboard contents for these frames (all on one page) and their stories.
+
+    Photo paths are made absolute from ``base_dir`` (the issue's folder), so
+    that a paste into an issue in another folder still finds the image.
+    """
     frames = []
     page_no = None
     for fid in ids:
@@ -63,7 +69,10 @@ def frames_mime(issue: m.Issue, ids: list[str]) -> QMimeData | None:
             page_no = page.number
         elif page.number != page_no:
             continue
-        frames.append(copy.deepcopy(fr))
+        fr = copy.deepcopy(fr)
+        if base_dir and getattr(fr, "image", "") and not os.path.isabs(fr.image):
+            fr.image = os.path.normpath(os.path.join(base_dir, fr.image))
+        frames.append(fr)
     if not frames:
         return None
     fids = {fr.id for fr in frames}
@@ -103,7 +112,8 @@ def _fits(cells: tuple[int, int, int, int], columns: int, lines: int) -> tuple[i
 
 def paste_frames(issue: m.Issue, clip: m.Issue, page: int, *, offset: tuple[int, int] = (0, 0),
                  at: tuple[int, int] | None = None, linked: bool = False,
-                 grid: tuple[int, int] = (10**6, 10**6)) -> tuple[E.Edit, list[str]]:
+                 grid: tuple[int, int] = (10**6, 10**6), base_dir: str | None = None
+                 ) -> tuple[E.Edit, list[str]]:
     """The edit adding the clipboard's frames to ``page`` and the new frame ids.
 
     ``offset`` moves every frame by (columns, lines); ``at`` puts the group's top
@@ -128,6 +138,9 @@ def paste_frames(issue: m.Issue, clip: m.Issue, page: int, *, offset: tuple[int,
         used.add(nid)
         renamed[fr.id] = nid
         new = E.copy_frame(fr, nid)
+        if base_dir and getattr(new, "image", "") and os.path.isabs(new.image):
+            rel = os.path.relpath(new.image, base_dir)
+            new.image = rel if not rel.startswith("..") else new.image
         if not fr.box:
             new.col, new.line = _fits((fr.col + offset[0], fr.line + offset[1], fr.cols,
                                        fr.lines), *grid)

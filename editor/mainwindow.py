@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         if not sel:
             self._say(tr("clip.nothing_selected", what=tr("copy")))
             return False
-        md = C.frames_mime(self.doc.issue, sel)
+        md = C.frames_mime(self.doc.issue, sel, self.doc.base_dir)
         if md is None:
             return False
         QGuiApplication.clipboard().setMimeData(md)
@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
         if not sel:
             self._say(tr("clip.nothing_selected", what=tr("cut")))
             return False
-        md = C.frames_mime(self.doc.issue, sel)
+        md = C.frames_mime(self.doc.issue, sel, self.doc.base_dir)
         QGuiApplication.clipboard().setMimeData(md)
         return self.doc.push(E.Batch([E.RemoveFrame(f) for f in sel], "cut"), tr("undo.cut"))
 
@@ -438,7 +438,8 @@ class MainWindow(QMainWindow):
                 offset = (1, 1)
         try:
             edit, ids = C.paste_frames(self.doc.issue, clip, page, offset=offset, at=at,
-                                       linked=linked, grid=self._grid())
+                                       linked=linked, grid=self._grid(),
+                                       base_dir=self.doc.base_dir)
         except E.EditError as exc:
             self._say(str(exc))
             return False
@@ -458,12 +459,13 @@ class MainWindow(QMainWindow):
 
     def duplicate_frames(self, ids: list[str], offset: tuple[int, int]) -> bool:
         """Copies of frames moved by (columns, lines): duplicate and Alt-drag; one undo step."""
-        md = C.frames_mime(self.doc.issue, ids)
+        md = C.frames_mime(self.doc.issue, ids, self.doc.base_dir)
         clip = C.frames_from_mime(md)
         if clip is None:
             return False
         page = self.doc.page_of_frame(ids[0])
-        edit, new = C.paste_frames(self.doc.issue, clip, page, offset=offset, grid=self._grid())
+        edit, new = C.paste_frames(self.doc.issue, clip, page, offset=offset, grid=self._grid(),
+                                   base_dir=self.doc.base_dir)
         if self.doc.push(edit, tr("undo.duplicate")):
             self.scene.set_selection(new)
             return True

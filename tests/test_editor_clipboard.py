@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QMimeData, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeySequence  # noqa: E402
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage, QKeySequence  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -131,21 +131,29 @@ def test_paste_into_another_open_issue_brings_styles_along(env, qtbot, tmp_path)
     iss = parse_issue(dump_issue(make_issue()))
     iss.char_styles["stress"] = m.CharStyle(font="headline", color="red", label="着重")
     iss.stories["lead"].paragraphs[1].runs = [m.Run("第二", "stress"), m.Run("段。")]
+    (tmp_path / "img").mkdir()
+    img = QImage(40, 30, QImage.Format.Format_RGB32)
+    img.fill(0x808080)
+    img.save(str(tmp_path / "img" / "a.png"))
+    iss.pages[0].frames[-1].image = "img/a.png"
     save_issue(iss, path)
     other = make_issue()
     other.stories.clear()
     other.pages[0].frames = []
     other.char_styles.pop("stress", None)
-    p2 = tmp_path / "other.yaml"
+    (tmp_path / "elsewhere").mkdir()
+    p2 = tmp_path / "elsewhere" / "other.yaml"
     save_issue(other, p2)
     win = show(open_window(app, path, qtbot), qtbot)
-    win.scene.set_selection(["t1"])
+    win.scene.set_selection(["t1", "ph"])
     win.copy()
     win2 = show(open_window(app, str(p2), qtbot), qtbot)
     assert "stress" not in win2.doc.issue.char_styles
     keys(win2.view, Qt.Key.Key_V, CTRL)
     doc2 = win2.doc
-    (fid,) = win2.scene.selection
+    fid, pid = sorted(win2.scene.selection, key=lambda f: doc2.issue.frame(f)[1].kind != "text")
+    assert doc2.issue.frame(pid)[1].image == str(tmp_path / "img" / "a.png"), \
+        "the photo is still found from the other issue's folder"
     st = doc2.issue.story_of_frame(fid)
     assert st.id == "lead", "a free id is kept"
     assert st.paragraphs[1].runs[0].style == "stress"
