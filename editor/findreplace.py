@@ -336,8 +336,19 @@ class FindPanel(QWidget):
             return
         i = self.results.indexOfTopLevelItem(item)
         if 0 <= i < len(self.hits):
+            hit = self.hits[i]
+            if not self._still_there(hit):       # the text changed since the search
+                self.status.setText(tr("find.stale"))
+                self.find_all()
+                return
             self.current = i
-            self.goTo.emit(self.hits[i])
+            self.goTo.emit(hit)
+
+    def _still_there(self, hit: Hit) -> bool:
+        try:
+            return _field_text(self.doc.issue, hit.target)[hit.start:hit.end] == hit.found
+        except (KeyError, IndexError, AttributeError):
+            return False
 
     def replace_one(self) -> None:
         """Replace the current hit (one undo step), then go to the next."""

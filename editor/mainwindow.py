@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.view.cursorMoved.connect(self._pointer)
         self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(tr("status.zoom", z=z)))
         self.view.message.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
-        self.text.message.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.text.message.connect(self._text_message)
         self.context_menu = None
         self.page_menus = contextmenu.PageMenus(self)
         self.resize(1500, 950)
@@ -359,6 +359,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ clipboard (issue 13)
     def _say(self, msg: str, ms: int = 5000) -> None:
         self.statusBar().showMessage(msg, ms)
+
+    def _text_message(self, msg: str) -> None:
+        """What a paste cleaned: the summary in the status bar, examples as its tooltip."""
+        cleaned = self.text.last_cleaned
+        self.statusBar().setToolTip("\n".join(cleaned.examples) if cleaned is not None else "")
+        self._say(msg, 10000)
 
     def copy(self) -> bool:
         """Copy the text selection, or the selected frames with their stories."""

@@ -268,6 +268,7 @@ def test_paste_from_another_program_is_cleaned_and_says_so(env, qtbot):
     msg = win.statusBar().currentMessage()
     assert "粘贴时已整理" in msg and "全角" in msg and "标点" in msg
     assert win.text.last_cleaned.changes["fullwidth"] == 1
+    assert "１２３" in win.statusBar().toolTip() and "123" in win.statusBar().toolTip()
     # HTML only (a web page): its text, cleaned the same way
     md = QMimeData()
     md.setHtml("<div>网页文字:３个</div>")

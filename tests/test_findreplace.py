@@ -121,6 +121,13 @@ def test_find_dock_selects_each_hit_and_replaces_in_one_undo_step(env, qtbot):
     rect = panel.results.visualItemRect(item)
     QTest.mouseClick(panel.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert win.text.selection() == ((2, 15), (2, 18))
+    # a hit whose text changed since the search: searched again, nothing wrong selected
+    doc.issue.stories["lead"].paragraphs[2].runs[0].text = "改" + \
+        doc.issue.stories["lead"].paragraphs[2].runs[0].text
+    panel.results.setCurrentItem(panel.results.topLevelItem(2))
+    assert win.text.selection() == ((2, 1), (2, 4)), "searched again: the first hit, moved"
+    doc.issue.stories["lead"].paragraphs[2].runs[0].text = \
+        doc.issue.stories["lead"].paragraphs[2].runs[0].text[1:]
     # a caption hit selects its frame
     panel.find_edit.setText("活动现场")
     panel.find_all()
