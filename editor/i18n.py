@@ -229,6 +229,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "clip.fix.space": ("多余空格 {n} 处", "stray spaces {n}"),
     "clip.fix.jump_marker": ("转版字样 {n} 处", "jump markers {n}"),
     "clip.fix.blank": ("空行 {n} 处", "blank lines {n}"),
+    "clip.text_needs_cursor": ("剪贴板上是文字：先用文字工具点入文字块再粘贴",
+                               "The clipboard holds text: click into a text frame with the "
+                               "Type tool, then paste"),
     "clip.linked_other": ("原稿不在本期，已改为复制稿件", "The story is not in this issue: copied"),
     "undo.cut": ("剪切", "Cut"),
     "undo.paste": ("粘贴", "Paste"),

@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
         clip = C.frames_from_mime(md)
         if clip is None:
             if md is not None and md.hasText():
-                self._say(tr("clip.nothing_selected", what=tr("paste")))
+                self._say(tr("clip.text_needs_cursor"))
             else:
                 self._say(tr("clip.nothing"))
             return False
@@ -449,9 +449,12 @@ class MainWindow(QMainWindow):
         except E.EditError as exc:
             self._say(str(exc))
             return False
+        # paste linked needs the story in this issue; from another issue the story is copied
+        foreign = linked and any(sid not in self.doc.issue.stories
+                                 for sid, st in clip.stories.items() if st.thread)
         if self.doc.push(edit, tr("undo.paste")):
             self.scene.set_selection(ids)
-            self._say(tr("clip.pasted", n=len(ids)))
+            self._say(tr("clip.linked_other") if foreign else tr("clip.pasted", n=len(ids)))
             return True
         return False
 
