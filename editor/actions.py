@@ -39,6 +39,8 @@ MENUS: list[tuple[str, list]] = [
                    ("columns", "toggle_columns", True), ("margins", "toggle_margins", True),
                    ("threads", "toggle_threads", True), ("preview", "toggle_preview", True), "-",
                    ("prev_page", "prev_page", False), ("next_page", "next_page", False)]),
+    ("menu.text", [("fmt.bold_toggle", "toggle_bold", False),
+                   ("fmt.bigger", "size_up", False), ("fmt.smaller", "size_down", False)]),
     ("menu.object", [("lock", "toggle_lock", False),
                      ("bring_forward", "bring_forward", False),
                      ("send_backward", "send_backward", False),

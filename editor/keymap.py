@@ -25,7 +25,8 @@ INDESIGN: dict[str, list[str]] = {
     "paste_plain": ["Ctrl+Shift+V"], "paste_in_place": ["Ctrl+Alt+Shift+V"],
     "duplicate": ["Ctrl+Alt+Shift+D"], "replace": ["Ctrl+H"],
     "bring_forward": ["Ctrl+]"], "send_backward": ["Ctrl+["], "dock.styles": ["Shift+F11"],
-    "dock.find": [],
+    "dock.find": [], "fmt.bold_toggle": ["Ctrl+Shift+B"],
+    "fmt.bigger": ["Ctrl+Shift+>", "Ctrl+>"], "fmt.smaller": ["Ctrl+Shift+<", "Ctrl+<"],
 }
 
 FEITIAN = dict(INDESIGN, **{"redo": ["Ctrl+Y", "Ctrl+Shift+Z"], "dock.story_editor": []})

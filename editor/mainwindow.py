@@ -522,6 +522,18 @@ class MainWindow(QMainWindow):
         if page is not None:
             self.go_to(page, frame or "")
 
+    def toggle_bold(self) -> None:
+        """Ctrl+Shift+B: bold on the text selection (off when it is all bold)."""
+        self.styles_panel.toggle_bold()
+
+    def size_up(self) -> None:
+        """Ctrl+Shift+>: the next bigger 号 on the text selection."""
+        self.styles_panel.step_size(1)
+
+    def size_down(self) -> None:
+        """Ctrl+Shift+<: the next smaller 号 on the text selection."""
+        self.styles_panel.step_size(-1)
+
     # ------------------------------------------------------------ context-menu commands
     def bring_forward(self) -> None:
         """Move the selected frames one step up the drawing order."""

@@ -106,6 +106,44 @@ def format_edit(issue: m.Issue, story: str, start, end, *, bold: bool | None = N
     return E.Batch(edits, "format") if edits else None
 
 
+def selection_runs(issue: m.Issue, story: str, start, end) -> list[tuple[m.Run, str]]:
+    """The runs of a selection, each with its paragraph's style."""
+    st = issue.stories[story]
+    start, end = sorted([StoryPos.of(start), StoryPos.of(end)])
+    return [(r, st.paragraphs[start.para + i].style)
+            for i, para in enumerate(E.runs_between(st, start, end)) for r in para if r.text]
+
+
+def is_bold(issue: m.Issue, runs: list[tuple[m.Run, str]]) -> bool:
+    """Whether every run is set in the bold role."""
+    role = bold_role(issue)
+    return bool(runs) and all(
+        getattr(issue.char_styles.get(r.style), "font", "") == role or
+        (not getattr(issue.char_styles.get(r.style), "font", "") and
+         getattr(issue.paragraph_styles.get(ps), "font", "") == role) for r, ps in runs)
+
+
+def next_size(issue: m.Issue, runs: list[tuple[m.Run, str]], direction: int) -> str | None:
+    """The next bigger (+1) or smaller (-1) 号 from the first run's size (None at the end)."""
+    if not runs:
+        return None
+    r, ps = runs[0]
+    cs = issue.char_styles.get(r.style)
+    size = (cs.size if cs is not None and cs.size else "") or \
+        getattr(issue.paragraph_styles.get(ps), "size", "小五")
+    table = issue.paper.hao or DEFAULT_HAO
+    try:
+        now = font_size(size, table)
+    except Exception:
+        return None
+    ordered = sorted(table.items(), key=lambda kv: kv[1])
+    if direction > 0:
+        bigger = [k for k, v in ordered if v > now + 1e-6]
+        return bigger[0] if bigger else None
+    smaller = [k for k, v in ordered if v < now - 1e-6]
+    return smaller[-1] if smaller else None
+
+
 def overrides(issue: m.Issue, p: m.Paragraph) -> list[str]:
     """The character styles a paragraph's runs carry over its paragraph style."""
     seen = []
@@ -291,7 +329,7 @@ class StylesPanel(QWidget):
             Qt.ItemDataRole.UserRole)))
         self.char_list.itemDoubleClicked.connect(lambda it: self.apply(CHAR, it.data(
             Qt.ItemDataRole.UserRole)))
-        self.bold_btn.clicked.connect(lambda on: self.format(bold=on))
+        self.bold_btn.clicked.connect(lambda _on: self.toggle_bold())
         self.size_box.activated.connect(lambda i: self._format_from(self.size_box, "size"))
         self.color_box.activated.connect(lambda i: self._format_from(self.color_box, "color"))
         self.clear_btn.clicked.connect(lambda: self.apply(CHAR, ""))
@@ -506,6 +544,25 @@ class StylesPanel(QWidget):
         box.setCurrentIndex(0)
         if value is not None:
             self.format(**{what: value})
+
+    def toggle_bold(self) -> bool:
+        """Bold on the selection, or off when it is all bold already (Ctrl+Shift+B)."""
+        sel = self.text.selection() if self.text.active else None
+        if sel is None:
+            self._say(tr("styles.need_selection"))
+            return False
+        runs = selection_runs(self.doc.issue, self.text.story, *sel)
+        return self.format(bold=not is_bold(self.doc.issue, runs))
+
+    def step_size(self, direction: int) -> bool:
+        """The next bigger or smaller 号 on the selection (Ctrl+Shift+> / <)."""
+        sel = self.text.selection() if self.text.active else None
+        if sel is None:
+            self._say(tr("styles.need_selection"))
+            return False
+        size = next_size(self.doc.issue, selection_runs(self.doc.issue, self.text.story, *sel),
+                         direction)
+        return self.format(size=size) if size is not None else False
 
     def format(self, *, bold: bool | None = None, size: str | None = None,
                color: str | None = None) -> bool:

@@ -15,7 +15,7 @@ from layout import model as m  # noqa: E402
 from layout.docfile import dump_issue, load_issue, parse_issue, save_issue  # noqa: E402
 from tests import test_editor as TE  # noqa: E402
 from tests.test_editor import make_issue, open_window  # noqa: E402
-from tests.test_editor_clipboard import SHIFT, keys, show  # noqa: E402
+from tests.test_editor_clipboard import CTRL, SHIFT, keys, show  # noqa: E402
 
 env = TE.env                      # the editor fixture of test_editor
 
@@ -171,6 +171,22 @@ def test_char_styles_and_direct_formatting_on_a_selection(env, qtbot):
     panel.format(bold=False)
     r = [x for x in doc.issue.stories["lead"].paragraphs[1].runs if "段" in x.text][0]
     assert r.style == ""
+    # keys: Ctrl+Shift+B toggles bold; Ctrl+Shift+> / < step the 号
+    win.text.start("lead", (1, 3), (1, 4))
+    keys(view, Qt.Key.Key_B, CTRL | SHIFT)
+    run = [x for x in doc.issue.stories["lead"].paragraphs[1].runs if x.text == "。"][0]
+    assert doc.issue.char_styles[run.style].font == "headline"
+    keys(view, Qt.Key.Key_B, CTRL | SHIFT)
+    run = [x for x in doc.issue.stories["lead"].paragraphs[1].runs if "。" in x.text][0]
+    assert run.style == ""
+    keys(view, Qt.Key.Key_Greater, CTRL | SHIFT)
+    run = [x for x in doc.issue.stories["lead"].paragraphs[1].runs if "。" in x.text][0]
+    assert doc.issue.char_styles[run.style].size == "五号", "小五 → 五号"
+    keys(view, Qt.Key.Key_Less, CTRL | SHIFT)
+    keys(view, Qt.Key.Key_Less, CTRL | SHIFT)
+    run = [x for x in doc.issue.stories["lead"].paragraphs[1].runs if "。" in x.text][0]
+    assert doc.issue.char_styles[run.style].size == "六号", "五号 → 小五 → 六号"
+    assert win.acts["fmt.bold_toggle"].text() == "粗体"
     # clear overrides
     win.text.start("lead", (1, 0), (1, 4))
     QTest.mouseClick(panel.clear_btn, Qt.MouseButton.LeftButton)
