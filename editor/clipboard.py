@@ -70,6 +70,8 @@ def frames_mime(issue: m.Issue, ids: list[str], base_dir: str | None = None
         elif page.number != page_no:
             continue
         fr = copy.deepcopy(fr)
+        if hasattr(fr, "replaces"):
+            fr.replaces = ""            # a copy stands in for no master frame
         if base_dir and getattr(fr, "image", "") and not os.path.isabs(fr.image):
             fr.image = os.path.normpath(os.path.join(base_dir, fr.image))
         frames.append(fr)
@@ -89,6 +91,8 @@ def frames_mime(issue: m.Issue, ids: list[str], base_dir: str | None = None
                    paragraph_styles=copy.deepcopy(issue.paragraph_styles),
                    char_styles=copy.deepcopy(issue.char_styles), stories=stories,
                    pages=[m.Page(page_no, frames=frames)])
+    if hasattr(issue, "layers"):
+        mini.layers = copy.deepcopy(issue.layers)
     md = QMimeData()
     md.setData(FRAMES_MIME, dump_issue(mini).encode("utf-8"))
     md.setText("\n\n".join(t for t in (_frame_text(issue, fr) for fr in frames) if t))
@@ -138,6 +142,9 @@ def paste_frames(issue: m.Issue, clip: m.Issue, page: int, *, offset: tuple[int,
         used.add(nid)
         renamed[fr.id] = nid
         new = E.copy_frame(fr, nid)
+        layers = {ly.name for ly in getattr(issue, "layers", [])}
+        if getattr(new, "layer", "") and new.layer not in layers:
+            new.layer = ""              # a layer this issue lacks: the first layer
         if base_dir and getattr(new, "image", "") and os.path.isabs(new.image):
             rel = os.path.relpath(new.image, base_dir)
             new.image = rel if not rel.startswith("..") else new.image

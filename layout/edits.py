@@ -448,7 +448,8 @@ class AddFrame(Edit):
 
     def apply(self, issue):
         """Insert a copy of the frame."""
-        if any(fr.id == self.frame.id for _, fr in issue.frames()):
+        if any(fr.id == self.frame.id for _, fr in issue.frames()) or any(
+                fr.id == self.frame.id for ms in issue.masters.values() for fr in ms.frames):
             raise EditError(f"frame id '{self.frame.id}' is already used")
         page = _page(issue, self.page)
         at = len(page.frames) if self.index is None else self.index
@@ -656,6 +657,7 @@ def place(issue: m.Issue, story_id: str, frame_id: str) -> Edit:
 def new_frame_id(issue: m.Issue, page: int, kind: str) -> str:
     """A frame id not yet used in the issue, such as "p1-text-3"."""
     used = {fr.id for _, fr in issue.frames()}
+    used |= {fr.id for ms in issue.masters.values() for fr in ms.frames}   # master frames too
     n = 1
     while f"p{page}-{kind}-{n}" in used:
         n += 1
@@ -1034,7 +1036,7 @@ def duplicate_page(issue: m.Issue, number: int, index: int | None = None) -> Edi
         edits.append(AddStory(new))
         for fr in shown:
             fr.story = nid
-    edits.insert(0, AddPage(m.Page(new_no, page.section, frames)))
+    edits.insert(0, AddPage(replace(copy.deepcopy(page), number=new_no, frames=frames)))
     order = [p.number for p in issue.pages]
     at = order.index(number) + 1 if index is None else index
     edits.append(ReorderPages(order[:at] + [new_no] + order[at:]))
