@@ -274,6 +274,7 @@ class FindPanel(QWidget):
         self.results.setColumnCount(2)
         self.results.setHeaderLabels([tr("find.where"), tr("find.context")])
         self.results.setRootIsDecorated(False)
+        self.results.setMinimumHeight(130)      # several hits visible even in a crowded column
         lay.addWidget(self.results, 1)
         self.status = QLabel()
         lay.addWidget(self.status)

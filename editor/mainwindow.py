@@ -148,6 +148,8 @@ class MainWindow(QMainWindow):
             lambda sid, gp: contextmenu.show(self, contextmenu.stories_menu(self, sid), gp))
         self.resizeDocks([self.dock_pages], [190], Qt.Orientation.Horizontal)
         self.resizeDocks([self.dock_stories], [330], Qt.Orientation.Horizontal)
+        # the stories / styles / find tabs above get the larger share of the right column
+        self.resizeDocks([self.dock_stories, self.dock_props], [560, 360], Qt.Orientation.Vertical)
 
     def _status(self) -> None:
         sb = self.statusBar()
@@ -510,6 +512,9 @@ class MainWindow(QMainWindow):
         """Ctrl+F: the find dock, cursor in the find field (the selected text fills it)."""
         self.dock_find.show()
         self.dock_find.raise_()
+        if not self.dock_find.isFloating():      # room for the results list
+            self.resizeDocks([self.dock_find], [max(self.dock_find.height(), 600)],
+                             Qt.Orientation.Vertical)
         text = self.text.selected_text() if self.text.active else ""
         if text and "\n" not in text:
             self.find_panel.find_edit.setText(text)
