@@ -371,8 +371,19 @@ class StylesPanel(QWidget):
         p = st.paragraphs[min(self.text.pos.para, len(st.paragraphs) - 1)]
         return p.style, overrides(self.doc.issue, p)
 
+    def showEvent(self, ev) -> None:
+        """Shown (its tab raised): catch up with what changed while hidden."""
+        super().showEvent(ev)
+        self.refresh()
+
     def refresh(self) -> None:
-        """List the styles (labels shown), marking the paragraph at the cursor."""
+        """List the styles (labels shown), marking the paragraph at the cursor.
+
+        Nothing is done while the panel is hidden (typing stays cheap); it
+        refreshes when shown.
+        """
+        if not self.isVisible():
+            return
         issue = self.doc.issue
         here, over = self._here()
         key = (tuple((k, v.label) for k, v in issue.paragraph_styles.items()),

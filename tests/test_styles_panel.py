@@ -228,6 +228,7 @@ def test_english_ui_shows_style_keys_and_no_chinese(env, qtbot):
     set_language("en")
     win = show(open_window(app, path, qtbot), qtbot)
     panel = win.styles_panel
+    win.dock_styles.raise_()
     assert items(panel.para_list)["body"] == "body"
     assert panel.para_list.item(0).toolTip() == "正文", "the label is still there, as a tip"
     allowed = re.compile("[号栏版]")
