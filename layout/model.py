@@ -98,6 +98,7 @@ class ParagraphStyle:
     keep_with_next: bool = False  # subheads: never end a column
     color: str = "black"         # a swatch name (see Issue.colors)
     language: StyleLanguage = ""  # "" = the paper's; "en" for Latin text
+    label: str = ""              # display name in the UI (正文, 小标题); "" = the key
 
 
 @dataclass
@@ -106,6 +107,7 @@ class CharStyle:
     font: str = ""
     size: str = ""
     color: str = ""
+    label: str = ""              # display name in the UI (粗体, 电头); "" = the key
 
 
 # ---------------------------------------------------------------- stories
@@ -485,21 +487,26 @@ class Issue:
 def default_styles() -> dict[str, ParagraphStyle]:
     """The paragraph styles a new Chinese issue starts with."""
     return {
-        "body": ParagraphStyle(),
+        "body": ParagraphStyle(label="正文"),
         "subhead": ParagraphStyle(font="headline", size="小五", indent=0, align="left",
-                                  keep_with_next=True),
-        "lead": ParagraphStyle(),
-        "jump": ParagraphStyle(font="headline", size="小五", indent=0, align="right"),
-        "byline": ParagraphStyle(font="byline", size="五号", indent=0, align="left"),
+                                  keep_with_next=True, label="小标题"),
+        "lead": ParagraphStyle(label="导语"),
+        "jump": ParagraphStyle(font="headline", size="小五", indent=0, align="right",
+                               label="转版"),
+        "byline": ParagraphStyle(font="byline", size="五号", indent=0, align="left",
+                                 label="署名"),
         "kicker": ParagraphStyle(font="headline", size="四号", indent=0, align="center",
-                                 leading=2),
+                                 leading=2, label="引题"),
         "title": ParagraphStyle(font="headline-heavy", size="小一", indent=0,
-                                align="center", leading=3),
+                                align="center", leading=3, label="主题"),
         "subtitle": ParagraphStyle(font="headline", size="小四", indent=0, align="center",
-                                   leading=2),
-        "caption": ParagraphStyle(font="caption", size="六号", indent=0, align="justify"),
-        "credit": ParagraphStyle(font="caption", size="六号", indent=0, align="right"),
-        "latin": ParagraphStyle(font="latin", size="小五", indent=1, language="en"),
+                                   leading=2, label="副题"),
+        "caption": ParagraphStyle(font="caption", size="六号", indent=0, align="justify",
+                                  label="图片说明"),
+        "credit": ParagraphStyle(font="caption", size="六号", indent=0, align="right",
+                                 label="摄影署名"),
+        "latin": ParagraphStyle(font="latin", size="小五", indent=1, language="en",
+                                label="西文"),
     }
 
 
