@@ -203,6 +203,7 @@ class FrameItem(QGraphicsItem):
         self.frame_id, self.kind, self.ctx = frame_id, kind, ctx
         self.rect = QRectF()
         self.prepared: PreparedFrame | None = None
+        self.pickable = True            # False: a master frame, or on a hidden or locked layer
         self.deco = Deco()
         self.view_scale = self.zoom = 1.0
         self._margin = HANDLE

@@ -779,9 +779,10 @@ def test_properties_of_several_frames_and_of_a_box(env, qtbot):
     doc.undo.undo()
     assert doc.issue.frame("t1")[1].line == 10 and not doc.issue.frame("t2")[1].locked
     win.scene.set_selection(["bx"])
-    assert props.box_box.isVisibleTo(props)
-    props.fill.setCurrentIndex(props.fill.findData("grey"))
-    props.fill.activated.emit(props.fill.currentIndex())
+    assert props.deco_box.isVisibleTo(props)
+    sw = props.fill.swatch
+    sw.setCurrentIndex(sw.findData("grey"))
+    sw.activated.emit(sw.currentIndex())
     props.stroke.setText("1pt")
     props.stroke.editingFinished.emit()
     bx = doc.issue.frame("bx")[1]

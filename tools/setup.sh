@@ -5,11 +5,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="fonts-noto-cjk fonts-lxgw-wenkai fonts-liberation2 poppler-utils ghostscript qpdf icc-profiles-free
+APT_PACKAGES="fonts-noto-cjk fonts-lxgw-wenkai fonts-liberation2 poppler-utils ghostscript qpdf icc-profiles-free chromium chromium-driver
  libglib2.0-0 libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libxkbcommon0
  libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
  libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0
- libxcb-xkb1 libxkbcommon-x11-0"
+ libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth"
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=""
@@ -35,8 +35,3 @@ if [ "${1:-}" = "--test" ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
-
-# Convert the CFF fonts the document roles use to TrueType once (cached per
-# machine; minutes on the first run, with progress), so that no later command
-# or test pays for it.
-.venv/bin/python main.py fonts >/dev/null
