@@ -112,7 +112,23 @@ def install_qt_translations() -> bool:
     gaps = _QtGaps(qapp)                      # installed last: asked first
     qapp.installTranslator(gaps)
     _QT_TRANSLATORS.append(gaps)
+    if not _QT_TRANSLATORS_ATEXIT:
+        import atexit
+        atexit.register(_remove_qt_translations)   # before the interpreter goes: Qt must not
+        _QT_TRANSLATORS_ATEXIT.append(True)        # call into a Python translator after it
     return True
+
+
+_QT_TRANSLATORS_ATEXIT: list = []
+
+
+def _remove_qt_translations() -> None:
+    from PySide6.QtCore import QCoreApplication
+    qapp = QCoreApplication.instance()
+    for t in _QT_TRANSLATORS:
+        if qapp is not None:
+            qapp.removeTranslator(t)
+    _QT_TRANSLATORS.clear()
 
 
 def _qt_gaps_class():
