@@ -105,11 +105,11 @@ def install_qt_translations() -> bool:
         return True
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
-        t = QTranslator(qapp)
+        t = QTranslator()              # no Qt parent: Python owns it (and drops it at exit)
         if t.load(name, folder):
             qapp.installTranslator(t)
             _QT_TRANSLATORS.append(t)
-    gaps = _QtGaps(qapp)                      # installed last: asked first
+    gaps = _QtGaps(None)                      # installed last: asked first
     qapp.installTranslator(gaps)
     _QT_TRANSLATORS.append(gaps)
     if not _QT_TRANSLATORS_ATEXIT:
