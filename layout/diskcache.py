@@ -1,0 +1,261 @@
+"""A persistent layout cache: composed frames on disk, keyed by what determines them.
+
+The CLI composes each export in a fresh process, so the in-memory caches of
+``Composer`` start empty every time.  This cache keeps, in the one Banmian
+cache directory (``$BANMIAN_CACHE_DIR/layout``):
+
+* the whole ``LayoutResult`` of an issue, keyed by a digest of the entire
+  issue model, so an unchanged issue exports without composing;
+* each filled text frame, keyed by the frame's model fields, where its story
+  starts in it, its jump lines and the photo areas it avoids, plus the
+  digests of the story paragraphs it showed (checked on load), so a re-export
+  after an edit refills only the frames the edit touched;
+* each non-flow frame (headline, photo, ...) keyed by its fields and text;
+* the glyph diagnostics of each story, keyed by its paragraphs.
+
+Every key also holds a *context* digest: the engine version (a digest of the
+layout package's source files, computed once per process), the paper,
+styles, colours and font roles, and the keys of the faces each role resolves
+to (a face key includes its file's size and modification time, so a changed
+or updated font gets new keys).  Keys are generic (``repr`` of the model's
+dataclasses), so new model fields take part without changes here.
+
+Entries are ``marshal`` data of plain tuples (faster to load than pickle of
+the frozen dataclasses); a corrupt or foreign entry is a miss.  Files are
+written atomically; an entry older than ``MAX_AGE`` days is removed by
+``prune`` (the CLI calls it now and then).
+"""
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import time
+from dataclasses import fields
+from pathlib import Path
+from types import MappingProxyType
+
+from common.fs import atomic_write
+
+from . import result as r
+from .position import StoryPos
+
+FORMAT = 1                         # bump when the encoding below changes
+MAX_AGE = 30                       # days an unused entry is kept
+
+_ENGINE: str | None = None
+
+# the classes an entry may hold, by a short tag (a tag's fields are stored in order)
+_CLASSES = {cls.__name__: cls for cls in (
+    r.Source, r.GlyphRun, r.LineBox, r.RuleItem, r.BoxItem, r.ImageItem, r.FrameResult,
+    r.Diagnostic, r.Copyfit, r.PageResult, r.LayoutResult)}
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls) if f.init) for cls in _CLASSES.values()}
+
+
+def engine_version() -> str:
+    """A digest of the layout package's source files (read once per process)."""
+    global _ENGINE
+    if _ENGINE is None:
+        h = hashlib.sha1(b"banmian-layout-%d" % FORMAT)
+        folder = Path(__file__).resolve().parent
+        for p in sorted(folder.glob("*.py")):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+        _ENGINE = h.hexdigest()
+    return _ENGINE
+
+
+# ---------------------------------------------------------------- encoding
+def encode(obj):
+    """Plain marshal-able data of a result object (dataclasses become lists tagged by class)."""
+    t = type(obj)
+    if t is tuple:
+        return tuple(encode(v) for v in obj)
+    if t in (str, int, float, bool) or obj is None:
+        return obj
+    if t is StoryPos:
+        return ["P", obj.para, obj.offset]
+    if t in _FIELDS:
+        return [t.__name__] + [encode(getattr(obj, n)) for n in _FIELDS[t]]
+    if isinstance(obj, (dict, MappingProxyType)):
+        return {k: encode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return tuple(encode(v) for v in obj)
+    raise TypeError(f"cannot cache a {t.__name__}")
+
+
+def decode(data):
+    """The object ``encode`` gave ``data`` for."""
+    t = type(data)
+    if t is list:
+        tag = data[0]
+        if tag == "P":
+            return StoryPos(data[1], data[2])
+        return _CLASSES[tag](*[decode(v) for v in data[1:]])
+    if t is tuple:
+        return tuple([decode(v) for v in data])
+    if t is dict:
+        return {k: decode(v) for k, v in data.items()}
+    return data
+
+
+def digest(*parts) -> str:
+    """A hex digest of the ``repr`` of ``parts`` (model dataclasses have a stable repr)."""
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# ---------------------------------------------------------------- the cache
+class LayoutDiskCache:
+    """Composed frames and results under ``folder`` (one file per entry)."""
+
+    def __init__(self, folder: str | os.PathLike):
+        """A cache in ``folder`` (created on the first write)."""
+        self.folder = Path(folder)
+        self.context = ""
+        self.stats = {"hits": 0, "misses": 0, "writes": 0}
+
+    def set_context(self, issue, fontset, *extra) -> str:
+        """Fix the context digest (engine, paper, styles, fonts) for the keys that follow."""
+        roles = []
+        for role in issue.fonts:
+            try:
+                roles.append((role, tuple(f.key for f in fontset.faces(role))))
+            except Exception:                 # noqa: BLE001 - a role that does not resolve
+                roles.append((role, None))
+        self.context = digest(engine_version(), FORMAT, issue.paper, issue.paragraph_styles,
+                              issue.char_styles, issue.colors, issue.fonts, tuple(roles), extra)
+        return self.context
+
+    def key(self, kind: str, *parts) -> str:
+        """The file name of an entry of ``kind`` for ``parts`` in the current context."""
+        return f"{kind}-{digest(self.context, kind, parts)}"
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.marshal"
+
+    def load(self, key: str):
+        """The stored data of ``key``, or None."""
+        try:
+            with open(self._path(key), "rb") as fh:
+                blob = fh.read()
+            fmt, data = marshal.loads(blob)
+            if fmt != FORMAT:
+                raise ValueError("format")
+        except (OSError, EOFError, ValueError, TypeError):
+            self.stats["misses"] += 1
+            return None
+        self.stats["hits"] += 1
+        return data
+
+    def store(self, key: str, data) -> None:
+        """Write ``data`` (marshal-able) for ``key``; a write that fails is skipped."""
+        try:
+            atomic_write(self._path(key), marshal.dumps((FORMAT, data)), make_dirs=True)
+            self.stats["writes"] += 1
+        except (OSError, ValueError):
+            pass
+
+    # ------------------------------------------------------------ typed entries
+    def get_result(self, key: str):
+        """A whole LayoutResult stored under ``key``, or None."""
+        data = self.load(key)
+        if data is None:
+            return None
+        try:
+            return decode(data)
+        except (KeyError, TypeError, IndexError):
+            return None
+
+    def put_result(self, key: str, value) -> None:
+        """Store a LayoutResult (or any encodable result object)."""
+        self.store(key, encode(value))
+
+    def begin(self, composer) -> str:
+        """Fix the context for ``composer``'s issue; the key of its whole result."""
+        issue = composer.issue
+        images = []
+        for page in issue.pages:
+            for fr in page.frames:
+                name = getattr(fr, "image", None)
+                if name:
+                    try:
+                        st = os.stat(os.path.join(composer.base_dir, name))
+                        images.append((name, st.st_size, st.st_mtime_ns))
+                    except OSError:
+                        images.append((name, None))
+        self.set_context(issue, composer.fontset,
+                         os.path.abspath(composer.base_dir), composer.allow_outside)
+        return self.key("issue", issue, tuple(images))
+
+    def get_fill(self, story, key):
+        """The FrameFill stored for ``key`` if the story paragraphs it showed are unchanged."""
+        from .flow import FrameFill
+        data = self.load(self.key("fill", story.id, key))
+        if data is None:
+            return None
+        try:
+            deps, res, end = data
+            if any(para_digest(story, i) != k for i, k in deps):
+                self.stats["hits"] -= 1
+                self.stats["misses"] += 1
+                return None
+            return FrameFill(decode(res), decode(end), set())
+        except (KeyError, TypeError, IndexError, ValueError):
+            return None
+
+    def put_fill(self, story, key, fill) -> None:
+        """Store a filled frame with the digests of the paragraphs it depends on."""
+        last = min(fill.end.para, len(story.paragraphs) - 1)
+        deps = [(i, para_digest(story, i)) for i in range(key[1].para, last + 1)]
+        deps.append((-1, len(story.paragraphs)))
+        self.store(self.key("fill", story.id, key),
+                   (tuple(deps), encode(fill.result), encode(fill.end)))
+
+    def get_frame(self, key):
+        """(FrameResult, diagnostics) of a non-flow frame, or None."""
+        got = self.get_result(self.key("frame", key))
+        return (got[0], list(got[1])) if got is not None else None
+
+    def put_frame(self, key, result, diagnostics) -> None:
+        """Store a non-flow frame's result and diagnostics."""
+        self.put_result(self.key("frame", key), (result, tuple(diagnostics)))
+
+    def get_glyphs(self, story):
+        """The glyph diagnostics (missing glyphs, fallbacks) of ``story``, or None."""
+        got = self.get_result(self.key("glyphs", story.id, story.paragraphs))
+        return list(got) if got is not None else None
+
+    def put_glyphs(self, story, diagnostics) -> None:
+        """Store ``story``'s glyph diagnostics."""
+        self.put_result(self.key("glyphs", story.id, story.paragraphs), tuple(diagnostics))
+
+    def prune(self, max_age_days: float = MAX_AGE) -> int:
+        """Remove entries not used for ``max_age_days``; returns how many went."""
+        cutoff = time.time() - max_age_days * 86400
+        gone = 0
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return 0
+        for e in entries:
+            try:
+                if e.name.endswith(".marshal") and e.stat().st_atime < cutoff \
+                        and e.stat().st_mtime < cutoff:
+                    os.unlink(e.path)
+                    gone += 1
+            except OSError:
+                pass
+        return gone
+
+
+def para_digest(story, i: int) -> str | int | None:
+    """The digest of paragraph ``i`` of ``story`` (None past its end)."""
+    if i < 0:
+        return len(story.paragraphs)
+    if i >= len(story.paragraphs):
+        return None
+    return digest(story.paragraphs[i])
+
+
+__all__ = ["LayoutDiskCache", "decode", "digest", "encode", "engine_version", "para_digest"]
