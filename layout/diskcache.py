@@ -114,6 +114,7 @@ class LayoutDiskCache:
         self.folder = Path(folder)
         self.context = ""
         self.stats = {"hits": 0, "misses": 0, "writes": 0}
+        self.written: list[str] = []            # keys written by this object, in order
 
     def set_context(self, issue, fontset, *extra) -> str:
         """Fix the context digest (engine, paper, styles, fonts) for the keys that follow."""
@@ -153,6 +154,7 @@ class LayoutDiskCache:
         try:
             atomic_write(self._path(key), marshal.dumps((FORMAT, data)), make_dirs=True)
             self.stats["writes"] += 1
+            self.written.append(key)
         except (OSError, ValueError):
             pass
 

@@ -141,7 +141,7 @@ class DocumentFonts:
             return self._type0_cff(doc, f)
         prog = f.program
         real = [g for g in f.gids if g != 0]
-        program = prog.subset(real)
+        program = subset_cached(f.key, ("ttf", real), lambda: prog.subset(real))
         new_gid = {g: i + 1 for i, g in enumerate(real)}
         new_gid[0] = 0
         tag = _subset_tag(f.key, f.gids, f.extra)
@@ -206,7 +206,7 @@ class DocumentFonts:
             glyphs[cid] = g
         tag = _subset_tag(f.key, f.gids, f.extra)
         base = f"{tag}+{_ps_name(f.key)}"
-        program = prog.cid_font(glyphs, base)
+        program = subset_cached(f.key, ("cff", glyphs, base), lambda: prog.cid_font(glyphs, base))
         ff = pdfobjects.stream(program, bool(doc.compression), level=3,
                                Subtype=pdfdoc.PDFName("CIDFontType0C"))
         cid_font = pdfdoc.PDFDictionary({
@@ -251,6 +251,34 @@ class DocumentFonts:
     def faces(self):
         """The faces used so far: (key, program) pairs."""
         return [(f.key, f.program) for f in self._faces.values()]
+
+
+SUBSET_CACHE_VERSION = 1
+
+
+def subset_cached(face_key: str, what: tuple, make) -> bytes:
+    """A subset font program from the cache directory (``subsets/``), made by ``make()`` once.
+
+    The key is the face key (which holds the font file's size and mtime) and the
+    glyph list, so an export of unchanged pages re-uses the programs built by the
+    last one; a file that cannot be read or written is simply rebuilt.
+    """
+    from common.fs import atomic_write, cache_dir
+    h = hashlib.sha1(repr((SUBSET_CACHE_VERSION, face_key, what)).encode("utf-8"))
+    path = cache_dir("subsets", h.hexdigest() + ".bin")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        if data:
+            return data
+    except OSError:
+        pass
+    data = make()
+    try:
+        atomic_write(path, data, make_dirs=True)
+    except OSError:
+        pass
+    return data
 
 
 def _ps_name(key: str) -> str:
