@@ -40,7 +40,7 @@ from common.fs import atomic_write
 from . import result as r
 from .position import StoryPos
 
-FORMAT = 1                         # bump when the encoding below changes
+FORMAT = 2                         # bump when the encoding below changes
 MAX_AGE = 30                       # days an unused entry is kept
 
 _ENGINE: str | None = None
@@ -67,21 +67,29 @@ def engine_version() -> str:
 
 
 # ---------------------------------------------------------------- encoding
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def encode(obj):
-    """Plain marshal-able data of a result object (dataclasses become lists tagged by class)."""
+    """Plain marshal-able data of a result object.
+
+    A dataclass becomes a list tagged with its class name, a tuple holding
+    objects becomes a list tagged "T"; tuples of plain values stay tuples, so
+    loading them back costs nothing.
+    """
     t = type(obj)
-    if t is tuple:
-        return tuple(encode(v) for v in obj)
-    if t in (str, int, float, bool) or obj is None:
+    if t in _SCALARS:
         return obj
+    if t is tuple or t is list:
+        if all(type(v) in _SCALARS for v in obj):
+            return tuple(obj)
+        return ["T"] + [encode(v) for v in obj]
     if t is StoryPos:
         return ["P", obj.para, obj.offset]
     if t in _FIELDS:
         return [t.__name__] + [encode(getattr(obj, n)) for n in _FIELDS[t]]
     if isinstance(obj, (dict, MappingProxyType)):
         return {k: encode(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return tuple(encode(v) for v in obj)
     raise TypeError(f"cannot cache a {t.__name__}")
 
 
@@ -90,11 +98,12 @@ def decode(data):
     t = type(data)
     if t is list:
         tag = data[0]
+        if tag == "T":
+            return tuple([decode(v) for v in data[1:]])
         if tag == "P":
             return StoryPos(data[1], data[2])
-        return _CLASSES[tag](*[decode(v) for v in data[1:]])
-    if t is tuple:
-        return tuple([decode(v) for v in data])
+        return _CLASSES[tag](*[decode(v) if type(v) is list or type(v) is dict else v
+                               for v in data[1:]])
     if t is dict:
         return {k: decode(v) for k, v in data.items()}
     return data

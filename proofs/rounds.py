@@ -117,7 +117,8 @@ class RoundStore:
                 "host": rnd.host, "issue": self.issue_path.name, "pdf": rnd.pdf,
                 "summary": rnd.summary, "model": rnd.model_text}
         self.dir.mkdir(parents=True, exist_ok=True)
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        text = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                         allow_unicode=True, sort_keys=False, width=100)
         atomic_write(self._file(n), text.encode("utf-8"))
         return rnd
 
