@@ -22,7 +22,7 @@ dataclasses), so new model fields take part without changes here.
 
 Entries are ``marshal`` data of plain tuples (faster to load than pickle of
 the frozen dataclasses); a corrupt or foreign entry is a miss.  Files are
-written atomically; an entry older than ``MAX_AGE`` days is removed by
+written whole (a temporary file renamed; a cut file is a miss); an entry older than ``MAX_AGE`` days is removed by
 ``prune`` (the CLI calls it now and then).
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ from dataclasses import fields
 from pathlib import Path
 from types import MappingProxyType
 
-from common.fs import atomic_write
+from common.fs import cache_write
 
 from . import result as r
 from .position import StoryPos
@@ -161,7 +161,7 @@ class LayoutDiskCache:
     def store(self, key: str, data) -> None:
         """Write ``data`` (marshal-able) for ``key``; a write that fails is skipped."""
         try:
-            atomic_write(self._path(key), marshal.dumps((FORMAT, data)), make_dirs=True)
+            cache_write(self._path(key), marshal.dumps((FORMAT, data)))
             self.stats["writes"] += 1
             self.written.append(key)
         except (OSError, ValueError):

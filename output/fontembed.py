@@ -206,7 +206,8 @@ class DocumentFonts:
             glyphs[cid] = g
         tag = _subset_tag(f.key, f.gids, f.extra)
         base = f"{tag}+{_ps_name(f.key)}"
-        program = subset_cached(f.key, ("cff", glyphs, base), lambda: prog.cid_font(glyphs, base))
+        program = subset_cached(f.key, ("cff", glyphs, base),
+                                lambda: _with_flat_cache(f.key, prog, lambda: prog.cid_font(glyphs, base)))
         ff = pdfobjects.stream(program, bool(doc.compression), level=3,
                                Subtype=pdfdoc.PDFName("CIDFontType0C"))
         cid_font = pdfdoc.PDFDictionary({
@@ -253,7 +254,7 @@ class DocumentFonts:
         return [(f.key, f.program) for f in self._faces.values()]
 
 
-SUBSET_CACHE_VERSION = 1
+SUBSET_CACHE_VERSION = 2
 
 
 def subset_cached(face_key: str, what: tuple, make) -> bytes:
@@ -263,21 +264,52 @@ def subset_cached(face_key: str, what: tuple, make) -> bytes:
     glyph list, so an export of unchanged pages re-uses the programs built by the
     last one; a file that cannot be read or written is simply rebuilt.
     """
-    from common.fs import atomic_write, cache_dir
+    from common.fs import cache_dir, cache_write
     h = hashlib.sha1(repr((SUBSET_CACHE_VERSION, face_key, what)).encode("utf-8"))
     path = cache_dir("subsets", h.hexdigest() + ".bin")
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
-        if data:
-            return data
+            blob = fh.read()
+        if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
+            return blob[20:]                   # whole (a file cut by a crash is made again)
     except OSError:
         pass
     data = make()
     try:
-        atomic_write(path, data, make_dirs=True)
+        cache_write(path, hashlib.sha1(data).digest() + data)
     except OSError:
         pass
+    return data
+
+
+def _with_flat_cache(face_key: str, prog, make) -> bytes:
+    """Run ``make()`` with the face's flattened charstrings of earlier runs loaded from the
+    cache directory (``subsets/KEY.charstrings``), and store them with the new ones after.
+
+    A subset with one glyph more than last time then flattens only that glyph.
+    """
+    import marshal
+
+    from common.fs import cache_dir, cache_write
+    path = cache_dir("subsets", f"{face_key}-{SUBSET_CACHE_VERSION}.charstrings")
+    try:
+        with open(path, "rb") as fh:
+            blob = fh.read()
+        ok = len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]
+        stored = marshal.loads(blob[20:]) if ok else None
+        if isinstance(stored, dict):
+            for g, cs in stored.items():
+                prog.flat.setdefault(g, cs)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    before = len(prog.flat)
+    data = make()
+    if len(prog.flat) > before:
+        try:
+            blob = marshal.dumps(dict(prog.flat))
+            cache_write(path, hashlib.sha1(blob).digest() + blob)
+        except OSError:
+            pass
     return data
 
 
