@@ -141,3 +141,25 @@ def test_cached_export_pdf_is_the_uncached_one(tmp_path):
     assert os.listdir(tmp_path / "cache" / "layout")
     a, b = _text_layer(pdfs[0]), _text_layer(pdfs[1])
     assert a and a == b
+
+
+@pytest.mark.parametrize("mode", ["proof", "print"])
+def test_writer_caches_give_the_same_fonts_and_images(sample, fontset, tmp_path, monkeypatch, mode):
+    pymupdf = pytest.importorskip("pymupdf")
+    from output import PdfOptions, write_pdf
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    res = _compose(sample, fontset)
+    streams = []
+    for i in range(2):                                   # subsets and images made, then read back
+        out = tmp_path / f"{mode}{i}.pdf"
+        write_pdf(res, fontset, str(out), PdfOptions.from_issue(sample, mode, slug=False))
+        doc = pymupdf.open(out)
+        got = {}                                         # every stream: pages, fonts, images
+        for xref in range(1, doc.xref_length()):
+            if doc.xref_is_stream(xref):
+                got[xref] = (doc.xref_get_key(xref, "Subtype")[1], doc.xref_stream(xref))
+        streams.append(got)
+    assert os.listdir(tmp_path / "cache" / "subsets") and os.listdir(tmp_path / "cache" / "images")
+    kinds = {k for k, _ in streams[0].values()}
+    assert "/Image" in kinds and ("/CIDFontType0C" in kinds or "null" in kinds)
+    assert streams[0] == streams[1]
