@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import re
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -40,7 +41,7 @@ from common.fs import cache_write
 from . import result as r
 from .position import StoryPos
 
-FORMAT = 2                         # bump when the encoding below changes
+FORMAT = 3                         # bump when the encoding below changes
 MAX_AGE = 30                       # days an unused entry is kept
 
 _ENGINE: str | None = None
@@ -51,6 +52,11 @@ _CLASSES = {cls.__name__: cls for cls in (
     r.Diagnostic, r.Copyfit, r.PageResult, r.LayoutResult)}
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in fields(cls) if f.init) for cls in _CLASSES.values()}
+# fields annotated with plain types only (str, numbers, tuples of them): stored as they are
+_PLAIN_TYPE = re.compile(r"^(?:tuple|int|float|str|bool|None|Rect|\[|\]|,|\.\.\.|\||\s)+$")
+_PLAIN: dict[type, frozenset[str]] = {
+    cls: frozenset(f.name for f in fields(cls) if f.init and isinstance(f.type, str)
+                   and _PLAIN_TYPE.match(f.type)) for cls in _CLASSES.values()}
 
 
 def engine_version() -> str:
@@ -87,7 +93,15 @@ def encode(obj):
     if t is StoryPos:
         return ["P", obj.para, obj.offset]
     if t in _FIELDS:
-        return [t.__name__] + [encode(getattr(obj, n)) for n in _FIELDS[t]]
+        plain = _PLAIN[t]
+        out = [t.__name__]
+        for n in _FIELDS[t]:
+            v = getattr(obj, n)
+            if n in plain and type(v) is not list:
+                out.append(v)
+            else:
+                out.append(encode(v))
+        return out
     if isinstance(obj, (dict, MappingProxyType)):
         return {k: encode(v) for k, v in obj.items()}
     raise TypeError(f"cannot cache a {t.__name__}")
