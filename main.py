@@ -150,7 +150,8 @@ def cmd_export(args) -> int:
         return EXIT_OK
     mode = "print" if args.print else "proof"
     try:
-        opts = _options(issue, mode, watermark=args.watermark, frame_outlines=args.outlines)
+        opts = _options(issue, mode, watermark=args.watermark, frame_outlines=args.outlines,
+                        layers=args.layers)
         if mode == "proof" and not getattr(args, "no_round", True) and \
                 Path(args.issue).resolve() != SAMPLE:               # records 校次 N
             from proofs.export import RoundNotRecorded, export_proof_round
@@ -189,6 +190,9 @@ def cmd_check(args) -> int:
     diags = list(result.diagnostics) + list(preflight(result, fontset, _options(issue, "print")))
     errors = [d for d in diags if d.level == "error"]
     if args.json:
+        from layout.chars import rules_of
+        from output.preflight import midline_compressed
+        squeezed = midline_compressed(result, rules_of(issue.paper))
         out = {
             "file": args.issue,
             "errors": len(errors),
@@ -199,7 +203,8 @@ def cmd_check(args) -> int:
             "stories": {sid: {"lines": c.lines, "chars": c.chars,
                               "overset_lines": c.overset_lines,
                               "overset_chars": c.overset_chars,
-                              "underset_lines": c.underset_lines, "label": c.label()}
+                              "underset_lines": c.underset_lines, "label": c.label(),
+                              "midline_compressed": squeezed.get(sid, 0)}
                         for sid, c in result.copyfit.items()},
             "missing_fonts": [list(x) for x in fontset.missing()],
         }
@@ -315,6 +320,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="print export despite errors")
     p.add_argument("--watermark", action="store_true", help="校样 watermark on proofs")
     p.add_argument("--outlines", action="store_true", help="frame outlines on proofs")
+    p.add_argument("--layers", choices=("printing", "visible", "all"), default="printing",
+                   help="layers a proof draws: printing (default), visible (non-printing "
+                        "too), all (hidden too); print files draw the printing layers")
     p.add_argument("--allow-outside", action="store_true",
                    help="use images outside the issue's folder (absolute or ../ paths)")
     p.add_argument("--round", type=int, help="record this proof as 校次 N (default: the next)")

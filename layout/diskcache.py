@@ -32,7 +32,7 @@ import marshal
 import os
 import re
 import time
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from types import MappingProxyType
 
@@ -47,9 +47,9 @@ MAX_AGE = 30                       # days an unused entry is kept
 _ENGINE: str | None = None
 
 # the classes an entry may hold, by a short tag (a tag's fields are stored in order)
-_CLASSES = {cls.__name__: cls for cls in (
-    r.Source, r.GlyphRun, r.LineBox, r.RuleItem, r.BoxItem, r.ImageItem, r.FrameResult,
-    r.Diagnostic, r.Copyfit, r.PageResult, r.LayoutResult)}
+# (every dataclass of layout/result.py, so a new item type is cached without a change here)
+_CLASSES = {cls.__name__: cls for cls in vars(r).values()
+            if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == r.__name__}
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in fields(cls) if f.init) for cls in _CLASSES.values()}
 # fields annotated with plain types only (str, numbers, tuples of them): stored as they are
@@ -209,8 +209,15 @@ class LayoutDiskCache:
                         images.append((name, st.st_size, st.st_mtime_ns))
                     except OSError:
                         images.append((name, None))
+        words = getattr(issue.paper, "dictionary", "")     # the paper's word list (headlines)
+        if words:
+            try:
+                st = os.stat(os.path.join(composer.base_dir, words))
+                words = (words, st.st_size, st.st_mtime_ns)
+            except OSError:
+                words = (words, None)
         self.set_context(issue, composer.fontset,
-                         os.path.abspath(composer.base_dir), composer.allow_outside)
+                         os.path.abspath(composer.base_dir), composer.allow_outside, words)
         return self.key("issue", issue, tuple(images))
 
     def get_fill(self, story, key):
