@@ -345,5 +345,8 @@ def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,
     hyph = default_hyphenator(cache_file=os.path.join(cache_dir, "hyphenation-en_US.json")
                               if cache_dir else None)
     disk = LayoutDiskCache(os.path.join(cache_dir, "layout")) if cache_dir else None
-    return Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg, hyphenator=hyph,
-                    allow_outside=allow_outside, disk=disk).compose()
+    res = Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg, hyphenator=hyph,
+                   allow_outside=allow_outside, disk=disk).compose()
+    if disk is not None:            # old entries go, the writer's subsets and images too
+        disk.maybe_prune([os.path.join(cache_dir, "subsets"), os.path.join(cache_dir, "images")])
+    return res

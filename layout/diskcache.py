@@ -22,8 +22,8 @@ dataclasses), so new model fields take part without changes here.
 
 Entries are ``marshal`` data of plain tuples (faster to load than pickle of
 the frozen dataclasses); a corrupt or foreign entry is a miss.  Files are
-written whole (a temporary file renamed; a cut file is a miss); an entry older than ``MAX_AGE`` days is removed by
-``prune`` (the CLI calls it now and then).
+written whole (a temporary file renamed; a cut file is a miss); an entry unused
+for ``MAX_AGE`` days is removed by ``prune`` (``compose_issue`` calls it once a day).
 """
 from __future__ import annotations
 
@@ -262,23 +262,41 @@ class LayoutDiskCache:
         """Store ``story``'s glyph diagnostics."""
         self.put_result(self.key("glyphs", story.id, story.paragraphs), tuple(diagnostics))
 
-    def prune(self, max_age_days: float = MAX_AGE) -> int:
-        """Remove entries not used for ``max_age_days``; returns how many went."""
+    def prune(self, max_age_days: float = MAX_AGE, others=()) -> int:
+        """Remove entries (here and in the folders ``others``) neither read nor written for
+        ``max_age_days``; returns how many went."""
         cutoff = time.time() - max_age_days * 86400
         gone = 0
+        for folder in (self.folder, *others):
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for e in entries:
+                try:
+                    st = e.stat()
+                    if e.is_file() and not e.name.startswith(".") and \
+                            max(st.st_atime, st.st_mtime) < cutoff:
+                        os.unlink(e.path)
+                        gone += 1
+                except OSError:
+                    pass
+        return gone
+
+    def maybe_prune(self, others=()) -> int:
+        """``prune`` at most once a day (a marker file records the last time)."""
+        marker = self.folder / ".pruned"
         try:
-            entries = list(os.scandir(self.folder))
+            if time.time() - marker.stat().st_mtime < 86400:
+                return 0
+        except OSError:
+            pass
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            marker.touch()
         except OSError:
             return 0
-        for e in entries:
-            try:
-                if e.name.endswith(".marshal") and e.stat().st_atime < cutoff \
-                        and e.stat().st_mtime < cutoff:
-                    os.unlink(e.path)
-                    gone += 1
-            except OSError:
-                pass
-        return gone
+        return self.prune(others=others)
 
 
 def para_digest(story, i: int) -> str | int | None:

@@ -163,3 +163,23 @@ def test_writer_caches_give_the_same_fonts_and_images(sample, fontset, tmp_path,
     kinds = {k for k, _ in streams[0].values()}
     assert "/Image" in kinds and ("/CIDFontType0C" in kinds or "null" in kinds)
     assert streams[0] == streams[1]
+
+
+def test_old_entries_are_pruned_once_a_day(tmp_path):
+    import time
+    disk = LayoutDiskCache(tmp_path / "layout")
+    disk.store("fill-old", (1,))
+    disk.store("fill-new", (2,))
+    other = tmp_path / "subsets"
+    other.mkdir()
+    (other / "old.bin").write_bytes(b"x")
+    month = time.time() - 31 * 86400
+    for p in (tmp_path / "layout" / "fill-old.marshal", other / "old.bin"):
+        os.utime(p, (month, month))
+    assert disk.maybe_prune([other]) == 2
+    assert disk.load("fill-new") == (2,) and disk.load("fill-old") is None
+    assert not (other / "old.bin").exists()
+    disk.store("fill-old", (1,))
+    old = tmp_path / "layout" / "fill-old.marshal"
+    os.utime(old, (month, month))
+    assert disk.maybe_prune([other]) == 0 and old.exists()     # not twice a day
