@@ -52,6 +52,7 @@ _CLASSES = {cls.__name__: cls for cls in vars(r).values()
             if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == r.__name__}
 _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in fields(cls) if f.init) for cls in _CLASSES.values()}
+_ITEMS_AT = {cls: 1 + names.index("items") for cls, names in _FIELDS.items() if "items" in names}
 # fields annotated with plain types only (str, numbers, tuples of them): stored as they are
 _PLAIN_TYPE = re.compile(r"^(?:tuple|int|float|str|bool|None|Rect|\[|\]|,|\.\.\.|\||\s)+$")
 _PLAIN: dict[type, frozenset[str]] = {
@@ -76,12 +77,13 @@ def engine_version() -> str:
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def encode(obj):
+def encode(obj, memo=None):
     """Plain marshal-able data of a result object.
 
     A dataclass becomes a list tagged with its class name, a tuple holding
     objects becomes a list tagged "T"; tuples of plain values stay tuples, so
-    loading them back costs nothing.
+    loading them back costs nothing.  ``memo`` maps ``id(obj)`` to ``(obj, data)`` for
+    objects whose encoding is known already (frames just read from the cache).
     """
     t = type(obj)
     if t in _SCALARS:
@@ -89,10 +91,18 @@ def encode(obj):
     if t is tuple or t is list:
         if all(type(v) in _SCALARS for v in obj):
             return tuple(obj)
-        return ["T"] + [encode(v) for v in obj]
+        if memo:
+            hit = memo.get(id(obj))
+            if hit is not None and hit[0] is obj:
+                return hit[1]
+        return ["T"] + [encode(v, memo) for v in obj]
     if t is StoryPos:
         return ["P", obj.para, obj.offset]
     if t in _FIELDS:
+        if memo:
+            hit = memo.get(id(obj))
+            if hit is not None and hit[0] is obj:
+                return hit[1]
         plain = _PLAIN[t]
         out = [t.__name__]
         for n in _FIELDS[t]:
@@ -100,10 +110,10 @@ def encode(obj):
             if n in plain and type(v) is not list:
                 out.append(v)
             else:
-                out.append(encode(v))
+                out.append(encode(v, memo))
         return out
     if isinstance(obj, (dict, MappingProxyType)):
-        return {k: encode(v) for k, v in obj.items()}
+        return {k: encode(v, memo) for k, v in obj.items()}
     raise TypeError(f"cannot cache a {t.__name__}")
 
 
@@ -138,6 +148,7 @@ class LayoutDiskCache:
         self.context = ""
         self.stats = {"hits": 0, "misses": 0, "writes": 0}
         self.written: list[str] = []            # keys written by this object, in order
+        self._known: dict[int, tuple] = {}      # id → (frame result, its encoding) read here
 
     def set_context(self, issue, fontset, *extra) -> str:
         """Fix the context digest (engine, paper, styles, fonts) for the keys that follow."""
@@ -194,7 +205,7 @@ class LayoutDiskCache:
 
     def put_result(self, key: str, value) -> None:
         """Store a LayoutResult (or any encodable result object)."""
-        self.store(key, encode(value))
+        self.store(key, encode(value, self._known))
 
     def begin(self, composer) -> str:
         """Fix the context for ``composer``'s issue; the key of its whole result."""
@@ -232,7 +243,9 @@ class LayoutDiskCache:
                 self.stats["hits"] -= 1
                 self.stats["misses"] += 1
                 return None
-            return FrameFill(decode(res), decode(end), set())
+            fr = decode(res)
+            self._remember(fr, res)
+            return FrameFill(fr, decode(end), set())
         except (KeyError, TypeError, IndexError, ValueError):
             return None
 
@@ -246,8 +259,23 @@ class LayoutDiskCache:
 
     def get_frame(self, key):
         """(FrameResult, diagnostics) of a non-flow frame, or None."""
-        got = self.get_result(self.key("frame", key))
-        return (got[0], list(got[1])) if got is not None else None
+        data = self.load(self.key("frame", key))
+        if data is None:
+            return None
+        try:
+            fr, diags = decode(data[1]), decode(data[2])
+        except (KeyError, TypeError, IndexError, ValueError):
+            return None
+        self._remember(fr, data[1])
+        return fr, list(diags)
+
+    def _remember(self, fr, data) -> None:
+        """Keep the encoding of a frame just read (and of its items, which a copy of the
+        frame with other layer flags shares), so storing the whole result reuses it."""
+        self._known[id(fr)] = (fr, data)
+        i = _ITEMS_AT.get(type(fr))
+        if i is not None and type(data) is list and i < len(data):
+            self._known[id(fr.items)] = (fr.items, data[i])
 
     def put_frame(self, key, result, diagnostics) -> None:
         """Store a non-flow frame's result and diagnostics."""
