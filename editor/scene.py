@@ -13,6 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene
 
+from layout import model as m
+
 from .i18n import tr
 from .items import FITS, OVERSET, UNDERSET, Deco, FrameItem, PageItem
 from .overlays import CursorItem, GhostItem, ThreadItem, TipItem
@@ -147,7 +149,8 @@ class PageScene(QGraphicsScene):
         doc = self.doc
         where = info[""]
         frame = where[fid][1]
-        d = Deco(selected=fid in self.selection, locked=frame.locked, preview=self.preview)
+        d = Deco(selected=fid in self.selection, locked=frame.locked, preview=self.preview,
+                 rotatable=frame.kind in m.ROTATABLE, group=frame.group)
         if frame.kind != "text":
             return d
         d.in_port = d.out_port = "empty"
@@ -220,7 +223,7 @@ class PageScene(QGraphicsScene):
         """The topmost frame item under a scene point (optionally of some kinds)."""
         best = None
         for item in self.frames.values():
-            if item.rect.contains(pos) and (kinds is None or item.kind in kinds):
+            if item.contains_scene(pos) and (kinds is None or item.kind in kinds):
                 if best is None or item.zValue() > best.zValue():
                     best = item
         return best

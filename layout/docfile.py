@@ -304,6 +304,17 @@ def _make_reader(tp) -> _Read:
     raise TypeError(f"the file format cannot read {tp}")
 
 
+def _wrap(rd: _Reader, node: yaml.Node, what: str, line: int) -> m.Wrap:
+    """A text wrap: {mode, offset}, or the older ``true`` / ``false``."""
+    if isinstance(node, yaml.ScalarNode):
+        val = rd.scalar(node)
+        if isinstance(val, bool):
+            return rd.at(m.Wrap(mode="frame" if val else "none"), line)
+    return rd.dataclass(node, m.Wrap, what, line)
+
+
+_READERS[m.Wrap] = _wrap
+
 _FIELDS: dict[type, tuple[dict[str, _Read], frozenset[str]]] = {}
 
 
@@ -398,7 +409,7 @@ def _line_of_problem(rd: _Reader, where) -> int | None:
     return rd.sections.get(section) if section else None
 
 
-_SECTION_OF = ((m.Paper, "paper"), (m.ParagraphStyle, "paragraph_styles"),
+_SECTION_OF = ((m.Paper, "paper"), (m.Guides, "pages"), (m.ParagraphStyle, "paragraph_styles"),
                (m.CharStyle, "char_styles"), (m.Story, "stories"), (m.Page, "pages"),
                (m.Frame, "pages"), (list, "colors"))
 
@@ -512,11 +523,16 @@ def _page_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[object, str]
                 out.append((fr, f"frame id '{fr.id}' is used twice"))
             ids.add(fr.id)
             out.extend((fr, p) for p in _frame_problems(issue, page, fr, geo))
+        for axis in ("x", "y"):
+            for v in getattr(page.guides, axis):
+                problem = _length_problem(f"page {page.number}: guide {axis}", v, geo)
+                if problem:
+                    out.append((page.guides, problem))
     return out
 
 
 _STYLE_FIELDS = ("style", "kicker_style", "title_style", "subtitle_style", "caption_style",
-                 "credit_style")
+                 "credit_style", "header_style")
 
 
 def _frame_problems(issue: m.Issue, page: m.Page, fr: m.Frame, geo: PageGeometry) -> list[str]:
@@ -564,6 +580,28 @@ def _frame_field_problems(fr: m.Frame, geo: PageGeometry) -> list[str]:
         out.append(_length_problem("weight", fr.weight, geo))
     elif isinstance(fr, m.BoxFrame):
         out.append(_length_problem("stroke", fr.stroke, geo))
+    elif isinstance(fr, m.TableFrame):
+        out.extend(_table_problems(fr, geo))
+    rotate = getattr(fr, "rotate", 0.0)
+    if not math.isfinite(rotate) or abs(rotate) > 360:
+        out.append(f"rotate {rotate:g} is out of range (-360 to 360 degrees)")
+    wrap = getattr(fr, "wrap", None)
+    if wrap is not None:
+        out.append(_length_problem("wrap offset", wrap.offset, geo))
+    return out
+
+
+def _table_problems(fr: m.TableFrame, geo: PageGeometry) -> list[str]:
+    """A table needs cells in rows of one length, and no more alignments than columns."""
+    out = [_length_problem("rules weight", fr.rules.weight, geo)]
+    if not fr.cells or not fr.n_columns:
+        out.append("a table needs at least one row of cells")
+    elif any(len(r) != fr.n_columns for r in fr.cells):
+        bad = next(i for i, r in enumerate(fr.cells) if len(r) != fr.n_columns)
+        out.append(f"row {bad + 1} has {len(fr.cells[bad])} cells, the table has "
+                   f"{fr.n_columns} columns")
+    if len(fr.align) > fr.n_columns:
+        out.append(f"align gives {len(fr.align)} columns, the table has {fr.n_columns}")
     return out
 
 

@@ -357,6 +357,22 @@ class SetFrame(_FieldEdit):
         return t
 
 
+class SetPage(_FieldEdit):
+    """Change fields of a page: its guides, section …"""
+
+    label = "page"
+
+    def __init__(self, number: int, **changes):
+        super().__init__(**changes)
+        self.number = number
+
+    def _target(self, issue):
+        return _page(issue, self.number)
+
+    def _touched(self, issue):
+        return Touched(pages={self.number})
+
+
 class SetHeadline(Edit):
     """Change a story's headline stack: kicker (引题), title (主题), subtitle (副题).
 
