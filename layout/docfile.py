@@ -596,10 +596,10 @@ def _table_problems(fr: m.TableFrame, geo: PageGeometry) -> list[str]:
     out = [_length_problem("rules weight", fr.rules.weight, geo)]
     if not fr.cells or not fr.n_columns:
         out.append("a table needs at least one row of cells")
-    elif any(len(r) != fr.n_columns for r in fr.cells):
-        bad = next(i for i, r in enumerate(fr.cells) if len(r) != fr.n_columns)
-        out.append(f"row {bad + 1} has {len(fr.cells[bad])} cells, the table has "
-                   f"{fr.n_columns} columns")
+    elif any(len(r) != len(fr.cells[0]) for r in fr.cells):
+        bad = next(i for i, r in enumerate(fr.cells) if len(r) != len(fr.cells[0]))
+        out.append(f"row {bad + 1} has {len(fr.cells[bad])} cells, the first row has "
+                   f"{len(fr.cells[0])}")
     if len(fr.align) > fr.n_columns:
         out.append(f"align gives {len(fr.align)} columns, the table has {fr.n_columns}")
     return out
