@@ -4,8 +4,9 @@ The horizontal ruler runs along the top of the view, the vertical one down
 its left side.  In mm they count from the trim's top-left corner; in 字/栏
 the top ruler marks every body character (字) from the type area's left edge
 and numbers the columns (栏), the left ruler marks the grid lines (行).
-Pressing on a ruler and dragging into the page draws a new guide; letting go
-over the page adds it (one undo command).
+Pressing on a ruler and dragging into the page draws a new guide (horizontal
+from the top ruler, vertical from the left one); letting go over the page adds
+it (one undo command).
 """
 from __future__ import annotations
 
@@ -20,12 +21,14 @@ UNITS = ("mm", "zi")         # zi: 字/栏
 
 
 class Ruler(QWidget):
-    """One ruler; ``axis`` x (along the top: it makes vertical guides) or y."""
+    """One ruler; ``axis`` x (along the top: it measures x and makes horizontal guides)
+    or y (down the left side: vertical guides)."""
 
     def __init__(self, view, axis: str):
         super().__init__(view)
         self.view, self.axis = view, axis
         self.unit = "mm"
+        self.guide_axis = "y" if axis == "x" else "x"     # the guides it makes
         self._dragging = False
         self.setMouseTracking(True)
         self.setCursor(Qt.CursorShape.SplitVCursor if axis == "x" else Qt.CursorShape.SplitHCursor)
@@ -122,16 +125,17 @@ class Ruler(QWidget):
         """Start a new guide."""
         if ev.button() == Qt.MouseButton.LeftButton:
             self._dragging = True
-            self.view.guide_drag(self.axis, None)
+            self.view.guide_drag(self.guide_axis, None)
 
     def mouseMoveEvent(self, ev) -> None:
         """Show the new guide where the mouse is (snapped to columns, grid lines, frames)."""
         if self._dragging:
-            self.view.guide_drag(self.axis, self._scene_pos(ev) if self._over_page(ev) else None)
+            self.view.guide_drag(self.guide_axis,
+                                 self._scene_pos(ev) if self._over_page(ev) else None)
 
     def mouseReleaseEvent(self, ev) -> None:
         """Add the guide when let go over the page."""
         if self._dragging and ev.button() == Qt.MouseButton.LeftButton:
             self._dragging = False
-            self.view.guide_drop(self.axis, self._scene_pos(ev) if self._over_page(ev)
+            self.view.guide_drop(self.guide_axis, self._scene_pos(ev) if self._over_page(ev)
                                  else None, self.unit)

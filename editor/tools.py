@@ -206,8 +206,9 @@ class SelectTool(Tool):
         g = self.geo
         dx, dy = pos.x() - self.start.x(), pos.y() - self.start.y()
         ids = list(self.cells) + list(self.free)
-        rects = [self.scene.frames[f].mapRectToScene(self.scene.frames[f].rect) for f in ids
-                 if f in self.scene.frames]
+        # where the frames are in the model (their items' drag offsets left out)
+        rects = [self.scene.frames[f].transform().mapRect(self.scene.frames[f].rect)
+                 for f in ids if f in self.scene.frames]
         snapped = None
         if rects:
             union = rects[0]

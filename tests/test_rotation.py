@@ -100,7 +100,8 @@ def test_pdf_wraps_a_rotated_frame_in_a_rotation_about_its_centre(tmp_path):
 pytest.importorskip("pytestqt")
 from PySide6.QtCore import QPointF, Qt  # noqa: E402
 
-from tests.test_editor import drag, env, open_window  # noqa: E402,F401
+from tests.test_editor import drag, open_window  # noqa: E402
+pytest_plugins = ["tests.editorenv"]          # the editor fixture `env`
 
 
 def _frame_result(win, fid):

@@ -145,7 +145,8 @@ def test_unknown_alignment_is_refused():
 
 # ---------------------------------------------------------------- the editor
 pytest.importorskip("pytestqt")
-from tests.test_editor import env, open_window  # noqa: E402,F401
+from tests.test_editor import open_window  # noqa: E402
+pytest_plugins = ["tests.editorenv"]          # the editor fixture `env`
 
 
 def test_build_a_four_by_three_table_in_the_dialog(env, qtbot):

@@ -112,7 +112,8 @@ def test_bad_wrap_is_refused_with_the_line(value, message):
 
 # ---------------------------------------------------------------- the properties dock
 pytest.importorskip("pytestqt")
-from tests.test_editor import env, open_window  # noqa: E402,F401
+from tests.test_editor import open_window  # noqa: E402
+pytest_plugins = ["tests.editorenv"]          # the editor fixture `env`
 
 
 def test_set_wrap_offset_and_mode_in_the_properties_dock(env, qtbot):
