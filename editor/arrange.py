@@ -27,7 +27,7 @@ def bounds(geo: PageGeometry, frame: m.Frame) -> tuple[float, float, float, floa
 
 
 def _mm(v: float) -> str:
-    return f"{round(mm(v), 2):g}mm"
+    return f"{round(mm(v), 3):g}mm"
 
 
 def moved_to(geo: PageGeometry, frame: m.Frame, x: float, y: float) -> dict:

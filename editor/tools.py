@@ -190,7 +190,7 @@ class SelectTool(Tool):
         if shift:
             sel = [f for f in sel if f not in picked] if fi.frame_id in sel else sel + [
                 f for f in picked if f not in sel]
-        elif fi.frame_id not in sel:
+        elif fi.frame_id not in sel or not self.expand_groups:
             sel = picked
         self.scene.set_selection(sel)
         frames = {fid: issue.frame(fid)[1] for fid in self.scene.selection}
