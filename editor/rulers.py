@@ -56,13 +56,14 @@ class Ruler(QWidget):
         lo, hi = (vis.left(), vis.right()) if self.axis == "x" else (vis.top(), vis.bottom())
         out = []
         if self.unit == "mm":
-            unit = 72 / 25.4
-            step = next((s for s in (1, 2, 5, 10, 20, 50, 100) if s * unit * scale >= 5), 100)
-            label = step * 5 if step in (1, 10, 100) else step * (5 if step == 2 else 2)
-            i = int(lo / unit // step) * step
-            while i * unit <= hi:
+            unit = 72 / 25.4 * scale             # px per mm
+            step = next((v for v in (1, 2, 5, 10, 20, 50, 100) if v * unit >= 5), 100)
+            label = next((v for v in (10, 20, 50, 100, 200, 500, 1000)
+                          if v * unit >= 40 and v % step == 0), 1000)
+            i = int(lo * 25.4 / 72 // step) * step
+            while i * 72 / 25.4 <= hi:
                 level = 3 if i % label == 0 else (2 if i % (step * 5) == 0 else 1)
-                out.append((i * unit, level, str(i) if level == 3 else ""))
+                out.append((i * 72 / 25.4, level, str(i) if level == 3 else ""))
                 i += step
             return out
         if self.axis == "x":             # 字 from the type area's left edge, 栏 numbered
