@@ -389,7 +389,9 @@ class _Writer(Painter):
         ops = [f"q 0.3 w [3 2] 0 d {C.rgb_stroke(C.OUTLINE_RGB)}"]
         for fr in page.frames:
             x, y, w, h = fr.rect
-            ops.append(f"{g.ox + x:.3f} {g.top - y - h:.3f} {w:.3f} {h:.3f} re S")
+            rect = f"{g.ox + x:.3f} {g.top - y - h:.3f} {w:.3f} {h:.3f} re S"
+            turned = fr.rotation % 360
+            ops.append(f"q {rotation_cm(fr, g.ox, g.top)} cm {rect} Q" if turned else rect)
         ops.append("Q\n")
         self._buf.append("\n".join(ops))
 
