@@ -329,9 +329,14 @@ class SelectTool(Tool):
                 self.scene.set_selection(hit)
 
     def double_click(self, ev, pos):
-        """Double click in a text frame: start typing there."""
-        fi = self.scene.frame_at(pos, ("text",))
-        if fi is not None:
+        """Double click in a text frame: start typing there; on a table: its dialog."""
+        fi = self.scene.frame_at(pos, ("text", "table"))
+        if fi is not None and fi.kind == "table":
+            self.scene.set_selection([fi.frame_id])
+            opener = getattr(self.view.window(), "table_dialog", None)
+            if opener is not None:
+                opener()
+        elif fi is not None:
             self.view.set_tool("type")
             self.view.tools["type"].press(ev, pos)
 
@@ -572,10 +577,16 @@ class DirectTool(SelectTool):
         cx, cy, zoom = self.crop0
         _, _, cw, ch = self.image.clip
         _, _, dw, dh = self.image.rect
+        item = self.scene.frames.get(self.frame_id)
+        if item is not None:             # a turned photo: the drag in the picture's own axes
+            d = item.transform().inverted()[0].map(pos) - \
+                item.transform().inverted()[0].map(self.start)
+        else:
+            d = pos - self.start
         if dw > cw + 0.01:
-            cx = min(1.0, max(0.0, cx - (pos.x() - self.start.x()) / (dw - cw)))
+            cx = min(1.0, max(0.0, cx - d.x() / (dw - cw)))
         if dh > ch + 0.01:
-            cy = min(1.0, max(0.0, cy - (pos.y() - self.start.y()) / (dh - ch)))
+            cy = min(1.0, max(0.0, cy - d.y() / (dh - ch)))
         return [round(cx, 4), round(cy, 4), zoom]
 
     def move(self, ev, pos):

@@ -183,3 +183,20 @@ def test_a_rotated_frame_is_hit_in_its_rotated_shape(env, qtbot):
     from tests.test_editor import click
     click(win.view, (inside_turned.x(), inside_turned.y()))
     assert win.scene.selection == ["ph"]
+
+
+def test_the_direct_tool_moves_a_turned_picture_along_its_own_axes(env, qtbot):
+    from PIL import Image
+
+    from layout import edits as E
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    Image.new("RGB", (1600, 400), "white").save(str(path).replace("issue.yaml", "wide.png"))
+    doc, view = win.doc, win.view
+    doc.push(E.SetFrame("ph", image="wide.png", rotate=90.0), "photo")
+    item = win.scene.frames["ph"]
+    c = item.mapToScene(item.rect.center())
+    view.set_tool("direct")
+    drag(view, (c.x(), c.y()), (c.x(), c.y() + 30))      # down the screen: the picture's x
+    cx, cy, _ = doc.issue.frame("ph")[1].crop
+    assert cx < 0.5 and cy == 0.5

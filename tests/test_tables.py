@@ -192,6 +192,20 @@ def test_build_a_four_by_three_table_in_the_dialog(env, qtbot):
     assert table.cells[1][2] == "13.0"
     win.doc.undo.undo()
     assert win.doc.issue.frame(table.id)[1].cells[1][2] == "12.5"
+    # a double click on the table opens its dialog; Cancel changes nothing
+    from PySide6.QtCore import QEvent
+    from tests.test_editor import mouse
+    shown = {}
+
+    def cancel():
+        dlg = QApplication.activeModalWidget()
+        shown["cells"] = dlg.values()["cells"]
+        dlg.reject()
+    x, y, w, h = win.doc.geometry.frame_rect(table)
+    win.scene.set_selection([])
+    QTimer.singleShot(0, cancel)
+    mouse(win.view, QEvent.Type.MouseButtonDblClick, (x + w / 2, y + h / 2))
+    assert shown["cells"] == CELLS and win.scene.selection == [table.id]
     win.doc.undo.undo()
     with pytest.raises(KeyError):
         win.doc.issue.frame(table.id)
