@@ -164,3 +164,19 @@ def test_rulers_count_in_mm_and_in_zi_and_lan(env, qtbot):
     win.acts["rulers"].setChecked(False)
     assert not view.rulers["x"].isVisible()
     assert view.viewportMargins().left() == 0
+
+
+def test_the_new_ui_strings_are_translated_both_ways():
+    import re
+
+    from editor.i18n import STRINGS
+    keys = [k for k in STRINGS if k.split(".")[0] in (
+        "align", "distribute", "relative", "table", "colalign", "ruler", "wrap", "menu")
+        or k in ("group", "ungroup", "rulers", "ruler_zi", "snap_guides", "kind.table",
+                 "prop.arrange", "prop.rotate", "prop.wrap", "prop.wrap_offset")]
+    assert len(keys) > 30
+    for k in keys:
+        zh, en = STRINGS[k]
+        assert re.search(r"[\u4e00-\u9fff]", zh), k
+        assert not re.search(r"[\u4e00-\u9fff]", en.replace("栏", "").replace("号", "")
+                             .replace("版", "")), k
