@@ -200,3 +200,41 @@ def test_the_direct_tool_moves_a_turned_picture_along_its_own_axes(env, qtbot):
     drag(view, (c.x(), c.y()), (c.x(), c.y() + 30))      # down the screen: the picture's x
     cx, cy, _ = doc.issue.frame("ph")[1].crop
     assert cx < 0.5 and cy == 0.5
+
+
+def test_qt_and_pdf_draw_a_turned_box_in_the_same_place(env, qtbot, tmp_path):
+    pymupdf = pytest.importorskip("pymupdf")
+    import numpy as np
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    from layout import edits as E
+    from output import PdfOptions, write_pdf
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc = win.doc
+    doc.push(E.AddFrame(1, m.BoxFrame("bx", col=1, line=30, cols=3, lines=12, fill="black",
+                                      stroke="0", rotate=33.0)), "box")
+    for fid in ("h1", "t1", "t2", "ph"):
+        doc.push(E.RemoveFrame(fid), "rm")
+    g = doc.geometry
+    scale = 0.5                                       # 36 dpi
+    w, h = int(g.width * scale), int(g.height * scale)
+    win.scene.set_preview(True)
+    win.view.guide_layer.setVisible(False)
+    img = QImage(w, h, QImage.Format.Format_Grayscale8)
+    img.fill(255)
+    p = QPainter(img)
+    win.scene.render(p, QRectF(0, 0, w, h), QRectF(0, 0, g.width, g.height))
+    p.end()
+    ptr = img.constBits()
+    qt = np.frombuffer(ptr, np.uint8).reshape(h, img.bytesPerLine())[:, :w] < 128
+    out = tmp_path / "b.pdf"
+    write_pdf(doc.result, doc.fontset, str(out), PdfOptions(slug=False))
+    page = pymupdf.open(out)[0]
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), clip=page.trimbox,
+                          colorspace=pymupdf.csGRAY)
+    pdf = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
+    pdf = pdf[:h, :w] < 128
+    both, either = (qt & pdf).sum(), (qt | pdf).sum()
+    assert qt.sum() > 1000 and both / either > 0.95
