@@ -313,6 +313,9 @@ class SelectTool(Tool):
             self.rotating = None
             if angle != rot0:
                 self.doc.push(E.SetFrame(fid, rotate=angle), "rotate")
+        elif mode == "guide" and (pos - self.start).manhattanLength() * self._scale() < 2:
+            self.view.guide_drag(self.guide[0], None)       # a click: the guide stays
+            self.guide = None
         elif mode == "guide":
             axis, index = self.guide
             old = getattr(self.view.current_page().guides, axis)[index]

@@ -167,6 +167,8 @@ class PageView(QGraphicsView):
             return
         text = G.spec(g, self._guide_value(axis, pos)[0], unit)
         if moving is not None:
+            if getattr(page.guides, moving[0])[moving[1]] == text:
+                return                                    # a click: nothing moved
             self.doc.push(G.move_guide(page, moving[0], moving[1], text), "move guide")
         else:
             self.doc.push(G.add_guide(page, axis, text), "add guide")

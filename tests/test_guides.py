@@ -180,3 +180,14 @@ def test_the_new_ui_strings_are_translated_both_ways():
         assert re.search(r"[\u4e00-\u9fff]", zh), k
         assert not re.search(r"[\u4e00-\u9fff]", en.replace("栏", "").replace("号", "")
                              .replace("版", "")), k
+
+
+def test_clicking_a_guide_changes_nothing(env, qtbot):
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, g = win.doc, win.doc.geometry
+    doc.push(E.SetPage(1, guides=m.Guides(y=["400mm"])), "guide")
+    n = doc.undo.count()
+    from tests.test_editor import click
+    click(win.view, (g.left + 500, g.length("400mm")))
+    assert doc.undo.count() == n and doc.issue.pages[0].guides.y == ["400mm"]
