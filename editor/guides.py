@@ -2,7 +2,8 @@
 
 Guides are saved with their page (``guides: {x: [...], y: [...]}``), each a
 length from the trim's top-left corner in mm or 字 (the ruler's unit when it
-was dragged out).  A guide is dragged out of a ruler, moved by dragging it
+was dragged out); a master page's guides show (dotted) on every page using it,
+and a page's guides can be moved onto its master.  A guide is dragged out of a ruler, moved by dragging it
 with the Selection tool, and removed by dragging it off the page.
 """
 from __future__ import annotations
@@ -44,6 +45,19 @@ def add_guide(page: m.Page, axis: str, text: str) -> E.Edit:
     return E.SetPage(page.number, guides=_with(page, axis, getattr(page.guides, axis) + [text]))
 
 
+def guides_to_master(issue: m.Issue, page: m.Page) -> E.Edit | None:
+    """Move a page's guides onto its master (every page using the master shows them)."""
+    from layout.pagedesign import SetMasterDef
+    master = issue.masters.get(page.master) if page.master else None
+    if master is None or page.guides == m.Guides():
+        return None
+    new = copy.deepcopy(master)
+    new.guides.x += [v for v in page.guides.x if v not in new.guides.x]
+    new.guides.y += [v for v in page.guides.y if v not in new.guides.y]
+    return E.Batch([SetMasterDef(page.master, new), E.SetPage(page.number, guides=m.Guides())],
+                   "guides to master")
+
+
 def move_guide(page: m.Page, axis: str, index: int, text: str) -> E.Edit:
     """Move guide ``index`` of an axis to a new position."""
     values = list(getattr(page.guides, axis))
@@ -67,16 +81,24 @@ class GuideLayer(QGraphicsItem):
         self.geo = geo
         self.xs: list[float] = []
         self.ys: list[float] = []
+        self.master_xs: list[float] = []      # the page's master's guides: shown, not moved
+        self.master_ys: list[float] = []
         self.drag: tuple[str, float] | None = None
         self.moving: tuple[str, int] | None = None     # the guide being moved is drawn as drag
         self.setZValue(GUIDE_Z)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
-    def set_guides(self, geo: PageGeometry, xs: list[float], ys: list[float]) -> None:
-        """Show these guides (page points)."""
+    def set_guides(self, geo: PageGeometry, xs: list[float], ys: list[float],
+                   master: tuple[list[float], list[float]] = ([], [])) -> None:
+        """Show these guides (page points), and the master's (drawn dotted)."""
         self.prepareGeometryChange()
         self.geo, self.xs, self.ys = geo, xs, ys
+        self.master_xs, self.master_ys = master
         self.update()
+
+    def all_guides(self) -> tuple[list[float], list[float]]:
+        """Every guide shown (the page's and its master's): where drags snap."""
+        return self.xs + self.master_xs, self.ys + self.master_ys
 
     def set_drag(self, drag: tuple[str, float] | None, moving: tuple[str, int] | None = None):
         """Show a guide being dragged (None: none)."""
@@ -104,6 +126,11 @@ class GuideLayer(QGraphicsItem):
         for i, y in enumerate(self.ys):
             if self.moving != ("y", i):
                 p.drawLine(QLineF(r.left(), y, r.right(), y))
+        p.setPen(QPen(GUIDE, 0, Qt.PenStyle.DotLine))
+        for x in self.master_xs:
+            p.drawLine(QLineF(x, r.top(), x, r.bottom()))
+        for y in self.master_ys:
+            p.drawLine(QLineF(r.left(), y, r.right(), y))
         if self.drag is not None:
             axis, v = self.drag
             pen = QPen(GUIDE, 0, Qt.PenStyle.DashLine)

@@ -193,6 +193,7 @@ class SelectTool(Tool):
         elif fi.frame_id not in sel or not self.expand_groups:
             sel = picked
         self.scene.set_selection(sel)
+        self.alt_copy = bool(ev.modifiers() & Qt.KeyboardModifier.AltModifier)   # Alt-drag
         frames = {fid: issue.frame(fid)[1] for fid in self.scene.selection}
         self.cells = {fid: frame_cells(fr) for fid, fr in frames.items()
                       if not fr.locked and not fr.box}
@@ -290,7 +291,12 @@ class SelectTool(Tool):
                     x, y, _, _ = self.free[fid]
                     frame = self.doc.issue.frame(fid)[1]
                     edits.append(E.SetFrame(fid, **arrange.moved_to(g, frame, x + ox, y + oy)))
-            if edits:
+            dup = getattr(self.view.window(), "duplicate_frames", None)
+            if edits and getattr(self, "alt_copy", False) and dup is not None and self.cells:
+                fid, cells = next(iter(self.cells.items()))   # Alt-drag: copies, not a move
+                new = offsets[fid][2]
+                dup(list(self.cells), (new.col - cells.col, new.line - cells.line))
+            elif edits:
                 self.doc.push(E.Batch(edits, "move"), "move")
         elif mode == "resize":
             fid, cells = next(iter(self.cells.items()))

@@ -112,10 +112,14 @@ class PageView(QGraphicsView):
         g = self.doc.geometry
         self.snap_hint.geo = g
         try:
-            xs, ys = S.guide_positions(g, self.current_page())
+            page = self.current_page()
         except KeyError:
-            xs, ys = [], []
-        self.guide_layer.set_guides(g, xs, ys)
+            self.guide_layer.set_guides(g, [], [])
+            return
+        xs, ys = S.guide_positions(g, page)
+        master = self.doc.issue.masters.get(page.master) if page.master else None
+        self.guide_layer.set_guides(g, xs, ys, S.guide_positions(g, master) if master else
+                                    ([], []))
 
     def snap_tolerance(self) -> float:
         """Six screen pixels in page points."""
@@ -125,7 +129,7 @@ class PageView(QGraphicsView):
         """Where drags snap: the guides, and the edges and centres of the other frames."""
         if not self.snapping:
             return [], []
-        gx, gy = list(self.guide_layer.xs), list(self.guide_layer.ys)
+        gx, gy = self.guide_layer.all_guides()
         fx, fy = S.edge_targets([tuple(it.scene_rect().getRect())
                                  for fid, it in self.page_scene.frames.items()
                                  if fid not in exclude])
@@ -136,6 +140,8 @@ class PageView(QGraphicsView):
         xs, ys = S.grid_targets(g)
         fx, fy = S.edge_targets([tuple(it.scene_rect().getRect())
                                  for it in self.page_scene.frames.values()])
+        mx, my = self.guide_layer.master_xs, self.guide_layer.master_ys
+        xs, ys = xs + mx, ys + my
         v = pos.x() if axis == "x" else pos.y()
         return S.snap_value(v, (xs + fx) if axis == "x" else (ys + fy), self.snap_tolerance())
 

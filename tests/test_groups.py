@@ -163,7 +163,7 @@ def test_align_menu_in_the_window_relative_to_the_type_area_and_undo(env, qtbot)
     win.scene.set_selection(["t1", "t2"])
     win.acts["relative.area"].trigger()
     assert win.align_relative == "area"
-    win.acts["align.center"].trigger()
+    win.acts["arr.center"].trigger()
     t1, t2 = doc.issue.frame("t1")[1], doc.issue.frame("t2")[1]
     assert (t1.col, t2.col) == (4, 4) or (t1.col, t2.col) == (3, 3)
     win.acts["distribute.y"].trigger()

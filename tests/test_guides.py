@@ -171,8 +171,9 @@ def test_the_new_ui_strings_are_translated_both_ways():
 
     from editor.i18n import STRINGS
     keys = [k for k in STRINGS if k.split(".")[0] in (
-        "align", "distribute", "relative", "table", "colalign", "ruler", "wrap", "menu")
+        "arr", "distribute", "relative", "table", "colalign", "ruler", "wrap", "menu")
         or k in ("group", "ungroup", "rulers", "ruler_zi", "snap_guides", "kind.table",
+                 "guides_to_master", "guides.no_master",
                  "prop.arrange", "prop.rotate", "prop.wrap", "prop.wrap_offset")]
     assert len(keys) > 30
     for k in keys:
@@ -191,3 +192,40 @@ def test_clicking_a_guide_changes_nothing(env, qtbot):
     from tests.test_editor import click
     click(win.view, (g.left + 500, g.length("400mm")))
     assert doc.undo.count() == n and doc.issue.pages[0].guides.y == ["400mm"]
+
+
+def test_master_guides_round_trip_show_on_its_pages_and_take_page_guides(env, qtbot):
+    text = ("banmian: 1\nmasters:\n  内页:\n    frames: []\n    guides: {x: [50mm]}\n"
+            "pages:\n- number: 1\n  master: 内页\n")
+    iss = parse_issue(text)
+    assert iss.masters["内页"].guides == m.Guides(["50mm"])
+    assert parse_issue(dump_issue(iss)) == iss
+    with pytest.raises(DocumentError, match=r"master '内页': guide x"):
+        parse_issue(text.replace("50mm", "50 leagues"), "g.yaml")
+    app, path, _ = env
+    win = open_window(app, path, qtbot)
+    doc, view, g = win.doc, win.view, win.doc.geometry
+    from layout.pagedesign import SetMasterDef
+    from layout.pagedesign import SetPage as SetPageMaster
+    doc.push(SetMasterDef("内页", m.Master(guides=m.Guides(x=["50mm"]))), "master")
+    doc.push(SetPageMaster(1, master="内页"), "use master")
+    assert view.guide_layer.master_xs == pytest.approx([g.length("50mm")])
+    assert view.guide_layer.xs == []
+    # a page guide moves onto the master (one undo step)
+    doc.push(E.SetPage(1, guides=m.Guides(y=["300mm"])), "guide")
+    win.acts["guides_to_master"].trigger()
+    assert doc.issue.pages[0].guides == m.Guides()
+    assert doc.issue.masters["内页"].guides == m.Guides(["50mm"], ["300mm"])
+    assert view.guide_layer.master_ys == pytest.approx([g.length("300mm")])
+    # frames snap to the master's guides too
+    doc.push(E.AddFrame(1, m.BoxFrame("free", box=["0mm", "250mm", "30mm", "20mm"])), "add")
+    x, y, w, h = g.frame_rect(doc.issue.frame("free")[1])
+    from tests.test_editor import drag
+    gx = g.length("50mm")
+    drag(view, (x + w / 2, y + h / 2), (x + w / 2 + gx - x + 2.5, y + h / 2))
+    assert g.frame_rect(doc.issue.frame("free")[1])[0] == pytest.approx(gx, abs=0.02)
+    doc.undo.undo()
+    doc.undo.undo()
+    doc.undo.undo()
+    assert doc.issue.pages[0].guides == m.Guides(y=["300mm"])
+    assert doc.issue.masters["内页"].guides == m.Guides(["50mm"])
