@@ -22,6 +22,8 @@ SCHEMA_VERSION = 1
 Align = Literal["justify", "left", "center", "right"]
 HeadlineAlign = Literal["center", "left"]
 Punctuation = Literal["mainland", "centered"]      # centered: Taiwan / Hong Kong
+PunctuationWidth = Literal["全身", "开明", "半身"]     # full; 。？！ full, others half; all half
+LatinSpacing = Literal["quarter", "none"]           # ¼ em or nothing between Han and Latin/digits
 Language = Literal["zh", "en"]
 StyleLanguage = Literal["", "zh", "en"]           # "": the paper's language
 Numerals = Literal["chinese", "arabic"]
@@ -74,6 +76,12 @@ class Paper:
     grid: GridSpec = field(default_factory=GridSpec)
     hao: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_HAO))
     punctuation: Punctuation = "mainland"
+    # typesetting conventions (layout.chars): how wide marks are set, the space
+    # between Han and Latin letters or digits, and a word list (a file relative to
+    # the issue, one word a line) that headlines never split
+    punctuation_width: PunctuationWidth = "全身"
+    latin_spacing: LatinSpacing = "quarter"
+    dictionary: str = ""
     language: Language = "zh"            # default language of the text
     jumps: JumpSettings = field(default_factory=JumpSettings)
 
