@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import yaml
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
+from shiboken6 import Shiboken
 
 from importer.repairs import APPLY_AT
 from importer.textfix import apply_edits, block_fixes
@@ -56,12 +57,12 @@ def put(md: QMimeData) -> None:
 
 
 def release() -> None:
-    """Replace Banmian's own clipboard data by its plain text (see ``put``)."""
+    """Replace the clipboard data this process put there by its plain text (see ``put``)."""
     if QGuiApplication.instance() is None:
         return
     cb = QGuiApplication.clipboard()
     md = cb.mimeData()
-    if md is not None and (md.hasFormat(FRAMES_MIME) or md.hasFormat(TEXT_MIME)):
+    if md is not None and Shiboken.createdByPython(md):
         cb.setText(md.text())
 
 
