@@ -225,10 +225,11 @@ class PhotoFrame(Frame):
     fit: PhotoFit = "fill"
     crop: list[float] = field(default_factory=lambda: [0.5, 0.5, 1.0])  # centre x, y; zoom
     caption: str = ""
-    credit: str = ""
+    credit: str = ""             # "" = the credit of its story, if it names one
     caption_style: str = "caption"
     credit_style: str = "credit"
     wrap: bool = True            # text frames under it flow around it (图文互斥)
+    story: str = ""              # the story it illustrates (its credit, the e-paper's article)
 
     kind = "photo"
 
