@@ -491,7 +491,7 @@ class MainWindow(QMainWindow):
         md = C.frames_mime(self.doc.issue, sel, self.doc.base_dir)
         if md is None:
             return False
-        QGuiApplication.clipboard().setMimeData(md)
+        C.put(md)
         self._say(tr("clip.copied", n=len(sel)))
         return True
 
@@ -504,7 +504,7 @@ class MainWindow(QMainWindow):
             self._say(tr("clip.nothing_selected", what=tr("cut")))
             return False
         md = C.frames_mime(self.doc.issue, sel, self.doc.base_dir)
-        QGuiApplication.clipboard().setMimeData(md)
+        C.put(md)
         return self.doc.push(E.Batch([E.RemoveFrame(f) for f in sel], "cut"), tr("undo.cut"))
 
     def can_paste_frames(self) -> bool:

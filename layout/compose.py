@@ -230,7 +230,8 @@ class Composer:
         story = self.issue.stories.get(getattr(frame, "story", "") or "")
         hl = story.headline if story is not None else None
         key = (page.number, _frame_key(frame),
-               (hl.kicker, hl.title, hl.subtitle, story.byline) if story is not None else None)
+               (hl.kicker, hl.title, hl.subtitle, story.byline, story.credit)
+               if story is not None else None)
         if frame.kind == "photo" and frame.image:
             try:
                 key += (os.stat(os.path.join(self.base_dir, frame.image)).st_mtime_ns,)

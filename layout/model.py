@@ -258,11 +258,12 @@ class PhotoFrame(Frame):
     fit: PhotoFit = "fill"
     crop: list[float] = field(default_factory=lambda: [0.5, 0.5, 1.0])  # centre x, y; zoom
     caption: str = ""
-    credit: str = ""
+    credit: str = ""             # "" = the credit of its story, if it names one
     caption_style: str = "caption"
     credit_style: str = "credit"
     wrap: Wrap = field(default_factory=Wrap)     # text frames under it flow around it
     rotate: float = 0.0          # degrees clockwise about the frame's centre
+    story: str = ""              # the story it illustrates (its credit, the e-paper's article)
 
     kind = "photo"
 
