@@ -248,12 +248,12 @@ class Composer:
         cache_id = cache_id or frame.id
         hit = self._paint_cache.get(cache_id)
         if hit is None or hit[0] != key:
-            got = self.disk.get_frame(key) if self.disk is not None else None
+            got = self.disk.get_frame(key, story) if self.disk is not None else None
             if got is None:
                 composer.diagnostics = []
                 got = (composer.compose(page, frame), list(composer.diagnostics))
                 if self.disk is not None:
-                    self.disk.put_frame(key, *got)
+                    self.disk.put_frame(key, story, *got)
             hit = (key,) + got
             self._paint_cache[cache_id] = hit
         diagnostics.extend(hit[2])

@@ -257,9 +257,9 @@ class LayoutDiskCache:
         self.store(self.key("fill", story.id, key),
                    (tuple(deps), encode(fill.result), encode(fill.end)))
 
-    def get_frame(self, key):
-        """(FrameResult, diagnostics) of a non-flow frame, or None."""
-        data = self.load(self.key("frame", key))
+    def get_frame(self, key, story=None):
+        """(FrameResult, diagnostics) of a non-flow frame showing ``story``'s fields, or None."""
+        data = self.load(self.key("frame", key, _story_fields(story)))
         if data is None:
             return None
         try:
@@ -277,9 +277,10 @@ class LayoutDiskCache:
         if i is not None and type(data) is list and i < len(data):
             self._known[id(fr.items)] = (fr.items, data[i])
 
-    def put_frame(self, key, result, diagnostics) -> None:
+    def put_frame(self, key, story, result, diagnostics) -> None:
         """Store a non-flow frame's result and diagnostics."""
-        self.put_result(self.key("frame", key), (result, tuple(diagnostics)))
+        self.put_result(self.key("frame", key, _story_fields(story)),
+                        (result, tuple(diagnostics)))
 
     def get_glyphs(self, story):
         """The glyph diagnostics (missing glyphs, fallbacks) of ``story``, or None."""
@@ -325,6 +326,15 @@ class LayoutDiskCache:
         except OSError:
             return 0
         return self.prune(others=others)
+
+
+def _story_fields(story) -> tuple | None:
+    """Every field of a story but its paragraphs (headline, byline, credit, photos …):
+    what a headline, byline or photo frame naming the story may show."""
+    if story is None:
+        return None
+    return tuple((f.name, getattr(story, f.name)) for f in fields(story)
+                 if f.name != "paragraphs")
 
 
 def para_digest(story, i: int) -> str | int | None:

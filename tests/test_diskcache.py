@@ -183,3 +183,15 @@ def test_old_entries_are_pruned_once_a_day(tmp_path):
     old = tmp_path / "layout" / "fill-old.marshal"
     os.utime(old, (month, month))
     assert disk.maybe_prune([other]) == 0 and old.exists()     # not twice a day
+
+
+def test_a_story_field_a_frame_shows_misses(sample, fontset, tmp_path):
+    """A photo frame naming a story shows the story's credit: a new credit is never
+    served from disk (nor a new headline)."""
+    _compose(sample, fontset, LayoutDiskCache(tmp_path))
+    edited = copy.deepcopy(sample)
+    story = next(s for s in edited.stories.values() if s.credit)
+    story.credit = "新的摄影者 摄"
+    res = _compose(edited, fontset, LayoutDiskCache(tmp_path))
+    assert res == _compose(edited, fontset)
+    assert "新的摄影者" in "".join(r.text for p in res.pages for fr in p.frames for r in fr.runs)
