@@ -8,6 +8,7 @@ from layout.model import default_fonts  # noqa: E402
 DEFAULT_ROLES: dict[str, list[str]] = default_fonts()
 
 
-def default_roles() -> dict[str, list[str]]:
-    """A fresh copy of DEFAULT_ROLES."""
-    return {role: list(names) for role, names in DEFAULT_ROLES.items()}
+def default_roles(language: str = "zh") -> dict[str, list[str]]:
+    """A fresh copy of the default roles for a text language: DEFAULT_ROLES for zh / zh-Hans,
+    Noto CJK TC for zh-Hant-TW and Noto CJK HK for zh-Hant-HK (SC behind them)."""
+    return {role: list(names) for role, names in default_fonts(language).items()}
