@@ -173,7 +173,8 @@ def cmd_export(args) -> int:
 def cmd_check(args) -> int:
     issue, fontset, result = compose(args.issue, args.allow_outside)
     from output import preflight
-    diags = list(result.diagnostics) + list(preflight(result, fontset, _options(issue, "print")))
+    diags = list(result.diagnostics) + list(preflight(result, fontset, _options(issue, "print"),
+                                                      issue=issue))
     errors = [d for d in diags if d.level == "error"]
     if args.json:
         out = {
