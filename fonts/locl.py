@@ -42,10 +42,8 @@ def locl_map(font, language: str) -> dict[int, int]:
 
 
 def face_locl(face, language: str) -> dict[int, int]:
-    """The face's 'locl' map for a language, read once from its file and kept in the cache.
-
-    A face converted to TrueType keeps only the glyphs its cmap reaches, so for it the
-    map holds only targets its cmap has too (the others would draw as blanks)."""
+    """The face's 'locl' map for a language, read once from its file and kept in the cache
+    (the font files are used as installed, so every glyph the map reaches is there)."""
     lib = face._library
     path = lib.cache_file(face.key, f".locl-{language.strip()}")
     try:
@@ -62,8 +60,5 @@ def face_locl(face, language: str) -> dict[int, int]:
         out = {}
     finally:
         font.close()
-    if getattr(face.info, "needs_conversion", False):
-        drawable = set(face.cmap().values())
-        out = {a: b for a, b in out.items() if b in drawable}
     lib.write_cache(face.key, f".locl-{language.strip()}", marshal.dumps(out))
     return out
