@@ -215,6 +215,14 @@ def test_traditional_issue_sets_centred_marks_in_the_pdf(tmp_path):
     tw = _ink_centres(_export(_issue(tmp_path, TW_TEXT.replace("“", "「").replace("”", "」"),
                                      paper=", language: zh-Hant-TW"), tmp_path), "，。：")
     assert len(tw) >= 5 and all(0.38 < c < 0.62 for c in tw), tw
+    # a zh-Hant story in the SC fonts: their 'locl' (ZHT) forms, centred too
+    sc = _ink_centres(_export(_issue(tmp_path, TW_TEXT, story="    language: zh-Hant-TW\n"),
+                              tmp_path), "，。：")
+    assert len(sc) >= 5 and all(0.38 < c < 0.62 for c in sc), sc
+    # Simplified text on a paper with centred punctuation, SC fonts: centred marks
+    cen = _ink_centres(_export(_issue(tmp_path, HANS_TEXT, paper=", punctuation: centered"),
+                               tmp_path), "，。")
+    assert len(cen) >= 3 and all(0.38 < c < 0.62 for c in cen), cen
     # the control: the same marks in Simplified text sit in the left half of their box
     hans = _ink_centres(_export(_issue(tmp_path, HANS_TEXT), tmp_path), "，。")
     assert len(hans) >= 3 and all(c < 0.36 for c in hans), hans
@@ -297,6 +305,9 @@ def test_check_warns_traditional_text_in_sc_fonts(tmp_path):
     # in a TC font, or declared Traditional, there is nothing to warn about
     diags = _check(_issue(tmp_path, TW_TEXT, paper=", language: zh-Hant-TW"))
     assert not [d for d in diags if d["code"] in ("traditional-with-sc-font", "marks-not-centred")]
+    diags_sc = _check(_issue(tmp_path, TW_TEXT, story="    language: zh-Hant-TW\n"))
+    assert not [d for d in diags_sc if d["code"] in ("traditional-with-sc-font",
+                                                     "marks-not-centred")]   # SC + 'locl'
     # ... but its “” quotes are pointed out, with the story
     (q,) = [d for d in diags if d["code"] == "quotes-hant"]
     assert q["story"] == "s" and "「」" in q["message"]
