@@ -82,6 +82,8 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         text = _strict(data, enc)
         if text is None or _text_share(text) < _MIN_SHARE.get(enc, 0.0):
             continue
+        if enc.startswith("big5") and not _reads_as_chinese(text):
+            continue
         bad = _bad_char(text)
         if bad >= 0:
             line = text.count("\n", 0, bad) + 1
@@ -134,6 +136,17 @@ def big5_share(text: str) -> float:
         except UnicodeEncodeError:
             pass
     return n / len(han)
+
+
+#: characters that some sentence of any Chinese text holds (Simplified and Traditional)
+_EVERYDAY = frozenset("的一是不了在人有和中大上年这這为為个個们們到以说說地出会會也对對")
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Whether text of 30 or more Han characters holds any everyday character: bytes
+    that merely decode as Big5 (a repeated byte, binary data) do not."""
+    han = _han(text)
+    return len(han) < 30 or any(ch in _EVERYDAY for ch in han)
 
 
 def _double_byte_order(data: bytes) -> list[str]:
