@@ -2,9 +2,10 @@
 
 A table of common characters that exist only in Traditional writing (their
 Simplified forms differ: 這/这, 國/国, 說/说 …) is enough to recognise a
-Traditional text: in running Traditional news text roughly one character in
-five is one of them, in Simplified text none is (a name such as 乾隆 uses
-characters both forms share, and those are not in the table).  No OpenCC, no
+Traditional text: they are 25 % and 40 % of the Han characters of the two
+Traditional news texts of the sample and the tests, and 0 % of the Simplified
+seed page (a name such as 乾隆 uses characters both forms share, and those are
+not in the table).  No OpenCC, no
 dictionary download: the table is here, and the figures are measured by
 tests/test_hant.py.
 """
