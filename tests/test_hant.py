@@ -336,3 +336,15 @@ def test_check_warns_when_centred_marks_are_wanted_but_not_given():
     issue.paper.punctuation = "mainland"
     assert check_language(issue, compose_issue(issue, SquareFontSet([ScFace("sq")])),
                           SquareFontSet([ScFace("sq")])) == []
+
+
+def test_sample_traditional_story_checks_clean():
+    if not NOTO_SERIF.exists():
+        pytest.skip("fonts-noto-cjk is not installed")
+    sample = load_issue(SAMPLE)
+    story = sample.stories["tainan"]
+    assert story.language == "zh-Hant-TW"
+    text = "".join(p.text for p in story.paragraphs)
+    assert "「" in text and "『" in text and "“" not in text
+    codes = {d["code"] for d in _check(SAMPLE)}
+    assert not codes & {"traditional-with-sc-font", "marks-not-centred", "quotes-hant"}, codes
