@@ -185,6 +185,9 @@ def cmd_check(args) -> int:
                                                       issue=issue))
     errors = [d for d in diags if d.level == "error"]
     if args.json:
+        from layout.chars import rules_of
+        from output.preflight import midline_compressed
+        squeezed = midline_compressed(result, rules_of(issue.paper))
         out = {
             "file": args.issue,
             "errors": len(errors),
@@ -195,7 +198,8 @@ def cmd_check(args) -> int:
             "stories": {sid: {"lines": c.lines, "chars": c.chars,
                               "overset_lines": c.overset_lines,
                               "overset_chars": c.overset_chars,
-                              "underset_lines": c.underset_lines, "label": c.label()}
+                              "underset_lines": c.underset_lines, "label": c.label(),
+                              "midline_compressed": squeezed.get(sid, 0)}
                         for sid, c in result.copyfit.items()},
             "missing_fonts": [list(x) for x in fontset.missing()],
         }

@@ -87,6 +87,9 @@ class Composer:
         issue = self.issue
         geo = PageGeometry.of(issue.paper)
         diagnostics: list[Diagnostic] = []
+        problem = self.segmenter.use_dictionary(issue.paper.dictionary, self.base_dir)
+        if problem:                 # the paper's word list for headline breaks
+            diagnostics.append(Diagnostic("warning", "dictionary", problem))
         copyfit: dict[str, Copyfit] = {}
         composer = FrameComposer(self.setter, geo, issue, self.segmenter, self.base_dir,
                                  self.allow_outside)
@@ -226,7 +229,8 @@ class Composer:
         story = self.issue.stories.get(getattr(frame, "story", "") or "")
         hl = story.headline if story is not None else None
         key = (page.number, _frame_key(frame),
-               (hl.kicker, hl.title, hl.subtitle, story.byline) if story is not None else None)
+               (hl.kicker, hl.title, hl.subtitle, story.byline, story.credit)
+               if story is not None else None)
         if frame.kind == "photo" and frame.image:
             try:
                 key += (os.stat(os.path.join(self.base_dir, frame.image)).st_mtime_ns,)

@@ -191,10 +191,13 @@ class FrameComposer:
 
     def _photo(self, page: m.Page, frame: m.PhotoFrame, fr: _Building) -> None:
         x, y, w, h = fr.rect
+        story = self.issue.stories.get(frame.story) if frame.story else None
+        fr.story = story.id if story else ""
+        credit = frame.credit or (story.credit if story else "")
         cap = self.setter.style(frame.caption_style)
         cre = self.setter.style(frame.credit_style)
         cap_rows = self._count_lines(frame.caption, cap, w) * cap.leading
-        cre_rows = cre.leading if frame.credit else 0
+        cre_rows = cre.leading if credit else 0
         img_rows = max(1, frame.lines - cap_rows - cre_rows)
         img_h = img_rows * self.geo.pitch - (self.geo.pitch - self.geo.body) / 2
         clip = (x, y, w, img_h)
@@ -216,8 +219,8 @@ class FrameComposer:
         else:
             fr.items.append(BoxItem(clip, 0.5, "black", "grey"))
         row = frame.line + img_rows
-        if frame.credit:
-            self._set_text(fr, frame.credit, cre, x, w, row, Source("", -1, "credit"), "right")
+        if credit:
+            self._set_text(fr, credit, cre, x, w, row, Source(fr.story, -1, "credit"), "right")
             row += cre_rows
         if frame.caption:
             self._set_text(fr, frame.caption, cap, x, w, row, Source("", -1, "caption"))

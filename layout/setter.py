@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import chars as C
 from .breaking import Line, Prepared, compose_lines
 from .model import OPENTYPE_LANGUAGE, Issue, Paragraph, ParagraphStyle, is_traditional
 from .result import GlyphRun, Source
@@ -57,6 +58,10 @@ class Setter:
             self._styles[name] = st
         return st
 
+    def rules(self) -> C.Rules:
+        """The composition rules of the paper's settings."""
+        return C.rules_of(self.issue.paper)
+
     def run_specs(self, para: Paragraph, style: Style, language: str = "") -> list[RunSpec]:
         """The paragraph's runs with character styles applied, in the story's ``language``
         ("" = the paper's): see ``glyph_language``."""
@@ -103,17 +108,18 @@ class Setter:
 
         ``space_em`` widens word spaces to that many em (phrase gaps in headlines).
         """
-        key = (tuple(specs), style.size, style.latin, space_em)
+        key = (tuple(specs), style.size, style.latin, space_em, self.rules())
         p = self._prepared.get(key)
         if p is None:
             sh: Shaped = shape(specs, self.fontset, style.size)
             if space_em:
                 sh.adv = [sh.sizes[i] * space_em if c == " " else a
                           for i, (c, a) in enumerate(zip(sh.text, sh.adv))]
-            hy = self._hyphenator if style.latin else None
-            centered = self.issue.paper.punctuation == "centered" or any(
-                r.locl in ("ZHT", "ZHH") for r in specs)      # Traditional: centred marks
-            p = Prepared(sh, centered=centered, hyphenate=hy)
+            rules = self.rules()
+            if rules.punctuation != "centered" and any(r.locl in ("ZHT", "ZHH") for r in specs):
+                paper = self.issue.paper               # Traditional text: centred marks
+                rules = C.rules_for("centered", paper.punctuation_width, paper.latin_spacing)
+            p = Prepared(sh, rules=rules, hyphenate=self._hyphenator, han=not style.latin)
             self._prepared[key] = p
             self.stats["shaped"] += 1
         return p
