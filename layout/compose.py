@@ -8,7 +8,7 @@ story position it started from).
 from __future__ import annotations
 
 import os
-from dataclasses import fields, replace
+from dataclasses import fields, is_dataclass, replace
 
 from common.jsoncache import JsonCache
 
@@ -18,7 +18,8 @@ from .frames import FrameComposer
 from .grid import PageGeometry
 from .headline import Segmenter
 from .position import StoryPos
-from .result import Copyfit, Diagnostic, FrameResult, LayoutResult, PageResult
+from .result import (Copyfit, Diagnostic, FrameResult, ImageItem, LayoutResult, PageResult,
+                     rotated_bounds)
 from .setter import Setter
 
 
@@ -95,7 +96,7 @@ class Composer:
                                  self.allow_outside)
         flow = Flow(self.setter, geo, issue)
         page_of = {fr.id: page for page in issue.pages for fr in page.frames}
-        blocked = {page.number: self._blocked(page, geo) for page in issue.pages}
+        blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
         flowed: dict[str, FrameResult] = {}
         live: set[int] = set()
         for story in issue.stories.values():
@@ -270,17 +271,39 @@ class Composer:
         p = story.paragraphs[i]
         return (p.style, tuple((r.text, r.style) for r in p.runs))
 
-    def _blocked(self, page: m.Page, geo: PageGeometry) -> dict:
-        """Grid lines photos take from the text columns under them (图文互斥)."""
+    def _blocked(self, page: m.Page, geo: PageGeometry, composer: FrameComposer) -> dict:
+        """Grid lines photos and boxes take from the text columns under them (图文互斥):
+        their frame, or the picture's visible crop, widened by the wrap offset; a rotated
+        frame by its bounding box."""
         out: dict[tuple[float, float], set[int]] = {}
-        for fr in page.frames:
-            if isinstance(fr, m.PhotoFrame) and fr.wrap:
-                x, y, w, h = geo.frame_rect(fr)
-                first = geo.line_at(y + 0.01)
-                last = geo.line_at(y + h - 0.01)
-                rows = set(range(first, last + 1))
-                out.setdefault((x, x + w), set()).update(rows)
+        for master, fr in self._page_frames(page):          # the master's frames too
+            wrap = getattr(fr, "wrap", None)
+            if wrap is None or wrap.mode == "none":
+                continue
+            rect = geo.frame_rect(fr)
+            if wrap.mode == "crop" and isinstance(fr, m.PhotoFrame) and not master:
+                rect = self._picture_rect(composer, page, fr) or rect
+            x, y, w, h = rotated_bounds(rect, getattr(fr, "rotate", 0.0))
+            off = geo.length(wrap.offset)
+            x, y, w, h = x - off, y - off, w + 2 * off, h + 2 * off
+            first = geo.line_at(y + 0.01)
+            last = geo.line_at(y + h - 0.01)
+            rows = set(range(first, last + 1))
+            out.setdefault((x, x + w), set()).update(rows)
         return out
+
+    def _picture_rect(self, composer: FrameComposer, page: m.Page, frame: m.PhotoFrame):
+        """The part of a photo frame its picture shows (None without a picture)."""
+        result = self._compose_frame(composer, page, frame, [])   # cached; diagnostics later
+        for it in result.items:
+            if isinstance(it, ImageItem):
+                cx, cy, cw, ch = it.clip
+                dx, dy, dw, dh = it.rect
+                x0, y0 = max(cx, dx), max(cy, dy)
+                x1, y1 = min(cx + cw, dx + dw), min(cy + ch, dy + dh)
+                if x1 > x0 and y1 > y0:
+                    return (x0, y0, x1 - x0, y1 - y0)
+        return None
 
     def _glyph_diagnostics(self) -> list[Diagnostic]:
         out = []
@@ -310,9 +333,16 @@ class Composer:
 
 def _frame_key(frame) -> tuple:
     """A frame's field values as a hashable key (lists become tuples)."""
-    return (type(frame),) + tuple(
-        tuple(v) if isinstance(v, list) else v
-        for v in (getattr(frame, f.name) for f in fields(frame)))
+    return (type(frame),) + tuple(_frozen(getattr(frame, f.name)) for f in fields(frame))
+
+
+def _frozen(v):
+    """A field value as a comparable snapshot: lists → tuples, records → tuples (deep)."""
+    if isinstance(v, list):
+        return tuple(_frozen(x) for x in v)
+    if is_dataclass(v):
+        return (type(v),) + tuple(_frozen(getattr(v, f.name)) for f in fields(v))
+    return v
 
 
 def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,
