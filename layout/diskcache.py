@@ -234,7 +234,7 @@ class LayoutDiskCache:
     def get_fill(self, story, key):
         """The FrameFill stored for ``key`` if the story paragraphs it showed are unchanged."""
         from .flow import FrameFill
-        data = self.load(self.key("fill", story.id, key))
+        data = self.load(self.key("fill", story.id, key, _story_fields(story)))
         if data is None:
             return None
         try:
@@ -254,7 +254,7 @@ class LayoutDiskCache:
         last = min(fill.end.para, len(story.paragraphs) - 1)
         deps = [(i, para_digest(story, i)) for i in range(key[1].para, last + 1)]
         deps.append((-1, len(story.paragraphs)))
-        self.store(self.key("fill", story.id, key),
+        self.store(self.key("fill", story.id, key, _story_fields(story)),
                    (tuple(deps), encode(fill.result), encode(fill.end)))
 
     def get_frame(self, key, story=None):
@@ -284,12 +284,12 @@ class LayoutDiskCache:
 
     def get_glyphs(self, story):
         """The glyph diagnostics (missing glyphs, fallbacks) of ``story``, or None."""
-        got = self.get_result(self.key("glyphs", story.id, story.paragraphs))
+        got = self.get_result(self.key("glyphs", story.id, story.paragraphs, _story_fields(story)))
         return list(got) if got is not None else None
 
     def put_glyphs(self, story, diagnostics) -> None:
         """Store ``story``'s glyph diagnostics."""
-        self.put_result(self.key("glyphs", story.id, story.paragraphs), tuple(diagnostics))
+        self.put_result(self.key("glyphs", story.id, story.paragraphs, _story_fields(story)), tuple(diagnostics))
 
     def prune(self, max_age_days: float = MAX_AGE, others=()) -> int:
         """Remove entries (here and in the folders ``others``) neither read nor written for
@@ -329,8 +329,8 @@ class LayoutDiskCache:
 
 
 def _story_fields(story) -> tuple | None:
-    """Every field of a story but its paragraphs (headline, byline, credit, photos …):
-    what a headline, byline or photo frame naming the story may show."""
+    """Every field of a story but its paragraphs (language, headline, byline, credit …):
+    what its text is set with, and what a headline, byline or photo frame may show."""
     if story is None:
         return None
     return tuple((f.name, getattr(story, f.name)) for f in fields(story)

@@ -195,3 +195,20 @@ def test_a_story_field_a_frame_shows_misses(sample, fontset, tmp_path):
     res = _compose(edited, fontset, LayoutDiskCache(tmp_path))
     assert res == _compose(edited, fontset)
     assert "新的摄影者" in "".join(r.text for p in res.pages for fr in p.frames for r in fr.runs)
+
+
+def test_a_story_setting_refills_its_frames(sample, fontset, tmp_path):
+    """Story-level settings (its language) change how its paragraphs are set: no fill of
+    the story comes from disk after they change."""
+    from dataclasses import fields as dc_fields
+    _compose(sample, fontset, LayoutDiskCache(tmp_path))
+    edited = copy.deepcopy(sample)
+    story = max(edited.stories.values(), key=lambda s: len(s.thread))
+    names = {f.name for f in dc_fields(story)}
+    if "language" not in names:
+        pytest.skip("stories have no language setting")
+    story.language = "zh-Hant-TW"
+    disk = LayoutDiskCache(tmp_path)
+    res = _compose(edited, fontset, disk)
+    assert res == _compose(edited, fontset)
+    assert len([k for k in disk.written if k.startswith("fill-")]) == len(story.thread)
