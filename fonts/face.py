@@ -88,10 +88,10 @@ class FontFace:
 
     def _build_metrics(self, mpath: Path) -> Metrics:
         """Read cmap, advances and 'vert' from the font file and store them (TrueType: ink boxes too)."""
-        from .build import build_metrics, glyf_boxes, open_face
+        from .build import build_metrics, build_metrics_fast, glyf_boxes, open_face
         font = open_face(self.info)
         try:
-            m = build_metrics(font, self.info)
+            m = build_metrics_fast(font, self.info) or build_metrics(font, self.info)
             save_metrics(mpath, m)
             self._library.prune_cache([self.info])
             if not self.is_cff:
@@ -149,6 +149,15 @@ class FontFace:
         if self._adv is None:
             self._load()
         return self._vert.get(gid, gid)
+
+    def localized(self, language: str) -> dict[int, int]:
+        """gid -> gid of GSUB 'locl' for an OpenType language ("ZHT", "ZHH"); {} if the face has none."""
+        memo = self.__dict__.setdefault("_locl", {})
+        got = memo.get(language)
+        if got is None:
+            from .locl import face_locl
+            got = memo[language] = face_locl(self, language)
+        return got
 
     def cmap(self) -> dict[int, int]:
         """Code point -> gid for every character the face maps (built on demand)."""

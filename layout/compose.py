@@ -8,7 +8,7 @@ story position it started from).
 from __future__ import annotations
 
 import os
-from dataclasses import fields, replace
+from dataclasses import fields, is_dataclass, replace
 
 from common.jsoncache import JsonCache
 
@@ -18,7 +18,8 @@ from .frames import FrameComposer
 from .grid import PageGeometry
 from .headline import Segmenter
 from .position import StoryPos
-from .result import Copyfit, Diagnostic, FrameResult, LayoutResult, PageResult
+from .result import (Copyfit, Diagnostic, FrameResult, ImageItem, LayoutResult, PageResult,
+                     rotated_bounds)
 from .setter import Setter
 
 
@@ -65,8 +66,9 @@ class Composer:
 
     def __init__(self, issue: m.Issue, fontset, *, base_dir: str = ".",
                  segmenter: Segmenter | None = None, hyphenator=None,
-                 allow_outside: bool = False):
+                 allow_outside: bool = False, disk=None):
         self.issue, self.fontset, self.base_dir = issue, fontset, base_dir
+        self.disk = disk                        # a layout.diskcache.LayoutDiskCache, or None
         self.allow_outside = allow_outside      # images outside base_dir (else an error)
         self.segmenter = segmenter or Segmenter()
         self.setter = Setter(issue, fontset, hyphenator or default_hyphenator())
@@ -85,6 +87,10 @@ class Composer:
     def compose(self) -> LayoutResult:
         """Lay out every page of the issue."""
         issue = self.issue
+        whole = self.disk.begin(self) if self.disk is not None else None
+        cached = self.disk.get_result(whole) if whole is not None else None
+        if cached is not None:
+            return cached                       # unchanged issue: composed before
         geo = PageGeometry.of(issue.paper)
         diagnostics: list[Diagnostic] = []
         problem = self.segmenter.use_dictionary(issue.paper.dictionary, self.base_dir)
@@ -95,7 +101,7 @@ class Composer:
                                  self.allow_outside)
         flow = Flow(self.setter, geo, issue)
         page_of = {fr.id: page for page in issue.pages for fr in page.frames}
-        blocked = {page.number: self._blocked(page, geo) for page in issue.pages}
+        blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
         flowed: dict[str, FrameResult] = {}
         live: set[int] = set()
         for story in issue.stories.values():
@@ -151,7 +157,10 @@ class Composer:
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
-        return LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
+        res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
+        if whole is not None:
+            self.disk.put_result(whole, res)
+        return res
 
     # ------------------------------------------------------------ masters, layers, colours
     def _page_frames(self, page: m.Page) -> list[tuple[str, m.Frame]]:
@@ -230,7 +239,8 @@ class Composer:
         story = self.issue.stories.get(getattr(frame, "story", "") or "")
         hl = story.headline if story is not None else None
         key = (page.number, _frame_key(frame),
-               (hl.kicker, hl.title, hl.subtitle, story.byline) if story is not None else None)
+               (hl.kicker, hl.title, hl.subtitle, story.byline, story.credit)
+               if story is not None else None)
         if frame.kind == "photo" and frame.image:
             try:
                 key += (os.stat(os.path.join(self.base_dir, frame.image)).st_mtime_ns,)
@@ -239,9 +249,13 @@ class Composer:
         cache_id = cache_id or frame.id
         hit = self._paint_cache.get(cache_id)
         if hit is None or hit[0] != key:
-            composer.diagnostics = []
-            fr = composer.compose(page, frame)
-            hit = (key, fr, list(composer.diagnostics))
+            got = self.disk.get_frame(key, story) if self.disk is not None else None
+            if got is None:
+                composer.diagnostics = []
+                got = (composer.compose(page, frame), list(composer.diagnostics))
+                if self.disk is not None:
+                    self.disk.put_frame(key, story, *got)
+            hit = (key,) + got
             self._paint_cache[cache_id] = hit
         diagnostics.extend(hit[2])
         return hit[1]
@@ -254,7 +268,11 @@ class Composer:
                 self._para_key(story, i) == k for i, k in hit[2]):
             self.stats["frames_reused"] += 1
             return hit[1]
-        fill = flow.fill(story, frame, pos, jumps, blocked, more)
+        fill = self.disk.get_fill(story, key) if self.disk is not None else None
+        if fill is None:
+            fill = flow.fill(story, frame, pos, jumps, blocked, more)
+            if self.disk is not None:
+                self.disk.put_fill(story, key, fill)
         end_para = min(fill.end.para, len(story.paragraphs) - 1)
         deps = [(i, self._para_key(story, i)) for i in range(pos.para, end_para + 1)]
         deps.append((-1, len(story.paragraphs)))    # a paragraph added or removed refills
@@ -270,25 +288,52 @@ class Composer:
         p = story.paragraphs[i]
         return (p.style, tuple((r.text, r.style) for r in p.runs))
 
-    def _blocked(self, page: m.Page, geo: PageGeometry) -> dict:
-        """Grid lines photos take from the text columns under them (图文互斥)."""
+    def _blocked(self, page: m.Page, geo: PageGeometry, composer: FrameComposer) -> dict:
+        """Grid lines photos and boxes take from the text columns under them (图文互斥):
+        their frame, or the picture's visible crop, widened by the wrap offset; a rotated
+        frame by its bounding box."""
         out: dict[tuple[float, float], set[int]] = {}
-        for fr in page.frames:
-            if isinstance(fr, m.PhotoFrame) and fr.wrap:
-                x, y, w, h = geo.frame_rect(fr)
-                first = geo.line_at(y + 0.01)
-                last = geo.line_at(y + h - 0.01)
-                rows = set(range(first, last + 1))
-                out.setdefault((x, x + w), set()).update(rows)
+        for master, fr in self._page_frames(page):          # the master's frames too
+            wrap = getattr(fr, "wrap", None)
+            if wrap is None or wrap.mode == "none":
+                continue
+            rect = geo.frame_rect(fr)
+            if wrap.mode == "crop" and isinstance(fr, m.PhotoFrame) and not master:
+                rect = self._picture_rect(composer, page, fr) or rect
+            x, y, w, h = rotated_bounds(rect, getattr(fr, "rotate", 0.0))
+            off = geo.length(wrap.offset)
+            x, y, w, h = x - off, y - off, w + 2 * off, h + 2 * off
+            first = geo.line_at(y + 0.01)
+            last = geo.line_at(y + h - 0.01)
+            rows = set(range(first, last + 1))
+            out.setdefault((x, x + w), set()).update(rows)
         return out
+
+    def _picture_rect(self, composer: FrameComposer, page: m.Page, frame: m.PhotoFrame):
+        """The part of a photo frame its picture shows (None without a picture)."""
+        result = self._compose_frame(composer, page, frame, [])   # cached; diagnostics later
+        for it in result.items:
+            if isinstance(it, ImageItem):
+                cx, cy, cw, ch = it.clip
+                dx, dy, dw, dh = it.rect
+                x0, y0 = max(cx, dx), max(cy, dy)
+                x1, y1 = min(cx + cw, dx + dw), min(cy + ch, dy + dh)
+                if x1 > x0 and y1 > y0:
+                    return (x0, y0, x1 - x0, y1 - y0)
+        return None
 
     def _glyph_diagnostics(self) -> list[Diagnostic]:
         out = []
         names = set()
         for story in self.issue.stories.values():
+            got = self.disk.get_glyphs(story) if self.disk is not None else None
+            if got is not None:
+                out.extend(got)
+                continue
+            mark = len(out)
             for i, para in enumerate(story.paragraphs):
                 st = self.setter.style(para.style)
-                p = self.setter.prepare(self.setter.run_specs(para, st), st)
+                p = self.setter.prepare(self.setter.run_specs(para, st, story.language), st)
                 for off in p.sh.missing:
                     ch = p.sh.text[off]
                     out.append(Diagnostic(
@@ -305,21 +350,35 @@ class Composer:
                             f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
                             f"set in fallback face {face}", story=story.id,
                             offset=StoryPos(i, off)))
+            if self.disk is not None:
+                self.disk.put_glyphs(story, out[mark:])
         return out
 
 
 def _frame_key(frame) -> tuple:
     """A frame's field values as a hashable key (lists become tuples)."""
-    return (type(frame),) + tuple(
-        tuple(v) if isinstance(v, list) else v
-        for v in (getattr(frame, f.name) for f in fields(frame)))
+    return (type(frame),) + tuple(_frozen(getattr(frame, f.name)) for f in fields(frame))
+
+
+def _frozen(v):
+    """A field value as a comparable snapshot: lists → tuples, records → tuples (deep)."""
+    if isinstance(v, list):
+        return tuple(_frozen(x) for x in v)
+    if is_dataclass(v):
+        return (type(v),) + tuple(_frozen(getattr(v, f.name)) for f in fields(v))
+    return v
 
 
 def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,
                   cache_dir: str | None = None, allow_outside: bool = False) -> LayoutResult:
     """Compose once (no caches kept): the CLI's export and check use this."""
+    from .diskcache import LayoutDiskCache
     seg = Segmenter(os.path.join(cache_dir, "segments.json") if cache_dir else None)
     hyph = default_hyphenator(cache_file=os.path.join(cache_dir, "hyphenation-en_US.json")
                               if cache_dir else None)
-    return Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg, hyphenator=hyph,
-                    allow_outside=allow_outside).compose()
+    disk = LayoutDiskCache(os.path.join(cache_dir, "layout")) if cache_dir else None
+    res = Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg, hyphenator=hyph,
+                   allow_outside=allow_outside, disk=disk).compose()
+    if disk is not None:            # old entries go, the writer's subsets and images too
+        disk.maybe_prune([os.path.join(cache_dir, "subsets"), os.path.join(cache_dir, "images")])
+    return res

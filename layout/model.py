@@ -24,8 +24,10 @@ HeadlineAlign = Literal["center", "left"]
 Punctuation = Literal["mainland", "centered"]      # centered: Taiwan / Hong Kong
 PunctuationWidth = Literal["全身", "开明", "半身"]     # full; 。？！ full, others half; all half
 LatinSpacing = Literal["quarter", "none"]           # ¼ em or nothing between Han and Latin/digits
-Language = Literal["zh", "en"]
-StyleLanguage = Literal["", "zh", "en"]           # "": the paper's language
+# zh = zh-Hans (Simplified, mainland); zh-Hant-TW / zh-Hant-HK: Traditional, centred marks, 「」
+Language = Literal["zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK", "en"]
+StyleLanguage = Literal["", "zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK", "en"]  # "": the paper's
+StoryLanguage = Literal["", "zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK"]       # "": the paper's
 Numerals = Literal["chinese", "arabic"]
 JumpPlacement = Literal["own-line", "run-in"]      # own-line: aligned by the jump style
 PhotoFit = Literal["fit", "fill", "crop"]
@@ -33,7 +35,9 @@ PhotoFit = Literal["fit", "fill", "crop"]
 BorderPattern = Literal["solid", "double", "thick-thin", "thin-thick", "dotted", "dashed",
                         "wave", "diamonds", "dot-dash", "key", "beads"]
 RulePattern = BorderPattern
-FrameKind = Literal["text", "headline", "byline", "caption", "photo", "rule", "box"]
+FrameKind = Literal["text", "headline", "byline", "caption", "photo", "rule", "box", "table"]
+WrapMode = Literal["frame", "crop", "none"]       # text wrap: around the frame, the crop, or not
+ColumnAlign = Literal["left", "center", "right", "decimal"]   # table columns
 
 
 # ---------------------------------------------------------------- paper settings
@@ -150,6 +154,7 @@ class Story:
     dateline: str = ""                   # 电头 "新华社北京3月26日电（记者 某某）"; also in the text
     credit: str = ""                     # photo credit "某某 摄", for its photo frames
     editor: str = ""                     # 责任编辑: the desk editor named at the story's end
+    language: StoryLanguage = ""         # "" = the paper's; zh-Hant-TW/HK: Traditional text
 
 
 # ---------------------------------------------------------------- frames
@@ -171,8 +176,38 @@ class Frame:
     # -- masters and layers (issue 14)
     layer: str = ""              # the layer it is drawn on ("" = the first layer)
     replaces: str = ""           # on a page: the id of the master frame this one stands in for
+    group: str = ""              # frames sharing a group id move and resize as one module
 
     kind = "frame"
+
+
+@dataclass
+class Wrap:
+    """How text frames under a photo or box flow around it (图文互斥).
+
+    ``mode``: around the whole frame, around the picture's visible crop, or no wrap;
+    ``offset``: the space kept free around it (mm, 字, pt …).  A rotated frame
+    wraps by its bounding box.  Files may write ``wrap: true`` / ``wrap: false``.
+    """
+    mode: WrapMode = "frame"
+    offset: str = "0"
+
+
+@dataclass
+class Guides:
+    """User guides of a page: positions from the trim's top-left corner (mm, 字, pt …)."""
+    x: list[str] = field(default_factory=list)     # vertical guides, from the left edge
+    y: list[str] = field(default_factory=list)     # horizontal guides, from the top edge
+
+
+@dataclass
+class TableRules:
+    """Which rules a table draws, and their weight."""
+    outer: bool = True           # the box around the table
+    header: bool = True          # below the header row
+    rows: bool = False           # between body rows
+    columns: bool = False        # between columns
+    weight: str = "0.5pt"
 
 
 @dataclass
@@ -214,6 +249,7 @@ class CaptionFrame(Frame):
     """A free caption (图片说明) not attached to a photo."""
     text: str = ""
     style: str = "caption"
+    rotate: float = 0.0          # degrees clockwise about the frame's centre
 
     kind = "caption"
 
@@ -225,10 +261,12 @@ class PhotoFrame(Frame):
     fit: PhotoFit = "fill"
     crop: list[float] = field(default_factory=lambda: [0.5, 0.5, 1.0])  # centre x, y; zoom
     caption: str = ""
-    credit: str = ""
+    credit: str = ""             # "" = the credit of its story, if it names one
     caption_style: str = "caption"
     credit_style: str = "credit"
-    wrap: bool = True            # text frames under it flow around it (图文互斥)
+    wrap: Wrap = field(default_factory=Wrap)     # text frames under it flow around it
+    rotate: float = 0.0          # degrees clockwise about the frame's centre
+    story: str = ""              # the story it illustrates (its credit, the e-paper's article)
 
     kind = "photo"
 
@@ -250,14 +288,48 @@ class BoxFrame(Frame):
     color: str = "black"
     fill: str = ""               # a colour ("red", "red 30%"), "" = none
     border: BorderPattern = "solid"   # the stroke's pattern (layout.borders)
+    rotate: float = 0.0          # degrees clockwise about the frame's centre
+    wrap: Wrap = field(default_factory=lambda: Wrap(mode="none"))
 
     kind = "box"
 
 
+@dataclass
+class TableFrame(Frame):
+    """A simple table for listings (weather, markets, results): rows of cell texts.
+
+    The first row is the header when ``header`` is true; ``align`` gives each
+    column's alignment (``decimal`` lines numbers up on their decimal point),
+    columns without an entry are left-aligned.
+    """
+    cells: list[list[str]] = field(default_factory=list)   # rows × columns
+    header: bool = True
+    style: str = "caption"       # paragraph style of the cells
+    header_style: str = ""       # "" = the cells' style
+    align: list[ColumnAlign] = field(default_factory=list)
+    rules: TableRules = field(default_factory=TableRules)
+    color: str = "black"         # swatch of the rules
+
+    kind = "table"
+
+    @property
+    def n_rows(self) -> int:
+        """Rows, the header included."""
+        return len(self.cells)
+
+    @property
+    def n_columns(self) -> int:
+        """Columns (the longest row's cells)."""
+        return max((len(r) for r in self.cells), default=0)
+
+
 FRAME_TYPES: dict[str, type[Frame]] = {
     cls.kind: cls for cls in (TextFrame, HeadlineFrame, BylineFrame, CaptionFrame,
-                              PhotoFrame, RuleFrame, BoxFrame)
+                              PhotoFrame, RuleFrame, BoxFrame, TableFrame)
 }
+
+#: frame kinds that may be rotated (``rotate:`` degrees)
+ROTATABLE = frozenset({"photo", "box", "caption"})
 
 #: Keys older files may hold that no longer mean anything: they are read and dropped
 #: (deprecated), so that every old issue still opens; saving never writes them.
@@ -275,6 +347,7 @@ class Page:
     number: int
     section: str = ""            # 版名, e.g. 要闻
     frames: list[Frame] = field(default_factory=list)
+    guides: Guides = field(default_factory=Guides)
     master: str = ""             # the master page (版式) it shows, "" = none
     hide_master: list[str] = field(default_factory=list)   # master frames not shown here
 
@@ -289,6 +362,7 @@ class Master:
     ``{version}``, ``{paper}`` (报名).
     """
     frames: list[Frame] = field(default_factory=list)
+    guides: Guides = field(default_factory=Guides)
 
 
 @dataclass
@@ -510,8 +584,51 @@ def default_styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def default_fonts() -> dict[str, list[str]]:
-    """Font roles to font names, best first (see fonts.roles)."""
+def is_traditional(language: str) -> bool:
+    """Whether a language value means Traditional Chinese (zh-Hant-TW, zh-Hant-HK)."""
+    return language.startswith("zh-Hant")
+
+
+def story_language(issue: "Issue", story: Story) -> str:
+    """The language a story is set in: its own, else the paper's ("zh" reads as zh-Hans)."""
+    lang = story.language or issue.paper.language
+    return "zh-Hans" if lang == "zh" else lang
+
+
+#: OpenType language systems of the Chinese languages (GSUB 'locl' picks their glyph forms)
+OPENTYPE_LANGUAGE = {"zh": "ZHS", "zh-Hans": "ZHS", "zh-Hant-TW": "ZHT", "zh-Hant-HK": "ZHH"}
+
+#: The region suffix of the Noto CJK family for each Traditional language
+_NOTO_REGION = {"zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}
+
+
+def default_fonts(language: str = "zh") -> dict[str, list[str]]:
+    """Font roles to font names, best first (see fonts.roles).
+
+    A Traditional language (zh-Hant-TW, zh-Hant-HK) takes Noto CJK TC / HK (their
+    marks are centred by design); the SC faces stay behind them as fallbacks.
+    """
+    region = _NOTO_REGION.get(language)
+    fonts = _default_fonts_sc()
+    if region is None:
+        return fonts
+    # each Noto CJK SC name in its TC/HK form, in its place; the SC name stays after it
+    # as a fallback; byline's 楷体 (LXGW WenKai) is Simplified only: Serif TC/HK instead
+    out = {}
+    for role, names in fonts.items():
+        names = [f"Noto Serif CJK {region}"] + names if role == "byline" else names
+        new: list[str] = []
+        for n in names:
+            if " CJK SC" in n:
+                new.append(n.replace(" CJK SC", f" CJK {region}"))
+            if role != "byline" or n != "LXGW WenKai":
+                new.append(n)
+        out[role] = new
+    return out
+
+
+def _default_fonts_sc() -> dict[str, list[str]]:
+    """The Simplified Chinese default roles."""
     return {
         "body": ["Noto Serif CJK SC", "Noto Serif SC"],
         "headline": ["Noto Sans CJK SC Bold", "Noto Sans SC"],

@@ -9,6 +9,7 @@ The file is written to a temporary name and moved into place.
 from __future__ import annotations
 
 import io
+import math
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
@@ -189,8 +190,18 @@ class _Writer(Painter):
             self._watermark(page)
 
     def begin_frame(self, frame) -> None:
-        """Remember the frame (image notes name it)."""
+        """Remember the frame (image notes name it); a rotated frame's drawing is wrapped
+        in ``q … cm`` turning it about the frame's centre."""
         self._frame = frame
+        if frame.rotation % 360:
+            self._saved_state = (self._fill, self._overprint)
+            self._buf.append(f"q {rotation_cm(frame, self.g.ox, self.g.top)} cm\n")
+
+    def end_frame(self, frame) -> None:
+        """Close a rotated frame's transform (the fill and overprint state come back)."""
+        if frame.rotation % 360:
+            self._buf.append("Q\n")
+            self._fill, self._overprint = self._saved_state
 
     def end_page(self, page) -> None:
         """Proof furniture or print marks, then the page is written."""
@@ -328,10 +339,10 @@ class _Writer(Painter):
                   opt.downsample_threshold, self.profile.path, self.profile.intent,
                   opt.jpeg_quality, opt.max_image_pixels)
         try:
-            prep = self.cache.image(item.path, params, lambda: prepare(
+            prep = self.cache.image(item.path, params, lambda: _on_disk(item.path, params, lambda: prepare(
                 item, area, cmyk=self.print, ppi_ceiling=ceiling, profile=self.profile,
                 jpeg_quality=opt.jpeg_quality, max_pixels=opt.max_image_pixels,
-                threshold=opt.downsample_threshold))
+                threshold=opt.downsample_threshold)))
         except ImageError as exc:
             self.notes.append((page, fr.frame_id, str(exc)))
             self._placeholder(item.clip)
@@ -410,7 +421,9 @@ class _Writer(Painter):
         ops = [f"q 0.3 w [3 2] 0 d {C.rgb_stroke(C.OUTLINE_RGB)}"]
         for fr in page.frames:
             x, y, w, h = fr.rect
-            ops.append(f"{g.ox + x:.3f} {g.top - y - h:.3f} {w:.3f} {h:.3f} re S")
+            rect = f"{g.ox + x:.3f} {g.top - y - h:.3f} {w:.3f} {h:.3f} re S"
+            turned = fr.rotation % 360
+            ops.append(f"q {rotation_cm(fr, g.ox, g.top)} cm {rect} Q" if turned else rect)
         ops.append("Q\n")
         self._buf.append("\n".join(ops))
 
@@ -442,6 +455,20 @@ class _Writer(Painter):
         self._text_line(text, marks.SLUG_SIZE, x, y_pdf, fill)
 
 
+def rotation_cm(frame, ox: float, top: float) -> str:
+    """The six ``cm`` operands turning a frame by its rotation about its centre.
+
+    The result's y grows downwards and its angles turn clockwise; PDF's y grows
+    upwards, so the same visual turn is the negative angle there.
+    """
+    cx, cy = frame.center
+    px, py = ox + cx, top - cy
+    a = math.radians(-frame.rotation)
+    c, s = math.cos(a), math.sin(a)
+    e, f = px - c * px + s * py, py - s * px - c * py
+    return f"{c:.6f} {s:.6f} {-s:.6f} {c:.6f} {e:.4f} {f:.4f}"
+
+
 def first_font(result: LayoutResult) -> str:
     """The face of the first glyph run in the result (slug and labels use it)."""
     for p in result.pages:
@@ -451,3 +478,49 @@ def first_font(result: LayoutResult) -> str:
         for run in cf.overset_runs:
             return run.font
     return ""
+
+
+def _on_disk(path: str, params: tuple, make):
+    """A prepared image from the cache directory (``images/``), or ``make()`` stored there.
+
+    Keyed by the image file's path, size and time and the preparation parameters;
+    images over 32 MB of pixels are not kept.
+    """
+    import hashlib
+    import marshal
+    import os
+
+    from common.fs import cache_dir, cache_write
+
+    from .images import PreparedImage
+    try:
+        st = os.stat(path)
+    except OSError:
+        return make()
+    key = repr((1, os.path.abspath(path), st.st_size, st.st_mtime_ns, params))
+    file = cache_dir("images", hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest())
+    try:
+        with open(file, "rb") as fh:
+            blob = fh.read()
+        if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
+            jpeg, pixels, rect, mode, converted = marshal.loads(blob[20:])
+            image = None
+            if pixels is not None:
+                from PIL import Image
+                image = Image.frombytes(pixels[0], tuple(pixels[1]), pixels[2])
+            return PreparedImage(image, jpeg, tuple(rect), mode, converted)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    prep = make()
+    if prep is None:
+        return prep
+    im = prep.image
+    pixels = (im.mode, tuple(im.size), im.tobytes()) if im is not None else None
+    if (pixels is None or len(pixels[2]) <= 32 << 20) and (im is None or im.mode in (
+            "1", "L", "RGB", "CMYK")):
+        try:
+            blob = marshal.dumps((prep.jpeg, pixels, tuple(prep.rect), prep.mode, prep.converted))
+            cache_write(file, hashlib.sha1(blob).digest() + blob)
+        except (OSError, ValueError):
+            pass
+    return prep

@@ -122,7 +122,7 @@ def english_in(texts, data) -> list[str]:
 def chinese_in(texts, data) -> list[str]:
     bad = []
     for t in texts:
-        s = t
+        s = re.sub(r"\d字", " ", t)             # 字 as a length unit ("1字"), like 栏
         for w in data:
             s = s.replace(w, " ")
         for ch in s:
