@@ -117,9 +117,9 @@ class SelectTool(Tool):
         return QRectF(*S.rect_of(self.geo, S.Cells(*arrange.group_cells(self.doc.issue, ids))))
 
     def _moved_enough(self, ev) -> bool:
-        """Whether the pointer left the press point by more than a click's jitter (3 px)."""
+        """Whether the pointer left the press point by more than a click's jitter (1.5 px)."""
         d = ev.position() - self.press_px
-        return abs(d.x()) > 3 or abs(d.y()) > 3
+        return abs(d.x()) > 1.5 or abs(d.y()) > 1.5
 
     def _resized(self, pos: QPointF) -> S.Cells:
         """The cells after moving the grabbed handle by the pointer's movement (in the frame's
