@@ -116,9 +116,13 @@ class FrameComposer:
                 n += self._count_lines(text, st, w, words.get(part)) * st.leading
             return n
         chosen = title_st
+        # as make-up editors do: 长一, then 长二 of the same 号 before a smaller 号
+        narrow = (1.0, 0.9, 0.8) if (title_st.hscale, title_st.vscale) == (1.0, 1.0) \
+            else (title_st.hscale,)
         for size in sizes:
-            cand = Style(**{**title_st.__dict__, "size": size})
-            if total(cand) <= frame.lines:
+            cand = next((c for c in (Style(**{**title_st.__dict__, "size": size, "hscale": h})
+                                     for h in narrow) if total(c) <= frame.lines), None)
+            if cand is not None:
                 chosen = cand
                 break
         else:
@@ -127,6 +131,13 @@ class FrameComposer:
                 f"headline of story '{story.id}' does not fit its frame "
                 f"({frame.lines} lines) at any size", page=page.number,
                 frame=frame.id, story=story.id))
+        if chosen.size == title_st.size and chosen.hscale != title_st.hscale:
+            self.diagnostics.append(Diagnostic(
+                "info", "headline-fit",
+                f"headline of story '{story.id}' does not fit at {title_st.size:g} pt; "
+                f"set 长{'一二'[round((1 - chosen.hscale) * 10) - 1]} "
+                f"({chosen.hscale:.0%} width)", page=page.number, frame=frame.id,
+                story=story.id))
         if chosen.size != title_st.size:
             self.diagnostics.append(Diagnostic(
                 "warning", "headline-fit",

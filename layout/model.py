@@ -29,6 +29,10 @@ JumpPlacement = Literal["own-line", "run-in"]      # own-line: aligned by the ju
 PhotoFit = Literal["fit", "fill", "crop"]
 RulePattern = Literal["solid", "double", "dotted"]
 FrameKind = Literal["text", "headline", "byline", "caption", "photo", "rule", "box"]
+# 长/扁 type (as Founder FIT names it): 长N narrows glyphs to (100 − 10N) % of their
+# width, 扁N lowers them to (100 − 10N) % of their height; "" = normal (正体)
+Shape = Literal["", "长1", "长2", "长3", "长4", "扁1", "扁2", "扁3", "扁4",
+                "长一", "长二", "长三", "长四", "扁一", "扁二", "扁三", "扁四"]
 
 
 # ---------------------------------------------------------------- paper settings
@@ -87,6 +91,7 @@ class ParagraphStyle:
     keep_with_next: bool = False  # subheads: never end a column
     color: str = "black"         # a swatch name (see Issue.colors)
     language: StyleLanguage = ""  # "" = the paper's; "en" for Latin text
+    shape: Shape = ""            # 长N / 扁N type; "" = normal
 
 
 @dataclass
@@ -95,6 +100,16 @@ class CharStyle:
     font: str = ""
     size: str = ""
     color: str = ""
+    shape: Shape = ""            # 长N / 扁N; "" = the paragraph style's
+
+
+def shape_scale(shape: str) -> tuple[float, float]:
+    """The (horizontal, vertical) glyph scale of a 长/扁 setting: 长2 → (0.8, 1.0)."""
+    if not shape:
+        return 1.0, 1.0
+    n = "一二三四".find(shape[1]) + 1 or int(shape[1])
+    f = round(1.0 - 0.1 * n, 3)
+    return (f, 1.0) if shape[0] == "长" else (1.0, f)
 
 
 # ---------------------------------------------------------------- stories

@@ -44,6 +44,8 @@ class GlyphRun:
     color: str = "black"             # swatch name
     ys: tuple[float, ...] | None = None   # per-glyph baselines (vertical text)
     rotate: tuple[bool, ...] | None = None  # per glyph: draw rotated 90° (vertical Latin)
+    hscale: float = 1.0              # 长N type: glyphs drawn narrowed to this width (advances
+    vscale: float = 1.0              # already include it); 扁N: drawn lowered to this height
 
     @property
     def right(self) -> float:

@@ -245,7 +245,7 @@ class _Writer(Painter):
                              run.rotate, g.ox, g.top)
         else:
             textops.horizontal(self._buf, f.resource, run.size, cids, f.widths, f.hexes,
-                               run.xs, g.ox, g.top - run.y)
+                               run.xs, g.ox, g.top - run.y, run.hscale, run.vscale)
 
     def _text_line(self, text: str, size: float, x: float, y_pdf: float, fill: str) -> None:
         """Writer-owned text (slug, labels) in the slug face, baseline at PDF y."""

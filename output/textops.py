@@ -12,14 +12,20 @@ from .pdfobjects import num as _c     # coordinates: 4 decimals, trailing zeros 
 
 
 def horizontal(out: list, resource: str, size: float, cids: list, widths: list,
-               hexes: list, xs, x_off: float, y_pdf: float) -> None:
-    """Append a text object showing ``cids`` with glyph i's origin at x_off + xs[i], y_pdf."""
+               hexes: list, xs, x_off: float, y_pdf: float, hscale: float = 1.0,
+               vscale: float = 1.0) -> None:
+    """Append a text object showing ``cids`` with glyph i's origin at x_off + xs[i], y_pdf.
+
+    长/扁 type (``hscale``/``vscale`` below 1) scales the text matrix: ``hs 0 0 vs x y Tm``
+    narrows (or lowers) every glyph about its origin, and the viewer's advances and
+    the TJ numbers are scaled by ``hs`` with it, which the pen tracking counts in.
+    """
     if not cids:
         return
-    k = 1000.0 / size
-    inv = size / 1000.0
-    parts = ["BT /", resource, " ", _c(size), " Tf 1 0 0 1 ", _c(x_off + xs[0]), " ",
-             _c(y_pdf), " Tm [<"]
+    k = 1000.0 / (size * hscale)
+    inv = size * hscale / 1000.0
+    parts = ["BT /", resource, " ", _c(size), " Tf ", _c(hscale), " 0 0 ", _c(vscale), " ",
+             _c(x_off + xs[0]), " ", _c(y_pdf), " Tm [<"]
     ap = parts.append
     pen = xs[0]
     for cid, x in zip(cids, xs):
