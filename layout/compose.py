@@ -13,7 +13,7 @@ from dataclasses import fields
 from common.jsoncache import JsonCache
 
 from . import model as m
-from .flow import Flow, Jumps, diagnose_overset
+from .flow import Flow, Jumps, column_feet, diagnose_overset, uneven_feet
 from .frames import FrameComposer
 from .grid import PageGeometry
 from .headline import Segmenter
@@ -120,7 +120,8 @@ class Composer:
             copy = Copyfit(story.id, n_lines, n_chars)
             if last_frame is not None:
                 page, frame, fr = last_frame
-                copy = Copyfit(story.id, n_lines, n_chars, underset_lines=fr.empty_lines)
+                short = self._feet(story, flowed, page_of, geo, diagnostics)
+                copy = Copyfit(story.id, n_lines, n_chars, underset_lines=short)
                 if pos.para < len(story.paragraphs):
                     cx, cy, cw, ch = fr.columns[-1] if fr.columns else fr.rect
                     over = flow.overset(story, pos, cw, cx, fr.rect[1] + fr.rect[3])
@@ -141,6 +142,7 @@ class Composer:
                     frames.append(self._compose_frame(composer, page, frame, diagnostics))
             pages.append(PageResult(page.number, geo.width, geo.height, tuple(frames)))
         diagnostics.extend(self._glyph_diagnostics())
+        diagnostics.extend(overlap_diagnostics(issue, pages, geo))
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
@@ -148,6 +150,33 @@ class Composer:
                             {k: tuple(v) for k, v in issue.colors.items()})
 
     # ------------------------------------------------------------ helpers
+    def _feet(self, story, flowed: dict, page_of: dict, geo: PageGeometry,
+              diagnostics: list) -> int:
+        """Grid lines the story leaves empty at column feet in its frames ("缺 N 行").
+
+        A hole inside the thread (a column ending early before the story goes
+        on) or uneven feet in a balanced frame is also a warning on its frame.
+        """
+        short = 0
+        for i, fid in enumerate(story.thread):
+            fr = flowed.get(fid)
+            if fr is None or not fr.columns:
+                continue
+            feet = column_feet(fr, geo.pitch)
+            slots = [int(round(c[3] / geo.pitch)) for c in fr.columns]
+            short += sum(max(0, n - d) for n, (_, d) in zip(slots, feet))
+            frame = next(f for f in page_of[fid].frames if f.id == fid)
+            last = i == len(story.thread) - 1
+            bad = uneven_feet(feet)
+            if bad and (frame.balance or not last):
+                diagnostics.append(Diagnostic(
+                    "warning", "uneven-feet",
+                    f"frame '{fid}' (story '{story.id}'): columns end unevenly "
+                    f"({', '.join(str(d) for _, d in feet)} lines): no re-break within the "
+                    "spacing limits evens them", page=page_of[fid].number, frame=fid,
+                    story=story.id))
+        return short
+
     def _empty_frame(self, frame, geo: PageGeometry) -> FrameResult:
         """A text frame no story runs through (the same object while it stays so)."""
         key = (_frame_key(frame), geo.frame_rect(frame))
@@ -238,6 +267,71 @@ class Composer:
                             f"set in fallback face {face}", story=story.id,
                             offset=StoryPos(i, off)))
         return out
+
+
+def _ink(fr: FrameResult) -> list:
+    """The boxes a frame's glyphs cover (x0, y0, x1, y1), one per run."""
+    out = []
+    for run in fr.runs:
+        if not run.xs:
+            continue
+        ys = run.ys or (run.y,)
+        x1 = max(x + a for x, a in zip(run.xs, run.advances))
+        out.append((min(run.xs), min(ys) - 0.8 * run.size * run.vscale, x1,
+                    max(ys) + 0.1 * run.size))
+    return out
+
+
+def _meets(a, b, eps: float = 0.5) -> bool:
+    return a[0] < b[2] - eps and b[0] < a[2] - eps and a[1] < b[3] - eps and b[1] < a[3] - eps
+
+
+def overlap_diagnostics(issue: m.Issue, pages: list, geo: PageGeometry) -> list[Diagnostic]:
+    """Text hidden under another frame (an error) and overlapping text frames (a warning).
+
+    Frames are drawn in their page's order, later ones on top.  Text is hidden
+    when glyphs of a frame below meet a photo, a filled box or the glyphs of a
+    frame above; a photo that wraps text (图文互斥) hides nothing of a text
+    frame, whose lines flow around it.  Two text frames whose areas overlap
+    without touching glyphs are a warning.
+    """
+    out = []
+    for page, pr in zip(issue.pages, pages):
+        frames = list(zip(page.frames, pr.frames))
+        for i, (fa, ra) in enumerate(frames):
+            ink = _ink(ra)
+            if not ink:
+                continue
+            ax, ay, aw, ah = ra.rect
+            rect_a = (ax, ay, ax + aw, ay + ah)
+            for fb, rb in frames[i + 1:]:
+                bx, by, bw, bh = rb.rect
+                rect_b = (bx, by, bx + bw, by + bh)
+                if not _meets(rect_a, rect_b):
+                    continue
+                if isinstance(fb, m.PhotoFrame):
+                    if fb.wrap and isinstance(fa, m.TextFrame):
+                        continue             # the text flows around it
+                    cover = [rect_b]
+                elif isinstance(fb, m.BoxFrame):
+                    cover = [rect_b] if fb.fill else []
+                else:
+                    cover = _ink(rb)
+                hidden = any(_meets(a, c) for a in ink for c in cover)
+                what = f"{fb.kind} frame '{fb.id}'"
+                if hidden:
+                    out.append(Diagnostic(
+                        "error", "text-hidden",
+                        f"page {page.number}: text of {fa.kind} frame '{fa.id}' is hidden "
+                        f"under {what}" + (" (it does not wrap text)"
+                                          if isinstance(fb, m.PhotoFrame) else ""),
+                        page=page.number, frame=fa.id, story=ra.story))
+                elif isinstance(fa, m.TextFrame) and isinstance(fb, m.TextFrame):
+                    out.append(Diagnostic(
+                        "warning", "frame-overlap",
+                        f"page {page.number}: text frames '{fa.id}' and '{fb.id}' overlap",
+                        page=page.number, frame=fb.id, story=rb.story))
+    return out
 
 
 def _frame_key(frame) -> tuple:

@@ -102,14 +102,19 @@ class Setter:
                                      style.vscale)], style, space_em)
 
     def lines(self, p: Prepared, measure: float, start: int, indent: float,
-              align: str) -> list[Line]:
-        """The lines of a paragraph from ``start`` at ``measure``, cached."""
+              align: str, looseness: int = 0) -> list[Line] | None:
+        """The lines of a paragraph from ``start`` at ``measure``, cached.
+
+        ``looseness`` ±N: N lines more or fewer than the best setting, within the
+        spacing limits; None when there is no such setting."""
         key = (id(p), round(measure, 3), start, round(indent, 3), align)
-        got = self._lines.get(key)
-        if got is None:
+        if looseness:
+            key += (looseness,)
+        got = self._lines.get(key, False)
+        if got is False:
             # an empty paragraph still takes one (empty) line, where a caret can stand
-            got = compose_lines(p, measure, start, indent, align) if p.n else [
-                Line(0, 0, 0, (), indent, True)]
+            got = compose_lines(p, measure, start, indent, align, looseness) if p.n else (
+                None if looseness else [Line(0, 0, 0, (), indent, True)])
             self._lines[key] = got
             self.stats["broken"] += 1
         return got
