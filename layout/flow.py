@@ -115,6 +115,12 @@ class Flow:
         fill = self._mend_holes(fill, story, frame, start, jumps, blocked, more_frames, None,
                                 loose)
         ncols = len(fill.result.columns)
+        if frame.balance and ncols > 1 and not self._complete(fill, story):
+            # the holes the widow/orphan rules leave may be all that keeps it out
+            relaxed = {**loose, ("no-widow-rule",): 1}
+            trial = self._fill(story, frame, start, jumps, blocked, more_frames, None, relaxed)
+            if self._complete(trial, story):
+                fill, loose = trial, relaxed
         if not (frame.balance and ncols > 1 and fill.end.para >= len(story.paragraphs)):
             return fill
         return self._balance(fill, story, frame, start, jumps, blocked, more_frames, loose)
@@ -181,7 +187,11 @@ class Flow:
         keys = self._para_keys(story, fill, start)
         best = None
         d0 = max(1, -(-used // ncols))
-        for depth in range(d0, min(tallest, d0 + 1) + 1):
+        # even feet come before the widow/orphan rules: in a shallow module they may
+        # have to give way (tried last)
+        for depth, rules in [(d, r) for r in (True, False)
+                             for d in range(d0, min(tallest, d0 + 1) + 1)]:
+            base = dict(loose) if rules else {**loose, ("no-widow-rule",): 1}
             # fill out to ``depth`` (setting paragraphs looser), or in to depth - 1 (tighter)
             plans = [(depth, +1, ncols * depth - used, 0),
                      (depth, +1, ncols * depth - 1 - used, 1),
@@ -192,7 +202,7 @@ class Flow:
             # tighter (push-in) before looser on a tie
             plans.sort(key=lambda pl: (pl[2] + 0.5 * pl[3], pl[1] > 0))
             for d, lv, need, _ in plans:
-                trial_loose = dict(loose)
+                trial_loose = dict(base)
                 picked = 0
                 for level in (1, 2, 3):          # one line on each paragraph, then two, three
                     for key in keys:
@@ -205,6 +215,8 @@ class Flow:
                 if picked < need:
                     continue
                 trial = self._fill(story, frame, start, jumps, blocked, more, d, trial_loose)
+                trial = self._mend_holes(trial, story, frame, start, jumps, blocked, more, d,
+                                         trial_loose)
                 if not self._complete(trial, story):
                     continue
                 if uneven_feet(column_feet(trial.result, pitch)) == 0:
@@ -289,7 +301,7 @@ class Flow:
                 place = n
             else:
                 place = room
-                if more_frames or ci + 1 < len(cols):
+                if (more_frames or ci + 1 < len(cols)) and ("no-widow-rule",) not in loose:
                     # the re-breaks that would close the hole: this paragraph, or one
                     # set above it in the column, a line shorter or longer
                     here = (para, offset)
