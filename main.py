@@ -39,11 +39,6 @@ def _cache_dir() -> str:
     return str(cache_dir())
 
 
-def _progress(msg: str, fraction: float) -> None:
-    print(f"\r{msg} {fraction * 100:5.1f}%", end="" if fraction < 1 else "\n",
-          file=sys.stderr, flush=True)
-
-
 def load(path: str):
     """Read an issue; a bad file becomes a UserError naming file and line."""
     from layout.docfile import DocumentError, load_issue
@@ -58,7 +53,7 @@ def fontset_for(issue, path: str | None = None):
     from fonts import FontError, FontSet, default_library
     base = str(Path(path).resolve().parent) if path else None
     try:
-        return FontSet(issue.fonts, default_library(progress=_progress), base_dir=base)
+        return FontSet(issue.fonts, default_library(), base_dir=base)
     except FontError as exc:
         raise UserError(f"{path}: {exc}" if path else str(exc)) from None
 
@@ -230,7 +225,7 @@ def cmd_fonts(args) -> int:
         lib = fonts.library
     else:
         from layout.model import default_fonts
-        fonts, lib = default_fonts(), default_library(progress=_progress)
+        fonts, lib = default_fonts(), default_library()
     try:
         print(fonts_report(fonts, lib))
     except FontError as exc:

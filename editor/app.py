@@ -17,7 +17,7 @@ import weakref
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from common.proc import pid_alive
 from layout import lockfile
@@ -80,39 +80,17 @@ def tell_read_only_dialog(window, text: str) -> None:
 
 
 class RealFonts:
-    """Font sets from the machine's fonts, converted once with a progress dialog."""
+    """Font sets from the machine's fonts (one library, kept between issues)."""
 
     def __init__(self):
         self._library = None
 
     def __call__(self, issue):
-        """A FontSet for the issue's font roles, with its files ready for Qt."""
+        """A FontSet for the issue's font roles; Qt draws their font files as they are."""
         from fonts import FontSet, default_library
-        dlg = None
-
-        def progress(msg: str, fraction: float) -> None:
-            """Show the conversion's progress (the dialog appears when it takes a while)."""
-            nonlocal dlg
-            if dlg is None:
-                dlg = QProgressDialog(tr("fonts.loading"), "", 0, 100)
-                dlg.setCancelButton(None)
-                dlg.setMinimumDuration(300)
-            dlg.setLabelText(f"{tr('fonts.loading')}\n{msg}")
-            dlg.setValue(int(fraction * 100))
-            QApplication.processEvents()
         if self._library is None:
-            self._library = default_library(progress=progress)
-        fs = FontSet(issue.fonts, self._library)
-        primaries = []
-        for role in issue.fonts:
-            try:
-                primaries.append(fs.primary(role))
-            except Exception:           # a role without any font: the layout reports it
-                pass
-        self._library.prepare(primaries, progress=progress)
-        if dlg is not None:
-            dlg.close()
-        return fs
+            self._library = default_library()
+        return FontSet(issue.fonts, self._library)
 
 
 def _owner_alive(rec: Path) -> bool:

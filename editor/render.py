@@ -1,7 +1,7 @@
 """Painting the engine's FrameResults with Qt: glyph runs, rules, boxes and images.
 
 Glyphs are drawn with ``QRawFont`` + ``QGlyphRun`` at the exact positions the
-engine computed, from the same TrueType files the PDF embeds; nothing is
+engine computed, from the same font files the PDF embeds; nothing is
 measured here (a run's extent comes from the advances in the result).
 ``FontCache`` keeps one QRawFont per (face key, size); ``PreparedFrame``, a
 painter of ``layout.result.walk``, turns a FrameResult into Qt objects once,
@@ -9,7 +9,7 @@ so repainting a frame is a loop of ``drawGlyphRun`` calls over the runs in view.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt
 from PySide6.QtGui import (QColor, QFont, QGlyphRun, QImageReader, QPainter, QPen, QPixmap,
                            QRawFont, QTransform)
 
@@ -24,11 +24,11 @@ def cmyk_color(cmyk, alpha: float = 1.0) -> QColor:
 
 
 class FontCache:
-    """QRawFonts per (face key, size), loaded from the fontset's TrueType files."""
+    """QRawFonts per (face key, size), loaded from the fontset's font files (TrueType or CFF)."""
 
     def __init__(self, fontset):
         self.fontset = fontset
-        self._data: dict[str, bytes | None] = {}
+        self._data: dict[str, QByteArray | None] = {}
         self._raw: dict[tuple[str, float], QRawFont | None] = {}
 
     def raw(self, key: str, size: float) -> QRawFont | None:
@@ -39,11 +39,9 @@ class FontCache:
         data = self._data.get(key, b"")
         if data == b"":
             data = None
-            try:
-                path = self.fontset.face(key).path
-                if path:
-                    with open(path, "rb") as fh:
-                        data = fh.read()
+            try:           # the font file as it is (a .ttc's face on its own: QRawFont reads face 0 only)
+                face = self.fontset.face(key)
+                data = QByteArray(face.data()) if hasattr(face, "data") else None
             except (OSError, KeyError, StopIteration, FontError):   # a face without a file
                 data = None
             self._data[key] = data

@@ -1,4 +1,4 @@
-"""Build the metrics cache of a face from the font file with fontTools (cold path only)."""
+"""Build the metrics cache of a face from the font file with fontTools (cold path only), and ink boxes."""
 from __future__ import annotations
 
 import os
@@ -30,11 +30,8 @@ def source_id(info: FontInfo) -> str:
 
 
 def advances(font: TTFont, info: FontInfo) -> list[int]:
-    """Horizontal advance of every gid (at the instance location for variable CFF2 faces)."""
+    """Horizontal advance of every gid."""
     order = font.getGlyphOrder()
-    if info.location:
-        gs = font.getGlyphSet(location=dict(info.location))
-        return [max(0, min(65535, round(gs[n].width))) for n in order]
     hmtx = font["hmtx"].metrics
     return [max(0, min(65535, hmtx[n][0])) for n in order]
 
@@ -87,11 +84,11 @@ def glyf_boxes(font: TTFont) -> array:
 
 
 def outline_box(font: TTFont, info: FontInfo, gid: int) -> tuple[int, int, int, int]:
-    """Ink box of one glyph computed from its outline (for faces not yet converted)."""
+    """Ink box of one glyph computed from its outline (CFF faces)."""
     from fontTools.pens.boundsPen import BoundsPen
     gs = getattr(font, "_banmian_glyphset", None)
     if gs is None:
-        gs = font.getGlyphSet(location=dict(info.location)) if info.location else font.getGlyphSet()
+        gs = font.getGlyphSet()
         font._banmian_glyphset = gs
     order = font.getGlyphOrder()
     if not 0 <= gid < len(order):

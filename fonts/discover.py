@@ -12,7 +12,7 @@ from .info import FontInfo
 
 FONT_EXTENSIONS = (".ttf", ".otf", ".ttc", ".otc")
 SYSTEM_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
-SCAN_CACHE_VERSION = 2
+SCAN_CACHE_VERSION = 3           # in the file name too: versions sharing a cache keep their own
 BUNDLED_PACKAGES = ("pylopdf_fonts_zh_cn",)
 
 

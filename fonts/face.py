@@ -1,4 +1,4 @@
-"""FontFace: one face ready for the layout engine, ReportLab and Qt, loaded lazily from the cache."""
+"""FontFace: one face ready for the layout engine, the PDF writer and Qt, its metrics loaded lazily from the cache."""
 from __future__ import annotations
 
 from array import array
@@ -10,13 +10,14 @@ from .metrics import Metrics, ink_to_bytes, load_ink, load_metrics, save_metrics
 
 
 class FontFace:
-    """One face: glyph ids, advances, vertical alternates and a TrueType file path, all cached."""
+    """One face: glyph ids, advances, vertical alternates (cached) and its font file and face index."""
 
     def __init__(self, info: FontInfo, library):
         self.info = info
-        self.key: str = info.key                 # registry key = PostScript and family name of the TTF
+        self.key: str = info.key                 # registry key, also the embedded font's PostScript name
         self.name: str = info.display_name       # human name, e.g. "Noto Serif CJK SC Bold"
         self.source: str = info.source           # original file (#face index, @instance)
+        self.index: int = info.index if info.collection else 0   # face of a .ttc/.otc collection
         self.units_per_em: int = info.units_per_em
         self.ascender: int = info.ascender       # OS/2 sTypoAscender (hhea when OS/2 is absent)
         self.descender: int = info.descender     # OS/2 sTypoDescender, negative
@@ -31,10 +32,9 @@ class FontFace:
         self._vadv: array | None = None
         self._vert: dict[int, int] = {}
         self._default_vadv = info.units_per_em
-        self._ink: array | None = None
-        self._ink_missing = False                # no ink cache yet (CFF face not converted)
-        self._ink_memo: dict[int, tuple] = {}
-        self._outline_font = None                # source font kept open for ink boxes before conversion
+        self._ink: array | None = None           # TrueType: every glyph's box, from the glyf headers
+        self._ink_memo: dict[int, tuple] = {}    # CFF: boxes computed from the outlines on demand
+        self._outline_font = None                # CFF: the font kept open for those outlines
 
     def __repr__(self) -> str:
         return f"<FontFace {self.key} {self.name!r} {self.source}>"
@@ -47,33 +47,31 @@ class FontFace:
 
     # ------------------------------------------------------------------ files
     @property
-    def uses_source_directly(self) -> bool:
-        """True when the original file is a single TrueType font used as is (no cached copy)."""
-        return not self.info.needs_conversion and not self.info.collection
-
-    @property
-    def converted_path(self) -> str:
-        """Where the cached TrueType file is (or will be); the source path when it is used directly."""
-        if self.uses_source_directly:
-            return self.info.path
-        return str(self._library.cache_file(self.key, ".ttf"))
+    def path(self) -> str:
+        """The font file itself (.ttf, .otf or .ttc/.otc; see ``index``), for the PDF writer and Qt."""
+        if self._path is None:
+            if not Path(self.info.path).exists():
+                raise FontError(self.info.path, "font file not found")
+            self._path = self.info.path
+        return self._path
 
     @property
     def ready(self) -> bool:
-        """True when path can be returned without converting anything."""
-        return self._path is not None or Path(self.converted_path).exists()
+        """True when the font file is there (nothing is ever converted or extracted first)."""
+        return self._path is not None or Path(self.info.path).exists()
+
+    def data(self) -> bytes:
+        """The face as one OpenType font in memory: the file's bytes, or a collection's face on its own.
+
+        For readers that cannot pick a face of a .ttc/.otc (Qt's QRawFont); see fonts/sfnt.py.
+        """
+        from .sfnt import face_data
+        return face_data(self.path, self.index)
 
     @property
-    def path(self) -> str:
-        """A TrueType (glyf) file for ReportLab TTFont(key, path) and Qt QRawFont; converts on first use."""
-        if self._path is None:
-            p = self.converted_path
-            if not Path(p).exists():
-                if self.uses_source_directly:
-                    raise FontError(p, "font file not found")
-                self._library.prepare([self])
-            self._path = p
-        return self._path
+    def is_cff(self) -> bool:
+        """True when the face has PostScript (CFF/CFF2) outlines rather than TrueType (glyf) ones."""
+        return self.info.outline != "glyf"
 
     # ---------------------------------------------------------------- metrics
     def _load(self) -> Metrics:
@@ -89,14 +87,14 @@ class FontFace:
         return m
 
     def _build_metrics(self, mpath: Path) -> Metrics:
-        """Read cmap, advances and 'vert' from the source file and store them (TrueType: ink boxes too)."""
+        """Read cmap, advances and 'vert' from the font file and store them (TrueType: ink boxes too)."""
         from .build import build_metrics, glyf_boxes, open_face
         font = open_face(self.info)
         try:
             m = build_metrics(font, self.info)
             save_metrics(mpath, m)
             self._library.prune_cache([self.info])
-            if not self.info.needs_conversion:
+            if not self.is_cff:
                 try:
                     ink = glyf_boxes(font)
                 except Exception as e:
@@ -152,13 +150,6 @@ class FontFace:
             self._load()
         return self._vert.get(gid, gid)
 
-    @property
-    def vert_map(self) -> dict[int, int]:
-        """Every gid -> vertical alternate gid pair (read-only by convention)."""
-        if self._adv is None:
-            self._load()
-        return self._vert
-
     def cmap(self) -> dict[int, int]:
         """Code point -> gid for every character the face maps (built on demand)."""
         if self._bmp is None:
@@ -168,16 +159,20 @@ class FontFace:
         return out
 
     def ink_box(self, gid: int) -> tuple[int, int, int, int]:
-        """(xMin, yMin, xMax, yMax) of the glyph's outline in font units; zeros for an empty glyph."""
-        ink = self._ink
-        if ink is None and not self._ink_missing:
-            ink = self._load_ink()
-        if ink is not None:
+        """(xMin, yMin, xMax, yMax) of the glyph's outline in font units; zeros for an empty glyph.
+
+        TrueType faces read every box from the glyf headers once (cached on disk); CFF faces compute
+        a glyph's box from its outline when first asked (about 0.2 ms a glyph).
+        """
+        if not self.is_cff:
+            ink = self._ink
+            if ink is None:
+                ink = self._load_ink()
             if 0 <= gid and 4 * gid + 4 <= len(ink):
                 return tuple(ink[4 * gid: 4 * gid + 4])
             return (0, 0, 0, 0)
         box = self._ink_memo.get(gid)
-        if box is None:                          # CFF face not converted yet: ask the outline
+        if box is None:
             from .build import open_face, outline_box
             if self._outline_font is None:
                 self._outline_font = open_face(self.info)
@@ -187,37 +182,27 @@ class FontFace:
                 raise FontError(self.source, f"cannot read glyph {gid} ({type(e).__name__}: {e})") from None
         return box
 
-    def _converted(self) -> None:
-        """Called by the library after writing this face's TrueType file and ink boxes."""
-        self._ink_missing = False
-        self._close_outline_font()
-
-    def _close_outline_font(self) -> None:
-        """Forget the source font opened for ink boxes."""
+    def close(self) -> None:
+        """Forget the font file opened for CFF ink boxes (it opens again when needed)."""
         if self._outline_font is not None:
             self._outline_font.close()
             self._outline_font = None
 
-    def _load_ink(self) -> array | None:
-        """Ink boxes from the cache; rebuilt from the TrueType file if that exists but the cache does not."""
+    def _load_ink(self) -> array:
+        """TrueType ink boxes from the cache, read from the glyf table when the cache has none."""
         n = self.num_glyphs
         ink = load_ink(self._library.cache_file(self.key, ".ink"), self.key, n)
-        if ink is None and (self.uses_source_directly or self.ready):
-            from .build import glyf_boxes
-            from fontTools.ttLib import TTFont
+        if ink is None:
+            from .build import glyf_boxes, open_face
+            font = open_face(self.info)
             try:
-                font = TTFont(self.path, lazy=True)
-                try:
-                    ink = glyf_boxes(font)
-                finally:
-                    font.close()
+                ink = glyf_boxes(font)
             except FontError:
                 raise
             except Exception as e:
-                raise FontError(self.path, f"cannot read glyph boxes ({type(e).__name__}: {e})") from None
+                raise FontError(self.source, f"cannot read glyph boxes ({type(e).__name__}: {e})") from None
+            finally:
+                font.close()
             self._library.write_cache(self.key, ".ink", ink_to_bytes(self.key, ink))
         self._ink = ink
-        self._ink_missing = ink is None
-        if ink is not None:
-            self._close_outline_font()
         return ink

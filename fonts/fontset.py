@@ -122,8 +122,3 @@ class FontSet:
             else:
                 missing.append(ch)
         return {"faces": {k: "".join(v) for k, v in by_face.items() if v}, "missing": "".join(missing)}
-
-    def prepare(self, progress=None, all_named: bool = False) -> None:
-        """Convert (in parallel) each role's primary face (or every named face) that is not ready yet."""
-        faces = self.all_faces() if all_named else [f[0] for f in self._named.values() if f]
-        self.library.prepare(faces, progress)

@@ -5,8 +5,9 @@ import functools
 import re
 from dataclasses import asdict, dataclass, field
 
-# Bump when conversion or metrics output changes: every key (and so every cached file) changes with it.
-CONVERTER_VERSION = 1
+# Bump when the metrics output changes: every key (and so every cached file) changes with it.
+# 2: no more TrueType conversion; CFF faces are used as they are.
+CACHE_VERSION = 2
 
 ORIGIN_RANK = {"extra": 0, "env": 1, "user": 2, "system": 3, "bundled": 4}
 REGULAR_STYLES = ("regular", "book", "normal", "roman", "standard", "常规", "標準", "标准", "正常")
@@ -14,7 +15,7 @@ REGULAR_STYLES = ("regular", "book", "normal", "roman", "standard", "常规", "�
 
 @dataclass(frozen=True)
 class FontInfo:
-    """One face of one font file (or one named instance of a variable font), as discovery saw it."""
+    """One face of one font file, as discovery saw it."""
     path: str                      # the font file as found
     index: int = 0                 # face index inside a collection (0 for single fonts)
     collection: bool = False       # the file is a .ttc/.otc collection
@@ -24,12 +25,11 @@ class FontInfo:
     styles: tuple[str, ...] = ()   # every style name the face gives, any language
     full_name: str = ""
     ps_name: str = ""
-    outline: str = "glyf"          # glyf | CFF | CFF2
+    outline: str = "glyf"          # glyf | CFF
     num_glyphs: int = 0
-    weight: int = 400              # OS/2 usWeightClass (or the instance's wght)
+    weight: int = 400              # OS/2 usWeightClass
     italic: bool = False
     variable: bool = False
-    location: tuple[tuple[str, float], ...] = ()   # axis values of a named instance
     origin: str = "system"         # bundled | system | user | env | extra
     cjk: bool = False              # covers CJK ideographs (OS/2 unicode range / code page bits)
     sc: bool = False               # meant for Simplified Chinese (GB 2312 code page, SC/CN name)
@@ -44,11 +44,8 @@ class FontInfo:
 
     @property
     def source(self) -> str:
-        """The original file, with '#index' for a collection face and '@axis=value' for an instance."""
-        s = f"{self.path}#{self.index}" if self.collection else self.path
-        if self.location:
-            s += "@" + ",".join(f"{a}={v:g}" for a, v in self.location)
-        return s
+        """The font file, with '#index' for a collection face."""
+        return f"{self.path}#{self.index}" if self.collection else self.path
 
     @property
     def display_name(self) -> str:
@@ -57,25 +54,18 @@ class FontInfo:
             return self.family
         return f"{self.family} {self.style}"
 
-    @property
-    def needs_conversion(self) -> bool:
-        """True when the face has PostScript (CFF/CFF2) outlines that must become TrueType."""
-        return self.outline != "glyf"
-
     @functools.cached_property
     def key(self) -> str:
-        """Unique, stable registry key; also the PostScript and family name of its cached TrueType file.
+        """Unique, stable registry key; also the PostScript name of the face's subsets in a PDF.
 
         It hashes the face's names, index, size and mtime but not its folder, so the same installed file
-        seen from another checkout or virtualenv shares one cached conversion.
+        seen from another checkout or virtualenv shares one cached metrics file.
         """
-        ident = "|".join(map(str, (self.ps_name, self.family, self.style, self.index, self.location,
-                                   self.size, self.mtime_ns, CONVERTER_VERSION)))
+        ident = "|".join(map(str, (self.ps_name, self.family, self.style, self.index,
+                                   self.size, self.mtime_ns, CACHE_VERSION)))
         import hashlib
         digest = hashlib.sha1(ident.encode("utf-8", "surrogatepass")).hexdigest()[:6]
         base = self.ps_name or f"{self.family}-{self.style}"
-        if self.location:
-            base += "-" + "-".join(f"{a}{v:g}" for a, v in self.location)
         base = re.sub(r"[^A-Za-z0-9-]+", "", base.replace(" ", "")) or "Font"
         return f"BM-{base[:63 - 10]}-{digest}"
 
@@ -90,5 +80,4 @@ class FontInfo:
         for k in ("families", "styles"):
             d[k] = tuple(d.get(k, ()))
         d["pairs"] = tuple(tuple(p) for p in d.get("pairs", ()))
-        d["location"] = tuple(tuple(p) for p in d.get("location", ()))
         return cls(**d)

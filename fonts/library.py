@@ -1,4 +1,4 @@
-"""FontLibrary: discovery, name resolution, conversion and the on-disk cache, with no global state."""
+"""FontLibrary: discovery, name resolution and the on-disk metrics cache, with no global state."""
 from __future__ import annotations
 
 import os
@@ -6,26 +6,24 @@ import re
 from pathlib import Path
 
 from .cachefile import atomic_write, default_cache_dir
-from .discover import ScanCache, discover_faces, search_roots
+from .discover import SCAN_CACHE_VERSION, ScanCache, discover_faces, search_roots
 from .errors import FontError
 from .face import FontFace
 from .info import ORIGIN_RANK, FontInfo
 from .names import NameIndex, style_class
 
-CACHE_EXTENSIONS = (".ttf", ".metrics", ".ink", ".lock")
+CACHE_EXTENSIONS = (".metrics", ".ink")
 MIN_CJK_GLYPHS = 3000          # a "CJK" face with fewer glyphs is a stray OS/2 bit, not a fallback
 
 
 class FontLibrary:
-    """The fonts this machine has and a cache of their converted files and metrics."""
+    """The fonts this machine has and a cache of their metrics."""
 
-    def __init__(self, extra_dirs=(), cache_dir=None, progress=None, *, system: bool = True,
-                 user: bool = True, bundled: bool = True, workers: int | None = None):
+    def __init__(self, extra_dirs=(), cache_dir=None, *, system: bool = True,
+                 user: bool = True, bundled: bool = True):
         self.extra_dirs = tuple(str(d) for d in extra_dirs)
         self.cache_dir = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
         self.font_dir = self.cache_dir / "fonts"
-        self.progress = progress
-        self.workers = workers
         self._roots = dict(system=system, user=user, bundled=bundled)
         self._infos: list[FontInfo] | None = None
         self._index: NameIndex | None = None
@@ -41,7 +39,7 @@ class FontLibrary:
         """Every face in the bundled, system, user, $BANMIAN_FONT_DIRS and extra folders (scan cached)."""
         if self._infos is None or refresh:
             roots = search_roots(self.extra_dirs, **self._roots)
-            self._infos, self.errors = discover_faces(roots, ScanCache(self.font_dir / "scan.marshal"))
+            self._infos, self.errors = discover_faces(roots, ScanCache(self.font_dir / f"scan{SCAN_CACHE_VERSION}.marshal"))
             self._index = None
             self._resolved.clear()
         return self._infos
@@ -108,7 +106,7 @@ class FontLibrary:
 
     # ---------------------------------------------------------------- cache
     def cache_file(self, key: str, ext: str) -> Path:
-        """Path of a cache file for a face key (".ttf", ".metrics", ".ink")."""
+        """Path of a cache file for a face key (".metrics", ".ink")."""
         return self.font_dir / f"{key}{ext}"
 
     def write_cache(self, key: str, ext: str, data: bytes) -> None:
@@ -117,27 +115,6 @@ class FontLibrary:
             atomic_write(self.cache_file(key, ext), data)
         except OSError:
             pass
-
-    def prepare(self, faces, progress=None) -> None:
-        """Make sure each face's TrueType file exists: convert CFF/CFF2 faces in parallel, extract collection faces."""
-        from .convert import Job, convert, extract_face
-        progress = progress or self.progress
-        todo = [f for f in dict.fromkeys(faces) if not f.uses_source_directly and not f.ready]
-        if not todo:
-            return
-        self.font_dir.mkdir(parents=True, exist_ok=True)
-        jobs = [Job(f.info, self.cache_file(f.key, ".ttf"), self.cache_file(f.key, ".metrics"),
-                    self.cache_file(f.key, ".ink"), self.cache_file(f.key, ".lock")) for f in todo]
-        for job in jobs:
-            if not Path(job.info.path).exists():
-                raise FontError(job.info.path, "font file not found")
-        convert([j for j in jobs if j.info.needs_conversion], progress, self.workers)
-        for job in jobs:
-            if not job.info.needs_conversion and not job.ttf.exists():
-                extract_face(job)
-        for face in todo:
-            face._converted()
-        self.prune_cache([f.info for f in todo])
 
     def prune_cache(self, infos) -> list[Path]:
         """Delete cached files left by older versions of these faces' source files."""
@@ -167,6 +144,6 @@ def _fallback_rank(info: FontInfo) -> tuple:
     return (not info.sc, info.italic, abs(info.weight - 400), ORIGIN_RANK.get(info.origin, 9), info.path, info.index)
 
 
-def default_library(progress=None) -> FontLibrary:
+def default_library() -> FontLibrary:
     """A new FontLibrary on the default cache dir ($BANMIAN_CACHE_DIR or ~/.cache/banmian); keep and pass it."""
-    return FontLibrary(progress=progress)
+    return FontLibrary()

@@ -28,18 +28,13 @@ def face_coverage(face, sets: dict[str, str] | None = None) -> dict[str, tuple[i
 
 
 def _file_column(face) -> str:
-    """Source file and where its TrueType file is (or will be)."""
-    if face.uses_source_directly:
-        return f"{_short(face.source)} (TrueType, used directly)"
-    state = "" if face.ready else " (converted on first use)"
-    return f"{_short(face.source)} → {_short(face.converted_path)}{state}"
+    """The font file (#face of a collection) and its outline format."""
+    return f"{_short(face.source)} ({'CFF' if face.is_cff else 'TrueType'})"
 
 
-def fonts_report(fontset_or_roles, library, convert: bool = False) -> str:
-    """A text report of every role: faces, source and converted files, glyph counts, GB 2312 coverage."""
+def fonts_report(fontset_or_roles, library) -> str:
+    """A text report of every role: faces, font files, glyph counts, GB 2312 coverage."""
     fs = fontset_or_roles if isinstance(fontset_or_roles, FontSet) else FontSet(fontset_or_roles, library)
-    if convert:
-        fs.prepare(all_named=True)
     sets = reference_sets()
     width = max([len(r) for r in fs.roles] + [4])
     lines = [f"Font cache: {_short(str(library.font_dir))}"]

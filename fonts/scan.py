@@ -17,7 +17,7 @@ _OTHER_REGION = re.compile(r"\b(?:JP|KR|TC|HK|Hant|Japanese|Korean|Traditional)\
 
 
 def scan_file(path: str, origin: str = "system") -> list[FontInfo]:
-    """Every face (and, for CFF2 variable fonts, every named instance) in a font file; FontError if unreadable."""
+    """Every face in a font file; FontError if unreadable (or CFF2, which the PDF writer cannot embed)."""
     try:
         st = os.stat(path)
     except OSError as e:
@@ -91,6 +91,9 @@ def _face_infos(font, path, index, collection, origin, st) -> list[FontInfo]:
     outline = "glyf" if "glyf" in tags else "CFF2" if "CFF2" in tags else "CFF" if "CFF " in tags else ""
     if not outline:
         raise FontError(path, f"face {index} has no glyf, CFF or CFF2 outlines (bitmap-only fonts are not supported)")
+    if outline == "CFF2":
+        raise FontError(path, f"face {index} has CFF2 (variable PostScript) outlines, which are not supported; "
+                              "use a static .otf or .ttf of the font")
     upm = font["head"].unitsPerEm
     hhea = font["hhea"] if "hhea" in tags else None
     os2 = font["OS/2"] if "OS/2" in tags else None
@@ -129,8 +132,6 @@ def _face_infos(font, path, index, collection, origin, st) -> list[FontInfo]:
                 units_per_em=int(upm), ascender=asc, descender=desc, line_ascender=line_asc,
                 line_descender=line_desc, size=st.st_size, mtime_ns=st.st_mtime_ns,
                 pairs=tuple(pairs))
-    if outline == "CFF2" and "fvar" in tags and font["fvar"].instances:
-        return _instances(font, names, base)
     return [FontInfo(**base)]
 
 
@@ -142,21 +143,3 @@ def _english_family(names) -> str:
 def _english_style(names) -> str:
     """Typographic subfamily when present, else the legacy subfamily."""
     return (_first(names, 17) if names.get(16) else "") or _first(names, 2) or "Regular"
-
-
-def _instances(font, names, base) -> list[FontInfo]:
-    """One FontInfo per named instance of a CFF2 variable font (converted at that location)."""
-    name_table = font["name"]
-    family = base["family"]
-    out = []
-    for inst in font["fvar"].instances:
-        style = name_table.getDebugName(inst.subfamilyNameID) or "Instance"
-        ps = name_table.getDebugName(inst.postscriptNameID) if inst.postscriptNameID not in (None, 0xFFFF) else ""
-        loc = tuple(sorted((k, float(v)) for k, v in inst.coordinates.items()))
-        weight = int(inst.coordinates.get("wght", base["weight"]))
-        pairs = tuple((fam, style) for fam in base["families"])
-        out.append(FontInfo(**{**base, "style": style, "styles": (style,), "pairs": pairs,
-                               "full_name": f"{family} {style}", "weight": weight,
-                               "ps_name": ps or f"{base['ps_name'] or family}-{style}",
-                               "location": loc}))
-    return out

@@ -1,11 +1,14 @@
 """Fonts of one PDF document: one embedded, subset CID font per face.
 
-Each face becomes a Type0 font (Identity-H, CIDFontType2) whose 2-byte codes
-are CIDs handed out in order of first use; the embedded TrueType subset holds
-the used glyphs in that same order, so CID n is glyph n (CIDToGIDMap
-/Identity).  When one glyph is shown for two different characters (a shared
-glyph), the second gets a CID of its own mapped to the same glyph, so the
-ToUnicode map can give each its own text.
+Each face becomes a Type0 font (Identity-H) whose 2-byte codes are CIDs handed
+out in order of first use.  A TrueType face becomes a CIDFontType2 whose
+embedded subset (FontFile2) holds the used glyphs in that same order, so CID n
+is glyph n (CIDToGIDMap /Identity).  A CFF face (.otf, or a face of a .ttc)
+becomes a CIDFontType0 whose embedded CID-keyed CFF subset (FontFile3
+/CIDFontType0C) holds glyph n for CID n, straight from the font's own
+outlines (output/cfffont.py).  When one glyph is shown for two different
+characters (a shared glyph), the second gets a CID of its own mapped to the
+same glyph, so the ToUnicode map can give each its own text.
 """
 from __future__ import annotations
 
@@ -16,7 +19,16 @@ from dataclasses import dataclass, field
 from reportlab.pdfbase import pdfdoc
 
 from . import pdfobjects
-from .ttfont import FontFileError, TrueTypeProgram
+from .cfffont import CFFProgram
+from .ttfont import FontFileError, SfntProgram, TrueTypeProgram, face_offset, read_font_file
+
+
+def open_program(data: bytes, index: int = 0, name: str = "font") -> SfntProgram:
+    """The program of one face: TrueTypeProgram (glyf) or CFFProgram (CFF outlines)."""
+    _base, tag = face_offset(data, index, name)
+    if tag == b"OTTO":
+        return CFFProgram(data, index, name)
+    return TrueTypeProgram(data, index, name)
 
 
 def _num(v: float) -> str:
@@ -29,16 +41,15 @@ class FontPrograms:
 
     def __init__(self) -> None:
         """An empty cache."""
-        self._cache: dict[tuple, TrueTypeProgram] = {}
+        self._cache: dict[tuple, SfntProgram] = {}
 
-    def get(self, path: str, index: int = 0, name: str = "") -> TrueTypeProgram:
+    def get(self, path: str, index: int = 0, name: str = "") -> SfntProgram:
         """The parsed program of a font file (re-read when the file changed)."""
         st = os.stat(path)
         key = (os.path.abspath(path), index, st.st_mtime_ns, st.st_size)
         prog = self._cache.get(key)
         if prog is None:
-            with open(path, "rb") as f:
-                prog = TrueTypeProgram(f.read(), index, name or os.path.basename(path))
+            prog = open_program(read_font_file(path), index, name or os.path.basename(path))
             self._cache[key] = prog
         return prog
 
@@ -48,7 +59,7 @@ class _Face:
     """Per-document state of one face: CIDs handed out and their text."""
     key: str
     resource: str                        # font resource name, e.g. "BF1"
-    program: TrueTypeProgram
+    program: SfntProgram
     gids: list[int] = field(default_factory=list)           # CID-1 -> glyph (first use)
     cid_of: dict[tuple[int, str], int] = field(default_factory=dict)
     first_cid: dict[int, int] = field(default_factory=dict)  # glyph -> its first CID
@@ -126,6 +137,8 @@ class DocumentFonts:
             font_dict[f.resource] = self._type0(doc, f)
 
     def _type0(self, doc, f: _Face):
+        if isinstance(f.program, CFFProgram):
+            return self._type0_cff(doc, f)
         prog = f.program
         real = [g for g in f.gids if g != 0]
         program = prog.subset(real)
@@ -182,6 +195,58 @@ class DocumentFonts:
             "ToUnicode": doc.Reference(tu),
         })
         return doc.Reference(type0, "BanmianFont:" + f.resource)
+
+    def _type0_cff(self, doc, f: _Face):
+        """A Type0 font over a CIDFontType0 whose CID-keyed CFF subset has glyph n for CID n."""
+        prog = f.program
+        glyphs = [0] * len(f.text)
+        for g in f.gids:
+            glyphs[f.first_cid[g]] = g
+        for cid, g in f.extra:
+            glyphs[cid] = g
+        tag = _subset_tag(f.key, f.gids, f.extra)
+        base = f"{tag}+{_ps_name(f.key)}"
+        program = prog.cid_font(glyphs, base)
+        ff = pdfobjects.stream(program, bool(doc.compression), level=3,
+                               Subtype=pdfdoc.PDFName("CIDFontType0C"))
+        cid_font = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"),
+            "Subtype": pdfdoc.PDFName("CIDFontType0"),
+            "BaseFont": pdfdoc.PDFName(base),
+            "CIDSystemInfo": pdfdoc.PDFDictionary({
+                "Registry": pdfdoc.PDFString("Adobe"),
+                "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
+            "FontDescriptor": doc.Reference(self._descriptor(prog, base, "FontFile3", ff, doc)),
+            "DW": 1000,
+            "W": "[1 [" + " ".join(_num(w) for w in f.widths[1:]) + "]]",
+        })
+        tu = pdfobjects.stream(_to_unicode(f.text), bool(doc.compression))
+        type0 = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"),
+            "Subtype": pdfdoc.PDFName("Type0"),
+            "BaseFont": pdfdoc.PDFName(base + "-Identity-H"),
+            "Encoding": pdfdoc.PDFName("Identity-H"),
+            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font)]),
+            "ToUnicode": doc.Reference(tu),
+        })
+        return doc.Reference(type0, "BanmianFont:" + f.resource)
+
+    @staticmethod
+    def _descriptor(prog, base: str, file_key: str, ff, doc):
+        """The FontDescriptor of an embedded subset (``file_key``: FontFile2 or FontFile3)."""
+        m = prog.metrics()
+        flags = 4 | (1 if m.fixed_pitch else 0) | (0x40000 if m.bold else 0) | \
+            (0x40 if m.italic_angle else 0)
+        return pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("FontDescriptor"),
+            "FontName": pdfdoc.PDFName(base),
+            "Flags": flags,
+            "FontBBox": pdfdoc.PDFArray(list(m.bbox)),
+            "ItalicAngle": m.italic_angle,
+            "Ascent": m.ascent, "Descent": m.descent, "CapHeight": m.cap_height,
+            "StemV": m.stem_v,
+            file_key: doc.Reference(ff),
+        })
 
     def faces(self):
         """The faces used so far: (key, program) pairs."""

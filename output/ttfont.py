@@ -7,6 +7,7 @@ reader skips the cmap entirely and keeps only what subsetting and widths need
 """
 from __future__ import annotations
 
+import os
 import struct
 import sys
 from array import array
@@ -62,48 +63,88 @@ def _checksum(data: bytes) -> int:
     return sum(_u32_array(data)) & 0xFFFFFFFF
 
 
-class TrueTypeProgram:
-    """One TrueType font (a .ttf, or one face of a .ttc) ready for subsetting."""
+class FileBytes:
+    """A font file read where it is asked for (``os.pread``): slices give bytes, the file is never read whole.
+
+    A 26 MB Noto CJK collection costs the few hundred kilobytes a subset reads.  The file stays
+    open while this object lives.
+    """
+
+    def __init__(self, path: str):
+        """Open ``path`` for reading."""
+        self._fd = os.open(path, os.O_RDONLY)
+        self.size = os.fstat(self._fd).st_size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            start, stop, _ = k.indices(self.size)
+            return os.pread(self._fd, stop - start, start) if stop > start else b""
+        if not 0 <= k < self.size:
+            raise IndexError(k)
+        return os.pread(self._fd, 1, k)[0]
+
+    def close(self) -> None:
+        """Close the file."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __del__(self):
+        self.close()
+
+
+def read_font_file(path: str):
+    """The bytes of a font file: a FileBytes where ``os.pread`` exists, else the whole file."""
+    if hasattr(os, "pread"):
+        return FileBytes(path)
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def face_offset(data: bytes, index: int, name: str) -> tuple[int, bytes]:
+    """(offset of the face's table directory, its sfnt version tag); ``index`` picks a collection face."""
+    base = 0
+    tag = data[:4]
+    if tag == b"ttcf":
+        count = struct.unpack(">I", data[8:12])[0]
+        if not 0 <= index < count:
+            raise FontFileError(f"{name}: collection has {count} faces, not index {index}")
+        base = struct.unpack(">I", data[12 + 4 * index:16 + 4 * index])[0]
+        tag = data[base:base + 4]
+    return base, tag
+
+
+class SfntProgram:
+    """What every OpenType face gives the PDF writer: tables, units, advances, licence, metrics."""
+
+    #: tables the face must have
+    REQUIRED = ("head", "hhea", "hmtx", "maxp")
 
     def __init__(self, data: bytes, index: int = 0, name: str = "font"):
         """Parse the tables of ``data``; ``index`` picks a face of a collection."""
         self.name = name
         self.data = data
-        base = 0
-        tag = data[:4]
-        if tag == b"ttcf":
-            count = struct.unpack(">I", data[8:12])[0]
-            if not 0 <= index < count:
-                raise FontFileError(f"{name}: collection has {count} faces, not index {index}")
-            base = struct.unpack(">I", data[12 + 4 * index:16 + 4 * index])[0]
-            tag = data[base:base + 4]
-        if tag == b"OTTO":
-            raise FontFileError(f"{name}: PostScript (CFF) outlines; the PDF writer embeds "
-                                "TrueType (glyf) fonts only - convert it first")
-        if tag not in (b"\x00\x01\x00\x00", b"true"):
-            raise FontFileError(f"{name}: not a TrueType font")
+        base, tag = face_offset(data, index, name)
+        self._check_tag(tag)
         num = struct.unpack(">H", data[base + 4:base + 6])[0]
         self.tables: dict[str, tuple[int, int]] = {}
         for i in range(num):
             off = base + 12 + 16 * i
             t, _, o, ln = struct.unpack(">4sIII", data[off:off + 16])
             self.tables[t.decode("latin-1")] = (o, ln)
-        for need in ("head", "hhea", "hmtx", "maxp", "loca", "glyf"):
+        for need in self.REQUIRED:
             if need not in self.tables:
-                raise FontFileError(f"{name}: no '{need}' table (is it a glyf TrueType font?)")
+                raise FontFileError(f"{name}: no '{need}' table ({self._missing_hint})")
         head = self.table("head")
         self.units_per_em = struct.unpack(">H", head[18:20])[0]
         self._bbox = struct.unpack(">4h", head[36:44])
-        loca_long = struct.unpack(">h", head[50:52])[0] == 1
         self.num_glyphs = struct.unpack(">H", self.table("maxp")[4:6])[0]
         hhea = self.table("hhea")
         self._hhea_ascent, self._hhea_descent = struct.unpack(">hh", hhea[4:8])
         n_hmetrics = struct.unpack(">H", hhea[34:36])[0]
-        loca = self.table("loca")
-        if loca_long:
-            self.loca = _u32_array(loca[:4 * (self.num_glyphs + 1)])
-        else:
-            self.loca = array("I", (2 * v for v in _u16_array(loca[:2 * (self.num_glyphs + 1)])))
         hm = _u16_array(self.table("hmtx")[:4 * n_hmetrics])
         adv = hm[0::2]
         lsb = array("h", hm[1::2].tobytes())
@@ -114,13 +155,18 @@ class TrueTypeProgram:
             lsb.extend(array("h", extra.tobytes()))
         self.advances = adv
         self.lsbs = lsb
-        self.glyf_offset = self.tables["glyf"][0]
         self.fs_type = 0
         self._os2 = None
         if "OS/2" in self.tables:
             os2 = self.table("OS/2")
             self.fs_type = struct.unpack(">H", os2[8:10])[0]
             self._os2 = os2
+
+    _missing_hint = "is it an OpenType font?"
+
+    def _check_tag(self, tag: bytes) -> None:
+        if tag not in (b"\x00\x01\x00\x00", b"true", b"OTTO"):
+            raise FontFileError(f"{self.name}: not an OpenType font")
 
     def table(self, tag: str) -> bytes:
         """The raw bytes of one table."""
@@ -163,6 +209,31 @@ class TrueTypeProgram:
         return FontMetrics(round(ascent * s, 3), round(descent * s, 3), round(cap * s, 3),
                            (round(x0 * s), round(y0 * s), round(x1 * s), round(y1 * s)),
                            italic, 50 + int((weight / 65.0) ** 2), fixed, weight >= 600)
+
+
+class TrueTypeProgram(SfntProgram):
+    """One TrueType font (a .ttf, or one face of a .ttc) ready for subsetting."""
+
+    REQUIRED = SfntProgram.REQUIRED + ("loca", "glyf")
+    _missing_hint = "is it a glyf TrueType font?"
+
+    def __init__(self, data: bytes, index: int = 0, name: str = "font"):
+        """Parse the tables of ``data``; ``index`` picks a face of a collection."""
+        super().__init__(data, index, name)
+        head = self.table("head")
+        loca_long = struct.unpack(">h", head[50:52])[0] == 1
+        loca = self.table("loca")
+        if loca_long:
+            self.loca = _u32_array(loca[:4 * (self.num_glyphs + 1)])
+        else:
+            self.loca = array("I", (2 * v for v in _u16_array(loca[:2 * (self.num_glyphs + 1)])))
+        self.glyf_offset = self.tables["glyf"][0]
+
+    def _check_tag(self, tag: bytes) -> None:
+        if tag == b"OTTO":
+            raise FontFileError(f"{self.name}: PostScript (CFF) outlines, not TrueType")
+        if tag not in (b"\x00\x01\x00\x00", b"true"):
+            raise FontFileError(f"{self.name}: not a TrueType font")
 
     # ------------------------------------------------------------ subsetting
     def _glyph(self, gid: int) -> bytes:
@@ -264,12 +335,12 @@ def _cmap4_empty() -> bytes:
     return struct.pack(">HHHHI", 0, 1, 3, 1, 12) + sub
 
 
-def _assemble(tables: dict[str, bytes]) -> bytes:
+def _assemble(tables: dict[str, bytes], version: int = 0x00010000) -> bytes:
     """An sfnt file from its tables, with the directory and checksums filled in."""
     tags = sorted(tables)
     num = len(tags)
     es = max(k for k in range(16) if 2 ** k <= num)
-    header = struct.pack(">IHHHH", 0x00010000, num, 16 * 2 ** es, es, 16 * num - 16 * 2 ** es)
+    header = struct.pack(">IHHHH", version, num, 16 * 2 ** es, es, 16 * num - 16 * 2 ** es)
     offset = 12 + 16 * num
     directory = bytearray()
     body = bytearray()

@@ -35,8 +35,3 @@ if [ "${1:-}" = "--test" ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
-
-# Convert the CFF fonts the document roles use to TrueType once (cached per
-# machine; minutes on the first run, with progress), so that no later command
-# or test pays for it.
-.venv/bin/python main.py fonts >/dev/null
