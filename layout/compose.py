@@ -18,7 +18,8 @@ from .frames import FrameComposer
 from .grid import PageGeometry
 from .headline import Segmenter
 from .position import StoryPos
-from .result import Copyfit, Diagnostic, FrameResult, LayoutResult, PageResult
+from .result import (BoxItem, Copyfit, Diagnostic, FrameResult, ImageItem, LayoutResult,
+                     PageResult)
 from .setter import Setter
 
 
@@ -300,14 +301,28 @@ def overlap_diagnostics(issue: m.Issue, pages: list, geo: PageGeometry) -> list[
         frames = list(zip(page.frames, pr.frames))
         for i, (fa, ra) in enumerate(frames):
             ink = _ink(ra)
-            if not ink:
-                continue
             ax, ay, aw, ah = ra.rect
             rect_a = (ax, ay, ax + aw, ay + ah)
             for fb, rb in frames[i + 1:]:
                 bx, by, bw, bh = rb.rect
                 rect_b = (bx, by, bx + bw, by + bh)
                 if not _meets(rect_a, rect_b):
+                    continue
+                if isinstance(fa, m.PhotoFrame) and not (fa.wrap and isinstance(fb, m.TextFrame)):
+                    # text laid over a photo that does not push it aside overprints the image
+                    image = next((it.clip for it in ra.items if isinstance(it, ImageItem)),
+                                 next((it.rect for it in ra.items if isinstance(it, BoxItem)),
+                                      None))
+                    if image is not None:
+                        ix, iy, iw, ih = image
+                        if any(_meets(c, (ix, iy, ix + iw, iy + ih)) for c in _ink(rb)):
+                            out.append(Diagnostic(
+                                "error", "text-hidden",
+                                f"page {page.number}: text of {fb.kind} frame '{fb.id}' is set "
+                                f"over photo frame '{fa.id}', which does not wrap text",
+                                page=page.number, frame=fb.id, story=rb.story))
+                            continue
+                if not ink:
                     continue
                 if isinstance(fb, m.PhotoFrame):
                     if fb.wrap and isinstance(fa, m.TextFrame):

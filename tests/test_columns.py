@@ -160,6 +160,19 @@ def test_photo_without_wrap_over_text_is_an_error_with_wrap_none(square, tmp_pat
     assert _codes(compose(True)) == []
 
 
+def test_text_laid_over_a_photo_without_wrap_is_an_error(square, tmp_path):
+    def compose(wrap):
+        iss = issue_with(["中" * 400], [
+            m.PhotoFrame("p", col=1, line=2, cols=1, lines=5, wrap=wrap),
+            m.TextFrame("t", col=0, line=0, cols=3, lines=20)], ["t"])
+        return Composer(iss, square, base_dir=str(tmp_path)).compose()
+    res = compose(False)
+    assert _codes(res) == [("error", "text-hidden", "t")]
+    assert "over photo frame 'p'" in next(d.message for d in res.diagnostics
+                                          if d.code == "text-hidden")
+    assert _codes(compose(True)) == []
+
+
 def test_overlapping_text_frames_are_a_warning(square):
     iss = issue_with(["中" * 20], [
         m.TextFrame("a", col=0, line=0, cols=2, lines=10),
