@@ -198,9 +198,10 @@ class Flow:
                      (depth - 1, -1, used - ncols * (depth - 1), 0),
                      (depth - 1, -1, used - ncols * (depth - 1) + 1, 1)]
             plans = [pl for pl in plans if pl[0] >= 1 and pl[2] >= 0]
-            # the fewest re-breaks first (a last column one line short costs half a one),
-            # tighter (push-in) before looser on a tie
-            plans.sort(key=lambda pl: (pl[2] + 0.5 * pl[3], pl[1] > 0))
+            # the fewest re-breaks first, a last column one line short counting as one
+            # more (a full module, 正好, is what make-up staff want); on a tie the full
+            # module, then tighter (push-in) before looser
+            plans.sort(key=lambda pl: (pl[2] + pl[3], pl[3], pl[1] > 0))
             for d, lv, need, _ in plans:
                 trial_loose = dict(base)
                 picked = 0
