@@ -402,6 +402,8 @@ def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
             if delta < -(p.squeeze(s, e) + 0.01):
                 break
             last = e >= n
+            if last and p.pc[e] - p.pc[s] <= 1 < p.pc[e]:
+                continue                  # never a lone character (孤字) on the last line
             if delta > 0.01 and not last:
                 slots = stretchy[e] - stretchy[s + 1]
                 if slots <= 0 or delta / slots > limit + 1e-6:

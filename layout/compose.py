@@ -127,7 +127,7 @@ class Composer:
                     cx, cy, cw, ch = fr.columns[-1] if fr.columns else fr.rect
                     over = flow.overset(story, pos, cw, cx, fr.rect[1] + fr.rect[3])
                     copy = Copyfit(story.id, n_lines, n_chars, over.lines, over.chars,
-                                   fr.empty_lines, tuple(over.runs))
+                                   short, tuple(over.runs))
                     diagnostics.append(diagnose_overset(story, copy, page.number, frame.id))
             copyfit[story.id] = copy
         pages = []
@@ -164,18 +164,17 @@ class Composer:
             if fr is None or not fr.columns:
                 continue
             feet = column_feet(fr, geo.pitch)
-            slots = [int(round(c[3] / geo.pitch)) for c in fr.columns]
-            short += sum(max(0, n - d) for n, (_, d) in zip(slots, feet))
+            short += fr.empty_lines
             frame = next(f for f in page_of[fid].frames if f.id == fid)
             last = i == len(story.thread) - 1
             bad = uneven_feet(feet)
-            if bad and (frame.balance or not last):
+            if (bad and frame.balance) or (fr.empty_lines and not last):
                 diagnostics.append(Diagnostic(
                     "warning", "uneven-feet",
                     f"frame '{fid}' (story '{story.id}'): columns end unevenly "
-                    f"({', '.join(str(d) for _, d in feet)} lines): no re-break within the "
-                    "spacing limits evens them", page=page_of[fid].number, frame=fid,
-                    story=story.id))
+                    f"({', '.join(str(d) for _, d in feet)} lines deep, 缺 {fr.empty_lines} 行): "
+                    "no re-break within the spacing limits evens them",
+                    page=page_of[fid].number, frame=fid, story=story.id))
         return short
 
     def _empty_frame(self, frame, geo: PageGeometry) -> FrameResult:

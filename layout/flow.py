@@ -186,12 +186,18 @@ class Flow:
         tallest = max(int(round(c[3] / pitch)) for c in fill.result.columns)
         keys = self._para_keys(story, fill, start)
         best = None
-        d0 = max(1, -(-used // ncols))
         # even feet come before the widow/orphan rules: in a shallow module they may
-        # have to give way (tried last)
-        for depth, rules in [(d, r) for r in (True, False)
-                             for d in range(d0, min(tallest, d0 + 1) + 1)]:
-            base = dict(loose) if rules else {**loose, ("no-widow-rule",): 1}
+        # have to give way (tried last, from the story's natural line count)
+        free = {("no-widow-rule",): 1}
+        natural = self._fill(story, frame, start, jumps, blocked, more, None, free)
+        variants = [(dict(loose), used)]
+        if self._complete(natural, story):
+            variants.append((free, sum(d for _, d in column_feet(natural.result, pitch))))
+        trials = []
+        for base, used in variants:
+            d0 = max(1, -(-used // ncols))
+            trials += [(d, base, used) for d in range(d0, min(tallest, d0 + 1) + 1)]
+        for depth, base, used in trials:
             # fill out to ``depth`` (setting paragraphs looser), or in to depth - 1 (tighter)
             plans = [(depth, +1, ncols * depth - used, 0),
                      (depth, +1, ncols * depth - 1 - used, 1),
@@ -347,11 +353,12 @@ class Flow:
             row = last.slots[-1] if last.slots else None
             if row is not None:
                 self._place_jump(items, story.id, last, row, self.jump_text(True, jumps.to_page))
-        empty = 0
-        if para >= len(paras):
-            # underset: the grid lines left empty after the story's end
-            empty = sum(max(0, len(c.slots) - c.used) for c in cols[ci:])
-        return FrameFill(result(end, empty), end, used_prepared, holes)
+        # the grid lines left empty at the column feet: after the story's end (underset),
+        # or a hole the rules could not avoid before it goes on ("缺 1 行" on this frame)
+        fr = result(end)
+        feet = column_feet(fr, g.pitch)
+        empty = sum(max(0, len(c.slots) - d) for c, (_, d) in zip(cols, feet))
+        return FrameFill(result(end, empty) if empty else fr, end, used_prepared, holes)
 
     def _run_in_jump(self, items: list, story: str, last_placed, page: int, para: int,
                      offset: int):

@@ -134,7 +134,7 @@ class FrameResult:
     story: str = ""
     start: StoryPos = StoryPos()        # story position where the frame starts
     end: StoryPos = StoryPos()          # story position after its last line
-    empty_lines: int = 0                # grid lines left unused at the end (underset)
+    empty_lines: int = 0                # grid lines left empty at its column feet (缺 N 行)
     _lines: tuple = field(default=(), init=False, repr=False, compare=False)
     _runs: tuple = field(default=(), init=False, repr=False, compare=False)
 

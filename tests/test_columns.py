@@ -122,18 +122,26 @@ def test_widow_rule_leaves_no_hole_mid_module(square):
     assert widest_gap_em(res) <= LOOSE_MAX_GAP + 1e-6
 
 
-def test_hole_inside_a_thread_is_counted(square):
-    # a subhead (keep with next) that cannot start at a foot leaves a hole: counted
-    iss = issue_with(["中" * 13 * 11, "小标题", "中" * 13 * 8], [
-        m.TextFrame("a", col=0, line=0, cols=1, lines=12),
-        m.TextFrame("b", col=1, line=0, cols=1, lines=30)], ["a", "b"], indent=0)
-    iss.stories["s"].paragraphs[1].style = "subhead"
+def test_a_hole_nothing_can_close_is_said_on_its_frame(square):
+    # five characters a line: one character less would open 0.25 em gaps, so no paragraph
+    # can be set a line longer or shorter.  A one-line paragraph, then five lines into four
+    # free ones: the widow rule moves a line on and leaves a hole, which is reported
+    def frames(lines_a, lines_b):
+        return [m.TextFrame("a", box=["0pt", "0pt", "45pt", f"{12 * lines_a}pt"]),
+                m.TextFrame("b", box=["100pt", "0pt", "45pt", f"{12 * lines_b}pt"])]
+    iss = issue_with(["中" * 5, "中" * 25], frames(5, 2), ["a", "b"], indent=0)
     res = Composer(iss, square).compose()
-    got = feet(res, "a")
-    if got[0][1] < 12:                                   # the hole is there: it is reported
-        assert res.copyfit["s"].underset_lines >= 12 - got[0][1]
-        assert any(d.code == "uneven-feet" or d.frame == "a" for d in res.diagnostics) or \
-            uneven_feet(got) == 0
+    fa = res.pages[0].frames[0]
+    assert feet(res, "a") == [(4, 4)] and fa.empty_lines == 1
+    assert res.copyfit["s"].label() == "缺 1 行"
+    warn = [d for d in res.diagnostics if d.code == "uneven-feet"]
+    assert [(d.level, d.frame, d.page) for d in warn] == [("warning", "a", 1)]
+    assert "缺 1 行" in warn[0].message
+    # a frame one line shorter leaves no widow to avoid: no hole, no warning
+    iss.pages[0].frames = frames(4, 2)
+    res = Composer(iss, square).compose()
+    assert res.pages[0].frames[0].empty_lines == 0 and res.copyfit["s"].label() == "正好"
+    assert not [d for d in res.diagnostics if d.code == "uneven-feet"]
 
 
 # ---------------------------------------------------------------- overlap preflight
