@@ -366,6 +366,8 @@ def compose_lines(p: Prepared, measure: float, start: int = 0, first_indent: flo
 
 #: the widest gap a looser or tighter setting may open between two characters (em)
 LOOSE_MAX_GAP = 0.15
+#: what it may add to a word space in a line with no gap between characters (em)
+LOOSE_MAX_SPACE = 0.25
 
 
 def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
@@ -374,18 +376,22 @@ def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
 
     What make-up staff do to even a column's foot: set a paragraph one line
     longer or shorter.  Every line must stay within the spacing limits: no
-    justified line opens a gap wider than ``LOOSE_MAX_GAP`` em, and compression
-    goes no further than the punctuation allows.  The search keeps the cheapest
+    justified line opens a gap wider than ``LOOSE_MAX_GAP`` em (a Latin line's word
+    spaces grow by at most ``LOOSE_MAX_SPACE`` em), and compression goes no
+    further than the punctuation allows.  The search keeps the cheapest
     setting per (break, lines so far).
     """
     n = p.n
     if start >= n or count < 1:
         return None
     gap, cls = p.gap, p.sh.cls
-    stretchy = [0] * (n + 1)            # prefix counts of stretchable gaps and spaces
+    gaps = [0] * (n + 1)                # prefix counts of gaps between characters
+    spaces = [0] * (n + 1)              # and of word spaces (both take the same extra)
     for i in range(n):
-        stretchy[i + 1] = stretchy[i] + (1 if gap[i] > 0 or cls[i] == C.SPACE else 0)
+        gaps[i + 1] = gaps[i] + (1 if gap[i] > 0 else 0)
+        spaces[i + 1] = spaces[i] + (1 if cls[i] == C.SPACE else 0)
     limit = LOOSE_MAX_GAP * p.em
+    word_limit = LOOSE_MAX_SPACE * p.em
     nodes = p.nodes
     best: dict[tuple[int, int], tuple[float, int, int]] = {(start, 0): (0.0, -1, -1)}
     counts: dict[int, list[int]] = {start: [0]}     # line counts reached at each start
@@ -405,8 +411,9 @@ def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
             if last and p.pc[e] - p.pc[s] <= 1 < p.pc[e]:
                 continue                  # never a lone character (孤字) on the last line
             if delta > 0.01 and not last:
-                slots = stretchy[e] - stretchy[s + 1]
-                if slots <= 0 or delta / slots > limit + 1e-6:
+                g = gaps[e] - gaps[s + 1]
+                slots = g + spaces[e] - spaces[s]
+                if slots <= 0 or delta / slots > (limit if g else word_limit) + 1e-6:
                     continue
             c = _line_cost(p, s, e, m, last)
             if c == INF:
