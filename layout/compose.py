@@ -74,6 +74,8 @@ class Composer:
         self._frame_cache: dict[str, tuple] = {}
         self._paint_cache: dict[str, tuple] = {}
         self.stats = {"frames_filled": 0, "frames_reused": 0}
+        self._inks: dict[str, tuple] = {}       # frame id → (result, its ink boxes)
+        self._feet_memo: dict[str, tuple] = {}  # frame id → (result, its column feet)
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
@@ -143,7 +145,7 @@ class Composer:
                     frames.append(self._compose_frame(composer, page, frame, diagnostics))
             pages.append(PageResult(page.number, geo.width, geo.height, tuple(frames)))
         diagnostics.extend(self._glyph_diagnostics())
-        diagnostics.extend(overlap_diagnostics(issue, pages, geo))
+        diagnostics.extend(overlap_diagnostics(issue, pages, geo, self._ink))
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
@@ -151,6 +153,20 @@ class Composer:
                             {k: tuple(v) for k, v in issue.colors.items()})
 
     # ------------------------------------------------------------ helpers
+    def _ink(self, fr: FrameResult) -> list:
+        """A frame result's ink boxes, kept while the result is reused."""
+        hit = self._inks.get(fr.frame_id)
+        if hit is None or hit[0] is not fr:
+            hit = self._inks[fr.frame_id] = (fr, _ink(fr))
+        return hit[1]
+
+    def _column_feet(self, fr: FrameResult, pitch: float) -> list:
+        """A text frame result's column feet, kept while the result is reused."""
+        hit = self._feet_memo.get(fr.frame_id)
+        if hit is None or hit[0] is not fr:
+            hit = self._feet_memo[fr.frame_id] = (fr, column_feet(fr, pitch))
+        return hit[1]
+
     def _feet(self, story, flowed: dict, page_of: dict, geo: PageGeometry,
               diagnostics: list) -> int:
         """Grid lines the story leaves empty at column feet in its frames ("缺 N 行").
@@ -163,7 +179,7 @@ class Composer:
             fr = flowed.get(fid)
             if fr is None or not fr.columns:
                 continue
-            feet = column_feet(fr, geo.pitch)
+            feet = self._column_feet(fr, geo.pitch)
             short += fr.empty_lines
             frame = next(f for f in page_of[fid].frames if f.id == fid)
             last = i == len(story.thread) - 1
@@ -276,7 +292,7 @@ def _ink(fr: FrameResult) -> list:
         if not run.xs:
             continue
         ys = run.ys or (run.y,)
-        x1 = max(x + a for x, a in zip(run.xs, run.advances))
+        x1 = run.right if run.ys is None else max(x + a for x, a in zip(run.xs, run.advances))
         out.append((min(run.xs), min(ys) - 0.8 * run.size * run.vscale, x1,
                     max(ys) + 0.1 * run.size))
     return out
@@ -286,7 +302,8 @@ def _meets(a, b, eps: float = 0.5) -> bool:
     return a[0] < b[2] - eps and b[0] < a[2] - eps and a[1] < b[3] - eps and b[1] < a[3] - eps
 
 
-def overlap_diagnostics(issue: m.Issue, pages: list, geo: PageGeometry) -> list[Diagnostic]:
+def overlap_diagnostics(issue: m.Issue, pages: list, geo: PageGeometry,
+                        ink_of=None) -> list[Diagnostic]:
     """Text hidden under another frame (an error) and overlapping text frames (a warning).
 
     Frames are drawn in their page's order, later ones on top.  Text is hidden
@@ -295,11 +312,12 @@ def overlap_diagnostics(issue: m.Issue, pages: list, geo: PageGeometry) -> list[
     frame, whose lines flow around it.  Two text frames whose areas overlap
     without touching glyphs are a warning.
     """
+    ink_of = ink_of or _ink
     out = []
     for page, pr in zip(issue.pages, pages):
         frames = list(zip(page.frames, pr.frames))
         for i, (fa, ra) in enumerate(frames):
-            ink = _ink(ra)
+            ink = None
             ax, ay, aw, ah = ra.rect
             rect_a = (ax, ay, ax + aw, ay + ah)
             for fb, rb in frames[i + 1:]:
@@ -314,13 +332,15 @@ def overlap_diagnostics(issue: m.Issue, pages: list, geo: PageGeometry) -> list[
                                       None))
                     if image is not None:
                         ix, iy, iw, ih = image
-                        if any(_meets(c, (ix, iy, ix + iw, iy + ih)) for c in _ink(rb)):
+                        if any(_meets(c, (ix, iy, ix + iw, iy + ih)) for c in ink_of(rb)):
                             out.append(Diagnostic(
                                 "error", "text-hidden",
                                 f"page {page.number}: text of {fb.kind} frame '{fb.id}' is set "
                                 f"over photo frame '{fa.id}', which does not wrap text",
                                 page=page.number, frame=fb.id, story=rb.story))
                             continue
+                if ink is None:
+                    ink = ink_of(ra)
                 if not ink:
                     continue
                 if isinstance(fb, m.PhotoFrame):
@@ -330,7 +350,7 @@ def overlap_diagnostics(issue: m.Issue, pages: list, geo: PageGeometry) -> list[
                 elif isinstance(fb, m.BoxFrame):
                     cover = [rect_b] if fb.fill else []
                 else:
-                    cover = _ink(rb)
+                    cover = ink_of(rb)
                 hidden = any(_meets(a, c) for a in ink for c in cover)
                 what = f"{fb.kind} frame '{fb.id}'"
                 if hidden:
