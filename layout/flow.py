@@ -302,6 +302,10 @@ class Flow:
                 # a subhead never ends a column: it needs its lines plus two of the next
                 nst = self.setter.style(paras[para + 1].style)
                 if room * st.leading < n * st.leading + 2 * nst.leading:
+                    if room and (more_frames or ci + 1 < len(cols)):
+                        # a hole at the foot: a paragraph above set a line longer fills it
+                        holes.append([(k, lv) for k in reversed(col_chunks.get(ci, ()))
+                                      for lv in (1, -1)])
                     ci += 1
                     continue
             if room >= n:
