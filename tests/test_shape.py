@@ -163,7 +163,8 @@ def test_qt_draws_long_type_narrower(qapp, cjk):
     from editor.render import FontCache, PreparedFrame
     fs = _FaceSet(cjk)
 
-    def ink_width(shape):
+    def ink(shape):
+        """(width, height) of the ink a frame of eight characters draws, at 3 px a point."""
         fr = frame_of(Composer(issue_with(shape, "国" * 8), fs).compose())
         img = QImage(400, 60, QImage.Format.Format_ARGB32)
         img.fill(QColor("white"))
@@ -173,11 +174,17 @@ def test_qt_draws_long_type_narrower(qapp, cjk):
         PreparedFrame(fr, FontCache(fs), {"black": (0, 0, 0, 1)}).paint(
             p, {"black": (0, 0, 0, 1)}, None)
         p.end()
-        cols = [x for x in range(img.width())
-                if any(img.pixelColor(x, y).lightness() < 128 for y in range(img.height()))]
-        assert cols, "nothing drawn"
-        return cols[-1] - cols[0]
+        dark = [(x, y) for x in range(img.width()) for y in range(img.height())
+                if img.pixelColor(x, y).lightness() < 128]
+        assert dark, "nothing drawn"
+        xs, ys = [x for x, _ in dark], [y for _, y in dark]
+        return max(xs) - min(xs), max(ys) - min(ys), max(ys)
 
-    normal, narrow = ink_width(""), ink_width("长2")
-    # eight characters with their gaps: the ink spans 0.8 of the normal width (± a pixel or two)
-    assert abs(narrow / normal - 0.8) < 0.03, (normal, narrow)
+    normal, narrow, flat = ink(""), ink("长2"), ink("扁2")
+    # eight characters with their gaps: 长2 ink spans 0.8 of the width at the same height
+    assert abs(narrow[0] / normal[0] - 0.8) < 0.03, (normal, narrow)
+    assert abs(narrow[1] - normal[1]) <= 1
+    # 扁2: the same width, 0.8 of the height, standing on the same baseline
+    assert abs(flat[0] - normal[0]) <= 1
+    assert abs(flat[1] / normal[1] - 0.8) < 0.05, (normal, flat)
+    assert abs(flat[2] - normal[2]) <= 2
