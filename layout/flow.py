@@ -230,8 +230,18 @@ class Flow:
                     return trial
                 if best is None:
                     best = trial
-        # nothing evens the feet: the shallowest depth that holds the story
-        depth = d0
+        # nothing evens the feet: still no column left empty — the first columns one line
+        # deeper than the others (the copyfit and a warning say so) — else the shallowest
+        # depth that holds the story
+        for base, used in variants:
+            q, r = divmod(used, ncols)
+            if q >= 1 and q + (r > 0) <= tallest:
+                limits = [q + 1] * r + [q] * (ncols - r)
+                trial = self._fill(story, frame, start, jumps, blocked, more, limits, base)
+                if self._complete(trial, story) and all(n for n, _ in
+                                                        column_feet(trial.result, pitch)):
+                    return trial
+        depth = max(1, -(-used // ncols))
         while depth < tallest:
             trial = self._fill(story, frame, start, jumps, blocked, more, depth, loose)
             if self._complete(trial, story):
@@ -242,7 +252,8 @@ class Flow:
     def _fill(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
               blocked: dict, more_frames: bool, depth: int | None,
               loose: dict | None = None) -> FrameFill:
-        """Fill the frame, using at most ``depth`` grid lines of each column.
+        """Fill the frame, using at most ``depth`` grid lines of each column (or a list:
+        per column).
 
         ``loose`` maps (paragraph, offset) to a looseness (±1 line) to set it with.
         The fill records every hole a widow/orphan rule left at a column foot,
@@ -280,7 +291,7 @@ class Flow:
             col = cols[ci]
             limit = len(col.slots) - (1 if reserve_last and ci == len(cols) - 1 else 0)
             if depth is not None:
-                limit = min(limit, depth)
+                limit = min(limit, depth[ci] if isinstance(depth, list) else depth)
             st = self.setter.style(paras[para].style)
             p = self.setter.prepare(self.setter.run_specs(paras[para], st), st)
             used_prepared.add(id(p))

@@ -103,6 +103,18 @@ def test_balanced_frame_that_cannot_even_says_so(square):
     assert cf.underset_lines == 12 - cf.lines and cf.label() == f"缺 {12 - cf.lines} 行"
 
 
+def test_when_nothing_evens_the_feet_no_column_is_left_empty(square):
+    # eighteen one-line paragraphs (none can be set a line longer or shorter) in 8 columns:
+    # 18 lines never end level; the first columns take one line more, none stays empty
+    iss = issue_with(["中" * 13] * 18, [m.TextFrame("t", col=0, line=0, cols=8, lines=4,
+                                                    balance=True)], ["t"], indent=0)
+    res = Composer(iss, square).compose()
+    assert [d for _, d in feet(res, "t")] == [3, 3, 2, 2, 2, 2, 2, 2]
+    assert res.copyfit["s"].label() == "缺 14 行"
+    assert [(d.level, d.frame) for d in res.diagnostics if d.code == "uneven-feet"] == \
+        [("warning", "t")]
+
+
 # ---------------------------------------------------------------- widows and holes
 def test_widow_rule_leaves_no_hole_mid_module(square):
     # column one holds 12; the second paragraph's 5 lines would leave 1 at the next head
