@@ -315,7 +315,7 @@ class Flow:
                 if room * st.leading < n * st.leading + 2 * nst.leading:
                     if room and (more_frames or ci + 1 < len(cols)):
                         # a hole at the foot: a paragraph above set a line longer fills it
-                        holes.append([(k, lv) for k in reversed(col_chunks.get(ci, ()))
+                        holes.append([(k, lv) for k in list(reversed(col_chunks.get(ci, ())))[:3]
                                       for lv in (1, -1)])
                     ci += 1
                     continue
@@ -327,7 +327,8 @@ class Flow:
                     # the re-breaks that would close the hole: this paragraph, or one
                     # set above it in the column, a line shorter or longer
                     here = (para, offset)
-                    above = [(k, lv) for k in reversed(col_chunks.get(ci, ())) for lv in (-1, 1)]
+                    above = [(k, lv) for k in list(reversed(col_chunks.get(ci, ())))[:3]
+                             for lv in (-1, 1)]          # the nearest three above
                     if place == 1 and n >= 2 and col.used > 0 and ("orphan",) + here not in loose:
                         place = 0                      # no orphan at a column's foot
                         # last resort: the first line at the foot rather than a hole
