@@ -161,24 +161,25 @@ class FrameComposer:
         p = self.setter.prepare_text(text, st)
         sh = p.sh
         x, y, w, h = fr.rect
-        cx = x + (w - st.size) / 2
-        pen_y = y + max(0.0, (h - len(sh.text) * st.size) / 2) + st.size * EM_ASCENT
+        step = st.size * st.vscale           # 扁 type: each character lower, so less advance
+        cx = x + (w - st.size * st.hscale) / 2
+        pen_y = y + max(0.0, (h - len(sh.text) * step) / 2) + step * EM_ASCENT
         glyphs, xs, ys, keep, offs = [], [], [], [], []
         face = sh.faces[0]
         for i, ch in enumerate(sh.text):
             if ch == " ":
-                pen_y += st.size
+                pen_y += step
                 continue
             glyphs.append(face.vert(sh.gids[i]) if hasattr(face, "vert") else sh.gids[i])
             xs.append(cx)
             ys.append(pen_y)
             keep.append(ch)
             offs.append(i)
-            pen_y += st.size
+            pen_y += step
         fr.items.append(GlyphRun(face.key, st.size, tuple(glyphs), tuple(xs),
                                  ys[0] if ys else y, "".join(keep), tuple(offs),
-                                 (st.size,) * len(glyphs), Source(sid, -1, "title"),
-                                 st.color, ys=tuple(ys)))
+                                 (step,) * len(glyphs), Source(sid, -1, "title"),
+                                 st.color, ys=tuple(ys), hscale=st.hscale, vscale=st.vscale))
 
     def _byline(self, page: m.Page, frame: m.BylineFrame, fr: _Building) -> None:
         story = self.issue.stories.get(frame.story) if frame.story else None

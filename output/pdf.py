@@ -242,7 +242,7 @@ class _Writer(Painter):
         g = self.g
         if run.ys is not None:
             textops.vertical(self._buf, f.resource, run.size, cids, f.hexes, run.xs, run.ys,
-                             run.rotate, g.ox, g.top)
+                             run.rotate, g.ox, g.top, run.hscale, run.vscale)
         else:
             textops.horizontal(self._buf, f.resource, run.size, cids, f.widths, f.hexes,
                                run.xs, g.ox, g.top - run.y, run.hscale, run.vscale)

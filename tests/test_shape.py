@@ -113,6 +113,20 @@ def test_headline_tries_long_type_before_a_smaller_size(square):
     assert {r.size for r in runs} == {24.0} and {r.hscale for r in runs} == {0.8}
 
 
+def test_vertical_title_in_flat_type(square):
+    iss = issue_with("")
+    iss.stories["s"].headline = m.Headline(title="职工之家")
+    iss.paragraph_styles["title"] = m.ParagraphStyle(font="headline", size="一号", leading=3,
+                                                     indent=0, shape="扁2")
+    iss.pages[0].frames.append(m.HeadlineFrame("v", col=0, line=0, cols=1, lines=20, story="s",
+                                               vertical=True))
+    fr = Composer(iss, square).compose().pages[0].frames[1]
+    (run,) = fr.runs
+    assert (run.size, run.hscale, run.vscale) == (26.0, 1.0, 0.8)
+    steps = {round(b - a, 3) for a, b in zip(run.ys, run.ys[1:])}
+    assert steps == {20.8}                               # each character 0.8 em down
+
+
 @pytest.fixture(scope="module")
 def cjk():
     for p in CJK_FONTS:
