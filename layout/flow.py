@@ -436,14 +436,16 @@ def column_feet(fr: FrameResult, pitch: float) -> list[tuple[int, int]]:
     out = []
     for cx, cy, cw, ch in fr.columns:
         n, foot = 0, cy
+        baselines = set()
         for ln in fr.lines:
             if abs(ln.x - cx) < 0.5:
                 n += 1
                 foot = max(foot, ln.bottom)
+                baselines.add(round(ln.y, 2))
         for it in fr.items:
             if isinstance(it, GlyphRun) and it.source.part == "jump" and it.xs \
-                    and cx - 0.5 <= it.xs[0] < cx + cw:
-                n += 1
+                    and cx - 0.5 <= it.xs[0] < cx + cw and round(it.y, 2) not in baselines:
+                n += 1                   # a jump line on its own line (not run in)
                 foot = max(foot, it.y + 0.12 * it.size)
         out.append((n, max(0, math.ceil((foot - cy) / pitch - 0.05)) if n else 0))
     return out

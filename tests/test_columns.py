@@ -236,3 +236,16 @@ def test_check_json_reports_lines_per_column(tmp_path):
     assert max(t["depths"]) - min(t["depths"][:-1]) == 0
     hidden = [d for d in data["diagnostics"] if d["code"] == "text-hidden"]
     assert hidden and hidden[0]["frame"] == "h" and hidden[0]["page"] == 1
+
+
+def test_jump_lines_count_in_their_column(square):
+    # own line: the 下转 line is one of the column's lines; run in: it shares the last line
+    for placement, want in (("own-line", [(5, 5)]), ("run-in", [(5, 5)])):
+        iss = issue_with(["中" * 200], [m.TextFrame("a", col=0, line=0, cols=1, lines=5)], ["a"])
+        iss.pages.append(m.Page(2, frames=[m.TextFrame("b", col=0, line=0, cols=1, lines=30)]))
+        iss.stories["s"].thread = ["a", "b"]
+        iss.paper.jumps.placement = placement
+        res = Composer(iss, square).compose()
+        assert feet(res, "a") == want, placement
+        got = feet(res, "b")
+        assert got[0][0] == len(res.pages[1].frames[0].lines) + 1     # 上接 opens it
