@@ -11,6 +11,9 @@
     python main.py check ISSUE.yaml [--json] [--allow-outside]
     python main.py fonts [ISSUE.yaml]
     python main.py import FILE [--into ISSUE.yaml] [--json] [--reject IDS] [--accept IDS]
+    python main.py diff ISSUE.yaml --from N [--to M] [-o DIFF.pdf] [--json]
+    python main.py annotations PROOF.pdf --into ISSUE.yaml [--json]
+    python main.py epaper ISSUE.yaml -o SITE/
 
 Exit codes: 0 fine, 1 problems found (check errors, refused print export),
 2 bad input (a file that cannot be read or understood).
@@ -141,9 +144,18 @@ def cmd_export(args) -> int:
         return EXIT_OK
     mode = "print" if args.print else "proof"
     try:
-        export_pdf(result, fontset, out, _options(issue, mode, watermark=args.watermark,
-                                                  frame_outlines=args.outlines),
-                   force=args.force)
+        opts = _options(issue, mode, watermark=args.watermark, frame_outlines=args.outlines)
+        if mode == "proof" and not getattr(args, "no_round", True) and \
+                Path(args.issue).resolve() != SAMPLE:               # records 校次 N
+            from proofs.export import RoundNotRecorded, export_proof_round
+            try:
+                _d, rnd = export_proof_round(issue, result, fontset, out, args.issue, opts,
+                                             getattr(args, "round", None), force=args.force)
+                print(f"recorded 校次 {rnd.number} in {rnd.path}")
+            except RoundNotRecorded as exc:
+                print(f"warning: {exc}", file=sys.stderr)
+        else:
+            export_pdf(result, fontset, out, opts, force=args.force)
     except OSError as exc:
         mine = not exc.filename or Path(exc.filename).resolve().parent == Path(out).resolve().parent
         raise UserError(f"{out}: cannot write: {exc.strerror or exc}" if mine
@@ -233,6 +245,34 @@ def cmd_fonts(args) -> int:
     return EXIT_OK
 
 
+def compose_model(issue, fontset, path: str):
+    """Compose a model (a recorded round) as if it were the issue at ``path``."""
+    from layout.compose import compose_issue
+    return compose_issue(issue, fontset, base_dir=str(Path(path).resolve().parent),
+                         cache_dir=_cache_dir())
+
+
+def _ctx():
+    return argparse.Namespace(compose=compose, load=load, fontset_for=fontset_for,
+                              compose_model=compose_model, writable=_writable,
+                              UserError=UserError)
+
+
+def cmd_diff(args) -> int:
+    from proofs.cli import cmd_diff as run
+    return run(args, _ctx())
+
+
+def cmd_annotations(args) -> int:
+    from proofs.cli import cmd_annotations as run
+    return run(args, _ctx())
+
+
+def cmd_epaper(args) -> int:
+    from epaper.cli import cmd_epaper as run
+    return run(args, _ctx())
+
+
 def cmd_import(args) -> int:
     from importer.cli import main as import_main
     argv = [args.file] + (["--into", args.into] if args.into else []) + \
@@ -291,6 +331,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--outlines", action="store_true", help="frame outlines on proofs")
     p.add_argument("--allow-outside", action="store_true",
                    help="use images outside the issue's folder (absolute or ../ paths)")
+    p.add_argument("--round", type=int, help="record this proof as 校次 N (default: the next)")
+    p.add_argument("--no-round", action="store_true", help="do not record a proof round")
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("check", help="preflight: overset, fonts, glyphs, images")
     p.add_argument("issue")
@@ -301,6 +343,23 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fonts", help="font roles, files and coverage")
     p.add_argument("issue", nargs="?")
     p.set_defaults(func=cmd_fonts)
+    p = sub.add_parser("diff", help="what changed between two proof rounds (校次)")
+    p.add_argument("issue")
+    p.add_argument("--from", dest="from_round", type=int, required=True, metavar="N")
+    p.add_argument("--to", dest="to_round", type=int, metavar="M", help="default: the issue now")
+    p.add_argument("-o", "--output", help="the newer proof with the changes marked (PDF)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("annotations", help="corrections marked on a proof PDF, as a list")
+    p.add_argument("proof")
+    p.add_argument("--into", required=True, metavar="ISSUE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_annotations)
+    p = sub.add_parser("epaper", help="the e-paper (数字报): a static site of the issue")
+    p.add_argument("issue")
+    p.add_argument("-o", "--output", required=True, metavar="SITE")
+    p.add_argument("--dpi", type=int, default=72, help="page image resolution (and twice it)")
+    p.set_defaults(func=cmd_epaper)
     p = sub.add_parser("import", help="import stories from text, Markdown or Word")
     p.add_argument("file")
     p.add_argument("--into")

@@ -34,8 +34,18 @@ class ExportWorker(QThread):
             self.failed.emit(f"output package unavailable: {exc}")
             return
         try:
-            diags = export_pdf(self.result, self.fontset, self.path, self.options,
-                               force=self.force)
+            if getattr(self, "record", None):        # a proof of a saved issue: 校次 N
+                from proofs.export import RoundNotRecorded, export_proof_round
+                issue, issue_path = self.record
+                try:
+                    diags, _rnd = export_proof_round(issue, self.result, self.fontset,
+                                                     self.path, issue_path, self.options,
+                                                     force=self.force)
+                except RoundNotRecorded as exc:     # the PDF is there: not a failure
+                    diags = exc.diagnostics
+            else:
+                diags = export_pdf(self.result, self.fontset, self.path, self.options,
+                                   force=self.force)
         except ExportRefused as exc:
             self.refused.emit(exc)
         except Exception as exc:            # any failure is shown, never lost in the thread
@@ -56,6 +66,9 @@ class Exporter:
         """Export the document's current layout to ``path``."""
         opts = pdf_options(doc.issue, mode)
         self.worker = ExportWorker(doc.result, doc.fontset, path, opts, force, self.window)
+        if mode == "proof" and doc.path:
+            import copy
+            self.worker.record = (copy.deepcopy(doc.issue), doc.path)
         self.dialog = QProgressDialog(tr("export.running"), "", 0, 0, self.window)
         self.dialog.setCancelButton(None)
         self.dialog.setMinimumDuration(0)

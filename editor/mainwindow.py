@@ -50,6 +50,8 @@ class MainWindow(QMainWindow):
         self.control = ControlBar(doc, self.text, self.scene, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.control)
         self._docks()
+        from .proofing import install as install_proofing
+        self.proofing = install_proofing(self)        # 校对 menu, 改动 and 校对意见 docks
         self._status()
         self.autosaver = Autosaver(doc, app.cache_dir, app.autosave_ms, app.autosave_every, self)
         self.autosaver.saved.connect(lambda _p: self.statusBar().showMessage(

@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="fonts-noto-cjk fonts-lxgw-wenkai fonts-liberation2 poppler-utils ghostscript qpdf icc-profiles-free
+APT_PACKAGES="fonts-noto-cjk fonts-lxgw-wenkai fonts-liberation2 poppler-utils ghostscript qpdf icc-profiles-free chromium chromium-driver
  libglib2.0-0 libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libxkbcommon0
  libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
  libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0

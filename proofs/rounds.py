@@ -1,0 +1,147 @@
+"""Proof rounds (校次): each proof export records the model and a summary of its layout.
+
+A round is kept as ``.banmian/rounds/<issue name>/<N>.yaml`` beside the issue:
+who exported it and when, the issue's model as it was (the YAML document, so
+the round can be composed again), and a summary of the composed result (frame
+rectangles, photos and their image hashes, overset).  Everything goes through
+``RoundStore`` so that the storage can move to another per-unit store later.
+"""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from layout import model as m
+from layout.docfile import DocumentError, atomic_write, dump_issue, parse_issue
+
+from . import layoutview as LV
+
+FORMAT = 1
+
+
+class RoundError(Exception):
+    """A round that does not exist or cannot be read (one line, names the file)."""
+
+
+@dataclass
+class Round:
+    """One recorded proof round: its number, who and when, the model and the layout summary."""
+    number: int
+    time: str = ""
+    user: str = ""
+    host: str = ""
+    pdf: str = ""
+    model_text: str = ""
+    summary: dict = field(default_factory=dict)
+    path: str = ""
+
+    def issue(self) -> m.Issue:
+        """The issue's model as it was exported in this round."""
+        try:
+            return parse_issue(self.model_text, f"{self.path} (校次 {self.number})")
+        except DocumentError as exc:
+            raise RoundError(str(exc)) from None
+
+
+def _sha1(path: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha1(f.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def summarize(issue: m.Issue, result) -> dict:
+    """What a round keeps of the composed result: frames, photos, overset (plain data)."""
+    pages = {}
+    for fv in LV.frames(result):
+        pages.setdefault(fv.page, {})[fv.id] = {
+            "kind": fv.kind, "rect": [round(v, 2) for v in fv.rect], "story": fv.story}
+    images = LV.frame_images(result)
+    photos = {}
+    for _page, fr in issue.frames():
+        if isinstance(fr, m.PhotoFrame):
+            path = images.get(fr.id, "")
+            photos[fr.id] = {"image": fr.image, "sha1": _sha1(path) if path else "",
+                             "fit": fr.fit, "crop": [float(c) for c in fr.crop]}
+    overset = {sid: list(v) for sid, v in LV.copyfit(result).items()}
+    return {"pages": pages, "photos": photos, "overset": overset}
+
+
+class RoundStore:
+    """The recorded rounds of one issue file."""
+
+    def __init__(self, issue_path: str | os.PathLike):
+        p = Path(issue_path).resolve()
+        self.issue_path = p
+        self.dir = p.parent / ".banmian" / "rounds" / p.stem
+
+    def numbers(self) -> list[int]:
+        """The recorded round numbers, ascending."""
+        if not self.dir.is_dir():
+            return []
+        return sorted(int(f.stem) for f in self.dir.glob("*.yaml") if f.stem.isdigit())
+
+    def latest(self) -> int:
+        """The last recorded round (0: none yet)."""
+        nums = self.numbers()
+        return nums[-1] if nums else 0
+
+    def next_number(self, issue: m.Issue | None = None) -> int:
+        """The number the next proof export gets: one past the last, at least the issue's 校次."""
+        floor = int(issue.info.version or 1) if issue is not None else 1
+        return max(self.latest() + 1, floor)
+
+    def _file(self, number: int) -> Path:
+        return self.dir / f"{int(number)}.yaml"
+
+    def record(self, issue: m.Issue, result, number: int | None = None, pdf: str = "",
+               when: datetime | None = None, user: str | None = None) -> Round:
+        """Record a proof export as round ``number`` (default: the next one); return it."""
+        n = int(number) if number else self.next_number(issue)
+        if n < 1:
+            raise RoundError(f"校次 {n}: rounds count from 1")
+        when = when or datetime.now().astimezone()
+        rnd = Round(number=n, time=when.isoformat(timespec="seconds"),
+                    user=user if user is not None else _user(), host=socket.gethostname(),
+                    pdf=str(pdf), model_text=dump_issue(issue), summary=summarize(issue, result),
+                    path=str(self._file(n)))
+        data = {"banmian-round": FORMAT, "round": n, "time": rnd.time, "user": rnd.user,
+                "host": rnd.host, "issue": self.issue_path.name, "pdf": rnd.pdf,
+                "summary": rnd.summary, "model": rnd.model_text}
+        self.dir.mkdir(parents=True, exist_ok=True)
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        atomic_write(self._file(n), text.encode("utf-8"))
+        return rnd
+
+    def load(self, number: int) -> Round:
+        """Round ``number`` as recorded (RoundError when there is none or it is unreadable)."""
+        f = self._file(number)
+        if not f.is_file():
+            have = ", ".join(map(str, self.numbers())) or "none"
+            raise RoundError(f"{self.issue_path.name}: no 校次 {number} recorded "
+                             f"(recorded: {have}; a proof export records one)")
+        try:
+            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise RoundError(f"{f}: cannot read the round: {str(exc).splitlines()[0]}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("model"), str):
+            raise RoundError(f"{f}: not a recorded proof round")
+        return Round(number=int(data.get("round", number)), time=str(data.get("time", "")),
+                     user=str(data.get("user", "")), host=str(data.get("host", "")),
+                     pdf=str(data.get("pdf", "")), model_text=data["model"],
+                     summary=data.get("summary") or {}, path=str(f))
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
