@@ -144,7 +144,8 @@ def cmd_export(args) -> int:
         return EXIT_OK
     mode = "print" if args.print else "proof"
     try:
-        opts = _options(issue, mode, watermark=args.watermark, frame_outlines=args.outlines)
+        opts = _options(issue, mode, watermark=args.watermark, frame_outlines=args.outlines,
+                        layers=args.layers)
         if mode == "proof" and not getattr(args, "no_round", True) and \
                 Path(args.issue).resolve() != SAMPLE:               # records 校次 N
             from proofs.export import RoundNotRecorded, export_proof_round
@@ -329,6 +330,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="print export despite errors")
     p.add_argument("--watermark", action="store_true", help="校样 watermark on proofs")
     p.add_argument("--outlines", action="store_true", help="frame outlines on proofs")
+    p.add_argument("--layers", choices=("printing", "visible", "all"), default="printing",
+                   help="layers a proof draws: printing (default), visible (non-printing "
+                        "too), all (hidden too); print files draw the printing layers")
     p.add_argument("--allow-outside", action="store_true",
                    help="use images outside the issue's folder (absolute or ../ paths)")
     p.add_argument("--round", type=int, help="record this proof as 校次 N (default: the next)")

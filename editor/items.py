@@ -192,6 +192,7 @@ class FrameItem(QGraphicsItem):
         self.frame_id, self.kind, self.ctx = frame_id, kind, ctx
         self.rect = QRectF()
         self.prepared: PreparedFrame | None = None
+        self.pickable = True            # False: a master frame, or on a hidden or locked layer
         self.deco = Deco()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)

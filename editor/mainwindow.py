@@ -19,6 +19,8 @@ from .controlbar import ControlBar
 from .document import ReadOnlyError
 from .exporting import Exporter
 from .i18n import tr
+from .layers import LayersDock
+from .masters import MastersDock
 from .pagelist import PageList
 from .preflight import PreflightList
 from .properties import Properties
@@ -26,6 +28,7 @@ from .render import FontCache, PixmapCache
 from .scene import PageScene
 from .storyeditor import StoryEditor
 from .storylist import StoryList
+from .swatches import SwatchesDock
 from .textedit import TextController
 from .view import PageView
 
@@ -106,6 +109,17 @@ class MainWindow(QMainWindow):
         self.dock_preflight = self._dock("dock.preflight", self.preflight)
         self.tabifyDockWidget(self.dock_props, self.dock_preflight)
         self.dock_props.raise_()
+        # page design (issue 14): masters, layers, swatches, tabbed with the properties
+        self.masters = MastersDock(self.doc, lambda: self.scene.page_number,
+                                   lambda: list(self.scene.selection))
+        self.layers = LayersDock(self.doc, lambda: list(self.scene.selection))
+        self.swatches = SwatchesDock(self.doc, lambda: list(self.scene.selection), self.text)
+        self.dock_masters = self._dock("dock.masters", self.masters)
+        self.dock_layers = self._dock("dock.layers", self.layers)
+        self.dock_swatches = self._dock("dock.swatches", self.swatches)
+        for d in (self.dock_masters, self.dock_layers, self.dock_swatches):
+            self.tabifyDockWidget(self.dock_props, d)
+        self.dock_props.raise_()
         self.dock_editor = self._dock("dock.story_editor", self.story_editor,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock_editor.hide()
@@ -175,6 +189,7 @@ class MainWindow(QMainWindow):
 
     def _page_shown(self, number: int) -> None:
         self.page_label.setText(tr("status.page", n=number))
+        self.masters.load()
         self.pages.select_page(number)
 
     def _pointer(self, pos: QPointF) -> None:

@@ -6,12 +6,15 @@ one undoable ``layout.edits`` edit.
 """
 from __future__ import annotations
 
+import typing
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
 from layout import edits as E
+from layout import model as m
 from layout.units import mm
 
 from .i18n import tr
@@ -43,6 +46,9 @@ class Properties(QWidget):
         self.locked = QCheckBox()
         self.locked.toggled.connect(lambda v: self._set(locked=v))
         form.addRow(tr("prop.locked"), self.locked)
+        self.layer = QComboBox()
+        self.layer.activated.connect(lambda _i: self._set(layer=self.layer.currentData() or ""))
+        form.addRow(tr("prop.layer"), self.layer)
         lay.addWidget(self.geo_box)
 
         self.text_box, form = _group(tr("kind.text"))
@@ -102,6 +108,24 @@ class Properties(QWidget):
         self.weight.editingFinished.connect(lambda: self._set(weight=self.weight.text().strip()))
         form.addRow(tr("prop.weight"), self.weight)
         lay.addWidget(self.rule_box)
+
+        # colour and border of boxes and rules (issue 14)
+        self.deco_box, form = _group(tr("prop.deco"))
+        self.color = ColorPicker(doc)
+        self.color.changed.connect(lambda ref: self._set(color=ref or "black"))
+        form.addRow(tr("prop.color"), self.color)
+        self.fill = ColorPicker(doc, allow_none=True)
+        self.fill.changed.connect(lambda ref: self._set(fill=ref))
+        form.addRow(tr("prop.fill"), self.fill)
+        self.stroke = QLineEdit()
+        self.stroke.editingFinished.connect(lambda: self._set(stroke=self.stroke.text().strip()))
+        form.addRow(tr("prop.stroke"), self.stroke)
+        self.border = QComboBox()
+        for k in typing.get_args(m.BorderPattern):
+            self.border.addItem(tr("border." + k), k)
+        self.border.activated.connect(lambda _i: self._set_border(self.border.currentData()))
+        form.addRow(tr("prop.border"), self.border)
+        lay.addWidget(self.deco_box)
         lay.addStretch(1)
         doc.changed.connect(lambda _t: self.load())
         self.load()
@@ -133,6 +157,7 @@ class Properties(QWidget):
         self.head_box.setVisible(kind == "headline")
         self.photo_box.setVisible(kind == "photo")
         self.rule_box.setVisible(kind == "rule")
+        self.deco_box.setVisible(kind in ("box", "rule"))
         self.kind.setText(f"{tr('kind.' + kind)}  {fr.id}" if fr is not None else "")
         if fr is None:
             return
@@ -143,6 +168,22 @@ class Properties(QWidget):
         x, y, w, h = self.doc.geometry.frame_rect(fr)
         self.mm.setText(f"{mm(x):.1f}, {mm(y):.1f}  {mm(w):.1f} × {mm(h):.1f}")
         self.locked.setChecked(fr.locked)
+        # the first layer is the frames' default (""): it takes the combo's first entry
+        layers = [(ly.name, ly.name) for ly in self.doc.issue.layers]
+        current = "" if not layers or fr.layer == layers[0][0] else fr.layer
+        _fill_combo(self.layer, layers[1:], current)
+        if layers:
+            self.layer.setItemText(0, layers[0][1])
+        self.layer.setEnabled(bool(layers))
+        if kind in ("box", "rule"):
+            self.color.set_ref(fr.color)
+            self.fill.setVisible(kind == "box")
+            self.stroke.setVisible(kind == "box")
+            if kind == "box":
+                self.fill.set_ref(fr.fill)
+                self.stroke.setText(fr.stroke)
+            self.border.setCurrentIndex(max(0, self.border.findData(
+                fr.border if kind == "box" else fr.pattern)))
         stories = [(sid, st.name or st.headline.title or sid)
                    for sid, st in self.doc.issue.stories.items()]
         if kind == "text":
@@ -177,6 +218,12 @@ class Properties(QWidget):
         changes = {k: v for k, v in changes.items() if getattr(fr, k) != v}
         if changes:
             self.doc.push(E.SetFrame(self.frame_id, **changes), "frame options")
+
+    def _set_border(self, pattern: str) -> None:
+        if self._loading or self.frame_id is None:
+            return
+        kind = self.doc.issue.frame(self.frame_id)[1].kind
+        self._set(**({"border": pattern} if kind == "box" else {"pattern": pattern}))
 
     def _geometry(self, _v=None) -> None:
         self._set(col=self.col.value(), line=self.line.value(), cols=self.cols.value(),
@@ -239,3 +286,60 @@ def _fill_combo(combo: QComboBox, items: list[tuple[str, str]], current: str) ->
 
 
 
+
+
+class ColorPicker(QWidget):
+    """A colour reference: a swatch (or the paper, or none) and a tint in percent."""
+
+    changed = Signal(str)             # the reference: "red", "red 30%", "paper", "" (none)
+
+    def __init__(self, doc, allow_none: bool = False, parent=None):
+        super().__init__(parent)
+        self.doc, self.allow_none = doc, allow_none
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.swatch = QComboBox()
+        self.tint = QSpinBox()
+        self.tint.setRange(0, 100)
+        self.tint.setSuffix(" %")
+        self.tint.setValue(100)
+        self.tint.setKeyboardTracking(False)
+        row.addWidget(self.swatch, 1)
+        row.addWidget(self.tint)
+        self._loading = False
+        self.swatch.activated.connect(lambda _i: self._emit())
+        self.tint.valueChanged.connect(lambda _v: self._emit())
+        self.set_ref("")
+
+    def ref(self) -> str:
+        """The reference the fields show."""
+        name = self.swatch.currentData() or ""
+        if not name:
+            return ""
+        t = self.tint.value()
+        return name if t == 100 else f"{name} {t}%"
+
+    def set_ref(self, ref: str) -> None:
+        """Show a reference (the swatch list is refreshed from the document)."""
+        self._loading = True
+        try:
+            try:
+                name, tint = m.parse_color(ref) if ref else ("", 1.0)
+            except ValueError:
+                name, tint = ref, 1.0
+            self.swatch.clear()
+            if self.allow_none:
+                self.swatch.addItem(tr("prop.none"), "")
+            for n in self.doc.issue.colors:
+                self.swatch.addItem(n, n)
+            self.swatch.addItem(tr("swatch.paper"), "paper")
+            if name and self.swatch.findData(name) < 0:
+                self.swatch.addItem(name, name)
+            self.swatch.setCurrentIndex(max(0, self.swatch.findData(name)))
+            self.tint.setValue(round(tint * 100))
+        finally:
+            self._loading = False
+
+    def _emit(self) -> None:
+        if not self._loading:
+            self.changed.emit(self.ref())

@@ -10,12 +10,13 @@ so repainting a frame is a loop of ``drawGlyphRun`` calls over the runs in view.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt
-from PySide6.QtGui import (QColor, QFont, QGlyphRun, QImageReader, QPainter, QPen, QPixmap,
-                           QRawFont, QTransform)
+from PySide6.QtGui import (QColor, QFont, QGlyphRun, QImageReader, QPainter, QPainterPath, QPen,
+                           QPixmap, QRawFont, QTransform)
 
 from common.color import cmyk_to_rgb
 from fonts.errors import FontError
-from layout.result import BoxItem, FrameResult, ImageItem, Painter, RuleItem, walk_frame
+from layout.model import color_value
+from layout.result import BoxItem, FrameResult, ImageItem, Painter, PathItem, RuleItem, walk_frame
 
 
 def cmyk_color(cmyk, alpha: float = 1.0) -> QColor:
@@ -87,7 +88,7 @@ class _Run:
         self.rect = QRectF(min(run.xs), min(ys) - run.size,
                            right - min(run.xs) + run.size * 0.2,
                            max(ys) - min(ys) + run.size * 1.3)
-        self.color = cmyk_color(colors.get(run.color, (0, 0, 0, 1)))
+        self.color = _ink(colors, run.color)
         self.glyphs: QGlyphRun | None = None
         self.boxes: list[QRectF] | None = None
 
@@ -130,7 +131,7 @@ class PreparedFrame(Painter):
     def glyph_run(self, run, line) -> None:
         """Keep the run's prepared form (the previous one when the run did not change)."""
         prep = self._old.get(run)
-        if prep is None:
+        if prep is None or prep.color != _ink(self.colors, run.color):   # a swatch changed
             prep = _Run(run, self.colors)
         self.memo[run] = prep
 
@@ -141,6 +142,10 @@ class PreparedFrame(Painter):
     def box(self, box) -> None:
         """Keep the box."""
         self.items.append(box)
+
+    def path(self, path) -> None:
+        """Keep the path (a patterned border or rule)."""
+        self.items.append(path)
 
     def image(self, image) -> None:
         """Keep the image."""
@@ -191,10 +196,47 @@ class PreparedFrame(Painter):
         return list(lines.values())
 
 
+def _ink(colors: dict, name: str) -> QColor:
+    """The screen colour of a colour reference: a swatch, a tint ("red 30%"), the paper."""
+    c = colors.get(name)
+    if c is None:
+        c = color_value(colors, name) or (0, 0, 0, 1)
+    return cmyk_color(c)
+
+
+def qt_path(ops) -> QPainterPath:
+    """A PathItem's outlines as a QPainterPath (non-zero winding, as the PDF fills)."""
+    path = QPainterPath()
+    path.setFillRule(Qt.FillRule.WindingFill)
+    for op in ops:
+        c = op[0]
+        if c == "M":
+            path.moveTo(op[1], op[2])
+        elif c == "L":
+            path.lineTo(op[1], op[2])
+        elif c == "C":
+            path.cubicTo(op[1], op[2], op[3], op[4], op[5], op[6])
+        elif c == "Z":
+            path.closeSubpath()
+    return path
+
+
 def paint_item(painter: QPainter, item, colors: dict, images: PixmapCache | None) -> None:
-    """Draw one RuleItem, BoxItem or ImageItem."""
+    """Draw one RuleItem, BoxItem, PathItem or ImageItem."""
+    if isinstance(item, PathItem):
+        if item.stroke > 0:
+            pen = QPen(_ink(colors, item.color), item.stroke)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            painter.setPen(pen)
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_ink(colors, item.fill) if item.fill else Qt.BrushStyle.NoBrush)
+        painter.drawPath(qt_path(item.ops))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        return
     if isinstance(item, RuleItem):
-        pen = QPen(cmyk_color(colors.get(item.color, (0, 0, 0, 1))), item.weight)
+        pen = QPen(_ink(colors, item.color), item.weight)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         if item.dash:
             pen.setDashPattern([d / max(item.weight, 0.01) for d in item.dash])
@@ -202,10 +244,9 @@ def paint_item(painter: QPainter, item, colors: dict, images: PixmapCache | None
         painter.drawLine(QPointF(item.x0, item.y0), QPointF(item.x1, item.y1))
     elif isinstance(item, BoxItem):
         x, y, w, h = item.rect
-        painter.setBrush(cmyk_color(colors[item.fill]) if item.fill in colors
-                         else Qt.BrushStyle.NoBrush)
+        painter.setBrush(_ink(colors, item.fill) if item.fill else Qt.BrushStyle.NoBrush)
         if item.stroke > 0:
-            painter.setPen(QPen(cmyk_color(colors.get(item.color, (0, 0, 0, 1))), item.stroke))
+            painter.setPen(QPen(_ink(colors, item.color), item.stroke))
         else:
             painter.setPen(Qt.PenStyle.NoPen)
         painter.drawRect(QRectF(x, y, w, h))
@@ -236,7 +277,7 @@ class _Thumbnail(Painter):
     def rule(self, item) -> None:
         paint_item(self.p, item, self.colors, self.images)
 
-    box = image = rule
+    box = image = path = rule
 
     def glyph_run(self, run, line) -> None:
         if not run.xs:
@@ -260,4 +301,5 @@ def paint_thumbnail(painter: QPainter, page, colors: dict,
     painter.fillRect(QRectF(0, 0, page.width, page.height), Qt.GlobalColor.white)
     thumb = _Thumbnail(painter, colors, images)
     for fr in page.frames:
-        walk_frame(fr, thumb)
+        if fr.visible:
+            walk_frame(fr, thumb)

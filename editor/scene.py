@@ -119,6 +119,9 @@ class PageScene(QGraphicsScene):
             if old is not fr and (fr.kind == "text" or old != fr):
                 item.set_result(fr)
             item.setZValue(z)
+            item.setVisible(fr.visible)
+            ly = self.doc.issue.layer(fr.layer)     # master frames and locked layers: not picked
+            item.pickable = fr.visible and not fr.master and not (ly is not None and ly.locked)
             item.set_deco(self._deco(fr.frame_id, info))
             alive.add(fr.frame_id)
         for fid in list(self.frames):
@@ -146,8 +149,12 @@ class PageScene(QGraphicsScene):
     def _deco(self, fid: str, info: dict) -> Deco:
         doc = self.doc
         where = info[""]
+        if fid not in where:                    # a master frame: edited on its master
+            return Deco(preview=self.preview)
         frame = where[fid][1]
-        d = Deco(selected=fid in self.selection, locked=frame.locked, preview=self.preview)
+        layer = doc.issue.layer(frame.layer)
+        d = Deco(selected=fid in self.selection, preview=self.preview,
+                 locked=frame.locked or (layer is not None and layer.locked))
         if frame.kind != "text":
             return d
         d.in_port = d.out_port = "empty"
@@ -200,7 +207,7 @@ class PageScene(QGraphicsScene):
     # ------------------------------------------------------------ selection
     def set_selection(self, ids: list[str]) -> None:
         """Select these frames (ids on the shown page)."""
-        ids = [i for i in ids if i in self.frames]
+        ids = [i for i in ids if i in self.frames and self.frames[i].pickable]
         if ids == self.selection:
             return
         self.selection = ids
@@ -224,7 +231,8 @@ class PageScene(QGraphicsScene):
         """The topmost frame item under a scene point (optionally of some kinds)."""
         best = None
         for item in self.frames.values():
-            if item.rect.contains(pos) and (kinds is None or item.kind in kinds):
+            if item.rect.contains(pos) and (kinds is None or item.kind in kinds) and \
+                    item.pickable:
                 if best is None or item.zValue() > best.zValue():
                     best = item
         return best

@@ -8,7 +8,7 @@ story position it started from).
 from __future__ import annotations
 
 import os
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from common.jsoncache import JsonCache
 
@@ -73,6 +73,7 @@ class Composer:
         self.setter = Setter(issue, fontset, hyphenator or default_hyphenator())
         self._frame_cache: dict[str, tuple] = {}
         self._paint_cache: dict[str, tuple] = {}
+        self._layer_cache: dict[tuple, tuple] = {}
         self.stats = {"frames_filled": 0, "frames_reused": 0}
         self._inks: dict[str, tuple] = {}       # frame id → (result, its ink boxes)
         self._feet_memo: dict[str, tuple] = {}  # frame id → (result, its column feet)
@@ -133,24 +134,89 @@ class Composer:
                     diagnostics.append(diagnose_overset(story, copy, page.number, frame.id))
             copyfit[story.id] = copy
         pages = []
+        drawn = []                              # per page: (model frame, result), drawing order
         for page in issue.pages:
             frames = []
-            for frame in page.frames:
-                if isinstance(frame, m.TextFrame):
+            drawn.append((page.number, []))
+            for master, frame in self._page_frames(page):
+                if master or frame.replaces:      # fields filled: master frames, overrides
+                    fr = self._master_frame(composer, page, master, frame, diagnostics)
+                elif isinstance(frame, m.TextFrame):
                     fr = flowed.get(frame.id)
                     if fr is None:
                         fr = self._empty_frame(frame, geo)
-                    frames.append(fr)
                 else:
-                    frames.append(self._compose_frame(composer, page, frame, diagnostics))
+                    fr = self._compose_frame(composer, page, frame, diagnostics)
+                frames.append(self._on_layer(fr, frame, master, page.number))
+                drawn[-1][1].append((frame, frames[-1]))
             pages.append(PageResult(page.number, geo.width, geo.height, tuple(frames)))
         diagnostics.extend(self._glyph_diagnostics())
-        diagnostics.extend(overlap_diagnostics(issue, pages, geo, self._ink))
+        diagnostics.extend(overlap_diagnostics(drawn, self._ink))
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
-        return LayoutResult(tuple(pages), copyfit, tuple(diagnostics),
-                            {k: tuple(v) for k, v in issue.colors.items()})
+        return LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
+
+    # ------------------------------------------------------------ masters, layers, colours
+    def _page_frames(self, page: m.Page) -> list[tuple[str, m.Frame]]:
+        """(master name or "", frame) in drawing order: layer by layer (bottom first),
+        in each layer the master's frames below the page's own."""
+        issue = self.issue
+        out: list[tuple[str, m.Frame]] = []
+        master = issue.masters.get(page.master) if page.master else None
+        if master is not None:
+            gone = set(page.hide_master) | {fr.replaces for fr in page.frames if fr.replaces}
+            out.extend((page.master, fr) for fr in master.frames if fr.id not in gone)
+        out.extend(("", fr) for fr in page.frames)
+        if issue.layers:
+            order = {ly.name: i for i, ly in enumerate(issue.layers)}
+            out.sort(key=lambda mf: order.get(mf[1].layer, 0))      # stable within a layer
+        return out
+
+    def _master_frame(self, composer: FrameComposer, page: m.Page, master: str, frame,
+                      diagnostics: list) -> FrameResult:
+        """A master frame (or a page's override of one) on one page: its fields filled in,
+        composed and cached per page."""
+        values = m.master_fields(self.issue, page)
+        changes = {attr: m.fill_fields(getattr(frame, attr), values)
+                   for attr in ("text", "caption", "credit") if getattr(frame, attr, "")}
+        filled = replace(frame, **changes) if changes else frame
+        fr = self._compose_frame(composer, page, filled, diagnostics,
+                                 cache_id=f"{page.number}\x00{frame.id}")
+        return fr
+
+    def _on_layer(self, fr: FrameResult, frame: m.Frame, master: str,
+                  page: int) -> FrameResult:
+        """The result with its layer's flags (the same object while nothing changed)."""
+        ly = self.issue.layer(frame.layer)
+        flags = ((ly.name, ly.printable, ly.visible) if ly is not None else ("", True, True)) \
+            + (master,)
+        if flags == ("", True, True, ""):
+            return fr
+        key = (page, master, frame.id)        # a master frame is on every page using it
+        hit = self._layer_cache.get(key)
+        if hit is not None and hit[0] is fr and hit[1] == flags:
+            return hit[2]
+        out = replace(fr, layer=flags[0], printable=flags[1], visible=flags[2], master=master)
+        self._layer_cache[key] = (fr, flags, out)
+        return out
+
+    def _colors(self) -> dict:
+        """Every swatch, and every tint or paper colour a style or frame names, as CMYK."""
+        issue = self.issue
+        colors = {k: tuple(v) for k, v in issue.colors.items()}
+        refs = [st.color for st in issue.paragraph_styles.values()]
+        refs += [cs.color for cs in issue.char_styles.values()]
+        frames = [fr for _, fr in issue.frames()]
+        frames += [fr for ms in issue.masters.values() for fr in ms.frames]
+        for fr in frames:
+            refs += [getattr(fr, "color", ""), getattr(fr, "fill", "")]
+        for ref in refs:
+            if ref and ref not in colors:
+                value = m.color_value(issue.colors, ref)
+                if value is not None:
+                    colors[ref] = value
+        return colors
 
     # ------------------------------------------------------------ helpers
     def _ink(self, fr: FrameResult) -> list:
@@ -203,7 +269,7 @@ class Composer:
         return hit[1]
 
     def _compose_frame(self, composer: FrameComposer, page, frame,
-                       diagnostics: list) -> FrameResult:
+                       diagnostics: list, cache_id: str | None = None) -> FrameResult:
         """A non-flow frame's result, re-composed only when the frame or its text changed."""
         story = self.issue.stories.get(getattr(frame, "story", "") or "")
         hl = story.headline if story is not None else None
@@ -214,12 +280,13 @@ class Composer:
                 key += (os.stat(os.path.join(self.base_dir, frame.image)).st_mtime_ns,)
             except OSError:
                 key += (None,)
-        hit = self._paint_cache.get(frame.id)
+        cache_id = cache_id or frame.id
+        hit = self._paint_cache.get(cache_id)
         if hit is None or hit[0] != key:
             composer.diagnostics = []
             fr = composer.compose(page, frame)
             hit = (key, fr, list(composer.diagnostics))
-            self._paint_cache[frame.id] = hit
+            self._paint_cache[cache_id] = hit
         diagnostics.extend(hit[2])
         return hit[1]
 
@@ -302,20 +369,21 @@ def _meets(a, b, eps: float = 0.5) -> bool:
     return a[0] < b[2] - eps and b[0] < a[2] - eps and a[1] < b[3] - eps and b[1] < a[3] - eps
 
 
-def overlap_diagnostics(issue: m.Issue, pages: list, geo: PageGeometry,
-                        ink_of=None) -> list[Diagnostic]:
+def overlap_diagnostics(drawn: list, ink_of=None) -> list[Diagnostic]:
     """Text hidden under another frame (an error) and overlapping text frames (a warning).
 
     Frames are drawn in their page's order, later ones on top.  Text is hidden
     when glyphs of a frame below meet a photo, a filled box or the glyphs of a
     frame above; a photo that wraps text (图文互斥) hides nothing of a text
     frame, whose lines flow around it.  Two text frames whose areas overlap
-    without touching glyphs are a warning.
+    without touching glyphs are a warning.  ``drawn`` holds, per page, its number
+    and its (model frame, frame result) pairs in drawing order; frames on a layer
+    that does not print are left out.
     """
     ink_of = ink_of or _ink
     out = []
-    for page, pr in zip(issue.pages, pages):
-        frames = list(zip(page.frames, pr.frames))
+    for number, pairs in drawn:
+        frames = [(f, r) for f, r in pairs if r.printable]
         for i, (fa, ra) in enumerate(frames):
             ink = None
             ax, ay, aw, ah = ra.rect
@@ -335,9 +403,9 @@ def overlap_diagnostics(issue: m.Issue, pages: list, geo: PageGeometry,
                         if any(_meets(c, (ix, iy, ix + iw, iy + ih)) for c in ink_of(rb)):
                             out.append(Diagnostic(
                                 "error", "text-hidden",
-                                f"page {page.number}: text of {fb.kind} frame '{fb.id}' is set "
+                                f"page {number}: text of {fb.kind} frame '{fb.id}' is set "
                                 f"over photo frame '{fa.id}', which does not wrap text",
-                                page=page.number, frame=fb.id, story=rb.story))
+                                page=number, frame=fb.id, story=rb.story))
                             continue
                 if ink is None:
                     ink = ink_of(ra)
@@ -356,15 +424,15 @@ def overlap_diagnostics(issue: m.Issue, pages: list, geo: PageGeometry,
                 if hidden:
                     out.append(Diagnostic(
                         "error", "text-hidden",
-                        f"page {page.number}: text of {fa.kind} frame '{fa.id}' is hidden "
+                        f"page {number}: text of {fa.kind} frame '{fa.id}' is hidden "
                         f"under {what}" + (" (it does not wrap text)"
                                           if isinstance(fb, m.PhotoFrame) else ""),
-                        page=page.number, frame=fa.id, story=ra.story))
+                        page=number, frame=fa.id, story=ra.story))
                 elif isinstance(fa, m.TextFrame) and isinstance(fb, m.TextFrame):
                     out.append(Diagnostic(
                         "warning", "frame-overlap",
-                        f"page {page.number}: text frames '{fa.id}' and '{fb.id}' overlap",
-                        page=page.number, frame=fb.id, story=rb.story))
+                        f"page {number}: text frames '{fa.id}' and '{fb.id}' overlap",
+                        page=number, frame=fb.id, story=rb.story))
     return out
 
 

@@ -18,8 +18,14 @@ A document is one YAML mapping::
           - 本报讯 ...                       # a plain string: a body paragraph
           - {style: subhead, text: ...}
           - {style: body, runs: [{text: ..., style: bold}, {text: ...}]}
+    layers: [{name: 正文}, {name: 广告位, printable: false}]   # bottom first
+    masters:
+      要闻:
+        frames:
+          - {type: caption, id: folio, cols: 3, lines: 2, text: "第{page_cn}版　{section}"}
     pages:
       - number: 1
+        master: 要闻                          # shows the master's frames below its own
         frames:
           - {type: text, id: p1-lead, col: 0, line: 20, cols: 5, lines: 60}
 
@@ -319,7 +325,7 @@ def _fields_of(cls) -> tuple[dict[str, _Read], frozenset[str]]:
 
 # ------------------------------------------------------------------ the document
 SECTIONS = ("banmian", "info", "paper", "fonts", "colors", "paragraph_styles", "char_styles",
-            "stories", "pages")
+            "layers", "masters", "stories", "pages")
 
 
 def parse_issue(text: str, path: str = "<text>") -> m.Issue:
@@ -380,6 +386,11 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
         elif key == "pages":
             issue.pages = [rd.page(n, f"page {i + 1}", n.start_mark.line + 1)
                            for i, n in enumerate(rd.sequence(v, "pages"))]
+        elif key == "layers":
+            issue.layers = _reader(list[m.Layer])(rd, v, "layers", line)
+        elif key == "masters":
+            issue.masters = {k: _read_master(rd, k, n, kn.start_mark.line + 1)
+                             for k, kn, n in rd.mapping(v, "masters")}
         else:
             rd.fail(knode, f"unknown section '{key}' (known: {', '.join(SECTIONS)})")
     problems = validate(issue)
@@ -387,6 +398,16 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
         where, message = problems[0]
         raise DocumentError(path, _line_of_problem(rd, where), message)
     return issue
+
+
+def _read_master(rd: _Reader, name: str, node: yaml.Node, line: int) -> m.Master:
+    what = f"master '{name}'"
+
+    def frames(v, ln):
+        return rd.at([rd.frame(f, f"{what} frame {i + 1}", f.start_mark.line + 1)
+                      for i, f in enumerate(rd.sequence(v, what))], ln)
+    return rd.dataclass(node, m.Master, what, line, hidden=("frames",),
+                        special={"frames": frames})
 
 
 def _line_of_problem(rd: _Reader, where) -> int | None:
@@ -400,7 +421,8 @@ def _line_of_problem(rd: _Reader, where) -> int | None:
 
 _SECTION_OF = ((m.Paper, "paper"), (m.ParagraphStyle, "paragraph_styles"),
                (m.CharStyle, "char_styles"), (m.Story, "stories"), (m.Page, "pages"),
-               (m.Frame, "pages"), (list, "colors"))
+               (m.Frame, "pages"), (list, "colors"), (m.Layer, "layers"),
+               (m.Master, "masters"))
 
 
 # ====================================================================== checks types cannot say
@@ -412,7 +434,8 @@ def validate(issue: m.Issue) -> list[tuple[object, str]]:
     except UnitError as exc:
         return [(issue.paper, f"paper: {exc}")]
     return [*_paper_problems(issue, geo), *_style_problems(issue), *_char_style_problems(issue),
-            *_color_problems(issue), *_page_problems(issue, geo), *_story_problems(issue)]
+            *_color_problems(issue), *_layer_problems(issue), *_master_problems(issue, geo),
+            *_page_problems(issue, geo), *_story_problems(issue), *_color_ref_problems(issue)]
 
 
 def _at_most(field: str, value: float, limit: float) -> str:
@@ -497,10 +520,87 @@ def _color_problems(issue: m.Issue) -> list[tuple[object, str]]:
             if len(c) != 4 or not all(0.0 <= v <= 1.0 for v in c)]
 
 
+def _layer_problems(issue: m.Issue) -> list[tuple[object, str]]:
+    """Layers: names given once."""
+    out, seen = [], set()
+    for ly in issue.layers:
+        if not ly.name.strip():
+            out.append((ly, "a layer needs a name"))
+        elif ly.name in seen:
+            out.append((ly, f"layer '{ly.name}' is listed twice"))
+        seen.add(ly.name)
+    return out
+
+
+def _frame_layer_problem(issue: m.Issue, fr: m.Frame) -> str:
+    if fr.layer and not any(ly.name == fr.layer for ly in issue.layers):
+        known = ", ".join(ly.name for ly in issue.layers) or "none: add a layers: section"
+        return f"frame '{fr.id}': no layer '{fr.layer}' (layers: {known})"
+    return ""
+
+
+def _master_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[object, str]]:
+    """Master frames: ids, no story flow, fields in their text, and every frame problem."""
+    out: list[tuple[object, str]] = []
+    ids: set[str] = set()
+    for name, master in issue.masters.items():
+        where = m.Page(0)
+        for fr in master.frames:
+            if fr.id in ids:
+                out.append((fr, f"frame id '{fr.id}' is used twice"))
+            ids.add(fr.id)
+            if isinstance(fr, m.TextFrame):
+                out.append((fr, f"master '{name}': frame '{fr.id}' is a text frame; stories "
+                                "run through page frames only"))
+                continue
+            if fr.replaces:
+                out.append((fr, f"master '{name}': frame '{fr.id}' cannot replace a frame"))
+            for attr in ("text", "caption", "credit"):
+                problem = m.field_problem(getattr(fr, attr, "") or "")
+                if problem:
+                    out.append((fr, f"master '{name}' frame '{fr.id}' {attr}: {problem}"))
+            out.extend((fr, p.replace("page 0", f"master '{name}'"))
+                       for p in _frame_problems(issue, where, fr, geo))
+            problem = _frame_layer_problem(issue, fr)
+            if problem:
+                out.append((fr, problem))
+    return out
+
+
+def _color_ref_problems(issue: m.Issue) -> list[tuple[object, str]]:
+    """Colour references: a swatch (black always), the paper, or a tint of a swatch
+    ("red 30%", a percentage from 0 to 100)."""
+    refs: list[tuple[object, str, str]] = []
+    for name, st in issue.paragraph_styles.items():
+        refs.append((st, f"paragraph style '{name}' color", st.color))
+    for name, cs in issue.char_styles.items():
+        refs.append((cs, f"character style '{name}' color", cs.color))
+    frames = [fr for _, fr in issue.frames()]
+    frames += [fr for ms in issue.masters.values() for fr in ms.frames]
+    for fr in frames:
+        for attr in ("color", "fill"):
+            val = getattr(fr, attr, "")
+            if val:
+                refs.append((fr, f"frame '{fr.id}' {attr}", val))
+    out = []
+    for obj, what, ref in refs:
+        if not ref:                       # a character style's "": the paragraph's colour
+            continue
+        try:
+            name, tint = m.parse_color(ref)
+        except ValueError as exc:
+            out.append((obj, f"{what} '{ref}': {exc}"))
+            continue
+        if name not in issue.colors and name not in m.PAPER_NAMES and name != "black":
+            out.append((obj, f"{what} '{ref}': no colour '{name}' (colours: "
+                             f"{', '.join(issue.colors)}, paper; a tint is written 'red 30%')"))
+    return out
+
+
 def _page_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[object, str]]:
     """Page numbers, frame ids, and every frame's problems."""
     out: list[tuple[object, str]] = []
-    ids, numbers = set(), set()
+    ids, numbers = {fr.id for ms in issue.masters.values() for fr in ms.frames}, set()
     for page in issue.pages:
         if page.number in numbers:
             out.append((page, f"page number {page.number} is used twice"))
@@ -512,6 +612,29 @@ def _page_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[object, str]
                 out.append((fr, f"frame id '{fr.id}' is used twice"))
             ids.add(fr.id)
             out.extend((fr, p) for p in _frame_problems(issue, page, fr, geo))
+            problem = _frame_layer_problem(issue, fr)
+            if problem:
+                out.append((fr, problem))
+        out.extend(_page_master_problems(issue, page))
+    return out
+
+
+def _page_master_problems(issue: m.Issue, page: m.Page) -> list[tuple[object, str]]:
+    """A page's master, the master frames it hides and the ones its frames replace."""
+    master = issue.masters.get(page.master) if page.master else None
+    if page.master and master is None:
+        known = ", ".join(issue.masters) or "none"
+        return [(page, f"page {page.number}: no master '{page.master}' (masters: {known})")]
+    mine = {fr.id for fr in master.frames} if master is not None else set()
+    out: list[tuple[object, str]] = []
+    for fid in page.hide_master:
+        if fid not in mine:
+            out.append((page, f"page {page.number}: hide_master names '{fid}', which is not "
+                              f"a frame of its master"))
+    for fr in page.frames:
+        if fr.replaces and fr.replaces not in mine:
+            out.append((fr, f"frame '{fr.id}' replaces '{fr.replaces}', which is not a frame "
+                            f"of page {page.number}'s master"))
     return out
 
 
@@ -671,6 +794,11 @@ def to_plain(issue: m.Issue) -> dict:
                                for k, v in issue.paragraph_styles.items()
                                if v != defaults.get(k)}
     doc["char_styles"] = _plain(issue.char_styles)
+    if issue.layers:
+        doc["layers"] = [_plain(ly) for ly in issue.layers]
+    if issue.masters:
+        doc["masters"] = {name: {"frames": [{"type": fr.kind, **_plain(fr)} for fr in ms.frames]}
+                          for name, ms in issue.masters.items()}
     stories = {}
     for sid, s in issue.stories.items():
         d = _plain(s)

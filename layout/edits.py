@@ -448,7 +448,8 @@ class AddFrame(Edit):
 
     def apply(self, issue):
         """Insert a copy of the frame."""
-        if any(fr.id == self.frame.id for _, fr in issue.frames()):
+        if any(fr.id == self.frame.id for _, fr in issue.frames()) or any(
+                fr.id == self.frame.id for ms in issue.masters.values() for fr in ms.frames):
             raise EditError(f"frame id '{self.frame.id}' is already used")
         page = _page(issue, self.page)
         at = len(page.frames) if self.index is None else self.index
@@ -656,6 +657,7 @@ def place(issue: m.Issue, story_id: str, frame_id: str) -> Edit:
 def new_frame_id(issue: m.Issue, page: int, kind: str) -> str:
     """A frame id not yet used in the issue, such as "p1-text-3"."""
     used = {fr.id for _, fr in issue.frames()}
+    used |= {fr.id for ms in issue.masters.values() for fr in ms.frames}   # master frames too
     n = 1
     while f"p{page}-{kind}-{n}" in used:
         n += 1

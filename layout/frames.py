@@ -6,10 +6,11 @@ import os
 from dataclasses import dataclass, field
 
 from . import model as m
+from .borders import box_items, rule_items
 from .breaking import set_line
 from .grid import EM_ASCENT, PageGeometry
 from .headline import Segmenter, balanced_breaks
-from .result import BoxItem, Diagnostic, FrameResult, GlyphRun, ImageItem, Rect, RuleItem, Source
+from .result import BoxItem, Diagnostic, FrameResult, GlyphRun, ImageItem, Rect, Source
 from .setter import Setter, Style, line_runs
 
 
@@ -251,23 +252,12 @@ class FrameComposer:
         return ImageItem(clip, (dx, dy, dw, dh), os.path.abspath(path), (pw, ph), ppi)
 
     def _rule(self, page: m.Page, frame: m.RuleFrame, fr: _Building) -> None:
-        x, y, w, h = fr.rect
         weight = self.geo.length(frame.weight)
-        dash = (1.0, 2.0) if frame.pattern == "dotted" else ()
-        if w >= h:
-            ym = y + h / 2
-            if frame.pattern == "double":
-                fr.items.append(RuleItem(x, ym - weight, x + w, ym - weight, weight, frame.color))
-                fr.items.append(RuleItem(x, ym + weight, x + w, ym + weight, weight, frame.color))
-            else:
-                fr.items.append(RuleItem(x, ym, x + w, ym, weight, frame.color, dash))
-        else:
-            xm = x + w / 2
-            fr.items.append(RuleItem(xm, y, xm, y + h, weight, frame.color, dash))
+        fr.items.extend(rule_items(fr.rect, frame.pattern, weight, frame.color))
 
     def _box(self, page: m.Page, frame: m.BoxFrame, fr: _Building) -> None:
         stroke = self.geo.length(frame.stroke)
-        fr.items.append(BoxItem(fr.rect, stroke, frame.color, frame.fill))
+        fr.items.extend(box_items(fr.rect, frame.border, stroke, frame.color, frame.fill))
 
     def _text(self, page, frame, fr):      # text frames are filled by the flow
         return None

@@ -27,7 +27,10 @@ StyleLanguage = Literal["", "zh", "en"]           # "": the paper's language
 Numerals = Literal["chinese", "arabic"]
 JumpPlacement = Literal["own-line", "run-in"]      # own-line: aligned by the jump style
 PhotoFit = Literal["fit", "fill", "crop"]
-RulePattern = Literal["solid", "double", "dotted"]
+#: the border library (layout.borders): lines, 文武线 and 花边 repeat patterns
+BorderPattern = Literal["solid", "double", "thick-thin", "thin-thick", "dotted", "dashed",
+                        "wave", "diamonds", "dot-dash", "key", "beads"]
+RulePattern = BorderPattern
 FrameKind = Literal["text", "headline", "byline", "caption", "photo", "rule", "box"]
 # 长/扁 type (as Founder FIT names it): 长N narrows glyphs to (100 − 10N) % of their
 # width, 扁N lowers them to (100 − 10N) % of their height; "" = normal (正体)
@@ -170,6 +173,9 @@ class Frame:
     lines: int = 1
     box: list[str] | None = None
     locked: bool = False
+    # -- masters and layers (issue 14)
+    layer: str = ""              # the layer it is drawn on ("" = the first layer)
+    replaces: str = ""           # on a page: the id of the master frame this one stands in for
 
     kind = "frame"
 
@@ -247,7 +253,8 @@ class BoxFrame(Frame):
     """A box (框) drawn around or behind other frames."""
     stroke: str = "0.5pt"
     color: str = "black"
-    fill: str = ""               # a swatch name, "" = none
+    fill: str = ""               # a colour ("red", "red 30%"), "" = none
+    border: BorderPattern = "solid"   # the stroke's pattern (layout.borders)
 
     kind = "box"
 
@@ -273,6 +280,136 @@ class Page:
     number: int
     section: str = ""            # 版名, e.g. 要闻
     frames: list[Frame] = field(default_factory=list)
+    master: str = ""             # the master page (版式) it shows, "" = none
+    hide_master: list[str] = field(default_factory=list)   # master frames not shown here
+
+
+# ---------------------------------------------------------------- masters, layers, colours
+@dataclass
+class Master:
+    """A master page (版式): frames every page naming it shows, below its own frames.
+
+    Text in caption and byline frames may hold fields filled per page:
+    ``{page}`` 3, ``{page_cn}`` 三, ``{section}``, ``{date}``, ``{number}`` (期号),
+    ``{version}``, ``{paper}`` (报名).
+    """
+    frames: list[Frame] = field(default_factory=list)
+
+
+@dataclass
+class Layer:
+    """A layer: frames drawn together; shown or hidden, locked, printing or not."""
+    name: str = ""               # required: validation refuses an empty name
+    visible: bool = True
+    locked: bool = False
+    printable: bool = True       # False: notes, placeholder ads (never in the print PDF)
+
+
+#: what the fields of master-frame text become: name → (page, issue) → text
+MASTER_FIELDS = ("page", "page_cn", "section", "date", "number", "version", "paper")
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """A page number in Chinese numerals, as 版次 are printed: 3 → 三, 12 → 十二, 20 → 二十."""
+    if n < 0:
+        return "负" + chinese_number(-n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        tail = "" if rest == 0 else ("零" + chinese_number(rest) if rest < 10 else
+                                     ("一" + chinese_number(rest) if rest < 20 else
+                                      chinese_number(rest)))
+        return _CN_DIGITS[hundreds] + "百" + tail
+    return str(n)
+
+
+def master_fields(issue: "Issue", page: "Page") -> dict[str, str]:
+    """The values of the master fields on a page."""
+    info = issue.info
+    return {"page": str(page.number), "page_cn": chinese_number(page.number),
+            "section": page.section, "date": info.date, "number": info.number,
+            "version": str(info.version), "paper": info.paper_name}
+
+
+def fill_fields(text: str, values: dict[str, str]) -> str:
+    """``text`` with each ``{field}`` replaced; an unknown field or lone brace stays as written."""
+    if "{" not in text:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        j = text.find("{", i)
+        if j < 0:
+            out.append(text[i:])
+            break
+        k = text.find("}", j)
+        out.append(text[i:j])
+        name = text[j + 1:k] if k > 0 else None
+        if name in values:
+            out.append(values[name])
+            i = k + 1
+        else:
+            out.append("{")
+            i = j + 1
+    return "".join(out)
+
+
+def field_problem(text: str) -> str:
+    """A message when ``text`` names a field masters do not know ("" when it is fine)."""
+    i = 0
+    while (j := text.find("{", i)) >= 0:
+        k = text.find("}", j)
+        if k < 0:
+            return f"'{{' without '}}' in {text!r}"
+        if text[j + 1:k] not in MASTER_FIELDS:
+            return (f"unknown field {{{text[j + 1:k]}}} (known: "
+                    + ", ".join("{" + f + "}" for f in MASTER_FIELDS) + ")")
+        i = k + 1
+    return ""
+
+
+#: colour names that are the paper itself: no ink (reverse type, 反白, knocks out)
+PAPER_NAMES = ("paper", "white")
+
+
+def parse_color(ref: str) -> tuple[str, float]:
+    """A colour reference → (swatch name, tint 0..1): "red" → ("red", 1.0), "red 30%" → 0.3.
+
+    Raises ValueError for a tint that is not a percentage from 0 to 100.
+    """
+    ref = ref.strip()
+    name, sep, pct = ref.rpartition(" ")
+    if not sep or not pct.endswith("%"):
+        return ref, 1.0
+    try:
+        value = float(pct[:-1])
+    except ValueError:
+        raise ValueError(f"tint '{pct}' must be a percentage such as 30%") from None
+    if not 0.0 <= value <= 100.0:
+        raise ValueError(f"tint {pct} must be from 0% to 100%")
+    return name.strip(), value / 100.0
+
+
+def color_value(colors: dict, ref: str) -> tuple[float, float, float, float] | None:
+    """The CMYK value of a colour reference (a tint scales every ink); None if unknown."""
+    try:
+        name, tint = parse_color(ref)
+    except ValueError:
+        return None
+    if name in colors:
+        c = colors[name]
+    elif name in PAPER_NAMES:
+        c = (0.0, 0.0, 0.0, 0.0)
+    else:
+        return None
+    if len(c) != 4:
+        return None
+    return tuple(round(float(v) * tint, 6) for v in c)
 
 
 @dataclass
@@ -296,6 +433,31 @@ class Issue:
     char_styles: dict[str, CharStyle] = field(default_factory=dict)
     stories: dict[str, Story] = field(default_factory=dict)
     pages: list[Page] = field(default_factory=list)
+    masters: dict[str, Master] = field(default_factory=dict)
+    layers: list[Layer] = field(default_factory=list)   # bottom first; none: one layer
+
+    # ---------------------------------------------------------- masters and layers
+    def master_frame(self, frame_id: str) -> tuple[str, Frame]:
+        """The master name and master frame with this id (KeyError when there is none)."""
+        for name, master in self.masters.items():
+            for fr in master.frames:
+                if fr.id == frame_id:
+                    return name, fr
+        raise KeyError(frame_id)
+
+    def layer(self, name: str) -> Layer | None:
+        """The layer a frame's ``layer`` names ("" or unknown: the first layer; None: no layers)."""
+        for ly in self.layers:
+            if ly.name == name:
+                return ly
+        return self.layers[0] if self.layers else None
+
+    def layer_index(self, name: str) -> int:
+        """The drawing position of a frame's layer (0: the bottom one)."""
+        for i, ly in enumerate(self.layers):
+            if ly.name == name:
+                return i
+        return 0
 
     # ---------------------------------------------------------- look-ups
     def frame(self, frame_id: str) -> tuple[Page, Frame]:

@@ -105,6 +105,20 @@ class BoxItem:
 
 
 @dataclass(frozen=True, slots=True)
+class PathItem:
+    """Vector outlines (patterned borders and rules, 花边), filled and/or stroked.
+
+    ``ops`` are subpath commands in page points: ``("M", x, y)``, ``("L", x, y)``,
+    ``("C", x1, y1, x2, y2, x, y)`` (a cubic Bézier) and ``("Z",)`` (close).
+    Filling uses the non-zero winding rule; strokes have butt caps and mitred joins.
+    """
+    ops: tuple[tuple, ...]
+    stroke: float = 0.0              # line width; 0: not stroked
+    color: str = "black"             # the stroke's colour
+    fill: str = ""                   # the fill's colour, "" = none
+
+
+@dataclass(frozen=True, slots=True)
 class ImageItem:
     """A placed image: the frame's clip rectangle and the image's drawn rectangle."""
     clip: Rect
@@ -114,7 +128,7 @@ class ImageItem:
     effective_ppi: float
 
 
-Item = Union[LineBox, GlyphRun, RuleItem, BoxItem, ImageItem]
+Item = Union[LineBox, GlyphRun, RuleItem, BoxItem, PathItem, ImageItem]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +149,10 @@ class FrameResult:
     start: StoryPos = StoryPos()        # story position where the frame starts
     end: StoryPos = StoryPos()          # story position after its last line
     empty_lines: int = 0                # grid lines left empty at its column feet (缺 N 行)
+    layer: str = ""                     # the layer it is drawn on ("" = the first)
+    printable: bool = True              # False: on a non-printing layer (never in print)
+    visible: bool = True                # False: on a hidden layer
+    master: str = ""                    # the master page it comes from ("" = the page's own)
     _lines: tuple = field(default=(), init=False, repr=False, compare=False)
     _runs: tuple = field(default=(), init=False, repr=False, compare=False)
 
@@ -281,6 +299,9 @@ class Painter:
     def box(self, box: BoxItem) -> None:
         """A rectangle."""
 
+    def path(self, path: PathItem) -> None:
+        """Vector outlines (patterned borders)."""
+
     def image(self, image: ImageItem) -> None:
         """A placed image."""
 
@@ -300,6 +321,8 @@ def walk_frame(frame: FrameResult, painter: Painter) -> None:
             painter.rule(it)
         elif t is BoxItem:
             painter.box(it)
+        elif t is PathItem:
+            painter.path(it)
         elif t is ImageItem:
             painter.image(it)
     painter.end_frame(frame)

@@ -1,7 +1,13 @@
-"""Swatch names to PDF colour operators: CMYK for print, RGB for proofs."""
+"""Swatch names to PDF colour operators: CMYK for print, RGB for proofs.
+
+A tint ("red 30%") is the swatch's inks scaled (``layout.model.color_value``),
+written as a process CMYK value; "paper" (or "white") is no ink: reverse type
+(反白) knocks out, it never overprints.
+"""
 from __future__ import annotations
 
 from common.color import cmyk_to_rgb
+from layout.model import color_value
 
 from .pdfobjects import num
 
@@ -51,6 +57,8 @@ class Inks:
     def value(self, name: str) -> CMYK:
         """The CMYK value of a swatch; unknown names draw black and are remembered."""
         c = self.colors.get(name)
+        if c is None:
+            c = color_value(self.colors, name)     # a tint ("red 30%") or the paper
         if c is None or len(c) != 4:
             if name not in ("black", ""):
                 self.unknown.add(name)

@@ -8,6 +8,7 @@ from layout.model import IssueInfo
 from layout.units import PT_PER_MM
 
 MODES = ("proof", "print")
+LAYER_CHOICES = ("printing", "visible", "all")     # which layers a proof draws
 INTENTS = {"perceptual": 0, "relative": 1}
 
 
@@ -20,6 +21,7 @@ class PdfOptions:
     export_time: datetime | None = None  # shown in the slug; None = now
     pages: list[int] | None = None       # page numbers to write; None = every page
     slug_font: str = ""                  # face key for slug and labels; "" = first face used
+    layers: str = "printing"             # proof: printing | visible (non-printing too) | all
 
     # proof
     slug: bool = True                    # proof: slug line under each page
@@ -50,6 +52,8 @@ class PdfOptions:
             raise ValueError(f"PdfOptions.mode must be one of {MODES}, not {self.mode!r}")
         if self.rendering_intent not in INTENTS:
             raise ValueError(f"rendering_intent must be one of {tuple(INTENTS)}")
+        if self.layers not in LAYER_CHOICES:
+            raise ValueError(f"layers must be one of {LAYER_CHOICES}, not {self.layers!r}")
         if self.bleed < 0:
             raise ValueError("bleed must not be negative")
 

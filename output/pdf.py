@@ -14,7 +14,10 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
 
 from common.fs import atomic_write
-from layout.result import BoxItem, GlyphRun, ImageItem, LayoutResult, Painter, RuleItem, walk
+from dataclasses import replace
+
+from layout.result import (BoxItem, GlyphRun, ImageItem, LayoutResult, Painter, PathItem,
+                           RuleItem, walk)
 
 from . import color as C
 from . import marks, pdfobjects, pdfx, textops
@@ -116,7 +119,7 @@ class _Writer(Painter):
     # ------------------------------------------------------------ document
     def write(self, path: str) -> None:
         """Draw every selected page and save the file atomically."""
-        pages = [p for p in self.result.pages
+        pages = [self._layered(p) for p in self.result.pages
                  if self.opt.pages is None or p.number in self.opt.pages]
         if not pages:
             raise ValueError("nothing to export: the result has none of the pages asked for")
@@ -142,6 +145,14 @@ class _Writer(Painter):
             pdfx.add_output_intent(doc, self.profile.data, ident, cond, self.profile.description)
         cv.save()
         atomic_write(path, buf.getvalue())
+
+    def _layered(self, page):
+        """The page without the frames of layers this export leaves out: hidden layers
+        always (unless ``layers`` is all), non-printing ones in print and by default."""
+        which = "printing" if self.print else self.opt.layers
+        keep = tuple(f for f in page.frames
+                     if which == "all" or (f.visible and (f.printable or which == "visible")))
+        return page if len(keep) == len(page.frames) else replace(page, frames=keep)
 
     def _title(self, pages) -> str:
         info = self.opt.info
@@ -283,6 +294,27 @@ class _Writer(Painter):
         if b.stroke > 0:
             self._set_overprint(self._overprints(b.color))
             self._buf.append(f"{b.stroke:.3f} w [] 0 d {self.inks.stroke(b.color)} {rect} S\n")
+
+    def path(self, p: PathItem) -> None:
+        """Vector outlines: patterned borders and rules, filled and/or stroked."""
+        parts = []
+        for op in p.ops:
+            c = op[0]
+            if c == "Z":
+                parts.append("h")
+                continue
+            pts = " ".join(self._xy(op[i], op[i + 1]) for i in range(1, len(op), 2))
+            parts.append(pts + {"M": " m", "L": " l", "C": " c"}[c])
+        if not parts:
+            return
+        stroke = p.stroke > 0
+        # line art in 100 % K overprints like rules; a fill of another colour knocks out
+        self._set_overprint(self._overprints(p.color) and (not p.fill or p.fill == p.color))
+        if p.fill:
+            self._set_fill(self.inks.fill(p.fill))
+        head = f"{p.stroke:.3f} w [] 0 d 0 J 0 j {self.inks.stroke(p.color)}\n" if stroke else ""
+        paint = "B" if p.fill and stroke else ("f" if p.fill else "S")
+        self._buf.append(head + "\n".join(parts) + f" {paint}\n")
 
     def image(self, item: ImageItem) -> None:
         """An image clipped to its frame (a placeholder when it cannot be drawn)."""

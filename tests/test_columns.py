@@ -215,6 +215,21 @@ def test_filled_box_over_text_hides_it_and_a_box_below_does_not(square):
     assert _codes(Composer(above, square).compose()) == [("error", "text-hidden", "t")]
 
 
+def test_order_follows_layers_and_non_printing_frames_hide_nothing(square):
+    # the box is listed after the text but sits on the lower layer: drawn below, no error
+    iss = issue_with(["中" * 100], [m.TextFrame("t", col=0, line=0, cols=3, lines=10),
+                                    m.BoxFrame("x", col=0, line=0, cols=3, lines=10, fill="grey",
+                                               layer="底")], ["t"])
+    iss.layers = [m.Layer("底"), m.Layer("文")]
+    iss.pages[0].frames[0].layer = "文"
+    assert _codes(Composer(iss, square).compose()) == []
+    # on top, but on a layer that never prints (a placeholder ad): it hides nothing in print
+    iss.layers = [m.Layer("文"), m.Layer("底", printable=False)]
+    assert _codes(Composer(iss, square).compose()) == []
+    iss.layers = [m.Layer("文"), m.Layer("底")]
+    assert _codes(Composer(iss, square).compose()) == [("error", "text-hidden", "t")]
+
+
 # ---------------------------------------------------------------- check --json
 def test_check_json_reports_lines_per_column(tmp_path):
     iss = issue_with(["中国新闻工作者协会" * 30, "职工之家建设" * 20],
