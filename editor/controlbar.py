@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLabel, QToolBar
 
 from .i18n import tr
+from .styles import display_name
 
 
 class ControlBar(QToolBar):
@@ -36,19 +37,20 @@ class ControlBar(QToolBar):
     def refresh(self) -> None:
         """Update the style lists and show the styles at the cursor and the frame's size."""
         issue = self.doc.issue
-        styles = (tuple(issue.paragraph_styles), tuple(issue.char_styles))
+        styles = (tuple((k, v.label) for k, v in issue.paragraph_styles.items()),
+                  tuple((k, v.label) for k, v in issue.char_styles.items()))
         if styles != self._styles:
             self._styles = styles
             self.para.blockSignals(True)
             self.para.clear()
-            for name in styles[0]:
-                self.para.addItem(name, name)
+            for name, _label in styles[0]:
+                self.para.addItem(display_name(issue, name), name)
             self.para.blockSignals(False)
             self.char.blockSignals(True)
             self.char.clear()
             self.char.addItem(tr("char_none"), "")
-            for name in styles[1]:
-                self.char.addItem(name, name)
+            for name, _label in styles[1]:
+                self.char.addItem(display_name(issue, name, "char_styles"), name)
             self.char.blockSignals(False)
         on = self.text.active
         self.para.setEnabled(on)

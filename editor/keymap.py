@@ -20,6 +20,13 @@ INDESIGN: dict[str, list[str]] = {
     "tool.rule": ["\\"], "tool.thread": ["N"], "tool.hand": ["H"],
     "dock.pages": ["F12"], "dock.story_editor": ["Ctrl+Y"], "dock.props": ["F7"],
     "dock.stories": ["F11"],
+    # clipboard, find and styles (issue 13); cut/copy/paste/select all/find/replace are the
+    # platform's standard keys (editor.actions.STANDARD), listed here only when extra
+    "paste_plain": ["Ctrl+Shift+V"], "paste_in_place": ["Ctrl+Alt+Shift+V"],
+    "duplicate": ["Ctrl+Alt+Shift+D"], "replace": ["Ctrl+H"],
+    "bring_forward": ["Ctrl+]"], "send_backward": ["Ctrl+["], "dock.styles": ["Shift+F11"],
+    "dock.find": [], "fmt.bold_toggle": ["Ctrl+Shift+B"],
+    "fmt.bigger": ["Ctrl+Shift+>", "Ctrl+>"], "fmt.smaller": ["Ctrl+Shift+<", "Ctrl+<"],
 }
 
 FEITIAN = dict(INDESIGN, **{"redo": ["Ctrl+Y", "Ctrl+Shift+Z"], "dock.story_editor": []})

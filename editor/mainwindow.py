@@ -5,7 +5,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow,
+                               QMessageBox)
 
 from layout import edits as E
 from layout import lockfile
@@ -13,11 +15,14 @@ from layout import model as m
 from layout.units import mm
 
 from . import actions, arrange
+from . import clipboard as C
+from . import contextmenu
 from . import snap as S
 from .autosave import Autosaver
 from .controlbar import ControlBar
 from .document import ReadOnlyError
 from .exporting import Exporter
+from .findreplace import FindPanel
 from .i18n import tr
 from .layers import LayersDock
 from .masters import MastersDock
@@ -28,6 +33,7 @@ from .render import FontCache, PixmapCache
 from .scene import PageScene
 from .storyeditor import StoryEditor
 from .storylist import StoryList
+from .styles import StylesPanel
 from .swatches import SwatchesDock
 from .textedit import TextController
 from .view import PageView
@@ -76,6 +82,9 @@ class MainWindow(QMainWindow):
         self.view.cursorMoved.connect(self._pointer)
         self.view.zoomChanged.connect(lambda z: self.zoom_label.setText(tr("status.zoom", z=z)))
         self.view.message.connect(lambda msg: self.statusBar().showMessage(msg, 5000))
+        self.text.message.connect(self._text_message)
+        self.context_menu = None
+        self.page_menus = contextmenu.PageMenus(self)
         self.resize(1500, 950)
         self._title()
         self._page_shown(self.scene.page_number)
@@ -123,8 +132,24 @@ class MainWindow(QMainWindow):
         self.dock_editor = self._dock("dock.story_editor", self.story_editor,
                                       Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock_editor.hide()
+        self.find_panel = FindPanel(self.doc)
+        self.find_panel.goTo.connect(self.show_hit)
+        self.dock_find = self._dock("dock.find", self.find_panel)
+        self.styles_panel = StylesPanel(self.doc, self.text)
+        self.styles_panel.message = lambda msg: self.statusBar().showMessage(msg, 6000)
+        self.dock_styles = self._dock("dock.styles", self.styles_panel)
+        self.tabifyDockWidget(self.dock_stories, self.dock_styles)
+        self.tabifyDockWidget(self.dock_stories, self.dock_find)
+        self.dock_stories.raise_()
+        self.dock_find.hide()
+        self.pages.menuRequested.connect(
+            lambda n, gp: contextmenu.show(self, contextmenu.pages_menu(self, n), gp))
+        self.stories.menuRequested.connect(
+            lambda sid, gp: contextmenu.show(self, contextmenu.stories_menu(self, sid), gp))
         self.resizeDocks([self.dock_pages], [190], Qt.Orientation.Horizontal)
         self.resizeDocks([self.dock_stories], [330], Qt.Orientation.Horizontal)
+        # the stories / styles / find tabs above get the larger share of the right column
+        self.resizeDocks([self.dock_stories, self.dock_props], [560, 360], Qt.Orientation.Vertical)
 
     def _status(self) -> None:
         sb = self.statusBar()
@@ -349,6 +374,317 @@ class MainWindow(QMainWindow):
         n = max((p.number for p in self.doc.issue.pages), default=0) + 1
         if self.doc.push(E.AddPage(m.Page(n)), "add page"):
             self.show_page(n)
+
+    # ------------------------------------------------------------ clipboard (issue 13)
+    def _say(self, msg: str, ms: int = 5000) -> None:
+        self.statusBar().showMessage(msg, ms)
+
+    def _text_message(self, msg: str) -> None:
+        """What a paste cleaned: the summary in the status bar, examples as its tooltip."""
+        cleaned = self.text.last_cleaned
+        self.statusBar().setToolTip("\n".join(cleaned.examples) if cleaned is not None else "")
+        self._say(msg, 10000)
+
+    def copy(self) -> bool:
+        """Copy the text selection, or the selected frames with their stories."""
+        if self.text.active:
+            return self.text.copy()
+        sel = self.scene.selection
+        if not sel:
+            self._say(tr("clip.nothing_selected", what=tr("copy")))
+            return False
+        md = C.frames_mime(self.doc.issue, sel, self.doc.base_dir)
+        if md is None:
+            return False
+        QGuiApplication.clipboard().setMimeData(md)
+        self._say(tr("clip.copied", n=len(sel)))
+        return True
+
+    def cut(self) -> bool:
+        """Cut the text selection, or the selected frames (copy, then delete: one undo step)."""
+        if self.text.active:
+            return self.text.cut()
+        sel = [f for f in self.scene.selection if not self.doc.issue.frame(f)[1].locked]
+        if not sel:
+            self._say(tr("clip.nothing_selected", what=tr("cut")))
+            return False
+        md = C.frames_mime(self.doc.issue, sel, self.doc.base_dir)
+        QGuiApplication.clipboard().setMimeData(md)
+        return self.doc.push(E.Batch([E.RemoveFrame(f) for f in sel], "cut"), tr("undo.cut"))
+
+    def can_paste_frames(self) -> bool:
+        """Whether the clipboard holds frames."""
+        md = QGuiApplication.clipboard().mimeData()
+        return md is not None and md.hasFormat(C.FRAMES_MIME)
+
+    def paste(self) -> bool:
+        """Paste text at the cursor, or frames onto the shown page (moved off the originals)."""
+        if self.text.active:
+            return self.text.paste()
+        return self._paste_frames(mode="offset")
+
+    def paste_plain(self) -> bool:
+        """Paste text without its formatting (Ctrl+Shift+V)."""
+        if self.text.active:
+            return self.text.paste(plain=True)
+        return self._paste_frames(mode="offset")
+
+    def paste_in_place(self) -> bool:
+        """Paste frames at the same grid place, on the page shown."""
+        return self._paste_frames(mode="in_place")
+
+    def paste_linked(self) -> bool:
+        """Paste text frames that continue the copied story instead of copying it."""
+        return self._paste_frames(mode="offset", linked=True)
+
+    def paste_here(self, pos: QPointF) -> bool:
+        """Paste frames with the group's top-left at the grid cell under a page point."""
+        col, line = S.grid_position(self.doc.geometry, pos.x(), pos.y())
+        return self._paste_frames(mode="at", at=(max(0, col - 1), max(0, line - 1)))
+
+    def _grid(self) -> tuple[int, int]:
+        g = self.doc.geometry
+        return self.doc.issue.paper.grid.columns, getattr(g, "lines", 10**6)
+
+    def _paste_frames(self, mode: str, linked: bool = False, at=None) -> bool:
+        md = QGuiApplication.clipboard().mimeData()
+        clip = C.frames_from_mime(md)
+        if clip is None:
+            if md is not None and md.hasText():
+                self._say(tr("clip.text_needs_cursor"))
+            else:
+                self._say(tr("clip.nothing"))
+            return False
+        page = self.scene.page_number
+        offset = (0, 0)
+        if mode == "offset":
+            here = {(fr.col, fr.line) for fr in self.doc.page(page).frames}
+            if any((fr.col, fr.line) in here for p in clip.pages for fr in p.frames):
+                offset = (1, 1)
+        try:
+            edit, ids = C.paste_frames(self.doc.issue, clip, page, offset=offset, at=at,
+                                       linked=linked, grid=self._grid(),
+                                       base_dir=self.doc.base_dir)
+        except E.EditError as exc:
+            self._say(str(exc))
+            return False
+        # paste linked needs the story in this issue; from another issue the story is copied
+        foreign = linked and any(sid not in self.doc.issue.stories
+                                 for sid, st in clip.stories.items() if st.thread)
+        if self.doc.push(edit, tr("undo.paste")):
+            self.scene.set_selection(ids)
+            self._say(tr("clip.linked_other") if foreign else tr("clip.pasted", n=len(ids)))
+            return True
+        return False
+
+    def duplicate(self) -> bool:
+        """Duplicate the selected frames one column and one line down-right (stories copied)."""
+        sel = self.scene.selection
+        if not sel:
+            self._say(tr("clip.nothing_selected", what=tr("duplicate")))
+            return False
+        return self.duplicate_frames(sel, (1, 1))
+
+    def duplicate_frames(self, ids: list[str], offset: tuple[int, int]) -> bool:
+        """Copies of frames moved by (columns, lines): duplicate and Alt-drag; one undo step."""
+        md = C.frames_mime(self.doc.issue, ids, self.doc.base_dir)
+        clip = C.frames_from_mime(md)
+        if clip is None:
+            return False
+        page = self.doc.page_of_frame(ids[0])
+        edit, new = C.paste_frames(self.doc.issue, clip, page, offset=offset, grid=self._grid(),
+                                   base_dir=self.doc.base_dir)
+        if self.doc.push(edit, tr("undo.duplicate")):
+            self.scene.set_selection(new)
+            return True
+        return False
+
+    def select_all(self) -> None:
+        """All the story's text while typing; else every frame on the page."""
+        if self.text.active:
+            st = self.doc.issue.stories[self.text.story]
+            end = E.index_to_pos(st, len(E.plain_text(st)))
+            self.text.start(self.text.story, end, E.StoryPos())
+            return
+        self.scene.set_selection(list(self.scene.frames))
+
+    def find(self) -> None:
+        """Ctrl+F: the find dock, cursor in the find field (the selected text fills it)."""
+        self.dock_find.show()
+        self.dock_find.raise_()
+        if not self.dock_find.isFloating():      # room for the results list
+            self.resizeDocks([self.dock_find], [max(self.dock_find.height(), 600)],
+                             Qt.Orientation.Vertical)
+        text = self.text.selected_text() if self.text.active else ""
+        if text and "\n" not in text:
+            self.find_panel.find_edit.setText(text)
+        self.find_panel.focus_find()
+
+    def replace(self) -> None:
+        """Ctrl+H: the find dock, cursor in the replace field."""
+        self.find()
+        self.find_panel.focus_find(replace=True)
+
+    def show_hit(self, hit) -> None:
+        """Show a find result on its page: story text selected, other fields' frame selected."""
+        from .findreplace import where
+        page, frame = where(self.doc.issue, self.doc.result, hit)
+        t = hit.target
+        if t.kind == "para":
+            if self.view.tool is not self.view.tools["type"]:
+                self.view.set_tool("type")
+            self.text.start(t.owner, E.StoryPos(t.field, hit.end), E.StoryPos(t.field, hit.start))
+            if frame is not None:
+                self.view.center_on_frame(frame) if frame in self.scene.frames else None
+            return
+        if self.text.active:
+            self.text.stop()
+        if page is not None:
+            self.go_to(page, frame or "")
+
+    def toggle_bold(self) -> None:
+        """Ctrl+Shift+B: bold on the text selection (off when it is all bold)."""
+        self.styles_panel.toggle_bold()
+
+    def size_up(self) -> None:
+        """Ctrl+Shift+>: the next bigger 号 on the text selection."""
+        self.styles_panel.step_size(1)
+
+    def size_down(self) -> None:
+        """Ctrl+Shift+<: the next smaller 号 on the text selection."""
+        self.styles_panel.step_size(-1)
+
+    # ------------------------------------------------------------ context-menu commands
+    def bring_forward(self) -> None:
+        """Move the selected frames one step up the drawing order."""
+        sel = self.scene.selection
+        if sel:
+            self.doc.push(E.Batch([E.RestackFrame(f, 1) for f in reversed(sel)], "arrange"),
+                          tr("undo.arrange"))
+
+    def send_backward(self) -> None:
+        """Move the selected frames one step down the drawing order."""
+        sel = self.scene.selection
+        if sel:
+            self.doc.push(E.Batch([E.RestackFrame(f, -1) for f in sel], "arrange"),
+                          tr("undo.arrange"))
+
+    def thread_from(self, frame_id: str) -> None:
+        """Load the thread cursor from a text frame (click the next frame to continue it)."""
+        self.view.set_tool("thread", source=frame_id)
+
+    def show_properties(self) -> None:
+        """Bring the properties dock forward."""
+        self.dock_props.show()
+        self.dock_props.raise_()
+
+    def new_frame_at(self, pos: QPointF) -> bool:
+        """A one-column text frame at a page point, ten lines deep, snapped to the grid."""
+        col, line = S.grid_position(self.doc.geometry, pos.x(), pos.y())
+        page = self.scene.page_number
+        fid = E.new_frame_id(self.doc.issue, page, "text")
+        cols, lines = self._grid()
+        fr = m.TextFrame(fid, col=min(max(0, col - 1), cols - 1),
+                         line=min(max(0, line - 1), max(0, lines - 10)), cols=1, lines=10)
+        if self.doc.push(E.AddFrame(page, fr), tr("undo.new_frame")):
+            self.scene.set_selection([fid])
+            return True
+        return False
+
+    def page_properties(self, number: int | None) -> bool:
+        """Ask for a page's section name (版名)."""
+        if number is None:
+            return False
+        page = self.doc.page(number)
+        got, ok = QInputDialog.getText(self, tr("page_properties"), tr("page.section"),
+                                       text=page.section)
+        if ok and got != page.section:
+            return self.doc.push(E.SetPage(number, section=got), tr("undo.page"))
+        return False
+
+    def insert_page(self, after: int | None) -> bool:
+        """An empty page after a page (at the end when None)."""
+        numbers = [p.number for p in self.doc.issue.pages]
+        new = max(numbers, default=0) + 1
+        at = numbers.index(after) + 1 if after in numbers else len(numbers)
+        order = numbers[:at] + [new] + numbers[at:]
+        edits = [E.AddPage(m.Page(new)), E.ReorderPages(order)]
+        if self.doc.push(E.Batch(edits, "insert page"), tr("undo.page")):
+            self.show_page(self.doc.issue.pages[at].number)
+            return True
+        return False
+
+    def delete_page(self, number: int | None) -> bool:
+        """Delete a page and its frames (undoable)."""
+        if number is None:
+            return False
+        numbers = [p.number for p in self.doc.issue.pages]
+        if not self.doc.push(E.RemovePage(number), tr("undo.page")):
+            return False
+        rest = [p.number for p in self.doc.issue.pages]
+        i = min(numbers.index(number), len(rest) - 1)
+        self.show_page(rest[i])
+        return True
+
+    def duplicate_page(self, number: int | None) -> bool:
+        """A copy of a page right after it, its stories copied."""
+        if number is None:
+            return False
+        i = [p.number for p in self.doc.issue.pages].index(number)
+        if self.doc.push(E.duplicate_page(self.doc.issue, number), tr("undo.page")):
+            self.show_page(self.doc.issue.pages[i + 1].number)
+            return True
+        return False
+
+    def move_page(self, number: int | None, delta: int) -> bool:
+        """Move a page earlier (-1) or later (+1); consecutive numbers follow the order."""
+        numbers = [p.number for p in self.doc.issue.pages]
+        if number not in numbers:
+            return False
+        i = numbers.index(number)
+        j = i + delta
+        if not 0 <= j < len(numbers):
+            return False
+        order = list(numbers)
+        order.insert(j, order.pop(i))
+        page = self.doc.issue.pages[i]
+        if self.doc.push(E.ReorderPages(order), tr("undo.page")):
+            self.show_page(page.number)
+            return True
+        return False
+
+    def story_place(self, sid: str | None) -> bool:
+        """Place a story into the selected text frame."""
+        sel = self.scene.selection
+        if sid is None or len(sel) != 1 or self.doc.issue.frame(sel[0])[1].kind != "text":
+            self._say(tr("clip.nothing_selected", what=tr("place")))
+            return False
+        self.view.place_story(sid, sel[0])
+        return True
+
+    def story_rename(self, sid: str | None) -> bool:
+        """Give a story a new name (its slug in the list)."""
+        st = self.doc.issue.stories.get(sid or "")
+        if st is None:
+            return False
+        got, ok = QInputDialog.getText(self, tr("story.rename"), tr("story.name"),
+                                       text=st.name or sid)
+        if ok and got.strip() and got.strip() != st.name:
+            return self.doc.push(E.SetStory(sid, name=got.strip()), tr("undo.story"))
+        return False
+
+    def story_delete(self, sid: str | None) -> bool:
+        """Delete a story (its frames stay, empty; undo brings it back)."""
+        if sid not in self.doc.issue.stories:
+            return False
+        return self.doc.push(E.RemoveStory(sid), tr("undo.story"))
+
+    def story_open(self, sid: str | None) -> None:
+        """Show a story in the story editor."""
+        if sid in self.doc.issue.stories:
+            self.dock_editor.show()
+            self.dock_editor.raise_()
+            self.story_editor.set_story(sid)
 
     # ------------------------------------------------------------ files
     def new_duikai(self):

@@ -5,7 +5,7 @@ and redrawn a moment after the edits stop, only for pages whose frames changed.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
 
@@ -19,6 +19,7 @@ class PageList(QListWidget):
     """Thumbnails of the issue's pages."""
 
     pageChosen = Signal(int)
+    menuRequested = Signal(object, QPoint)     # page number (None: no page there), screen point
 
     def __init__(self, doc, images: PixmapCache, parent=None):
         super().__init__(parent)
@@ -36,7 +37,14 @@ class PageList(QListWidget):
         self._timer.timeout.connect(self.redraw)
         self.itemClicked.connect(lambda it: self.pageChosen.emit(it.data(Qt.ItemDataRole.UserRole)))
         doc.changed.connect(lambda _t: self._timer.start())
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
         self.redraw()
+
+    def _menu(self, pt) -> None:
+        it = self.itemAt(pt)
+        number = it.data(Qt.ItemDataRole.UserRole) if it is not None else None
+        self.menuRequested.emit(number, self.viewport().mapToGlobal(pt))
 
     def redraw(self) -> None:
         """Draw the thumbnails of pages that changed; add and remove list entries."""

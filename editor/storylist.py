@@ -5,7 +5,7 @@ Stories can be dragged onto a text frame to place them.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QDrag
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
@@ -18,6 +18,7 @@ class StoryList(QTreeWidget):
     """Stories with their copyfit; double click goes to the story's first frame."""
 
     storyActivated = Signal(str)
+    menuRequested = Signal(object, QPoint)     # story id (None: no story there), screen point
 
     def __init__(self, doc, parent=None):
         super().__init__(parent)
@@ -32,7 +33,16 @@ class StoryList(QTreeWidget):
             lambda it, _c: self.storyActivated.emit(it.data(0, Qt.ItemDataRole.UserRole)))
         self._shown: tuple = ()
         doc.changed.connect(lambda _t: self.refresh())
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
         self.refresh()
+
+    def _menu(self, pt) -> None:
+        it = self.itemAt(pt)
+        if it is not None:
+            self.setCurrentItem(it)
+        sid = it.data(0, Qt.ItemDataRole.UserRole) if it is not None else None
+        self.menuRequested.emit(sid, self.viewport().mapToGlobal(pt))
 
     def current_story(self) -> str | None:
         """The id of the selected story."""

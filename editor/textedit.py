@@ -25,6 +25,7 @@ class TextController(QObject):
 
     moved = Signal()                    # cursor or selection moved (views refresh)
     activeChanged = Signal(bool)
+    message = Signal(str)               # what a paste cleaned, for the status bar
 
     def __init__(self, doc, parent=None):
         super().__init__(parent)
@@ -33,6 +34,7 @@ class TextController(QObject):
         self.pos: Pos = StoryPos()
         self.anchor: Pos | None = None
         self.preedit = ""
+        self.last_cleaned = None            # what the last paste from another program changed
         self._lines: dict[str, tuple[object, H.FrameLines]] = {}
         self._frames_of: tuple = (None, {})
         self._goal_x: float | None = None
@@ -249,6 +251,59 @@ class TextController(QObject):
         a, b = (E.pos_to_index(st, p) for p in sel)
         return E.plain_text(st)[a:b]
 
+    # ------------------------------------------------------------ clipboard
+    def copy(self) -> bool:
+        """Copy the selection with its character styles (and as plain text)."""
+        sel = self.selection()
+        if self.story is None or sel is None:
+            return False
+        from .clipboard import text_mime
+        QGuiApplication.clipboard().setMimeData(text_mime(self.doc.issue, self.story, *sel))
+        return True
+
+    def cut(self) -> bool:
+        """Copy the selection, then delete it (one undo step)."""
+        sel = self.selection()
+        if not self.copy():
+            return False
+        from .i18n import tr
+        before = self.pos
+        self.anchor, self.pos = None, sel[0]
+        if not self.doc.push(E.DeleteText(self.story, *sel), tr("undo.cut"),
+                             cursor_before=(self.story, before), cursor_after=(self.story, sel[0])):
+            self.pos = before
+            return False
+        return True
+
+    def paste(self, plain: bool = False) -> bool:
+        """Paste at the cursor, replacing the selection, as one undo step.
+
+        ``plain`` (Ctrl+Shift+V) drops the character styles; text from other
+        programs is cleaned by the importer's rules and the change is reported.
+        """
+        if self.story is None:
+            return False
+        from .clipboard import paste_text
+        from .i18n import tr
+        md = QGuiApplication.clipboard().mimeData()
+        if md is None:
+            return False
+        got = paste_text(self.doc.issue, self.story, self.pos, self.selection(), md,
+                         formatted=not plain)
+        if got is None:
+            self.message.emit(tr("clip.nothing"))
+            return False
+        before = self.pos
+        self.anchor = None
+        if not self.doc.push(got.edit, tr("undo.paste"), cursor_before=(self.story, before),
+                             cursor_after=(self.story, got.end)):
+            return False
+        self.start(self.story, got.end)
+        if got.cleaned is not None:
+            self.last_cleaned = got.cleaned
+            self.message.emit(got.cleaned.summary() or tr("clip.pasted_clean"))
+        return True
+
     # ------------------------------------------------------------ keys
     def key(self, ev: QKeyEvent) -> bool:
         """Handle a key press while the cursor is placed; True when it was used."""
@@ -267,15 +322,17 @@ class TextController(QObject):
                        StoryPos(max(0, last), E.para_len(st, last) if last >= 0 else 0),
                        StoryPos())
             return True
-        if ev.matches(QKeySequence.StandardKey.Copy) or ev.matches(QKeySequence.StandardKey.Cut):
-            text = self.selected_text()
-            if text:
-                QGuiApplication.clipboard().setText(text)
-                if ev.matches(QKeySequence.StandardKey.Cut):
-                    self.delete(False)
+        if ev.matches(QKeySequence.StandardKey.Copy):
+            self.copy()
+            return True
+        if ev.matches(QKeySequence.StandardKey.Cut):
+            self.cut()
+            return True
+        if k == Qt.Key.Key_V and ctrl and shift:
+            self.paste(plain=True)
             return True
         if ev.matches(QKeySequence.StandardKey.Paste):
-            self.insert(QGuiApplication.clipboard().text())
+            self.paste()
             return True
         moves = {Qt.Key.Key_Left: lambda: E.step(st, self.pos, -1),
                  Qt.Key.Key_Right: lambda: E.step(st, self.pos, 1),

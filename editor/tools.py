@@ -123,6 +123,7 @@ class SelectTool(Tool):
         elif fi.frame_id not in sel:
             sel = [fi.frame_id]
         self.scene.set_selection(sel)
+        self.alt_copy = bool(ev.modifiers() & Qt.KeyboardModifier.AltModifier)   # Alt-drag
         frames = {fid: self.doc.issue.frame(fid)[1] for fid in sel}
         self.cells = {fid: frame_cells(fr) for fid, fr in frames.items()
                       if not fr.locked and not fr.box}
@@ -164,7 +165,12 @@ class SelectTool(Tool):
                 new = S.moved(g, cells, dx, dy)
                 if new != cells:
                     edits.append(E.SetFrame(fid, col=new.col, line=new.line))
-            if edits:
+            dup = getattr(self.view.window(), "duplicate_frames", None)
+            if edits and getattr(self, "alt_copy", False) and dup is not None:
+                fid, cells = next(iter(self.cells.items()))   # Alt-drag: copies, not a move
+                new = S.moved(g, cells, dx, dy)
+                dup(list(self.cells), (new.col - cells.col, new.line - cells.line))
+            elif edits:
                 self.doc.push(E.Batch(edits, "move"), "move")
         elif mode == "resize":
             fid, cells = next(iter(self.cells.items()))

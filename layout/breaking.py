@@ -42,6 +42,7 @@ PENALTY_HYPHEN = 60.0
 PENALTY_LONE_CHAR = 3000.0  # 孤字 on the last line
 PENALTY_FORCED = 1e6        # a break where none is allowed (an over-long word)
 PRUNE = 25.0                # drop partial settings this much worse than the best so far
+LAST_RESORT = 300.0         # a paragraph with a line this costly is searched again unpruned
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +66,10 @@ class Prepared:
 
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
-                 "rules", "kinds", "fixed")
+                 "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
-                 rules: C.Rules | None = None):
+                 rules: C.Rules | None = None, han: bool = False):
         if rules is None:
             rules = C.rules_for("centered" if centered else "mainland")
         self.sh, self.rules = sh, rules
@@ -76,60 +77,109 @@ class Prepared:
         text, adv, sizes = sh.text, sh.adv, sh.sizes
         n = self.n = len(text)
         em = self.em = sh.em
+        # the widest a Han gap may open, less a margin for rounding in the output
+        self.limit = (rules.max_gap - 0.004) * em
         ks = self.kinds = C.kinds(text)
         kinds = C.KINDS
         # per character: how much it may shrink and stretch
         shrink_of = rules.shrink_of
         shrink = [0.0] * (n + 1)    # how much char i may be compressed
         stretch = [0.0] * (n + 1)   # its own stretch (word spaces) plus the gap before it
+        mark = [False] * (n + 1)    # char i is a compressible mark (not a space)
+        points = [0] * (n + 1)      # 1 where the line may be spaced out before/at char i
+        fixed = None                # always cut from char i (half-width marks, dead spaces)
         parts, space_stretch = rules.space_shrink_parts, rules.space_stretch
         for i in range(n):
             k = ks[i]
             f = shrink_of(k)
             if f:
                 shrink[i] = f * sizes[i]
+                mark[i] = True
             elif kinds[k].cls == C.SPACE:
+                if self._dead_space(text, ks, i):
+                    # no space stands next to a Chinese mark ("Jones 、")
+                    fixed = fixed or [0.0] * n
+                    fixed[i] = adv[i]
+                    continue
                 shrink[i] = adv[i] / parts
                 stretch[i] = adv[i] * space_stretch
+                points[i] = 1
         # per pair: adjustment, gap, break
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
         gap = [0.0] * (n + 1)       # nominal stretch of the gap before i
+        qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
         nodes = []
         penalty: dict[int, float] = {}
         rule = rules.pair
+        qs = rules.latin_space_shrink
+        opens = [0.0] * (n + 1)     # how far the boundary before i opens first
         for i in range(1, n):
-            brk, space, squeeze, g = rule(ks[i - 1], ks[i])
+            brk, space, squeeze, g, op = rule(ks[i - 1], ks[i])
+            if op:
+                opens[i] = op * em
             if squeeze:
                 j = i - 1 if squeeze == 1 else i
                 pair[i] = -shrink[j]
                 shrink[j] = 0.0
+                mark[j] = False
             if space:
                 pair[i] += space * em
+                qshrink[i] = space * em * qs
+            elif han and kinds[ks[i - 1]].word and kinds[ks[i]].word:
+                qshrink[i] = rules.number_track * em   # a number or word set a little closer
             if g:
                 gap[i] = g * em
                 stretch[i] += gap[i]
+                points[i] = 1
             if brk is not None:
+                if kinds[ks[i]].cls == C.SPACE and self._space_then_no_start(text, ks, i):
+                    continue                # "Jones 、": the mark would start the next line
                 nodes.append(i)
                 if brk:
                     penalty[i] = brk
-        self.pair, self.gap, self.shrink = pair, gap, shrink
+        # a closing tag (（记者 王某）) never breaks inside
+        tag = C.closing_tag(text, rules.tag_max)
+        if tag is not None:
+            a, b = tag
+            nodes = [i for i in nodes if not a < i < b]
+        self.pair, self.gap, self.shrink, self.qshrink = pair, gap, shrink, qshrink
+        self.mark, self.points, self.opens = mark, points, opens
         # marks the convention always sets half width: narrower from the start
-        self.fixed = None
         if rules.has_half:
             half_of = rules.half_of
-            fixed = self.fixed = [half_of(k) * z for k, z in zip(ks, sizes)]
+            fixed = fixed or [0.0] * n
+            for i, (k, z) in enumerate(zip(ks, sizes)):
+                h = half_of(k)
+                if h:
+                    fixed[i] = h * z
+        self.fixed = fixed
+        if fixed is not None:
             adv = [a - f for a, f in zip(adv, fixed)]
         self.pw = list(accumulate(adv, initial=0.0))
         self.pa = list(accumulate(pair, initial=0.0))
         self.ps = list(accumulate(shrink[:n], initial=0.0))
+        self.pm = list(accumulate([shrink[i] if mark[i] else 0.0 for i in range(n)],
+                                  initial=0.0))
+        self.pq = list(accumulate(qshrink, initial=0.0))
+        self.pn = list(accumulate(points, initial=0))
+        self.pgn = list(accumulate([1 if g > 0 else 0 for g in gap], initial=0))
+        self.po = list(accumulate(opens, initial=0.0))
         self.pg = list(accumulate(stretch, initial=0.0))
         self.pc = list(accumulate([1 if kinds[k].counts else 0 for k in ks], initial=0))
         hyph = set()
-        if hyphenate is not None:
+        if hyphenate is not None and not (han and rules.hyphen_in_han is None):
             word = [kinds[k].word for k in ks]
             for b in hyphenate(text, word):
+                if han:
+                    # in a Chinese line: never a proper noun (a capitalised word)
+                    w = b
+                    while w > 0 and text[w - 1].isalpha() and ord(text[w - 1]) < 0x2E80:
+                        w -= 1
+                    if text[w].isupper():
+                        continue
                 hyph.add(b)
-                penalty[b] = penalty.get(b, 0.0) + PENALTY_HYPHEN
+                penalty[b] = penalty.get(b, 0.0) + (rules.hyphen_in_han if han
+                                                     else PENALTY_HYPHEN)
             nodes = sorted(set(nodes) | hyph)
         nodes.append(n)
         self.nodes, self.hyph, self.penalty = nodes, hyph, penalty
@@ -143,6 +193,32 @@ class Prepared:
             face = sh.faces[0]
             self.hyphen_w = face.advance(face.gid("-")) * sh.sizes[0] / face.units_per_em
 
+    @staticmethod
+    def _space_then_no_start(text: str, ks: list[int], i: int) -> bool:
+        """Whether the first character after the spaces from i may not start a line."""
+        kinds = C.KINDS
+        j = i
+        while j < len(text) and kinds[ks[j]].cls == C.SPACE:
+            j += 1
+        return j < len(text) and kinds[ks[j]].group in C.NO_LINE_START
+
+    @staticmethod
+    def _dead_space(text: str, ks: list[int], i: int) -> bool:
+        """A typed space that touches a Chinese mark (after its run of spaces, or before)."""
+        kinds = C.KINDS
+        j = i
+        while j < len(text) and kinds[ks[j]].cls == C.SPACE:
+            j += 1
+        h = i
+        while h > 0 and kinds[ks[h - 1]].cls == C.SPACE:
+            h -= 1
+        after = kinds[ks[j]] if j < len(text) else None
+        before = kinds[ks[h - 1]] if h > 0 else None
+        return (after is not None and ord(text[j]) >= 0x2E80
+                and after.group in (C.G_CLOSE, C.G_PERIOD, C.G_PAUSE)) or \
+            (before is not None and ord(text[h - 1]) >= 0x2E80
+             and before.group in (C.G_OPEN, C.G_PERIOD, C.G_PAUSE))
+
     # ------------------------------------------------------------ measures
     def natural(self, s: int, e: int) -> float:
         """Width of characters s..e-1 set on one line, before justification."""
@@ -153,12 +229,41 @@ class Prepared:
         return self.pg[e] - self.pg[s + 1]
 
     def squeeze(self, s: int, e: int) -> float:
-        """Compression available in line s..e-1."""
-        return self.ps[e] - self.ps[s]
+        """Compression available in line s..e-1 (marks, word spaces, Han–Latin spaces)."""
+        return self.ps[e] - self.ps[s] + self.pq[e] - self.pq[s + 1]
+
+    def end_cut(self, e: int) -> float:
+        """What the mark ending a line at e gives up (set half width there), or 0."""
+        i = e - 1
+        if self.mark[i] and not self.rules.blank_left(self.kinds[i]):
+            return self.shrink[i]
+        return 0.0
+
+    def points_in(self, s: int, e: int) -> int:
+        """Places in line s..e-1 where it may be spaced out (gaps and word spaces)."""
+        return self.pn[e] - self.pn[s + 1] + (self.points[s] if self.sh.cls[s] == C.SPACE
+                                              else 0)
 
     def next_start(self, e: int) -> int:
         """Where the line after a break at e starts: spaces at a break are dropped."""
         return self.nxt[e]
+
+
+def _stretch_cost(p: Prepared, s: int, e: int, delta: float) -> float:
+    """The cost of spacing line s..e-1 out by ``delta``: growing with the spacing,
+    and a line whose Han gaps would open wider than the rules' limit is a last resort."""
+    st = p.stretch(s, e)
+    if st <= 0:
+        return 1e4 + delta           # cannot be justified (a single long word)
+    r = delta / st
+    cost = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+    # Han–Latin boundaries open first; what is left goes to every gap and space
+    rest = delta - (p.po[e] - p.po[s + 1])
+    if rest > 0.0:
+        count = p.pn[e] - p.pn[s + 1] or 1
+        if rest > p.limit * count and p.pgn[e] > p.pgn[s + 1]:   # a line with Han gaps
+            cost += p.rules.loose_penalty + 1000.0 * rest / count / p.em
+    return cost
 
 
 def _line_cost(p: Prepared, s: int, e: int, measure: float, last: bool) -> float:
@@ -168,18 +273,24 @@ def _line_cost(p: Prepared, s: int, e: int, measure: float, last: bool) -> float
     delta = measure - nat
     cost = COST_LINE
     if delta < -0.01:
-        cap = p.squeeze(s, e)
-        if -delta > cap + 0.01:
-            return INF
-        r = -delta / cap
-        cost += COST_SHRINK_FIX + COST_SHRINK * r * r
+        need = -delta - p.end_cut(e)
+        cost += COST_SHRINK_FIX
+        if need > 0.01:
+            # word spaces and Han–Latin spaces give first; a mark inside the line
+            # is compressed only as a last resort
+            soft = p.ps[e] - p.ps[s] - (p.pm[e] - p.pm[s]) + p.pq[e] - p.pq[s + 1]
+            if need <= soft + 0.01:
+                r = need / soft
+                cost += COST_SHRINK * r * r
+            else:
+                marks = p.pm[e - 1] - p.pm[s]
+                if need > soft + marks + 0.01:
+                    return INF
+                cost += p.rules.midline_penalty + COST_SHRINK * (need - soft) / marks
+        elif need < -0.01 and not last:
+            cost += _stretch_cost(p, s, e, -need)
     elif delta > 0.01 and not last:
-        st = p.stretch(s, e)
-        if st <= 0:
-            cost += 1e4 + delta      # cannot be justified (a single long word)
-        else:
-            r = delta / st
-            cost += COST_STRETCH_FIX + COST_STRETCH * r * r * r
+        cost += _stretch_cost(p, s, e, delta)
     if last and p.pc[e] - p.pc[s] <= 1 and p.pc[e] > 1:
         cost += PENALTY_LONE_CHAR
     pen = p.penalty.get(e)
@@ -194,7 +305,8 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
 
     Pruning compares settings with the same number of lines wherever they end;
     in rare text (over-long Latin words) it can drop the only way to the end,
-    and the search is then repeated without it.
+    or the only way without a last-resort line, and the search is then
+    repeated without it.
     """
     n = p.n
     if start >= n:
@@ -203,9 +315,10 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     cost = {start: 0.0}
     back: dict[int, tuple[int, int]] = {}
     count = {start: 0}        # lines to reach a node
+    worst = {start: 0.0}      # the costliest line on the way to a node
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
     window = 1.6 * p.em
-    pa, ps, pc, nxt, pen = p.pa, p.ps, p.pc, p.nxt, p.penalty
+    pa, ps, pq, pc, nxt, pen = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty
     n_nodes = len(nodes)
     for s in range(start, n):
         base = cost.get(s)
@@ -235,7 +348,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             if -0.01 <= delta <= 0.01 and not pen and (e < n or pc[e] - pc[s] > 1 or pc[e] <= 1):
                 c = COST_LINE                      # the usual case: an exact fit
             else:
-                if delta + ps[e] - ps[s] < -0.01 and j > j0:
+                if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] < -0.01 and j > j0:
                     break
                 c = _line_cost(p, s, e, m, e == n)
                 if c == INF:
@@ -246,6 +359,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 cost[nx] = base + c
                 back[nx] = (s, e)
                 count[nx] = k + 1
+                worst[nx] = c if c > worst[s] else worst[s]
         if not found:
             # no legal break fits: break by force where the measure ends
             e = s + 1
@@ -256,7 +370,8 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 cost[nx] = base + PENALTY_FORCED
                 back[nx] = (s, e)
                 count[nx] = k + 1
-    if n not in back and prune:
+                worst[nx] = PENALTY_FORCED
+    if prune and (n not in back or worst[n] >= LAST_RESORT):
         return break_paragraph(p, measure, start, first_indent, prune=False)
     lines = []
     pos = n
@@ -270,9 +385,15 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
 
 def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
              align: str = "justify") -> Line:
-    """Position the characters of one line: compress, then space, then align."""
+    """Position the characters of one line: compress, then space, then align.
+
+    A line too long gives up the blank half of its last mark, then part of its
+    word spaces and Han–Latin spaces, and only then — a last resort — the
+    blank halves of marks inside it; a line too short is spaced out evenly
+    at every gap and word space.
+    """
     sh = p.sh
-    adv, pair, shrink, gap = sh.adv, p.pair, p.shrink, p.gap
+    adv, pair, shrink, gap, qshrink = sh.adv, p.pair, p.shrink, p.gap, p.qshrink
     blank_left = p.rules.blank_left
     hyphen = e in p.hyph and e < p.n
     nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
@@ -280,36 +401,51 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     cut = {}          # char index -> compression applied
     if p.fixed is not None:
         cut = {i: p.fixed[i] for i in range(s, e) if p.fixed[i]}
+    qcut = 0.0        # fraction of the Han–Latin spaces taken
     per_gap = 0.0
     space_extra = 0.0
     if delta < -0.005:
         need = -delta
         end_c = e - 1
-        if shrink[end_c] > 0 and not blank_left(p.kinds[end_c]) and sh.cls[end_c] != C.SPACE:
+        end = p.end_cut(e)
+        if end > 0:
             # a line-end mark is set either full or half width, never in between
-            cut[end_c] = shrink[end_c]
-            need -= shrink[end_c]
+            cut[end_c] = end
+            need -= end
         if need > 0.005:
-            cap = sum(shrink[i] for i in range(s, e) if i not in cut)
+            soft = [i for i in range(s, e) if shrink[i] > 0 and not p.mark[i] and i not in cut]
+            cap = sum(shrink[i] for i in soft) + p.pq[e] - p.pq[s + 1]
             ratio = min(1.0, need / cap) if cap > 0 else 0.0
-            for i in range(s, e):
-                if i not in cut and shrink[i] > 0:
-                    cut[i] = shrink[i] * ratio
+            for i in soft:
+                cut[i] = shrink[i] * ratio
+            qcut = ratio
+            need -= cap * ratio
+        if need > 0.005:
+            marks = [i for i in range(s, e) if p.mark[i] and i not in cut]
+            cap = sum(shrink[i] for i in marks)
+            ratio = min(1.0, need / cap) if cap > 0 else 0.0
+            for i in marks:
+                cut[i] = shrink[i] * ratio
         elif need < -0.005:
             delta = -need              # the half-width mark left room: space the line out
     if last and align == "justify" and delta < 0.5 * p.em:
         last = False                   # a last line short by under half an em is set flush
+    open_ratio = 0.0  # share of their room the Han–Latin boundaries open first
     if delta > 0.005 and not last and align == "justify":
-        gaps = sum(1 for i in range(s + 1, e) if gap[i] > 0)
-        spaces = sum(1 for i in range(s, e) if sh.cls[i] == C.SPACE)
-        if gaps + spaces:
-            per_gap = delta / (gaps + spaces)
+        room = p.po[e] - p.po[s + 1]
+        if room > 0:
+            open_ratio = min(1.0, delta / room)
+            delta -= room * open_ratio
+        count = p.points_in(s, e)
+        if count and delta > 0.005:
+            per_gap = delta / count
             space_extra = per_gap
     xs = []
     x = 0.0
+    points = p.points
     for i in range(s, e):
         if i > s:
-            x += pair[i]
+            x += pair[i] - qshrink[i] * qcut + p.opens[i] * open_ratio
             if gap[i] > 0:
                 x += per_gap
         c = cut.get(i, 0.0)
@@ -320,7 +456,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         else:
             xs.append(x)
             x += adv[i] - c
-        if sh.cls[i] == C.SPACE:
+        if sh.cls[i] == C.SPACE and points[i]:
             x += space_extra
     hyphen_x = -1.0
     if hyphen:
@@ -384,14 +520,10 @@ def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
     n = p.n
     if start >= n or count < 1:
         return None
-    gap, cls = p.gap, p.sh.cls
-    gaps = [0] * (n + 1)                # prefix counts of gaps between characters
-    spaces = [0] * (n + 1)              # and of word spaces (both take the same extra)
-    for i in range(n):
-        gaps[i + 1] = gaps[i] + (1 if gap[i] > 0 else 0)
-        spaces[i + 1] = spaces[i] + (1 if cls[i] == C.SPACE else 0)
-    limit = LOOSE_MAX_GAP * p.em
+    # the rules' own limit between Han characters; Latin word spaces have their own
+    limit = min(p.limit, LOOSE_MAX_GAP * p.em)
     word_limit = LOOSE_MAX_SPACE * p.em
+    po, pgn = p.po, p.pgn
     nodes = p.nodes
     best: dict[tuple[int, int], tuple[float, int, int]] = {(start, 0): (0.0, -1, -1)}
     counts: dict[int, list[int]] = {start: [0]}     # line counts reached at each start
@@ -411,9 +543,12 @@ def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
             if last and p.pc[e] - p.pc[s] <= 1 < p.pc[e]:
                 continue                  # never a lone character (孤字) on the last line
             if delta > 0.01 and not last:
-                g = gaps[e] - gaps[s + 1]
-                slots = g + spaces[e] - spaces[s]
-                if slots <= 0 or delta / slots > (limit if g else word_limit) + 1e-6:
+                # as set_line spaces it: Han–Latin boundaries open first, the rest is
+                # shared by every gap and word space
+                rest = delta - (po[e] - po[s + 1])
+                slots = p.points_in(s, e)
+                if rest > 0.01 and (slots <= 0 or rest / slots > (
+                        limit if pgn[e] > pgn[s + 1] else word_limit) + 1e-6):
                     continue
             c = _line_cost(p, s, e, m, last)
             if c == INF:

@@ -17,6 +17,13 @@ import threading
 import unicodedata
 from typing import NamedTuple
 
+#: Units and measure words a number keeps on its line ("2018年", "3.5亿", "18个", "1500多").
+#: Before any other Han character ("波音777|和") a line may break, at a penalty.
+UNITS = frozenset("年月日时分秒号届期版次个位名人户家所座台辆架艘件项条种类份张本册页行字句"
+                  "元角万亿千百十兆多余倍成折度米克斤吨升亩里尺寸毫厘级岁周天季代世纪批笔股"
+                  "只头匹枚根棵株间套层楼栋档场轮点段部节集章首篇例宗起处组队支对双片块瓶杯"
+                  "斗担美港英日欧韩卢比镑")
+
 # coarse classes (Shaped.cls) -------------------------------------------------
 HAN = 0          # ideographs, kana, full-width letters: one em, breakable on both sides
 OPEN = 1         # opening brackets and quotes: never at a line end
@@ -60,7 +67,8 @@ BLANK_SIDE = {G_OPEN: LEFT, G_CLOSE: RIGHT, G_PERIOD: RIGHT, G_PAUSE: RIGHT}
 class Convention(NamedTuple):
     """A punctuation convention: how wide the full-width marks are set."""
     #: groups that may be compressed to half an em when needed: next to another
-    #: mark (标点挤压), at a line end, or to justify a line
+    #: mark (标点挤压), at a line end, and — only as a last resort, penalised and
+    #: counted — inside a line to justify it
     compressible: frozenset
     #: groups always set half width (their blank half removed), e.g. for 半身
     half: frozenset = frozenset()
@@ -72,6 +80,29 @@ CONVENTIONS = {
     "mainland": Convention(frozenset({G_OPEN, G_CLOSE, G_PERIOD, G_PAUSE})),
     "centered": Convention(frozenset({G_OPEN, G_CLOSE})),
 }
+
+#: ``paper.punctuation_width``: which marks are set full width and which half.
+#: 全身 every mark full (compressed only next to another mark or at a line end);
+#: 开明 。？！ full, the other marks half; 半身 every mark half.
+PUNCTUATION_WIDTHS = {
+    "全身": frozenset(),
+    "开明": frozenset({G_OPEN, G_CLOSE, G_PAUSE}),
+    "半身": frozenset({G_OPEN, G_CLOSE, G_PAUSE, G_PERIOD}),
+}
+
+#: ``paper.latin_spacing``: the space between Han and Latin letters or digits
+#: (and after a sign such as "%" that is part of a number), in em.
+LATIN_SPACINGS = {"quarter": 0.25, "none": 0.0}
+
+
+def convention(punctuation: str = "mainland", width: str = "全身") -> Convention:
+    """The convention of a punctuation position (mainland | centered) and width.
+
+    Centred stops keep their whole box in every width convention.
+    """
+    base = CONVENTIONS[punctuation]
+    half = PUNCTUATION_WIDTHS[width] & base.compressible
+    return Convention(base.compressible, half)
 
 # spacing classes: the rows and columns of the spacing table --------------------
 S_OTHER, S_HAN, S_LATIN, S_DIGIT, S_SIGN, S_MARK = range(6)
@@ -136,6 +167,7 @@ class Kind(NamedTuple):
     word: bool               # part of a Latin word or number
     digit: bool              # a digit (half or full width)
     after_digit: bool = False  # in context: a dash right after a digit ("2018—2020")
+    unit: bool = False       # a unit or measure word (UNITS)
 
     @property
     def han(self) -> bool:
@@ -185,7 +217,7 @@ class _KindTable(dict):
 
     def __missing__(self, ch: str) -> int:
         k = self[ch] = _intern(Kind(char_class(ch), char_group(ch), is_word_char(ch),
-                                    ch.isdigit()))
+                                    ch.isdigit(), unit=ch in UNITS))
         return k
 
 
@@ -241,6 +273,12 @@ class Pair(NamedTuple):
     space: float             # space added between them, in em
     squeeze: int             # 0, or which of the two gives up its blank half: 1 first, 2 second
     gap: float               # nominal stretch of the gap between them, in em
+    open: float = 0.0        # how far the gap may open before Han gaps do (Han–Latin), em
+
+
+#: Pairs of spacing classes that meet at a boundary between Han and Latin or digits.
+LATIN_BOUNDARIES = frozenset({(S_HAN, S_LATIN), (S_LATIN, S_HAN), (S_HAN, S_DIGIT),
+                              (S_DIGIT, S_HAN), (S_SIGN, S_HAN)})
 
 
 class Rules:
@@ -251,31 +289,53 @@ class Rules:
     """
 
     def __init__(self, punctuation: str = "mainland", *,
-                 convention: Convention | None = None,  # instead of CONVENTIONS[punctuation]
+                 width: str = "全身",             # paper.punctuation_width
+                 convention: Convention | None = None,  # instead of convention(punctuation, width)
                  han_latin_space: float = 0.25,   # em between Han and Latin letters
-                 han_digit_space: float = 0.25,   # em between Han and digits
+                 han_digit_space: float = 0.25,   # em between Han and digits (and after "%")
+                 latin_space_shrink: float = 0.5,  # how much of those spaces may go to fit a line
+                 number_track: float = 0.04,      # how much closer two characters of a number
+                 #                                  or Latin word in a Chinese line may set, em
+                 max_gap: float = 0.15,           # widest gap between two Han characters, em
+                 loose_penalty: float = 5000.0,   # a justified line spaced wider than max_gap
+                 midline_penalty: float = 400.0,  # a mark compressed inside a line to justify
                  gap_stretch: float = 0.5,        # nominal stretch of a gap between characters, em
                  punct_shrink: float = 0.5,       # how much a compressible mark may lose, em
                  space_shrink_parts: float = 3.0,  # a word space may lose 1/this of its width
                  space_stretch: float = 0.5,      # nominal stretch of a word space, × its width
-                 number_unit: float | None = PROHIBITED,   # between a digit and Han ("2018年")
-                 number_range: float | None = PROHIBITED,  # after the dash of "2018—2020"
+                 number_unit: float | None = PROHIBITED,   # between a digit and its unit ("2018年")
+                 number_han: float | None = 30.0,  # between a digit and other Han ("777|和")
+                 latin_space_stretch: float = 0.25,  # how far a Han–Latin/digit boundary may
+                 #                        open before the gaps between Han characters, em
+                 number_range: float | None = 40.0,  # after the dash of "2018—|2020"
                  before_open: float | None = ALLOWED,      # before an opening bracket ("年（")
+                 hyphen_in_han: float | None = 60.0,  # a long lower-case Latin word in a Chinese
+                 #                                     line, hyphenated (None: never)
+                 tag_max: int = 16,               # longest closing tag kept whole, characters
                  spacing: dict | None = None,     # more (S_a, S_b) → em entries
                  ):
-        self.punctuation = punctuation
-        self.convention = convention or CONVENTIONS[punctuation]
+        self.punctuation, self.width = punctuation, width
+        self.convention = convention or globals()["convention"](punctuation, width)
         self.compressible = self.convention.compressible - self.convention.half
         self.gap_stretch = gap_stretch
         self.punct_shrink = punct_shrink
         self.space_shrink_parts = space_shrink_parts
         self.space_stretch = space_stretch
-        self.number_unit = number_unit
+        self.number_unit, self.number_han = number_unit, number_han
+        self.latin_space_stretch = latin_space_stretch
         self.number_range = number_range
         self.before_open = before_open
-        #: the spacing table: (spacing class of a, of b) → em between them
+        self.hyphen_in_han = hyphen_in_han
+        self.latin_space_shrink = latin_space_shrink
+        self.number_track = number_track
+        self.max_gap, self.loose_penalty = max_gap, loose_penalty
+        self.midline_penalty = midline_penalty
+        self.tag_max = tag_max
+        #: the spacing table: (spacing class of a, of b) → em between them; a sign
+        #: that ends a number ("63.4%的") is spaced as the number is
         self.spacing = {(S_HAN, S_LATIN): han_latin_space, (S_LATIN, S_HAN): han_latin_space,
-                        (S_HAN, S_DIGIT): han_digit_space, (S_DIGIT, S_HAN): han_digit_space}
+                        (S_HAN, S_DIGIT): han_digit_space, (S_DIGIT, S_HAN): han_digit_space,
+                        (S_SIGN, S_HAN): han_digit_space}
         self.spacing.update(spacing or {})
         self.has_half = bool(self.convention.half)
         # memo tables (filled on first use; a race only computes an entry twice)
@@ -322,7 +382,7 @@ class Rules:
         if a.space or prohibited(a, b):
             return PROHIBITED
         if a.digit and b.han:
-            return self.number_unit
+            return self.number_unit if b.unit or a.han else self.number_han
         if a.after_digit and a.group == G_DASH and b.digit:
             return self.number_range
         if b.group == G_OPEN:
@@ -350,24 +410,67 @@ class Rules:
             return 0.0
         return self.gap_stretch
 
+    def opens(self, a: Kind, b: Kind) -> float:
+        """How far a Han–Latin/digit boundary opens before the gaps between Han
+        characters are widened (JIS X 4051's order of expansion), in em."""
+        if (a.spacing, b.spacing) not in LATIN_BOUNDARIES:
+            return 0.0
+        # never more than 3/8 em in all: a wider gap reads as a hole (or a gutter)
+        return max(0.0, min(self.latin_space_stretch, 0.375 - self.space(a, b)))
+
     def pair(self, ka: int, kb: int) -> Pair:
-        """All four answers for a pair of kind ids, memoised."""
+        """All the answers for a pair of kind ids, memoised."""
         key = ka << 16 | kb
         got = self._pairs.get(key)
         if got is None:
             a, b = KINDS[ka], KINDS[kb]
             got = self._pairs[key] = Pair(self.brk(a, b), self.space(a, b),
-                                          self.squeeze(a, b), self.gap(a, b))
+                                          self.squeeze(a, b), self.gap(a, b), self.opens(a, b))
         return got
 
 
-_RULES: dict[str, Rules] = {}
+_RULES: dict[tuple, Rules] = {}
 
 
-def rules_for(punctuation: str = "mainland") -> Rules:
-    """The shared rules of a punctuation convention (so their memo is shared too)."""
-    got = _RULES.get(punctuation)
+def rules_for(punctuation: str = "mainland", width: str = "全身",
+              latin_spacing: str = "quarter") -> Rules:
+    """The shared rules of a paper's settings (so their memo is shared too)."""
+    key = (punctuation, width, latin_spacing)
+    got = _RULES.get(key)
     if got is None:
-        got = _RULES[punctuation] = Rules(punctuation)
+        sp = LATIN_SPACINGS[latin_spacing]
+        got = _RULES[key] = Rules(punctuation, width=width, han_latin_space=sp,
+                                  han_digit_space=sp)
     return got
+
+
+def rules_of(paper) -> Rules:
+    """The rules of a paper's settings (layout.model.Paper)."""
+    return rules_for(paper.punctuation, paper.punctuation_width, paper.latin_spacing)
+
+
+def closing_tag(text: str, tag_max: int = 16) -> tuple[int, int] | None:
+    """The bracketed tag that ends a paragraph — a sign-off such as （记者 王某） or
+    （宗和） — as (offset of its opening bracket, end); None if there is none.
+
+    The tag holds no other bracket and no sentence mark, and is at most
+    ``tag_max`` characters long.
+    """
+    t = text.rstrip()
+    if not t or t[-1] not in "）)":
+        return None
+    i = len(t) - 2
+    while i >= 0 and len(t) - i <= tag_max:
+        ch = t[i]
+        if ch in "（(":
+            return (i, len(t)) if len(t) - i > 2 else None
+        if ch in OPENING or ch in CLOSING or ch in STOPS or ch in "()":
+            return None
+        i -= 1
+    return None
+
+
+#: Particles and function words (as words of their own) a headline line never starts with.
+NO_HEADLINE_START = frozenset({"的", "了", "着", "过", "地", "得", "和", "与", "及", "或", "等",
+                               "之", "而", "们", "吗", "呢", "吧", "啊", "及其", "以及", "等等"})
 

@@ -90,6 +90,9 @@ class Composer:
         issue = self.issue
         geo = PageGeometry.of(issue.paper)
         diagnostics: list[Diagnostic] = []
+        problem = self.segmenter.use_dictionary(issue.paper.dictionary, self.base_dir)
+        if problem:                 # the paper's word list for headline breaks
+            diagnostics.append(Diagnostic("warning", "dictionary", problem))
         copyfit: dict[str, Copyfit] = {}
         composer = FrameComposer(self.setter, geo, issue, self.segmenter, self.base_dir,
                                  self.allow_outside)

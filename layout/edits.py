@@ -675,3 +675,447 @@ def new_story_id(issue: m.Issue, base: str = "story") -> str:
     while f"{base}-{n}" in issue.stories:
         n += 1
     return f"{base}-{n}"
+
+
+# ====================================================================== clipboard, find/replace, styles
+# (issue 13: the layout desk's clipboard, find and replace, and the styles panel)
+class InsertRuns(_StoryEdit):
+    """Paste formatted text: paragraphs of runs (with their character styles) at a position.
+
+    ``paras`` holds one list of runs per pasted paragraph; more than one splits
+    the paragraph at ``pos``.  The first keeps the paragraph style of the text it
+    lands in; later ones take ``styles`` (one paragraph style each, "" = keep).
+    """
+
+    label = "paste"
+
+    def __init__(self, story: str, pos: Pos, paras: list[list[m.Run]],
+                 styles: list[str] | None = None):
+        super().__init__(story)
+        self.pos = StoryPos.of(pos)
+        self.paras = [[m.Run(r.text, r.style) for r in p] for p in paras] or [[]]
+        for p in self.paras:
+            for r in p:
+                if "\n" in r.text or "\r" in r.text or "\u2029" in r.text:
+                    raise EditError("InsertRuns: a run holds a paragraph break")
+        self.styles = list(styles or [""] * len(self.paras))
+
+    def _change(self, story: m.Story) -> None:
+        self._check(story, self.pos)
+        if not story.paragraphs:
+            story.paragraphs.append(m.Paragraph("body", []))
+        para, off = self.pos
+        p = story.paragraphs[para]
+        left, right = _split_runs(p.runs, off)
+        if len(self.paras) == 1:
+            story.paragraphs[para] = m.Paragraph(p.style, _normal(left + self.paras[0] + right))
+            return
+        new = [m.Paragraph(p.style, _normal(left + self.paras[0]))]
+        for i, runs in enumerate(self.paras[1:], 1):
+            style = self.styles[i] if i < len(self.styles) and self.styles[i] else p.style
+            last = i == len(self.paras) - 1
+            new.append(m.Paragraph(style, _normal(runs + (right if last else []))))
+        story.paragraphs[para:para + 1] = new
+
+    def end(self) -> Pos:
+        """The position after the pasted text."""
+        n = sum(len(r.text) for r in self.paras[-1])
+        if len(self.paras) == 1:
+            return StoryPos(self.pos.para, self.pos.offset + n)
+        return StoryPos(self.pos.para + len(self.paras) - 1, n)
+
+
+def char_style_at(story: m.Story, pos: Pos) -> str:
+    """The character style text typed (or pasted plain) at ``pos`` takes."""
+    pos = clamp_pos(story, pos)
+    return _style_at(story.paragraphs[pos.para].runs, pos.offset) if story.paragraphs else ""
+
+
+def runs_between(story: m.Story, start: Pos, end: Pos) -> list[list[m.Run]]:
+    """The runs from ``start`` to ``end``, one list per paragraph (copy with formatting)."""
+    (p0, o0), (p1, o1) = sorted([StoryPos.of(start), StoryPos.of(end)])
+    out = []
+    for i in range(p0, p1 + 1):
+        runs = story.paragraphs[i].runs
+        a = o0 if i == p0 else 0
+        b = o1 if i == p1 else para_len(story, i)
+        _, rest = _split_runs(runs, a)
+        mid, _ = _split_runs(rest, b - a)
+        out.append([m.Run(r.text, r.style) for r in mid])
+    return out
+
+
+class SetStory(_FieldEdit):
+    """Change fields of a story: its name (slug), byline, credit, dateline, editor."""
+
+    label = "story"
+
+    def __init__(self, story: str, **changes):
+        bad = set(changes) & {"id", "paragraphs", "thread", "headline"}
+        if bad:
+            raise EditError(f"SetStory cannot set '{sorted(bad)[0]}'")
+        super().__init__(**changes)
+        self.story = story
+
+    def _target(self, issue):
+        return _story(issue, self.story)
+
+    def _touched(self, issue):
+        frames = {fr.id for _, fr in issue.frames() if getattr(fr, "story", "") == self.story}
+        return Touched(stories={self.story}, frames=frames)
+
+
+class RemoveStory(Edit):
+    """Delete a story; headline and byline frames showing it are emptied (undo refills them)."""
+
+    label = "delete story"
+
+    def __init__(self, story: str):
+        self.story = story
+        self._saved = None
+
+    def apply(self, issue):
+        """Take the story out of the issue."""
+        st = _story(issue, self.story)
+        order = list(issue.stories)
+        users = [fr.id for _, fr in issue.frames() if getattr(fr, "story", "") == self.story]
+        for fid in users:
+            issue.frame(fid)[1].story = ""
+        del issue.stories[self.story]
+        self._saved = (st, order, users)
+        return Touched(stories={self.story}, frames=set(users) | set(st.thread), structure=True)
+
+    def revert(self, issue):
+        """Put the story back in its place; its frames show it again."""
+        st, order, users = self._saved
+        merged = dict(issue.stories)
+        merged[self.story] = st
+        issue.stories.clear()
+        issue.stories.update({k: merged[k] for k in order if k in merged})
+        issue.stories.update({k: v for k, v in merged.items() if k not in issue.stories})
+        for fid in users:
+            issue.frame(fid)[1].story = self.story
+        return Touched(stories={self.story}, frames=set(users) | set(st.thread), structure=True)
+
+
+class RemovePage(Edit):
+    """Delete a page with its frames (they leave their threads; undo puts all back)."""
+
+    label = "delete page"
+
+    def __init__(self, number: int):
+        self.number = number
+        self._saved = None
+
+    def apply(self, issue):
+        """Remove the page."""
+        page = _page(issue, self.number)
+        if len(issue.pages) == 1:
+            raise EditError("an issue keeps at least one page")
+        ids = {fr.id for fr in page.frames}
+        threads = {sid: list(s.thread) for sid, s in issue.stories.items()
+                   if ids & set(s.thread)}
+        index = issue.pages.index(page)
+        self._saved = (index, page, threads)
+        del issue.pages[index]
+        for sid in threads:
+            issue.stories[sid].thread[:] = [f for f in threads[sid] if f not in ids]
+        return Touched(stories=set(threads), frames=ids, pages={self.number}, structure=True)
+
+    def revert(self, issue):
+        """Put the page back where it was, threads included."""
+        index, page, threads = self._saved
+        issue.pages.insert(index, page)
+        for sid, thread in threads.items():
+            issue.stories[sid].thread[:] = thread
+        return Touched(stories=set(threads), frames={fr.id for fr in page.frames},
+                       pages={self.number}, structure=True)
+
+
+class ReorderPages(Edit):
+    """Put the pages in a new order (a list of their numbers).
+
+    When the pages were numbered 1, 2, 3 … in order they are numbered so again
+    in the new order (a page moved to the front becomes 版 1).
+    """
+
+    label = "move page"
+
+    def __init__(self, order: list[int]):
+        self.order = list(order)
+        self._old: list[tuple[m.Page, int]] | None = None
+
+    def apply(self, issue):
+        """Reorder (and renumber) the pages."""
+        numbers = [p.number for p in issue.pages]
+        if sorted(self.order) != sorted(numbers):
+            raise EditError(f"the new order {self.order} does not list the pages {numbers}")
+        self._old = [(p, p.number) for p in issue.pages]
+        by_number = {p.number: p for p in issue.pages}
+        sequential = numbers == list(range(numbers[0], numbers[0] + len(numbers))) \
+            if numbers else False
+        issue.pages[:] = [by_number[n] for n in self.order]
+        if sequential:
+            for i, p in enumerate(issue.pages):
+                p.number = numbers[0] + i
+        return Touched(pages=set(numbers), structure=True)
+
+    def revert(self, issue):
+        """The old order and numbers."""
+        issue.pages[:] = [p for p, _ in self._old]
+        for p, n in self._old:
+            p.number = n
+        return Touched(pages={n for _, n in self._old}, structure=True)
+
+
+#: the frame fields that name a paragraph style
+FRAME_STYLE_FIELDS = ("kicker_style", "title_style", "subtitle_style", "style", "caption_style",
+                      "credit_style")
+
+
+class RetargetStyle(Edit):
+    """Make every use of style ``old`` use ``new`` instead: paragraphs or runs,
+    the style fields of frames and the jump style (renaming; replacing a deleted style).
+    """
+
+    label = "style uses"
+
+    def __init__(self, old: str, new: str, table: str = "paragraph_styles"):
+        if table not in ("paragraph_styles", "char_styles"):
+            raise EditError(f"no style table '{table}'")
+        self.old, self.new, self.table = old, new, table
+        self._saved = None
+
+    def apply(self, issue):
+        """Change the uses; keep what they were for undo."""
+        paras: dict[str, list[m.Paragraph]] = {}
+        for sid, st in issue.stories.items():
+            new_list, changed = [], False
+            for p in st.paragraphs:
+                if self.table == "paragraph_styles":
+                    if p.style == self.old:
+                        p = m.Paragraph(self.new, list(p.runs))
+                        changed = True
+                elif any(r.style == self.old for r in p.runs):
+                    p = m.Paragraph(p.style, _normal([m.Run(r.text, self.new if r.style == self.old
+                                                            else r.style) for r in p.runs]))
+                    changed = True
+                new_list.append(p)
+            if changed:
+                paras[sid] = list(st.paragraphs)
+                st.paragraphs[:] = new_list
+        fields: list[tuple[str, str]] = []
+        jump = False
+        if self.table == "paragraph_styles":
+            for _, fr in issue.frames():
+                for f in FRAME_STYLE_FIELDS:
+                    if getattr(fr, f, None) == self.old:
+                        setattr(fr, f, self.new)
+                        fields.append((fr.id, f))
+            if issue.paper.jumps.style == self.old:
+                issue.paper.jumps.style = self.new
+                jump = True
+        self._saved = (paras, fields, jump)
+        return Touched(stories=set(paras), frames={f for f, _ in fields}, styles=True)
+
+    def revert(self, issue):
+        """Every changed use back to the old style."""
+        paras, fields, jump = self._saved
+        for sid, old in paras.items():
+            issue.stories[sid].paragraphs[:] = old
+        for fid, f in fields:
+            setattr(issue.frame(fid)[1], f, self.old)
+        if jump:
+            issue.paper.jumps.style = self.old
+        return Touched(stories=set(paras), frames={f for f, _ in fields}, styles=True)
+
+
+def _table(issue: m.Issue, table: str) -> dict:
+    if table not in ("paragraph_styles", "char_styles"):
+        raise EditError(f"no style table '{table}'")
+    return getattr(issue, table)
+
+
+def style_uses(issue: m.Issue, name: str, table: str = "paragraph_styles") -> int:
+    """How many paragraphs (or runs), frames and jump settings use a style."""
+    n = 0
+    for st in issue.stories.values():
+        for p in st.paragraphs:
+            if table == "paragraph_styles":
+                n += p.style == name
+            else:
+                n += sum(r.style == name for r in p.runs)
+    if table == "paragraph_styles":
+        n += sum(getattr(fr, f, None) == name for _, fr in issue.frames()
+                 for f in FRAME_STYLE_FIELDS)
+        n += issue.paper.jumps.style == name
+    return n
+
+
+def rename_style(issue: m.Issue, old: str, new: str, table: str = "paragraph_styles") -> Edit:
+    """Rename a style and every use of it (one undo step)."""
+    styles = _table(issue, table)
+    new = new.strip()
+    if old not in styles:
+        raise EditError(f"no style '{old}'")
+    if not new or new in styles:
+        raise EditError(f"the style name '{new}' is empty or already used")
+    if table == "paragraph_styles" and old in m.default_styles():
+        raise EditError(f"'{old}' is a built-in style: give it another label instead")
+    return Batch([SetStyleDef(new, styles[old], table), RetargetStyle(old, new, table),
+                  SetStyleDef(old, None, table)], "rename style")
+
+
+def delete_style(issue: m.Issue, name: str, replacement: str = "",
+                 table: str = "paragraph_styles") -> Edit:
+    """Delete a style; its uses take ``replacement`` ("" for character styles: none)."""
+    styles = _table(issue, table)
+    if name not in styles:
+        raise EditError(f"no style '{name}'")
+    if table == "paragraph_styles":
+        if name in m.default_styles():
+            raise EditError(f"'{name}' is a built-in style and cannot be deleted")
+        if replacement not in styles or replacement == name:
+            raise EditError(f"no style '{replacement}' to use instead of '{name}'")
+    elif replacement and (replacement not in styles or replacement == name):
+        raise EditError(f"no character style '{replacement}' to use instead of '{name}'")
+    edits: list[Edit] = []
+    if style_uses(issue, name, table):
+        edits.append(RetargetStyle(name, replacement, table))
+    edits.append(SetStyleDef(name, None, table))
+    return Batch(edits, "delete style")
+
+
+def new_style_name(issue: m.Issue, table: str = "paragraph_styles", base: str = "style") -> str:
+    """A style name not yet used in the table."""
+    styles = _table(issue, table)
+    n = 1
+    while f"{base}-{n}" in styles:
+        n += 1
+    return f"{base}-{n}"
+
+
+def copy_frame(fr: m.Frame, new_id: str, **changes) -> m.Frame:
+    """A deep copy of a frame under another id (duplicate, paste)."""
+    out = copy.deepcopy(fr)
+    out.id = new_id
+    for k, v in changes.items():
+        setattr(out, k, v)
+    return out
+
+
+def duplicate_page(issue: m.Issue, number: int, index: int | None = None) -> Edit:
+    """A copy of a page after it (new number, frames under new ids, stories copied)."""
+    page = _page(issue, number)
+    new_no = max(p.number for p in issue.pages) + 1
+    ids = {fr.id for _, fr in issue.frames()}
+    renamed: dict[str, str] = {}
+    frames = []
+    for fr in page.frames:
+        n, kind = 1, fr.kind
+        while f"p{new_no}-{kind}-{n}" in ids:
+            n += 1
+        renamed[fr.id] = f"p{new_no}-{kind}-{n}"
+        ids.add(renamed[fr.id])
+        frames.append(copy_frame(fr, renamed[fr.id]))
+    edits: list[Edit] = []
+    sids = set(issue.stories)
+    for sid, st in issue.stories.items():
+        thread = [renamed[f] for f in st.thread if f in renamed]
+        shown = [fr for fr in frames if getattr(fr, "story", "") == sid]
+        if not thread and not shown:
+            continue
+        k = 2
+        while f"{sid}-{k}" in sids:
+            k += 1
+        nid = f"{sid}-{k}"
+        sids.add(nid)
+        new = copy.deepcopy(st)
+        new.id, new.thread = nid, thread
+        new.name = (st.name or sid) + " 副本"
+        edits.append(AddStory(new))
+        for fr in shown:
+            fr.story = nid
+    edits.insert(0, AddPage(replace(copy.deepcopy(page), number=new_no, frames=frames)))
+    order = [p.number for p in issue.pages]
+    at = order.index(number) + 1 if index is None else index
+    edits.append(ReorderPages(order[:at] + [new_no] + order[at:]))
+    return Batch(edits, "duplicate page")
+
+
+class SetPage(_FieldEdit):
+    """Change fields of a page: its section name (版名)."""
+
+    label = "page"
+
+    def __init__(self, number: int, **changes):
+        bad = set(changes) & {"number", "frames"}
+        if bad:
+            raise EditError(f"SetPage cannot set '{sorted(bad)[0]}'")
+        super().__init__(**changes)
+        self.number = number
+
+    def _target(self, issue):
+        return _page(issue, self.number)
+
+    def _touched(self, issue):
+        return Touched(pages={self.number}, structure=True)
+
+
+class SetColor(Edit):
+    """Define (or with None remove) a colour swatch: CMYK values from 0 to 1."""
+
+    label = "colour"
+
+    def __init__(self, name: str, cmyk: list[float] | None):
+        self.name, self.cmyk = name, None if cmyk is None else [float(v) for v in cmyk]
+        self._old = None
+
+    def apply(self, issue):
+        """Set the swatch."""
+        self._old = (self.name in issue.colors, issue.colors.get(self.name))
+        if self.cmyk is None:
+            issue.colors.pop(self.name, None)
+        else:
+            issue.colors[self.name] = list(self.cmyk)
+        return Touched(styles=True)
+
+    def revert(self, issue):
+        """The old swatch (or none)."""
+        had, old = self._old
+        if had:
+            issue.colors[self.name] = old
+        else:
+            issue.colors.pop(self.name, None)
+        return Touched(styles=True)
+
+
+class RestackFrame(Edit):
+    """Move a frame up (``delta`` > 0, bring forward) or down the page's drawing order."""
+
+    label = "arrange"
+
+    def __init__(self, frame_id: str, delta: int):
+        self.frame_id, self.delta = frame_id, delta
+        self._old: tuple[int, int] | None = None
+
+    def apply(self, issue):
+        """Move it in its page's frame list (clamped to the ends)."""
+        try:
+            page, fr = issue.frame(self.frame_id)
+        except KeyError:
+            raise EditError(f"no frame '{self.frame_id}'") from None
+        i = page.frames.index(fr)
+        j = min(max(0, i + self.delta), len(page.frames) - 1)
+        page.frames.insert(j, page.frames.pop(i))
+        self._old = (page.number, i)
+        return Touched(frames={self.frame_id}, pages={page.number}, structure=True)
+
+    def revert(self, issue):
+        """Back to its old place in the order."""
+        number, i = self._old
+        page = _page(issue, number)
+        fr = next(f for f in page.frames if f.id == self.frame_id)
+        page.frames.remove(fr)
+        page.frames.insert(i, fr)
+        return Touched(frames={self.frame_id}, pages={number}, structure=True)

@@ -22,6 +22,8 @@ SCHEMA_VERSION = 1
 Align = Literal["justify", "left", "center", "right"]
 HeadlineAlign = Literal["center", "left"]
 Punctuation = Literal["mainland", "centered"]      # centered: Taiwan / Hong Kong
+PunctuationWidth = Literal["全身", "开明", "半身"]     # full; 。？！ full, others half; all half
+LatinSpacing = Literal["quarter", "none"]           # ¼ em or nothing between Han and Latin/digits
 Language = Literal["zh", "en"]
 StyleLanguage = Literal["", "zh", "en"]           # "": the paper's language
 Numerals = Literal["chinese", "arabic"]
@@ -76,6 +78,12 @@ class Paper:
     grid: GridSpec = field(default_factory=GridSpec)
     hao: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_HAO))
     punctuation: Punctuation = "mainland"
+    # typesetting conventions (layout.chars): how wide marks are set, the space
+    # between Han and Latin letters or digits, and a word list (a file relative to
+    # the issue, one word a line) that headlines never split
+    punctuation_width: PunctuationWidth = "全身"
+    latin_spacing: LatinSpacing = "quarter"
+    dictionary: str = ""
     language: Language = "zh"            # default language of the text
     jumps: JumpSettings = field(default_factory=JumpSettings)
 
@@ -94,6 +102,7 @@ class ParagraphStyle:
     keep_with_next: bool = False  # subheads: never end a column
     color: str = "black"         # a swatch name (see Issue.colors)
     language: StyleLanguage = ""  # "" = the paper's; "en" for Latin text
+    label: str = ""              # display name in the UI (正文, 小标题); "" = the key
     shape: Shape = ""            # 长N / 扁N type; "" = normal
 
 
@@ -103,6 +112,7 @@ class CharStyle:
     font: str = ""
     size: str = ""
     color: str = ""
+    label: str = ""              # display name in the UI (粗体, 电头); "" = the key
     shape: Shape = ""            # 长N / 扁N; "" = the paragraph style's
 
 
@@ -492,21 +502,26 @@ class Issue:
 def default_styles() -> dict[str, ParagraphStyle]:
     """The paragraph styles a new Chinese issue starts with."""
     return {
-        "body": ParagraphStyle(),
+        "body": ParagraphStyle(label="正文"),
         "subhead": ParagraphStyle(font="headline", size="小五", indent=0, align="left",
-                                  keep_with_next=True),
-        "lead": ParagraphStyle(),
-        "jump": ParagraphStyle(font="headline", size="小五", indent=0, align="right"),
-        "byline": ParagraphStyle(font="byline", size="五号", indent=0, align="left"),
+                                  keep_with_next=True, label="小标题"),
+        "lead": ParagraphStyle(label="导语"),
+        "jump": ParagraphStyle(font="headline", size="小五", indent=0, align="right",
+                               label="转版"),
+        "byline": ParagraphStyle(font="byline", size="五号", indent=0, align="left",
+                                 label="署名"),
         "kicker": ParagraphStyle(font="headline", size="四号", indent=0, align="center",
-                                 leading=2),
+                                 leading=2, label="引题"),
         "title": ParagraphStyle(font="headline-heavy", size="小一", indent=0,
-                                align="center", leading=3),
+                                align="center", leading=3, label="主题"),
         "subtitle": ParagraphStyle(font="headline", size="小四", indent=0, align="center",
-                                   leading=2),
-        "caption": ParagraphStyle(font="caption", size="六号", indent=0, align="justify"),
-        "credit": ParagraphStyle(font="caption", size="六号", indent=0, align="right"),
-        "latin": ParagraphStyle(font="latin", size="小五", indent=1, language="en"),
+                                   leading=2, label="副题"),
+        "caption": ParagraphStyle(font="caption", size="六号", indent=0, align="justify",
+                                  label="图片说明"),
+        "credit": ParagraphStyle(font="caption", size="六号", indent=0, align="right",
+                                 label="摄影署名"),
+        "latin": ParagraphStyle(font="latin", size="小五", indent=1, language="en",
+                                label="西文"),
     }
 
 

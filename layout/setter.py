@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import chars as C
 from .breaking import Line, Prepared, compose_lines
 from .model import Issue, Paragraph, ParagraphStyle, shape_scale
 from .result import GlyphRun, Source
@@ -60,6 +61,10 @@ class Setter:
             self._styles[name] = st
         return st
 
+    def rules(self) -> C.Rules:
+        """The composition rules of the paper's settings."""
+        return C.rules_of(self.issue.paper)
+
     def run_specs(self, para: Paragraph, style: Style) -> list[RunSpec]:
         """The paragraph's runs with character styles applied."""
         out = []
@@ -83,15 +88,15 @@ class Setter:
 
         ``space_em`` widens word spaces to that many em (phrase gaps in headlines).
         """
-        key = (tuple(specs), style.size, style.hscale, style.latin, space_em)
+        key = (tuple(specs), style.size, style.hscale, style.latin, space_em, self.rules())
         p = self._prepared.get(key)
         if p is None:
             sh: Shaped = shape(specs, self.fontset, style.size * style.hscale)
             if space_em:
                 sh.adv = [sh.sizes[i] * space_em if c == " " else a
                           for i, (c, a) in enumerate(zip(sh.text, sh.adv))]
-            hy = self._hyphenator if style.latin else None
-            p = Prepared(sh, centered=self.issue.paper.punctuation == "centered", hyphenate=hy)
+            p = Prepared(sh, rules=self.rules(), hyphenate=self._hyphenator,
+                         han=not style.latin)
             self._prepared[key] = p
             self.stats["shaped"] += 1
         return p

@@ -184,6 +184,28 @@ def check_colors(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
     return out
 
 
+def midline_compressed(result: LayoutResult, rules) -> dict[str, int]:
+    """Per story: marks inside a line, with no neighbouring mark, set narrower than the
+    paper's punctuation convention sets them — compression used to justify a line, which
+    the breaker takes only as a last resort (``rules``: layout.chars.Rules)."""
+    from layout import chars as C
+    marks = C.OPENING | C.CLOSING | C.STOPS
+    out: dict[str, int] = {}
+    for page in result.pages:
+        for fr in page.frames:
+            for ln in fr.lines:
+                glyphs = [(ch, adv, run.size) for run in ln.runs
+                          for ch, adv in zip(run.text, run.advances)]
+                for k in range(1, len(glyphs) - 1):
+                    ch, adv, size = glyphs[k]
+                    if ch not in C.STOPS or glyphs[k - 1][0] in marks or glyphs[k + 1][0] in marks:
+                        continue
+                    full = size * (1.0 - rules.half_of(C.kinds(ch)[0]))
+                    if adv < full - 0.01:
+                        out[ln.story] = out.get(ln.story, 0) + 1
+    return out
+
+
 def preflight(result: LayoutResult, fontset, options: PdfOptions | None = None,
               cache: ExportCache | None = None) -> list[Diagnostic]:
     """Every output check for this export: images, fonts, colours."""

@@ -34,15 +34,26 @@ def test_exact_fit_lines_are_unchanged(square):
     assert lines[0].xs == tuple(i * EM for i in range(13))
 
 
-def test_line_start_prohibition_pushes_in_first(square):
-    # 13 marks then a full stop: the stop may not start the next line.
-    # Pushing in: the line-end stop is set half-width, and the comma inside the
-    # line gives up half an em, so all 14 marks stay on the line.
+def test_line_start_prohibition_pushes_in_at_the_line_end(square):
+    # a full stop that may not start the next line is pushed in, set half width
+    text = "中" * 12 + "。" + "中" * 13
+    p, lines = lines_of(text, square, measure=12.5 * EM)
+    assert texts(p, lines)[0] == "中" * 12 + "。"
+    assert abs(lines[0].right - 12.5 * EM) < 0.01
+
+
+def test_midline_marks_are_not_squeezed_to_push_in(square):
+    # 13 characters then a full stop: compressing the comma inside the line would
+    # let all 14 stay, but a mark squeezed mid-line reads like a Latin comma; the
+    # line pushes a character out instead, spaced within the 0.15 em limit
     text = "中中中中，中中中中中中中中。" + "中" * 13
     p, lines = lines_of(text, square)
     t = texts(p, lines)
-    assert t[0] == "中中中中，中中中中中中中中。"
+    assert t[0] == "中中中中，中中中中中中中"
     assert abs(lines[0].right - MEASURE) < 0.01
+    assert lines[0].xs[5] - lines[0].xs[4] > EM              # the comma keeps its em
+    gaps = [b - a - EM for a, b in zip(lines[0].xs, lines[0].xs[1:])]
+    assert max(gaps) <= 0.15 * EM
     assert all(s[0] not in C.STOPS for s in t)
 
 
@@ -69,7 +80,10 @@ def test_numbers_units_dashes_and_latin_words_stay_whole(square):
             p, lines = lines_of(text, square)
             joined = "|".join(texts(p, lines))
             bare = unit if unit != "12.18万元" else "12.18万"
-            assert bare in joined.replace("|", "") and bare in joined, (unit, pad, joined)
+            assert bare in joined.replace("|", ""), (unit, pad, joined)
+            # whole, or a range broken after its dash (a penalised break)
+            assert bare in joined or unit == "2018—2020年" and "2018—|2020年" in joined, \
+                (unit, pad, joined)
 
 
 def test_adjacent_punctuation_takes_one_and_a_half_em(square):

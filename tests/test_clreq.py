@@ -83,16 +83,17 @@ def test_adjacent_marks_widths():
 
 
 def test_year_then_opening_bracket():
-    brk, space, squeeze, gap = pairs("年（")[0]
+    brk, space, squeeze, gap, _ = pairs("年（")[0]
     assert brk == C.ALLOWED and space == 0.0 and squeeze == 0 and gap == 0.5
     assert breaks("（年") == [C.PROHIBITED]                   # an opener never ends a line
 
 
-def test_number_range_stays_whole():
+def test_number_range_breaks_only_after_the_dash_at_a_penalty():
     got = breaks("2018—2020")
     assert got[3] is C.PROHIBITED                           # 8|—: a dash never starts a line
-    assert got[4] is C.PROHIBITED                           # —|2 inside a range
-    assert all(b is C.PROHIBITED for b in got)
+    assert got[4] > 0                                       # —|2: a penalised break
+    assert all(b is C.PROHIBITED for k, b in enumerate(got) if k != 4)
+    assert breaks("2018—2020", C.Rules(number_range=None))[4] is C.PROHIBITED
     assert breaks("中—2") == [C.PROHIBITED, C.ALLOWED]        # no range: the dash may end a line
     assert breaks("2018——2020")[5] == C.ALLOWED             # a —— is no range dash
 
@@ -152,7 +153,7 @@ def test_a_penalised_range_break_is_a_node_with_its_penalty():
     # a measure that cannot hold the range: it breaks at the penalised point
     lines = compose_lines(p, 5 * EM / 2 + EM, 0, 0.0)
     assert [(ln.start, ln.end) for ln in lines] == [(0, 5), (5, 9)]
-    assert 5 not in prepared("2018—2020").nodes
+    assert 5 not in prepared("2018—2020", rules=C.Rules(number_range=None)).nodes
 
 
 def test_penalty_before_an_opening_bracket():
@@ -164,8 +165,10 @@ def test_penalty_before_an_opening_bracket():
 def test_no_han_digit_space_and_signs_part_of_the_number():
     rules = C.Rules(han_digit_space=0.0)
     assert pairs("年2", rules)[0].space == 0.0 and pairs("年a", rules)[0].space == 0.25
-    signs = C.Rules(spacing={(C.S_SIGN, C.S_HAN): 0.25})
-    assert pairs("5%中", signs)[1].space == 0.25 and pairs("5%中")[1].space == 0.0
+    # a sign ending a number is part of it: spaced from Han as the digits are
+    assert pairs("5%中")[1].space == 0.25 and pairs("5%中", rules)[1].space == 0.0
+    none = C.rules_for("mainland", "全身", "none")
+    assert [pairs(t, none)[k].space for t, k in (("年2", 0), ("年a", 0), ("5%中", 1))] == [0] * 3
 
 
 def test_a_convention_with_half_width_marks():
@@ -180,3 +183,221 @@ def test_a_convention_with_half_width_marks():
     assert line.xs == (0.0, EM, 1.5 * EM, 2.0 * EM, 3.0 * EM, 4.0 * EM, 4.5 * EM)
     assert line.right == 5.5 * EM
     assert prepared("中，中").natural(0, 3) == 3 * EM  # today's mainland: full width
+
+
+# ------------------------------------------------------------------ one convention per paper
+def widths(text, width):
+    """The room each mark of a paragraph on one long line takes (after a 中), in em."""
+    p = prepared(text, rules=C.rules_for("mainland", width))
+    (line,) = compose_lines(p, 40 * EM, 0, 0.0)
+    ends = list(line.xs[1:]) + [line.right]
+    return {text[i]: round((ends[i] - line.xs[i - 1] - EM) / EM, 3) for i in range(len(text))
+            if text[i] in "，。、（）？"}
+
+
+def test_punctuation_width_conventions():
+    text = "中，中、中（中）中？中。"
+    assert widths(text, "全身") == dict.fromkeys("，、（）？。", 1.0)
+    assert widths(text, "开明") == {"，": 0.5, "、": 0.5, "（": 0.5, "）": 0.5, "？": 1.0, "。": 1.0}
+    assert widths(text, "半身") == dict.fromkeys("，、（）？。", 0.5)
+    # centred stops keep their box whatever the width convention
+    c = prepared("中，中", rules=C.rules_for("centered", "半身"))
+    assert c.natural(0, 3) == 3 * EM
+
+
+def midline_cut(p, lines):
+    """Mid-line marks (no neighbouring mark, not at a line end) set narrower than the
+    paper's convention sets them."""
+    text, got = p.sh.text, []
+    for ln in lines:
+        ends = list(ln.xs[1:]) + [ln.right]
+        for i in range(ln.start, ln.end - 1):
+            if text[i] in C.STOPS and text[i - 1] not in C.OPENING | C.CLOSING | C.STOPS \
+                    and text[i + 1] not in C.OPENING | C.CLOSING | C.STOPS:
+                full = EM - (p.fixed[i] if p.fixed else 0.0)
+                if ends[i - ln.start] - ln.xs[i - ln.start] < full - 0.01:
+                    got.append(i)
+    return got
+
+
+def max_han_gap(p, ln):
+    """The widest gap between two Han characters of a line, in em."""
+    text, worst = p.sh.text, 0.0
+    for k in range(1, ln.end - ln.start):
+        i = ln.start + k
+        if C.kind(text[i - 1]).han and C.kind(text[i]).han:
+            worst = max(worst, (ln.xs[k] - ln.xs[k - 1] - EM) / EM)
+    return worst
+
+
+# constructed paragraphs (our own sentences) of the kinds that went wrong
+PARAGRAPHS = [
+    "会议要求各地严格按照《医疗保障扶贫三年行动实施方案（2018—2020年）》和"
+    "《甘肃省医疗保障扶贫三年行动工作方案》（2018—2020年）提出的目标任务推进工作。",
+    "本报兰州3月15日电（记者 王某）记者从省统计局获悉，全省去年城镇居民人均可支配收入"
+    "增长8.1%，农村居民增长63.4%的县有12个，2019—2021年计划再增3.5亿元。",
+    "据Smith and Jones 、Brown的研究，城市交通拥堵指数在2015—2018年间下降了约12%，"
+    "研究者称之为interoperability问题，并建议各地加强协调（见表1）。（宗和）",
+    "该公司坚持每年召开职工代表大会，建立健全配套的职代会管理制度，发挥职代会、"
+    "平等协商集体合同等制度在职工利益诉求表达上的主渠道作用。（记者 周鹏 石杰）",
+]
+
+
+def feasible(p, measure, indent):
+    """Whether some setting of the paragraph has every justified line within the
+    spacing limit and no mark compressed inside a line (a plain search over the
+    break nodes, independent of the breaker's costs)."""
+    limit = p.rules.max_gap * p.em
+    reach = {0}
+    for s in range(p.n):
+        if s not in reach:
+            continue
+        m = measure - (indent if s == 0 else 0.0)
+        for e in p.nodes:
+            if e <= s:
+                continue
+            delta = m - p.natural(s, e)
+            if delta < -0.01:
+                need = -delta - p.end_cut(e)
+                soft = (p.ps[e] - p.ps[s] - (p.pm[e] - p.pm[s]) + p.pq[e] - p.pq[s + 1])
+                if need > soft + 0.01:
+                    continue
+                delta = max(0.0, -need)
+            rest = delta - (p.po[e] - p.po[s + 1])      # Han–Latin boundaries open first
+            if e < p.n and rest > 0.01 and rest / max(1, p.points_in(s, e)) > limit:
+                continue
+            reach.add(e if e == p.n else p.next_start(e))
+    return p.n in reach
+
+
+@pytest.mark.parametrize("width", ["全身", "开明"])
+@pytest.mark.parametrize("chars", range(10, 16))
+def test_no_loose_lines_and_no_midline_compression_where_avoidable(width, chars):
+    rules = C.rules_for("mainland", width, "quarter")
+    from layout.compose import default_hyphenator
+    checked = 0
+    for text in PARAGRAPHS:
+        p = prepared(text, rules=rules, hyphenate=default_hyphenator(), han=True)
+        lines = compose_lines(p, chars * EM, 0, 2 * EM)
+        assert "".join(p.sh.text[ln.start:ln.next] for ln in lines) == text
+        for ln in lines[:-1]:
+            assert abs(ln.right - chars * EM) < 0.02
+        if not feasible(p, chars * EM, 2 * EM):
+            continue                 # every setting has a loose line or a squeezed mark
+        checked += 1
+        for ln in lines[:-1]:
+            assert max_han_gap(p, ln) <= 0.15 + 1e-6, (text[ln.start:ln.end], chars)
+        assert midline_cut(p, lines) == [], (width, chars)
+    assert checked >= 1
+
+
+def test_range_breaks_after_its_dash_rather_than_spread_a_line():
+    # 13 em: "…方案（2018—2020年）》" cannot stay whole without 0.5 em gaps
+    text = "中" * 7 + "方案（2018—2020年）》和中中中中中中中中中中中中。"
+    rules = C.rules_for("mainland", "全身", "quarter")
+    p = prepared(text, rules=rules)
+    lines = compose_lines(p, 13 * EM, 0, 0.0)
+    got = [text[ln.start:ln.end] for ln in lines]
+    assert got[0].endswith("2018—"), got
+    assert all(max_han_gap(p, ln) <= 0.15 for ln in lines[:-1])
+    whole = prepared(text, rules=C.Rules(number_range=None))
+    assert max(max_han_gap(whole, ln) for ln in compose_lines(whole, 13 * EM, 0, 0.0)[:-1]) > 0.3
+
+
+def test_han_digit_spaces_shrink_before_the_line_is_spread():
+    # a dateline then an opening bracket that may not end a line: the ¼ em spaces
+    # round the digits give way rather than the line being spread
+    from layout.breaking import _line_cost, set_line
+    text = "本报兰州3月15日电（记者 王某）" + "中" * 20
+    p = prepared(text, rules=C.rules_for("mainland", "全身", "quarter"))
+    nat = p.natural(0, 9)
+    assert p.squeeze(0, 9) == EM / 2                         # four ¼ em spaces, half each
+    m = nat - EM / 8
+    assert _line_cost(p, 0, 9, m, False) < _line_cost(p, 0, 8, m, False)
+    line = set_line(p, 0, 9, m, False)
+    assert abs(line.right - m) < 1e-6
+    assert [round(b - a, 6) for a, b in zip(line.xs[:4], line.xs[1:4])] == [EM] * 3
+    assert abs(line.xs[4] - line.xs[3] - (EM + EM / 4 - EM / 32)) < 1e-6
+
+
+@pytest.mark.parametrize("pad", range(0, 14))
+def test_a_closing_tag_is_never_broken(pad):
+    for tag in ("（记者 王某）", "（宗和）", "（记者 周鹏 石杰）"):
+        text = "中" * (20 + pad) + "。" + tag
+        p = prepared(text)
+        assert C.closing_tag(text) == (21 + pad, len(text))
+        lines = compose_lines(p, 13 * EM, 0, 0.0)
+        starts = {ln.start for ln in lines} | {ln.next for ln in lines}
+        a = text.index("（")
+        assert not any(a < s < len(text) for s in starts), (pad, tag)
+    assert C.closing_tag("他说（见下文）的事。") is None
+    assert C.closing_tag("中（一）（二）") == (4, 7)
+
+
+def test_no_space_before_a_chinese_mark_and_no_break_there():
+    p = prepared("据Jones 、Brown的研究")
+    i = p.sh.text.index(" ")
+    assert p.natural(0, len(p.sh.text)) == prepared("据Jones、Brown的研究").natural(0, 15)
+    assert i not in p.nodes
+    (line,) = compose_lines(p, 40 * EM, 0, 0.0)
+    assert line.xs[i + 1] == line.xs[i]                    # 、 sits right after the word
+
+
+def test_latin_words_in_chinese_lines():
+    from layout.compose import default_hyphenator
+    hy = default_hyphenator()
+    text = "研究者称之为interoperability问题，来自Massachusetts的学者"
+    p = prepared(text, hyphenate=hy, han=True)
+    assert p.hyph and all(text.index("interoperability") < b < text.index("问") for b in p.hyph)
+    assert all(p.penalty[b] == MAINLAND.hyphen_in_han for b in p.hyph)   # never Massachusetts
+    assert prepared(text, hyphenate=hy).hyph >= p.hyph
+    # a mixed line is spaced at its Han gaps too, not only at its word spaces
+    q = prepared("中中Smith and Jones中中")
+    assert q.points_in(0, q.n) == 2 + 2 + 2              # 中|中, 中|S, s|中, 中|中 … and 2 spaces
+
+
+def test_check_counts_marks_compressed_inside_a_line():
+    # "据Smith and Jones 、Brown" in 13 em, with words that may not be set closer: the
+    # proper noun may not be hyphenated, so the 、 is squeezed as a last resort — and counted
+    from layout.result import FrameResult, LayoutResult, LineBox, PageResult, Source
+    from layout.setter import line_runs
+    from output.preflight import midline_compressed
+    text = PARAGRAPHS[2]
+    rules = C.Rules(number_track=0.0)
+    p = prepared(text, rules=rules, han=True)
+    lines = compose_lines(p, 13 * EM, 0, 2 * EM)
+    want = midline_cut(p, lines)
+    assert want
+    boxes = [LineBox(0.0, 12.0 * (k + 1), 13 * EM, ln.start, ln.end, 0, "s", 0.0, 0.0,
+                     tuple(line_runs(p, ln, 0.0, 12.0 * (k + 1), Source("s", 0))))
+             for k, ln in enumerate(lines)]
+    res = LayoutResult((PageResult(1, 500.0, 500.0, (FrameResult("t", "text", (0, 0, 9, 9),
+                                                                  tuple(boxes), story="s"),)),))
+    assert midline_compressed(res, rules) == {"s": len(want)}
+    assert midline_compressed(res, C.rules_for("mainland", "半身")) == {}
+
+
+def test_a_number_keeps_its_unit_but_not_any_han_after_it():
+    assert breaks("777年")[2] is C.PROHIBITED and breaks("18个")[1] is C.PROHIBITED
+    assert breaks("777和")[2] == MAINLAND.number_han > 0        # "波音777|和": penalised
+    assert C.Rules(number_han=None).brk(C.kind("7"), C.kind("和")) is C.PROHIBITED
+
+
+def test_han_latin_boundaries_open_before_han_gaps():
+    # a line short by 1 em with two Han–digit boundaries: they open ¼ em each first,
+    # the remaining ½ em goes evenly to every gap
+    from layout.breaking import set_line
+    p = prepared("中中中中中中12中中中中", rules=C.rules_for("mainland", "全身", "none"))
+    m = p.natural(0, p.n) + EM
+    line = set_line(p, 0, p.n, m, False)
+    assert abs(line.right - m) < 1e-6
+    han_gap = line.xs[1] - line.xs[0] - EM
+    assert abs(han_gap - EM / 2 / p.points_in(0, p.n)) < 1e-6
+    assert abs(line.xs[6] - line.xs[5] - EM - EM / 4 - han_gap) < 1e-6
+
+
+def test_numbers_in_chinese_lines_may_set_a_little_closer():
+    p = prepared("中12345中", han=True)
+    assert p.squeeze(0, 7) == pytest.approx(2 * EM / 4 * MAINLAND.latin_space_shrink
+                                            + 4 * MAINLAND.number_track * EM)
+    assert prepared("中12345中").squeeze(0, 7) == pytest.approx(EM / 4)   # Latin style: not

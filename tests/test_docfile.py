@@ -245,7 +245,7 @@ FAULTS = [
     ("    - 正文\n", "    - 正文\n    - {style: body, runs: [{text: x, style: nosuch}]}\n", 17,
      "no character style 'nosuch'"),
     ("    size: 9pt\n", "    size: 9pt\n    colour: red\n", 14,
-     "character style 'bold': unknown key 'colour' (known: color, font, shape, size)"),
+     "character style 'bold': unknown key 'colour' (known: color, font, label, shape, size)"),
     ("  section: 要闻\n", "  section: [要闻]\n", 26, "expected a single value"),
     ("    cols: 3\n    lines: 20\n", "    cols: 3\n    lines: 20\n    box: [1mm, 2mm]\n",
      28, "frame 't2': box needs [x, y, width, height]"),

@@ -228,7 +228,7 @@ def test_runs_carry_advances_and_hang_under_their_lines(square):
 
 
 def test_a_compressed_stop_at_a_line_end_has_half_an_em(square):
-    iss = issue_with(["中中中中中，中中中中中中中。国国国"],
+    iss = issue_with(["中中中中中中中中中中ab中。国国国"],
                      [(1, [m.TextFrame("a", col=0, line=0, cols=1, lines=4)])], ["a"])
     iss.paragraph_styles["body"] = dataclasses.replace(iss.paragraph_styles["body"], indent=0)
     ln = Composer(iss, square).compose().pages[0].frames[0].lines[0]

@@ -12,7 +12,7 @@ def lines(text, chars_per_line, seg):
     sh = shape([RunSpec(text, "headline", 10.0, "black")], fs, 10.0)
     p = Prepared(sh)
     spans = balanced_breaks(p, chars_per_line * 10.0, seg.boundaries(text))
-    return [text[s:e] for s, e in spans]
+    return [text[s:e] for s, e in spans or ()]
 
 
 def test_breaks_fall_between_words_and_lines_balance(tmp_path):
@@ -58,3 +58,63 @@ def test_vertical_title_runs_top_to_bottom():
     assert len(set(run.xs)) == 1                     # one column
     x, y, w, h = fr.rect
     assert x < run.xs[0] < x + w and run.ys[-1] < y + h
+
+
+def test_no_line_starts_with_a_particle(tmp_path):
+    from layout import chars as C
+    seg = Segmenter(tmp_path / "seg.json")
+    for text in ("推动职工技能提升的若干措施", "全省职工技能大赛和劳动竞赛落下帷幕",
+                 "我省表彰劳动模范与先进工作者", "抓好春耕生产等各项工作"):
+        for width in range(4, len(text)):
+            got = lines(text, width, seg)
+            if got:
+                for t in got[1:]:
+                    words = seg.boundaries(text)
+                    b = text.index(t)
+                    nxt = min([w for w in words if w > b] + [len(text)])
+                    assert text[b:nxt] not in C.NO_HEADLINE_START, (text, width, got)
+
+
+def test_a_word_is_split_only_when_no_setting_between_words_fits(tmp_path):
+    seg = Segmenter(tmp_path / "seg.json")
+    text = "全国总工会表彰劳动模范"
+    words = seg.boundaries(text)
+    got = lines(text, 6, seg)
+    assert [len("".join(got[:k])) in words for k in range(1, len(got))] == [True] * (len(got) - 1)
+    # 3 a line: no word setting fits in four lines; split inside a word rather than overflow
+    got = lines("中华人民共和国劳动法", 3, seg)
+    assert got and "".join(got) == "中华人民共和国劳动法" and all(len(t) <= 3 for t in got)
+
+
+def test_the_papers_dictionary_keeps_its_words_whole(tmp_path):
+    (tmp_path / "words.txt").write_text("# names and terms\n平川区总工会 10 nt\n援助月\n", "utf-8")
+    seg = Segmenter(tmp_path / "seg.json")
+    assert seg.use_dictionary("words.txt", str(tmp_path)) == ""
+    assert seg.words == ("平川区总工会", "援助月")
+    text = "平川区总工会举办就业援助月活动"
+    got = seg.boundaries(text)
+    assert not any(0 < b < 6 for b in got) and not any(10 < b < 13 for b in got)
+    for width in range(6, 12):
+        spans = lines(text, width, seg)
+        assert spans and all(not (0 < len("".join(spans[:k])) < 6) for k in range(1, len(spans)))
+    msg = seg.use_dictionary("missing.txt", str(tmp_path))
+    assert "missing.txt" in msg and "\n" not in msg and seg.words == ()
+
+
+def test_paper_dictionary_round_trips_and_reaches_the_headline(tmp_path):
+    from layout import model as m
+    from layout.docfile import load_issue, save_issue
+    from layout.compose import Composer
+    iss = m.Issue(fonts=m.default_fonts(), paragraph_styles=m.default_styles())
+    iss.paper.dictionary = "words.txt"
+    iss.paper.punctuation_width = "开明"
+    iss.paper.latin_spacing = "none"
+    path = tmp_path / "issue.yaml"
+    save_issue(iss, str(path))
+    back = load_issue(str(path))
+    assert (back.paper.dictionary, back.paper.punctuation_width, back.paper.latin_spacing) == \
+        ("words.txt", "开明", "none")
+    res = Composer(back, SquareFontSet(), base_dir=str(tmp_path),
+                   segmenter=Segmenter(tmp_path / "seg.json")).compose()
+    assert [d.code for d in res.diagnostics] == ["dictionary"]
+    assert "words.txt" in res.diagnostics[0].message

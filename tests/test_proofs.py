@@ -130,14 +130,16 @@ def mark_proof(path: Path, proof: Path, marked: Path) -> dict:
     yibao = issue.stories["yibao"].paragraphs[0].text
     linze = issue.stories["linze"].paragraphs[1].text
     jinni = issue.stories["jinni"].paragraphs[0].text
-    hl = yibao.index("全省医保")
+    hl = yibao.index("问题整改")         # after a Han character: a half-width mark before it
+    # (开明) would overlap the text layer's box
     so = yibao.index("召开")
     caret = linze.index("临泽县总工会") + 3          # insert after 临泽县
     note = jinni.index("金昌水泥集团")
     with pymupdf.open(proof) as doc:
         page = doc[0]
         r = _quad(_glyph_boxes(path, "yibao", 0, hl, hl + 4))
-        assert page.get_textbox(r).replace("\n", "") == "全省医保"   # the text layer agrees
+        inner = pymupdf.Rect(r.x0 + 1, r.y0, r.x1 - 1, r.y1)   # not the neighbours it touches
+        assert page.get_textbox(inner).replace("\n", "") == "问题整改"   # the text layer agrees
         a = page.add_highlight_annot(r)
         a.set_info(content="请核实", title="张编辑")
         a.update()
@@ -154,7 +156,7 @@ def mark_proof(path: Path, proof: Path, marked: Path) -> dict:
         a = page.add_text_annot(pymupdf.Point(g.box[0] + 1, g.box[1] + 1), "单位全称？")
         a.update()
         doc.save(marked)
-    return {"highlight": ("yibao", 0, hl, "全省医保"), "replace": ("yibao", 0, so, "召开"),
+    return {"highlight": ("yibao", 0, hl, "问题整改"), "replace": ("yibao", 0, so, "召开"),
             "insert": ("linze", 1, caret, ""), "note": ("jinni", 0, note, "金")}
 
 
@@ -191,7 +193,7 @@ def test_corrections_apply_and_stale_ones_are_flagged(issue_dir, capsys):
     # the story changed since: text added before the marks moves them; the marked word edited
     now = load_issue(path)
     p = now.stories["yibao"].paragraphs[0]
-    p.runs[0].text = "【新】" + p.runs[0].text.replace("全省医保", "全省医疗保障")
+    p.runs[0].text = "【新】" + p.runs[0].text.replace("问题整改", "问题全面整改", 1)
     check_against(found, now)
     by = {c.kind: c for c in found}
     assert by["highlight"].status == "changed"
