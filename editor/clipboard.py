@@ -14,6 +14,7 @@ as one undo step.
 """
 from __future__ import annotations
 
+import atexit
 import copy
 import os
 from collections import Counter
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 
 import yaml
 from PySide6.QtCore import QMimeData
+from PySide6.QtGui import QGuiApplication
+from shiboken6 import Shiboken
 
 from importer.repairs import APPLY_AT
 from importer.textfix import apply_edits, block_fixes
@@ -33,6 +36,34 @@ from .i18n import tr
 
 FRAMES_MIME = "application/x-banmian-frames"
 TEXT_MIME = "application/x-banmian-text"
+
+
+_released_at_exit = False
+
+
+def put(md: QMimeData) -> None:
+    """Put mime data built here on the system clipboard.
+
+    Qt owns it from then on and deletes it when the application's statics are torn
+    down — after Python has finalized, where deleting a Python-made object crashes
+    (a PySide6 limitation). So before Python exits, the clipboard keeps only the
+    plain text, as a copy Qt makes itself (other programs can still paste it).
+    """
+    global _released_at_exit
+    QGuiApplication.clipboard().setMimeData(md)
+    if not _released_at_exit:
+        _released_at_exit = True
+        atexit.register(release)
+
+
+def release() -> None:
+    """Replace the clipboard data this process put there by its plain text (see ``put``)."""
+    if QGuiApplication.instance() is None:
+        return
+    cb = QGuiApplication.clipboard()
+    md = cb.mimeData()
+    if md is not None and Shiboken.createdByPython(md):
+        cb.setText(md.text())
 
 
 # ====================================================================== frames

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from layout.grid import PageGeometry
 
-from .render import PreparedFrame
+from .render import PreparedFrame, frame_transform
 
 KIND_COLORS = {"text": QColor(90, 140, 200), "headline": QColor(220, 120, 40),
                "photo": QColor(60, 160, 90), "rule": QColor(120, 120, 120),
@@ -26,6 +26,7 @@ FITS = QColor(30, 150, 60)
 PORT = 9.0                  # px
 DECO_Z = 9500                 # ports and labels: above every frame
 HANDLE = 7.0                # px
+ROTATE_GAP = 22.0           # px: the rotation handle above a frame's top edge
 
 
 @dataclass
@@ -40,6 +41,8 @@ class Deco:
     jump_to: str = ""            # "→ 2版"
     jump_from: str = ""          # "← 1版"
     preview: bool = False
+    rotatable: bool = False      # photos, boxes, captions: a rotation handle when selected
+    group: str = ""              # the frame's group (a dashed outline around it)
 
 
 class PageItem(QGraphicsItem):
@@ -219,6 +222,14 @@ class FrameItem(QGraphicsItem):
         previous = self.prepared
         self.prepared = PreparedFrame(fr, self.ctx.fonts, self.ctx.colors,
                                       previous.memo if previous else None)
+        turn = frame_transform(fr)
+        if turn != self.transform():          # rotated: drawn and hit-tested turned
+            self.prepareGeometryChange()
+            self.setTransform(turn)
+            self.rect = rect
+            self._place_children()
+            self.update()
+            return
         if rect != self.rect:
             self.prepareGeometryChange()
             self.rect = rect
@@ -248,7 +259,10 @@ class FrameItem(QGraphicsItem):
         self.badge.set_text(deco.badge if show else "", deco.badge_color or OVERSET)
         self.jump_to.set_text(deco.jump_to if show else "", QColor(90, 90, 90))
         self.jump_from.set_text(deco.jump_from if show else "", QColor(90, 90, 90))
-        if (old.selected, old.locked, old.preview) != (deco.selected, deco.locked, deco.preview):
+        if (old.rotatable, old.group) != (deco.rotatable, deco.group):
+            self.prepareGeometryChange()
+        if (old.selected, old.locked, old.preview, old.rotatable, old.group) != (
+                deco.selected, deco.locked, deco.preview, deco.rotatable, deco.group):
             self.update()
 
     def _place_children(self) -> None:
@@ -260,14 +274,33 @@ class FrameItem(QGraphicsItem):
         self.jump_from.setPos(r.left(), r.top() - 1)
 
     def boundingRect(self) -> QRectF:
-        """The frame's rectangle with room for the selection outline."""
-        return self.rect.adjusted(-2, -2, 2, 2)
+        """The frame's rectangle with room for the selection outline (and the rotation
+        handle above it)."""
+        scale = 1.0
+        if self.scene() is not None and self.scene().views():
+            scale = self.scene().views()[0].transform().m11() or 1.0
+        top = (ROTATE_GAP + HANDLE) / scale if self.deco.rotatable else 2
+        return self.rect.adjusted(-2, -max(2, top), 2, 2)
 
     def shape(self) -> QPainterPath:
-        """The frame's rectangle (for hit tests)."""
+        """The frame's rectangle (for hit tests; the item's transform turns it with a
+        rotated frame, so the scene tests the rotated rectangle)."""
         path = QPainterPath()
         path.addRect(self.rect)
         return path
+
+    def contains_scene(self, pos: QPointF) -> bool:
+        """Whether a scene point lies in the frame (its rotated rectangle when turned)."""
+        return self.shape().contains(self.mapFromScene(pos))
+
+    def scene_rect(self) -> QRectF:
+        """The rectangle the frame covers in the scene, rotation included."""
+        return self.mapRectToScene(self.rect)
+
+    def rotation_handle(self, scale: float) -> QPointF:
+        """Where the rotation handle of a selected rotatable frame is (scene point): a
+        little above the middle of its top edge, turned with the frame."""
+        return self.mapToScene(QPointF(self.rect.center().x(), self.rect.top() - ROTATE_GAP / scale))
 
     def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         """Draw the content that meets the exposed area, then the frame's outline."""
@@ -282,15 +315,24 @@ class FrameItem(QGraphicsItem):
         if not d.selected:
             color.setAlpha(150)
             pen.setColor(color)
+        if d.group:
+            pen.setStyle(Qt.PenStyle.DashLine)
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(self.rect)
+        pen.setStyle(Qt.PenStyle.SolidLine)
+        p.setPen(pen)
         scale = p.worldTransform().m11() or 1.0
         if d.selected and not d.locked:
             h = HANDLE / scale
             p.setBrush(Qt.GlobalColor.white)
             for pt in handle_points(self.rect).values():
                 p.drawRect(QRectF(pt.x() - h / 2, pt.y() - h / 2, h, h))
+            if d.rotatable:
+                top = QPointF(self.rect.center().x(), self.rect.top())
+                knob = QPointF(top.x(), top.y() - ROTATE_GAP / scale)
+                p.drawLine(top, knob)
+                p.drawEllipse(knob, h / 2, h / 2)
         if d.locked:
             self._paint_lock(p, scale)
 

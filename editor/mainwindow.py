@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.control = ControlBar(doc, self.text, self.scene, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.control)
         self._docks()
+        self._arrange_actions()
         from .proofing import install as install_proofing
         self.proofing = install_proofing(self)        # 校对 menu, 改动 and 校对意见 docks
         self._status()
@@ -150,6 +151,47 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.dock_stories], [330], Qt.Orientation.Horizontal)
         # the stories / styles / find tabs above get the larger share of the right column
         self.resizeDocks([self.dock_stories, self.dock_props], [560, 360], Qt.Orientation.Vertical)
+
+    def _arrange_actions(self) -> None:
+        """Object → align, distribute, group, table; View → rulers, ruler units, snapping."""
+        from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+        menus = {a.text(): a.menu() for a in self.menuBar().actions() if a.menu()}
+        obj, view = menus.get(tr("menu.object")), menus.get(tr("menu.view"))
+        self.align_relative = "selection"
+
+        def act(menu, key, slot, keys=(), checkable=False, checked=False):
+            a = QAction(tr(key), self)
+            a.setCheckable(checkable)
+            a.setChecked(checked)
+            if keys:
+                a.setShortcuts([QKeySequence(k) for k in keys])
+            (a.toggled if checkable else a.triggered).connect(
+                slot if checkable else (lambda _c=False, f=slot: f()))
+            menu.addAction(a)
+            self.acts[key] = a
+            return a
+        obj.addSeparator()
+        align = obj.addMenu(tr("menu.align"))
+        for edge in arrange.EDGES:
+            act(align, "arr." + edge, lambda e=edge: self.align(e))
+        align.addSeparator()
+        act(align, "distribute.x", lambda: self.distribute("x"))
+        act(align, "distribute.y", lambda: self.distribute("y"))
+        align.addSeparator()
+        rel = QActionGroup(self)
+        for where in arrange.RELATIVE_TO:
+            a = act(align, "relative." + where, lambda on, w=where: on and self.set_relative(w),
+                    checkable=True, checked=where == "selection")
+            rel.addAction(a)
+        act(obj, "group", self.group, ["Ctrl+G"])
+        act(obj, "ungroup", self.ungroup, ["Ctrl+Shift+G"])
+        act(obj, "table", self.table_dialog)
+        view.addSeparator()
+        act(view, "rulers", self.view.show_rulers, ["Ctrl+R"], True, True)
+        act(view, "ruler_zi", lambda on: self.view.set_ruler_unit("zi" if on else "mm"),
+            checkable=True)
+        act(view, "snap_guides", self.set_snapping, checkable=True, checked=True)
+        act(view, "guides_to_master", self.guides_to_master)
 
     def _status(self) -> None:
         sb = self.statusBar()
@@ -332,6 +374,59 @@ class MainWindow(QMainWindow):
         """Distribute the selected frames horizontally."""
         self._push(arrange.distribute_horizontally(self.doc.issue, self.scene.selection))
 
+    def set_relative(self, where: str) -> None:
+        """Align and distribute relative to the selection, the page or the type area."""
+        self.align_relative = where
+        self.acts["relative." + where].setChecked(True)
+
+    def align(self, edge: str) -> None:
+        """Align the selected frames on an edge or centre line (left, center, right, top,
+        middle, bottom) of the selection, the page or the type area."""
+        self._push(arrange.align(self.doc.issue, self.scene.selection, edge,
+                                 self.align_relative, self.doc.geometry))
+
+    def distribute(self, axis: str) -> None:
+        """Distribute the selected frames with equal gaps, horizontally or vertically."""
+        self._push(arrange.distribute(self.doc.issue, self.scene.selection, axis,
+                                      self.align_relative, self.doc.geometry))
+
+    def group(self) -> None:
+        """Make the selected frames one group (Ctrl+G)."""
+        self._push(arrange.group(self.doc.issue, self.scene.selection))
+        self.scene.refresh()
+
+    def ungroup(self) -> None:
+        """Dissolve the selected groups (Ctrl+Shift+G)."""
+        self._push(arrange.ungroup(self.doc.issue, self.scene.selection))
+        self.scene.refresh()
+
+    def guides_to_master(self) -> None:
+        """Move the shown page's guides onto its master page."""
+        from .guides import guides_to_master
+        page = self.doc.page(self.scene.page_number)
+        edit = guides_to_master(self.doc.issue, page)
+        if edit is None:
+            self.statusBar().showMessage(tr("guides.no_master"), 5000)
+            return
+        self.doc.push(edit, tr("guides_to_master"))
+
+    def set_snapping(self, on: bool) -> None:
+        """Snap drags to guides and to other frames' edges and centres."""
+        self.view.snapping = on
+
+    def table_dialog(self) -> None:
+        """Edit the selected table, or make a new one (a 4 × 3 table at the type area's
+        corner, or across the selected frame's place)."""
+        from .tabledialog import TableDialog, table_edit
+        sel = self.scene.selection
+        frame = self.doc.issue.frame(sel[0])[1] if len(sel) == 1 else None
+        table = frame if isinstance(frame, m.TableFrame) else None
+        dlg = TableDialog(table, self, list(self.doc.issue.paragraph_styles))
+        if dlg.exec():
+            edit, fid = table_edit(self.doc.issue, self.scene.page_number, table, dlg.values())
+            if edit is not None and self.doc.push(edit, "table"):
+                self.scene.set_selection([fid])
+
     def place(self):
         """Ctrl+D: the story chosen in the list into the selected text frame, or an image."""
         sel = self.scene.selection
@@ -396,7 +491,7 @@ class MainWindow(QMainWindow):
         md = C.frames_mime(self.doc.issue, sel, self.doc.base_dir)
         if md is None:
             return False
-        QGuiApplication.clipboard().setMimeData(md)
+        C.put(md)
         self._say(tr("clip.copied", n=len(sel)))
         return True
 
@@ -409,7 +504,7 @@ class MainWindow(QMainWindow):
             self._say(tr("clip.nothing_selected", what=tr("cut")))
             return False
         md = C.frames_mime(self.doc.issue, sel, self.doc.base_dir)
-        QGuiApplication.clipboard().setMimeData(md)
+        C.put(md)
         return self.doc.push(E.Batch([E.RemoveFrame(f) for f in sel], "cut"), tr("undo.cut"))
 
     def can_paste_frames(self) -> bool:

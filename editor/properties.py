@@ -1,7 +1,8 @@
 """The Properties dock: the selected frame's geometry (栏×行 and mm) and options.
 
 Text frames: columns, balance, lock, story.  Headline frames: the story and its
-引题/主题/副题.  Photos: image, fit, crop, caption, credit.  Every field edit is
+引题/主题/副题.  Photos: image, fit, crop, caption, credit.  Photos, boxes and
+captions: rotation; photos and boxes: text wrap (mode, offset).  Every field edit is
 one undoable ``layout.edits`` edit.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from layout import edits as E
 from layout import model as m
-from layout.units import mm
+from layout.units import UnitError, mm
 
 from .i18n import tr
 
@@ -103,6 +104,24 @@ class Properties(QWidget):
         form.addRow(tr("prop.credit"), self.credit)
         lay.addWidget(self.photo_box)
 
+        self.turn_box, form = _group(tr("prop.arrange"))
+        self.rotate = _dspin(-180, 180, 15)
+        self.rotate.setDecimals(2)
+        self.rotate.setSuffix("°")
+        self.rotate.valueChanged.connect(lambda v: self._set(rotate=round(v, 2)))
+        form.addRow(tr("prop.rotate"), self.rotate)
+        self.wrap_mode = QComboBox()
+        for k in ("frame", "crop", "none"):
+            self.wrap_mode.addItem(tr("wrap." + k), k)
+        self.wrap_mode.activated.connect(lambda _i: self._wrap())
+        self.wrap_offset = QLineEdit()
+        self.wrap_offset.setPlaceholderText("0, 2mm, 1字")
+        self.wrap_offset.editingFinished.connect(self._wrap)
+        form.addRow(tr("prop.wrap"), self.wrap_mode)
+        form.addRow(tr("prop.wrap_offset"), self.wrap_offset)
+        self.wrap_rows = (self.wrap_mode, self.wrap_offset)
+        lay.addWidget(self.turn_box)
+
         self.rule_box, form = _group(tr("kind.rule"))
         self.weight = QLineEdit()
         self.weight.editingFinished.connect(lambda: self._set(weight=self.weight.text().strip()))
@@ -158,6 +177,15 @@ class Properties(QWidget):
         self.photo_box.setVisible(kind == "photo")
         self.rule_box.setVisible(kind == "rule")
         self.deco_box.setVisible(kind in ("box", "rule"))
+        self.turn_box.setVisible(kind in m.ROTATABLE)
+        if kind in m.ROTATABLE:
+            self.rotate.setValue(fr.rotate)
+            wrap = getattr(fr, "wrap", None)
+            for w in self.wrap_rows:
+                w.setEnabled(wrap is not None)
+            if wrap is not None:
+                self.wrap_mode.setCurrentIndex(max(0, self.wrap_mode.findData(wrap.mode)))
+                self.wrap_offset.setText(wrap.offset)
         self.kind.setText(f"{tr('kind.' + kind)}  {fr.id}" if fr is not None else "")
         if fr is None:
             return
@@ -218,6 +246,22 @@ class Properties(QWidget):
         changes = {k: v for k, v in changes.items() if getattr(fr, k) != v}
         if changes:
             self.doc.push(E.SetFrame(self.frame_id, **changes), "frame options")
+
+    def _wrap(self) -> None:
+        """The wrap mode and offset (an offset that is not a length is refused)."""
+        if self._loading or self.frame_id is None:
+            return
+        fr = self.doc.issue.frame(self.frame_id)[1]
+        if getattr(fr, "wrap", None) is None:
+            return
+        offset = self.wrap_offset.text().strip() or "0"
+        try:
+            self.doc.geometry.length(offset)
+        except UnitError as exc:
+            self.doc.refused.emit(f"{tr('prop.wrap_offset')}: {exc}")
+            self.wrap_offset.setText(fr.wrap.offset)
+            return
+        self._set(wrap=m.Wrap(self.wrap_mode.currentData(), offset))
 
     def _set_border(self, pattern: str) -> None:
         if self._loading or self.frame_id is None:

@@ -24,6 +24,18 @@ def cmyk_color(cmyk, alpha: float = 1.0) -> QColor:
     return QColor.fromRgbF(*cmyk_to_rgb((list(cmyk) + [0, 0, 0, 1])[:4]), alpha)
 
 
+def frame_transform(fr: FrameResult) -> QTransform:
+    """The turn of a rotated frame about its centre (the identity for others): the same
+    transform the PDF writer puts in its ``cm``."""
+    t = QTransform()
+    if fr.rotation % 360:
+        cx, cy = fr.center
+        t.translate(cx, cy)
+        t.rotate(fr.rotation)
+        t.translate(-cx, -cy)
+    return t
+
+
 class FontCache:
     """QRawFonts per (face key, size), loaded from the fontset's font files (TrueType or CFF)."""
 
@@ -301,5 +313,12 @@ def paint_thumbnail(painter: QPainter, page, colors: dict,
     painter.fillRect(QRectF(0, 0, page.width, page.height), Qt.GlobalColor.white)
     thumb = _Thumbnail(painter, colors, images)
     for fr in page.frames:
-        if fr.visible:
+        if not fr.visible:
+            continue
+        if fr.rotation % 360:
+            painter.save()
+            painter.setTransform(frame_transform(fr), True)
+            walk_frame(fr, thumb)
+            painter.restore()
+        else:
             walk_frame(fr, thumb)

@@ -13,6 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene
 
+from layout import model as m
+
 from .i18n import tr
 from .items import FITS, OVERSET, UNDERSET, Deco, FrameItem, PageItem
 from .overlays import CursorItem, GhostItem, ThreadItem, TipItem
@@ -154,7 +156,8 @@ class PageScene(QGraphicsScene):
         frame = where[fid][1]
         layer = doc.issue.layer(frame.layer)
         d = Deco(selected=fid in self.selection, preview=self.preview,
-                 locked=frame.locked or (layer is not None and layer.locked))
+                 locked=frame.locked or (layer is not None and layer.locked),
+                 rotatable=frame.kind in m.ROTATABLE, group=frame.group)
         if frame.kind != "text":
             return d
         d.in_port = d.out_port = "empty"
@@ -231,7 +234,7 @@ class PageScene(QGraphicsScene):
         """The topmost frame item under a scene point (optionally of some kinds)."""
         best = None
         for item in self.frames.values():
-            if item.rect.contains(pos) and (kinds is None or item.kind in kinds) and \
+            if item.contains_scene(pos) and (kinds is None or item.kind in kinds) and \
                     item.pickable:
                 if best is None or item.zValue() > best.zValue():
                     best = item

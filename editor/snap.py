@@ -76,3 +76,64 @@ def grid_position(geo: PageGeometry, x: float, y: float) -> tuple[int, int]:
     """The 1-based column and grid line under page point (x, y), for the status bar."""
     step = geo.column + geo.gutter
     return int((x - geo.left) // step) + 1, int((y - geo.top) // geo.pitch) + 1
+
+
+# ---------------------------------------------------------------- guides and frame edges
+@dataclass(frozen=True)
+class Snapped:
+    """A drag snapped to guides or frame edges: the correction to add and where the
+    snap hint lines go (page x of a vertical line, page y of a horizontal one)."""
+    dx: float = 0.0
+    dy: float = 0.0
+    hint_x: float | None = None
+    hint_y: float | None = None
+
+
+def guide_positions(geo: PageGeometry, page) -> tuple[list[float], list[float]]:
+    """A page's user guides in page points (x of the vertical ones, y of the horizontal)."""
+    guides = getattr(page, "guides", None)
+    if guides is None:
+        return [], []
+    return [geo.length(v) for v in guides.x], [geo.length(v) for v in guides.y]
+
+
+def edge_targets(rects) -> tuple[list[float], list[float]]:
+    """The left, centre and right x and the top, middle and bottom y of rectangles."""
+    xs, ys = [], []
+    for x, y, w, h in rects:
+        xs += [x, x + w / 2, x + w]
+        ys += [y, y + h / 2, y + h]
+    return xs, ys
+
+
+def _nearest(values: list[float], targets: list[float], tol: float):
+    best = None
+    for v in values:
+        for t in targets:
+            d = t - v
+            if abs(d) <= tol and (best is None or abs(d) < abs(best[0])):
+                best = (d, t)
+    return best
+
+
+def snap_rect(rect, xs: list[float], ys: list[float], tol: float) -> Snapped:
+    """Snap a rectangle's edges or centre to the nearest target within ``tol`` on each axis."""
+    x, y, w, h = rect
+    bx = _nearest([x, x + w / 2, x + w], xs, tol)
+    by = _nearest([y, y + h / 2, y + h], ys, tol)
+    return Snapped(bx[0] if bx else 0.0, by[0] if by else 0.0,
+                   bx[1] if bx else None, by[1] if by else None)
+
+
+def snap_value(v: float, targets: list[float], tol: float) -> tuple[float, bool]:
+    """A position snapped to the nearest target within ``tol`` (and whether it snapped)."""
+    best = _nearest([v], targets, tol)
+    return (best[1], True) if best else (v, False)
+
+
+def grid_targets(geo: PageGeometry) -> tuple[list[float], list[float]]:
+    """Column edges (left and right of every column) and grid lines: where guides snap."""
+    xs = [geo.col_x(c) for c in range(geo.columns)] + \
+        [geo.col_x(c) + geo.column for c in range(geo.columns)]
+    ys = [geo.line_y(r) for r in range(geo.lines + 1)]
+    return xs, ys

@@ -257,8 +257,8 @@ class TextController(QObject):
         sel = self.selection()
         if self.story is None or sel is None:
             return False
-        from .clipboard import text_mime
-        QGuiApplication.clipboard().setMimeData(text_mime(self.doc.issue, self.story, *sel))
+        from .clipboard import put, text_mime
+        put(text_mime(self.doc.issue, self.story, *sel))
         return True
 
     def cut(self) -> bool:

@@ -10,8 +10,11 @@ from PySide6.QtWidgets import QGraphicsView
 from layout import edits as E
 from layout import model as m
 
+from . import guides as G
 from . import snap as S
 from .i18n import tr
+from .rulers import SIZE as RULER_SIZE
+from .rulers import Ruler
 from .tools import make_tools
 
 STORY_MIME = "application/x-banmian-story"
@@ -52,6 +55,129 @@ class PageView(QGraphicsView):
         self._blink.start(530)
         text.moved.connect(self.update_caret)
         text.activeChanged.connect(self._text_active)
+        self._rulers_and_guides()
+
+    # ------------------------------------------------------------ rulers and guides
+    def _rulers_and_guides(self) -> None:
+        self.rulers = {"x": Ruler(self, "x"), "y": Ruler(self, "y")}
+        self.show_rulers(True)
+        self.guide_layer = G.GuideLayer(self.doc.geometry)
+        self.snap_hint = G.SnapHint(self.doc.geometry)
+        self.page_scene.addItem(self.guide_layer)
+        self.page_scene.addItem(self.snap_hint)
+        self.snapping = True
+        self.doc.changed.connect(lambda _t=None: self.sync_guides())
+        self.page_scene.pageShown.connect(lambda _n: self.sync_guides())
+        self.zoomChanged.connect(lambda _z: self._update_rulers())
+        self.sync_guides()
+
+    def show_rulers(self, on: bool) -> None:
+        """Show or hide the rulers (Ctrl+R)."""
+        m_ = RULER_SIZE if on else 0
+        self.setViewportMargins(m_, m_, 0, 0)
+        for r in self.rulers.values():
+            r.setVisible(on)
+        self._place_rulers()
+
+    def set_ruler_unit(self, unit: str) -> None:
+        """Count the rulers in mm or in 字/栏 ("zi")."""
+        for r in self.rulers.values():
+            r.set_unit(unit)
+
+    def _place_rulers(self) -> None:
+        vp = self.viewport().geometry()
+        self.rulers["x"].setGeometry(vp.left(), vp.top() - RULER_SIZE, vp.width(), RULER_SIZE)
+        self.rulers["y"].setGeometry(vp.left() - RULER_SIZE, vp.top(), RULER_SIZE, vp.height())
+
+    def _update_rulers(self) -> None:
+        for r in self.rulers.values():
+            r.update()
+
+    def resizeEvent(self, ev) -> None:
+        """Keep the rulers along the viewport."""
+        super().resizeEvent(ev)
+        self._place_rulers()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        """Scroll the rulers with the page."""
+        super().scrollContentsBy(dx, dy)
+        self._update_rulers()
+
+    def current_page(self) -> m.Page:
+        """The model page shown."""
+        return self.doc.page(self.page_scene.page_number)
+
+    def sync_guides(self) -> None:
+        """Show the shown page's guides."""
+        g = self.doc.geometry
+        self.snap_hint.geo = g
+        try:
+            page = self.current_page()
+        except KeyError:
+            self.guide_layer.set_guides(g, [], [])
+            return
+        xs, ys = S.guide_positions(g, page)
+        master = self.doc.issue.masters.get(page.master) if page.master else None
+        self.guide_layer.set_guides(g, xs, ys, S.guide_positions(g, master) if master else
+                                    ([], []))
+
+    def snap_tolerance(self) -> float:
+        """Six screen pixels in page points."""
+        return 6.0 / (self.transform().m11() or 1.0)
+
+    def snap_targets(self, exclude=()) -> tuple[list[float], list[float]]:
+        """Where drags snap: the guides, and the edges and centres of the other frames."""
+        if not self.snapping:
+            return [], []
+        gx, gy = self.guide_layer.all_guides()
+        fx, fy = S.edge_targets([tuple(it.scene_rect().getRect())
+                                 for fid, it in self.page_scene.frames.items()
+                                 if fid not in exclude])
+        return gx + fx, gy + fy
+
+    def _guide_value(self, axis: str, pos: QPointF) -> tuple[float, bool]:
+        g = self.doc.geometry
+        xs, ys = S.grid_targets(g)
+        fx, fy = S.edge_targets([tuple(it.scene_rect().getRect())
+                                 for it in self.page_scene.frames.values()])
+        mx, my = self.guide_layer.master_xs, self.guide_layer.master_ys
+        xs, ys = xs + mx, ys + my
+        v = pos.x() if axis == "x" else pos.y()
+        return S.snap_value(v, (xs + fx) if axis == "x" else (ys + fy), self.snap_tolerance())
+
+    def guide_drag(self, axis: str, pos: QPointF | None, moving=None) -> None:
+        """A guide is being dragged (out of a ruler, or moved): show it, snapped."""
+        if pos is None:
+            self.guide_layer.set_drag(None, moving)
+            self.snap_hint.show_hint(None)
+            return
+        v, snapped = self._guide_value(axis, pos)
+        self.guide_layer.set_drag((axis, v), moving)
+        self.snap_hint.show_hint(S.Snapped(hint_x=v if axis == "x" and snapped else None,
+                                           hint_y=v if axis == "y" and snapped else None))
+        self.status(G.spec(self.doc.geometry, v, self.rulers["x"].unit))
+
+    def guide_drop(self, axis: str, pos: QPointF | None, unit: str = "mm",
+                   moving: tuple[str, int] | None = None) -> None:
+        """Let go of a dragged guide: add it (or move it) over the page; dropped off the
+        page, a moved guide is removed."""
+        self.guide_layer.set_drag(None)
+        self.snap_hint.show_hint(None)
+        page = self.current_page()
+        g = self.doc.geometry
+        on_page = pos is not None and -g.bleed <= (pos.x() if axis == "x" else pos.y()) <= (
+            g.width if axis == "x" else g.height) + g.bleed
+        if not on_page:
+            if moving is not None:
+                self.doc.push(G.remove_guide(page, *moving), "remove guide")
+            return
+        text = G.spec(g, self._guide_value(axis, pos)[0], unit)
+        if moving is not None:
+            if getattr(page.guides, moving[0])[moving[1]] == text:
+                return                                    # a click: nothing moved
+            self.doc.push(G.move_guide(page, moving[0], moving[1], text), "move guide")
+        else:
+            self.doc.push(G.add_guide(page, axis, text), "add guide")
 
     # ------------------------------------------------------------ tools
     def set_tool(self, name: str, **kw) -> None:

@@ -8,7 +8,7 @@ story position it started from).
 from __future__ import annotations
 
 import os
-from dataclasses import fields, replace
+from dataclasses import fields, is_dataclass, replace
 
 from common.jsoncache import JsonCache
 
@@ -19,7 +19,7 @@ from .grid import PageGeometry
 from .headline import Segmenter
 from .position import StoryPos
 from .result import (BoxItem, Copyfit, Diagnostic, FrameResult, ImageItem, LayoutResult,
-                     PageResult)
+                     PageResult, rotated_bounds)
 from .setter import Setter
 
 
@@ -98,7 +98,7 @@ class Composer:
                                  self.allow_outside)
         flow = Flow(self.setter, geo, issue)
         page_of = {fr.id: page for page in issue.pages for fr in page.frames}
-        blocked = {page.number: self._blocked(page, geo) for page in issue.pages}
+        blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
         flowed: dict[str, FrameResult] = {}
         live: set[int] = set()
         for story in issue.stories.values():
@@ -277,7 +277,8 @@ class Composer:
         story = self.issue.stories.get(getattr(frame, "story", "") or "")
         hl = story.headline if story is not None else None
         key = (page.number, _frame_key(frame),
-               (hl.kicker, hl.title, hl.subtitle, story.byline) if story is not None else None)
+               (hl.kicker, hl.title, hl.subtitle, story.byline, story.credit)
+               if story is not None else None)
         if frame.kind == "photo" and frame.image:
             try:
                 key += (os.stat(os.path.join(self.base_dir, frame.image)).st_mtime_ns,)
@@ -317,17 +318,39 @@ class Composer:
         p = story.paragraphs[i]
         return (p.style, tuple((r.text, r.style) for r in p.runs))
 
-    def _blocked(self, page: m.Page, geo: PageGeometry) -> dict:
-        """Grid lines photos take from the text columns under them (图文互斥)."""
+    def _blocked(self, page: m.Page, geo: PageGeometry, composer: FrameComposer) -> dict:
+        """Grid lines photos and boxes take from the text columns under them (图文互斥):
+        their frame, or the picture's visible crop, widened by the wrap offset; a rotated
+        frame by its bounding box."""
         out: dict[tuple[float, float], set[int]] = {}
-        for fr in page.frames:
-            if isinstance(fr, m.PhotoFrame) and fr.wrap:
-                x, y, w, h = geo.frame_rect(fr)
-                first = geo.line_at(y + 0.01)
-                last = geo.line_at(y + h - 0.01)
-                rows = set(range(first, last + 1))
-                out.setdefault((x, x + w), set()).update(rows)
+        for master, fr in self._page_frames(page):          # the master's frames too
+            wrap = getattr(fr, "wrap", None)
+            if wrap is None or wrap.mode == "none":
+                continue
+            rect = geo.frame_rect(fr)
+            if wrap.mode == "crop" and isinstance(fr, m.PhotoFrame) and not master:
+                rect = self._picture_rect(composer, page, fr) or rect
+            x, y, w, h = rotated_bounds(rect, getattr(fr, "rotate", 0.0))
+            off = geo.length(wrap.offset)
+            x, y, w, h = x - off, y - off, w + 2 * off, h + 2 * off
+            first = geo.line_at(y + 0.01)
+            last = geo.line_at(y + h - 0.01)
+            rows = set(range(first, last + 1))
+            out.setdefault((x, x + w), set()).update(rows)
         return out
+
+    def _picture_rect(self, composer: FrameComposer, page: m.Page, frame: m.PhotoFrame):
+        """The part of a photo frame its picture shows (None without a picture)."""
+        result = self._compose_frame(composer, page, frame, [])   # cached; diagnostics later
+        for it in result.items:
+            if isinstance(it, ImageItem):
+                cx, cy, cw, ch = it.clip
+                dx, dy, dw, dh = it.rect
+                x0, y0 = max(cx, dx), max(cy, dy)
+                x1, y1 = min(cx + cw, dx + dw), min(cy + ch, dy + dh)
+                if x1 > x0 and y1 > y0:
+                    return (x0, y0, x1 - x0, y1 - y0)
+        return None
 
     def _glyph_diagnostics(self) -> list[Diagnostic]:
         out = []
@@ -368,6 +391,12 @@ def _ink(fr: FrameResult) -> list:
     return out
 
 
+def _wraps(frame) -> bool:
+    """Whether text frames under this frame flow around it (a photo's or box's wrap)."""
+    wrap = getattr(frame, "wrap", None)
+    return wrap is not None and wrap.mode != "none"
+
+
 def _meets(a, b, eps: float = 0.5) -> bool:
     return a[0] < b[2] - eps and b[0] < a[2] - eps and a[1] < b[3] - eps and b[1] < a[3] - eps
 
@@ -396,7 +425,7 @@ def overlap_diagnostics(drawn: list, ink_of=None) -> list[Diagnostic]:
                 rect_b = (bx, by, bx + bw, by + bh)
                 if not _meets(rect_a, rect_b):
                     continue
-                if isinstance(fa, m.PhotoFrame) and not (fa.wrap and isinstance(fb, m.TextFrame)):
+                if isinstance(fa, m.PhotoFrame) and not (_wraps(fa) and isinstance(fb, m.TextFrame)):
                     # text laid over a photo that does not push it aside overprints the image
                     image = next((it.clip for it in ra.items if isinstance(it, ImageItem)),
                                  next((it.rect for it in ra.items if isinstance(it, BoxItem)),
@@ -414,9 +443,9 @@ def overlap_diagnostics(drawn: list, ink_of=None) -> list[Diagnostic]:
                     ink = ink_of(ra)
                 if not ink:
                     continue
+                if _wraps(fb) and isinstance(fa, m.TextFrame):
+                    continue                 # the text flows around it
                 if isinstance(fb, m.PhotoFrame):
-                    if fb.wrap and isinstance(fa, m.TextFrame):
-                        continue             # the text flows around it
                     cover = [rect_b]
                 elif isinstance(fb, m.BoxFrame):
                     cover = [rect_b] if fb.fill else []
@@ -441,9 +470,16 @@ def overlap_diagnostics(drawn: list, ink_of=None) -> list[Diagnostic]:
 
 def _frame_key(frame) -> tuple:
     """A frame's field values as a hashable key (lists become tuples)."""
-    return (type(frame),) + tuple(
-        tuple(v) if isinstance(v, list) else v
-        for v in (getattr(frame, f.name) for f in fields(frame)))
+    return (type(frame),) + tuple(_frozen(getattr(frame, f.name)) for f in fields(frame))
+
+
+def _frozen(v):
+    """A field value as a comparable snapshot: lists → tuples, records → tuples (deep)."""
+    if isinstance(v, list):
+        return tuple(_frozen(x) for x in v)
+    if is_dataclass(v):
+        return (type(v),) + tuple(_frozen(getattr(v, f.name)) for f in fields(v))
+    return v
 
 
 def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,

@@ -310,6 +310,17 @@ def _make_reader(tp) -> _Read:
     raise TypeError(f"the file format cannot read {tp}")
 
 
+def _wrap(rd: _Reader, node: yaml.Node, what: str, line: int) -> m.Wrap:
+    """A text wrap: {mode, offset}, or the older ``true`` / ``false``."""
+    if isinstance(node, yaml.ScalarNode):
+        val = rd.scalar(node)
+        if isinstance(val, bool):
+            return rd.at(m.Wrap(mode="frame" if val else "none"), line)
+    return rd.dataclass(node, m.Wrap, what, line)
+
+
+_READERS[m.Wrap] = _wrap
+
 _FIELDS: dict[type, tuple[dict[str, _Read], frozenset[str]]] = {}
 
 
@@ -419,7 +430,7 @@ def _line_of_problem(rd: _Reader, where) -> int | None:
     return rd.sections.get(section) if section else None
 
 
-_SECTION_OF = ((m.Paper, "paper"), (m.ParagraphStyle, "paragraph_styles"),
+_SECTION_OF = ((m.Paper, "paper"), (m.Guides, "pages"), (m.ParagraphStyle, "paragraph_styles"),
                (m.CharStyle, "char_styles"), (m.Story, "stories"), (m.Page, "pages"),
                (m.Frame, "pages"), (list, "colors"), (m.Layer, "layers"),
                (m.Master, "masters"))
@@ -564,6 +575,7 @@ def _master_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[object, st
             problem = _frame_layer_problem(issue, fr)
             if problem:
                 out.append((fr, problem))
+        out.extend(_guide_problems(master.guides, f"master '{name}'", geo))
     return out
 
 
@@ -616,6 +628,18 @@ def _page_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[object, str]
             if problem:
                 out.append((fr, problem))
         out.extend(_page_master_problems(issue, page))
+        out.extend(_guide_problems(page.guides, f"page {page.number}", geo))
+    return out
+
+
+def _guide_problems(guides: m.Guides, where: str, geo: PageGeometry) -> list[tuple[object, str]]:
+    """Guide positions that are not lengths."""
+    out = []
+    for axis in ("x", "y"):
+        for v in getattr(guides, axis):
+            problem = _length_problem(f"{where}: guide {axis}", v, geo)
+            if problem:
+                out.append((guides, problem))
     return out
 
 
@@ -639,7 +663,7 @@ def _page_master_problems(issue: m.Issue, page: m.Page) -> list[tuple[object, st
 
 
 _STYLE_FIELDS = ("style", "kicker_style", "title_style", "subtitle_style", "caption_style",
-                 "credit_style")
+                 "credit_style", "header_style")
 
 
 def _frame_problems(issue: m.Issue, page: m.Page, fr: m.Frame, geo: PageGeometry) -> list[str]:
@@ -687,6 +711,28 @@ def _frame_field_problems(fr: m.Frame, geo: PageGeometry) -> list[str]:
         out.append(_length_problem("weight", fr.weight, geo))
     elif isinstance(fr, m.BoxFrame):
         out.append(_length_problem("stroke", fr.stroke, geo))
+    elif isinstance(fr, m.TableFrame):
+        out.extend(_table_problems(fr, geo))
+    rotate = getattr(fr, "rotate", 0.0)
+    if not math.isfinite(rotate) or abs(rotate) > 360:
+        out.append(f"rotate {rotate:g} is out of range (-360 to 360 degrees)")
+    wrap = getattr(fr, "wrap", None)
+    if wrap is not None:
+        out.append(_length_problem("wrap offset", wrap.offset, geo))
+    return out
+
+
+def _table_problems(fr: m.TableFrame, geo: PageGeometry) -> list[str]:
+    """A table needs cells in rows of one length, and no more alignments than columns."""
+    out = [_length_problem("rules weight", fr.rules.weight, geo)]
+    if not fr.cells or not fr.n_columns:
+        out.append("a table needs at least one row of cells")
+    elif any(len(r) != len(fr.cells[0]) for r in fr.cells):
+        bad = next(i for i, r in enumerate(fr.cells) if len(r) != len(fr.cells[0]))
+        out.append(f"row {bad + 1} has {len(fr.cells[bad])} cells, the first row has "
+                   f"{len(fr.cells[0])}")
+    if len(fr.align) > fr.n_columns:
+        out.append(f"align gives {len(fr.align)} columns, the table has {fr.n_columns}")
     return out
 
 
@@ -797,7 +843,9 @@ def to_plain(issue: m.Issue) -> dict:
     if issue.layers:
         doc["layers"] = [_plain(ly) for ly in issue.layers]
     if issue.masters:
-        doc["masters"] = {name: {"frames": [{"type": fr.kind, **_plain(fr)} for fr in ms.frames]}
+        doc["masters"] = {name: {"frames": [{"type": fr.kind, **_plain(fr)} for fr in ms.frames],
+                                 **({"guides": _plain(ms.guides)} if ms.guides != m.Guides()
+                                    else {})}
                           for name, ms in issue.masters.items()}
     stories = {}
     for sid, s in issue.stories.items():

@@ -3,14 +3,15 @@ captions, photos, rules and boxes."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import model as m
 from .borders import box_items, rule_items
 from .breaking import set_line
 from .grid import EM_ASCENT, PageGeometry
 from .headline import Segmenter, balanced_breaks
-from .result import BoxItem, Diagnostic, FrameResult, GlyphRun, ImageItem, Rect, Source
+from .result import (BoxItem, Diagnostic, FrameResult, GlyphRun, ImageItem, Rect, RuleItem,
+                     Source)
 from .setter import Setter, Style, line_runs
 
 
@@ -86,7 +87,8 @@ class FrameComposer:
         fr = _Building(self.geo.frame_rect(frame))
         handler = getattr(self, "_" + frame.kind)
         handler(page, frame, fr)
-        return FrameResult(frame.id, frame.kind, fr.rect, tuple(fr.items), story=fr.story)
+        return FrameResult(frame.id, frame.kind, fr.rect, tuple(fr.items), story=fr.story,
+                           rotation=float(getattr(frame, "rotate", 0.0) or 0.0))
 
     def _headline(self, page: m.Page, frame: m.HeadlineFrame, fr: _Building) -> None:
         story = self.issue.stories.get(frame.story)
@@ -199,10 +201,13 @@ class FrameComposer:
 
     def _photo(self, page: m.Page, frame: m.PhotoFrame, fr: _Building) -> None:
         x, y, w, h = fr.rect
+        story = self.issue.stories.get(frame.story) if frame.story else None
+        fr.story = story.id if story else ""
+        credit = frame.credit or (story.credit if story else "")
         cap = self.setter.style(frame.caption_style)
         cre = self.setter.style(frame.credit_style)
         cap_rows = self._count_lines(frame.caption, cap, w) * cap.leading
-        cre_rows = cre.leading if frame.credit else 0
+        cre_rows = cre.leading if credit else 0
         img_rows = max(1, frame.lines - cap_rows - cre_rows)
         img_h = img_rows * self.geo.pitch - (self.geo.pitch - self.geo.body) / 2
         clip = (x, y, w, img_h)
@@ -224,8 +229,8 @@ class FrameComposer:
         else:
             fr.items.append(BoxItem(clip, 0.5, "black", "grey"))
         row = frame.line + img_rows
-        if frame.credit:
-            self._set_text(fr, frame.credit, cre, x, w, row, Source("", -1, "credit"), "right")
+        if credit:
+            self._set_text(fr, credit, cre, x, w, row, Source(fr.story, -1, "credit"), "right")
             row += cre_rows
         if frame.caption:
             self._set_text(fr, frame.caption, cap, x, w, row, Source("", -1, "caption"))
@@ -261,3 +266,103 @@ class FrameComposer:
 
     def _text(self, page, frame, fr):      # text frames are filled by the flow
         return None
+
+    # ------------------------------------------------------------ tables
+    def _table(self, page: m.Page, frame: m.TableFrame, fr: _Building) -> None:
+        """Rows × columns of cell texts on the baseline grid, columns as wide as their
+        content asks (shared out over the frame's width), digits aligned, and rules."""
+        x, y, w, h = fr.rect
+        geo = self.geo
+        n_cols = frame.n_columns
+        if not n_cols:
+            return
+        body = self.setter.style(frame.style)
+        head = self.setter.style(frame.header_style) if frame.header_style else body
+        pad = geo.body / 2                     # half a 字 each side of a cell
+        styles = [head if frame.header and i == 0 else body for i in range(frame.n_rows)]
+        prepared = [[self.setter.prepare_text(t, st) if t else None for t in row]
+                    for row, st in zip(frame.cells, styles)]
+        natural = [max((p.natural(0, p.n) for p in (row[c] for row in prepared
+                                                      if c < len(row)) if p is not None),
+                       default=0.0) + 2 * pad for c in range(n_cols)]
+        total = sum(natural)
+        if total <= w:                          # room to spare: shared out evenly
+            widths = [nw + (w - total) / n_cols for nw in natural]
+        else:                                   # too narrow: in proportion (cells wrap)
+            widths = [w * nw / total for nw in natural]
+        lefts = [x + sum(widths[:c]) for c in range(n_cols)]
+        aligns = [frame.align[c] if c < len(frame.align) else "left" for c in range(n_cols)]
+        # decimal columns: the widest part after the decimal point, per column
+        tails = [max((self._decimal_split(p)[1] for p in (row[c] for row in prepared[
+                     1 if frame.header else 0:] if c < len(row)) if p is not None), default=0.0)
+                 for c in range(n_cols)]
+        row = int(round((y - geo.top) / geo.pitch))
+        bottom_row = row + int(round(h / geo.pitch))
+        row_tops = []
+        for r, (cells, st) in enumerate(zip(prepared, styles)):
+            row_tops.append(row)
+            used = 1
+            for c, p in enumerate(cells):
+                if p is None:
+                    continue
+                header = frame.header and r == 0
+                align = "center" if header else aligns[c]
+                measure = widths[c] - 2 * pad
+                lines = self.setter.lines(p, max(measure, st.size), 0, 0.0, "left")
+                used = max(used, len(lines))
+                for k, line in enumerate(lines):
+                    base = geo.baseline(row + k * st.leading, st.size, st.leading)
+                    runs = line_runs(p, line, 0.0, base, Source("", r, "cell"))
+                    width = p.natural(line.start, line.end)
+                    left = lefts[c] + pad
+                    if align == "right":
+                        dx = left + measure - width
+                    elif align == "center":
+                        dx = left + (measure - width) / 2
+                    elif align == "decimal":
+                        dx = left + measure - tails[c] - self._decimal_split(p)[0]
+                    else:
+                        dx = left
+                    fr.items.extend(replace(run, xs=tuple(v + dx for v in run.xs))
+                                    for run in runs)
+            row += used * st.leading
+        row_tops.append(row)
+        if row > bottom_row:
+            self.diagnostics.append(Diagnostic(
+                "warning", "table-fit", f"table frame '{frame.id}' needs {row - row_tops[0]} "
+                f"lines, it has {bottom_row - row_tops[0]}", page=page.number, frame=frame.id))
+        self._table_rules(frame, fr, widths, [geo.line_y(t) for t in row_tops])
+
+    def _decimal_split(self, p) -> tuple[float, float]:
+        """The width of a cell's text before and from its decimal point (the whole text
+        before when it has none)."""
+        text = p.sh.text
+        dot = text.rfind(".")
+        if dot < 0:
+            dot = len(text)
+            while dot > 0 and not text[dot - 1].isdigit():   # units after the number: 12 ℃
+                dot -= 1
+            if dot == 0:
+                dot = len(text)
+        return p.natural(0, dot), p.natural(dot, p.n)
+
+    def _table_rules(self, frame: m.TableFrame, fr: _Building, widths: list[float],
+                     tops: list[float]) -> None:
+        x, y, w, h = fr.rect
+        rules, color = frame.rules, frame.color
+        weight = self.geo.length(rules.weight)
+        top, bottom = y, tops[-1]             # around the rows set
+        if rules.outer:
+            fr.items.append(BoxItem((x, top, w, bottom - top), weight, color))
+        if rules.header and frame.header and len(tops) > 2:
+            fr.items.append(RuleItem(x, tops[1], x + w, tops[1], weight * 2 if rules.outer
+                                     else weight, color))
+        if rules.rows:
+            first = 2 if frame.header else 1
+            for t in tops[first:-1]:
+                fr.items.append(RuleItem(x, t, x + w, t, weight / 2, color))
+        if rules.columns:
+            cx = x
+            for cw in widths[:-1]:
+                cx += cw
+                fr.items.append(RuleItem(cx, top, cx, bottom, weight / 2, color))

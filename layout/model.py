@@ -33,7 +33,9 @@ PhotoFit = Literal["fit", "fill", "crop"]
 BorderPattern = Literal["solid", "double", "thick-thin", "thin-thick", "dotted", "dashed",
                         "wave", "diamonds", "dot-dash", "key", "beads"]
 RulePattern = BorderPattern
-FrameKind = Literal["text", "headline", "byline", "caption", "photo", "rule", "box"]
+FrameKind = Literal["text", "headline", "byline", "caption", "photo", "rule", "box", "table"]
+WrapMode = Literal["frame", "crop", "none"]       # text wrap: around the frame, the crop, or not
+ColumnAlign = Literal["left", "center", "right", "decimal"]   # table columns
 # 长/扁 type (as Founder FIT names it): 长N narrows glyphs to (100 − 10N) % of their
 # width, 扁N lowers them to (100 − 10N) % of their height; "" = normal (正体)
 Shape = Literal["", "长1", "长2", "长3", "长4", "扁1", "扁2", "扁3", "扁4",
@@ -186,8 +188,38 @@ class Frame:
     # -- masters and layers (issue 14)
     layer: str = ""              # the layer it is drawn on ("" = the first layer)
     replaces: str = ""           # on a page: the id of the master frame this one stands in for
+    group: str = ""              # frames sharing a group id move and resize as one module
 
     kind = "frame"
+
+
+@dataclass
+class Wrap:
+    """How text frames under a photo or box flow around it (图文互斥).
+
+    ``mode``: around the whole frame, around the picture's visible crop, or no wrap;
+    ``offset``: the space kept free around it (mm, 字, pt …).  A rotated frame
+    wraps by its bounding box.  Files may write ``wrap: true`` / ``wrap: false``.
+    """
+    mode: WrapMode = "frame"
+    offset: str = "0"
+
+
+@dataclass
+class Guides:
+    """User guides of a page: positions from the trim's top-left corner (mm, 字, pt …)."""
+    x: list[str] = field(default_factory=list)     # vertical guides, from the left edge
+    y: list[str] = field(default_factory=list)     # horizontal guides, from the top edge
+
+
+@dataclass
+class TableRules:
+    """Which rules a table draws, and their weight."""
+    outer: bool = True           # the box around the table
+    header: bool = True          # below the header row
+    rows: bool = False           # between body rows
+    columns: bool = False        # between columns
+    weight: str = "0.5pt"
 
 
 @dataclass
@@ -229,6 +261,7 @@ class CaptionFrame(Frame):
     """A free caption (图片说明) not attached to a photo."""
     text: str = ""
     style: str = "caption"
+    rotate: float = 0.0          # degrees clockwise about the frame's centre
 
     kind = "caption"
 
@@ -240,10 +273,12 @@ class PhotoFrame(Frame):
     fit: PhotoFit = "fill"
     crop: list[float] = field(default_factory=lambda: [0.5, 0.5, 1.0])  # centre x, y; zoom
     caption: str = ""
-    credit: str = ""
+    credit: str = ""             # "" = the credit of its story, if it names one
     caption_style: str = "caption"
     credit_style: str = "credit"
-    wrap: bool = True            # text frames under it flow around it (图文互斥)
+    wrap: Wrap = field(default_factory=Wrap)     # text frames under it flow around it
+    rotate: float = 0.0          # degrees clockwise about the frame's centre
+    story: str = ""              # the story it illustrates (its credit, the e-paper's article)
 
     kind = "photo"
 
@@ -265,14 +300,48 @@ class BoxFrame(Frame):
     color: str = "black"
     fill: str = ""               # a colour ("red", "red 30%"), "" = none
     border: BorderPattern = "solid"   # the stroke's pattern (layout.borders)
+    rotate: float = 0.0          # degrees clockwise about the frame's centre
+    wrap: Wrap = field(default_factory=lambda: Wrap(mode="none"))
 
     kind = "box"
 
 
+@dataclass
+class TableFrame(Frame):
+    """A simple table for listings (weather, markets, results): rows of cell texts.
+
+    The first row is the header when ``header`` is true; ``align`` gives each
+    column's alignment (``decimal`` lines numbers up on their decimal point),
+    columns without an entry are left-aligned.
+    """
+    cells: list[list[str]] = field(default_factory=list)   # rows × columns
+    header: bool = True
+    style: str = "caption"       # paragraph style of the cells
+    header_style: str = ""       # "" = the cells' style
+    align: list[ColumnAlign] = field(default_factory=list)
+    rules: TableRules = field(default_factory=TableRules)
+    color: str = "black"         # swatch of the rules
+
+    kind = "table"
+
+    @property
+    def n_rows(self) -> int:
+        """Rows, the header included."""
+        return len(self.cells)
+
+    @property
+    def n_columns(self) -> int:
+        """Columns (the longest row's cells)."""
+        return max((len(r) for r in self.cells), default=0)
+
+
 FRAME_TYPES: dict[str, type[Frame]] = {
     cls.kind: cls for cls in (TextFrame, HeadlineFrame, BylineFrame, CaptionFrame,
-                              PhotoFrame, RuleFrame, BoxFrame)
+                              PhotoFrame, RuleFrame, BoxFrame, TableFrame)
 }
+
+#: frame kinds that may be rotated (``rotate:`` degrees)
+ROTATABLE = frozenset({"photo", "box", "caption"})
 
 #: Keys older files may hold that no longer mean anything: they are read and dropped
 #: (deprecated), so that every old issue still opens; saving never writes them.
@@ -290,6 +359,7 @@ class Page:
     number: int
     section: str = ""            # 版名, e.g. 要闻
     frames: list[Frame] = field(default_factory=list)
+    guides: Guides = field(default_factory=Guides)
     master: str = ""             # the master page (版式) it shows, "" = none
     hide_master: list[str] = field(default_factory=list)   # master frames not shown here
 
@@ -304,6 +374,7 @@ class Master:
     ``{version}``, ``{paper}`` (报名).
     """
     frames: list[Frame] = field(default_factory=list)
+    guides: Guides = field(default_factory=Guides)
 
 
 @dataclass

@@ -7,6 +7,7 @@ story offsets they came from, so painters never measure text again.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping, Union
@@ -149,6 +150,7 @@ class FrameResult:
     start: StoryPos = StoryPos()        # story position where the frame starts
     end: StoryPos = StoryPos()          # story position after its last line
     empty_lines: int = 0                # grid lines left empty at its column feet (缺 N 行)
+    rotation: float = 0.0               # degrees clockwise about the rect's centre (y down)
     layer: str = ""                     # the layer it is drawn on ("" = the first)
     printable: bool = True              # False: on a non-printing layer (never in print)
     visible: bool = True                # False: on a hidden layer
@@ -180,9 +182,30 @@ class FrameResult:
         return self._runs
 
     @property
+    def center(self) -> tuple[float, float]:
+        """The centre of the frame's rectangle (what a rotation turns about)."""
+        x, y, w, h = self.rect
+        return x + w / 2, y + h / 2
+
+    def bounds(self) -> Rect:
+        """The rectangle the frame covers on the page, rotation included."""
+        return rotated_bounds(self.rect, self.rotation)
+
+    @property
     def graphics(self) -> tuple:
         """The rules, boxes and images."""
         return tuple(it for it in self.items if not isinstance(it, (LineBox, GlyphRun)))
+
+
+def rotated_bounds(rect: Rect, degrees: float) -> Rect:
+    """The axis-aligned bounding box of ``rect`` turned ``degrees`` about its centre."""
+    if not degrees % 360:
+        return rect
+    x, y, w, h = rect
+    a = math.radians(degrees)
+    c, s = abs(math.cos(a)), abs(math.sin(a))
+    bw, bh = w * c + h * s, w * s + h * c
+    return (x + (w - bw) / 2, y + (h - bh) / 2, bw, bh)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ The file is written to a temporary name and moved into place.
 from __future__ import annotations
 
 import io
+import math
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen import canvas as rl_canvas
@@ -189,8 +190,18 @@ class _Writer(Painter):
             self._watermark(page)
 
     def begin_frame(self, frame) -> None:
-        """Remember the frame (image notes name it)."""
+        """Remember the frame (image notes name it); a rotated frame's drawing is wrapped
+        in ``q … cm`` turning it about the frame's centre."""
         self._frame = frame
+        if frame.rotation % 360:
+            self._saved_state = (self._fill, self._overprint)
+            self._buf.append(f"q {rotation_cm(frame, self.g.ox, self.g.top)} cm\n")
+
+    def end_frame(self, frame) -> None:
+        """Close a rotated frame's transform (the fill and overprint state come back)."""
+        if frame.rotation % 360:
+            self._buf.append("Q\n")
+            self._fill, self._overprint = self._saved_state
 
     def end_page(self, page) -> None:
         """Proof furniture or print marks, then the page is written."""
@@ -410,7 +421,9 @@ class _Writer(Painter):
         ops = [f"q 0.3 w [3 2] 0 d {C.rgb_stroke(C.OUTLINE_RGB)}"]
         for fr in page.frames:
             x, y, w, h = fr.rect
-            ops.append(f"{g.ox + x:.3f} {g.top - y - h:.3f} {w:.3f} {h:.3f} re S")
+            rect = f"{g.ox + x:.3f} {g.top - y - h:.3f} {w:.3f} {h:.3f} re S"
+            turned = fr.rotation % 360
+            ops.append(f"q {rotation_cm(fr, g.ox, g.top)} cm {rect} Q" if turned else rect)
         ops.append("Q\n")
         self._buf.append("\n".join(ops))
 
@@ -440,6 +453,20 @@ class _Writer(Painter):
         text = marks.slug_text(self.opt.info, page.number, self.opt.sections.get(page.number, ""),
                                self.opt.export_time, extra)
         self._text_line(text, marks.SLUG_SIZE, x, y_pdf, fill)
+
+
+def rotation_cm(frame, ox: float, top: float) -> str:
+    """The six ``cm`` operands turning a frame by its rotation about its centre.
+
+    The result's y grows downwards and its angles turn clockwise; PDF's y grows
+    upwards, so the same visual turn is the negative angle there.
+    """
+    cx, cy = frame.center
+    px, py = ox + cx, top - cy
+    a = math.radians(-frame.rotation)
+    c, s = math.cos(a), math.sin(a)
+    e, f = px - c * px + s * py, py - s * px - c * py
+    return f"{c:.6f} {s:.6f} {-s:.6f} {c:.6f} {e:.4f} {f:.4f}"
 
 
 def first_font(result: LayoutResult) -> str:

@@ -174,7 +174,8 @@ def test_photo_without_wrap_over_text_is_an_error_with_wrap_none(square, tmp_pat
     def compose(wrap):
         iss = issue_with(["中" * 400], [
             m.TextFrame("t", col=0, line=0, cols=3, lines=20),
-            m.PhotoFrame("p", col=1, line=2, cols=1, lines=5, wrap=wrap)], ["t"])
+            m.PhotoFrame("p", col=1, line=2, cols=1, lines=5,
+                         wrap=m.Wrap(mode="frame" if wrap else "none"))], ["t"])
         return Composer(iss, square, base_dir=str(tmp_path)).compose()
     assert _codes(compose(False)) == [("error", "text-hidden", "t")]
     assert _codes(compose(True)) == []
@@ -183,7 +184,8 @@ def test_photo_without_wrap_over_text_is_an_error_with_wrap_none(square, tmp_pat
 def test_text_laid_over_a_photo_without_wrap_is_an_error(square, tmp_path):
     def compose(wrap):
         iss = issue_with(["中" * 400], [
-            m.PhotoFrame("p", col=1, line=2, cols=1, lines=5, wrap=wrap),
+            m.PhotoFrame("p", col=1, line=2, cols=1, lines=5,
+                         wrap=m.Wrap(mode="frame" if wrap else "none")),
             m.TextFrame("t", col=0, line=0, cols=3, lines=20)], ["t"])
         return Composer(iss, square, base_dir=str(tmp_path)).compose()
     res = compose(False)

@@ -138,6 +138,8 @@ _PLACES = {
     m.CharStyle: ("banmian: 1\nchar_styles:\n  bold:\n    font: headline\n    {field}: {value}\n", 5),
     **{cls: ("banmian: 1\npages:\n- number: 1\n  frames:\n  - type: " + kind + "\n    id: f\n"
              "    {field}: {value}\n", 7) for kind, cls in m.FRAME_TYPES.items()},
+    m.Wrap: ("banmian: 1\npages:\n- number: 1\n  frames:\n  - type: photo\n    id: f\n"
+             "    wrap:\n      {field}: {value}\n", 8),
 }
 
 LITERALS = list(_literal_fields())

@@ -17,6 +17,7 @@ from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage, QKeySequen
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from editor import clipboard as C  # noqa: E402
 from layout import edits as E  # noqa: E402
 from layout import model as m  # noqa: E402
 from layout.docfile import dump_issue, parse_issue, save_issue  # noqa: E402
@@ -256,7 +257,7 @@ def test_paste_from_another_program_is_cleaned_and_says_so(env, qtbot):
     md = QMimeData()
     md.setHtml("<p>职工共计１２３人,比去年增加。</p><p></p><p>第二段 工会 组织。</p>")
     md.setText("职工共计１２３人,比去年增加。\n\n  第二段工会组织。  ")
-    QGuiApplication.clipboard().setMimeData(md)
+    C.put(md)
     view.set_tool("type")
     win.text.start("lead", (1, 4))
     steps = undo_steps(doc)
@@ -272,7 +273,7 @@ def test_paste_from_another_program_is_cleaned_and_says_so(env, qtbot):
     # HTML only (a web page): its text, cleaned the same way
     md = QMimeData()
     md.setHtml("<div>网页文字:３个</div>")
-    QGuiApplication.clipboard().setMimeData(md)
+    C.put(md)
     win.text.start("lead", (2, 0))
     keys(view, Qt.Key.Key_V, CTRL)
     assert st.paragraphs[2].text.startswith("网页文字：3个")
@@ -407,3 +408,21 @@ def test_new_edits_round_trip_and_revert(tmp_path):
     assert iss == before
     with pytest.raises(E.EditError):
         E.RemovePage(1).apply(make_issue())
+
+
+def test_the_process_exits_cleanly_after_a_copy():
+    # Qt deletes the clipboard's data after Python has finalized; Python-made data
+    # crashed the process there (exit 139) until release() swaps in a plain-text copy
+    import subprocess
+    import sys
+    code = ("import os; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "from PySide6.QtCore import QMimeData\n"
+            "from editor import clipboard as C\n"
+            "app = QApplication([])\n"
+            "md = QMimeData(); md.setData(C.TEXT_MIME, b'x'); md.setText('x')\n"
+            "C.put(md)\n"
+            "print(QApplication.clipboard().text())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, (out.returncode, out.stderr[-500:])
+    assert out.stdout.strip() == "x"

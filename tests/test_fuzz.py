@@ -382,7 +382,7 @@ def random_issues(draw):
             elif kind == "photo":
                 fr = m.PhotoFrame(fid, **geo, image=draw(st.sampled_from(["", "nope.jpg"])),
                                   caption=draw(PARA_TEXT), credit=draw(st.sampled_from(["", "某某 摄"])),
-                                  wrap=draw(st.booleans()))
+                                  wrap=m.Wrap(draw(st.sampled_from(["frame", "crop", "none"]))))
             elif kind == "headline":
                 fr = m.HeadlineFrame(fid, **geo, story="s0", vertical=draw(st.booleans()),
                                      align=draw(st.sampled_from(["center", "left"])))
