@@ -21,6 +21,7 @@ Exit codes: 0 fine, 1 problems found (check errors, refused print export),
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -119,7 +120,7 @@ def cmd_export(args) -> int:
     issue, fontset, result = compose(args.issue, getattr(args, "allow_outside", False))
     pages = _pages(args.pages, result)
     if pages:
-        result.pages = [p for p in result.pages if p.number in pages]
+        result = dataclasses.replace(result, pages=tuple(p for p in result.pages if p.number in pages))
     from output import ExportRefused, export_pdf
     # page images go to a folder named after the issue ("issue-pages/"), never "issue.png/"
     out = args.output or str(Path(args.issue).with_name(Path(args.issue).stem + "-pages")
@@ -181,7 +182,8 @@ def cmd_export(args) -> int:
 def cmd_check(args) -> int:
     issue, fontset, result = compose(args.issue, args.allow_outside)
     from output import preflight
-    diags = list(result.diagnostics) + list(preflight(result, fontset, _options(issue, "print")))
+    diags = list(result.diagnostics) + list(preflight(result, fontset, _options(issue, "print"),
+                                                      issue=issue))
     errors = [d for d in diags if d.level == "error"]
     if args.json:
         from layout.chars import rules_of

@@ -277,8 +277,9 @@ def _article(issue, sid, regions, photos, page_of) -> str:
             continue
         name, w, h = img
         alt = fr.caption or f"{_story_title(st)} 配图"
+        credit = fr.credit or (st.credit if fr.story == st.id else "")   # as the page shows it
         cap = (_e(fr.caption) if fr.caption else "") + \
-            (f"<span class=\"credit\">{_e(fr.credit)}</span>" if fr.credit else "")
+            (f"<span class=\"credit\">{_e(credit)}</span>" if credit else "")
         figs.append(f"<figure><img src=\"{name}\" width=\"{w}\" height=\"{h}\" alt=\"{_e(alt)}\">"
                     + (f"<figcaption>{cap}</figcaption>" if cap else "") + "</figure>")
     paras = []

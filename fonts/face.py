@@ -150,6 +150,15 @@ class FontFace:
             self._load()
         return self._vert.get(gid, gid)
 
+    def localized(self, language: str) -> dict[int, int]:
+        """gid -> gid of GSUB 'locl' for an OpenType language ("ZHT", "ZHH"); {} if the face has none."""
+        memo = self.__dict__.setdefault("_locl", {})
+        got = memo.get(language)
+        if got is None:
+            from .locl import face_locl
+            got = memo[language] = face_locl(self, language)
+        return got
+
     def cmap(self) -> dict[int, int]:
         """Code point -> gid for every character the face maps (built on demand)."""
         if self._bmp is None:

@@ -19,6 +19,26 @@ DEFAULT_ROLES: dict[str, list[str]] = {
 }
 
 
-def default_roles() -> dict[str, list[str]]:
-    """A fresh copy of DEFAULT_ROLES."""
-    return {role: list(names) for role, names in DEFAULT_ROLES.items()}
+#: the Noto CJK region of each Traditional language (same table as layout.model's)
+_NOTO_REGION = {"zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}
+
+
+def default_roles(language: str = "zh") -> dict[str, list[str]]:
+    """A fresh copy of the default roles for a text language: DEFAULT_ROLES for zh / zh-Hans;
+    for zh-Hant-TW / zh-Hant-HK each Noto CJK SC name in its TC / HK form, the SC one
+    kept behind it, and Serif TC / HK for the byline (LXGW WenKai is Simplified only)."""
+    region = _NOTO_REGION.get(language)
+    out = {}
+    for role, names in DEFAULT_ROLES.items():
+        if region is None:
+            out[role] = list(names)
+            continue
+        names = [f"Noto Serif CJK {region}"] + names if role == "byline" else names
+        new: list[str] = []
+        for n in names:
+            if " CJK SC" in n:
+                new.append(n.replace(" CJK SC", f" CJK {region}"))
+            if role != "byline" or n != "LXGW WenKai":
+                new.append(n)
+        out[role] = new
+    return out

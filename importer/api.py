@@ -11,7 +11,7 @@ from .blocks import Block, Draft, Plan
 from .encodings import _bad_char, decode
 from .errors import ImportFailure
 from .parse import segment, text_blocks
-from .repairs import find_repairs
+from .repairs import find_repairs, mark_traditional
 from .result import ImportResult, Report, Repair
 
 _ZIP = b"PK\x03\x04"
@@ -53,6 +53,7 @@ def import_drafts(drafts: list[Draft], source: str, encoding: str, *,
                   notes: list[str] | None = None) -> ImportResult:
     """Stories from draft stories, with every repair found applied when confident."""
     plan = Plan(source, encoding, drafts, list(images or []), list(notes or []))
+    plan.notes += mark_traditional(plan)
     repairs = find_repairs(plan)
     later = {op[1] for r in repairs for op in r.ops if op[0] == "headline"}
     _assign_keys(plan, later, existing_ids)
@@ -88,7 +89,7 @@ def import_text(text: str, source: str = "<text>", *, existing_ids: Iterable[str
 def import_bytes(data: bytes, source: str = "<bytes>", *, issue_path: str | os.PathLike | None
                  = None, existing_ids: Iterable[str] = ()) -> ImportResult:
     """Stories from a file's bytes: a Word .docx, a NewsML-G2 XML file, or text in UTF-8,
-    UTF-16 or GB18030."""
+    UTF-16, GB18030, Big5 or Big5-HKSCS."""
     if data.startswith(_OLE):
         raise ImportFailure(source, "an old Word .doc (or other OLE) file; save it as .docx")
     for magic, what in _REFUSED.items():

@@ -243,7 +243,8 @@ class _Builder:
                           byline=byline, paragraphs=paragraphs,
                           dateline=" ".join(self.fields["dateline"]),
                           credit="；".join(dict.fromkeys(credits)),
-                          editor=" ".join(self.fields["editor"]))
+                          editor=" ".join(self.fields["editor"]),
+                          language=d.meta.get("language", ""))
             self.out.stories.append(story)
             found = []
             if paragraphs:

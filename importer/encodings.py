@@ -1,4 +1,10 @@
-"""Decoding text files: UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), GB18030."""
+"""Decoding text files: UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), GB18030,
+Big5 and Big5-HKSCS (Traditional Chinese from Taiwan and Hong Kong).
+
+GB18030 and Big5 share their byte ranges, so a file may decode both ways; the one
+whose Han characters are the common ones of its own standard wins: GB 2312's
+6,763 characters for GB18030, Big5's 5,401 frequently used ones (lead bytes
+A4–C6) for Big5.  Text read the wrong way lands mostly outside those sets."""
 from __future__ import annotations
 
 import codecs
@@ -70,11 +76,13 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
             raise ImportFailure(source, "not a text file (NUL bytes, and an odd length for "
                                         "UTF-16)")
     else:
-        candidates = ["utf-8", "gb18030"]
+        candidates = ["utf-8"] + _double_byte_order(data)
     problem = ""
     for enc in candidates:
         text = _strict(data, enc)
         if text is None or _text_share(text) < _MIN_SHARE.get(enc, 0.0):
+            continue
+        if enc.startswith("big5") and not _reads_as_chinese(text):
             continue
         bad = _bad_char(text)
         if bad >= 0:
@@ -82,10 +90,75 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
             problem = problem or (f"not a text file: control character U+{ord(text[bad]):04X} "
                                   f"on line {line} (read as {enc})")
             continue
-        return text, {"utf-8-sig": "utf-8 (BOM)", "utf-16": "utf-16 (BOM)"}.get(enc, enc)
+        return text, {"utf-8-sig": "utf-8 (BOM)", "utf-16": "utf-16 (BOM)",
+                      "big5hkscs": "big5-hkscs"}.get(enc, enc)
     if problem:
         raise ImportFailure(source, problem)
-    names = ["UTF-16" if c.startswith("utf-16") else c.upper() for c in candidates]
+    names = ["UTF-16" if c.startswith("utf-16") else _SHOWN.get(c, c.upper())
+             for c in candidates]
     tried = " / ".join(dict.fromkeys(names))
     raise ImportFailure(source, f"cannot be decoded as text (tried {tried}); "
-                                "save it as UTF-8 or GB18030 text, or as .docx")
+                                "save it as UTF-8, GB18030 or Big5 text, or as .docx")
+
+
+_SHOWN = {"big5hkscs": "Big5-HKSCS", "big5": "Big5"}
+
+
+def _han(text: str) -> list[str]:
+    return [ch for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF]
+
+
+def gb_share(text: str) -> float:
+    """The share of the Han characters that are in GB 2312 (common Simplified ones)."""
+    han = _han(text)
+    if not han:
+        return 0.0
+    n = 0
+    for ch in han:
+        try:
+            ch.encode("gb2312")
+            n += 1
+        except UnicodeEncodeError:
+            pass
+    return n / len(han)
+
+
+def big5_share(text: str) -> float:
+    """The share of the Han characters among Big5's frequently used ones (A440–C67E)."""
+    han = _han(text)
+    if not han:
+        return 0.0
+    n = 0
+    for ch in han:
+        try:
+            if 0xA4 <= ch.encode("big5")[0] <= 0xC6:
+                n += 1
+        except UnicodeEncodeError:
+            pass
+    return n / len(han)
+
+
+#: characters that some sentence of any Chinese text holds (Simplified and Traditional)
+_EVERYDAY = frozenset("的一是不了在人有和中大上年这這为為个個们們到以说說地出会會也对對")
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Whether text of 30 or more Han characters holds any everyday character: bytes
+    that merely decode as Big5 (a repeated byte, binary data) do not."""
+    han = _han(text)
+    return len(han) < 30 or any(ch in _EVERYDAY for ch in han)
+
+
+def _double_byte_order(data: bytes) -> list[str]:
+    """GB18030, Big5 and Big5-HKSCS, likeliest first, for bytes that are not UTF-8.
+
+    Plain Big5 goes before Big5-HKSCS (its superset) so that a file using no Hong
+    Kong character is reported as Big5."""
+    gb = _strict(data, "gb18030")
+    b5 = _strict(data, "big5") or _strict(data, "cp950")
+    hk = None if b5 is not None else _strict(data, "big5hkscs")
+    big5 = b5 if b5 is not None else hk
+    big5_enc = "big5" if b5 is not None else "big5hkscs"
+    if big5 is not None and (gb is None or big5_share(big5) > gb_share(gb)):
+        return [big5_enc, "gb18030"]
+    return ["gb18030", "big5", "big5hkscs"]

@@ -8,12 +8,15 @@ accepted ones.
 """
 from __future__ import annotations
 
+from layout.hanzi import looks_traditional, traditional_share
+from layout.model import is_traditional
+
 from .blocks import Block, Draft, Plan
 from .chars import (NO_START, OPEN_ENDINGS, PAIRS, SPACES, end_evidence, ends_sentence,
                     is_enumerated, is_han, skeleton, start_evidence, strip_jumps)
 from .parse import SIDEBAR_RE, TAIL_EDITOR_RE, dateline_span
 from .result import Repair
-from .textfix import apply_edits, block_fixes
+from .textfix import Fix, apply_edits, block_fixes
 
 #: Repairs at or above this confidence are applied unless the editor rejects them.
 APPLY_AT = 0.6
@@ -395,9 +398,58 @@ def find_repairs(plan: Plan) -> list[Repair]:
                                                            "caption"))
             out.append(_repair("no_headline", first, _head(_clean(first), 20), "", 0.0,
                                "a story without a headline"))
-    for b in plan.blocks():
-        for f in block_fixes(b.text, b.role, b.found):
-            before, after = _excerpt(b.text, list(f.edits))
-            out.append(_repair(f.kind, b, before, after, f.confidence, f.evidence,
-                               tuple(("edit", b.id, s, e, new) for s, e, new in f.edits)))
+    for d in plan.drafts:
+        hant = is_traditional(d.meta.get("language", ""))
+        for b in [*d.heads, *d.bylines, *d.body]:
+            fixes = block_fixes(b.text, b.role, b.found)
+            if hant:
+                fixes = [_hant_quotes_in(f) for f in fixes] + quote_fixes(b.text, fixes)
+            for f in fixes:
+                before, after = _excerpt(b.text, list(f.edits))
+                out.append(_repair(f.kind, b, before, after, f.confidence, f.evidence,
+                                   tuple(("edit", b.id, s, e, new) for s, e, new in f.edits)))
     return out
+
+
+# ---------------------------------------------------------------- Traditional text
+#: quotation marks of Simplified text → the corner brackets Taiwan and Hong Kong print
+HANT_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+
+
+def _hant_quotes_in(f: Fix) -> Fix:
+    """A fix whose new text holds “” (straight quotes made curly) gives 「」 instead."""
+    if not any(q in new for _, _, new in f.edits for q in HANT_QUOTES):
+        return f
+    edits = tuple((s, e, "".join(HANT_QUOTES.get(ch, ch) for ch in new)) for s, e, new in f.edits)
+    return Fix(f.kind, edits, f.confidence, f.evidence + "; 「」 in Traditional text")
+
+
+def quote_fixes(text: str, fixes: list[Fix] = ()) -> list[Fix]:
+    """“”‘’ in a Traditional story become 「」『』 (one fix per block), unless another
+    fix already rewrites that character."""
+    taken = {i for f in fixes for s, e, _ in f.edits for i in range(s, e)}
+    edits = tuple((i, i + 1, HANT_QUOTES[ch]) for i, ch in enumerate(text)
+                  if ch in HANT_QUOTES and i not in taken)
+    if not edits:
+        return []
+    return [Fix("quotes", edits, 0.8, "Traditional text (zh-Hant) is quoted with 「」 and 『』")]
+
+
+def mark_traditional(plan: Plan) -> list[str]:
+    """Find the drafts written in Traditional characters and give them a language
+    (zh-Hant-HK when the file was Big5-HKSCS, else zh-Hant-TW) in ``meta``; the
+    notes say what was found."""
+    lang = "zh-Hant-HK" if "hkscs" in plan.encoding.lower() else "zh-Hant-TW"
+    found = []
+    for d in plan.drafts:
+        text = "".join(b.text for b in [*d.heads, *d.bylines, *d.body])
+        if d.meta.get("language") or not looks_traditional(text):
+            continue
+        d.meta["language"] = lang
+        found.append((d, traditional_share(text)))
+    if not found:
+        return []
+    share = sum(s for _, s in found) / len(found)
+    return [f"繁体 Traditional Chinese text ({len(found)} of {len(plan.drafts)} stories, "
+            f"{share:.0%} of their Han characters Traditional-only forms): language {lang}, "
+            "quotes “” ‘’ made 「」 『』"]

@@ -30,6 +30,7 @@ KINDS = {
     "editor_note": "编者按",
     "sidebar": "链接/背景",
     "desk_editor": "责任编辑",
+    "quotes": "繁体引号",
 }
 
 
@@ -129,6 +130,7 @@ class ImportResult:
                 "headline": dataclasses.asdict(s.headline),
                 "byline": s.byline,
                 "dateline": s.dateline, "credit": s.credit, "editor": s.editor,
+                "language": s.language,
                 "run_in_bylines": self.run_in_bylines.get(s.id, []),
                 "styles": sorted({p.style for p in s.paragraphs}),
                 "paragraphs": len(s.paragraphs),

@@ -358,7 +358,7 @@ class Composer:
         for story in self.issue.stories.values():
             for i, para in enumerate(story.paragraphs):
                 st = self.setter.style(para.style)
-                p = self.setter.prepare(self.setter.run_specs(para, st), st)
+                p = self.setter.prepare(self.setter.run_specs(para, st, story.language), st)
                 for off in p.sh.missing:
                     ch = p.sh.text[off]
                     out.append(Diagnostic(

@@ -371,6 +371,7 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
         rd.fail(version_node, f"schema version {version} is not supported "
                               f"(this Banmian reads version {m.SCHEMA_VERSION})")
     issue = m.Issue(fonts=m.default_fonts(), paragraph_styles=m.default_styles())
+    given_fonts: dict[str, list[str]] = {}
     for key, (knode, v) in top.items():
         line = knode.start_mark.line + 1
         if key == "info":
@@ -378,7 +379,8 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
         elif key == "paper":
             issue.paper = rd.dataclass(v, m.Paper, "paper", line)
         elif key == "fonts":
-            issue.fonts.update(_reader(dict[str, list[str]])(rd, v, "fonts", line))
+            given_fonts = _reader(dict[str, list[str]])(rd, v, "fonts", line)
+            issue.fonts.update(given_fonts)
         elif key == "colors":
             issue.colors = _reader(dict[str, list[float]])(rd, v, "colors", line)
         elif key == "paragraph_styles":
@@ -404,6 +406,11 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
                              for k, kn, n in rd.mapping(v, "masters")}
         else:
             rd.fail(knode, f"unknown section '{key}' (known: {', '.join(SECTIONS)})")
+    if m.is_traditional(issue.paper.language):
+        # roles the file leaves out follow the paper's language (Noto CJK TC / HK)
+        for role, names in m.default_fonts(issue.paper.language).items():
+            if role not in given_fonts:
+                issue.fonts[role] = names
     problems = validate(issue)
     if problems:
         where, message = problems[0]

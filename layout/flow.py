@@ -293,7 +293,7 @@ class Flow:
             if depth is not None:
                 limit = min(limit, depth[ci] if isinstance(depth, list) else depth)
             st = self.setter.style(paras[para].style)
-            p = self.setter.prepare(self.setter.run_specs(paras[para], st), st)
+            p = self.setter.prepare(self.setter.run_specs(paras[para], st, story.language), st)
             used_prepared.add(id(p))
             fresh = offset == 0
             indent = st.indent if fresh else 0.0
@@ -415,7 +415,7 @@ class Flow:
         row_y = y
         while para < len(paras):
             st = self.setter.style(paras[para].style)
-            p = self.setter.prepare(self.setter.run_specs(paras[para], st), st)
+            p = self.setter.prepare(self.setter.run_specs(paras[para], st, story.language), st)
             fresh = offset == 0
             lines = self.setter.lines(p, measure, offset, st.indent if fresh else 0.0, st.align)
             for line in lines:

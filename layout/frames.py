@@ -45,12 +45,14 @@ class FrameComposer:
         self.segmenter, self.base_dir = segmenter, base_dir
         self.allow_outside = allow_outside
         self.diagnostics: list[Diagnostic] = []
+        self.language = ""               # the language of the frame's story ("" = the paper's)
 
     # ------------------------------------------------------------ helpers
     def _prepare(self, text: str, st: Style, words: list[int] | None):
         """Shaped text; Chinese headlines (given word boundaries) get 1 em between phrases."""
         phrase_gaps = words is not None and not st.latin
-        return self.setter.prepare_text(text, st, space_em=1.0 if phrase_gaps else 0.0)
+        return self.setter.prepare_text(text, st, space_em=1.0 if phrase_gaps else 0.0,
+                                        language=self.language)
 
     def _set_text(self, fr: _Building, text: str, st: Style, x: float, width: float,
                   row: int, source: Source, align: str | None = None,
@@ -85,6 +87,8 @@ class FrameComposer:
     def compose(self, page: m.Page, frame: m.Frame) -> FrameResult:
         """The frame's result."""
         fr = _Building(self.geo.frame_rect(frame))
+        story = self.issue.stories.get(getattr(frame, "story", "") or "")
+        self.language = story.language if story is not None else ""   # "" = the paper's
         handler = getattr(self, "_" + frame.kind)
         handler(page, frame, fr)
         return FrameResult(frame.id, frame.kind, fr.rect, tuple(fr.items), story=fr.story,
@@ -161,7 +165,7 @@ class FrameComposer:
         """竖排: the title top to bottom, punctuation in its vertical forms."""
         if not text:
             return
-        p = self.setter.prepare_text(text, st)
+        p = self.setter.prepare_text(text, st, language=self.language)
         sh = p.sh
         x, y, w, h = fr.rect
         step = st.size * st.vscale           # 扁 type: each character lower, so less advance

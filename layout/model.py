@@ -24,8 +24,10 @@ HeadlineAlign = Literal["center", "left"]
 Punctuation = Literal["mainland", "centered"]      # centered: Taiwan / Hong Kong
 PunctuationWidth = Literal["全身", "开明", "半身"]     # full; 。？！ full, others half; all half
 LatinSpacing = Literal["quarter", "none"]           # ¼ em or nothing between Han and Latin/digits
-Language = Literal["zh", "en"]
-StyleLanguage = Literal["", "zh", "en"]           # "": the paper's language
+# zh = zh-Hans (Simplified, mainland); zh-Hant-TW / zh-Hant-HK: Traditional, centred marks, 「」
+Language = Literal["zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK", "en"]
+StyleLanguage = Literal["", "zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK", "en"]  # "": the paper's
+StoryLanguage = Literal["", "zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK"]       # "": the paper's
 Numerals = Literal["chinese", "arabic"]
 JumpPlacement = Literal["own-line", "run-in"]      # own-line: aligned by the jump style
 PhotoFit = Literal["fit", "fill", "crop"]
@@ -167,6 +169,7 @@ class Story:
     dateline: str = ""                   # 电头 "新华社北京3月26日电（记者 某某）"; also in the text
     credit: str = ""                     # photo credit "某某 摄", for its photo frames
     editor: str = ""                     # 责任编辑: the desk editor named at the story's end
+    language: StoryLanguage = ""         # "" = the paper's; zh-Hant-TW/HK: Traditional text
 
 
 # ---------------------------------------------------------------- frames
@@ -596,8 +599,51 @@ def default_styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def default_fonts() -> dict[str, list[str]]:
-    """Font roles to font names, best first (see fonts.roles)."""
+def is_traditional(language: str) -> bool:
+    """Whether a language value means Traditional Chinese (zh-Hant-TW, zh-Hant-HK)."""
+    return language.startswith("zh-Hant")
+
+
+def story_language(issue: "Issue", story: Story) -> str:
+    """The language a story is set in: its own, else the paper's ("zh" reads as zh-Hans)."""
+    lang = story.language or issue.paper.language
+    return "zh-Hans" if lang == "zh" else lang
+
+
+#: OpenType language systems of the Chinese languages (GSUB 'locl' picks their glyph forms)
+OPENTYPE_LANGUAGE = {"zh": "ZHS", "zh-Hans": "ZHS", "zh-Hant-TW": "ZHT", "zh-Hant-HK": "ZHH"}
+
+#: The region suffix of the Noto CJK family for each Traditional language
+_NOTO_REGION = {"zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}
+
+
+def default_fonts(language: str = "zh") -> dict[str, list[str]]:
+    """Font roles to font names, best first (see fonts.roles).
+
+    A Traditional language (zh-Hant-TW, zh-Hant-HK) takes Noto CJK TC / HK (their
+    marks are centred by design); the SC faces stay behind them as fallbacks.
+    """
+    region = _NOTO_REGION.get(language)
+    fonts = _default_fonts_sc()
+    if region is None:
+        return fonts
+    # each Noto CJK SC name in its TC/HK form, in its place; the SC name stays after it
+    # as a fallback; byline's 楷体 (LXGW WenKai) is Simplified only: Serif TC/HK instead
+    out = {}
+    for role, names in fonts.items():
+        names = [f"Noto Serif CJK {region}"] + names if role == "byline" else names
+        new: list[str] = []
+        for n in names:
+            if " CJK SC" in n:
+                new.append(n.replace(" CJK SC", f" CJK {region}"))
+            if role != "byline" or n != "LXGW WenKai":
+                new.append(n)
+        out[role] = new
+    return out
+
+
+def _default_fonts_sc() -> dict[str, list[str]]:
+    """The Simplified Chinese default roles."""
     return {
         "body": ["Noto Serif CJK SC", "Noto Serif SC"],
         "headline": ["Noto Sans CJK SC Bold", "Noto Sans SC"],

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from . import chars as C
 from .breaking import Line, Prepared, compose_lines
-from .model import Issue, Paragraph, ParagraphStyle, shape_scale
+from .model import OPENTYPE_LANGUAGE, Issue, Paragraph, ParagraphStyle, is_traditional, shape_scale
 from .result import GlyphRun, Source
 from .shaping import RunSpec, Shaped, shape
 from .units import font_size
@@ -65,9 +65,12 @@ class Setter:
         """The composition rules of the paper's settings."""
         return C.rules_of(self.issue.paper)
 
-    def run_specs(self, para: Paragraph, style: Style) -> list[RunSpec]:
-        """The paragraph's runs with character styles applied."""
+    def run_specs(self, para: Paragraph, style: Style, language: str = "") -> list[RunSpec]:
+        """The paragraph's runs with character styles applied, in the story's ``language``
+        ("" = the paper's): see ``glyph_language``."""
         out = []
+        locl, marks, lang = self.glyph_language(style, language)
+        fonts = self.issue.fonts
         for r in para.runs:
             role, size, color = style.role, style.size, style.color
             hs, vs = style.hscale, style.vscale
@@ -79,8 +82,31 @@ class Setter:
                     color = cs.color or color
                     if cs.shape:
                         hs, vs = shape_scale(cs.shape)
-            out.append(RunSpec(r.text, role, size, color, hs, vs))
+            if f"{role}@{lang}" in fonts:
+                role = f"{role}@{lang}"
+            out.append(RunSpec(r.text, role, size, color, locl, marks, hscale=hs, vscale=vs))
         return out
+
+    def glyph_language(self, style: Style, language: str = "") -> tuple[str, bool, str]:
+        """(OpenType language for GSUB 'locl', marks only?, language) of text in a style.
+
+        The paragraph style's own language wins, then the story's, then the paper's.
+        Traditional text (zh-Hant-TW / -HK) takes its language's glyph forms from a
+        face that has them (an SC face's 'locl' gives the TC forms and centred marks);
+        Simplified text on a paper with centred punctuation takes only the centred
+        ，。、：；！？ (ZHT forms).  A role named ``body@zh-Hant-TW`` in the issue's fonts
+        replaces ``body`` for text in that language.
+        """
+        ps = self.issue.paragraph_styles.get(style.name)
+        lang = (ps.language if ps is not None and ps.language else "") or language \
+            or self.issue.paper.language
+        if style.latin or lang == "en":
+            return "", False, lang
+        if is_traditional(lang):
+            return OPENTYPE_LANGUAGE[lang], False, lang
+        if self.issue.paper.punctuation == "centered":
+            return OPENTYPE_LANGUAGE["zh-Hant-TW"], True, lang
+        return "", False, lang
 
     # ------------------------------------------------------------ text
     def prepare(self, specs: list[RunSpec], style: Style, space_em: float = 0.0) -> Prepared:
@@ -95,16 +121,24 @@ class Setter:
             if space_em:
                 sh.adv = [sh.sizes[i] * space_em if c == " " else a
                           for i, (c, a) in enumerate(zip(sh.text, sh.adv))]
-            p = Prepared(sh, rules=self.rules(), hyphenate=self._hyphenator,
-                         han=not style.latin)
+            rules = self.rules()
+            if rules.punctuation != "centered" and any(r.locl in ("ZHT", "ZHH") for r in specs):
+                paper = self.issue.paper               # Traditional text: centred marks
+                rules = C.rules_for("centered", paper.punctuation_width, paper.latin_spacing)
+            p = Prepared(sh, rules=rules, hyphenate=self._hyphenator, han=not style.latin)
             self._prepared[key] = p
             self.stats["shaped"] += 1
         return p
 
-    def prepare_text(self, text: str, style: Style, space_em: float = 0.0) -> Prepared:
-        """A single-run text in a style (headlines, captions, jump lines)."""
-        return self.prepare([RunSpec(text, style.role, style.size, style.color, style.hscale,
-                                     style.vscale)], style, space_em)
+    def prepare_text(self, text: str, style: Style, space_em: float = 0.0,
+                     language: str = "") -> Prepared:
+        """A single-run text in a style (headlines, captions, jump lines), in a
+        language ("" = the paper's)."""
+        locl, marks, lang = self.glyph_language(style, language)
+        role = f"{style.role}@{lang}" if f"{style.role}@{lang}" in self.issue.fonts else style.role
+        return self.prepare([RunSpec(text, role, style.size, style.color, locl, marks,
+                                     hscale=style.hscale, vscale=style.vscale)], style,
+                            space_em)
 
     def lines(self, p: Prepared, measure: float, start: int, indent: float,
               align: str, looseness: int = 0) -> list[Line] | None:

@@ -32,13 +32,31 @@ class Shaped:
 
 @dataclass(frozen=True)
 class RunSpec:
-    """A run of characters with its resolved font role, size and colour."""
+    """A run of characters with its resolved font role, size and colour.
+
+    ``locl`` is the OpenType language ("ZHT", "ZHH") whose glyph forms the run takes
+    from a face that offers them (GSUB 'locl', asked through the face's optional
+    ``localized(language)`` map); ``locl_marks`` limits that to the marks whose
+    position differs (，。、：；！？ centred), for Simplified text set with centred marks.
+    """
     text: str
     role: str
     size: float
     color: str
+    locl: str = ""
+    locl_marks: bool = False
     hscale: float = 1.0      # 长N: glyphs narrowed to this fraction of their width
     vscale: float = 1.0      # 扁N: glyphs lowered to this fraction of their height
+
+
+#: the marks set centred in Taiwan and Hong Kong but low left on the mainland
+CENTRED_MARKS = frozenset("，。、：；！？")
+
+
+def _localized(face, language: str) -> dict:
+    """The face's 'locl' map for a language ({} when it has none or cannot say)."""
+    get = getattr(face, "localized", None)
+    return get(language) if get is not None else {}
 
 
 def shape(runs: list[RunSpec], fontset, em: float) -> Shaped:
@@ -71,6 +89,8 @@ def shape(runs: list[RunSpec], fontset, em: float) -> Shaped:
                         if g:
                             face, gid = alt, g
                             break
+                if run.locl and gid and (not run.locl_marks or ch in CENTRED_MARKS):
+                    gid = _localized(face, run.locl).get(gid, gid)
                 if face is primary:
                     a = primary.advance(gid) * scale
                 else:

@@ -184,6 +184,88 @@ def check_colors(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
     return out
 
 
+#: the marks Taiwan and Hong Kong set centred (the mainland sets them low left)
+_CENTRED_MARKS = frozenset("，。、：；！？")
+_HANT_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+
+
+def _simplified_face(face) -> bool:
+    """Whether a face is made for Simplified Chinese (its marks sit low left)."""
+    info = getattr(face, "info", None)
+    name = getattr(face, "name", "")
+    return bool(info is not None and getattr(info, "sc", False)
+                and not any(t in name.split() for t in ("TC", "HK", "JP", "KR")))
+
+
+def check_language(issue, result: LayoutResult, fontset) -> list[Diagnostic]:
+    """Traditional text against its fonts and conventions, per story paragraph:
+
+    * Traditional characters set with a Simplified font while the story's language
+      is not zh-Hant (mainland glyph forms, marks low left): a warning;
+    * centred marks wanted (a zh-Hant story, or ``punctuation: centered``) but the
+      font gave its low-left ones (an SC font without 'locl' forms): a warning;
+    * “” ‘’ in a zh-Hant story: a suggestion of 「」 『』.
+    """
+    from layout.hanzi import TRADITIONAL_ONLY, looks_traditional
+    from layout.model import is_traditional, story_language
+    where: dict[tuple[str, int], tuple[int, str]] = {}
+    han_faces: dict[tuple[str, int], str] = {}
+    low_marks: dict[tuple[str, int], tuple[str, str]] = {}
+    for page in result.pages:
+        for fr in page.frames:
+            for run in fr.runs:
+                src = run.source
+                if not src.story or src.story not in issue.stories:
+                    continue
+                key = (src.story, src.para)
+                where.setdefault(key, (page.number, fr.frame_id))
+                try:
+                    face = fontset.face(run.font)
+                except Exception:             # a missing face is check_fonts' finding
+                    continue
+                if any(ch in TRADITIONAL_ONLY for ch in run.text):
+                    han_faces.setdefault(key, run.font if _simplified_face(face) else "")
+                for ch, gid in zip(run.text, run.glyphs):
+                    if ch in _CENTRED_MARKS and _simplified_face(face) and gid == face.gid(ch):
+                        low_marks.setdefault(key, (ch, face.name))
+    out = []
+    centred_paper = issue.paper.punctuation == "centered"
+    for sid, story in issue.stories.items():
+        lang = story_language(issue, story)
+        hant = is_traditional(lang)
+        texts = [(i, p.text) for i, p in enumerate(story.paragraphs)]
+        texts += [(-1, t) for t in (story.headline.kicker, story.headline.title,
+                                    story.headline.subtitle) if t]
+        for i, text in texts:
+            page, frame = where.get((sid, i), (0, ""))
+            what = f"story '{sid}' " + (f"paragraph {i + 1}" if i >= 0 else "headline")
+            sc = han_faces.get((sid, i))
+            if sc and not hant and looks_traditional(text):
+                name = fontset.face(sc).name
+                sample = "".join(dict.fromkeys(ch for ch in text if ch in TRADITIONAL_ONLY))[:4]
+                out.append(Diagnostic(
+                    "warning", "traditional-with-sc-font",
+                    f"{what}: Traditional characters ({'、'.join(sample)} …) set in the "
+                    f"Simplified font '{name}' (mainland forms, marks low left); set the "
+                    "story's language to zh-Hant-TW or zh-Hant-HK, or use a TC font",
+                    page, frame, sid))
+            low = low_marks.get((sid, i))
+            if low and (hant or centred_paper):
+                why = f"its language is {lang}" if hant else "the paper's punctuation is centered"
+                out.append(Diagnostic(
+                    "warning", "marks-not-centred",
+                    f"{what}: '{low[0]}' is set low left by '{low[1]}', which has no centred "
+                    f"form, though {why}; use Noto Serif/Sans CJK TC or HK for this text",
+                    page, frame, sid))
+            quotes = [ch for ch in text if ch in _HANT_QUOTES]
+            if hant and quotes:
+                out.append(Diagnostic(
+                    "info", "quotes-hant",
+                    f"{what}: {''.join(dict.fromkeys(quotes))} in {lang} text; Taiwan and "
+                    "Hong Kong quote with 「」 and 『』", page, frame, sid))
+    return out
+
+
 def midline_compressed(result: LayoutResult, rules) -> dict[str, int]:
     """Per story: marks inside a line, with no neighbouring mark, set narrower than the
     paper's punctuation convention sets them — compression used to justify a line, which
@@ -207,11 +289,13 @@ def midline_compressed(result: LayoutResult, rules) -> dict[str, int]:
 
 
 def preflight(result: LayoutResult, fontset, options: PdfOptions | None = None,
-              cache: ExportCache | None = None) -> list[Diagnostic]:
-    """Every output check for this export: images, fonts, colours."""
+              cache: ExportCache | None = None, issue=None) -> list[Diagnostic]:
+    """Every output check for this export: images, fonts, colours (and, given the issue,
+    Traditional text against its fonts)."""
     options = options or PdfOptions()
     return (check_images(result, options) + check_fonts(result, fontset, options, cache)
-            + check_colors(result, options))
+            + check_colors(result, options)
+            + (check_language(issue, result, fontset) if issue is not None else []))
 
 
 def export_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | None = None,

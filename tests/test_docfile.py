@@ -136,6 +136,7 @@ _PLACES = {
     m.ParagraphStyle: ("banmian: 1\nparagraph_styles:\n  body:\n    size: 小五\n"
                        "    {field}: {value}\n", 5),
     m.CharStyle: ("banmian: 1\nchar_styles:\n  bold:\n    font: headline\n    {field}: {value}\n", 5),
+    m.Story: ("banmian: 1\nstories:\n  s:\n    byline: x\n    {field}: {value}\n", 5),
     **{cls: ("banmian: 1\npages:\n- number: 1\n  frames:\n  - type: " + kind + "\n    id: f\n"
              "    {field}: {value}\n", 7) for kind, cls in m.FRAME_TYPES.items()},
     m.Wrap: ("banmian: 1\npages:\n- number: 1\n  frames:\n  - type: photo\n    id: f\n"

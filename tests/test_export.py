@@ -34,6 +34,17 @@ def test_two_pages_with_jump_lines_in_the_text_layer(sample_pdf):
     assert "骆进林 摄" in p1
 
 
+def test_export_of_chosen_pages(tmp_path):
+    import pymupdf
+    out = tmp_path / "p2.pdf"
+    proc = subprocess.run([sys.executable, str(MAIN), "export", str(SAMPLE), "--pages", "2",
+                           "-o", str(out)], capture_output=True, text=True, timeout=900,
+                          cwd=str(ROOT))
+    assert proc.returncode == 0, proc.stderr
+    doc = pymupdf.open(out)
+    assert doc.page_count == 1 and "（上接一版）" in doc[0].get_text()
+
+
 def test_every_font_embedded_no_helvetica(sample_pdf):
     if not shutil.which("pdffonts"):
         pytest.skip("poppler-utils not installed")
