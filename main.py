@@ -117,6 +117,12 @@ def cmd_export(args) -> int:
         raise UserError(f"--dpi {args.dpi}: use 10 to 600")
     if args.output:
         _writable(args.output, "folder" if args.png else "file")
+    # PyMuPDF (stamping a proof round, page images) imports pymupdf.layout and pymupdf4llm
+    # when they are installed: numpy and onnxruntime, 2 s, for page analysis and Markdown
+    # an export never does
+    if "pymupdf" not in sys.modules:
+        for name in ("pymupdf.layout", "pymupdf4llm"):
+            sys.modules.setdefault(name, None)
     issue, fontset, result = compose(args.issue, getattr(args, "allow_outside", False))
     pages = _pages(args.pages, result)
     if pages:

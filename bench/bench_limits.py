@@ -7,7 +7,8 @@
   first paragraph (everything after it moves) and in the last one;
 * issue size: an issue of 8 … 96 pages built from the sample's pages and stories
   (each copy's text rotated, so no cache serves one copy from another): save, load,
-  compose and proof-export times; the resident memory once fonts and the word
+  compose and proof-export times, compose times with the persistent layout cache
+  (an unchanged issue; after a one-paragraph edit); the resident memory once fonts and the word
   segmenter are loaded (base) and its peak while composing and exporting (each size
   runs in a fresh process so the peaks do not mix).
 
@@ -131,7 +132,27 @@ def one_issue(pages: int) -> dict:
         export_pdf(res, fontset, str(Path(tmp) / "out.pdf"), PdfOptions(mode="proof"), force=True)
         out["export_s"] = time.perf_counter() - t
         out["pdf_mb"] = (Path(tmp) / "out.pdf").stat().st_size / 2**20
-    out["peak_mb"] = _rss("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = _rss("VmHWM")                   # compose + export, before the cache runs below
+        # the persistent layout cache (as the CLI uses it): filled once, then read by a new
+        # Composer (an unchanged issue), then after a one-paragraph edit
+        import copy
+
+        from layout.diskcache import LayoutDiskCache
+        folder = Path(tmp) / "layout-cache"
+        Composer(issue, fontset, base_dir=tmp, segmenter=seg,
+                 disk=LayoutDiskCache(folder)).compose()
+        t = time.perf_counter()
+        Composer(issue, fontset, base_dir=tmp, segmenter=seg,
+                 disk=LayoutDiskCache(folder)).compose()
+        out["compose_cached_s"] = time.perf_counter() - t
+        edited = copy.deepcopy(issue)
+        story = list(edited.stories.values())[len(edited.stories) // 2]
+        story.paragraphs[-1].runs[-1].text += "（补充一句。）"
+        t = time.perf_counter()
+        Composer(edited, fontset, base_dir=tmp, segmenter=seg,
+                 disk=LayoutDiskCache(folder)).compose()
+        out["compose_edit_s"] = time.perf_counter() - t
+    out["peak_mb"] = peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
@@ -149,7 +170,8 @@ def _rss(field: str) -> float:
 def issue_limits(sizes: list[int]) -> None:
     print("issue size (the sample's two pages repeated; real fonts; proof PDF)")
     print(f"{'pages':>6} {'frames':>7} {'chars':>9} {'YAML KB':>8} {'save s':>7} {'load s':>7} "
-          f"{'compose s':>10} {'export s':>9} {'PDF MB':>7} {'base MB':>8} {'peak MB':>8}")
+          f"{'compose s':>10} {'cached s':>9} {'edit s':>7} {'export s':>9} {'PDF MB':>7} "
+          f"{'base MB':>8} {'peak MB':>8}")
     for n in sizes:
         proc = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True,
                               text=True, timeout=3600)
@@ -159,6 +181,7 @@ def issue_limits(sizes: list[int]) -> None:
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         print(f"{r['pages']:>6} {r['frames']:>7} {r['chars']:>9,} {r['yaml_kb']:>8.0f} "
               f"{r['save_s']:>7.2f} {r['load_s']:>7.2f} {r['compose_s']:>10.2f} "
+              f"{r['compose_cached_s']:>9.2f} {r['compose_edit_s']:>7.2f} "
               f"{r['export_s']:>9.2f} {r['pdf_mb']:>7.1f} {r['base_mb']:>8.0f} "
               f"{r['peak_mb']:>8.0f}")
 

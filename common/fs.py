@@ -96,3 +96,24 @@ def atomic_write(path: str | os.PathLike, data: bytes | None = None, *, writer=N
             os.unlink(tmp)
         raise
     _fsync_dir(folder)
+
+
+def cache_write(path: str | os.PathLike, data: bytes) -> None:
+    """Write a cache file: a temporary file renamed over ``path`` (folders made), no fsync.
+
+    For data that can be made again: readers never see a half-written file while
+    the system runs, and must treat what a crash may leave (an empty or cut file)
+    as missing.  Much cheaper than ``atomic_write`` for hundreds of small entries.
+    """
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, _new_file_mode())
+        os.replace(tmp, p)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

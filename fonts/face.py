@@ -88,10 +88,10 @@ class FontFace:
 
     def _build_metrics(self, mpath: Path) -> Metrics:
         """Read cmap, advances and 'vert' from the font file and store them (TrueType: ink boxes too)."""
-        from .build import build_metrics, glyf_boxes, open_face
+        from .build import build_metrics, build_metrics_fast, glyf_boxes, open_face
         font = open_face(self.info)
         try:
-            m = build_metrics(font, self.info)
+            m = build_metrics_fast(font, self.info) or build_metrics(font, self.info)
             save_metrics(mpath, m)
             self._library.prune_cache([self.info])
             if not self.is_cff:

@@ -66,8 +66,9 @@ class Composer:
 
     def __init__(self, issue: m.Issue, fontset, *, base_dir: str = ".",
                  segmenter: Segmenter | None = None, hyphenator=None,
-                 allow_outside: bool = False):
+                 allow_outside: bool = False, disk=None):
         self.issue, self.fontset, self.base_dir = issue, fontset, base_dir
+        self.disk = disk                        # a layout.diskcache.LayoutDiskCache, or None
         self.allow_outside = allow_outside      # images outside base_dir (else an error)
         self.segmenter = segmenter or Segmenter()
         self.setter = Setter(issue, fontset, hyphenator or default_hyphenator())
@@ -88,6 +89,10 @@ class Composer:
     def compose(self) -> LayoutResult:
         """Lay out every page of the issue."""
         issue = self.issue
+        whole = self.disk.begin(self) if self.disk is not None else None
+        cached = self.disk.get_result(whole) if whole is not None else None
+        if cached is not None:
+            return cached                       # unchanged issue: composed before
         geo = PageGeometry.of(issue.paper)
         diagnostics: list[Diagnostic] = []
         problem = self.segmenter.use_dictionary(issue.paper.dictionary, self.base_dir)
@@ -158,7 +163,10 @@ class Composer:
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
-        return LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
+        res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
+        if whole is not None:
+            self.disk.put_result(whole, res)
+        return res
 
     # ------------------------------------------------------------ masters, layers, colours
     def _page_frames(self, page: m.Page) -> list[tuple[str, m.Frame]]:
@@ -287,9 +295,13 @@ class Composer:
         cache_id = cache_id or frame.id
         hit = self._paint_cache.get(cache_id)
         if hit is None or hit[0] != key:
-            composer.diagnostics = []
-            fr = composer.compose(page, frame)
-            hit = (key, fr, list(composer.diagnostics))
+            got = self.disk.get_frame(key, story) if self.disk is not None else None
+            if got is None:
+                composer.diagnostics = []
+                got = (composer.compose(page, frame), list(composer.diagnostics))
+                if self.disk is not None:
+                    self.disk.put_frame(key, story, *got)
+            hit = (key,) + got
             self._paint_cache[cache_id] = hit
         diagnostics.extend(hit[2])
         return hit[1]
@@ -302,7 +314,11 @@ class Composer:
                 self._para_key(story, i) == k for i, k in hit[2]):
             self.stats["frames_reused"] += 1
             return hit[1]
-        fill = flow.fill(story, frame, pos, jumps, blocked, more)
+        fill = self.disk.get_fill(story, key) if self.disk is not None else None
+        if fill is None:
+            fill = flow.fill(story, frame, pos, jumps, blocked, more)
+            if self.disk is not None:
+                self.disk.put_fill(story, key, fill)
         end_para = min(fill.end.para, len(story.paragraphs) - 1)
         deps = [(i, self._para_key(story, i)) for i in range(pos.para, end_para + 1)]
         deps.append((-1, len(story.paragraphs)))    # a paragraph added or removed refills
@@ -356,6 +372,11 @@ class Composer:
         out = []
         names = set()
         for story in self.issue.stories.values():
+            got = self.disk.get_glyphs(story) if self.disk is not None else None
+            if got is not None:
+                out.extend(got)
+                continue
+            mark = len(out)
             for i, para in enumerate(story.paragraphs):
                 st = self.setter.style(para.style)
                 p = self.setter.prepare(self.setter.run_specs(para, st, story.language), st)
@@ -375,6 +396,8 @@ class Composer:
                             f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
                             f"set in fallback face {face}", story=story.id,
                             offset=StoryPos(i, off)))
+            if self.disk is not None:
+                self.disk.put_glyphs(story, out[mark:])
         return out
 
 
@@ -485,8 +508,13 @@ def _frozen(v):
 def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,
                   cache_dir: str | None = None, allow_outside: bool = False) -> LayoutResult:
     """Compose once (no caches kept): the CLI's export and check use this."""
+    from .diskcache import LayoutDiskCache
     seg = Segmenter(os.path.join(cache_dir, "segments.json") if cache_dir else None)
     hyph = default_hyphenator(cache_file=os.path.join(cache_dir, "hyphenation-en_US.json")
                               if cache_dir else None)
-    return Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg, hyphenator=hyph,
-                    allow_outside=allow_outside).compose()
+    disk = LayoutDiskCache(os.path.join(cache_dir, "layout")) if cache_dir else None
+    res = Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg, hyphenator=hyph,
+                   allow_outside=allow_outside, disk=disk).compose()
+    if disk is not None:            # old entries go, the writer's subsets and images too
+        disk.maybe_prune([os.path.join(cache_dir, "subsets"), os.path.join(cache_dir, "images")])
+    return res

@@ -871,8 +871,9 @@ def to_plain(issue: m.Issue) -> dict:
     return doc
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block style for structure, flow style for short leaf mappings and lists."""
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Block style for structure, flow style for short leaf mappings and lists (libyaml's
+    emitter where PyYAML has it: the same text, three times as fast)."""
 
 
 def _repr_dict(dumper, data):

@@ -197,6 +197,7 @@ class CFFProgram(SfntProgram):
         except (ValueError, IndexError, struct.error) as exc:
             raise FontFileError(f"{name}: damaged CFF table ({exc})") from None
         self._memo: dict = {}            # flattened subroutines that do not depend on the hint state
+        self.flat: dict[int, bytes] = {}  # glyph -> flattened charstring (kept; fontembed stores it)
 
     def _check_tag(self, tag: bytes) -> None:
         if tag != b"OTTO":
@@ -378,7 +379,7 @@ class CFFProgram(SfntProgram):
         fd_new: dict[int, int] = {}
         select = bytearray()
         charstrings = []
-        memo: dict[int, bytes] = {}
+        memo = self.flat
         for g in glyphs:
             fd = self.fd_of(g)
             select.append(fd_new.setdefault(fd, len(fd_new)))

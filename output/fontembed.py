@@ -141,7 +141,7 @@ class DocumentFonts:
             return self._type0_cff(doc, f)
         prog = f.program
         real = [g for g in f.gids if g != 0]
-        program = prog.subset(real)
+        program = subset_cached(f.key, ("ttf", real), lambda: prog.subset(real))
         new_gid = {g: i + 1 for i, g in enumerate(real)}
         new_gid[0] = 0
         tag = _subset_tag(f.key, f.gids, f.extra)
@@ -206,7 +206,8 @@ class DocumentFonts:
             glyphs[cid] = g
         tag = _subset_tag(f.key, f.gids, f.extra)
         base = f"{tag}+{_ps_name(f.key)}"
-        program = prog.cid_font(glyphs, base)
+        program = subset_cached(f.key, ("cff", glyphs, base),
+                                lambda: _with_flat_cache(f.key, prog, lambda: prog.cid_font(glyphs, base)))
         ff = pdfobjects.stream(program, bool(doc.compression), level=3,
                                Subtype=pdfdoc.PDFName("CIDFontType0C"))
         cid_font = pdfdoc.PDFDictionary({
@@ -251,6 +252,65 @@ class DocumentFonts:
     def faces(self):
         """The faces used so far: (key, program) pairs."""
         return [(f.key, f.program) for f in self._faces.values()]
+
+
+SUBSET_CACHE_VERSION = 2
+
+
+def subset_cached(face_key: str, what: tuple, make) -> bytes:
+    """A subset font program from the cache directory (``subsets/``), made by ``make()`` once.
+
+    The key is the face key (which holds the font file's size and mtime) and the
+    glyph list, so an export of unchanged pages re-uses the programs built by the
+    last one; a file that cannot be read or written is simply rebuilt.
+    """
+    from common.fs import cache_dir, cache_write
+    h = hashlib.sha1(repr((SUBSET_CACHE_VERSION, face_key, what)).encode("utf-8"))
+    path = cache_dir("subsets", h.hexdigest() + ".bin")
+    try:
+        with open(path, "rb") as fh:
+            blob = fh.read()
+        if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
+            return blob[20:]                   # whole (a file cut by a crash is made again)
+    except OSError:
+        pass
+    data = make()
+    try:
+        cache_write(path, hashlib.sha1(data).digest() + data)
+    except OSError:
+        pass
+    return data
+
+
+def _with_flat_cache(face_key: str, prog, make) -> bytes:
+    """Run ``make()`` with the face's flattened charstrings of earlier runs loaded from the
+    cache directory (``subsets/KEY.charstrings``), and store them with the new ones after.
+
+    A subset with one glyph more than last time then flattens only that glyph.
+    """
+    import marshal
+
+    from common.fs import cache_dir, cache_write
+    path = cache_dir("subsets", f"{face_key}-{SUBSET_CACHE_VERSION}.charstrings")
+    try:
+        with open(path, "rb") as fh:
+            blob = fh.read()
+        ok = len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]
+        stored = marshal.loads(blob[20:]) if ok else None
+        if isinstance(stored, dict):
+            for g, cs in stored.items():
+                prog.flat.setdefault(g, cs)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    before = len(prog.flat)
+    data = make()
+    if len(prog.flat) > before:
+        try:
+            blob = marshal.dumps(dict(prog.flat))
+            cache_write(path, hashlib.sha1(blob).digest() + blob)
+        except OSError:
+            pass
+    return data
 
 
 def _ps_name(key: str) -> str:

@@ -339,10 +339,10 @@ class _Writer(Painter):
                   opt.downsample_threshold, self.profile.path, self.profile.intent,
                   opt.jpeg_quality, opt.max_image_pixels)
         try:
-            prep = self.cache.image(item.path, params, lambda: prepare(
+            prep = self.cache.image(item.path, params, lambda: _on_disk(item.path, params, lambda: prepare(
                 item, area, cmyk=self.print, ppi_ceiling=ceiling, profile=self.profile,
                 jpeg_quality=opt.jpeg_quality, max_pixels=opt.max_image_pixels,
-                threshold=opt.downsample_threshold))
+                threshold=opt.downsample_threshold)))
         except ImageError as exc:
             self.notes.append((page, fr.frame_id, str(exc)))
             self._placeholder(item.clip)
@@ -478,3 +478,49 @@ def first_font(result: LayoutResult) -> str:
         for run in cf.overset_runs:
             return run.font
     return ""
+
+
+def _on_disk(path: str, params: tuple, make):
+    """A prepared image from the cache directory (``images/``), or ``make()`` stored there.
+
+    Keyed by the image file's path, size and time and the preparation parameters;
+    images over 32 MB of pixels are not kept.
+    """
+    import hashlib
+    import marshal
+    import os
+
+    from common.fs import cache_dir, cache_write
+
+    from .images import PreparedImage
+    try:
+        st = os.stat(path)
+    except OSError:
+        return make()
+    key = repr((1, os.path.abspath(path), st.st_size, st.st_mtime_ns, params))
+    file = cache_dir("images", hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest())
+    try:
+        with open(file, "rb") as fh:
+            blob = fh.read()
+        if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
+            jpeg, pixels, rect, mode, converted = marshal.loads(blob[20:])
+            image = None
+            if pixels is not None:
+                from PIL import Image
+                image = Image.frombytes(pixels[0], tuple(pixels[1]), pixels[2])
+            return PreparedImage(image, jpeg, tuple(rect), mode, converted)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    prep = make()
+    if prep is None:
+        return prep
+    im = prep.image
+    pixels = (im.mode, tuple(im.size), im.tobytes()) if im is not None else None
+    if (pixels is None or len(pixels[2]) <= 32 << 20) and (im is None or im.mode in (
+            "1", "L", "RGB", "CMYK")):
+        try:
+            blob = marshal.dumps((prep.jpeg, pixels, tuple(prep.rect), prep.mode, prep.converted))
+            cache_write(file, hashlib.sha1(blob).digest() + blob)
+        except (OSError, ValueError):
+            pass
+    return prep

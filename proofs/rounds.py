@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
+import re
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -95,9 +96,25 @@ class RoundStore:
         return nums[-1] if nums else 0
 
     def next_number(self, issue: m.Issue | None = None) -> int:
-        """The number the next proof export gets: one past the last, at least the issue's 校次."""
+        """The number the next proof export gets: one past the last, at least the issue's 校次.
+
+        An issue unchanged since the last round is that round again (exporting the
+        same proof twice is not a new 校次)."""
         floor = int(issue.info.version or 1) if issue is not None else 1
-        return max(self.latest() + 1, floor)
+        last = self.latest()
+        if issue is not None and last >= floor and self._digest(last) == _digest(dump_issue(issue)):
+            return last
+        return max(last + 1, floor)
+
+    def _digest(self, number: int) -> str:
+        """The model digest recorded with a round ("" when it has none), read from its head."""
+        try:
+            with open(self._file(number), encoding="utf-8") as fh:
+                head = fh.read(4096)
+        except (OSError, UnicodeDecodeError):
+            return ""
+        found = re.search(r"^digest: ([0-9a-f]{40})$", head, re.M)
+        return found.group(1) if found else ""
 
     def _file(self, number: int) -> Path:
         return self.dir / f"{int(number)}.yaml"
@@ -113,11 +130,13 @@ class RoundStore:
                     user=user if user is not None else _user(), host=socket.gethostname(),
                     pdf=str(pdf), model_text=dump_issue(issue), summary=summarize(issue, result),
                     path=str(self._file(n)))
-        data = {"banmian-round": FORMAT, "round": n, "time": rnd.time, "user": rnd.user,
+        data = {"banmian-round": FORMAT, "round": n, "digest": _digest(rnd.model_text),
+                "time": rnd.time, "user": rnd.user,
                 "host": rnd.host, "issue": self.issue_path.name, "pdf": rnd.pdf,
                 "summary": rnd.summary, "model": rnd.model_text}
         self.dir.mkdir(parents=True, exist_ok=True)
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+        text = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                         allow_unicode=True, sort_keys=False, width=100)
         atomic_write(self._file(n), text.encode("utf-8"))
         return rnd
 
@@ -138,6 +157,10 @@ class RoundStore:
                      user=str(data.get("user", "")), host=str(data.get("host", "")),
                      pdf=str(data.get("pdf", "")), model_text=data["model"],
                      summary=data.get("summary") or {}, path=str(f))
+
+
+def _digest(model_text: str) -> str:
+    return hashlib.sha1(model_text.encode("utf-8")).hexdigest()
 
 
 def _user() -> str:

@@ -53,8 +53,11 @@ def edit_three(path: Path) -> None:
 def test_proof_export_records_rounds_with_the_round_in_slug_and_metadata(issue_dir, capsys):
     path = issue_dir / "issue.yaml"
     export_round(capsys, path, issue_dir / "p1.pdf")
-    export_round(capsys, path, issue_dir / "p2.pdf")
+    export_round(capsys, path, issue_dir / "p1-again.pdf")
     store = RoundStore(path)
+    assert store.numbers() == [1], "the same issue exported again is the same round"
+    edit_three(path)
+    export_round(capsys, path, issue_dir / "p2.pdf")
     assert store.numbers() == [1, 2]
     rnd = store.load(2)
     assert rnd.issue().stories.keys() == load_issue(path).stories.keys()

@@ -1,0 +1,349 @@
+"""A persistent layout cache: composed frames on disk, keyed by what determines them.
+
+The CLI composes each export in a fresh process, so the in-memory caches of
+``Composer`` start empty every time.  This cache keeps, in the one Banmian
+cache directory (``$BANMIAN_CACHE_DIR/layout``):
+
+* the whole ``LayoutResult`` of an issue, keyed by a digest of the entire
+  issue model, so an unchanged issue exports without composing;
+* each filled text frame, keyed by the frame's model fields, where its story
+  starts in it, its jump lines and the photo areas it avoids, plus the
+  digests of the story paragraphs it showed (checked on load), so a re-export
+  after an edit refills only the frames the edit touched;
+* each non-flow frame (headline, photo, ...) keyed by its fields and text;
+* the glyph diagnostics of each story, keyed by its paragraphs.
+
+Every key also holds a *context* digest: the engine version (a digest of the
+layout package's source files, computed once per process), the paper,
+styles, colours and font roles, and the keys of the faces each role resolves
+to (a face key includes its file's size and modification time, so a changed
+or updated font gets new keys).  Keys are generic (``repr`` of the model's
+dataclasses), so new model fields take part without changes here.
+
+Entries are ``marshal`` data of plain tuples (faster to load than pickle of
+the frozen dataclasses); a corrupt or foreign entry is a miss.  Files are
+written whole (a temporary file renamed; a cut file is a miss); an entry unused
+for ``MAX_AGE`` days is removed by ``prune`` (``compose_issue`` calls it once a day).
+"""
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import re
+import time
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from common.fs import cache_write
+
+from . import result as r
+from .position import StoryPos
+
+FORMAT = 3                         # bump when the encoding below changes
+MAX_AGE = 30                       # days an unused entry is kept
+
+_ENGINE: str | None = None
+
+# the classes an entry may hold, by a short tag (a tag's fields are stored in order)
+# (every dataclass of layout/result.py, so a new item type is cached without a change here)
+_CLASSES = {cls.__name__: cls for cls in vars(r).values()
+            if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == r.__name__}
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls) if f.init) for cls in _CLASSES.values()}
+_ITEMS_AT = {cls: 1 + names.index("items") for cls, names in _FIELDS.items() if "items" in names}
+# fields annotated with plain types only (str, numbers, tuples of them): stored as they are
+_PLAIN_TYPE = re.compile(r"^(?:tuple|int|float|str|bool|None|Rect|\[|\]|,|\.\.\.|\||\s)+$")
+_PLAIN: dict[type, frozenset[str]] = {
+    cls: frozenset(f.name for f in fields(cls) if f.init and isinstance(f.type, str)
+                   and _PLAIN_TYPE.match(f.type)) for cls in _CLASSES.values()}
+
+
+def engine_version() -> str:
+    """A digest of the layout package's source files (read once per process)."""
+    global _ENGINE
+    if _ENGINE is None:
+        h = hashlib.sha1(b"banmian-layout-%d" % FORMAT)
+        folder = Path(__file__).resolve().parent
+        for p in sorted(folder.glob("*.py")):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+        _ENGINE = h.hexdigest()
+    return _ENGINE
+
+
+# ---------------------------------------------------------------- encoding
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def encode(obj, memo=None):
+    """Plain marshal-able data of a result object.
+
+    A dataclass becomes a list tagged with its class name, a tuple holding
+    objects becomes a list tagged "T"; tuples of plain values stay tuples, so
+    loading them back costs nothing.  ``memo`` maps ``id(obj)`` to ``(obj, data)`` for
+    objects whose encoding is known already (frames just read from the cache).
+    """
+    t = type(obj)
+    if t in _SCALARS:
+        return obj
+    if t is tuple or t is list:
+        if all(type(v) in _SCALARS for v in obj):
+            return tuple(obj)
+        if memo:
+            hit = memo.get(id(obj))
+            if hit is not None and hit[0] is obj:
+                return hit[1]
+        return ["T"] + [encode(v, memo) for v in obj]
+    if t is StoryPos:
+        return ["P", obj.para, obj.offset]
+    if t in _FIELDS:
+        if memo:
+            hit = memo.get(id(obj))
+            if hit is not None and hit[0] is obj:
+                return hit[1]
+        plain = _PLAIN[t]
+        out = [t.__name__]
+        for n in _FIELDS[t]:
+            v = getattr(obj, n)
+            if n in plain and type(v) is not list:
+                out.append(v)
+            else:
+                out.append(encode(v, memo))
+        return out
+    if isinstance(obj, (dict, MappingProxyType)):
+        return {k: encode(v, memo) for k, v in obj.items()}
+    raise TypeError(f"cannot cache a {t.__name__}")
+
+
+def decode(data):
+    """The object ``encode`` gave ``data`` for."""
+    t = type(data)
+    if t is list:
+        tag = data[0]
+        if tag == "T":
+            return tuple([decode(v) for v in data[1:]])
+        if tag == "P":
+            return StoryPos(data[1], data[2])
+        return _CLASSES[tag](*[decode(v) if type(v) is list or type(v) is dict else v
+                               for v in data[1:]])
+    if t is dict:
+        return {k: decode(v) for k, v in data.items()}
+    return data
+
+
+def digest(*parts) -> str:
+    """A hex digest of the ``repr`` of ``parts`` (model dataclasses have a stable repr)."""
+    return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# ---------------------------------------------------------------- the cache
+class LayoutDiskCache:
+    """Composed frames and results under ``folder`` (one file per entry)."""
+
+    def __init__(self, folder: str | os.PathLike):
+        """A cache in ``folder`` (created on the first write)."""
+        self.folder = Path(folder)
+        self.context = ""
+        self.stats = {"hits": 0, "misses": 0, "writes": 0}
+        self.written: list[str] = []            # keys written by this object, in order
+        self._known: dict[int, tuple] = {}      # id → (frame result, its encoding) read here
+
+    def set_context(self, issue, fontset, *extra) -> str:
+        """Fix the context digest (engine, paper, styles, fonts) for the keys that follow."""
+        roles = []
+        for role in issue.fonts:
+            try:
+                roles.append((role, tuple(f.key for f in fontset.faces(role))))
+            except Exception:                 # noqa: BLE001 - a role that does not resolve
+                roles.append((role, None))
+        self.context = digest(engine_version(), FORMAT, issue.paper, issue.paragraph_styles,
+                              issue.char_styles, issue.colors, issue.fonts, tuple(roles), extra)
+        return self.context
+
+    def key(self, kind: str, *parts) -> str:
+        """The file name of an entry of ``kind`` for ``parts`` in the current context."""
+        return f"{kind}-{digest(self.context, kind, parts)}"
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.marshal"
+
+    def load(self, key: str):
+        """The stored data of ``key``, or None."""
+        try:
+            with open(self._path(key), "rb") as fh:
+                blob = fh.read()
+            fmt, data = marshal.loads(blob)
+            if fmt != FORMAT:
+                raise ValueError("format")
+        except (OSError, EOFError, ValueError, TypeError):
+            self.stats["misses"] += 1
+            return None
+        self.stats["hits"] += 1
+        return data
+
+    def store(self, key: str, data) -> None:
+        """Write ``data`` (marshal-able) for ``key``; a write that fails is skipped."""
+        try:
+            cache_write(self._path(key), marshal.dumps((FORMAT, data)))
+            self.stats["writes"] += 1
+            self.written.append(key)
+        except (OSError, ValueError):
+            pass
+
+    # ------------------------------------------------------------ typed entries
+    def get_result(self, key: str):
+        """A whole LayoutResult stored under ``key``, or None."""
+        data = self.load(key)
+        if data is None:
+            return None
+        try:
+            return decode(data)
+        except (KeyError, TypeError, IndexError):
+            return None
+
+    def put_result(self, key: str, value) -> None:
+        """Store a LayoutResult (or any encodable result object)."""
+        self.store(key, encode(value, self._known))
+
+    def begin(self, composer) -> str:
+        """Fix the context for ``composer``'s issue; the key of its whole result."""
+        issue = composer.issue
+        images = []
+        for page in issue.pages:
+            for fr in page.frames:
+                name = getattr(fr, "image", None)
+                if name:
+                    try:
+                        st = os.stat(os.path.join(composer.base_dir, name))
+                        images.append((name, st.st_size, st.st_mtime_ns))
+                    except OSError:
+                        images.append((name, None))
+        words = getattr(issue.paper, "dictionary", "")     # the paper's word list (headlines)
+        if words:
+            try:
+                st = os.stat(os.path.join(composer.base_dir, words))
+                words = (words, st.st_size, st.st_mtime_ns)
+            except OSError:
+                words = (words, None)
+        self.set_context(issue, composer.fontset,
+                         os.path.abspath(composer.base_dir), composer.allow_outside, words)
+        return self.key("issue", issue, tuple(images))
+
+    def get_fill(self, story, key):
+        """The FrameFill stored for ``key`` if the story paragraphs it showed are unchanged."""
+        from .flow import FrameFill
+        data = self.load(self.key("fill", story.id, key, _story_fields(story)))
+        if data is None:
+            return None
+        try:
+            deps, res, end = data
+            if any(para_digest(story, i) != k for i, k in deps):
+                self.stats["hits"] -= 1
+                self.stats["misses"] += 1
+                return None
+            fr = decode(res)
+            self._remember(fr, res)
+            return FrameFill(fr, decode(end), set())
+        except (KeyError, TypeError, IndexError, ValueError):
+            return None
+
+    def put_fill(self, story, key, fill) -> None:
+        """Store a filled frame with the digests of the paragraphs it depends on."""
+        last = min(fill.end.para, len(story.paragraphs) - 1)
+        deps = [(i, para_digest(story, i)) for i in range(key[1].para, last + 1)]
+        deps.append((-1, len(story.paragraphs)))
+        self.store(self.key("fill", story.id, key, _story_fields(story)),
+                   (tuple(deps), encode(fill.result), encode(fill.end)))
+
+    def get_frame(self, key, story=None):
+        """(FrameResult, diagnostics) of a non-flow frame showing ``story``'s fields, or None."""
+        data = self.load(self.key("frame", key, _story_fields(story)))
+        if data is None:
+            return None
+        try:
+            fr, diags = decode(data[1]), decode(data[2])
+        except (KeyError, TypeError, IndexError, ValueError):
+            return None
+        self._remember(fr, data[1])
+        return fr, list(diags)
+
+    def _remember(self, fr, data) -> None:
+        """Keep the encoding of a frame just read (and of its items, which a copy of the
+        frame with other layer flags shares), so storing the whole result reuses it."""
+        self._known[id(fr)] = (fr, data)
+        i = _ITEMS_AT.get(type(fr))
+        if i is not None and type(data) is list and i < len(data):
+            self._known[id(fr.items)] = (fr.items, data[i])
+
+    def put_frame(self, key, story, result, diagnostics) -> None:
+        """Store a non-flow frame's result and diagnostics."""
+        self.put_result(self.key("frame", key, _story_fields(story)),
+                        (result, tuple(diagnostics)))
+
+    def get_glyphs(self, story):
+        """The glyph diagnostics (missing glyphs, fallbacks) of ``story``, or None."""
+        got = self.get_result(self.key("glyphs", story.id, story.paragraphs, _story_fields(story)))
+        return list(got) if got is not None else None
+
+    def put_glyphs(self, story, diagnostics) -> None:
+        """Store ``story``'s glyph diagnostics."""
+        self.put_result(self.key("glyphs", story.id, story.paragraphs, _story_fields(story)), tuple(diagnostics))
+
+    def prune(self, max_age_days: float = MAX_AGE, others=()) -> int:
+        """Remove entries (here and in the folders ``others``) neither read nor written for
+        ``max_age_days``; returns how many went."""
+        cutoff = time.time() - max_age_days * 86400
+        gone = 0
+        for folder in (self.folder, *others):
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for e in entries:
+                try:
+                    st = e.stat()
+                    if e.is_file() and not e.name.startswith(".") and \
+                            max(st.st_atime, st.st_mtime) < cutoff:
+                        os.unlink(e.path)
+                        gone += 1
+                except OSError:
+                    pass
+        return gone
+
+    def maybe_prune(self, others=()) -> int:
+        """``prune`` at most once a day (a marker file records the last time)."""
+        marker = self.folder / ".pruned"
+        try:
+            if time.time() - marker.stat().st_mtime < 86400:
+                return 0
+        except OSError:
+            pass
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            return 0
+        return self.prune(others=others)
+
+
+def _story_fields(story) -> tuple | None:
+    """Every field of a story but its paragraphs (language, headline, byline, credit …):
+    what its text is set with, and what a headline, byline or photo frame may show."""
+    if story is None:
+        return None
+    return tuple((f.name, getattr(story, f.name)) for f in fields(story)
+                 if f.name != "paragraphs")
+
+
+def para_digest(story, i: int) -> str | int | None:
+    """The digest of paragraph ``i`` of ``story`` (None past its end)."""
+    if i < 0:
+        return len(story.paragraphs)
+    if i >= len(story.paragraphs):
+        return None
+    return digest(story.paragraphs[i])
+
+
+__all__ = ["LayoutDiskCache", "decode", "digest", "encode", "engine_version", "para_digest"]
