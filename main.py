@@ -209,6 +209,7 @@ def cmd_check(args) -> int:
                               "midline_compressed": squeezed.get(sid, 0)}
                         for sid, c in result.copyfit.items()},
             "missing_fonts": [list(x) for x in fontset.missing()],
+            **_feet_report(issue, result),
         }
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
@@ -221,6 +222,25 @@ def cmd_check(args) -> int:
             print(f"{d.level}: {d.message}{where}")
         print(f"{len(errors)} errors")
     return EXIT_PROBLEMS if errors else EXIT_OK
+
+
+def _feet_report(issue, result) -> dict:
+    """Per text frame the lines in each column and its uneven feet; the page's total."""
+    from layout.flow import column_feet, uneven_feet
+    from layout.grid import PageGeometry
+    pitch = PageGeometry.of(issue.paper).pitch
+    frames, total = {}, 0
+    for page in result.pages:
+        for fr in page.frames:
+            if fr.kind != "text":
+                continue
+            feet = column_feet(fr, pitch)
+            bad = uneven_feet(feet)
+            total += bad
+            frames[fr.frame_id] = {"page": page.number, "story": fr.story,
+                                   "columns": [n for n, _ in feet],
+                                   "depths": [d for _, d in feet], "uneven_feet": bad}
+    return {"uneven_feet": total, "frames": frames}
 
 
 def cmd_fonts(args) -> int:

@@ -116,7 +116,9 @@ class _Run:
         gr = QGlyphRun()
         gr.setRawFont(raw)
         gr.setGlyphIndexes(list(run.glyphs))
-        gr.setPositions([QPointF(x, y) for x, y in zip(run.xs, ys)])
+        # 长/扁 type is drawn under a scaled painter (see paint): positions in its units
+        hs, vs = run.hscale, run.vscale
+        gr.setPositions([QPointF(x / hs, y / vs) for x, y in zip(run.xs, ys)])
         self.glyphs = gr
 
 
@@ -176,7 +178,15 @@ class PreparedFrame(Painter):
                 if current is None or current != r.color:
                     painter.setPen(r.color)
                     current = r.color
-                painter.drawGlyphRun(QPointF(0, 0), r.glyphs)
+                run = r.run
+                if run.hscale != 1.0 or run.vscale != 1.0:
+                    # 长/扁: every glyph narrowed (or lowered) about its own origin
+                    painter.save()
+                    painter.setTransform(QTransform.fromScale(run.hscale, run.vscale), True)
+                    painter.drawGlyphRun(QPointF(0, 0), r.glyphs)
+                    painter.restore()
+                else:
+                    painter.drawGlyphRun(QPointF(0, 0), r.glyphs)
             else:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(r.color.lighter(250))

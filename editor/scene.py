@@ -251,6 +251,10 @@ class PageScene(QGraphicsScene):
             next_page = where[thread[i + 1]][0]
             if next_page != self.page_number:
                 d.jump_to = "→ " + tr("page_label", n=next_page)
+            held = next((r for r in doc.result.page(where[fid][0]).frames if r.frame_id == fid),
+                        None)
+            if held is not None and held.empty_lines:    # a hole before the story goes on
+                d.badge, d.badge_color = f"缺 {held.empty_lines} 行", UNDERSET
         else:
             cf = doc.result.copyfit.get(story.id)
             if cf is not None:

@@ -476,10 +476,20 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
 
 
 def compose_lines(p: Prepared, measure: float, start: int = 0, first_indent: float = 0.0,
-                  align: str = "justify") -> list[Line]:
-    """Break and set the paragraph from ``start`` at one measure."""
+                  align: str = "justify", looseness: int = 0) -> list[Line] | None:
+    """Break and set the paragraph from ``start`` at one measure.
+
+    ``looseness`` asks for that many lines more (or fewer, negative) than the
+    best setting, within the spacing limits (see ``break_looser``); None when
+    no such setting exists.
+    """
     out = []
-    for s, e in break_paragraph(p, measure, start, first_indent):
+    spans = break_paragraph(p, measure, start, first_indent)
+    if looseness:
+        spans = break_looser(p, measure, start, first_indent, len(spans) + looseness)
+        if spans is None:
+            return None
+    for s, e in spans:
         m = measure - (first_indent if s == start else 0.0)
         line = set_line(p, s, e, m, e >= p.n, align)
         if s == start and first_indent:
@@ -487,4 +497,79 @@ def compose_lines(p: Prepared, measure: float, start: int = 0, first_indent: flo
                         tuple(x + first_indent for x in line.xs), line.right + first_indent,
                         line.last, line.hyphen_x + first_indent if line.hyphen_x >= 0 else -1.0)
         out.append(line)
+    return out
+
+
+#: the widest gap a looser or tighter setting may open between two characters (em)
+LOOSE_MAX_GAP = 0.15
+#: what it may add to a word space in a line with no gap between characters (em)
+LOOSE_MAX_SPACE = 0.25
+
+
+def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
+                 count: int) -> list[tuple[int, int]] | None:
+    """The cheapest breaks from ``start`` into exactly ``count`` lines, or None.
+
+    What make-up staff do to even a column's foot: set a paragraph one line
+    longer or shorter.  Every line must stay within the spacing limits: no
+    justified line opens a gap wider than ``LOOSE_MAX_GAP`` em (a Latin line's word
+    spaces grow by at most ``LOOSE_MAX_SPACE`` em), and compression goes no
+    further than the punctuation allows.  The search keeps the cheapest
+    setting per (break, lines so far).
+    """
+    n = p.n
+    if start >= n or count < 1:
+        return None
+    # the rules' own limit between Han characters; Latin word spaces have their own
+    limit = min(p.limit, LOOSE_MAX_GAP * p.em)
+    word_limit = LOOSE_MAX_SPACE * p.em
+    po, pgn = p.po, p.pgn
+    nodes = p.nodes
+    best: dict[tuple[int, int], tuple[float, int, int]] = {(start, 0): (0.0, -1, -1)}
+    counts: dict[int, list[int]] = {start: [0]}     # line counts reached at each start
+    for s in range(start, n):                      # lines only go forward: one pass
+        ks = counts.get(s)
+        if not ks:
+            continue
+        m = measure - (first_indent if s == start else 0.0)
+        lo = bisect_left(nodes, s + 1)
+        for j in range(lo, len(nodes)):
+            e = nodes[j]
+            nat = p.natural(s, e) + (p.hyphen_w if e in p.hyph else 0.0)
+            delta = m - nat
+            if delta < -(p.squeeze(s, e) + 0.01):
+                break
+            last = e >= n
+            if last and p.pc[e] - p.pc[s] <= 1 < p.pc[e]:
+                continue                  # never a lone character (孤字) on the last line
+            if delta > 0.01 and not last:
+                # as set_line spaces it: Han–Latin boundaries open first, the rest is
+                # shared by every gap and word space
+                rest = delta - (po[e] - po[s + 1])
+                slots = p.points_in(s, e)
+                if rest > 0.01 and (slots <= 0 or rest / slots > (
+                        limit if pgn[e] > pgn[s + 1] else word_limit) + 1e-6):
+                    continue
+            c = _line_cost(p, s, e, m, last)
+            if c == INF:
+                continue
+            nx = n if last else p.next_start(e)
+            for k in ks:
+                if k + 1 > count or (nx == n) != (k + 1 == count):
+                    continue
+                total = best[(s, k)][0] + c
+                key = (nx, k + 1)
+                if total < best.get(key, (INF,))[0]:
+                    if key not in best:
+                        counts.setdefault(nx, []).append(k + 1)
+                    best[key] = (total, s, e)
+    if (n, count) not in best:
+        return None
+    out = []
+    pos, k = n, count
+    while k:
+        _, s, e = best[(pos, k)]
+        out.append((s, e))
+        pos, k = s, k - 1
+    out.reverse()
     return out

@@ -13,13 +13,13 @@ from dataclasses import fields, is_dataclass, replace
 from common.jsoncache import JsonCache
 
 from . import model as m
-from .flow import Flow, Jumps, diagnose_overset
+from .flow import Flow, Jumps, column_feet, diagnose_overset, uneven_feet
 from .frames import FrameComposer
 from .grid import PageGeometry
 from .headline import Segmenter
 from .position import StoryPos
-from .result import (Copyfit, Diagnostic, FrameResult, ImageItem, LayoutResult, PageResult,
-                     rotated_bounds)
+from .result import (BoxItem, Copyfit, Diagnostic, FrameResult, ImageItem, LayoutResult,
+                     PageResult, rotated_bounds)
 from .setter import Setter
 
 
@@ -76,6 +76,8 @@ class Composer:
         self._paint_cache: dict[str, tuple] = {}
         self._layer_cache: dict[tuple, tuple] = {}
         self.stats = {"frames_filled": 0, "frames_reused": 0}
+        self._inks: dict[str, tuple] = {}       # frame id → (result, its ink boxes)
+        self._feet_memo: dict[str, tuple] = {}  # frame id → (result, its column feet)
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
@@ -105,7 +107,7 @@ class Composer:
         flowed: dict[str, FrameResult] = {}
         live: set[int] = set()
         for story in issue.stories.values():
-            n_lines = n_chars = empty = 0
+            n_lines = n_chars = 0
             pos = StoryPos()
             last_frame = None
             for i, fid in enumerate(story.thread):
@@ -125,23 +127,25 @@ class Composer:
                 flowed[fid] = fill.result
                 n_lines += len(fill.result.lines)
                 n_chars += sum(ln.end - ln.start for ln in fill.result.lines)
-                empty += fill.result.empty_lines   # every frame after the end counts, not the last
                 pos = fill.end
                 last_frame = (page, frame, fill.result)
             copy = Copyfit(story.id, n_lines, n_chars)
             if last_frame is not None:
                 page, frame, fr = last_frame
-                copy = Copyfit(story.id, n_lines, n_chars, underset_lines=empty)
+                short = self._feet(story, flowed, page_of, geo, diagnostics)
+                copy = Copyfit(story.id, n_lines, n_chars, underset_lines=short)
                 if pos.para < len(story.paragraphs):
                     cx, cy, cw, ch = fr.columns[-1] if fr.columns else fr.rect
                     over = flow.overset(story, pos, cw, cx, fr.rect[1] + fr.rect[3])
                     copy = Copyfit(story.id, n_lines, n_chars, over.lines, over.chars,
-                                   empty, tuple(over.runs))
+                                   short, tuple(over.runs))
                     diagnostics.append(diagnose_overset(story, copy, page.number, frame.id))
             copyfit[story.id] = copy
         pages = []
+        drawn = []                              # per page: (model frame, result), drawing order
         for page in issue.pages:
             frames = []
+            drawn.append((page.number, []))
             for master, frame in self._page_frames(page):
                 if master or frame.replaces:      # fields filled: master frames, overrides
                     fr = self._master_frame(composer, page, master, frame, diagnostics)
@@ -152,8 +156,10 @@ class Composer:
                 else:
                     fr = self._compose_frame(composer, page, frame, diagnostics)
                 frames.append(self._on_layer(fr, frame, master, page.number))
+                drawn[-1][1].append((frame, frames[-1]))
             pages.append(PageResult(page.number, geo.width, geo.height, tuple(frames)))
         diagnostics.extend(self._glyph_diagnostics())
+        diagnostics.extend(overlap_diagnostics(drawn, self._ink))
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
@@ -224,6 +230,46 @@ class Composer:
         return colors
 
     # ------------------------------------------------------------ helpers
+    def _ink(self, fr: FrameResult) -> list:
+        """A frame result's ink boxes, kept while the result is reused."""
+        hit = self._inks.get(fr.frame_id)
+        if hit is None or hit[0] is not fr:
+            hit = self._inks[fr.frame_id] = (fr, _ink(fr))
+        return hit[1]
+
+    def _column_feet(self, fr: FrameResult, pitch: float) -> list:
+        """A text frame result's column feet, kept while the result is reused."""
+        hit = self._feet_memo.get(fr.frame_id)
+        if hit is None or hit[0] is not fr:
+            hit = self._feet_memo[fr.frame_id] = (fr, column_feet(fr, pitch))
+        return hit[1]
+
+    def _feet(self, story, flowed: dict, page_of: dict, geo: PageGeometry,
+              diagnostics: list) -> int:
+        """Grid lines the story leaves empty at column feet in its frames ("缺 N 行").
+
+        A hole inside the thread (a column ending early before the story goes
+        on) or uneven feet in a balanced frame is also a warning on its frame.
+        """
+        short = 0
+        for i, fid in enumerate(story.thread):
+            fr = flowed.get(fid)
+            if fr is None or not fr.columns:
+                continue
+            feet = self._column_feet(fr, geo.pitch)
+            short += fr.empty_lines
+            frame = next(f for f in page_of[fid].frames if f.id == fid)
+            last = i == len(story.thread) - 1
+            bad = uneven_feet(feet)
+            if (bad and frame.balance) or (fr.empty_lines and not last):
+                diagnostics.append(Diagnostic(
+                    "warning", "uneven-feet",
+                    f"frame '{fid}' (story '{story.id}'): columns end unevenly "
+                    f"({', '.join(str(d) for _, d in feet)} lines deep, 缺 {fr.empty_lines} 行): "
+                    "no re-break within the spacing limits evens them",
+                    page=page_of[fid].number, frame=fid, story=story.id))
+        return short
+
     def _empty_frame(self, frame, geo: PageGeometry) -> FrameResult:
         """A text frame no story runs through (the same object while it stays so)."""
         key = (_frame_key(frame), geo.frame_rect(frame))
@@ -353,6 +399,96 @@ class Composer:
             if self.disk is not None:
                 self.disk.put_glyphs(story, out[mark:])
         return out
+
+
+def _ink(fr: FrameResult) -> list:
+    """The boxes a frame's glyphs cover (x0, y0, x1, y1), one per run."""
+    out = []
+    for run in fr.runs:
+        if not run.xs:
+            continue
+        ys = run.ys or (run.y,)
+        x1 = run.right if run.ys is None else max(x + a for x, a in zip(run.xs, run.advances))
+        out.append((min(run.xs), min(ys) - 0.8 * run.size * run.vscale, x1,
+                    max(ys) + 0.1 * run.size))
+    return out
+
+
+def _wraps(frame) -> bool:
+    """Whether text frames under this frame flow around it (a photo's or box's wrap)."""
+    wrap = getattr(frame, "wrap", None)
+    return wrap is not None and wrap.mode != "none"
+
+
+def _meets(a, b, eps: float = 0.5) -> bool:
+    return a[0] < b[2] - eps and b[0] < a[2] - eps and a[1] < b[3] - eps and b[1] < a[3] - eps
+
+
+def overlap_diagnostics(drawn: list, ink_of=None) -> list[Diagnostic]:
+    """Text hidden under another frame (an error) and overlapping text frames (a warning).
+
+    Frames are drawn in their page's order, later ones on top.  Text is hidden
+    when glyphs of a frame below meet a photo, a filled box or the glyphs of a
+    frame above; a photo that wraps text (图文互斥) hides nothing of a text
+    frame, whose lines flow around it.  Two text frames whose areas overlap
+    without touching glyphs are a warning.  ``drawn`` holds, per page, its number
+    and its (model frame, frame result) pairs in drawing order; frames on a layer
+    that does not print are left out.
+    """
+    ink_of = ink_of or _ink
+    out = []
+    for number, pairs in drawn:
+        frames = [(f, r) for f, r in pairs if r.printable]
+        for i, (fa, ra) in enumerate(frames):
+            ink = None
+            ax, ay, aw, ah = ra.rect
+            rect_a = (ax, ay, ax + aw, ay + ah)
+            for fb, rb in frames[i + 1:]:
+                bx, by, bw, bh = rb.rect
+                rect_b = (bx, by, bx + bw, by + bh)
+                if not _meets(rect_a, rect_b):
+                    continue
+                if isinstance(fa, m.PhotoFrame) and not (_wraps(fa) and isinstance(fb, m.TextFrame)):
+                    # text laid over a photo that does not push it aside overprints the image
+                    image = next((it.clip for it in ra.items if isinstance(it, ImageItem)),
+                                 next((it.rect for it in ra.items if isinstance(it, BoxItem)),
+                                      None))
+                    if image is not None:
+                        ix, iy, iw, ih = image
+                        if any(_meets(c, (ix, iy, ix + iw, iy + ih)) for c in ink_of(rb)):
+                            out.append(Diagnostic(
+                                "error", "text-hidden",
+                                f"page {number}: text of {fb.kind} frame '{fb.id}' is set "
+                                f"over photo frame '{fa.id}', which does not wrap text",
+                                page=number, frame=fb.id, story=rb.story))
+                            continue
+                if ink is None:
+                    ink = ink_of(ra)
+                if not ink:
+                    continue
+                if _wraps(fb) and isinstance(fa, m.TextFrame):
+                    continue                 # the text flows around it
+                if isinstance(fb, m.PhotoFrame):
+                    cover = [rect_b]
+                elif isinstance(fb, m.BoxFrame):
+                    cover = [rect_b] if fb.fill else []
+                else:
+                    cover = ink_of(rb)
+                hidden = any(_meets(a, c) for a in ink for c in cover)
+                what = f"{fb.kind} frame '{fb.id}'"
+                if hidden:
+                    out.append(Diagnostic(
+                        "error", "text-hidden",
+                        f"page {number}: text of {fa.kind} frame '{fa.id}' is hidden "
+                        f"under {what}" + (" (it does not wrap text)"
+                                          if isinstance(fb, m.PhotoFrame) else ""),
+                        page=number, frame=fa.id, story=ra.story))
+                elif isinstance(fa, m.TextFrame) and isinstance(fb, m.TextFrame):
+                    out.append(Diagnostic(
+                        "warning", "frame-overlap",
+                        f"page {number}: text frames '{fa.id}' and '{fb.id}' overlap",
+                        page=number, frame=fb.id, story=rb.story))
+    return out
 
 
 def _frame_key(frame) -> tuple:

@@ -7,12 +7,13 @@ reserved where the story leaves a page or resumes on another.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .grid import EM_ASCENT, PageGeometry
 from .model import Story, TextFrame
 from .position import StoryPos
-from .result import Diagnostic, FrameResult, LineBox, Source
+from .result import Diagnostic, FrameResult, GlyphRun, LineBox, Source
 from .breaking import set_line
 from .setter import Setter, Style, line_runs
 from .units import chinese_numeral
@@ -40,6 +41,7 @@ class FrameFill:
     result: FrameResult
     end: StoryPos
     prepared: set = field(default_factory=set)   # ids of prepared paragraphs used
+    holes: list = field(default_factory=list)    # per hole at a column foot: re-breaks to try
 
 
 @dataclass
@@ -100,27 +102,165 @@ class Flow:
              blocked: dict, more_frames: bool = False) -> FrameFill:
         """Set the story from ``start`` into the frame; return where it stopped.
 
-        A frame set to balance, in which the story ends, is filled again with
-        the shortest equal column depth that still holds the rest of the story,
-        so its columns end level.
+        A widow or orphan rule that would leave a hole at a column's foot inside
+        the frame is met instead by setting a paragraph one line longer or
+        shorter (within the spacing limits); a hole is left only when nothing
+        fits, and the copyfit counts it ("缺 1 行").  A frame set to balance, in
+        which the story ends, is filled again so that every column ends on the
+        same grid line (the last may be one line shorter), re-breaking
+        paragraphs when the line count does not divide.
         """
-        fill = self._fill(story, frame, start, jumps, blocked, more_frames, None)
+        loose: dict[tuple[int, int], int] = {}
+        fill = self._fill(story, frame, start, jumps, blocked, more_frames, None, loose)
+        fill = self._mend_holes(fill, story, frame, start, jumps, blocked, more_frames, None,
+                                loose)
         ncols = len(fill.result.columns)
+        if frame.balance and ncols > 1 and not self._complete(fill, story):
+            # the holes the widow/orphan rules leave may be all that keeps it out
+            relaxed = {**loose, ("no-widow-rule",): 1}
+            trial = self._fill(story, frame, start, jumps, blocked, more_frames, None, relaxed)
+            if self._complete(trial, story):
+                fill, loose = trial, relaxed
         if not (frame.balance and ncols > 1 and fill.end.para >= len(story.paragraphs)):
             return fill
-        used = len(fill.result.lines)
-        depth = max(1, -(-used // ncols))
-        tallest = max(int(round(c[3] / self.geo.pitch)) for c in fill.result.columns)
-        while depth < tallest:
-            trial = self._fill(story, frame, start, jumps, blocked, more_frames, depth)
-            if trial.end.para >= len(story.paragraphs):
-                return trial
-            depth += 1
+        return self._balance(fill, story, frame, start, jumps, blocked, more_frames, loose)
+
+    # ------------------------------------------------------------ even feet
+    def _complete(self, fill: FrameFill, story: Story) -> bool:
+        return fill.end.para >= len(story.paragraphs)
+
+    def _mend_holes(self, fill: FrameFill, story, frame, start, jumps, blocked, more,
+                    depth, loose: dict) -> FrameFill:
+        """Re-break paragraphs (±1 line) where a widow/orphan rule left a hole."""
+        for _ in range(6):
+            if not fill.holes:
+                return fill
+            for key, lv in fill.holes[0]:
+                if key in loose or not self._can_loosen(story, key, fill, lv):
+                    continue
+                trial_loose = {**loose, key: lv}
+                trial = self._fill(story, frame, start, jumps, blocked, more, depth,
+                                   trial_loose)
+                if len(trial.holes) < len(fill.holes) and (
+                        self._complete(trial, story) or not self._complete(fill, story)):
+                    loose.clear()
+                    loose.update(trial_loose)
+                    fill = trial
+                    break
+            else:
+                return fill          # nothing fits: the hole stays, the copyfit says 缺
         return fill
 
+    def _can_loosen(self, story: Story, key: tuple[int, int], fill: FrameFill,
+                    lv: int) -> bool:
+        """Whether paragraph ``key`` (para, offset) can be set ``lv`` lines longer/shorter."""
+        if key[0] == "orphan":
+            return True              # not a re-break: allow the orphan
+        para, offset = key
+        if not 0 <= para < len(story.paragraphs) or not fill.result.columns:
+            return False
+        st = self.setter.style(story.paragraphs[para].style)
+        if st.leading != 1 or st.keep_with_next:
+            return False
+        p = self.setter.prepare(self.setter.run_specs(story.paragraphs[para], st), st)
+        width = fill.result.columns[0][2]
+        indent = st.indent if offset == 0 else 0.0
+        return self.setter.lines(p, width, offset, indent, st.align, lv) is not None
+
+    def _para_keys(self, story: Story, fill: FrameFill, start: StoryPos) -> list:
+        """(para, offset) of every paragraph the fill set, longest first."""
+        end = min(fill.end.para, len(story.paragraphs) - 1)
+        keys = [(i, start.offset if i == start.para else 0) for i in range(start.para, end + 1)]
+        size = {}
+        for ln in fill.result.lines:
+            size[ln.para] = size.get(ln.para, 0) + 1
+        return sorted(keys, key=lambda k: -size.get(k[0], 0))
+
+    def _balance(self, fill: FrameFill, story, frame, start, jumps, blocked, more,
+                 loose: dict) -> FrameFill:
+        """Refill so every column ends level (the last may be one line shorter)."""
+        pitch = self.geo.pitch
+        feet = column_feet(fill.result, pitch)
+        ncols = len(feet)
+        used = sum(d for _, d in feet)
+        tallest = max(int(round(c[3] / pitch)) for c in fill.result.columns)
+        keys = self._para_keys(story, fill, start)
+        best = None
+        # even feet come before the widow/orphan rules: in a shallow module they may
+        # have to give way (tried last, from the story's natural line count)
+        free = {("no-widow-rule",): 1}
+        natural = self._fill(story, frame, start, jumps, blocked, more, None, free)
+        variants = [(dict(loose), used)]
+        if self._complete(natural, story):
+            variants.append((free, sum(d for _, d in column_feet(natural.result, pitch))))
+        trials = []
+        for base, used in variants:
+            d0 = max(1, -(-used // ncols))
+            trials += [(d, base, used) for d in range(d0, min(tallest, d0 + 1) + 1)]
+        for depth, base, used in trials:
+            # fill out to ``depth`` (setting paragraphs looser), or in to depth - 1 (tighter)
+            plans = [(depth, +1, ncols * depth - used, 0),
+                     (depth, +1, ncols * depth - 1 - used, 1),
+                     (depth - 1, -1, used - ncols * (depth - 1), 0),
+                     (depth - 1, -1, used - ncols * (depth - 1) + 1, 1)]
+            plans = [pl for pl in plans if pl[0] >= 1 and pl[2] >= 0]
+            # the fewest re-breaks first, a last column one line short counting as one
+            # more (a full module, 正好, is what make-up staff want); on a tie the full
+            # module, then tighter (push-in) before looser
+            plans.sort(key=lambda pl: (pl[2] + pl[3], pl[3], pl[1] > 0))
+            for d, lv, need, _ in plans:
+                trial_loose = dict(base)
+                picked = 0
+                for level in (1, 2, 3):          # one line on each paragraph, then two, three
+                    for key in keys:
+                        if picked >= need:
+                            break
+                        if trial_loose.get(key, 0) == lv * (level - 1) and \
+                                self._can_loosen(story, key, fill, lv * level):
+                            trial_loose[key] = lv * level
+                            picked += 1
+                if picked < need:
+                    continue
+                trial = self._fill(story, frame, start, jumps, blocked, more, d, trial_loose)
+                trial = self._mend_holes(trial, story, frame, start, jumps, blocked, more, d,
+                                         trial_loose)
+                if not self._complete(trial, story):
+                    continue
+                if uneven_feet(column_feet(trial.result, pitch)) == 0:
+                    return trial
+                if best is None:
+                    best = trial
+        # nothing evens the feet: still no column left empty — the first columns one line
+        # deeper than the others (the copyfit and a warning say so) — else the shallowest
+        # depth that holds the story
+        for base, used in variants:
+            q, r = divmod(used, ncols)
+            if q >= 1 and q + (r > 0) <= tallest:
+                limits = [q + 1] * r + [q] * (ncols - r)
+                trial = self._fill(story, frame, start, jumps, blocked, more, limits, base)
+                if self._complete(trial, story) and all(n for n, _ in
+                                                        column_feet(trial.result, pitch)):
+                    return trial
+        depth = max(1, -(-used // ncols))
+        while depth < tallest:
+            trial = self._fill(story, frame, start, jumps, blocked, more, depth, loose)
+            if self._complete(trial, story):
+                return trial
+            depth += 1
+        return best or fill
+
     def _fill(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
-              blocked: dict, more_frames: bool, depth: int | None) -> FrameFill:
-        """Fill the frame, using at most ``depth`` grid lines of each column."""
+              blocked: dict, more_frames: bool, depth: int | None,
+              loose: dict | None = None) -> FrameFill:
+        """Fill the frame, using at most ``depth`` grid lines of each column (or a list:
+        per column).
+
+        ``loose`` maps (paragraph, offset) to a looseness (±1 line) to set it with.
+        The fill records every hole a widow/orphan rule left at a column foot,
+        with the re-breaks that might close it.
+        """
+        loose = loose or {}
+        holes: list = []
         g = self.geo
         rect = g.frame_rect(frame)
         items: list = []                 # LineBox | GlyphRun, in drawing order
@@ -128,12 +268,14 @@ class Flow:
         columns = tuple((c.x, g.line_y(c.slots[0]) if c.slots else rect[1], c.width,
                          len(c.slots) * g.pitch) for c in cols)
         used_prepared: set[int] = set()
+        col_chunks: dict[int, list] = {}     # column → (para, offset) of the chunks set in it
+        carry = None                     # (para, offset, width, lines) left for the next column
 
         def result(end: StoryPos, empty_lines: int = 0) -> FrameResult:
             return FrameResult(frame.id, frame.kind, rect, tuple(items), columns, story.id,
                                start, end, empty_lines)
         if not cols or not any(c.slots for c in cols):
-            return FrameFill(result(start), start, used_prepared)
+            return FrameFill(result(start), start, used_prepared, holes)
         if jumps.from_page is not None and cols[0].slots:
             self._place_jump(items, story.id, cols[0], cols[0].slots[0],
                              self.jump_text(False, jumps.from_page))
@@ -149,12 +291,20 @@ class Flow:
             col = cols[ci]
             limit = len(col.slots) - (1 if reserve_last and ci == len(cols) - 1 else 0)
             if depth is not None:
-                limit = min(limit, depth)
+                limit = min(limit, depth[ci] if isinstance(depth, list) else depth)
             st = self.setter.style(paras[para].style)
             p = self.setter.prepare(self.setter.run_specs(paras[para], st, story.language), st)
             used_prepared.add(id(p))
             fresh = offset == 0
-            lines = self.setter.lines(p, col.width, offset, st.indent if fresh else 0.0, st.align)
+            indent = st.indent if fresh else 0.0
+            lv = loose.get((para, offset), 0)
+            if not lv and carry is not None and carry[:3] == (para, offset, col.width):
+                lines = carry[3]         # the rest of a paragraph set once, not re-broken
+            else:
+                lines = self.setter.lines(p, col.width, offset, indent, st.align, lv) \
+                    if lv else None
+                if lines is None:
+                    lines = self.setter.lines(p, col.width, offset, indent, st.align)
             if fresh and col.used > 0 and st.space_before:
                 col.used += st.space_before
             room = max(0, (limit - col.used) // st.leading)
@@ -163,17 +313,31 @@ class Flow:
                 # a subhead never ends a column: it needs its lines plus two of the next
                 nst = self.setter.style(paras[para + 1].style)
                 if room * st.leading < n * st.leading + 2 * nst.leading:
+                    if room and (more_frames or ci + 1 < len(cols)):
+                        # a hole at the foot: a paragraph above set a line longer fills it
+                        holes.append([(k, lv) for k in list(reversed(col_chunks.get(ci, ())))[:3]
+                                      for lv in (1, -1)])
                     ci += 1
                     continue
             if room >= n:
                 place = n
             else:
                 place = room
-                if more_frames or ci + 1 < len(cols):
-                    if place == 1 and n >= 2 and col.used > 0:
+                if (more_frames or ci + 1 < len(cols)) and ("no-widow-rule",) not in loose:
+                    # the re-breaks that would close the hole: this paragraph, or one
+                    # set above it in the column, a line shorter or longer
+                    here = (para, offset)
+                    above = [(k, lv) for k in list(reversed(col_chunks.get(ci, ())))[:3]
+                             for lv in (-1, 1)]          # the nearest three above
+                    if place == 1 and n >= 2 and col.used > 0 and ("orphan",) + here not in loose:
                         place = 0                      # no orphan at a column's foot
+                        # last resort: the first line at the foot rather than a hole
+                        holes.append([(here, -1)] + above + [(("orphan",) + here, 1)])
                     elif n - place == 1 and place >= 3:
                         place -= 1                     # no widow at the next column's head
+                        holes.append([(here, -1), (here, +1)] + above)
+            if place:
+                col_chunks.setdefault(ci, []).append((para, offset))
             for k in range(place):
                 line = lines[k]
                 last_placed = (len(items), p, line, col, para)
@@ -194,6 +358,7 @@ class Flow:
             else:
                 if place:
                     offset = lines[place - 1].next
+                carry = (para, offset, col.width, lines[place:])
                 ci += 1
         if jumps.to_page is not None and run_in and para < len(paras) and n_lines:
             para, offset = self._run_in_jump(items, story.id, last_placed, jumps.to_page,
@@ -204,11 +369,12 @@ class Flow:
             row = last.slots[-1] if last.slots else None
             if row is not None:
                 self._place_jump(items, story.id, last, row, self.jump_text(True, jumps.to_page))
-        empty = 0
-        if para >= len(paras):
-            # underset: the grid lines left empty after the story's end
-            empty = sum(max(0, len(c.slots) - c.used) for c in cols[ci:])
-        return FrameFill(result(end, empty), end, used_prepared)
+        # the grid lines left empty at the column feet: after the story's end (underset),
+        # or a hole the rules could not avoid before it goes on ("缺 1 行" on this frame)
+        fr = result(end)
+        feet = column_feet(fr, g.pitch)
+        empty = sum(max(0, len(c.slots) - d) for c, (_, d) in zip(cols, feet))
+        return FrameFill(result(end, empty) if empty else fr, end, used_prepared, holes)
 
     def _run_in_jump(self, items: list, story: str, last_placed, page: int, para: int,
                      offset: int):
@@ -259,6 +425,42 @@ class Flow:
             out.chars += sum(1 for c in p.sh.text[offset:] if not c.isspace())
             para, offset = para + 1, 0
         return out
+
+
+def column_feet(fr: FrameResult, pitch: float) -> list[tuple[int, int]]:
+    """Per text column of a frame: (lines it shows, grid lines down to its foot).
+
+    Lines are the story lines and jump lines in the column; the depth counts
+    grid lines from the column's top to the grid line of its last line's foot.
+    """
+    out = []
+    for cx, cy, cw, ch in fr.columns:
+        n, foot = 0, cy
+        baselines = set()
+        for ln in fr.lines:
+            if abs(ln.x - cx) < 0.5:
+                n += 1
+                foot = max(foot, ln.bottom)
+                baselines.add(round(ln.y, 2))
+        for it in fr.items:
+            if isinstance(it, GlyphRun) and it.source.part == "jump" and it.xs \
+                    and cx - 0.5 <= it.xs[0] < cx + cw and round(it.y, 2) not in baselines:
+                n += 1                   # a jump line on its own line (not run in)
+                foot = max(foot, it.y + 0.12 * it.size)
+        out.append((n, max(0, math.ceil((foot - cy) / pitch - 0.05)) if n else 0))
+    return out
+
+
+def uneven_feet(feet: list[tuple[int, int]]) -> int:
+    """How many columns end above the deepest one (the last may be one line shorter)."""
+    if not feet or not any(n for n, _ in feet):
+        return 0
+    deepest = max(d for _, d in feet)
+    bad = 0
+    for i, (_, d) in enumerate(feet):
+        if d < deepest and not (i == len(feet) - 1 and d == deepest - 1):
+            bad += 1
+    return bad
 
 
 def diagnose_overset(story: Story, copy, page: int, frame: str) -> Diagnostic:

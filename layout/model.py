@@ -38,6 +38,10 @@ RulePattern = BorderPattern
 FrameKind = Literal["text", "headline", "byline", "caption", "photo", "rule", "box", "table"]
 WrapMode = Literal["frame", "crop", "none"]       # text wrap: around the frame, the crop, or not
 ColumnAlign = Literal["left", "center", "right", "decimal"]   # table columns
+# 长/扁 type (as Founder FIT names it): 长N narrows glyphs to (100 − 10N) % of their
+# width, 扁N lowers them to (100 − 10N) % of their height; "" = normal (正体)
+Shape = Literal["", "长1", "长2", "长3", "长4", "扁1", "扁2", "扁3", "扁4",
+                "长一", "长二", "长三", "长四", "扁一", "扁二", "扁三", "扁四"]
 
 
 # ---------------------------------------------------------------- paper settings
@@ -103,6 +107,7 @@ class ParagraphStyle:
     color: str = "black"         # a swatch name (see Issue.colors)
     language: StyleLanguage = ""  # "" = the paper's; "en" for Latin text
     label: str = ""              # display name in the UI (正文, 小标题); "" = the key
+    shape: Shape = ""            # 长N / 扁N type; "" = normal
 
 
 @dataclass
@@ -112,6 +117,16 @@ class CharStyle:
     size: str = ""
     color: str = ""
     label: str = ""              # display name in the UI (粗体, 电头); "" = the key
+    shape: Shape = ""            # 长N / 扁N; "" = the paragraph style's
+
+
+def shape_scale(shape: str) -> tuple[float, float]:
+    """The (horizontal, vertical) glyph scale of a 长/扁 setting: 长2 → (0.8, 1.0)."""
+    if not shape:
+        return 1.0, 1.0
+    n = "一二三四".find(shape[1]) + 1 or int(shape[1])
+    f = round(1.0 - 0.1 * n, 3)
+    return (f, 1.0) if shape[0] == "长" else (1.0, f)
 
 
 # ---------------------------------------------------------------- stories

@@ -45,6 +45,8 @@ class GlyphRun:
     color: str = "black"             # swatch name
     ys: tuple[float, ...] | None = None   # per-glyph baselines (vertical text)
     rotate: tuple[bool, ...] | None = None  # per glyph: draw rotated 90° (vertical Latin)
+    hscale: float = 1.0              # 长N type: glyphs drawn narrowed to this width (advances
+    vscale: float = 1.0              # already include it); 扁N: drawn lowered to this height
 
     @property
     def right(self) -> float:
@@ -147,7 +149,7 @@ class FrameResult:
     story: str = ""
     start: StoryPos = StoryPos()        # story position where the frame starts
     end: StoryPos = StoryPos()          # story position after its last line
-    empty_lines: int = 0                # grid lines left unused at the end (underset)
+    empty_lines: int = 0                # grid lines left empty at its column feet (缺 N 行)
     rotation: float = 0.0               # degrees clockwise about the rect's centre (y down)
     layer: str = ""                     # the layer it is drawn on ("" = the first)
     printable: bool = True              # False: on a non-printing layer (never in print)

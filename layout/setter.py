@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from . import chars as C
 from .breaking import Line, Prepared, compose_lines
-from .model import OPENTYPE_LANGUAGE, Issue, Paragraph, ParagraphStyle, is_traditional
+from .model import OPENTYPE_LANGUAGE, Issue, Paragraph, ParagraphStyle, is_traditional, shape_scale
 from .result import GlyphRun, Source
 from .shaping import RunSpec, Shaped, shape
 from .units import font_size
@@ -30,6 +30,8 @@ class Style:
     keep_with_next: bool
     color: str
     latin: bool
+    hscale: float = 1.0     # 长N type: glyph width scale
+    vscale: float = 1.0     # 扁N type: glyph height scale
 
 
 class Setter:
@@ -52,9 +54,10 @@ class Setter:
             ps: ParagraphStyle = self.issue.paragraph_styles.get(name) or ParagraphStyle()
             size = font_size(ps.size, self.issue.paper.hao)
             lang = ps.language or self.issue.paper.language
-            st = Style(name, ps.font, size, max(1, round(ps.leading)), ps.indent * size,
+            hs, vs = shape_scale(ps.shape)
+            st = Style(name, ps.font, size, max(1, round(ps.leading)), ps.indent * size * hs,
                        ps.align, round(ps.space_before), round(ps.space_after),
-                       ps.keep_with_next, ps.color, lang == "en")
+                       ps.keep_with_next, ps.color, lang == "en", hs, vs)
             self._styles[name] = st
         return st
 
@@ -70,15 +73,18 @@ class Setter:
         fonts = self.issue.fonts
         for r in para.runs:
             role, size, color = style.role, style.size, style.color
+            hs, vs = style.hscale, style.vscale
             if r.style:
                 cs = self.issue.char_styles.get(r.style)
                 if cs is not None:
                     role = cs.font or role
                     size = font_size(cs.size, self.issue.paper.hao) if cs.size else size
                     color = cs.color or color
+                    if cs.shape:
+                        hs, vs = shape_scale(cs.shape)
             if f"{role}@{lang}" in fonts:
                 role = f"{role}@{lang}"
-            out.append(RunSpec(r.text, role, size, color, locl, marks))
+            out.append(RunSpec(r.text, role, size, color, locl, marks, hscale=hs, vscale=vs))
         return out
 
     def glyph_language(self, style: Style, language: str = "") -> tuple[str, bool, str]:
@@ -108,10 +114,10 @@ class Setter:
 
         ``space_em`` widens word spaces to that many em (phrase gaps in headlines).
         """
-        key = (tuple(specs), style.size, style.latin, space_em, self.rules())
+        key = (tuple(specs), style.size, style.hscale, style.latin, space_em, self.rules())
         p = self._prepared.get(key)
         if p is None:
-            sh: Shaped = shape(specs, self.fontset, style.size)
+            sh: Shaped = shape(specs, self.fontset, style.size * style.hscale)
             if space_em:
                 sh.adv = [sh.sizes[i] * space_em if c == " " else a
                           for i, (c, a) in enumerate(zip(sh.text, sh.adv))]
@@ -130,18 +136,24 @@ class Setter:
         language ("" = the paper's)."""
         locl, marks, lang = self.glyph_language(style, language)
         role = f"{style.role}@{lang}" if f"{style.role}@{lang}" in self.issue.fonts else style.role
-        return self.prepare([RunSpec(text, role, style.size, style.color, locl, marks)], style,
+        return self.prepare([RunSpec(text, role, style.size, style.color, locl, marks,
+                                     hscale=style.hscale, vscale=style.vscale)], style,
                             space_em)
 
     def lines(self, p: Prepared, measure: float, start: int, indent: float,
-              align: str) -> list[Line]:
-        """The lines of a paragraph from ``start`` at ``measure``, cached."""
+              align: str, looseness: int = 0) -> list[Line] | None:
+        """The lines of a paragraph from ``start`` at ``measure``, cached.
+
+        ``looseness`` ±N: N lines more or fewer than the best setting, within the
+        spacing limits; None when there is no such setting."""
         key = (id(p), round(measure, 3), start, round(indent, 3), align)
-        got = self._lines.get(key)
-        if got is None:
+        if looseness:
+            key += (looseness,)
+        got = self._lines.get(key, False)
+        if got is False:
             # an empty paragraph still takes one (empty) line, where a caret can stand
-            got = compose_lines(p, measure, start, indent, align) if p.n else [
-                Line(0, 0, 0, (), indent, True)]
+            got = compose_lines(p, measure, start, indent, align, looseness) if p.n else (
+                None if looseness else [Line(0, 0, 0, (), indent, True)])
             self._lines[key] = got
             self.stats["broken"] += 1
         return got
@@ -191,6 +203,7 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
     runs = []
     s, e = line.start, line.end
     faces, sizes, colors, xoff = sh.faces, sh.sizes, sh.colors, sh.xoff
+    hs, vs = sh.hs, sh.vs               # 长/扁: sizes are the narrowed em, runs get the scale
     lxs = line.xs
     advs: list[float] = []
     if lxs:
@@ -201,8 +214,10 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
     i = s
     while i < e:
         face, size, color = faces[i], sizes[i], colors[i]
+        hx, vy = (hs[i], vs[i]) if hs else (1.0, 1.0)
         j = i + 1
-        while j < e and faces[j] is face and sizes[j] == size and colors[j] == color:
+        while j < e and faces[j] is face and sizes[j] == size and colors[j] == color and (
+                not hs or (hs[j] == hx and vs[j] == vy)):
             j += 1
         xs = [x0 + x for x in lxs[i - s:j - s]]
         advances = advs[i - s:j - s]
@@ -217,13 +232,16 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
                 xs[e - 2 - i] += xoff[e - 2]
                 xs[e - 1 - i] += xoff[e - 2]
         runs.append(GlyphRun(
-            font=face.key, size=size, glyphs=tuple(sh.gids[i:j]), xs=tuple(xs), y=baseline,
+            font=face.key, size=round(size / hx, 9) if hx != 1.0 else size,
+            glyphs=tuple(sh.gids[i:j]), xs=tuple(xs), y=baseline,
             text=sh.text[i:j], offsets=tuple(range(offset_base + i, offset_base + j)),
-            advances=tuple(advances), source=source, color=color))
+            advances=tuple(advances), source=source, color=color, hscale=hx, vscale=vy))
         i = j
     if line.hyphen_x >= 0:
         face = sh.faces[e - 1]
-        runs.append(GlyphRun(face.key, sh.sizes[e - 1], (face.gid("-"),),
+        hx, vy = (hs[e - 1], vs[e - 1]) if hs else (1.0, 1.0)
+        runs.append(GlyphRun(face.key, round(sh.sizes[e - 1] / hx, 9), (face.gid("-"),),
                              (x0 + line.hyphen_x,), baseline, "-", (offset_base + e,),
-                             (round(line.right - line.hyphen_x, 9),), source, sh.colors[e - 1]))
+                             (round(line.right - line.hyphen_x, 9),), source, sh.colors[e - 1],
+                             hscale=hx, vscale=vy))
     return runs

@@ -26,6 +26,8 @@ class Shaped:
     missing: list[int] = field(default_factory=list)                 # offsets no face has
     em: float = 9.0        # the paragraph style's size: what ¼ em and indents count
     xoff: dict[int, float] = field(default_factory=dict)  # glyph offsets inside their cell
+    hs: list[float] | None = None   # per char: horizontal scale (长 type), None: all 1
+    vs: list[float] | None = None   # per char: vertical scale (扁 type), None: all 1
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class RunSpec:
     color: str
     locl: str = ""
     locl_marks: bool = False
+    hscale: float = 1.0      # 长N: glyphs narrowed to this fraction of their width
+    vscale: float = 1.0      # 扁N: glyphs lowered to this fraction of their height
 
 
 #: the marks set centred in Taiwan and Hong Kong but low left on the mainland
@@ -56,15 +60,24 @@ def _localized(face, language: str) -> dict:
 
 
 def shape(runs: list[RunSpec], fontset, em: float) -> Shaped:
-    """Measure every character of the runs."""
+    """Measure every character of the runs.
+
+    A run set 长 (``hscale`` < 1) is measured with its glyphs narrowed: its
+    advances and its ``sizes`` (the em the breaker counts in: compression, ¼ em,
+    dashes) are the font size's times the scale; ``hs``/``vs`` keep the scales
+    so the glyph runs can give painters the font size and the transform.
+    """
     text = "".join(r.text for r in runs)
     faces, sizes, gids, adv, cls, colors = [], [], [], [], [], []
+    hs: list[float] = []
+    vs: list[float] = []
     fallbacks, missing = [], []
     offset = 0
     for run in runs:
         chain = fontset.faces(run.role)
         primary = chain[0]
-        scale = run.size / primary.units_per_em
+        sx = run.hscale
+        scale = run.size * sx / primary.units_per_em
         cache: dict[str, tuple] = {}
         for ch in run.text:
             hit = cache.get(ch)
@@ -81,9 +94,9 @@ def shape(runs: list[RunSpec], fontset, em: float) -> Shaped:
                 if face is primary:
                     a = primary.advance(gid) * scale
                 else:
-                    a = face.advance(gid) * run.size / face.units_per_em
+                    a = face.advance(gid) * run.size * sx / face.units_per_em
                 if ch.isspace() and gid == 0:
-                    a = run.size * 0.25
+                    a = run.size * sx * 0.25
                 hit = (face, gid, a, C.char_class(ch))
                 cache[ch] = hit
             face, gid, a, k = hit
@@ -92,14 +105,18 @@ def shape(runs: list[RunSpec], fontset, em: float) -> Shaped:
             elif gid == 0 and not ch.isspace():
                 missing.append(offset)
             faces.append(face)
-            sizes.append(run.size)
+            sizes.append(run.size * sx)
+            hs.append(sx)
+            vs.append(run.vscale)
             gids.append(gid)
             adv.append(a)
             cls.append(k)
             colors.append(run.color)
             offset += 1
     xoff = _full_width_dashes(text, adv, sizes)
-    return Shaped(text, faces, sizes, gids, adv, cls, colors, fallbacks, missing, em, xoff)
+    scaled = any(v != 1.0 for v in hs) or any(v != 1.0 for v in vs)
+    return Shaped(text, faces, sizes, gids, adv, cls, colors, fallbacks, missing, em, xoff,
+                  hs if scaled else None, vs if scaled else None)
 
 
 def _full_width_dashes(text: str, adv: list[float], sizes: list[float]) -> dict[int, float]:

@@ -264,10 +264,10 @@ class _Writer(Painter):
         g = self.g
         if run.ys is not None:
             textops.vertical(self._buf, f.resource, run.size, cids, f.hexes, run.xs, run.ys,
-                             run.rotate, g.ox, g.top)
+                             run.rotate, g.ox, g.top, run.hscale, run.vscale)
         else:
             textops.horizontal(self._buf, f.resource, run.size, cids, f.widths, f.hexes,
-                               run.xs, g.ox, g.top - run.y)
+                               run.xs, g.ox, g.top - run.y, run.hscale, run.vscale)
 
     def _text_line(self, text: str, size: float, x: float, y_pdf: float, fill: str) -> None:
         """Writer-owned text (slug, labels) in the slug face, baseline at PDF y."""

@@ -12,14 +12,20 @@ from .pdfobjects import num as _c     # coordinates: 4 decimals, trailing zeros 
 
 
 def horizontal(out: list, resource: str, size: float, cids: list, widths: list,
-               hexes: list, xs, x_off: float, y_pdf: float) -> None:
-    """Append a text object showing ``cids`` with glyph i's origin at x_off + xs[i], y_pdf."""
+               hexes: list, xs, x_off: float, y_pdf: float, hscale: float = 1.0,
+               vscale: float = 1.0) -> None:
+    """Append a text object showing ``cids`` with glyph i's origin at x_off + xs[i], y_pdf.
+
+    长/扁 type (``hscale``/``vscale`` below 1) scales the text matrix: ``hs 0 0 vs x y Tm``
+    narrows (or lowers) every glyph about its origin, and the viewer's advances and
+    the TJ numbers are scaled by ``hs`` with it, which the pen tracking counts in.
+    """
     if not cids:
         return
-    k = 1000.0 / size
-    inv = size / 1000.0
-    parts = ["BT /", resource, " ", _c(size), " Tf 1 0 0 1 ", _c(x_off + xs[0]), " ",
-             _c(y_pdf), " Tm [<"]
+    k = 1000.0 / (size * hscale)
+    inv = size * hscale / 1000.0
+    parts = ["BT /", resource, " ", _c(size), " Tf ", _c(hscale), " 0 0 ", _c(vscale), " ",
+             _c(x_off + xs[0]), " ", _c(y_pdf), " Tm [<"]
     ap = parts.append
     pen = xs[0]
     for cid, x in zip(cids, xs):
@@ -36,12 +42,14 @@ def horizontal(out: list, resource: str, size: float, cids: list, widths: list,
 
 
 def vertical(out: list, resource: str, size: float, cids: list, hexes: list,
-             xs, ys, rotate, x_off: float, y_top: float) -> None:
+             xs, ys, rotate, x_off: float, y_top: float, hscale: float = 1.0,
+             vscale: float = 1.0) -> None:
     """Append a text object placing glyph i at (xs[i], ys[i]); page y grows down from y_top.
 
     A glyph with ``rotate[i]`` is turned 90° clockwise on the page about its
     origin: it advances down the page and its ascent points right (Qt's
-    ``rotate(90)``), as for Latin set sideways in a vertical column.
+    ``rotate(90)``), as for Latin set sideways in a vertical column.  长/扁 type scales
+    each glyph about its origin first (``hscale`` across, ``vscale`` up).
     """
     if not cids:
         return
@@ -51,8 +59,8 @@ def vertical(out: list, resource: str, size: float, cids: list, hexes: list,
         x = _c(x_off + xs[i])
         y = _c(y_top - ys[i])
         if rotate and i < len(rotate) and rotate[i]:
-            ap(f" 0 -1 1 0 {x} {y} Tm <{hexes[cid]}> Tj")
+            ap(f" 0 {_c(-hscale)} {_c(vscale)} 0 {x} {y} Tm <{hexes[cid]}> Tj")
         else:
-            ap(f" 1 0 0 1 {x} {y} Tm <{hexes[cid]}> Tj")
+            ap(f" {_c(hscale)} 0 0 {_c(vscale)} {x} {y} Tm <{hexes[cid]}> Tj")
     ap(" ET\n")
     out.append("".join(parts))

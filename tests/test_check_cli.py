@@ -54,3 +54,27 @@ def test_fitting_stories_exit_0(tmp_path):
     assert code == 0, rep["diagnostics"]
     assert rep["stories"]["long"]["label"] == "正好"
     assert rep["stories"]["short"]["label"] == "正好"
+
+
+def test_columns_per_frame_by_hand(tmp_path):
+    # "short": 20 characters in 2 columns × 5 lines (not balanced): 2 lines in the first
+    # column, none in the second — one uneven foot, the underset counted on the frame
+    code, out = run_check(tmp_path, "中" * 30, "中" * 20)
+    b = out["frames"]["b"]
+    assert (b["page"], b["story"], b["columns"], b["depths"], b["uneven_feet"]) == \
+        (1, "short", [2, 0], [2, 0], 1)
+    assert out["frames"]["a"]["columns"] == [3] and out["uneven_feet"] == 1
+
+
+def test_sample_columns_end_level():
+    # the bundled sample: every module's columns end on one grid line (the last may be a
+    # line shorter), nothing hidden under another frame
+    from support.paths import SAMPLE
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "check", str(SAMPLE), "--json"],
+                          capture_output=True, text=True, timeout=600)
+    out = json.loads(proc.stdout)
+    assert out["uneven_feet"] == 0, {k: v["depths"] for k, v in out["frames"].items()}
+    assert not [d for d in out["diagnostics"] if d["code"] in ("text-hidden", "frame-overlap",
+                                                                "uneven-feet")]
+    assert len(out["frames"]["t-wennuan"]["columns"]) == 8
+    assert set(out["frames"]["t-wennuan"]["depths"]) == {12}

@@ -135,6 +135,7 @@ _PLACES = {
     m.JumpSettings: ("banmian: 1\npaper:\n  jumps:\n    style: jump\n    {field}: {value}\n", 5),
     m.ParagraphStyle: ("banmian: 1\nparagraph_styles:\n  body:\n    size: 小五\n"
                        "    {field}: {value}\n", 5),
+    m.CharStyle: ("banmian: 1\nchar_styles:\n  bold:\n    font: headline\n    {field}: {value}\n", 5),
     m.Story: ("banmian: 1\nstories:\n  s:\n    byline: x\n    {field}: {value}\n", 5),
     **{cls: ("banmian: 1\npages:\n- number: 1\n  frames:\n  - type: " + kind + "\n    id: f\n"
              "    {field}: {value}\n", 7) for kind, cls in m.FRAME_TYPES.items()},
@@ -247,7 +248,7 @@ FAULTS = [
     ("    - 正文\n", "    - 正文\n    - {style: body, runs: [{text: x, style: nosuch}]}\n", 17,
      "no character style 'nosuch'"),
     ("    size: 9pt\n", "    size: 9pt\n    colour: red\n", 14,
-     "character style 'bold': unknown key 'colour' (known: color, font, label, size)"),
+     "character style 'bold': unknown key 'colour' (known: color, font, label, shape, size)"),
     ("  section: 要闻\n", "  section: [要闻]\n", 26, "expected a single value"),
     ("    cols: 3\n    lines: 20\n", "    cols: 3\n    lines: 20\n    box: [1mm, 2mm]\n",
      28, "frame 't2': box needs [x, y, width, height]"),
