@@ -7,6 +7,8 @@ tests/conftest.py).  Each test gets a factory of desks on one fresh issue.
 from __future__ import annotations
 
 import copy
+import os
+import uuid
 
 import pytest
 
@@ -42,7 +44,29 @@ def _memory_factory(tmp_path):
     return make
 
 
-STORES = {"memory": _memory_factory}
+def _folder_factory(tmp_path):
+    folder = pytest.importorskip("store.folder", reason="no folder store yet")
+    path = tmp_path / "issue-folder"
+
+    def make(user="a", read_only=False):
+        return folder.FolderStore(str(path), _desk(user), create=True, read_only=read_only)
+    return make
+
+
+def _pg_factory(tmp_path):
+    url = os.environ.get("BANMIAN_TEST_PG")
+    if not url:
+        pytest.skip("no PostgreSQL server for the tests (BANMIAN_TEST_PG is not set; "
+                    "tests/conftest.py starts one when Debian's postgresql is installed)")
+    pg = pytest.importorskip("store.pg", reason="no PostgreSQL store yet")
+    name = f"t-{uuid.uuid4().hex[:10]}"
+
+    def make(user="a", read_only=False):
+        return pg.PgStore(url, name, _desk(user), create=True, read_only=read_only)
+    return make
+
+
+STORES = {"memory": _memory_factory, "folder": _folder_factory, "pg": _pg_factory}
 
 
 @pytest.fixture(params=sorted(STORES))
