@@ -61,6 +61,10 @@ ROLES = {"layout": "banmian_layout", "editing": "banmian_editing", "reading": "b
 _LOCK_CLASS = 0x42_4D_4E               # first key of the two-key advisory locks (per issue)
 _KIND_ORDER = "CASE kind WHEN 'issue' THEN 0 WHEN 'page' THEN 1 ELSE 2 END"
 
+#: Called inside a commit's transaction with the step's name ("locked": the rows locked,
+#: "written": everything written, not yet committed): the fault tests stop a desk there.
+_hook: Callable[[str], None] | None = None
+
 # ---------------------------------------------------------------- the schema
 # Fixed text: the identifiers are the module's own, never a user's.
 _SCHEMA_SQL = [
@@ -434,6 +438,8 @@ class PgStore(Store):
                     f"body IS NULL {pick}", (self.issue_id, kinds, names)):
                 k = UnitKey(r[0], r[1])
                 rows[k] = UnitInfo(k, r[2], r[3], r[4], deleted=r[5])
+            if _hook is not None:
+                _hook("locked")
             for ch in changes:
                 if ch.key in rows and ch.key not in locked:       # row security said no
                     raise ReadOnly(ch.key, self._role_says())
@@ -475,6 +481,8 @@ class PgStore(Store):
                     raise Conflict(ch.key, ch.base, None) from None
                 out[ch.key] = UnitInfo(ch.key, version, author, at, deleted=deleted)
             conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(self.issue_id)))
+            if _hook is not None:
+                _hook("written")
         return out
 
     def _committed(self, conn, changes: list[Change], commit_id: str):

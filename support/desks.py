@@ -294,6 +294,8 @@ class SimDesk:
             finally:
                 self.latency = time.perf_counter() - t0
         self.store.commit = timed
+        for p in self.session.problems:
+            self.log.write({"desk": self.n, "event": "problem", "error": str(p)})
         self.mine = set(self.session.mine())
         if self.fixed_units is not None:
             self.units = list(self.fixed_units)
@@ -494,10 +496,39 @@ class SimDesk:
         return self.attempt(edit, deadline, retry=True)
 
     def _release_some(self) -> None:
+        lost = self.store.take_lost() if hasattr(self.store, "take_lost") else {}
+        if lost:        # check-outs not taken back after a reconnect
+            self.log.write({"desk": self.n, "event": "lost-checkouts",
+                            "units": {str(k): h.user if h else None for k, h in lost.items()}})
+            self.mine -= set(lost)
         for k in sorted(self.mine):
             if self.rng.random() < 0.6:
                 self.session.release(k)
                 self.mine.discard(k)
+
+
+def stop_inside_commit(address: str, spec: str, log: Log, n: int) -> None:
+    """``--stop-at STEP[:N]``: at the N-th time the store's commit reaches STEP (folder:
+    tmp, intent, renamed, journal; PostgreSQL: locked, written) log ``stopped`` and sleep
+    for ever — for a test to kill the process there."""
+    from store import parse_address
+    step, _, nth = spec.partition(":")
+    want, seen = int(nth or 1), 0
+
+    def hook(name: str) -> None:
+        nonlocal seen
+        if name != step:
+            return
+        seen += 1
+        if seen == want:
+            log.write({"desk": n, "event": "stopped", "step": name, "t": time.time()})
+            while True:
+                time.sleep(3600)
+    if parse_address(address).kind == "postgresql":
+        from store import pg as module
+    else:
+        from store import folder as module
+    module._hook = hook
 
 
 def _name(exc: BaseException) -> str:
@@ -781,11 +812,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--start-at", type=float, default=None, help="begin at this time (epoch s)")
     ap.add_argument("--checkout", type=float, default=0.5, help="chance of checking a unit out")
     ap.add_argument("--pause", type=float, default=0.0, help="mean pause between edits (s)")
+    ap.add_argument("--stop-at", default="", help="stop inside a commit at STEP[:N] (tests)")
     a = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(3))
     units = [UnitKey.parse(u) for u in a.units.split(",")] if a.units else None
     transfer = tuple(a.transfer.split(":", 1)) if a.transfer else None
     log = Log(a.log)
+    if a.stop_at:
+        stop_inside_commit(a.address, a.stop_at, log, a.desk)
     desk = SimDesk(lambda d: open_store(a.address, d), a.desk, total=a.desks, seed=a.seed,
                    log=log, units=units, transfer=transfer, checkout=a.checkout, pause=a.pause)
     try:

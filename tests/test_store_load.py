@@ -144,13 +144,10 @@ def test_load_on_the_folder_store(tmp_path, capsys):
     _assert_clean(report)
 
 
-def test_load_on_postgresql(tmp_path, capsys):
-    url = os.environ.get("BANMIAN_TEST_PG")
-    if not url:
-        pytest.skip("no PostgreSQL server for the tests (BANMIAN_TEST_PG is not set; "
-                    "tests/conftest.py starts one when Debian's postgresql is installed)")
+@pytest.mark.pg
+def test_load_on_postgresql(tmp_path, capsys, pg_url):
     pytest.importorskip("store.pg", reason="no PostgreSQL store yet")
-    address = f"{url}#load-{uuid.uuid4().hex[:8]}"
+    address = f"{pg_url}#load-{uuid.uuid4().hex[:8]}"
     report = D.run_load(address, tmp_path / "logs", desks=DESKS, seconds=SECONDS, seed=12,
                         name="postgresql")
     _say(capsys, report.line())
