@@ -275,7 +275,7 @@ class SimDesk:
                        "unknown": 0, "reconnects": 0, "noop": 0}
         self.store = self.session = self.issue = None
         self.sending: dict[str, tuple[int, str | None]] | None = None
-        self.latency = 0.0
+        self.latency = self.t_refresh = 0.0
 
     # ---------------------------------------------------------- connection
     def connect(self) -> None:
@@ -333,14 +333,16 @@ class SimDesk:
         self.connect()
         if start_at is not None and start_at > time.time():
             time.sleep(start_at - time.time())
-        t_start = time.time()
+        t_start, cpu0 = time.time(), time.process_time()
         end = (start_at or t_start) + seconds
         self.log.write({"desk": self.n, "event": "start", "t": t_start, "user": self.desk.user,
                         "units": [str(k) for k in self.units]})
         first = self.transfer
         while time.time() < end:
             try:
+                t0 = time.perf_counter()
                 got = self.session.refresh(self.issue)
+                self.t_refresh = time.perf_counter() - t0
                 for p in got.problems:
                     self.log.write({"desk": self.n, "event": "problem", "error": str(p)})
                 if first is not None:
@@ -369,7 +371,7 @@ class SimDesk:
         except Exception as exc:                           # noqa: BLE001 — report, finish
             self.log.write({"desk": self.n, "event": "error", "error": _name(exc)})
         summary = {"desk": self.n, "event": "end", "t": time.time(), "attempts": self.seq,
-                   **self.counts}
+                   "cpu_s": round(time.process_time() - cpu0, 3), **self.counts}
         self.log.write(summary)
         return summary
 
@@ -406,7 +408,7 @@ class SimDesk:
                "keys": [str(k) for k in edit.keys], "t": time.time()}
         if retry:
             rec["retry"] = True
-        held = {}
+        held, t0 = {}, time.perf_counter()
         for k in edit.keys:
             if k in self.mine or self.rng.random() < self.p_checkout:
                 h = self.session.checkout(k)
@@ -415,6 +417,8 @@ class SimDesk:
                 else:
                     held[str(k)] = h.user
         rec["checked_out"] = sorted(str(k) for k in edit.keys if k in self.mine)
+        rec["refresh_s"] = round(self.t_refresh, 4)
+        rec["checkout_s"] = round(time.perf_counter() - t0, 4)
         if held:
             rec["held_by"] = held
         saved = self._snapshot(edit.keys)
@@ -424,7 +428,9 @@ class SimDesk:
             return False
         self.sending, self.latency = None, 0.0
         try:
+            t0 = time.perf_counter()
             infos = self.session.save(self.issue, only=set(edit.keys))
+            rec["save_s"] = round(time.perf_counter() - t0, 4)
         except CommitRefused as exc:
             self._restore(saved)
             self.counts["refused"] += 1
@@ -693,13 +699,15 @@ class LoadReport:
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    cpu_ms_per_attempt: float         # the desks' own work (split, join): what bounds edits/s
     problems: list[str]
 
     def line(self) -> str:
         return (f"{self.store}: {self.desks} desks, {self.seconds:.0f} s: "
                 f"{self.edits_per_s:.1f} edits/s ({self.acked} acknowledged of "
                 f"{self.attempts}), commit latency p50 {self.p50_ms:.1f} ms, "
-                f"p95 {self.p95_ms:.1f} ms, p99 {self.p99_ms:.1f} ms; refused {self.refused}, "
+                f"p95 {self.p95_ms:.1f} ms, p99 {self.p99_ms:.1f} ms; desk CPU "
+                f"{self.cpu_ms_per_attempt:.0f} ms an attempt; refused {self.refused}, "
                 f"store errors {self.errors} (reconnects {self.reconnects}, recovered "
                 f"{self.recovered}, unknown {self.unknown}); lost {self.lost}")
 
@@ -780,6 +788,8 @@ def run_load(address: str, workdir: str | os.PathLike, *, desks: int = 20,
     records = read_logs(logs)
     final = read_all(address)
     verdict = check(initial, final, records)
+    problems += [f"desk {r['desk']}: {r['event']}: {r['error']}" for r in records
+                 if r.get("event") in ("problem", "failed", "gave-up")]
     ends = [r for r in records if r.get("event") == "end"]
     starts = [r["t"] for r in records if r.get("event") == "start"]
     t0 = min(starts) if starts else start_at
@@ -795,6 +805,8 @@ def run_load(address: str, workdir: str | os.PathLike, *, desks: int = 20,
         lost=verdict.lost, unreported=verdict.unreported,
         edits_per_s=verdict.acked / max(1e-9, t1 - t0),
         p50_ms=percentile(lat, 50), p95_ms=percentile(lat, 95), p99_ms=percentile(lat, 99),
+        cpu_ms_per_attempt=1000 * sum(r.get("cpu_s", 0) for r in ends)
+        / max(1, sum(r["attempts"] for r in ends)),
         problems=problems + verdict.problems)
 
 

@@ -1,0 +1,148 @@
+"""Concurrency with real processes: two desks lay out different pages while a third edits a
+story running on one of them; then one of them moves the story's continuation frame to
+another page.  Everything each committed is in the final issue, and the jump lines the
+layout engine sets (下转/上接) name the pages the story's frames are on.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from layout.compose import Composer
+from layout.flow import page_label
+from store import open_store
+from store.base import Desk, UnitKey
+from store.session import IssueSession
+from support import desks as D
+from support.bigissue import big_issue
+from support.fakefont import SquareFontSet
+
+SECONDS = 8.0
+#: desk number → the units it works on: two layout desks on pages of their own (desk 1 moves
+#: frames between its pages 2 and 5), an editor on the story that runs from page 1 to page 2
+DESKS = {0: "page:p1", 1: "page:p2,page:p5", 2: "story:lead"}
+
+
+@pytest.fixture(params=["folder", "pg"])
+def address(request, tmp_path):
+    if request.param == "folder":
+        pytest.importorskip("store.folder", reason="no folder store yet")
+        return str(tmp_path / "issue")
+    url = request.getfixturevalue("pg_url")
+    pytest.importorskip("store.pg", reason="no PostgreSQL store yet")
+    return f"{url}#conc-{uuid.uuid4().hex[:8]}"
+
+
+def _round(address: str, logs: dict, seed: int, first: dict[int, str] = {}) -> None:
+    start_at = time.time() + 4
+    procs = []
+    for n, units in DESKS.items():
+        extra = ["--units", units, "--checkout", "0.5"]
+        if n in first:
+            extra += ["--transfer", first[n]]
+        procs.append(D.spawn(address, n, total=len(DESKS), seconds=SECONDS, seed=seed,
+                             log=logs[n], start_at=start_at, extra=extra))
+    for n, p in zip(DESKS, procs):
+        assert p.wait(timeout=180) == 0, open(str(logs[n]) + ".err").read()[-800:]
+
+
+def _jumps(result) -> dict[str, list[str]]:
+    return {fr.frame_id: [r.text for r in fr.runs if r.source.part == "jump"]
+            for page in result.pages for fr in page.frames}
+
+
+def _check_jumps(issue, res=None) -> list[str]:
+    """Compose the issue (or take ``res``); every threaded frame's jump lines name the pages
+    of the frames before and after it (when the story's text runs on across the page).
+    The mistakes."""
+    res = res or Composer(issue, SquareFontSet()).compose()
+    got = _jumps(res)
+    frames = {fr.frame_id: fr for page in res.pages for fr in page.frames}
+    page_of = {fr.id: p.number for p in issue.pages for fr in p.frames}
+    j = issue.paper.jumps
+    bad = []
+    for sid, story in issue.stories.items():
+        n_paras = len(story.paragraphs)
+        for i, fid in enumerate(story.thread):
+            here, fr = page_of[fid], frames[fid]
+            want = []
+            if i and page_of[story.thread[i - 1]] != here and fr.start.para < n_paras:
+                want.append(j.from_text.format(page=page_label(page_of[story.thread[i - 1]],
+                                                               j.numerals)))
+            if i + 1 < len(story.thread) and page_of[story.thread[i + 1]] != here \
+                    and fr.end.para < n_paras:
+                want.append(j.to_text.format(page=page_label(page_of[story.thread[i + 1]],
+                                                             j.numerals)))
+            if got[fid] != want:
+                bad.append(f"{sid}: frame {fid} on page {here} shows {got[fid]}, not {want}")
+    for fid, texts in got.items():
+        if texts and fid not in {f for st in issue.stories.values() for f in st.thread}:
+            bad.append(f"frame {fid} outside any thread shows {texts}")
+    return bad
+
+
+def _final(address: str):
+    with open_store(address, Desk.here("check")) as st:
+        s = IssueSession(st)
+        issue = s.open()
+        assert not s.problems, [str(p) for p in s.problems]
+        return issue, st.read()
+
+
+def test_the_jump_check_sees_a_frame_on_another_page():
+    issue = big_issue(6)
+    res = Composer(issue, SquareFontSet()).compose()
+    assert _check_jumps(issue, res) == []
+    p2, p5 = issue.pages[1], issue.pages[4]
+    fr = next(f for f in p2.frames if f.id == "t-lead2")
+    p2.frames.remove(fr)
+    p5.frames.append(fr)
+    bad = _check_jumps(issue, res)                   # the jump lines of before
+    assert bad == ["lead: frame t-lead on page 1 shows ['（下转二版）'], not ['（下转五版）']"]
+    assert _check_jumps(issue) == []                 # composed again: right
+
+
+def test_layout_and_editing_at_once(address, tmp_path):
+    initial = D.push_issue(address, big_issue(6))
+    logs = {n: tmp_path / f"desk{n}.jsonl" for n in DESKS}
+    # round 1: everyone at work at once
+    _round(address, logs, seed=1)
+    issue, final = _final(address)
+    records = D.read_logs(logs.values())
+    verdict = D.check(initial, final, records)
+    assert verdict.ok, verdict.problems
+    by = {n: [r for r in records if r.get("outcome") == "ok" and r["desk"] == n] for n in DESKS}
+    assert all(by.values()), {n: len(v) for n, v in by.items()}      # each got work through
+    for n, units in DESKS.items():                                    # ... on its own units
+        assert {k for r in by[n] for k in r["units"]} <= set(units.split(","))
+    assert _check_jumps(issue) == []
+    lead = issue.stories["lead"]
+    page_of = {fr.id: p.id for p in issue.pages for fr in p.frames}
+    assert page_of[lead.thread[0]] == "p1"
+    # round 2: the layout desk of pages 2 and 5 first moves the continuation of 'lead' to its
+    # other page, then all go on; the jump lines follow it
+    there = page_of["t-lead2"]
+    target = "p5" if there == "p2" else "p2"
+    _round(address, logs, seed=2, first={1: f"t-lead2:{target}"})
+    issue, final = _final(address)
+    records = D.read_logs(logs.values())
+    verdict = D.check(initial, final, records)
+    assert verdict.ok, verdict.problems
+    moved = [r for r in records if r["desk"] == 1 and r.get("kind") == "transfer"
+             and r.get("outcome") == "ok" and r["t"] > by[1][-1]["t"]]
+    assert moved, "the continuation frame was not moved"
+    assert _check_jumps(issue) == []
+    page_of = {fr.id: p for p in issue.pages for fr in p.frames}
+    res = Composer(issue, SquareFontSet()).compose()
+    got = _jumps(res)
+    second = page_of["t-lead2"].number
+    assert second in (2, 5)
+    first_frame = next(fr for p in res.pages for fr in p.frames if fr.frame_id == "t-lead")
+    if first_frame.end.para < len(issue.stories["lead"].paragraphs):     # it runs on
+        assert got["t-lead"] == [f"（下转{page_label(second, 'chinese')}版）"]
+        assert got["t-lead2"] == ["（上接一版）"]
+    # the editor's last text is the story's text
+    last = [r for r in records if r["desk"] == 2 and r.get("outcome") == "ok"][-1]
+    assert D.text_hash(final[UnitKey("story", "lead")].text) == last["units"]["story:lead"][2]
