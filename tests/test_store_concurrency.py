@@ -104,6 +104,33 @@ def test_the_jump_check_sees_a_frame_on_another_page():
     assert _check_jumps(issue) == []                 # composed again: right
 
 
+def test_refresh_takes_a_commit_of_two_pages_whole():
+    """A frame moved from page 3 to page 4 while another desk refreshes — between its look
+    at the change feed and its read — is on exactly one page there (store.session)."""
+    from store.memory import MemoryIssue, MemoryStore
+    shared = MemoryIssue("t")
+    a, b = MemoryStore(shared, Desk.here("甲")), MemoryStore(shared, Desk.here("乙"))
+    IssueSession(a).save(big_issue(4))
+    sa, sb = IssueSession(a), IssueSession(b)
+    ia, ib = sa.open(), sb.open()
+    ia.pages[2].section = "读者来信"
+    sa.save(ia)                                      # in b's feed: page 3
+    read, moved = b.read, []
+
+    def read_while_a_moves(keys=None):
+        if keys is not None and not moved:
+            fr = next(f for f in ia.pages[3].frames if f.id == "t-lead2-2")
+            ia.pages[3].frames.remove(fr)
+            ia.pages[2].frames.append(fr)
+            moved.append(sa.save(ia))                # pages 3 and 4 in one commit
+        return read(keys)
+    b.read = read_while_a_moves
+    got = sb.refresh(ib)
+    assert moved and not got.problems, [str(p) for p in got.problems]
+    assert [p.id for p in ib.pages if any(f.id == "t-lead2-2" for f in p.frames)] == ["p3"]
+    assert ib == IssueSession(MemoryStore(shared, Desk.here("丙"))).open()
+
+
 def test_layout_and_editing_at_once(address, tmp_path):
     initial = D.push_issue(address, big_issue(6))
     logs = {n: tmp_path / f"desk{n}.jsonl" for n in DESKS}
