@@ -222,3 +222,56 @@ def test_a_unit_file_truncated_on_the_shared_folder(tmp_path):
     rest = {k: d for k, d in initial.items() if k != p4}
     verdict = D.check(rest, {k: d for k, d in final.items() if k != p4}, records)
     assert verdict.ok, verdict.problems
+
+
+def test_a_desk_rides_out_a_store_that_goes_away(tmp_path):
+    """Commits cut before they are made and after (the desk cannot tell which): the desk
+    reconnects with back-off, finds out which, logs the made ones as acknowledged and makes
+    the others again; the logs hold against the store."""
+    from store.base import StoreError
+    from store.memory import MemoryIssue, MemoryStore
+
+    class Flaky(MemoryStore):
+        plan = {2: "after", 4: "before", 7: "after", 9: "before"}
+        commits, down_until = 0, 0.0
+
+        def _away(self):
+            if time.time() < Flaky.down_until:
+                raise StoreError(f"{self.address}: the server is away")
+
+        def commit(self, changes):
+            self._away()
+            Flaky.commits += 1
+            cut = self.plan.get(Flaky.commits)
+            if cut == "before":
+                Flaky.down_until = time.time() + 0.4
+                raise StoreError(f"{self.address}: connection lost")
+            out = super().commit(changes)
+            if cut == "after":
+                Flaky.down_until = time.time() + 0.4
+                raise StoreError(f"{self.address}: connection lost during COMMIT")
+            return out
+
+        def read(self, keys=None):
+            self._away()
+            return super().read(keys)
+
+        def changes(self, cursor):
+            self._away()
+            return super().changes(cursor)
+
+    shared = MemoryIssue("flaky")
+    push = MemoryStore(shared, Desk.here("push"))
+    IssueSession(push).save(big_issue(2))
+    initial = push.read()
+    log = tmp_path / "desk.jsonl"
+    end = D.SimDesk(lambda desk: Flaky(shared, desk), 0, total=1, seed=9,
+                    log=D.Log(log)).run(5.0)
+    records = D.read_logs([log])
+    assert Flaky.commits >= 10, Flaky.commits
+    assert end["reconnects"] == 4 and end["recovered"] == 2 and end["retried"] == 2, end
+    made = [r for r in records if r.get("outcome") and r.get("recovered")]
+    assert len(made) == 2 and all(r["outcome"] == "ok" for r in made)
+    verdict = D.check(initial, push.read(), records)
+    assert verdict.ok, verdict.problems
+    assert verdict.acked == end["ok"]
