@@ -249,6 +249,9 @@ class FolderStore(Store):
         if not self.root.is_dir():
             raise StoreError(f"{self.address}: not a folder")
         if not marker.exists():
+            if create and any(self.root.glob("*.yaml")):
+                raise StoreError(f"{self.address}: holds .yaml files but is not an issue "
+                                 f"folder; make the store in a new or empty folder")
             if not create:
                 if (self.root / "issue.yaml").exists() or any(self.root.glob("*.yaml")):
                     raise StoreError(f"{self.address}: a folder with issue files, not an issue "
