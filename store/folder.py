@@ -249,13 +249,17 @@ class FolderStore(Store):
         if not self.root.is_dir():
             raise StoreError(f"{self.address}: not a folder")
         if not marker.exists():
+            if create and any(self.root.glob("*.yaml")):
+                raise StoreError(f"{self.address}: holds .yaml files but is not an issue "
+                                 f"folder; make the store in a new or empty folder")
             if not create:
                 if (self.root / "issue.yaml").exists() or any(self.root.glob("*.yaml")):
                     raise StoreError(f"{self.address}: a folder with issue files, not an issue "
                                      f"store (open the .yaml file itself, or copy it into a "
                                      f"store with 'store push FILE.yaml FOLDER')")
-                raise StoreError(f"{self.address}: not an issue folder (no .banmian/store.json;"
-                                 f" make one with 'store init')")
+                raise StoreError(f"{self.address}: cannot read it as an issue: a folder, not "
+                                 f"an issue folder (no .banmian/store.json; make one with "
+                                 f"'store init', or give an issue .yaml file)")
             try:
                 self._make()
             except OSError as exc:
@@ -303,10 +307,13 @@ class FolderStore(Store):
         return self.root / file_name(key)
 
     # ---------------------------------------------------------- reading
-    def _scan(self) -> dict[UnitKey, tuple[Path, UnitInfo, str]]:
-        """Every unit file: key → (path, info, text), as the folder is now."""
-        out: dict[UnitKey, tuple[Path, UnitInfo, str]] = {}
-        files = [(self.root / "settings.yaml", "issue")]
+    def _files(self, keys) -> list[tuple[Path, str, UnitKey | None]]:
+        """(path, kind, the key asked for) of the unit files to read: those of ``keys``, or
+        every file in the folder (key None: the file's header says)."""
+        if keys is not None:
+            return [(self._path_of(k), k.kind, k) for k in dict.fromkeys(keys)]
+        files: list[tuple[Path, str, UnitKey | None]] = [
+            (self.root / "settings.yaml", "issue", None)]
         for sub, kind in (("pages", "page"), ("stories", "story")):
             try:
                 names = sorted(os.listdir(self.root / sub))
@@ -314,17 +321,44 @@ class FolderStore(Store):
                 names = []
             except OSError as exc:
                 raise StoreError(f"{self.root / sub}: cannot be read: {exc.strerror}") from None
-            files += [(self.root / sub / n, kind) for n in names
+            files += [(self.root / sub / n, kind, None) for n in names
                       if n.endswith(".yaml") and not n.startswith(".")]
-        for path, kind in files:
-            try:
-                with open(path, "rb") as fh:
-                    mtime = os.fstat(fh.fileno()).st_mtime
-                    data = fh.read()
-            except FileNotFoundError:
+        return files
+
+    def _scan(self, keys=None, head_only: bool = False, overlay: dict | None = None
+              ) -> dict[UnitKey, tuple[Path, UnitInfo, str]]:
+        """Unit files: key → (path, info, text), as the folder is now.  ``overlay``: a
+        commit's intent seen as done (relative path → its new file, or None: removed)."""
+        out: dict[UnitKey, tuple[Path, UnitInfo, str]] = {}
+        files = self._files(keys)
+        if overlay and keys is None:          # new units of the commit not renamed yet
+            listed = {p for p, _k, _w in files}
+            for rel, tmp in overlay.items():
+                kind = "issue" if "/" not in rel else ("page" if rel.startswith("pages/")
+                                                       else "story")
+                if tmp is not None and self.root / rel not in listed:
+                    files.append((self.root / rel, kind, None))
+        for path, kind, asked in files:
+            sources = [path]
+            if overlay:
+                rel = path.relative_to(self.root).as_posix()
+                if rel in overlay:
+                    if overlay[rel] is None:
+                        continue
+                    sources = [overlay[rel], path]
+            data = None
+            for src in sources:
+                try:
+                    with open(src, "rb") as fh:
+                        mtime = os.fstat(fh.fileno()).st_mtime
+                        data = fh.read(4096) if head_only else fh.read()
+                    break
+                except FileNotFoundError:
+                    continue
+                except OSError as exc:
+                    raise StoreError(f"{src}: cannot be read: {exc.strerror}") from None
+            if data is None:
                 continue
-            except OSError as exc:
-                raise StoreError(f"{path}: cannot be read: {exc.strerror}") from None
             head, text = unpack(data)
             key = None
             if head is not None:
@@ -332,7 +366,11 @@ class FolderStore(Store):
                     key = UnitKey.parse(head["key"])
                 if key is not None and key.kind != kind:
                     key = None
-            if key is None:
+            if asked is not None:
+                if key is not None and key != asked:
+                    continue              # another unit's file (a shortened name's twin)
+                key = asked
+            elif key is None:
                 if kind == "issue":
                     key = ISSUE_UNIT
                 else:
@@ -343,35 +381,49 @@ class FolderStore(Store):
             info = _info_of(head, key, mtime)
             if key in out and out[key][0] == self._path_of(key):
                 continue                  # a copy under another name: the proper file wins
-            out[key] = (path, info, text)
+            out[key] = (path, info, "" if head_only else text)
         return out
 
-    def _consistent(self) -> dict[UnitKey, tuple[Path, UnitInfo, str]]:
-        """``_scan`` taken while no commit was being applied (retried until so)."""
-        for attempt in range(400):
-            if self.intent.exists():
-                if not self.folder_read_only and attempt > 2:
-                    self._recover()
-                else:
-                    time.sleep(0.01 if attempt < 50 else 0.05)
+    def _overlay(self) -> tuple[str | None, dict | None]:
+        """(tx, overlay) of the commit being applied now; (None, None) when there is none."""
+        try:
+            intent = json.loads(self.intent.read_text("utf-8"))
+            ops = intent["ops"]
+            return str(intent.get("tx")), {
+                op["dst"]: (self.root / op["tmp"] if op["op"] == "put" else None) for op in ops}
+        except FileNotFoundError:
+            return None, None
+        except (OSError, ValueError, KeyError, TypeError):
+            return "?", None
+
+    def _consistent(self, keys=None, head_only: bool = False
+                    ) -> dict[UnitKey, tuple[Path, UnitInfo, str]]:
+        """``_scan`` of one state: no commit was applied while it read, or the one being
+        applied (by a desk that died, in a folder this desk cannot write) is seen as done.
+        After a few tries under a stream of commits, it reads under the commit lock."""
+        for attempt in range(200):
+            if attempt == 5 and not self.folder_read_only:
+                with self._guard, self._commit_lock():
+                    self._recover_locked()
+                    return self._scan(keys, head_only)
+            tx, overlay = self._overlay()
+            if tx is not None and not self.folder_read_only:
+                self._recover()           # finish it (waits for a live committer)
                 continue
             size = self._journal_size()
-            got = self._scan()
-            if self.intent.exists():
-                continue
-            if self._journal_size() == size:
+            got = self._scan(keys, head_only, overlay)
+            if self._overlay()[0] == tx and self._journal_size() == size:
                 return got
-        raise StoreError(f"{self.address}: a commit is being applied and does not finish "
-                         f"({self.intent} stays); open the folder from a desk that can "
-                         f"write it to finish it")
+            time.sleep(0.002 * attempt)
+        raise StoreError(f"{self.address}: commits do not stop changing the folder while it "
+                         f"is read; try again")
 
     def units(self) -> dict[UnitKey, UnitInfo]:
-        return {k: info for k, (_p, info, _t) in self._consistent().items()}
+        return {k: info for k, (_p, info, _t) in self._consistent(head_only=True).items()}
 
     def read(self, keys=None) -> dict[UnitKey, UnitDoc]:
-        got = self._consistent()
-        wanted = got if keys is None else [k for k in keys if k in got]
-        return {k: UnitDoc(got[k][1], got[k][2]) for k in wanted}
+        got = self._consistent(None if keys is None else list(keys))
+        return {k: UnitDoc(info, text) for k, (_p, info, text) in got.items()}
 
     def _current(self, key: UnitKey) -> UnitInfo | None:
         """The unit's info now (under the commit lock): from its file, else None."""

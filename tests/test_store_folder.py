@@ -342,3 +342,50 @@ def test_removed_units_keep_counting_versions(where):
         b.commit([Change(key, "banmian: 1\n# b\n", 1)])
     info = b.commit([Change(key, "banmian: 1\n# again\n", 0)])[key]
     assert info.version == 3                 # never 1 again: an old base cannot sneak in
+
+
+def test_a_folder_it_cannot_write_sees_a_crashed_commit_as_done(two, monkeypatch):
+    a = _store(two, "a")
+
+    def hook(name):
+        if name == "renamed":
+            raise Boom(name)
+    monkeypatch.setattr(fs, "_hook", hook)
+    with pytest.raises(Boom):
+        a.commit(_two_changes(a))
+    monkeypatch.setattr(fs, "_hook", None)
+    monkeypatch.setattr(fs.os, "access", lambda p, mode: False)
+    r = _store(two, "r", create=False)
+    assert r.folder_read_only
+    got = r.read()
+    assert {k.name: d.text for k, d in got.items()} == \
+        {n: f"banmian: 1\n# new {n}\n" for n in ("s1", "s2")}
+    assert {i.version for i in r.units().values()} == {2}
+    assert (two / ".banmian" / "intent.json").exists()         # nothing written by it
+
+
+def test_readers_never_see_half_a_commit(two):
+    """A process commits both units again and again; every read here shows them equal."""
+    code = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from store.folder import FolderStore
+        from store.base import Change, Desk, UnitKey
+        st = FolderStore({str(two)!r}, Desk.here("w"))
+        keys = [UnitKey("story", "s1"), UnitKey("story", "s2")]
+        for n in range(1, 121):
+            got = st.read(keys)
+            st.commit([Change(k, f"banmian: 1\\n# {{n}}\\n", got[k].version) for k in keys])
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code])
+    r = _store(two, "r")
+    seen = set()
+    try:
+        while proc.poll() is None:
+            got = r.read()
+            texts = {d.text.replace(f" {k.name}", "") for k, d in got.items()}   # "old s1"…
+            assert len(texts) == 1, texts
+            seen |= texts
+    finally:
+        assert proc.wait(120) == 0
+    assert len(seen) > 3 and r.units()[UnitKey("story", "s1")].version == 121
