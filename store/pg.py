@@ -240,6 +240,7 @@ class PgStore(Store):
         self._conn: psycopg.Connection | None = None
         self._listen: psycopg.Connection | None = None
         self._seen = 0                               # the newest log number seen
+        self._closed = False
         self.issue_id = 0
         try:
             self._conn = self._connect()
@@ -354,13 +355,13 @@ class PgStore(Store):
                     pass
             self._held.clear()
             self._drop()
-        with self._wait_lock:
-            if self._listen is not None:
-                try:
-                    self._listen.close()
-                except psycopg.Error:
-                    pass
-                self._listen = None
+        self._closed = True
+        ln, self._listen = self._listen, None     # (a wait in another thread wakes up)
+        if ln is not None:
+            try:
+                ln.close()
+            except psycopg.Error:
+                pass
 
     def __del__(self):
         try:
@@ -674,6 +675,8 @@ class PgStore(Store):
     def wait(self, timeout: float) -> bool:
         deadline = time.monotonic() + max(0.0, timeout)
         with self._wait_lock:
+            if self._closed:
+                return False
             try:
                 ln = self._listen
                 if ln is None or ln.closed or ln.broken:
@@ -685,15 +688,19 @@ class PgStore(Store):
                     self._seen = latest
                     return True
                 me = str(self.issue_id)
-                while (left := deadline - time.monotonic()) > 0:
-                    for note in ln.notifies(timeout=left, stop_after=1):
-                        if note.payload == me:
-                            self._seen = max(self._seen, ln.execute(
-                                "SELECT coalesce(max(seq), 0) FROM banmian.log WHERE issue = %s",
-                                (self.issue_id,)).fetchone()[0])
-                            return True
-                return False
+                woke = False
+                while not woke and (left := deadline - time.monotonic()) > 0:
+                    # (no query on ``ln`` inside this loop: the generator holds its lock)
+                    woke = any(note.payload == me
+                               for note in ln.notifies(timeout=left, stop_after=1))
+                if woke:
+                    self._seen = max(self._seen, ln.execute(
+                        "SELECT coalesce(max(seq), 0) FROM banmian.log WHERE issue = %s",
+                        (self.issue_id,)).fetchone()[0])
+                return woke
             except psycopg.OperationalError:
+                if self._closed:
+                    return False
                 if self._listen is not None:
                     try:
                         self._listen.close()
