@@ -205,7 +205,7 @@ def test_a_unit_file_truncated_on_the_shared_folder(tmp_path):
     cut = data[: len(data) // 2]
     with open(path, "wb") as fh:
         fh.write(cut)
-    late = D.spawn(address, 3, total=4, seconds=5, seed=4, log=tmp_path / "d3.jsonl")
+    late = D.spawn(address, 3, total=4, seconds=8, seed=4, log=tmp_path / "d3.jsonl")
     for p in [*procs, late]:
         assert p.wait(timeout=120) == 0, open(str(p.args[p.args.index("--log") + 1]) + ".err").read()
     records = D.read_logs(sorted(tmp_path.glob("d*.jsonl")))
