@@ -325,7 +325,8 @@ class SimDesk:
                 continue
             self.counts["reconnects"] += 1
             self.log.write({"desk": self.n, "event": "reconnect", "tries": tries,
-                            "down_s": round(time.time() - t0, 3), "error": _name(error)})
+                            "down_s": round(time.time() - t0, 3), "error": _name(error),
+                            "units": [str(k) for k in self.units]})
             return True
 
     # ---------------------------------------------------------- work
@@ -588,6 +589,10 @@ def check(initial: dict[UnitKey, UnitDoc], final: dict[UnitKey, UnitDoc], record
     begun: dict[tuple[int, int], dict] = {}
     answered: set[tuple[int, int]] = set()
     users = {r["desk"]: r["user"] for r in records if r.get("event") == "start"}
+    units_of: dict[int, set[str]] = {}
+    for r in records:
+        if r.get("event") in ("start", "reconnect"):
+            units_of.setdefault(r["desk"], set()).update(r.get("units", ()))
     for r in records:
         if r.get("event") == "begin":
             begun[(r["desk"], r["attempt"])] = r
@@ -675,8 +680,10 @@ def check(initial: dict[UnitKey, UnitDoc], final: dict[UnitKey, UnitDoc], record
                     v.problems.append(f"desk {r['desk']}: refusal names {who} for {key} "
                                       f"version {ver}, made by {maker}")
         elif kind == "HeldElsewhere":
-            if users.get(r["desk"]) and f"by {users[r['desk']]} " in msg:
-                v.problems.append(f"desk {r['desk']}: refused for its own check-out: {msg}")
+            holder = next((d for d, u in users.items() if f"checked out by {u} " in msg), None)
+            if holder is None or holder == r["desk"] or str(key) not in units_of.get(holder, ()):
+                v.problems.append(f"desk {r['desk']}: refused for {key} held by no other desk "
+                                  f"working on it: {msg}")
     return v
 
 

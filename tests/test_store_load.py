@@ -69,6 +69,15 @@ def test_the_check_finds_lost_and_unreported_changes():
     assert not D.check(initial, _docs({a: (2, "a2"), b: (1, "b1")}), lie).ok
     lie[3]["message"] = "page p1 was changed by desk00 on h (version 5, you started from version 1)"
     assert not D.check(initial, _docs({a: (2, "a2"), b: (1, "b1")}), lie).ok
+    # a check-out named in a refusal: the holder must be another desk working on the unit
+    held = ok + [{"desk": 1, "attempt": 2, "outcome": "refused", "refused": "HeldElsewhere",
+                  "unit": "page:p1", "message": "page p1 is checked out by desk00 on h since 09:20"}]
+    fine = _docs({a: (2, "a2"), b: (1, "b1")})
+    assert not D.check(initial, fine, held).ok                   # desk 0 named no units
+    held[0]["units"] = ["page:p1"]
+    assert D.check(initial, fine, held).ok
+    held[-1]["message"] = "page p1 is checked out by desk01 on h since 09:20"
+    assert not D.check(initial, fine, held).ok                   # by itself?
     # a commit sent and never answered
     silent = ok + [{"desk": 1, "attempt": 2, "event": "begin", "units": {"story:lead": [1, "h"]}}]
     assert "never answered" in D.check(initial, _docs({a: (2, "a2"), b: (1, "b1")}),
