@@ -346,6 +346,9 @@ class SimDesk:
                 self.t_refresh = time.perf_counter() - t0
                 for p in got.problems:
                     self.log.write({"desk": self.n, "event": "problem", "error": str(p)})
+                if got.both:        # this desk never keeps unsaved changes between attempts
+                    self.log.write({"desk": self.n, "event": "problem", "error": "unsaved here "
+                                    "and changed there: " + ", ".join(str(i.key) for i in got.both)})
                 if first is not None:
                     edit = self.transfer_edit(*first)
                     if edit is None:
