@@ -545,6 +545,47 @@ def _name(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".strip()[:500]
 
 
+# ---------------------------------------------------------------- the jump lines
+def jump_lines(result) -> dict[str, list[str]]:
+    """Frame id → the jump lines (下转/上接) composed in it."""
+    return {fr.frame_id: [r.text for r in fr.runs if r.source.part == "jump"]
+            for page in result.pages for fr in page.frames}
+
+
+def jump_mistakes(issue: m.Issue, res=None) -> list[str]:
+    """Compose the issue (or take ``res``); every threaded frame's jump lines name the pages
+    of the frames before and after it (when the story's text runs on across the page).
+    The mistakes."""
+    from layout.compose import Composer
+    from layout.flow import page_label
+
+    from .fakefont import SquareFontSet
+    res = res or Composer(issue, SquareFontSet()).compose()
+    got = jump_lines(res)
+    frames = {fr.frame_id: fr for page in res.pages for fr in page.frames}
+    page_of = {fr.id: p.number for p in issue.pages for fr in p.frames}
+    j = issue.paper.jumps
+    bad = []
+    for sid, story in issue.stories.items():
+        n_paras = len(story.paragraphs)
+        for i, fid in enumerate(story.thread):
+            here, fr = page_of[fid], frames[fid]
+            want = []
+            if i and page_of[story.thread[i - 1]] != here and fr.start.para < n_paras:
+                want.append(j.from_text.format(page=page_label(page_of[story.thread[i - 1]],
+                                                               j.numerals)))
+            if i + 1 < len(story.thread) and page_of[story.thread[i + 1]] != here \
+                    and fr.end.para < n_paras:
+                want.append(j.to_text.format(page=page_label(page_of[story.thread[i + 1]],
+                                                             j.numerals)))
+            if got[fid] != want:
+                bad.append(f"{sid}: frame {fid} on page {here} shows {got[fid]}, not {want}")
+    for fid, texts in got.items():
+        if texts and fid not in {f for st in issue.stories.values() for f in st.thread}:
+            bad.append(f"frame {fid} outside any thread shows {texts}")
+    return bad
+
+
 # ---------------------------------------------------------------- a load run
 def read_logs(paths) -> list[dict]:
     """Every record of these logs (a last line cut by a kill is skipped)."""
@@ -741,6 +782,14 @@ def read_all(address: str) -> dict[UnitKey, UnitDoc]:
         return st.read()
 
 
+def open_final(address: str) -> tuple[m.Issue, list[str]]:
+    """The issue as a desk opening it now sees it, and the units it had to leave out."""
+    with open_store(address, Desk.here("check")) as st:
+        s = IssueSession(st)
+        issue = s.open()
+        return issue, [str(p) for p in s.problems]
+
+
 def spawn(address: str, n: int, *, total: int, seconds: float, seed: int, log: Path,
           start_at: float | None = None, extra: list[str] = (), env: dict | None = None
           ) -> subprocess.Popen:
@@ -798,6 +847,7 @@ def run_load(address: str, workdir: str | os.PathLike, *, desks: int = 20,
     records = read_logs(logs)
     final = read_all(address)
     verdict = check(initial, final, records)
+    problems += [f"the issue at the end: {p}" for p in open_final(address)[1]]
     problems += [f"desk {r['desk']}: {r['event']}: {r['error']}" for r in records
                  if r.get("event") in ("problem", "failed", "gave-up")]
     ends = [r for r in records if r.get("event") == "end"]

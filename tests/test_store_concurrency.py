@@ -48,41 +48,6 @@ def _round(address: str, logs: dict, seed: int, first: dict[int, str] = {}) -> N
         assert p.wait(timeout=180) == 0, open(str(logs[n]) + ".err").read()[-800:]
 
 
-def _jumps(result) -> dict[str, list[str]]:
-    return {fr.frame_id: [r.text for r in fr.runs if r.source.part == "jump"]
-            for page in result.pages for fr in page.frames}
-
-
-def _check_jumps(issue, res=None) -> list[str]:
-    """Compose the issue (or take ``res``); every threaded frame's jump lines name the pages
-    of the frames before and after it (when the story's text runs on across the page).
-    The mistakes."""
-    res = res or Composer(issue, SquareFontSet()).compose()
-    got = _jumps(res)
-    frames = {fr.frame_id: fr for page in res.pages for fr in page.frames}
-    page_of = {fr.id: p.number for p in issue.pages for fr in p.frames}
-    j = issue.paper.jumps
-    bad = []
-    for sid, story in issue.stories.items():
-        n_paras = len(story.paragraphs)
-        for i, fid in enumerate(story.thread):
-            here, fr = page_of[fid], frames[fid]
-            want = []
-            if i and page_of[story.thread[i - 1]] != here and fr.start.para < n_paras:
-                want.append(j.from_text.format(page=page_label(page_of[story.thread[i - 1]],
-                                                               j.numerals)))
-            if i + 1 < len(story.thread) and page_of[story.thread[i + 1]] != here \
-                    and fr.end.para < n_paras:
-                want.append(j.to_text.format(page=page_label(page_of[story.thread[i + 1]],
-                                                             j.numerals)))
-            if got[fid] != want:
-                bad.append(f"{sid}: frame {fid} on page {here} shows {got[fid]}, not {want}")
-    for fid, texts in got.items():
-        if texts and fid not in {f for st in issue.stories.values() for f in st.thread}:
-            bad.append(f"frame {fid} outside any thread shows {texts}")
-    return bad
-
-
 def _final(address: str):
     with open_store(address, Desk.here("check")) as st:
         s = IssueSession(st)
@@ -94,14 +59,14 @@ def _final(address: str):
 def test_the_jump_check_sees_a_frame_on_another_page():
     issue = big_issue(6)
     res = Composer(issue, SquareFontSet()).compose()
-    assert _check_jumps(issue, res) == []
+    assert D.jump_mistakes(issue, res) == []
     p2, p5 = issue.pages[1], issue.pages[4]
     fr = next(f for f in p2.frames if f.id == "t-lead2")
     p2.frames.remove(fr)
     p5.frames.append(fr)
-    bad = _check_jumps(issue, res)                   # the jump lines of before
+    bad = D.jump_mistakes(issue, res)                   # the jump lines of before
     assert bad == ["lead: frame t-lead on page 1 shows ['（下转二版）'], not ['（下转五版）']"]
-    assert _check_jumps(issue) == []                 # composed again: right
+    assert D.jump_mistakes(issue) == []                 # composed again: right
 
 
 def test_refresh_takes_a_commit_of_two_pages_whole():
@@ -144,7 +109,7 @@ def test_layout_and_editing_at_once(address, tmp_path):
     assert all(by.values()), {n: len(v) for n, v in by.items()}      # each got work through
     for n, units in DESKS.items():                                    # ... on its own units
         assert {k for r in by[n] for k in r["units"]} <= set(units.split(","))
-    assert _check_jumps(issue) == []
+    assert D.jump_mistakes(issue) == []
     lead = issue.stories["lead"]
     page_of = {fr.id: p.id for p in issue.pages for fr in p.frames}
     assert page_of[lead.thread[0]] == "p1"
@@ -160,10 +125,10 @@ def test_layout_and_editing_at_once(address, tmp_path):
     moved = [r for r in records if r["desk"] == 1 and r.get("kind") == "transfer"
              and r.get("outcome") == "ok" and r["t"] > by[1][-1]["t"]]
     assert moved, "the continuation frame was not moved"
-    assert _check_jumps(issue) == []
+    assert D.jump_mistakes(issue) == []
     page_of = {fr.id: p for p in issue.pages for fr in p.frames}
     res = Composer(issue, SquareFontSet()).compose()
-    got = _jumps(res)
+    got = D.jump_lines(res)
     second = page_of["t-lead2"].number
     assert second in (2, 5)
     first_frame = next(fr for p in res.pages for fr in p.frames if fr.frame_id == "t-lead")

@@ -41,6 +41,14 @@ def _assert_clean(report: D.LoadReport) -> None:
     assert report.refused > 0                     # neighbours met on their shared page
 
 
+def _jumps_right(address: str) -> None:
+    """Frames moved between pages by the desks: the final issue's jump lines, composed,
+    name the pages its stories' frames are on."""
+    issue, problems = D.open_final(address)
+    assert problems == []
+    assert D.jump_mistakes(issue) == []
+
+
 # ---------------------------------------------------------------- the checker itself
 def _docs(texts: dict[UnitKey, tuple[int, str]]) -> dict[UnitKey, UnitDoc]:
     return {k: UnitDoc(UnitInfo(k, v, "x"), t) for k, (v, t) in texts.items()}
@@ -152,6 +160,7 @@ def test_load_on_the_folder_store(tmp_path, capsys):
                         seconds=SECONDS, seed=11, name="folder")
     _say(capsys, report.line())
     _assert_clean(report)
+    _jumps_right(str(tmp_path / "issue"))
 
 
 @pytest.mark.pg
@@ -162,3 +171,4 @@ def test_load_on_postgresql(tmp_path, capsys, pg_url):
                         name="postgresql")
     _say(capsys, report.line())
     _assert_clean(report)
+    _jumps_right(address)
