@@ -394,7 +394,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     """
     sh = p.sh
     adv, pair, shrink, gap, qshrink = sh.adv, p.pair, p.shrink, p.gap, p.qshrink
-    blank_left = p.rules.blank_left
+    blank_side = p.rules.blank_side
     hyphen = e in p.hyph and e < p.n
     nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
     delta = measure - nat
@@ -449,10 +449,15 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
             if gap[i] > 0:
                 x += per_gap
         c = cut.get(i, 0.0)
-        if c and blank_left(p.kinds[i]):
+        side = blank_side(p.kinds[i]) if c else 0
+        if side == C.LEFT:
             x -= c
             xs.append(x)
             x += adv[i]
+        elif side == C.BOTH:
+            x -= c / 2                 # a centred mark keeps the middle of its box
+            xs.append(x)
+            x += adv[i] - c / 2
         else:
             xs.append(x)
             x += adv[i] - c

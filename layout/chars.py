@@ -60,7 +60,9 @@ NO_LINE_START = frozenset({G_CLOSE, G_PERIOD, G_PAUSE, G_MIDDLE, G_DASH, G_NUMSI
 NO_LINE_END = frozenset({G_OPEN, G_HALF_OPEN, G_MIDDLE})
 
 #: Which side of a full-width mark's em box is blank (what compression removes).
-LEFT, RIGHT = 1, 2
+#: A centred mark (Taiwan, Hong Kong) is blank on both sides: set half width it
+#: gives up a quarter em on each (clreq §3.1.6).
+LEFT, RIGHT, BOTH = 1, 2, 3
 BLANK_SIDE = {G_OPEN: LEFT, G_CLOSE: RIGHT, G_PERIOD: RIGHT, G_PAUSE: RIGHT}
 
 
@@ -98,11 +100,14 @@ LATIN_SPACINGS = {"quarter": 0.25, "none": 0.0}
 def convention(punctuation: str = "mainland", width: str = "全身") -> Convention:
     """The convention of a punctuation position (mainland | centered) and width.
 
-    Centred stops keep their whole box in every width convention.
+    Under 全身 centred stops keep their whole box; under 开明 or 半身 the marks the
+    convention sets half width are half width in centred text too (squeezed on
+    both sides, the mark staying in the middle of its half box), so a page that
+    mixes Simplified and Traditional stories sets every mark one way.
     """
     base = CONVENTIONS[punctuation]
-    half = PUNCTUATION_WIDTHS[width] & base.compressible
-    return Convention(base.compressible, half)
+    half = PUNCTUATION_WIDTHS[width]
+    return Convention(base.compressible | half, half)
 
 # spacing classes: the rows and columns of the spacing table --------------------
 S_OTHER, S_HAN, S_LATIN, S_DIGIT, S_SIGN, S_MARK = range(6)
@@ -373,6 +378,13 @@ class Rules:
     def blank_left(self, kid: int) -> bool:
         """Whether a mark's compressible blank is on its left (opening marks)."""
         return BLANK_SIDE.get(KINDS[kid].group) == LEFT
+
+    def blank_side(self, kid: int) -> int:
+        """Where a mark's compressible blank is: LEFT, RIGHT or BOTH (centred stops), 0."""
+        g = KINDS[kid].group
+        if self.punctuation == "centered" and g in (G_PERIOD, G_PAUSE):
+            return BOTH
+        return BLANK_SIDE.get(g, 0)
 
     # -------------------------------------------------------------- per pair
     def brk(self, a: Kind, b: Kind) -> float | None:

@@ -200,9 +200,19 @@ def test_punctuation_width_conventions():
     assert widths(text, "全身") == dict.fromkeys("，、（）？。", 1.0)
     assert widths(text, "开明") == {"，": 0.5, "、": 0.5, "（": 0.5, "）": 0.5, "？": 1.0, "。": 1.0}
     assert widths(text, "半身") == dict.fromkeys("，、（）？。", 0.5)
-    # centred stops keep their box whatever the width convention
-    c = prepared("中，中", rules=C.rules_for("centered", "半身"))
-    assert c.natural(0, 3) == 3 * EM
+    # centred stops keep their box under 全身 ...
+    assert prepared("中，中", rules=C.rules_for("centered", "全身")).natural(0, 3) == 3 * EM
+    # ... and under 开明 / 半身 are set half width like the page's other marks, a quarter
+    # em off each side, the mark in the middle of its half box (clreq)
+    for width, marks in (("开明", "，、；："), ("半身", "，、；：。？！")):
+        for mark in "，、；：。？！":
+            c = prepared(f"中{mark}中", rules=C.rules_for("centered", width))
+            (line,) = compose_lines(c, 40 * EM, 0, 0.0)
+            if mark in marks:
+                assert c.natural(0, 3) == 2.5 * EM
+                assert line.xs == (0.0, EM - EM / 4, 1.5 * EM)   # drawn a quarter em left
+            else:
+                assert c.natural(0, 3) == 3 * EM and line.xs == (0.0, EM, 2 * EM)
 
 
 def midline_cut(p, lines):
