@@ -66,7 +66,8 @@ class Prepared:
 
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
-                 "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit")
+                 "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
+                 "_reach")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -188,6 +189,7 @@ class Prepared:
             if kinds[ks[i]].cls == C.SPACE:
                 nxt[i] = nxt[i + 1]
         self.nxt = nxt
+        self._reach = None
         self.hyphen_w = 0.0
         if hyph:
             face = sh.faces[0]
@@ -218,6 +220,31 @@ class Prepared:
                 and after.group in (C.G_CLOSE, C.G_PERIOD, C.G_PAUSE)) or \
             (before is not None and ord(text[h - 1]) >= 0x2E80
              and before.group in (C.G_OPEN, C.G_PERIOD, C.G_PAUSE))
+
+    def reach(self, gap: float, which: int = 0) -> tuple[list[float], float]:
+        """How far a line may reach when spaced out by at most ``gap`` per place.
+
+        Per offset e, the running maximum of pw[e] + pa[e] + po[e] + lim·pn[e]
+        (lim: ``gap`` with a margin): a line s..e-1 whose natural width, Han–Latin
+        opening and ``gap`` at each of its spacing points falls short of the measure
+        has a smaller value at e, so the first offset whose value reaches the measure
+        is where such lines can begin to fit.  Returns (the list, lim).
+        """
+        lim = gap + 1e-5
+        cache = self._reach
+        if cache is None:
+            cache = self._reach = [None, None]
+        got = cache[which]
+        if got is None or got[1] != lim:
+            pw, pa, po, pn = self.pw, self.pa, self.po, self.pn
+            top = -INF
+            out = []
+            for e in range(self.n + 1):
+                v = pw[e] + pa[e] + po[e] + lim * pn[e]
+                top = v if v > top else top
+                out.append(top)
+            got = cache[which] = (out, lim)
+        return got
 
     # ------------------------------------------------------------ measures
     def natural(self, s: int, e: int) -> float:
@@ -481,19 +508,29 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
 
 
 def compose_lines(p: Prepared, measure: float, start: int = 0, first_indent: float = 0.0,
-                  align: str = "justify", looseness: int = 0) -> list[Line] | None:
+                  align: str = "justify", looseness: int = 0,
+                  best_count: int | None = None) -> list[Line] | None:
     """Break and set the paragraph from ``start`` at one measure.
 
     ``looseness`` asks for that many lines more (or fewer, negative) than the
-    best setting, within the spacing limits (see ``break_looser``); None when
-    no such setting exists.
+    best setting (``best_count`` lines, when the caller knows it), within the
+    spacing limits (see ``break_looser``); None when no such setting exists.
     """
-    out = []
-    spans = break_paragraph(p, measure, start, first_indent)
     if looseness:
-        spans = break_looser(p, measure, start, first_indent, len(spans) + looseness)
+        if best_count is None:
+            best_count = len(break_paragraph(p, measure, start, first_indent))
+        spans = break_looser(p, measure, start, first_indent, best_count + looseness)
         if spans is None:
             return None
+    else:
+        spans = break_paragraph(p, measure, start, first_indent)
+    return set_spans(p, spans, measure, start, first_indent, align)
+
+
+def set_spans(p: Prepared, spans: list[tuple[int, int]], measure: float, start: int = 0,
+              first_indent: float = 0.0, align: str = "justify") -> list[Line]:
+    """Set the lines (start, end) of a paragraph broken from ``start``."""
+    out = []
     for s, e in spans:
         m = measure - (first_indent if s == start else 0.0)
         line = set_line(p, s, e, m, e >= p.n, align)
@@ -513,23 +550,42 @@ LOOSE_MAX_SPACE = 0.25
 
 def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
                  count: int) -> list[tuple[int, int]] | None:
-    """The cheapest breaks from ``start`` into exactly ``count`` lines, or None.
+    """The cheapest breaks from ``start`` into exactly ``count`` lines, or None
+    (see ``break_counts``)."""
+    if start >= p.n or count < 1:
+        return None
+    return break_counts(p, measure, start, first_indent, count).get(count)
+
+
+def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
+                 count: int) -> dict[int, list[tuple[int, int]]]:
+    """The cheapest breaks from ``start`` into exactly k lines, for every k up to
+    ``count`` that can be set: {k: [(start, end) per line]}.
 
     What make-up staff do to even a column's foot: set a paragraph one line
     longer or shorter.  Every line must stay within the spacing limits: no
     justified line opens a gap wider than ``LOOSE_MAX_GAP`` em (a Latin line's word
     spaces grow by at most ``LOOSE_MAX_SPACE`` em), and compression goes no
     further than the punctuation allows.  The search keeps the cheapest
-    setting per (break, lines so far).
+    setting per (break, lines so far), so one search answers every line count
+    (a setting of k lines is the same whatever the largest count asked).
     """
     n = p.n
     if start >= n or count < 1:
-        return None
+        return {}
     # the rules' own limit between Han characters; Latin word spaces have their own
     limit = min(p.limit, LOOSE_MAX_GAP * p.em)
     word_limit = LOOSE_MAX_SPACE * p.em
     po, pgn = p.po, p.pgn
     nodes = p.nodes
+    # lines with a gap between characters may open each place by ``limit``, lines of
+    # Latin words only their spaces by ``word_limit``
+    reach, lim = p.reach(limit)
+    wreach, wlim = p.reach(word_limit, 1)
+    hyphen_w = hyphen_w_all = p.hyphen_w if p.hyph else 0.0
+    pw, pa, ps, pq, pc, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pc, p.pn, p.points, p.sh.cls
+    hyph, pen, nxt = p.hyph, p.penalty, p.nxt
+    SPACE, NONE = C.SPACE, (INF,)
     best: dict[tuple[int, int], tuple[float, int, int]] = {(start, 0): (0.0, -1, -1)}
     counts: dict[int, list[int]] = {start: [0]}     # line counts reached at each start
     for s in range(start, n):                      # lines only go forward: one pass
@@ -538,43 +594,69 @@ def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
             continue
         m = measure - (first_indent if s == start else 0.0)
         lo = bisect_left(nodes, s + 1)
-        for j in range(lo, len(nodes)):
+        # a line ending before ``far`` cannot be spaced out to the measure within the
+        # limits (see Prepared.reach): start at the first node that might, and at the
+        # paragraph's end (a last line is not spaced out)
+        lead = points[s] if cls[s] == SPACE else 0
+        base = m - hyphen_w - 0.02 + pw[s] + pa[s + 1] + po[s + 1]
+        need = base + lim * (pn[s + 1] - lead)
+        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), lo=s + 1)
+        if far > s + 1:
+            # a line with no gap between characters (Latin words) may open its word
+            # spaces further: it may end earlier, while it holds no such gap
+            need = base + wlim * (pn[s + 1] - lead)
+            far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), lo=s + 1)
+            if far_w < far and pgn[far_w] == pgn[s + 1]:
+                far = far_w
+        j1 = bisect_left(nodes, far, lo=lo) if far > s + 1 else lo
+        pws, pas, pss, pqs, pos_, pgs, pcs = pw[s], pa[s + 1], ps[s], pq[s + 1], po[s + 1], \
+            pgn[s + 1], pc[s]
+        pns = pn[s + 1] - lead
+        states = [(k, best[(s, k)][0]) for k in ks if k < count]
+        for j in range(min(j1, len(nodes) - 1), len(nodes)):
             e = nodes[j]
-            nat = p.natural(s, e) + (p.hyphen_w if e in p.hyph else 0.0)
+            nat = pw[e] - pws + pa[e] - pas
+            if e in hyph:
+                nat += hyphen_w_all
             delta = m - nat
-            if delta < -(p.squeeze(s, e) + 0.01):
+            if delta < -(ps[e] - pss + pq[e] - pqs + 0.01):
                 break
             last = e >= n
-            if last and p.pc[e] - p.pc[s] <= 1 < p.pc[e]:
-                continue                  # never a lone character (孤字) on the last line
-            if delta > 0.01 and not last:
+            if last:
+                if pc[e] - pcs <= 1 < pc[e]:
+                    continue              # never a lone character (孤字) on the last line
+            elif delta > 0.01:
                 # as set_line spaces it: Han–Latin boundaries open first, the rest is
                 # shared by every gap and word space
-                rest = delta - (po[e] - po[s + 1])
-                slots = p.points_in(s, e)
+                rest = delta - (po[e] - pos_)
+                slots = pn[e] - pns
                 if rest > 0.01 and (slots <= 0 or rest / slots > (
-                        limit if pgn[e] > pgn[s + 1] else word_limit) + 1e-6):
+                        limit if pgn[e] > pgs else word_limit) + 1e-6):
                     continue
-            c = _line_cost(p, s, e, m, last)
-            if c == INF:
-                continue
-            nx = n if last else p.next_start(e)
-            for k in ks:
-                if k + 1 > count or (nx == n) != (k + 1 == count):
+            if not last and -0.01 <= delta <= 0.01 and e not in pen:
+                c = COST_LINE            # an exact fit, as _line_cost finds it
+            else:
+                c = _line_cost(p, s, e, m, last)
+                if c == INF:
                     continue
-                total = best[(s, k)][0] + c
+            nx = n if last else nxt[e]
+            for k, base in states:
+                if nx != n and k + 1 == count:
+                    continue
+                total = base + c
                 key = (nx, k + 1)
-                if total < best.get(key, (INF,))[0]:
+                if total < best.get(key, NONE)[0]:
                     if key not in best:
                         counts.setdefault(nx, []).append(k + 1)
                     best[key] = (total, s, e)
-    if (n, count) not in best:
-        return None
-    out = []
-    pos, k = n, count
-    while k:
-        _, s, e = best[(pos, k)]
-        out.append((s, e))
-        pos, k = s, k - 1
-    out.reverse()
+    out: dict[int, list[tuple[int, int]]] = {}
+    for k in counts.get(n, ()):
+        spans = []
+        pos, i = n, k
+        while i:
+            _, s, e = best[(pos, i)]
+            spans.append((s, e))
+            pos, i = s, i - 1
+        spans.reverse()
+        out[k] = spans
     return out
