@@ -365,6 +365,8 @@ class Page:
     guides: Guides = field(default_factory=Guides)
     master: str = ""             # the master page (版式) it shows, "" = none
     hide_master: list[str] = field(default_factory=list)   # master frames not shown here
+    id: str = ""                 # stable name of the page as a unit of work in an issue
+                                 # store ("" in a single-file issue: the store names it)
 
 
 # ---------------------------------------------------------------- masters, layers, colours
