@@ -67,7 +67,7 @@ class Prepared:
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
-                 "_reach")
+                 "_reach", "centre")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -146,14 +146,23 @@ class Prepared:
         self.pair, self.gap, self.shrink, self.qshrink = pair, gap, shrink, qshrink
         self.mark, self.points, self.opens = mark, points, opens
         # marks the convention always sets half width: narrower from the start
+        centre: dict[int, float] = {}
         if rules.has_half:
-            half_of = rules.half_of
+            half_of, blank_side = rules.half_of, rules.blank_side
             fixed = fixed or [0.0] * n
             for i, (k, z) in enumerate(zip(ks, sizes)):
                 h = half_of(k)
-                if h:
+                if not h:
+                    continue
+                if blank_side(k) == C.BOTH:
+                    # a centred mark gives up a quarter em on each side inside a line
+                    # (the cut is the pair after it); ending a line it keeps its box
+                    centre[i] = h * z
+                    if i + 1 < n:
+                        pair[i + 1] -= h * z
+                else:
                     fixed[i] = h * z
-        self.fixed = fixed
+        self.fixed, self.centre = fixed, centre
         if fixed is not None:
             adv = [a - f for a, f in zip(adv, fixed)]
         self.pw = list(accumulate(adv, initial=0.0))
@@ -421,7 +430,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     """
     sh = p.sh
     adv, pair, shrink, gap, qshrink = sh.adv, p.pair, p.shrink, p.gap, p.qshrink
-    blank_side = p.rules.blank_side
+    blank_left, centre = p.rules.blank_left, p.centre
     hyphen = e in p.hyph and e < p.n
     nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
     delta = measure - nat
@@ -476,15 +485,15 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
             if gap[i] > 0:
                 x += per_gap
         c = cut.get(i, 0.0)
-        side = blank_side(p.kinds[i]) if c else 0
-        if side == C.LEFT:
+        if c and blank_left(p.kinds[i]):
             x -= c
             xs.append(x)
             x += adv[i]
-        elif side == C.BOTH:
-            x -= c / 2                 # a centred mark keeps the middle of its box
-            xs.append(x)
-            x += adv[i] - c / 2
+        elif centre and i in centre and i < e - 1:
+            # a centred mark set half width inside the line: drawn a quarter em left,
+            # the pair after it takes the rest; ending the line it keeps its box
+            xs.append(x - centre[i] / 2)
+            x += adv[i]
         else:
             xs.append(x)
             x += adv[i] - c

@@ -211,8 +211,14 @@ def test_punctuation_width_conventions():
             if mark in marks:
                 assert c.natural(0, 3) == 2.5 * EM
                 assert line.xs == (0.0, EM - EM / 4, 1.5 * EM)   # drawn a quarter em left
+                # ending a line it keeps its box (its ink stays clear of the column edge)
+                assert c.natural(0, 2) == 2 * EM
             else:
                 assert c.natural(0, 3) == 3 * EM and line.xs == (0.0, EM, 2 * EM)
+    c = prepared("中" * 12 + "，" + "中" * 6, rules=C.rules_for("centered", "开明"))
+    first, second = compose_lines(c, 13 * EM, 0, 0.0)
+    assert (first.start, first.end, first.right) == (0, 13, 13 * EM)
+    assert first.xs[-1] == 12 * EM and second.xs[0] == 0.0
 
 
 def midline_cut(p, lines):
