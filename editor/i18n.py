@@ -316,6 +316,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "diag.missing-glyph": ("稿件“{0}”有字库缺字（{1}）", "{msg}"),
     "diag.font-fallback": ("稿件“{0}”的“{1}”用了后备字体", "{msg}"),
     "diag.headline-fit": ("稿件“{0}”的标题放不进标题块", "{msg}"),
+    "diag.headline-fit.shape": ("稿件“{0}”的标题在 {n0} pt 放不下，改排{1}", "{msg}"),
+    "diag.headline-fit.size": ("稿件“{0}”的标题在 {n0} pt 放不下，改排 {n1} pt（建议字号）",
+                               "{msg}"),
     "diag.image-outside": ("图片块“{0}”的图片“{1}”在版面文件夹之外", "{msg}"),
     "diag.image-missing": ("图片块“{0}”的图片文件“{1}”找不到", "{msg}"),
     "diag.image-bad": ("图片块“{0}”的图片无法读取", "{msg}"),
@@ -639,6 +642,12 @@ def diag_text(d) -> str:
         names = [names[0], names[1]] + names[2:]
     elif d.code in ("image-low-resolution", "image-downsampled"):
         nums = re.findall(r"(\d+) ppi", msg) + [""] * 2
+    elif d.code == "headline-fit" and " pt" in msg:
+        # fitted by 长 type, or by a smaller size: which, and the sizes (pt)
+        nums = re.findall(r"(\d+(?:\.\d+)?) pt", msg) + [""] * 2
+        shape = re.search(r"set (长.)", msg)
+        key += ".shape" if shape else ".size"
+        names = [names[0], shape.group(1) if shape else ""] + names[2:]
     label = ""
     if d.code == "overset":
         m = re.search(r"(超出[^—]*?)\s*—", msg)

@@ -169,9 +169,16 @@ def test_typesetting_diagnostics_are_chinese_in_the_chinese_ui():
         Diagnostic("warning", "table-fit", "table frame 'tb' needs 7 lines, it has 5", 1),
         Diagnostic("warning", "dictionary", "words.txt: cannot read the paper's dictionary: "
                    "No such file or directory"),
+        Diagnostic("info", "headline-fit", "headline of story 's01' does not fit at 42 pt; "
+                   "set 长一 (90% width)", 1, "h1", "s01"),
+        Diagnostic("warning", "headline-fit", "headline of story 's01' does not fit at 42 pt; "
+                   "set at 36 pt (suggested size)", 1, "h1", "s01"),
     ]
     set_language("zh")
     got = {d.code: diag_text(d) for d in found}
+    fits = [diag_text(d) for d in found if d.code == "headline-fit"]
+    assert fits == ["稿件“s01”的标题在 42 pt 放不下，改排长一",
+                    "稿件“s01”的标题在 42 pt 放不下，改排 36 pt（建议字号）"]
     assert got["uneven-feet"].startswith("文字块“t-a”（稿件“a”）各栏栏底不齐")
     assert "简体字体“Noto Serif CJK SC”" in got["traditional-with-sc-font"]
     assert "“，”" in got["marks-not-centred"] and "“Noto Serif SC”" in got["marks-not-centred"]
