@@ -31,6 +31,7 @@ from . import chars as C
 from .shaping import Shaped
 
 INF = float("inf")
+_MARK_GROUPS = (C.G_OPEN, C.G_CLOSE, C.G_PERIOD, C.G_PAUSE)
 
 # costs (dimensionless) -------------------------------------------------------
 COST_SHRINK_FIX = 1.0       # a line that needs punctuation compressed
@@ -67,7 +68,7 @@ class Prepared:
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
-                 "_reach", "centre")
+                 "_reach", "centre", "pl")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -169,6 +170,12 @@ class Prepared:
         self.pa = list(accumulate(pair, initial=0.0))
         self.ps = list(accumulate(shrink[:n], initial=0.0))
         self.pm = list(accumulate([shrink[i] if mark[i] else 0.0 for i in range(n)],
+                                  initial=0.0))
+        # the same for marks with no mark beside them (compressing one of those inside a
+        # line sets it both ways on the page; next to another mark it is 标点挤压)
+        marky = [kinds[k].group in _MARK_GROUPS for k in ks] + [False]
+        self.pl = list(accumulate([shrink[i] if mark[i] and not marky[i - 1 if i else n]
+                                   and not marky[i + 1] else 0.0 for i in range(n)],
                                   initial=0.0))
         self.pq = list(accumulate(qshrink, initial=0.0))
         self.pn = list(accumulate(points, initial=0))
@@ -300,6 +307,16 @@ def _stretch_cost(p: Prepared, s: int, e: int, delta: float) -> float:
         if rest > p.limit * count and p.pgn[e] > p.pgn[s + 1]:   # a line with Han gaps
             cost += p.rules.loose_penalty + 1000.0 * rest / count / p.em
     return cost
+
+
+def _midline_need(p: Prepared, s: int, e: int, over: float) -> float:
+    """How much of ``over`` (a line too long) only compressing a lone mark inside line
+    s..e-1 would take, after its line-end mark, its spaces and the marks beside other
+    marks gave what they may."""
+    need = over - p.end_cut(e)
+    soft = p.ps[e] - p.ps[s] - (p.pm[e] - p.pm[s]) + p.pq[e] - p.pq[s + 1]
+    paired = (p.pm[e - 1] - p.pm[s]) - (p.pl[e - 1] - p.pl[s])
+    return need - soft - paired
 
 
 def _line_cost(p: Prepared, s: int, e: int, measure: float, last: bool) -> float:
@@ -574,9 +591,10 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     What make-up staff do to even a column's foot: set a paragraph one line
     longer or shorter.  Every line must stay within the spacing limits: no
     justified line opens a gap wider than ``LOOSE_MAX_GAP`` em (a Latin line's word
-    spaces grow by at most ``LOOSE_MAX_SPACE`` em), and compression goes no
-    further than the punctuation allows.  The search keeps the cheapest
-    setting per (break, lines so far), so one search answers every line count
+    spaces grow by at most ``LOOSE_MAX_SPACE`` em), and a line too long gives up only
+    its line-end mark's blank half and part of its spaces — never the blank half of a
+    mark inside it (that would set the mark both ways on the page).  The search keeps
+    the cheapest setting per (break, lines so far), so one search answers every line count
     (a setting of k lines is the same whatever the largest count asked).
     """
     n = p.n
@@ -642,6 +660,8 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 if rest > 0.01 and (slots <= 0 or rest / slots > (
                         limit if pgn[e] > pgs else word_limit) + 1e-6):
                     continue
+            if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
+                continue                  # no mark inside the line compressed to even a foot
             if not last and -0.01 <= delta <= 0.01 and e not in pen:
                 c = COST_LINE            # an exact fit, as _line_cost finds it
             else:
