@@ -37,6 +37,7 @@ _MARK_GROUPS = (C.G_OPEN, C.G_CLOSE, C.G_PERIOD, C.G_PAUSE)
 COST_SHRINK_FIX = 1.0       # a line that needs punctuation compressed
 COST_SHRINK = 4.0          # × ratio² of compression used
 COST_STRETCH_FIX = 8.0      # a line that is spaced out
+COST_CLOSE = 150.0          # a line that closes Han–Latin/digit spaces beyond their shrink
 COST_STRETCH = 300.0        # × ratio³ of the nominal stretch used
 COST_LINE = 1.0             # every line: prefer fewer lines
 PENALTY_HYPHEN = 60.0
@@ -68,7 +69,7 @@ class Prepared:
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
-                 "_reach", "centre", "pl")
+                 "_reach", "centre", "pl", "qrest", "pe")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -110,6 +111,7 @@ class Prepared:
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
         gap = [0.0] * (n + 1)       # nominal stretch of the gap before i
         qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
+        qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
         nodes = []
         penalty: dict[int, float] = {}
         rule = rules.pair
@@ -127,6 +129,7 @@ class Prepared:
             if space:
                 pair[i] += space * em
                 qshrink[i] = space * em * qs
+                qrest[i] = space * em * (rules.latin_space_close - qs)
             elif han and kinds[ks[i - 1]].word and kinds[ks[i]].word:
                 qshrink[i] = rules.number_track * em   # a number or word set a little closer
             if g:
@@ -178,6 +181,8 @@ class Prepared:
                                    and not marky[i + 1] else 0.0 for i in range(n)],
                                   initial=0.0))
         self.pq = list(accumulate(qshrink, initial=0.0))
+        self.qrest = qrest
+        self.pe = list(accumulate(qrest, initial=0.0))
         self.pn = list(accumulate(points, initial=0))
         self.pgn = list(accumulate([1 if g > 0 else 0 for g in gap], initial=0))
         self.po = list(accumulate(opens, initial=0.0))
@@ -314,7 +319,8 @@ def _midline_need(p: Prepared, s: int, e: int, over: float) -> float:
     s..e-1 would take, after its line-end mark, its spaces and the marks beside other
     marks gave what they may."""
     need = over - p.end_cut(e)
-    soft = p.ps[e] - p.ps[s] - (p.pm[e] - p.pm[s]) + p.pq[e] - p.pq[s + 1]
+    soft = p.ps[e] - p.ps[s] - (p.pm[e] - p.pm[s]) + p.pq[e] - p.pq[s + 1] + p.pe[e] - \
+        p.pe[s + 1]
     paired = (p.pm[e - 1] - p.pm[s]) - (p.pl[e - 1] - p.pl[s])
     return need - soft - paired
 
@@ -336,14 +342,25 @@ def _line_cost(p: Prepared, s: int, e: int, measure: float, last: bool) -> float
                 r = need / soft
                 cost += COST_SHRINK * r * r
             else:
+                # then the rest of the Han–Latin/digit spaces (before a loose line or a
+                # mark compressed inside the line)
+                rest = p.pe[e] - p.pe[s + 1]
+                if need <= soft + rest + 0.01:
+                    return cost + COST_SHRINK + COST_CLOSE + _tail(p, s, e, last)
                 marks = p.pm[e - 1] - p.pm[s]
-                if need > soft + marks + 0.01:
+                if need > soft + rest + marks + 0.01:
                     return INF
-                cost += p.rules.midline_penalty + COST_SHRINK * (need - soft) / marks
+                cost += p.rules.midline_penalty + COST_SHRINK * (need - soft - rest) / marks
         elif need < -0.01 and not last:
             cost += _stretch_cost(p, s, e, -need)
     elif delta > 0.01 and not last:
         cost += _stretch_cost(p, s, e, delta)
+    return cost + _tail(p, s, e, last)
+
+
+def _tail(p: Prepared, s: int, e: int, last: bool) -> float:
+    """What a line costs for where it ends: a lone last character, a penalised break."""
+    cost = 0.0
     if last and p.pc[e] - p.pc[s] <= 1 and p.pc[e] > 1:
         cost += PENALTY_LONE_CHAR
     pen = p.penalty.get(e)
@@ -371,7 +388,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     worst = {start: 0.0}      # the costliest line on the way to a node
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
     window = 1.6 * p.em
-    pa, ps, pq, pc, nxt, pen = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty
+    pa, ps, pq, pc, nxt, pen, pe = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty, p.pe
     n_nodes = len(nodes)
     for s in range(start, n):
         base = cost.get(s)
@@ -401,7 +418,8 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             if -0.01 <= delta <= 0.01 and not pen and (e < n or pc[e] - pc[s] > 1 or pc[e] <= 1):
                 c = COST_LINE                      # the usual case: an exact fit
             else:
-                if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] < -0.01 and j > j0:
+                if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
+                        and j > j0:
                     break
                 c = _line_cost(p, s, e, m, e == n)
                 if c == INF:
@@ -446,7 +464,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     at every gap and word space.
     """
     sh = p.sh
-    adv, pair, shrink, gap, qshrink = sh.adv, p.pair, p.shrink, p.gap, p.qshrink
+    adv, pair, shrink, gap, qshrink, qrest = sh.adv, p.pair, p.shrink, p.gap, p.qshrink, p.qrest
     blank_left, centre = p.rules.blank_left, p.centre
     hyphen = e in p.hyph and e < p.n
     nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
@@ -455,6 +473,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     if p.fixed is not None:
         cut = {i: p.fixed[i] for i in range(s, e) if p.fixed[i]}
     qcut = 0.0        # fraction of the Han–Latin spaces taken
+    ecut = 0.0        # fraction of the rest of them taken (a last resort)
     per_gap = 0.0
     space_extra = 0.0
     if delta < -0.005:
@@ -473,6 +492,10 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
                 cut[i] = shrink[i] * ratio
             qcut = ratio
             need -= cap * ratio
+        if need > 0.005:
+            cap = p.pe[e] - p.pe[s + 1]
+            ecut = min(1.0, need / cap) if cap > 0 else 0.0
+            need -= cap * ecut
         if need > 0.005:
             marks = [i for i in range(s, e) if p.mark[i] and i not in cut]
             cap = sum(shrink[i] for i in marks)
@@ -498,7 +521,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     points = p.points
     for i in range(s, e):
         if i > s:
-            x += pair[i] - qshrink[i] * qcut + p.opens[i] * open_ratio
+            x += pair[i] - qshrink[i] * qcut - qrest[i] * ecut + p.opens[i] * open_ratio
             if gap[i] > 0:
                 x += per_gap
         c = cut.get(i, 0.0)
@@ -611,6 +634,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     wreach, wlim = p.reach(word_limit, 1)
     hyphen_w = hyphen_w_all = p.hyphen_w if p.hyph else 0.0
     pw, pa, ps, pq, pc, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pc, p.pn, p.points, p.sh.cls
+    pe = p.pe
     hyph, pen, nxt = p.hyph, p.penalty, p.nxt
     SPACE, NONE = C.SPACE, (INF,)
     best: dict[tuple[int, int], tuple[float, int, int]] = {(start, 0): (0.0, -1, -1)}
@@ -638,6 +662,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         j1 = bisect_left(nodes, far, lo=lo) if far > s + 1 else lo
         pws, pas, pss, pqs, pos_, pgs, pcs = pw[s], pa[s + 1], ps[s], pq[s + 1], po[s + 1], \
             pgn[s + 1], pc[s]
+        pes = pe[s + 1]
         pns = pn[s + 1] - lead
         states = [(k, best[(s, k)][0]) for k in ks if k < count]
         for j in range(min(j1, len(nodes) - 1), len(nodes)):
@@ -646,7 +671,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
             if e in hyph:
                 nat += hyphen_w_all
             delta = m - nat
-            if delta < -(ps[e] - pss + pq[e] - pqs + 0.01):
+            if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
                 break
             last = e >= n
             if last:

@@ -299,6 +299,8 @@ class Rules:
                  han_latin_space: float = 0.25,   # em between Han and Latin letters
                  han_digit_space: float = 0.25,   # em between Han and digits (and after "%")
                  latin_space_shrink: float = 0.5,  # how much of those spaces may go to fit a line
+                 latin_space_close: float = 1.0,   # how much may go as a last resort (before
+                 #                                   a loose line or a mark compressed mid-line)
                  number_track: float = 0.04,      # how much closer two characters of a number
                  #                                  or Latin word in a Chinese line may set, em
                  max_gap: float = 0.15,           # widest gap between two Han characters, em
@@ -332,6 +334,7 @@ class Rules:
         self.before_open = before_open
         self.hyphen_in_han = hyphen_in_han
         self.latin_space_shrink = latin_space_shrink
+        self.latin_space_close = max(latin_space_close, latin_space_shrink)
         self.number_track = number_track
         self.max_gap, self.loose_penalty = max_gap, loose_penalty
         self.midline_penalty = midline_penalty

@@ -417,3 +417,24 @@ def test_numbers_in_chinese_lines_may_set_a_little_closer():
     assert p.squeeze(0, 7) == pytest.approx(2 * EM / 4 * MAINLAND.latin_space_shrink
                                             + 4 * MAINLAND.number_track * EM)
     assert prepared("中12345中").squeeze(0, 7) == pytest.approx(EM / 4)   # Latin style: not
+
+
+def test_han_digit_spaces_close_before_a_line_is_spread_or_a_mark_squeezed():
+    # "……面积56.1万" at the end of a line: with half of each ¼ em space gone it is still
+    # too long, ending before the number leaves a line spread 0.3 em a gap; closing the
+    # spaces round the number (a last resort, as a national daily sets them) fits it
+    from layout.breaking import LOOSE_MAX_GAP
+    text = "中" * 10 + "56.1万" + "中" * 13
+    rules = C.rules_for("mainland", "全身", "quarter")
+    p = prepared(text, rules=rules, han=True)
+    first, second = compose_lines(p, 13 * EM, 0, 0.0)
+    assert (first.start, first.end) == (0, 15) and abs(first.right - 13 * EM) < 1e-6
+    gaps = [b - a - EM for a, b in zip(first.xs[:10], first.xs[1:10])]
+    assert max(gaps) <= 1e-6                                   # the Han stay solid
+    assert first.xs[10] - first.xs[9] < EM + EM / 8            # the space mostly closed
+    # without the last resort the line before the number is spread instead
+    strict = C.Rules("mainland", width="全身", latin_space_close=0.5)
+    q = prepared(text, rules=strict, han=True)
+    loose = compose_lines(q, 13 * EM, 0, 0.0)[0]
+    assert loose.end == 10
+    assert max(b - a - EM for a, b in zip(loose.xs, loose.xs[1:])) > LOOSE_MAX_GAP * EM
