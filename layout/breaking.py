@@ -632,7 +632,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     # Latin words only their spaces by ``word_limit``
     reach, lim = p.reach(limit)
     wreach, wlim = p.reach(word_limit, 1)
-    hyphen_w = hyphen_w_all = p.hyphen_w if p.hyph else 0.0
+    hyphen_w = p.hyphen_w if p.hyph else 0.0
     pw, pa, ps, pq, pc, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pc, p.pn, p.points, p.sh.cls
     pe = p.pe
     hyph, pen, nxt = p.hyph, p.penalty, p.nxt
@@ -669,7 +669,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
             e = nodes[j]
             nat = pw[e] - pws + pa[e] - pas
             if e in hyph:
-                nat += hyphen_w_all
+                nat += hyphen_w
             delta = m - nat
             if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
                 break
@@ -694,10 +694,10 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 if c == INF:
                     continue
             nx = n if last else nxt[e]
-            for k, base in states:
+            for k, so_far in states:
                 if nx != n and k + 1 == count:
                     continue
-                total = base + c
+                total = so_far + c
                 key = (nx, k + 1)
                 if total < best.get(key, NONE)[0]:
                     if key not in best:
