@@ -60,8 +60,8 @@ NO_LINE_START = frozenset({G_CLOSE, G_PERIOD, G_PAUSE, G_MIDDLE, G_DASH, G_NUMSI
 NO_LINE_END = frozenset({G_OPEN, G_HALF_OPEN, G_MIDDLE})
 
 #: Which side of a full-width mark's em box is blank (what compression removes).
-#: A centred mark (Taiwan, Hong Kong) is blank on both sides: set half width it
-#: gives up a quarter em on each (clreq §3.1.6).
+#: A centred mark (Taiwan, Hong Kong) is blank on both sides: set half width inside
+#: a line it gives up a quarter em on each (ending a line it keeps its box).
 LEFT, RIGHT, BOTH = 1, 2, 3
 BLANK_SIDE = {G_OPEN: LEFT, G_CLOSE: RIGHT, G_PERIOD: RIGHT, G_PAUSE: RIGHT}
 
@@ -101,9 +101,10 @@ def convention(punctuation: str = "mainland", width: str = "全身") -> Conventi
     """The convention of a punctuation position (mainland | centered) and width.
 
     Under 全身 centred stops keep their whole box; under 开明 or 半身 the marks the
-    convention sets half width are half width in centred text too (squeezed on
-    both sides, the mark staying in the middle of its half box), so a page that
-    mixes Simplified and Traditional stories sets every mark one way.
+    convention sets half width are half width in centred text too inside a line
+    (squeezed on both sides, the mark in the middle of its half box; ending a line
+    it keeps its box), so a page that mixes Simplified and Traditional stories sets
+    every mark one way.
     """
     base = CONVENTIONS[punctuation]
     half = PUNCTUATION_WIDTHS[width]
