@@ -536,6 +536,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "border.beads": ("花边：珠串", "beads"),
 }
 
+#: the desk's daily tool (issue 13, second pass): spread editing, keys, docks, import evidence
+STRINGS.update({
+    "spread.hint": ("对页视图：点击任一版即可在该版上选择、移动和编辑",
+                    "Spread view: click either page to select, move and edit on it"),
+})
+
 _lang: str | None = None
 
 

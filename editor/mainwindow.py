@@ -1,10 +1,10 @@
 """The main window: page view in the centre, tools left, docks right, status bar below."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow,
-                               QMessageBox)
+from PySide6.QtWidgets import (QAbstractScrollArea, QDockWidget, QFileDialog, QFrame,
+                               QInputDialog, QLabel, QMainWindow, QMessageBox, QScrollArea)
 
 from layout import edits as E
 from layout import lockfile
@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.text.message.connect(self._text_message)
         self.context_menu = None
         self.page_menus = contextmenu.PageMenus(self)
+        self.spread_focus = SpreadFocus(self)      # after the menus: it sees a press first
         self.resize(1500, 950)
         self._title()
         self._page_shown(self.scene.page_number)
@@ -95,6 +96,14 @@ class MainWindow(QMainWindow):
     def _dock(self, key: str, widget, area=Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
         d = QDockWidget(tr(key), self)
         d.setObjectName(key)
+        if not isinstance(widget, QAbstractScrollArea):
+            # a form scrolls inside its dock: the window still fits a 1366×768 screen
+            scroll = QScrollArea()
+            scroll.setObjectName(key + ".scroll")
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(widget)
+            widget = scroll
         d.setWidget(widget)
         self.addDockWidget(area, d)
         act = d.toggleViewAction()
@@ -376,10 +385,35 @@ class MainWindow(QMainWindow):
         self.scene.refresh()
 
     def toggle_spread(self, on: bool):
-        """Spread view: the facing page beside the shown one, both fitted in the view."""
+        """Spread view: the facing page beside the shown one, both fitted in the view; a
+        click on either page edits it (``focus_facing_at``)."""
         self.scene.set_spread(on)
         if on:
             self.view.fit_spread()
+            if self.scene.partner_number() is not None:
+                self._say(tr("spread.hint"), 8000)
+
+    def focus_facing_at(self, pos: QPointF) -> bool:
+        """In spread view, a point on the facing page makes that page the edited one; the
+        view shifts with it so nothing moves on screen (the press then lands on its frame)."""
+        scene, g = self.scene, self.doc.geometry
+        other = scene.partner_number() if scene.spread else None
+        if other is None:
+            return False
+        dx = scene.partner_offset()
+        if not QRectF(dx, 0, g.width, g.height).contains(pos):
+            return False
+        view = self.view
+        anchor = view.viewport().rect().center()
+        centre = view.mapToScene(anchor)
+        if self.text.active:
+            self.text.stop()
+        self.show_page(other)
+        view.centerOn(centre - QPointF(dx, 0))
+        off = view.mapFromScene(centre - QPointF(dx, 0)) - anchor      # centerOn rounds
+        for bar, d in ((view.horizontalScrollBar(), off.x()), (view.verticalScrollBar(), off.y())):
+            bar.setValue(bar.value() + d)
+        return True
 
     def toggle_preview(self, on: bool):
         """Preview (W): hide guides, outlines, ports and badges."""
@@ -945,3 +979,23 @@ class MainWindow(QMainWindow):
         self.doc.release_lock()
         self.app.window_closed(self)
         ev.accept()
+
+
+class SpreadFocus(QObject):
+    """Spread view edits both pages: a press, double click or drop on the facing page
+    first makes it the shown (edited) page, then goes on to the tool as usual."""
+
+    EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+              QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+
+    def __init__(self, win: MainWindow):
+        super().__init__(win)
+        self.win = win
+        win.view.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj, ev) -> bool:
+        """Switch pages under the pointer in spread view; never eat the event."""
+        if ev.type() in self.EVENTS and self.win.scene.spread:
+            view = self.win.view
+            self.win.focus_facing_at(view.mapToScene(ev.position().toPoint()))
+        return False
