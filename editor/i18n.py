@@ -540,6 +540,10 @@ STRINGS: dict[str, tuple[str, str]] = {
 STRINGS.update({
     "spread.hint": ("对页视图：点击任一版即可在该版上选择、移动和编辑",
                     "Spread view: click either page to select, move and edit on it"),
+    "go_to_page": ("转到版面…", "Go to Page…"),
+    "go_to_page.ask": ("版号：", "Page:"),
+    "go_to_page.none": ("没有第 {n} 版", "There is no page {n}"),
+    "show_properties": ("块属性…", "Frame Options…"),
 })
 
 _lang: str | None = None

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QColor, QGuiApplication
 from PySide6.QtWidgets import (QAbstractScrollArea, QDockWidget, QFileDialog, QFrame,
                                QInputDialog, QLabel, QMainWindow, QMessageBox, QScrollArea)
 
@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self._arrange_actions()
         from .proofing import install as install_proofing
         self.proofing = install_proofing(self)        # 校对 menu, 改动 and 校对意见 docks
+        for key, act in self.dock_acts.items():       # docks hidden before the window showed
+            act.setChecked(not self.findChild(QDockWidget, key).isHidden())
         self._status()
         self.autosaver = Autosaver(doc, app.cache_dir, app.autosave_ms, app.autosave_every, self,
                                    quiet_ms=getattr(app, "autosave_quiet_ms", 3_000))
@@ -106,12 +108,31 @@ class MainWindow(QMainWindow):
             widget = scroll
         d.setWidget(widget)
         self.addDockWidget(area, d)
-        act = d.toggleViewAction()
+        # Window menu: F12/F7/F11 … bring a dock forward (out from behind its tab), or hide
+        # it when it is already in front (a QDockWidget's own toggle would hide a dock that
+        # waits behind a tab)
+        act = QAction(tr(key), self)
+        act.setCheckable(True)
+        act.setChecked(True)
         actions._keys(act, key, self.app.preset)
+        act.triggered.connect(lambda _c=False, dock=d: self.toggle_dock(dock))
+        d.visibilityChanged.connect(lambda _v, dock=d, a=act: a.setChecked(not dock.isHidden()))
+        self.dock_acts[key] = act
+        act.setData(key)
         self.window_menu.addAction(act)
         return d
 
+    def toggle_dock(self, dock: QDockWidget) -> None:
+        """Show a dock and bring it in front of its tabs; hide it when it is in front."""
+        in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
+        if in_front:
+            dock.hide()
+        else:
+            dock.show()
+            dock.raise_()
+
     def _docks(self) -> None:
+        self.dock_acts: dict[str, QAction] = {}
         self.pages = PageList(self.doc, self.images)
         self.pages.pageChosen.connect(self.show_page)
         self.stories = StoryList(self.doc)
@@ -163,11 +184,11 @@ class MainWindow(QMainWindow):
     def _extra_tools(self) -> None:
         """Tools the table in actions.py does not list yet: Zoom (Z), Place (the loaded cursor)."""
         group = self.tool_acts["select"].actionGroup()
-        for key, tool, keys in (("tool.zoom", "zoom", ["Z"]),):
+        for key, tool in (("tool.zoom", "zoom"),):
             a = QAction(actions.icon(tool), tr(key), self)
             a.setCheckable(True)
             a.setToolTip(tr(key))
-            a.setShortcuts([QKeySequence(k) for k in keys])
+            actions._keys(a, key, self.app.preset)
             a.triggered.connect(lambda _c=False, t=tool: self.view.set_tool(t))
             if group is not None:
                 group.addAction(a)
@@ -179,9 +200,10 @@ class MainWindow(QMainWindow):
                           if a.text() == tr("menu.view")), None)
         self.spread_act = QAction(tr("spread"), self)
         self.spread_act.setCheckable(True)
-        self.spread_act.setShortcuts([QKeySequence("Ctrl+Alt+8")])
+        actions._keys(self.spread_act, "spread", self.app.preset)
         self.spread_act.toggled.connect(self.toggle_spread)
         self.fit_spread_act = QAction(tr("fit_spread"), self)
+        actions._keys(self.fit_spread_act, "fit_spread", self.app.preset)
         self.fit_spread_act.triggered.connect(lambda _c=False: self.view.fit_spread())
         if view_menu is not None:
             view_menu.addSeparator()
@@ -191,17 +213,16 @@ class MainWindow(QMainWindow):
 
     def _arrange_actions(self) -> None:
         """Object → align, distribute, group, table; View → rulers, ruler units, snapping."""
-        from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+        from PySide6.QtGui import QAction, QActionGroup
         menus = {a.text(): a.menu() for a in self.menuBar().actions() if a.menu()}
         obj, view = menus.get(tr("menu.object")), menus.get(tr("menu.view"))
         self.align_relative = "selection"
 
-        def act(menu, key, slot, keys=(), checkable=False, checked=False):
+        def act(menu, key, slot, checkable=False, checked=False):
             a = QAction(tr(key), self)
             a.setCheckable(checkable)
             a.setChecked(checked)
-            if keys:
-                a.setShortcuts([QKeySequence(k) for k in keys])
+            actions._keys(a, key, self.app.preset)       # editor.keymap: one table of keys
             (a.toggled if checkable else a.triggered).connect(
                 slot if checkable else (lambda _c=False, f=slot: f()))
             menu.addAction(a)
@@ -220,11 +241,11 @@ class MainWindow(QMainWindow):
             a = act(align, "relative." + where, lambda on, w=where: on and self.set_relative(w),
                     checkable=True, checked=where == "selection")
             rel.addAction(a)
-        act(obj, "group", self.group, ["Ctrl+G"])
-        act(obj, "ungroup", self.ungroup, ["Ctrl+Shift+G"])
+        act(obj, "group", self.group)
+        act(obj, "ungroup", self.ungroup)
         act(obj, "table", self.table_dialog)
         view.addSeparator()
-        act(view, "rulers", self.view.show_rulers, ["Ctrl+R"], True, True)
+        act(view, "rulers", self.view.show_rulers, True, True)
         act(view, "ruler_zi", lambda on: self.view.set_ruler_unit("zi" if on else "mm"),
             checkable=True)
         act(view, "snap_guides", self.set_snapping, checkable=True, checked=True)
@@ -326,6 +347,21 @@ class MainWindow(QMainWindow):
         if frame and frame in self.scene.frames:
             self.scene.set_selection([frame])
             self.view.center_on_frame(frame)
+
+    def go_to_page_dialog(self) -> bool:
+        """Ctrl+J: ask for a page number (版) and show that page."""
+        numbers = [p.number for p in self.doc.issue.pages]
+        if not numbers:
+            return False
+        n, ok = QInputDialog.getInt(self, tr("go_to_page"), tr("go_to_page.ask"),
+                                    self.scene.page_number, min(numbers), max(numbers))
+        if not ok:
+            return False
+        if n not in numbers:
+            self._say(tr("go_to_page.none", n=n))
+            return False
+        self.show_page(n)
+        return True
 
     def go_to_story(self, sid: str) -> None:
         """Go to a story's first frame."""
