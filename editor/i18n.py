@@ -544,6 +544,7 @@ STRINGS.update({
     "go_to_page.ask": ("版号：", "Page:"),
     "go_to_page.none": ("没有第 {n} 版", "There is no page {n}"),
     "show_properties": ("块属性…", "Frame Options…"),
+    "import.evidence.unknown": ("{kind}（把握 {conf}%）", "{kind} ({conf}% sure)"),
 })
 
 _lang: str | None = None
