@@ -266,3 +266,44 @@ def test_no_chinese_in_the_english_ui(editor, qtbot, tmp_path):
     bad = chinese_in(seen, data_words(win.doc.issue, [win.doc.name, "校样", "标题",
                                                       *DEFAULT_HAO]))
     assert not bad, "\n".join(sorted(set(bad)))
+
+
+def edit_labels() -> set[str]:
+    """Every undo label the code gives: ``push(edit, "…")``, ``Batch([...], "…")`` and the
+    ``label`` of each edit class (editor and layout.edits)."""
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    out = set()
+    for f in [*sorted((root / "editor").glob("*.py")), root / "layout" / "edits.py"]:
+        for node in ast.walk(ast.parse(f.read_text("utf-8"))):
+            if isinstance(node, ast.Call):
+                fn = node.func.attr if isinstance(node.func, ast.Attribute) else \
+                    getattr(node.func, "id", "")
+                args = [a for a in node.args[1:2]] + [k.value for k in node.keywords
+                                                      if k.arg in ("label", "text")]
+                if fn in ("push", "Batch"):
+                    out |= {a.value for a in args if isinstance(a, ast.Constant)
+                            and isinstance(a.value, str)}
+            elif isinstance(node, ast.ClassDef):
+                for b in node.body:
+                    if isinstance(b, ast.Assign) and isinstance(b.value, ast.Constant) and \
+                            any(getattr(t, "id", "") == "label" for t in b.targets):
+                        out.add(b.value.value)
+    return out
+
+
+def test_every_undo_name_has_its_chinese(editor, qtbot):
+    """Undo names are all Chinese: each label the code uses has a translation, and one
+    that slips through still shows 编辑, never English."""
+    from editor.i18n import STRINGS, undo_label
+    labels = edit_labels()
+    assert {"move", "resize", "paste", "group", "insert page"} <= labels
+    missing = sorted(lbl for lbl in labels if "undo." + lbl not in STRINGS)
+    assert not missing, missing
+    app, win = editor("zh")
+    assert all(not re.search("[A-Za-z]", undo_label(lbl)) for lbl in labels)
+    assert undo_label("some new edit") == "编辑"
+    # driven: Object → add page, then Edit → Undo names it in Chinese
+    win.acts["add_page"].trigger()
+    assert win.acts["undo"].text() == "撤销 新增版面"
