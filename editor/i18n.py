@@ -130,7 +130,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "control": ("控制", "Control"),
     # docks
     "dock.pages": ("版面", "Pages"),
-    "dock.stories": ("稿件与字数", "Stories & Copyfit"),
+    "dock.stories": ("稿件与字数", "Stories"),   # short: 5 tabs share 390 px
     "dock.props": ("属性", "Properties"),
     "dock.preflight": ("检查", "Preflight"),
     "dock.story_editor": ("稿件编辑器", "Story Editor"),
@@ -363,7 +363,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "story.open": ("在稿件编辑器中打开", "Open in Story Editor"),
     "story.name": ("稿件名", "Story name"),
     "story.delete_ask": ("删除稿件“{name}”？（可撤销）", "Delete the story '{name}'? (undoable)"),
-    "dock.find": ("查找替换", "Find and Replace"),
+    "dock.find": ("查找替换", "Find/Replace"),
     "dock.styles": ("样式", "Styles"),
     "clip.empty": ("剪贴板上没有版面对象", "nothing from a page on the clipboard"),
     "clip.copy_suffix": (" 副本", " copy"),
@@ -481,7 +481,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.latin": ("西文字体", "Latin"),
     "role.latin-headline": ("西文标题字体", "Latin headline"),
     # page design: masters, layers, swatches, decoration (issue 14)
-    "dock.masters": ("版式", "Master Pages"),
+    "dock.masters": ("版式", "Masters"),
     "dock.layers": ("图层", "Layers"),
     "dock.swatches": ("色板", "Swatches"),
     "master.new": ("新建版式", "New Master"),
@@ -491,8 +491,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "master.to_master": ("选中框移入版式", "Move Selection to Master"),
     "master.override": ("在本版改写", "Override on This Page"),
     "master.hide": ("本版隐藏", "Hide on This Page"),
-    "master.text": ("文字（可用 {page} {page_cn} {section} {date} {number}）",
-                    "Text (fields {page} {page_cn} {section} {date} {number})"),
+    "master.text": ("文字\n（可用 {page} {page_cn}\n{section} {date} {number}）",
+                    "Text\n(fields {page} {page_cn}\n{section} {date} {number})"),
     "master.frames": ("版式中的框", "Master frames"),
     "master.page": ("本版版式：{name}", "This page's master: {name}"),
     "master.default_name": ("版式{n}", "Master {n}"),

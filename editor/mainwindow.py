@@ -88,7 +88,14 @@ class MainWindow(QMainWindow):
         self.context_menu = None
         self.page_menus = contextmenu.PageMenus(self)
         self.spread_focus = SpreadFocus(self)      # after the menus: it sees a press first
-        self.resize(1500, 950)
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else None
+        if room is not None and (room.width() < 1500 or room.height() < 950) and \
+                QGuiApplication.platformName() != "offscreen":    # tests keep 1500×950
+            self.resize(room)                     # a laptop's 1366×768: the whole screen
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+        else:
+            self.resize(1500, 950)
         self._title()
         self._page_shown(self.scene.page_number)
         self._changed(None)
@@ -176,8 +183,9 @@ class MainWindow(QMainWindow):
             lambda n, gp: contextmenu.show(self, contextmenu.pages_menu(self, n), gp))
         self.stories.menuRequested.connect(
             lambda sid, gp: contextmenu.show(self, contextmenu.stories_menu(self, sid), gp))
-        self.resizeDocks([self.dock_pages], [190], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.dock_stories], [330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock_pages], [170], Qt.Orientation.Horizontal)
+        # wide enough for every right dock's buttons (styles, find, swatches, layers)
+        self.resizeDocks([self.dock_stories], [390], Qt.Orientation.Horizontal)
         # the stories / styles / find tabs above get the larger share of the right column
         self.resizeDocks([self.dock_stories, self.dock_props], [560, 360], Qt.Orientation.Vertical)
 
