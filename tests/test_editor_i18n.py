@@ -307,3 +307,20 @@ def test_every_undo_name_has_its_chinese(editor, qtbot):
     # driven: Object → add page, then Edit → Undo names it in Chinese
     win.acts["add_page"].trigger()
     assert win.acts["undo"].text() == "撤销 新增版面"
+
+
+def test_qt_file_dialog_rows_are_chinese(editor, qtbot, tmp_path):
+    """Qt's own file dialog, as File → Open shows it: buttons and the type of a folder."""
+    app, win = editor("zh")
+    (tmp_path / "稿件").mkdir()
+    fd = QFileDialog(win, "", str(tmp_path))
+    fd.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    fd.show()
+    from PySide6.QtWidgets import QFileSystemModel
+    model = fd.findChild(QFileSystemModel)
+    root = model.index(str(tmp_path))
+    qtbot.waitUntil(lambda: model.rowCount(root) > 0, timeout=5000)
+    folder = model.index(str(tmp_path / "稿件"))
+    assert model.type(folder) == "文件夹"
+    assert not english_in(texts_of(fd), [str(tmp_path)])
+    fd.reject()
