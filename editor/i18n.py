@@ -545,6 +545,7 @@ STRINGS.update({
     "go_to_page.none": ("没有第 {n} 版", "There is no page {n}"),
     "show_properties": ("块属性…", "Frame Options…"),
     "import.evidence.unknown": ("{kind}（把握 {conf}%）", "{kind} ({conf}% sure)"),
+    "list.sep": ("、", ", "),
     # undo names of edits that had none in Chinese (the walk in test_editor_i18n finds them)
     "undo.add guide": ("添加参考线", "add guide"),
     "undo.move guide": ("移动参考线", "move guide"),

@@ -169,10 +169,10 @@ class ImportDialog(QDialog):
         self.result = result
         report = result.report
         self.setWindowTitle(tr("import.title", source=Path(report.source).name))
-        self.resize(760, 480)
+        self.resize(980, 520)
         lay = QVBoxLayout(self)
         self.summary = QLabel(tr("import.stories", n=len(result.stories)) + "  ·  " +
-                              ", ".join(s.name or s.id for s in result.stories))
+                              tr("list.sep").join(s.name or s.id for s in result.stories))
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
         lay.addWidget(QLabel(tr("import.repairs")))
@@ -195,6 +195,9 @@ class ImportDialog(QDialog):
             self.tree.addTopLevelItem(it)
         for c in range(5):
             self.tree.resizeColumnToContents(c)
+        for c in (2, 3):            # excerpts: the evidence beside them stays in view
+            self.tree.setColumnWidth(c, min(self.tree.columnWidth(c), 190))
+        self.tree.header().setStretchLastSection(True)
         lay.addWidget(self.tree)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)

@@ -65,6 +65,9 @@ def test_the_import_report_is_chinese_in_the_chinese_ui(env, qtbot, tmp_path, mo
         src = tmp_path / name
         src.write_text(text, "utf-8")
         dlg = ImportDialog(import_file(str(src)), win)
+        dlg.show()
+        # the evidence column is in view beside the excerpts, not scrolled off to the right
+        assert dlg.tree.columnViewportPosition(4) + 200 <= dlg.tree.viewport().width()
         for it, r in zip(rows(dlg), dlg.result.report.repairs):
             kinds.add(r.kind)
             assert it.text(0) == KINDS[r.kind]
