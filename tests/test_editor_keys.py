@@ -8,13 +8,15 @@ keys on the window does what the menu says.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QAction, QKeySequence  # noqa: E402
-from PySide6.QtWidgets import QApplication, QInputDialog, QMenu  # noqa: E402
+from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QPushButton  # noqa: E402
 
 from layout import model as m  # noqa: E402
 from layout.docfile import save_issue  # noqa: E402
@@ -110,6 +112,9 @@ def test_pressing_the_keys_does_what_the_menu_says(env, qtbot):
     def answer():
         dlg = QApplication.activeModalWidget()
         assert isinstance(dlg, QInputDialog)
+        # Qt's own buttons and the question are Chinese (Qt's translations are loaded)
+        texts = [b.text() for b in dlg.findChildren(QPushButton)] + [dlg.labelText()]
+        assert texts and not any(re.search("[A-Za-z]{2,}", t) for t in texts), texts
         dlg.setIntValue(3)
         dlg.accept()
     QTimer.singleShot(100, answer)
