@@ -330,8 +330,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "diag.rich-black-text": ("小字用了四色黑“{0}”，新闻纸上会套不准", "{msg}"),
     "diag.other": ("发现问题（{names}）", "{msg}"),
     "prop.auto": ("自动", "auto"),
-    "copyfit.over": ("超出 {lines} 行 / {chars} 字", "over by {lines} lines / {chars} chars"),
-    "copyfit.short": ("缺 {lines} 行", "short by {lines} lines"),
+    "copyfit.over": ("超出 {lines} 行 / {chars} 字", "over by {lines} ln / {chars} ch"),
+    "copyfit.short": ("缺 {lines} 行", "short by {lines} ln"),
     "pf.running": ("正在检查图片、字体和颜色…", "Checking images, fonts and colours…"),
     # clipboard, context menus, find/replace, styles (issue 13)
     "cut": ("剪切", "Cut"),

@@ -186,8 +186,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.dock_pages], [170], Qt.Orientation.Horizontal)
         # wide enough for every right dock's buttons (styles, find, swatches, layers)
         self.resizeDocks([self.dock_stories], [390], Qt.Orientation.Horizontal)
-        # the stories / styles / find tabs above get the larger share of the right column
-        self.resizeDocks([self.dock_stories, self.dock_props], [560, 360], Qt.Orientation.Vertical)
+        # the properties below get the larger share of the right column (a frame's fields
+        # are in use all day; ten stories fit the list above)
+        self.resizeDocks([self.dock_stories, self.dock_props], [400, 560], Qt.Orientation.Vertical)
 
     def _extra_tools(self) -> None:
         """Tools the table in actions.py does not list yet: Zoom (Z), Place (the loaded cursor)."""
