@@ -546,6 +546,8 @@ STRINGS.update({
     "show_properties": ("块属性…", "Frame Options…"),
     "import.evidence.unknown": ("{kind}（把握 {conf}%）", "{kind} ({conf}% sure)"),
     "list.sep": ("、", ", "),
+    "duplicate.tip": ("复制选中的块及其稿件（也可按住 Alt 拖动）",
+                      "Copy the selected frames with their stories (or Alt-drag them)"),
     # undo names of edits that had none in Chinese (the walk in test_editor_i18n finds them)
     "undo.add guide": ("添加参考线", "add guide"),
     "undo.move guide": ("移动参考线", "move guide"),

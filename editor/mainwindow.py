@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.tools_bar, self.tool_acts = actions.build_tools(self, app.preset)
         self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.tools_bar)
         self._extra_tools()
+        self.acts["duplicate"].setStatusTip(tr("duplicate.tip"))
         self.control = ControlBar(doc, self.text, self.scene, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.control)
         self._docks()
