@@ -546,6 +546,7 @@ STRINGS.update({
     "show_properties": ("块属性…", "Frame Options…"),
     "import.evidence.unknown": ("{kind}（把握 {conf}%）", "{kind} ({conf}% sure)"),
     "list.sep": ("、", ", "),
+    "story.load_cursor": ("排入版面（载入光标）", "Place on the Page (Load Cursor)"),
     "duplicate.tip": ("复制选中的块及其稿件（也可按住 Alt 拖动）",
                       "Copy the selected frames with their stories (or Alt-drag them)"),
     # undo names of edits that had none in Chinese (the walk in test_editor_i18n finds them)

@@ -283,3 +283,21 @@ def test_spread_view_edits_both_pages(env, qtbot):
     # outside both pages nothing changes
     vp_mouse(view, QEvent.Type.MouseButtonPress, view.mapFromScene(QPointF(-2 * g.width, 10)))
     assert scene.page_number == 2
+
+
+def test_the_stories_lists_menu_loads_the_place_cursor(env, qtbot):
+    """Right-click an unplaced story → 排入版面（载入光标）→ click on the page: placed."""
+    app, path, _ = env
+    with_unplaced(path)
+    win = open_window(app, path, qtbot)
+    view, g, sl = win.view, win.doc.geometry, win.stories
+    item = row_of(win, "imp")
+    sl.customContextMenuRequested.emit(sl.visualItemRect(item).center())
+    menu = win.context_menu
+    act = next(a for a in menu.actions() if a.objectName() == "story.load_cursor")
+    assert act.text() == "排入版面（载入光标）" and act.isEnabled()
+    act.trigger()
+    assert view.tool.name == "place" and view.tool.story == "imp"
+    click(view, (g.col_x(6) + 3, g.line_y(40) + 2))
+    assert len(win.doc.issue.stories["imp"].thread) == 1
+    assert win.doc.undo.undoText() == "排入"
