@@ -546,6 +546,17 @@ STRINGS.update({
     "show_properties": ("块属性…", "Frame Options…"),
     "import.evidence.unknown": ("{kind}（把握 {conf}%）", "{kind} ({conf}% sure)"),
     "list.sep": ("、", ", "),
+    # preflight findings that showed only "发现问题（…）" in Chinese
+    "diag.text-hidden": ("块“{0}”的文字被块“{1}”盖住了", "{msg}"),
+    "diag.frame-overlap": ("文字块“{0}”和“{1}”重叠", "{msg}"),
+    "diag.table-fit": ("表格块“{0}”需要 {n0} 行，只有 {n1} 行", "{msg}"),
+    "diag.uneven-feet": ("块“{0}”（稿件“{1}”）各栏栏脚不齐，在字距限度内重排也补不齐", "{msg}"),
+    "diag.dictionary": ("报社词表读不出，标题断行不用它（{0}）", "{msg}"),
+    "diag.traditional-with-sc-font": ("稿件“{0}”有繁体字，却用了简体字体“{1}”；请把稿件语言设为"
+                                      "繁体（台湾或香港），或改用繁体字体", "{msg}"),
+    "diag.marks-not-centred": ("稿件“{0}”的“{1}”在字体“{2}”里偏在左下，不居中；请改用繁体字体",
+                               "{msg}"),
+    "diag.quotes-hant": ("稿件“{0}”是繁体文本：台湾、香港用「」和『』作引号", "{msg}"),
     "story.load_cursor": ("排入版面（载入光标）", "Place on the Page (Load Cursor)"),
     "duplicate.tip": ("复制选中的块及其稿件（也可按住 Alt 拖动）",
                       "Copy the selected frames with their stories (or Alt-drag them)"),
@@ -647,6 +658,11 @@ def diag_text(d) -> str:
         names = [names[0], names[1]] + names[2:]
     elif d.code in ("image-low-resolution", "image-downsampled"):
         nums = re.findall(r"(\d+) ppi", msg) + [""] * 2
+    elif d.code == "table-fit":
+        m = re.search(r"needs (\d+) lines, it has (\d+)", msg)
+        nums = list(m.groups()) if m else ["", ""]
+    elif d.code == "dictionary":
+        names = [msg.split(": cannot read")[0]] + [""] * 2
     label = ""
     if d.code == "overset":
         m = re.search(r"(超出[^—]*?)\s*—", msg)

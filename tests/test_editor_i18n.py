@@ -324,3 +324,71 @@ def test_qt_file_dialog_rows_are_chinese(editor, qtbot, tmp_path):
     assert model.type(folder) == "文件夹"
     assert not english_in(texts_of(fd), [str(tmp_path)])
     fd.reject()
+
+
+def test_preflight_names_hidden_and_overlapping_frames_in_chinese(editor, qtbot):
+    """Text under a photo and two overlapping text frames: the 检查 dock says so in Chinese
+    (not the generic 发现问题), and a click on the entry selects the frame."""
+    app, win = editor("zh")
+    doc = win.doc
+    edits = [E.AddStory(m.Story("s9", name="压图", paragraphs=[
+        m.Paragraph("body", [m.Run("被图片盖住的文字。" * 20)])])),
+        E.AddFrame(1, m.TextFrame("t9", col=5, line=30, cols=2, lines=10)),
+        E.SetThread("s9", ["t9"]),
+        E.AddFrame(1, m.PhotoFrame("ph9", col=5, line=32, cols=2, lines=6,
+                                   wrap=m.Wrap(mode="none"))),      # the text does not flow round
+        E.AddStory(m.Story("s8", name="重叠", paragraphs=[
+            m.Paragraph("body", [m.Run("和头条重叠的文字。" * 10)])])),
+        E.AddFrame(1, m.TextFrame("t8", col=0, line=11, cols=1, lines=5)),
+        E.SetThread("s8", ["t8"])]
+    assert doc.push(E.Batch(edits, "add frame"))
+    win.dock_acts["dock.preflight"].trigger()
+    qtbot.waitUntil(win.preflight.up_to_date, timeout=20000)
+    pf = win.preflight
+    rows = {pf.topLevelItem(i).text(2): pf.topLevelItem(i) for i in range(pf.topLevelItemCount())}
+    codes = {d.code for d in pf.diagnostics()}
+    assert "text-hidden" in codes
+    hidden = next(t for t in rows if "盖住" in t and "t9" in t)
+    assert "ph9" in hidden
+    assert any("盖住" in t and "t1" in t and "t8" in t for t in rows)     # text over text
+    assert not any("发现问题" in t for t in rows)
+    assert not english_in(list(rows), data_words(doc.issue))
+    win.scene.set_selection([])
+    pf.itemClicked.emit(rows[hidden], 0)
+    assert win.scene.selection == ["t9"]
+
+
+def test_every_finding_has_its_chinese():
+    """Each diagnostic the layout and the output checks write has a Chinese sentence."""
+    from editor.i18n import diag_text, set_language
+    from layout.result import Diagnostic
+    samples = {
+        "text-hidden": "page 1: text of text frame 't9' is hidden under photo frame 'ph' "
+                       "(it does not wrap text)",
+        "frame-overlap": "page 1: text frames 't1' and 't8' overlap",
+        "table-fit": "table frame 'tb' needs 12 lines, it has 10",
+        "uneven-feet": "frame 't1' (story 'lead'): columns end unevenly (30, 28 lines deep, "
+                       "缺 2 行): no re-break within the spacing limits evens them",
+        "dictionary": "words.txt: cannot read the paper's dictionary: no such file",
+        "traditional-with-sc-font": "story 'hk' paragraph 1: Traditional characters (這、個 …) "
+                                    "set in the Simplified font 'Noto Serif CJK SC' (mainland "
+                                    "forms, marks low left); set the story's language to "
+                                    "zh-Hant-TW or zh-Hant-HK, or use a TC font",
+        "marks-not-centred": "story 'hk' paragraph 1: '，' is set low left by 'Noto Serif CJK SC',"
+                             " which has no centred form, though the paper centres them; use "
+                             "Noto Serif/Sans CJK TC or HK for this text",
+        "quotes-hant": "story 'hk' headline: “” in zh-Hant-HK text; Taiwan and Hong Kong quote "
+                       "with 「」 and 『』",
+    }
+    set_language("zh")
+    try:
+        for code, msg in samples.items():
+            d = Diagnostic("warning", code, msg)
+            zh = diag_text(d)
+            assert "发现问题" not in zh, code
+            bad = english_in([zh], ["words.txt", "Noto Serif CJK SC", "hk", "lead", "t1",
+                                    "t8", "t9", "ph", "tb"])
+            assert not bad, (code, zh)
+        assert "12" in diag_text(Diagnostic("warning", "table-fit", samples["table-fit"]))
+    finally:
+        set_language(None)
