@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
         self.spread_act.toggled.connect(self.toggle_spread)
         self.fit_spread_act = QAction(tr("fit_spread"), self)
         actions._keys(self.fit_spread_act, "fit_spread", self.app.preset)
-        self.fit_spread_act.triggered.connect(lambda _c=False: self.view.fit_spread())
+        self.fit_spread_act.triggered.connect(lambda _c=False: self.fit_spread())
         if view_menu is not None:
             view_menu.addSeparator()
             view_menu.addAction(self.spread_act)
@@ -438,6 +438,13 @@ class MainWindow(QMainWindow):
             self.view.fit_spread()
             if self.scene.partner_number() is not None:
                 self._say(tr("spread.hint"), 8000)
+
+    def fit_spread(self) -> None:
+        """Ctrl+Alt+0: the spread (跨版) fitted in the view, spread view turned on for it."""
+        if not self.spread_act.isChecked():
+            self.spread_act.setChecked(True)        # toggles the view on and fits it
+        else:
+            self.view.fit_spread()
 
     def focus_facing_at(self, pos: QPointF) -> bool:
         """In spread view, a point on the facing page makes that page the edited one; the
