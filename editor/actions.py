@@ -45,10 +45,7 @@ MENUS: list[tuple[str, list]] = [
     ("menu.object", [("show_properties", "show_properties", False),
                      ("lock", "toggle_lock", False),
                      ("bring_forward", "bring_forward", False),
-                     ("send_backward", "send_backward", False),
-                     ("align_left", "align_left", False),
-                     ("align_top", "align_top", False),
-                     ("distribute_h", "distribute_h", False), "-",
+                     ("send_backward", "send_backward", False), "-",
                      ("place", "place", False), ("unlink", "unlink", False), "-",
                      ("new_story", "new_story", False), ("add_page", "add_page", False)]),
 ]

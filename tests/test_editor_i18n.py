@@ -237,9 +237,12 @@ def walk(win, qtbot, tmp_path) -> list[str]:
         tree = idlg.tree
         rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
         assert rows
-        # the kind of each repair and the headers; before/after are the file's own text, and
-        # the evidence column (the importer's English) is not checked
+        # the kind of each repair and the headers; before/after are the file's own text; the
+        # evidence is the UI's language under Chinese (it quotes the file's text in English)
         seen += [it.text(0) for it in rows]
+        from editor.i18n import language
+        if language() == "zh":
+            seen += [it.text(4) for it in rows]
         seen += [tree.headerItem().text(c) for c in range(tree.columnCount())]
         tree.clear()
         seen += [t for t in texts_of(idlg)]
