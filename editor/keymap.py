@@ -38,7 +38,7 @@ INDESIGN: dict[str, list[str]] = {
     "fmt.bigger": ["Ctrl+Shift+>", "Ctrl+>"], "fmt.smaller": ["Ctrl+Shift+<", "Ctrl+<"],
     # arranging (issue 14), kept here so that every key of the window is in one table
     "group": ["Ctrl+G"], "ungroup": ["Ctrl+Shift+G"], "rulers": ["Ctrl+R"],
-    "snap_guides": ["Ctrl+Shift+;"],
+    "snap_guides": ["Ctrl+Shift+;", "Ctrl+Shift+:", "Ctrl+:"],   # Shift+; types a colon
 }
 
 FEITIAN = dict(INDESIGN, **{"redo": ["Ctrl+Y", "Ctrl+Shift+Z"], "dock.story_editor": []})

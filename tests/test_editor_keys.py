@@ -140,6 +140,10 @@ def test_pressing_the_keys_does_what_the_menu_says(env, qtbot):
     keys(win, Qt.Key.Key_D, CTRL | ALT | SHIFT)
     assert len(win.doc.page(3).frames) == n + 1
     assert win.doc.undo.undoText().endswith("复制对象")
+    # Ctrl+Shift+; (the keyboard sends Ctrl+Shift+:): snapping to guides goes off and on
+    on = win.acts["snap_guides"].isChecked()
+    keys(win, Qt.Key.Key_Colon, CTRL | SHIFT)
+    assert win.acts["snap_guides"].isChecked() != on and win.view.snapping != on
     # Ctrl+B: the frame's options (the properties dock) come forward
     win.dock_props.hide()
     keys(win, Qt.Key.Key_B, CTRL)
