@@ -72,12 +72,26 @@ def icon(name: str) -> QIcon:
 
 
 def _keys(action: QAction, key: str, preset: str) -> None:
+    """Give an action its keys from the keymap preset (and remember which entry it is,
+    so that ``apply_preset`` can change them later)."""
     seqs = list(QKeySequence.keyBindings(STANDARD[key])) if key in STANDARD else []
     for k in shortcuts(key, preset):
         if QKeySequence(k) not in seqs:
             seqs.append(QKeySequence(k))
-    if seqs:
+    action.setProperty("keymap", key)
+    if seqs or action.shortcuts():
         action.setShortcuts(seqs)
+
+
+PRESET_NAMES = (("indesign", "keymap.indesign"), ("feitian", "keymap.feitian"))
+
+
+def apply_preset(window, preset: str) -> None:
+    """Re-key every action of a window that came from the keymap (menus, tools, docks)."""
+    for a in window.findChildren(QAction):
+        key = a.property("keymap")
+        if key:
+            _keys(a, key, preset)
 
 
 def build(window, preset: str = "indesign") -> dict[str, QAction]:

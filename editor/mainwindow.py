@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.proofing = install_proofing(self)        # 校对 menu, 改动 and 校对意见 docks
         for key, act in self.dock_acts.items():       # docks hidden before the window showed
             act.setChecked(not self.findChild(QDockWidget, key).isHidden())
+        self._keymap_menu()
         self._status()
         self.autosaver = Autosaver(doc, app.cache_dir, app.autosave_ms, app.autosave_every, self,
                                    quiet_ms=getattr(app, "autosave_quiet_ms", 3_000))
@@ -129,6 +130,33 @@ class MainWindow(QMainWindow):
         act.setData(key)
         self.window_menu.addAction(act)
         return d
+
+    def _keymap_menu(self) -> None:
+        """Window → 快捷键方案: the conventions' two presets, InDesign and 飞腾/Windows."""
+        from PySide6.QtGui import QActionGroup
+        self.window_menu.addSeparator()
+        menu = self.window_menu.addMenu(tr("menu.keymap"))
+        group = QActionGroup(self)
+        self.keymap_acts = {}
+        for preset, key in actions.PRESET_NAMES:
+            a = QAction(tr(key), self)
+            a.setCheckable(True)
+            a.setChecked(preset == self.app.preset)
+            a.triggered.connect(lambda _c=False, p=preset: self.set_keymap(p))
+            group.addAction(a)
+            menu.addAction(a)
+            self.keymap_acts[preset] = a
+
+    def set_keymap(self, preset: str) -> None:
+        """Use a keymap preset in every open window, and from now on (kept in the settings)."""
+        app = self.app
+        app.preset = preset
+        app.settings.setValue("keymap", preset)
+        for win in list(getattr(app, "windows", [self])):
+            actions.apply_preset(win, preset)
+            if preset in getattr(win, "keymap_acts", {}):
+                win.keymap_acts[preset].setChecked(True)
+        self._say(tr("keymap.now", name=tr(dict(actions.PRESET_NAMES)[preset])))
 
     def toggle_dock(self, dock: QDockWidget) -> None:
         """Show a dock and bring it in front of its tabs; hide it when it is in front."""

@@ -26,7 +26,7 @@ from layout.docfile import save_issue  # noqa: E402
 from support.fakefont import SquareFontSet  # noqa: E402
 
 #: proper names and units allowed in the Chinese UI
-ALLOWED = {"Shift", "Esc", "Ctrl", "Alt", "PDF", "CMYK", "RGB", "ppi", "YAML", "yaml", "yml", "txt", "docx", "jpg", "jpeg",
+ALLOWED = {"InDesign", "Shift", "Esc", "Ctrl", "Alt", "PDF", "CMYK", "RGB", "ppi", "YAML", "yaml", "yml", "txt", "docx", "jpg", "jpeg",
            "png", "tif", "tiff", "pdf"}
 #: the newspaper's own terms allowed in the English UI
 ALLOWED_HAN = set("号栏版")

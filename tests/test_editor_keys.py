@@ -9,6 +9,7 @@ keys on the window does what the menu says.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -148,3 +149,35 @@ def test_pressing_the_keys_does_what_the_menu_says(env, qtbot):
     win.dock_props.hide()
     keys(win, Qt.Key.Key_B, CTRL)
     assert win.dock_props.isVisible()
+
+
+def test_the_keymap_preset_is_chosen_in_the_window_menu(env, qtbot):
+    """Window → 快捷键方案 → 飞腾: Ctrl+Y redoes (no story editor key), in every open window
+    and in the next one; back to InDesign: Ctrl+Y opens the story editor again."""
+    app, path, _ = env
+    win = show(open_window(app, path, qtbot), qtbot)
+    menu = next(a.menu() for a in win.window_menu.actions()
+                if a.menu() is not None and a.text() == "快捷键方案")
+    feitian = next(a for a in menu.actions() if a.text().startswith("飞腾"))
+    feitian.trigger()
+    assert QKeySequence("Ctrl+Y") in win.acts["redo"].shortcuts()
+    assert not win.dock_acts["dock.story_editor"].shortcuts()
+    assert app.settings.value("keymap") == "feitian"
+    other = Path(path).with_name("other.yaml")
+    save_issue(make_issue(), other)
+    win2 = app.open(str(other))
+    assert QKeySequence("Ctrl+Y") in win2.acts["redo"].shortcuts()
+    win2.close()
+    win = show(win, qtbot)
+    # pressing it redoes
+    win.scene.set_selection(["t2"])
+    win.view.nudge(1, 0)
+    col = win.doc.issue.frame("t2")[1].col
+    keys(win, Qt.Key.Key_Z, CTRL)
+    keys(win, Qt.Key.Key_Y, CTRL)
+    assert win.doc.issue.frame("t2")[1].col == col
+    # back to InDesign
+    next(a for a in menu.actions() if a.text() == "InDesign").trigger()
+    assert QKeySequence("Ctrl+Y") not in win.acts["redo"].shortcuts()
+    keys(win, Qt.Key.Key_Y, CTRL)
+    assert win.dock_editor.isVisible()
