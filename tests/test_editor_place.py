@@ -301,3 +301,42 @@ def test_the_stories_lists_menu_loads_the_place_cursor(env, qtbot):
     click(view, (g.col_x(6) + 3, g.line_y(40) + 2))
     assert len(win.doc.issue.stories["imp"].thread) == 1
     assert win.doc.undo.undoText() == "排入"
+
+
+def test_spread_view_drags_a_frame_onto_the_facing_page(env, qtbot):
+    """A frame dragged across the fold lands on the facing page where it was dropped, its
+    story still threaded through it; one undo step puts it back."""
+    app, path, _ = env
+    iss = make_issue()
+    iss.pages.append(m.Page(2, frames=[m.TextFrame("p2", col=0, line=0, cols=2, lines=30)]))
+    iss.pages.append(m.Page(3, frames=[m.TextFrame("p3", col=0, line=0, cols=2, lines=30)]))
+    iss.stories["lead"].thread = ["t1", "p2"]
+    save_issue(iss, path)
+    win = open_window(app, path, qtbot)
+    view, scene, g = win.view, win.scene, win.doc.geometry
+    win.show_page(2)
+    win.acts["spread"].trigger()
+    qtbot.waitUntil(lambda: view.viewport().width() > 100)
+    item = scene.frames["p2"]
+    start = view.mapFromScene(item.sceneBoundingRect().center())
+    # onto page 3, its left edge on page 3's column 4 (page 3 starts one page width right)
+    target = QPointF(g.width + g.col_x(4) - g.col_x(0), 0)
+    from PySide6.QtCore import QPoint
+    step = view.mapFromScene(item.sceneBoundingRect().center() + target) - start
+    from PySide6.QtCore import QEvent
+    end = start + QPoint(step.x(), step.y())
+    vp_mouse(view, QEvent.Type.MouseButtonPress, start)
+    for i in range(1, 7):
+        vp_mouse(view, QEvent.Type.MouseMove, start + QPoint(step.x() * i // 6, step.y() * i // 6))
+    # while dragging it is drawn where it will land, on page 3's grid
+    assert abs(item.pos().x() - (g.width + g.col_x(4) - g.col_x(0))) < 1
+    vp_mouse(view, QEvent.Type.MouseButtonRelease, end)
+    page, fr = win.doc.issue.frame("p2")
+    assert page.number == 3 and (fr.col, fr.line) == (4, 0)
+    assert win.doc.issue.stories["lead"].thread == ["t1", "p2"]
+    assert scene.page_number == 3 and scene.selection == ["p2"]
+    assert win.doc.undo.undoText() == "移动"
+    win.acts["undo"].trigger()
+    page, fr = win.doc.issue.frame("p2")
+    assert page.number == 2 and (fr.col, fr.line) == (0, 0)
+    assert win.doc.issue.stories["lead"].thread == ["t1", "p2"]
