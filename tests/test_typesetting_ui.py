@@ -179,15 +179,16 @@ def test_typesetting_diagnostics_are_chinese_in_the_chinese_ui():
     fits = [diag_text(d) for d in found if d.code == "headline-fit"]
     assert fits == ["稿件“s01”的标题在 42 pt 放不下，改排长一",
                     "稿件“s01”的标题在 42 pt 放不下，改排 36 pt（建议字号）"]
-    assert got["uneven-feet"].startswith("文字块“t-a”（稿件“a”）各栏栏底不齐")
+    assert "“t-a”" in got["uneven-feet"] and "“a”" in got["uneven-feet"]
     assert "简体字体“Noto Serif CJK SC”" in got["traditional-with-sc-font"]
     assert "“，”" in got["marks-not-centred"] and "“Noto Serif SC”" in got["marks-not-centred"]
-    assert "「」『』" in got["quotes-hant"]
-    assert got["text-hidden"] == "“t1”的文字被“ph”遮住（压字）"
+    assert "「」" in got["quotes-hant"] and "『』" in got["quotes-hant"]
+    assert "“t1”" in got["text-hidden"] and "“ph”" in got["text-hidden"]
     assert got["frame-overlap"] == "文字块“t1”和“t2”重叠"
+    assert not any(t.startswith("发现问题") for t in got.values())
     for code, text in got.items():
         rest = text
-        for word in ("Noto Serif CJK SC", "Noto Serif SC", "Noto CJK"):
+        for word in ("Noto Serif CJK SC", "Noto Serif SC", "Noto CJK", "words.txt"):
             rest = rest.replace(word, "")
         assert not any(w for w in __import__("re").findall(r"[A-Za-z]{3,}", rest)), (code, text)
     set_language("en")
