@@ -210,10 +210,6 @@ def _holder(row) -> Holder:
     return Holder(person, host, pid, session, since)
 
 
-class _Lost(Exception):
-    """The connection went away in the middle of an operation."""
-
-
 class PgStore(Store):
     """One issue in a PostgreSQL database, seen by one desk (one connection, plus one for
     LISTEN once ``wait`` is called)."""
