@@ -489,3 +489,14 @@ def test_password_comes_from_pgpassfile(pg_cluster, pg_url, tmp_path, monkeypatc
         assert secret not in st.address and secret not in repr(vars(st))
     finally:
         st.close()
+
+
+def test_login_without_a_role_is_told_so(issue_of, pg_url):
+    issue_of("a")                                   # the schema and an issue exist
+    with _admin(pg_url) as c:
+        if c.execute("SELECT 1 FROM pg_roles WHERE rolname = 't_norole'").fetchone() is None:
+            c.execute("CREATE ROLE t_norole LOGIN")
+    with pytest.raises(StoreError) as exc:
+        pg.PgStore(_as(pg_url, "t_norole"), issue_of.name, Desk.here("x"))
+    msg = str(exc.value)
+    assert "\n" not in msg and "'t_norole' may not read issues" in msg and "banmian_reading" in msg
