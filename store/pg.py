@@ -214,10 +214,6 @@ def _holder(row) -> Holder:
     return Holder(person, host, pid, session, since)
 
 
-class _Lost(Exception):
-    """The connection went away in the middle of an operation."""
-
-
 class PgStore(Store):
     """One issue in a PostgreSQL database, seen by one desk (one connection, plus one for
     LISTEN once ``wait`` is called)."""
@@ -259,7 +255,8 @@ class PgStore(Store):
         return conn
 
     def _open_issue(self, conn: psycopg.Connection, create: bool) -> int:
-        if conn.execute("SELECT to_regclass('banmian.units')").fetchone()[0] is None:
+        if conn.execute("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE n.nspname = 'banmian' AND c.relname = 'units'").fetchone() is None:
             if not create:
                 raise StoreError(f"{self.address}: the database has no Banmian tables yet "
                                  f"(run: python main.py store init '{_redacted(self.url)}')")
@@ -269,19 +266,20 @@ class PgStore(Store):
                 raise StoreError(f"{self.address}: the database has no Banmian tables and this "
                                  f"login cannot make them ({_first_line(exc)}); ask its owner "
                                  f"to run: python main.py store init") from None
+        what = "read issues"
         try:
             row = conn.execute("SELECT id FROM banmian.issues WHERE name = %s",
                                (self.issue,)).fetchone()
             if row is None and create:
+                what = "create issues (only banmian_layout may)"
                 conn.execute("INSERT INTO banmian.issues (name) VALUES (%s) "
                              "ON CONFLICT (name) DO NOTHING", (self.issue,))
                 row = conn.execute("SELECT id FROM banmian.issues WHERE name = %s",
                                    (self.issue,)).fetchone()
         except pgerr.InsufficientPrivilege as exc:
-            what = "create issues" if create else "read issues"
-            raise StoreError(f"{self.address}: this login may not {what} "
-                             f"({_first_line(exc)}); it needs one of the roles "
-                             f"{', '.join(ROLES.values())}") from None
+            raise StoreError(f"{self.address}: the login '{conn.info.user}' may not {what}: "
+                             f"{_first_line(exc)} (the roles: "
+                             f"{', '.join(ROLES.values())})") from None
         if row is None:
             raise StoreError(f"{self.address}: there is no issue named {self.issue!r} in this "
                              f"database (copy one in with 'store push')")

@@ -6,6 +6,7 @@ Helpers shared with the benchmark scripts live in the ``support`` package
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
@@ -67,9 +68,16 @@ def _pg_server():
         return
     _PG["cluster"] = cluster
     os.environ["BANMIAN_TEST_PG"] = cluster.url
+
+    def stopped_by_signal(signum, frame):      # `timeout` ends a run: no server left behind
+        cluster.stop()
+        signal.signal(signum, before)
+        os.kill(os.getpid(), signum)
+    before = signal.signal(signal.SIGTERM, stopped_by_signal)
     try:
         yield
     finally:
+        signal.signal(signal.SIGTERM, before)
         os.environ.pop("BANMIAN_TEST_PG", None)
         _PG["cluster"] = None
         cluster.stop()

@@ -71,6 +71,15 @@ class Cluster:
         cmd = [str(self.bindir / "pg_ctl"), "-D", str(self.datadir), *args]
         return _run(cmd, self.runas, check=check)
 
+    def require_password(self, login: str) -> None:
+        """Make ``login`` authenticate with its password (scram-sha-256) over the socket —
+        every other login stays trusted — and reload the server."""
+        hba = self.datadir / "pg_hba.conf"
+        line = f"local all {login} scram-sha-256\n"
+        _run(["sh", "-c", '{ printf "%s" "$2"; cat "$1"; } > "$1.new" && mv "$1.new" "$1"',
+              "sh", str(hba), line], self.runas)
+        self._ctl("reload")
+
     def is_running(self) -> bool:
         return self._ctl("status", check=False).returncode == 0
 

@@ -459,3 +459,44 @@ def test_commit_cut_before_commit_is_made_again(issue_of, pg_url, monkeypatch):
     monkeypatch.setattr(pg.PgStore, "_commit", cut_then_commit)
     info = a.commit([Change(key, TEXT + "# 2\n", 1)])
     assert info[key].version == 2 and len(calls) == 2
+
+
+# ---------------------------------------------------------------- credentials
+def test_password_comes_from_pgpassfile(pg_cluster, pg_url, tmp_path, monkeypatch):
+    """A login that needs its password gets it from PGPASSFILE, never from the address."""
+    pg.init_schema(pg_url)
+    login, secret = "t_pw_desk", "pa55-" + uuid.uuid4().hex[:8]
+    with _admin(pg_url) as c:
+        if c.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone() is None:
+            c.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(login)))
+        c.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(login),
+                                                               sql.Literal(secret)))
+        c.execute(sql.SQL("GRANT banmian_layout TO {}").format(sql.Identifier(login)))
+    pg_cluster.require_password(login)
+    url = _as(pg_url, login)
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    with pytest.raises(StoreError) as exc:          # no password anywhere: refused, one line
+        pg.PgStore(url, _name(), Desk.here("a"), create=True)
+    assert "\n" not in str(exc.value) and login in str(exc.value)
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"*:*:*:{login}:{secret}\n")
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))
+    st = pg.PgStore(url, _name(), Desk.here("a"), create=True)
+    try:
+        st.commit([Change(ISSUE_UNIT, TEXT, 0)])
+        assert secret not in st.address and secret not in repr(vars(st))
+    finally:
+        st.close()
+
+
+def test_login_without_a_role_is_told_so(issue_of, pg_url):
+    issue_of("a")                                   # the schema and an issue exist
+    with _admin(pg_url) as c:
+        if c.execute("SELECT 1 FROM pg_roles WHERE rolname = 't_norole'").fetchone() is None:
+            c.execute("CREATE ROLE t_norole LOGIN")
+    with pytest.raises(StoreError) as exc:
+        pg.PgStore(_as(pg_url, "t_norole"), issue_of.name, Desk.here("x"))
+    msg = str(exc.value)
+    assert "\n" not in msg and "'t_norole' may not read issues" in msg and "banmian_reading" in msg
