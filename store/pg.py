@@ -421,8 +421,13 @@ class PgStore(Store):
                 "WHERE NOT pg_try_advisory_xact_lock_shared(k)", (keys,))}
             for ch, k in zip(changes, keys):
                 if k in busy:
-                    raise HeldElsewhere(ch.key, self._holder_of(conn, ch.key) or
-                                        Holder("someone", "another connection"))
+                    h = self._holder_of(conn, ch.key)
+                    for _ in range(50):     # checked out this moment: its row comes next
+                        if h is not None:
+                            break
+                        time.sleep(0.01)
+                        h = self._holder_of(conn, ch.key)
+                    raise HeldElsewhere(ch.key, h or Holder("someone", "another connection"))
             pick = ("FROM banmian.units WHERE issue = %s AND (kind, name) IN "
                     "(SELECT * FROM unnest(%s::text[], %s::text[]))")
             try:

@@ -138,3 +138,37 @@ def test_layout_and_editing_at_once(address, tmp_path):
     # the editor's last text is the story's text
     last = [r for r in records if r["desk"] == 2 and r.get("outcome") == "ok"][-1]
     assert D.text_hash(final[UnitKey("story", "lead")].text) == last["units"]["story:lead"][2]
+
+
+@pytest.mark.pg
+def test_a_refusal_names_a_desk_checking_out_that_moment(pg_url):
+    """A commit meets a check-out taken a moment ago, before its holder's name is written
+    (the load run found such refusals naming "someone"): it names the desk."""
+    import threading
+
+    from store.base import Change, HeldElsewhere
+    pg = pytest.importorskip("store.pg", reason="no PostgreSQL store yet")
+    name = f"moment-{uuid.uuid4().hex[:8]}"
+    a = pg.PgStore(pg_url, name, Desk.here("甲"), create=True)
+    b = pg.PgStore(pg_url, name, Desk.here("乙"))
+    key = UnitKey("page", "p1")
+    b.commit([Change(key, "banmian: 1\n", 0)])
+    locked = threading.Event()
+
+    def take():                 # the lock first, the row ("甲 on …") 0.3 s later
+        k = pg.lock_key(a.issue_id, key)
+        a._conn.execute("SELECT pg_advisory_lock(%s)", (k,))
+        locked.set()
+        time.sleep(0.3)
+        assert a.checkout(key) is None
+        a._conn.execute("SELECT pg_advisory_unlock(%s)", (k,))
+    t = threading.Thread(target=take)
+    t.start()
+    try:
+        assert locked.wait(10)
+        with pytest.raises(HeldElsewhere, match="甲"):
+            b.commit([Change(key, "banmian: 1\n# 乙\n", 1)])
+    finally:
+        t.join()
+        a.close()
+        b.close()
