@@ -553,9 +553,11 @@ def jump_lines(result) -> dict[str, list[str]]:
 
 
 def jump_mistakes(issue: m.Issue, res=None) -> list[str]:
-    """Compose the issue (or take ``res``); every threaded frame's jump lines name the pages
-    of the frames before and after it (when the story's text runs on across the page).
-    The mistakes."""
+    """Compose the issue (or take ``res``) and hold each threaded frame's jump lines to the
+    pages of the frames before and after it: a jump line shown names the right page, and
+    a frame showing some of its story's text carries 上接 when the frame before is on
+    another page and 下转 when the text runs on to a frame on another page.  (A frame
+    with no room left — under a photo's wrap — shows neither.)  The mistakes."""
     from layout.compose import Composer
     from layout.flow import page_label
 
@@ -570,16 +572,23 @@ def jump_mistakes(issue: m.Issue, res=None) -> list[str]:
         n_paras = len(story.paragraphs)
         for i, fid in enumerate(story.thread):
             here, fr = page_of[fid], frames[fid]
-            want = []
-            if i and page_of[story.thread[i - 1]] != here and fr.start.para < n_paras:
-                want.append(j.from_text.format(page=page_label(page_of[story.thread[i - 1]],
-                                                               j.numerals)))
-            if i + 1 < len(story.thread) and page_of[story.thread[i + 1]] != here \
-                    and fr.end.para < n_paras:
-                want.append(j.to_text.format(page=page_label(page_of[story.thread[i + 1]],
-                                                             j.numerals)))
-            if got[fid] != want:
-                bad.append(f"{sid}: frame {fid} on page {here} shows {got[fid]}, not {want}")
+            shows = bool(fr.lines)
+            allowed, need = [], []
+            if i and page_of[story.thread[i - 1]] != here:
+                line = j.from_text.format(page=page_label(page_of[story.thread[i - 1]],
+                                                          j.numerals))
+                allowed.append(line)
+                if shows:
+                    need.append(line)
+            if i + 1 < len(story.thread) and page_of[story.thread[i + 1]] != here:
+                line = j.to_text.format(page=page_label(page_of[story.thread[i + 1]],
+                                                        j.numerals))
+                allowed.append(line)
+                if shows and fr.end.para < n_paras:
+                    need.append(line)
+            if [t for t in allowed if t in got[fid]] != got[fid] or \
+                    any(t not in got[fid] for t in need):
+                bad.append(f"{sid}: frame {fid} on page {here} shows {got[fid]}, not {need}")
     for fid, texts in got.items():
         if texts and fid not in {f for st in issue.stories.values() for f in st.thread}:
             bad.append(f"frame {fid} outside any thread shows {texts}")

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from layout import model as m
 from layout.compose import Composer
 from layout.flow import page_label
 from store import open_store
@@ -67,6 +68,12 @@ def test_the_jump_check_sees_a_frame_on_another_page():
     bad = D.jump_mistakes(issue, res)                   # the jump lines of before
     assert bad == ["lead: frame t-lead on page 1 shows ['（下转二版）'], not ['（下转五版）']"]
     assert D.jump_mistakes(issue) == []                 # composed again: right
+    photo = next(f for f in p5.frames if isinstance(f, m.PhotoFrame))
+    fr.col, fr.line, fr.cols, fr.lines = photo.col + 1, photo.line + 2, 2, 4
+    res = Composer(issue, SquareFontSet()).compose()    # under the photo: no room, no jump
+    assert D.jump_lines(res)["t-lead2"] == [] and D.jump_mistakes(issue, res) == []
+    bad = D.jump_mistakes(issue, Composer(big_issue(6), SquareFontSet()).compose())
+    assert bad == ["lead: frame t-lead on page 1 shows ['（下转二版）'], not ['（下转五版）']"]
 
 
 def test_refresh_takes_a_commit_of_two_pages_whole():
@@ -132,8 +139,9 @@ def test_layout_and_editing_at_once(address, tmp_path):
     second = page_of["t-lead2"].number
     assert second in (2, 5)
     first_frame = next(fr for p in res.pages for fr in p.frames if fr.frame_id == "t-lead")
-    if first_frame.end.para < len(issue.stories["lead"].paragraphs):     # it runs on
-        assert got["t-lead"] == [f"（下转{page_label(second, 'chinese')}版）"]
+    if first_frame.lines and first_frame.end.para < len(issue.stories["lead"].paragraphs):
+        assert got["t-lead"] == [f"（下转{page_label(second, 'chinese')}版）"]   # it runs on
+    if next(fr for p in res.pages for fr in p.frames if fr.frame_id == "t-lead2").lines:
         assert got["t-lead2"] == ["（上接一版）"]
     # the editor's last text is the story's text
     last = [r for r in records if r["desk"] == 2 and r.get("outcome") == "ok"][-1]
