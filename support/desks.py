@@ -346,6 +346,7 @@ class SimDesk:
                 self.t_refresh = time.perf_counter() - t0
                 for p in got.problems:
                     self.log.write({"desk": self.n, "event": "problem", "error": str(p)})
+                self._noticed_reconnect()
                 if got.both:        # this desk never keeps unsaved changes between attempts
                     self.log.write({"desk": self.n, "event": "problem", "error": "unsaved here "
                                     "and changed there: " + ", ".join(str(i.key) for i in got.both)})
@@ -378,6 +379,19 @@ class SimDesk:
                    "cpu_s": round(time.process_time() - cpu0, 3), **self.counts}
         self.log.write(summary)
         return summary
+
+    def _noticed_reconnect(self) -> None:
+        """A store that reconnects by itself (PostgreSQL: its server process changed, so the
+        old connection was cut): log it and count it with the desk's own reconnects."""
+        conn = getattr(self.store, "_conn", None)
+        backend = getattr(getattr(conn, "info", None), "backend_pid", None)
+        if backend is None:
+            return
+        before, self._backend = getattr(self, "_backend", None), (id(self.store), backend)
+        if before is not None and before[0] == id(self.store) and before[1] != backend:
+            self.counts["reconnects"] += 1
+            self.log.write({"desk": self.n, "event": "reconnect", "by": "store",
+                            "t": time.time(), "units": [str(k) for k in self.units]})
 
     def transfer_edit(self, fid: str, pid: str) -> Edit | None:
         """The scripted first edit: move frame ``fid`` to page ``pid`` (None once it is there)."""
@@ -459,6 +473,7 @@ class SimDesk:
             self.log.write({**rec, "outcome": "noop"})
             return False
         self.counts["ok"] += 1
+        self._noticed_reconnect()
         rec.update(outcome="ok", latency=round(self.latency, 6),
                    units={str(k): [self.sending[str(k)][0], i.version,
                                    text_hash(self.session.base[k].text)]

@@ -183,6 +183,8 @@ def test_postgresql_restarts_under_load(tmp_path, capsys, pg_url, pg_cluster):
     records = D.read_logs(sorted((tmp_path / "logs").glob("*.jsonl")))
     after = {r["desk"] for r in records if r.get("outcome") == "ok" and r.get("t", 0) > back[0]}
     assert len(after) >= 6, f"only desks {sorted(after)} got a change through after the restart"
+    cut = {r["desk"] for r in records if r.get("event") == "reconnect"}
+    assert len(cut) >= 6 and report.reconnects >= 6, (cut, report.reconnects)
 
 
 def test_a_unit_file_truncated_on_the_shared_folder(tmp_path):
