@@ -1,0 +1,338 @@
+"""The editor as a newsroom desk (issue 16): two windows on one issue in a store.
+
+Each window is a desk of its own (its own user, its own check-outs) on one
+``MemoryIssue``; a test drives them as users would — dragging frames with the mouse,
+typing in the story editor, saving with the window's Save — and the watcher thread
+carries each desk's commits to the other.  Every question is answered by a function the
+test sets (no dialog ever blocks).
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from layout import edits as E  # noqa: E402
+from layout import model as m  # noqa: E402
+from layout.position import StoryPos  # noqa: E402
+from store.base import Change, Desk, UnitKey  # noqa: E402
+from store.memory import MemoryIssue, MemoryStore  # noqa: E402
+from store.session import IssueSession  # noqa: E402
+from store.units import split  # noqa: E402
+from support.fakefont import SquareFontSet  # noqa: E402
+from tests.test_editor import drag, make_issue, type_text  # noqa: E402
+
+PAGE1 = UnitKey("page", "p1")
+LEAD = UnitKey("story", "lead")
+
+
+def desk(user: str) -> Desk:
+    return Desk(user, f"host-{user}", os.getpid(), uuid.uuid4().hex[:12])
+
+
+@pytest.fixture
+def news(tmp_path, qtbot, monkeypatch):
+    """An EditorApp on square fonts and an issue in a memory store, with ``open(user)``."""
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    from editor.app import EditorApp
+    from editor.i18n import set_language
+    from editor.mainwindow import MainWindow
+    set_language("zh")
+    answers = {"conflict": ["merge"], "asked": [], "errors": [], "recover": True}
+
+    def ask_conflict(_win, text, choices):
+        answers["asked"].append((text, choices))
+        return answers["conflict"].pop(0)
+
+    def ask_recover_units(_parent, text):
+        answers["asked"].append((text, None))
+        return answers["recover"]
+    monkeypatch.setattr(MainWindow, "show_error", lambda self, msg: answers["errors"].append(msg))
+    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda _p, _r: False,
+                    ask_save=lambda w: "discard", ask_conflict=ask_conflict,
+                    ask_recover_units=ask_recover_units,
+                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    shared = MemoryIssue("paper")
+    seed = MemoryStore(shared, desk("seed"))
+    seed.commit([Change(k, t, 0) for k, t in split(make_issue()).items()])
+
+    class News:
+        pass
+    n = News()
+    n.app, n.shared, n.answers = app, shared, answers
+
+    def open_as(user, story=None):
+        store = MemoryStore(shared, desk(user))
+        if story is not None:
+            return app.open_story(None, story, store=store)
+        win = app.open_store(None, store=store)
+        win.view.resize(1000, 800)
+        win.view.actual_size()
+        return win
+    n.open = open_as
+    n.store = lambda user: MemoryStore(shared, desk(user))
+    yield n
+    for w in list(app.windows) + list(app.story_windows):
+        w.close()
+    set_language(None)
+
+
+def stored_story(shared, sid="lead") -> m.Story:
+    s = IssueSession(MemoryStore(shared, desk("reader")))
+    return s.open().stories[sid]
+
+
+def test_two_desks_see_each_others_work_live(news, qtbot):
+    """A layout person moves a frame while an editor rewrites the story running through it."""
+    a, b = news.open("alice"), news.open("bob")
+    # alice drags text frame t2 one column to the right with the selection tool
+    view, g = a.view, a.doc.geometry
+    view.set_tool("select")
+    x, y, w, h = g.frame_rect(a.doc.issue.frame("t2")[1])
+    drag(view, (x + 10, y + 10), (x + 10 + g.column + g.gutter + 3, y + 10))
+    assert a.doc.issue.frame("t2")[1].col == 3
+    assert a.doc.desk.mine == {PAGE1}               # the page, not the story
+    # bob, the editor, types into the story in the story editor: it checks out only it
+    b.story_open("lead")
+    ed = b.story_editor
+    cur = ed.edit.textCursor()
+    cur.setPosition(0)
+    ed.edit.setTextCursor(cur)
+    type_text(ed.edit, "新华社电")
+    assert b.doc.issue.stories["lead"].paragraphs[0].text.startswith("新华社电本报讯")
+    assert b.doc.desk.mine == {LEAD}
+    # the docks show who holds what, on both sides (name and badge; tooltip with version)
+    qtbot.waitUntil(lambda: "alice" in b.pages.item(0).text(), timeout=5000)
+    assert "alice" in b.pages.item(0).toolTip() and "版本 1" in b.pages.item(0).toolTip()
+    qtbot.waitUntil(lambda: _holder_cell(a, "lead") == "bob", timeout=5000)
+    assert _holder_cell(b, "lead") == "我" and "我" in a.pages.item(0).text()
+    # each saves; the other sees the change without reopening
+    assert a.save() and b.save()
+    qtbot.waitUntil(lambda: b.doc.issue.frame("t2")[1].col == 3, timeout=5000)
+    qtbot.waitUntil(lambda: a.doc.issue.stories["lead"].paragraphs[0].text.startswith(
+        "新华社电"), timeout=5000)
+    # … composed and drawn: the headline frame of alice's page shows the new text's layout
+    assert a.doc.result.page(1) is not None
+    assert "第1版" in b.statusBar().currentMessage() or b.doc.issue.frame("t2")[1].col == 3
+    assert not a.doc.is_modified() and not b.doc.is_modified()
+    # what the store holds: both changes
+    final = IssueSession(news.store("reader")).open()
+    assert final.frame("t2")[1].col == 3
+    assert final.stories["lead"].paragraphs[0].text.startswith("新华社电本报讯")
+
+
+def _holder_cell(win, sid):
+    st = win.stories
+    for i in range(st.topLevelItemCount()):
+        it = st.topLevelItem(i)
+        if it.data(0, 0x0100) == sid:
+            return it.text(3)
+    return None
+
+
+def test_an_edit_on_a_page_held_elsewhere_is_refused(news, qtbot):
+    a, b = news.open("alice"), news.open("bob")
+    assert a.doc.push(E.SetFrame("t2", lines=18), "resize")
+    qtbot.waitUntil(lambda: b.doc.desk.held_by_other(PAGE1) is not None, timeout=5000)
+    # the frames of that page cannot be picked in bob's window …
+    assert not any(item.pickable for item in b.scene.frames.values())
+    view, g = b.view, b.doc.geometry
+    view.set_tool("select")
+    x, y, w, h = g.frame_rect(b.doc.issue.frame("t1")[1])
+    drag(view, (x + 5, y + 5), (x + 5 + 2 * (g.column + g.gutter), y + 5))
+    assert b.doc.issue.frame("t1")[1].col == 0
+    # … and an edit that gets to the document anyway is refused, naming who holds it
+    assert not b.doc.push(E.SetFrame("t1", col=3), "move")
+    msg = b.statusBar().currentMessage()
+    assert "alice" in msg and "host-alice" in msg and "第1版" in msg
+    assert b.doc.undo.count() == 0 and b.doc.issue.frame("t1")[1].col == 0
+    # the story running through the page is still free: bob may edit its text
+    assert b.doc.push(E.InsertText("lead", StoryPos(1, 0), "补"), "typing")
+    # alice gives the page back (saving it first): bob may move frames now
+    from editor.desk import give_back_ui
+    assert give_back_ui(a, {PAGE1})
+    assert a.doc.desk.mine == set() and a.doc.undo.count() == 0
+    qtbot.waitUntil(lambda: b.doc.issue.frame("t2")[1].lines == 18, timeout=5000)
+    qtbot.waitUntil(lambda: b.doc.desk.held_by_other(PAGE1) is None, timeout=5000)
+    assert b.doc.push(E.SetFrame("t1", col=3), "move")
+    assert b.doc.desk.mine == {PAGE1, LEAD}
+
+
+def test_others_commits_drop_undo_steps_on_their_units(news, qtbot):
+    a, b = news.open("alice"), news.open("bob")
+    assert a.doc.push(E.SetFrame("t2", col=4), "move")
+    assert a.doc.push(E.InsertText("lead", StoryPos(1, 0), "甲"), "typing")
+    assert a.save()
+    a.doc.give_back({LEAD})                  # the page stays with alice
+    assert a.doc.undo.count() == 1           # the step on the story went with it
+    # bob takes the story and changes it; alice's window takes it in
+    assert b.doc.push(E.InsertText("lead", StoryPos(1, 0), "乙"), "typing")
+    assert b.save()
+    qtbot.waitUntil(lambda: a.doc.issue.stories["lead"].paragraphs[1].text == "乙甲第二段。",
+                    timeout=5000)
+    # alice's undo still takes back her move (a unit nobody else changed)
+    a.doc.undo.undo()
+    assert a.doc.issue.frame("t2")[1].col == 2
+    assert a.doc.issue.stories["lead"].paragraphs[1].text == "乙甲第二段。"
+
+
+def test_save_conflict_merges_a_story_whose_changes_do_not_overlap(news, qtbot):
+    b = news.open("bob")
+    said = []
+    b.doc.desk.message.connect(said.append)
+    assert b.doc.push(E.InsertText("lead", StoryPos(1, 0), "编辑改："), "typing")
+    # the chief editor takes the story from bob (a broken check-out) and fixes the 1st para
+    chief = news.store("chief")
+    h = chief.holders()[LEAD]
+    assert chief.break_checkout(LEAD, h)
+    s = IssueSession(chief)
+    iss = s.open()
+    p0 = iss.stories["lead"].paragraphs[0]
+    iss.stories["lead"].paragraphs[0] = m.Paragraph(p0.style, [m.Run("【主编】" + p0.text)])
+    s.save(iss)
+    # bob is told at once: the story was taken over, and changed while he has changes too
+    qtbot.waitUntil(lambda: any("chief" in t and "你也有未保存的修改" in t for t in said),
+                    timeout=5000)
+    qtbot.waitUntil(lambda: any("解除" in t for t in said), timeout=5000)
+    news.answers["conflict"] = ["merge"]
+    assert b.save()
+    text, choices = news.answers["asked"][-1]
+    assert "chief" in text and "版本 2" in text and choices[0] == "merge"
+    st = stored_story(news.shared)
+    assert st.paragraphs[0].text.startswith("【主编】本报讯")
+    assert st.paragraphs[1].text == "编辑改：第二段。"
+    assert b.doc.issue.stories["lead"] == st and not b.doc.is_modified()
+
+
+def test_save_conflict_on_the_same_words_keeps_mine_as_a_new_story(news, qtbot):
+    b = news.open("bob")
+    assert b.doc.push(E.InsertText("lead", StoryPos(1, 0), "乙"), "typing")
+    chief = news.store("chief")
+    assert chief.break_checkout(LEAD, chief.holders()[LEAD])
+    s = IssueSession(chief)
+    iss = s.open()
+    iss.stories["lead"].paragraphs[1] = m.Paragraph("body", [m.Run("丙第二段。")])
+    s.save(iss)
+    news.answers["conflict"] = ["merge", "copy"]
+    assert not b.save()                     # the merge clashed: told, nothing saved
+    assert news.answers["errors"] and "无法自动合并" in news.answers["errors"][-1]
+    assert b.save()                         # asked again: keep mine as a new story
+    st = stored_story(news.shared)
+    assert st.paragraphs[1].text == "丙第二段。"
+    copy_id = next(sid for sid in b.doc.issue.stories if sid.startswith("lead-mine"))
+    mine = stored_story(news.shared, copy_id)
+    assert mine.paragraphs[1].text == "乙第二段。" and mine.thread == []
+    assert mine.name.endswith("（我的）")
+
+
+def test_conflict_reload_takes_theirs(news, qtbot):
+    a = news.open("alice")
+    assert a.doc.push(E.SetFrame("t2", col=5), "move")
+    other = news.store("chief")
+    assert other.break_checkout(PAGE1, other.holders()[PAGE1])
+    s = IssueSession(other)
+    iss = s.open()
+    iss.frame("t1")[1].lines = 9
+    s.save(iss)
+    news.answers["conflict"] = ["reload"]
+    assert a.save()
+    text, choices = news.answers["asked"][-1]
+    assert choices == ["reload", "cancel"] and "第1版" in text
+    assert a.doc.issue.frame("t1")[1].lines == 9 and a.doc.issue.frame("t2")[1].col == 2
+    assert a.doc.undo.count() == 0
+
+
+def test_story_editor_on_its_own(news, qtbot):
+    """An editor opens one story: live copyfit, check-out of the story only, saves only it."""
+    lay = news.open("alice")
+    assert lay.doc.push(E.SetFrame("t2", col=3), "move")       # alice lays out page 1
+    sw = news.open("bob", story="lead")
+    ed = sw.editor
+    assert ed.copyfit.text().startswith("超出")                 # t1 is small for the story
+    before = ed.copyfit.text()
+    cur = ed.edit.textCursor()
+    cur.setPosition(len(ed.edit.toPlainText()))
+    ed.edit.setTextCursor(cur)
+    type_text(ed.edit, "补充" * 30)
+    assert ed.copyfit.text() != before and ed.copyfit.text().startswith("超出")
+    assert sw.doc.desk.mine == {LEAD}           # page 1 is alice's; the story is bob's
+    assert sw.save_story()
+    st = stored_story(news.shared)
+    assert st.paragraphs[-1].text.endswith("补充补充")
+    qtbot.waitUntil(lambda: lay.doc.issue.stories["lead"] == st, timeout=5000)
+    # alice's page was not saved by bob's story save
+    assert IssueSession(news.store("r")).open().frame("t2")[1].col == 2
+    # read-only while someone else holds the story
+    sw.doc.give_back({LEAD})
+    assert lay.doc.push(E.InsertText("lead", StoryPos(0, 0), "甲"), "typing")
+    qtbot.waitUntil(lambda: ed.edit.isReadOnly(), timeout=5000)
+    assert "alice" in ed.holder.text()
+
+
+def test_recovery_per_unit_never_overwrites_a_newer_version(news, qtbot):
+    a = news.open("alice")
+    assert a.doc.push(E.SetFrame("t2", col=6), "move")
+    assert a.doc.push(E.InsertText("lead", StoryPos(1, 0), "甲"), "typing")
+    assert a.autosaver.save_now()
+    assert len(list(a.autosaver.path.glob("*.json"))) == 2
+    # alice's editor dies: no clean close, the copies stay; her check-outs time out
+    a.autosaver.stop()
+    a.autosaver.discard = lambda: None
+    a.close()
+    # meanwhile the chief changes the story (another paragraph)
+    chief = news.store("chief")
+    s = IssueSession(chief)
+    iss = s.open()
+    p0 = iss.stories["lead"].paragraphs[0]
+    iss.stories["lead"].paragraphs[0] = m.Paragraph(p0.style, [m.Run("【主编】" + p0.text)])
+    s.save(iss)
+    chief.close()
+    # alice opens again as the same user: offered; the page comes back, the story merges
+    store = MemoryStore(news.shared, Desk("alice", "host-alice", os.getpid(), "again"))
+    w = news.app.open_store(None, store=store)
+    text, _ = news.answers["asked"][-1]
+    assert "第1版" in text and "chief" in text
+    assert w.doc.issue.frame("t2")[1].col == 6
+    assert w.doc.issue.stories["lead"].paragraphs[0].text.startswith("【主编】")
+    assert w.doc.issue.stories["lead"].paragraphs[1].text == "甲第二段。"
+    assert w.doc.is_modified() and w.doc.desk.mine == {PAGE1, LEAD}
+    assert w.save()
+    st = stored_story(news.shared)
+    assert st.paragraphs[0].text.startswith("【主编】") and st.paragraphs[1].text == "甲第二段。"
+    assert not list(w.autosaver.path.glob("*.json"))
+
+
+def test_closing_gives_back_and_single_files_keep_their_lock(news, qtbot, tmp_path):
+    a = news.open("alice")
+    assert a.doc.push(E.SetFrame("t2", col=3), "move")
+    assert news.shared.held
+    a.save()
+    a.close()
+    assert not news.shared.held
+    # a single .yaml file opens as before: one lock, no desk
+    from layout.docfile import save_issue
+    path = tmp_path / "one.yaml"
+    save_issue(make_issue(), path)
+    w = news.app.open(str(path))
+    assert w.doc.desk is None and w.doc.lock is not None
+    assert w.doc.push(E.SetFrame("t2", col=3), "move") and w.save()
+
+
+def test_chinese_and_english_desk_strings(news, qtbot):
+    from editor.i18n import set_language
+    a, b = news.open("alice"), news.open("bob")
+    assert a.doc.push(E.SetFrame("t2", col=3), "move")
+    assert not b.doc.push(E.SetFrame("t1", col=3), "move")
+    zh = b.statusBar().currentMessage()
+    assert "签出" in zh and "checked out" not in zh
+    set_language("en")
+    assert not b.doc.push(E.SetFrame("t1", col=3), "move")
+    en = b.statusBar().currentMessage()
+    assert "page 1 is checked out by alice on host-alice" in en
+    import re
+    assert not re.search(r"[\u4e00-\u9fff]", en.replace("版", ""))
