@@ -992,7 +992,9 @@ class RetargetStyle(Edit):
         self._saved = None
 
     def units(self, issue):
-        out = {SETTINGS}
+        out: set[Unit] = set()
+        if self.table == "paragraph_styles" and issue.paper.jumps.style == self.old:
+            out.add(SETTINGS)
         for sid, st in issue.stories.items():
             if any(p.style == self.old if self.table == "paragraph_styles"
                    else any(r.style == self.old for r in p.runs) for p in st.paragraphs):
