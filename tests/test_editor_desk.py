@@ -336,3 +336,37 @@ def test_chinese_and_english_desk_strings(news, qtbot):
     assert "page 1 is checked out by alice on host-alice" in en
     import re
     assert not re.search(r"[\u4e00-\u9fff]", en.replace("版", ""))
+
+
+def test_two_windows_on_an_issue_folder(news, qtbot, tmp_path, monkeypatch):
+    """The same with the real folder store: File ▸ Open on a folder, check-outs as lock
+    files, the watcher polling the folder's journal."""
+    from store import open_store
+    folder = tmp_path / "paper-issue"
+    st = open_store(str(folder), desk("seed"), create=True)
+    st.commit([Change(k, t, 0) for k, t in split(make_issue()).items()])
+    st.close()
+    monkeypatch.setenv("BANMIAN_USER", "alice")
+    a = news.app.open(str(folder))
+    monkeypatch.setenv("BANMIAN_USER", "bob")
+    b = news.app.open(str(folder))
+    assert a.doc.desk is not None and a.doc.base_dir == str(folder.resolve())
+    assert a.doc.name == "paper-issue"
+    assert a.doc.push(E.SetFrame("t2", col=3), "move")
+    assert b.doc.push(E.InsertText("lead", StoryPos(1, 0), "新"), "typing")
+    assert not b.doc.push(E.SetFrame("t1", col=4), "move")
+    assert "alice" in b.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: "alice" in b.pages.item(0).text(), timeout=5000)
+    qtbot.waitUntil(lambda: _holder_cell(a, "lead") == "bob", timeout=5000)
+    assert a.save() and b.save()
+    qtbot.waitUntil(lambda: b.doc.issue.frame("t2")[1].col == 3, timeout=5000)
+    qtbot.waitUntil(lambda: a.doc.issue.stories["lead"].paragraphs[1].text == "新第二段。",
+                    timeout=5000)
+    a.close()
+    b.close()
+    again = open_store(str(folder), desk("reader"))
+    assert again.holders() == {}                    # closing gave the check-outs back
+    issue = IssueSession(again).open()
+    assert issue.frame("t2")[1].col == 3
+    assert issue.stories["lead"].paragraphs[1].text == "新第二段。"
+    again.close()
