@@ -58,8 +58,16 @@ def describe_holder(h: Holder) -> str:
               since=since)
 
 
+def describe_author(author: str) -> str:
+    """A commit's author ("user on host", as stores record it) in the UI's language."""
+    if not author:
+        return tr("desk.someone")
+    user, sep, host = author.rpartition(" on ")
+    return tr("desk.author", user=user, host=host) if sep else author
+
+
 def _author(info: UnitInfo | None) -> str:
-    return (info.author if info is not None and info.author else "") or tr("desk.someone")
+    return describe_author(info.author if info is not None else "")
 
 
 def holder_icon(color: QColor, size: int = 12) -> QIcon:

@@ -148,15 +148,15 @@ def copies(cache: str, address: str, user: str) -> list[dict]:
 
 def describe(recs: list[dict], doc) -> str:
     """The question's list: each unit, and whether someone changed it since."""
-    from .desk import describe_unit
+    from .desk import describe_author, describe_unit
     lines = []
     units = doc.desk.store.units()
     for r in recs:
         cur = units.get(r["key"])
         name = describe_unit(r["key"], doc.issue)
         if cur is not None and cur.version != r["base"]:
-            lines.append(tr("desk.recover.newer", unit=name, who=cur.author or
-                            tr("desk.someone"), version=cur.version))
+            lines.append(tr("desk.recover.newer", unit=name, who=describe_author(cur.author),
+                            version=cur.version))
         else:
             lines.append(name)
     return "\n".join(lines)

@@ -244,7 +244,7 @@ class Document(QObject):
         from store.session import Refreshed
         if self.desk is None or self.desk.closed:
             return Refreshed()
-        from .desk import describe_unit
+        from .desk import describe_author, describe_unit
         try:
             r = self.desk.session.refresh(self.issue)
         except Exception as exc:          # the store went away for a moment: next poke
@@ -257,7 +257,7 @@ class Document(QObject):
             self.desk.message.emit(tr("desk.taken", units=names) +
                                    (tr("desk.dropped", n=dropped) if dropped else ""))
         for info in r.both:
-            who = info.author or tr("desk.someone")
+            who = describe_author(info.author)
             self.desk.message.emit(tr("desk.both", unit=describe_unit(info.key, self.issue),
                                       who=who))
         if r.problems:

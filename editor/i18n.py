@@ -541,6 +541,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "desk.holder": ("{user}（{host}，{since} 起）", "{user} on {host} since {since}"),
     "desk.holder.stale": ("{user}（{host}，{since} 起，已长时间无响应）",
                           "{user} on {host} since {since} (no sign of life for hours)"),
+    "desk.author": ("{user}（{host}）", "{user} on {host}"),
     "desk.someone": ("他人", "someone else"),
     "desk.me": ("我", "me"),
     "desk.refused.held": ("{unit}正由 {who} 签出，不能修改", "{unit} is checked out by {who}"),

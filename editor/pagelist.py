@@ -89,7 +89,7 @@ class PageList(QListWidget):
 
     def show_holders(self) -> None:
         """Names, badges and tooltips of who holds each page (an issue in a store)."""
-        from .desk import MINE, OTHERS, describe_holder
+        from .desk import MINE, OTHERS
         for i in range(self.count()):
             it = self.item(i)
             number = it.data(Qt.ItemDataRole.UserRole)
@@ -98,11 +98,9 @@ class PageList(QListWidget):
             mine = h is not None and h.is_desk(self.doc.desk.store.desk)
             text = tr("page_n", n=number)
             if h is not None:
-                text += "\n" + (tr("desk.me") if mine else h.user)
+                text += " · " + (tr("desk.me") if mine else h.user)
             it.setText(text)
             it.setToolTip(self.doc.desk.tooltip(found[0]) if found is not None else "")
-            if h is not None and not mine:
-                it.setToolTip(describe_holder(h) + "\n" + it.toolTip())
             state = (None if h is None else mine, id(self._thumbs.get(number)))
             if self._badged.get(number) == state or number not in self._thumbs:
                 continue

@@ -102,16 +102,13 @@ class StoryList(QTreeWidget):
         if self.desk is None:
             return "", False, ""
         from store.base import UnitKey
-
-        from .desk import describe_holder
         key = UnitKey("story", sid)
         h = self.desk.holder(key)
         tip = self.desk.tooltip(key)
         if h is None:
             return "", False, tip
         mine = h.is_desk(self.desk.store.desk)
-        return (tr("desk.me") if mine else h.user), mine, \
-            tip if mine else describe_holder(h) + "\n" + tip
+        return (tr("desk.me") if mine else h.user), mine, tip
 
     def select_story(self, sid: str) -> None:
         """Highlight a story's row."""

@@ -370,3 +370,44 @@ def test_two_windows_on_an_issue_folder(news, qtbot, tmp_path, monkeypatch):
     assert issue.frame("t2")[1].col == 3
     assert issue.stories["lead"].paragraphs[1].text == "新第二段。"
     again.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_desk_ui_speaks_one_language(news, qtbot, lang):
+    """Everything the desk adds — menus, dock columns and tooltips, the story editor, the
+    status messages, the conflict question — in the UI's language only."""
+    from editor.desk import conflict_text, describe_holder
+    from editor.i18n import set_language
+    from store.base import Conflict
+    from tests.test_editor_i18n import chinese_in, data_words, english_in, texts_of
+    set_language(lang)
+    a, b = news.open("alice"), news.open("bob")
+    said = []
+    for w in (a, b):
+        w.doc.desk.message.connect(said.append)
+        w.doc.refused.connect(said.append)
+    assert a.doc.push(E.SetFrame("t2", col=3), "move")
+    assert b.doc.push(E.InsertText("lead", StoryPos(1, 0), "新"), "typing")
+    assert not b.doc.push(E.SetFrame("t1", col=4), "move")
+    qtbot.waitUntil(lambda: b.doc.desk.held_by_other(PAGE1) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: a.doc.desk.held_by_other(LEAD) is not None, timeout=5000)
+    assert a.save() and b.save()
+    qtbot.waitUntil(lambda: len([t for t in said if t]) >= 3, timeout=5000)
+    b.story_open("lead")
+    sw = news.open("carol", story="lead")
+    texts = said + [w.statusBar().currentMessage() for w in (a, b)]
+    for w in (a, b):
+        texts += texts_of(w)
+        texts += [w.pages.item(i).toolTip() for i in range(w.pages.count())]
+        st = w.stories
+        texts += [st.topLevelItem(i).toolTip(3) for i in range(st.topLevelItemCount())]
+        texts += [a_.text() for a_ in w.desk_acts.values()]
+    texts += texts_of(sw) + [sw.editor.holder.toolTip()]
+    info = news.store("x").units()[LEAD]
+    texts.append(conflict_text(Conflict(LEAD, 1, info), b.doc.issue))
+    texts.append(describe_holder(a.doc.desk.held[PAGE1]))
+    from layout.units import DEFAULT_HAO               # 号 sizes: the newspaper's own terms
+    data = data_words(a.doc.issue, extra=[*DEFAULT_HAO, "校样", "标题", "alice", "bob", "carol", "host-alice", "host-bob",
+                                          "host-carol", "host-seed", "seed", "memory:paper"])
+    bad = english_in(texts, data) if lang == "zh" else chinese_in(texts, data)
+    assert not bad, bad[:10]
