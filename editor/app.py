@@ -293,6 +293,10 @@ class EditorApp:
         except StoreError as exc:
             QMessageBox.warning(parent, tr("error"), str(exc))
             return None
+        p = Path(address.target)
+        if address.kind == "file" and p.name == "settings.yaml" and \
+                (p.parent / ".banmian" / "store.json").exists():
+            address = parse_address(str(p.parent))  # a unit file picked: its issue folder
         if address.kind != "file":
             return self.open_store(address, parent)
         got, reason = self._lock(path, parent)

@@ -130,6 +130,7 @@ class DeskSession(QObject):
         self.others: dict[UnitKey, Holder] = {}
         self.held: dict[UnitKey, Holder] = {}
         self.issue: m.Issue | None = None          # the open issue (for naming units)
+        self.reopenable = False                     # opened by an address another window may use
         self.closed = False
         self.watcher: Watcher | None = None
         if watch:
@@ -335,6 +336,7 @@ def open_desk_document(app, address: "str | Address", parent=None, *, store=None
                                                     msg=str(exc)))
         return None
     ds = DeskSession(session, shown, watch=watch)
+    ds.reopenable = a is not None
     path = a.target if a is not None and a.kind == "folder" else None
     doc = Document(issue, app.fontset_factory(issue), path, desk=ds)
     return doc
@@ -476,6 +478,7 @@ def install(win) -> None:
     doc.saved_units.connect(lambda _k: (win.stories.refresh(), win.pages.show_holders()))
     ds.holdersChanged.connect(lambda: _unpickable(win))
     doc.changed.connect(lambda _t: _unpickable(win))
+    win.scene.pageShown.connect(lambda _n: _unpickable(win))
     win.pages.menuRequested.connect(lambda n, _gp: _dock_give_back(win, "page", n))
     win.stories.menuRequested.connect(lambda sid, _gp: _dock_give_back(win, "story", sid))
     _unpickable(win)
@@ -513,6 +516,10 @@ def _dock_give_back(win, kind: str, what) -> None:
         key = UnitKey("page", page.id)
     else:
         key = UnitKey("story", what)
+        if doc.desk.reopenable:                # reachable by address: its own window
+            menu.addSeparator()
+            a = menu.addAction(tr("storyeditor.window"))
+            a.triggered.connect(lambda: win.app.open_story(doc.desk.address, what, win))
     if key not in doc.desk.mine:
         return
     menu.addSeparator()

@@ -309,6 +309,9 @@ class Document(QObject):
         ``CommitRefused`` (Conflict, HeldElsewhere, ReadOnly) when the store refuses:
         nothing of it was saved."""
         infos = self.desk.session.save(self.issue, only)
+        new = {k for k, i in infos.items() if not i.deleted} - self.desk.mine
+        if new:                                # units this desk made: it holds them too
+            self.desk.claim(new, self.issue)
         if only is None or not self.desk.session.dirty(self.issue):
             self.recovered = False
             self.undo.setClean()

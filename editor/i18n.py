@@ -597,6 +597,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "conflict.copy_suffix": ("（我的）", " (mine)"),
     "storyeditor.save": ("保存稿件", "Save Story"),
     "storyeditor.open": ("稿件编辑器", "Story Editor"),
+    "storyeditor.window": ("在单独窗口中编辑稿件", "Edit Story in Its Own Window"),
     "storyeditor.none": ("未选稿件", "No story"),
     "storyeditor.frames": ("排在 {pages} 版", "In pages {pages}"),
     "storyeditor.unplaced": ("未排", "Not placed"),

@@ -411,3 +411,96 @@ def test_desk_ui_speaks_one_language(news, qtbot, lang):
                                           "host-carol", "host-seed", "seed", "memory:paper"])
     bad = english_in(texts, data) if lang == "zh" else chinese_in(texts, data)
     assert not bad, bad[:10]
+
+
+def test_save_refused_while_someone_else_holds_the_unit(news, qtbot):
+    b = news.open("bob")
+    assert b.doc.push(E.InsertText("lead", StoryPos(1, 0), "乙"), "typing")
+    chief = news.store("chief")
+    assert chief.break_checkout(LEAD, chief.holders()[LEAD])
+    assert chief.checkout(LEAD) is None                  # and keeps it
+    assert not b.save()
+    msg = news.answers["errors"][-1]
+    assert "未保存" in msg and "chief" in msg and "稿件《lead》" in msg
+    assert b.doc.is_modified()
+    assert stored_story(news.shared).paragraphs[1].text == "第二段。"
+
+
+def test_recovery_keeps_someone_elses_newer_page(news, qtbot):
+    a = news.open("alice")
+    assert a.doc.push(E.SetFrame("t2", col=6), "move")
+    assert a.autosaver.save_now()
+    a.autosaver.stop()
+    a.autosaver.discard = lambda: None
+    a.close()
+    chief = news.store("chief")
+    s = IssueSession(chief)
+    iss = s.open()
+    iss.frame("t1")[1].lines = 7
+    s.save(iss)
+    store = MemoryStore(news.shared, Desk("alice", "host-alice", os.getpid(), "again"))
+    w = news.app.open_store(None, store=store)
+    # the page someone saved since is theirs; alice's copy stays on disk, named
+    assert w.doc.issue.frame("t1")[1].lines == 7 and w.doc.issue.frame("t2")[1].col == 2
+    assert not w.doc.is_modified() and w.doc.desk.mine == set()
+    msg = w.statusBar().currentMessage()
+    left = list(w.autosaver.path.glob("*.json"))
+    assert len(left) == 1 and str(left[0]) in msg and "保留他人的版本" in msg
+
+
+def test_recovery_declined_removes_the_copies(news, qtbot):
+    a = news.open("alice")
+    assert a.doc.push(E.InsertText("lead", StoryPos(1, 0), "甲"), "typing")
+    assert a.autosaver.save_now()
+    folder = a.autosaver.path
+    a.autosaver.stop()
+    a.autosaver.discard = lambda: None
+    a.close()
+    news.answers["recover"] = False
+    store = MemoryStore(news.shared, Desk("alice", "host-alice", os.getpid(), "again"))
+    w = news.app.open_store(None, store=store)
+    assert news.answers["asked"] and not list(folder.glob("*.json"))
+    assert w.doc.issue.stories["lead"].paragraphs[1].text == "第二段。"
+
+
+def test_open_from_server_dialog_and_dock_menus(news, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from editor import desk as D
+    from store import open_store
+    folder = tmp_path / "issue-folder"
+    st = open_store(str(folder), desk("seed"), create=True)
+    st.commit([Change(k, t, 0) for k, t in split(make_issue()).items()])
+    st.close()
+    a = news.open("alice")
+    # File ▸ Open from Server…: an address without the issue's name is refused in one line
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    monkeypatch.setattr(QInputDialog, "getText",
+                        lambda *a_, **k: ("postgresql://desk@db.example/paper", True))
+    D.open_server_dialog(a)
+    assert warned and "#" in warned[-1] and len(news.app.windows) == 1
+    # … the address typed is opened and remembered (a folder here: no server in this test)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a_, **k: (str(folder), True))
+    D.open_server_dialog(a)
+    assert len(news.app.windows) == 2 and news.app.windows[-1].doc.desk.address == str(folder)
+    assert news.app.settings.value("server") == str(folder)
+    # picking the folder's settings.yaml in File ▸ Open opens the folder
+    w = news.app.open(str(folder / "settings.yaml"))
+    assert w.doc.desk is not None and w.doc.desk.address == str(folder)
+    # the docks' menus: give back what this desk holds; a story in its own window
+    f = news.app.windows[1]
+    assert f.doc.push(E.SetFrame("t2", col=3), "move")
+    assert f.doc.push(E.InsertText("lead", StoryPos(1, 0), "新"), "typing")
+    f.pages.menuRequested.emit(1, f.pages.mapToGlobal(f.pages.rect().center()))
+    labels = [x.text() for x in f.context_menu.actions()]
+    assert "交还签出" in labels
+    f.stories.menuRequested.emit("lead", f.stories.mapToGlobal(f.stories.rect().center()))
+    acts = {x.text(): x for x in f.context_menu.actions()}
+    assert "交还签出" in acts and "在单独窗口中编辑稿件" in acts
+    acts["交还签出"].trigger()                       # saves the story, then gives it back
+    assert f.doc.desk.mine == {UnitKey("page", "p1")}
+    acts["在单独窗口中编辑稿件"].trigger()
+    sw = news.app.story_windows[-1]
+    assert sw.editor.story == "lead" and sw.doc.desk.address == str(folder)
+    f.context_menu.close()
