@@ -338,8 +338,11 @@ def open_desk_document(app, address: "str | Address", parent=None, *, store=None
     ds = DeskSession(session, shown, watch=watch)
     ds.reopenable = a is not None
     path = a.target if a is not None and a.kind == "folder" else None
-    doc = Document(issue, app.fontset_factory(issue), path, desk=ds)
-    return doc
+    try:
+        return Document(issue, app.fontset_factory(issue), path, desk=ds)
+    except BaseException:
+        ds.close()
+        raise
 
 
 # ---------------------------------------------------------------- saving, conflicts
@@ -497,10 +500,15 @@ def _unpickable(win) -> None:
     if page is None or not page.id:
         return
     held = doc.desk.held_by_other(UnitKey("page", page.id)) is not None
+    was = getattr(win, "_desk_page_held", False)
+    win._desk_page_held = held
+    if not held:
+        if was:
+            scene.refresh()                    # given back: the scene's own rules again
+        return
     for item in scene.frames.values():
-        if held:
-            item.pickable = False
-    if held and scene.selection:
+        item.pickable = False
+    if scene.selection:
         scene.set_selection([])
 
 

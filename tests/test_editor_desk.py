@@ -159,6 +159,7 @@ def test_an_edit_on_a_page_held_elsewhere_is_refused(news, qtbot):
     assert a.doc.desk.mine == set() and a.doc.undo.count() == 0
     qtbot.waitUntil(lambda: b.doc.issue.frame("t2")[1].lines == 18, timeout=5000)
     qtbot.waitUntil(lambda: b.doc.desk.held_by_other(PAGE1) is None, timeout=5000)
+    assert b.scene.frames["t1"].pickable                # pickable again
     assert b.doc.push(E.SetFrame("t1", col=3), "move")
     assert b.doc.desk.mine == {PAGE1, LEAD}
 
