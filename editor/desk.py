@@ -417,7 +417,9 @@ def resolve_conflict(win, exc: Conflict) -> str:
     key = exc.key
     choices = ["reload", "cancel"]
     if key.kind == "story" and exc.current is not None and not exc.current.deleted:
-        choices = ["merge", "copy", "reload", "cancel"]
+        # a story both created (no common version): nothing to merge against
+        choices = ["merge", "copy", "reload", "cancel"] if exc.base else \
+            ["copy", "reload", "cancel"]
     answer = win.app.ask_conflict(win, conflict_text(exc, doc.issue), choices)
     status = win.statusBar().showMessage
     if answer == "reload":
@@ -482,6 +484,7 @@ def install(win) -> None:
     ds.holdersChanged.connect(lambda: _unpickable(win))
     doc.changed.connect(lambda _t: _unpickable(win))
     win.scene.pageShown.connect(lambda _n: _unpickable(win))
+    doc.pathChanged.connect(lambda _p: _left_the_store(win))
     win.pages.menuRequested.connect(lambda n, _gp: _dock_give_back(win, "page", n))
     win.stories.menuRequested.connect(lambda sid, _gp: _dock_give_back(win, "story", sid))
     _unpickable(win)
@@ -489,6 +492,18 @@ def install(win) -> None:
         where = "；".join(f"{p.path}:{p.line}" if p.line else p.path
                          for p in doc.open_problems)
         win.statusBar().showMessage(tr("desk.unreadable", where=where))
+
+
+def _left_the_store(win) -> None:
+    """Saved As a file: the document is a file's now; its autosave is the file's."""
+    from .autosave import Autosaver
+    from .deskrecovery import DeskAutosaver
+    if win.doc.desk is None and isinstance(win.autosaver, DeskAutosaver):
+        win.autosaver.stop()
+        app = win.app
+        win.autosaver = Autosaver(win.doc, app.cache_dir, app.autosave_ms, app.autosave_every,
+                                  win, quiet_ms=app.autosave_quiet_ms)
+        win.desk_acts["desk.give_back"].setEnabled(False)
 
 
 def _unpickable(win) -> None:

@@ -322,6 +322,17 @@ def test_closing_gives_back_and_single_files_keep_their_lock(news, qtbot, tmp_pa
     w = news.app.open(str(path))
     assert w.doc.desk is None and w.doc.lock is not None
     assert w.doc.push(E.SetFrame("t2", col=3), "move") and w.save()
+    # Save As a file from a store's window: the check-outs go back, it is that file's now
+    from editor.autosave import Autosaver
+    from layout.docfile import load_issue
+    b = news.open("bob")
+    assert b.doc.push(E.InsertText("lead", StoryPos(1, 0), "乙"), "typing")
+    assert news.shared.held
+    out = tmp_path / "out.yaml"
+    assert b._save_to(str(out))
+    assert b.doc.desk is None and not news.shared.held and isinstance(b.autosaver, Autosaver)
+    assert load_issue(out).stories["lead"].paragraphs[1].text == "乙第二段。"
+    assert b.doc.push(E.SetFrame("t2", col=5), "move")
 
 
 def test_chinese_and_english_desk_strings(news, qtbot):
