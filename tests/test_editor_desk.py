@@ -112,12 +112,18 @@ def test_two_desks_see_each_others_work_live(news, qtbot):
     qtbot.waitUntil(lambda: _holder_cell(a, "lead") == "bob", timeout=5000)
     assert _holder_cell(b, "lead") == "我" and "我" in a.pages.item(0).text()
     # each saves; the other sees the change without reopening
+    def frame_result(win, fid):
+        return next(f for f in win.doc.result.page(1).frames if f.frame_id == fid)
+    photo = frame_result(b, "ph")
     assert a.save() and b.save()
     qtbot.waitUntil(lambda: b.doc.issue.frame("t2")[1].col == 3, timeout=5000)
+    # only what changed was composed again: the photo's result is the same object
+    assert frame_result(b, "ph") is photo
+    assert b.scene.frames["t2"].prepared.result is frame_result(b, "t2")   # and drawn
     qtbot.waitUntil(lambda: a.doc.issue.stories["lead"].paragraphs[0].text.startswith(
         "新华社电"), timeout=5000)
-    # … composed and drawn: the headline frame of alice's page shows the new text's layout
-    assert a.doc.result.page(1) is not None
+    # both desks now compose the same issue: the same layout of the story's frame
+    assert frame_result(a, "t1") == frame_result(b, "t1")
     assert "第1版" in b.statusBar().currentMessage() or b.doc.issue.frame("t2")[1].col == 3
     assert not a.doc.is_modified() and not b.doc.is_modified()
     # what the store holds: both changes
