@@ -282,7 +282,8 @@ class Document(QObject):
         stack = self.undo
         done = [stack.command(i) for i in range(stack.index())]
         hit = [c for c in done if getattr(c, "units", set()) & keys]
-        if not hit and stack.count() == stack.index():
+        if not hit and not any(getattr(stack.command(i), "units", set()) & keys
+                               for i in range(stack.index(), stack.count())):
             return 0
         was_clean = stack.isClean()
         keep = [(c.edit, c.text(), c.merge, c.cursor_before, c.cursor_after, c.units)

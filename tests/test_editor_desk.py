@@ -186,6 +186,13 @@ def test_others_commits_drop_undo_steps_on_their_units(news, qtbot):
     a.doc.undo.undo()
     assert a.doc.issue.frame("t2")[1].col == 2
     assert a.doc.issue.stories["lead"].paragraphs[1].text == "乙甲第二段。"
+    # another commit of the story leaves her redo of the move alone
+    assert b.doc.push(E.InsertText("lead", StoryPos(1, 0), "丙"), "typing") and b.save()
+    qtbot.waitUntil(lambda: a.doc.issue.stories["lead"].paragraphs[1].text.startswith("丙"),
+                    timeout=5000)
+    assert a.doc.undo.canRedo()
+    a.doc.undo.redo()
+    assert a.doc.issue.frame("t2")[1].col == 4
 
 
 def test_save_conflict_merges_a_story_whose_changes_do_not_overlap(news, qtbot):
