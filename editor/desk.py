@@ -131,6 +131,8 @@ class DeskSession(QObject):
         self.held: dict[UnitKey, Holder] = {}
         self.issue: m.Issue | None = None          # the open issue (for naming units)
         self.reopenable = False                     # opened by an address another window may use
+        #: asks whether to break a stale check-out (a desk on another machine gone silent)
+        self.ask_break = None
         self.closed = False
         self.watcher: Watcher | None = None
         if watch:
@@ -224,6 +226,11 @@ class DeskSession(QObject):
                 for t in taken:
                     self.store.release(t)
                 return why, []
+            if h is not None and h.stale and self.ask_break is not None and \
+                    self.ask_break(tr("desk.stale", unit=describe_unit(k, issue),
+                                      who=describe_holder(h))):
+                if self.store.break_checkout(k, h):     # a person gave up on that desk
+                    h = self.store.checkout(k)
             if h is not None:
                 for t in taken:
                     self.store.release(t)
@@ -480,6 +487,7 @@ def install(win) -> None:
         return
     ds.message.connect(lambda msg: win.statusBar().showMessage(msg, 8000))
     win.story_editor.on_save = lambda keys: save_ui(win, keys)
+    ds.ask_break = lambda text: win.app.ask_break_lock(win, text)
     doc.saved_units.connect(lambda _k: (win.stories.refresh(), win.pages.show_holders()))
     ds.holdersChanged.connect(lambda: _unpickable(win))
     doc.changed.connect(lambda _t: _unpickable(win))

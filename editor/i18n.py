@@ -554,6 +554,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "{unit} was changed by {who} and you have unsaved changes to it: "
                   "saving will ask"),
     "desk.unreadable": ("未能读入（其余照常打开）：{where}", "Did not read (the rest opened): {where}"),
+    "desk.stale": ("{unit}由 {who} 签出", "{unit} is checked out by {who}"),
     "desk.lost_free": ("你对{unit}的签出已被解除", "Your check-out of {unit} was broken"),
     "desk.lost": ("{unit}的签出已被 {who} 取走", "{who} took over {unit}"),
     "desk.saved": ("已保存：{units}", "Saved: {units}"),

@@ -53,8 +53,12 @@ def news(tmp_path, qtbot, monkeypatch):
         answers["asked"].append((text, None))
         return answers["recover"]
     monkeypatch.setattr(MainWindow, "show_error", lambda self, msg: answers["errors"].append(msg))
+    def ask_break(_parent, text):
+        answers["asked"].append((text, "break"))
+        return answers.get("break", False)
     app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda _p, _r: False,
                     ask_save=lambda w: "discard", ask_conflict=ask_conflict,
+                    ask_break_lock=ask_break,
                     ask_recover_units=ask_recover_units,
                     settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     shared = MemoryIssue("paper")
@@ -529,3 +533,20 @@ def test_open_from_server_dialog_and_dock_menus(news, qtbot, tmp_path, monkeypat
     sw = news.app.story_windows[-1]
     assert sw.editor.story == "lead" and sw.doc.desk.address == str(folder)
     f.context_menu.close()
+
+
+def test_a_stale_check_out_is_broken_only_when_the_user_says_so(news, qtbot):
+    import time
+
+    from store.base import Holder
+    a = news.open("alice")
+    gone = Holder("dave", "desk-far", 4242, "dead-session", time.time() - 86400, stale=True)
+    news.shared.held[PAGE1] = gone
+    news.answers["break"] = False
+    assert not a.doc.push(E.SetFrame("t2", col=3), "move")
+    text, what = news.answers["asked"][-1]
+    assert what == "break" and "dave" in text and "第1版" in text
+    assert news.shared.held[PAGE1] == gone and a.doc.undo.count() == 0
+    news.answers["break"] = True
+    assert a.doc.push(E.SetFrame("t2", col=3), "move")
+    assert news.shared.held[PAGE1].user == "alice" and a.doc.desk.mine == {PAGE1}
