@@ -155,7 +155,10 @@ def _qt_gaps_class():
                    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
                    ("QFileDialog", "File &name:"): "文件名(&N)：",
                    ("QFileDialog", "Look in:"): "查找范围：",
-                   ("QFileDialog", "Files of type:"): "文件类型："}
+                   ("QFileDialog", "Files of type:"): "文件类型：",
+                   ("QAbstractFileIconProvider", "Folder"): "文件夹",    # the type column
+                   ("QAbstractFileIconProvider", "Drive"): "驱动器",
+                   ("QAbstractFileIconProvider", "Unknown"): "未知"}
 
         def translate(self, context, source, disambiguation=None, n=-1):
             """Our string for a gap; None lets the next catalogue answer."""
