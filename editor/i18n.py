@@ -316,6 +316,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "diag.missing-glyph": ("稿件“{0}”有字库缺字（{1}）", "{msg}"),
     "diag.font-fallback": ("稿件“{0}”的“{1}”用了后备字体", "{msg}"),
     "diag.headline-fit": ("稿件“{0}”的标题放不进标题块", "{msg}"),
+    "diag.headline-fit.shape": ("稿件“{0}”的标题在 {n0} pt 放不下，改排{1}", "{msg}"),
+    "diag.headline-fit.size": ("稿件“{0}”的标题在 {n0} pt 放不下，改排 {n1} pt（建议字号）",
+                               "{msg}"),
     "diag.image-outside": ("图片块“{0}”的图片“{1}”在版面文件夹之外", "{msg}"),
     "diag.image-missing": ("图片块“{0}”的图片文件“{1}”找不到", "{msg}"),
     "diag.image-bad": ("图片块“{0}”的图片无法读取", "{msg}"),
@@ -441,8 +444,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     "styles.space_after": ("段后（行）", "Space after (lines)"),
     "styles.align": ("对齐", "Alignment"),
     "styles.keep": ("与下段同栏", "Keep with next"),
+    "shape.none": ("正体", "Normal"),
+    "shape.long": ("长{cn}（字宽 {pct}%）", "Condensed {n} ({pct} % wide)"),
+    "shape.flat": ("扁{cn}（字高 {pct}%）", "Flattened {n} ({pct} % high)"),
+    "prop.language": ("稿件语言", "Story language"),
+    "lang.paper": ("随报纸", "As the paper"),
+    "lang.zh-Hans": ("简体", "Simplified Chinese"),
+    "lang.zh-Hant-TW": ("繁体（台湾）", "Traditional Chinese (Taiwan)"),
+    "lang.zh-Hant-HK": ("繁体（香港）", "Traditional Chinese (Hong Kong)"),
+    "prop.paper": ("报纸排版设置", "Paper typesetting"),
+    "paper.punctuation": ("标点位置", "Punctuation position"),
+    "paper.punctuation.mainland": ("大陆（靠左下）", "Mainland (low left)"),
+    "paper.punctuation.centered": ("台港（居中）", "Taiwan, Hong Kong (centred)"),
+    "paper.punctuation_width": ("标点宽度", "Punctuation width"),
+    "paper.punctuation_width.全身": ("全身（标点都占一字）", "All marks full width"),
+    "paper.punctuation_width.开明": ("开明（。？！全身，其余半身）",
+                                   "。？！ full width, the others half"),
+    "paper.punctuation_width.半身": ("半身（标点都占半字）", "All marks half width"),
+    "paper.latin_spacing": ("汉字与西文、数字间距", "Space between Chinese and Latin/digits"),
+    "paper.latin_spacing.quarter": ("四分之一字", "Quarter em"),
+    "paper.latin_spacing.none": ("不加", "None"),
+    "undo.story language": ("稿件语言", "story language"),
+    "undo.paper": ("报纸设置", "paper settings"),
     "styles.shape": ("字形（长/扁）", "Shape (condensed/extended)"),
-    "styles.shape_tip": ("长体或扁体", "condensed (长) or extended (扁)"),
+    "styles.shape_tip": ("长体或扁体", "condensed (narrower) or flattened (lower) type"),
     "styles.inherit": ("（随段落）", "(as paragraph)"),
     "styles.need_key": ("请填写样式代号", "The style needs a key"),
     "styles.key_used": ("样式代号“{name}”已被使用", "The key '{name}' is already used"),
@@ -744,6 +769,12 @@ def diag_text(d) -> str:
         names = [names[0], names[1]] + names[2:]
     elif d.code in ("image-low-resolution", "image-downsampled"):
         nums = re.findall(r"(\d+) ppi", msg) + [""] * 2
+    elif d.code == "headline-fit" and " pt" in msg:
+        # fitted by 长 type, or by a smaller size: which, and the sizes (pt)
+        nums = re.findall(r"(\d+(?:\.\d+)?) pt", msg) + [""] * 2
+        shape = re.search(r"set (长.)", msg)
+        key += ".shape" if shape else ".size"
+        names = [names[0], shape.group(1) if shape else ""] + names[2:]
     elif d.code == "table-fit":
         m = re.search(r"needs (\d+) lines, it has (\d+)", msg)
         nums = list(m.groups()) if m else ["", ""]

@@ -1184,6 +1184,18 @@ class SetPage(_FieldEdit):
         return Touched(pages={self.number}, structure=True)
 
 
+class SetPaper(_FieldEdit):
+    """Change paper settings (punctuation, punctuation_width, latin_spacing …)."""
+
+    label = "paper"
+
+    def _target(self, issue):
+        return issue.paper
+
+    def _touched(self, issue):
+        return Touched(styles=True)
+
+
 class SetColor(Edit):
     """Define (or with None remove) a colour swatch: CMYK values from 0 to 1."""
 

@@ -257,8 +257,9 @@ class FolderStore(Store):
                     raise StoreError(f"{self.address}: a folder with issue files, not an issue "
                                      f"store (open the .yaml file itself, or copy it into a "
                                      f"store with 'store push FILE.yaml FOLDER')")
-                raise StoreError(f"{self.address}: not an issue folder (no .banmian/store.json;"
-                                 f" make one with 'store init')")
+                raise StoreError(f"{self.address}: cannot read it as an issue: a folder, not "
+                                 f"an issue folder (no .banmian/store.json; make one with "
+                                 f"'store init', or give an issue .yaml file)")
             try:
                 self._make()
             except OSError as exc:

@@ -90,7 +90,8 @@ def test_push_again_replaces_only_what_changed(folder, tmp_path, capsys, sample)
 def test_export_check_diff_on_a_folder(folder, tmp_path, capsys):
     code, out, err = run(capsys, "check", folder)
     assert code == 0, out + err
-    assert "image" not in err                       # the photo is found in the folder
+    assert "photo.jpg" in (folder / "pages" / "p1.yaml").read_text("utf-8")
+    assert "not found" not in out                   # the photo is found in the folder
     code, out, err = run(capsys, "export", folder)
     assert code == 0, err
     assert (tmp_path / "news" / "today.pdf").is_file()                # beside the folder
@@ -164,3 +165,11 @@ def test_plain_folder_with_an_issue_file(tmp_path, capsys, monkeypatch):
     code, _, err = run(capsys, "store", "init", "old")
     assert code == 2 and "not an issue folder" in err
     assert not (tmp_path / "old" / ".banmian").exists()
+
+
+def test_epaper_and_fonts_from_a_folder(folder, tmp_path, capsys):
+    code, out, err = run(capsys, "epaper", folder, "-o", tmp_path / "site", "--dpi", "20")
+    assert code == 0, err
+    assert (tmp_path / "site" / "index.html").is_file()
+    code, out, err = run(capsys, "fonts", folder)
+    assert code == 0 and out.strip(), err
