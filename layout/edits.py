@@ -1192,6 +1192,9 @@ class SetPaper(_FieldEdit):
     def _target(self, issue):
         return issue.paper
 
+    def units(self, issue):
+        return {SETTINGS}
+
     def _touched(self, issue):
         return Touched(styles=True)
 

@@ -42,6 +42,7 @@ EDITS = [
     ("thread", lambda i: E.SetThread("lead", ["t1"])),
     ("style def", lambda i: E.SetParagraphStyleDef("body", m.ParagraphStyle(size="五号"))),
     ("colour", lambda i: E.SetColor("spot", [0.1, 0.2, 0.3, 0.0])),
+    ("paper", lambda i: E.SetPaper(latin_spacing="none")),
     ("add frame", lambda i: E.AddFrame(2, m.RuleFrame("r9", col=0, line=40, cols=2))),
     ("remove frame", lambda i: E.RemoveFrame("t3")),
     ("add story", lambda i: E.AddStory(E.empty_story("s9"))),
