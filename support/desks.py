@@ -21,11 +21,17 @@ away) the desk logs the error, reconnects with back-off, finds out whether the
 commit in flight was made (the unit's new version carries its text and its
 name) and retries it when it was not.
 
+A PostgreSQL store reconnects by itself; the desk notices (the server process
+behind its connection changed) and logs that too.  ``--stop-at STEP`` stops the
+desk inside its first commit at a step of the store (for a test to kill it there).
+
 ``run_load`` starts T such desks on a fresh issue and ``check`` holds the logs
 against the store's final state: every acknowledged change present, every
 version in the store acknowledged to some desk, every refusal reported and
-true (a conflict names the desk whose version it met).  The load tests and
-``bench/bench_store.py`` use both.
+true (a conflict names the desk whose version it met, a check-out another desk
+working on the unit).  ``jump_mistakes`` composes an issue and holds its jump
+lines (下转/上接) to the pages its stories' frames are on.  The load, fault and
+concurrency tests and ``bench/bench_store.py`` use them.
 """
 from __future__ import annotations
 
