@@ -119,8 +119,11 @@ class PageView(QGraphicsView):
             return
         xs, ys = S.guide_positions(g, page)
         master = self.doc.issue.masters.get(page.master) if page.master else None
-        self.guide_layer.set_guides(g, xs, ys, S.guide_positions(g, master) if master else
-                                    ([], []))
+        theirs = S.guide_positions(g, master) if master else ([], [])
+        gl = self.guide_layer
+        if (gl.geo, gl.xs, gl.ys, (gl.master_xs, gl.master_ys)) == (g, xs, ys, theirs):
+            return                  # unchanged (a typed key): no repaint of the whole page
+        gl.set_guides(g, xs, ys, theirs)
 
     def snap_tolerance(self) -> float:
         """Six screen pixels in page points."""
