@@ -78,12 +78,15 @@ class Composer:
         self.stats = {"frames_filled": 0, "frames_reused": 0}
         self._inks: dict[str, tuple] = {}       # frame id → (result, its ink boxes)
         self._feet_memo: dict[str, tuple] = {}  # frame id → (result, its column feet)
+        self._overlap_memo: dict[int, tuple] = {}   # page → (key, diagnostics, results)
+        self._glyph_memo: dict[str, tuple] = {}     # story → (paragraph keys, diagnostics)
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
         self.setter.invalidate_styles()
         self._frame_cache.clear()
         self._paint_cache.clear()
+        self._glyph_memo.clear()
 
     # ------------------------------------------------------------ compose
     def compose(self) -> LayoutResult:
@@ -159,7 +162,7 @@ class Composer:
                 drawn[-1][1].append((frame, frames[-1]))
             pages.append(PageResult(page.number, geo.width, geo.height, tuple(frames)))
         diagnostics.extend(self._glyph_diagnostics())
-        diagnostics.extend(overlap_diagnostics(drawn, self._ink))
+        diagnostics.extend(self._overlaps(drawn))
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
@@ -368,36 +371,67 @@ class Composer:
                     return (x0, y0, x1 - x0, y1 - y0)
         return None
 
+    def _overlaps(self, drawn: list) -> list[Diagnostic]:
+        """overlap_diagnostics, page by page; a page whose frames and results are the
+        same as at the last compose keeps its findings."""
+        out = []
+        memo: dict = {}
+        for number, pairs in drawn:
+            # the results are held in the memo, so their ids stay theirs
+            key = tuple((id(r), type(f), f.id, _frozen(getattr(f, "wrap", None)),
+                         getattr(f, "fill", None)) for f, r in pairs)
+            hit = self._overlap_memo.get(number)
+            found = hit[1] if hit is not None and hit[0] == key else \
+                overlap_diagnostics([(number, pairs)], self._ink)
+            memo[number] = (key, found, [r for _, r in pairs])
+            out.extend(found)
+        self._overlap_memo = memo
+        return out
+
     def _glyph_diagnostics(self) -> list[Diagnostic]:
         out = []
-        names = set()
+        memo: dict = {}
         for story in self.issue.stories.values():
-            got = self.disk.get_glyphs(story) if self.disk is not None else None
-            if got is not None:
-                out.extend(got)
-                continue
-            mark = len(out)
-            for i, para in enumerate(story.paragraphs):
-                st = self.setter.style(para.style)
-                p = self.setter.prepare(self.setter.run_specs(para, st, story.language), st)
-                for off in p.sh.missing:
+            key = (story.language,) + tuple(self._para_key(story, i)
+                                            for i in range(len(story.paragraphs)))
+            hit = self._glyph_memo.get(story.id)
+            if hit is not None and hit[0] == key:
+                found = hit[1]
+            else:
+                found = self._story_glyph_diagnostics(story)
+            memo[story.id] = (key, found)
+            out.extend(found)
+        self._glyph_memo = memo
+        return out
+
+    def _story_glyph_diagnostics(self, story) -> list[Diagnostic]:
+        """Missing glyphs and fallback faces of one story."""
+        got = self.disk.get_glyphs(story) if self.disk is not None else None
+        if got is not None:
+            return list(got)
+        out = []
+        names = set()
+        for i, para in enumerate(story.paragraphs):
+            st = self.setter.style(para.style)
+            p = self.setter.prepare(self.setter.run_specs(para, st, story.language), st)
+            for off in p.sh.missing:
+                ch = p.sh.text[off]
+                out.append(Diagnostic(
+                    "error", "missing-glyph",
+                    f"story '{story.id}' paragraph {i + 1} offset {off}: no font has "
+                    f"'{ch}' (U+{ord(ch):04X})", story=story.id,
+                    offset=StoryPos(i, off)))
+            for off, face in p.sh.fallbacks:
+                if (story.id, face) not in names:
+                    names.add((story.id, face))
                     ch = p.sh.text[off]
                     out.append(Diagnostic(
-                        "error", "missing-glyph",
-                        f"story '{story.id}' paragraph {i + 1} offset {off}: no font has "
-                        f"'{ch}' (U+{ord(ch):04X})", story=story.id,
+                        "info", "font-fallback",
+                        f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
+                        f"set in fallback face {face}", story=story.id,
                         offset=StoryPos(i, off)))
-                for off, face in p.sh.fallbacks:
-                    if (story.id, face) not in names:
-                        names.add((story.id, face))
-                        ch = p.sh.text[off]
-                        out.append(Diagnostic(
-                            "info", "font-fallback",
-                            f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
-                            f"set in fallback face {face}", story=story.id,
-                            offset=StoryPos(i, off)))
-            if self.disk is not None:
-                self.disk.put_glyphs(story, out[mark:])
+        if self.disk is not None:
+            self.disk.put_glyphs(story, out)
         return out
 
 
@@ -491,17 +525,33 @@ def overlap_diagnostics(drawn: list, ink_of=None) -> list[Diagnostic]:
     return out
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _names(cls) -> tuple[str, ...]:
+    """The field names of a dataclass type (looked up once per type)."""
+    got = _FIELD_NAMES.get(cls)
+    if got is None:
+        got = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return got
+
+
 def _frame_key(frame) -> tuple:
     """A frame's field values as a hashable key (lists become tuples)."""
-    return (type(frame),) + tuple(_frozen(getattr(frame, f.name)) for f in fields(frame))
+    cls = type(frame)
+    return (cls,) + tuple(v if type(v) in _PLAIN else _frozen(v)
+                          for v in map(frame.__getattribute__, _names(cls)))
 
 
 def _frozen(v):
     """A field value as a comparable snapshot: lists → tuples, records → tuples (deep)."""
+    if type(v) in _PLAIN:
+        return v
     if isinstance(v, list):
         return tuple(_frozen(x) for x in v)
-    if is_dataclass(v):
-        return (type(v),) + tuple(_frozen(getattr(v, f.name)) for f in fields(v))
+    if is_dataclass(v) and not isinstance(v, type):
+        return (type(v),) + tuple(_frozen(getattr(v, n)) for n in _names(type(v)))
     return v
 
 
