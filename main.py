@@ -43,9 +43,17 @@ def _cache_dir() -> str:
     return str(cache_dir())
 
 
+_LOADED: dict[str, tuple[int, int]] = {}     # issue path → (mtime_ns, size) when read
+
+
 def load(path: str):
     """Read an issue; a bad file becomes a UserError naming file and line."""
     from layout.docfile import DocumentError, load_issue
+    try:
+        st = os.stat(path)
+        _LOADED[path] = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        pass
     try:
         return load_issue(path)
     except DocumentError as exc:
@@ -70,6 +78,18 @@ def compose(path: str, allow_outside: bool = False):
     result = compose_issue(issue, fontset, base_dir=str(Path(path).resolve().parent),
                            cache_dir=_cache_dir(), allow_outside=allow_outside)
     return issue, fontset, result
+
+
+def source_text(path: str) -> str | None:
+    """The text of the issue file as ``load`` read it (None if it changed since, or
+    cannot be read): a proof round records it instead of writing the model out again."""
+    try:
+        st = os.stat(path)
+        if _LOADED.get(path) != (st.st_mtime_ns, st.st_size):
+            return None
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _pages(spec: str | None, result) -> list[int] | None:
@@ -158,7 +178,8 @@ def cmd_export(args) -> int:
             from proofs.export import RoundNotRecorded, export_proof_round
             try:
                 _d, rnd = export_proof_round(issue, result, fontset, out, args.issue, opts,
-                                             getattr(args, "round", None), force=args.force)
+                                             getattr(args, "round", None), force=args.force,
+                                             source_text=source_text(args.issue))
                 print(f"recorded 校次 {rnd.number} in {rnd.path}")
             except RoundNotRecorded as exc:
                 print(f"warning: {exc}", file=sys.stderr)

@@ -92,6 +92,15 @@ def write_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | No
     _Writer(result, fontset, options or PdfOptions(), cache or ExportCache()).write(path)
 
 
+def document_title(options: PdfOptions, numbers: list[int]) -> str:
+    """The PDF's title: paper, date, the pages (第1–4版) and the 校次."""
+    info = options.info
+    span = "" if not numbers else (f"第{numbers[0]}版" if len(numbers) == 1
+                                   else f"第{numbers[0]}–{numbers[-1]}版")
+    return " ".join(s for s in (info.paper_name, info.date, span,
+                                f"{info.version or 1}校") if s)
+
+
 class _Writer(Painter):
     """One export: the canvas, the document's fonts and the page being drawn.
 
@@ -134,9 +143,13 @@ class _Writer(Painter):
             cv.ext_gstates = _ext_gstates()
         self.cv = cv
         doc = cv._doc
-        title = self._title(pages)
-        pdfx.install_info(doc, title, self.opt.info.paper_name or "",
-                          "print" if self.print else "proof", self.print and self.opt.pdfx)
+        title = document_title(self.opt, [p.number for p in pages])
+        info = pdfx.install_info(doc, title, self.opt.info.paper_name or "",
+                                 "print" if self.print else "proof", self.print and self.opt.pdfx)
+        if self.opt.keywords:
+            info.keywords = self.opt.keywords
+        if self.opt.xmp:
+            pdfx.add_metadata(doc, self.opt.xmp)
         walk(self.result, self, pages)
         self.fonts.add_objects(doc)
         if self.print and self.opt.pdfx:
@@ -154,14 +167,6 @@ class _Writer(Painter):
         keep = tuple(f for f in page.frames
                      if which == "all" or (f.visible and (f.printable or which == "visible")))
         return page if len(keep) == len(page.frames) else replace(page, frames=keep)
-
-    def _title(self, pages) -> str:
-        info = self.opt.info
-        nums = [p.number for p in pages]
-        span = "" if not nums else (f"第{nums[0]}版" if len(nums) == 1
-                                    else f"第{nums[0]}–{nums[-1]}版")
-        return " ".join(s for s in (info.paper_name, info.date, span,
-                                    f"{info.version or 1}校") if s)
 
     # ------------------------------------------------------------ one page
     def begin_page(self, page) -> None:

@@ -58,6 +58,17 @@ def install_info(doc, title: str, author: str, subject: str, pdfx: bool) -> Info
     return info
 
 
+def add_metadata(doc, xmp: str) -> None:
+    """Put an XMP packet in the catalog (``/Metadata``, uncompressed, as readers expect)."""
+    stream = pdfdoc.PDFStream(content=xmp.encode("utf-8"), filters=[])
+    stream.dictionary["Type"] = pdfdoc.PDFName("Metadata")
+    stream.dictionary["Subtype"] = pdfdoc.PDFName("XML")
+    cat = doc.Catalog
+    cat.Metadata = doc.Reference(stream, "BanmianMetadata")
+    if "Metadata" not in cat.__NoDefault__:
+        cat.__NoDefault__ = list(cat.__NoDefault__) + ["Metadata"]
+
+
 def add_output_intent(doc, profile_data: bytes, identifier: str, condition: str,
                       info: str, registry: str = "http://www.color.org") -> None:
     """Put a GTS_PDFX OutputIntents array with the embedded profile into the catalog."""
