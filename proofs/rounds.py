@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import json
+import math
 import os
 import re
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -154,8 +157,12 @@ class RoundStore:
                 "host": rnd.host, "issue": self.issue_path.name, "pdf": rnd.pdf,
                 "summary": rnd.summary, "model": rnd.model_text}
         self.dir.mkdir(parents=True, exist_ok=True)
-        text = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
-                         allow_unicode=True, sort_keys=False, width=100)
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        summary, model = data.pop("summary"), data.pop("model")
+        # the summary (many small numbers) in flow style written here, the rest by libyaml
+        text = (yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
+                + "summary: " + flow_yaml(summary) + "\n"
+                + yaml.dump({"model": model}, Dumper=dumper, allow_unicode=True, width=100))
         atomic_write(self._file(n), text.encode("utf-8"))
         return rnd
 
@@ -176,6 +183,35 @@ class RoundStore:
                      user=str(data.get("user", "")), host=str(data.get("host", "")),
                      pdf=str(data.get("pdf", "")), model_text=data["model"],
                      summary=data.get("summary") or {}, path=str(f))
+
+
+def flow_yaml(value) -> str:
+    """Plain data (dicts, lists, strings, numbers, None, booleans) as one line of YAML
+    flow style that loads back equal (strings in JSON's quoting, which YAML reads)."""
+    t = type(value)
+    if t is dict:
+        return "{" + ", ".join(f"{flow_yaml(k)}: {flow_yaml(v)}" for k, v in value.items()) + "}"
+    if t is list or t is tuple:
+        return "[" + ", ".join(flow_yaml(v) for v in value) + "]"
+    if t is str:
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    if t is bool:
+        return "true" if value else "false"
+    if t is int:
+        return str(value)
+    if t is float:
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        if "e" in text:          # YAML 1.1 reads 1e+16 as a string: its digits written out
+            text = format(Decimal(text), "f")
+            text = text if "." in text else text + ".0"
+        return text
+    raise TypeError(f"flow_yaml: cannot write a {t.__name__}")
 
 
 def _digest(model_text: str) -> str:
