@@ -24,7 +24,7 @@ from . import color as C
 from . import marks, pdfobjects, pdfx, textops
 from .cache import ExportCache
 from .fontembed import DocumentFonts
-from .images import ImageError, prepare
+from .images import ImageError, jpeg_header, prepare
 from .options import PdfOptions
 from .outline import glyph_paths
 
@@ -369,9 +369,13 @@ class _Writer(Painter):
     def _xobject(self, prep):
         """The image XObject of prepared pixels (JPEG passed through, or raw + Flate)."""
         if prep.jpeg is not None:
-            from PIL import Image
-            with Image.open(io.BytesIO(prep.jpeg)) as im:
-                size, adobe = im.size, "adobe" in im.info
+            head = jpeg_header(prep.jpeg)      # no image library for a passed-through JPEG
+            if head is not None:
+                size, adobe = head[:2], head[2]
+            else:
+                from PIL import Image
+                with Image.open(io.BytesIO(prep.jpeg)) as im:
+                    size, adobe = im.size, "adobe" in im.info
             return pdfobjects.image_xobject(size[0], size[1], prep.mode, prep.jpeg, True,
                                             inverted=adobe)
         im = prep.image
