@@ -9,7 +9,7 @@ so repainting a frame is a loop of ``drawGlyphRun`` calls over the runs in view.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (QColor, QFont, QGlyphRun, QImageReader, QPainter, QPainterPath, QPen,
                            QPixmap, QRawFont, QTransform)
 
@@ -81,8 +81,12 @@ class PixmapCache:
             reader.setAutoTransform(True)
             size = reader.size()
             if size.isValid() and size.width() > self.limit:
-                reader.setScaledSize(size.scaled(self.limit, self.limit,
-                                                 Qt.AspectRatioMode.KeepAspectRatio))
+                # halved until at most the limit: a JPEG decodes at 1/2, 1/4 … of its size
+                # without the full-size pass (the preview stays over half the limit wide)
+                w, h = size.width(), size.height()
+                while w > self.limit:
+                    w, h = (w + 1) // 2, (h + 1) // 2
+                reader.setScaledSize(QSize(max(1, w), max(1, h)))
             img = reader.read()
             self._cache[path] = QPixmap.fromImage(img) if not img.isNull() else None
         return self._cache[path]

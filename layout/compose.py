@@ -66,9 +66,16 @@ class Composer:
 
     def __init__(self, issue: m.Issue, fontset, *, base_dir: str = ".",
                  segmenter: Segmenter | None = None, hyphenator=None,
-                 allow_outside: bool = False, disk=None):
+                 allow_outside: bool = False, disk=None, whole: bool = True):
         self.issue, self.fontset, self.base_dir = issue, fontset, base_dir
         self.disk = disk                        # a layout.diskcache.LayoutDiskCache, or None
+        # whole: look the whole result up (and store it), and store every frame composed
+        # (an export); else (an editor) only frames missing from memory are looked up,
+        # and frames are stored by the first compose only
+        self.whole = whole
+        self._disk_context = None               # (folder, outside) the disk context is of
+        self._composed = 0
+        self._writes = False
         self.allow_outside = allow_outside      # images outside base_dir (else an error)
         self.segmenter = segmenter or Segmenter()
         self.setter = Setter(issue, fontset, hyphenator or default_hyphenator())
@@ -87,12 +94,21 @@ class Composer:
         self._frame_cache.clear()
         self._paint_cache.clear()
         self._glyph_memo.clear()
+        self._disk_context = None               # the styles are part of its context
 
     # ------------------------------------------------------------ compose
     def compose(self) -> LayoutResult:
         """Lay out every page of the issue."""
         issue = self.issue
-        whole = self.disk.begin(self) if self.disk is not None else None
+        whole = cached = None
+        here = (self.base_dir, self.allow_outside)
+        if self.disk is not None and (self.whole or self._disk_context != here):
+            whole = self.disk.begin(self)
+            self._disk_context = here
+            if not self.whole:
+                whole = None
+        self._writes = self.disk is not None and (self.whole or not self._composed)
+        self._composed += 1
         cached = self.disk.get_result(whole) if whole is not None else None
         if cached is not None:
             return cached                       # unchanged issue: composed before
@@ -302,7 +318,7 @@ class Composer:
             if got is None:
                 composer.diagnostics = []
                 got = (composer.compose(page, frame), list(composer.diagnostics))
-                if self.disk is not None:
+                if self._writes:
                     self.disk.put_frame(key, story, *got)
             hit = (key,) + got
             self._paint_cache[cache_id] = hit
@@ -320,7 +336,7 @@ class Composer:
         fill = self.disk.get_fill(story, key) if self.disk is not None else None
         if fill is None:
             fill = flow.fill(story, frame, pos, jumps, blocked, more)
-            if self.disk is not None:
+            if self._writes:
                 self.disk.put_fill(story, key, fill)
         end_para = min(fill.end.para, len(story.paragraphs) - 1)
         deps = [(i, self._para_key(story, i)) for i in range(pos.para, end_para + 1)]
@@ -430,7 +446,7 @@ class Composer:
                         f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
                         f"set in fallback face {face}", story=story.id,
                         offset=StoryPos(i, off)))
-        if self.disk is not None:
+        if self._writes:
             self.disk.put_glyphs(story, out)
         return out
 
