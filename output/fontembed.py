@@ -16,7 +16,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 
-from reportlab.pdfbase import pdfdoc
+from . import pdfdoc
 
 from . import pdfobjects
 from .cfffont import CFFProgram
@@ -130,7 +130,7 @@ class DocumentFonts:
     # ------------------------------------------------------------ PDF objects
     def add_objects(self, doc) -> None:
         """Subset every used face and put its font objects in the document's font dict."""
-        font_dict = doc.idToObject["BasicFonts"].dict
+        font_dict = doc.fonts.dict
         for f in self._faces.values():
             if len(f.text) <= 1:
                 continue

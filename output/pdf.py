@@ -3,16 +3,14 @@
 It never measures layout text: glyph ids and pen positions come from the
 result.  Page coordinates (pt, y down from the trim's top-left) are mapped to
 PDF space (y up) here.  Fonts are embedded as subset CID fonts
-(``fontembed``); text operators come from ``textops``; images from ``images``.
+(``fontembed``); text operators come from ``textops``; images from ``images``; the
+file's objects are written by ``pdfdoc`` (no PDF library is loaded).
 The file is written to a temporary name and moved into place.
 """
 from __future__ import annotations
 
 import io
 import math
-
-from reportlab.pdfbase import pdfdoc
-from reportlab.pdfgen import canvas as rl_canvas
 
 from common.fs import atomic_write
 from dataclasses import replace
@@ -21,7 +19,7 @@ from layout.result import (BoxItem, GlyphRun, ImageItem, LayoutResult, Painter, 
                            RuleItem, walk)
 
 from . import color as C
-from . import marks, pdfobjects, pdfx, textops
+from . import marks, pdfdoc, pdfobjects, pdfx, textops
 from .cache import ExportCache
 from .fontembed import DocumentFonts
 from .images import ImageError, jpeg_header, prepare
@@ -32,45 +30,53 @@ _GS_OVERPRINT = "BMop"
 _GS_KNOCKOUT = "BMko"
 
 
-class _Canvas(rl_canvas.Canvas):
-    """A ReportLab canvas with no default font in the page preamble (so no Helvetica),
-    our own ExtGState and image resources, and page streams compressed by us."""
+class _Canvas:
+    """Pages being drawn into a ``pdfdoc.Document``: the page size and boxes, the content
+    (literal operators from the writer) and the page's image resources."""
 
     ext_gstates: dict | None = None
     compress_pages: bool = True
 
-    def __init__(self, *args, **kw):
-        """As ReportLab's Canvas; pages start with no images."""
-        super().__init__(*args, **kw)
+    def __init__(self, version: tuple[int, int], compress: bool):
+        """A document of this PDF version; Flate-compressed streams when ``compress``."""
+        self._doc = pdfdoc.Document(version, compress)
+        self._size = (595.0, 842.0)
+        self._trim = self._bleed = None
+        self._code: list[str] = []
         self._images: dict[str, object] = {}
         self._image_count = 0
 
-    def _make_preamble(self):
-        self._preamble = "1 0 0 1 0 0 cm"
+    def setPageSize(self, size) -> None:        # noqa: N802 (the canvas' old names)
+        self._size = tuple(size)
 
-    def _setExtGState(self, obj):
-        if self.ext_gstates:
-            obj.ExtGState = pdfdoc.PDFDictionary(dict(self.ext_gstates))
-        else:
-            super()._setExtGState(obj)
+    def setTrimBox(self, box) -> None:          # noqa: N802
+        self._trim = tuple(box)
 
-    def _setXObjects(self, thing):
-        thing.XObjects = pdfdoc.PDFDictionary(dict(self._images)) if self._images else None
+    def setBleedBox(self, box) -> None:         # noqa: N802
+        self._bleed = tuple(box)
+
+    def addLiteral(self, code: str) -> None:    # noqa: N802
+        self._code.append(code)
 
     def add_image(self, xobject) -> str:
         """Register an image XObject for the current page; its resource name."""
         self._image_count += 1
         name = f"Im{self._image_count}"
         self._images[name] = self._doc.Reference(xobject)
-        self._currentPageHasImages = 1
         return name
 
-    def showPage(self):
-        """End the page, giving it a Flate-compressed content stream of our own."""
-        super().showPage()
-        page = self._doc.Pages.pages[-1]
-        page.Contents = pdfobjects.stream(page.stream, self.compress_pages)
-        self._images = {}
+    def showPage(self) -> None:                 # noqa: N802
+        """End the page, with a Flate-compressed content stream of its operators."""
+        w, h = self._size
+        self._doc.add_page(pdfdoc.Page(
+            (0, 0, w, h), "".join(self._code), self._trim, self._bleed, self._images,
+            dict(self.ext_gstates) if self.ext_gstates else None, self.compress_pages))
+        self._code, self._images = [], {}
+        self._trim = self._bleed = None
+
+    def save(self) -> bytes:
+        """The whole file."""
+        return self._doc.write()
 
 
 def _ext_gstates() -> dict:
@@ -133,21 +139,16 @@ class _Writer(Painter):
                  if self.opt.pages is None or p.number in self.opt.pages]
         if not pages:
             raise ValueError("nothing to export: the result has none of the pages asked for")
-        buf = io.BytesIO()
-        cv = _Canvas(buf, pagesize=(595, 842), pageCompression=0,
-                     pdfVersion=pdfx.PDF_VERSION if self.print else None,
-                     enforceColorSpace="cmyk" if self.print else None)
+        cv = _Canvas(pdfx.PDF_VERSION if self.print else (1, 4), self.opt.compress)
         cv.compress_pages = self.opt.compress
-        cv._doc.compression = 1 if self.opt.compress else 0
         if self.print:
             cv.ext_gstates = _ext_gstates()
         self.cv = cv
         doc = cv._doc
         title = document_title(self.opt, [p.number for p in pages])
-        info = pdfx.install_info(doc, title, self.opt.info.paper_name or "",
-                                 "print" if self.print else "proof", self.print and self.opt.pdfx)
-        if self.opt.keywords:
-            info.keywords = self.opt.keywords
+        pdfx.install_info(doc, title, self.opt.info.paper_name or "",
+                          "print" if self.print else "proof", self.print and self.opt.pdfx,
+                          self.opt.keywords)
         if self.opt.xmp:
             pdfx.add_metadata(doc, self.opt.xmp)
         walk(self.result, self, pages)
@@ -157,8 +158,7 @@ class _Writer(Painter):
             if self.opt.output_condition:
                 ident = self.opt.output_condition
             pdfx.add_output_intent(doc, self.profile.data, ident, cond, self.profile.description)
-        cv.save()
-        atomic_write(path, buf.getvalue())
+        atomic_write(path, cv.save())
 
     def _layered(self, page):
         """The page without the frames of layers this export leaves out: hidden layers
