@@ -95,17 +95,18 @@ class DocumentFonts:
 
     def encode(self, key: str, glyphs, text: str) -> tuple[_Face, list[int]]:
         """The CIDs of a run's glyphs (one character of ``text`` per glyph)."""
-        f = self.face(key)
+        f = self._faces.get(key) or self.face(key)
         cid_of = f.cid_of
-        out = []
         pad = len(glyphs) - len(text)
         if pad > 0:
             text = text + "\ufffd" * pad
-        for g, ch in zip(glyphs, text):
-            cid = cid_of.get((g, ch))
-            if cid is None:
-                cid = self._new_cid(f, g, ch)
-            out.append(cid)
+        get = cid_of.get
+        out = [get(pair) for pair in zip(glyphs, text)]      # the known glyphs at C speed
+        if None in out:                                       # new ones, in order of use
+            for i, pair in enumerate(zip(glyphs, text)):
+                if out[i] is None:
+                    cid = get(pair)
+                    out[i] = cid if cid is not None else self._new_cid(f, *pair)
         return f, out
 
     @staticmethod

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 NS = "https://banmian.invalid/ns/proof/1.0/"
 
@@ -20,6 +19,11 @@ class Stamp:
     round: int
     issue: str = ""
     pages: tuple[int, ...] = ()
+
+
+def escape(text: str) -> str:
+    """Text for XML character data (&, < and > escaped)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def keywords(stamp: Stamp) -> str:
