@@ -112,10 +112,20 @@ class RoundStore:
             recorded, from_file = self._head(last)
             if text is not None and _digest(text) == recorded:
                 return last
-            if recorded and not (text is not None and from_file) and \
-                    recorded == _digest(dump_issue(issue)):
-                return last
+            if recorded and not (text is not None and from_file):
+                mine = _digest(dump_issue(issue))
+                if recorded == mine:
+                    return last
+                if from_file and self._model_digest(last) == mine:
+                    return last      # a file's text as recorded, the same model written out
         return max(last + 1, floor)
+
+    def _model_digest(self, number: int) -> str:
+        """The digest of a round's model written out (as ``dump_issue`` writes it)."""
+        try:
+            return _digest(dump_issue(self.load(number).issue()))
+        except RoundError:
+            return ""
 
     def _digest(self, number: int) -> str:
         """The model digest recorded with a round ("" when it has none), read from its head."""
