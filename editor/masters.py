@@ -12,13 +12,14 @@ one undo command.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QFormLayout, QGridLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from layout import edits as E
 from layout import model as m
 from layout import pagedesign as D
 
 from .i18n import tr
+from .namedlist import current_name, named_item, select_name
 
 _TEXT_FIELDS = ("text", "caption")
 
@@ -92,12 +93,8 @@ class MastersDock(QWidget):
         try:
             self.list.clear()
             for name in issue.masters:
-                it = QListWidgetItem(name)
-                it.setData(256, name)
-                self.list.addItem(it)
-            names = list(issue.masters)
-            if cur in names:
-                self.list.setCurrentRow(names.index(cur))
+                self.list.addItem(named_item(name, name))
+            select_name(self.list, cur)
             self.page_label.setText(tr("master.page", name=page.master or tr("prop.none"))
                                     if page is not None else "")
         finally:
@@ -113,25 +110,19 @@ class MastersDock(QWidget):
 
     def current(self) -> str | None:
         """The name of the selected master."""
-        it = self.list.currentItem()
-        return it.data(256) if it is not None else None
+        return current_name(self.list)
 
     def select(self, name: str) -> None:
         """Make a master current."""
-        for i in range(self.list.count()):
-            if self.list.item(i).data(256) == name:
-                self.list.setCurrentRow(i)
+        select_name(self.list, name)
 
     def current_frame(self) -> str | None:
         """The id of the selected master frame."""
-        it = self.frames.currentItem()
-        return it.data(256) if it is not None else None
+        return current_name(self.frames)
 
     def select_frame(self, fid: str) -> None:
         """Make a master frame current."""
-        for i in range(self.frames.count()):
-            if self.frames.item(i).data(256) == fid:
-                self.frames.setCurrentRow(i)
+        select_name(self.frames, fid)
 
     def _load_frames(self, cur: str | None = None) -> None:
         name = self.current()
@@ -143,12 +134,9 @@ class MastersDock(QWidget):
             self.frames.clear()
             for fr in master.frames if master is not None else []:
                 label = getattr(fr, "text", "") or getattr(fr, "caption", "")
-                it = QListWidgetItem(f"{tr('kind.' + fr.kind)}  {fr.id}  {label}".strip())
-                it.setData(256, fr.id)
-                self.frames.addItem(it)
-            ids = [fr.id for fr in master.frames] if master is not None else []
-            if cur in ids:
-                self.frames.setCurrentRow(ids.index(cur))
+                self.frames.addItem(named_item(
+                    f"{tr('kind.' + fr.kind)}  {fr.id}  {label}".strip(), fr.id))
+            select_name(self.frames, cur)
         finally:
             self._loading = was
             self.frames.blockSignals(False)

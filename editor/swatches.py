@@ -13,13 +13,14 @@ import dataclasses
 
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QFormLayout, QGridLayout, QHBoxLayout, QLineEdit, QListWidget,
-                               QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from layout import edits as E
 from layout import model as m
 from layout import pagedesign as D
 
 from .i18n import tr
+from .namedlist import current_name, named_item, select_name
 from .render import cmyk_color
 
 PAPER = "paper"
@@ -94,29 +95,22 @@ class SwatchesDock(QWidget):
         try:
             self.list.clear()
             for name, cmyk in self.doc.issue.colors.items():
-                it = QListWidgetItem(_icon(cmyk), f"{name}  " + " ".join(
-                    f"{round(v * 100)}" for v in cmyk))
-                it.setData(256, name)
-                self.list.addItem(it)
-            paper = QListWidgetItem(_icon((0, 0, 0, 0)), tr("swatch.paper"))
-            paper.setData(256, PAPER)
-            self.list.addItem(paper)
-            names = [self.list.item(i).data(256) for i in range(self.list.count())]
-            self.list.setCurrentRow(names.index(cur) if cur in names else 0)
+                self.list.addItem(named_item(f"{name}  " + " ".join(
+                    f"{round(v * 100)}" for v in cmyk), name, _icon(cmyk)))
+            self.list.addItem(named_item(tr("swatch.paper"), PAPER, _icon((0, 0, 0, 0))))
+            self.list.setCurrentRow(0)
+            select_name(self.list, cur)
         finally:
             self._loading = False
         self._show_current()
 
     def current(self) -> str | None:
         """The name of the current swatch ("paper" for the paper)."""
-        it = self.list.currentItem()
-        return it.data(256) if it is not None else None
+        return current_name(self.list)
 
     def select(self, name: str) -> None:
         """Make a swatch current."""
-        for i in range(self.list.count()):
-            if self.list.item(i).data(256) == name:
-                self.list.setCurrentRow(i)
+        select_name(self.list, name)
 
     def _show_current(self) -> None:
         name = self.current()

@@ -23,7 +23,7 @@ from .fontset import FontSet
 from .info import CACHE_VERSION, FontInfo
 from .library import FontLibrary, default_library
 from .report import fonts_report
-from .roles import DEFAULT_ROLES, default_roles
+from common.fontroles import DEFAULT_ROLES, default_roles
 
 __all__ = [
     "CACHE_VERSION", "DEFAULT_ROLES", "FontError", "FontFace", "FontInfo", "FontLibrary",

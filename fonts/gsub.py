@@ -71,8 +71,11 @@ def single_substitutions(font, lookups: list[int]) -> dict[str, str]:
 def vertical_map(font) -> dict[int, int]:
     """gid -> vertical-alternate gid from 'vert' (or 'vrt2' when the font has no 'vert')."""
     lookups = feature_lookups(font, "vert") or feature_lookups(font, "vrt2")
-    if not lookups:
-        return {}
+    return gid_substitutions(font, lookups) if lookups else {}
+
+
+def gid_substitutions(font, lookups: list[int]) -> dict[int, int]:
+    """``single_substitutions`` by glyph id (glyphs mapped to themselves left out)."""
     ids = {name: i for i, name in enumerate(font.getGlyphOrder())}
     out = {}
     for a, b in single_substitutions(font, lookups).items():

@@ -14,7 +14,7 @@ _SCRIPTS = ("hani", "kana", "latn", "DFLT")
 
 def locl_map(font, language: str) -> dict[int, int]:
     """gid -> gid of the 'locl' feature under an OpenType language ("ZHT", "ZHH", "ZHS")."""
-    from .gsub import _langsys, single_substitutions
+    from .gsub import _langsys, gid_substitutions
     if "GSUB" not in font:
         return {}
     table = font["GSUB"].table
@@ -31,13 +31,7 @@ def locl_map(font, language: str) -> dict[int, int]:
                           for li in records[fi].Feature.LookupListIndex})
         if not lookups:
             continue
-        ids = {name: i for i, name in enumerate(font.getGlyphOrder())}
-        out = {}
-        for a, b in single_substitutions(font, lookups).items():
-            ga, gb = ids.get(a), ids.get(b)
-            if ga is not None and gb is not None and ga != gb:
-                out[ga] = gb
-        return out
+        return gid_substitutions(font, lookups)
     return {}
 
 

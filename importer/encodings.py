@@ -108,34 +108,28 @@ def _han(text: str) -> list[str]:
     return [ch for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF]
 
 
-def gb_share(text: str) -> float:
-    """The share of the Han characters that are in GB 2312 (common Simplified ones)."""
+def _share(text: str, counts) -> float:
+    """The share of the Han characters for which ``counts(ch)`` holds (encoding errors: no)."""
     han = _han(text)
     if not han:
         return 0.0
     n = 0
     for ch in han:
         try:
-            ch.encode("gb2312")
-            n += 1
+            n += bool(counts(ch))
         except UnicodeEncodeError:
             pass
     return n / len(han)
+
+
+def gb_share(text: str) -> float:
+    """The share of the Han characters that are in GB 2312 (common Simplified ones)."""
+    return _share(text, lambda ch: ch.encode("gb2312"))
 
 
 def big5_share(text: str) -> float:
     """The share of the Han characters among Big5's frequently used ones (A440–C67E)."""
-    han = _han(text)
-    if not han:
-        return 0.0
-    n = 0
-    for ch in han:
-        try:
-            if 0xA4 <= ch.encode("big5")[0] <= 0xC6:
-                n += 1
-        except UnicodeEncodeError:
-            pass
-    return n / len(han)
+    return _share(text, lambda ch: 0xA4 <= ch.encode("big5")[0] <= 0xC6)
 
 
 #: characters that some sentence of any Chinese text holds (Simplified and Traditional)

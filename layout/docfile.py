@@ -341,6 +341,25 @@ SECTIONS = ("banmian", "info", "paper", "fonts", "colors", "paragraph_styles", "
 
 def parse_issue(text: str, path: str = "<text>") -> m.Issue:
     """Build an Issue from YAML text; DocumentError names the line of any mistake."""
+    issue, rd = _parse(text, path)
+    problems = validate(issue)
+    if problems:
+        where, message = problems[0]
+        raise DocumentError(path, _line_of_problem(rd, where), message)
+    return issue
+
+
+def parse_unchecked(text: str, path: str = "<text>"
+                    ) -> tuple[m.Issue, typing.Callable[[object], int | None]]:
+    """Build an Issue — or a part of one, such as one unit of an issue store — without
+    the checks across objects (``validate``); with a function giving the line of any
+    object it built (None for objects it did not).  DocumentError for what is wrong
+    in the text itself."""
+    issue, rd = _parse(text, path)
+    return issue, rd.line_of
+
+
+def _parse(text: str, path: str) -> tuple[m.Issue, "_Reader"]:
     try:
         root = yaml.compose(text, Loader=_FAST_LOADER)
     except yaml.MarkedYAMLError as exc:
@@ -411,11 +430,7 @@ def parse_issue(text: str, path: str = "<text>") -> m.Issue:
         for role, names in m.default_fonts(issue.paper.language).items():
             if role not in given_fonts:
                 issue.fonts[role] = names
-    problems = validate(issue)
-    if problems:
-        where, message = problems[0]
-        raise DocumentError(path, _line_of_problem(rd, where), message)
-    return issue
+    return issue, rd
 
 
 def _read_master(rd: _Reader, name: str, node: yaml.Node, line: int) -> m.Master:
@@ -620,12 +635,16 @@ def _page_problems(issue: m.Issue, geo: PageGeometry) -> list[tuple[object, str]
     """Page numbers, frame ids, and every frame's problems."""
     out: list[tuple[object, str]] = []
     ids, numbers = {fr.id for ms in issue.masters.values() for fr in ms.frames}, set()
+    page_ids: set[str] = set()
     for page in issue.pages:
         if page.number in numbers:
             out.append((page, f"page number {page.number} is used twice"))
         if page.number < 1:
             out.append((page, f"page number {page.number}: pages are numbered from 1"))
         numbers.add(page.number)
+        if page.id and page.id in page_ids:
+            out.append((page, f"page id '{page.id}' is used twice"))
+        page_ids.add(page.id)
         for fr in page.frames:
             if fr.id in ids:
                 out.append((fr, f"frame id '{fr.id}' is used twice"))
@@ -865,6 +884,8 @@ def to_plain(issue: m.Issue) -> dict:
     pages = []
     for page in issue.pages:
         d = _plain(page)
+        if not page.id:
+            d.pop("id", None)
         d["frames"] = [{"type": fr.kind, **_plain(fr)} for fr in page.frames]
         pages.append(d)
     doc["pages"] = pages
@@ -902,7 +923,12 @@ _Dumper.add_representer(list, _repr_list)
 
 def dump_issue(issue: m.Issue) -> str:
     """The issue as YAML text."""
-    return yaml.dump(to_plain(issue), Dumper=_Dumper, allow_unicode=True,
+    return dump_plain(to_plain(issue))
+
+
+def dump_plain(doc: dict) -> str:
+    """Plain data (``to_plain``'s, or a part of it) as YAML text in the issue file's style."""
+    return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True,
                      sort_keys=False, width=100, indent=2)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from common.fontroles import default_roles
+
 from .units import DEFAULT_HAO
 
 SCHEMA_VERSION = 1
@@ -96,7 +98,7 @@ class Paper:
 @dataclass
 class ParagraphStyle:
     """A named paragraph style; sizes in 号 or pt, leading in grid lines."""
-    font: str = "body"           # font role (see fonts.roles)
+    font: str = "body"           # font role (see common/fontroles.py)
     size: str = "小五"
     leading: float = 1.0         # line pitch in baseline-grid steps
     indent: float = 2.0          # first-line indent in characters of this size
@@ -365,6 +367,8 @@ class Page:
     guides: Guides = field(default_factory=Guides)
     master: str = ""             # the master page (版式) it shows, "" = none
     hide_master: list[str] = field(default_factory=list)   # master frames not shown here
+    id: str = ""                 # stable name of the page as a unit of work in an issue
+                                 # store ("" in a single-file issue: the store names it)
 
 
 # ---------------------------------------------------------------- masters, layers, colours
@@ -613,44 +617,10 @@ def story_language(issue: "Issue", story: Story) -> str:
 #: OpenType language systems of the Chinese languages (GSUB 'locl' picks their glyph forms)
 OPENTYPE_LANGUAGE = {"zh": "ZHS", "zh-Hans": "ZHS", "zh-Hant-TW": "ZHT", "zh-Hant-HK": "ZHH"}
 
-#: The region suffix of the Noto CJK family for each Traditional language
-_NOTO_REGION = {"zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}
-
-
 def default_fonts(language: str = "zh") -> dict[str, list[str]]:
-    """Font roles to font names, best first (see fonts.roles).
+    """Font roles to font names, best first (common/fontroles.py holds the table).
 
     A Traditional language (zh-Hant-TW, zh-Hant-HK) takes Noto CJK TC / HK (their
     marks are centred by design); the SC faces stay behind them as fallbacks.
     """
-    region = _NOTO_REGION.get(language)
-    fonts = _default_fonts_sc()
-    if region is None:
-        return fonts
-    # each Noto CJK SC name in its TC/HK form, in its place; the SC name stays after it
-    # as a fallback; byline's 楷体 (LXGW WenKai) is Simplified only: Serif TC/HK instead
-    out = {}
-    for role, names in fonts.items():
-        names = [f"Noto Serif CJK {region}"] + names if role == "byline" else names
-        new: list[str] = []
-        for n in names:
-            if " CJK SC" in n:
-                new.append(n.replace(" CJK SC", f" CJK {region}"))
-            if role != "byline" or n != "LXGW WenKai":
-                new.append(n)
-        out[role] = new
-    return out
-
-
-def _default_fonts_sc() -> dict[str, list[str]]:
-    """The Simplified Chinese default roles."""
-    return {
-        "body": ["Noto Serif CJK SC", "Noto Serif SC"],
-        "headline": ["Noto Sans CJK SC Bold", "Noto Sans SC"],
-        "headline-heavy": ["Noto Serif CJK SC Bold", "Noto Sans CJK SC Bold", "Noto Serif SC"],
-        "byline": ["LXGW WenKai", "Noto Serif SC"],
-        "caption": ["Noto Sans CJK SC", "Noto Sans SC"],
-        "latin": ["Liberation Serif", "DejaVu Serif", "Noto Serif CJK SC", "Noto Serif SC"],
-        "latin-headline": ["Liberation Sans Bold", "DejaVu Sans Bold", "Noto Sans CJK SC Bold",
-                           "Noto Sans SC"],
-    }
+    return default_roles(language)

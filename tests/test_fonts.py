@@ -188,12 +188,6 @@ def test_resolve_bundled_and_unknown(library):
     assert library.resolve("") is None
 
 
-def test_default_roles_match_the_document_model():
-    model = pytest.importorskip("layout.model")
-    if hasattr(model, "default_fonts"):
-        assert model.default_fonts() == DEFAULT_ROLES
-
-
 @needs_debian
 def test_default_roles_resolve_here(fontset):
     assert fontset.missing() == []

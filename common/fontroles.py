@@ -1,9 +1,9 @@
 """The font roles documents use by default, names best first.
 
-The document model (layout.model.default_fonts) has the same table; the fonts
-package keeps its own copy so that it imports nothing from layout, and a test
-keeps the two equal.  Debian's Noto CJK first; the PyPI package
-pylopdf-fonts-zh-cn carries everything on machines without them.
+One table for the document model (``layout.model.default_fonts``) and the font
+package (``fonts.DEFAULT_ROLES``), which stand on ``common`` and not on each
+other.  Debian's Noto CJK first; the PyPI package pylopdf-fonts-zh-cn carries
+everything on machines without them.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ DEFAULT_ROLES: dict[str, list[str]] = {
 }
 
 
-#: the Noto CJK region of each Traditional language (same table as layout.model's)
+#: The region suffix of the Noto CJK family for each Traditional language
 _NOTO_REGION = {"zh-Hant-TW": "TC", "zh-Hant-HK": "HK"}
 
 

@@ -1,0 +1,189 @@
+"""One desk's work on an issue in a store: open, check out, save, take in others' changes.
+
+The editor and every other program that changes an issue in a store (the CLI's
+``store`` commands, the load tests' simulated desks) go through an
+``IssueSession``::
+
+    s = IssueSession(open_store("postgresql://desk@db/paper#2026-12-02"))
+    issue = s.open()                       # joined from the units; s.problems: units left out
+    if (h := s.checkout(UnitKey("page", "p1"))) is not None:
+        print("page 1 is with", h.describe())
+    ... change issue ...
+    s.save(issue)                          # commits the units whose text changed
+    for key in s.refresh(issue):           # others' commits, taken into ``issue`` in place
+        ...
+    s.close()
+
+What the session remembers of each unit is its **base**: the text and version it
+last read or committed.  ``save`` splits the issue, compares each unit's text
+with its base and commits what differs, every change on top of its base version —
+so a unit someone else changed meanwhile is refused (``Conflict``) rather than
+overwritten.  ``refresh`` reads the units others committed and puts them into the
+open issue, except units this desk has changed and not saved (those are
+reported, for the caller to reload or merge).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from layout import model as m
+from layout.docfile import DocumentError
+
+from .base import ISSUE_UNIT, Change, Holder, Store, UnitDoc, UnitInfo, UnitKey
+from .units import join, split, unit_path
+
+
+@dataclasses.dataclass
+class Refreshed:
+    """What ``refresh`` did: units taken in, units changed on both sides (kept as this desk
+    has them), and units that did not read (left as they were)."""
+    taken: list[UnitKey] = dataclasses.field(default_factory=list)
+    both: list[UnitInfo] = dataclasses.field(default_factory=list)
+    problems: list[DocumentError] = dataclasses.field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.taken or self.both or self.problems)
+
+
+class IssueSession:
+    """A desk's view of one issue in a store."""
+
+    def __init__(self, store: Store, *, where=unit_path):
+        self.store = store
+        self.where = where                         # how a unit is named in messages
+        self.base: dict[UnitKey, UnitDoc] = {}
+        self.problems: list[DocumentError] = []
+        self.left_out: set[UnitKey] = set()      # units that did not read: never written
+        self.held_back: set[UnitKey] = set()     # units shown altered: never written
+        self.cursor: object | None = None
+
+    # ---------------------------------------------------------- opening
+    def open(self) -> m.Issue:
+        """Read and join every unit (DocumentError when the settings cannot be read)."""
+        self.cursor, _ = self.store.changes(None)     # before reading: nothing is missed
+        docs = self.store.read()
+        joined = join(docs, where=self.where, address=self.store.address)
+        self.base = dict(docs)
+        self.problems, self.left_out = joined.problems, joined.left_out
+        self.held_back = joined.held_back
+        return joined.issue
+
+    # ---------------------------------------------------------- check-outs
+    def checkout(self, key: UnitKey) -> Holder | None:
+        return self.store.checkout(key)
+
+    def release(self, key: UnitKey) -> None:
+        self.store.release(key)
+
+    def mine(self) -> set[UnitKey]:
+        """The units this desk holds."""
+        return {k for k, h in self.store.holders().items() if h.is_desk(self.store.desk)}
+
+    def others(self) -> dict[UnitKey, Holder]:
+        """Units held by other desks, and by whom."""
+        return {k: h for k, h in self.store.holders().items() if not h.is_desk(self.store.desk)}
+
+    # ---------------------------------------------------------- saving
+    def pending(self, issue: m.Issue) -> list[Change]:
+        """The changes ``save`` would commit: units whose text differs from their base,
+        new units, and units removed from the issue (units left out at opening never)."""
+        texts = split(issue)
+        frozen = self.left_out | self.held_back
+        out = [Change(k, t, self._base_version(k)) for k, t in texts.items()
+               if ((b := self.base.get(k)) is None or b.text != t) and k not in frozen]
+        out += [Change(k, None, b.version) for k, b in self.base.items()
+                if k not in texts and k not in self.left_out]
+        return sorted(out, key=lambda c: c.key)
+
+    def dirty(self, issue: m.Issue) -> set[UnitKey]:
+        return {c.key for c in self.pending(issue)}
+
+    def save(self, issue: m.Issue, only: "set[UnitKey] | None" = None) -> dict[UnitKey, UnitInfo]:
+        """Commit what changed (only these units when given), all or nothing; the new
+        infos.  ``CommitRefused`` (Conflict, HeldElsewhere, ReadOnly) names the unit."""
+        changes = [c for c in self.pending(issue) if only is None or c.key in only]
+        if not changes:
+            return {}
+        infos = self.store.commit(changes)
+        for c in changes:
+            if c.text is None:
+                self.base.pop(c.key, None)
+            else:
+                self.base[c.key] = UnitDoc(infos[c.key], c.text)
+        return infos
+
+    def _base_version(self, key: UnitKey) -> int:
+        b = self.base.get(key)
+        return b.version if b is not None else 0
+
+    # ---------------------------------------------------------- others' changes
+    def refresh(self, issue: m.Issue, *, keep: "set[UnitKey] | None" = None) -> Refreshed:
+        """Take the units others committed since the last look into ``issue`` (in place).
+        Units with unsaved changes here (or in ``keep``) are not touched: they are listed
+        in ``Refreshed.both`` for the caller to reload or merge."""
+        self.cursor, infos = self.store.changes(self.cursor)
+        latest: dict[UnitKey, UnitInfo] = {}
+        for info in infos:
+            latest[info.key] = info
+        fresh = {k: i for k, i in latest.items()
+                 if (b := self.base.get(k)) is None or b.version != i.version or i.deleted}
+        fresh = {k: i for k, i in fresh.items()
+                 if not (i.deleted and k not in self.base)}
+        out = Refreshed()
+        if not fresh:
+            return out
+        local = self.dirty(issue) | (keep or set())
+        for k in sorted(fresh):
+            if k in local:
+                out.both.append(fresh[k])
+        take = [k for k in sorted(fresh) if k not in local]
+        docs = self.store.read(take)
+        new_base = dict(self.base)
+        for k in take:
+            if k in docs:
+                new_base[k] = docs[k]
+            else:
+                new_base.pop(k, None)
+        # the units as they are now: this desk's texts for what it keeps, the store's for the rest
+        mine = split(issue)
+        current = {k: UnitDoc(new_base[k].info if k in new_base else UnitInfo(k, 0), t)
+                   for k, t in mine.items()}
+        for k in take:
+            if k in docs:
+                current[k] = docs[k]
+            else:
+                current.pop(k, None)
+        for k in self.left_out | self.held_back:
+            if k in new_base and k not in take:
+                current[k] = new_base[k]         # try the stored text again
+        try:
+            joined = join(current, where=self.where, address=self.store.address)
+        except DocumentError as exc:
+            out.problems.append(exc)           # the new settings do not read: keep ours
+            return out
+        out.problems = [p for p in joined.problems]
+        self.base, self.left_out = new_base, joined.left_out
+        self.held_back = joined.held_back
+        _replace(issue, joined.issue)
+        out.taken = take
+        return out
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def _replace(issue: m.Issue, new: m.Issue) -> None:
+    """Make ``issue`` hold what ``new`` holds, keeping the objects that did not change
+    (so an editor's selection of an unchanged frame survives)."""
+    for f in dataclasses.fields(m.Issue):
+        if f.name not in ("pages", "stories"):
+            if getattr(issue, f.name) != getattr(new, f.name):
+                setattr(issue, f.name, getattr(new, f.name))
+    old_pages = {p.id: p for p in issue.pages}
+    issue.pages = [old_pages[p.id] if old_pages.get(p.id) == p else p for p in new.pages]
+    old_stories = issue.stories
+    issue.stories = {sid: old_stories[sid] if old_stories.get(sid) == s else s
+                     for sid, s in new.stories.items()}
+
+
+__all__ = ["IssueSession", "Refreshed", "ISSUE_UNIT"]
