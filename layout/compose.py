@@ -333,7 +333,10 @@ class Composer:
                 self._para_key(story, i) == k for i, k in hit[2]):
             self.stats["frames_reused"] += 1
             return hit[1]
-        fill = self.disk.get_fill(story, key) if self.disk is not None else None
+        # an editor asks the disk only for a frame it has not filled yet (after an edit,
+        # the entry stored under the same key holds the text before it)
+        fill = self.disk.get_fill(story, key) if self.disk is not None and (
+            self.whole or hit is None) else None
         if fill is None:
             fill = flow.fill(story, frame, pos, jumps, blocked, more)
             if self._writes:
