@@ -182,7 +182,8 @@ class Composer:
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
-        res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
+        res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors(),
+                           composed_from=whole or "")
         if whole is not None:
             self.disk.put_result(whole, res)
         return res
@@ -584,6 +585,6 @@ def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,
     disk = LayoutDiskCache(os.path.join(cache_dir, "layout")) if cache_dir else None
     res = Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg, hyphenator=hyph,
                    allow_outside=allow_outside, disk=disk).compose()
-    if disk is not None:            # old entries go, the writer's subsets and images too
-        disk.maybe_prune([os.path.join(cache_dir, "subsets"), os.path.join(cache_dir, "images")])
+    if disk is not None:            # old entries go, the writer's subsets, images and pages too
+        disk.maybe_prune([os.path.join(cache_dir, d) for d in ("subsets", "images", "pages")])
     return res

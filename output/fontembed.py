@@ -93,6 +93,30 @@ class DocumentFonts:
             self._faces[key] = f
         return f
 
+    _STATE = ("gids", "cid_of", "first_cid", "extra", "text", "widths", "hexes")
+
+    def state(self) -> list:
+        """The CIDs handed out so far, face by face (plain data: ``restore`` takes it)."""
+        return [(f.key, f.resource) + tuple(getattr(f, n) for n in self._STATE)
+                for f in self._faces.values()]
+
+    def restore(self, state: list) -> bool:
+        """Hand out the CIDs of ``state`` again (before any other use); False when a face
+        is not the one it was."""
+        if self._faces:
+            return False
+        try:
+            for key, resource, *values in state:
+                f = self.face(key)
+                if f.resource != resource or len(values) != len(self._STATE):
+                    return False
+                for n, v in zip(self._STATE, values):
+                    setattr(f, n, v)
+        except (KeyError, OSError, FontFileError, ValueError, TypeError, StopIteration):
+            self._faces.clear()
+            return False
+        return True
+
     def encode(self, key: str, glyphs, text: str) -> tuple[_Face, list[int]]:
         """The CIDs of a run's glyphs (one character of ``text`` per glyph)."""
         f = self._faces.get(key) or self.face(key)

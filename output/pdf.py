@@ -58,10 +58,10 @@ class _Canvas:
     def addLiteral(self, code: str) -> None:    # noqa: N802
         self._code.append(code)
 
-    def add_image(self, xobject) -> str:
+    def add_image(self, xobject, name: str | None = None) -> str:
         """Register an image XObject for the current page; its resource name."""
         self._image_count += 1
-        name = f"Im{self._image_count}"
+        name = name or f"Im{self._image_count}"
         self._images[name] = self._doc.Reference(xobject)
         return name
 
@@ -128,17 +128,37 @@ class _Writer(Painter):
         self._buf: list[str] = []
         self._fill = None
         self._overprint = False
+        self._memo: dict | None = None          # the pages drawn, for a later export
+        self._page_images: list = []            # (resource name, image item fields, frame)
         self._frame = None
         self._page_number = 0
         self._over: list = []
 
     # ------------------------------------------------------------ document
     def write(self, path: str) -> None:
-        """Draw every selected page and save the file atomically."""
+        """Draw every selected page and save the file atomically.
+
+        An export of a result composed before (``LayoutResult.source``) with the same
+        options as an earlier one replays that export's pages (``_replay``): only the
+        slugs, which show the time, are drawn again."""
         pages = [self._layered(p) for p in self.result.pages
                  if self.opt.pages is None or p.number in self.opt.pages]
         if not pages:
             raise ValueError("nothing to export: the result has none of the pages asked for")
+        key = self._memo_key(pages)
+        memo = _load_memo(key) if key else None
+        if memo is not None:
+            cv, doc = self._canvas(pages)
+            if self._replay(pages, memo):
+                self._finish(path, cv, doc)
+                return
+            fresh = _Writer(self.result, self.fontset, self.opt, self.cache)
+            fresh._write_walking(path, pages, key)    # a memo that did not fit: drawn anew
+            return
+        self._write_walking(path, pages, key)
+
+    def _canvas(self, pages):
+        """A new canvas and document, with the document's info and metadata."""
         cv = _Canvas(pdfx.PDF_VERSION if self.print else (1, 4), self.opt.compress)
         cv.compress_pages = self.opt.compress
         if self.print:
@@ -151,7 +171,32 @@ class _Writer(Painter):
                           self.opt.keywords)
         if self.opt.xmp:
             pdfx.add_metadata(doc, self.opt.xmp)
+        return cv, doc
+
+    def _write_walking(self, path: str, pages, key) -> None:
+        """Draw the pages by walking the result (and remember them under ``key``)."""
+        cv, doc = self._canvas(pages)
+        self._memo = {"pages": []} if key else None
         walk(self.result, self, pages)
+        if key:
+            self._memo["fonts"] = self.fonts.state()
+            _store_memo(key, self._memo)
+        self._finish(path, cv, doc)
+
+    def _memo_key(self, pages) -> str | None:
+        """The key of this export's pages: the result's source, the options (but the time
+        and the round's stamp), the pages, the writer's code; None without a source."""
+        source = getattr(self.result, "composed_from", "")
+        if not source:
+            return None
+        import hashlib
+        opt = replace(self.opt, export_time=None, keywords="", xmp="",
+                      info=replace(self.opt.info, version=0))     # the slug shows these
+        text = repr((source, opt, [p.number for p in pages], _writer_version()))
+        return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _finish(self, path: str, cv, doc) -> None:
+        """The fonts, the output intent, and the file."""
         self.fonts.add_objects(doc)
         if self.print and self.opt.pdfx:
             ident, cond = self.profile.condition
@@ -171,6 +216,12 @@ class _Writer(Painter):
     # ------------------------------------------------------------ one page
     def begin_page(self, page) -> None:
         """Size the page (trim, bleed, room for overset text) and draw what goes under it."""
+        self._geometry(page)
+        if not self.print and self.opt.watermark:
+            self._watermark(page)
+
+    def _geometry(self, page) -> None:
+        """Size the page: trim, bleed, room for overset text below a proof."""
         opt = self.opt
         over = self._overset_runs(page) if (not self.print and opt.show_overset) else []
         self._over = over
@@ -191,8 +242,6 @@ class _Writer(Painter):
             cv.setBleedBox(g.bleed_box)
         self._fill = None
         self._overprint = False
-        if not self.print and opt.watermark:
-            self._watermark(page)
 
     def begin_frame(self, frame) -> None:
         """Remember the frame (image notes name it); a rotated frame's drawing is wrapped
@@ -209,7 +258,7 @@ class _Writer(Painter):
             self._fill, self._overprint = self._saved_state
 
     def end_page(self, page) -> None:
-        """Proof furniture or print marks, then the page is written."""
+        """Proof furniture or print marks, then the slug, and the page is written."""
         opt = self.opt
         g = self.g
         over = self._over
@@ -219,19 +268,63 @@ class _Writer(Painter):
             for run, cf in over:
                 self._run(run, fill=C.rgb_fill(C.OVERSET_RGB))
             self._overset_labels(over)
-            if opt.slug:
-                self._slug(page, g.oy - marks.PROOF_STRIP + 7.0, g.ox + 6.0, C.rgb_fill(C.SLUG_RGB))
         else:
             self._knockout()
             if opt.crop_marks:
                 self._buf.append(marks.crop_marks(g, C.cmyk_stroke(C.REGISTRATION)))
-                off = max(marks.MARK_OFFSET, g.bleed)
-                self._slug(page, g.oy - off - marks.MARK_LENGTH + 1.0,
-                           g.ox + off + 4.0, C.cmyk_fill(C.BLACK),
-                           extra="PDF/X-1a:2001" if opt.pdfx else "")
+        if self._memo is not None:                # everything but the slug (it has the time)
+            self._memo["pages"].append(("".join(self._buf), self._fill, self._overprint,
+                                        self._page_images))
+        self._page_slug(page)
         self._flush()
         self.cv.showPage()
         self._over = []
+        self._page_images = []
+
+    def _page_slug(self, page) -> None:
+        """The slug line of a page (proof: under it; print: outside the bleed)."""
+        opt, g = self.opt, self.g
+        if not self.print:
+            if opt.slug:
+                self._slug(page, g.oy - marks.PROOF_STRIP + 7.0, g.ox + 6.0, C.rgb_fill(C.SLUG_RGB))
+        elif opt.crop_marks:
+            off = max(marks.MARK_OFFSET, g.bleed)
+            self._slug(page, g.oy - off - marks.MARK_LENGTH + 1.0,
+                       g.ox + off + 4.0, C.cmyk_fill(C.BLACK),
+                       extra="PDF/X-1a:2001" if opt.pdfx else "")
+
+    # ------------------------------------------------------------ an unchanged issue again
+    def _replay(self, pages, memo) -> bool:
+        """Write the pages from a previous export of the same result with the same options:
+        its fonts' CIDs, each page's drawing as it was, its images; only the slugs are
+        drawn anew.  False (nothing written) when the memo does not fit."""
+        if len(memo["pages"]) != len(pages):
+            return False
+        xobjects = []
+        try:
+            for page, (_body, _fill, _op, images) in zip(pages, memo["pages"]):
+                self._geometry(page)
+                for name, fields, _frame in images:
+                    prep = self._prepared(ImageItem(*fields))
+                    if prep is None:
+                        return False
+                    xobjects.append((name, self._xobject(prep)))
+        except (ImageError, OSError, TypeError, ValueError):
+            return False
+        if not self.fonts.restore(memo["fonts"]):
+            return False
+        xobjects.reverse()
+        for page, (body, fill, overprint, images) in zip(pages, memo["pages"]):
+            self._geometry(page)
+            for _ in images:
+                name, xo = xobjects.pop()
+                self.cv.add_image(xo, name)
+            self._buf.append(body)
+            self._fill, self._overprint = fill, overprint
+            self._page_slug(page)
+            self._flush()
+            self.cv.showPage()
+        return True
 
     def _flush(self) -> None:
         if self._buf:
@@ -336,18 +429,8 @@ class _Writer(Painter):
         """An image clipped to its frame (a placeholder when it cannot be drawn)."""
         page, fr = self._page_number, self._frame
         g = self.g
-        b = g.bleed
-        area = (-b, -b, g.w + 2 * b, g.h + 2 * b)
-        ceiling = self.opt.image_ppi_ceiling if self.print else self.opt.proof_image_ppi
-        opt = self.opt
-        params = (item.clip, item.rect, tuple(item.pixel_size), area, self.print, ceiling,
-                  opt.downsample_threshold, self.profile.path, self.profile.intent,
-                  opt.jpeg_quality, opt.max_image_pixels)
         try:
-            prep = self.cache.image(item.path, params, lambda: _on_disk(item.path, params, lambda: prepare(
-                item, area, cmyk=self.print, ppi_ceiling=ceiling, profile=self.profile,
-                jpeg_quality=opt.jpeg_quality, max_pixels=opt.max_image_pixels,
-                threshold=opt.downsample_threshold)))
+            prep = self._prepared(item)
         except ImageError as exc:
             self.notes.append((page, fr.frame_id, str(exc)))
             self._placeholder(item.clip)
@@ -362,9 +445,27 @@ class _Writer(Painter):
         cx, cy, cw, ch = item.clip
         x, y, w, h = prep.rect
         self._set_overprint(False)
+        name = self.cv.add_image(xo)
+        self._page_images.append((name, tuple(getattr(item, n) for n in _IMAGE_FIELDS),
+                                  fr.frame_id))
         self._buf.append(f"q {g.ox + cx:.3f} {g.top - cy - ch:.3f} {cw:.3f} {ch:.3f} re W n "
                          f"{w:.4f} 0 0 {h:.4f} {g.ox + x:.4f} {g.top - y - h:.4f} cm "
-                         f"/{self.cv.add_image(xo)} Do Q\n")
+                         f"/{name} Do Q\n")
+
+    def _prepared(self, item: ImageItem):
+        """The image's pixels prepared for this export (kept in memory and on disk)."""
+        g = self.g
+        b = g.bleed
+        area = (-b, -b, g.w + 2 * b, g.h + 2 * b)
+        ceiling = self.opt.image_ppi_ceiling if self.print else self.opt.proof_image_ppi
+        opt = self.opt
+        params = (item.clip, item.rect, tuple(item.pixel_size), area, self.print, ceiling,
+                  opt.downsample_threshold, self.profile.path, self.profile.intent,
+                  opt.jpeg_quality, opt.max_image_pixels)
+        return self.cache.image(item.path, params, lambda: _on_disk(item.path, params, lambda: prepare(
+            item, area, cmyk=self.print, ppi_ceiling=ceiling, profile=self.profile,
+            jpeg_quality=opt.jpeg_quality, max_pixels=opt.max_image_pixels,
+            threshold=opt.downsample_threshold)))
 
     def _xobject(self, prep):
         """The image XObject of prepared pixels (JPEG passed through, or raw + Flate)."""
@@ -476,6 +577,54 @@ def rotation_cm(frame, ox: float, top: float) -> str:
     c, s = math.cos(a), math.sin(a)
     e, f = px - c * px + s * py, py - s * px - c * py
     return f"{c:.6f} {s:.6f} {-s:.6f} {c:.6f} {e:.4f} {f:.4f}"
+
+
+_IMAGE_FIELDS = ("clip", "rect", "path", "pixel_size", "effective_ppi")
+_WRITER: str | None = None
+MEMO_FORMAT = 1
+
+
+def _writer_version() -> str:
+    """A digest of the output package's source files (read once per process)."""
+    global _WRITER
+    if _WRITER is None:
+        import hashlib
+        from pathlib import Path
+        h = hashlib.sha1(b"banmian-writer-%d" % MEMO_FORMAT)
+        for p in sorted(Path(__file__).resolve().parent.glob("*.py")):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+        _WRITER = h.hexdigest()
+    return _WRITER
+
+
+def _memo_file(key: str):
+    from common.fs import cache_dir
+    return cache_dir("pages", key + ".marshal")
+
+
+def _load_memo(key: str) -> dict | None:
+    """The pages an earlier export drew under ``key`` (None: none, or unreadable)."""
+    import marshal
+    try:
+        with open(_memo_file(key), "rb") as fh:
+            fmt, memo = marshal.loads(fh.read())
+        if fmt != MEMO_FORMAT or not isinstance(memo, dict):
+            return None
+        return memo
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _store_memo(key: str, memo: dict) -> None:
+    """Keep the pages drawn under ``key`` (a failed write is skipped)."""
+    import marshal
+
+    from common.fs import cache_write
+    try:
+        cache_write(_memo_file(key), marshal.dumps((MEMO_FORMAT, memo)))
+    except (OSError, ValueError):
+        pass
 
 
 def first_font(result: LayoutResult) -> str:

@@ -224,7 +224,7 @@ class Document:
         pages_ref = self.Reference(None)                 # filled below
         kids = []
         for page in self.pages:
-            content = PDFStream(page.content, [Flate(6)] if page.compress else [])
+            content = PDFStream(page.content, [Flate(4)] if page.compress else [])
             resources = {"ExtGState": PDFDictionary(page.ext_gstates) if page.ext_gstates
                          else None,
                          "Font": fonts,

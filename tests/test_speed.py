@@ -218,3 +218,42 @@ def test_a_typed_key_repaints_only_what_it_changed(tmp_path, qtbot, monkeypatch)
     finally:
         win.doc.undo.clear()
         win.close()
+
+
+# ------------------------------------------------------------------ the writer's page memo
+@pytest.mark.parametrize("mode", ["proof", "print"])
+def test_an_unchanged_export_replays_its_pages_with_a_new_slug(tmp_path, monkeypatch, mode):
+    """A second export of a result composed before draws only the slugs again: its pages
+    are those of an export drawn from scratch at that time (text and pixels)."""
+    pymupdf = pytest.importorskip("pymupdf")
+    from datetime import datetime
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    from fonts import FontSet, default_library
+    from layout.compose import compose_issue
+    from output import PdfOptions, write_pdf
+    import output.pdf as P
+    shutil.copy(SAMPLE.parent / "photo.jpg", tmp_path / "photo.jpg")
+    iss = load_issue(SAMPLE)
+    fs = FontSet(iss.fonts, default_library())
+    res = compose_issue(iss, fs, str(SAMPLE.parent), str(tmp_path / "cache"))
+    assert res.composed_from
+
+    def export(name, when, memo=True):
+        opt = PdfOptions.from_issue(iss, mode, export_time=when, watermark=mode == "proof")
+        r = res if memo else __import__("dataclasses").replace(res, composed_from="")
+        write_pdf(r, fs, str(tmp_path / name), opt)
+        return pymupdf.open(tmp_path / name)
+
+    walked = []
+    real_walk = P.walk
+    monkeypatch.setattr(P, "walk", lambda *a: walked.append(1) or real_walk(*a))
+    export("a.pdf", datetime(2026, 1, 1, 8, 0))
+    assert walked == [1]
+    again = export("b.pdf", datetime(2027, 9, 9, 9, 59))       # new digits in the slug
+    assert walked == [1]                                      # replayed, not walked
+    fresh = export("c.pdf", datetime(2027, 9, 9, 9, 59), memo=False)
+    assert "2027" in again[0].get_text()
+    for pa, pb in zip(again, fresh):
+        assert pa.get_text() == pb.get_text()
+        assert pa.get_pixmap(dpi=30).samples == pb.get_pixmap(dpi=30).samples
+    assert again.metadata["format"] == fresh.metadata["format"]
