@@ -109,7 +109,7 @@ class Composer:
                 whole = None
         self._writes = self.disk is not None and (self.whole or not self._composed)
         self._composed += 1
-        cached = self.disk.get_result(whole) if whole is not None else None
+        cached = self.disk.get_issue_result(whole) if whole is not None else None
         if cached is not None:
             return cached                       # unchanged issue: composed before
         geo = PageGeometry.of(issue.paper)
@@ -182,10 +182,9 @@ class Composer:
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
-        res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors(),
-                           composed_from=whole or "")
+        res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
         if whole is not None:
-            self.disk.put_result(whole, res)
+            res = self.disk.put_issue_result(whole, res)
         return res
 
     # ------------------------------------------------------------ masters, layers, colours

@@ -32,7 +32,7 @@ import marshal
 import os
 import re
 import time
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -207,6 +207,23 @@ class LayoutDiskCache:
         """Store a LayoutResult (or any encodable result object)."""
         self.store(key, encode(value, self._known))
 
+    def get_issue_result(self, key: str):
+        """The whole LayoutResult of an issue stored under ``key`` (its pages' digests
+        set, see ``page_digests``), or None."""
+        data = self.load(key)
+        if data is None:
+            return None
+        try:
+            return _with_digests(decode(data), data)
+        except (KeyError, TypeError, IndexError):
+            return None
+
+    def put_issue_result(self, key: str, res):
+        """Store an issue's LayoutResult; the result with its pages' digests set."""
+        data = encode(res, self._known)
+        self.store(key, data)
+        return _with_digests(res, data)
+
     def begin(self, composer) -> str:
         """Fix the context for ``composer``'s issue; the key of its whole result."""
         issue = composer.issue
@@ -326,6 +343,23 @@ class LayoutDiskCache:
         except OSError:
             return 0
         return self.prune(others=others)
+
+
+def page_digests(data) -> list[str]:
+    """A digest of each page of an encoded LayoutResult (marshal version 2 writes no
+    references, so equal pages give equal bytes however they were built)."""
+    pages = data[1] if type(data) is list and len(data) > 1 else ()
+    if type(pages) is not list or not pages or pages[0] != "T":
+        return []
+    return [hashlib.sha1(marshal.dumps(p, 2)).hexdigest() for p in pages[1:]]
+
+
+def _with_digests(res, data):
+    digests = page_digests(data)
+    if len(digests) != len(res.pages):
+        return res
+    return replace(res, pages=tuple(replace(p, composed_from=d)
+                                    for p, d in zip(res.pages, digests)))
 
 
 def _story_fields(story) -> tuple | None:

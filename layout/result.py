@@ -250,6 +250,9 @@ class PageResult:
     width: float
     height: float
     frames: tuple[FrameResult, ...] = ()
+    #: a digest of the page as the layout cache holds it ("" when not known): the PDF
+    #: writer keeps the page's drawing under it (not part of the page's value)
+    composed_from: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "frames", tuple(self.frames))
@@ -268,9 +271,6 @@ class LayoutResult:
     diagnostics: tuple[Diagnostic, ...] = ()
     colors: Mapping[str, tuple[float, float, float, float]] = field(
         default_factory=lambda: MappingProxyType({}))
-    #: the layout cache's key of the issue this was composed from ("" when not known):
-    #: the PDF writer keeps an export's pages under it (not part of the result's value)
-    composed_from: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "pages", tuple(self.pages))

@@ -129,6 +129,8 @@ class _Writer(Painter):
         self._fill = None
         self._overprint = False
         self._memo: dict | None = None          # the pages drawn, for a later export
+        self._page_key: str | None = None       # the memo key of the page being drawn
+        self._replay_images: dict = {}
         self._page_images: list = []            # (resource name, image item fields, frame)
         self._frame = None
         self._page_number = 0
@@ -138,24 +140,32 @@ class _Writer(Painter):
     def write(self, path: str) -> None:
         """Draw every selected page and save the file atomically.
 
-        An export of a result composed before (``LayoutResult.source``) with the same
-        options as an earlier one replays that export's pages (``_replay``): only the
-        slugs, which show the time, are drawn again."""
+        Pages composed before (``PageResult.composed_from``) that an earlier export of
+        the same document with the same options drew are replayed from it (its drawing,
+        its fonts' CIDs, its images); only the slugs, which show the time, and the pages
+        that changed are drawn anew (``_pages``)."""
         pages = [self._layered(p) for p in self.result.pages
                  if self.opt.pages is None or p.number in self.opt.pages]
         if not pages:
             raise ValueError("nothing to export: the result has none of the pages asked for")
-        key = self._memo_key(pages)
-        memo = _load_memo(key) if key else None
+        family, keys = self._memo_keys(pages)
+        memo = _load_memo(family) if family else None
         if memo is not None:
-            cv, doc = self._canvas(pages)
-            if self._replay(pages, memo):
-                self._finish(path, cv, doc)
-                return
-            fresh = _Writer(self.result, self.fontset, self.opt, self.cache)
-            fresh._write_walking(path, pages, key)    # a memo that did not fit: drawn anew
-            return
-        self._write_walking(path, pages, key)
+            hits = sum(1 for k in keys if k in memo["pages"])
+            if 2 * hits < len(pages) or memo.get("generation", 0) >= MEMO_GENERATIONS:
+                memo = None                   # mostly new pages: the fonts start afresh
+        cv, doc = self._canvas(pages)
+        if memo is not None and not self._prepare_replay(pages, keys, memo):
+            cv, doc = self._canvas(pages)     # a memo that does not fit: drawn anew
+            self.fonts = DocumentFonts(self.fontset, self.cache.fonts)
+            memo = None
+        self._memo = {"pages": {}} if family else None
+        self._pages(pages, keys, memo)
+        if family:
+            self._memo["fonts"] = self.fonts.state()
+            self._memo["generation"] = memo.get("generation", 0) + 1 if memo else 0
+            _store_memo(family, self._memo)
+        self._finish(path, cv, doc)
 
     def _canvas(self, pages):
         """A new canvas and document, with the document's info and metadata."""
@@ -173,27 +183,28 @@ class _Writer(Painter):
             pdfx.add_metadata(doc, self.opt.xmp)
         return cv, doc
 
-    def _write_walking(self, path: str, pages, key) -> None:
-        """Draw the pages by walking the result (and remember them under ``key``)."""
-        cv, doc = self._canvas(pages)
-        self._memo = {"pages": []} if key else None
-        walk(self.result, self, pages)
-        if key:
-            self._memo["fonts"] = self.fonts.state()
-            _store_memo(key, self._memo)
-        self._finish(path, cv, doc)
+    def _memo_keys(self, pages) -> tuple[str | None, list]:
+        """(the key of this document with these options, the key of each page's drawing);
+        (None, []) when a page was not composed through the layout cache.
 
-    def _memo_key(self, pages) -> str | None:
-        """The key of this export's pages: the result's source, the options (but the time
-        and the round's stamp), the pages, the writer's code; None without a source."""
-        source = getattr(self.result, "composed_from", "")
-        if not source:
-            return None
+        The document: the options (but the time and the round, which only the slug and
+        the title show), its colours, the slug face, its pages' frames, the writer's
+        code.  A page: its composed frames and the overset text shown below it."""
+        if not all(getattr(p, "composed_from", "") for p in pages):
+            return None, []
         import hashlib
+
+        def sha(value) -> str:
+            return hashlib.sha1(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
         opt = replace(self.opt, export_time=None, keywords="", xmp="",
-                      info=replace(self.opt.info, version=0))     # the slug shows these
-        text = repr((source, opt, [p.number for p in pages], _writer_version()))
-        return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+                      info=replace(self.opt.info, version=0))
+        family = sha((opt, sorted(self.result.colors.items()), self.slug_key, _writer_version(),
+                      [(p.number, tuple(f.frame_id for f in p.frames)) for p in pages]))
+        keys = []
+        for p in pages:
+            over = self._overset_runs(p) if (not self.print and self.opt.show_overset) else []
+            keys.append(sha((p.composed_from, [(r, cf.story) for r, cf in over])))
+        return family, keys
 
     def _finish(self, path: str, cv, doc) -> None:
         """The fonts, the output intent, and the file."""
@@ -272,9 +283,9 @@ class _Writer(Painter):
             self._knockout()
             if opt.crop_marks:
                 self._buf.append(marks.crop_marks(g, C.cmyk_stroke(C.REGISTRATION)))
-        if self._memo is not None:                # everything but the slug (it has the time)
-            self._memo["pages"].append(("".join(self._buf), self._fill, self._overprint,
-                                        self._page_images))
+        if self._memo is not None and self._page_key:     # all but the slug (it has the time)
+            self._memo["pages"][self._page_key] = ("".join(self._buf), self._fill,
+                                                   self._overprint, self._page_images)
         self._page_slug(page)
         self._flush()
         self.cv.showPage()
@@ -294,37 +305,47 @@ class _Writer(Painter):
                        extra="PDF/X-1a:2001" if opt.pdfx else "")
 
     # ------------------------------------------------------------ an unchanged issue again
-    def _replay(self, pages, memo) -> bool:
-        """Write the pages from a previous export of the same result with the same options:
-        its fonts' CIDs, each page's drawing as it was, its images; only the slugs are
-        drawn anew.  False (nothing written) when the memo does not fit."""
-        if len(memo["pages"]) != len(pages):
-            return False
-        xobjects = []
+    def _prepare_replay(self, pages, keys, memo) -> bool:
+        """Take up the CIDs of the memo's fonts and make the images of the pages it holds
+        (kept for ``_pages``); False when it does not fit (a changed image, a font)."""
+        self._replay_images = {}
         try:
-            for page, (_body, _fill, _op, images) in zip(pages, memo["pages"]):
+            for page, key in zip(pages, keys):
+                entry = memo["pages"].get(key)
+                if entry is None:
+                    continue
                 self._geometry(page)
-                for name, fields, _frame in images:
+                made = []
+                for name, fields, _frame in entry[3]:
                     prep = self._prepared(ImageItem(*fields))
                     if prep is None:
                         return False
-                    xobjects.append((name, self._xobject(prep)))
-        except (ImageError, OSError, TypeError, ValueError):
+                    made.append((name, self._xobject(prep)))
+                self._replay_images[key] = made
+        except (ImageError, OSError, TypeError, ValueError, IndexError):
             return False
-        if not self.fonts.restore(memo["fonts"]):
-            return False
-        xobjects.reverse()
-        for page, (body, fill, overprint, images) in zip(pages, memo["pages"]):
+        return self.fonts.restore(memo["fonts"])
+
+    def _pages(self, pages, keys, memo) -> None:
+        """Each page: replayed from the memo, or drawn by walking its frames."""
+        for i, page in enumerate(pages):
+            key = keys[i] if keys else None
+            entry = memo["pages"].get(key) if memo is not None else None
+            if entry is None:
+                self._page_key = key
+                walk(self.result, self, [page])
+                continue
+            body, fill, overprint, _images = entry
             self._geometry(page)
-            for _ in images:
-                name, xo = xobjects.pop()
+            for name, xo in self._replay_images[key]:
                 self.cv.add_image(xo, name)
             self._buf.append(body)
             self._fill, self._overprint = fill, overprint
+            if self._memo is not None:
+                self._memo["pages"][key] = entry
             self._page_slug(page)
             self._flush()
             self.cv.showPage()
-        return True
 
     def _flush(self) -> None:
         if self._buf:
@@ -581,7 +602,8 @@ def rotation_cm(frame, ox: float, top: float) -> str:
 
 _IMAGE_FIELDS = ("clip", "rect", "path", "pixel_size", "effective_ppi")
 _WRITER: str | None = None
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2
+MEMO_GENERATIONS = 20       # exports that add to one memo's fonts before they start afresh
 
 
 def _writer_version() -> str:

@@ -226,6 +226,7 @@ def test_an_unchanged_export_replays_its_pages_with_a_new_slug(tmp_path, monkeyp
     """A second export of a result composed before draws only the slugs again: its pages
     are those of an export drawn from scratch at that time (text and pixels)."""
     pymupdf = pytest.importorskip("pymupdf")
+    import dataclasses
     from datetime import datetime
     monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
     from fonts import FontSet, default_library
@@ -236,24 +237,39 @@ def test_an_unchanged_export_replays_its_pages_with_a_new_slug(tmp_path, monkeyp
     iss = load_issue(SAMPLE)
     fs = FontSet(iss.fonts, default_library())
     res = compose_issue(iss, fs, str(SAMPLE.parent), str(tmp_path / "cache"))
-    assert res.composed_from
+    assert all(p.composed_from for p in res.pages)
 
     def export(name, when, memo=True):
         opt = PdfOptions.from_issue(iss, mode, export_time=when, watermark=mode == "proof")
-        r = res if memo else __import__("dataclasses").replace(res, composed_from="")
+        r = res if memo else dataclasses.replace(res, pages=tuple(
+            dataclasses.replace(p, composed_from="") for p in res.pages))
         write_pdf(r, fs, str(tmp_path / name), opt)
         return pymupdf.open(tmp_path / name)
 
-    walked = []
-    real_walk = P.walk
-    monkeypatch.setattr(P, "walk", lambda *a: walked.append(1) or real_walk(*a))
+    drawn = []
+    monkeypatch.setattr(P._Writer, "begin_page",
+                        lambda self, page, real=P._Writer.begin_page: drawn.append(page.number)
+                        or real(self, page))
     export("a.pdf", datetime(2026, 1, 1, 8, 0))
-    assert walked == [1]
+    assert drawn == [1, 2]
     again = export("b.pdf", datetime(2027, 9, 9, 9, 59))       # new digits in the slug
-    assert walked == [1]                                      # replayed, not walked
+    assert drawn == [1, 2]                                    # replayed, not drawn
     fresh = export("c.pdf", datetime(2027, 9, 9, 9, 59), memo=False)
     assert "2027" in again[0].get_text()
     for pa, pb in zip(again, fresh):
         assert pa.get_text() == pb.get_text()
         assert pa.get_pixmap(dpi=30).samples == pb.get_pixmap(dpi=30).samples
     assert again.metadata["format"] == fresh.metadata["format"]
+    # an edit on one page: the other page is replayed, the page it touched drawn anew
+    page_of = {f.id: p.number for p in iss.pages for f in p.frames}
+    story = next(st for st in iss.stories.values()
+                 if st.thread and {page_of[f] for f in st.thread} == {2})
+    story.paragraphs[-1].runs[-1].text += "补一句。"
+    res = compose_issue(iss, fs, str(SAMPLE.parent), str(tmp_path / "cache"))
+    drawn.clear()
+    edited = export("d.pdf", datetime(2027, 9, 9, 9, 59))
+    assert drawn == [2]
+    fresh = export("e.pdf", datetime(2027, 9, 9, 9, 59), memo=False)
+    for pa, pb in zip(edited, fresh):
+        assert pa.get_text() == pb.get_text()
+        assert pa.get_pixmap(dpi=30).samples == pb.get_pixmap(dpi=30).samples
