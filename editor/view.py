@@ -94,6 +94,13 @@ class PageView(QGraphicsView):
         for r in self.rulers.values():
             r.update()
 
+    def paintEvent(self, ev) -> None:
+        """Paint; a page shown for the first time is then prepared for typing
+        (``PageScene.warm_up``) on the next turn of the event loop."""
+        super().paintEvent(ev)
+        if getattr(self.page_scene, "_warm_pending", None) is not None:
+            QTimer.singleShot(0, self.page_scene.warm_up)
+
     def resizeEvent(self, ev) -> None:
         """Keep the rulers along the viewport."""
         super().resizeEvent(ev)

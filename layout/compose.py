@@ -348,6 +348,27 @@ class Composer:
         self.stats["frames_filled"] += 1
         return fill
 
+    def warm(self, frame_id: str) -> bool:
+        """Set a text frame again as its last fill did, keeping nothing but what the setter
+        learns (shaped and broken paragraphs): after frames came from the layout cache,
+        the first edit in them then re-breaks only the edited paragraph.  False when the
+        frame has no fill to repeat."""
+        hit = self._frame_cache.get(frame_id)
+        if hit is None:
+            return False
+        (_fk, pos, from_page, to_page, more, blocked), fill, _deps = hit
+        story = self.issue.stories.get(fill.result.story)
+        try:
+            frame = self.issue.frame(frame_id)[1]
+        except KeyError:
+            return False
+        if story is None or pos.para > len(story.paragraphs):
+            return False
+        Flow(self.setter, PageGeometry.of(self.issue.paper), self.issue).fill(
+            story, frame, pos, Jumps(from_page, to_page), {k: set(v) for k, v in blocked},
+            more)
+        return True
+
     def _para_key(self, story, i):
         if i < 0:
             return len(story.paragraphs)

@@ -277,3 +277,37 @@ def test_an_unchanged_export_replays_its_pages_with_a_new_slug(tmp_path, monkeyp
     for pa, pb in zip(edited, fresh):
         assert pa.get_text() == pb.get_text()
         assert pa.get_pixmap(dpi=30).samples == pb.get_pixmap(dpi=30).samples
+
+
+def test_a_page_opened_from_the_cache_is_ready_for_typing(tmp_path, qtbot, monkeypatch):
+    """Frames read from the layout cache are set again once the page is painted: the
+    first key then shapes only the paragraph it is typed in."""
+    from tests.test_editor import make_issue, open_window, type_text
+    from editor.app import EditorApp
+    from PySide6.QtCore import QSettings
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "issue.yaml"
+    save_issue(make_issue(), path)
+
+    def app():
+        return EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda *a: False,
+                         ask_save=lambda w: "discard",
+                         settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    first = app()
+    open_window(first, str(path), qtbot).close()
+    win = open_window(app(), str(path), qtbot)
+    try:
+        setter = win.doc.composer.setter
+        assert setter.stats["shaped"] < 2             # the page came from the cache
+        win.view.viewport().grab()
+        qtbot.waitUntil(lambda: win.scene._warm_pending is None, timeout=2000)
+        qtbot.wait(10)
+        shaped = setter.stats["shaped"]
+        assert shaped >= 2                            # both paragraphs of t1 known now
+        win.view.set_tool("type")
+        win.text.start("lead", (0, 3))
+        type_text(win.view, "加")
+        assert setter.stats["shaped"] == shaped + 1   # only the edited paragraph
+    finally:
+        win.doc.undo.clear()
+        win.close()
