@@ -32,7 +32,7 @@ import marshal
 import os
 import re
 import time
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from types import MappingProxyType
 
@@ -210,19 +210,22 @@ class LayoutDiskCache:
     def get_issue_result(self, key: str):
         """The whole LayoutResult of an issue stored under ``key`` (its pages' digests
         set, see ``page_digests``), or None."""
-        data = self.load(key)
-        if data is None:
-            return None
+        got = self.load(key)
         try:
-            return _with_digests(decode(data), data)
-        except (KeyError, TypeError, IndexError):
+            tag, data, digests = got
+            if tag != "issue":
+                return None
+            return _with_digests(decode(data), list(digests))
+        except (KeyError, TypeError, IndexError, ValueError):
             return None
 
     def put_issue_result(self, key: str, res):
-        """Store an issue's LayoutResult; the result with its pages' digests set."""
+        """Store an issue's LayoutResult with its pages' digests; the result with them set
+        (its pages are the composer's own, just made)."""
         data = encode(res, self._known)
-        self.store(key, data)
-        return _with_digests(res, data)
+        digests = page_digests(data)
+        self.store(key, ("issue", data, tuple(digests)))
+        return _with_digests(res, digests)
 
     def begin(self, composer) -> str:
         """Fix the context for ``composer``'s issue; the key of its whole result."""
@@ -354,12 +357,13 @@ def page_digests(data) -> list[str]:
     return [hashlib.sha1(marshal.dumps(p, 2)).hexdigest() for p in pages[1:]]
 
 
-def _with_digests(res, data):
-    digests = page_digests(data)
-    if len(digests) != len(res.pages):
-        return res
-    return replace(res, pages=tuple(replace(p, composed_from=d)
-                                    for p, d in zip(res.pages, digests)))
+def _with_digests(res, digests: list):
+    """``res`` with each page's ``composed_from`` set (on the pages as they are: they were
+    just decoded or composed, nobody else holds them yet)."""
+    if len(digests) == len(res.pages):
+        for page, d in zip(res.pages, digests):
+            object.__setattr__(page, "composed_from", d)
+    return res
 
 
 def _story_fields(story) -> tuple | None:
