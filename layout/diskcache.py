@@ -27,6 +27,7 @@ for ``MAX_AGE`` days is removed by ``prune`` (``compose_issue`` calls it once a 
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
@@ -133,6 +134,22 @@ def decode(data):
     return data
 
 
+class _NoGC:
+    """Cyclic garbage collection paused while a cache entry is read: its many small
+    objects (no cycles among them) would set off collections that find nothing
+    (a 96-page result reads 2–3× faster)."""
+
+    def __enter__(self):
+        self.was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was:
+            gc.enable()
+        return False
+
+
+
 def digest(*parts) -> str:
     """A hex digest of the ``repr`` of ``parts`` (model dataclasses have a stable repr)."""
     return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -174,7 +191,8 @@ class LayoutDiskCache:
         try:
             with open(self._path(key), "rb") as fh:
                 blob = fh.read()
-            fmt, data = marshal.loads(blob)
+            with _NoGC():
+                fmt, data = marshal.loads(blob)
             if fmt != FORMAT:
                 raise ValueError("format")
         except (OSError, EOFError, ValueError, TypeError):
@@ -215,7 +233,9 @@ class LayoutDiskCache:
             tag, data, digests = got
             if tag != "issue":
                 return None
-            return _with_digests(decode(data), list(digests))
+            with _NoGC():
+                res = decode(data)
+            return _with_digests(res, list(digests))
         except (KeyError, TypeError, IndexError, ValueError):
             return None
 
@@ -263,7 +283,8 @@ class LayoutDiskCache:
                 self.stats["hits"] -= 1
                 self.stats["misses"] += 1
                 return None
-            fr = decode(res)
+            with _NoGC():
+                fr = decode(res)
             self._remember(fr, res)
             return FrameFill(fr, decode(end), set())
         except (KeyError, TypeError, IndexError, ValueError):
@@ -283,7 +304,8 @@ class LayoutDiskCache:
         if data is None:
             return None
         try:
-            fr, diags = decode(data[1]), decode(data[2])
+            with _NoGC():
+                fr, diags = decode(data[1]), decode(data[2])
         except (KeyError, TypeError, IndexError, ValueError):
             return None
         self._remember(fr, data[1])
