@@ -54,10 +54,16 @@ def load(path: str):
         _LOADED[path] = (st.st_mtime_ns, st.st_size)
     except OSError:
         pass
+    import gc
+    was = gc.isenabled()
+    gc.disable()                # many small objects, no cycles: collections would find nothing
     try:
         return load_issue(path)
     except DocumentError as exc:
         raise UserError(str(exc)) from None
+    finally:
+        if was:
+            gc.enable()
 
 
 def fontset_for(issue, path: str | None = None):
