@@ -9,7 +9,7 @@ test:           ## install the test dependencies, then lint (ruff, import layers
 	sh tools/setup.sh --test
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports
-	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest
+	BANMIAN_REQUIRE_PG=1 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest
 
 lint:           ## ruff and the import layers (pyproject.toml) only
 	.venv/bin/ruff check .

@@ -14,6 +14,13 @@
     python main.py diff ISSUE.yaml --from N [--to M] [-o DIFF.pdf] [--json]
     python main.py annotations PROOF.pdf --into ISSUE.yaml [--json]
     python main.py epaper ISSUE.yaml -o SITE/
+    python main.py store init FOLDER | postgresql://USER@HOST/DB[#ISSUE]
+    python main.py store push ISSUE URL [--replace]
+    python main.py store pull URL -o DIR | -o FILE.yaml
+    python main.py store who URL [--json]
+
+Wherever ISSUE.yaml is taken, an issue folder or postgresql://USER@HOST/DB#ISSUE is
+taken too (README: "Issue stores").
 
 Exit codes: 0 fine, 1 problems found (check errors, refused print export),
 2 bad input (a file that cannot be read or understood).
@@ -46,9 +53,86 @@ def _cache_dir() -> str:
 _LOADED: dict[str, tuple[int, int]] = {}     # issue path → (mtime_ns, size) when read
 
 
+def _address(text: str):
+    """What the user typed (a file, an issue folder, a database URL); UserError if neither."""
+    from store import parse_address
+    from store.base import StoreError
+    try:
+        return parse_address(text)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def shown(text: str) -> str:
+    """An address as messages show it (never with a password)."""
+    try:
+        from store import parse_address
+        return str(parse_address(text))
+    except Exception:
+        return text
+
+
+def open_issue_store(text: str, *, read_only: bool = True, create: bool = False):
+    """The store at an address (a folder or a database); UserError in one line."""
+    from store import open_store
+    from store.base import StoreError
+    a = _address(text)
+    if a.kind == "file":
+        raise UserError(f"{a}: a single issue file, not a store (use an issue folder or "
+                        f"postgresql://USER@HOST/DB#ISSUE; 'store push' copies a file into one)")
+    try:
+        return open_store(a, read_only=read_only, create=create)
+    except StoreError as exc:
+        msg = " ".join(str(exc).split())
+        if a.kind == "postgresql":                   # never the password, always the address
+            msg = msg.replace(a.target, str(a).rsplit("#", 1)[0])
+            if str(a) not in msg:
+                msg = f"{a}: {msg}"
+        raise UserError(msg) from None
+    except ImportError as exc:
+        raise UserError(f"{a}: the PostgreSQL store is not available here ({exc}; install "
+                        f"psycopg: pip install 'psycopg[binary]')") from None
+    except OSError as exc:
+        raise UserError(f"{a}: {exc.strerror or exc}") from None
+    except Exception as exc:              # a driver's error: refused connection, no database
+        raise UserError(f"{a}: cannot open: {' '.join(str(exc).split())[:300]}") from None
+
+
+def load_from_store(path: str, *, read_only: bool = True):
+    """(issue, session, problems) of an issue in a store: the units that do not read are
+    left out (problems: one DocumentError each, naming the unit's file or name and line)."""
+    from layout.docfile import DocumentError
+    from store.base import StoreError
+    from store.session import IssueSession
+    st = open_issue_store(path, read_only=read_only)
+    session = IssueSession(st)
+    try:
+        issue = session.open()
+    except DocumentError as exc:
+        st.close()
+        raise UserError(str(exc)) from None
+    except StoreError as exc:
+        st.close()
+        raise UserError(str(exc)) from None
+    return issue, session, list(session.problems)
+
+
+#: units left out when an issue was read from a store, by address (``check`` counts them)
+LEFT_OUT: dict[str, list] = {}
+
+
 def load(path: str):
-    """Read an issue; a bad file becomes a UserError naming file and line."""
+    """Read an issue (a file, or an issue folder / database, read-only); a bad file becomes
+    a UserError naming file and line.  Units of a store that do not read are left out, each
+    named in a warning on stderr."""
     from layout.docfile import DocumentError, load_issue
+    if _address(path).kind != "file":
+        issue, session, problems = load_from_store(path)
+        session.close()
+        LEFT_OUT[path] = problems
+        for p in problems:
+            print(f"warning: {p} (left out)", file=sys.stderr)
+        return issue
     try:
         st = os.stat(path)
         _LOADED[path] = (st.st_mtime_ns, st.st_size)
@@ -66,14 +150,51 @@ def load(path: str):
             gc.enable()
 
 
+def base_dir(path: str) -> str:
+    """The folder relative image, font and dictionary paths of an issue start from: a file's
+    folder; an issue folder itself; for a database, the current directory."""
+    a = _address(path)
+    if a.kind == "file":
+        return str(Path(path).resolve().parent)
+    if a.kind == "folder":
+        return str(Path(a.target).resolve())
+    return os.getcwd()
+
+
+def out_stem(path: str) -> str:
+    """Where outputs go by default, without their suffix: beside the issue file
+    (``issue`` of ``issue.yaml``), beside an issue folder (``FOLDER`` → ``FOLDER.pdf``), or
+    in the current directory named after a database's issue."""
+    a = _address(path)
+    if a.kind == "file":
+        return str(Path(path).with_suffix(""))
+    if a.kind == "folder":
+        return str(Path(a.target))
+    from store.folder import encode_name
+    return str(Path.cwd() / encode_name(a.issue))
+
+
+def rounds_path(path: str) -> str:
+    """The path ``proofs.rounds.RoundStore`` keys an issue's 校次 by: the file itself; for an
+    issue folder, inside its ``.banmian/rounds/`` (shared with every desk on the folder); for
+    a database, ``./.banmian/rounds/ISSUE/`` of the current directory."""
+    a = _address(path)
+    if a.kind == "file":
+        return path
+    if a.kind == "folder":
+        folder = Path(a.target).resolve()
+        return str(folder / (folder.name or "issue"))
+    return out_stem(path)
+
+
 def fontset_for(issue, path: str | None = None):
     """The issue's font roles resolved on this machine (font file paths from its folder)."""
     from fonts import FontError, FontSet, default_library
-    base = str(Path(path).resolve().parent) if path else None
+    base = base_dir(path) if path else None
     try:
         return FontSet(issue.fonts, default_library(), base_dir=base)
     except FontError as exc:
-        raise UserError(f"{path}: {exc}" if path else str(exc)) from None
+        raise UserError(f"{shown(path)}: {exc}" if path else str(exc)) from None
 
 
 def compose(path: str, allow_outside: bool = False):
@@ -81,7 +202,7 @@ def compose(path: str, allow_outside: bool = False):
     from layout.compose import compose_issue
     issue = load(path)
     fontset = fontset_for(issue, path)
-    result = compose_issue(issue, fontset, base_dir=str(Path(path).resolve().parent),
+    result = compose_issue(issue, fontset, base_dir=base_dir(path),
                            cache_dir=_cache_dir(), allow_outside=allow_outside)
     return issue, fontset, result
 
@@ -150,13 +271,16 @@ def cmd_export(args) -> int:
         for name in ("pymupdf.layout", "pymupdf4llm"):
             sys.modules.setdefault(name, None)
     issue, fontset, result = compose(args.issue, getattr(args, "allow_outside", False))
+    if LEFT_OUT.get(args.issue) and args.print and not args.force:
+        print("print export refused: units of the issue do not read (above); fix them or "
+              "use --force", file=sys.stderr)
+        return EXIT_PROBLEMS
     pages = _pages(args.pages, result)
     if pages:
         result = dataclasses.replace(result, pages=tuple(p for p in result.pages if p.number in pages))
     from output import ExportRefused, export_pdf
     # page images go to a folder named after the issue ("issue-pages/"), never "issue.png/"
-    out = args.output or str(Path(args.issue).with_name(Path(args.issue).stem + "-pages")
-                             if args.png else Path(args.issue).with_suffix(".pdf"))
+    out = args.output or out_stem(args.issue) + ("-pages" if args.png else ".pdf")
     missing = fontset.missing()
     if missing:
         print("warning: fonts not installed (a fallback is used): " + "; ".join(
@@ -183,7 +307,8 @@ def cmd_export(args) -> int:
                 Path(args.issue).resolve() != SAMPLE:               # records 校次 N
             from proofs.export import RoundNotRecorded, export_proof_round
             try:
-                _d, rnd = export_proof_round(issue, result, fontset, out, args.issue, opts,
+                _d, rnd = export_proof_round(issue, result, fontset, out,
+                                             rounds_path(args.issue), opts,
                                              getattr(args, "round", None), force=args.force,
                                              source_text=source_text(args.issue))
                 print(f"recorded 校次 {rnd.number} in {rnd.path}")
@@ -218,13 +343,15 @@ def cmd_check(args) -> int:
     diags = list(result.diagnostics) + list(preflight(result, fontset, _options(issue, "print"),
                                                       issue=issue))
     errors = [d for d in diags if d.level == "error"]
+    left_out = LEFT_OUT.get(args.issue, [])        # units of a store that did not read
     if args.json:
         from layout.chars import rules_of
         from output.preflight import midline_compressed
         squeezed = midline_compressed(result, rules_of(issue.paper))
         out = {
-            "file": args.issue,
-            "errors": len(errors),
+            "file": shown(args.issue),
+            "errors": len(errors) + len(left_out),
+            "left_out": [str(p) for p in left_out],
             "warnings": sum(1 for d in diags if d.level == "warning"),
             "diagnostics": [{"level": d.level, "code": d.code, "message": d.message,
                              "page": d.page, "frame": d.frame, "story": d.story,
@@ -247,8 +374,10 @@ def cmd_check(args) -> int:
         for d in diags:
             where = f" [page {d.page} frame {d.frame}]" if d.frame else ""
             print(f"{d.level}: {d.message}{where}")
-        print(f"{len(errors)} errors")
-    return EXIT_PROBLEMS if errors else EXIT_OK
+        for p in left_out:
+            print(f"error: {p} (this unit was left out)")
+        print(f"{len(errors) + len(left_out)} errors")
+    return EXIT_PROBLEMS if errors or left_out else EXIT_OK
 
 
 def _feet_report(issue, result) -> dict:
@@ -288,14 +417,14 @@ def cmd_fonts(args) -> int:
 def compose_model(issue, fontset, path: str):
     """Compose a model (a recorded round) as if it were the issue at ``path``."""
     from layout.compose import compose_issue
-    return compose_issue(issue, fontset, base_dir=str(Path(path).resolve().parent),
+    return compose_issue(issue, fontset, base_dir=base_dir(path),
                          cache_dir=_cache_dir())
 
 
 def _ctx():
     return argparse.Namespace(compose=compose, load=load, fontset_for=fontset_for,
                               compose_model=compose_model, writable=_writable,
-                              UserError=UserError)
+                              UserError=UserError, base_dir=base_dir, rounds_path=rounds_path)
 
 
 def cmd_diff(args) -> int:
@@ -314,11 +443,51 @@ def cmd_epaper(args) -> int:
 
 
 def cmd_import(args) -> int:
+    if args.into and _address(args.into).kind != "file":
+        return _import_into_store(args)
     from importer.cli import main as import_main
     argv = [args.file] + (["--into", args.into] if args.into else []) + \
         (["--json"] if args.json else []) + \
         [f"--{k}={getattr(args, k)}" for k in ("accept", "reject") if getattr(args, k)]
     return import_main(argv)
+
+
+def _import_into_store(args) -> int:
+    """``import FILE --into FOLDER|postgresql://…``: the new stories committed as new units
+    (and the settings, when styles were added); Word images go to ``images/`` of the issue
+    folder (for a database: of the current directory)."""
+    from importer.api import import_file
+    from importer.cli import _add_to_issue, _choose, format_report
+    from importer.errors import ImportFailure
+    from store.base import CommitRefused, StoreError
+    issue, session, problems = load_from_store(args.into, read_only=False)
+    try:
+        for p in problems:
+            print(f"warning: {p} (left out; not changed)", file=sys.stderr)
+        try:
+            result = import_file(args.file, issue_path=Path(base_dir(args.into)) / "issue.yaml",
+                                 existing_ids=issue.stories)
+            result = _choose(result, args.accept, args.reject)
+        except ImportFailure as exc:
+            raise UserError(str(exc)) from None
+        except ValueError as exc:
+            raise UserError(f"--accept/--reject: {exc}") from None
+        _add_to_issue(issue, result)
+        try:
+            session.save(issue)
+        except (CommitRefused, StoreError) as exc:
+            raise UserError(f"{shown(args.into)}: not saved: {exc}") from None
+    finally:
+        session.close()
+    if args.json:
+        data = result.to_dict()
+        data["issue"] = shown(args.into)
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        print(format_report(result) + f"已保存 saved: {shown(args.into)} "
+              f"(+{len(result.stories)} 篇 stories: "
+              f"{', '.join(s.id for s in result.stories)})")
+    return EXIT_OK
 
 
 def has_display() -> bool:
@@ -345,6 +514,190 @@ def cmd_sample(args) -> int:
     return cmd_export(argparse.Namespace(issue=str(SAMPLE), output=out, pages=None, png=False,
                                          dpi=100, print=False, force=False, watermark=True,
                                          outlines=False))
+
+
+# ---------------------------------------------------------------------- issue stores
+def _pg_base(text: str) -> str | None:
+    """A database URL without an issue name (``store init`` takes one), else None."""
+    if text.lower().startswith(("postgresql://", "postgres://")) and "#" not in text:
+        return text
+    return None
+
+
+def _shown_base(url: str) -> str:
+    from store import Address
+    return str(Address("postgresql", url, "-")).rsplit("#", 1)[0]
+
+
+def cmd_store_init(args) -> int:
+    base = _pg_base(args.url)
+    a = _address(base + "#-" if base else args.url)
+    if a.kind == "file":
+        raise UserError(f"{a}: give a folder (a new or empty one) or a postgresql:// URL")
+    if a.kind == "postgresql":
+        try:
+            from store.pg import init_schema
+        except ImportError as exc:
+            raise UserError(f"{_shown_base(a.target)}: the PostgreSQL store is not available "
+                            f"here ({exc})") from None
+        try:
+            init_schema(a.target)
+        except Exception as exc:
+            raise UserError(f"{_shown_base(a.target)}: cannot make the store's tables: "
+                            f"{' '.join(str(exc).split())[:300]}") from None
+        print(f"made the issue store's tables in {_shown_base(a.target)}")
+        if base:
+            return EXIT_OK
+    st = open_issue_store(args.url, read_only=False, create=True)
+    try:
+        n = len(st.units())
+    finally:
+        st.close()
+    what = "an issue folder" if a.kind == "folder" else "the issue"
+    print(f"{shown(args.url)}: {what} ready ({n} units; 'store push ISSUE.yaml "
+          f"{shown(args.url)}' copies an issue in)")
+    return EXIT_OK
+
+
+def _whole_issue(path: str):
+    """(issue, base folder) of a file or store to be copied: every unit must read."""
+    a = _address(path)
+    if a.kind == "file":
+        if not Path(path).is_file():
+            raise UserError(f"{path}: no such file")
+        return load(path), base_dir(path)
+    issue, session, problems = load_from_store(path)
+    session.close()
+    if problems:
+        raise UserError(f"{problems[0]} ({len(problems)} unit(s) of {shown(path)} do not read; "
+                        f"nothing copied)")
+    return issue, base_dir(path)
+
+
+def _asset_paths(issue) -> list[str]:
+    """Files an issue names relative to its folder: images and the word list."""
+    from layout import model as m
+    names = {fr.image for _p, fr in issue.frames() if isinstance(fr, m.PhotoFrame) and fr.image}
+    if issue.paper.dictionary:
+        names.add(issue.paper.dictionary)
+    return sorted(n for n in names
+                  if not os.path.isabs(n) and ".." not in Path(n).parts)
+
+
+def _copy_assets(issue, src: str, dst: str) -> int:
+    """Copy the issue's relative files from folder ``src`` to ``dst``; how many."""
+    import shutil
+    n = 0
+    if Path(src).resolve() == Path(dst).resolve():
+        return 0
+    for name in _asset_paths(issue):
+        a, b = Path(src) / name, Path(dst) / name
+        if not a.is_file() or (b.exists() and b.read_bytes() == a.read_bytes()):
+            continue
+        try:
+            b.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(a, b)
+            n += 1
+        except OSError as exc:
+            print(f"warning: {b}: not copied: {exc.strerror or exc}", file=sys.stderr)
+    return n
+
+
+def _copy_into_store(issue, target: str, replace: bool) -> dict:
+    """Commit the whole issue into the store at ``target`` (made when missing)."""
+    import copy
+    from store.base import CommitRefused, StoreError
+    from store.session import IssueSession
+    st = open_issue_store(target, read_only=False, create=True)
+    try:
+        session = IssueSession(st)
+        units = st.units()
+        if units:
+            if not replace:
+                raise UserError(f"{shown(target)}: already holds an issue ({len(units)} units); "
+                                f"--replace puts this one over it")
+            session.base = st.read()            # every unit, whether it reads or not
+        try:
+            return session.save(copy.deepcopy(issue))
+        except (CommitRefused, StoreError) as exc:
+            raise UserError(f"{shown(target)}: nothing copied: {exc}") from None
+    finally:
+        st.close()
+
+
+def cmd_store_push(args) -> int:
+    issue, src_base = _whole_issue(args.issue)
+    if _address(args.url).kind == "file":
+        raise UserError(f"{args.url}: a single file is not a store; give an issue folder or "
+                        f"postgresql://USER@HOST/DB#ISSUE")
+    infos = _copy_into_store(issue, args.url, args.replace)
+    copied = _copy_assets(issue, src_base, base_dir(args.url))
+    print(f"pushed {shown(args.issue)} to {shown(args.url)}: {len(issue.pages)} pages, "
+          f"{len(issue.stories)} stories ({len(infos)} units written"
+          + (f"; {copied} image and word-list files copied" if copied else "") + ")")
+    if _address(args.url).kind == "postgresql" and _asset_paths(issue):
+        print(f"note: the {len(_asset_paths(issue))} image/word-list files stay files: exports "
+              f"from the database find them relative to the current directory",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_store_pull(args) -> int:
+    if _address(args.url).kind == "file":
+        raise UserError(f"{args.url}: a single issue file, not a store")
+    issue, src_base = _whole_issue(args.url)
+    out = args.output
+    if out.lower().endswith((".yaml", ".yml")):
+        from layout.docfile import save_issue
+        if Path(out).exists() and not args.replace:
+            raise UserError(f"{out}: exists; --replace overwrites it")
+        _writable(out, "file")
+        try:
+            save_issue(issue, out)
+        except OSError as exc:
+            raise UserError(f"{out}: cannot write: {exc.strerror or exc}") from None
+        copied = _copy_assets(issue, src_base, str(Path(out).resolve().parent))
+        print(f"wrote {out} ({len(issue.pages)} pages, {len(issue.stories)} stories"
+              + (f"; {copied} files copied" if copied else "") + ")")
+        return EXIT_OK
+    if Path(out).exists() and not Path(out).is_dir():
+        raise UserError(f"{out}: is a file; give a folder, or a name ending in .yaml")
+    infos = _copy_into_store(issue, out, args.replace)
+    copied = _copy_assets(issue, src_base, out)
+    print(f"pulled {shown(args.url)} into the issue folder {out}: {len(issue.pages)} pages, "
+          f"{len(issue.stories)} stories ({len(infos)} units"
+          + (f"; {copied} files copied" if copied else "") + ")")
+    return EXIT_OK
+
+
+def cmd_store_who(args) -> int:
+    st = open_issue_store(args.url, read_only=True)
+    try:
+        units, holders = st.units(), st.holders()
+    finally:
+        st.close()
+
+    def when(t: float) -> str:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(t)) if t else ""
+    keys = sorted(set(units) | set(holders))
+    if args.json:
+        print(json.dumps({"store": shown(args.url), "units": [
+            {"unit": str(k), "version": units[k].version if k in units else 0,
+             "author": units[k].author if k in units else "",
+             "time": units[k].time if k in units else None,
+             "held_by": None if k not in holders else {
+                 "user": holders[k].user, "host": holders[k].host, "pid": holders[k].pid,
+                 "since": holders[k].since, "stale": holders[k].stale}}
+            for k in keys]}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{shown(args.url)}: {len(units)} units, {len(holders)} checked out")
+    for k in keys:
+        info = units.get(k)
+        what = f"v{info.version}  {info.author or '?'}  {when(info.time)}" if info else \
+            "(not created yet)"
+        held = f"  — held by {holders[k].describe()}" if k in holders else ""
+        print(f"  {k.describe():<28} {what}{held}")
+    return EXIT_OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -410,6 +763,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--reject", default="", help="undo repairs: ids or kinds, comma-separated")
     p.add_argument("--accept", default="", help="take proposed repairs: ids or kinds")
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("store", help="issue stores: an issue folder or PostgreSQL")
+    ss = p.add_subparsers(dest="store_command", metavar="init|push|pull|who")
+    ss.required = True
+    q = ss.add_parser("init", help="make an issue folder, or the tables in a database")
+    q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB[#ISSUE]")
+    q.set_defaults(func=cmd_store_init)
+    q = ss.add_parser("push", help="copy an issue (a .yaml file or a store) into a store")
+    q.add_argument("issue", metavar="ISSUE")
+    q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB#ISSUE")
+    q.add_argument("--replace", action="store_true", help="over an issue already there")
+    q.set_defaults(func=cmd_store_push)
+    q = ss.add_parser("pull", help="copy an issue out of a store: a folder or one .yaml file")
+    q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB#ISSUE")
+    q.add_argument("-o", "--output", required=True, metavar="DIR|FILE.yaml")
+    q.add_argument("--replace", action="store_true", help="over what -o already holds")
+    q.set_defaults(func=cmd_store_pull)
+    q = ss.add_parser("who", help="who holds which unit, versions and last authors")
+    q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB#ISSUE")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_store_who)
     return ap
 
 
@@ -425,13 +798,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except MemoryError:
-        print(f"error: {getattr(args, 'issue', None) or 'input'}: out of memory "
+        print(f"error: {shown(getattr(args, 'issue', None) or 'input')}: out of memory "
               "(an image or a story too large?)", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:              # a bug met on some input: one line, not a traceback
         if os.environ.get("BANMIAN_DEBUG"):
             raise
-        what = getattr(args, "issue", None) or getattr(args, "file", None) or "input"
+        what = shown(getattr(args, "issue", None) or getattr(args, "url", None) or
+                     getattr(args, "file", None) or "input")
         text = " ".join(str(exc).split())[:300]
         print(f"error: {what}: internal error {type(exc).__name__}: {text} "
               "(please report it; BANMIAN_DEBUG=1 shows the details)", file=sys.stderr)

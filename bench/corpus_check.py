@@ -14,8 +14,8 @@ one PDF, runs cjkcheck on it and prints, per text and module:
   and ``squeezed``, mid-line marks compressed to justify (``check --json``'s count);
 * ``feet``: columns of the frame whose foot is out of line — a column other than the
   last that ends above the others, a last column more than one line short, or an
-  empty column (from ``check --json``'s per-column counts where it reports them,
-  else counted from the layout result);
+  empty column, measured in grid lines down to each foot as ``check --json`` does
+  (a subhead's extra grid line is not a short column);
 * ``tags``: closing tags (（记者 王某）) broken inside;
 * ``particle``: headline lines that start with a particle or function word;
 * ``kinsoku``, ``p95`` (justification, pt), ``grid`` and ``aligned`` (cjkcheck).
@@ -46,6 +46,8 @@ from layout import chars as C
 from layout import model as m
 from layout.compose import Composer
 from layout.docfile import load_issue
+from layout.flow import column_feet, uneven_feet
+from layout.grid import PageGeometry
 from layout.headline import Segmenter, _particle_starts
 from layout.result import GlyphRun
 from output import PdfOptions, write_pdf
@@ -89,23 +91,11 @@ def build_issue(stories: list[m.Story], modules=MODULES,
     return issue, pages
 
 
-def column_counts(frame) -> list[int]:
-    """Lines in each text column of a frame result, left to right."""
-    cols = list(frame.columns) or [frame.rect]
-    counts = [0] * len(cols)
-    for ln in frame.lines:
-        k = min(range(len(cols)), key=lambda i: abs(cols[i][0] - ln.x))
-        counts[k] += 1
-    return counts
-
-
-def uneven_feet(counts: list[int]) -> int:
-    """Columns out of line: the last may be one line short, every other ends level."""
-    if not counts or not any(counts):
-        return 0
-    top = max(counts)
-    bad = sum(1 for c in counts[:-1] if c != top)
-    return bad + (1 if counts[-1] < top - 1 else 0)
+def frame_feet(frame, pitch: float) -> int:
+    """Columns of a text frame whose foot is out of line, as ``check --json`` counts
+    them (layout.flow: the grid lines down to each column's foot; the last column may
+    be one line short, no other ends above the deepest)."""
+    return uneven_feet(column_feet(frame, pitch))
 
 
 def split_tags(story: m.Story, frame) -> int:
@@ -191,7 +181,7 @@ def check_sample(cjk, seg: Segmenter) -> tuple[str, dict]:
             if fr is None:
                 continue
             if isinstance(f, m.TextFrame) and f.balance:
-                feet += uneven_feet(column_counts(fr))
+                feet += frame_feet(fr, PageGeometry.of(issue.paper).pitch)
             if isinstance(f, m.TextFrame) and fr.story:
                 tags += split_tags(issue.stories[fr.story], fr)
             if isinstance(f, m.HeadlineFrame) and f.story in issue.stories:
@@ -236,7 +226,8 @@ def main() -> int:
         n = pr.number
         text, head = frames[f"t{n}"], frames[f"h{n}"]
         row = page_row(page)
-        row.update(squeezed=squeezed.get(sid, 0), feet=uneven_feet(column_counts(text)),
+        row.update(squeezed=squeezed.get(sid, 0),
+                   feet=frame_feet(text, PageGeometry.of(issue.paper).pitch),
                    tags=split_tags(issue.stories[sid], text),
                    particle=headline_particles(head, issue.stories[sid].headline.title, seg))
         rows.append((f"{name} ×{cols}", row))

@@ -38,15 +38,14 @@ MENUS: list[tuple[str, list]] = [
                    ("grid", "toggle_grid", True), ("baseline", "toggle_baseline", True),
                    ("columns", "toggle_columns", True), ("margins", "toggle_margins", True),
                    ("threads", "toggle_threads", True), ("preview", "toggle_preview", True), "-",
-                   ("prev_page", "prev_page", False), ("next_page", "next_page", False)]),
+                   ("prev_page", "prev_page", False), ("next_page", "next_page", False),
+                   ("go_to_page", "go_to_page_dialog", False)]),
     ("menu.text", [("fmt.bold_toggle", "toggle_bold", False),
                    ("fmt.bigger", "size_up", False), ("fmt.smaller", "size_down", False)]),
-    ("menu.object", [("lock", "toggle_lock", False),
+    ("menu.object", [("show_properties", "show_properties", False),
+                     ("lock", "toggle_lock", False),
                      ("bring_forward", "bring_forward", False),
-                     ("send_backward", "send_backward", False),
-                     ("align_left", "align_left", False),
-                     ("align_top", "align_top", False),
-                     ("distribute_h", "distribute_h", False), "-",
+                     ("send_backward", "send_backward", False), "-",
                      ("place", "place", False), ("unlink", "unlink", False), "-",
                      ("new_story", "new_story", False), ("add_page", "add_page", False)]),
 ]
@@ -73,12 +72,26 @@ def icon(name: str) -> QIcon:
 
 
 def _keys(action: QAction, key: str, preset: str) -> None:
+    """Give an action its keys from the keymap preset (and remember which entry it is,
+    so that ``apply_preset`` can change them later)."""
     seqs = list(QKeySequence.keyBindings(STANDARD[key])) if key in STANDARD else []
     for k in shortcuts(key, preset):
         if QKeySequence(k) not in seqs:
             seqs.append(QKeySequence(k))
-    if seqs:
+    action.setProperty("keymap", key)
+    if seqs or action.shortcuts():
         action.setShortcuts(seqs)
+
+
+PRESET_NAMES = (("indesign", "keymap.indesign"), ("feitian", "keymap.feitian"))
+
+
+def apply_preset(window, preset: str) -> None:
+    """Re-key every action of a window that came from the keymap (menus, tools, docks)."""
+    for a in window.findChildren(QAction):
+        key = a.property("keymap")
+        if key:
+            _keys(a, key, preset)
 
 
 def build(window, preset: str = "indesign") -> dict[str, QAction]:

@@ -106,6 +106,7 @@ def stories_menu(win, sid: str | None) -> QMenu:
     """Place, rename, delete, open in the story editor."""
     menu = QMenu(win)
     on = sid is not None
+    _add(menu, "story.load_cursor", lambda: win.load_place_cursor(sid), on)
     _add(menu, "story.place", lambda: win.story_place(sid), on)
     _add(menu, "story.rename", lambda: win.story_rename(sid), on)
     _add(menu, "story.delete", lambda: win.story_delete(sid), on)

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QLabel, QLineEdit,
                                QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from layout import edits as E
@@ -262,13 +262,14 @@ class FindPanel(QWidget):
         for i, w in enumerate((self.whole, self.width, self.regex, self.case)):
             opts.addWidget(w, i // 2, i % 2)
         lay.addLayout(opts)
-        row = QHBoxLayout()
+        row = QGridLayout()                  # 2 × 2: the dock fits a 1366-wide screen
         self.find_btn = QPushButton(tr("find.find_all"))
         self.next_btn = QPushButton(tr("find.next"))
         self.replace_btn = QPushButton(tr("find.replace_one"))
         self.replace_all_btn = QPushButton(tr("find.replace_all"))
-        for b in (self.find_btn, self.next_btn, self.replace_btn, self.replace_all_btn):
-            row.addWidget(b)
+        for i, b in enumerate((self.find_btn, self.next_btn, self.replace_btn,
+                               self.replace_all_btn)):
+            row.addWidget(b, i // 2, i % 2)
         lay.addLayout(row)
         self.results = QTreeWidget()
         self.results.setColumnCount(2)

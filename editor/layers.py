@@ -7,7 +7,7 @@ the layer's frames along.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QPushButton, QTableWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from layout import edits as E
@@ -36,14 +36,15 @@ class LayersDock(QWidget):
         self.table.verticalHeader().hide()
         self.table.itemChanged.connect(self._item_changed)
         lay.addWidget(self.table)
-        row = QHBoxLayout()
+        row = QGridLayout()                  # two rows: the dock fits a 1366-wide screen
         self.buttons = {}
-        for key, slot in (("layer.new", self.add), ("layer.delete", self.delete),
-                          ("layer.up", lambda: self.move(1)), ("layer.down", lambda: self.move(-1)),
-                          ("layer.assign", self.assign)):
+        for i, (key, slot) in enumerate((
+                ("layer.new", self.add), ("layer.delete", self.delete),
+                ("layer.up", lambda: self.move(1)), ("layer.down", lambda: self.move(-1)),
+                ("layer.assign", self.assign))):
             b = QPushButton(tr(key))
             b.clicked.connect(lambda _checked=False, f=slot: f())
-            row.addWidget(b)
+            row.addWidget(b, i // 3, i % 3)
             self.buttons[key] = b
         lay.addLayout(row)
         doc.changed.connect(lambda t: None if t is not None and t.stories and not (

@@ -1,10 +1,10 @@
 """The main window: page view in the centre, tools left, docks right, status bar below."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow,
-                               QMessageBox)
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QGuiApplication
+from PySide6.QtWidgets import (QAbstractScrollArea, QDockWidget, QFileDialog, QFrame,
+                               QInputDialog, QLabel, QMainWindow, QMessageBox, QScrollArea)
 
 from layout import edits as E
 from layout import lockfile
@@ -54,12 +54,16 @@ class MainWindow(QMainWindow):
         self.tools_bar, self.tool_acts = actions.build_tools(self, app.preset)
         self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.tools_bar)
         self._extra_tools()
+        self.acts["duplicate"].setStatusTip(tr("duplicate.tip"))
         self.control = ControlBar(doc, self.text, self.scene, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.control)
         self._docks()
         self._arrange_actions()
         from .proofing import install as install_proofing
         self.proofing = install_proofing(self)        # 校对 menu, 改动 and 校对意见 docks
+        for key, act in self.dock_acts.items():       # docks hidden before the window showed
+            act.setChecked(not self.findChild(QDockWidget, key).isHidden())
+        self._keymap_menu()
         self._status()
         self.autosaver = Autosaver(doc, app.cache_dir, app.autosave_ms, app.autosave_every, self,
                                    quiet_ms=getattr(app, "autosave_quiet_ms", 3_000))
@@ -85,7 +89,15 @@ class MainWindow(QMainWindow):
         self.text.message.connect(self._text_message)
         self.context_menu = None
         self.page_menus = contextmenu.PageMenus(self)
-        self.resize(1500, 950)
+        self.spread_focus = SpreadFocus(self)      # after the menus: it sees a press first
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().size() if screen is not None else None
+        if room is not None and (room.width() < 1500 or room.height() < 950) and \
+                QGuiApplication.platformName() != "offscreen":    # tests keep 1500×950
+            self.resize(room)                     # a laptop's 1366×768: the whole screen
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+        else:
+            self.resize(1500, 950)
         self._title()
         self._page_shown(self.scene.page_number)
         self._changed(None)
@@ -95,14 +107,68 @@ class MainWindow(QMainWindow):
     def _dock(self, key: str, widget, area=Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
         d = QDockWidget(tr(key), self)
         d.setObjectName(key)
+        if not isinstance(widget, QAbstractScrollArea):
+            # a form scrolls inside its dock: the window still fits a 1366×768 screen
+            scroll = QScrollArea()
+            scroll.setObjectName(key + ".scroll")
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(widget)
+            widget = scroll
         d.setWidget(widget)
         self.addDockWidget(area, d)
-        act = d.toggleViewAction()
+        # Window menu: F12/F7/F11 … bring a dock forward (out from behind its tab), or hide
+        # it when it is already in front (a QDockWidget's own toggle would hide a dock that
+        # waits behind a tab)
+        act = QAction(tr(key), self)
+        act.setCheckable(True)
+        act.setChecked(True)
         actions._keys(act, key, self.app.preset)
+        act.triggered.connect(lambda _c=False, dock=d: self.toggle_dock(dock))
+        d.visibilityChanged.connect(lambda _v, dock=d, a=act: a.setChecked(not dock.isHidden()))
+        self.dock_acts[key] = act
+        act.setData(key)
         self.window_menu.addAction(act)
         return d
 
+    def _keymap_menu(self) -> None:
+        """Window → 快捷键方案: the conventions' two presets, InDesign and 飞腾/Windows."""
+        from PySide6.QtGui import QActionGroup
+        self.window_menu.addSeparator()
+        menu = self.window_menu.addMenu(tr("menu.keymap"))
+        group = QActionGroup(self)
+        self.keymap_acts = {}
+        for preset, key in actions.PRESET_NAMES:
+            a = QAction(tr(key), self)
+            a.setCheckable(True)
+            a.setChecked(preset == self.app.preset)
+            a.triggered.connect(lambda _c=False, p=preset: self.set_keymap(p))
+            group.addAction(a)
+            menu.addAction(a)
+            self.keymap_acts[preset] = a
+
+    def set_keymap(self, preset: str) -> None:
+        """Use a keymap preset in every open window, and from now on (kept in the settings)."""
+        app = self.app
+        app.preset = preset
+        app.settings.setValue("keymap", preset)
+        for win in list(getattr(app, "windows", [self])):
+            actions.apply_preset(win, preset)
+            if preset in getattr(win, "keymap_acts", {}):
+                win.keymap_acts[preset].setChecked(True)
+        self._say(tr("keymap.now", name=tr(dict(actions.PRESET_NAMES)[preset])))
+
+    def toggle_dock(self, dock: QDockWidget) -> None:
+        """Show a dock and bring it in front of its tabs; hide it when it is in front."""
+        in_front = dock.isVisible() and not dock.visibleRegion().isEmpty()
+        if in_front:
+            dock.hide()
+        else:
+            dock.show()
+            dock.raise_()
+
     def _docks(self) -> None:
+        self.dock_acts: dict[str, QAction] = {}
         self.pages = PageList(self.doc, self.images)
         self.pages.pageChosen.connect(self.show_page)
         self.stories = StoryList(self.doc)
@@ -146,19 +212,21 @@ class MainWindow(QMainWindow):
             lambda n, gp: contextmenu.show(self, contextmenu.pages_menu(self, n), gp))
         self.stories.menuRequested.connect(
             lambda sid, gp: contextmenu.show(self, contextmenu.stories_menu(self, sid), gp))
-        self.resizeDocks([self.dock_pages], [190], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.dock_stories], [330], Qt.Orientation.Horizontal)
-        # the stories / styles / find tabs above get the larger share of the right column
-        self.resizeDocks([self.dock_stories, self.dock_props], [560, 360], Qt.Orientation.Vertical)
+        self.resizeDocks([self.dock_pages], [170], Qt.Orientation.Horizontal)
+        # wide enough for every right dock's buttons (styles, find, swatches, layers)
+        self.resizeDocks([self.dock_stories], [390], Qt.Orientation.Horizontal)
+        # the properties below get the larger share of the right column (a frame's fields
+        # are in use all day; ten stories fit the list above)
+        self.resizeDocks([self.dock_stories, self.dock_props], [400, 560], Qt.Orientation.Vertical)
 
     def _extra_tools(self) -> None:
         """Tools the table in actions.py does not list yet: Zoom (Z), Place (the loaded cursor)."""
         group = self.tool_acts["select"].actionGroup()
-        for key, tool, keys in (("tool.zoom", "zoom", ["Z"]),):
+        for key, tool in (("tool.zoom", "zoom"),):
             a = QAction(actions.icon(tool), tr(key), self)
             a.setCheckable(True)
             a.setToolTip(tr(key))
-            a.setShortcuts([QKeySequence(k) for k in keys])
+            actions._keys(a, key, self.app.preset)
             a.triggered.connect(lambda _c=False, t=tool: self.view.set_tool(t))
             if group is not None:
                 group.addAction(a)
@@ -170,10 +238,11 @@ class MainWindow(QMainWindow):
                           if a.text() == tr("menu.view")), None)
         self.spread_act = QAction(tr("spread"), self)
         self.spread_act.setCheckable(True)
-        self.spread_act.setShortcuts([QKeySequence("Ctrl+Alt+8")])
+        actions._keys(self.spread_act, "spread", self.app.preset)
         self.spread_act.toggled.connect(self.toggle_spread)
         self.fit_spread_act = QAction(tr("fit_spread"), self)
-        self.fit_spread_act.triggered.connect(lambda _c=False: self.view.fit_spread())
+        actions._keys(self.fit_spread_act, "fit_spread", self.app.preset)
+        self.fit_spread_act.triggered.connect(lambda _c=False: self.fit_spread())
         if view_menu is not None:
             view_menu.addSeparator()
             view_menu.addAction(self.spread_act)
@@ -182,17 +251,16 @@ class MainWindow(QMainWindow):
 
     def _arrange_actions(self) -> None:
         """Object → align, distribute, group, table; View → rulers, ruler units, snapping."""
-        from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+        from PySide6.QtGui import QAction, QActionGroup
         menus = {a.text(): a.menu() for a in self.menuBar().actions() if a.menu()}
         obj, view = menus.get(tr("menu.object")), menus.get(tr("menu.view"))
         self.align_relative = "selection"
 
-        def act(menu, key, slot, keys=(), checkable=False, checked=False):
+        def act(menu, key, slot, checkable=False, checked=False):
             a = QAction(tr(key), self)
             a.setCheckable(checkable)
             a.setChecked(checked)
-            if keys:
-                a.setShortcuts([QKeySequence(k) for k in keys])
+            actions._keys(a, key, self.app.preset)       # editor.keymap: one table of keys
             (a.toggled if checkable else a.triggered).connect(
                 slot if checkable else (lambda _c=False, f=slot: f()))
             menu.addAction(a)
@@ -211,11 +279,11 @@ class MainWindow(QMainWindow):
             a = act(align, "relative." + where, lambda on, w=where: on and self.set_relative(w),
                     checkable=True, checked=where == "selection")
             rel.addAction(a)
-        act(obj, "group", self.group, ["Ctrl+G"])
-        act(obj, "ungroup", self.ungroup, ["Ctrl+Shift+G"])
+        act(obj, "group", self.group)
+        act(obj, "ungroup", self.ungroup)
         act(obj, "table", self.table_dialog)
         view.addSeparator()
-        act(view, "rulers", self.view.show_rulers, ["Ctrl+R"], True, True)
+        act(view, "rulers", self.view.show_rulers, True, True)
         act(view, "ruler_zi", lambda on: self.view.set_ruler_unit("zi" if on else "mm"),
             checkable=True)
         act(view, "snap_guides", self.set_snapping, checkable=True, checked=True)
@@ -318,6 +386,21 @@ class MainWindow(QMainWindow):
             self.scene.set_selection([frame])
             self.view.center_on_frame(frame)
 
+    def go_to_page_dialog(self) -> bool:
+        """Ctrl+J: ask for a page number (版) and show that page."""
+        numbers = [p.number for p in self.doc.issue.pages]
+        if not numbers:
+            return False
+        n, ok = QInputDialog.getInt(self, tr("go_to_page"), tr("go_to_page.ask"),
+                                    self.scene.page_number, min(numbers), max(numbers))
+        if not ok:
+            return False
+        if n not in numbers:
+            self._say(tr("go_to_page.none", n=n))
+            return False
+        self.show_page(n)
+        return True
+
     def go_to_story(self, sid: str) -> None:
         """Go to a story's first frame."""
         st = self.doc.issue.stories.get(sid)
@@ -376,10 +459,42 @@ class MainWindow(QMainWindow):
         self.scene.refresh()
 
     def toggle_spread(self, on: bool):
-        """Spread view: the facing page beside the shown one, both fitted in the view."""
+        """Spread view: the facing page beside the shown one, both fitted in the view; a
+        click on either page edits it (``focus_facing_at``)."""
         self.scene.set_spread(on)
         if on:
             self.view.fit_spread()
+            if self.scene.partner_number() is not None:
+                self._say(tr("spread.hint"), 8000)
+
+    def fit_spread(self) -> None:
+        """Ctrl+Alt+0: the spread (跨版) fitted in the view, spread view turned on for it."""
+        if not self.spread_act.isChecked():
+            self.spread_act.setChecked(True)        # toggles the view on and fits it
+        else:
+            self.view.fit_spread()
+
+    def focus_facing_at(self, pos: QPointF) -> bool:
+        """In spread view, a point on the facing page makes that page the edited one; the
+        view shifts with it so nothing moves on screen (the press then lands on its frame)."""
+        scene, g = self.scene, self.doc.geometry
+        other = scene.partner_number() if scene.spread else None
+        if other is None:
+            return False
+        dx = scene.partner_offset()
+        if not QRectF(dx, 0, g.width, g.height).contains(pos):
+            return False
+        view = self.view
+        anchor = view.viewport().rect().center()
+        centre = view.mapToScene(anchor)
+        if self.text.active:
+            self.text.stop()
+        self.show_page(other)
+        view.centerOn(centre - QPointF(dx, 0))
+        off = view.mapFromScene(centre - QPointF(dx, 0)) - anchor      # centerOn rounds
+        for bar, d in ((view.horizontalScrollBar(), off.x()), (view.verticalScrollBar(), off.y())):
+            bar.setValue(bar.value() + d)
+        return True
 
     def toggle_preview(self, on: bool):
         """Preview (W): hide guides, outlines, ports and badges."""
@@ -846,6 +961,9 @@ class MainWindow(QMainWindow):
 
     def save(self) -> bool:
         """Save (Ctrl+S); asks for a name when the document is untitled; off when read-only."""
+        if self.doc.desk is not None and not self.doc.read_only:    # an issue in a store
+            from .desk import save_ui
+            return save_ui(self)
         if not self.doc.path:
             return self.save_as()
         if self.doc.read_only:
@@ -945,3 +1063,23 @@ class MainWindow(QMainWindow):
         self.doc.release_lock()
         self.app.window_closed(self)
         ev.accept()
+
+
+class SpreadFocus(QObject):
+    """Spread view edits both pages: a press, double click or drop on the facing page
+    first makes it the shown (edited) page, then goes on to the tool as usual."""
+
+    EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+              QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
+
+    def __init__(self, win: MainWindow):
+        super().__init__(win)
+        self.win = win
+        win.view.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj, ev) -> bool:
+        """Switch pages under the pointer in spread view; never eat the event."""
+        if ev.type() in self.EVENTS and self.win.scene.spread:
+            view = self.win.view
+            self.win.focus_facing_at(view.mapToScene(ev.position().toPoint()))
+        return False

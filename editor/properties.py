@@ -22,6 +22,7 @@ from layout import model as m
 from layout.units import UnitError, mm
 
 from .i18n import tr
+from .styles import color_label
 
 
 class Properties(QWidget):
@@ -71,7 +72,25 @@ class Properties(QWidget):
         form.addRow(tr("prop.text_columns"), self.columns)
         form.addRow(tr("prop.balance"), self.balance)
         form.addRow(tr("prop.story"), self.story)
+        # the language of the story in the frame: its fonts, centred marks, 「」
+        self.language = QComboBox()
+        for lang in STORY_LANGUAGES:
+            self.language.addItem(tr("lang." + (lang or "paper")), lang)
+        self.language.activated.connect(lambda _i: self._story_language())
+        form.addRow(tr("prop.language"), self.language)
         lay.addWidget(self.text_box)
+
+        # nothing selected: the paper's typesetting settings (标点, 中西文间距)
+        self.paper_box, form = _group(tr("prop.paper"))
+        self.paper_fields = {}
+        for key in PAPER_KEYS:
+            box = QComboBox()
+            for v in typing.get_args(getattr(m, _PAPER_TYPES[key])):
+                box.addItem(tr(f"paper.{key}.{v}"), v)
+            box.activated.connect(lambda _i, k=key: self._paper(k))
+            form.addRow(tr("paper." + key), box)
+            self.paper_fields[key] = box
+        lay.addWidget(self.paper_box)
 
         self.head_box, form = _group(tr("kind.headline"))
         self.head_story = QComboBox()
@@ -189,7 +208,8 @@ class Properties(QWidget):
 
     def _fill_many(self, frames) -> None:
         """Several frames: geometry (the group's corner; sizes when shared) and lock."""
-        for box in (self.text_box, self.head_box, self.photo_box, self.rule_box, self.deco_box):
+        for box in (self.text_box, self.head_box, self.photo_box, self.rule_box, self.deco_box,
+                    self.paper_box):
             box.setVisible(False)
         self.geo_box.setVisible(True)
         self.kind.setText(tr("prop.n_frames", n=len(frames)))
@@ -219,6 +239,11 @@ class Properties(QWidget):
 
     def _fill(self, fr) -> None:
         kind = fr.kind if fr is not None else ""
+        self.paper_box.setVisible(fr is None)
+        if fr is None:
+            paper = self.doc.issue.paper
+            for key, box in self.paper_fields.items():
+                box.setCurrentIndex(max(0, box.findData(getattr(paper, key))))
         self.geo_box.setVisible(fr is not None)
         self.text_box.setVisible(kind == "text")
         self.head_box.setVisible(kind == "headline")
@@ -267,6 +292,10 @@ class Properties(QWidget):
             self.balance.setChecked(fr.balance)
             owner = self.doc.issue.story_of_frame(fr.id)
             _fill_combo(self.story, stories, owner.id if owner else "")
+            lang = owner.language if owner is not None else ""
+            self.language.setCurrentIndex(max(0, self.language.findData(
+                "zh-Hans" if lang == "zh" else lang)))
+            self.language.setEnabled(owner is not None)
         elif kind == "headline":
             _fill_combo(self.head_story, stories, fr.story)
             hl = self.doc.issue.stories[fr.story].headline if fr.story in \
@@ -359,6 +388,23 @@ class Properties(QWidget):
         if st is not None and getattr(st.headline, key) != value:
             self.doc.push(E.SetHeadline(sid, **{key: value}), "headline")
 
+    def _story_language(self) -> None:
+        """The language of the story in the selected text frame (one undo step)."""
+        if self._loading or self.frame_id is None:
+            return
+        owner = self.doc.issue.story_of_frame(self.frame_id)
+        lang = self.language.currentData() or ""
+        if owner is not None and owner.language != lang:
+            self.doc.push(E.SetStory(owner.id, language=lang), "story language")
+
+    def _paper(self, key: str) -> None:
+        """A paper setting (one undo step; every story is set again)."""
+        if self._loading:
+            return
+        value = self.paper_fields[key].currentData()
+        if getattr(self.doc.issue.paper, key) != value:
+            self.doc.push(E.SetPaper(**{key: value}), "paper")
+
     def _story_chosen(self, _i) -> None:
         if self._loading or self.frame_id is None:
             return
@@ -369,6 +415,14 @@ class Properties(QWidget):
             return
         edit = E.place(issue, sid, self.frame_id) if sid else E.unlink(issue, self.frame_id)
         self.doc.push(edit, "place")
+
+
+#: story languages offered ("": the paper's)
+STORY_LANGUAGES = ("", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK")
+#: the paper's typesetting keys shown when nothing is selected
+PAPER_KEYS = ("punctuation", "punctuation_width", "latin_spacing")
+_PAPER_TYPES = {"punctuation": "Punctuation", "punctuation_width": "PunctuationWidth",
+                "latin_spacing": "LatinSpacing"}
 
 
 def _group(title: str) -> tuple[QGroupBox, QFormLayout]:
@@ -452,7 +506,7 @@ class ColorPicker(QWidget):
             if self.allow_none:
                 self.swatch.addItem(tr("prop.none"), "")
             for n in self.doc.issue.colors:
-                self.swatch.addItem(n, n)
+                self.swatch.addItem(color_label(n), n)
             self.swatch.addItem(tr("swatch.paper"), "paper")
             if name and self.swatch.findData(name) < 0:
                 self.swatch.addItem(name, name)

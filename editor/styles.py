@@ -13,7 +13,6 @@ paragraph at the cursor is marked "+" when its runs carry character styles
 from __future__ import annotations
 
 import copy
-import dataclasses
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
@@ -40,6 +39,13 @@ def display_name(issue: m.Issue, name: str, table: str = PARA) -> str:
     return getattr(st, "label", "") or name
 
 
+def color_label(name: str) -> str:
+    """What the UI calls a swatch: the built-in black, red and grey in the UI's language,
+    others by their name in the document."""
+    key = "color." + name
+    return tr(key) if key in _COLOR_KEYS else name
+
+
 def bold_role(issue: m.Issue) -> str:
     """The font role bold text takes: the 'bold' character style's, else the headline role."""
     bold = issue.char_styles.get("bold")
@@ -57,8 +63,7 @@ def _local_label(issue: m.Issue, cs: m.CharStyle) -> str:
     if cs.size:
         parts.append(cs.size)
     if cs.color:
-        parts.append(tr("color." + cs.color) if ("color." + cs.color) in _COLOR_KEYS
-                     else cs.color)
+        parts.append(color_label(cs.color))
     return tr("fmt.local", what=" ".join(parts))
 
 
@@ -188,7 +193,7 @@ class StyleDialog(QDialog):
         if table == CHAR:
             self.color.addItem(tr("styles.inherit"), "")
         for c in issue.colors:
-            self.color.addItem(tr("color." + c) if ("color." + c) in _COLOR_KEYS else c, c)
+            self.color.addItem(color_label(c), c)
         self.color.setCurrentIndex(max(0, self.color.findData(style.color)))
         form.addRow(tr("styles.color"), self.color)
         if table == PARA:
@@ -208,11 +213,9 @@ class StyleDialog(QDialog):
             form.addRow(tr("styles.space_after"), self.after)
             form.addRow(tr("styles.align"), self.align)
             form.addRow(tr("styles.keep"), self.keep)
-            self.shape = None
-            if "shape" in {f.name for f in dataclasses.fields(m.ParagraphStyle)}:
-                self.shape = QLineEdit(str(getattr(style, "shape")))
-                self.shape.setToolTip(tr("styles.shape_tip"))
-                form.addRow(tr("styles.shape"), self.shape)
+        # 长/扁 type, for paragraph and character styles alike
+        self.shape = shape_combo(style.shape, inherit=table == CHAR)
+        form.addRow(tr("styles.shape"), self.shape)
         self.base = style
         self.error = QLabel()
         self.error.setStyleSheet("color: #c81e1e")
@@ -239,10 +242,9 @@ class StyleDialog(QDialog):
             st.space_after = self.after.value()
             st.align = self.align.currentData()
             st.keep_with_next = self.keep.isChecked()
-            if self.shape is not None:
-                field = next(f for f in dataclasses.fields(m.ParagraphStyle) if f.name == "shape")
-                raw = self.shape.text().strip()
-                setattr(st, "shape", type(field.default)(raw) if raw else field.default)
+        shape = self.shape.currentData() or ""
+        if m.shape_scale(shape) != m.shape_scale(st.shape) or bool(shape) != bool(st.shape):
+            st.shape = shape               # (长二 as written stays 长二)
         return st
 
     def problem(self) -> str:
@@ -267,6 +269,32 @@ class StyleDialog(QDialog):
             self.error.setText(msg)
             return
         self.accept()
+
+
+#: the 长/扁 settings offered (as Founder FIT names them), in the model's digit form
+SHAPES = ("", "长1", "长2", "长3", "长4", "扁1", "扁2", "扁3", "扁4")
+
+
+def shape_label(shape: str) -> str:
+    """A 长/扁 setting in the UI language: 长2 → 长二（字宽 80%） / Condensed 2 (80 % wide)."""
+    if not shape:
+        return tr("shape.none")
+    h, v = m.shape_scale(shape)
+    n = round((1.0 - min(h, v)) * 10)
+    return tr("shape.long" if shape[0] == "长" else "shape.flat", n=n,
+              cn="一二三四"[n - 1], pct=round(min(h, v) * 100))
+
+
+def shape_combo(current: str, inherit: bool = False) -> QComboBox:
+    """A combo of the 长/扁 settings (a character style's first entry: the paragraph's)."""
+    box = QComboBox()
+    for sh in SHAPES:
+        box.addItem(tr("styles.inherit") if inherit and not sh else shape_label(sh), sh)
+    if current and box.findData(current) < 0:       # 长二 written in the file: 长2
+        current = current[0] + str("一二三四".find(current[1]) + 1)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    box.setToolTip(tr("styles.shape_tip"))
+    return box
 
 
 _ROLE_KEYS = {"role.body", "role.headline", "role.headline-heavy", "role.byline",
@@ -316,7 +344,7 @@ class StylesPanel(QWidget):
         self.color_box = QComboBox()
         self.color_box.addItem(tr("fmt.color"), None)
         for c in doc.issue.colors:
-            self.color_box.addItem(tr("color." + c) if ("color." + c) in _COLOR_KEYS else c, c)
+            self.color_box.addItem(color_label(c), c)
         self.clear_btn = QPushButton(tr("fmt.clear"))
         for w in (self.bold_btn, self.size_box, self.color_box, self.clear_btn):
             fmt.addWidget(w)

@@ -266,7 +266,10 @@ class SelectTool(Tool):
         g = self.geo
         if self.mode == "move":
             offsets, snapped = self._moved(pos)
+            facing = self._facing_moves(pos)
             for fid, (ox, oy, _) in offsets.items():
+                if facing is not None:                # across the fold: where it will land
+                    ox, oy = facing[fid][1]
                 self.scene.frames[fid].setPos(ox, oy)
             self.view.snap_hint.show_hint(snapped)
             first = next((new for _, _, new in offsets.values() if new is not None), None)
@@ -319,7 +322,10 @@ class SelectTool(Tool):
                     frame = self.doc.issue.frame(fid)[1]
                     edits.append(E.SetFrame(fid, **arrange.moved_to(g, frame, x + ox, y + oy)))
             dup = getattr(self.view.window(), "duplicate_frames", None)
-            if edits and getattr(self, "alt_copy", False) and dup is not None and self.cells:
+            alt = getattr(self, "alt_copy", False)
+            if edits and not alt and self._onto_facing_page(pos, offsets):
+                return
+            if edits and alt and dup is not None and self.cells:
                 fid, cells = next(iter(self.cells.items()))   # Alt-drag: copies, not a move
                 new = offsets[fid][2]
                 dup(list(self.cells), (new.col - cells.col, new.line - cells.line))
@@ -362,6 +368,57 @@ class SelectTool(Tool):
                 if self.expand_groups:
                     hit = arrange.expand(self.doc.issue, hit)
                 self.scene.set_selection(hit)
+
+    def _facing_moves(self, pos: QPointF) -> dict | None:
+        """Spread view, the pointer on the facing page: each moving frame's field changes
+        there and its drag offset as drawn on this page; None elsewhere."""
+        scene, g, issue = self.scene, self.geo, self.doc.issue
+        other = scene.partner_number() if scene.spread else None
+        if other is None:
+            return None
+        off = scene.partner_offset()
+        if not QRectF(off, 0, g.width, g.height).contains(pos):
+            return None
+        # the drag itself (the usual offsets stay on this page): across the fold, on the grid
+        dx, dy = pos.x() - self.start.x() - off, pos.y() - self.start.y()
+        out = {}
+        for fid in list(self.cells) + list(self.free):
+            frame = issue.frame(fid)[1]
+            if fid in self.cells:
+                old = self.cells[fid]
+                cells = S.moved(g, old, dx, dy)
+                x0, y0, _, _ = S.rect_of(g, old)
+                x1, y1, _, _ = S.rect_of(g, cells)
+                out[fid] = ({"col": cells.col, "line": cells.line}, (x1 + off - x0, y1 - y0))
+            else:
+                x, y, _, _ = self.free[fid]
+                out[fid] = (arrange.moved_to(g, frame, x + dx, y + dy), (dx + off, dy))
+        return out
+
+    def _onto_facing_page(self, pos: QPointF, offsets: dict) -> bool:
+        """Spread view: frames dropped on the facing page move onto that page (their place
+        on it as dropped, their threads kept), one undo step; that page is then edited."""
+        moves = self._facing_moves(pos)
+        if moves is None:
+            return False
+        issue, scene = self.doc.issue, self.scene
+        other = scene.partner_number()
+        removes, adds, threads = [], [], {}
+        for fid, (changes, _) in moves.items():
+            frame = issue.frame(fid)[1]
+            for sid, st in issue.stories.items():
+                if fid in st.thread:
+                    threads.setdefault(sid, list(st.thread))
+            removes.append(E.RemoveFrame(fid))
+            adds.append(E.AddFrame(other, E.copy_frame(frame, fid, **changes)))
+        edits = removes + adds + [E.SetThread(sid, th) for sid, th in threads.items()]
+        if not self.doc.push(E.Batch(edits, "move"), "move"):
+            return True
+        win = self.view.window()
+        if hasattr(win, "focus_facing_at"):
+            win.focus_facing_at(pos)                  # the page they went to, view held still
+        scene.set_selection([f for f in moves if f in scene.frames])
+        return True
 
     def double_click(self, ev, pos):
         """Double click in a text frame: start typing there; on a table: its dialog."""

@@ -19,9 +19,10 @@ def cmd_epaper(args, ctx) -> int:
     if not Path(out).resolve().parent.is_dir():
         raise ctx.UserError(f"{out}: the folder {Path(out).resolve().parent} does not exist")
     issue, fontset, result = ctx.compose(args.issue)
+    base = getattr(ctx, "base_dir", None)           # an issue folder, a database: main.py says
+    base = base(args.issue) if base else str(Path(args.issue).resolve().parent)
     try:
-        files = build_site(issue, result, fontset, str(Path(args.issue).resolve().parent), out,
-                           dpi=args.dpi)
+        files = build_site(issue, result, fontset, base, out, dpi=args.dpi)
     except OSError as exc:
         raise ctx.UserError(f"{out}: cannot write the site: {exc.strerror or exc}") from None
     print(f"wrote {len(files)} pages to {out} (open {os.path.join(out, 'index.html')}) in "

@@ -31,11 +31,13 @@ from . import chars as C
 from .shaping import Shaped
 
 INF = float("inf")
+_MARK_GROUPS = (C.G_OPEN, C.G_CLOSE, C.G_PERIOD, C.G_PAUSE)
 
 # costs (dimensionless) -------------------------------------------------------
 COST_SHRINK_FIX = 1.0       # a line that needs punctuation compressed
 COST_SHRINK = 4.0          # × ratio² of compression used
 COST_STRETCH_FIX = 8.0      # a line that is spaced out
+COST_CLOSE = 150.0          # a line that closes Han–Latin/digit spaces beyond their shrink
 COST_STRETCH = 300.0        # × ratio³ of the nominal stretch used
 COST_LINE = 1.0             # every line: prefer fewer lines
 PENALTY_HYPHEN = 60.0
@@ -66,7 +68,8 @@ class Prepared:
 
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
-                 "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit")
+                 "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
+                 "_reach", "centre", "pl", "qrest", "pe")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -108,6 +111,7 @@ class Prepared:
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
         gap = [0.0] * (n + 1)       # nominal stretch of the gap before i
         qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
+        qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
         nodes = []
         penalty: dict[int, float] = {}
         rule = rules.pair
@@ -125,6 +129,7 @@ class Prepared:
             if space:
                 pair[i] += space * em
                 qshrink[i] = space * em * qs
+                qrest[i] = space * em * (rules.latin_space_close - qs)
             elif han and kinds[ks[i - 1]].word and kinds[ks[i]].word:
                 qshrink[i] = rules.number_track * em   # a number or word set a little closer
             if g:
@@ -145,14 +150,23 @@ class Prepared:
         self.pair, self.gap, self.shrink, self.qshrink = pair, gap, shrink, qshrink
         self.mark, self.points, self.opens = mark, points, opens
         # marks the convention always sets half width: narrower from the start
+        centre: dict[int, float] = {}
         if rules.has_half:
-            half_of = rules.half_of
+            half_of, blank_side = rules.half_of, rules.blank_side
             fixed = fixed or [0.0] * n
             for i, (k, z) in enumerate(zip(ks, sizes)):
                 h = half_of(k)
-                if h:
+                if not h:
+                    continue
+                if blank_side(k) == C.BOTH:
+                    # a centred mark gives up a quarter em on each side inside a line
+                    # (the cut is the pair after it); ending a line it keeps its box
+                    centre[i] = h * z
+                    if i + 1 < n:
+                        pair[i + 1] -= h * z
+                else:
                     fixed[i] = h * z
-        self.fixed = fixed
+        self.fixed, self.centre = fixed, centre
         if fixed is not None:
             adv = [a - f for a, f in zip(adv, fixed)]
         self.pw = list(accumulate(adv, initial=0.0))
@@ -160,7 +174,15 @@ class Prepared:
         self.ps = list(accumulate(shrink[:n], initial=0.0))
         self.pm = list(accumulate([shrink[i] if mark[i] else 0.0 for i in range(n)],
                                   initial=0.0))
+        # the same for marks with no mark beside them (compressing one of those inside a
+        # line sets it both ways on the page; next to another mark it is 标点挤压)
+        marky = [kinds[k].group in _MARK_GROUPS for k in ks] + [False]
+        self.pl = list(accumulate([shrink[i] if mark[i] and not marky[i - 1 if i else n]
+                                   and not marky[i + 1] else 0.0 for i in range(n)],
+                                  initial=0.0))
         self.pq = list(accumulate(qshrink, initial=0.0))
+        self.qrest = qrest
+        self.pe = list(accumulate(qrest, initial=0.0))
         self.pn = list(accumulate(points, initial=0))
         self.pgn = list(accumulate([1 if g > 0 else 0 for g in gap], initial=0))
         self.po = list(accumulate(opens, initial=0.0))
@@ -188,6 +210,7 @@ class Prepared:
             if kinds[ks[i]].cls == C.SPACE:
                 nxt[i] = nxt[i + 1]
         self.nxt = nxt
+        self._reach = None
         self.hyphen_w = 0.0
         if hyph:
             face = sh.faces[0]
@@ -218,6 +241,31 @@ class Prepared:
                 and after.group in (C.G_CLOSE, C.G_PERIOD, C.G_PAUSE)) or \
             (before is not None and ord(text[h - 1]) >= 0x2E80
              and before.group in (C.G_OPEN, C.G_PERIOD, C.G_PAUSE))
+
+    def reach(self, gap: float, which: int = 0) -> tuple[list[float], float]:
+        """How far a line may reach when spaced out by at most ``gap`` per place.
+
+        Per offset e, the running maximum of pw[e] + pa[e] + po[e] + lim·pn[e]
+        (lim: ``gap`` with a margin): a line s..e-1 whose natural width, Han–Latin
+        opening and ``gap`` at each of its spacing points falls short of the measure
+        has a smaller value at e, so the first offset whose value reaches the measure
+        is where such lines can begin to fit.  Returns (the list, lim).
+        """
+        lim = gap + 1e-5
+        cache = self._reach
+        if cache is None:
+            cache = self._reach = [None, None]
+        got = cache[which]
+        if got is None or got[1] != lim:
+            pw, pa, po, pn = self.pw, self.pa, self.po, self.pn
+            top = -INF
+            out = []
+            for e in range(self.n + 1):
+                v = pw[e] + pa[e] + po[e] + lim * pn[e]
+                top = v if v > top else top
+                out.append(top)
+            got = cache[which] = (out, lim)
+        return got
 
     # ------------------------------------------------------------ measures
     def natural(self, s: int, e: int) -> float:
@@ -266,6 +314,17 @@ def _stretch_cost(p: Prepared, s: int, e: int, delta: float) -> float:
     return cost
 
 
+def _midline_need(p: Prepared, s: int, e: int, over: float) -> float:
+    """How much of ``over`` (a line too long) only compressing a lone mark inside line
+    s..e-1 would take, after its line-end mark, its spaces and the marks beside other
+    marks gave what they may."""
+    need = over - p.end_cut(e)
+    soft = p.ps[e] - p.ps[s] - (p.pm[e] - p.pm[s]) + p.pq[e] - p.pq[s + 1] + p.pe[e] - \
+        p.pe[s + 1]
+    paired = (p.pm[e - 1] - p.pm[s]) - (p.pl[e - 1] - p.pl[s])
+    return need - soft - paired
+
+
 def _line_cost(p: Prepared, s: int, e: int, measure: float, last: bool) -> float:
     nat = p.natural(s, e)
     if e in p.hyph:
@@ -283,14 +342,25 @@ def _line_cost(p: Prepared, s: int, e: int, measure: float, last: bool) -> float
                 r = need / soft
                 cost += COST_SHRINK * r * r
             else:
+                # then the rest of the Han–Latin/digit spaces (before a loose line or a
+                # mark compressed inside the line)
+                rest = p.pe[e] - p.pe[s + 1]
+                if need <= soft + rest + 0.01:
+                    return cost + COST_SHRINK + COST_CLOSE + _tail(p, s, e, last)
                 marks = p.pm[e - 1] - p.pm[s]
-                if need > soft + marks + 0.01:
+                if need > soft + rest + marks + 0.01:
                     return INF
-                cost += p.rules.midline_penalty + COST_SHRINK * (need - soft) / marks
+                cost += p.rules.midline_penalty + COST_SHRINK * (need - soft - rest) / marks
         elif need < -0.01 and not last:
             cost += _stretch_cost(p, s, e, -need)
     elif delta > 0.01 and not last:
         cost += _stretch_cost(p, s, e, delta)
+    return cost + _tail(p, s, e, last)
+
+
+def _tail(p: Prepared, s: int, e: int, last: bool) -> float:
+    """What a line costs for where it ends: a lone last character, a penalised break."""
+    cost = 0.0
     if last and p.pc[e] - p.pc[s] <= 1 and p.pc[e] > 1:
         cost += PENALTY_LONE_CHAR
     pen = p.penalty.get(e)
@@ -318,7 +388,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     worst = {start: 0.0}      # the costliest line on the way to a node
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
     window = 1.6 * p.em
-    pa, ps, pq, pc, nxt, pen = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty
+    pa, ps, pq, pc, nxt, pen, pe = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty, p.pe
     n_nodes = len(nodes)
     for s in range(start, n):
         base = cost.get(s)
@@ -348,7 +418,8 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             if -0.01 <= delta <= 0.01 and not pen and (e < n or pc[e] - pc[s] > 1 or pc[e] <= 1):
                 c = COST_LINE                      # the usual case: an exact fit
             else:
-                if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] < -0.01 and j > j0:
+                if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
+                        and j > j0:
                     break
                 c = _line_cost(p, s, e, m, e == n)
                 if c == INF:
@@ -393,8 +464,8 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     at every gap and word space.
     """
     sh = p.sh
-    adv, pair, shrink, gap, qshrink = sh.adv, p.pair, p.shrink, p.gap, p.qshrink
-    blank_left = p.rules.blank_left
+    adv, pair, shrink, gap, qshrink, qrest = sh.adv, p.pair, p.shrink, p.gap, p.qshrink, p.qrest
+    blank_left, centre = p.rules.blank_left, p.centre
     hyphen = e in p.hyph and e < p.n
     nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
     delta = measure - nat
@@ -402,6 +473,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     if p.fixed is not None:
         cut = {i: p.fixed[i] for i in range(s, e) if p.fixed[i]}
     qcut = 0.0        # fraction of the Han–Latin spaces taken
+    ecut = 0.0        # fraction of the rest of them taken (a last resort)
     per_gap = 0.0
     space_extra = 0.0
     if delta < -0.005:
@@ -420,6 +492,10 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
                 cut[i] = shrink[i] * ratio
             qcut = ratio
             need -= cap * ratio
+        if need > 0.005:
+            cap = p.pe[e] - p.pe[s + 1]
+            ecut = min(1.0, need / cap) if cap > 0 else 0.0
+            need -= cap * ecut
         if need > 0.005:
             marks = [i for i in range(s, e) if p.mark[i] and i not in cut]
             cap = sum(shrink[i] for i in marks)
@@ -445,13 +521,18 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     points = p.points
     for i in range(s, e):
         if i > s:
-            x += pair[i] - qshrink[i] * qcut + p.opens[i] * open_ratio
+            x += pair[i] - qshrink[i] * qcut - qrest[i] * ecut + p.opens[i] * open_ratio
             if gap[i] > 0:
                 x += per_gap
         c = cut.get(i, 0.0)
         if c and blank_left(p.kinds[i]):
             x -= c
             xs.append(x)
+            x += adv[i]
+        elif centre and i in centre and i < e - 1:
+            # a centred mark set half width inside the line: drawn a quarter em left,
+            # the pair after it takes the rest; ending the line it keeps its box
+            xs.append(x - centre[i] / 2)
             x += adv[i]
         else:
             xs.append(x)
@@ -476,19 +557,29 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
 
 
 def compose_lines(p: Prepared, measure: float, start: int = 0, first_indent: float = 0.0,
-                  align: str = "justify", looseness: int = 0) -> list[Line] | None:
+                  align: str = "justify", looseness: int = 0,
+                  best_count: int | None = None) -> list[Line] | None:
     """Break and set the paragraph from ``start`` at one measure.
 
     ``looseness`` asks for that many lines more (or fewer, negative) than the
-    best setting, within the spacing limits (see ``break_looser``); None when
-    no such setting exists.
+    best setting (``best_count`` lines, when the caller knows it), within the
+    spacing limits (see ``break_looser``); None when no such setting exists.
     """
-    out = []
-    spans = break_paragraph(p, measure, start, first_indent)
     if looseness:
-        spans = break_looser(p, measure, start, first_indent, len(spans) + looseness)
+        if best_count is None:
+            best_count = len(break_paragraph(p, measure, start, first_indent))
+        spans = break_looser(p, measure, start, first_indent, best_count + looseness)
         if spans is None:
             return None
+    else:
+        spans = break_paragraph(p, measure, start, first_indent)
+    return set_spans(p, spans, measure, start, first_indent, align)
+
+
+def set_spans(p: Prepared, spans: list[tuple[int, int]], measure: float, start: int = 0,
+              first_indent: float = 0.0, align: str = "justify") -> list[Line]:
+    """Set the lines (start, end) of a paragraph broken from ``start``."""
+    out = []
     for s, e in spans:
         m = measure - (first_indent if s == start else 0.0)
         line = set_line(p, s, e, m, e >= p.n, align)
@@ -508,23 +599,44 @@ LOOSE_MAX_SPACE = 0.25
 
 def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
                  count: int) -> list[tuple[int, int]] | None:
-    """The cheapest breaks from ``start`` into exactly ``count`` lines, or None.
+    """The cheapest breaks from ``start`` into exactly ``count`` lines, or None
+    (see ``break_counts``)."""
+    if start >= p.n or count < 1:
+        return None
+    return break_counts(p, measure, start, first_indent, count).get(count)
+
+
+def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
+                 count: int) -> dict[int, list[tuple[int, int]]]:
+    """The cheapest breaks from ``start`` into exactly k lines, for every k up to
+    ``count`` that can be set: {k: [(start, end) per line]}.
 
     What make-up staff do to even a column's foot: set a paragraph one line
     longer or shorter.  Every line must stay within the spacing limits: no
     justified line opens a gap wider than ``LOOSE_MAX_GAP`` em (a Latin line's word
-    spaces grow by at most ``LOOSE_MAX_SPACE`` em), and compression goes no
-    further than the punctuation allows.  The search keeps the cheapest
-    setting per (break, lines so far).
+    spaces grow by at most ``LOOSE_MAX_SPACE`` em), and a line too long gives up only
+    its line-end mark's blank half and part of its spaces — never the blank half of a
+    mark inside it (that would set the mark both ways on the page).  The search keeps
+    the cheapest setting per (break, lines so far), so one search answers every line count
+    (a setting of k lines is the same whatever the largest count asked).
     """
     n = p.n
     if start >= n or count < 1:
-        return None
+        return {}
     # the rules' own limit between Han characters; Latin word spaces have their own
     limit = min(p.limit, LOOSE_MAX_GAP * p.em)
     word_limit = LOOSE_MAX_SPACE * p.em
     po, pgn = p.po, p.pgn
     nodes = p.nodes
+    # lines with a gap between characters may open each place by ``limit``, lines of
+    # Latin words only their spaces by ``word_limit``
+    reach, lim = p.reach(limit)
+    wreach, wlim = p.reach(word_limit, 1)
+    hyphen_w = p.hyphen_w if p.hyph else 0.0
+    pw, pa, ps, pq, pc, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pc, p.pn, p.points, p.sh.cls
+    pe = p.pe
+    hyph, pen, nxt = p.hyph, p.penalty, p.nxt
+    SPACE, NONE = C.SPACE, (INF,)
     best: dict[tuple[int, int], tuple[float, int, int]] = {(start, 0): (0.0, -1, -1)}
     counts: dict[int, list[int]] = {start: [0]}     # line counts reached at each start
     for s in range(start, n):                      # lines only go forward: one pass
@@ -533,43 +645,72 @@ def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
             continue
         m = measure - (first_indent if s == start else 0.0)
         lo = bisect_left(nodes, s + 1)
-        for j in range(lo, len(nodes)):
+        # a line ending before ``far`` cannot be spaced out to the measure within the
+        # limits (see Prepared.reach): start at the first node that might, and at the
+        # paragraph's end (a last line is not spaced out)
+        lead = points[s] if cls[s] == SPACE else 0
+        base = m - hyphen_w - 0.02 + pw[s] + pa[s + 1] + po[s + 1]
+        need = base + lim * (pn[s + 1] - lead)
+        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), lo=s + 1)
+        if far > s + 1:
+            # a line with no gap between characters (Latin words) may open its word
+            # spaces further: it may end earlier, while it holds no such gap
+            need = base + wlim * (pn[s + 1] - lead)
+            far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), lo=s + 1)
+            if far_w < far and pgn[far_w] == pgn[s + 1]:
+                far = far_w
+        j1 = bisect_left(nodes, far, lo=lo) if far > s + 1 else lo
+        pws, pas, pss, pqs, pos_, pgs, pcs = pw[s], pa[s + 1], ps[s], pq[s + 1], po[s + 1], \
+            pgn[s + 1], pc[s]
+        pes = pe[s + 1]
+        pns = pn[s + 1] - lead
+        states = [(k, best[(s, k)][0]) for k in ks if k < count]
+        for j in range(min(j1, len(nodes) - 1), len(nodes)):
             e = nodes[j]
-            nat = p.natural(s, e) + (p.hyphen_w if e in p.hyph else 0.0)
+            nat = pw[e] - pws + pa[e] - pas
+            if e in hyph:
+                nat += hyphen_w
             delta = m - nat
-            if delta < -(p.squeeze(s, e) + 0.01):
+            if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
                 break
             last = e >= n
-            if last and p.pc[e] - p.pc[s] <= 1 < p.pc[e]:
-                continue                  # never a lone character (孤字) on the last line
-            if delta > 0.01 and not last:
+            if last:
+                if pc[e] - pcs <= 1 < pc[e]:
+                    continue              # never a lone character (孤字) on the last line
+            elif delta > 0.01:
                 # as set_line spaces it: Han–Latin boundaries open first, the rest is
                 # shared by every gap and word space
-                rest = delta - (po[e] - po[s + 1])
-                slots = p.points_in(s, e)
+                rest = delta - (po[e] - pos_)
+                slots = pn[e] - pns
                 if rest > 0.01 and (slots <= 0 or rest / slots > (
-                        limit if pgn[e] > pgn[s + 1] else word_limit) + 1e-6):
+                        limit if pgn[e] > pgs else word_limit) + 1e-6):
                     continue
-            c = _line_cost(p, s, e, m, last)
-            if c == INF:
-                continue
-            nx = n if last else p.next_start(e)
-            for k in ks:
-                if k + 1 > count or (nx == n) != (k + 1 == count):
+            if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
+                continue                  # no mark inside the line compressed to even a foot
+            if not last and -0.01 <= delta <= 0.01 and e not in pen:
+                c = COST_LINE            # an exact fit, as _line_cost finds it
+            else:
+                c = _line_cost(p, s, e, m, last)
+                if c == INF:
                     continue
-                total = best[(s, k)][0] + c
+            nx = n if last else nxt[e]
+            for k, so_far in states:
+                if nx != n and k + 1 == count:
+                    continue
+                total = so_far + c
                 key = (nx, k + 1)
-                if total < best.get(key, (INF,))[0]:
+                if total < best.get(key, NONE)[0]:
                     if key not in best:
                         counts.setdefault(nx, []).append(k + 1)
                     best[key] = (total, s, e)
-    if (n, count) not in best:
-        return None
-    out = []
-    pos, k = n, count
-    while k:
-        _, s, e = best[(pos, k)]
-        out.append((s, e))
-        pos, k = s, k - 1
-    out.reverse()
+    out: dict[int, list[tuple[int, int]]] = {}
+    for k in counts.get(n, ()):
+        spans = []
+        pos, i = n, k
+        while i:
+            _, s, e = best[(pos, i)]
+            spans.append((s, e))
+            pos, i = s, i - 1
+        spans.reverse()
+        out[k] = spans
     return out

@@ -60,7 +60,9 @@ NO_LINE_START = frozenset({G_CLOSE, G_PERIOD, G_PAUSE, G_MIDDLE, G_DASH, G_NUMSI
 NO_LINE_END = frozenset({G_OPEN, G_HALF_OPEN, G_MIDDLE})
 
 #: Which side of a full-width mark's em box is blank (what compression removes).
-LEFT, RIGHT = 1, 2
+#: A centred mark (Taiwan, Hong Kong) is blank on both sides: set half width inside
+#: a line it gives up a quarter em on each (ending a line it keeps its box).
+LEFT, RIGHT, BOTH = 1, 2, 3
 BLANK_SIDE = {G_OPEN: LEFT, G_CLOSE: RIGHT, G_PERIOD: RIGHT, G_PAUSE: RIGHT}
 
 
@@ -98,11 +100,15 @@ LATIN_SPACINGS = {"quarter": 0.25, "none": 0.0}
 def convention(punctuation: str = "mainland", width: str = "全身") -> Convention:
     """The convention of a punctuation position (mainland | centered) and width.
 
-    Centred stops keep their whole box in every width convention.
+    Under 全身 centred stops keep their whole box; under 开明 or 半身 the marks the
+    convention sets half width are half width in centred text too inside a line
+    (squeezed on both sides, the mark in the middle of its half box; ending a line
+    it keeps its box), so a page that mixes Simplified and Traditional stories sets
+    every mark one way.
     """
     base = CONVENTIONS[punctuation]
-    half = PUNCTUATION_WIDTHS[width] & base.compressible
-    return Convention(base.compressible, half)
+    half = PUNCTUATION_WIDTHS[width]
+    return Convention(base.compressible | half, half)
 
 # spacing classes: the rows and columns of the spacing table --------------------
 S_OTHER, S_HAN, S_LATIN, S_DIGIT, S_SIGN, S_MARK = range(6)
@@ -294,6 +300,8 @@ class Rules:
                  han_latin_space: float = 0.25,   # em between Han and Latin letters
                  han_digit_space: float = 0.25,   # em between Han and digits (and after "%")
                  latin_space_shrink: float = 0.5,  # how much of those spaces may go to fit a line
+                 latin_space_close: float = 1.0,   # how much may go as a last resort (before
+                 #                                   a loose line or a mark compressed mid-line)
                  number_track: float = 0.04,      # how much closer two characters of a number
                  #                                  or Latin word in a Chinese line may set, em
                  max_gap: float = 0.15,           # widest gap between two Han characters, em
@@ -327,6 +335,7 @@ class Rules:
         self.before_open = before_open
         self.hyphen_in_han = hyphen_in_han
         self.latin_space_shrink = latin_space_shrink
+        self.latin_space_close = max(latin_space_close, latin_space_shrink)
         self.number_track = number_track
         self.max_gap, self.loose_penalty = max_gap, loose_penalty
         self.midline_penalty = midline_penalty
@@ -373,6 +382,13 @@ class Rules:
     def blank_left(self, kid: int) -> bool:
         """Whether a mark's compressible blank is on its left (opening marks)."""
         return BLANK_SIDE.get(KINDS[kid].group) == LEFT
+
+    def blank_side(self, kid: int) -> int:
+        """Where a mark's compressible blank is: LEFT, RIGHT or BOTH (centred stops), 0."""
+        g = KINDS[kid].group
+        if self.punctuation == "centered" and g in (G_PERIOD, G_PAUSE):
+            return BOTH
+        return BLANK_SIDE.get(g, 0)
 
     # -------------------------------------------------------------- per pair
     def brk(self, a: Kind, b: Kind) -> float | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import chars as C
-from .breaking import Line, Prepared, compose_lines
+from .breaking import Line, Prepared, break_counts, compose_lines, set_spans
 from .model import OPENTYPE_LANGUAGE, Issue, Paragraph, ParagraphStyle, is_traditional, shape_scale
 from .result import GlyphRun, Source
 from .shaping import RunSpec, Shaped, shape
@@ -42,6 +42,7 @@ class Setter:
         self._styles: dict[str, Style] = {}
         self._prepared: dict[tuple, Prepared] = {}
         self._lines: dict[tuple, list[Line]] = {}
+        self._counts: dict[tuple, tuple] = {}     # (id, measure, start, indent) → (top, {k: spans})
         self._runs: dict[tuple, tuple] = {}
         self._hyphenator = hyphenator
         self.stats = {"shaped": 0, "broken": 0}
@@ -152,8 +153,23 @@ class Setter:
         got = self._lines.get(key, False)
         if got is False:
             # an empty paragraph still takes one (empty) line, where a caret can stand
-            got = compose_lines(p, measure, start, indent, align, looseness) if p.n else (
-                None if looseness else [Line(0, 0, 0, (), indent, True)])
+            if not p.n:
+                got = None if looseness else [Line(0, 0, 0, (), indent, True)]
+            elif looseness:
+                # N lines more or fewer than the best setting: one search gives every
+                # line count up to three more (cached per paragraph, measure and start)
+                want = len(self.lines(p, measure, start, indent, align)) + looseness
+                tkey = key[:4]
+                table = self._counts.get(tkey)
+                if table is None or table[0] < want:
+                    top = max(want, want - looseness + 3)
+                    table = self._counts[tkey] = (top, break_counts(p, measure, start,
+                                                                    indent, top))
+                spans = table[1].get(want) if want >= 1 else None
+                got = None if spans is None else set_spans(p, spans, measure, start, indent,
+                                                           align)
+            else:
+                got = compose_lines(p, measure, start, indent, align)
             self._lines[key] = got
             self.stats["broken"] += 1
         return got
@@ -181,6 +197,7 @@ class Setter:
             return
         self._prepared = {k: v for k, v in self._prepared.items() if id(v) in live}
         self._lines = {k: v for k, v in self._lines.items() if k[0] in live}
+        self._counts = {k: v for k, v in self._counts.items() if k[0] in live}
         self._runs.clear()
 
     def save(self) -> None:

@@ -33,7 +33,7 @@ def _numeral(n: int) -> str:
 
 def cmd_diff(args, ctx) -> int:
     """What changed between two rounds; a list, --json, or a marked-up PDF."""
-    store = RoundStore(args.issue)
+    store = RoundStore(getattr(ctx, "rounds_path", str)(args.issue))
     if args.output:
         ctx.writable(args.output, "file")
     old, _fs, _res = _round_side(ctx, store, args.from_round, args.issue)
@@ -85,7 +85,8 @@ def cmd_annotations(args, ctx) -> int:
     if stamp is None:
         raise ctx.UserError(f"{args.proof}: not a Banmian proof with a recorded 校次 "
                             "(export the proof again with this version)")
-    side, _fs, result = _round_side(ctx, RoundStore(args.into), stamp.round, args.into)
+    side, _fs, result = _round_side(ctx, RoundStore(getattr(ctx, "rounds_path", str)(args.into)),
+                                  stamp.round, args.into)
     try:
         found = read_annotations(args.proof, side.issue, result, stamp.pages)
     except AnnotationError as exc:

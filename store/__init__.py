@@ -54,7 +54,8 @@ def parse_address(text: str | os.PathLike) -> Address:
         base, sep, frag = s.partition("#")
         issue = urllib.parse.unquote(frag)
         if not sep or not issue:
-            raise StoreError(f"{base}: name the issue after '#', e.g. {base}#2026-12-02")
+            shown = str(Address("postgresql", base, "-")).rsplit("#", 1)[0]   # no password
+            raise StoreError(f"{shown}: name the issue after '#', e.g. {shown}#2026-12-02")
         return Address("postgresql", base, issue)
     p = Path(s)
     if p.is_dir() or s.endswith(("/", os.sep)) or (not p.exists() and not p.suffix):

@@ -48,9 +48,11 @@ class Refreshed:
 class IssueSession:
     """A desk's view of one issue in a store."""
 
-    def __init__(self, store: Store, *, where=unit_path):
+    def __init__(self, store: Store, *, where=None):
         self.store = store
-        self.where = where                         # how a unit is named in messages
+        # how a unit is named in messages: the store's way (a folder: the unit's file) or
+        # "ADDRESS [unit]"
+        self.where = where or getattr(store, "where", None) or unit_path
         self.base: dict[UnitKey, UnitDoc] = {}
         self.problems: list[DocumentError] = []
         self.left_out: set[UnitKey] = set()      # units that did not read: never written

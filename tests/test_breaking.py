@@ -155,3 +155,87 @@ def test_properties_of_chinese_paragraphs(pieces, width_chars):
             has_gap = any(p.gap[i] > 0 for i in range(ln.start + 1, ln.end))
             if has_gap:
                 assert abs(ln.right - measure) < 0.02, (text, k, ln.right)
+
+
+# ------------------------------------------------------------ looser / tighter settings
+def _looser_oracle(p, measure, count):
+    """The cheapest setting in exactly ``count`` lines within the spacing limits,
+    searched over every pair of break nodes with no shortcut (what break_counts
+    must find with its shortcuts: the reach bound, one search for every count)."""
+    from layout.breaking import INF, LOOSE_MAX_GAP, LOOSE_MAX_SPACE, _line_cost, _midline_need
+    n, em = p.n, p.em
+    limit, word_limit = min(p.limit, LOOSE_MAX_GAP * em), LOOSE_MAX_SPACE * em
+    best = {(0, 0): (0.0, None)}
+    for s in range(n):
+        for e in p.nodes:
+            if e <= s:
+                continue
+            last = e >= n
+            nat = p.natural(s, e) + (p.hyphen_w if e in p.hyph else 0.0)
+            delta = measure - nat
+            if delta < -(p.squeeze(s, e) + 0.01):
+                continue
+            if last and p.pc[e] - p.pc[s] <= 1 < p.pc[e]:
+                continue
+            if delta > 0.01 and not last:
+                rest = delta - (p.po[e] - p.po[s + 1])
+                slots = p.points_in(s, e)
+                lim = limit if p.pgn[e] > p.pgn[s + 1] else word_limit
+                if rest > 0.01 and (slots <= 0 or rest / slots > lim + 1e-6):
+                    continue
+            if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
+                continue
+            c = _line_cost(p, s, e, measure, last)
+            if c == INF:
+                continue
+            nx = n if last else p.next_start(e)
+            for k in range(count):
+                got = best.get((s, k))
+                if got is None or (nx == n) != (k + 1 == count):
+                    continue
+                if got[0] + c < best.get((nx, k + 1), (INF,))[0]:
+                    best[(nx, k + 1)] = (got[0] + c, (s, e, k))
+    if (n, count) not in best:
+        return None
+    out, key = [], (n, count)
+    while best[key][1] is not None:
+        s, e, k = best[key][1]
+        out.append((s, e))
+        key = (s, k)
+    return out[::-1]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(["中国工人", "国", "，", "。", "、", "（", "）", "2018", " ",
+                                 "ab", "Smith", "——", "的"]), min_size=20, max_size=80),
+       st.sampled_from(["全身", "开明"]))
+def test_break_counts_finds_what_an_exhaustive_search_finds(parts, width):
+    square = SquareFontSet()
+    text = "".join(parts).strip() or "中"
+    sh = shape([RunSpec(text, "body", EM, "black")], square, EM)
+    p = Prepared(sh, rules=C.rules_for("mainland", width), han=True)
+    _check_counts(p, 13 * EM)
+
+
+def _check_counts(p, measure):
+    from layout.breaking import break_counts, break_paragraph
+    n0 = len(break_paragraph(p, measure))
+    table = break_counts(p, measure, 0, 0.0, n0 + 3)
+    found = 0
+    for count in range(max(1, n0 - 2), n0 + 4):
+        want = _looser_oracle(p, measure, count)
+        assert table.get(count) == want
+        # the same whatever the largest count asked
+        assert break_counts(p, measure, 0, 0.0, count).get(count) == want
+        found += want is not None
+    return found
+
+
+def test_break_counts_on_a_news_paragraph(square):
+    text = ("本报讯　近日，省总工会召开2018—2020年职工技能提升工作会议，"
+            "部署“工匠精神”宣传活动。会议指出，要在Smith and Jones等专家指导下，"
+            "完善职工（农民工）培训体系，全年培训职工12.5万人次，合格率达98%以上。") * 3
+    sh = shape([RunSpec(text, "body", EM, "black")], square, EM)
+    for width, measure in (("全身", 12), ("开明", 13)):
+        p = Prepared(sh, rules=C.rules_for("mainland", width), han=True)
+        assert _check_counts(p, measure * EM) >= 2      # a looser setting exists

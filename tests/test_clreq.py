@@ -200,9 +200,25 @@ def test_punctuation_width_conventions():
     assert widths(text, "全身") == dict.fromkeys("，、（）？。", 1.0)
     assert widths(text, "开明") == {"，": 0.5, "、": 0.5, "（": 0.5, "）": 0.5, "？": 1.0, "。": 1.0}
     assert widths(text, "半身") == dict.fromkeys("，、（）？。", 0.5)
-    # centred stops keep their box whatever the width convention
-    c = prepared("中，中", rules=C.rules_for("centered", "半身"))
-    assert c.natural(0, 3) == 3 * EM
+    # centred stops keep their box under 全身 ...
+    assert prepared("中，中", rules=C.rules_for("centered", "全身")).natural(0, 3) == 3 * EM
+    # ... and under 开明 / 半身 are set half width like the page's other marks, a quarter
+    # em off each side, the mark in the middle of its half box (clreq)
+    for width, marks in (("开明", "，、；："), ("半身", "，、；：。？！")):
+        for mark in "，、；：。？！":
+            c = prepared(f"中{mark}中", rules=C.rules_for("centered", width))
+            (line,) = compose_lines(c, 40 * EM, 0, 0.0)
+            if mark in marks:
+                assert c.natural(0, 3) == 2.5 * EM
+                assert line.xs == (0.0, EM - EM / 4, 1.5 * EM)   # drawn a quarter em left
+                # ending a line it keeps its box (its ink stays clear of the column edge)
+                assert c.natural(0, 2) == 2 * EM
+            else:
+                assert c.natural(0, 3) == 3 * EM and line.xs == (0.0, EM, 2 * EM)
+    c = prepared("中" * 12 + "，" + "中" * 6, rules=C.rules_for("centered", "开明"))
+    first, second = compose_lines(c, 13 * EM, 0, 0.0)
+    assert (first.start, first.end, first.right) == (0, 13, 13 * EM)
+    assert first.xs[-1] == 12 * EM and second.xs[0] == 0.0
 
 
 def midline_cut(p, lines):
@@ -401,3 +417,24 @@ def test_numbers_in_chinese_lines_may_set_a_little_closer():
     assert p.squeeze(0, 7) == pytest.approx(2 * EM / 4 * MAINLAND.latin_space_shrink
                                             + 4 * MAINLAND.number_track * EM)
     assert prepared("中12345中").squeeze(0, 7) == pytest.approx(EM / 4)   # Latin style: not
+
+
+def test_han_digit_spaces_close_before_a_line_is_spread_or_a_mark_squeezed():
+    # "……面积56.1万" at the end of a line: with half of each ¼ em space gone it is still
+    # too long, ending before the number leaves a line spread 0.3 em a gap; closing the
+    # spaces round the number (a last resort, as a national daily sets them) fits it
+    from layout.breaking import LOOSE_MAX_GAP
+    text = "中" * 10 + "56.1万" + "中" * 13
+    rules = C.rules_for("mainland", "全身", "quarter")
+    p = prepared(text, rules=rules, han=True)
+    first, second = compose_lines(p, 13 * EM, 0, 0.0)
+    assert (first.start, first.end) == (0, 15) and abs(first.right - 13 * EM) < 1e-6
+    gaps = [b - a - EM for a, b in zip(first.xs[:10], first.xs[1:10])]
+    assert max(gaps) <= 1e-6                                   # the Han stay solid
+    assert first.xs[10] - first.xs[9] < EM + EM / 8            # the space mostly closed
+    # without the last resort the line before the number is spread instead
+    strict = C.Rules("mainland", width="全身", latin_space_close=0.5)
+    q = prepared(text, rules=strict, han=True)
+    loose = compose_lines(q, 13 * EM, 0, 0.0)[0]
+    assert loose.end == 10
+    assert max(b - a - EM for a, b in zip(loose.xs, loose.xs[1:])) > LOOSE_MAX_GAP * EM

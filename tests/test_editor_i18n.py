@@ -26,7 +26,7 @@ from layout.docfile import save_issue  # noqa: E402
 from support.fakefont import SquareFontSet  # noqa: E402
 
 #: proper names and units allowed in the Chinese UI
-ALLOWED = {"Shift", "Esc", "Ctrl", "Alt", "PDF", "CMYK", "RGB", "ppi", "YAML", "yaml", "yml", "txt", "docx", "jpg", "jpeg",
+ALLOWED = {"InDesign", "Shift", "Esc", "Ctrl", "Alt", "PDF", "CMYK", "RGB", "ppi", "YAML", "yaml", "yml", "txt", "docx", "jpg", "jpeg",
            "png", "tif", "tiff", "pdf"}
 #: the newspaper's own terms allowed in the English UI
 ALLOWED_HAN = set("号栏版")
@@ -237,9 +237,12 @@ def walk(win, qtbot, tmp_path) -> list[str]:
         tree = idlg.tree
         rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
         assert rows
-        # the kind of each repair and the headers; before/after are the file's own text, and
-        # the evidence column (the importer's English) is not checked
+        # the kind of each repair and the headers; before/after are the file's own text; the
+        # evidence is the UI's language under Chinese (it quotes the file's text in English)
         seen += [it.text(0) for it in rows]
+        from editor.i18n import language
+        if language() == "zh":
+            seen += [it.text(4) for it in rows]
         seen += [tree.headerItem().text(c) for c in range(tree.columnCount())]
         tree.clear()
         seen += [t for t in texts_of(idlg)]
@@ -266,3 +269,129 @@ def test_no_chinese_in_the_english_ui(editor, qtbot, tmp_path):
     bad = chinese_in(seen, data_words(win.doc.issue, [win.doc.name, "校样", "标题",
                                                       *DEFAULT_HAO]))
     assert not bad, "\n".join(sorted(set(bad)))
+
+
+def edit_labels() -> set[str]:
+    """Every undo label the code gives: ``push(edit, "…")``, ``Batch([...], "…")`` and the
+    ``label`` of each edit class (editor and layout.edits)."""
+    import ast
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    out = set()
+    for f in [*sorted((root / "editor").glob("*.py")), root / "layout" / "edits.py"]:
+        for node in ast.walk(ast.parse(f.read_text("utf-8"))):
+            if isinstance(node, ast.Call):
+                fn = node.func.attr if isinstance(node.func, ast.Attribute) else \
+                    getattr(node.func, "id", "")
+                args = [a for a in node.args[1:2]] + [k.value for k in node.keywords
+                                                      if k.arg in ("label", "text")]
+                if fn in ("push", "Batch"):
+                    out |= {a.value for a in args if isinstance(a, ast.Constant)
+                            and isinstance(a.value, str)}
+            elif isinstance(node, ast.ClassDef):
+                for b in node.body:
+                    if isinstance(b, ast.Assign) and isinstance(b.value, ast.Constant) and \
+                            any(getattr(t, "id", "") == "label" for t in b.targets):
+                        out.add(b.value.value)
+    return out
+
+
+def test_every_undo_name_has_its_chinese(editor, qtbot):
+    """Undo names are all Chinese: each label the code uses has a translation, and one
+    that slips through still shows 编辑, never English."""
+    from editor.i18n import STRINGS, undo_label
+    labels = edit_labels()
+    assert {"move", "resize", "paste", "group", "insert page"} <= labels
+    missing = sorted(lbl for lbl in labels if "undo." + lbl not in STRINGS)
+    assert not missing, missing
+    app, win = editor("zh")
+    assert all(not re.search("[A-Za-z]", undo_label(lbl)) for lbl in labels)
+    assert undo_label("some new edit") == "编辑"
+    # driven: Object → add page, then Edit → Undo names it in Chinese
+    win.acts["add_page"].trigger()
+    assert win.acts["undo"].text() == "撤销 新增版面"
+
+
+def test_qt_file_dialog_rows_are_chinese(editor, qtbot, tmp_path):
+    """Qt's own file dialog, as File → Open shows it: buttons and the type of a folder."""
+    app, win = editor("zh")
+    (tmp_path / "稿件").mkdir()
+    fd = QFileDialog(win, "", str(tmp_path))
+    fd.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    fd.show()
+    from PySide6.QtWidgets import QFileSystemModel
+    model = fd.findChild(QFileSystemModel)
+    root = model.index(str(tmp_path))
+    qtbot.waitUntil(lambda: model.rowCount(root) > 0, timeout=5000)
+    folder = model.index(str(tmp_path / "稿件"))
+    assert model.type(folder) == "文件夹"
+    assert not english_in(texts_of(fd), [str(tmp_path)])
+    fd.reject()
+
+
+def test_preflight_names_hidden_and_overlapping_frames_in_chinese(editor, qtbot):
+    """Text under a photo and two overlapping text frames: the 检查 dock says so in Chinese
+    (not the generic 发现问题), and a click on the entry selects the frame."""
+    app, win = editor("zh")
+    doc = win.doc
+    edits = [E.AddStory(m.Story("s9", name="压图", paragraphs=[
+        m.Paragraph("body", [m.Run("被图片盖住的文字。" * 20)])])),
+        E.AddFrame(1, m.TextFrame("t9", col=5, line=30, cols=2, lines=10)),
+        E.SetThread("s9", ["t9"]),
+        E.AddFrame(1, m.PhotoFrame("ph9", col=5, line=32, cols=2, lines=6,
+                                   wrap=m.Wrap(mode="none"))),      # the text does not flow round
+        E.AddStory(m.Story("s8", name="重叠", paragraphs=[
+            m.Paragraph("body", [m.Run("和头条重叠的文字。" * 10)])])),
+        E.AddFrame(1, m.TextFrame("t8", col=0, line=11, cols=1, lines=5)),
+        E.SetThread("s8", ["t8"])]
+    assert doc.push(E.Batch(edits, "add frame"))
+    win.dock_acts["dock.preflight"].trigger()
+    qtbot.waitUntil(win.preflight.up_to_date, timeout=20000)
+    pf = win.preflight
+    rows = {pf.topLevelItem(i).text(2): pf.topLevelItem(i) for i in range(pf.topLevelItemCount())}
+    codes = {d.code for d in pf.diagnostics()}
+    assert "text-hidden" in codes
+    hidden = next(t for t in rows if "盖住" in t and "t9" in t)
+    assert "ph9" in hidden
+    assert any("盖住" in t and "t1" in t and "t8" in t for t in rows)     # text over text
+    assert not any("发现问题" in t for t in rows)
+    assert not english_in(list(rows), data_words(doc.issue))
+    win.scene.set_selection([])
+    pf.itemClicked.emit(rows[hidden], 0)
+    assert win.scene.selection == ["t9"]
+
+
+def test_every_finding_has_its_chinese():
+    """Each diagnostic the layout and the output checks write has a Chinese sentence."""
+    from editor.i18n import diag_text, set_language
+    from layout.result import Diagnostic
+    samples = {
+        "text-hidden": "page 1: text of text frame 't9' is hidden under photo frame 'ph' "
+                       "(it does not wrap text)",
+        "frame-overlap": "page 1: text frames 't1' and 't8' overlap",
+        "table-fit": "table frame 'tb' needs 12 lines, it has 10",
+        "uneven-feet": "frame 't1' (story 'lead'): columns end unevenly (30, 28 lines deep, "
+                       "缺 2 行): no re-break within the spacing limits evens them",
+        "dictionary": "words.txt: cannot read the paper's dictionary: no such file",
+        "traditional-with-sc-font": "story 'hk' paragraph 1: Traditional characters (這、個 …) "
+                                    "set in the Simplified font 'Noto Serif CJK SC' (mainland "
+                                    "forms, marks low left); set the story's language to "
+                                    "zh-Hant-TW or zh-Hant-HK, or use a TC font",
+        "marks-not-centred": "story 'hk' paragraph 1: '，' is set low left by 'Noto Serif CJK SC',"
+                             " which has no centred form, though the paper centres them; use "
+                             "Noto Serif/Sans CJK TC or HK for this text",
+        "quotes-hant": "story 'hk' headline: “” in zh-Hant-HK text; Taiwan and Hong Kong quote "
+                       "with 「」 and 『』",
+    }
+    set_language("zh")
+    try:
+        for code, msg in samples.items():
+            d = Diagnostic("warning", code, msg)
+            zh = diag_text(d)
+            assert "发现问题" not in zh, code
+            bad = english_in([zh], ["words.txt", "Noto Serif CJK SC", "hk", "lead", "t1",
+                                    "t8", "t9", "ph", "tb"])
+            assert not bad, (code, zh)
+        assert "12" in diag_text(Diagnostic("warning", "table-fit", samples["table-fit"]))
+    finally:
+        set_language(None)

@@ -220,3 +220,123 @@ def test_spread_view_shows_the_facing_page_beside(env, qtbot):
     win.show_page(1)
     win.acts["spread"].trigger()
     assert scene.partner_number() is None and not scene.partner_frames
+
+
+def vp_mouse(view, kind, p, mods=Qt.KeyboardModifier.NoModifier):
+    """A left-button mouse event at a viewport point (the scene may shift under it)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+    vp = view.viewport()
+    left = Qt.MouseButton.LeftButton
+    button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else left
+    held = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease else left
+    QApplication.sendEvent(vp, QMouseEvent(kind, QPointF(p), QPointF(vp.mapToGlobal(p)),
+                                           button, held, mods))
+
+
+def vp_drag(view, a, b, steps=4):
+    from PySide6.QtCore import QEvent, QPoint
+    vp_mouse(view, QEvent.Type.MouseButtonPress, a)
+    for i in range(1, steps + 1):
+        t = i / steps
+        vp_mouse(view, QEvent.Type.MouseMove,
+                 QPoint(round(a.x() + (b.x() - a.x()) * t), round(a.y() + (b.y() - a.y()) * t)))
+    vp_mouse(view, QEvent.Type.MouseButtonRelease, b)
+
+
+def test_spread_view_edits_both_pages(env, qtbot):
+    """In 对页视图 a click on the facing page selects there; a drag moves its frame (undoable),
+    and nothing shifts on screen when the edited page changes."""
+    from PySide6.QtCore import QEvent, QPoint
+    app, path, _ = env
+    iss = make_issue()
+    iss.pages.append(m.Page(2, frames=[m.TextFrame("p2", col=0, line=0, cols=2, lines=30)]))
+    iss.pages.append(m.Page(3, frames=[m.TextFrame("p3", col=0, line=0, cols=2, lines=30),
+                                       m.PhotoFrame("p3ph", col=4, line=0, cols=2, lines=10)]))
+    save_issue(iss, path)
+    win = open_window(app, path, qtbot)
+    view, scene, g = win.view, win.scene, win.doc.geometry
+    win.show_page(2)
+    win.acts["spread"].trigger()
+    assert "点击" in win.statusBar().currentMessage()          # it says the spread is editable
+    qtbot.waitUntil(lambda: view.viewport().width() > 100)
+    photo = next(it for it in scene.partner_frames if it.frame_id == "p3ph")
+    start = view.mapFromScene(photo.sceneBoundingRect().center())
+    page2_on_screen = view.mapFromScene(QPointF(0, 0))
+    step = round((g.col_x(6) - g.col_x(4)) * view.transform().m11())
+    vp_drag(view, start, start + QPoint(step, 0))
+    assert scene.page_number == 3 and win.page_label.text().startswith("3")
+    assert scene.selection == ["p3ph"]
+    assert win.doc.issue.frame("p3ph")[1].col == 6
+    # page 2 is the facing page now, where it was on screen
+    p2 = next(it for it in scene.partner_frames if it.frame_id == "p2")
+    assert scene.partner_offset() < 0
+    moved = view.mapFromScene(QPointF(scene.partner_offset(), 0)) - page2_on_screen
+    assert abs(moved.x()) <= 1 and abs(moved.y()) <= 1
+    win.acts["undo"].trigger()
+    assert win.doc.issue.frame("p3ph")[1].col == 4
+    # a click back on page 2's frame edits page 2
+    p = view.mapFromScene(p2.sceneBoundingRect().center())
+    vp_mouse(view, QEvent.Type.MouseButtonPress, p)
+    vp_mouse(view, QEvent.Type.MouseButtonRelease, p)
+    assert scene.page_number == 2 and scene.selection == ["p2"]
+    # outside both pages nothing changes
+    vp_mouse(view, QEvent.Type.MouseButtonPress, view.mapFromScene(QPointF(-2 * g.width, 10)))
+    assert scene.page_number == 2
+
+
+def test_the_stories_lists_menu_loads_the_place_cursor(env, qtbot):
+    """Right-click an unplaced story → 排入版面（载入光标）→ click on the page: placed."""
+    app, path, _ = env
+    with_unplaced(path)
+    win = open_window(app, path, qtbot)
+    view, g, sl = win.view, win.doc.geometry, win.stories
+    item = row_of(win, "imp")
+    sl.customContextMenuRequested.emit(sl.visualItemRect(item).center())
+    menu = win.context_menu
+    act = next(a for a in menu.actions() if a.objectName() == "story.load_cursor")
+    assert act.text() == "排入版面（载入光标）" and act.isEnabled()
+    act.trigger()
+    assert view.tool.name == "place" and view.tool.story == "imp"
+    click(view, (g.col_x(6) + 3, g.line_y(40) + 2))
+    assert len(win.doc.issue.stories["imp"].thread) == 1
+    assert win.doc.undo.undoText() == "排入"
+
+
+def test_spread_view_drags_a_frame_onto_the_facing_page(env, qtbot):
+    """A frame dragged across the fold lands on the facing page where it was dropped, its
+    story still threaded through it; one undo step puts it back."""
+    app, path, _ = env
+    iss = make_issue()
+    iss.pages.append(m.Page(2, frames=[m.TextFrame("p2", col=0, line=0, cols=2, lines=30)]))
+    iss.pages.append(m.Page(3, frames=[m.TextFrame("p3", col=0, line=0, cols=2, lines=30)]))
+    iss.stories["lead"].thread = ["t1", "p2"]
+    save_issue(iss, path)
+    win = open_window(app, path, qtbot)
+    view, scene, g = win.view, win.scene, win.doc.geometry
+    win.show_page(2)
+    win.acts["spread"].trigger()
+    qtbot.waitUntil(lambda: view.viewport().width() > 100)
+    item = scene.frames["p2"]
+    start = view.mapFromScene(item.sceneBoundingRect().center())
+    # onto page 3, its left edge on page 3's column 4 (page 3 starts one page width right)
+    target = QPointF(g.width + g.col_x(4) - g.col_x(0), 0)
+    from PySide6.QtCore import QPoint
+    step = view.mapFromScene(item.sceneBoundingRect().center() + target) - start
+    from PySide6.QtCore import QEvent
+    end = start + QPoint(step.x(), step.y())
+    vp_mouse(view, QEvent.Type.MouseButtonPress, start)
+    for i in range(1, 7):
+        vp_mouse(view, QEvent.Type.MouseMove, start + QPoint(step.x() * i // 6, step.y() * i // 6))
+    # while dragging it is drawn where it will land, on page 3's grid
+    assert abs(item.pos().x() - (g.width + g.col_x(4) - g.col_x(0))) < 1
+    vp_mouse(view, QEvent.Type.MouseButtonRelease, end)
+    page, fr = win.doc.issue.frame("p2")
+    assert page.number == 3 and (fr.col, fr.line) == (4, 0)
+    assert win.doc.issue.stories["lead"].thread == ["t1", "p2"]
+    assert scene.page_number == 3 and scene.selection == ["p2"]
+    assert win.doc.undo.undoText() == "移动"
+    win.acts["undo"].trigger()
+    page, fr = win.doc.issue.frame("p2")
+    assert page.number == 2 and (fr.col, fr.line) == (0, 0)
+    assert win.doc.issue.stories["lead"].thread == ["t1", "p2"]

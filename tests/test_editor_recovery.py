@@ -96,16 +96,25 @@ def test_text_typed_seconds_before_a_kill_is_recovered_with_time_and_summary(
     assert waited < 20            # a few seconds after the change, not the minute's timer
     assert load_issue(path).stories["lead"].paragraphs[0].text == "本报讯 正文。"
 
-    from editor.app import EditorApp
-    from editor.autosave import describe_recovery
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    from editor.app import EditorApp, ask_recover_dialog
     from editor.i18n import set_language
     set_language("zh")
     asked = []
 
-    def ask_recover(_parent, rec_path):
-        asked.append(describe_recovery(rec_path))
-        return True
-    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=ask_recover,
+    def answer():
+        """The question as the user sees it: its text and buttons; 恢复 is clicked."""
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, answer)
+            return
+        asked.append(box.text())
+        buttons = {b.text(): b for b in box.buttons()}
+        assert set(buttons) == {"恢复", "不恢复"}
+        buttons["恢复"].click()
+    QTimer.singleShot(50, answer)
+    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=ask_recover_dialog,
                     ask_save=lambda w: "discard",
                     settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     try:

@@ -9,7 +9,7 @@ APT_PACKAGES="fonts-noto-cjk fonts-lxgw-wenkai fonts-liberation2 poppler-utils g
  libglib2.0-0 libegl1 libgl1 libx11-6 libdbus-1-3 libfontconfig1 libxkbcommon0
  libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
  libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0
- libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth"
+ libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth postgresql"
 
 if command -v apt-get >/dev/null 2>&1; then
   missing=""
