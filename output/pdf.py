@@ -657,8 +657,12 @@ def _load_memo(key: str) -> dict | None:
     try:
         with open(_memo_file(key), "rb") as fh:
             fmt, memo = marshal.loads(fh.read())
-        if fmt != MEMO_FORMAT or not isinstance(memo, dict):
-            return None
+        if fmt != MEMO_FORMAT or not isinstance(memo, dict) or \
+                not isinstance(memo.get("fonts"), list) or \
+                not isinstance(memo.get("pages"), dict) or \
+                not all(isinstance(e, tuple) and len(e) == 4 and isinstance(e[0], str)
+                        for e in memo["pages"].values()):
+            return None                       # not one of ours
         return memo
     except (OSError, EOFError, ValueError, TypeError):
         return None

@@ -311,3 +311,22 @@ def test_a_page_opened_from_the_cache_is_ready_for_typing(tmp_path, qtbot, monke
     finally:
         win.doc.undo.clear()
         win.close()
+
+
+def test_a_damaged_page_memo_is_drawn_anew(tmp_path, monkeypatch):
+    pymupdf = pytest.importorskip("pymupdf")
+    import marshal
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    from fonts import FontSet, default_library
+    from layout.compose import compose_issue
+    from output import PdfOptions, write_pdf
+    iss = load_issue(SAMPLE)
+    fs = FontSet(iss.fonts, default_library())
+    res = compose_issue(iss, fs, str(SAMPLE.parent), str(tmp_path / "cache"))
+    write_pdf(res, fs, str(tmp_path / "a.pdf"), PdfOptions.from_issue(iss))
+    memo = next((tmp_path / "cache" / "pages").glob("*.marshal"))
+    for junk in (b"\x00cut", marshal.dumps((2, {"fonts": [], "pages": {"x": (1, 2)}}))):
+        memo.write_bytes(junk)
+        write_pdf(res, fs, str(tmp_path / "b.pdf"), PdfOptions.from_issue(iss))
+        with pymupdf.open(tmp_path / "a.pdf") as a, pymupdf.open(tmp_path / "b.pdf") as b:
+            assert [p.get_text() for p in a] == [p.get_text() for p in b]
