@@ -323,10 +323,11 @@ def test_a_damaged_page_memo_is_drawn_anew(tmp_path, monkeypatch):
     iss = load_issue(SAMPLE)
     fs = FontSet(iss.fonts, default_library())
     res = compose_issue(iss, fs, str(SAMPLE.parent), str(tmp_path / "cache"))
-    write_pdf(res, fs, str(tmp_path / "a.pdf"), PdfOptions.from_issue(iss))
+    when = __import__("datetime").datetime(2026, 1, 1, 8, 0)      # the slug's time, fixed
+    write_pdf(res, fs, str(tmp_path / "a.pdf"), PdfOptions.from_issue(iss, export_time=when))
     memo = next((tmp_path / "cache" / "pages").glob("*.marshal"))
     for junk in (b"\x00cut", marshal.dumps((2, {"fonts": [], "pages": {"x": (1, 2)}}))):
         memo.write_bytes(junk)
-        write_pdf(res, fs, str(tmp_path / "b.pdf"), PdfOptions.from_issue(iss))
+        write_pdf(res, fs, str(tmp_path / "b.pdf"), PdfOptions.from_issue(iss, export_time=when))
         with pymupdf.open(tmp_path / "a.pdf") as a, pymupdf.open(tmp_path / "b.pdf") as b:
             assert [p.get_text() for p in a] == [p.get_text() for p in b]
