@@ -159,35 +159,37 @@ def _cell(v) -> str:
     return "-" if v is None else str(v)
 
 
-def check_sample(cjk, seg: Segmenter) -> tuple[str, dict]:
-    """The sample issue's figures over all its pages."""
+def check_sample(cjk, seg: Segmenter) -> list[tuple[str, dict]]:
+    """The sample issue's figures, page by page."""
     issue = load_issue(SAMPLE)
     fontset = FontSet(issue.fonts, default_library())
     result = Composer(issue, fontset, base_dir=str(SAMPLE.parent), segmenter=seg).compose()
     out = str(Path(tempfile.mkdtemp()) / "sample.pdf")
     write_pdf(result, fontset, out, PdfOptions.from_issue(issue, "print", slug=False))
     rep = run_cjkcheck(cjk, out)
-    s = rep["summary"]
-    row = {"loose": s["loose_lines_gt_0.15em"], "gap": s["spacing_max_gap_em"],
-           "both": s["midline_mixed_width_marks"], "kinsoku": s["kinsoku_total"],
-           "p95": s["just_p95_dev_pt_worst_page"], "grid": s["grid_on_fraction"],
-           "aligned": s["neighbour_aligned_fraction"],
-           "squeezed": sum(midline_compressed(result, C.rules_of(issue.paper)).values())}
-    feet = tags = particles = 0
-    frames = {fr.frame_id: fr for page in result.pages for fr in page.frames}
-    for page in issue.pages:
+    squeezed = midline_compressed(result, C.rules_of(issue.paper))
+    pitch = PageGeometry.of(issue.paper).pitch
+    rows = []
+    for page, rpage, pr in zip(issue.pages, rep["pages"], result.pages):
+        frames = {fr.frame_id: fr for fr in pr.frames}
+        row = page_row(rpage)
+        feet = tags = particles = 0
+        stories = set()
         for f in page.frames:
             fr = frames.get(f.id)
             if fr is None:
                 continue
             if isinstance(f, m.TextFrame) and f.balance:
-                feet += frame_feet(fr, PageGeometry.of(issue.paper).pitch)
+                feet += frame_feet(fr, pitch)
             if isinstance(f, m.TextFrame) and fr.story:
+                stories.add(fr.story)
                 tags += split_tags(issue.stories[fr.story], fr)
             if isinstance(f, m.HeadlineFrame) and f.story in issue.stories:
                 particles += headline_particles(fr, issue.stories[f.story].headline.title, seg)
-    row.update(feet=feet, tags=tags, particle=particles)
-    return "sample (front-page)", row
+        row.update(feet=feet, tags=tags, particle=particles,
+                   squeezed=sum(squeezed.get(sid, 0) for sid in stories))
+        rows.append((f"sample page {page.number} ({page.section})", row))
+    return rows
 
 
 def main() -> int:
@@ -232,7 +234,7 @@ def main() -> int:
                    particle=headline_particles(head, issue.stories[sid].headline.title, seg))
         rows.append((f"{name} ×{cols}", row))
     if args.sample:
-        rows.append(check_sample(cjk, seg))
+        rows.extend(check_sample(cjk, seg))
     print(f"{len(files)} texts, {sum(len(p.text) for s in stories for p in s.paragraphs)} "
           f"characters, {len(issue.pages)} pages → {out}")
     if over:
