@@ -168,7 +168,7 @@ def _looser_oracle(p, measure, count):
     best = {(0, 0): (0.0, None)}
     for s in range(n):
         for e in p.nodes:
-            if e <= s:
+            if e <= s or e in p.last_hyph:
                 continue
             last = e >= n
             nat = p.natural(s, e) + (p.hyphen_w if e in p.hyph else 0.0)
