@@ -8,6 +8,11 @@ Opening an issue takes its shared-folder lock (``layout.lockfile``); when
 someone else holds it the document opens read-only and the user is told who
 has it (a stale lock from another machine may be broken, when the user says
 so).  Closing the window gives the lock back.
+
+``open`` also takes an issue folder or ``postgresql://USER@HOST/DB#ISSUE``: the issue
+is then read from its store through a desk session (``editor.desk``) — check-outs per
+page and story instead of one lock, others' changes taken in live, recovery copies per
+unit (``editor.deskrecovery``).
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from layout import lockfile
 from layout.docfile import DocumentError, load_issue
 
 from .autosave import SUFFIX, describe_recovery, newer_recovery, recovery_path
+from .desk import ask_conflict_dialog
 from .dialogs import ask
 from .document import Document, cache_dir
 from .i18n import tr
@@ -45,6 +51,14 @@ def ask_recover_dialog(parent, path: str) -> bool:
                tr("recover.ask", path=path, summary=describe_recovery(path)),
                 [("yes", tr("recover.yes"), R.AcceptRole),
                  ("no", tr("recover.no"), R.RejectRole)]) == "yes"
+
+
+def ask_recover_units_dialog(parent, text: str) -> bool:
+    """Ask whether to recover the unsaved units of a store's issue."""
+    R = QMessageBox.ButtonRole
+    return ask(parent, tr("desk.recover.title"), text,
+               [("yes", tr("recover.yes"), R.AcceptRole),
+                ("no", tr("recover.no"), R.RejectRole)]) == "yes"
 
 
 def ask_save_dialog(window) -> str:
@@ -193,8 +207,10 @@ class EditorApp:
                  ask_changed=ask_changed_dialog, tell_read_only=tell_read_only_dialog,
                  settings: QSettings | None = None,
                  autosave_ms: int = 60_000, autosave_every: int = 20, preset: str = "",
-                 lock_touch_ms: int = 600_000, autosave_quiet_ms: int = 3_000):
+                 lock_touch_ms: int = 600_000, autosave_quiet_ms: int = 3_000,
+                 ask_conflict=ask_conflict_dialog, ask_recover_units=ask_recover_units_dialog):
         self.fontset_factory = fontset_factory or RealFonts()
+        self.ask_conflict, self.ask_recover_units = ask_conflict, ask_recover_units
         self.ask_recover, self.ask_save = ask_recover, ask_save
         self.ask_break_lock, self.ask_changed = ask_break_lock, ask_changed
         self.tell_read_only = tell_read_only
@@ -205,6 +221,7 @@ class EditorApp:
         self.preset = preset or str(self.settings.value("keymap", "indesign"))
         self.cache_dir = cache_dir()
         self.windows: list[MainWindow] = []
+        self.story_windows: list = []
         install_qt_translations()
         _APPS.add(self)
 
@@ -218,10 +235,20 @@ class EditorApp:
     def _window(self, doc: Document) -> MainWindow:
         # a pristine untitled window gives way to the document being opened
         for w in list(self.windows):
-            if not w.doc.path and not w.doc.is_modified() and w.doc.undo.count() == 0:
+            if not w.doc.path and w.doc.desk is None and not w.doc.is_modified() and \
+                    w.doc.undo.count() == 0:
                 w.close()
         win = MainWindow(self, doc)
         self.windows.append(win)
+        from . import desk
+        desk.install(win)
+        if doc.desk is not None:                 # recovery copies per unit instead
+            from .deskrecovery import DeskAutosaver
+            win.autosaver.stop()
+            win.autosaver = DeskAutosaver(doc, self.cache_dir, self.autosave_ms,
+                                          self.autosave_quiet_ms, win)
+            win.autosaver.saved.connect(lambda _p: win.statusBar().showMessage(
+                tr("status.autosaved"), 3000))
         self._recent_menu(win)
         win.show()
         win.view.fit_page()
@@ -257,11 +284,24 @@ class EditorApp:
         return got, got.describe()
 
     def open(self, path: str, parent=None) -> MainWindow | None:
-        """Open an issue file (offering to recover a newer autosave of it).
+        """Open an issue file (offering to recover a newer autosave of it), an issue
+        folder or ``postgresql://USER@HOST/DB#ISSUE`` (``open_store``).
 
         Someone else holding the file's lock: it opens read-only, and their
         autosave (the recovery file beside the issue) is theirs, not offered.
         """
+        from store import StoreError, parse_address
+        try:
+            address = parse_address(path)
+        except StoreError as exc:
+            QMessageBox.warning(parent, tr("error"), str(exc))
+            return None
+        p = Path(address.target)
+        if address.kind == "file" and p.name == "settings.yaml" and \
+                (p.parent / ".banmian" / "store.json").exists():
+            address = parse_address(str(p.parent))  # a unit file picked: its issue folder
+        if address.kind != "file":
+            return self.open_store(address, parent)
         got, reason = self._lock(path, parent)
         lock = got if isinstance(got, lockfile.Lock) else None
         seen = lockfile.fingerprint(path)   # before reading: a change in between is caught
@@ -297,6 +337,50 @@ class EditorApp:
             self.tell_read_only(win, tr("lock.held", who=doc.read_only_reason))
         return win
 
+    def open_store(self, address, parent=None, *, store=None, watch: bool = True
+                   ) -> MainWindow | None:
+        """Open an issue in a store: an address (folder, PostgreSQL URL) or a ``store``
+        object (a memory store in tests).  Recovery copies of units left by a crash are
+        offered; units someone else saved since are never overwritten."""
+        from . import deskrecovery
+        from .desk import open_desk_document
+        doc = open_desk_document(self, address, parent, store=store, watch=watch)
+        if doc is None:
+            return None
+        recs = deskrecovery.copies(self.cache_dir, doc.desk.address, doc.desk.store.desk.user)
+        said: list[str] = []
+        if recs:
+            import datetime
+            when = datetime.datetime.fromtimestamp(max(r["time"] for r in recs)).strftime(
+                "%Y-%m-%d %H:%M")
+            if self.ask_recover_units(parent, tr("desk.recover.ask", when=when,
+                                                 units=deskrecovery.describe(recs, doc))):
+                said = deskrecovery.recover(doc, recs)
+            else:
+                for r in recs:
+                    Path(r["file"]).unlink(missing_ok=True)
+        if doc.path:
+            self.add_recent(doc.path)
+        elif store is None:
+            self.add_recent(doc.desk.address)
+        win = self._window(doc)
+        if said:
+            win.statusBar().showMessage("；".join(said), 10000)
+        return win
+
+    def open_story(self, address, sid: str, parent=None, *, store=None, watch: bool = True):
+        """The story editor on its own (for editors): one story of an issue in a store,
+        with its copyfit; it checks out only the story and saves only it."""
+        from .desk import open_desk_document
+        from .storyeditor import StoryWindow
+        doc = open_desk_document(self, address, parent, store=store, watch=watch)
+        if doc is None:
+            return None
+        win = StoryWindow(self, doc, sid)
+        self.story_windows.append(win)
+        win.show()
+        return win
+
     def recover_untitled(self, parent=None) -> list[MainWindow]:
         """Offer the autosaves of untitled documents left by a crash; open those accepted."""
         out = []
@@ -326,15 +410,17 @@ class EditorApp:
         """Forget a closed window."""
         if win in self.windows:
             self.windows.remove(win)
+        if win in self.story_windows:
+            self.story_windows.remove(win)
 
     def quit_all(self) -> None:
         """Close every window."""
-        for w in list(self.windows):
+        for w in list(self.windows) + list(self.story_windows):
             w.close()
 
     def release_locks(self) -> None:
         """Give back every open document's lock (the application is exiting)."""
-        for w in list(self.windows):
+        for w in list(self.windows) + list(self.story_windows):
             w.doc.release_lock()
 
     # ------------------------------------------------------------ recent files
@@ -366,7 +452,8 @@ class EditorApp:
 
 
 def run_editor(path: str | None = None) -> int:
-    """Start the editor (on an issue file, or a new 对开 issue); the exit code."""
+    """Start the editor (on an issue file, an issue folder, ``postgresql://…#ISSUE``, or a
+    new 对开 issue); the exit code."""
     qapp = QApplication.instance() or QApplication(sys.argv)
     qapp.setApplicationName("Banmian")
     qapp.setOrganizationName("Banmian")

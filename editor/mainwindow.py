@@ -961,6 +961,9 @@ class MainWindow(QMainWindow):
 
     def save(self) -> bool:
         """Save (Ctrl+S); asks for a name when the document is untitled; off when read-only."""
+        if self.doc.desk is not None and not self.doc.read_only:    # an issue in a store
+            from .desk import save_ui
+            return save_ui(self)
         if not self.doc.path:
             return self.save_as()
         if self.doc.read_only:

@@ -2,6 +2,10 @@
 
 Thumbnails are drawn greeked (text lines as grey bars) from the LayoutResult,
 and redrawn a moment after the edits stop, only for pages whose frames changed.
+
+For an issue in a store each page shows who holds it checked out: the name under the
+thumbnail, a badge in its corner (red: another desk, green: this one) and a tooltip
+with since when, the page's version and who changed it last — updated live.
 """
 from __future__ import annotations
 
@@ -31,6 +35,10 @@ class PageList(QListWidget):
         self.setIconSize(QSize(THUMB, THUMB))
         self.setSpacing(6)
         self._drawn: dict[int, tuple] = {}
+        self._thumbs: dict[int, QPixmap] = {}        # without the holder's badge
+        self._badged: dict[int, tuple] = {}
+        if getattr(doc, "desk", None) is not None:
+            doc.desk.holdersChanged.connect(self.show_holders)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(700)
@@ -65,7 +73,50 @@ class PageList(QListWidget):
             if self._drawn.get(pr.number) == key:
                 continue
             self._drawn[pr.number] = key
-            it.setIcon(QIcon(self._thumbnail(pr)))
+            self._thumbs[pr.number] = self._thumbnail(pr)
+            self._badged.pop(pr.number, None)
+        self.show_holders()
+
+    def holder_of(self, number: int):
+        """(key, Holder or None) of the page printed with this number; None without a store."""
+        desk = getattr(self.doc, "desk", None)
+        page = next((p for p in self.doc.issue.pages if p.number == number), None)
+        if desk is None or page is None or not page.id:
+            return None
+        from store.base import UnitKey
+        key = UnitKey("page", page.id)
+        return key, desk.holder(key)
+
+    def show_holders(self) -> None:
+        """Names, badges and tooltips of who holds each page (an issue in a store)."""
+        from .desk import MINE, OTHERS
+        for i in range(self.count()):
+            it = self.item(i)
+            number = it.data(Qt.ItemDataRole.UserRole)
+            found = self.holder_of(number)
+            h = found[1] if found is not None else None
+            mine = h is not None and h.is_desk(self.doc.desk.store.desk)
+            text = tr("page_n", n=number)
+            if h is not None:
+                text += " · " + (tr("desk.me") if mine else h.user)
+            it.setText(text)
+            it.setToolTip(self.doc.desk.tooltip(found[0]) if found is not None else "")
+            state = (None if h is None else mine, id(self._thumbs.get(number)))
+            if self._badged.get(number) == state or number not in self._thumbs:
+                continue
+            self._badged[number] = state
+            pix = self._thumbs[number]
+            if h is not None:
+                pix = QPixmap(pix)
+                p = QPainter(pix)
+                p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                c = MINE if mine else OTHERS
+                p.setBrush(c)
+                p.setPen(c.darker(140))
+                r = max(6, pix.width() // 8)
+                p.drawEllipse(pix.width() - r - 3, 3, r, r)
+                p.end()
+            it.setIcon(QIcon(pix))
 
     def _thumbnail(self, pr) -> QPixmap:
         s = THUMB / max(pr.width, pr.height)

@@ -22,6 +22,7 @@ from layout import model as m
 from layout.units import UnitError, mm
 
 from .i18n import tr
+from .styles import color_label
 
 
 class Properties(QWidget):
@@ -505,7 +506,7 @@ class ColorPicker(QWidget):
             if self.allow_none:
                 self.swatch.addItem(tr("prop.none"), "")
             for n in self.doc.issue.colors:
-                self.swatch.addItem(n, n)
+                self.swatch.addItem(color_label(n), n)
             self.swatch.addItem(tr("swatch.paper"), "paper")
             if name and self.swatch.findData(name) < 0:
                 self.swatch.addItem(name, name)

@@ -1,7 +1,9 @@
 """The Story & copyfit dock: every story with its copyfit label, coloured.
 
 Red: overset (超出 N 行 / N 字), blue: underset (缺 N 行), green: fits.
-Stories can be dragged onto a text frame to place them.
+Stories can be dragged onto a text frame to place them.  For an issue in a store a
+fourth column shows who holds the story checked out (a badge and the name; the tooltip
+gives since when, the version and who changed it last), updated live.
 """
 from __future__ import annotations
 
@@ -27,8 +29,12 @@ class StoryList(QTreeWidget):
     def __init__(self, doc, parent=None):
         super().__init__(parent)
         self.doc = doc
-        self.setColumnCount(3)
-        self.setHeaderLabels([tr("prop.story"), tr("copyfit"), tr("dock.pages")])
+        self.desk = getattr(doc, "desk", None)
+        self.setColumnCount(4 if self.desk is not None else 3)
+        self.setHeaderLabels([tr("prop.story"), tr("copyfit"), tr("dock.pages")] +
+                             ([tr("desk.col.holder")] if self.desk is not None else []))
+        if self.desk is not None:
+            self.desk.holdersChanged.connect(self.refresh)
         self.setRootIsDecorated(False)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -65,25 +71,44 @@ class StoryList(QTreeWidget):
                 label, color = tr("copyfit.unplaced"), UNPLACED.name()
             pages = sorted({doc.page_of_frame(f) for f in st.thread})
             name = st.name or st.headline.title or sid
-            rows.append((sid, name, label, ",".join(map(str, pages)), color))
+            rows.append((sid, name, label, ",".join(map(str, pages)), color,
+                         self._holder(sid)))
         key = tuple(rows)
         if key == self._shown:
             return
         current = self.current_story()
         self._shown = key
         self.clear()
-        for sid, name, label, pages, color in rows:
-            it = QTreeWidgetItem([name, label, pages])
+        for sid, name, label, pages, color, (who, mine, tip) in rows:
+            it = QTreeWidgetItem([name, label, pages] + ([who] if self.desk is not None else []))
             it.setData(0, Qt.ItemDataRole.UserRole, sid)
             it.setToolTip(0, sid)
+            if self.desk is not None:
+                it.setToolTip(3, tip)
+                if who:
+                    from .desk import MINE, OTHERS, holder_icon
+                    it.setIcon(3, holder_icon(MINE if mine else OTHERS))
             if color:
                 it.setForeground(1, QBrush(Qt.GlobalColor.white))
                 it.setBackground(1, QBrush(_qcolor(color)))
             self.addTopLevelItem(it)
             if sid == current:
                 self.setCurrentItem(it)
-        for c in range(3):
+        for c in range(self.columnCount()):
             self.resizeColumnToContents(c)
+
+    def _holder(self, sid: str) -> tuple[str, bool, str]:
+        """(who holds the story: a name, "" for nobody; whether it is this desk; tooltip)."""
+        if self.desk is None:
+            return "", False, ""
+        from store.base import UnitKey
+        key = UnitKey("story", sid)
+        h = self.desk.holder(key)
+        tip = self.desk.tooltip(key)
+        if h is None:
+            return "", False, tip
+        mine = h.is_desk(self.desk.store.desk)
+        return (tr("desk.me") if mine else h.user), mine, tip
 
     def select_story(self, sid: str) -> None:
         """Highlight a story's row."""

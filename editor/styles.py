@@ -39,6 +39,13 @@ def display_name(issue: m.Issue, name: str, table: str = PARA) -> str:
     return getattr(st, "label", "") or name
 
 
+def color_label(name: str) -> str:
+    """What the UI calls a swatch: the built-in black, red and grey in the UI's language,
+    others by their name in the document."""
+    key = "color." + name
+    return tr(key) if key in _COLOR_KEYS else name
+
+
 def bold_role(issue: m.Issue) -> str:
     """The font role bold text takes: the 'bold' character style's, else the headline role."""
     bold = issue.char_styles.get("bold")
@@ -56,8 +63,7 @@ def _local_label(issue: m.Issue, cs: m.CharStyle) -> str:
     if cs.size:
         parts.append(cs.size)
     if cs.color:
-        parts.append(tr("color." + cs.color) if ("color." + cs.color) in _COLOR_KEYS
-                     else cs.color)
+        parts.append(color_label(cs.color))
     return tr("fmt.local", what=" ".join(parts))
 
 
@@ -187,7 +193,7 @@ class StyleDialog(QDialog):
         if table == CHAR:
             self.color.addItem(tr("styles.inherit"), "")
         for c in issue.colors:
-            self.color.addItem(tr("color." + c) if ("color." + c) in _COLOR_KEYS else c, c)
+            self.color.addItem(color_label(c), c)
         self.color.setCurrentIndex(max(0, self.color.findData(style.color)))
         form.addRow(tr("styles.color"), self.color)
         if table == PARA:
@@ -338,7 +344,7 @@ class StylesPanel(QWidget):
         self.color_box = QComboBox()
         self.color_box.addItem(tr("fmt.color"), None)
         for c in doc.issue.colors:
-            self.color_box.addItem(tr("color." + c) if ("color." + c) in _COLOR_KEYS else c, c)
+            self.color_box.addItem(color_label(c), c)
         self.clear_btn = QPushButton(tr("fmt.clear"))
         for w in (self.bold_btn, self.size_box, self.color_box, self.clear_btn):
             fmt.addWidget(w)

@@ -21,6 +21,7 @@ from layout import pagedesign as D
 
 from .i18n import tr
 from .namedlist import current_name, named_item, select_name
+from .styles import color_label
 from .render import cmyk_color
 
 PAPER = "paper"
@@ -94,7 +95,7 @@ class SwatchesDock(QWidget):
         try:
             self.list.clear()
             for name, cmyk in self.doc.issue.colors.items():
-                self.list.addItem(named_item(f"{name}  " + " ".join(
+                self.list.addItem(named_item(f"{color_label(name)}  " + " ".join(
                     f"{round(v * 100)}" for v in cmyk), name, _icon(cmyk)))
             self.list.addItem(named_item(tr("swatch.paper"), PAPER, _icon((0, 0, 0, 0))))
             self.list.setCurrentRow(0)

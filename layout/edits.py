@@ -22,6 +22,35 @@ from .position import StoryPos
 
 Pos = StoryPos
 
+#: a unit of work of an issue store: ("issue", ""), ("page", page id), ("story", story id)
+Unit = tuple[str, str]
+SETTINGS: Unit = ("issue", "")
+
+
+def page_unit(page: m.Page) -> "set[Unit]":
+    """The unit of a page (none for a page not named yet: it is new)."""
+    return {("page", page.id)} if page.id else set()
+
+
+def frame_unit(issue: m.Issue, frame_id: str) -> "set[Unit]":
+    """The unit holding a frame: its page's, or the settings' for a master frame."""
+    for page in issue.pages:
+        if any(fr.id == frame_id for fr in page.frames):
+            return page_unit(page)
+    return {SETTINGS} if any(fr.id == frame_id for ms in issue.masters.values()
+                             for fr in ms.frames) else set()
+
+
+def number_unit(issue: m.Issue, number: int) -> "set[Unit]":
+    """The unit of the page printed with this number (none when there is no such page)."""
+    return next((page_unit(p) for p in issue.pages if p.number == number), set())
+
+
+def threading(issue: m.Issue, frame_ids) -> "set[Unit]":
+    """The units of the stories whose threads run through any of these frames."""
+    ids = set(frame_ids)
+    return {("story", sid) for sid, st in issue.stories.items() if ids & set(st.thread)}
+
 
 @dataclass
 class Touched:
@@ -58,6 +87,13 @@ class Edit:
     def revert(self, issue: m.Issue) -> Touched:
         """Undo the change made by the last ``apply``."""
         raise NotImplementedError
+
+    def units(self, issue: m.Issue) -> "set[Unit] | None":
+        """The units of work (``store.units``) the edit will change, asked before
+        ``apply``: ``("issue", "")`` for the settings, ``("page", page id)``,
+        ``("story", story id)``.  Pages without an id are new to any store and are not
+        named.  None: not known (the caller compares the units before and after)."""
+        return None
 
 
 # ====================================================================== text helpers
@@ -160,6 +196,9 @@ class _StoryEdit(Edit):
     def __init__(self, story: str):
         self.story = story
         self._old: list[m.Paragraph] | None = None
+
+    def units(self, issue):
+        return {("story", self.story)}
 
     def _change(self, story: m.Story) -> None:
         raise NotImplementedError
@@ -346,6 +385,9 @@ class SetFrame(_FieldEdit):
         except KeyError:
             raise EditError(f"no frame '{self.frame_id}'") from None
 
+    def units(self, issue):
+        return frame_unit(issue, self.frame_id)
+
     def _touched(self, issue):
         page, fr = issue.frame(self.frame_id)
         story = issue.story_of_frame(self.frame_id)
@@ -377,6 +419,9 @@ class SetHeadline(Edit):
         frames = {fr.id for _, fr in issue.frames() if getattr(fr, "story", "") == self.story}
         return Touched(stories={self.story}, frames=frames)
 
+    def units(self, issue):
+        return {("story", self.story)}
+
     def apply(self, issue):
         """Give the story a headline with the new fields."""
         st = _story(issue, self.story)
@@ -400,6 +445,9 @@ class SetStyleDef(Edit):
             raise EditError(f"no style table '{table}'")
         self.name, self.style, self.table = name, copy.deepcopy(style), table
         self._old = None
+
+    def units(self, issue):
+        return {SETTINGS}
 
     def apply(self, issue):
         """Set the definition."""
@@ -446,6 +494,9 @@ class AddFrame(Edit):
     def __init__(self, page: int, frame: m.Frame, index: int | None = None):
         self.page, self.frame, self.index = page, copy.deepcopy(frame), index
 
+    def units(self, issue):
+        return number_unit(issue, self.page)
+
     def apply(self, issue):
         """Insert a copy of the frame."""
         if any(fr.id == self.frame.id for _, fr in issue.frames()) or any(
@@ -471,6 +522,9 @@ class RemoveFrame(Edit):
     def __init__(self, frame_id: str):
         self.frame_id = frame_id
         self._saved = None
+
+    def units(self, issue):
+        return frame_unit(issue, self.frame_id) | threading(issue, [self.frame_id])
 
     def apply(self, issue):
         """Remove the frame and its thread links."""
@@ -508,6 +562,9 @@ class SetThread(Edit):
         self.story, self.thread = story, list(thread)
         self._old: list[str] | None = None
 
+    def units(self, issue):
+        return {("story", self.story)}
+
     def apply(self, issue):
         """Set the thread."""
         st = _story(issue, self.story)
@@ -539,6 +596,9 @@ class AddStory(Edit):
     def __init__(self, story: m.Story):
         self.story = copy.deepcopy(story)
 
+    def units(self, issue):
+        return {("story", self.story.id)}
+
     def apply(self, issue):
         """Add a copy of the story."""
         if self.story.id in issue.stories:
@@ -559,6 +619,9 @@ class AddPage(Edit):
 
     def __init__(self, page: m.Page, index: int | None = None):
         self.page, self.index = copy.deepcopy(page), index
+
+    def units(self, issue):
+        return page_unit(self.page)
 
     def apply(self, issue):
         """Insert a copy of the page."""
@@ -582,6 +645,17 @@ class Batch(Edit):
 
     def __init__(self, edits: list[Edit], label: str = "edit"):
         self.edits, self.label = list(edits), label
+
+    def units(self, issue):
+        """Every edit's units (asked of the issue as it is before the batch: a unit
+        made by an earlier edit of the batch is new, and nobody holds it)."""
+        out: set[Unit] = set()
+        for e in self.edits:
+            u = e.units(issue)
+            if u is None:
+                return None
+            out |= u
+        return out
 
     def apply(self, issue):
         """Apply each edit in turn (undoing the done ones if one fails)."""
@@ -760,6 +834,9 @@ class SetStory(_FieldEdit):
     def _target(self, issue):
         return _story(issue, self.story)
 
+    def units(self, issue):
+        return {("story", self.story)}
+
     def _touched(self, issue):
         frames = {fr.id for _, fr in issue.frames() if getattr(fr, "story", "") == self.story}
         return Touched(stories={self.story}, frames=frames)
@@ -773,6 +850,13 @@ class RemoveStory(Edit):
     def __init__(self, story: str):
         self.story = story
         self._saved = None
+
+    def units(self, issue):
+        out = {("story", self.story)}
+        for page, fr in issue.frames():
+            if getattr(fr, "story", "") == self.story:
+                out |= page_unit(page)
+        return out
 
     def apply(self, issue):
         """Take the story out of the issue."""
@@ -806,6 +890,12 @@ class RemovePage(Edit):
     def __init__(self, number: int):
         self.number = number
         self._saved = None
+
+    def units(self, issue):
+        page = next((p for p in issue.pages if p.number == self.number), None)
+        if page is None:
+            return set()
+        return page_unit(page) | threading(issue, [fr.id for fr in page.frames])
 
     def apply(self, issue):
         """Remove the page."""
@@ -844,6 +934,21 @@ class ReorderPages(Edit):
     def __init__(self, order: list[int]):
         self.order = list(order)
         self._old: list[tuple[m.Page, int]] | None = None
+
+    def units(self, issue):
+        """The pages whose number changes (the order of pages is their numbers')."""
+        numbers = [p.number for p in issue.pages]
+        sequential = bool(numbers) and numbers == list(range(numbers[0],
+                                                             numbers[0] + len(numbers)))
+        by_number = {p.number: p for p in issue.pages}
+        if not sequential:
+            return set()
+        out: set[Unit] = set()
+        for i, n in enumerate(self.order):
+            page = by_number.get(n)
+            if page is not None and page.number != numbers[0] + i:
+                out |= page_unit(page)
+        return out
 
     def apply(self, issue):
         """Reorder (and renumber) the pages."""
@@ -885,6 +990,20 @@ class RetargetStyle(Edit):
             raise EditError(f"no style table '{table}'")
         self.old, self.new, self.table = old, new, table
         self._saved = None
+
+    def units(self, issue):
+        out: set[Unit] = set()
+        if self.table == "paragraph_styles" and issue.paper.jumps.style == self.old:
+            out.add(SETTINGS)
+        for sid, st in issue.stories.items():
+            if any(p.style == self.old if self.table == "paragraph_styles"
+                   else any(r.style == self.old for r in p.runs) for p in st.paragraphs):
+                out.add(("story", sid))
+        if self.table == "paragraph_styles":
+            for page, fr in issue.frames():
+                if any(getattr(fr, f, None) == self.old for f in FRAME_STYLE_FIELDS):
+                    out |= page_unit(page)
+        return out
 
     def apply(self, issue):
         """Change the uses; keep what they were for undo."""
@@ -1058,6 +1177,9 @@ class SetPage(_FieldEdit):
     def _target(self, issue):
         return _page(issue, self.number)
 
+    def units(self, issue):
+        return number_unit(issue, self.number)
+
     def _touched(self, issue):
         return Touched(pages={self.number}, structure=True)
 
@@ -1069,6 +1191,9 @@ class SetPaper(_FieldEdit):
 
     def _target(self, issue):
         return issue.paper
+
+    def units(self, issue):
+        return {SETTINGS}
 
     def _touched(self, issue):
         return Touched(styles=True)
@@ -1082,6 +1207,9 @@ class SetColor(Edit):
     def __init__(self, name: str, cmyk: list[float] | None):
         self.name, self.cmyk = name, None if cmyk is None else [float(v) for v in cmyk]
         self._old = None
+
+    def units(self, issue):
+        return {SETTINGS}
 
     def apply(self, issue):
         """Set the swatch."""
@@ -1110,6 +1238,9 @@ class RestackFrame(Edit):
     def __init__(self, frame_id: str, delta: int):
         self.frame_id, self.delta = frame_id, delta
         self._old: tuple[int, int] | None = None
+
+    def units(self, issue):
+        return frame_unit(issue, self.frame_id)
 
     def apply(self, issue):
         """Move it in its page's frame list (clamped to the ends)."""
