@@ -128,7 +128,8 @@ def test_latin_paragraph_is_justified_with_word_spaces_and_hyphens(square):
 # ---------------------------------------------------------------- properties
 HAN = st.sampled_from(list("中国新闻工会职工社会经济发展建设记者报道"))
 PUNCT = st.sampled_from(list("，。、；：？！“”《》（）——……"))
-LATIN = st.sampled_from(["2018年", "15.2%", "QQ", "wifi", "3月15日", "12.18万元", "GDP"])
+LATIN = st.sampled_from(["2018年", "15.2%", "QQ", "wifi", "3月15日", "12.18万元", "GDP",
+                        "Washington", "interoperability"])
 PIECE = st.one_of(HAN, HAN, HAN, HAN, PUNCT, LATIN)
 
 
