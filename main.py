@@ -50,6 +50,9 @@ def _cache_dir() -> str:
     return str(cache_dir())
 
 
+_LOADED: dict[str, tuple[int, int]] = {}     # issue path → (mtime_ns, size) when read
+
+
 def _address(text: str):
     """What the user typed (a file, an issue folder, a database URL); UserError if neither."""
     from store import parse_address
@@ -131,9 +134,20 @@ def load(path: str):
             print(f"warning: {p} (left out)", file=sys.stderr)
         return issue
     try:
+        st = os.stat(path)
+        _LOADED[path] = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        pass
+    import gc
+    was = gc.isenabled()
+    gc.disable()                # many small objects, no cycles: collections would find nothing
+    try:
         return load_issue(path)
     except DocumentError as exc:
         raise UserError(str(exc)) from None
+    finally:
+        if was:
+            gc.enable()
 
 
 def base_dir(path: str) -> str:
@@ -191,6 +205,18 @@ def compose(path: str, allow_outside: bool = False):
     result = compose_issue(issue, fontset, base_dir=base_dir(path),
                            cache_dir=_cache_dir(), allow_outside=allow_outside)
     return issue, fontset, result
+
+
+def source_text(path: str) -> str | None:
+    """The text of the issue file as ``load`` read it (None if it changed since, or
+    cannot be read): a proof round records it instead of writing the model out again."""
+    try:
+        st = os.stat(path)
+        if _LOADED.get(path) != (st.st_mtime_ns, st.st_size):
+            return None
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _pages(spec: str | None, result) -> list[int] | None:
@@ -283,7 +309,8 @@ def cmd_export(args) -> int:
             try:
                 _d, rnd = export_proof_round(issue, result, fontset, out,
                                              rounds_path(args.issue), opts,
-                                             getattr(args, "round", None), force=args.force)
+                                             getattr(args, "round", None), force=args.force,
+                                             source_text=source_text(args.issue))
                 print(f"recorded 校次 {rnd.number} in {rnd.path}")
             except RoundNotRecorded as exc:
                 print(f"warning: {exc}", file=sys.stderr)

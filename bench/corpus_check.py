@@ -5,8 +5,10 @@ The figures the typesetting issue asks for must hold on any real text, not
 only the sample.  This script imports every text file of a folder (the
 importer's Markdown form: ``## `` headline, blank-line paragraphs), lays each
 story out on a broadsheet page of its own in every module width — a balanced
-text frame of 3, 4, 5 and 8 basic columns under an 8-column headline — exports
-one PDF, runs cjkcheck on it and prints, per text and module:
+text frame of 3, 4, 5 and 8 basic columns under a headline across it, or fewer
+columns for copy that would stand under 8 lines deep in them, as a layout person
+sizes a module to its copy (``module_columns``) — exports one PDF, runs
+cjkcheck on it and prints, per text and module:
 
 * ``loose``: justified lines with a gap between two Han characters over 0.15 em
   and ``gap``, the widest such gap (cjkcheck);
@@ -56,17 +58,36 @@ from support.paths import ROOT, SAMPLE
 
 CJKCHECK = ROOT.parent / "shared" / "tools" / "cjkcheck" / "cjkcheck.py"
 
-#: module widths: basic columns of the text frame (one text column per basic column)
+#: module widths asked for: basic columns of the text frame (one text column per basic
+#: column); a story too short to fill one is set narrower (see ``module_columns``)
 MODULES = (3, 4, 5, 8)
 HEAD_LINES = 8          # grid lines of the headline frame
 TEXT_LINES = 100        # grid lines of the text frame (balanced: the columns end level)
+COLUMN_CHARS = 13       # characters of a basic column (13 字)
+MIN_DEPTH = 8           # the shallowest column a layout person spreads copy into
+
+
+def copy_lines(story: m.Story, chars: int = COLUMN_CHARS) -> int:
+    """The story's length in lines of a basic column, as a layout person counts copy:
+    每段 (its characters and a 2-字 indent) ÷ 13, rounded up."""
+    return sum(-(-(len(p.text) + 2) // chars) for p in story.paragraphs)
+
+
+def module_columns(story: m.Story, asked: int) -> int:
+    """The columns a layout person gives the story in a module ``asked`` columns wide:
+    as asked, unless its copy would stand less than ``MIN_DEPTH`` lines deep in each —
+    then as many columns as it fills that deep (a brief in one column).  One rule for
+    every text; the depth is the engine's (a balanced frame)."""
+    return max(1, min(asked, copy_lines(story) // MIN_DEPTH))
 
 
 def build_issue(stories: list[m.Story], modules=MODULES,
                 paper: dict | None = None) -> tuple[m.Issue, list[tuple]]:
-    """One page per story and module, with the sample's paper, fonts and styles.
+    """One page per story and module geometry (each width once: a short story set
+    narrower than several of the widths asked is set once), with the sample's paper,
+    fonts and styles; the headline spans its module.
 
-    Returns the issue and, per page, (text name, module, story id).
+    Returns the issue and, per page, (text name, columns, story id).
     """
     base = load_issue(SAMPLE)
     issue = m.Issue(info=base.info, paper=base.paper, fonts=base.fonts, colors=base.colors,
@@ -76,15 +97,16 @@ def build_issue(stories: list[m.Story], modules=MODULES,
     pages = []
     n = 0
     for story in stories:
-        for cols in modules:
+        widths = sorted({module_columns(story, cols) for cols in modules})
+        for cols in widths:
             n += 1
             st = copy.deepcopy(story)
             sid = f"s{n:03d}"
             st.id, st.thread = sid, [f"t{n}"]
             issue.stories[sid] = st
             issue.pages.append(m.Page(n, frames=[
-                m.HeadlineFrame(f"h{n}", col=0, line=0, cols=8, lines=HEAD_LINES, story=sid,
-                                title_style="title-3"),
+                m.HeadlineFrame(f"h{n}", col=0, line=0, cols=cols, lines=HEAD_LINES, story=sid,
+                                title_style="title-3" if cols >= 4 else "title-2"),
                 m.TextFrame(f"t{n}", col=0, line=HEAD_LINES, cols=cols, lines=TEXT_LINES,
                             balance=True)]))
             pages.append((story.name, cols, sid))
@@ -159,35 +181,37 @@ def _cell(v) -> str:
     return "-" if v is None else str(v)
 
 
-def check_sample(cjk, seg: Segmenter) -> tuple[str, dict]:
-    """The sample issue's figures over all its pages."""
+def check_sample(cjk, seg: Segmenter) -> list[tuple[str, dict]]:
+    """The sample issue's figures, page by page."""
     issue = load_issue(SAMPLE)
     fontset = FontSet(issue.fonts, default_library())
     result = Composer(issue, fontset, base_dir=str(SAMPLE.parent), segmenter=seg).compose()
     out = str(Path(tempfile.mkdtemp()) / "sample.pdf")
     write_pdf(result, fontset, out, PdfOptions.from_issue(issue, "print", slug=False))
     rep = run_cjkcheck(cjk, out)
-    s = rep["summary"]
-    row = {"loose": s["loose_lines_gt_0.15em"], "gap": s["spacing_max_gap_em"],
-           "both": s["midline_mixed_width_marks"], "kinsoku": s["kinsoku_total"],
-           "p95": s["just_p95_dev_pt_worst_page"], "grid": s["grid_on_fraction"],
-           "aligned": s["neighbour_aligned_fraction"],
-           "squeezed": sum(midline_compressed(result, C.rules_of(issue.paper)).values())}
-    feet = tags = particles = 0
-    frames = {fr.frame_id: fr for page in result.pages for fr in page.frames}
-    for page in issue.pages:
+    squeezed = midline_compressed(result, C.rules_of(issue.paper))
+    pitch = PageGeometry.of(issue.paper).pitch
+    rows = []
+    for page, rpage, pr in zip(issue.pages, rep["pages"], result.pages):
+        frames = {fr.frame_id: fr for fr in pr.frames}
+        row = page_row(rpage)
+        feet = tags = particles = 0
+        stories = set()
         for f in page.frames:
             fr = frames.get(f.id)
             if fr is None:
                 continue
             if isinstance(f, m.TextFrame) and f.balance:
-                feet += frame_feet(fr, PageGeometry.of(issue.paper).pitch)
+                feet += frame_feet(fr, pitch)
             if isinstance(f, m.TextFrame) and fr.story:
+                stories.add(fr.story)
                 tags += split_tags(issue.stories[fr.story], fr)
             if isinstance(f, m.HeadlineFrame) and f.story in issue.stories:
                 particles += headline_particles(fr, issue.stories[f.story].headline.title, seg)
-    row.update(feet=feet, tags=tags, particle=particles)
-    return "sample (front-page)", row
+        row.update(feet=feet, tags=tags, particle=particles,
+                   squeezed=sum(squeezed.get(sid, 0) for sid in stories))
+        rows.append((f"sample page {page.number} ({page.section})", row))
+    return rows
 
 
 def main() -> int:
@@ -232,7 +256,7 @@ def main() -> int:
                    particle=headline_particles(head, issue.stories[sid].headline.title, seg))
         rows.append((f"{name} ×{cols}", row))
     if args.sample:
-        rows.append(check_sample(cjk, seg))
+        rows.extend(check_sample(cjk, seg))
     print(f"{len(files)} texts, {sum(len(p.text) for s in stories for p in s.paragraphs)} "
           f"characters, {len(issue.pages)} pages → {out}")
     if over:

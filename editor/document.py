@@ -33,7 +33,8 @@ from common.fs import cache_dir as common_cache_dir
 from layout import edits as E
 from layout import lockfile
 from layout import model as m
-from layout.compose import Composer
+from layout.compose import Composer, default_hyphenator
+from layout.diskcache import LayoutDiskCache
 from layout.docfile import save_issue
 from layout.grid import PageGeometry
 from layout.headline import Segmenter
@@ -85,7 +86,13 @@ class Document(QObject):
         self.open_problems = list(desk.session.problems) if desk is not None else []
         self.undo = QUndoStack(self)
         seg = Segmenter(os.path.join(cache_dir(), "segments.json"))
-        self.composer = Composer(issue, fontset, base_dir=self.base_dir, segmenter=seg)
+        # frames composed before (by an export or an earlier session) come from the layout
+        # cache; Latin hyphenation points from their cache (no dictionary loaded)
+        self.composer = Composer(issue, fontset, base_dir=self.base_dir, segmenter=seg,
+                                 hyphenator=default_hyphenator(cache_file=os.path.join(
+                                     cache_dir(), "hyphenation-en_US.json")),
+                                 disk=LayoutDiskCache(os.path.join(cache_dir(), "layout")),
+                                 whole=False)
         self.geometry = PageGeometry.of(issue.paper)
         self.result = self.composer.compose()
         self.recovered = False          # loaded from a recovery file: unsaved until saved

@@ -344,10 +344,12 @@ class FrameItem(QGraphicsItem):
             pen.setStyle(Qt.PenStyle.DashLine)
         p.setPen(pen)
         p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRect(self.rect)
+        scale = p.worldTransform().m11() or 1.0
+        inner = 3 / scale                   # an area inside the frame: its outline not in it
+        if not self.rect.adjusted(inner, inner, -inner, -inner).contains(option.exposedRect):
+            p.drawRect(self.rect)
         pen.setStyle(Qt.PenStyle.SolidLine)
         p.setPen(pen)
-        scale = p.worldTransform().m11() or 1.0
         if d.selected and not d.locked:
             h = HANDLE / scale
             p.setBrush(Qt.GlobalColor.white)

@@ -47,7 +47,8 @@ class LayersDock(QWidget):
             row.addWidget(b, i // 3, i % 3)
             self.buttons[key] = b
         lay.addLayout(row)
-        doc.changed.connect(lambda _t: self.load())
+        doc.changed.connect(lambda t: None if t is not None and t.stories and not (
+            t.frames or t.pages or t.styles or t.structure) else self.load())   # typing: no reload
         self.load()
 
     # ------------------------------------------------------------ showing

@@ -76,7 +76,8 @@ class MastersDock(QWidget):
             self.buttons[key] = b
         self.buttons["master.hide"].setCheckable(True)
         lay.addLayout(row)
-        doc.changed.connect(lambda _t: self.load())
+        doc.changed.connect(lambda t: None if t is not None and t.stories and not (
+            t.frames or t.pages or t.styles or t.structure) else self.load())   # typing: no reload
         self.load()
 
     # ------------------------------------------------------------ showing

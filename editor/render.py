@@ -9,7 +9,7 @@ so repainting a frame is a loop of ``drawGlyphRun`` calls over the runs in view.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (QColor, QFont, QGlyphRun, QImageReader, QPainter, QPainterPath, QPen,
                            QPixmap, QRawFont, QTransform)
 
@@ -81,8 +81,12 @@ class PixmapCache:
             reader.setAutoTransform(True)
             size = reader.size()
             if size.isValid() and size.width() > self.limit:
-                reader.setScaledSize(size.scaled(self.limit, self.limit,
-                                                 Qt.AspectRatioMode.KeepAspectRatio))
+                # halved until at most the limit: a JPEG decodes at 1/2, 1/4 … of its size
+                # without the full-size pass (the preview stays over half the limit wide)
+                w, h = size.width(), size.height()
+                while w > self.limit:
+                    w, h = (w + 1) // 2, (h + 1) // 2
+                reader.setScaledSize(QSize(max(1, w), max(1, h)))
             img = reader.read()
             self._cache[path] = QPixmap.fromImage(img) if not img.isNull() else None
         return self._cache[path]
@@ -134,18 +138,38 @@ class PreparedFrame(Painter):
     def __init__(self, fr: FrameResult, fonts: FontCache, colors: dict, memo: dict | None = None):
         self.result, self.fonts, self.colors = fr, fonts, colors
         self._old = memo or {}
-        self.memo: dict = {}
+        self._old_at: dict | None = None
+        self._at: dict | None = None
+        self._inks: dict = {}
+        self.memo: dict = {}                 # id(run) → its prepared form (which holds the run)
         self.items: list = []                # rules, boxes, images
         walk_frame(fr, self)
-        self._old = None
+        self._old = self._old_at = None
         self.runs: list[_Run] = list(self.memo.values())
 
     def glyph_run(self, run, line) -> None:
-        """Keep the run's prepared form (the previous one when the run did not change)."""
-        prep = self._old.get(run)
-        if prep is None or prep.color != _ink(self.colors, run.color):   # a swatch changed
+        """Keep the run's prepared form (the previous one when the run did not change: the
+        very same run, else an equal one at the same place)."""
+        prep = self._old.get(id(run))
+        if prep is None or prep.run is not run:
+            prep = _equal_at(self._old_index(), run)
+        ink = self._inks.get(run.color)
+        if ink is None:
+            ink = self._inks[run.color] = _ink(self.colors, run.color)
+        if prep is None or prep.color != ink:                # a swatch changed
             prep = _Run(run, self.colors)
-        self.memo[run] = prep
+        self.memo[id(run)] = prep
+
+    def _old_index(self) -> dict:
+        if self._old_at is None:
+            self._old_at = _index(self._old.values())
+        return self._old_at
+
+    def index(self) -> dict:
+        """This frame's prepared runs by place (baseline, first glyph's x)."""
+        if self._at is None:
+            self._at = _index(self.memo.values())
+        return self._at
 
     def rule(self, rule) -> None:
         """Keep the rule."""
@@ -200,12 +224,38 @@ class PreparedFrame(Painter):
         if previous is None or previous.items != self.items:
             return None
         lines: dict[tuple[float, float], QRectF] = {}
-        for mine, other in ((self.memo, previous.memo), (previous.memo, self.memo)):
-            for run, prep in mine.items():
-                if run not in other:
-                    key = (round(prep.rect.left() / 50), round(run.y, 1))
-                    lines[key] = lines.get(key, QRectF()).united(prep.rect)
+        for mine, other in ((self, previous), (previous, self)):
+            theirs = other.memo
+            for rid, prep in mine.memo.items():
+                got = theirs.get(rid)
+                if got is not None and got.run is prep.run:
+                    continue                                  # the very same run
+                run = prep.run
+                if _equal_at(other.index(), run) is not None:
+                    continue                                  # an equal run, same place
+                key = (round(prep.rect.left() / 50), round(run.y, 1))
+                lines[key] = lines.get(key, QRectF()).united(prep.rect)
         return list(lines.values())
+
+
+def _place(run) -> tuple:
+    return (round(run.y, 1), round(run.xs[0], 2) if run.xs else None)
+
+
+def _index(preps) -> dict:
+    """Prepared runs by place (baseline, first x)."""
+    out: dict = {}
+    for prep in preps:
+        out.setdefault(_place(prep.run), []).append(prep)
+    return out
+
+
+def _equal_at(index: dict, run):
+    """The prepared form of a run equal to ``run`` at its place, or None."""
+    for prep in index.get(_place(run), ()):
+        if prep.run == run:
+            return prep
+    return None
 
 
 def _ink(colors: dict, name: str) -> QColor:

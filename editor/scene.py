@@ -76,6 +76,7 @@ class PageScene(QGraphicsScene):
         self._set_rect()
         self.refresh()
         doc.changed.connect(self.refresh)
+        self._warm_pending = doc.result         # for warm_up, after the first paint
 
     def _set_rect(self) -> None:
         g = self.doc.geometry
@@ -155,8 +156,26 @@ class PageScene(QGraphicsScene):
         self.page_number = number
         self.selection = []
         self.refresh()
+        self._warm_pending = self.doc.result
         self.selectionIdsChanged.emit()
         self.pageShown.emit(number)
+
+    # ------------------------------------------------------------ after the first paint
+    def warm_up(self) -> None:
+        """Set the shown page's text frames again (the view calls this once the page is
+        painted), so that the setter knows their paragraphs — frames read from the
+        layout cache were not set in this session — and the first key typed in them
+        re-breaks only the paragraph it is in.  Skipped when the layout changed."""
+        result, self._warm_pending = self._warm_pending, None
+        if result is None or result is not self.doc.result:
+            return
+        try:
+            ids = [fr.frame_id for fr in self.page_result().frames
+                   if fr.kind == "text" and fr.story]
+        except KeyError:
+            return
+        for fid in ids:
+            self.doc.composer.warm(fid)
 
     def page_result(self):
         """The PageResult shown."""

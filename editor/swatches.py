@@ -84,7 +84,8 @@ class SwatchesDock(QWidget):
             grid.addWidget(b, i // 2, i % 2)
             self.buttons[key] = b
         lay.addLayout(grid)
-        doc.changed.connect(lambda _t: self.load())
+        doc.changed.connect(lambda t: None if t is not None and t.stories and not (
+            t.frames or t.pages or t.styles or t.structure) else self.load())   # typing: no reload
         self.load()
 
     # ------------------------------------------------------------ showing

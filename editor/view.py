@@ -94,6 +94,13 @@ class PageView(QGraphicsView):
         for r in self.rulers.values():
             r.update()
 
+    def paintEvent(self, ev) -> None:
+        """Paint; a page shown for the first time is then prepared for typing
+        (``PageScene.warm_up``) on the next turn of the event loop."""
+        super().paintEvent(ev)
+        if getattr(self.page_scene, "_warm_pending", None) is not None:
+            QTimer.singleShot(0, self.page_scene.warm_up)
+
     def resizeEvent(self, ev) -> None:
         """Keep the rulers along the viewport."""
         super().resizeEvent(ev)
@@ -119,8 +126,11 @@ class PageView(QGraphicsView):
             return
         xs, ys = S.guide_positions(g, page)
         master = self.doc.issue.masters.get(page.master) if page.master else None
-        self.guide_layer.set_guides(g, xs, ys, S.guide_positions(g, master) if master else
-                                    ([], []))
+        theirs = S.guide_positions(g, master) if master else ([], [])
+        gl = self.guide_layer
+        if (gl.geo, gl.xs, gl.ys, (gl.master_xs, gl.master_ys)) == (g, xs, ys, theirs):
+            return                  # unchanged (a typed key): no repaint of the whole page
+        gl.set_guides(g, xs, ys, theirs)
 
     def snap_tolerance(self) -> float:
         """Six screen pixels in page points."""

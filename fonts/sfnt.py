@@ -37,11 +37,14 @@ def face_data(path: str, index: int = 0) -> bytes:
     header = struct.pack(">IHHHH", version, num, 16 * 2 ** es, es, 16 * num - 16 * 2 ** es)
     offset = 12 + 16 * num
     directory, body = [], []
+    view = memoryview(data)             # tables copied once, by the join below
     for tag, check, off, length in sorted(entries):
         if off + length > len(data):
             raise FontError(path, f"table {tag.decode('latin-1')!r} of face {index} runs past the end of the file")
         directory.append(struct.pack(">4sIII", tag, check, offset, length))
         pad = (-length) % 4
-        body.append(data[off:off + length] + b"\0" * pad)
+        body.append(view[off:off + length])
+        if pad:
+            body.append(b"\0" * pad)
         offset += length + pad
     return b"".join([header, *directory, *body])

@@ -113,7 +113,7 @@ def _unpacked_size(data: bytes) -> int:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return sum(max(0, i.file_size) for i in z.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return 0
 
 

@@ -59,6 +59,11 @@ class Line:
     hyphen_x: float = -1.0  # where a hyphen is drawn (Latin), -1 for none
 
 
+def _latin_letter(c: str) -> bool:
+    """A letter of a Latin (or other alphabetic, non-CJK) word."""
+    return c.isalpha() and ord(c) < 0x2E80
+
+
 class Prepared:
     """Per-paragraph tables the breaker scans: prefix sums, break nodes, glue.
 
@@ -69,7 +74,7 @@ class Prepared:
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
-                 "_reach", "centre", "pl", "qrest", "pe")
+                 "_reach", "centre", "pl", "qrest", "pe", "last_hyph")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -189,22 +194,31 @@ class Prepared:
         self.pg = list(accumulate(stretch, initial=0.0))
         self.pc = list(accumulate([1 if kinds[k].counts else 0 for k in ks], initial=0))
         hyph = set()
+        syllables = set()          # pyphen's points inside capitalised or odd words
         if hyphenate is not None and not (han and rules.hyphen_in_han is None):
             word = [kinds[k].word for k in ks]
             for b in hyphenate(text, word):
                 if han:
-                    # in a Chinese line: never a proper noun (a capitalised word)
+                    # in a Chinese line: a proper noun (a capitalised word) only as a
+                    # last resort (below)
                     w = b
-                    while w > 0 and text[w - 1].isalpha() and ord(text[w - 1]) < 0x2E80:
+                    while w > 0 and _latin_letter(text[w - 1]):
                         w -= 1
-                    if text[w].isupper():
+                    if not text[w].islower():
+                        syllables.add(b)
                         continue
                 hyph.add(b)
                 penalty[b] = penalty.get(b, 0.0) + (rules.hyphen_in_han if han
                                                      else PENALTY_HYPHEN)
+        last_hyph = set()
+        if han and rules.letter_break is not None:
+            last_hyph = self._letter_breaks(text, hyph, syllables, rules, penalty)
+            hyph |= last_hyph
+        if hyph:
             nodes = sorted(set(nodes) | hyph)
         nodes.append(n)
         self.nodes, self.hyph, self.penalty = nodes, hyph, penalty
+        self.last_hyph = last_hyph
         nxt = list(range(n + 1))
         for i in range(n - 1, -1, -1):
             if kinds[ks[i]].cls == C.SPACE:
@@ -215,6 +229,33 @@ class Prepared:
         if hyph:
             face = sh.faces[0]
             self.hyphen_w = face.advance(face.gid("-")) * sh.sizes[0] / face.units_per_em
+
+    @staticmethod
+    def _letter_breaks(text: str, hyph: set, syllables: set, rules: C.Rules,
+                       penalty: dict) -> set:
+        """Last-resort breaks inside a long Latin word of a Chinese line that has no
+        ordinary hyphenation point — a capitalised word (a proper noun) or an odd one
+        ("BauhiniaMonandrA", a word pyphen cannot split): after any letter, keeping
+        ``rules.letter_break_min`` letters on each side, at ``rules.letter_break`` (a
+        syllable pyphen finds) or a little more (any other letter).  Their penalty is
+        below a line spaced past the limit and above every other remedy."""
+        out = set()
+        keep = rules.letter_break_min
+        n, i = len(text), 0
+        while i < n:
+            if not _latin_letter(text[i]):
+                i += 1
+                continue
+            j = i
+            while j < n and _latin_letter(text[j]):
+                j += 1
+            if j - i >= 2 * keep + 1 and not any(i < b < j for b in hyph):
+                for b in range(i + keep, j - keep + 1):
+                    out.add(b)
+                    penalty[b] = penalty.get(b, 0.0) + rules.letter_break + (
+                        0.0 if b in syllables else rules.letter_break_any)
+            i = j
+        return out
 
     @staticmethod
     def _space_then_no_start(text: str, ks: list[int], i: int) -> bool:
@@ -616,7 +657,8 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     justified line opens a gap wider than ``LOOSE_MAX_GAP`` em (a Latin line's word
     spaces grow by at most ``LOOSE_MAX_SPACE`` em), and a line too long gives up only
     its line-end mark's blank half and part of its spaces — never the blank half of a
-    mark inside it (that would set the mark both ways on the page).  The search keeps
+    mark inside it (that would set the mark both ways on the page) — and no proper noun
+    is split at a letter (``Prepared.last_hyph``).  The search keeps
     the cheapest setting per (break, lines so far), so one search answers every line count
     (a setting of k lines is the same whatever the largest count asked).
     """
@@ -635,7 +677,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     hyphen_w = p.hyphen_w if p.hyph else 0.0
     pw, pa, ps, pq, pc, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pc, p.pn, p.points, p.sh.cls
     pe = p.pe
-    hyph, pen, nxt = p.hyph, p.penalty, p.nxt
+    hyph, pen, nxt, last_hyph = p.hyph, p.penalty, p.nxt, p.last_hyph
     SPACE, NONE = C.SPACE, (INF,)
     best: dict[tuple[int, int], tuple[float, int, int]] = {(start, 0): (0.0, -1, -1)}
     counts: dict[int, list[int]] = {start: [0]}     # line counts reached at each start
@@ -673,6 +715,8 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
             delta = m - nat
             if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
                 break
+            if e in last_hyph:
+                continue                  # a proper noun is not split to even a foot
             last = e >= n
             if last:
                 if pc[e] - pcs <= 1 < pc[e]:

@@ -319,6 +319,11 @@ class Rules:
                  before_open: float | None = ALLOWED,      # before an opening bracket ("年（")
                  hyphen_in_han: float | None = 60.0,  # a long lower-case Latin word in a Chinese
                  #                                     line, hyphenated (None: never)
+                 letter_break: float | None = 2000.0,  # a long capitalised or odd Latin word
+                 #   in a Chinese line broken at a letter with a hyphen: a last resort, before
+                 #   a line spaced past max_gap (None: never)
+                 letter_break_any: float = 1000.0,  # more where pyphen finds no syllable
+                 letter_break_min: int = 3,       # letters kept on each side of such a break
                  tag_max: int = 16,               # longest closing tag kept whole, characters
                  spacing: dict | None = None,     # more (S_a, S_b) → em entries
                  ):
@@ -334,6 +339,8 @@ class Rules:
         self.number_range = number_range
         self.before_open = before_open
         self.hyphen_in_han = hyphen_in_han
+        self.letter_break, self.letter_break_any = letter_break, letter_break_any
+        self.letter_break_min = letter_break_min
         self.latin_space_shrink = latin_space_shrink
         self.latin_space_close = max(latin_space_close, latin_space_shrink)
         self.number_track = number_track

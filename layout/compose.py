@@ -66,9 +66,16 @@ class Composer:
 
     def __init__(self, issue: m.Issue, fontset, *, base_dir: str = ".",
                  segmenter: Segmenter | None = None, hyphenator=None,
-                 allow_outside: bool = False, disk=None):
+                 allow_outside: bool = False, disk=None, whole: bool = True):
         self.issue, self.fontset, self.base_dir = issue, fontset, base_dir
         self.disk = disk                        # a layout.diskcache.LayoutDiskCache, or None
+        # whole: look the whole result up (and store it), and store every frame composed
+        # (an export); else (an editor) only frames missing from memory are looked up,
+        # and frames are stored by the first compose only
+        self.whole = whole
+        self._disk_context = None               # (folder, outside) the disk context is of
+        self._composed = 0
+        self._writes = False
         self.allow_outside = allow_outside      # images outside base_dir (else an error)
         self.segmenter = segmenter or Segmenter()
         self.setter = Setter(issue, fontset, hyphenator or default_hyphenator())
@@ -78,19 +85,31 @@ class Composer:
         self.stats = {"frames_filled": 0, "frames_reused": 0}
         self._inks: dict[str, tuple] = {}       # frame id → (result, its ink boxes)
         self._feet_memo: dict[str, tuple] = {}  # frame id → (result, its column feet)
+        self._overlap_memo: dict[int, tuple] = {}   # page → (key, diagnostics, results)
+        self._glyph_memo: dict[str, tuple] = {}     # story → (paragraph keys, diagnostics)
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
         self.setter.invalidate_styles()
         self._frame_cache.clear()
         self._paint_cache.clear()
+        self._glyph_memo.clear()
+        self._disk_context = None               # the styles are part of its context
 
     # ------------------------------------------------------------ compose
     def compose(self) -> LayoutResult:
         """Lay out every page of the issue."""
         issue = self.issue
-        whole = self.disk.begin(self) if self.disk is not None else None
-        cached = self.disk.get_result(whole) if whole is not None else None
+        whole = cached = None
+        here = (self.base_dir, self.allow_outside)
+        if self.disk is not None and (self.whole or self._disk_context != here):
+            whole = self.disk.begin(self)
+            self._disk_context = here
+            if not self.whole:
+                whole = None
+        self._writes = self.disk is not None and (self.whole or not self._composed)
+        self._composed += 1
+        cached = self.disk.get_issue_result(whole) if whole is not None else None
         if cached is not None:
             return cached                       # unchanged issue: composed before
         geo = PageGeometry.of(issue.paper)
@@ -159,13 +178,13 @@ class Composer:
                 drawn[-1][1].append((frame, frames[-1]))
             pages.append(PageResult(page.number, geo.width, geo.height, tuple(frames)))
         diagnostics.extend(self._glyph_diagnostics())
-        diagnostics.extend(overlap_diagnostics(drawn, self._ink))
+        diagnostics.extend(self._overlaps(drawn))
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
         res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
         if whole is not None:
-            self.disk.put_result(whole, res)
+            res = self.disk.put_issue_result(whole, res)
         return res
 
     # ------------------------------------------------------------ masters, layers, colours
@@ -299,7 +318,7 @@ class Composer:
             if got is None:
                 composer.diagnostics = []
                 got = (composer.compose(page, frame), list(composer.diagnostics))
-                if self.disk is not None:
+                if self._writes:
                     self.disk.put_frame(key, story, *got)
             hit = (key,) + got
             self._paint_cache[cache_id] = hit
@@ -314,10 +333,13 @@ class Composer:
                 self._para_key(story, i) == k for i, k in hit[2]):
             self.stats["frames_reused"] += 1
             return hit[1]
-        fill = self.disk.get_fill(story, key) if self.disk is not None else None
+        # an editor asks the disk only for a frame it has not filled yet (after an edit,
+        # the entry stored under the same key holds the text before it)
+        fill = self.disk.get_fill(story, key) if self.disk is not None and (
+            self.whole or hit is None) else None
         if fill is None:
             fill = flow.fill(story, frame, pos, jumps, blocked, more)
-            if self.disk is not None:
+            if self._writes:
                 self.disk.put_fill(story, key, fill)
         end_para = min(fill.end.para, len(story.paragraphs) - 1)
         deps = [(i, self._para_key(story, i)) for i in range(pos.para, end_para + 1)]
@@ -325,6 +347,27 @@ class Composer:
         self._frame_cache[frame.id] = (key, fill, deps)
         self.stats["frames_filled"] += 1
         return fill
+
+    def warm(self, frame_id: str) -> bool:
+        """Set a text frame again as its last fill did, keeping nothing but what the setter
+        learns (shaped and broken paragraphs): after frames came from the layout cache,
+        the first edit in them then re-breaks only the edited paragraph.  False when the
+        frame has no fill to repeat."""
+        hit = self._frame_cache.get(frame_id)
+        if hit is None:
+            return False
+        (_fk, pos, from_page, to_page, more, blocked), fill, _deps = hit
+        story = self.issue.stories.get(fill.result.story)
+        try:
+            frame = self.issue.frame(frame_id)[1]
+        except KeyError:
+            return False
+        if story is None or pos.para > len(story.paragraphs):
+            return False
+        Flow(self.setter, PageGeometry.of(self.issue.paper), self.issue).fill(
+            story, frame, pos, Jumps(from_page, to_page), {k: set(v) for k, v in blocked},
+            more)
+        return True
 
     def _para_key(self, story, i):
         if i < 0:
@@ -368,36 +411,67 @@ class Composer:
                     return (x0, y0, x1 - x0, y1 - y0)
         return None
 
+    def _overlaps(self, drawn: list) -> list[Diagnostic]:
+        """overlap_diagnostics, page by page; a page whose frames and results are the
+        same as at the last compose keeps its findings."""
+        out = []
+        memo: dict = {}
+        for number, pairs in drawn:
+            # the results are held in the memo, so their ids stay theirs
+            key = tuple((id(r), type(f), f.id, _frozen(getattr(f, "wrap", None)),
+                         getattr(f, "fill", None)) for f, r in pairs)
+            hit = self._overlap_memo.get(number)
+            found = hit[1] if hit is not None and hit[0] == key else \
+                overlap_diagnostics([(number, pairs)], self._ink)
+            memo[number] = (key, found, [r for _, r in pairs])
+            out.extend(found)
+        self._overlap_memo = memo
+        return out
+
     def _glyph_diagnostics(self) -> list[Diagnostic]:
         out = []
-        names = set()
+        memo: dict = {}
         for story in self.issue.stories.values():
-            got = self.disk.get_glyphs(story) if self.disk is not None else None
-            if got is not None:
-                out.extend(got)
-                continue
-            mark = len(out)
-            for i, para in enumerate(story.paragraphs):
-                st = self.setter.style(para.style)
-                p = self.setter.prepare(self.setter.run_specs(para, st, story.language), st)
-                for off in p.sh.missing:
+            key = (story.language,) + tuple(self._para_key(story, i)
+                                            for i in range(len(story.paragraphs)))
+            hit = self._glyph_memo.get(story.id)
+            if hit is not None and hit[0] == key:
+                found = hit[1]
+            else:
+                found = self._story_glyph_diagnostics(story)
+            memo[story.id] = (key, found)
+            out.extend(found)
+        self._glyph_memo = memo
+        return out
+
+    def _story_glyph_diagnostics(self, story) -> list[Diagnostic]:
+        """Missing glyphs and fallback faces of one story."""
+        got = self.disk.get_glyphs(story) if self.disk is not None else None
+        if got is not None:
+            return list(got)
+        out = []
+        names = set()
+        for i, para in enumerate(story.paragraphs):
+            st = self.setter.style(para.style)
+            p = self.setter.prepare(self.setter.run_specs(para, st, story.language), st)
+            for off in p.sh.missing:
+                ch = p.sh.text[off]
+                out.append(Diagnostic(
+                    "error", "missing-glyph",
+                    f"story '{story.id}' paragraph {i + 1} offset {off}: no font has "
+                    f"'{ch}' (U+{ord(ch):04X})", story=story.id,
+                    offset=StoryPos(i, off)))
+            for off, face in p.sh.fallbacks:
+                if (story.id, face) not in names:
+                    names.add((story.id, face))
                     ch = p.sh.text[off]
                     out.append(Diagnostic(
-                        "error", "missing-glyph",
-                        f"story '{story.id}' paragraph {i + 1} offset {off}: no font has "
-                        f"'{ch}' (U+{ord(ch):04X})", story=story.id,
+                        "info", "font-fallback",
+                        f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
+                        f"set in fallback face {face}", story=story.id,
                         offset=StoryPos(i, off)))
-                for off, face in p.sh.fallbacks:
-                    if (story.id, face) not in names:
-                        names.add((story.id, face))
-                        ch = p.sh.text[off]
-                        out.append(Diagnostic(
-                            "info", "font-fallback",
-                            f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
-                            f"set in fallback face {face}", story=story.id,
-                            offset=StoryPos(i, off)))
-            if self.disk is not None:
-                self.disk.put_glyphs(story, out[mark:])
+        if self._writes:
+            self.disk.put_glyphs(story, out)
         return out
 
 
@@ -491,17 +565,33 @@ def overlap_diagnostics(drawn: list, ink_of=None) -> list[Diagnostic]:
     return out
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _names(cls) -> tuple[str, ...]:
+    """The field names of a dataclass type (looked up once per type)."""
+    got = _FIELD_NAMES.get(cls)
+    if got is None:
+        got = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return got
+
+
 def _frame_key(frame) -> tuple:
     """A frame's field values as a hashable key (lists become tuples)."""
-    return (type(frame),) + tuple(_frozen(getattr(frame, f.name)) for f in fields(frame))
+    cls = type(frame)
+    return (cls,) + tuple(v if type(v) in _PLAIN else _frozen(v)
+                          for v in map(frame.__getattribute__, _names(cls)))
 
 
 def _frozen(v):
     """A field value as a comparable snapshot: lists → tuples, records → tuples (deep)."""
+    if type(v) in _PLAIN:
+        return v
     if isinstance(v, list):
         return tuple(_frozen(x) for x in v)
-    if is_dataclass(v):
-        return (type(v),) + tuple(_frozen(getattr(v, f.name)) for f in fields(v))
+    if is_dataclass(v) and not isinstance(v, type):
+        return (type(v),) + tuple(_frozen(getattr(v, n)) for n in _names(type(v)))
     return v
 
 
@@ -515,6 +605,6 @@ def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,
     disk = LayoutDiskCache(os.path.join(cache_dir, "layout")) if cache_dir else None
     res = Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg, hyphenator=hyph,
                    allow_outside=allow_outside, disk=disk).compose()
-    if disk is not None:            # old entries go, the writer's subsets and images too
-        disk.maybe_prune([os.path.join(cache_dir, "subsets"), os.path.join(cache_dir, "images")])
+    if disk is not None:            # old entries go, the writer's subsets, images and pages too
+        disk.maybe_prune([os.path.join(cache_dir, d) for d in ("subsets", "images", "pages")])
     return res

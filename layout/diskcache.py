@@ -27,6 +27,7 @@ for ``MAX_AGE`` days is removed by ``prune`` (``compose_issue`` calls it once a 
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
@@ -133,6 +134,22 @@ def decode(data):
     return data
 
 
+class _NoGC:
+    """Cyclic garbage collection paused while a cache entry is read: its many small
+    objects (no cycles among them) would set off collections that find nothing
+    (a 96-page result reads 2–3× faster)."""
+
+    def __enter__(self):
+        self.was = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was:
+            gc.enable()
+        return False
+
+
+
 def digest(*parts) -> str:
     """A hex digest of the ``repr`` of ``parts`` (model dataclasses have a stable repr)."""
     return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -174,7 +191,8 @@ class LayoutDiskCache:
         try:
             with open(self._path(key), "rb") as fh:
                 blob = fh.read()
-            fmt, data = marshal.loads(blob)
+            with _NoGC():
+                fmt, data = marshal.loads(blob)
             if fmt != FORMAT:
                 raise ValueError("format")
         except (OSError, EOFError, ValueError, TypeError):
@@ -206,6 +224,28 @@ class LayoutDiskCache:
     def put_result(self, key: str, value) -> None:
         """Store a LayoutResult (or any encodable result object)."""
         self.store(key, encode(value, self._known))
+
+    def get_issue_result(self, key: str):
+        """The whole LayoutResult of an issue stored under ``key`` (its pages' digests
+        set, see ``page_digests``), or None."""
+        got = self.load(key)
+        try:
+            tag, data, digests = got
+            if tag != "issue":
+                return None
+            with _NoGC():
+                res = decode(data)
+            return _with_digests(res, list(digests))
+        except (KeyError, TypeError, IndexError, ValueError):
+            return None
+
+    def put_issue_result(self, key: str, res):
+        """Store an issue's LayoutResult with its pages' digests; the result with them set
+        (its pages are the composer's own, just made)."""
+        data = encode(res, self._known)
+        digests = page_digests(data)
+        self.store(key, ("issue", data, tuple(digests)))
+        return _with_digests(res, digests)
 
     def begin(self, composer) -> str:
         """Fix the context for ``composer``'s issue; the key of its whole result."""
@@ -243,7 +283,8 @@ class LayoutDiskCache:
                 self.stats["hits"] -= 1
                 self.stats["misses"] += 1
                 return None
-            fr = decode(res)
+            with _NoGC():
+                fr = decode(res)
             self._remember(fr, res)
             return FrameFill(fr, decode(end), set())
         except (KeyError, TypeError, IndexError, ValueError):
@@ -263,7 +304,8 @@ class LayoutDiskCache:
         if data is None:
             return None
         try:
-            fr, diags = decode(data[1]), decode(data[2])
+            with _NoGC():
+                fr, diags = decode(data[1]), decode(data[2])
         except (KeyError, TypeError, IndexError, ValueError):
             return None
         self._remember(fr, data[1])
@@ -326,6 +368,24 @@ class LayoutDiskCache:
         except OSError:
             return 0
         return self.prune(others=others)
+
+
+def page_digests(data) -> list[str]:
+    """A digest of each page of an encoded LayoutResult (marshal version 2 writes no
+    references, so equal pages give equal bytes however they were built)."""
+    pages = data[1] if type(data) is list and len(data) > 1 else ()
+    if type(pages) is not list or not pages or pages[0] != "T":
+        return []
+    return [hashlib.sha1(marshal.dumps(p, 2)).hexdigest() for p in pages[1:]]
+
+
+def _with_digests(res, digests: list):
+    """``res`` with each page's ``composed_from`` set (on the pages as they are: they were
+    just decoded or composed, nobody else holds them yet)."""
+    if len(digests) == len(res.pages):
+        for page, d in zip(res.pages, digests):
+            object.__setattr__(page, "composed_from", d)
+    return res
 
 
 def _story_fields(story) -> tuple | None:

@@ -250,6 +250,9 @@ class PageResult:
     width: float
     height: float
     frames: tuple[FrameResult, ...] = ()
+    #: a digest of the page as the layout cache holds it ("" when not known): the PDF
+    #: writer keeps the page's drawing under it (not part of the page's value)
+    composed_from: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "frames", tuple(self.frames))

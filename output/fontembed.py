@@ -16,7 +16,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 
-from reportlab.pdfbase import pdfdoc
+from . import pdfdoc
 
 from . import pdfobjects
 from .cfffont import CFFProgram
@@ -93,19 +93,44 @@ class DocumentFonts:
             self._faces[key] = f
         return f
 
+    _STATE = ("gids", "cid_of", "first_cid", "extra", "text", "widths", "hexes")
+
+    def state(self) -> list:
+        """The CIDs handed out so far, face by face (plain data: ``restore`` takes it)."""
+        return [(f.key, f.resource) + tuple(getattr(f, n) for n in self._STATE)
+                for f in self._faces.values()]
+
+    def restore(self, state: list) -> bool:
+        """Hand out the CIDs of ``state`` again (before any other use); False when a face
+        is not the one it was."""
+        if self._faces:
+            return False
+        try:
+            for key, resource, *values in state:
+                f = self.face(key)
+                if f.resource != resource or len(values) != len(self._STATE):
+                    return False
+                for n, v in zip(self._STATE, values):
+                    setattr(f, n, v)
+        except (KeyError, OSError, FontFileError, ValueError, TypeError, StopIteration):
+            self._faces.clear()
+            return False
+        return True
+
     def encode(self, key: str, glyphs, text: str) -> tuple[_Face, list[int]]:
         """The CIDs of a run's glyphs (one character of ``text`` per glyph)."""
-        f = self.face(key)
+        f = self._faces.get(key) or self.face(key)
         cid_of = f.cid_of
-        out = []
         pad = len(glyphs) - len(text)
         if pad > 0:
             text = text + "\ufffd" * pad
-        for g, ch in zip(glyphs, text):
-            cid = cid_of.get((g, ch))
-            if cid is None:
-                cid = self._new_cid(f, g, ch)
-            out.append(cid)
+        get = cid_of.get
+        out = [get(pair) for pair in zip(glyphs, text)]      # the known glyphs at C speed
+        if None in out:                                       # new ones, in order of use
+            for i, pair in enumerate(zip(glyphs, text)):
+                if out[i] is None:
+                    cid = get(pair)
+                    out[i] = cid if cid is not None else self._new_cid(f, *pair)
         return f, out
 
     @staticmethod
@@ -130,7 +155,7 @@ class DocumentFonts:
     # ------------------------------------------------------------ PDF objects
     def add_objects(self, doc) -> None:
         """Subset every used face and put its font objects in the document's font dict."""
-        font_dict = doc.idToObject["BasicFonts"].dict
+        font_dict = doc.fonts.dict
         for f in self._faces.values():
             if len(f.text) <= 1:
                 continue

@@ -43,6 +43,40 @@ def _intersect(a: Rect, b: Rect) -> Rect | None:
     return x0, y0, x1 - x0, y1 - y0
 
 
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def jpeg_header(data: bytes) -> tuple[int, int, bool] | None:
+    """(width, height, Adobe APP14 marker present) of JPEG data, read from its markers up
+    to the scan (no decoder, as Pillow reads them); None when it is not a JPEG this reads."""
+    if data[:2] != b"\xff\xd8":
+        return None
+    i, n = 2, len(data)
+    adobe, size = False, None
+    while i + 4 <= n:
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:                    # a fill byte
+            i += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
+            i += 2
+            continue
+        if marker == 0xDA:                    # the scan: every header marker is read
+            return (size[0], size[1], adobe) if size and size[0] and size[1] else None
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        if length < 2 or i + 2 + length > n:
+            return None
+        if marker == 0xEE and data[i + 4:i + 9] == b"Adobe":
+            adobe = True
+        elif marker in _SOF and length >= 7:
+            size = (int.from_bytes(data[i + 7:i + 9], "big"),
+                    int.from_bytes(data[i + 5:i + 7], "big"))
+        i += 2 + length
+    return None
+
+
 def prepare(item, area: Rect, *, cmyk: bool, ppi_ceiling: float, profile=None,
             jpeg_quality: int = 90, max_pixels: int = 0,
             threshold: float = 1.0) -> PreparedImage | None:

@@ -22,6 +22,8 @@ class PdfOptions:
     pages: list[int] | None = None       # page numbers to write; None = every page
     slug_font: str = ""                  # face key for slug and labels; "" = first face used
     layers: str = "printing"             # proof: printing | visible (non-printing too) | all
+    keywords: str = ""                   # the document info's Keywords (a proof's 校次 stamp)
+    xmp: str = ""                        # an XMP packet for the catalog's Metadata ("": none)
 
     # proof
     slug: bool = True                    # proof: slug line under each page

@@ -4,35 +4,45 @@ from __future__ import annotations
 import io
 import math
 
-from fontTools.pens.basePen import BasePen
-from fontTools.ttLib import TTFont
-
 from .ttfont import TrueTypeProgram
 
+_PEN = None
 
-class _PdfPen(BasePen):
-    """A fontTools pen writing PDF path operators through an affine transform."""
 
-    def __init__(self, out: list, m: tuple[float, ...]):
-        super().__init__(None)
-        self.out, self.m = out, m
+def _pen_class():
+    """The fontTools pen writing PDF path operators (fontTools imported on first use:
+    only a watermarked proof draws outlines)."""
+    global _PEN
+    if _PEN is not None:
+        return _PEN
+    from fontTools.pens.basePen import BasePen
 
-    def _p(self, pt) -> str:
-        a, b, c, d, e, f = self.m
-        x, y = pt
-        return f"{a * x + c * y + e:.3f} {b * x + d * y + f:.3f}"
+    class _PdfPen(BasePen):
+        """A fontTools pen writing PDF path operators through an affine transform."""
 
-    def _moveTo(self, pt):
-        self.out.append(self._p(pt) + " m")
+        def __init__(self, out: list, m: tuple[float, ...]):
+            super().__init__(None)
+            self.out, self.m = out, m
 
-    def _lineTo(self, pt):
-        self.out.append(self._p(pt) + " l")
+        def _p(self, pt) -> str:
+            a, b, c, d, e, f = self.m
+            x, y = pt
+            return f"{a * x + c * y + e:.3f} {b * x + d * y + f:.3f}"
 
-    def _curveToOne(self, p1, p2, p3):
-        self.out.append(f"{self._p(p1)} {self._p(p2)} {self._p(p3)} c")
+        def _moveTo(self, pt):
+            self.out.append(self._p(pt) + " m")
 
-    def _closePath(self):
-        self.out.append("h")
+        def _lineTo(self, pt):
+            self.out.append(self._p(pt) + " l")
+
+        def _curveToOne(self, p1, p2, p3):
+            self.out.append(f"{self._p(p1)} {self._p(p2)} {self._p(p3)} c")
+
+        def _closePath(self):
+            self.out.append("h")
+
+    _PEN = _PdfPen
+    return _PEN
 
 
 def glyph_paths(program: TrueTypeProgram, gids: list[int], origins: list[tuple[float, float]],
@@ -41,6 +51,8 @@ def glyph_paths(program: TrueTypeProgram, gids: list[int], origins: list[tuple[f
     uniq = [g for g in dict.fromkeys(gids) if g]
     if not uniq:
         return ""
+    from fontTools.ttLib import TTFont
+    pen = _pen_class()
     font = TTFont(io.BytesIO(program.subset(uniq)))
     order = font.getGlyphOrder()
     gs = font.getGlyphSet()
@@ -50,5 +62,5 @@ def glyph_paths(program: TrueTypeProgram, gids: list[int], origins: list[tuple[f
     out: list[str] = []
     for g, (ox, oy) in zip(gids, origins):
         if g:
-            gs[new[g]].draw(_PdfPen(out, (s * ca, s * sa, -s * sa, s * ca, ox, oy)))
+            gs[new[g]].draw(pen(out, (s * ca, s * sa, -s * sa, s * ca, ox, oy)))
     return "\n".join(out)

@@ -3,7 +3,8 @@
 It never measures layout text: glyph ids and pen positions come from the
 result.  Page coordinates (pt, y down from the trim's top-left) are mapped to
 PDF space (y up) here.  Fonts are embedded as subset CID fonts
-(``fontembed``); text operators come from ``textops``; images from ``images``.
+(``fontembed``); text operators come from ``textops``; images from ``images``; the
+file's objects are written by ``pdfdoc`` (no PDF library is loaded).
 The file is written to a temporary name and moved into place.
 """
 from __future__ import annotations
@@ -11,20 +12,17 @@ from __future__ import annotations
 import io
 import math
 
-from reportlab.pdfbase import pdfdoc
-from reportlab.pdfgen import canvas as rl_canvas
-
-from common.fs import atomic_write
+from common.fs import _new_file_mode
 from dataclasses import replace
 
 from layout.result import (BoxItem, GlyphRun, ImageItem, LayoutResult, Painter, PathItem,
                            RuleItem, walk)
 
 from . import color as C
-from . import marks, pdfobjects, pdfx, textops
+from . import marks, pdfdoc, pdfobjects, pdfx, textops
 from .cache import ExportCache
 from .fontembed import DocumentFonts
-from .images import ImageError, prepare
+from .images import ImageError, jpeg_header, prepare
 from .options import PdfOptions
 from .outline import glyph_paths
 
@@ -32,45 +30,53 @@ _GS_OVERPRINT = "BMop"
 _GS_KNOCKOUT = "BMko"
 
 
-class _Canvas(rl_canvas.Canvas):
-    """A ReportLab canvas with no default font in the page preamble (so no Helvetica),
-    our own ExtGState and image resources, and page streams compressed by us."""
+class _Canvas:
+    """Pages being drawn into a ``pdfdoc.Document``: the page size and boxes, the content
+    (literal operators from the writer) and the page's image resources."""
 
     ext_gstates: dict | None = None
     compress_pages: bool = True
 
-    def __init__(self, *args, **kw):
-        """As ReportLab's Canvas; pages start with no images."""
-        super().__init__(*args, **kw)
+    def __init__(self, version: tuple[int, int], compress: bool):
+        """A document of this PDF version; Flate-compressed streams when ``compress``."""
+        self._doc = pdfdoc.Document(version, compress)
+        self._size = (595.0, 842.0)
+        self._trim = self._bleed = None
+        self._code: list[str] = []
         self._images: dict[str, object] = {}
         self._image_count = 0
 
-    def _make_preamble(self):
-        self._preamble = "1 0 0 1 0 0 cm"
+    def setPageSize(self, size) -> None:        # noqa: N802 (the canvas' old names)
+        self._size = tuple(size)
 
-    def _setExtGState(self, obj):
-        if self.ext_gstates:
-            obj.ExtGState = pdfdoc.PDFDictionary(dict(self.ext_gstates))
-        else:
-            super()._setExtGState(obj)
+    def setTrimBox(self, box) -> None:          # noqa: N802
+        self._trim = tuple(box)
 
-    def _setXObjects(self, thing):
-        thing.XObjects = pdfdoc.PDFDictionary(dict(self._images)) if self._images else None
+    def setBleedBox(self, box) -> None:         # noqa: N802
+        self._bleed = tuple(box)
 
-    def add_image(self, xobject) -> str:
+    def addLiteral(self, code: str) -> None:    # noqa: N802
+        self._code.append(code)
+
+    def add_image(self, xobject, name: str | None = None) -> str:
         """Register an image XObject for the current page; its resource name."""
         self._image_count += 1
-        name = f"Im{self._image_count}"
+        name = name or f"Im{self._image_count}"
         self._images[name] = self._doc.Reference(xobject)
-        self._currentPageHasImages = 1
         return name
 
-    def showPage(self):
-        """End the page, giving it a Flate-compressed content stream of our own."""
-        super().showPage()
-        page = self._doc.Pages.pages[-1]
-        page.Contents = pdfobjects.stream(page.stream, self.compress_pages)
-        self._images = {}
+    def showPage(self) -> None:                 # noqa: N802
+        """End the page, with a Flate-compressed content stream of its operators."""
+        w, h = self._size
+        self._doc.add_page(pdfdoc.Page(
+            (0, 0, w, h), "".join(self._code), self._trim, self._bleed, self._images,
+            dict(self.ext_gstates) if self.ext_gstates else None, self.compress_pages))
+        self._code, self._images = [], {}
+        self._trim = self._bleed = None
+
+    def save(self) -> bytes:
+        """The whole file."""
+        return self._doc.write()
 
 
 def _ext_gstates() -> dict:
@@ -90,6 +96,15 @@ def write_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | No
     kept by the caller reuses parsed fonts and converted images between exports.
     """
     _Writer(result, fontset, options or PdfOptions(), cache or ExportCache()).write(path)
+
+
+def document_title(options: PdfOptions, numbers: list[int]) -> str:
+    """The PDF's title: paper, date, the pages (第1–4版) and the 校次."""
+    info = options.info
+    span = "" if not numbers else (f"第{numbers[0]}版" if len(numbers) == 1
+                                   else f"第{numbers[0]}–{numbers[-1]}版")
+    return " ".join(s for s in (info.paper_name, info.date, span,
+                                f"{info.version or 1}校") if s)
 
 
 class _Writer(Painter):
@@ -113,39 +128,93 @@ class _Writer(Painter):
         self._buf: list[str] = []
         self._fill = None
         self._overprint = False
+        self._memo: dict | None = None          # the pages drawn, for a later export
+        self._page_key: str | None = None       # the memo key of the page being drawn
+        self._replay_images: dict = {}
+        self._page_images: list = []            # (resource name, image item fields, frame)
         self._frame = None
         self._page_number = 0
         self._over: list = []
 
     # ------------------------------------------------------------ document
     def write(self, path: str) -> None:
-        """Draw every selected page and save the file atomically."""
+        """Draw every selected page and save the file atomically.
+
+        Pages composed before (``PageResult.composed_from``) that an earlier export of
+        the same document with the same options drew are replayed from it (its drawing,
+        its fonts' CIDs, its images); only the slugs, which show the time, and the pages
+        that changed are drawn anew (``_pages``)."""
         pages = [self._layered(p) for p in self.result.pages
                  if self.opt.pages is None or p.number in self.opt.pages]
         if not pages:
             raise ValueError("nothing to export: the result has none of the pages asked for")
-        buf = io.BytesIO()
-        cv = _Canvas(buf, pagesize=(595, 842), pageCompression=0,
-                     pdfVersion=pdfx.PDF_VERSION if self.print else None,
-                     enforceColorSpace="cmyk" if self.print else None)
+        family, keys = self._memo_keys(pages)
+        memo = _load_memo(family) if family else None
+        if memo is not None:
+            hits = sum(1 for k in keys if k in memo["pages"])
+            if 2 * hits < len(pages) or memo.get("generation", 0) >= MEMO_GENERATIONS:
+                memo = None                   # mostly new pages: the fonts start afresh
+        cv, doc = self._canvas(pages)
+        if memo is not None and not self._prepare_replay(pages, keys, memo):
+            cv, doc = self._canvas(pages)     # a memo that does not fit: drawn anew
+            self.fonts = DocumentFonts(self.fontset, self.cache.fonts)
+            memo = None
+        self._memo = {"pages": {}} if family else None
+        self._pages(pages, keys, memo)
+        if family:
+            self._memo["fonts"] = self.fonts.state()
+            self._memo["generation"] = memo.get("generation", 0) + 1 if memo else 0
+            _store_memo(family, self._memo)
+        self._finish(path, cv, doc)
+
+    def _canvas(self, pages):
+        """A new canvas and document, with the document's info and metadata."""
+        cv = _Canvas(pdfx.PDF_VERSION if self.print else (1, 4), self.opt.compress)
         cv.compress_pages = self.opt.compress
-        cv._doc.compression = 1 if self.opt.compress else 0
         if self.print:
             cv.ext_gstates = _ext_gstates()
         self.cv = cv
         doc = cv._doc
-        title = self._title(pages)
+        title = document_title(self.opt, [p.number for p in pages])
         pdfx.install_info(doc, title, self.opt.info.paper_name or "",
-                          "print" if self.print else "proof", self.print and self.opt.pdfx)
-        walk(self.result, self, pages)
+                          "print" if self.print else "proof", self.print and self.opt.pdfx,
+                          self.opt.keywords)
+        if self.opt.xmp:
+            pdfx.add_metadata(doc, self.opt.xmp)
+        return cv, doc
+
+    def _memo_keys(self, pages) -> tuple[str | None, list]:
+        """(the key of this document with these options, the key of each page's drawing);
+        (None, []) when a page was not composed through the layout cache.
+
+        The document: the options (but the time and the round, which only the slug and
+        the title show), its colours, the slug face, its pages' frames, the writer's
+        code.  A page: its composed frames and the overset text shown below it."""
+        if not all(getattr(p, "composed_from", "") for p in pages):
+            return None, []
+        import hashlib
+
+        def sha(value) -> str:
+            return hashlib.sha1(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
+        opt = replace(self.opt, export_time=None, keywords="", xmp="",
+                      info=replace(self.opt.info, version=0))
+        family = sha((opt, sorted(self.result.colors.items()), self.slug_key, _writer_version(),
+                      [(p.number, tuple(f.frame_id for f in p.frames)) for p in pages]))
+        keys = []
+        for p in pages:
+            over = self._overset_runs(p) if (not self.print and self.opt.show_overset) else []
+            keys.append(sha((p.composed_from, [(r, cf.story) for r, cf in over])))
+        return family, keys
+
+    def _finish(self, path: str, cv, doc) -> None:
+        """The fonts, the output intent, and the file."""
         self.fonts.add_objects(doc)
         if self.print and self.opt.pdfx:
             ident, cond = self.profile.condition
             if self.opt.output_condition:
                 ident = self.opt.output_condition
             pdfx.add_output_intent(doc, self.profile.data, ident, cond, self.profile.description)
-        cv.save()
-        atomic_write(path, buf.getvalue())
+        _write_whole(path, cv.save())
 
     def _layered(self, page):
         """The page without the frames of layers this export leaves out: hidden layers
@@ -155,17 +224,15 @@ class _Writer(Painter):
                      if which == "all" or (f.visible and (f.printable or which == "visible")))
         return page if len(keep) == len(page.frames) else replace(page, frames=keep)
 
-    def _title(self, pages) -> str:
-        info = self.opt.info
-        nums = [p.number for p in pages]
-        span = "" if not nums else (f"第{nums[0]}版" if len(nums) == 1
-                                    else f"第{nums[0]}–{nums[-1]}版")
-        return " ".join(s for s in (info.paper_name, info.date, span,
-                                    f"{info.version or 1}校") if s)
-
     # ------------------------------------------------------------ one page
     def begin_page(self, page) -> None:
         """Size the page (trim, bleed, room for overset text) and draw what goes under it."""
+        self._geometry(page)
+        if not self.print and self.opt.watermark:
+            self._watermark(page)
+
+    def _geometry(self, page) -> None:
+        """Size the page: trim, bleed, room for overset text below a proof."""
         opt = self.opt
         over = self._overset_runs(page) if (not self.print and opt.show_overset) else []
         self._over = over
@@ -186,8 +253,6 @@ class _Writer(Painter):
             cv.setBleedBox(g.bleed_box)
         self._fill = None
         self._overprint = False
-        if not self.print and opt.watermark:
-            self._watermark(page)
 
     def begin_frame(self, frame) -> None:
         """Remember the frame (image notes name it); a rotated frame's drawing is wrapped
@@ -204,7 +269,7 @@ class _Writer(Painter):
             self._fill, self._overprint = self._saved_state
 
     def end_page(self, page) -> None:
-        """Proof furniture or print marks, then the page is written."""
+        """Proof furniture or print marks, then the slug, and the page is written."""
         opt = self.opt
         g = self.g
         over = self._over
@@ -214,19 +279,73 @@ class _Writer(Painter):
             for run, cf in over:
                 self._run(run, fill=C.rgb_fill(C.OVERSET_RGB))
             self._overset_labels(over)
-            if opt.slug:
-                self._slug(page, g.oy - marks.PROOF_STRIP + 7.0, g.ox + 6.0, C.rgb_fill(C.SLUG_RGB))
         else:
             self._knockout()
             if opt.crop_marks:
                 self._buf.append(marks.crop_marks(g, C.cmyk_stroke(C.REGISTRATION)))
-                off = max(marks.MARK_OFFSET, g.bleed)
-                self._slug(page, g.oy - off - marks.MARK_LENGTH + 1.0,
-                           g.ox + off + 4.0, C.cmyk_fill(C.BLACK),
-                           extra="PDF/X-1a:2001" if opt.pdfx else "")
+        if self._memo is not None and self._page_key:     # all but the slug (it has the time)
+            self._memo["pages"][self._page_key] = ("".join(self._buf), self._fill,
+                                                   self._overprint, self._page_images)
+        self._page_slug(page)
         self._flush()
         self.cv.showPage()
         self._over = []
+        self._page_images = []
+
+    def _page_slug(self, page) -> None:
+        """The slug line of a page (proof: under it; print: outside the bleed)."""
+        opt, g = self.opt, self.g
+        if not self.print:
+            if opt.slug:
+                self._slug(page, g.oy - marks.PROOF_STRIP + 7.0, g.ox + 6.0, C.rgb_fill(C.SLUG_RGB))
+        elif opt.crop_marks:
+            off = max(marks.MARK_OFFSET, g.bleed)
+            self._slug(page, g.oy - off - marks.MARK_LENGTH + 1.0,
+                       g.ox + off + 4.0, C.cmyk_fill(C.BLACK),
+                       extra="PDF/X-1a:2001" if opt.pdfx else "")
+
+    # ------------------------------------------------------------ an unchanged issue again
+    def _prepare_replay(self, pages, keys, memo) -> bool:
+        """Take up the CIDs of the memo's fonts and make the images of the pages it holds
+        (kept for ``_pages``); False when it does not fit (a changed image, a font)."""
+        self._replay_images = {}
+        try:
+            for page, key in zip(pages, keys):
+                entry = memo["pages"].get(key)
+                if entry is None:
+                    continue
+                self._geometry(page)
+                made = []
+                for name, fields, _frame in entry[3]:
+                    prep = self._prepared(ImageItem(*fields))
+                    if prep is None:
+                        return False
+                    made.append((name, self._xobject(prep)))
+                self._replay_images[key] = made
+        except (ImageError, OSError, TypeError, ValueError, IndexError):
+            return False
+        return self.fonts.restore(memo["fonts"])
+
+    def _pages(self, pages, keys, memo) -> None:
+        """Each page: replayed from the memo, or drawn by walking its frames."""
+        for i, page in enumerate(pages):
+            key = keys[i] if keys else None
+            entry = memo["pages"].get(key) if memo is not None else None
+            if entry is None:
+                self._page_key = key
+                walk(self.result, self, [page])
+                continue
+            body, fill, overprint, _images = entry
+            self._geometry(page)
+            for name, xo in self._replay_images[key]:
+                self.cv.add_image(xo, name)
+            self._buf.append(body)
+            self._fill, self._overprint = fill, overprint
+            if self._memo is not None:
+                self._memo["pages"][key] = entry
+            self._page_slug(page)
+            self._flush()
+            self.cv.showPage()
 
     def _flush(self) -> None:
         if self._buf:
@@ -331,18 +450,8 @@ class _Writer(Painter):
         """An image clipped to its frame (a placeholder when it cannot be drawn)."""
         page, fr = self._page_number, self._frame
         g = self.g
-        b = g.bleed
-        area = (-b, -b, g.w + 2 * b, g.h + 2 * b)
-        ceiling = self.opt.image_ppi_ceiling if self.print else self.opt.proof_image_ppi
-        opt = self.opt
-        params = (item.clip, item.rect, tuple(item.pixel_size), area, self.print, ceiling,
-                  opt.downsample_threshold, self.profile.path, self.profile.intent,
-                  opt.jpeg_quality, opt.max_image_pixels)
         try:
-            prep = self.cache.image(item.path, params, lambda: _on_disk(item.path, params, lambda: prepare(
-                item, area, cmyk=self.print, ppi_ceiling=ceiling, profile=self.profile,
-                jpeg_quality=opt.jpeg_quality, max_pixels=opt.max_image_pixels,
-                threshold=opt.downsample_threshold)))
+            prep = self._prepared(item)
         except ImageError as exc:
             self.notes.append((page, fr.frame_id, str(exc)))
             self._placeholder(item.clip)
@@ -357,16 +466,38 @@ class _Writer(Painter):
         cx, cy, cw, ch = item.clip
         x, y, w, h = prep.rect
         self._set_overprint(False)
+        name = self.cv.add_image(xo)
+        self._page_images.append((name, tuple(getattr(item, n) for n in _IMAGE_FIELDS),
+                                  fr.frame_id))
         self._buf.append(f"q {g.ox + cx:.3f} {g.top - cy - ch:.3f} {cw:.3f} {ch:.3f} re W n "
                          f"{w:.4f} 0 0 {h:.4f} {g.ox + x:.4f} {g.top - y - h:.4f} cm "
-                         f"/{self.cv.add_image(xo)} Do Q\n")
+                         f"/{name} Do Q\n")
+
+    def _prepared(self, item: ImageItem):
+        """The image's pixels prepared for this export (kept in memory and on disk)."""
+        g = self.g
+        b = g.bleed
+        area = (-b, -b, g.w + 2 * b, g.h + 2 * b)
+        ceiling = self.opt.image_ppi_ceiling if self.print else self.opt.proof_image_ppi
+        opt = self.opt
+        params = (item.clip, item.rect, tuple(item.pixel_size), area, self.print, ceiling,
+                  opt.downsample_threshold, self.profile.path, self.profile.intent,
+                  opt.jpeg_quality, opt.max_image_pixels)
+        return self.cache.image(item.path, params, lambda: _on_disk(item.path, params, lambda: prepare(
+            item, area, cmyk=self.print, ppi_ceiling=ceiling, profile=self.profile,
+            jpeg_quality=opt.jpeg_quality, max_pixels=opt.max_image_pixels,
+            threshold=opt.downsample_threshold)))
 
     def _xobject(self, prep):
         """The image XObject of prepared pixels (JPEG passed through, or raw + Flate)."""
         if prep.jpeg is not None:
-            from PIL import Image
-            with Image.open(io.BytesIO(prep.jpeg)) as im:
-                size, adobe = im.size, "adobe" in im.info
+            head = jpeg_header(prep.jpeg)      # no image library for a passed-through JPEG
+            if head is not None:
+                size, adobe = head[:2], head[2]
+            else:
+                from PIL import Image
+                with Image.open(io.BytesIO(prep.jpeg)) as im:
+                    size, adobe = im.size, "adobe" in im.info
             return pdfobjects.image_xobject(size[0], size[1], prep.mode, prep.jpeg, True,
                                             inverted=adobe)
         im = prep.image
@@ -455,6 +586,32 @@ class _Writer(Painter):
         self._text_line(text, marks.SLUG_SIZE, x, y_pdf, fill)
 
 
+def _write_whole(path: str, data: bytes) -> None:
+    """Write the PDF to a temporary file beside ``path`` and rename it into place: a
+    reader never sees half a file, and a failed export leaves the old file.  Not
+    fsynced (``common.fs.atomic_write`` is, for the issue itself): an export is made
+    again from the issue, and the sync cost 15–40 ms an export on this machine."""
+    import contextlib
+    import os
+    import tempfile
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    try:
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except OSError:
+            mode = _new_file_mode()
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, mode)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def rotation_cm(frame, ox: float, top: float) -> str:
     """The six ``cm`` operands turning a frame by its rotation about its centre.
 
@@ -467,6 +624,59 @@ def rotation_cm(frame, ox: float, top: float) -> str:
     c, s = math.cos(a), math.sin(a)
     e, f = px - c * px + s * py, py - s * px - c * py
     return f"{c:.6f} {s:.6f} {-s:.6f} {c:.6f} {e:.4f} {f:.4f}"
+
+
+_IMAGE_FIELDS = ("clip", "rect", "path", "pixel_size", "effective_ppi")
+_WRITER: str | None = None
+MEMO_FORMAT = 2
+MEMO_GENERATIONS = 20       # exports that add to one memo's fonts before they start afresh
+
+
+def _writer_version() -> str:
+    """A digest of the output package's source files (read once per process)."""
+    global _WRITER
+    if _WRITER is None:
+        import hashlib
+        from pathlib import Path
+        h = hashlib.sha1(b"banmian-writer-%d" % MEMO_FORMAT)
+        for p in sorted(Path(__file__).resolve().parent.glob("*.py")):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+        _WRITER = h.hexdigest()
+    return _WRITER
+
+
+def _memo_file(key: str):
+    from common.fs import cache_dir
+    return cache_dir("pages", key + ".marshal")
+
+
+def _load_memo(key: str) -> dict | None:
+    """The pages an earlier export drew under ``key`` (None: none, or unreadable)."""
+    import marshal
+    try:
+        with open(_memo_file(key), "rb") as fh:
+            fmt, memo = marshal.loads(fh.read())
+        if fmt != MEMO_FORMAT or not isinstance(memo, dict) or \
+                not isinstance(memo.get("fonts"), list) or \
+                not isinstance(memo.get("pages"), dict) or \
+                not all(isinstance(e, tuple) and len(e) == 4 and isinstance(e[0], str)
+                        for e in memo["pages"].values()):
+            return None                       # not one of ours
+        return memo
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _store_memo(key: str, memo: dict) -> None:
+    """Keep the pages drawn under ``key`` (a failed write is skipped)."""
+    import marshal
+
+    from common.fs import cache_write
+    try:
+        cache_write(_memo_file(key), marshal.dumps((MEMO_FORMAT, memo)))
+    except (OSError, ValueError):
+        pass
 
 
 def first_font(result: LayoutResult) -> str:

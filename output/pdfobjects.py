@@ -1,13 +1,13 @@
-"""Small PDF object builders on top of ReportLab's pdfdoc: streams and image XObjects.
+"""Small PDF object builders on top of output.pdfdoc: streams and image XObjects.
 
-Our streams carry their own filters (Flate at a chosen level, or DCT passed
-through), so ReportLab's global ASCII85 setting never slows or bloats them.
+Streams carry their own filters (Flate at a chosen level, or DCT passed
+through).
 """
 from __future__ import annotations
 
 import zlib
 
-from reportlab.pdfbase import pdfdoc
+from . import pdfdoc
 
 
 def num(v: float, places: int = 4) -> str:
@@ -19,7 +19,7 @@ def num(v: float, places: int = 4) -> str:
 
 
 class Flate:
-    """The FlateDecode filter at a given zlib level (ReportLab stream filter protocol)."""
+    """The FlateDecode filter at a given zlib level (``pdfdoc.PDFStream``'s filter protocol)."""
     pdfname = "FlateDecode"
 
     def __init__(self, level: int = 6):

@@ -9,53 +9,36 @@ of subtype GTS_PDFX naming the printing condition, with its ICC profile.
 """
 from __future__ import annotations
 
-from reportlab.pdfbase import pdfdoc
-
-from . import pdfobjects
+from . import pdfdoc, pdfobjects
 
 PDFX_VERSION = "PDF/X-1:2001"
 PDFX_CONFORMANCE = "PDF/X-1a:2001"
 PDF_VERSION = (1, 3)
 
 
-class Info(pdfdoc.PDFInfo):
-    """ReportLab's Info dictionary plus extra keys (GTS_PDFXVersion and the like)."""
-
-    def __init__(self, extra: dict[str, str] | None = None, names: dict[str, str] | None = None):
-        """``extra`` string values and ``names`` (PDF name values) are added to the dictionary."""
-        super().__init__()
-        self.extra = dict(extra or {})
-        self.names = dict(names or {})
-
-    def format(self, document):
-        """The Info dictionary as PDF bytes."""
-        d = {
-            "Title": pdfdoc.PDFString(self.title),
-            "Author": pdfdoc.PDFString(self.author),
-            "Producer": pdfdoc.PDFString(self.producer),
-            "Creator": pdfdoc.PDFString(self.creator),
-            "Subject": pdfdoc.PDFString(self.subject),
-            "Keywords": pdfdoc.PDFString(self.keywords),
-            "Trapped": pdfdoc.PDFName(self.trapped),
-        }
-        d["ModDate"] = d["CreationDate"] = pdfdoc.PDFDate(ts=document._timeStamp,
-                                                          dateFormatter=self._dateFormatter)
-        for k, v in self.extra.items():
-            d[k] = pdfdoc.PDFString(v)
-        for k, v in self.names.items():
-            d[k] = pdfdoc.PDFName(v)
-        return pdfdoc.PDFDictionary(d).format(document)
-
-
-def install_info(doc, title: str, author: str, subject: str, pdfx: bool) -> Info:
-    """Replace the document's Info dictionary; with ``pdfx`` add the PDF/X keys."""
-    info = Info({"GTS_PDFXVersion": PDFX_VERSION, "GTS_PDFXConformance": PDFX_CONFORMANCE}
-                if pdfx else None)
-    info.title, info.author, info.subject = title or "untitled", author, subject
-    info.creator = "Banmian 版面"
-    info.trapped = "False"
-    doc.info = info
+def install_info(doc, title: str, author: str, subject: str, pdfx: bool,
+                 keywords: str = "") -> pdfdoc.PDFDictionary:
+    """Fill the document's Info dictionary; with ``pdfx`` add the PDF/X keys."""
+    date = pdfdoc.PDFDate(doc.timestamp)
+    info = doc.info
+    info.dict.update({
+        "Author": pdfdoc.PDFString(author), "CreationDate": date,
+        "Creator": pdfdoc.PDFString("Banmian 版面"), "Keywords": pdfdoc.PDFString(keywords),
+        "ModDate": date, "Producer": pdfdoc.PDFString(pdfdoc.PRODUCER),
+        "Subject": pdfdoc.PDFString(subject), "Title": pdfdoc.PDFString(title or "untitled"),
+        "Trapped": pdfdoc.PDFName("False")})
+    if pdfx:
+        info.dict["GTS_PDFXConformance"] = pdfdoc.PDFString(PDFX_CONFORMANCE)
+        info.dict["GTS_PDFXVersion"] = pdfdoc.PDFString(PDFX_VERSION)
     return info
+
+
+def add_metadata(doc, xmp: str) -> None:
+    """Put an XMP packet in the catalog (``/Metadata``, uncompressed, as readers expect)."""
+    stream = pdfdoc.PDFStream(content=xmp.encode("utf-8"), filters=[])
+    stream.dictionary["Type"] = pdfdoc.PDFName("Metadata")
+    stream.dictionary["Subtype"] = pdfdoc.PDFName("XML")
+    doc.catalog["Metadata"] = doc.Reference(stream, "BanmianMetadata")
 
 
 def add_output_intent(doc, profile_data: bytes, identifier: str, condition: str,
@@ -71,7 +54,4 @@ def add_output_intent(doc, profile_data: bytes, identifier: str, condition: str,
         "Info": pdfdoc.PDFString(info),
         "DestOutputProfile": doc.Reference(stream, "BanmianOutputProfile"),
     })
-    cat = doc.Catalog
-    cat.OutputIntents = pdfdoc.PDFArray([intent])
-    if "OutputIntents" not in cat.__NoDefault__:
-        cat.__NoDefault__ = list(cat.__NoDefault__) + ["OutputIntents"]
+    doc.catalog["OutputIntents"] = pdfdoc.PDFArray([intent])

@@ -37,12 +37,76 @@ def _pages(result: LayoutResult, options: PdfOptions):
 def check_images(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
     """Missing, unreadable or oversized images; low resolution and colour conversion (print)."""
     out: list[Diagnostic] = []
+    facts: dict = {}
+    known = _ImageChecks()
     for page in _pages(result, options):
         for fr in page.frames:
             for item in fr.items:
                 if isinstance(item, ImageItem):
-                    out.extend(_check_image(item, page.number, fr.frame_id, options))
+                    out.extend(_check_image(item, page.number, fr.frame_id, options,
+                                            facts, known))
+    known.save()
     return out
+
+
+class _ImageChecks:
+    """What the checks of an image file found, kept in the cache folder by the file's
+    path, size and time (an unchanged file is not opened again by the next export)."""
+
+    LIMIT = 2000                            # entries kept
+
+    def __init__(self):
+        from common.fs import cache_dir
+        from common.jsoncache import JsonCache
+        self.cache = JsonCache(cache_dir("image-checks.json"))
+
+    @staticmethod
+    def key(path: str, max_pixels: int) -> str | None:
+        import os
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return repr((1, os.path.abspath(path), st.st_size, st.st_mtime_ns, max_pixels))
+
+    def get(self, key: str | None):
+        got = self.cache.get(key) if key else None
+        return tuple(got) if isinstance(got, list) and len(got) == 4 else None
+
+    def put(self, key: str | None, facts: tuple) -> None:
+        if key:
+            data = self.cache._load()
+            if len(data) >= self.LIMIT:             # the oldest half goes
+                for k in list(data)[:self.LIMIT // 2]:
+                    del data[k]
+            self.cache.put(key, list(facts))
+
+    def save(self) -> None:
+        try:
+            self.cache.save()
+        except OSError:
+            pass
+
+
+def _image_facts(path: str, max_pixels: int) -> tuple:
+    """(error code or "", error message, mode, format) of an image file: whether it
+    opens, passes Pillow's structural check and decodes."""
+    try:
+        im = open_image(path, max_pixels)
+    except ImageError as exc:
+        return (exc.code, str(exc), "", "")
+    try:
+        mode, fmt = im.mode, im.format
+        try:
+            im.verify()                       # cheap structural check, no full decode
+        except Exception as exc:              # Pillow raises many kinds here
+            return ("image-unreadable", f"image '{path}' is damaged: {exc}", mode, fmt)
+    finally:
+        im.close()
+    damage = _decode_problem(path, fmt)
+    if damage:
+        return ("image-unreadable", f"image '{path}' is damaged: {damage}", mode, fmt)
+    return ("", "", mode, fmt or "")
 
 
 #: images up to this many pixels are decoded in full by the preflight (JPEGs at 1/8 size)
@@ -68,27 +132,24 @@ def _decode_problem(path: str, fmt: str | None) -> str:
     return ""
 
 
-def _check_image(item: ImageItem, page: int, frame: str, options: PdfOptions):
-    try:
-        im = open_image(item.path, options.max_image_pixels)
-    except ImageError as exc:
-        yield Diagnostic("error", exc.code, str(exc), page, frame)
+def _check_image(item: ImageItem, page: int, frame: str, options: PdfOptions,
+                 facts: dict | None = None, known: _ImageChecks | None = None):
+    limit = options.max_image_pixels
+    hit = facts.get((item.path, limit)) if facts is not None else None
+    if hit is None:
+        key = known.key(item.path, limit) if known is not None else None
+        hit = known.get(key) if known is not None else None
+        if hit is None:
+            hit = _image_facts(item.path, limit)
+            if known is not None and not hit[0]:      # only a sound file is remembered
+                known.put(key, hit)
+        if facts is not None:
+            facts[(item.path, limit)] = hit
+    code, message, mode, fmt = hit
+    if code:
+        yield Diagnostic("error", code, message, page, frame)
         return
-    try:
-        mode, fmt = im.mode, im.format
-        try:
-            im.verify()                       # cheap structural check, no full decode
-        except Exception as exc:              # Pillow raises many kinds here
-            yield Diagnostic("error", "image-unreadable",
-                             f"image '{item.path}' is damaged: {exc}", page, frame)
-            return
-    finally:
-        im.close()
-    damage = _decode_problem(item.path, fmt)
-    if damage:
-        yield Diagnostic("error", "image-unreadable",
-                         f"image '{item.path}' is damaged: {damage}", page, frame)
-        return
+    fmt = fmt or None
     x, y, w, h = item.rect
     pw, ph = item.pixel_size or (0, 0)
     ppi = min(pw / (w / 72.0), ph / (h / 72.0)) if w > 0 and h > 0 and pw and ph \

@@ -28,12 +28,16 @@ def horizontal(out: list, resource: str, size: float, cids: list, widths: list,
              _c(x_off + xs[0]), " ", _c(y_pdf), " Tm [<"]
     ap = parts.append
     pen = xs[0]
+    shifts: dict[float, str] = {}        # justified text repeats its few adjustments
     for cid, x in zip(cids, xs):
         d = x - pen
         if d > 1e-6 or d < -1e-6:
             a = round(-d * k, 3)
             if a:
-                ap(f"> {a!r} <")
+                t = shifts.get(a)
+                if t is None:
+                    t = shifts[a] = f"> {a!r} <"
+                ap(t)
                 pen -= a * inv
         ap(hexes[cid])
         pen += widths[cid] * inv

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import json
+import math
 import os
 import re
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -95,48 +98,81 @@ class RoundStore:
         nums = self.numbers()
         return nums[-1] if nums else 0
 
-    def next_number(self, issue: m.Issue | None = None) -> int:
+    def next_number(self, issue: m.Issue | None = None, text: str | None = None) -> int:
         """The number the next proof export gets: one past the last, at least the issue's 校次.
 
         An issue unchanged since the last round is that round again (exporting the
-        same proof twice is not a new 校次)."""
+        same proof twice is not a new 校次).  ``text``: the issue file's text the
+        issue was read from; when the last round recorded a file's text, a file whose
+        text is not that text is a new round (the model is not written out to compare).
+        """
         floor = int(issue.info.version or 1) if issue is not None else 1
         last = self.latest()
-        if issue is not None and last >= floor and self._digest(last) == _digest(dump_issue(issue)):
-            return last
+        if issue is not None and last >= floor:
+            recorded, from_file = self._head(last)
+            if text is not None and _digest(text) == recorded:
+                return last
+            if recorded and not (text is not None and from_file):
+                mine = _digest(dump_issue(issue))
+                if recorded == mine:
+                    return last
+                if from_file and self._model_digest(last) == mine:
+                    return last      # a file's text as recorded, the same model written out
         return max(last + 1, floor)
+
+    def _model_digest(self, number: int) -> str:
+        """The digest of a round's model written out (as ``dump_issue`` writes it)."""
+        try:
+            return _digest(dump_issue(self.load(number).issue()))
+        except RoundError:
+            return ""
 
     def _digest(self, number: int) -> str:
         """The model digest recorded with a round ("" when it has none), read from its head."""
+        return self._head(number)[0]
+
+    def _head(self, number: int) -> tuple[str, bool]:
+        """(the model digest recorded with a round or "", whether its model is a file's text)."""
         try:
             with open(self._file(number), encoding="utf-8") as fh:
                 head = fh.read(4096)
         except (OSError, UnicodeDecodeError):
-            return ""
+            return "", False
         found = re.search(r"^digest: ([0-9a-f]{40})$", head, re.M)
-        return found.group(1) if found else ""
+        return (found.group(1) if found else "",
+                re.search(r"^source: file$", head, re.M) is not None)
 
     def _file(self, number: int) -> Path:
         return self.dir / f"{int(number)}.yaml"
 
     def record(self, issue: m.Issue, result, number: int | None = None, pdf: str = "",
-               when: datetime | None = None, user: str | None = None) -> Round:
-        """Record a proof export as round ``number`` (default: the next one); return it."""
-        n = int(number) if number else self.next_number(issue)
+               when: datetime | None = None, user: str | None = None,
+               model_text: str | None = None) -> Round:
+        """Record a proof export as round ``number`` (default: the next one); return it.
+
+        ``model_text``: the text of the issue file ``issue`` was read from, recorded
+        as the model (default: the model written out)."""
+        n = int(number) if number else self.next_number(issue, model_text)
         if n < 1:
             raise RoundError(f"校次 {n}: rounds count from 1")
         when = when or datetime.now().astimezone()
         rnd = Round(number=n, time=when.isoformat(timespec="seconds"),
                     user=user if user is not None else _user(), host=socket.gethostname(),
-                    pdf=str(pdf), model_text=dump_issue(issue), summary=summarize(issue, result),
+                    pdf=str(pdf), model_text=model_text if model_text is not None
+                    else dump_issue(issue), summary=summarize(issue, result),
                     path=str(self._file(n)))
         data = {"banmian-round": FORMAT, "round": n, "digest": _digest(rnd.model_text),
+                **({"source": "file"} if model_text is not None else {}),
                 "time": rnd.time, "user": rnd.user,
                 "host": rnd.host, "issue": self.issue_path.name, "pdf": rnd.pdf,
                 "summary": rnd.summary, "model": rnd.model_text}
         self.dir.mkdir(parents=True, exist_ok=True)
-        text = yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
-                         allow_unicode=True, sort_keys=False, width=100)
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        summary, model = data.pop("summary"), data.pop("model")
+        # the summary (many small numbers) in flow style written here, the rest by libyaml
+        text = (yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
+                + "summary: " + flow_yaml(summary) + "\n"
+                + yaml.dump({"model": model}, Dumper=dumper, allow_unicode=True, width=100))
         atomic_write(self._file(n), text.encode("utf-8"))
         return rnd
 
@@ -157,6 +193,35 @@ class RoundStore:
                      user=str(data.get("user", "")), host=str(data.get("host", "")),
                      pdf=str(data.get("pdf", "")), model_text=data["model"],
                      summary=data.get("summary") or {}, path=str(f))
+
+
+def flow_yaml(value) -> str:
+    """Plain data (dicts, lists, strings, numbers, None, booleans) as one line of YAML
+    flow style that loads back equal (strings in JSON's quoting, which YAML reads)."""
+    t = type(value)
+    if t is dict:
+        return "{" + ", ".join(f"{flow_yaml(k)}: {flow_yaml(v)}" for k, v in value.items()) + "}"
+    if t is list or t is tuple:
+        return "[" + ", ".join(flow_yaml(v) for v in value) + "]"
+    if t is str:
+        return json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    if t is bool:
+        return "true" if value else "false"
+    if t is int:
+        return str(value)
+    if t is float:
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        if "e" in text:          # YAML 1.1 reads 1e+16 as a string: its digits written out
+            text = format(Decimal(text), "f")
+            text = text if "." in text else text + ".0"
+        return text
+    raise TypeError(f"flow_yaml: cannot write a {t.__name__}")
 
 
 def _digest(model_text: str) -> str:

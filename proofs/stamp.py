@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 NS = "https://banmian.invalid/ns/proof/1.0/"
 
@@ -20,6 +19,22 @@ class Stamp:
     round: int
     issue: str = ""
     pages: tuple[int, ...] = ()
+
+
+def escape(text: str) -> str:
+    """Text for XML character data (&, < and > escaped)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def keywords(stamp: Stamp) -> str:
+    """The document info's Keywords that say the round."""
+    return (f"banmian-round={stamp.round} issue={stamp.issue.replace(' ', '_')}"
+            f" pages={','.join(map(str, stamp.pages))}")
+
+
+def xmp(stamp: Stamp, title: str) -> str:
+    """The XMP packet that says the round (and the title)."""
+    return _xmp(stamp, title)
 
 
 def _xmp(stamp: Stamp, title: str) -> str:
@@ -36,7 +51,10 @@ def _xmp(stamp: Stamp, title: str) -> str:
 
 
 def stamp_pdf(path: str, stamp: Stamp) -> None:
-    """Write the round into the PDF at ``path`` (an incremental update; atomic)."""
+    """Write the round into the PDF at ``path`` (an incremental update; atomic).
+
+    A proof export stamps as it writes (``PdfOptions.keywords`` and ``xmp``); this
+    stamps a PDF written before."""
     import shutil
     import tempfile
 
@@ -51,8 +69,7 @@ def stamp_pdf(path: str, stamp: Stamp) -> None:
             keep = {k: v for k, v in meta.items()
                     if k in ("title", "author", "subject", "creator", "producer",
                              "creationDate", "modDate") and v}
-            keep["keywords"] = (f"banmian-round={stamp.round} issue={stamp.issue.replace(' ', '_')}"
-                                f" pages={','.join(map(str, stamp.pages))}")
+            keep["keywords"] = keywords(stamp)
             doc.set_metadata(keep)
             doc.set_xml_metadata(_xmp(stamp, keep.get("title", "")))
             doc.saveIncr()

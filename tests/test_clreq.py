@@ -364,9 +364,15 @@ def test_latin_words_in_chinese_lines():
     hy = default_hyphenator()
     text = "研究者称之为interoperability问题，来自Massachusetts的学者"
     p = prepared(text, hyphenate=hy, han=True)
-    assert p.hyph and all(text.index("interoperability") < b < text.index("问") for b in p.hyph)
-    assert all(p.penalty[b] == MAINLAND.hyphen_in_han for b in p.hyph)   # never Massachusetts
-    assert prepared(text, hyphenate=hy).hyph >= p.hyph
+    assert p.hyph - p.last_hyph and all(text.index("interoperability") < b < text.index("问")
+                                        for b in p.hyph - p.last_hyph)
+    assert all(p.penalty[b] == MAINLAND.hyphen_in_han for b in p.hyph - p.last_hyph)
+    # Massachusetts (a proper noun) only at a letter, as a last resort, 3 letters kept
+    m = text.index("Massachusetts")
+    assert p.last_hyph and all(m + 3 <= b <= m + 10 for b in p.last_hyph)
+    assert all(MAINLAND.letter_break <= p.penalty[b] < MAINLAND.loose_penalty
+               for b in p.last_hyph)
+    assert prepared(text, hyphenate=hy).hyph >= p.hyph - p.last_hyph
     # a mixed line is spaced at its Han gaps too, not only at its word spaces
     q = prepared("中中Smith and Jones中中")
     assert q.points_in(0, q.n) == 2 + 2 + 2              # 中|中, 中|S, s|中, 中|中 … and 2 spaces
@@ -438,3 +444,57 @@ def test_han_digit_spaces_close_before_a_line_is_spread_or_a_mark_squeezed():
     loose = compose_lines(q, 13 * EM, 0, 0.0)[0]
     assert loose.end == 10
     assert max(b - a - EM for a, b in zip(loose.xs, loose.xs[1:])) > LOOSE_MAX_GAP * EM
+
+
+def _han_gap(p, lines):
+    """The widest gap between two Han characters of the justified lines, in em."""
+    worst = 0.0
+    for ln in lines:
+        if ln.last:
+            continue
+        for i in range(ln.start, ln.end - 1):
+            if C.kinds(p.sh.text[i:i + 2]) == C.kinds("中中"):
+                worst = max(worst, (ln.xs[i + 1 - ln.start] - ln.xs[i - ln.start] - EM) / EM)
+    return worst
+
+
+def test_a_long_odd_latin_word_breaks_at_a_letter_before_a_line_goes_loose():
+    # "（BauhiniaMonandrA）" in a Chinese line: capitalised, so pyphen's points are not
+    # taken; without a break inside it the line before it is letter-spaced
+    never = C.Rules("mainland", letter_break=None)
+    loose_before = 0
+    for pad in range(14):
+        text = "中" * pad + "植物（BauhiniaMonandrA）具有" + "中" * 30
+        p0 = prepared(text, rules=never, han=True)
+        l0 = compose_lines(p0, 13 * EM, 0, 0.0)
+        p = prepared(text, rules=MAINLAND, han=True)
+        lines = compose_lines(p, 13 * EM, 0, 0.0)
+        assert "".join(p.sh.text[ln.start:ln.end] for ln in lines) == text
+        broken = [ln for ln in lines if ln.hyphen_x >= 0]
+        if _han_gap(p0, l0) > 0.15:
+            loose_before += 1
+            if _han_gap(p, lines) <= 0.15:
+                # broken inside the word, a hyphen drawn, 3 letters kept each side
+                (ln,) = broken
+                w = text.index("B")
+                assert w + 3 <= ln.end <= w + 13 and ln.end in p.last_hyph
+                assert abs(ln.right - 13 * EM) < 0.02
+        else:
+            # a word that fits is never split: the setting is the one without the rule
+            assert not broken and [(a.start, a.end) for a in lines] == \
+                [(b.start, b.end) for b in l0]
+    assert loose_before >= 5
+
+
+def test_letter_breaks_only_in_long_words_and_never_to_even_a_foot():
+    p = prepared("中国Smith和Jones说", han=True)
+    assert not p.last_hyph                               # 5 letters: whole
+    text = "中" * 8 + "Washington" + "中" * 40
+    p = prepared(text, han=True)
+    w = text.index("W")
+    assert p.last_hyph == set(range(w + 3, w + 8))
+    from layout.breaking import break_counts
+    for spans in break_counts(p, 13 * EM, 0, 0.0, 8).values():
+        assert not {e for _, e in spans} & p.last_hyph
+    assert not prepared(text, rules=C.Rules(letter_break=None), han=True).last_hyph
+    assert not prepared(text).last_hyph                  # a Latin paragraph: pyphen only

@@ -82,8 +82,9 @@ def test_site_files_are_valid_escaped_and_accessible(site):
     issue = load_issue(path)
     for f in sorted(out.glob("*.html")):
         check_html(f)
-    assert {f.name for f in out.glob("page-*.html")} == {"page-01.html", "page-02.html"}
-    for n in (1, 2):
+    assert {f.name for f in out.glob("page-*.html")} == {"page-01.html", "page-02.html",
+                                                          "page-03.html"}
+    for n in (1, 2, 3):
         for name in (f"page-{n:02d}.png", f"page-{n:02d}@2x.png", f"page-{n:02d}-thumb.jpg"):
             assert (out / "pages" / name).stat().st_size > 1000
     art = (out / article_file("baiyin")).read_text(encoding="utf-8")

@@ -24,14 +24,18 @@ def sample_pdf(tmp_path_factory):
     return out
 
 
-def test_two_pages_with_jump_lines_in_the_text_layer(sample_pdf):
+def test_three_pages_with_jump_lines_in_the_text_layer(sample_pdf):
     import pymupdf
     doc = pymupdf.open(sample_pdf)
-    assert doc.page_count == 2
-    p1, p2 = (doc[i].get_text() for i in range(2))
+    assert doc.page_count == 3
+    p1, p2, p3 = (doc[i].get_text() for i in range(3))
     assert "（下转二版）" in p1
     assert "（上接一版）" in p2
     assert "骆进林 摄" in p1
+    # the Traditional-character stories have a page of their own (港澳台), with its
+    # running head and 「」 quotes; page 2 keeps none of them
+    assert "港澳台" in p3 and "第3版" in p3 and "臺南老街修復完工" in p3 and "「" in p3
+    assert "臺南" not in p2
 
 
 def test_export_of_chosen_pages(tmp_path):

@@ -230,9 +230,11 @@ def test_traditional_detection_figures():
     assert looks_traditional(TW_TEXT) and traditional_share(TW_TEXT) > 0.15
     assert not looks_traditional(HANS_TEXT) and traditional_share(HANS_TEXT) == 0.0
     sample = load_issue(SAMPLE)
+    hant = {sid for sid, st in sample.stories.items() if st.language.startswith("zh-Hant")}
+    assert hant == {"tainan", "gongcan", "gongche", "zhaopai"}
     for sid, story in sample.stories.items():
         for p in story.paragraphs:
-            assert looks_traditional(p.text) == (sid == "tainan"), (sid, p.text[:20])
+            assert looks_traditional(p.text) == (sid in hant), (sid, p.text[:20])
 
 
 # ------------------------------------------------------------------ import
@@ -343,5 +345,12 @@ def test_sample_traditional_story_checks_clean():
     assert story.language == "zh-Hant-TW"
     text = "".join(p.text for p in story.paragraphs)
     assert "「" in text and "『" in text and "“" not in text
+    # one convention a page: every Traditional story is on the 港澳台 page, alone there
+    hant = {sid for sid, st in sample.stories.items() if st.language.startswith("zh-Hant")}
+    on_page = {p.number: {getattr(f, "story", "") for f in p.frames} - {""}
+               for p in sample.pages}
+    assert hant and on_page[3] == hant
+    assert not any(on_page[n] & hant for n in on_page if n != 3)
+    assert {p.number: p.section for p in sample.pages}[3] == "港澳台"
     codes = {d["code"] for d in _check(SAMPLE)}
     assert not codes & {"traditional-with-sc-font", "marks-not-centred", "quotes-hant"}, codes

@@ -187,5 +187,5 @@ def test_export_command_draws_non_printing_layers_only_when_asked(tmp_path):
                               cwd=str(ROOT))
         assert proc.returncode == 0, proc.stderr
         outs[name] = _text(out)
-    # the sample's two ad placeholder labels (广　告) are on its non-printing layer
-    assert outs["visible"].count("广") == outs["default"].count("广") + 2
+    # the sample's three ad placeholder labels (广　告) are on its non-printing layer
+    assert outs["visible"].count("广") == outs["default"].count("广") + 3

@@ -151,7 +151,7 @@ def _inline_masters(issue: m.Issue) -> m.Issue:
 
 def test_the_sample_uses_masters_and_composes_as_without_them():
     issue = load_issue(SAMPLE)
-    assert [p.master for p in issue.pages] == ["头版", "内页"]
+    assert [p.master for p in issue.pages] == ["头版", "内页", "内页"]
     assert all(not any(isinstance(f, m.CaptionFrame) and f.id in ("masthead", "p2-head")
                        for f in p.frames) for p in issue.pages)
     with_masters = trace(compose(issue))

@@ -64,7 +64,7 @@ def test_proof_export_records_rounds_with_the_round_in_slug_and_metadata(issue_d
     assert rnd.user is not None and rnd.time.startswith("20")
     with pymupdf.open(issue_dir / "p2.pdf") as doc:
         stamp = read_stamp(doc)
-        assert (stamp.round, stamp.issue, stamp.pages) == (2, "issue.yaml", (1, 2))
+        assert (stamp.round, stamp.issue, stamp.pages) == (2, "issue.yaml", (1, 2, 3))
         assert "二校" in doc[0].get_text() and "2校" in doc.metadata["title"]
     code, text = run(capsys, "export", path, "-o", issue_dir / "x.pdf", "--no-round")
     assert code == 0 and store.numbers() == [1, 2]
@@ -97,7 +97,7 @@ def test_diff_lists_exactly_the_three_changes(issue_dir, capsys):
     code, text = run(capsys, "diff", path, "--from", 1)
     assert "3 处改动" in text
     with pymupdf.open(issue_dir / "diff.pdf") as doc:
-        assert doc.page_count == 3                        # two proof pages and the change list
+        assert doc.page_count == 4                        # three proof pages and the change list
         listing = doc[-1].get_text()
         assert "召开" in listing and "举行" in listing and "r-ad" in listing
         assert "删：召开" in doc[0].get_text()            # the deleted word in the margin

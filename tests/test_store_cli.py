@@ -32,7 +32,7 @@ def folder(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BANMIAN_USER", "排版")
     code, out, err = run(capsys, "store", "push", SAMPLE, "news/today")
     assert code == 0, err
-    assert "2 pages, 10 stories" in out and "copied" in out       # photo.jpg came along
+    assert "3 pages, 13 stories" in out and "copied" in out       # photo.jpg came along
     return tmp_path / "news" / "today"
 
 
@@ -51,7 +51,7 @@ def test_init_push_who_pull(tmp_path, capsys, monkeypatch, sample):
     assert run(capsys, "store", "push", SAMPLE, "f")[0] == 0
     FolderStore(tmp_path / "f", Desk.here("张三")).checkout(UnitKey("page", "p2"))
     code, out, _ = run(capsys, "store", "who", "f")
-    assert code == 0 and "13 units, 1 checked out" in out
+    assert code == 0 and "17 units, 1 checked out" in out
     line = next(x for x in out.splitlines() if "page p2" in x)
     assert "v1" in line and "排版 on" in line and "held by 张三" in line
     code, out, _ = run(capsys, "store", "who", "f", "--json")
@@ -120,7 +120,7 @@ def test_a_truncated_unit_is_named_and_the_rest_checks(folder, capsys):
     code, _, err = run(capsys, "export", folder, "--print", "-o", folder.parent / "p.pdf")
     assert code == 1 and "refused" in err
     code, out, err = run(capsys, "export", folder, "--no-round", "-o", folder.parent / "p.pdf")
-    assert code == 0 and "(1 pages" in out
+    assert code == 0 and "(2 pages" in out            # pages 1 and 3
 
 
 def test_import_into_a_folder(folder, tmp_path, capsys):

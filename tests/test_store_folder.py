@@ -183,7 +183,7 @@ def test_a_truncated_unit_file_is_refused_with_its_name_and_line(where, sample):
     lines = page2.read_text("utf-8").count("\n") + 1
     s = IssueSession(_store(where, "b"))
     issue = s.open()
-    assert [p.number for p in issue.pages] == [1]
+    assert [p.number for p in issue.pages] == [1, 3]
     assert len(s.problems) == 1
     err = s.problems[0]
     assert err.path == str(page2) and str(page2) in str(err)
