@@ -61,23 +61,25 @@ def test_the_jump_check_sees_a_frame_on_another_page():
     issue = big_issue(6)
     res = Composer(issue, SquareFontSet()).compose()
     assert D.jump_mistakes(issue, res) == []
-    p2, p5 = issue.pages[1], issue.pages[4]
+    p2 = issue.pages[1]
+    # a later page with a photo on it
+    there = next(p for p in issue.pages[2:] if any(isinstance(f, m.PhotoFrame) for f in p.frames))
     fr = next(f for f in p2.frames if f.id == "t-lead2")
     p2.frames.remove(fr)
-    p5.frames.append(fr)
-    bad = D.jump_mistakes(issue, res)                   # the jump lines of before
-    assert bad == ["lead: frame t-lead on page 1 shows ['（下转二版）'], not ['（下转五版）']"]
+    there.frames.append(fr)
+    wrong = [f"lead: frame t-lead on page 1 shows ['（下转二版）'], "
+             f"not ['（下转{page_label(there.number, 'chinese')}版）']"]
+    assert D.jump_mistakes(issue, res) == wrong         # the jump lines of before
     assert D.jump_mistakes(issue) == []                 # composed again: right
-    photo = next(f for f in p5.frames if isinstance(f, m.PhotoFrame))
+    photo = next(f for f in there.frames if isinstance(f, m.PhotoFrame))
     fr.col, fr.line, fr.cols, fr.lines = photo.col + 1, photo.line + 2, 2, 4
     res = Composer(issue, SquareFontSet()).compose()    # under the photo: no room, no jump
     assert D.jump_lines(res)["t-lead2"] == [] and D.jump_mistakes(issue, res) == []
-    bad = D.jump_mistakes(issue, Composer(big_issue(6), SquareFontSet()).compose())
-    assert bad == ["lead: frame t-lead on page 1 shows ['（下转二版）'], not ['（下转五版）']"]
+    assert D.jump_mistakes(issue, Composer(big_issue(6), SquareFontSet()).compose()) == wrong
 
 
 def test_refresh_takes_a_commit_of_two_pages_whole():
-    """A frame moved from page 3 to page 4 while another desk refreshes — between its look
+    """A frame moved from page 4 to page 3 while another desk refreshes — between its look
     at the change feed and its read — is on exactly one page there (store.session)."""
     from store.memory import MemoryIssue, MemoryStore
     shared = MemoryIssue("t")
@@ -88,10 +90,12 @@ def test_refresh_takes_a_commit_of_two_pages_whole():
     ia.pages[2].section = "读者来信"
     sa.save(ia)                                      # in b's feed: page 3
     read, moved = b.read, []
+    threaded = {f for st in ia.stories.values() for f in st.thread}
+    fid = next(f.id for f in ia.pages[3].frames if f.id in threaded)
 
     def read_while_a_moves(keys=None):
         if keys is not None and not moved:
-            fr = next(f for f in ia.pages[3].frames if f.id == "t-lead2-2")
+            fr = next(f for f in ia.pages[3].frames if f.id == fid)
             ia.pages[3].frames.remove(fr)
             ia.pages[2].frames.append(fr)
             moved.append(sa.save(ia))                # pages 3 and 4 in one commit
@@ -99,7 +103,7 @@ def test_refresh_takes_a_commit_of_two_pages_whole():
     b.read = read_while_a_moves
     got = sb.refresh(ib)
     assert moved and not got.problems, [str(p) for p in got.problems]
-    assert [p.id for p in ib.pages if any(f.id == "t-lead2-2" for f in p.frames)] == ["p3"]
+    assert [p.id for p in ib.pages if any(f.id == fid for f in p.frames)] == ["p3"]
     assert ib == IssueSession(MemoryStore(shared, Desk.here("丙"))).open()
 
 
