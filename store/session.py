@@ -123,23 +123,33 @@ class IssueSession:
         """Take the units others committed since the last look into ``issue`` (in place).
         Units with unsaved changes here (or in ``keep``) are not touched: they are listed
         in ``Refreshed.both`` for the caller to reload or merge."""
-        self.cursor, infos = self.store.changes(self.cursor)
-        latest: dict[UnitKey, UnitInfo] = {}
-        for info in infos:
-            latest[info.key] = info
-        fresh = {k: i for k, i in latest.items()
-                 if (b := self.base.get(k)) is None or b.version != i.version or i.deleted}
-        fresh = {k: i for k, i in fresh.items()
-                 if not (i.deleted and k not in self.base)}
-        out = Refreshed()
-        if not fresh:
-            return out
-        local = self.dirty(issue) | (keep or set())
-        for k in sorted(fresh):
-            if k in local:
-                out.both.append(fresh[k])
-        take = [k for k in sorted(fresh) if k not in local]
-        docs = self.store.read(take)
+        local: set[UnitKey] | None = None
+        for _ in range(20):
+            cursor, infos = self.store.changes(self.cursor)
+            latest: dict[UnitKey, UnitInfo] = {}
+            for info in infos:
+                latest[info.key] = info
+            fresh = {k: i for k, i in latest.items()
+                     if (b := self.base.get(k)) is None or b.version != i.version or i.deleted}
+            fresh = {k: i for k, i in fresh.items()
+                     if not (i.deleted and k not in self.base)}
+            out = Refreshed()
+            if not fresh:
+                self.cursor = cursor
+                return out
+            if local is None:
+                local = self.dirty(issue) | (keep or set())
+            for k in sorted(fresh):
+                if k in local:
+                    out.both.append(fresh[k])
+            take = [k for k in sorted(fresh) if k not in local]
+            docs = self.store.read(take)
+            # a commit made between the feed and the read shows here as a unit newer than the
+            # feed said, with its other units not taken: look at the feed again, so that a
+            # commit of several units (a frame moved to another page) is taken whole
+            if all(k not in docs or docs[k].version == latest[k].version for k in take):
+                break
+        self.cursor = cursor
         new_base = dict(self.base)
         for k in take:
             if k in docs:
