@@ -7,7 +7,7 @@ resident memory).  The processes run as an installed program does: Python
 writes and reuses its bytecode (in a private ``PYTHONPYCACHEPREFIX``, so the
 tree is not touched, even where ``PYTHONDONTWRITEBYTECODE`` is set).
 
-* ``sample_s``: the two-page sample, proof, caches warm (fonts, layout, subsets);
+* ``sample_s``: the sample issue, proof, caches warm (fonts, layout, subsets);
 * ``issue24_s``: a 24-page issue built from the sample (its pages repeated, every
   story and frame renamed, the text of each copy varied), caches warm;
 * ``issue24_cold_layout_s``: the same with the layout cache (and the pages the writer

@@ -16,8 +16,6 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 
-from . import pdfdoc
-
 from . import pdfobjects
 from .cfffont import CFFProgram
 from .ttfont import FontFileError, SfntProgram, TrueTypeProgram, face_offset, read_font_file
@@ -155,13 +153,14 @@ class DocumentFonts:
     # ------------------------------------------------------------ PDF objects
     def add_objects(self, doc) -> None:
         """Subset every used face and put its font objects in the document's font dict."""
-        font_dict = doc.fonts.dict
+        font_dict = doc.idToObject["BasicFonts"].dict
         for f in self._faces.values():
             if len(f.text) <= 1:
                 continue
             font_dict[f.resource] = self._type0(doc, f)
 
     def _type0(self, doc, f: _Face):
+        from reportlab.pdfbase import pdfdoc
         if isinstance(f.program, CFFProgram):
             return self._type0_cff(doc, f)
         prog = f.program
@@ -223,6 +222,7 @@ class DocumentFonts:
 
     def _type0_cff(self, doc, f: _Face):
         """A Type0 font over a CIDFontType0 whose CID-keyed CFF subset has glyph n for CID n."""
+        from reportlab.pdfbase import pdfdoc
         prog = f.program
         glyphs = [0] * len(f.text)
         for g in f.gids:
@@ -260,6 +260,7 @@ class DocumentFonts:
     @staticmethod
     def _descriptor(prog, base: str, file_key: str, ff, doc):
         """The FontDescriptor of an embedded subset (``file_key``: FontFile2 or FontFile3)."""
+        from reportlab.pdfbase import pdfdoc
         m = prog.metrics()
         flags = 4 | (1 if m.fixed_pitch else 0) | (0x40000 if m.bold else 0) | \
             (0x40 if m.italic_angle else 0)

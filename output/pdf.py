@@ -4,7 +4,8 @@ It never measures layout text: glyph ids and pen positions come from the
 result.  Page coordinates (pt, y down from the trim's top-left) are mapped to
 PDF space (y up) here.  Fonts are embedded as subset CID fonts
 (``fontembed``); text operators come from ``textops``; images from ``images``; the
-file's objects are written by ``pdfdoc`` (no PDF library is loaded).
+file itself is written by ReportLab (``canvas``: its document, pages and
+resources, our content streams), imported only when a file is written.
 The file is written to a temporary name and moved into place.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from layout.result import (BoxItem, GlyphRun, ImageItem, LayoutResult, Painter, 
                            RuleItem, walk)
 
 from . import color as C
-from . import marks, pdfdoc, pdfobjects, pdfx, textops
+from . import marks, pdfobjects, textops
 from .cache import ExportCache
 from .fontembed import DocumentFonts
 from .images import ImageError, jpeg_header, prepare
@@ -30,62 +31,10 @@ _GS_OVERPRINT = "BMop"
 _GS_KNOCKOUT = "BMko"
 
 
-class _Canvas:
-    """Pages being drawn into a ``pdfdoc.Document``: the page size and boxes, the content
-    (literal operators from the writer) and the page's image resources."""
-
-    ext_gstates: dict | None = None
-    compress_pages: bool = True
-
-    def __init__(self, version: tuple[int, int], compress: bool):
-        """A document of this PDF version; Flate-compressed streams when ``compress``."""
-        self._doc = pdfdoc.Document(version, compress)
-        self._size = (595.0, 842.0)
-        self._trim = self._bleed = None
-        self._code: list[str] = []
-        self._images: dict[str, object] = {}
-        self._image_count = 0
-
-    def setPageSize(self, size) -> None:        # noqa: N802 (the canvas' old names)
-        self._size = tuple(size)
-
-    def setTrimBox(self, box) -> None:          # noqa: N802
-        self._trim = tuple(box)
-
-    def setBleedBox(self, box) -> None:         # noqa: N802
-        self._bleed = tuple(box)
-
-    def addLiteral(self, code: str) -> None:    # noqa: N802
-        self._code.append(code)
-
-    def add_image(self, xobject, name: str | None = None) -> str:
-        """Register an image XObject for the current page; its resource name."""
-        self._image_count += 1
-        name = name or f"Im{self._image_count}"
-        self._images[name] = self._doc.Reference(xobject)
-        return name
-
-    def showPage(self) -> None:                 # noqa: N802
-        """End the page, with a Flate-compressed content stream of its operators."""
-        w, h = self._size
-        self._doc.add_page(pdfdoc.Page(
-            (0, 0, w, h), "".join(self._code), self._trim, self._bleed, self._images,
-            dict(self.ext_gstates) if self.ext_gstates else None, self.compress_pages))
-        self._code, self._images = [], {}
-        self._trim = self._bleed = None
-
-    def save(self) -> bytes:
-        """The whole file."""
-        return self._doc.write()
-
-
 def _ext_gstates() -> dict:
     """Overprint on (black text and rules) and off; OPM 1 so 0% inks do not knock out."""
-    def gs(on: bool):
-        v = "true" if on else "false"
-        return pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("ExtGState"), "OP": v, "op": v,
-                                     "OPM": 1 if on else 0})
-    return {_GS_OVERPRINT: gs(True), _GS_KNOCKOUT: gs(False)}
+    from .canvas import ext_gstate
+    return {_GS_OVERPRINT: ext_gstate(True), _GS_KNOCKOUT: ext_gstate(False)}
 
 
 def write_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | None = None,
@@ -169,8 +118,9 @@ class _Writer(Painter):
 
     def _canvas(self, pages):
         """A new canvas and document, with the document's info and metadata."""
-        cv = _Canvas(pdfx.PDF_VERSION if self.print else (1, 4), self.opt.compress)
-        cv.compress_pages = self.opt.compress
+        from . import pdfx
+        from .canvas import Canvas
+        cv = Canvas(pdfx.PDF_VERSION if self.print else (1, 4), self.opt.compress, self.print)
         if self.print:
             cv.ext_gstates = _ext_gstates()
         self.cv = cv
@@ -208,13 +158,14 @@ class _Writer(Painter):
 
     def _finish(self, path: str, cv, doc) -> None:
         """The fonts, the output intent, and the file."""
+        from . import pdfx
         self.fonts.add_objects(doc)
         if self.print and self.opt.pdfx:
             ident, cond = self.profile.condition
             if self.opt.output_condition:
                 ident = self.opt.output_condition
             pdfx.add_output_intent(doc, self.profile.data, ident, cond, self.profile.description)
-        _write_whole(path, cv.save())
+        _write_whole(path, cv.data())
 
     def _layered(self, page):
         """The page without the frames of layers this export leaves out: hidden layers

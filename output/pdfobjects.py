@@ -1,13 +1,17 @@
-"""Small PDF object builders on top of output.pdfdoc: streams and image XObjects.
+"""Small PDF object builders on top of ReportLab's pdfdoc: streams and image XObjects.
 
-Streams carry their own filters (Flate at a chosen level, or DCT passed
-through).
+Our streams carry their own filters (Flate at a chosen level, or DCT passed
+through), so ReportLab's global ASCII85 setting never slows or bloats them.
+ReportLab is imported when an object is made (``num``, used by the content
+stream operators, needs none).
 """
 from __future__ import annotations
 
 import zlib
+from typing import TYPE_CHECKING
 
-from . import pdfdoc
+if TYPE_CHECKING:
+    from reportlab.pdfbase import pdfdoc
 
 
 def num(v: float, places: int = 4) -> str:
@@ -19,7 +23,7 @@ def num(v: float, places: int = 4) -> str:
 
 
 class Flate:
-    """The FlateDecode filter at a given zlib level (``pdfdoc.PDFStream``'s filter protocol)."""
+    """The FlateDecode filter at a given zlib level (ReportLab's stream filter protocol)."""
     pdfname = "FlateDecode"
 
     def __init__(self, level: int = 6):
@@ -47,6 +51,7 @@ class Encoded:
 
 def stream(content, compress: bool = True, level: int = 6, **entries) -> pdfdoc.PDFStream:
     """A stream object with extra dictionary entries, Flate-compressed when asked."""
+    from reportlab.pdfbase import pdfdoc
     s = pdfdoc.PDFStream(content=content, filters=[Flate(level)] if compress else [])
     for k, v in entries.items():
         s.dictionary[k] = v
@@ -59,6 +64,7 @@ def image_xobject(width: int, height: int, mode: str, data: bytes, jpeg: bool,
 
     ``inverted``: a CMYK JPEG with an Adobe marker, stored inverted (Photoshop, Pillow).
     """
+    from reportlab.pdfbase import pdfdoc
     space = {"CMYK": "DeviceCMYK", "RGB": "DeviceRGB", "L": "DeviceGray"}[mode]
     s = pdfdoc.PDFStream(content=data,
                          filters=[Encoded("DCTDecode")] if jpeg else

@@ -1,4 +1,4 @@
-"""What the speed work changed, checked for behaviour: the PDF file writer of our own,
+"""What the speed work changed, checked for behaviour: the PDF file written by ReportLab,
 proof rounds stamped as written and recorded from the file's text, JPEG headers read
 without a decoder, remembered image checks, kept layout findings, and an editor that
 opens from the layout cache and repaints only what a typed key changed."""
@@ -17,49 +17,72 @@ from support.fakefont import SquareFontSet
 from support.paths import MAIN, SAMPLE
 
 
-# ------------------------------------------------------------------ output/pdfdoc.py
-def test_pdfdoc_writes_a_file_readers_open(tmp_path):
+# ------------------------------------------------------------------ output/canvas.py
+def test_reportlab_writes_the_file_readers_open(tmp_path):
+    """The writer's canvas: ReportLab's document and pages, our Flate content streams,
+    image resources and Info keys (a Chinese title with brackets and a backslash)."""
     pymupdf = pytest.importorskip("pymupdf")
-    from output import pdfdoc
-    doc = pdfdoc.Document((1, 4), True)
-    doc.info["Title"] = pdfdoc.PDFString("陇原职工报 (第1版) \\ 1校")
-    doc.info["Keywords"] = pdfdoc.PDFString("banmian-round=3 issue=a_b.yaml pages=1,2")
+    from output import canvas, pdfobjects, pdfx
+    cv = canvas.Canvas((1, 4), True, False)
+    pdfx.install_info(cv._doc, "陇原职工报 (第1版) \\ 1校", "陇原职工报", "proof", False,
+                      "banmian-round=3 issue=a_b.yaml pages=1,2")
     for w in (300.0, 400.5):
-        doc.add_page(pdfdoc.Page((0, 0, w, 500), "0 0 1 rg 10 10 50 50 re f\n",
-                                 trim=(10, 10, w - 10, 490)))
-    data = doc.write()
+        cv.setPageSize((w, 500))
+        cv.setTrimBox((10, 10, w - 10, 490))
+        name = cv.add_image(pdfobjects.image_xobject(1, 1, "RGB", bytes((255, 0, 0)), False))
+        cv.addLiteral(f"0 0 1 rg 10 10 50 50 re f\nq 40 0 0 40 100 100 cm /{name} Do Q\n")
+        cv.showPage()
+    data = cv.data()
     assert data.startswith(b"%PDF-1.4\n")
     with pymupdf.open(stream=data, filetype="pdf") as d:
         assert d.page_count == 2
         assert d.metadata["title"] == "陇原职工报 (第1版) \\ 1校"
         assert d.metadata["keywords"].startswith("banmian-round=3")
+        assert "ReportLab" in d.metadata["producer"]
         assert d[1].mediabox.width == pytest.approx(400.5)
         assert d[0].trimbox.x0 == pytest.approx(10)
         assert not d.is_repaired
-    assert pdfdoc.PDFName("A b#/c").pdf() == b"/A#20b#23#2Fc"
+        for page in d:
+            assert len(page.get_images()) == 1
+            assert d.xref_get_key(page.get_contents()[0], "Filter")[1] in (
+                "/FlateDecode", "[/FlateDecode]")
+            pix = page.get_pixmap(dpi=72)
+            assert pix.pixel(30, 500 - 30) == (0, 0, 255)          # the literal fill
+            assert pix.pixel(120, 500 - 120) == (255, 0, 0)        # the image
+        assert b"Helvetica" not in d.tobytes()
 
 
-def test_an_export_loads_no_pdf_library(tmp_path):
-    """A warm export (its caches filled by a first one) imports neither ReportLab nor
-    fontTools, Qt or jieba (a proof of the sample)."""
+def _modules_loaded(tmp_path, argv: list[str]) -> list[str]:
+    """The modules of the heavy libraries a ``main.py`` command loads (run twice: the
+    first fills the caches)."""
     import os
     import subprocess
     import sys
+    code = ("import sys, runpy\n"
+            "main = sys.argv[1]\n"
+            "sys.argv = [main] + sys.argv[2:]\n"
+            "try:\n    runpy.run_path(main, run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted({m.split('.')[0] for m, mod in sys.modules.items() if mod is not None "
+            "and m.split('.')[0] in ('reportlab', 'fontTools', 'PySide6', 'jieba', 'pymupdf', "
+            "'fitz')}))")     # main.py blocks pymupdf.layout with a None entry
+    env = dict(os.environ, BANMIAN_CACHE_DIR=str(tmp_path / "cache"))
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code, str(MAIN), *argv], capture_output=True,
+                             text=True, cwd=str(MAIN.parent), env=env)
+    return yaml.safe_load(out.stdout.strip().splitlines()[-1]) if out.stdout.strip() else \
+        [out.stderr]
+
+
+def test_an_export_loads_reportlab_only_to_write(tmp_path):
+    """A warm export (its caches filled by a first one) loads ReportLab to write the file
+    but neither fontTools, Qt, jieba nor PyMuPDF; a preflight check loads no ReportLab."""
     shutil.copy(SAMPLE.parent / "photo.jpg", tmp_path / "photo.jpg")
     shutil.copy(SAMPLE, tmp_path / "issue.yaml")
-    code = ("import sys, runpy\n"
-            "main, issue, out = sys.argv[1:4]\n"
-            "sys.argv = [main, 'export', issue, '-o', out, '--no-round']\n"
-            "try:\n    runpy.run_path(main, run_name='__main__')\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('reportlab', 'fontTools', 'PySide6', 'jieba')))")
-    env = dict(os.environ, BANMIAN_CACHE_DIR=str(tmp_path / "cache"))
-    for _ in range(2):                        # the first fills the caches
-        out = subprocess.run([sys.executable, "-c", code, str(MAIN), str(tmp_path / "issue.yaml"),
-                              str(tmp_path / "o.pdf")], capture_output=True, text=True,
-                             cwd=str(MAIN.parent), env=env)
-    assert (tmp_path / "o.pdf").stat().st_size > 10000, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
+    issue, out = str(tmp_path / "issue.yaml"), str(tmp_path / "o.pdf")
+    assert _modules_loaded(tmp_path, ["export", issue, "-o", out, "--no-round"]) == ["reportlab"]
+    assert (tmp_path / "o.pdf").stat().st_size > 10000
+    assert (tmp_path / "o.pdf").read_bytes().startswith(b"%PDF-1.4")
+    assert _modules_loaded(tmp_path, ["check", issue]) == []
 
 
 # ------------------------------------------------------------------ proof rounds
