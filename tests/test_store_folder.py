@@ -367,7 +367,7 @@ def test_a_folder_it_cannot_write_sees_a_crashed_commit_as_done(two, monkeypatch
 def test_readers_never_see_half_a_commit(two):
     """A process commits both units again and again; every read here shows them equal."""
     code = textwrap.dedent(f"""
-        import sys
+        import sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from store.folder import FolderStore
         from store.base import Change, Desk, UnitKey
@@ -376,6 +376,7 @@ def test_readers_never_see_half_a_commit(two):
         for n in range(1, 121):
             got = st.read(keys)
             st.commit([Change(k, f"banmian: 1\\n# {{n}}\\n", got[k].version) for k in keys])
+            time.sleep(0.01)      # room for the reader on a busy machine: it must see many states
     """)
     proc = subprocess.Popen([sys.executable, "-c", code])
     r = _store(two, "r")
