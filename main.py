@@ -511,9 +511,8 @@ def cmd_sample(args) -> int:
         return cmd_open(argparse.Namespace(issue=str(SAMPLE)))
     out = args.output or "front-page.pdf"
     print("no display: exporting the sample issue instead of opening the editor")
-    return cmd_export(argparse.Namespace(issue=str(SAMPLE), output=out, pages=None, png=False,
-                                         dpi=100, print=False, force=False, watermark=True,
-                                         outlines=False))
+    # the export command's own parser: every option at its default, whatever export grows
+    return cmd_export(parser().parse_args(["export", str(SAMPLE), "-o", out, "--watermark"]))
 
 
 # ---------------------------------------------------------------------- issue stores

@@ -77,7 +77,9 @@ def slug_text(info, page_number: int, section: str, when: datetime | None,
     if info.date:
         parts.append(info.date)
     if info.number:
-        parts.append(f"第{info.number}期")
+        # 期号 as the paper writes it ("第1号", "第8812期") or a bare number ("8812")
+        n = str(info.number)
+        parts.append(n if n.startswith("第") else f"第{n}期")
     parts.append(f"第{page_number}版" + (f" {section}" if section else ""))
     parts.append(f"{chinese_numeral(max(1, int(info.version or 1)))}校")
     when = when or datetime.now()
