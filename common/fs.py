@@ -38,7 +38,7 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make a rename in ``folder`` durable (where the system allows opening folders)."""
     try:
         fd = os.open(str(folder), os.O_RDONLY)
@@ -53,7 +53,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def atomic_write(path: str | os.PathLike, data: bytes | None = None, *, writer=None,
-                 make_dirs: bool = False) -> None:
+                 make_dirs: bool = False, sync: bool = True) -> None:
     """Write a file so that a crash leaves either the old or the new content.
 
     The bytes ``data`` (or whatever ``writer(temp_path)`` writes) go to a
@@ -62,6 +62,8 @@ def atomic_write(path: str | os.PathLike, data: bytes | None = None, *, writer=N
     keeps the mode of the file it replaces; a new file gets the umask's mode
     (not mkstemp's 0600).  On any failure the temporary file is removed and
     the old file is left as it was.  ``make_dirs`` creates missing folders.
+    ``sync=False`` leaves out the fsyncs, for files made again from others (an export):
+    still never half a file while the system runs.
     """
     if (data is None) == (writer is None):
         raise TypeError("atomic_write needs either data or writer")
@@ -80,22 +82,25 @@ def atomic_write(path: str | os.PathLike, data: bytes | None = None, *, writer=N
         if writer is None:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
+                if sync:
+                    fh.flush()
+                    os.fsync(fh.fileno())
         else:
             os.close(fd)
             writer(tmp)
-            tfd = os.open(tmp, os.O_RDONLY)
-            try:
-                os.fsync(tfd)
-            finally:
-                os.close(tfd)
+            if sync:
+                tfd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(tfd)
+                finally:
+                    os.close(tfd)
         os.replace(tmp, p)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(folder)
+    if sync:
+        fsync_dir(folder)
 
 
 def cache_write(path: str | os.PathLike, data: bytes) -> None:

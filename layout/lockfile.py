@@ -224,7 +224,7 @@ class Lock:
         """Whether the lock file on disk is still this lock (nobody broke it)."""
         if self.released:
             return False
-        info = _read(self.lock)[0]
+        info = read_lock(self.lock)[0]
         return info is not None and info.token == self.info.token
 
     def touch(self) -> bool:
@@ -242,7 +242,7 @@ class Lock:
         if self.released:
             return
         self.released = True
-        info = _read(self.lock)[0]
+        info = read_lock(self.lock)[0]
         if info is None or info.token != self.info.token:
             return                               # broken and maybe taken by someone else
         try:
@@ -252,8 +252,9 @@ class Lock:
 
 
 # ---------------------------------------------------------------- files
-def _read(lock: Path) -> tuple[LockInfo | None, float | None]:
-    """(facts, heartbeat mtime) of a lock file; (None, None) when it does not exist."""
+def read_lock(lock: Path, info=LockInfo) -> tuple[LockInfo | None, float | None]:
+    """(facts, heartbeat mtime) of a lock file; (None, None) when it does not exist.
+    ``info``: the LockInfo class to read the facts as (a subclass may carry more)."""
     try:
         with open(lock, "rb") as fh:
             st = os.fstat(fh.fileno())
@@ -262,7 +263,7 @@ def _read(lock: Path) -> tuple[LockInfo | None, float | None]:
         return None, None
     except OSError:
         return None, 0.0
-    return LockInfo.from_json(data), st.st_mtime
+    return info.from_json(data), st.st_mtime
 
 
 def _create(lock: Path, info: LockInfo) -> bool:
@@ -319,7 +320,7 @@ def _remove_if(lock: Path, token: str | None) -> bool:
         os.rename(lock, aside)
     except FileNotFoundError:
         return True                              # gone already
-    info = _read(aside)[0]
+    info = read_lock(aside)[0]
     if (info.token if info is not None else None) != token:
         try:                                     # not the lock we judged: put it back
             os.link(aside, lock)
@@ -352,7 +353,7 @@ def acquire(path: str | os.PathLike, *, stale_hours: float = STALE_HOURS) -> "Lo
     for _ in range(5):
         if _create(lock, info):
             return Lock(p, lock, info)
-        held, beat = _read(lock)
+        held, beat = read_lock(lock)
         if beat is None:
             continue                             # released meanwhile: try again
         age = max(0.0, time.time() - beat)
@@ -367,13 +368,13 @@ def acquire(path: str | os.PathLike, *, stale_hours: float = STALE_HOURS) -> "Lo
         mine = held.host == info.host and held.pid == info.pid
         stale = held.host != info.host and age > stale_hours * 3600
         return LockHeld(p, lock, held, age, stale=stale, mine=mine)
-    held, beat = _read(lock)
+    held, beat = read_lock(lock)
     return LockHeld(p, lock, held, max(0.0, time.time() - (beat or time.time())))
 
 
 def holder(path: str | os.PathLike) -> LockInfo | None:
     """Who has the issue locked now (None: nobody, or an unreadable lock)."""
-    return _read(lock_path(path))[0]
+    return read_lock(lock_path(path))[0]
 
 
 def break_lock(path: str | os.PathLike, held: LockHeld) -> bool:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import io
 import math
 
-from common.fs import _new_file_mode
 from dataclasses import replace
 
+from common.fs import atomic_write
 from layout.result import (BoxItem, GlyphRun, ImageItem, LayoutResult, Painter, PathItem,
                            RuleItem, walk)
 
@@ -165,7 +165,9 @@ class _Writer(Painter):
             if self.opt.output_condition:
                 ident = self.opt.output_condition
             pdfx.add_output_intent(doc, self.profile.data, ident, cond, self.profile.description)
-        _write_whole(path, cv.data())
+        # not fsynced (the issue itself is): an export is made again from the issue, and
+        # the sync cost 15–40 ms an export on this machine
+        atomic_write(path, cv.data(), sync=False)
 
     def _layered(self, page):
         """The page without the frames of layers this export leaves out: hidden layers
@@ -535,32 +537,6 @@ class _Writer(Painter):
         text = marks.slug_text(self.opt.info, page.number, self.opt.sections.get(page.number, ""),
                                self.opt.export_time, extra)
         self._text_line(text, marks.SLUG_SIZE, x, y_pdf, fill)
-
-
-def _write_whole(path: str, data: bytes) -> None:
-    """Write the PDF to a temporary file beside ``path`` and rename it into place: a
-    reader never sees half a file, and a failed export leaves the old file.  Not
-    fsynced (``common.fs.atomic_write`` is, for the issue itself): an export is made
-    again from the issue, and the sync cost 15–40 ms an export on this machine."""
-    import contextlib
-    import os
-    import tempfile
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
-    try:
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except OSError:
-            mode = _new_file_mode()
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def rotation_cm(frame, ox: float, top: float) -> str:

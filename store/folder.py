@@ -63,7 +63,7 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-from common.fs import atomic_write
+from common.fs import atomic_write, fsync_dir
 from layout import lockfile
 from layout.lockfile import LockInfo
 
@@ -193,15 +193,7 @@ class UnitLockInfo(LockInfo):
 
 def _read_lock(path: Path) -> tuple[UnitLockInfo | None, float | None]:
     """(facts, heartbeat) of a lock file; (None, None) when there is none."""
-    try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            data = fh.read(65536)
-    except FileNotFoundError:
-        return None, None
-    except OSError:
-        return None, 0.0
-    return UnitLockInfo.from_json(data), st.st_mtime
+    return lockfile.read_lock(path, UnitLockInfo)
 
 
 def _holder(info: UnitLockInfo | None, beat: float, *, stale_hours: float) -> Holder:
@@ -543,13 +535,13 @@ class FolderStore(Store):
                 with contextlib.suppress(FileNotFoundError):
                     dst.unlink()
             _step("renamed")
-        _fsync_dir(self.root / "pages")
-        _fsync_dir(self.root / "stories")
-        _fsync_dir(self.root)
+        fsync_dir(self.root / "pages")
+        fsync_dir(self.root / "stories")
+        fsync_dir(self.root)
         self._append_feed(intent.get("tx", ""), intent.get("feed", []))
         _step("journal")
         self.intent.unlink()
-        _fsync_dir(self.meta)
+        fsync_dir(self.meta)
 
     def _append_feed(self, tx: str, feed: list[dict]) -> None:
         with open(self.journal, "rb+") as fh:
@@ -830,19 +822,6 @@ def _write_new(path: Path, data: bytes) -> None:
         while view:
             view = view[os.write(fd, view):]
         os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(str(folder), os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
     finally:
         os.close(fd)
 
