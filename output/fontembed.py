@@ -170,21 +170,8 @@ class DocumentFonts:
         new_gid[0] = 0
         tag = _subset_tag(f.key, f.gids, f.extra)
         base = f"{tag}+{_ps_name(f.key)}"
-        m = prog.metrics()
-
         ff = pdfobjects.stream(program, bool(doc.compression), level=3, Length1=len(program))
-        flags = 4 | (1 if m.fixed_pitch else 0) | (0x40000 if m.bold else 0) | \
-            (0x40 if m.italic_angle else 0)
-        desc = pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("FontDescriptor"),
-            "FontName": pdfdoc.PDFName(base),
-            "Flags": flags,
-            "FontBBox": pdfdoc.PDFArray(list(m.bbox)),
-            "ItalicAngle": m.italic_angle,
-            "Ascent": m.ascent, "Descent": m.descent, "CapHeight": m.cap_height,
-            "StemV": m.stem_v,
-            "FontFile2": doc.Reference(ff),
-        })
+        desc = self._descriptor(prog, base, "FontFile2", ff, doc)
         # CID -> glyph in the subset: identity unless shared glyphs got extra CIDs
         cid_gid = [0] * len(f.text)
         for g in f.gids:
