@@ -89,7 +89,10 @@ class IssueSession:
     def pending(self, issue: m.Issue) -> list[Change]:
         """The changes ``save`` would commit: units whose text differs from their base,
         new units, and units removed from the issue (units left out at opening never)."""
-        texts = split(issue)
+        return self._changes(split(issue))
+
+    def _changes(self, texts: dict[UnitKey, str]) -> list[Change]:
+        """``pending`` for the issue's units already split."""
         frozen = self.left_out | self.held_back
         out = [Change(k, t, self._base_version(k)) for k, t in texts.items()
                if ((b := self.base.get(k)) is None or b.text != t) and k not in frozen]
@@ -137,8 +140,9 @@ class IssueSession:
             if not fresh:
                 self.cursor = cursor
                 return out
-            if local is None:
-                local = self.dirty(issue) | (keep or set())
+            if local is None:           # split once, only when there is something to take
+                mine = split(issue)
+                local = {c.key for c in self._changes(mine)} | (keep or set())
             for k in sorted(fresh):
                 if k in local:
                     out.both.append(fresh[k])
@@ -157,7 +161,6 @@ class IssueSession:
             else:
                 new_base.pop(k, None)
         # the units as they are now: this desk's texts for what it keeps, the store's for the rest
-        mine = split(issue)
         current = {k: UnitDoc(new_base[k].info if k in new_base else UnitInfo(k, 0), t)
                    for k, t in mine.items()}
         for k in take:
@@ -173,7 +176,7 @@ class IssueSession:
         except DocumentError as exc:
             out.problems.append(exc)           # the new settings do not read: keep ours
             return out
-        out.problems = [p for p in joined.problems]
+        out.problems = list(joined.problems)
         self.base, self.left_out = new_base, joined.left_out
         self.held_back = joined.held_back
         _replace(issue, joined.issue)
