@@ -7,6 +7,7 @@ cheap decorations: ports, copyfit badges, jump markers and thread arrows.
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Signal
@@ -176,6 +177,7 @@ class PageScene(QGraphicsScene):
             return
         for fid in ids:
             self.doc.composer.warm(fid)
+        gc.freeze()         # what the setter learnt is long-lived: out of the full passes
 
     def page_result(self):
         """The PageResult shown."""

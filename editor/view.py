@@ -1,6 +1,7 @@
 """The page view: zoom and pan, tool dispatch, keys, input methods, drag and drop."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
@@ -19,6 +20,8 @@ from .tools import make_tools
 
 STORY_MIME = "application/x-banmian-story"
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
+#: after this long without a change, the cyclic collector runs its full pass (ms)
+IDLE_COLLECT_MS = 1500
 ZOOM_STEPS = [0.125, 0.25, 0.33, 0.5, 0.67, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0]
 
 
@@ -53,6 +56,12 @@ class PageView(QGraphicsView):
         self._blink = QTimer(self)
         self._blink.timeout.connect(self._toggle_caret)
         self._blink.start(530)
+        # the collector's full pass (30-40 ms over a day's layout) waits for a pause
+        self._idle_collect = QTimer(self)
+        self._idle_collect.setSingleShot(True)
+        self._idle_collect.setInterval(IDLE_COLLECT_MS)
+        self._idle_collect.timeout.connect(collect_when_idle)
+        doc.changed.connect(lambda _t=None: self._idle_collect.start())
         self.zoomChanged.connect(lambda z: scene.set_view_scale(self.transform().m11(), z / 100))
         text.moved.connect(self.update_caret)
         text.activeChanged.connect(self._text_active)
@@ -557,6 +566,16 @@ class PageView(QGraphicsView):
         frame = m.PhotoFrame(fid, col=col, line=line, cols=2, lines=20, image=rel)
         if self.doc.push(E.AddFrame(page, frame), "place image"):
             self.page_scene.set_selection([fid])
+
+
+def collect_when_idle() -> None:
+    """A full pass of the cyclic collector while the user pauses, and what survives it
+    kept out of the next ones (``gc.freeze``): a keystroke then never waits for a full
+    pass over the issue, its layout and the setter's caches, and cycles that became
+    garbage are still collected (here, at the next pause)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _relative(path: str, base: str) -> str:

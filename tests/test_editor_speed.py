@@ -1,0 +1,95 @@
+"""Typing speed work, checked for behaviour: the layout a long-lived Composer hands back
+after each key (its caches, the refill of only what changed, widow mending) is exactly
+the layout a fresh Composer makes of the same text; the editor's idle-time collection
+leaves nothing of its own behind."""
+from __future__ import annotations
+
+import copy
+import gc
+import weakref
+
+import pytest
+
+from layout import edits as E
+from layout.compose import Composer
+from layout.docfile import load_issue
+from layout.position import StoryPos
+from support.fakefont import SquareFontSet
+from support.paths import SAMPLE
+
+pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="the sample issue is missing")
+
+
+def _keys(story: str):
+    """A typing session in the lead story: keys, deletes, Enter and Backspace across a
+    paragraph break, enough text to change the paragraph's line count and push the story
+    on (and back) through its frames."""
+    at = StoryPos(0, 12)
+    out = []
+    for i, ch in enumerate("工会服务职工，推进会强调要深化思想认识。" * 2):
+        out.append(E.InsertText(story, StoryPos(at.para, at.offset + i), ch))
+    end = StoryPos(0, 12 + 40)
+    out += [E.DeleteText(story, StoryPos(0, 50), end),            # Backspace ×2
+            E.DeleteText(story, StoryPos(0, 12), StoryPos(0, 30)),  # a selection deleted
+            E.SplitParagraph(story, StoryPos(0, 20)),             # Enter
+            E.InsertText(story, StoryPos(1, 0), "新段落开头"),
+            E.DeleteText(story, StoryPos(0, 20), StoryPos(1, 0)),   # Backspace joins them
+            E.InsertText(story, StoryPos(2, 5), "第三段插入的一句话，让它多出一行来。" * 3),
+            E.DeleteText(story, StoryPos(2, 5), StoryPos(2, 59))]
+    return out
+
+
+def _lead(issue) -> str:
+    return "lead" if "lead" in issue.stories else next(iter(issue.stories))
+
+
+@pytest.mark.parametrize("fonts", ["square", "real"])
+def test_each_key_composes_as_a_fresh_composer_would(fonts, real_fontset_factory):
+    issue = load_issue(SAMPLE)
+    if fonts == "square":
+        make = lambda iss: SquareFontSet()                       # noqa: E731
+    else:
+        try:
+            fontset = real_fontset_factory(issue.fonts)
+        except Exception as exc:                                 # no CJK fonts installed
+            pytest.skip(f"real fonts not available: {exc}")
+        make = lambda iss: fontset                               # noqa: E731
+    base = str(SAMPLE.parent)
+    live = Composer(issue, make(issue), base_dir=base)
+    live.compose()
+    for frame in issue.pages[0].frames:                          # as the editor warms up
+        live.warm(frame.id)
+    sid = _lead(issue)
+    lines_seen = set()
+    for n, edit in enumerate(_keys(sid)):
+        edit.apply(issue)
+        got = live.compose()
+        want = Composer(copy.deepcopy(issue), make(issue), base_dir=base).compose()
+        assert got == want, f"key {n + 1} ({type(edit).__name__}): the layout differs"
+        lines_seen.add(sum(len(fr.lines) for p in got.pages for fr in p.frames
+                           if fr.story == sid))
+    assert len(lines_seen) > 1                  # the keys changed the story's line count
+    assert live.stats["frames_reused"] > live.stats["frames_filled"]
+
+
+class _Node:
+    pass
+
+
+def test_idle_collection_frees_cycles_that_were_frozen():
+    """The pause's full pass collects cycles that died after a freeze (the editor freezes
+    what it opened), and freezes what survives it."""
+    from editor.view import collect_when_idle
+    a = _Node()
+    a.me = a                                    # a cycle: only the collector frees it
+    gone = weakref.ref(a)
+    gc.freeze()
+    try:
+        del a
+        gc.collect()
+        assert gone() is not None               # frozen: a full pass does not see it
+        collect_when_idle()
+        assert gone() is None
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
