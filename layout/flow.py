@@ -60,8 +60,11 @@ def page_label(number: int, numerals: str) -> str:
 class Flow:
     """Fills text frames with a story's paragraphs."""
 
-    def __init__(self, setter: Setter, geo: PageGeometry, issue):
+    def __init__(self, setter: Setter, geo: PageGeometry, issue, boxes: dict | None = None):
         self.setter, self.geo, self.issue = setter, geo, issue
+        #: placed lines kept between fills (the Composer's): a line set again at the same
+        #: place — a refill, a mending trial — is the very same LineBox
+        self.boxes = {} if boxes is None else boxes
 
     # ------------------------------------------------------------ placement
     def baseline(self, row: int, style: Style) -> float:
@@ -342,12 +345,8 @@ class Flow:
                 line = lines[k]
                 last_placed = (len(items), p, line, col, para)
                 row = col.slots[min(col.used, len(col.slots) - 1)]
-                y = self.baseline(row, st)
-                src = Source(story.id, para, "body")
-                items.append(LineBox(col.x, y, col.width, line.start, line.end, para,
-                                     story.id, y - EM_ASCENT * st.size,
-                                     y + (1 - EM_ASCENT) * st.size,
-                                     self.setter.line_runs(p, line, col.x, y, src)))
+                items.append(self._line_box(p, line, col, self.baseline(row, st), para,
+                                            story.id, st.size))
                 n_lines += 1
                 col.used += st.leading
             if place == n:
@@ -375,6 +374,22 @@ class Flow:
         feet = column_feet(fr, g.pitch)
         empty = sum(max(0, len(c.slots) - d) for c, (_, d) in zip(cols, feet))
         return FrameFill(result(end, empty) if empty else fr, end, used_prepared, holes)
+
+    def _line_box(self, p, line, col: Column, y: float, para: int, story: str,
+                  size: float) -> LineBox:
+        """The LineBox of a line set at (col.x, y): the one made before when the same line
+        stood there."""
+        key = (id(line), col.x, col.width, y, para, story, size)
+        hit = self.boxes.get(key)
+        if hit is not None and hit[0] is line:
+            return hit[1]
+        box = LineBox(col.x, y, col.width, line.start, line.end, para, story,
+                      y - EM_ASCENT * size, y + (1 - EM_ASCENT) * size,
+                      self.setter.line_runs(p, line, col.x, y, Source(story, para, "body")))
+        if len(self.boxes) > 50_000:
+            self.boxes.clear()
+        self.boxes[key] = (line, box)       # the line is held: its id stays its own
+        return box
 
     def _run_in_jump(self, items: list, story: str, last_placed, page: int, para: int,
                      offset: int):
