@@ -93,3 +93,75 @@ def test_idle_collection_frees_cycles_that_were_frozen():
         assert gc.isenabled() and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def _spy_resumes(monkeypatch) -> dict:
+    """Count the mending trials that went on from a mark (not from the top)."""
+    from layout.flow import Flow
+    seen = {"resumed": 0}
+    plain = Flow._resume_point
+
+    def spy(self, resume):
+        got = plain(self, resume)
+        seen["resumed"] += got is not None
+        return got
+    monkeypatch.setattr(Flow, "_resume_point", spy)
+    return seen
+
+
+def _from_the_top(monkeypatch, issue, fontset, base="."):
+    """What a fresh Composer makes of the issue with every mending trial filled from the
+    frame's top."""
+    from layout.flow import Flow
+    monkeypatch.setattr(Flow, "resume_trials", False)
+    try:
+        return Composer(copy.deepcopy(issue), fontset, base_dir=base).compose()
+    finally:
+        monkeypatch.setattr(Flow, "resume_trials", True)
+
+
+def test_mending_trials_that_go_on_equal_trials_from_the_top(monkeypatch):
+    """Widows and orphans at column feet in frames of 2-4 columns, with jump lines (run in
+    and on their own line), paragraphs of every length and subheads: the holes mended by
+    trials that went on from where the fill stood are those trials from the top make."""
+    import random
+
+    from layout import model as m
+    rng = random.Random(13)
+    seen = _spy_resumes(monkeypatch)
+    for case in range(30):
+        iss = m.Issue(fonts=m.default_fonts(), paragraph_styles=m.default_styles())
+        if case % 3 == 2:
+            iss.paper.jumps.placement = "run-in"
+        paras = []
+        for i in range(rng.randint(6, 14)):
+            style = "subhead" if i and rng.random() < 0.15 and "subhead" in \
+                iss.paragraph_styles else "body"
+            paras.append(m.Paragraph(style, [m.Run("职工之家建设，工会服务。"[:rng.randint(3, 12)]
+                                                   * rng.randint(1, 9))]))
+        cols = rng.randint(2, 4)
+        iss.stories["s"] = m.Story("s", paragraphs=paras, thread=["a", "b"])
+        iss.pages = [m.Page(1, frames=[m.TextFrame("a", col=0, line=0, cols=cols * 2,
+                                                   lines=rng.randint(8, 20), columns=cols,
+                                                   jump_lines=True)]),
+                     m.Page(2, frames=[m.TextFrame("b", col=0, line=0, cols=4, lines=30,
+                                                   columns=2, jump_lines=True)])]
+        live = Composer(iss, SquareFontSet())
+        for step in range(4):
+            got = live.compose()
+            assert got == _from_the_top(monkeypatch, iss, SquareFontSet()), (case, step)
+            para = rng.randrange(len(iss.stories["s"].paragraphs))
+            E.InsertText("s", StoryPos(para, 0), "新" * rng.randint(1, 9)).apply(iss)
+    assert seen["resumed"] > 10
+
+
+def test_sample_typing_mends_as_from_the_top(monkeypatch):
+    issue = load_issue(SAMPLE)
+    seen = _spy_resumes(monkeypatch)
+    base = str(SAMPLE.parent)
+    live = Composer(issue, SquareFontSet(), base_dir=base)
+    live.compose()
+    for n, edit in enumerate(_keys(_lead(issue))[:24]):
+        edit.apply(issue)
+        assert live.compose() == _from_the_top(monkeypatch, issue, SquareFontSet(), base), n
+    assert seen["resumed"]
