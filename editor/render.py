@@ -95,10 +95,11 @@ class PixmapCache:
 class _Run:
     """One glyph run's drawing: its bounds now, its QGlyphRun when first painted."""
 
-    __slots__ = ("run", "rect", "glyphs", "color", "boxes")
+    __slots__ = ("run", "rect", "glyphs", "color", "boxes", "dy")
 
     def __init__(self, run, colors: dict):
         self.run = run
+        self.dy = 0.0                   # how far below its glyphs' positions it is drawn
         ys = run.ys or (run.y,)
         right = max(x + a for x, a in zip(run.xs, run.advances)) if run.ys else run.right
         self.rect = QRectF(min(run.xs), min(ys) - run.size,
@@ -107,6 +108,16 @@ class _Run:
         self.color = _ink(colors, run.color)
         self.glyphs: QGlyphRun | None = None
         self.boxes: list[QRectF] | None = None
+
+    @classmethod
+    def moved(cls, old: "_Run", run) -> "_Run":
+        """``run`` drawn with the glyphs of ``old``, an equal run on another baseline (a
+        line pushed down or up by the lines above it)."""
+        self = cls.__new__(cls)
+        self.run, self.color, self.glyphs, self.boxes = run, old.color, old.glyphs, None
+        self.dy = old.dy + run.y - old.run.y
+        self.rect = old.rect.translated(0, run.y - old.run.y)
+        return self
 
     def prepare(self, fonts: FontCache) -> None:
         """Build the QGlyphRun (or the fallback boxes when the face has no file)."""
@@ -139,12 +150,13 @@ class PreparedFrame(Painter):
         self.result, self.fonts, self.colors = fr, fonts, colors
         self._old = memo or {}
         self._old_at: dict | None = None
+        self._old_shapes: dict | None = None
         self._at: dict | None = None
         self._inks: dict = {}
         self.memo: dict = {}                 # id(run) → its prepared form (which holds the run)
         self.items: list = []                # rules, boxes, images
         walk_frame(fr, self)
-        self._old = self._old_at = None
+        self._old = self._old_at = self._old_shapes = None
         self.runs: list[_Run] = list(self.memo.values())
 
     def glyph_run(self, run, line) -> None:
@@ -156,9 +168,26 @@ class PreparedFrame(Painter):
         ink = self._inks.get(run.color)
         if ink is None:
             ink = self._inks[run.color] = _ink(self.colors, run.color)
+        if prep is None and run.ys is None and self._old:
+            old = self._old_shape(run)
+            if old is not None and old.color == ink:
+                prep = _Run.moved(old, run)                  # its glyphs, drawn lower/higher
         if prep is None or prep.color != ink:                # a swatch changed
             prep = _Run(run, self.colors)
         self.memo[id(run)] = prep
+
+    def _old_shape(self, run) -> "_Run | None":
+        """A prepared run of the previous frame with the same glyphs at the same x (on any
+        baseline), its Qt glyph run made."""
+        if self._old_shapes is None:
+            self._old_shapes = {}
+            for prep in self._old.values():
+                if prep.glyphs is not None and prep.run.ys is None:
+                    self._old_shapes.setdefault(_shape_key(prep.run), prep)
+        got = self._old_shapes.get(_shape_key(run))
+        if got is not None and got.run.glyphs == run.glyphs and got.run.xs == run.xs:
+            return got
+        return None
 
     def _old_index(self) -> dict:
         if self._old_at is None:
@@ -207,10 +236,10 @@ class PreparedFrame(Painter):
                     # 长/扁: every glyph narrowed (or lowered) about its own origin
                     painter.save()
                     painter.setTransform(QTransform.fromScale(run.hscale, run.vscale), True)
-                    painter.drawGlyphRun(QPointF(0, 0), r.glyphs)
+                    painter.drawGlyphRun(QPointF(0, r.dy / run.vscale), r.glyphs)
                     painter.restore()
                 else:
-                    painter.drawGlyphRun(QPointF(0, 0), r.glyphs)
+                    painter.drawGlyphRun(QPointF(0, r.dy), r.glyphs)
             else:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(r.color.lighter(250))
@@ -236,6 +265,14 @@ class PreparedFrame(Painter):
                 key = (round(prep.rect.left() / 50), round(run.y, 1))
                 lines[key] = lines.get(key, QRectF()).united(prep.rect)
         return list(lines.values())
+
+
+def _shape_key(run) -> tuple:
+    """What a run's drawing is made of but its baseline (a quick key; glyphs and x are
+    compared in full on a hit)."""
+    return (run.font, run.size, run.hscale, run.vscale, run.rotate, len(run.glyphs),
+            run.glyphs[0] if run.glyphs else None, run.xs[0] if run.xs else None,
+            run.xs[-1] if run.xs else None)
 
 
 def _place(run) -> tuple:

@@ -165,3 +165,56 @@ def test_sample_typing_mends_as_from_the_top(monkeypatch):
         edit.apply(issue)
         assert live.compose() == _from_the_top(monkeypatch, issue, SquareFontSet(), base), n
     assert seen["resumed"]
+
+
+def test_lines_pushed_down_are_drawn_as_a_fresh_paint_draws_them(tmp_path, qtbot, monkeypatch):
+    """Typing that adds a line to a paragraph pushes the lines below it down; the editor
+    draws them with the glyph runs it had made (moved), and the page looks exactly as
+    when every frame is prepared afresh."""
+    pytest.importorskip("pytestqt")
+    from PySide6.QtCore import QEvent, QSettings, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    import editor.render as R
+    from editor.app import EditorApp
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    app = EditorApp(None, ask_recover=lambda *a: False, ask_save=lambda w: "discard",
+                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    try:
+        win = app.open(str(SAMPLE))
+    except Exception as exc:                                     # no CJK fonts installed
+        pytest.skip(f"the sample cannot open with real fonts: {exc}")
+    moved = []
+    plain = R._Run.moved.__func__
+    monkeypatch.setattr(R._Run, "moved", classmethod(
+        lambda cls, old, run: moved.append(run) or plain(cls, old, run)))
+    try:
+        view = win.view
+        view.resize(900, 900)
+        view.set_zoom(100)
+        lead = _lead(win.doc.issue)
+        view.set_tool("type")
+        win.text.start(lead, (0, 12))
+        view.viewport().grab()
+        for ch in "工会服务职工，推进会强调要深化思想认识。" * 2:
+            QApplication.sendEvent(view, QKeyEvent(QEvent.Type.KeyPress, 0,
+                                                   Qt.KeyboardModifier.NoModifier, ch))
+            QApplication.processEvents()
+        assert moved, "no line was pushed down"
+        if not any(p.glyphs is not None for item in win.scene.frames.values()
+                   if item.prepared for p in item.prepared.runs):
+            pytest.skip("the fonts have no files: boxes are drawn, not glyphs")
+        view.centerOn(win.scene.frames[win.doc.issue.stories[lead].thread[0]])
+        win.scene.cursor.setVisible(False)
+        kept = view.viewport().grab().toImage()
+        for item in win.scene.frames.values():
+            if item.prepared is not None:
+                item.prepared = R.PreparedFrame(item.prepared.result, win.scene.ctx.fonts,
+                                                win.scene.ctx.colors)
+        fresh = view.viewport().grab().toImage()
+        assert kept == fresh
+    finally:
+        for w in list(app.windows):
+            w.doc.undo.clear()
+            w.close()
