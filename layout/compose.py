@@ -129,6 +129,7 @@ class Composer:
         blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
         flowed: dict[str, FrameResult] = {}
         live: set[int] = set()
+        shown = 0                               # lines set in the story frames
         for story in issue.stories.values():
             n_lines = n_chars = 0
             pos = StoryPos()
@@ -149,6 +150,7 @@ class Composer:
                 live |= fill.prepared
                 flowed[fid] = fill.result
                 n_lines += len(fill.result.lines)
+                shown += len(fill.result.lines)
                 n_chars += sum(ln.end - ln.start for ln in fill.result.lines)
                 pos = fill.end
                 last_frame = (page, frame, fill.result)
@@ -186,6 +188,8 @@ class Composer:
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
+        if len(self._boxes) > 4 * shown + 10_000:
+            self._boxes.clear()                 # and the lines set before the edits
         res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
         if whole is not None:
             res = self.disk.put_issue_result(whole, res)

@@ -439,7 +439,7 @@ class Flow:
         box = LineBox(col.x, y, col.width, line.start, line.end, para, story,
                       y - EM_ASCENT * size, y + (1 - EM_ASCENT) * size,
                       self.setter.line_runs(p, line, col.x, y, Source(story, para, "body")))
-        if len(self.boxes) > 50_000:
+        if len(self.boxes) > 200_000:
             self.boxes.clear()
         self.boxes[key] = (line, box)       # the line is held: its id stays its own
         return box
