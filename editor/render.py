@@ -149,6 +149,8 @@ class PreparedFrame(Painter):
     def __init__(self, fr: FrameResult, fonts: FontCache, colors: dict, memo: dict | None = None):
         self.result, self.fonts, self.colors = fr, fonts, colors
         self._old = memo or {}
+        self._base = memo                    # the memo it was made from, and what it kept
+        self._kept: set[int] = set()         # of it (ids of the prepared runs it reuses)
         self._old_at: dict | None = None
         self._old_shapes: dict | None = None
         self._at: dict | None = None
@@ -168,12 +170,16 @@ class PreparedFrame(Painter):
         ink = self._inks.get(run.color)
         if ink is None:
             ink = self._inks[run.color] = _ink(self.colors, run.color)
-        if prep is None and run.ys is None and self._old:
-            old = self._old_shape(run)
-            if old is not None and old.color == ink:
-                prep = _Run.moved(old, run)                  # its glyphs, drawn lower/higher
-        if prep is None or prep.color != ink:                # a swatch changed
-            prep = _Run(run, self.colors)
+        if prep is not None and prep.color == ink:
+            self._kept.add(id(prep))
+        else:                                                # new, moved, or a swatch changed
+            prep = None
+            if run.ys is None and self._old:
+                old = self._old_shape(run)
+                if old is not None and old.color == ink:
+                    prep = _Run.moved(old, run)              # its glyphs, drawn lower/higher
+            if prep is None:
+                prep = _Run(run, self.colors)
         self.memo[id(run)] = prep
 
     def _old_shape(self, run) -> "_Run | None":
@@ -253,6 +259,14 @@ class PreparedFrame(Painter):
         if previous is None or previous.items != self.items:
             return None
         lines: dict[tuple[float, float], QRectF] = {}
+        if self._base is not None and previous.memo is self._base:
+            # made from it: what it did not keep is new here or gone from there
+            kept = self._kept
+            for prep in (*self.memo.values(), *previous.memo.values()):
+                if id(prep) not in kept:
+                    key = (round(prep.rect.left() / 50), round(prep.run.y, 1))
+                    lines[key] = lines.get(key, QRectF()).united(prep.rect)
+            return list(lines.values())
         for mine, other in ((self, previous), (previous, self)):
             theirs = other.memo
             for rid, prep in mine.memo.items():

@@ -218,3 +218,33 @@ def test_lines_pushed_down_are_drawn_as_a_fresh_paint_draws_them(tmp_path, qtbot
         for w in list(app.windows):
             w.doc.undo.clear()
             w.close()
+
+
+def test_the_areas_a_key_repaints_are_those_a_full_comparison_finds():
+    """A frame prepared from the previous one's runs knows what it kept: the areas it
+    repaints are the ones comparing every run with the previous frame's finds."""
+    from editor.render import FontCache, PreparedFrame
+    issue = load_issue(SAMPLE)
+    live = Composer(issue, SquareFontSet(), base_dir=str(SAMPLE.parent))
+    fonts, colors = FontCache(SquareFontSet()), {}
+    sid = _lead(issue)
+    thread = set(issue.stories[sid].thread)
+
+    def frames(res):
+        return {fr.frame_id: fr for p in res.pages for fr in p.frames if fr.frame_id in thread}
+    shown = {fid: PreparedFrame(fr, fonts, colors) for fid, fr in frames(live.compose()).items()}
+    changed = 0
+    for n, edit in enumerate(_keys(sid)):
+        edit.apply(issue)
+        for fid, fr in frames(live.compose()).items():
+            before = shown[fid]
+            now = PreparedFrame(fr, fonts, colors, before.memo)
+            fast = now.changed_rects(before)
+            now._base = None                                 # compare run by run
+            full = now.changed_rects(before)
+            as_set = lambda rects: sorted((r.x(), r.y(), r.width(), r.height())   # noqa: E731
+                                          for r in rects)
+            assert as_set(fast) == as_set(full), (n, fid)
+            changed += bool(fast)
+            shown[fid] = now
+    assert changed
