@@ -89,6 +89,8 @@ def test_idle_collection_frees_cycles_that_were_frozen():
         gc.collect()
         assert gone() is not None               # frozen: a full pass does not see it
         collect_when_idle()
+        assert gone() is not None               # a pause's pass: what was made since
+        collect_when_idle(full=True)
         assert gone() is None
         assert gc.isenabled() and gc.get_freeze_count() > 0
     finally:
@@ -202,6 +204,7 @@ def test_lines_pushed_down_are_drawn_as_a_fresh_paint_draws_them(tmp_path, qtbot
                                                    Qt.KeyboardModifier.NoModifier, ch))
             QApplication.processEvents()
         assert moved, "no line was pushed down"
+        assert view._idle_collect.isActive()     # the collector waits for the pause
         if not any(p.glyphs is not None for item in win.scene.frames.values()
                    if item.prepared for p in item.prepared.runs):
             pytest.skip("the fonts have no files: boxes are drawn, not glyphs")
