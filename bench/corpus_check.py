@@ -42,19 +42,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-from fonts import FontSet, default_library
-from importer import import_file
-from layout import chars as C
-from layout import model as m
-from layout.compose import Composer
-from layout.docfile import load_issue
-from layout.flow import column_feet, uneven_feet
-from layout.grid import PageGeometry
-from layout.headline import Segmenter, _particle_starts
-from layout.result import GlyphRun
-from output import PdfOptions, write_pdf
-from output.preflight import midline_compressed
-from support.paths import ROOT, SAMPLE
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fonts import FontSet, default_library  # noqa: E402
+from importer import import_file  # noqa: E402
+from layout import chars as C  # noqa: E402
+from layout import model as m  # noqa: E402
+from layout.compose import Composer  # noqa: E402
+from layout.docfile import load_issue  # noqa: E402
+from layout.flow import column_feet, uneven_feet  # noqa: E402
+from layout.grid import PageGeometry  # noqa: E402
+from layout.headline import Segmenter, _particle_starts  # noqa: E402
+from layout.result import GlyphRun  # noqa: E402
+from output import PdfOptions, write_pdf  # noqa: E402
+from output.preflight import midline_compressed  # noqa: E402
+from support.paths import ROOT, SAMPLE  # noqa: E402
 
 CJKCHECK = ROOT.parent / "shared" / "tools" / "cjkcheck" / "cjkcheck.py"
 
