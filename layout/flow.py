@@ -170,18 +170,22 @@ class Flow:
         keys = sorted(((i, start.offset if i == start.para else 0)
                        for i in range(start.para, len(paras))),
                       key=lambda k: -(len(paras[k[0]].text) - k[1]))
-        tight, tried = dict(loose), 0
-        for key in keys:
-            if tried >= len(fill.result.columns):
-                break
-            if key in tight or not self._can_loosen(story, key, fill, -1):
-                continue
-            tight[key] = -1
-            tried += 1
-            for trial_loose in (tight, {**tight, ("no-widow-rule",): 1}):
-                trial = self._fill(story, frame, start, jumps, blocked, more, None, trial_loose)
-                if self._complete(trial, story):
-                    return trial, trial_loose
+        # from the re-breaks that mended holes, or from none (a paragraph set a line
+        # longer to close a hole may be what no longer fits)
+        for base in ([loose, {}] if loose else [loose]):
+            tight, tried = dict(base), 0
+            for key in keys:
+                if tried >= len(fill.result.columns):
+                    break
+                if key in tight or not self._can_loosen(story, key, fill, -1):
+                    continue
+                tight[key] = -1
+                tried += 1
+                for trial_loose in (tight, {**tight, ("no-widow-rule",): 1}):
+                    trial = self._fill(story, frame, start, jumps, blocked, more, None,
+                                       trial_loose)
+                    if self._complete(trial, story):
+                        return trial, dict(trial_loose)
         return fill, loose
 
     def _can_loosen(self, story: Story, key: tuple[int, int], fill: FrameFill,

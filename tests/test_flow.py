@@ -308,6 +308,9 @@ TIGHTENS = ("中、中中中中中中中。中、中中中，中，中中中中�
     ["中" * 63, "中" * 50, "中" * 37],
     # 6 + 4 + 3 lines, one too many: the first paragraph set a line tighter
     [TIGHTENS, "中" * 50, "中" * 37],
+    # 5 + 6 + 2 lines: the widow mended (a line longer) and a paragraph tighter would
+    # still be one too many; without that mend, the second paragraph a line tighter fits
+    ["中" * 63, TIGHTENS, "中" * 24],
 ])
 def test_a_balanced_frame_as_deep_as_its_module_holds_the_copy(square, paras):
     # a layout person sizes the module to the depth the copy balances to (4 lines, as a
