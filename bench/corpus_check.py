@@ -8,8 +8,8 @@ story out on a broadsheet page of its own in every module width — a balanced
 text frame of 3, 4, 5 and 8 basic columns under a headline across it, or fewer
 columns for copy that would stand under 8 lines deep in them, as a layout person
 sizes a module to its copy (``module_columns``); where the copy cannot end level in
-that many columns within the spacing limits, the layout person takes the neighbouring
-count, one fewer, else one more (``neighbours``; such a module is printed "×5 (←6)"),
+that many columns within the spacing limits, the layout person takes the nearest count
+in which it does, fewer first, at most two away (``neighbours``; printed "×5 (←6)"),
 and makes the module as deep as its deepest column (``size_modules``) — exports one
 PDF, runs cjkcheck on it and prints, per text and module:
 
@@ -90,12 +90,13 @@ def module_columns(story: m.Story, asked: int) -> int:
 
 def neighbours(story: m.Story, asked: int) -> list[int]:
     """The column counts a layout person tries for the story in a module ``asked``
-    columns wide, in order: the copy's own (``module_columns``), then one fewer, then
-    one more (never more than asked).  When a copy cannot end level in its column count
-    within the spacing limits, the layout person takes the neighbouring count — the same
-    rule for every text."""
+    columns wide, in order: the copy's own (``module_columns``), then the nearest
+    others, fewer before more, at most two away and never more than asked.  When a
+    copy cannot end level in its column count within the spacing limits, the layout
+    person takes the nearest count in which it does (a module a column or two narrower
+    leaves room for a photo or a brief) — the same rule for every text."""
     c0 = module_columns(story, asked)
-    return [c for c in (c0, c0 - 1, c0 + 1) if 1 <= c <= asked]
+    return [c for c in (c0, c0 - 1, c0 + 1, c0 - 2, c0 + 2) if 1 <= c <= asked]
 
 
 def build_issue(stories: list[m.Story], modules=MODULES,
