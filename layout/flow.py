@@ -119,14 +119,15 @@ class Flow:
             # the holes the widow/orphan rules leave may be all that keeps it out: with
             # the re-breaks that mended them, or without (a paragraph set a line longer
             # to close a hole may be what no longer fits)
-            for base in ([loose, {}] if loose else [loose]):
+            few = self._few_over(fill, story)
+            for base in ([loose, {}] if loose and few else [loose]):
                 relaxed = {**base, ("no-widow-rule",): 1}
                 trial = self._fill(story, frame, start, jumps, blocked, more_frames, None,
                                    relaxed)
                 if self._complete(trial, story):
                     fill, loose = trial, relaxed
                     break
-            if not self._complete(fill, story):
+            if few and not self._complete(fill, story):
                 fill, loose = self._tighten(fill, story, frame, start, jumps, blocked,
                                             more_frames, loose)
         if not (frame.balance and ncols > 1 and fill.end.para >= len(story.paragraphs)):
@@ -158,6 +159,19 @@ class Flow:
             else:
                 return fill          # nothing fits: the hole stays, the copyfit says 缺
         return fill
+
+    def _few_over(self, fill: FrameFill, story: Story) -> bool:
+        """Whether what the fill left over would take no more lines than the frame has
+        columns (a line a column is all re-breaking a line tighter can win back)."""
+        paras = story.paragraphs
+        end = fill.end
+        if end.para >= len(paras) or not fill.result.columns:
+            return True
+        st = self.setter.style(paras[end.para].style)
+        per_line = max(1.0, fill.result.columns[0][2] / st.size)
+        left = len(paras[end.para].text) - end.offset + sum(
+            len(p.text) for p in paras[end.para + 1:])
+        return left <= len(fill.result.columns) * per_line
 
     def _tighten(self, fill: FrameFill, story, frame, start, jumps, blocked, more,
                  loose: dict) -> tuple[FrameFill, dict]:

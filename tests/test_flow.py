@@ -332,3 +332,16 @@ def test_a_balanced_module_that_cannot_end_level_says_how_many_lines_it_lacks(sq
     assert res.copyfit["s"].label() == "缺 6 行"
     warn = [d for d in res.diagnostics if d.code == "uneven-feet"]
     assert [(d.level, d.frame) for d in warn] == [("warning", "t")] and "缺 6 行" in warn[0].message
+
+
+def test_a_far_overset_balanced_frame_tries_no_tighter_settings(square, monkeypatch):
+    # re-breaking a line tighter wins back one line a column: a story that overfills its
+    # balanced frame by more is not refilled for it (an editor composes this on every key)
+    from layout.flow import Flow
+    called = []
+    monkeypatch.setattr(Flow, "_tighten", lambda self, fill, *a: called.append(1) or
+                        (fill, a[-1]))
+    res, _ = _module(square, [TIGHTENS, "中" * 50, "中" * 37] * 3, 3, 4)
+    assert res.copyfit["s"].overset_lines > 3 and not called
+    res, _ = _module(square, [TIGHTENS, "中" * 50, "中" * 37], 3, 4)
+    assert called                     # one line over: tried (and not taken, as patched)
