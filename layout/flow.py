@@ -48,6 +48,7 @@ class FrameFill:
     marks: dict = field(default_factory=dict, repr=False, compare=False)
     placed: tuple = field(default=(), repr=False, compare=False)
     chunks: dict = field(default_factory=dict, repr=False, compare=False)
+    made: tuple = field(default=(), repr=False, compare=False)   # what it was filled with
 
 
 @dataclass
@@ -356,7 +357,9 @@ class Flow:
         last_placed, last_ci = None, 0
         n_lines = 0
         marks: dict = {}
-        snap = self._resume_point(resume)
+        made = (id(story), id(frame), start, jumps.from_page, jumps.to_page, id(blocked),
+                more_frames, tuple(depth) if isinstance(depth, list) else depth)
+        snap = self._resume_point(resume, made)
         if snap is not None:
             base, (n_items, used, chunk_lens, n_holes, prepared, carry, last, n_lines, ci,
                    para, offset) = snap
@@ -466,13 +469,15 @@ class Flow:
         feet = column_feet(fr, g.pitch)
         empty = sum(max(0, len(c.slots) - d) for c, (_, d) in zip(cols, feet))
         return FrameFill(result(end, empty) if empty else fr, end, used_prepared, holes,
-                         marks, placed, col_chunks)
+                         marks, placed, col_chunks, made)
 
-    def _resume_point(self, resume: tuple | None):
+    def _resume_point(self, resume: tuple | None, made: tuple):
         """(the fill, its state) a mending trial goes on from, or None: from the top."""
         if resume is None or not self.resume_trials:
             return None
         base, key = resume
+        if base.made != made:
+            return None                      # filled otherwise: nothing to go on from
         if not key or not isinstance(key[-1], int):
             return None                      # a rule switched off for the whole frame
         at = key[1:] if key[0] == "orphan" else key

@@ -103,8 +103,8 @@ def _spy_resumes(monkeypatch) -> dict:
     seen = {"resumed": 0}
     plain = Flow._resume_point
 
-    def spy(self, resume):
-        got = plain(self, resume)
+    def spy(self, resume, made):
+        got = plain(self, resume, made)
         seen["resumed"] += got is not None
         return got
     monkeypatch.setattr(Flow, "_resume_point", spy)
