@@ -151,54 +151,63 @@ class PreparedFrame(Painter):
         self._old = memo or {}
         self._base = memo                    # the memo it was made from, and what it kept
         self._kept: set[int] = set()         # of it (ids of the prepared runs it reuses)
-        self._old_at: dict | None = None
-        self._old_shapes: dict | None = None
         self._at: dict | None = None
         self._inks: dict = {}
+        self._pending: list = []             # runs not found by identity (new or changed)
         self.memo: dict = {}                 # id(run) → its prepared form (which holds the run)
         self.items: list = []                # rules, boxes, images
         walk_frame(fr, self)
-        self._old = self._old_at = self._old_shapes = None
+        if self._pending:
+            self._match_pending()
+        self._old = None
         self.runs: list[_Run] = list(self.memo.values())
 
-    def glyph_run(self, run, line) -> None:
-        """Keep the run's prepared form (the previous one when the run did not change: the
-        very same run, else an equal one at the same place)."""
-        prep = self._old.get(id(run))
-        if prep is None or prep.run is not run:
-            prep = _equal_at(self._old_index(), run)
-        ink = self._inks.get(run.color)
+    def _ink_of(self, name: str) -> QColor:
+        ink = self._inks.get(name)
         if ink is None:
-            ink = self._inks[run.color] = _ink(self.colors, run.color)
-        if prep is not None and prep.color == ink:
+            ink = self._inks[name] = _ink(self.colors, name)
+        return ink
+
+    def glyph_run(self, run, line) -> None:
+        """Keep the run's prepared form: the previous one when it is the very same run
+        (the others are matched once the frame is walked)."""
+        prep = self._old.get(id(run))
+        if prep is not None and prep.run is run and prep.color == self._ink_of(run.color):
             self._kept.add(id(prep))
-        else:                                                # new, moved, or a swatch changed
+        else:
             prep = None
-            if run.ys is None and self._old:
-                old = self._old_shape(run)
-                if old is not None and old.color == ink:
-                    prep = _Run.moved(old, run)              # its glyphs, drawn lower/higher
-            if prep is None:
-                prep = _Run(run, self.colors)
-        self.memo[id(run)] = prep
+            self._pending.append(run)
+        self.memo[id(run)] = prep            # its place in the drawing order
 
-    def _old_shape(self, run) -> "_Run | None":
-        """A prepared run of the previous frame with the same glyphs at the same x (on any
-        baseline), its Qt glyph run made."""
-        if self._old_shapes is None:
-            self._old_shapes = {}
-            for prep in self._old.values():
-                if prep.glyphs is not None and prep.run.ys is None:
-                    self._old_shapes.setdefault(_shape_key(prep.run), prep)
-        got = self._old_shapes.get(_shape_key(run))
-        if got is not None and got.run.glyphs == run.glyphs and got.run.xs == run.xs:
-            return got
-        return None
-
-    def _old_index(self) -> dict:
-        if self._old_at is None:
-            self._old_at = _index(self._old.values())
-        return self._old_at
+    def _match_pending(self) -> None:
+        """The prepared forms of the runs that are not the very same as before: an equal
+        run's at the same place, else a moved run's glyphs (the same glyphs at the same x on
+        another baseline), else a new one.  Only the previous runs not kept are looked at."""
+        kept = self._kept
+        rest = [prep for prep in self._old.values() if id(prep) not in kept]
+        at = _index(rest)
+        shapes: dict | None = None
+        for run in self._pending:
+            ink = self._ink_of(run.color)
+            prep = _equal_at(at, run)
+            if prep is not None and prep.color == ink:
+                kept.add(id(prep))
+            else:                                            # new, moved, or a swatch changed
+                prep = None
+                if run.ys is None and rest:
+                    if shapes is None:
+                        shapes = {}
+                        for old in rest:
+                            if old.glyphs is not None and old.run.ys is None:
+                                shapes.setdefault(_shape_key(old.run), old)
+                    old = shapes.get(_shape_key(run))
+                    if old is not None and old.color == ink and \
+                            old.run.glyphs == run.glyphs and old.run.xs == run.xs:
+                        prep = _Run.moved(old, run)          # its glyphs, drawn lower/higher
+                if prep is None:
+                    prep = _Run(run, self.colors)
+            self.memo[id(run)] = prep
+        self._pending = []
 
     def index(self) -> dict:
         """This frame's prepared runs by place (baseline, first glyph's x)."""

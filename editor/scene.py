@@ -216,7 +216,8 @@ class PageScene(QGraphicsScene):
             old = item.prepared.result if item.prepared is not None else None
             if old is not fr and (fr.kind == "text" or old != fr):
                 item.set_result(fr)
-            item.setZValue(z)
+            if item.zValue() != z:              # (the same z still calls itemChange)
+                item.setZValue(z)
             item.setVisible(fr.visible)
             ly = self.doc.issue.layer(fr.layer)     # master frames and locked layers: not picked
             item.pickable = fr.visible and not fr.master and not (ly is not None and ly.locked)
