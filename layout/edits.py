@@ -1155,7 +1155,8 @@ def duplicate_page(issue: m.Issue, number: int, index: int | None = None) -> Edi
         edits.append(AddStory(new))
         for fr in shown:
             fr.story = nid
-    edits.insert(0, AddPage(replace(copy.deepcopy(page), number=new_no, frames=frames)))
+    # the copy is a new page: without the original's unit id (a store names it when saved)
+    edits.insert(0, AddPage(replace(copy.deepcopy(page), number=new_no, frames=frames, id="")))
     order = [p.number for p in issue.pages]
     at = order.index(number) + 1 if index is None else index
     edits.append(ReorderPages(order[:at] + [new_no] + order[at:]))
