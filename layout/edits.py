@@ -88,12 +88,13 @@ class Edit:
         """Undo the change made by the last ``apply``."""
         raise NotImplementedError
 
-    def units(self, issue: m.Issue) -> "set[Unit] | None":
+    def units(self, issue: m.Issue) -> "set[Unit]":
         """The units of work (``store.units``) the edit will change, asked before
         ``apply``: ``("issue", "")`` for the settings, ``("page", page id)``,
         ``("story", story id)``.  Pages without an id are new to any store and are not
-        named.  None: not known (the caller compares the units before and after)."""
-        return None
+        named.  Every edit names them exactly (a desk checks them out before the edit and
+        saves only them): the tests compare them with the units split before and after."""
+        raise NotImplementedError(f"{type(self).__name__} does not name its units")
 
 
 # ====================================================================== text helpers
@@ -651,10 +652,7 @@ class Batch(Edit):
         made by an earlier edit of the batch is new, and nobody holds it)."""
         out: set[Unit] = set()
         for e in self.edits:
-            u = e.units(issue)
-            if u is None:
-                return None
-            out |= u
+            out |= e.units(issue)
         return out
 
     def apply(self, issue):
