@@ -209,6 +209,7 @@ class Document(QObject):
         except (E.EditError, KeyError, ValueError) as exc:
             self.refused.emit(str(exc))
             return False
+        self.mark_units(keys)
         try:
             self._compose(touched)
         except Exception as exc:          # the layout cannot take it (a bad size, a unit …)
@@ -224,6 +225,11 @@ class Document(QObject):
         return True
 
     # ------------------------------------------------------------ an issue in a store
+    def mark_units(self, keys) -> None:
+        """These units changed (an edit, its undo or redo): a store's save looks at them."""
+        if self.desk is not None and keys:
+            self.desk.session.mark(keys)
+
     def _claim(self, keys, catch_up: bool = True) -> bool:
         """Check out the units an edit changes (False and ``refused`` when another desk
         holds one).  Units checked out just now are brought up to date first."""

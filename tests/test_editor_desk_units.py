@@ -195,3 +195,48 @@ def test_page_design_edits_are_checked_out_first(tmp_path, qtbot, monkeypatch):
     finally:
         for w in list(app.windows):
             w.close()
+
+
+def test_a_desk_saves_what_its_edits_undo_and_redo_changed(tmp_path, qtbot, monkeypatch):
+    """The desk's session is told the units of every edit, undo and redo (and of merged
+    typing): each save leaves the store holding the issue as a whole split gives it."""
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    from PySide6.QtCore import QSettings
+
+    from editor.app import EditorApp
+    from store.base import Change, Desk
+    from store.memory import MemoryIssue, MemoryStore
+    from support.fakefont import SquareFontSet
+    shared = MemoryIssue("p")
+    MemoryStore(shared, Desk("seed", "h", 1, "seed")).commit(
+        [Change(k, t, 0) for k, t in split(designed()).items()])
+    app = EditorApp(lambda issue: SquareFontSet(), ask_save=lambda w: "discard",
+                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    try:
+        w = app.open_store(None, store=MemoryStore(shared, Desk("a", "h", os.getpid(), "a")),
+                           watch=False)
+        doc = w.doc
+        assert doc.desk.session.tracking
+
+        def stored():
+            return {k: d.text for k, d in MemoryStore(shared).read().items()}
+        for i, ch in enumerate("工会职工"):          # merged typing: one undo step
+            assert doc.push(E.InsertText("lead", StoryPos(0, i), ch), merge=True,
+                            cursor_before=("lead", StoryPos(0, i)),
+                            cursor_after=("lead", StoryPos(0, i + 1)))
+        assert doc.push(P.RenameColor("red", "朱红"))
+        assert doc.push(E.SetFrame("t3", col=4))
+        doc.save_units()
+        assert stored() == split(doc.issue)
+        doc.undo.undo()
+        doc.undo.undo()
+        doc.undo.undo()                               # the typing too
+        doc.save_units()
+        assert stored() == split(doc.issue) == split(designed())
+        doc.undo.redo()
+        doc.undo.redo()
+        doc.save_units()
+        assert stored() == split(doc.issue) != split(designed())
+    finally:
+        for win in list(app.windows):
+            win.close()
