@@ -9,8 +9,8 @@ from __future__ import annotations
 import copy
 
 from . import model as m
-from .edits import (SETTINGS, Edit, EditError, Touched, Unit, _FieldEdit, _page, number_unit,
-                    page_unit)
+from .edits import (SETTINGS, Edit, EditError, Touched, Unit, _FieldEdit, _frame, _page,
+                    _put_back, number_unit, page_unit)
 
 
 def _all_pages(issue: m.Issue, master: str | None = None) -> set[int]:
@@ -107,13 +107,7 @@ class SetMasterDef(Edit):
     def revert(self, issue):
         """Restore the old definition in its old place, and the pages that used it."""
         had, old, order, pages = self._old
-        merged = dict(issue.masters)
-        if had:
-            merged[self.name] = old
-        else:
-            merged.pop(self.name, None)
-        issue.masters.clear()
-        issue.masters.update({k: merged[k] for k in order if k in merged})
+        _put_back(issue.masters, self.name, had, old, order)
         _restore_pages(pages)
         return Touched(pages=_all_pages(issue), structure=True)
 
@@ -254,10 +248,7 @@ class SetPage(Edit):
 def to_master(issue: m.Issue, frame_id: str, master: str) -> Edit:
     """Move a page frame onto a master page (it leaves any story thread it was in)."""
     from .edits import Batch, RemoveFrame
-    try:
-        page, fr = issue.frame(frame_id)
-    except KeyError:
-        raise EditError(f"no frame '{frame_id}'") from None
+    _, fr = _frame(issue, frame_id)
     if isinstance(fr, m.TextFrame):
         raise EditError("stories run through page frames only: a text frame stays on its page")
     moved = copy.deepcopy(fr)
@@ -378,13 +369,7 @@ class SetColor(Edit):
     def revert(self, issue):
         """Restore the old swatch in its old place."""
         had, old, order = self._old
-        merged = dict(issue.colors)
-        if had:
-            merged[self.name] = old
-        else:
-            merged.pop(self.name, None)
-        issue.colors.clear()
-        issue.colors.update({k: merged[k] for k in order if k in merged})
+        _put_back(issue.colors, self.name, had, old, order)
         return Touched(styles=True, pages=_all_pages(issue))
 
 
