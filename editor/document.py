@@ -230,14 +230,14 @@ class Document(QObject):
         if self.desk is not None and keys:
             self.desk.session.mark(keys)
 
-    def _claim(self, keys, catch_up: bool = True) -> bool:
+    def _claim(self, keys) -> bool:
         """Check out the units an edit changes (False and ``refused`` when another desk
         holds one).  Units checked out just now are brought up to date first."""
         why, taken = self.desk.claim(keys, self.issue)
         if why:
             self.refused.emit(why)
             return False
-        if taken and catch_up:
+        if taken:
             self.take_others()
         return True
 
