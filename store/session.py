@@ -23,9 +23,11 @@ every unit it changes (``track``, then ``mark`` after each edit, undo and redo: 
 editor, from ``layout.edits.Edit.units``) has ``save`` and ``pending`` split only the
 units marked since they were last found equal to their base, new units and pages new
 to the store; units gone from the issue are found by their keys.  The first look
-after ``open`` splits the whole issue, and what differs then is what is marked.  ``refresh`` reads the units others committed and puts them into the
-open issue, except units this desk has changed and not saved (those are
-reported, for the caller to reload or merge).
+after ``open`` splits the whole issue, and what differs then is what is marked.
+
+``refresh`` reads the units others committed and puts them into the open issue,
+except units this desk has changed and not saved (those are reported, for the
+caller to reload or merge).
 """
 from __future__ import annotations
 
