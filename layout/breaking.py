@@ -89,21 +89,24 @@ class Prepared:
         self.limit = (rules.max_gap - 0.004) * em
         ks = self.kinds = C.kinds(text)
         kinds = C.KINDS
+        # the rules' answers per kind of character (a paragraph has few kinds)
+        present = set(ks)
+        shrink_k = {k: rules.shrink_of(k) for k in present}
+        spaces_k = {k for k in present if kinds[k].cls == C.SPACE}
         # per character: how much it may shrink and stretch
-        shrink_of = rules.shrink_of
-        shrink = [0.0] * (n + 1)    # how much char i may be compressed
+        # how much char i may be compressed (a compressible mark)
+        shrink = [shrink_k[k] * z if shrink_k[k] else 0.0 for k, z in zip(ks, sizes)]
+        shrink.append(0.0)
+        mark = [bool(shrink_k[k]) for k in ks]   # char i is a compressible mark (not a space)
+        mark.append(False)
         stretch = [0.0] * (n + 1)   # its own stretch (word spaces) plus the gap before it
-        mark = [False] * (n + 1)    # char i is a compressible mark (not a space)
         points = [0] * (n + 1)      # 1 where the line may be spaced out before/at char i
         fixed = None                # always cut from char i (half-width marks, dead spaces)
         parts, space_stretch = rules.space_shrink_parts, rules.space_stretch
-        for i in range(n):
-            k = ks[i]
-            f = shrink_of(k)
-            if f:
-                shrink[i] = f * sizes[i]
-                mark[i] = True
-            elif kinds[k].cls == C.SPACE:
+        if spaces_k:
+            for i, k in enumerate(ks):
+                if k not in spaces_k or shrink_k[k]:
+                    continue
                 if self._dead_space(text, ks, i):
                     # no space stands next to a Chinese mark ("Jones 、")
                     fixed = fixed or [0.0] * n
@@ -112,20 +115,30 @@ class Prepared:
                 shrink[i] = adv[i] / parts
                 stretch[i] = adv[i] * space_stretch
                 points[i] = 1
-        # per pair: adjustment, gap, break
+        # per pair (the rules' answer for i-1, i): adjustment, gap, break
+        pairs = rules.pairs(ks)
+        brks, spaces, squeezes, gaps, opns = zip(*pairs) if pairs else ((),) * 5
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
         gap = [0.0] * (n + 1)       # nominal stretch of the gap before i
+        gap[1:n] = [g * em if g else 0.0 for g in gaps]
+        stretch = [st + g for st, g in zip(stretch, gap)]
+        points[1:n] = [1 if g else pt for g, pt in zip(gaps, points[1:n])]
         qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
         qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
-        nodes = []
-        penalty: dict[int, float] = {}
-        rule = rules.pair
-        qs = rules.latin_space_shrink
         opens = [0.0] * (n + 1)     # how far the boundary before i opens first
-        for i in range(1, n):
-            brk, space, squeeze, g, op = rule(ks[i - 1], ks[i])
-            if op:
-                opens[i] = op * em
+        opens[1:n] = [op * em if op else 0.0 for op in opns]
+        qs = rules.latin_space_shrink
+        # pairs that squeeze a mark, add a Han–Latin space or track a number (in order:
+        # a squeeze takes the blank half a neighbour might also have given)
+        if han:
+            word_k = {k: kinds[k].word for k in present}
+            wd = [word_k[k] for k in ks]
+            special = [i for i in range(1, n) if spaces[i - 1] or squeezes[i - 1]
+                       or (wd[i - 1] and wd[i])]
+        else:
+            special = [i for i in range(1, n) if spaces[i - 1] or squeezes[i - 1]]
+        for i in special:
+            space, squeeze = spaces[i - 1], squeezes[i - 1]
             if squeeze:
                 j = i - 1 if squeeze == 1 else i
                 pair[i] = -shrink[j]
@@ -135,18 +148,14 @@ class Prepared:
                 pair[i] += space * em
                 qshrink[i] = space * em * qs
                 qrest[i] = space * em * (rules.latin_space_close - qs)
-            elif han and kinds[ks[i - 1]].word and kinds[ks[i]].word:
+            elif han and wd[i - 1] and wd[i]:
                 qshrink[i] = rules.number_track * em   # a number or word set a little closer
-            if g:
-                gap[i] = g * em
-                stretch[i] += gap[i]
-                points[i] = 1
-            if brk is not None:
-                if kinds[ks[i]].cls == C.SPACE and self._space_then_no_start(text, ks, i):
-                    continue                # "Jones 、": the mark would start the next line
-                nodes.append(i)
-                if brk:
-                    penalty[i] = brk
+        nodes = [i for i, brk in zip(range(1, n), brks) if brk is not None]
+        if spaces_k:
+            # "Jones 、": the mark would start the next line
+            nodes = [i for i in nodes if ks[i] not in spaces_k
+                     or not self._space_then_no_start(text, ks, i)]
+        penalty: dict[int, float] = {i: brks[i - 1] for i in nodes if brks[i - 1]}
         # a closing tag (（记者 王某）) never breaks inside
         tag = C.closing_tag(text, rules.tag_max)
         if tag is not None:
@@ -177,13 +186,15 @@ class Prepared:
         self.pw = list(accumulate(adv, initial=0.0))
         self.pa = list(accumulate(pair, initial=0.0))
         self.ps = list(accumulate(shrink[:n], initial=0.0))
-        self.pm = list(accumulate([shrink[i] if mark[i] else 0.0 for i in range(n)],
+        self.pm = list(accumulate([v if m else 0.0 for v, m in zip(shrink[:n], mark)],
                                   initial=0.0))
         # the same for marks with no mark beside them (compressing one of those inside a
         # line sets it both ways on the page; next to another mark it is 标点挤压)
-        marky = [kinds[k].group in _MARK_GROUPS for k in ks] + [False]
-        self.pl = list(accumulate([shrink[i] if mark[i] and not marky[i - 1 if i else n]
-                                   and not marky[i + 1] else 0.0 for i in range(n)],
+        marky_k = {k: kinds[k].group in _MARK_GROUPS for k in present}
+        marky = [marky_k[k] for k in ks] + [False]
+        self.pl = list(accumulate([v if m and not before and not after else 0.0
+                                   for v, m, before, after in zip(shrink[:n], mark,
+                                                                  [False] + marky, marky[1:])],
                                   initial=0.0))
         self.pq = list(accumulate(qshrink, initial=0.0))
         self.qrest = qrest
@@ -192,12 +203,14 @@ class Prepared:
         self.pgn = list(accumulate([1 if g > 0 else 0 for g in gap], initial=0))
         self.po = list(accumulate(opens, initial=0.0))
         self.pg = list(accumulate(stretch, initial=0.0))
-        self.pc = list(accumulate([1 if kinds[k].counts else 0 for k in ks], initial=0))
+        counts_k = {k: 1 if kinds[k].counts else 0 for k in present}
+        self.pc = list(accumulate([counts_k[k] for k in ks], initial=0))
         hyph = set()
         syllables = set()          # pyphen's points inside capitalised or odd words
         if hyphenate is not None and not (han and rules.hyphen_in_han is None):
-            word = [kinds[k].word for k in ks]
-            for b in hyphenate(text, word):
+            word_k = {k: kinds[k].word for k in present}
+            word = [word_k[k] for k in ks]
+            for b in (hyphenate(text, word) if any(word) else ()):
                 if han:
                     # in a Chinese line: a proper noun (a capitalised word) only as a
                     # last resort (below)
@@ -220,9 +233,10 @@ class Prepared:
         self.nodes, self.hyph, self.penalty = nodes, hyph, penalty
         self.last_hyph = last_hyph
         nxt = list(range(n + 1))
-        for i in range(n - 1, -1, -1):
-            if kinds[ks[i]].cls == C.SPACE:
-                nxt[i] = nxt[i + 1]
+        if spaces_k:
+            for i in range(n - 1, -1, -1):
+                if ks[i] in spaces_k:
+                    nxt[i] = nxt[i + 1]
         self.nxt = nxt
         self._reach = None
         self.hyphen_w = 0.0
@@ -240,14 +254,17 @@ class Prepared:
         syllable pyphen finds) or a little more (any other letter).  Their penalty is
         below a line spaced past the limit and above every other remedy."""
         out = set()
+        letters = {c for c in set(text) if _latin_letter(c)}
+        if not letters:
+            return out
         keep = rules.letter_break_min
         n, i = len(text), 0
         while i < n:
-            if not _latin_letter(text[i]):
+            if text[i] not in letters:
                 i += 1
                 continue
             j = i
-            while j < n and _latin_letter(text[j]):
+            while j < n and text[j] in letters:
                 j += 1
             if j - i >= 2 * keep + 1 and not any(i < b < j for b in hyph):
                 for b in range(i + keep, j - keep + 1):

@@ -451,6 +451,11 @@ class Rules:
                                           self.squeeze(a, b), self.gap(a, b), self.opens(a, b))
         return got
 
+    def pairs(self, ks: list[int]) -> list[Pair]:
+        """pair() of every two neighbours in a sequence of kind ids."""
+        memo, pair = self._pairs, self.pair
+        return [memo.get(a << 16 | b) or pair(a, b) for a, b in zip(ks, ks[1:])]
+
 
 _RULES: dict[tuple, Rules] = {}
 

@@ -44,6 +44,7 @@ class Setter:
         self._lines: dict[tuple, list[Line]] = {}
         self._counts: dict[tuple, tuple] = {}     # (id, measure, start, indent) → (top, {k: spans})
         self._runs: dict[tuple, tuple] = {}
+        self._cells: dict = {}      # shaping's memo: each character's cell per font role
         self._hyphenator = hyphenator
         self.stats = {"shaped": 0, "broken": 0}
 
@@ -118,7 +119,7 @@ class Setter:
         key = (tuple(specs), style.size, style.hscale, style.latin, space_em, self.rules())
         p = self._prepared.get(key)
         if p is None:
-            sh: Shaped = shape(specs, self.fontset, style.size * style.hscale)
+            sh: Shaped = shape(specs, self.fontset, style.size * style.hscale, self._cells)
             if space_em:
                 sh.adv = [sh.sizes[i] * space_em if c == " " else a
                           for i, (c, a) in enumerate(zip(sh.text, sh.adv))]

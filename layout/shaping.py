@@ -59,13 +59,16 @@ def _localized(face, language: str) -> dict:
     return get(language) if get is not None else {}
 
 
-def shape(runs: list[RunSpec], fontset, em: float) -> Shaped:
+def shape(runs: list[RunSpec], fontset, em: float, memo: dict | None = None) -> Shaped:
     """Measure every character of the runs.
 
     A run set 长 (``hscale`` < 1) is measured with its glyphs narrowed: its
     advances and its ``sizes`` (the em the breaker counts in: compression, ¼ em,
     dashes) are the font size's times the scale; ``hs``/``vs`` keep the scales
     so the glyph runs can give painters the font size and the transform.
+
+    ``memo`` (a dict the caller keeps, e.g. the Setter's) remembers each character's
+    cell per font role and glyph language across paragraphs.
     """
     text = "".join(r.text for r in runs)
     faces, sizes, gids, adv, cls, colors = [], [], [], [], [], []
@@ -73,50 +76,72 @@ def shape(runs: list[RunSpec], fontset, em: float) -> Shaped:
     vs: list[float] = []
     fallbacks, missing = [], []
     offset = 0
+    if memo is None:
+        memo = {}
     for run in runs:
         chain = fontset.faces(run.role)
         primary = chain[0]
         sx = run.hscale
+        size = run.size * sx
         scale = run.size * sx / primary.units_per_em
+        cells = memo.get((run.role, run.locl, run.locl_marks))
+        if cells is None or cells[0] is not chain:
+            cells = memo[(run.role, run.locl, run.locl_marks)] = (chain, {})
+        cells = cells[1]
+        # per distinct character: (face, gid, advance in pt, class)
         cache: dict[str, tuple] = {}
-        for ch in run.text:
-            hit = cache.get(ch)
-            if hit is None:
-                face, gid = primary, primary.gid(ch)
-                if gid == 0 and not ch.isspace():
-                    for alt in chain[1:]:
-                        g = alt.gid(ch)
-                        if g:
-                            face, gid = alt, g
-                            break
-                if run.locl and gid and (not run.locl_marks or ch in CENTRED_MARKS):
-                    gid = _localized(face, run.locl).get(gid, gid)
-                if face is primary:
-                    a = primary.advance(gid) * scale
-                else:
-                    a = face.advance(gid) * run.size * sx / face.units_per_em
-                if ch.isspace() and gid == 0:
-                    a = run.size * sx * 0.25
-                hit = (face, gid, a, C.char_class(ch))
-                cache[ch] = hit
-            face, gid, a, k = hit
+        for ch in set(run.text):
+            cell = cells.get(ch)
+            if cell is None:
+                cell = cells[ch] = _cell(ch, chain, run.locl, run.locl_marks)
+            face, gid, units, k = cell
+            if units is None:
+                a = run.size * sx * 0.25           # a space the face lacks
+            elif face is primary:
+                a = units * scale
+            else:
+                a = units * run.size * sx / face.units_per_em
+            cache[ch] = (face, gid, a, k)
+        seq = [cache[ch] for ch in run.text]
+        count = len(seq)
+        if count:
+            f_, g_, a_, k_ = zip(*seq)
+            faces += f_
+            gids += g_
+            adv += a_
+            cls += k_
+        for i, (face, gid, _, _) in enumerate(seq):
             if face is not primary:
-                fallbacks.append((offset, face.name))
-            elif gid == 0 and not ch.isspace():
-                missing.append(offset)
-            faces.append(face)
-            sizes.append(run.size * sx)
-            hs.append(sx)
-            vs.append(run.vscale)
-            gids.append(gid)
-            adv.append(a)
-            cls.append(k)
-            colors.append(run.color)
-            offset += 1
+                fallbacks.append((offset + i, face.name))
+            elif gid == 0 and not run.text[i].isspace():
+                missing.append(offset + i)
+        sizes += [size] * count
+        hs += [sx] * count
+        vs += [run.vscale] * count
+        colors += [run.color] * count
+        offset += count
     xoff = _full_width_dashes(text, adv, sizes)
     scaled = any(v != 1.0 for v in hs) or any(v != 1.0 for v in vs)
     return Shaped(text, faces, sizes, gids, adv, cls, colors, fallbacks, missing, em, xoff,
                   hs if scaled else None, vs if scaled else None)
+
+
+def _cell(ch: str, chain: list, locl: str, locl_marks: bool) -> tuple:
+    """(face, gid, advance in font units or None for a missing space, class) of a
+    character in a chain of faces: the first face that has it, else the primary's
+    .notdef; a glyph language's form where the face has one."""
+    primary = chain[0]
+    face, gid = primary, primary.gid(ch)
+    if gid == 0 and not ch.isspace():
+        for alt in chain[1:]:
+            g = alt.gid(ch)
+            if g:
+                face, gid = alt, g
+                break
+    if locl and gid and (not locl_marks or ch in CENTRED_MARKS):
+        gid = _localized(face, locl).get(gid, gid)
+    units = None if ch.isspace() and gid == 0 else face.advance(gid)
+    return face, gid, units, C.char_class(ch)
 
 
 def _full_width_dashes(text: str, adv: list[float], sizes: list[float]) -> dict[int, float]:
