@@ -166,13 +166,12 @@ class Prepared:
         # marks the convention always sets half width: narrower from the start
         centre: dict[int, float] = {}
         if rules.has_half:
-            half_of, blank_side = rules.half_of, rules.blank_side
+            half_k = {k: rules.half_of(k) for k in present}
             fixed = fixed or [0.0] * n
-            for i, (k, z) in enumerate(zip(ks, sizes)):
-                h = half_of(k)
-                if not h:
-                    continue
-                if blank_side(k) == C.BOTH:
+            for i in [i for i, k in enumerate(ks) if half_k[k]]:
+                k, z = ks[i], sizes[i]
+                h = half_k[k]
+                if rules.blank_side(k) == C.BOTH:
                     # a centred mark gives up a quarter em on each side inside a line
                     # (the cut is the pair after it); ending a line it keeps its box
                     centre[i] = h * z
@@ -440,17 +439,22 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     if start >= n:
         return []
     pw, nodes = p.pw, p.nodes
-    cost = {start: 0.0}
-    back: dict[int, tuple[int, int]] = {}
-    count = {start: 0}        # lines to reach a node
-    worst = {start: 0.0}      # the costliest line on the way to a node
+    # per offset where a line may start: the cheapest way there (INF: none yet), its
+    # last line (start, end), its line count and the costliest line on it
+    cost = [INF] * (n + 1)
+    cost[start] = 0.0
+    back: list = [None] * (n + 1)
+    count = [0] * (n + 1)
+    worst = [0.0] * (n + 1)
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
     window = 1.6 * p.em
     pa, ps, pq, pc, nxt, pen, pe = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty, p.pe
+    pg, po, pn, pgn, hyph = p.pg, p.po, p.pn, p.pgn, p.hyph
+    limit, em, loose_penalty = p.limit, p.em, p.rules.loose_penalty
     n_nodes = len(nodes)
     for s in range(start, n):
-        base = cost.get(s)
-        if base is None:
+        base = cost[s]
+        if base == INF:
             continue
         k = count[s]
         bad = base - k * COST_LINE
@@ -469,12 +473,31 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             j0 -= 1
         found = False
         pws, pas = pw[s], pa[s + 1]
+        pgs, pos_, pns, pgns = pg[s + 1], po[s + 1], pn[s + 1], pgn[s + 1]
+        worst_s = worst[s]
         for j in range(j0, n_nodes):
             e = nodes[j]
             nat = pw[e] - pws + pa[e] - pas
             delta = m - nat
-            if -0.01 <= delta <= 0.01 and not pen and (e < n or pc[e] - pc[s] > 1 or pc[e] <= 1):
+            if -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
+                                                            or pc[e] <= 1):
                 c = COST_LINE                      # the usual case: an exact fit
+            elif delta > 0.01 and e < n and e not in hyph:
+                # a line spaced out: _line_cost's and _stretch_cost's arithmetic, inline
+                st = pg[e] - pgs
+                if st <= 0:
+                    sc = 1e4 + delta
+                else:
+                    r = delta / st
+                    sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                    rest = delta - (po[e] - pos_)
+                    if rest > 0.0:
+                        slots = pn[e] - pns or 1
+                        if rest > limit * slots and pgn[e] > pgns:
+                            sc += loose_penalty + 1000.0 * rest / slots / em
+                c = COST_LINE + sc
+                if e in pen:
+                    c += pen[e]
             else:
                 if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
                         and j > j0:
@@ -484,23 +507,23 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                     continue
             found = True
             nx = n if e == n else nxt[e]
-            if base + c < cost.get(nx, INF):
+            if base + c < cost[nx]:
                 cost[nx] = base + c
                 back[nx] = (s, e)
                 count[nx] = k + 1
-                worst[nx] = c if c > worst[s] else worst[s]
+                worst[nx] = c if c > worst_s else worst_s
         if not found:
             # no legal break fits: break by force where the measure ends
             e = s + 1
             while e < n and p.natural(s, e + 1) <= m + 0.01:
                 e += 1
             nx = nxt[e] if e < n else n
-            if base + PENALTY_FORCED < cost.get(nx, INF):
+            if base + PENALTY_FORCED < cost[nx]:
                 cost[nx] = base + PENALTY_FORCED
                 back[nx] = (s, e)
                 count[nx] = k + 1
                 worst[nx] = PENALTY_FORCED
-    if prune and (n not in back or worst[n] >= LAST_RESORT):
+    if prune and (back[n] is None or worst[n] >= LAST_RESORT):
         return break_paragraph(p, measure, start, first_indent, prune=False)
     lines = []
     pos = n
@@ -693,7 +716,8 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     wreach, wlim = p.reach(word_limit, 1)
     hyphen_w = p.hyphen_w if p.hyph else 0.0
     pw, pa, ps, pq, pc, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pc, p.pn, p.points, p.sh.cls
-    pe = p.pe
+    pe, pg = p.pe, p.pg
+    p_limit, em, loose_penalty = p.limit, p.em, p.rules.loose_penalty
     hyph, pen, nxt, last_hyph = p.hyph, p.penalty, p.nxt, p.last_hyph
     SPACE, NONE = C.SPACE, (INF,)
     best: dict[tuple[int, int], tuple[float, int, int]] = {(start, 0): (0.0, -1, -1)}
@@ -723,6 +747,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
             pgn[s + 1], pc[s]
         pes = pe[s + 1]
         pns = pn[s + 1] - lead
+        pgs1, pns1 = pg[s + 1], pn[s + 1]
         states = [(k, best[(s, k)][0]) for k in ks if k < count]
         for j in range(min(j1, len(nodes) - 1), len(nodes)):
             e = nodes[j]
@@ -750,6 +775,21 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 continue                  # no mark inside the line compressed to even a foot
             if not last and -0.01 <= delta <= 0.01 and e not in pen:
                 c = COST_LINE            # an exact fit, as _line_cost finds it
+            elif not last and delta > 0.01 and e not in hyph:
+                # a line spaced out: _line_cost's and _stretch_cost's arithmetic, inline
+                st = pg[e] - pgs1
+                if st <= 0:
+                    sc = 1e4 + delta
+                else:
+                    r = delta / st
+                    sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                    if rest > 0.0:
+                        slots = pn[e] - pns1 or 1
+                        if rest > p_limit * slots and pgn[e] > pgs:
+                            sc += loose_penalty + 1000.0 * rest / slots / em
+                c = COST_LINE + sc
+                if e in pen:
+                    c += pen[e]
             else:
                 c = _line_cost(p, s, e, m, last)
                 if c == INF:

@@ -110,11 +110,13 @@ def shape(runs: list[RunSpec], fontset, em: float, memo: dict | None = None) -> 
             gids += g_
             adv += a_
             cls += k_
-        for i, (face, gid, _, _) in enumerate(seq):
-            if face is not primary:
-                fallbacks.append((offset + i, face.name))
-            elif gid == 0 and not run.text[i].isspace():
-                missing.append(offset + i)
+        if any(face is not primary or (gid == 0 and not ch.isspace())
+               for ch, (face, gid, _, _) in cache.items()):
+            for i, (face, gid, _, _) in enumerate(seq):
+                if face is not primary:
+                    fallbacks.append((offset + i, face.name))
+                elif gid == 0 and not run.text[i].isspace():
+                    missing.append(offset + i)
         sizes += [size] * count
         hs += [sx] * count
         vs += [run.vscale] * count
