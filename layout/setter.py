@@ -6,6 +6,7 @@ changed paragraph is shaped and broken again.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from . import chars as C
@@ -229,14 +230,13 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
                 for a, x0_, x1 in zip(sh.adv[s:e - 1], lxs, lxs[1:])]
         last_end = line.hyphen_x if line.hyphen_x >= 0 else line.right
         advs.append(max(0.0, round(last_end - lxs[-1], 9)))
+    starts = sh.run_starts()
+    k0 = bisect_right(starts, s)
+    ends = starts[k0:bisect_left(starts, e, lo=k0)] + [e] if s < e else []
     i = s
-    while i < e:
+    for j in ends:
         face, size, color = faces[i], sizes[i], colors[i]
         hx, vy = (hs[i], vs[i]) if hs else (1.0, 1.0)
-        j = i + 1
-        while j < e and faces[j] is face and sizes[j] == size and colors[j] == color and (
-                not hs or (hs[j] == hx and vs[j] == vy)):
-            j += 1
         xs = [x0 + x for x in lxs[i - s:j - s]]
         advances = advs[i - s:j - s]
         if xoff:

@@ -28,6 +28,20 @@ class Shaped:
     xoff: dict[int, float] = field(default_factory=dict)  # glyph offsets inside their cell
     hs: list[float] | None = None   # per char: horizontal scale (长 type), None: all 1
     vs: list[float] | None = None   # per char: vertical scale (扁 type), None: all 1
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
+
+    def run_starts(self) -> list[int]:
+        """Offsets (after 0) where a glyph run must start: the face, size, colour or
+        scale changes there (worked out once)."""
+        got = self._starts
+        if got is None:
+            faces, sizes, colors, hs, vs = self.faces, self.sizes, self.colors, self.hs, self.vs
+            got = self._starts = [
+                i for i in range(1, len(faces))
+                if faces[i] is not faces[i - 1] or sizes[i] != sizes[i - 1]
+                or colors[i] != colors[i - 1]
+                or (hs is not None and (hs[i] != hs[i - 1] or vs[i] != vs[i - 1]))]
+        return got
 
 
 @dataclass(frozen=True)
