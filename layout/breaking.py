@@ -599,14 +599,18 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
             space_extra = per_gap
     xs = []
     x = 0.0
-    points = p.points
+    points, opens, kinds, cls = p.points, p.opens, p.kinds, sh.cls
+    SPACE = C.SPACE
+    plain = not (qcut or ecut or open_ratio)    # no Han–Latin space taken or opened
     for i in range(s, e):
         if i > s:
-            x += pair[i] - qshrink[i] * qcut - qrest[i] * ecut + p.opens[i] * open_ratio
+            # (taking or opening nothing, the sum is the pair's own adjustment)
+            x += pair[i] if plain else \
+                pair[i] - qshrink[i] * qcut - qrest[i] * ecut + opens[i] * open_ratio
             if gap[i] > 0:
                 x += per_gap
-        c = cut.get(i, 0.0)
-        if c and blank_left(p.kinds[i]):
+        c = cut.get(i, 0.0) if cut else 0.0
+        if c and blank_left(kinds[i]):
             x -= c
             xs.append(x)
             x += adv[i]
@@ -618,7 +622,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         else:
             xs.append(x)
             x += adv[i] - c
-        if sh.cls[i] == C.SPACE and points[i]:
+        if cls[i] == SPACE and points[i]:
             x += space_extra
     hyphen_x = -1.0
     if hyphen:
