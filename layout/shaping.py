@@ -73,6 +73,41 @@ def _localized(face, language: str) -> dict:
     return get(language) if get is not None else {}
 
 
+class _Cells(dict):
+    """Character → (face, gid, advance in pt, class) for one font role, glyph language,
+    size and width scale; a character is measured when first seen.  ``odd`` holds
+    the characters that fall back to another face or that no face has."""
+
+    def __init__(self, chain: list, run: RunSpec):
+        super().__init__()
+        self.chain, self.run = chain, run
+        self.odd: set[str] = set()
+
+    def __missing__(self, ch: str) -> tuple:
+        chain, run = self.chain, self.run
+        primary = chain[0]
+        face, gid = primary, primary.gid(ch)
+        if gid == 0 and not ch.isspace():
+            for alt in chain[1:]:
+                g = alt.gid(ch)
+                if g:
+                    face, gid = alt, g
+                    break
+        if run.locl and gid and (not run.locl_marks or ch in CENTRED_MARKS):
+            gid = _localized(face, run.locl).get(gid, gid)
+        sx = run.hscale
+        if ch.isspace() and gid == 0:
+            a = run.size * sx * 0.25           # a space the face lacks
+        elif face is primary:
+            a = primary.advance(gid) * (run.size * sx / primary.units_per_em)
+        else:
+            a = face.advance(gid) * run.size * sx / face.units_per_em
+        if face is not primary or (gid == 0 and not ch.isspace()):
+            self.odd.add(ch)
+        got = self[ch] = (face, gid, a, C.char_class(ch))
+        return got
+
+
 def shape(runs: list[RunSpec], fontset, em: float, memo: dict | None = None) -> Shaped:
     """Measure every character of the runs.
 
@@ -81,8 +116,8 @@ def shape(runs: list[RunSpec], fontset, em: float, memo: dict | None = None) -> 
     dashes) are the font size's times the scale; ``hs``/``vs`` keep the scales
     so the glyph runs can give painters the font size and the transform.
 
-    ``memo`` (a dict the caller keeps, e.g. the Setter's) remembers each character's
-    cell per font role and glyph language across paragraphs.
+    ``memo`` (a dict the caller keeps, e.g. the Setter's) keeps every character's
+    cell per font role, glyph language and size across paragraphs.
     """
     text = "".join(r.text for r in runs)
     faces, sizes, gids, adv, cls, colors = [], [], [], [], [], []
@@ -96,27 +131,12 @@ def shape(runs: list[RunSpec], fontset, em: float, memo: dict | None = None) -> 
         chain = fontset.faces(run.role)
         primary = chain[0]
         sx = run.hscale
-        size = run.size * sx
-        scale = run.size * sx / primary.units_per_em
-        cells = memo.get((run.role, run.locl, run.locl_marks))
-        if cells is None or cells[0] is not chain:
-            cells = memo[(run.role, run.locl, run.locl_marks)] = (chain, {})
-        cells = cells[1]
-        # per distinct character: (face, gid, advance in pt, class)
-        cache: dict[str, tuple] = {}
-        for ch in set(run.text):
-            cell = cells.get(ch)
-            if cell is None:
-                cell = cells[ch] = _cell(ch, chain, run.locl, run.locl_marks)
-            face, gid, units, k = cell
-            if units is None:
-                a = run.size * sx * 0.25           # a space the face lacks
-            elif face is primary:
-                a = units * scale
-            else:
-                a = units * run.size * sx / face.units_per_em
-            cache[ch] = (face, gid, a, k)
-        seq = [cache[ch] for ch in run.text]
+        key = (run.role, run.locl, run.locl_marks, run.size, sx)
+        cells = memo.get(key)
+        if cells is None or cells.chain is not chain:
+            cells = memo[key] = _Cells(chain, RunSpec("", run.role, run.size, "", run.locl,
+                                                      run.locl_marks, hscale=sx))
+        seq = list(map(cells.__getitem__, run.text))
         count = len(seq)
         if count:
             f_, g_, a_, k_ = zip(*seq)
@@ -124,40 +144,21 @@ def shape(runs: list[RunSpec], fontset, em: float, memo: dict | None = None) -> 
             gids += g_
             adv += a_
             cls += k_
-        if any(face is not primary or (gid == 0 and not ch.isspace())
-               for ch, (face, gid, _, _) in cache.items()):
+        if cells.odd and not cells.odd.isdisjoint(run.text):
             for i, (face, gid, _, _) in enumerate(seq):
                 if face is not primary:
                     fallbacks.append((offset + i, face.name))
                 elif gid == 0 and not run.text[i].isspace():
                     missing.append(offset + i)
-        sizes += [size] * count
+        sizes += [run.size * sx] * count
         hs += [sx] * count
         vs += [run.vscale] * count
         colors += [run.color] * count
         offset += count
-    xoff = _full_width_dashes(text, adv, sizes)
-    scaled = any(v != 1.0 for v in hs) or any(v != 1.0 for v in vs)
+    xoff = _full_width_dashes(text, adv, sizes) if "—" in text else {}
+    scaled = any((r.hscale != 1.0 or r.vscale != 1.0) and r.text for r in runs)
     return Shaped(text, faces, sizes, gids, adv, cls, colors, fallbacks, missing, em, xoff,
                   hs if scaled else None, vs if scaled else None)
-
-
-def _cell(ch: str, chain: list, locl: str, locl_marks: bool) -> tuple:
-    """(face, gid, advance in font units or None for a missing space, class) of a
-    character in a chain of faces: the first face that has it, else the primary's
-    .notdef; a glyph language's form where the face has one."""
-    primary = chain[0]
-    face, gid = primary, primary.gid(ch)
-    if gid == 0 and not ch.isspace():
-        for alt in chain[1:]:
-            g = alt.gid(ch)
-            if g:
-                face, gid = alt, g
-                break
-    if locl and gid and (not locl_marks or ch in CENTRED_MARKS):
-        gid = _localized(face, locl).get(gid, gid)
-    units = None if ch.isspace() and gid == 0 else face.advance(gid)
-    return face, gid, units, C.char_class(ch)
 
 
 def _full_width_dashes(text: str, adv: list[float], sizes: list[float]) -> dict[int, float]:
