@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from . import chars as C
 from .shaping import Shaped
@@ -95,9 +95,15 @@ class Prepared:
         spaces_k = {k for k in present if kinds[k].cls == C.SPACE}
         # per character: how much it may shrink and stretch
         # how much char i may be compressed (a compressible mark)
-        shrink = [shrink_k[k] * z if shrink_k[k] else 0.0 for k, z in zip(ks, sizes)]
+        z0 = sizes[0] if n else 0.0
+        if sizes.count(z0) == n:            # one size: per kind
+            shrink_pt = {k: f * z0 if f else 0.0 for k, f in shrink_k.items()}
+            shrink = list(map(shrink_pt.__getitem__, ks))
+        else:
+            shrink = [shrink_k[k] * z if shrink_k[k] else 0.0 for k, z in zip(ks, sizes)]
         shrink.append(0.0)
-        mark = [bool(shrink_k[k]) for k in ks]   # char i is a compressible mark (not a space)
+        mark_k = {k: bool(f) for k, f in shrink_k.items()}
+        mark = list(map(mark_k.__getitem__, ks))   # char i is a compressible mark (not a space)
         mark.append(False)
         stretch = [0.0] * (n + 1)   # its own stretch (word spaces) plus the gap before it
         points = [0] * (n + 1)      # 1 where the line may be spaced out before/at char i
@@ -115,30 +121,36 @@ class Prepared:
                 shrink[i] = adv[i] / parts
                 stretch[i] = adv[i] * space_stretch
                 points[i] = 1
-        # per pair (the rules' answer for i-1, i): adjustment, gap, break
-        pairs = rules.pairs(ks)
-        brks, spaces, squeezes, gaps, opns = zip(*pairs) if pairs else ((),) * 5
+        # per pair of neighbours i-1, i (the rules' answers per pair of kinds):
+        # adjustment, gap, break
+        pids = rules.pair_ids(ks)
+        answer, pair_kinds = rules.pair_of, rules.pair_kinds
+        uniq = set(pids)
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
         gap = [0.0] * (n + 1)       # nominal stretch of the gap before i
-        gap[1:n] = [g * em if g else 0.0 for g in gaps]
-        stretch = [st + g for st, g in zip(stretch, gap)]
-        points[1:n] = [1 if g else pt for g, pt in zip(gaps, points[1:n])]
+        gap_pt = {q: answer[q].gap * em if answer[q].gap else 0.0 for q in uniq}
+        gap[1:n] = map(gap_pt.__getitem__, pids)
+        if spaces_k:
+            stretch = [st + g for st, g in zip(stretch, gap)]
+            points[1:n] = [1 if answer[q].gap else pt for q, pt in zip(pids, points[1:n])]
+        else:
+            stretch = gap[:]
+            gapped = {q: 1 if answer[q].gap else 0 for q in uniq}
+            points[1:n] = map(gapped.__getitem__, pids)
         qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
         qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
         opens = [0.0] * (n + 1)     # how far the boundary before i opens first
-        opens[1:n] = [op * em if op else 0.0 for op in opns]
+        open_pt = {q: answer[q].open * em if answer[q].open else 0.0 for q in uniq}
+        opens[1:n] = map(open_pt.__getitem__, pids)
         qs = rules.latin_space_shrink
         # pairs that squeeze a mark, add a Han–Latin space or track a number (in order:
         # a squeeze takes the blank half a neighbour might also have given)
-        if han:
-            word_k = {k: kinds[k].word for k in present}
-            wd = [word_k[k] for k in ks]
-            special = [i for i in range(1, n) if spaces[i - 1] or squeezes[i - 1]
-                       or (wd[i - 1] and wd[i])]
-        else:
-            special = [i for i in range(1, n) if spaces[i - 1] or squeezes[i - 1]]
-        for i in special:
-            space, squeeze = spaces[i - 1], squeezes[i - 1]
+        tracked = {q for q in uniq if han and kinds[pair_kinds[q][0]].word
+                   and kinds[pair_kinds[q][1]].word}
+        odd = {q: bool(answer[q].space or answer[q].squeeze or q in tracked) for q in uniq}
+        for i in compress(range(1, n), map(odd.__getitem__, pids)):
+            q = pids[i - 1]
+            space, squeeze = answer[q].space, answer[q].squeeze
             if squeeze:
                 j = i - 1 if squeeze == 1 else i
                 pair[i] = -shrink[j]
@@ -148,14 +160,21 @@ class Prepared:
                 pair[i] += space * em
                 qshrink[i] = space * em * qs
                 qrest[i] = space * em * (rules.latin_space_close - qs)
-            elif han and wd[i - 1] and wd[i]:
+            elif q in tracked:
                 qshrink[i] = rules.number_track * em   # a number or word set a little closer
-        nodes = [i for i, brk in zip(range(1, n), brks) if brk is not None]
+        breaks = {q: answer[q].brk is not None for q in uniq}
+        nodes = list(compress(range(1, n), map(breaks.__getitem__, pids)))
         if spaces_k:
             # "Jones 、": the mark would start the next line
             nodes = [i for i in nodes if ks[i] not in spaces_k
                      or not self._space_then_no_start(text, ks, i)]
-        penalty: dict[int, float] = {i: brks[i - 1] for i in nodes if brks[i - 1]}
+        penalised = {q: bool(answer[q].brk) for q in uniq}
+        penalty: dict[int, float] = {}
+        if any(penalised.values()):
+            at = set(nodes)
+            penalty = {i: answer[pids[i - 1]].brk
+                       for i in compress(range(1, n), map(penalised.__getitem__, pids))
+                       if i in at}
         # a closing tag (（记者 王某）) never breaks inside
         tag = C.closing_tag(text, rules.tag_max)
         if tag is not None:
@@ -181,20 +200,26 @@ class Prepared:
                     fixed[i] = h * z
         self.fixed, self.centre = fixed, centre
         if fixed is not None:
-            adv = [a - f for a, f in zip(adv, fixed)]
+            adv = adv[:]
+            for i in compress(range(n), fixed):
+                adv[i] -= fixed[i]
         self.pw = list(accumulate(adv, initial=0.0))
         self.pa = list(accumulate(pair, initial=0.0))
         self.ps = list(accumulate(shrink[:n], initial=0.0))
-        self.pm = list(accumulate([v if m else 0.0 for v, m in zip(shrink[:n], mark)],
-                                  initial=0.0))
-        # the same for marks with no mark beside them (compressing one of those inside a
-        # line sets it both ways on the page; next to another mark it is 标点挤压)
+        # the compressible marks alone, and those with no mark beside them (compressing
+        # one of those inside a line sets it both ways on the page; next to another
+        # mark it is 标点挤压)
         marky_k = {k: kinds[k].group in _MARK_GROUPS for k in present}
-        marky = [marky_k[k] for k in ks] + [False]
-        self.pl = list(accumulate([v if m and not before and not after else 0.0
-                                   for v, m, before, after in zip(shrink[:n], mark,
-                                                                  [False] + marky, marky[1:])],
-                                  initial=0.0))
+        marky = list(map(marky_k.__getitem__, ks))
+        marky.append(False)
+        pm = [0.0] * n
+        pl = [0.0] * n
+        for i in compress(range(n), mark):
+            pm[i] = shrink[i]
+            if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
+                pl[i] = shrink[i]
+        self.pm = list(accumulate(pm, initial=0.0))
+        self.pl = list(accumulate(pl, initial=0.0))
         self.pq = list(accumulate(qshrink, initial=0.0))
         self.qrest = qrest
         self.pe = list(accumulate(qrest, initial=0.0))
@@ -203,7 +228,7 @@ class Prepared:
         self.po = list(accumulate(opens, initial=0.0))
         self.pg = list(accumulate(stretch, initial=0.0))
         counts_k = {k: 1 if kinds[k].counts else 0 for k in present}
-        self.pc = list(accumulate([counts_k[k] for k in ks], initial=0))
+        self.pc = list(accumulate(map(counts_k.__getitem__, ks), initial=0))
         hyph = set()
         syllables = set()          # pyphen's points inside capitalised or odd words
         if hyphenate is not None and not (han and rules.hyphen_in_han is None):
@@ -253,7 +278,7 @@ class Prepared:
         syllable pyphen finds) or a little more (any other letter).  Their penalty is
         below a line spaced past the limit and above every other remedy."""
         out = set()
-        letters = {c for c in set(text) if _latin_letter(c)}
+        letters = {c for c in set(text) if c < "\u2e80" and c.isalpha()}   # _latin_letter
         if not letters:
             return out
         keep = rules.letter_break_min

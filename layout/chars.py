@@ -358,6 +358,9 @@ class Rules:
         self._pairs: dict[int, Pair] = {}
         self._shrink: dict[int, float] = {}
         self._half: dict[int, float] = {}
+        self.pair_of: list[Pair] = []
+        self.pair_kinds: list[tuple[int, int]] = []
+        self._pair_id = _PairIds(self)
 
     # -------------------------------------------------------------- per kind
     def shrink(self, k: Kind) -> float:
@@ -451,10 +454,29 @@ class Rules:
                                           self.squeeze(a, b), self.gap(a, b), self.opens(a, b))
         return got
 
-    def pairs(self, ks: list[int]) -> list[Pair]:
-        """pair() of every two neighbours in a sequence of kind ids."""
-        memo, pair = self._pairs, self.pair
-        return [memo.get(a << 16 | b) or pair(a, b) for a, b in zip(ks, ks[1:])]
+    def pair_ids(self, ks: list[int]) -> list[int]:
+        """For every two neighbours in a sequence of kind ids, the id of their pair
+        of kinds: ``pair_of[id]`` is pair(), ``pair_kinds[id]`` the two kind ids
+        (a paragraph has few distinct pairs, so its tables are made per id)."""
+        return list(map(self._pair_id.__getitem__, zip(ks, ks[1:])))
+
+
+class _PairIds(dict):
+    """(kind id, kind id) → pair id of one Rules, numbered on first sight."""
+
+    def __init__(self, rules: Rules):
+        super().__init__()
+        self.rules = rules
+
+    def __missing__(self, ab: tuple[int, int]) -> int:
+        rules = self.rules
+        with _LOCK:
+            got = self.get(ab)
+            if got is None:
+                rules.pair_of.append(rules.pair(*ab))
+                rules.pair_kinds.append(ab)
+                got = self[ab] = len(rules.pair_of) - 1
+        return got
 
 
 _RULES: dict[tuple, Rules] = {}
