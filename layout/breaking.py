@@ -200,12 +200,12 @@ class Prepared:
                     fixed[i] = h * z
         self.fixed, self.centre = fixed, centre
         if fixed is not None:
-            adv = adv[:]
+            adv = list(adv)
             for i in compress(range(n), fixed):
                 adv[i] -= fixed[i]
-        self.pw = list(accumulate(adv, initial=0.0))
-        self.pa = list(accumulate(pair, initial=0.0))
-        self.ps = list(accumulate(shrink[:n], initial=0.0))
+        self.pw = tuple(accumulate(adv, initial=0.0))
+        self.pa = tuple(accumulate(pair, initial=0.0))
+        self.ps = tuple(accumulate(shrink[:n], initial=0.0))
         # the compressible marks alone, and those with no mark beside them (compressing
         # one of those inside a line sets it both ways on the page; next to another
         # mark it is 标点挤压)
@@ -218,17 +218,17 @@ class Prepared:
             pm[i] = shrink[i]
             if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
                 pl[i] = shrink[i]
-        self.pm = list(accumulate(pm, initial=0.0))
-        self.pl = list(accumulate(pl, initial=0.0))
-        self.pq = list(accumulate(qshrink, initial=0.0))
+        self.pm = tuple(accumulate(pm, initial=0.0))
+        self.pl = tuple(accumulate(pl, initial=0.0))
+        self.pq = tuple(accumulate(qshrink, initial=0.0))
         self.qrest = qrest
-        self.pe = list(accumulate(qrest, initial=0.0))
-        self.pn = list(accumulate(points, initial=0))
-        self.pgn = list(accumulate([1 if g > 0 else 0 for g in gap], initial=0))
-        self.po = list(accumulate(opens, initial=0.0))
-        self.pg = list(accumulate(stretch, initial=0.0))
+        self.pe = tuple(accumulate(qrest, initial=0.0))
+        self.pn = tuple(accumulate(points, initial=0))
+        self.pgn = tuple(accumulate([1 if g > 0 else 0 for g in gap], initial=0))
+        self.po = tuple(accumulate(opens, initial=0.0))
+        self.pg = tuple(accumulate(stretch, initial=0.0))
         counts_k = {k: 1 if kinds[k].counts else 0 for k in present}
-        self.pc = list(accumulate(map(counts_k.__getitem__, ks), initial=0))
+        self.pc = tuple(accumulate(map(counts_k.__getitem__, ks), initial=0))
         hyph = set()
         syllables = set()          # pyphen's points inside capitalised or odd words
         if hyphenate is not None and not (han and rules.hyphen_in_han is None):
@@ -267,6 +267,15 @@ class Prepared:
         if hyph:
             face = sh.faces[0]
             self.hyphen_w = face.advance(face.gid("-")) * sh.sizes[0] / face.units_per_em
+        # the tables are read-only from here: tuples of numbers, which the garbage
+        # collector stops walking (an issue keeps thousands of paragraphs prepared)
+        self.pair, self.gap, self.shrink, self.qshrink, self.qrest = \
+            tuple(pair), tuple(gap), tuple(shrink), tuple(qshrink), tuple(qrest)
+        self.mark, self.points, self.opens, self.nxt = \
+            tuple(mark), tuple(points), tuple(opens), tuple(nxt)
+        self.kinds = tuple(ks)
+        if fixed is not None:
+            self.fixed = tuple(fixed)
 
     @staticmethod
     def _letter_breaks(text: str, hyph: set, syllables: set, rules: C.Rules,
@@ -346,7 +355,7 @@ class Prepared:
                 v = pw[e] + pa[e] + po[e] + lim * pn[e]
                 top = v if v > top else top
                 out.append(top)
-            got = cache[which] = (out, lim)
+            got = cache[which] = (tuple(out), lim)
         return got
 
     # ------------------------------------------------------------ measures

@@ -122,8 +122,8 @@ class Setter:
         if p is None:
             sh: Shaped = shape(specs, self.fontset, style.size * style.hscale, self._cells)
             if space_em:
-                sh.adv = [sh.sizes[i] * space_em if c == " " else a
-                          for i, (c, a) in enumerate(zip(sh.text, sh.adv))]
+                sh.adv = tuple([sh.sizes[i] * space_em if c == " " else a
+                                  for i, (c, a) in enumerate(zip(sh.text, sh.adv))])
             rules = self.rules()
             if rules.punctuation != "centered" and any(r.locl in ("ZHT", "ZHH") for r in specs):
                 paper = self.issue.paper               # Traditional text: centred marks
