@@ -757,12 +757,22 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     pe, pg = p.pe, p.pg
     p_limit, em, loose_penalty = p.limit, p.em, p.rules.loose_penalty
     hyph, pen, nxt, last_hyph = p.hyph, p.penalty, p.nxt, p.last_hyph
-    SPACE, NONE = C.SPACE, (INF,)
-    best: dict[tuple[int, int], tuple[float, int, int]] = {(start, 0): (0.0, -1, -1)}
-    counts: dict[int, list[int]] = {start: [0]}     # line counts reached at each start
+    SPACE = C.SPACE
+    # per offset a line may start at (None: not reached): the cheapest cost of k lines
+    # so far (INF: no such setting), and the last of those lines (start, end)
+    best: list = [None] * (n + 1)
+    via: list = [None] * (n + 1)
+    reached: list = [None] * (n + 1)               # the line counts set there
+    best[start] = [0.0] + [INF] * count
+    via[start] = [None] * (count + 1)
+    reached[start] = [0]
     for s in range(start, n):                      # lines only go forward: one pass
-        ks = counts.get(s)
-        if not ks:
+        ks = reached[s]
+        if ks is None:
+            continue
+        row = best[s]
+        states = [(k, row[k]) for k in ks if k < count]
+        if not states:
             continue
         m = measure - (first_indent if s == start else 0.0)
         lo = bisect_left(nodes, s + 1)
@@ -786,7 +796,6 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         pes = pe[s + 1]
         pns = pn[s + 1] - lead
         pgs1, pns1 = pg[s + 1], pn[s + 1]
-        states = [(k, best[(s, k)][0]) for k in ks if k < count]
         for j in range(min(j1, len(nodes) - 1), len(nodes)):
             e = nodes[j]
             nat = pw[e] - pws + pa[e] - pas
@@ -833,21 +842,31 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 if c == INF:
                     continue
             nx = n if last else nxt[e]
+            to = best[nx]
+            if to is None:
+                to = best[nx] = [INF] * (count + 1)
+                via[nx] = [None] * (count + 1)
+                reached[nx] = []
+            to_via = via[nx]
+            most = count if nx == n else count - 1     # the count-th line ends the paragraph
             for k, so_far in states:
-                if nx != n and k + 1 == count:
+                if k + 1 > most:
                     continue
                 total = so_far + c
-                key = (nx, k + 1)
-                if total < best.get(key, NONE)[0]:
-                    if key not in best:
-                        counts.setdefault(nx, []).append(k + 1)
-                    best[key] = (total, s, e)
+                if total < to[k + 1]:
+                    if to[k + 1] == INF:
+                        reached[nx].append(k + 1)
+                    to[k + 1] = total
+                    to_via[k + 1] = (s, e)
     out: dict[int, list[tuple[int, int]]] = {}
-    for k in counts.get(n, ()):
+    row = best[n]
+    for k in range(1, count + 1) if row is not None else ():
+        if row[k] == INF:
+            continue
         spans = []
         pos, i = n, k
         while i:
-            _, s, e = best[(pos, i)]
+            s, e = via[pos][i]
             spans.append((s, e))
             pos, i = s, i - 1
         spans.reverse()
