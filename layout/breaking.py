@@ -74,7 +74,7 @@ class Prepared:
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
-                 "_reach", "centre", "pl", "qrest", "pe", "last_hyph")
+                 "_reach", "centre", "pl", "qrest", "pe", "last_hyph", "_after")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -263,6 +263,7 @@ class Prepared:
                     nxt[i] = nxt[i + 1]
         self.nxt = nxt
         self._reach = None
+        self._after = None
         self.hyphen_w = 0.0
         if hyph:
             face = sh.faces[0]
@@ -356,6 +357,17 @@ class Prepared:
                 top = v if v > top else top
                 out.append(top)
             got = cache[which] = (tuple(out), lim)
+        return got
+
+    def node_after(self) -> tuple[int, ...]:
+        """Per offset x (0..n+1): the index in ``nodes`` of the first break node at or
+        after x (bisect_left(nodes, x), tabled once)."""
+        got = self._after
+        if got is None:
+            at = [0] * (self.n + 2)
+            for i in self.nodes:
+                at[i] = 1
+            got = self._after = tuple(accumulate(at[:-1], initial=0))
         return got
 
     # ------------------------------------------------------------ measures
@@ -486,6 +498,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     pg, po, pn, pgn, hyph = p.pg, p.po, p.pn, p.pgn, p.hyph
     limit, em, loose_penalty = p.limit, p.em, p.rules.loose_penalty
     n_nodes = len(nodes)
+    after = p.node_after()
     for s in range(start, n):
         base = cost[s]
         if base == INF:
@@ -495,14 +508,15 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
         if k < len(best_at):
             if prune and bad > best_at[k] + PRUNE:
                 continue            # far worse than another way of setting k lines
-            best_at[k] = min(best_at[k], bad)
+            if bad < best_at[k]:
+                best_at[k] = bad
         else:
             best_at.append(bad)
         m = measure - (first_indent if s == start else 0.0)
-        lo = bisect_left(nodes, s + 1)
+        lo = after[s + 1]
         # skip nodes that would make lines much shorter than the measure,
         # keeping one just before the window as a spaced-out option
-        j0 = bisect_left(nodes, bisect_left(pw, pw[s] + m - window, lo=s + 1), lo=lo)
+        j0 = after[bisect_left(pw, pw[s] + m - window, lo=s + 1)]
         if j0 > lo:
             j0 -= 1
         found = False
@@ -758,6 +772,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     p_limit, em, loose_penalty = p.limit, p.em, p.rules.loose_penalty
     hyph, pen, nxt, last_hyph = p.hyph, p.penalty, p.nxt, p.last_hyph
     SPACE = C.SPACE
+    after = p.node_after()
     # per offset a line may start at (None: not reached): the cheapest cost of k lines
     # so far (INF: no such setting), and the last of those lines (start, end)
     best: list = [None] * (n + 1)
@@ -775,7 +790,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         if not states:
             continue
         m = measure - (first_indent if s == start else 0.0)
-        lo = bisect_left(nodes, s + 1)
+        lo = after[s + 1]
         # a line ending before ``far`` cannot be spaced out to the measure within the
         # limits (see Prepared.reach): start at the first node that might, and at the
         # paragraph's end (a last line is not spaced out)
@@ -790,7 +805,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
             far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), lo=s + 1)
             if far_w < far and pgn[far_w] == pgn[s + 1]:
                 far = far_w
-        j1 = bisect_left(nodes, far, lo=lo) if far > s + 1 else lo
+        j1 = after[far] if far > s + 1 else lo
         pws, pas, pss, pqs, pos_, pgs, pcs = pw[s], pa[s + 1], ps[s], pq[s + 1], po[s + 1], \
             pgn[s + 1], pc[s]
         pes = pe[s + 1]
