@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate, compress
+from itertools import accumulate, chain, compress
 
 from . import chars as C
 from .shaping import Shaped
@@ -187,7 +187,7 @@ class Prepared:
         if rules.has_half:
             half_k = {k: rules.half_of(k) for k in present}
             fixed = fixed or [0.0] * n
-            for i in [i for i, k in enumerate(ks) if half_k[k]]:
+            for i in compress(range(n), map(half_k.__getitem__, ks)):
                 k, z = ks[i], sizes[i]
                 h = half_k[k]
                 if rules.blank_side(k) == C.BOTH:
@@ -224,17 +224,22 @@ class Prepared:
         self.qrest = qrest
         self.pe = tuple(accumulate(qrest, initial=0.0))
         self.pn = tuple(accumulate(points, initial=0))
-        self.pgn = tuple(accumulate([1 if g > 0 else 0 for g in gap], initial=0))
+        opened = {q: 1 if g > 0 else 0 for q, g in gap_pt.items()}
+        self.pgn = tuple(accumulate(chain((0,), map(opened.__getitem__, pids), (0,) if n else ()),
+                                    initial=0))
         self.po = tuple(accumulate(opens, initial=0.0))
         self.pg = tuple(accumulate(stretch, initial=0.0))
         counts_k = {k: 1 if kinds[k].counts else 0 for k in present}
         self.pc = tuple(accumulate(map(counts_k.__getitem__, ks), initial=0))
         hyph = set()
         syllables = set()          # pyphen's points inside capitalised or odd words
-        if hyphenate is not None and not (han and rules.hyphen_in_han is None):
+        # the Latin letters of the paragraph (_latin_letter): hyphenation points and
+        # letter breaks lie inside words of them
+        letters = {c for c in set(text) if c < "\u2e80" and c.isalpha()}
+        if hyphenate is not None and letters and not (han and rules.hyphen_in_han is None):
             word_k = {k: kinds[k].word for k in present}
             word = [word_k[k] for k in ks]
-            for b in (hyphenate(text, word) if any(word) else ()):
+            for b in hyphenate(text, word):
                 if han:
                     # in a Chinese line: a proper noun (a capitalised word) only as a
                     # last resort (below)
@@ -248,8 +253,8 @@ class Prepared:
                 penalty[b] = penalty.get(b, 0.0) + (rules.hyphen_in_han if han
                                                      else PENALTY_HYPHEN)
         last_hyph = set()
-        if han and rules.letter_break is not None:
-            last_hyph = self._letter_breaks(text, hyph, syllables, rules, penalty)
+        if han and rules.letter_break is not None and letters:
+            last_hyph = self._letter_breaks(text, hyph, syllables, rules, penalty, letters)
             hyph |= last_hyph
         if hyph:
             nodes = sorted(set(nodes) | hyph)
@@ -280,7 +285,7 @@ class Prepared:
 
     @staticmethod
     def _letter_breaks(text: str, hyph: set, syllables: set, rules: C.Rules,
-                       penalty: dict) -> set:
+                       penalty: dict, letters: set) -> set:
         """Last-resort breaks inside a long Latin word of a Chinese line that has no
         ordinary hyphenation point — a capitalised word (a proper noun) or an odd one
         ("BauhiniaMonandrA", a word pyphen cannot split): after any letter, keeping
@@ -288,9 +293,6 @@ class Prepared:
         syllable pyphen finds) or a little more (any other letter).  Their penalty is
         below a line spaced past the limit and above every other remedy."""
         out = set()
-        letters = {c for c in set(text) if c < "\u2e80" and c.isalpha()}   # _latin_letter
-        if not letters:
-            return out
         keep = rules.letter_break_min
         n, i = len(text), 0
         while i < n:
