@@ -74,7 +74,8 @@ class Prepared:
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
-                 "_reach", "centre", "pl", "qrest", "pe", "last_hyph", "_after")
+                 "_reach", "centre", "pl", "qrest", "pe", "last_hyph", "_after",
+                 "fixed_at")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -282,6 +283,9 @@ class Prepared:
         self.kinds = tuple(ks)
         if fixed is not None:
             self.fixed = tuple(fixed)
+            self.fixed_at = tuple(compress(range(n), fixed))
+        else:
+            self.fixed_at = ()
 
     @staticmethod
     def _letter_breaks(text: str, hyph: set, syllables: set, rules: C.Rules,
@@ -601,8 +605,9 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
     delta = measure - nat
     cut = {}          # char index -> compression applied
-    if p.fixed is not None:
-        cut = {i: p.fixed[i] for i in range(s, e) if p.fixed[i]}
+    if p.fixed_at:
+        at, fixed = p.fixed_at, p.fixed       # the characters that are always cut
+        cut = {i: fixed[i] for i in at[bisect_left(at, s):bisect_left(at, e)]}
     qcut = 0.0        # fraction of the Han–Latin spaces taken
     ecut = 0.0        # fraction of the rest of them taken (a last resort)
     per_gap = 0.0

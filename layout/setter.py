@@ -181,7 +181,7 @@ class Setter:
                   source: Source) -> tuple[GlyphRun, ...]:
         """The glyph runs of a line placed at (x, baseline), cached: a line that did not
         move keeps the very same runs across composes."""
-        key = (id(line), x, baseline, source)
+        key = (id(line), x, baseline, source.story, source.para, source.part)
         got = self._runs.get(key)
         if got is None or got[0] is not line:
             if len(self._runs) > 50_000:
