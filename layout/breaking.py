@@ -522,7 +522,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
         lo = after[s + 1]
         # skip nodes that would make lines much shorter than the measure,
         # keeping one just before the window as a spaced-out option
-        j0 = after[bisect_left(pw, pw[s] + m - window, lo=s + 1)]
+        j0 = after[bisect_left(pw, pw[s] + m - window, s + 1)]
         if j0 > lo:
             j0 -= 1
         found = False
@@ -552,6 +552,14 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 c = COST_LINE + sc
                 if e in pen:
                     c += pen[e]
+            elif e == n and delta >= -0.01 and e not in hyph:
+                # the last line, not too long: _line_cost's and _tail's arithmetic, inline
+                tail = 0.0
+                if pc[e] - pc[s] <= 1 and pc[e] > 1:
+                    tail += PENALTY_LONE_CHAR
+                if pen.get(e):
+                    tail += pen[e]
+                c = COST_LINE + tail
             else:
                 if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
                         and j > j0:
@@ -804,12 +812,12 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         lead = points[s] if cls[s] == SPACE else 0
         base = m - hyphen_w - 0.02 + pw[s] + pa[s + 1] + po[s + 1]
         need = base + lim * (pn[s + 1] - lead)
-        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), lo=s + 1)
+        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), s + 1)
         if far > s + 1:
             # a line with no gap between characters (Latin words) may open its word
             # spaces further: it may end earlier, while it holds no such gap
             need = base + wlim * (pn[s + 1] - lead)
-            far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), lo=s + 1)
+            far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), s + 1)
             if far_w < far and pgn[far_w] == pgn[s + 1]:
                 far = far_w
         j1 = after[far] if far > s + 1 else lo
