@@ -110,9 +110,12 @@ class Prepared:
         points = [0] * (n + 1)      # 1 where the line may be spaced out before/at char i
         fixed = None                # always cut from char i (half-width marks, dead spaces)
         parts, space_stretch = rules.space_shrink_parts, rules.space_stretch
+        space_at: list[int] = []    # where the typed spaces are
         if spaces_k:
-            for i, k in enumerate(ks):
-                if k not in spaces_k or shrink_k[k]:
+            is_space = {k: k in spaces_k for k in present}
+            space_at = list(compress(range(n), map(is_space.__getitem__, ks)))
+            for i in space_at:
+                if shrink_k[ks[i]]:
                     continue
                 if self._dead_space(text, ks, i):
                     # no space stands next to a Chinese mark ("Jones 、")
@@ -263,10 +266,8 @@ class Prepared:
         self.nodes, self.hyph, self.penalty = nodes, hyph, penalty
         self.last_hyph = last_hyph
         nxt = list(range(n + 1))
-        if spaces_k:
-            for i in range(n - 1, -1, -1):
-                if ks[i] in spaces_k:
-                    nxt[i] = nxt[i + 1]
+        for i in reversed(space_at):
+            nxt[i] = nxt[i + 1]
         self.nxt = nxt
         self._reach = None
         self._after = None
