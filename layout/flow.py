@@ -216,7 +216,7 @@ class Flow:
         p = self.setter.prepare(self.setter.run_specs(story.paragraphs[para], st), st)
         width = fill.result.columns[0][2]
         indent = st.indent if offset == 0 else 0.0
-        return self.setter.lines(p, width, offset, indent, st.align, lv) is not None
+        return self.setter.can_set(p, width, offset, indent, st.align, lv)
 
     def _para_keys(self, story: Story, fill: FrameFill, start: StoryPos) -> list:
         """(para, offset) of every paragraph the fill set, longest first."""

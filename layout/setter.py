@@ -159,16 +159,7 @@ class Setter:
             if not p.n:
                 got = None if looseness else [Line(0, 0, 0, (), indent, True)]
             elif looseness:
-                # N lines more or fewer than the best setting: one search gives every
-                # line count up to three more (cached per paragraph, measure and start)
-                want = len(self.lines(p, measure, start, indent, align)) + looseness
-                tkey = key[:4]
-                table = self._counts.get(tkey)
-                if table is None or table[0] < want:
-                    top = max(want, want - looseness + 3)
-                    table = self._counts[tkey] = (top, break_counts(p, measure, start,
-                                                                    indent, top))
-                spans = table[1].get(want) if want >= 1 else None
+                spans = self._looser_spans(p, measure, start, indent, align, looseness)
                 got = None if spans is None else set_spans(p, spans, measure, start, indent,
                                                            align)
             else:
@@ -176,6 +167,34 @@ class Setter:
             self._lines[key] = got
             self.stats["broken"] += 1
         return got
+
+    def _looser_spans(self, p: Prepared, measure: float, start: int, indent: float,
+                      align: str, looseness: int) -> list[tuple[int, int]] | None:
+        """The breaks of a paragraph set ``looseness`` lines more or fewer than its best
+        setting, or None: one search gives every line count up to three more (cached
+        per paragraph, measure and start)."""
+        want = len(self.lines(p, measure, start, indent, align)) + looseness
+        tkey = (id(p), round(measure, 3), start, round(indent, 3))
+        table = self._counts.get(tkey)
+        if table is None or table[0] < want:
+            top = max(want, want - looseness + 3)
+            table = self._counts[tkey] = (top, break_counts(p, measure, start, indent, top))
+        return table[1].get(want) if want >= 1 else None
+
+    def can_set(self, p: Prepared, measure: float, start: int, indent: float, align: str,
+                looseness: int) -> bool:
+        """Whether ``lines`` with this looseness has a setting (without setting it)."""
+        key = (id(p), round(measure, 3), start, round(indent, 3), align)
+        if looseness:
+            key += (looseness,)
+        got = self._lines.get(key, False)
+        if got is not False:
+            return got is not None
+        if not p.n:
+            return not looseness
+        if not looseness:
+            return True
+        return self._looser_spans(p, measure, start, indent, align, looseness) is not None
 
     def line_runs(self, p: Prepared, line: Line, x: float, baseline: float,
                   source: Source) -> tuple[GlyphRun, ...]:
