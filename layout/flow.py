@@ -8,6 +8,8 @@ reserved where the story leaves a page or resumes on another.
 from __future__ import annotations
 
 import math
+from itertools import groupby
+from operator import attrgetter
 from dataclasses import dataclass, field
 
 from .grid import EM_ASCENT, PageGeometry
@@ -488,11 +490,13 @@ def column_feet(fr: FrameResult, pitch: float) -> list[tuple[int, int]]:
     grid lines from the column's top to the grid line of its last line's foot.
     """
     out = []
-    lines = fr.lines
+    by_x: dict[float, list] = {}         # the lines at each x (a column's, in order)
+    for x, group in groupby(fr.lines, key=attrgetter("x")):
+        by_x.setdefault(x, []).extend(group)
     jumps = [it for it in fr.items
              if isinstance(it, GlyphRun) and it.source.part == "jump" and it.xs]
     for cx, cy, cw, ch in fr.columns:
-        mine = [ln for ln in lines if abs(ln.x - cx) < 0.5]
+        mine = [ln for x, group in by_x.items() if abs(x - cx) < 0.5 for ln in group]
         n = len(mine)
         foot = max(cy, max([ln.bottom for ln in mine], default=cy))
         if jumps:
