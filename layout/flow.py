@@ -8,9 +8,9 @@ reserved where the story leaves a page or resumes on another.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
-from dataclasses import dataclass, field
 
 from .grid import EM_ASCENT, PageGeometry
 from .model import Story, TextFrame
