@@ -158,9 +158,12 @@ def shape(runs: list[RunSpec], fontset, em: float, memo: dict | None = None) -> 
     xoff = _full_width_dashes(text, adv, sizes) if "—" in text else {}
     scaled = any((r.hscale != 1.0 or r.vscale != 1.0) and r.text for r in runs)
     # tuples of numbers and names: the garbage collector stops walking them
-    return Shaped(text, tuple(faces), tuple(sizes), tuple(gids), tuple(adv), tuple(cls),
-                  tuple(colors), fallbacks, missing, em, xoff,
-                  tuple(hs) if scaled else None, tuple(vs) if scaled else None)
+    sh = Shaped(text, tuple(faces), tuple(sizes), tuple(gids), tuple(adv), tuple(cls),
+                tuple(colors), fallbacks, missing, em, xoff,
+                tuple(hs) if scaled else None, tuple(vs) if scaled else None)
+    if len(runs) == 1 and not fallbacks:
+        sh._starts = []                 # one face, size and colour throughout
+    return sh
 
 
 def _full_width_dashes(text: str, adv: list[float], sizes: list[float]) -> dict[int, float]:
