@@ -174,12 +174,14 @@ class Setter:
         setting, or None: one search gives every line count up to three more (cached
         per paragraph, measure and start)."""
         want = len(self.lines(p, measure, start, indent, align)) + looseness
+        if want < 1:
+            return None
         tkey = (id(p), round(measure, 3), start, round(indent, 3))
         table = self._counts.get(tkey)
         if table is None or table[0] < want:
             top = max(want, want - looseness + 3)
             table = self._counts[tkey] = (top, break_counts(p, measure, start, indent, top))
-        return table[1].get(want) if want >= 1 else None
+        return table[1].get(want)
 
     def can_set(self, p: Prepared, measure: float, start: int, indent: float, align: str,
                 looseness: int) -> bool:
