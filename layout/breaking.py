@@ -356,14 +356,10 @@ class Prepared:
             cache = self._reach = [None, None]
         got = cache[which]
         if got is None or got[1] != lim:
-            pw, pa, po, pn = self.pw, self.pa, self.po, self.pn
-            top = -INF
-            out = []
-            for e in range(self.n + 1):
-                v = pw[e] + pa[e] + po[e] + lim * pn[e]
-                top = v if v > top else top
-                out.append(top)
-            got = cache[which] = (tuple(out), lim)
+            n1 = self.n + 1
+            values = [w + a + o + lim * k
+                      for w, a, o, k in zip(self.pw[:n1], self.pa, self.po, self.pn)]
+            got = cache[which] = (tuple(accumulate(values, max)), lim)
         return got
 
     def node_after(self) -> tuple[int, ...]:
