@@ -149,7 +149,6 @@ def load(path: str):
     """Read an issue (a file, or an issue folder / database, read-only); a bad file becomes
     a UserError naming file and line.  Units of a store that do not read are left out, each
     named in a warning on stderr."""
-    from layout.docfile import DocumentError, load_issue
     if _address(path).kind != "file":
         issue, session, problems = load_from_store(path)
         session.close()
@@ -163,12 +162,19 @@ def load(path: str):
     except OSError:
         pass
     import gc
+
+    from layout.diskcache import load_issue_cached
     was = gc.isenabled()
     gc.disable()                # many small objects, no cycles: collections would find nothing
     try:
-        return load_issue(path)
-    except DocumentError as exc:
-        raise UserError(str(exc)) from None
+        return load_issue_cached(path, _cache_dir())
+    except Exception as exc:
+        # a DocumentError comes from the loader, imported by then (a model read from the
+        # cache imports neither it nor the YAML library)
+        docfile = sys.modules.get("layout.docfile")
+        if docfile is not None and isinstance(exc, docfile.DocumentError):
+            raise UserError(str(exc)) from None
+        raise
     finally:
         if was:
             gc.enable()
