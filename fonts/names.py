@@ -1,6 +1,8 @@
 """Match a font name like "Noto Serif CJK SC Bold" or "霞鹜文楷" to discovered faces."""
 from __future__ import annotations
 
+import functools
+
 from .info import ORIGIN_RANK, REGULAR_STYLES, FontInfo
 
 STYLE_WEIGHTS = {
@@ -86,7 +88,12 @@ def _match_weight_word(q: str, index: NameIndex) -> FontInfo | None:
 
 def style_class(info: FontInfo) -> str:
     """Rough design class from the family name: serif, sans, kai, fangsong, mono or other."""
-    n = " ".join(info.families).casefold()
+    return _style_class(tuple(info.families))
+
+
+@functools.lru_cache(maxsize=4096)
+def _style_class(families: tuple[str, ...]) -> str:
+    n = " ".join(families).casefold()
     for cls, words in (("mono", ("mono",)), ("kai", ("kai", "楷")), ("fangsong", ("fangsong", "仿宋")),
                        ("sans", ("sans", "hei", "黑", "gothic")), ("serif", ("serif", "song", "ming", "宋", "明"))):
         if any(w in n for w in words):
