@@ -84,6 +84,7 @@ class _Writer(Painter):
         self._frame = None
         self._page_number = 0
         self._over: list = []
+        self._last_page: dict[str, int] | None = None    # story → the page of its last frame
 
     # ------------------------------------------------------------ document
     def write(self, path: str) -> None:
@@ -475,11 +476,13 @@ class _Writer(Painter):
     # ------------------------------------------------------------ proof furniture
     def _overset_runs(self, page) -> list:
         """(run, copyfit) of stories whose last frame is on this page."""
-        last_page: dict[str, int] = {}
-        for p in self.result.pages:
-            for fr in p.frames:
-                if fr.story:
-                    last_page[fr.story] = p.number
+        last_page = self._last_page
+        if last_page is None:               # (asked for each page, up to three times)
+            last_page = self._last_page = {}
+            for p in self.result.pages:
+                for fr in p.frames:
+                    if fr.story:
+                        last_page[fr.story] = p.number
         out = []
         for sid, cf in self.result.copyfit.items():
             if cf.overset_runs and last_page.get(sid) == page.number:

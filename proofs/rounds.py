@@ -204,10 +204,39 @@ class RoundStore:
                      summary=data.get("summary") or {}, path=str(f))
 
 
+_EXPONENT = re.compile(r"[0-9][eE][-+]?[0-9]")
+
+
+def _json_like(value) -> bool:
+    """Only dicts with string keys, lists, strings, ints, finite floats, booleans, None."""
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        t = type(v)
+        if t is dict:
+            if not all(type(k) is str for k in v):
+                return False
+            todo.extend(v.values())
+        elif t is list or t is tuple:
+            todo.extend(v)
+        elif t is float:
+            if v != v or v in (float("inf"), float("-inf")):
+                return False
+        elif not (t is str or t is int or t is bool or v is None):
+            return False
+    return True
+
+
 def flow_yaml(value) -> str:
     """Plain data (dicts, lists, strings, numbers, None, booleans) as one line of YAML
     flow style that loads back equal (strings in JSON's quoting, which YAML reads)."""
     t = type(value)
+    if (t is dict or t is list) and _json_like(value):
+        # JSON is YAML flow style, but for numbers with an exponent (YAML 1.1 reads 1e+16
+        # as a string) and characters YAML cannot hold unescaped: those go the long way
+        text = json.dumps(value, ensure_ascii=False)
+        if not _EXPONENT.search(text):
+            return _NOT_PLAIN.sub(_escaped, text) if _NOT_PLAIN.search(text) else text
     if t is dict:
         return "{" + ", ".join(f"{flow_yaml(k)}: {flow_yaml(v)}" for k, v in value.items()) + "}"
     if t is list or t is tuple:
