@@ -42,7 +42,7 @@ from common.fs import cache_write
 from . import result as r
 from .position import StoryPos
 
-FORMAT = 3                         # bump when the encoding below changes
+FORMAT = 4                         # bump when the encoding below changes
 MAX_AGE = 30                       # days an unused entry is kept
 
 _ENGINE: str | None = None
@@ -118,13 +118,27 @@ def encode(obj, memo=None):
     raise TypeError(f"cannot cache a {t.__name__}")
 
 
+# a run's Source is one of few (story, paragraph, part): each is made once and shared
+# (frozen, compared by value), not once per run
+_SOURCES: dict[tuple, r.Source] = {}
+
+
 def decode(data):
     """The object ``encode`` gave ``data`` for."""
     t = type(data)
     if t is list:
         tag = data[0]
         if tag == "T":
-            return tuple([decode(v) for v in data[1:]])
+            return tuple([decode(v) if type(v) is list or type(v) is dict else v
+                          for v in data[1:]])
+        if tag == "Source":
+            key = tuple(data)
+            got = _SOURCES.get(key)
+            if got is None:
+                if len(_SOURCES) > 50000:
+                    _SOURCES.clear()
+                got = _SOURCES[key] = r.Source(*data[1:])
+            return got
         if tag == "P":
             return StoryPos(data[1], data[2])
         return _CLASSES[tag](*[decode(v) if type(v) is list or type(v) is dict else v
@@ -227,24 +241,33 @@ class LayoutDiskCache:
 
     def get_issue_result(self, key: str):
         """The whole LayoutResult of an issue stored under ``key`` (its pages' digests
-        set, see ``page_digests``), or None."""
+        set: see ``put_issue_result``), or None."""
         got = self.load(key)
         try:
-            tag, data, digests = got
-            if tag != "issue":
+            tag, data, pages, digests = got
+            if tag != "issue" or len(pages) != len(digests) or type(data) is not list \
+                    or data[0] != "LayoutResult" or data[1] != ["T"]:
                 return None
             with _NoGC():
+                data[1] = ["T"] + [marshal.loads(b) for b in pages]
                 res = decode(data)
             return _with_digests(res, list(digests))
-        except (KeyError, TypeError, IndexError, ValueError):
+        except (KeyError, TypeError, IndexError, ValueError, EOFError):
             return None
 
     def put_issue_result(self, key: str, res):
         """Store an issue's LayoutResult with its pages' digests; the result with them set
         (its pages are the composer's own, just made)."""
         data = encode(res, self._known)
-        digests = page_digests(data)
-        self.store(key, ("issue", data, tuple(digests)))
+        # each page's marshal bytes (version 2: no references, so equal pages give equal
+        # bytes however they were built) are its digest's input and what is stored
+        pages = data[1][1:] if type(data[1]) is list and data[1][:1] == ["T"] else None
+        if pages is None:
+            return res
+        blobs = tuple(marshal.dumps(p, 2) for p in pages)
+        digests = [hashlib.sha1(b).hexdigest() for b in blobs]
+        data[1] = ["T"]
+        self.store(key, ("issue", data, blobs, tuple(digests)))
         return _with_digests(res, digests)
 
     def begin(self, composer) -> str:
@@ -452,15 +475,6 @@ def load_issue_cached(path, cache_dir: str | None):
     except Exception:                       # noqa: BLE001 - not kept: read again next time
         pass
     return issue
-
-
-def page_digests(data) -> list[str]:
-    """A digest of each page of an encoded LayoutResult (marshal version 2 writes no
-    references, so equal pages give equal bytes however they were built)."""
-    pages = data[1] if type(data) is list and len(data) > 1 else ()
-    if type(pages) is not list or not pages or pages[0] != "T":
-        return []
-    return [hashlib.sha1(marshal.dumps(p, 2)).hexdigest() for p in pages[1:]]
 
 
 def _with_digests(res, digests: list):
