@@ -14,10 +14,8 @@ import json
 import math
 import os
 import re
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
 from common.fs import atomic_write
@@ -165,7 +163,7 @@ class RoundStore:
             from layout.docfile import dump_issue
             model = dump_issue(issue)
         rnd = Round(number=n, time=when.isoformat(timespec="seconds"),
-                    user=user if user is not None else _user(), host=socket.gethostname(),
+                    user=user if user is not None else _user(), host=_host(),
                     pdf=str(pdf), model_text=model, summary=summarize(issue, result),
                     path=str(self._file(n)))
         digest = _digest(rnd.model_text)
@@ -257,6 +255,7 @@ def flow_yaml(value) -> str:
             return ".inf" if value > 0 else "-.inf"
         text = repr(value)
         if "e" in text:          # YAML 1.1 reads 1e+16 as a string: its digits written out
+            from decimal import Decimal
             text = format(Decimal(text), "f")
             text = text if "." in text else text + ".0"
         return text
@@ -275,6 +274,15 @@ def _escaped(match) -> str:
 
 def _digest(model_text: str) -> str:
     return hashlib.sha1(model_text.encode("utf-8")).hexdigest()
+
+
+def _host() -> str:
+    """The machine's name (what socket.gethostname gives, without loading sockets)."""
+    try:
+        return os.uname().nodename
+    except AttributeError:                  # no uname (Windows)
+        import socket
+        return socket.gethostname()
 
 
 def _user() -> str:

@@ -450,3 +450,26 @@ def test_a_round_file_written_without_the_yaml_library_loads_back(tmp_path):
     back = store.load(rnd.number)
     assert back.model_text == text and back.user == "编辑" and back.summary == rnd.summary
     assert store.next_number(iss, text) == rnd.number
+
+
+def test_colour_checks_name_the_first_run_of_each_colour():
+    """check_colors: an undefined swatch where it is first used; rich black text under
+    12 pt in print only, where the first such run is (a larger run before it does not count)."""
+    from layout.result import FrameResult, GlyphRun, LayoutResult, PageResult
+    from output import PdfOptions
+    from output.preflight import check_colors
+
+    def run(color, size):
+        return GlyphRun("f", size, (1,), (0.0,), 10.0, "字", (0,), (size,), color=color)
+
+    def frame(fid, *runs):
+        return FrameResult(fid, "text", (0, 0, 100, 100), items=runs)
+    res = LayoutResult(pages=(
+        PageResult(1, 500, 700, (frame("a", run("black", 9), run("rich", 14)),
+                                 frame("b", run("nope", 9)))),
+        PageResult(2, 500, 700, (frame("c", run("rich", 9), run("rich", 8)),))),
+        colors={"black": (0, 0, 0, 1), "rich": (0.4, 0.3, 0.3, 1.0)})
+    got = {(d.code, d.page, d.frame) for d in check_colors(res, PdfOptions(mode="print"))}
+    assert got == {("color-unknown", 1, "b"), ("rich-black-text", 2, "c")}
+    got = {(d.code, d.page, d.frame) for d in check_colors(res, PdfOptions())}
+    assert got == {("color-unknown", 1, "b")}
