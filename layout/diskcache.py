@@ -417,6 +417,16 @@ def cached_issue_result(issue, fontset, cache_dir: str, base_dir: str | None = N
     return res
 
 
+def _common_version() -> str:
+    """A digest of the ``common`` package's sources (the model uses it)."""
+    h = hashlib.sha1()
+    folder = Path(__file__).resolve().parent.parent / "common"
+    for p in sorted(folder.glob("*.py")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def _yaml_stamp() -> tuple:
     """The YAML library's file, size and time (found without importing it)."""
     import importlib.util
@@ -430,9 +440,10 @@ def _yaml_stamp() -> tuple:
 
 def load_issue_cached(path, cache_dir: str | None):
     """``docfile.load_issue(path)``, the model kept in the cache directory (``layout/``)
-    keyed by the file's bytes, the layout package's sources (the model and its loader)
-    and the YAML library: an issue read before is unpickled (5–10× faster than parsing
-    and checking its YAML, and neither the YAML library nor the loader is imported).
+    keyed by the file's bytes and path, the sources of the layout and common packages
+    (the model and its loader) and the YAML library: an issue read before is unpickled
+    (5–10× faster than parsing and checking its YAML, and neither the YAML library nor
+    the loader is imported).
     DocumentError as ``load_issue`` raises it; a file that cannot be read as text goes
     to ``load_issue`` for its message."""
     import pickle
@@ -455,7 +466,8 @@ def load_issue_cached(path, cache_dir: str | None):
     if text is None:                        # load_issue says what is wrong
         from .docfile import load_issue
         return load_issue(path)
-    h = hashlib.sha1(repr((FORMAT, engine_version(), _yaml_stamp(), str(path))).encode(
+    h = hashlib.sha1(repr((FORMAT, engine_version(), _common_version(), _yaml_stamp(),
+                           str(path))).encode(
         "utf-8", "surrogatepass"))
     h.update(data)
     file = Path(cache_dir, "layout", f"model-{h.hexdigest()}.pickle")   # pruned as the rest
