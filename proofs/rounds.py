@@ -178,7 +178,10 @@ class RoundStore:
         if model_text is not None:
             lines.append("source: file")
         lines += [f"{k}: {flow_yaml(v)}" for k, v in data.items()]
-        atomic_write(self._file(n), ("\n".join(lines) + "\n").encode("utf-8"))
+        # whole or not at all, but not fsynced, as the proof PDF it records is not: both
+        # are made again by exporting the issue (which is), and the syncs cost an export
+        # 10–20 ms on this machine
+        atomic_write(self._file(n), ("\n".join(lines) + "\n").encode("utf-8"), sync=False)
         return rnd
 
     def load(self, number: int) -> Round:
