@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from .info import ORIGIN_RANK, REGULAR_STYLES, FontInfo
 
@@ -20,7 +21,10 @@ def norm(s: str) -> str:
 
 def squash(s: str) -> str:
     """Case-folded without spaces, hyphens or underscores (so "NotoSerifSC" matches "Noto Serif SC")."""
-    return "".join(c for c in s.casefold() if not c.isspace() and c not in "-_")
+    return _SQUASHED.sub("", s.casefold())
+
+
+_SQUASHED = re.compile(r"[\s_-]+")     # (\s: what str.isspace calls white space)
 
 
 def _regularity(info: FontInfo) -> tuple:
