@@ -230,15 +230,10 @@ def fontset_for(issue, path: str | None = None):
 def compose(path: str, allow_outside: bool = False):
     """Load and compose an issue: (issue, fontset, result).  An issue composed before
     comes from the layout cache without starting the engine."""
-    from layout.diskcache import cached_issue_result
+    from layout.diskcache import compose_cached
     issue = load(path)
     fontset = fontset_for(issue, path)
-    base, cache = base_dir(path), _cache_dir()
-    result = cached_issue_result(issue, fontset, cache, base, allow_outside)
-    if result is None:
-        from layout.compose import compose_issue
-        result = compose_issue(issue, fontset, base_dir=base, cache_dir=cache,
-                               allow_outside=allow_outside)
+    result = compose_cached(issue, fontset, _cache_dir(), base_dir(path), allow_outside)
     return issue, fontset, result
 
 

@@ -273,6 +273,11 @@ class LayoutDiskCache:
     def begin(self, composer) -> str:
         """Fix the context for ``composer``'s issue; the key of its whole result."""
         issue = composer.issue
+        known = _HANDOFF.get("begun")
+        if known is not None and known[0] is issue and known[1] is composer.fontset and \
+                known[2] == (os.path.abspath(composer.base_dir), composer.allow_outside):
+            self.context = known[3]             # worked out just before (compose_cached)
+            return known[4]
         images = []
         for page in issue.pages:
             for fr in page.frames:
@@ -417,6 +422,33 @@ def cached_issue_result(issue, fontset, cache_dir: str, base_dir: str | None = N
     return res
 
 
+#: compose_cached hands the key it worked out to the composer it starts ("begun": issue,
+#: fonts, (folder, outside), context, key), for that call only
+_HANDOFF: dict[str, tuple] = {}
+
+
+def compose_cached(issue, fontset, cache_dir: str, base_dir: str | None = None,
+                   allow_outside: bool = False):
+    """``compose_issue`` for an export: an issue composed before comes from the cache
+    (``cached_issue_result``) without the engine; else it is composed, the key of its
+    whole result (a digest of the whole model) not worked out a second time."""
+    disk = LayoutDiskCache(os.path.join(cache_dir, "layout"))
+    probe = _Probe(issue, fontset, base_dir or ".", allow_outside)
+    key = disk.begin(probe)
+    res = disk.get_issue_result(key)
+    if res is not None:
+        disk.maybe_prune([os.path.join(cache_dir, d) for d in ("subsets", "images", "pages")])
+        return res
+    from .compose import compose_issue
+    _HANDOFF["begun"] = (issue, fontset, (os.path.abspath(probe.base_dir), allow_outside),
+                         disk.context, key)
+    try:
+        return compose_issue(issue, fontset, base_dir=base_dir, cache_dir=cache_dir,
+                             allow_outside=allow_outside)
+    finally:
+        _HANDOFF.clear()
+
+
 def _common_version() -> str:
     """A digest of the ``common`` package's sources (the model uses it)."""
     h = hashlib.sha1()
@@ -516,4 +548,4 @@ def para_digest(story, i: int) -> str | int | None:
     return digest(story.paragraphs[i])
 
 
-__all__ = ["LayoutDiskCache", "cached_issue_result", "load_issue_cached", "decode", "digest", "encode", "engine_version", "para_digest"]
+__all__ = ["LayoutDiskCache", "cached_issue_result", "compose_cached", "load_issue_cached", "decode", "digest", "encode", "engine_version", "para_digest"]

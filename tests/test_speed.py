@@ -473,3 +473,29 @@ def test_colour_checks_name_the_first_run_of_each_colour():
     assert got == {("color-unknown", 1, "b"), ("rich-black-text", 2, "c")}
     got = {(d.code, d.page, d.frame) for d in check_colors(res, PdfOptions())}
     assert got == {("color-unknown", 1, "b")}
+
+
+def test_compose_cached_works_the_whole_key_out_once(tmp_path, monkeypatch):
+    """An export of an edited issue: the cache misses, the engine composes, and the key
+    of the whole result (a digest of the whole model) is worked out once, not again by
+    the composer; the result is the one composed without any cache, and is found next."""
+    from fonts import FontSet, default_library
+    from layout import diskcache as D
+    from layout.compose import compose_issue
+    cache = str(tmp_path / "cache")
+    iss = load_issue(SAMPLE)
+    fs = FontSet(iss.fonts, default_library())
+    base = str(SAMPLE.parent)
+    compose_issue(iss, fs, base, cache)
+    iss.stories[next(iter(iss.stories))].paragraphs[-1].runs[-1].text += "补一句。"
+    kinds = []
+    monkeypatch.setattr(D.LayoutDiskCache, "key", lambda self, kind, *parts, real=D.LayoutDiskCache.key:
+                        kinds.append(kind) or real(self, kind, *parts))
+    got = D.compose_cached(iss, fs, cache, base)
+    assert kinds.count("issue") == 1 and "fill" in kinds
+    assert got == compose_issue(iss, fs, base, None)
+    assert not D._HANDOFF
+    kinds.clear()
+    again = D.compose_cached(iss, fs, cache, base)
+    assert again == got and kinds == ["issue"]
+    assert [p.composed_from for p in again.pages] == [p.composed_from for p in got.pages]
