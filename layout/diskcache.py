@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import marshal
 import os
+import pickle
 import re
 import time
 from dataclasses import fields, is_dataclass
@@ -470,6 +472,18 @@ def _yaml_stamp() -> tuple:
         return (None,)
 
 
+class _ModelUnpickler(pickle.Unpickler):
+    """Unpickles the issue model's classes and nothing else (a cache entry put there by
+    someone else can make no other object, nor call anything)."""
+
+    def find_class(self, module, name):
+        from . import model
+        cls = getattr(model, name, None) if module == model.__name__ else None
+        if not (isinstance(cls, type) and is_dataclass(cls)):
+            raise pickle.UnpicklingError(f"not a model class: {module}.{name}")
+        return cls
+
+
 def load_issue_cached(path, cache_dir: str | None):
     """``docfile.load_issue(path)``, the model kept in the cache directory (``layout/``)
     keyed by the file's bytes and path, the sources of the layout and common packages
@@ -478,7 +492,6 @@ def load_issue_cached(path, cache_dir: str | None):
     the loader is imported).
     DocumentError as ``load_issue`` raises it; a file that cannot be read as text goes
     to ``load_issue`` for its message."""
-    import pickle
     import stat as st_
     if not cache_dir:
         from .docfile import load_issue
@@ -499,8 +512,7 @@ def load_issue_cached(path, cache_dir: str | None):
         from .docfile import load_issue
         return load_issue(path)
     h = hashlib.sha1(repr((FORMAT, engine_version(), _common_version(), _yaml_stamp(),
-                           str(path))).encode(
-        "utf-8", "surrogatepass"))
+                           str(path))).encode("utf-8", "surrogatepass"))
     h.update(data)
     file = Path(cache_dir, "layout", f"model-{h.hexdigest()}.pickle")   # pruned as the rest
     try:
@@ -508,7 +520,7 @@ def load_issue_cached(path, cache_dir: str | None):
             blob = fh.read()
         if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
             with _NoGC():
-                return pickle.loads(blob[20:])
+                return _ModelUnpickler(io.BytesIO(blob[20:])).load()
     except Exception:                       # noqa: BLE001 - a missing or foreign entry
         pass
     from .docfile import parse_issue
@@ -548,4 +560,5 @@ def para_digest(story, i: int) -> str | int | None:
     return digest(story.paragraphs[i])
 
 
-__all__ = ["LayoutDiskCache", "cached_issue_result", "compose_cached", "load_issue_cached", "decode", "digest", "encode", "engine_version", "para_digest"]
+__all__ = ["LayoutDiskCache", "cached_issue_result", "compose_cached", "load_issue_cached",
+           "decode", "digest", "encode", "engine_version", "para_digest"]

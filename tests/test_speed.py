@@ -427,6 +427,18 @@ def test_the_model_cache_follows_the_file(tmp_path):
         entries[0].write_bytes(junk)
         path.write_text(text, "utf-8")
         assert load_issue_cached(path, str(cache)) == first
+    import collections
+    import hashlib
+    import pickle
+
+    class Evil:
+        def __reduce__(self):
+            return (shutil.rmtree, (str(tmp_path / "victim"),))
+    (tmp_path / "victim").mkdir()
+    for blob in (pickle.dumps(collections.OrderedDict()), pickle.dumps(Evil())):
+        entries[0].write_bytes(hashlib.sha1(blob).digest() + blob)     # well formed, foreign
+        assert load_issue_cached(path, str(cache)) == first
+    assert (tmp_path / "victim").is_dir()
     path.write_text(text + "stories: [\n", "utf-8")
     with pytest.raises(DocumentError) as exc:
         load_issue_cached(path, str(cache))
