@@ -18,10 +18,11 @@ The folder store runs in a temporary folder on this machine's disk.  PostgreSQL:
 else a throwaway cluster started for the run (Debian's ``postgresql``, as the tests
 do).  Asserts nothing; exits 1 when something was lost or a check failed.
 
-The desks share the machine's cores: each attempt re-splits and re-joins the whole
-issue on the desk (``IssueSession``: about 0.2 s of CPU for 24 pages, printed as
-"desk CPU"), so on a small machine edits/s is bounded by the desks' own work and
-commit latency includes waiting for a core.
+The desks share the machine's cores: each attempt that takes others' commits in
+re-splits and re-joins the whole issue on the desk (``IssueSession.refresh``; a save
+splits only its units): about 0.1 s of CPU for 24 pages, printed as "desk CPU".  So on
+a small machine edits/s is bounded by the desks' own work and commit latency includes
+waiting for a core.
 """
 from __future__ import annotations
 

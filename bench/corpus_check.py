@@ -7,8 +7,11 @@ importer's Markdown form: ``## `` headline, blank-line paragraphs), lays each
 story out on a broadsheet page of its own in every module width — a balanced
 text frame of 3, 4, 5 and 8 basic columns under a headline across it, or fewer
 columns for copy that would stand under 8 lines deep in them, as a layout person
-sizes a module to its copy (``module_columns``) — exports one PDF, runs
-cjkcheck on it and prints, per text and module:
+sizes a module to its copy (``module_columns``); where the copy cannot end level in
+that many columns within the spacing limits, the layout person takes the nearest count
+in which it does, fewer first, at most two away (``neighbours``; printed "×5 (←6)"),
+and makes the module as deep as its deepest column (``size_modules``) — exports one
+PDF, runs cjkcheck on it and prints, per text and module:
 
 * ``loose``: justified lines with a gap between two Han characters over 0.15 em
   and ``gap``, the widest such gap (cjkcheck);
@@ -18,6 +21,8 @@ cjkcheck on it and prints, per text and module:
   last that ends above the others, a last column more than one line short, or an
   empty column, measured in grid lines down to each foot as ``check --json`` does
   (a subhead's extra grid line is not a short column);
+* ``fit``: the engine's copyfit of the module (正好; 缺 1 行 for a last column one line
+  short; 缺 N 行 where no setting ends level);
 * ``tags``: closing tags (（记者 王某）) broken inside;
 * ``particle``: headline lines that start with a particle or function word;
 * ``kinsoku``, ``p95`` (justification, pt), ``grid`` and ``aligned`` (cjkcheck).
@@ -42,19 +47,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-from fonts import FontSet, default_library
-from importer import import_file
-from layout import chars as C
-from layout import model as m
-from layout.compose import Composer
-from layout.docfile import load_issue
-from layout.flow import column_feet, uneven_feet
-from layout.grid import PageGeometry
-from layout.headline import Segmenter, _particle_starts
-from layout.result import GlyphRun
-from output import PdfOptions, write_pdf
-from output.preflight import midline_compressed
-from support.paths import ROOT, SAMPLE
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fonts import FontSet, default_library  # noqa: E402
+from importer import import_file  # noqa: E402
+from layout import chars as C  # noqa: E402
+from layout import model as m  # noqa: E402
+from layout.compose import Composer  # noqa: E402
+from layout.docfile import load_issue  # noqa: E402
+from layout.flow import column_feet, uneven_feet  # noqa: E402
+from layout.grid import PageGeometry  # noqa: E402
+from layout.headline import Segmenter, _particle_starts  # noqa: E402
+from layout.result import GlyphRun  # noqa: E402
+from output import PdfOptions, write_pdf  # noqa: E402
+from output.preflight import midline_compressed  # noqa: E402
+from support.paths import ROOT, SAMPLE  # noqa: E402
 
 CJKCHECK = ROOT.parent / "shared" / "tools" / "cjkcheck" / "cjkcheck.py"
 
@@ -81,11 +88,24 @@ def module_columns(story: m.Story, asked: int) -> int:
     return max(1, min(asked, copy_lines(story) // MIN_DEPTH))
 
 
+def neighbours(story: m.Story, asked: int) -> list[int]:
+    """The column counts a layout person tries for the story in a module ``asked``
+    columns wide, in order: the copy's own (``module_columns``), then the nearest
+    others, fewer before more, at most two away and never more than asked.  When a
+    copy cannot end level in its column count within the spacing limits, the layout
+    person takes the nearest count in which it does (a module a column or two narrower
+    leaves room for a photo or a brief) — the same rule for every text."""
+    c0 = module_columns(story, asked)
+    return [c for c in (c0, c0 - 1, c0 + 1, c0 - 2, c0 + 2) if 1 <= c <= asked]
+
+
 def build_issue(stories: list[m.Story], modules=MODULES,
-                paper: dict | None = None) -> tuple[m.Issue, list[tuple]]:
+                paper: dict | None = None,
+                plan: list[tuple[m.Story, int, int]] | None = None) -> tuple[m.Issue, list[tuple]]:
     """One page per story and module geometry (each width once: a short story set
     narrower than several of the widths asked is set once), with the sample's paper,
-    fonts and styles; the headline spans its module.
+    fonts and styles; the headline spans its module.  ``plan`` gives the pages instead:
+    (story, columns, grid lines of its text frame) each.
 
     Returns the issue and, per page, (text name, columns, story id).
     """
@@ -94,23 +114,55 @@ def build_issue(stories: list[m.Story], modules=MODULES,
                     paragraph_styles=base.paragraph_styles, char_styles=base.char_styles)
     for key, value in (paper or {}).items():
         setattr(issue.paper, key, value)
+    if plan is None:
+        plan = [(story, cols, TEXT_LINES) for story in stories
+                for cols in sorted({module_columns(story, c) for c in modules})]
     pages = []
-    n = 0
-    for story in stories:
-        widths = sorted({module_columns(story, cols) for cols in modules})
-        for cols in widths:
-            n += 1
-            st = copy.deepcopy(story)
-            sid = f"s{n:03d}"
-            st.id, st.thread = sid, [f"t{n}"]
-            issue.stories[sid] = st
-            issue.pages.append(m.Page(n, frames=[
-                m.HeadlineFrame(f"h{n}", col=0, line=0, cols=cols, lines=HEAD_LINES, story=sid,
-                                title_style="title-3" if cols >= 4 else "title-2"),
-                m.TextFrame(f"t{n}", col=0, line=HEAD_LINES, cols=cols, lines=TEXT_LINES,
-                            balance=True)]))
-            pages.append((story.name, cols, sid))
+    for n, (story, cols, depth) in enumerate(plan, start=1):
+        st = copy.deepcopy(story)
+        sid = f"s{n:03d}"
+        st.id, st.thread = sid, [f"t{n}"]
+        issue.stories[sid] = st
+        issue.pages.append(m.Page(n, frames=[
+            m.HeadlineFrame(f"h{n}", col=0, line=0, cols=cols, lines=HEAD_LINES, story=sid,
+                            title_style="title-3" if cols >= 4 else "title-2"),
+            m.TextFrame(f"t{n}", col=0, line=HEAD_LINES, cols=cols, lines=depth,
+                        balance=True)]))
+        pages.append((story.name, cols, sid))
     return issue, pages
+
+
+def size_modules(stories: list[m.Story], modules=MODULES, paper: dict | None = None,
+                 seg=None) -> tuple[list[tuple[m.Story, int, int, int]], list[str]]:
+    """Module sizes as a layout person makes them: for every story and module width
+    asked, the first column count of ``neighbours`` whose balanced frame ends level
+    (composed in a frame deep enough for any story), else the copy's own count; the
+    module as deep as its deepest column.  Returns (story, columns, depth, the copy's
+    own count) per page, each story's widths once, and the modules moved to a
+    neighbouring count ("07 ×8: 6 → 5 columns")."""
+    trial = [(story, c, TEXT_LINES) for story in stories
+             for c in sorted({c for a in modules for c in neighbours(story, a)})]
+    issue, pages = build_issue(stories, paper=paper, plan=trial)
+    fontset = FontSet(issue.fonts, default_library())
+    result = Composer(issue, fontset, base_dir=str(SAMPLE.parent), segmenter=seg).compose()
+    pitch = PageGeometry.of(issue.paper).pitch
+    got = {}
+    for (story, c, _), pr in zip(trial, result.pages):
+        text = next(fr for fr in pr.frames if fr.frame_id == f"t{pr.number}")
+        feet = column_feet(text, pitch)
+        whole = not result.copyfit[f"s{pr.number:03d}"].overset_lines
+        got[id(story), c] = (whole and not uneven_feet(feet), max(d for _, d in feet))
+    out, moved = [], []
+    for story in stories:
+        chosen = {}
+        for asked in modules:
+            cands = neighbours(story, asked)
+            c = next((c for c in cands if got[id(story), c][0]), cands[0])
+            chosen.setdefault(c, cands[0])
+            if c != cands[0]:
+                moved.append(f"{story.name} ×{asked}: {cands[0]} → {c} columns")
+        out += [(story, c, got[id(story), c][1], own) for c, own in sorted(chosen.items())]
+    return out, moved
 
 
 def frame_feet(frame, pitch: float) -> int:
@@ -167,8 +219,8 @@ def page_row(page: dict) -> dict:
             "aligned": gr.get("neighbour_aligned_fraction", 1.0)}
 
 
-COLUMNS = ("loose", "gap", "both", "squeezed", "feet", "tags", "particle", "kinsoku", "p95",
-           "grid", "aligned")
+COLUMNS = ("loose", "gap", "both", "squeezed", "feet", "fit", "tags", "particle", "kinsoku",
+           "p95", "grid", "aligned")
 
 
 def print_table(rows: list[tuple[str, dict]]) -> None:
@@ -233,9 +285,11 @@ def main() -> int:
         for st in res.stories:
             st.name = f.stem
         stories.extend(res.stories)
-    issue, pages = build_issue(stories, paper=paper)
-    fontset = FontSet(issue.fonts, default_library())
     seg = Segmenter(Path(tempfile.mkdtemp()) / "segments.json")
+    sized, moved = size_modules(stories, paper=paper, seg=seg)
+    issue, pages = build_issue(stories, paper=paper,
+                               plan=[(st, c, depth) for st, c, depth, _ in sized])
+    fontset = FontSet(issue.fonts, default_library())
     result = Composer(issue, fontset, base_dir=str(SAMPLE.parent), segmenter=seg).compose()
     over = {sid: c.label() for sid, c in result.copyfit.items() if c.overset_lines}
     out = args.output or str(Path(tempfile.mkdtemp()) / "corpus.pdf")
@@ -245,7 +299,8 @@ def main() -> int:
     Path(out + ".json").write_text(json.dumps(rep, ensure_ascii=False), "utf-8")
     squeezed = midline_compressed(result, C.rules_of(issue.paper))
     rows = []
-    for (name, cols, sid), page, pr in zip(pages, rep["pages"], result.pages):
+    for (name, cols, sid), (_, _, _, own), page, pr in zip(pages, sized, rep["pages"],
+                                                            result.pages):
         frames = {fr.frame_id: fr for fr in pr.frames}
         n = pr.number
         text, head = frames[f"t{n}"], frames[f"h{n}"]
@@ -253,12 +308,16 @@ def main() -> int:
         row.update(squeezed=squeezed.get(sid, 0),
                    feet=frame_feet(text, PageGeometry.of(issue.paper).pitch),
                    tags=split_tags(issue.stories[sid], text),
-                   particle=headline_particles(head, issue.stories[sid].headline.title, seg))
-        rows.append((f"{name} ×{cols}", row))
+                   particle=headline_particles(head, issue.stories[sid].headline.title, seg),
+                   fit=result.copyfit[sid].label())
+        rows.append((f"{name} ×{cols}" + (f" (←{own})" if own != cols else ""), row))
     if args.sample:
         rows.extend(check_sample(cjk, seg))
     print(f"{len(files)} texts, {sum(len(p.text) for s in stories for p in s.paragraphs)} "
           f"characters, {len(issue.pages)} pages → {out}")
+    if moved:
+        print("modules set in a neighbouring column count (the copy's own cannot end level):",
+              "; ".join(moved))
     if over:
         print("overset (frames too short for the text):", over)
     print_table(rows)

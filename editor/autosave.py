@@ -81,6 +81,21 @@ def newer_recovery(path: str) -> Path | None:
     return None
 
 
+def save_timers(owner: QObject, interval_ms: int, quiet_ms: int) -> tuple[QTimer, QTimer]:
+    """An autosaver's two timers, both calling ``owner.save_now``: every ``interval_ms``
+    (running), and once ``quiet_ms`` after the last change (the owner starts it on each
+    change: the copy is written when typing stops for a moment)."""
+    timer = QTimer(owner)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(owner.save_now)
+    timer.start()
+    quiet = QTimer(owner)
+    quiet.setSingleShot(True)
+    quiet.setInterval(max(quiet_ms, 0))
+    quiet.timeout.connect(owner.save_now)
+    return timer, quiet
+
+
 class Autosaver(QObject):
     """Writes the document's recovery file on a timer and every ``every`` commands."""
 
@@ -93,15 +108,7 @@ class Autosaver(QObject):
         self.token = f"{os.getpid()}-{int(time.time() * 1000)}"
         self._count = 0
         self._written = -1            # undo index last written
-        self.timer = QTimer(self)
-        self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self.save_now)
-        self.timer.start()
-        #: the copy is written this long after the last change (typing stopped for a moment)
-        self.quiet = QTimer(self)
-        self.quiet.setSingleShot(True)
-        self.quiet.setInterval(quiet_ms)
-        self.quiet.timeout.connect(self.save_now)
+        self.timer, self.quiet = save_timers(self, interval_ms, quiet_ms)
         #: after ``every`` commands: written at the first pause this long
         self.pause = QTimer(self)
         self.pause.setSingleShot(True)

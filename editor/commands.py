@@ -22,6 +22,7 @@ class EditCommand(QUndoCommand):
         self.merge = merge
         self.cursor_before, self.cursor_after = cursor_before, cursor_after
         self.first_touched: E.Touched | None = None
+        self.units: set = set()         # the store units the edit changes (a desk's issue)
 
     def redo(self) -> None:
         """Apply the edit (the first time it was applied already by Document.push)."""
@@ -29,12 +30,14 @@ class EditCommand(QUndoCommand):
             touched, self.first_touched = self.first_touched, None
             self.doc.edited(touched, composed=True)
         else:
+            self.doc.mark_units(self.units)
             self.doc.edited(self.edit.apply(self.doc.issue))
         if self.cursor_after is not None:
             self.doc.cursorHint.emit(*self.cursor_after)
 
     def undo(self) -> None:
         """Revert the edit."""
+        self.doc.mark_units(self.units)
         self.doc.edited(self.edit.revert(self.doc.issue))
         if self.cursor_before is not None:
             self.doc.cursorHint.emit(*self.cursor_before)
@@ -53,6 +56,7 @@ class EditCommand(QUndoCommand):
             return False
         edits = self.edit.edits if isinstance(self.edit, E.Batch) else [self.edit]
         self.edit = E.Batch(edits + [other.edit], self.text())
+        self.units = self.units | other.units
         self.cursor_after = other.cursor_after
         return True
 

@@ -294,6 +294,7 @@ def put_units(session: IssueSession, issue: m.Issue, texts: "dict[UnitKey, str |
         else:
             current[k] = UnitDoc(UnitInfo(k, 0), t)
     joined = join(current, where=session.where, address=session.store.address)
+    session.mark(texts)
     for k, d in (bases or {}).items():
         if d is None:
             session.base.pop(k, None)
@@ -333,6 +334,7 @@ def open_desk_document(app, address: "str | Address", parent=None, *, store=None
             store = open_store(a, desk)
         session = IssueSession(store)
         issue = session.open()
+        session.track()             # Document marks the units of every edit, undo and redo
     except (StoreError, DocumentError, OSError, ImportError) as exc:
         if store is not None:
             try:

@@ -21,13 +21,14 @@ import time
 import weakref
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from common.proc import pid_alive
 from layout.docfile import DocumentError, atomic_write
 from store.base import StoreError, UnitKey
 from store.merge import MergeClash, merge_story_units
 
+from .autosave import save_timers
 from .i18n import tr
 
 #: desk sessions of this process with a window open (their copies are not offered)
@@ -58,14 +59,7 @@ class DeskAutosaver(QObject):
         _LIVE.add(ds)
         self._live = True
         self._written: dict[UnitKey, str] = {}
-        self.timer = QTimer(self)
-        self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self.save_now)
-        self.timer.start()
-        self.quiet = QTimer(self)
-        self.quiet.setSingleShot(True)
-        self.quiet.setInterval(max(quiet_ms, 0))
-        self.quiet.timeout.connect(self.save_now)
+        self.timer, self.quiet = save_timers(self, interval_ms, quiet_ms)
         doc.undo.indexChanged.connect(self._command)
         doc.saved_units.connect(lambda _k: self.save_now())
         doc.destroyed.connect(self.stop)

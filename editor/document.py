@@ -39,7 +39,7 @@ from layout.docfile import save_issue
 from layout.grid import PageGeometry
 from layout.headline import Segmenter
 from store.base import UnitKey
-from store.units import diff, split
+from store.units import split
 
 from .commands import EditCommand
 from .i18n import tr, undo_label
@@ -199,26 +199,17 @@ class Document(QObject):
         if self.read_only:
             self.refused.emit(tr("readonly.refused", who=self.read_only_reason))
             return False
-        keys, before = None, None
+        keys = None
         if self.desk is not None:             # check out what the edit changes, first
-            units = edit.units(self.issue)
-            if units is None:                 # not known: compare the units afterwards
-                before = split(self.issue)
-            else:
-                keys = {UnitKey(*u) for u in units}
-                if not self._claim(keys):
-                    return False
+            keys = {UnitKey(*u) for u in edit.units(self.issue)}
+            if not self._claim(keys):
+                return False
         try:
             touched = edit.apply(self.issue)
         except (E.EditError, KeyError, ValueError) as exc:
             self.refused.emit(str(exc))
             return False
-        if before is not None:
-            changed, removed = diff(before, split(self.issue))
-            keys = changed | removed
-            if not self._claim(keys, catch_up=False):
-                self._compose(edit.revert(self.issue))
-                return False
+        self.mark_units(keys)
         try:
             self._compose(touched)
         except Exception as exc:          # the layout cannot take it (a bad size, a unit …)
@@ -234,14 +225,19 @@ class Document(QObject):
         return True
 
     # ------------------------------------------------------------ an issue in a store
-    def _claim(self, keys, catch_up: bool = True) -> bool:
+    def mark_units(self, keys) -> None:
+        """These units changed (an edit, its undo or redo): a store's save looks at them."""
+        if self.desk is not None and keys:
+            self.desk.session.mark(keys)
+
+    def _claim(self, keys) -> bool:
         """Check out the units an edit changes (False and ``refused`` when another desk
         holds one).  Units checked out just now are brought up to date first."""
         why, taken = self.desk.claim(keys, self.issue)
         if why:
             self.refused.emit(why)
             return False
-        if taken and catch_up:
+        if taken:
             self.take_others()
         return True
 

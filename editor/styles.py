@@ -488,14 +488,22 @@ class StylesPanel(QWidget):
             return name
         return None
 
-    def edit_style(self, table: str | None = None, name: str | None = None) -> bool:
-        """Change the chosen style's settings through the style dialog."""
+    def _chosen(self, table: str | None, name: str | None) -> "tuple[str, str] | None":
+        """The table and name of the style to act on (by default the chosen one); None,
+        and the user asked to choose one, when there is none."""
         table = table or self.table()
         name = name or self.selected()
-        styles = getattr(self.doc.issue, table)
-        if not name or name not in styles:
+        if not name or name not in getattr(self.doc.issue, table):
             self._say(tr("styles.choose"))
+            return None
+        return table, name
+
+    def edit_style(self, table: str | None = None, name: str | None = None) -> bool:
+        """Change the chosen style's settings through the style dialog."""
+        if (chosen := self._chosen(table, name)) is None:
             return False
+        table, name = chosen
+        styles = getattr(self.doc.issue, table)
         dlg = StyleDialog(self.doc.issue, table, name, styles[name], self)
         if not self.run_dialog(dlg):
             return False
@@ -506,12 +514,10 @@ class StylesPanel(QWidget):
 
     def rename_style(self, table: str | None = None, name: str | None = None) -> bool:
         """Rename: a built-in style gets a new display name; others a new key, uses and all."""
-        table = table or self.table()
-        name = name or self.selected()
-        issue = self.doc.issue
-        if not name or name not in getattr(issue, table):
-            self._say(tr("styles.choose"))
+        if (chosen := self._chosen(table, name)) is None:
             return False
+        table, name = chosen
+        issue = self.doc.issue
         builtin = table == PARA and name in m.default_styles()
         got = self.ask_text(tr("styles.rename_btn"), tr("styles.rename_label" if builtin
                                                         else "styles.rename_key"),
@@ -535,12 +541,10 @@ class StylesPanel(QWidget):
 
     def delete_style(self, table: str | None = None, name: str | None = None) -> bool:
         """Delete a style; when it is in use, ask which style its uses take."""
-        table = table or self.table()
-        name = name or self.selected()
-        issue = self.doc.issue
-        if not name or name not in getattr(issue, table):
-            self._say(tr("styles.choose"))
+        if (chosen := self._chosen(table, name)) is None:
             return False
+        table, name = chosen
+        issue = self.doc.issue
         if table == PARA and name in m.default_styles():
             self._say(tr("styles.builtin", name=display_name(issue, name)))
             return False

@@ -75,6 +75,27 @@ class Tool:
         return False
 
 
+class _ClickOrDrag(Tool):
+    """A tool whose gesture is a click or a drag from ``start`` (the place cursor, zoom)."""
+
+    def __init__(self, view):
+        super().__init__(view)
+        self.start: QPointF | None = None
+        self.press_px = QPointF()
+
+    def _begin(self, ev, pos: QPointF) -> None:
+        self.start, self.press_px = pos, ev.position()
+
+    def _end(self, ev) -> "tuple[QPointF, QPointF] | None":
+        """End the gesture: its start and how far the pointer went on screen (None when
+        none was begun); the ghost is hidden."""
+        if self.start is None:
+            return None
+        start, self.start = self.start, None
+        self.scene.ghost.setVisible(False)
+        return start, ev.position() - self.press_px
+
+
 class SelectTool(Tool):
     """Selection (V): select (a grouped frame brings its group), move with snapping to the
     grid, guides and other frames (a magenta hint shows the snap), resize by handles
@@ -700,7 +721,7 @@ class DirectTool(SelectTool):
         self.frame_id = None
 
 
-class PlaceTool(Tool):
+class PlaceTool(_ClickOrDrag):
     """The loaded place cursor (排入): a story picked in the stories list goes into a new frame.
 
     A click makes a one-column frame from the clicked line to the foot of the type
@@ -717,8 +738,6 @@ class PlaceTool(Tool):
     def __init__(self, view):
         super().__init__(view)
         self.story: str | None = None
-        self.start: QPointF | None = None
-        self.press_px = QPointF()
 
     def activate(self, story: str | None = None):
         """Load the cursor with a story."""
@@ -731,7 +750,7 @@ class PlaceTool(Tool):
     def press(self, ev, pos):
         """Start a click or a drawn frame."""
         if ev.button() == Qt.MouseButton.LeftButton and self.story:
-            self.start, self.press_px = pos, ev.position()
+            self._begin(ev, pos)
 
     def move(self, ev, pos):
         """Show the frame being drawn and its size."""
@@ -744,13 +763,12 @@ class PlaceTool(Tool):
 
     def release(self, ev, pos):
         """Place the story: drawn frame, column frame, or autoflow (Shift)."""
-        if self.start is None:
+        gesture = self._end(ev)
+        if gesture is None:
             return
-        start, self.start = self.start, None
-        self.scene.ghost.setVisible(False)
+        start, d = gesture
         self.scene.tip.setVisible(False)
         g, page = self.geo, self.scene.page_number
-        d = ev.position() - self.press_px
         if abs(d.x()) > 4 or abs(d.y()) > 4:
             cells = S.cells_between(g, start.x(), start.y(), pos.x(), pos.y())
         else:
@@ -864,21 +882,16 @@ class PlaceTool(Tool):
         return True
 
 
-class ZoomTool(Tool):
+class ZoomTool(_ClickOrDrag):
     """Zoom (Z): click zooms in about the point, Alt-click zooms out, a drag zooms to the marquee."""
 
     name = "zoom"
     cursor = Qt.CursorShape.CrossCursor
 
-    def __init__(self, view):
-        super().__init__(view)
-        self.start: QPointF | None = None
-        self.press_px = QPointF()
-
     def press(self, ev, pos):
         """Start a click or a marquee."""
         if ev.button() == Qt.MouseButton.LeftButton:
-            self.start, self.press_px = pos, ev.position()
+            self._begin(ev, pos)
 
     def move(self, ev, pos):
         """Show the marquee."""
@@ -887,11 +900,10 @@ class ZoomTool(Tool):
 
     def release(self, ev, pos):
         """Zoom in or out at the click, or to the marquee."""
-        if self.start is None:
+        gesture = self._end(ev)
+        if gesture is None:
             return
-        start, self.start = self.start, None
-        self.scene.ghost.setVisible(False)
-        d = ev.position() - self.press_px
+        start, d = gesture
         if abs(d.x()) > 4 and abs(d.y()) > 4:
             self.view.zoom_to(QRectF(start, pos).normalized())
             return

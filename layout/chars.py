@@ -29,7 +29,7 @@ HAN = 0          # ideographs, kana, full-width letters: one em, breakable on bo
 OPEN = 1         # opening brackets and quotes: never at a line end
 CLOSE = 2        # closing brackets and quotes: never at a line start
 STOP = 3         # pause and stop marks （，。、；：？！）: never at a line start
-MIDDLE = 4       # middle dot 间隔号: never at a line start or end
+MIDDLE = 4       # middle dot 间隔号: never at a line start (it may end one, GB/T 15834)
 DASH = 5         # —— and ……: never split, never at a line start
 LATIN = 6        # letters, digits and other half-width characters of a word
 SPACE = 7        # a word space
@@ -56,8 +56,9 @@ _GROUP_SETS = ((G_OPEN, OPENING), (G_CLOSE, CLOSING), (G_PERIOD, PERIODS),
 #: 避头: groups that may not start a line (行首禁则).
 NO_LINE_START = frozenset({G_CLOSE, G_PERIOD, G_PAUSE, G_MIDDLE, G_DASH, G_NUMSIGN,
                            G_HALF_CLOSE})
-#: 避尾: groups that may not end a line (行尾禁则).
-NO_LINE_END = frozenset({G_OPEN, G_HALF_OPEN, G_MIDDLE})
+#: 避尾: groups that may not end a line (行尾禁则).  The middle dot (间隔号) may end one:
+#: a foreign name breaks after it (奥马尔·|哈桑), never before it (GB/T 15834, clreq).
+NO_LINE_END = frozenset({G_OPEN, G_HALF_OPEN})
 
 #: Which side of a full-width mark's em box is blank (what compression removes).
 #: A centred mark (Taiwan, Hong Kong) is blank on both sides: set half width inside
@@ -316,6 +317,7 @@ class Rules:
                  latin_space_stretch: float = 0.25,  # how far a Han–Latin/digit boundary may
                  #                        open before the gaps between Han characters, em
                  number_range: float | None = 40.0,  # after the dash of "2018—|2020"
+                 after_middle: float | None = 20.0,  # after a middle dot ("奥马尔·|哈桑")
                  before_open: float | None = ALLOWED,      # before an opening bracket ("年（")
                  hyphen_in_han: float | None = 60.0,  # a long lower-case Latin word in a Chinese
                  #                                     line, hyphenated (None: never)
@@ -337,6 +339,7 @@ class Rules:
         self.number_unit, self.number_han = number_unit, number_han
         self.latin_space_stretch = latin_space_stretch
         self.number_range = number_range
+        self.after_middle = after_middle
         self.before_open = before_open
         self.hyphen_in_han = hyphen_in_han
         self.letter_break, self.letter_break_any = letter_break, letter_break_any
@@ -410,6 +413,8 @@ class Rules:
             return self.number_range
         if b.group == G_OPEN:
             return self.before_open
+        if a.group == G_MIDDLE:
+            return self.after_middle
         return ALLOWED
 
     def space(self, a: Kind, b: Kind) -> float:

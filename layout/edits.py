@@ -88,12 +88,13 @@ class Edit:
         """Undo the change made by the last ``apply``."""
         raise NotImplementedError
 
-    def units(self, issue: m.Issue) -> "set[Unit] | None":
+    def units(self, issue: m.Issue) -> "set[Unit]":
         """The units of work (``store.units``) the edit will change, asked before
         ``apply``: ``("issue", "")`` for the settings, ``("page", page id)``,
         ``("story", story id)``.  Pages without an id are new to any store and are not
-        named.  None: not known (the caller compares the units before and after)."""
-        return None
+        named.  Every edit names them exactly (a desk checks them out before the edit and
+        saves only them): the tests compare them with the units split before and after."""
+        raise NotImplementedError(f"{type(self).__name__} does not name its units")
 
 
 # ====================================================================== text helpers
@@ -220,6 +221,15 @@ class _StoryEdit(Edit):
         st.paragraphs[:] = self._old
         return Touched(stories={self.story})
 
+    def _cut(self, story: m.Story, pos: Pos) -> tuple[m.Paragraph, list[m.Run], list[m.Run]]:
+        """The paragraph at ``pos`` (an empty story gets one) and its runs before and
+        after the position."""
+        self._check(story, pos)
+        if not story.paragraphs:
+            story.paragraphs.append(m.Paragraph("body", []))
+        p = story.paragraphs[pos.para]
+        return (p, *_split_runs(p.runs, pos.offset))
+
     def _check(self, story: m.Story, pos: Pos) -> None:
         para, off = pos
         if not story.paragraphs and pos == (0, 0):
@@ -240,13 +250,9 @@ class InsertText(_StoryEdit):
         self.pos, self.text, self.char_style = StoryPos.of(pos), text, char_style
 
     def _change(self, story: m.Story) -> None:
-        self._check(story, self.pos)
-        if not story.paragraphs:
-            story.paragraphs.append(m.Paragraph("body", []))
+        p, left, right = self._cut(story, self.pos)
         para, off = self.pos
-        p = story.paragraphs[para]
         style = self.char_style if self.char_style is not None else _style_at(p.runs, off)
-        left, right = _split_runs(p.runs, off)
         story.paragraphs[para] = m.Paragraph(p.style, _normal(left + [m.Run(self.text, style)]
                                                               + right))
 
@@ -380,10 +386,7 @@ class SetFrame(_FieldEdit):
         self.frame_id = frame_id
 
     def _target(self, issue):
-        try:
-            return issue.frame(self.frame_id)[1]
-        except KeyError:
-            raise EditError(f"no frame '{self.frame_id}'") from None
+        return _frame(issue, self.frame_id)[1]
 
     def units(self, issue):
         return frame_unit(issue, self.frame_id)
@@ -462,14 +465,7 @@ class SetStyleDef(Edit):
     def revert(self, issue):
         """Restore the old definition, in its old place."""
         had, old, order = self._old
-        styles = getattr(issue, self.table)
-        merged = dict(styles)
-        if had:
-            merged[self.name] = old
-        else:
-            merged.pop(self.name, None)
-        styles.clear()
-        styles.update({k: merged[k] for k in order if k in merged})
+        _put_back(getattr(issue, self.table), self.name, had, old, order)
         return Touched(styles=True)
 
 
@@ -484,6 +480,42 @@ def _page(issue: m.Issue, number: int) -> m.Page:
         if p.number == number:
             return p
     raise EditError(f"no page {number}")
+
+
+def _frame(issue: m.Issue, frame_id: str) -> tuple[m.Page, m.Frame]:
+    """The page and the frame with this id (EditError when there is none)."""
+    try:
+        return issue.frame(frame_id)
+    except KeyError:
+        raise EditError(f"no frame '{frame_id}'") from None
+
+
+def _leave_threads(issue: m.Issue, ids: set[str]) -> dict[str, list[str]]:
+    """Take these frames out of every story thread; the threads as they were (of the
+    stories that ran through them), for ``_restore_threads``."""
+    threads = {sid: list(s.thread) for sid, s in issue.stories.items() if ids & set(s.thread)}
+    for sid, thread in threads.items():
+        issue.stories[sid].thread[:] = [f for f in thread if f not in ids]
+    return threads
+
+
+def _restore_threads(issue: m.Issue, threads: dict[str, list[str]]) -> None:
+    for sid, thread in threads.items():
+        issue.stories[sid].thread[:] = thread
+
+
+def _put_back(table: dict, name: str, had: bool, old, order: list) -> None:
+    """Undo a change of one entry of a named table (styles, stories, masters, swatches):
+    the entry as it was (``had`` one: ``old``; else none), every entry in its old place
+    (``order``), entries not in it after them."""
+    merged = dict(table)
+    if had:
+        merged[name] = old
+    else:
+        merged.pop(name, None)
+    table.clear()
+    table.update({k: merged[k] for k in order if k in merged})
+    table.update({k: v for k, v in merged.items() if k not in table})
 
 
 class AddFrame(Edit):
@@ -528,18 +560,11 @@ class RemoveFrame(Edit):
 
     def apply(self, issue):
         """Remove the frame and its thread links."""
-        try:
-            page, fr = issue.frame(self.frame_id)
-        except KeyError:
-            raise EditError(f"no frame '{self.frame_id}'") from None
+        page, fr = _frame(issue, self.frame_id)
         index = page.frames.index(fr)
-        threads = {sid: list(s.thread) for sid, s in issue.stories.items()
-                   if self.frame_id in s.thread}
-        self._saved = (page.number, index, fr, threads)
         del page.frames[index]
-        for sid in threads:
-            issue.stories[sid].thread[:] = [f for f in issue.stories[sid].thread
-                                            if f != self.frame_id]
+        threads = _leave_threads(issue, {self.frame_id})
+        self._saved = (page.number, index, fr, threads)
         return Touched(stories=set(threads), frames={self.frame_id}, pages={page.number},
                        structure=True)
 
@@ -547,8 +572,7 @@ class RemoveFrame(Edit):
         """Put the frame back where it was, threads included."""
         number, index, fr, threads = self._saved
         _page(issue, number).frames.insert(index, fr)
-        for sid, thread in threads.items():
-            issue.stories[sid].thread[:] = thread
+        _restore_threads(issue, threads)
         return Touched(stories=set(threads), frames={self.frame_id}, pages={number},
                        structure=True)
 
@@ -569,10 +593,7 @@ class SetThread(Edit):
         """Set the thread."""
         st = _story(issue, self.story)
         for fid in self.thread:
-            try:
-                _, fr = issue.frame(fid)
-            except KeyError:
-                raise EditError(f"no frame '{fid}'") from None
+            _, fr = _frame(issue, fid)
             if not isinstance(fr, m.TextFrame):
                 raise EditError(f"frame '{fid}' is not a text frame")
         self._old = list(st.thread)
@@ -651,10 +672,7 @@ class Batch(Edit):
         made by an earlier edit of the batch is new, and nobody holds it)."""
         out: set[Unit] = set()
         for e in self.edits:
-            u = e.units(issue)
-            if u is None:
-                return None
-            out |= u
+            out |= e.units(issue)
         return out
 
     def apply(self, issue):
@@ -775,12 +793,8 @@ class InsertRuns(_StoryEdit):
         self.styles = list(styles or [""] * len(self.paras))
 
     def _change(self, story: m.Story) -> None:
-        self._check(story, self.pos)
-        if not story.paragraphs:
-            story.paragraphs.append(m.Paragraph("body", []))
-        para, off = self.pos
-        p = story.paragraphs[para]
-        left, right = _split_runs(p.runs, off)
+        p, left, right = self._cut(story, self.pos)
+        para = self.pos.para
         if len(self.paras) == 1:
             story.paragraphs[para] = m.Paragraph(p.style, _normal(left + self.paras[0] + right))
             return
@@ -872,11 +886,7 @@ class RemoveStory(Edit):
     def revert(self, issue):
         """Put the story back in its place; its frames show it again."""
         st, order, users = self._saved
-        merged = dict(issue.stories)
-        merged[self.story] = st
-        issue.stories.clear()
-        issue.stories.update({k: merged[k] for k in order if k in merged})
-        issue.stories.update({k: v for k, v in merged.items() if k not in issue.stories})
+        _put_back(issue.stories, self.story, True, st, order)
         for fid in users:
             issue.frame(fid)[1].story = self.story
         return Touched(stories={self.story}, frames=set(users) | set(st.thread), structure=True)
@@ -903,21 +913,17 @@ class RemovePage(Edit):
         if len(issue.pages) == 1:
             raise EditError("an issue keeps at least one page")
         ids = {fr.id for fr in page.frames}
-        threads = {sid: list(s.thread) for sid, s in issue.stories.items()
-                   if ids & set(s.thread)}
         index = issue.pages.index(page)
-        self._saved = (index, page, threads)
         del issue.pages[index]
-        for sid in threads:
-            issue.stories[sid].thread[:] = [f for f in threads[sid] if f not in ids]
+        threads = _leave_threads(issue, ids)
+        self._saved = (index, page, threads)
         return Touched(stories=set(threads), frames=ids, pages={self.number}, structure=True)
 
     def revert(self, issue):
         """Put the page back where it was, threads included."""
         index, page, threads = self._saved
         issue.pages.insert(index, page)
-        for sid, thread in threads.items():
-            issue.stories[sid].thread[:] = thread
+        _restore_threads(issue, threads)
         return Touched(stories=set(threads), frames={fr.id for fr in page.frames},
                        pages={self.number}, structure=True)
 
@@ -1155,7 +1161,8 @@ def duplicate_page(issue: m.Issue, number: int, index: int | None = None) -> Edi
         edits.append(AddStory(new))
         for fr in shown:
             fr.story = nid
-    edits.insert(0, AddPage(replace(copy.deepcopy(page), number=new_no, frames=frames)))
+    # the copy is a new page: without the original's unit id (a store names it when saved)
+    edits.insert(0, AddPage(replace(copy.deepcopy(page), number=new_no, frames=frames, id="")))
     order = [p.number for p in issue.pages]
     at = order.index(number) + 1 if index is None else index
     edits.append(ReorderPages(order[:at] + [new_no] + order[at:]))
@@ -1244,10 +1251,7 @@ class RestackFrame(Edit):
 
     def apply(self, issue):
         """Move it in its page's frame list (clamped to the ends)."""
-        try:
-            page, fr = issue.frame(self.frame_id)
-        except KeyError:
-            raise EditError(f"no frame '{self.frame_id}'") from None
+        page, fr = _frame(issue, self.frame_id)
         i = page.frames.index(fr)
         j = min(max(0, i + self.delta), len(page.frames) - 1)
         page.frames.insert(j, page.frames.pop(i))

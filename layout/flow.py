@@ -116,11 +116,20 @@ class Flow:
                                 loose)
         ncols = len(fill.result.columns)
         if frame.balance and ncols > 1 and not self._complete(fill, story):
-            # the holes the widow/orphan rules leave may be all that keeps it out
-            relaxed = {**loose, ("no-widow-rule",): 1}
-            trial = self._fill(story, frame, start, jumps, blocked, more_frames, None, relaxed)
-            if self._complete(trial, story):
-                fill, loose = trial, relaxed
+            # the holes the widow/orphan rules leave may be all that keeps it out: with
+            # the re-breaks that mended them, or without (a paragraph set a line longer
+            # to close a hole may be what no longer fits)
+            few = self._few_over(fill, story)
+            for base in ([loose, {}] if loose and few else [loose]):
+                relaxed = {**base, ("no-widow-rule",): 1}
+                trial = self._fill(story, frame, start, jumps, blocked, more_frames, None,
+                                   relaxed)
+                if self._complete(trial, story):
+                    fill, loose = trial, relaxed
+                    break
+            if few and not self._complete(fill, story):
+                fill, loose = self._tighten(fill, story, frame, start, jumps, blocked,
+                                            more_frames, loose)
         if not (frame.balance and ncols > 1 and fill.end.para >= len(story.paragraphs)):
             return fill
         return self._balance(fill, story, frame, start, jumps, blocked, more_frames, loose)
@@ -150,6 +159,48 @@ class Flow:
             else:
                 return fill          # nothing fits: the hole stays, the copyfit says 缺
         return fill
+
+    def _few_over(self, fill: FrameFill, story: Story) -> bool:
+        """Whether what the fill left over would take no more lines than the frame has
+        columns (a line a column is all re-breaking a line tighter can win back)."""
+        paras = story.paragraphs
+        end = fill.end
+        if end.para >= len(paras) or not fill.result.columns:
+            return True
+        st = self.setter.style(paras[end.para].style)
+        per_line = max(1.0, fill.result.columns[0][2] / st.size)
+        left = len(paras[end.para].text) - end.offset + sum(
+            len(p.text) for p in paras[end.para + 1:])
+        return left <= len(fill.result.columns) * per_line
+
+    def _tighten(self, fill: FrameFill, story, frame, start, jumps, blocked, more,
+                 loose: dict) -> tuple[FrameFill, dict]:
+        """A balanced frame the story overfills by a few lines — a module sized to the
+        depth its copy balances to — takes paragraphs set a line tighter (within the
+        spacing limits, longest first, at most one a column), as balancing would set
+        them in a deeper frame (the widow/orphan rules giving way if they must); the fill
+        and its re-breaks, or the fill unchanged."""
+        paras = story.paragraphs
+        keys = sorted(((i, start.offset if i == start.para else 0)
+                       for i in range(start.para, len(paras))),
+                      key=lambda k: -(len(paras[k[0]].text) - k[1]))
+        # from the re-breaks that mended holes, or from none (a paragraph set a line
+        # longer to close a hole may be what no longer fits)
+        for base in ([loose, {}] if loose else [loose]):
+            tight, tried = dict(base), 0
+            for key in keys:
+                if tried >= len(fill.result.columns):
+                    break
+                if key in tight or not self._can_loosen(story, key, fill, -1):
+                    continue
+                tight[key] = -1
+                tried += 1
+                for trial_loose in (tight, {**tight, ("no-widow-rule",): 1}):
+                    trial = self._fill(story, frame, start, jumps, blocked, more, None,
+                                       trial_loose)
+                    if self._complete(trial, story):
+                        return trial, dict(trial_loose)
+        return fill, loose
 
     def _can_loosen(self, story: Story, key: tuple[int, int], fill: FrameFill,
                     lv: int) -> bool:

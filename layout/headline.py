@@ -107,7 +107,8 @@ def break_points(text: str, words: list[int]) -> dict[int, int]:
 
     Spaces between phrases are the best breaks (the space is dropped);
     otherwise breaks fall between words and obey the line-start and line-end
-    prohibitions; no line starts with a particle or function word.
+    prohibitions; no line starts with a particle or function word, and a name's
+    middle dot (奥马尔·哈桑), which may end a line of text, ends none here.
     """
     out: dict[int, int] = {}
     n = len(text)
@@ -126,6 +127,8 @@ def break_points(text: str, words: list[int]) -> dict[int, int]:
             continue
         if not C.may_break_between_words(a, c) or b in particles:
             continue
+        if a in C.MIDDLES:
+            continue      # a foreign name (奥马尔·哈桑) stays whole while words allow
         out[b] = b
     return out
 
@@ -161,6 +164,8 @@ def _balanced(p: Prepared, measure: float, words: list[int], max_lines: int,
     if inside_words:
         for b in char_points(p, words):
             points.setdefault(b, b)
+        # a foreign name that no line holds breaks after a middle dot before inside a part
+        word_breaks |= {b for b in points if 0 < b < n and text[b - 1] in C.MIDDLES}
     starts = sorted(points)
     spaces = {b for b, nx in points.items() if nx != b}
 

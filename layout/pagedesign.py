@@ -9,7 +9,8 @@ from __future__ import annotations
 import copy
 
 from . import model as m
-from .edits import Edit, EditError, Touched, _FieldEdit, _page
+from .edits import (SETTINGS, Edit, EditError, Touched, Unit, _FieldEdit, _frame, _page,
+                    _put_back, number_unit, page_unit)
 
 
 def _all_pages(issue: m.Issue, master: str | None = None) -> set[int]:
@@ -29,6 +30,19 @@ def _restore_pages(state: list) -> None:
         page.hide_master[:] = hidden
         for fr, rep in replaces:
             fr.replaces = rep
+
+
+def _names_master_frames(page: m.Page, ids: set[str]) -> bool:
+    """Whether the page hides or replaces any of these master frames."""
+    return any(f in ids for f in page.hide_master) or any(
+        fr.replaces in ids for fr in page.frames if fr.replaces)
+
+
+def _pages_naming(issue: m.Issue, ids: set[str], master: str | None = None) -> "set[Unit]":
+    """The units of the pages (showing ``master``, when given) that hide or replace any of
+    these master frames: what ``_forget_master_frames`` changes."""
+    return {u for p in issue.pages if (master is None or p.master == master)
+            and _names_master_frames(p, ids) for u in page_unit(p)}
 
 
 def _forget_master_frames(page: m.Page, ids: set[str] | None = None) -> None:
@@ -51,6 +65,19 @@ class SetMasterDef(Edit):
             raise EditError("a master page needs a name")
         self.name, self.master = name, copy.deepcopy(master)
         self._old = None
+
+    def units(self, issue):
+        """The settings (the masters); the pages that named a removed master, or hid or
+        replaced frames a redefinition drops."""
+        old = issue.masters.get(self.name)
+        if self.master is None:
+            if old is None:
+                return set()
+            return {SETTINGS} | {u for p in issue.pages if p.master == self.name
+                                 for u in page_unit(p)}
+        gone = {fr.id for fr in old.frames} - {fr.id for fr in self.master.frames} \
+            if old is not None else set()
+        return {SETTINGS} | _pages_naming(issue, gone, self.name)
 
     def apply(self, issue):
         """Set or remove the definition."""
@@ -80,13 +107,7 @@ class SetMasterDef(Edit):
     def revert(self, issue):
         """Restore the old definition in its old place, and the pages that used it."""
         had, old, order, pages = self._old
-        merged = dict(issue.masters)
-        if had:
-            merged[self.name] = old
-        else:
-            merged.pop(self.name, None)
-        issue.masters.clear()
-        issue.masters.update({k: merged[k] for k in order if k in merged})
+        _put_back(issue.masters, self.name, had, old, order)
         _restore_pages(pages)
         return Touched(pages=_all_pages(issue), structure=True)
 
@@ -106,6 +127,9 @@ class SetMasterFrame(_FieldEdit):
         except KeyError:
             raise EditError(f"no master frame '{self.frame_id}'") from None
 
+    def units(self, issue):
+        return {SETTINGS}
+
     def _touched(self, issue):
         name = issue.master_frame(self.frame_id)[0]
         return Touched(frames={self.frame_id}, pages=_all_pages(issue, name))
@@ -121,6 +145,9 @@ class AddMasterFrame(Edit):
             raise EditError("stories run through page frames only: a master cannot hold a "
                             "text frame")
         self.master, self.frame, self.index = master, copy.deepcopy(frame), index
+
+    def units(self, issue):
+        return {SETTINGS}
 
     def apply(self, issue):
         """Insert a copy of the frame."""
@@ -152,6 +179,10 @@ class RemoveMasterFrame(Edit):
     def __init__(self, frame_id: str):
         self.frame_id = frame_id
         self._saved = None
+
+    def units(self, issue):
+        """The settings, and the pages that hid or replaced the frame."""
+        return {SETTINGS} | _pages_naming(issue, {self.frame_id})
 
     def apply(self, issue):
         """Remove it; pages stop hiding or replacing it."""
@@ -190,6 +221,9 @@ class SetPage(Edit):
         self.number, self.changes = number, copy.deepcopy(changes)
         self._old = None
 
+    def units(self, issue):
+        return number_unit(issue, self.number)
+
     def apply(self, issue):
         """Set the fields (a master that does not exist is refused)."""
         page = _page(issue, self.number)
@@ -214,10 +248,7 @@ class SetPage(Edit):
 def to_master(issue: m.Issue, frame_id: str, master: str) -> Edit:
     """Move a page frame onto a master page (it leaves any story thread it was in)."""
     from .edits import Batch, RemoveFrame
-    try:
-        page, fr = issue.frame(frame_id)
-    except KeyError:
-        raise EditError(f"no frame '{frame_id}'") from None
+    _, fr = _frame(issue, frame_id)
     if isinstance(fr, m.TextFrame):
         raise EditError("stories run through page frames only: a text frame stays on its page")
     moved = copy.deepcopy(fr)
@@ -263,19 +294,37 @@ class SetLayers(Edit):
         yield from (fr for _, fr in issue.frames())
         yield from (fr for ms in issue.masters.values() for fr in ms.frames)
 
-    def apply(self, issue):
-        """Set the layers; move frames with renamed or removed layers."""
-        frames = list(self._frames(issue))
-        self._old = (copy.deepcopy(issue.layers), [(fr, fr.layer) for fr in frames])
+    def _new_layer(self, issue):
+        """frame → the layer it is on after the edit."""
         names = {ly.name for ly in self.layers}
         old_first = issue.layers[0].name if issue.layers else ""
         new_first = self.layers[0].name if self.layers else ""
-        for fr in frames:
+
+        def new_layer(fr: m.Frame) -> str:
             name = fr.layer or old_first          # "" is the first layer: keep the frame on it
             new = self.renames.get(name, name)
             if new not in names or (not fr.layer and new == new_first):
                 new = ""
-            fr.layer = new
+            return new
+        return new_layer
+
+    def units(self, issue):
+        """The settings (the layers, master frames); the pages with a frame that moves."""
+        new_layer = self._new_layer(issue)
+        out = {u for p in issue.pages if any(new_layer(fr) != fr.layer for fr in p.frames)
+               for u in page_unit(p)}
+        if issue.layers != self.layers or any(new_layer(fr) != fr.layer for ms in
+                                              issue.masters.values() for fr in ms.frames):
+            out.add(SETTINGS)
+        return out
+
+    def apply(self, issue):
+        """Set the layers; move frames with renamed or removed layers."""
+        frames = list(self._frames(issue))
+        self._old = (copy.deepcopy(issue.layers), [(fr, fr.layer) for fr in frames])
+        new_layer = self._new_layer(issue)
+        for fr in frames:
+            fr.layer = new_layer(fr)
         issue.layers[:] = copy.deepcopy(self.layers)
         return Touched(pages=_all_pages(issue), structure=True)
 
@@ -304,6 +353,10 @@ class SetColor(Edit):
         self.cmyk = [float(v) for v in cmyk] if cmyk is not None else None
         self._old = None
 
+    def units(self, issue):
+        """The settings (the swatches; removing one nothing uses changes nothing else)."""
+        return {SETTINGS}
+
     def apply(self, issue):
         """Set or remove the swatch."""
         self._old = (self.name in issue.colors, issue.colors.get(self.name), list(issue.colors))
@@ -316,14 +369,15 @@ class SetColor(Edit):
     def revert(self, issue):
         """Restore the old swatch in its old place."""
         had, old, order = self._old
-        merged = dict(issue.colors)
-        if had:
-            merged[self.name] = old
-        else:
-            merged.pop(self.name, None)
-        issue.colors.clear()
-        issue.colors.update({k: merged[k] for k in order if k in merged})
+        _put_back(issue.colors, self.name, had, old, order)
         return Touched(styles=True, pages=_all_pages(issue))
+
+
+def _frame_color_refs(fr: m.Frame):
+    """(frame, field) of the frame's colour references."""
+    for attr in ("color", "fill"):
+        if hasattr(fr, attr):
+            yield fr, attr
 
 
 def _color_refs(issue: m.Issue):
@@ -335,9 +389,7 @@ def _color_refs(issue: m.Issue):
     frames = [fr for _, fr in issue.frames()] + [
         fr for ms in issue.masters.values() for fr in ms.frames]
     for fr in frames:
-        for attr in ("color", "fill"):
-            if hasattr(fr, attr):
-                yield fr, attr
+        yield from _frame_color_refs(fr)
 
 
 def _swatch_of(ref: str) -> str:
@@ -383,6 +435,13 @@ class RenameColor(Edit):
             raise EditError("a swatch needs a name without '%'")
         self.old, self.new = old, new
         self._saved = None
+
+    def units(self, issue):
+        """The settings (the swatches, styles, master frames); the pages with a frame
+        naming the swatch."""
+        return {SETTINGS} | {u for p in issue.pages if any(
+            _swatch_of(getattr(fr, attr)) == self.old
+            for f in p.frames for fr, attr in _frame_color_refs(f)) for u in page_unit(p)}
 
     def apply(self, issue):
         """Rename the swatch and rewrite the references."""

@@ -18,9 +18,16 @@ What the session remembers of each unit is its **base**: the text and version it
 last read or committed.  ``save`` splits the issue, compares each unit's text
 with its base and commits what differs, every change on top of its base version —
 so a unit someone else changed meanwhile is refused (``Conflict``) rather than
-overwritten.  ``refresh`` reads the units others committed and puts them into the
-open issue, except units this desk has changed and not saved (those are
-reported, for the caller to reload or merge).
+overwritten.  Saving ``only`` some units splits only those.  A caller that names
+every unit it changes (``track``, then ``mark`` after each edit, undo and redo: the
+editor, from ``layout.edits.Edit.units``) has ``save`` and ``pending`` split only the
+units marked since they were last found equal to their base, new units and pages new
+to the store; units gone from the issue are found by their keys.  The first look
+after ``open`` splits the whole issue, and what differs then is what is marked.
+
+``refresh`` reads the units others committed and puts them into the open issue,
+except units this desk has changed and not saved (those are reported, for the
+caller to reload or merge).
 """
 from __future__ import annotations
 
@@ -30,7 +37,7 @@ from layout import model as m
 from layout.docfile import DocumentError
 
 from .base import ISSUE_UNIT, Change, Holder, Store, UnitDoc, UnitInfo, UnitKey
-from .units import join, split, unit_path
+from .units import join, keys_of, name_pages, split, unit_path
 
 
 @dataclasses.dataclass
@@ -58,6 +65,14 @@ class IssueSession:
         self.left_out: set[UnitKey] = set()      # units that did not read: never written
         self.held_back: set[UnitKey] = set()     # units shown altered: never written
         self.cursor: object | None = None
+        #: the caller marks every unit it changes (``track``)
+        self.tracking = False
+        #: units that may differ from their base (tracking); None: not known, the next look
+        #: splits the whole issue
+        self._marked: set[UnitKey] | None = None
+        #: pages that were new to the store at a look: edits made before they had a name
+        #: (``store.units.name_pages``) did not name them, so they are split on every look
+        self._named: set[UnitKey] = set()
 
     # ---------------------------------------------------------- opening
     def open(self) -> m.Issue:
@@ -68,7 +83,19 @@ class IssueSession:
         self.base = dict(docs)
         self.problems, self.left_out = joined.problems, joined.left_out
         self.held_back = joined.held_back
+        self._marked, self._named = None, set()
         return joined.issue
+
+    # ---------------------------------------------------------- what changed
+    def track(self) -> None:
+        """From now on the caller ``mark``s every unit it changes; ``save``, ``pending``
+        and ``dirty`` split only those (and new units) instead of the whole issue."""
+        self.tracking = True
+
+    def mark(self, keys) -> None:
+        """These units may have changed (an edit, its undo or redo, a unit put in)."""
+        if self._marked is not None:
+            self._marked.update(keys)
 
     # ---------------------------------------------------------- check-outs
     def checkout(self, key: UnitKey) -> Holder | None:
@@ -86,18 +113,39 @@ class IssueSession:
         return {k: h for k, h in self.store.holders().items() if not h.is_desk(self.store.desk)}
 
     # ---------------------------------------------------------- saving
-    def pending(self, issue: m.Issue) -> list[Change]:
-        """The changes ``save`` would commit: units whose text differs from their base,
-        new units, and units removed from the issue (units left out at opening never)."""
-        return self._changes(split(issue))
+    def pending(self, issue: m.Issue, only: "set[UnitKey] | None" = None) -> list[Change]:
+        """The changes ``save`` would commit (of these units only, when given): units
+        whose text differs from their base, new units, and units removed from the issue
+        (units left out at opening never)."""
+        name_pages(issue)
+        present = keys_of(issue)
+        if self.tracking:
+            self._named |= {k for k in present if k.kind == "page" and k not in self.base}
+        known = self.tracking and self._marked is not None
+        if only is None and not known:
+            texts = split(issue)
+        else:
+            want = present
+            if known:
+                want = (self._marked | self._named | (present - set(self.base))) & present
+            texts = split(issue, want if only is None else want & only)
+        if self.tracking:
+            differ = {k for k, t in texts.items()
+                      if (b := self.base.get(k)) is None or b.text != t}
+            if only is None and not known:
+                self._marked = differ           # every unit looked at: the rest is equal
+            elif known:
+                self._marked -= set(texts) - differ
+        out = self._changes(texts, present)
+        return out if only is None else [c for c in out if c.key in only]
 
-    def _changes(self, texts: dict[UnitKey, str]) -> list[Change]:
-        """``pending`` for the issue's units already split."""
+    def _changes(self, texts: dict[UnitKey, str], present: set[UnitKey]) -> list[Change]:
+        """``pending`` for the units split (``texts``) of an issue with these units."""
         frozen = self.left_out | self.held_back
         out = [Change(k, t, self._base_version(k)) for k, t in texts.items()
                if ((b := self.base.get(k)) is None or b.text != t) and k not in frozen]
         out += [Change(k, None, b.version) for k, b in self.base.items()
-                if k not in texts and k not in self.left_out]
+                if k not in present and k not in self.left_out]
         return sorted(out, key=lambda c: c.key)
 
     def dirty(self, issue: m.Issue) -> set[UnitKey]:
@@ -106,7 +154,7 @@ class IssueSession:
     def save(self, issue: m.Issue, only: "set[UnitKey] | None" = None) -> dict[UnitKey, UnitInfo]:
         """Commit what changed (only these units when given), all or nothing; the new
         infos.  ``CommitRefused`` (Conflict, HeldElsewhere, ReadOnly) names the unit."""
-        changes = [c for c in self.pending(issue) if only is None or c.key in only]
+        changes = self.pending(issue, only)
         if not changes:
             return {}
         infos = self.store.commit(changes)
@@ -115,6 +163,8 @@ class IssueSession:
                 self.base.pop(c.key, None)
             else:
                 self.base[c.key] = UnitDoc(infos[c.key], c.text)
+        if self._marked is not None:
+            self._marked -= {c.key for c in changes}
         return infos
 
     def _base_version(self, key: UnitKey) -> int:
@@ -142,7 +192,7 @@ class IssueSession:
                 return out
             if local is None:           # split once, only when there is something to take
                 mine = split(issue)
-                local = {c.key for c in self._changes(mine)} | (keep or set())
+                local = {c.key for c in self._changes(mine, set(mine))} | (keep or set())
             for k in sorted(fresh):
                 if k in local:
                     out.both.append(fresh[k])
@@ -177,6 +227,9 @@ class IssueSession:
             out.problems.append(exc)           # the new settings do not read: keep ours
             return out
         out.problems = list(joined.problems)
+        # units taken in (their stored text may not be written as this desk writes it) and
+        # units left out or held back until now are looked at again by the next save
+        self.mark(set(take) | self.left_out | self.held_back)
         self.base, self.left_out = new_base, joined.left_out
         self.held_back = joined.held_back
         _replace(issue, joined.issue)

@@ -20,6 +20,7 @@ of the issue opens.  Units left out are never written back (``Joined.left_out``)
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 from layout import model as m
@@ -50,12 +51,27 @@ def name_pages(issue: m.Issue) -> list[m.Page]:
     return named
 
 
-def split(issue: m.Issue) -> dict[UnitKey, str]:
-    """The issue's units as YAML texts (pages without an id are named first)."""
+def keys_of(issue: m.Issue) -> set[UnitKey]:
+    """The keys of the issue's units (pages without an id have none yet)."""
+    return {ISSUE_UNIT} | {UnitKey("page", p.id) for p in issue.pages if p.id} | {
+        UnitKey("story", sid) for sid in issue.stories}
+
+
+def split(issue: m.Issue, keys: "set[UnitKey] | None" = None) -> dict[UnitKey, str]:
+    """The issue's units as YAML texts (pages without an id are named first); only those
+    of ``keys`` (the ones the issue has) when given — the same texts, without writing out
+    the rest."""
     name_pages(issue)
+    if keys is not None:                  # a shallow copy holding only the pages and stories
+        part = copy.copy(issue)           # asked for: the settings are cheap to write
+        part.pages = [p for p in issue.pages if UnitKey("page", p.id) in keys]
+        part.stories = {sid: st for sid, st in issue.stories.items()
+                        if UnitKey("story", sid) in keys}
+        issue = part
     doc = to_plain(issue)
-    out: dict[UnitKey, str] = {
-        ISSUE_UNIT: dump_plain({k: v for k, v in doc.items() if k in SETTINGS_SECTIONS})}
+    out: dict[UnitKey, str] = {}
+    if keys is None or ISSUE_UNIT in keys:
+        out[ISSUE_UNIT] = dump_plain({k: v for k, v in doc.items() if k in SETTINGS_SECTIONS})
     version = doc["banmian"]
     for page, plain in zip(issue.pages, doc["pages"]):
         out[UnitKey("page", page.id)] = dump_plain({"banmian": version, "pages": [plain]})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import uuid
 
 import pytest
 
@@ -91,6 +92,17 @@ def pg_url() -> str:
         pytest.skip("no PostgreSQL server for the tests: " + (
             _PG["why"] or "BANMIAN_TEST_PG is not set and the test was not marked 'pg'"))
     return url
+
+
+@pytest.fixture(params=["folder", "pg"])
+def store_address(request, tmp_path):
+    """A new issue's address in each real store: a folder, and PostgreSQL (the test
+    cluster; the issue named after the test module)."""
+    if request.param == "folder":
+        return str(tmp_path / "issue")
+    url = request.getfixturevalue("pg_url")
+    name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_store_")
+    return f"{url}#{name}-{uuid.uuid4().hex[:8]}"
 
 
 @pytest.fixture

@@ -498,3 +498,24 @@ def test_letter_breaks_only_in_long_words_and_never_to_even_a_foot():
         assert not {e for _, e in spans} & p.last_hyph
     assert not prepared(text, rules=C.Rules(letter_break=None), han=True).last_hyph
     assert not prepared(text).last_hyph                  # a Latin paragraph: pyphen only
+
+
+def test_a_middle_dot_may_end_a_line_but_never_start_one():
+    # GB/T 15834 and clreq: 间隔号 never starts a line; it may end one
+    assert breaks("尔·哈") == [C.PROHIBITED, MAINLAND.after_middle]
+    assert C.may_break_between_words("·", "哈") and not C.may_break_between_words("尔", "·")
+    # a foreign name in a first line (13 em, 2 em indent): broken after a dot rather
+    # than the line before it spread to 0.25 em
+    text = "本报讯甲国总统奥马尔·哈桑·艾哈迈德·巴希尔日前发表谈话指出，" + "中" * 20 + "。"
+    got = {}
+    for after in (MAINLAND.after_middle, None):
+        rules = C.Rules("mainland", width="开明", han_latin_space=0.0, han_digit_space=0.0,
+                        after_middle=after)
+        p = prepared(text, rules=rules)
+        lines = compose_lines(p, 13 * EM, 0, 2 * EM)
+        assert "".join(text[ln.start:ln.next] for ln in lines) == text
+        assert not any(text[ln.start] == "·" for ln in lines)
+        got[after] = (text[lines[0].start:lines[0].end],
+                      max(max_han_gap(p, ln) for ln in lines[:-1]))
+    assert got[MAINLAND.after_middle][0] == "本报讯甲国总统奥马尔·"
+    assert got[MAINLAND.after_middle][1] <= 0.15 < got[None][1]

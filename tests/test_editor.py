@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import contextlib
 import copy
 import os
 
@@ -43,27 +44,38 @@ def make_issue() -> m.Issue:
     return iss
 
 
-@pytest.fixture
-def env(tmp_path, qtbot, monkeypatch):
-    """An EditorApp on square fonts, answering its questions without dialogs."""
+@contextlib.contextmanager
+def editor_app(tmp_path, monkeypatch, **questions):
+    """An EditorApp on square fonts in Chinese, its questions answered by ``questions``
+    (``ask_recover=…``: no dialogs), and ``make_issue`` saved in ``tmp_path``: (app, path).
+    Its windows are closed at the end."""
     monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
     from editor.app import EditorApp
     from editor.i18n import set_language
     set_language("zh")
+    app = EditorApp(lambda issue: SquareFontSet(), ask_save=lambda w: "discard",
+                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                    **questions)
+    path = tmp_path / "issue.yaml"
+    save_issue(make_issue(), path)
+    try:
+        yield app, str(path)
+    finally:
+        for w in list(app.windows):
+            w.close()
+        set_language(None)
+
+
+@pytest.fixture
+def env(tmp_path, qtbot, monkeypatch):
+    """An EditorApp on square fonts, answering its questions without dialogs."""
     answers = {"recover": True, "asked": 0}
 
     def ask_recover(_parent, _path):
         answers["asked"] += 1
         return answers["recover"]
-    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=ask_recover,
-                    ask_save=lambda w: "discard",
-                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    path = tmp_path / "issue.yaml"
-    save_issue(make_issue(), path)
-    yield app, str(path), answers
-    for w in list(app.windows):
-        w.close()
-    set_language(None)
+    with editor_app(tmp_path, monkeypatch, ask_recover=ask_recover) as (app, path):
+        yield app, path, answers
 
 
 def open_window(app, path, qtbot):

@@ -18,24 +18,17 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-
-from support.fakefont import SquareFontSet  # noqa: E402
 from layout import edits as E  # noqa: E402
 from layout import lockfile as L  # noqa: E402
 from layout.docfile import load_issue, save_issue  # noqa: E402
 from support.locks import forge  # noqa: E402
-from tests.test_editor import make_issue, type_text  # noqa: E402
+from tests.test_editor import editor_app, make_issue, type_text  # noqa: E402
 
 
 @pytest.fixture
 def env(tmp_path, qtbot, monkeypatch):
     """An EditorApp whose questions are answered from ``answers`` and whose messages are kept."""
-    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
-    from editor.app import EditorApp
-    from editor.i18n import set_language
     from editor.mainwindow import MainWindow
-    set_language("zh")
     answers = {"break": False, "changed": "cancel", "asked": [], "told": [], "errors": []}
 
     def ask_break(_parent, text):
@@ -46,17 +39,10 @@ def env(tmp_path, qtbot, monkeypatch):
         answers["asked"].append(("changed", text))
         return answers["changed"]
     monkeypatch.setattr(MainWindow, "show_error", lambda self, msg: answers["errors"].append(msg))
-    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda _p, _r: False,
-                    ask_save=lambda w: "discard", ask_break_lock=ask_break,
-                    ask_changed=ask_changed,
-                    tell_read_only=lambda _w, text: answers["told"].append(text),
-                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    path = tmp_path / "issue.yaml"
-    save_issue(make_issue(), path)
-    yield app, str(path), answers
-    for w in list(app.windows):
-        w.close()
-    set_language(None)
+    with editor_app(tmp_path, monkeypatch, ask_recover=lambda _p, _r: False,
+                    ask_break_lock=ask_break, ask_changed=ask_changed,
+                    tell_read_only=lambda _w, text: answers["told"].append(text)) as (app, path):
+        yield app, path, answers
 
 
 def test_second_window_on_the_same_issue_is_read_only(env, qtbot):

@@ -281,3 +281,67 @@ def test_story_positions_are_ordered_values():
     assert StoryPos.of((2, 3)) == StoryPos(2, 3) and StoryPos.of((2, 3)).para == 2
     with pytest.raises(AttributeError):
         StoryPos(1, 2).para = 3
+
+
+# ------------------------------------------------ a balanced module sized to its copy
+def _module(square, paras, cols, lines, indent=None):
+    from layout.flow import column_feet
+    from layout.grid import PageGeometry
+    iss = issue_with(paras, [(1, [m.TextFrame("t", col=0, line=0, cols=cols, lines=lines,
+                                              balance=True)])], ["t"])
+    if indent is not None:
+        iss.paragraph_styles["body"] = dataclasses.replace(iss.paragraph_styles["body"],
+                                                           indent=indent)
+    res = Composer(iss, square).compose()
+    fr = res.pages[0].frames[0]
+    return res, column_feet(fr, PageGeometry.of(iss.paper).pitch)
+
+
+# a paragraph of 6 lines that can be set in 5 (its line-end marks give up their blank half)
+TIGHTENS = ("中、中中中中中中中。中、中中中，中，中中中中，中、中中中中中、中。中中中中中中中，中中中中，"
+            "中中。中中中中，、中、中。中中中中")
+
+
+@pytest.mark.parametrize("paras", [
+    # 5 + 4 + 3 lines: the first paragraph's last line would be a widow at the head of
+    # column 2; set a line longer to avoid it, the story no longer goes in
+    ["中" * 63, "中" * 50, "中" * 37],
+    # 6 + 4 + 3 lines, one too many: the first paragraph set a line tighter
+    [TIGHTENS, "中" * 50, "中" * 37],
+    # 5 + 6 + 2 lines: the widow mended (a line longer) and a paragraph tighter would
+    # still be one too many; without that mend, the second paragraph a line tighter fits
+    ["中" * 63, TIGHTENS, "中" * 24],
+])
+def test_a_balanced_frame_as_deep_as_its_module_holds_the_copy(square, paras):
+    # a layout person sizes the module to the depth the copy balances to (4 lines, as a
+    # deeper frame shows): it holds the copy, every column level, nothing overset
+    res, feet = _module(square, paras, 3, 4)
+    assert res.copyfit["s"].label() == "正好", res.copyfit["s"]
+    assert feet == [(4, 4)] * 3
+    spans = story_text_from(res)
+    assert ["".join(t[s:e] for s, e in spans[i]) for i, t in enumerate(paras)] == paras
+    assert not [d for d in res.diagnostics if d.code in ("overset", "uneven-feet")]
+
+
+def test_a_balanced_module_that_cannot_end_level_says_how_many_lines_it_lacks(square):
+    # eighteen one-line paragraphs (none can be set a line longer or shorter) in a module
+    # 8 columns wide and 3 lines deep: no setting ends level; the first columns take a
+    # line more and the copyfit says what the module lacks: 24 - 18 = 6 lines
+    res, feet = _module(square, ["中" * 13] * 18, 8, 3, indent=0)
+    assert [d for _, d in feet] == [3, 3, 2, 2, 2, 2, 2, 2]
+    assert res.copyfit["s"].label() == "缺 6 行"
+    warn = [d for d in res.diagnostics if d.code == "uneven-feet"]
+    assert [(d.level, d.frame) for d in warn] == [("warning", "t")] and "缺 6 行" in warn[0].message
+
+
+def test_a_far_overset_balanced_frame_tries_no_tighter_settings(square, monkeypatch):
+    # re-breaking a line tighter wins back one line a column: a story that overfills its
+    # balanced frame by more is not refilled for it (an editor composes this on every key)
+    from layout.flow import Flow
+    called = []
+    monkeypatch.setattr(Flow, "_tighten", lambda self, fill, *a: called.append(1) or
+                        (fill, a[-1]))
+    res, _ = _module(square, [TIGHTENS, "中" * 50, "中" * 37] * 3, 3, 4)
+    assert res.copyfit["s"].overset_lines > 3 and not called
+    res, _ = _module(square, [TIGHTENS, "中" * 50, "中" * 37], 3, 4)
+    assert called                     # one line over: tried (and not taken, as patched)

@@ -118,3 +118,19 @@ def test_paper_dictionary_round_trips_and_reaches_the_headline(tmp_path):
                    segmenter=Segmenter(tmp_path / "seg.json")).compose()
     assert [d.code for d in res.diagnostics] == ["dictionary"]
     assert "words.txt" in res.diagnostics[0].message
+
+
+def test_a_foreign_name_stays_whole_or_breaks_after_its_middle_dot(tmp_path):
+    # a middle dot may end a line of text (GB/T 15834), but a headline keeps a name
+    # whole while a setting between words fits, and breaks after a dot before inside a part
+    seg = Segmenter(tmp_path / "seg.json")
+    text = "苏丹总统奥马尔·哈桑·艾哈迈德·巴希尔强调实现全国和解"
+    a, b = text.index("奥"), text.index("强")
+    for n in (18, 20):
+        assert lines(text, n, seg) == ["苏丹总统奥马尔·哈桑·艾哈迈德·巴希尔", "强调实现全国和解"]
+    for n in (8, 10, 12):
+        got = lines(text, n, seg)
+        assert "".join(got) == text
+        ends = [len("".join(got[:k])) for k in range(1, len(got))]
+        inside = [e for e in ends if a < e < b]
+        assert inside and all(text[e - 1] == "·" for e in inside), got

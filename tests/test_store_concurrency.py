@@ -26,14 +26,10 @@ SECONDS = 8.0
 DESKS = {0: "page:p1", 1: "page:p2,page:p5", 2: "story:lead"}
 
 
-@pytest.fixture(params=["folder", "pg"])
-def address(request, tmp_path):
-    if request.param == "folder":
-        pytest.importorskip("store.folder", reason="no folder store yet")
-        return str(tmp_path / "issue")
-    url = request.getfixturevalue("pg_url")
-    pytest.importorskip("store.pg", reason="no PostgreSQL store yet")
-    return f"{url}#conc-{uuid.uuid4().hex[:8]}"
+@pytest.fixture
+def address(store_address):
+    """A new issue in each store (tests/conftest.py)."""
+    return store_address
 
 
 def _round(address: str, logs: dict, seed: int, first: dict[int, str] = {}) -> None:

@@ -25,15 +25,10 @@ from support.bigissue import big_issue
 PAGES = [UnitKey("page", "p1"), UnitKey("page", "p2")]
 
 
-@pytest.fixture(params=["folder", "pg"])
-def address(request, tmp_path):
-    """A new issue's address in each store (PostgreSQL: the test cluster)."""
-    if request.param == "folder":
-        pytest.importorskip("store.folder", reason="no folder store yet")
-        return str(tmp_path / "issue")
-    url = request.getfixturevalue("pg_url")
-    pytest.importorskip("store.pg", reason="no PostgreSQL store yet")
-    return f"{url}#faults-{uuid.uuid4().hex[:8]}"
+@pytest.fixture
+def address(store_address):
+    """A new issue in each store (tests/conftest.py)."""
+    return store_address
 
 
 def _wait_for(log, event: str, proc, timeout: float = 90.0) -> dict:
