@@ -416,12 +416,17 @@ def cached_issue_result(issue, fontset, cache_dir: str, base_dir: str | None = N
     issue, found under the same key, but without importing or starting the engine
     (``layout.compose`` and what it loads: 35–45 ms of an export, and the fonts'
     metrics).  On None, compose as usual."""
+    return _lookup(issue, fontset, cache_dir, base_dir, allow_outside)[2]
+
+
+def _lookup(issue, fontset, cache_dir: str, base_dir: str | None, allow_outside: bool):
+    """(the cache, the key of the issue's whole result, the result or None)."""
     disk = LayoutDiskCache(os.path.join(cache_dir, "layout"))
-    res = disk.get_issue_result(disk.begin(_Probe(issue, fontset, base_dir or ".",
-                                                  allow_outside)))
+    key = disk.begin(_Probe(issue, fontset, base_dir or ".", allow_outside))
+    res = disk.get_issue_result(key)
     if res is not None:             # as compose_issue does after composing
         disk.maybe_prune([os.path.join(cache_dir, d) for d in ("subsets", "images", "pages")])
-    return res
+    return disk, key, res
 
 
 #: compose_cached hands the key it worked out to the composer it starts ("begun": issue,
@@ -434,15 +439,11 @@ def compose_cached(issue, fontset, cache_dir: str, base_dir: str | None = None,
     """``compose_issue`` for an export: an issue composed before comes from the cache
     (``cached_issue_result``) without the engine; else it is composed, the key of its
     whole result (a digest of the whole model) not worked out a second time."""
-    disk = LayoutDiskCache(os.path.join(cache_dir, "layout"))
-    probe = _Probe(issue, fontset, base_dir or ".", allow_outside)
-    key = disk.begin(probe)
-    res = disk.get_issue_result(key)
+    disk, key, res = _lookup(issue, fontset, cache_dir, base_dir, allow_outside)
     if res is not None:
-        disk.maybe_prune([os.path.join(cache_dir, d) for d in ("subsets", "images", "pages")])
         return res
     from .compose import compose_issue
-    _HANDOFF["begun"] = (issue, fontset, (os.path.abspath(probe.base_dir), allow_outside),
+    _HANDOFF["begun"] = (issue, fontset, (os.path.abspath(base_dir or "."), allow_outside),
                          disk.context, key)
     try:
         return compose_issue(issue, fontset, base_dir=base_dir, cache_dir=cache_dir,
