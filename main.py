@@ -751,9 +751,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="print export despite errors")
     p.add_argument("--watermark", action="store_true", help="校样 watermark on proofs")
     p.add_argument("--outlines", action="store_true", help="frame outlines on proofs")
-    p.add_argument("--layers", choices=("printing", "visible", "all"), default="printing",
-                   help="layers a proof draws: printing (default), visible (non-printing "
-                        "too), all (hidden too); print files draw the printing layers")
+    p.add_argument("--layers", choices=("printing", "visible", "all"), default="visible",
+                   help="layers a proof draws: visible (default: what the editor shows, "
+                        "ad placeholders on non-printing layers too), printing (only what "
+                        "the press gets), all (hidden too); print files draw the printing "
+                        "layers")
     p.add_argument("--allow-outside", action="store_true",
                    help="use images outside the issue's folder (absolute or ../ paths)")
     p.add_argument("--round", type=int, help="record this proof as 校次 N (default: the next)")
