@@ -233,6 +233,23 @@ _RANGE_DASH: dict[int, int] = {}    # dash kind id → the same dash after a dig
 _DASH_RE = re.compile("[" + "".join(sorted(DASHES)) + "]")
 
 
+#: Quotes that are Western punctuation when a proportional (Latin) face draws them, as in
+#: an English story: set at the glyph's own width and never compressed, with the breaks
+#: of the half-width bracket they stand for (“ ‘ never end a line, ” ’ never start one),
+#: and as part of the word they quote.
+WESTERN_QUOTES = {"“": "(", "‘": "(", "”": ")", "’": ")"}
+
+
+def western_quotes(text: str, ks: list[int], adv, sizes) -> None:
+    """Give the quotes of ``text`` that a proportional face sets (an advance under
+    three quarters of their size) the kind of the bracket they stand for, in place."""
+    for i, ch in enumerate(text):
+        stands_for = WESTERN_QUOTES.get(ch)
+        if stands_for is not None and adv[i] < 0.75 * sizes[i]:
+            # part of the word it quotes: no break and no justification space beside it
+            ks[i] = _intern(kind(stands_for)._replace(word=True))
+
+
 def kind(ch: str) -> Kind:
     """The kind of one character, out of context."""
     return KINDS[_KIND_OF[ch]]
