@@ -89,7 +89,7 @@ class Prepared:
         # the widest a Han gap may open, less a margin for rounding in the output
         self.limit = (rules.max_gap - 0.004) * em
         ks = self.kinds = C.kinds(text)
-        if any(c in C.WESTERN_QUOTES for c in text):
+        if not C.WESTERN_QUOTES.keys().isdisjoint(text):
             C.western_quotes(text, ks, adv, sizes)
         kinds = C.KINDS
         # the rules' answers per kind of character (a paragraph has few kinds)
