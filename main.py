@@ -53,8 +53,30 @@ def _cache_dir() -> str:
 _LOADED: dict[str, tuple[int, int]] = {}     # issue path → (mtime_ns, size) when read
 
 
+class _FileAddress:
+    """An issue file's address, told without importing the store package (15 ms of an
+    export): ``store.parse_address`` gives the same kind and text for an existing file."""
+    kind = "file"
+    issue = ""
+
+    def __init__(self, target: str):
+        self.target = target
+
+    def __str__(self) -> str:
+        return self.target
+
+
+def _plain_file(text) -> bool:
+    """An existing regular file that is no database URL (parse_address: kind "file")."""
+    s = os.fspath(text)
+    return not s.lower().startswith(("postgresql://", "postgres://")) and \
+        not s.endswith(("/", os.sep)) and os.path.isfile(s)
+
+
 def _address(text: str):
     """What the user typed (a file, an issue folder, a database URL); UserError if neither."""
+    if _plain_file(text):
+        return _FileAddress(os.fspath(text))
     from store import parse_address
     from store.base import StoreError
     try:
@@ -66,6 +88,8 @@ def _address(text: str):
 def shown(text: str) -> str:
     """An address as messages show it (never with a password)."""
     try:
+        if _plain_file(text):
+            return os.fspath(text)
         from store import parse_address
         return str(parse_address(text))
     except Exception:
@@ -125,7 +149,6 @@ def load(path: str):
     """Read an issue (a file, or an issue folder / database, read-only); a bad file becomes
     a UserError naming file and line.  Units of a store that do not read are left out, each
     named in a warning on stderr."""
-    from layout.docfile import DocumentError, load_issue
     if _address(path).kind != "file":
         issue, session, problems = load_from_store(path)
         session.close()
@@ -139,12 +162,19 @@ def load(path: str):
     except OSError:
         pass
     import gc
+
+    from layout.diskcache import load_issue_cached
     was = gc.isenabled()
     gc.disable()                # many small objects, no cycles: collections would find nothing
     try:
-        return load_issue(path)
-    except DocumentError as exc:
-        raise UserError(str(exc)) from None
+        return load_issue_cached(path, _cache_dir())
+    except Exception as exc:
+        # a DocumentError comes from the loader, imported by then (a model read from the
+        # cache imports neither it nor the YAML library)
+        docfile = sys.modules.get("layout.docfile")
+        if docfile is not None and isinstance(exc, docfile.DocumentError):
+            raise UserError(str(exc)) from None
+        raise
     finally:
         if was:
             gc.enable()
@@ -198,12 +228,12 @@ def fontset_for(issue, path: str | None = None):
 
 
 def compose(path: str, allow_outside: bool = False):
-    """Load and compose an issue: (issue, fontset, result)."""
-    from layout.compose import compose_issue
+    """Load and compose an issue: (issue, fontset, result).  An issue composed before
+    comes from the layout cache without starting the engine."""
+    from layout.diskcache import compose_cached
     issue = load(path)
     fontset = fontset_for(issue, path)
-    result = compose_issue(issue, fontset, base_dir=base_dir(path),
-                           cache_dir=_cache_dir(), allow_outside=allow_outside)
+    result = compose_cached(issue, fontset, _cache_dir(), base_dir(path), allow_outside)
     return issue, fontset, result
 
 
@@ -721,9 +751,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="print export despite errors")
     p.add_argument("--watermark", action="store_true", help="校样 watermark on proofs")
     p.add_argument("--outlines", action="store_true", help="frame outlines on proofs")
-    p.add_argument("--layers", choices=("printing", "visible", "all"), default="printing",
-                   help="layers a proof draws: printing (default), visible (non-printing "
-                        "too), all (hidden too); print files draw the printing layers")
+    p.add_argument("--layers", choices=("printing", "visible", "all"), default="visible",
+                   help="layers a proof draws: visible (default: what the editor shows, "
+                        "ad placeholders on non-printing layers too), printing (only what "
+                        "the press gets), all (hidden too); print files draw the printing "
+                        "layers")
     p.add_argument("--allow-outside", action="store_true",
                    help="use images outside the issue's folder (absolute or ../ paths)")
     p.add_argument("--round", type=int, help="record this proof as 校次 N (default: the next)")

@@ -153,7 +153,9 @@ def _render_pages(result, fontset, issue, out_dir: str, dpi: int) -> dict[int, d
     from PIL import Image
 
     from output import PdfOptions, write_pdf
-    opts = PdfOptions.from_issue(issue, "proof", slug=False, show_overset=False)
+    # readers see what the press prints: no ad placeholders of non-printing layers
+    opts = PdfOptions.from_issue(issue, "proof", slug=False, show_overset=False,
+                                 layers="printing")
     os.makedirs(os.path.join(out_dir, "pages"), exist_ok=True)
     fd, pdf = tempfile.mkstemp(suffix=".pdf", dir=out_dir, prefix=".banmian-")
     os.close(fd)

@@ -30,6 +30,7 @@ class FontLibrary:
         self.errors: list[tuple[str, str]] = []     # (path, problem) of unreadable files seen by discover()
         self._faces: dict[str, FontFace] = {}
         self._resolved: dict[str, FontFace | None] = {}
+        self._fallbacks: list[FontFace] | None = None
 
     def __repr__(self) -> str:
         return f"<FontLibrary cache={self.font_dir}>"
@@ -41,6 +42,7 @@ class FontLibrary:
             roots = search_roots(self.extra_dirs, **self._roots)
             self._infos, self.errors = discover_faces(roots, ScanCache(self.font_dir / f"scan{SCAN_CACHE_VERSION}.marshal"))
             self._index = None
+            self._fallbacks = None
             self._resolved.clear()
         return self._infos
 
@@ -88,8 +90,14 @@ class FontLibrary:
 
     def fallback_faces(self) -> list[FontFace]:
         """Generic CJK fallbacks, best first: one upright, regular face per family, Simplified Chinese first."""
+        infos = self.discover()
+        if self._fallbacks is None:         # (every role's chain asks: worked out once a scan)
+            self._fallbacks = self._fallback_faces(infos)
+        return list(self._fallbacks)
+
+    def _fallback_faces(self, infos) -> list[FontFace]:
         best: dict[str, FontInfo] = {}
-        for info in self.discover():
+        for info in infos:
             if not info.cjk or info.num_glyphs < MIN_CJK_GLYPHS:
                 continue
             fam = info.family.casefold()

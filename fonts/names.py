@@ -1,6 +1,9 @@
 """Match a font name like "Noto Serif CJK SC Bold" or "霞鹜文楷" to discovered faces."""
 from __future__ import annotations
 
+import functools
+import re
+
 from .info import ORIGIN_RANK, REGULAR_STYLES, FontInfo
 
 STYLE_WEIGHTS = {
@@ -18,7 +21,10 @@ def norm(s: str) -> str:
 
 def squash(s: str) -> str:
     """Case-folded without spaces, hyphens or underscores (so "NotoSerifSC" matches "Noto Serif SC")."""
-    return "".join(c for c in s.casefold() if not c.isspace() and c not in "-_")
+    return _SQUASHED.sub("", s.casefold())
+
+
+_SQUASHED = re.compile(r"[\s_-]+")     # (\s: what str.isspace calls white space)
 
 
 def _regularity(info: FontInfo) -> tuple:
@@ -86,7 +92,12 @@ def _match_weight_word(q: str, index: NameIndex) -> FontInfo | None:
 
 def style_class(info: FontInfo) -> str:
     """Rough design class from the family name: serif, sans, kai, fangsong, mono or other."""
-    n = " ".join(info.families).casefold()
+    return _style_class(tuple(info.families))
+
+
+@functools.lru_cache(maxsize=4096)
+def _style_class(families: tuple[str, ...]) -> str:
+    n = " ".join(families).casefold()
     for cls, words in (("mono", ("mono",)), ("kai", ("kai", "楷")), ("fangsong", ("fangsong", "仿宋")),
                        ("sans", ("sans", "hei", "黑", "gothic")), ("serif", ("serif", "song", "ming", "宋", "明"))):
         if any(w in n for w in words):

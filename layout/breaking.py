@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain, compress
 
 from . import chars as C
 from .shaping import Shaped
@@ -74,7 +74,8 @@ class Prepared:
     __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
-                 "_reach", "centre", "pl", "qrest", "pe", "last_hyph")
+                 "_reach", "centre", "pl", "qrest", "pe", "last_hyph", "_after",
+                 "fixed_at")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -88,22 +89,36 @@ class Prepared:
         # the widest a Han gap may open, less a margin for rounding in the output
         self.limit = (rules.max_gap - 0.004) * em
         ks = self.kinds = C.kinds(text)
+        if not C.WESTERN_QUOTES.keys().isdisjoint(text):
+            C.western_quotes(text, ks, adv, sizes)
         kinds = C.KINDS
+        # the rules' answers per kind of character (a paragraph has few kinds)
+        present = set(ks)
+        shrink_k = {k: rules.shrink_of(k) for k in present}
+        spaces_k = {k for k in present if kinds[k].cls == C.SPACE}
         # per character: how much it may shrink and stretch
-        shrink_of = rules.shrink_of
-        shrink = [0.0] * (n + 1)    # how much char i may be compressed
+        # how much char i may be compressed (a compressible mark)
+        z0 = sizes[0] if n else 0.0
+        if sizes.count(z0) == n:            # one size: per kind
+            shrink_pt = {k: f * z0 if f else 0.0 for k, f in shrink_k.items()}
+            shrink = list(map(shrink_pt.__getitem__, ks))
+        else:
+            shrink = [shrink_k[k] * z if shrink_k[k] else 0.0 for k, z in zip(ks, sizes)]
+        shrink.append(0.0)
+        mark_k = {k: bool(f) for k, f in shrink_k.items()}
+        mark = list(map(mark_k.__getitem__, ks))   # char i is a compressible mark (not a space)
+        mark.append(False)
         stretch = [0.0] * (n + 1)   # its own stretch (word spaces) plus the gap before it
-        mark = [False] * (n + 1)    # char i is a compressible mark (not a space)
         points = [0] * (n + 1)      # 1 where the line may be spaced out before/at char i
         fixed = None                # always cut from char i (half-width marks, dead spaces)
         parts, space_stretch = rules.space_shrink_parts, rules.space_stretch
-        for i in range(n):
-            k = ks[i]
-            f = shrink_of(k)
-            if f:
-                shrink[i] = f * sizes[i]
-                mark[i] = True
-            elif kinds[k].cls == C.SPACE:
+        space_at: list[int] = []    # where the typed spaces are
+        if spaces_k:
+            is_space = {k: k in spaces_k for k in present}
+            space_at = list(compress(range(n), map(is_space.__getitem__, ks)))
+            for i in space_at:
+                if shrink_k[ks[i]]:
+                    continue
                 if self._dead_space(text, ks, i):
                     # no space stands next to a Chinese mark ("Jones 、")
                     fixed = fixed or [0.0] * n
@@ -112,20 +127,36 @@ class Prepared:
                 shrink[i] = adv[i] / parts
                 stretch[i] = adv[i] * space_stretch
                 points[i] = 1
-        # per pair: adjustment, gap, break
+        # per pair of neighbours i-1, i (the rules' answers per pair of kinds):
+        # adjustment, gap, break
+        pids = rules.pair_ids(ks)
+        answer, pair_kinds = rules.pair_of, rules.pair_kinds
+        uniq = set(pids)
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
         gap = [0.0] * (n + 1)       # nominal stretch of the gap before i
+        gap_pt = {q: answer[q].gap * em if answer[q].gap else 0.0 for q in uniq}
+        gap[1:n] = map(gap_pt.__getitem__, pids)
+        if spaces_k:
+            stretch = [st + g for st, g in zip(stretch, gap)]
+            points[1:n] = [1 if answer[q].gap else pt for q, pt in zip(pids, points[1:n])]
+        else:
+            stretch = gap[:]
+            gapped = {q: 1 if answer[q].gap else 0 for q in uniq}
+            points[1:n] = map(gapped.__getitem__, pids)
         qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
         qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
-        nodes = []
-        penalty: dict[int, float] = {}
-        rule = rules.pair
-        qs = rules.latin_space_shrink
         opens = [0.0] * (n + 1)     # how far the boundary before i opens first
-        for i in range(1, n):
-            brk, space, squeeze, g, op = rule(ks[i - 1], ks[i])
-            if op:
-                opens[i] = op * em
+        open_pt = {q: answer[q].open * em if answer[q].open else 0.0 for q in uniq}
+        opens[1:n] = map(open_pt.__getitem__, pids)
+        qs = rules.latin_space_shrink
+        # pairs that squeeze a mark, add a Han–Latin space or track a number (in order:
+        # a squeeze takes the blank half a neighbour might also have given)
+        tracked = {q for q in uniq if han and kinds[pair_kinds[q][0]].word
+                   and kinds[pair_kinds[q][1]].word}
+        odd = {q: bool(answer[q].space or answer[q].squeeze or q in tracked) for q in uniq}
+        for i in compress(range(1, n), map(odd.__getitem__, pids)):
+            q = pids[i - 1]
+            space, squeeze = answer[q].space, answer[q].squeeze
             if squeeze:
                 j = i - 1 if squeeze == 1 else i
                 pair[i] = -shrink[j]
@@ -135,18 +166,21 @@ class Prepared:
                 pair[i] += space * em
                 qshrink[i] = space * em * qs
                 qrest[i] = space * em * (rules.latin_space_close - qs)
-            elif han and kinds[ks[i - 1]].word and kinds[ks[i]].word:
+            elif q in tracked:
                 qshrink[i] = rules.number_track * em   # a number or word set a little closer
-            if g:
-                gap[i] = g * em
-                stretch[i] += gap[i]
-                points[i] = 1
-            if brk is not None:
-                if kinds[ks[i]].cls == C.SPACE and self._space_then_no_start(text, ks, i):
-                    continue                # "Jones 、": the mark would start the next line
-                nodes.append(i)
-                if brk:
-                    penalty[i] = brk
+        breaks = {q: answer[q].brk is not None for q in uniq}
+        nodes = list(compress(range(1, n), map(breaks.__getitem__, pids)))
+        if spaces_k:
+            # "Jones 、": the mark would start the next line
+            nodes = [i for i in nodes if ks[i] not in spaces_k
+                     or not self._space_then_no_start(text, ks, i)]
+        penalised = {q: bool(answer[q].brk) for q in uniq}
+        penalty: dict[int, float] = {}
+        if any(penalised.values()):
+            at = set(nodes)
+            penalty = {i: answer[pids[i - 1]].brk
+                       for i in compress(range(1, n), map(penalised.__getitem__, pids))
+                       if i in at}
         # a closing tag (（记者 王某）) never breaks inside
         tag = C.closing_tag(text, rules.tag_max)
         if tag is not None:
@@ -157,13 +191,12 @@ class Prepared:
         # marks the convention always sets half width: narrower from the start
         centre: dict[int, float] = {}
         if rules.has_half:
-            half_of, blank_side = rules.half_of, rules.blank_side
+            half_k = {k: rules.half_of(k) for k in present}
             fixed = fixed or [0.0] * n
-            for i, (k, z) in enumerate(zip(ks, sizes)):
-                h = half_of(k)
-                if not h:
-                    continue
-                if blank_side(k) == C.BOTH:
+            for i in compress(range(n), map(half_k.__getitem__, ks)):
+                k, z = ks[i], sizes[i]
+                h = half_k[k]
+                if rules.blank_side(k) == C.BOTH:
                     # a centred mark gives up a quarter em on each side inside a line
                     # (the cut is the pair after it); ending a line it keeps its box
                     centre[i] = h * z
@@ -173,30 +206,45 @@ class Prepared:
                     fixed[i] = h * z
         self.fixed, self.centre = fixed, centre
         if fixed is not None:
-            adv = [a - f for a, f in zip(adv, fixed)]
-        self.pw = list(accumulate(adv, initial=0.0))
-        self.pa = list(accumulate(pair, initial=0.0))
-        self.ps = list(accumulate(shrink[:n], initial=0.0))
-        self.pm = list(accumulate([shrink[i] if mark[i] else 0.0 for i in range(n)],
-                                  initial=0.0))
-        # the same for marks with no mark beside them (compressing one of those inside a
-        # line sets it both ways on the page; next to another mark it is 标点挤压)
-        marky = [kinds[k].group in _MARK_GROUPS for k in ks] + [False]
-        self.pl = list(accumulate([shrink[i] if mark[i] and not marky[i - 1 if i else n]
-                                   and not marky[i + 1] else 0.0 for i in range(n)],
-                                  initial=0.0))
-        self.pq = list(accumulate(qshrink, initial=0.0))
+            adv = list(adv)
+            for i in compress(range(n), fixed):
+                adv[i] -= fixed[i]
+        self.pw = tuple(accumulate(adv, initial=0.0))
+        self.pa = tuple(accumulate(pair, initial=0.0))
+        self.ps = tuple(accumulate(shrink[:n], initial=0.0))
+        # the compressible marks alone, and those with no mark beside them (compressing
+        # one of those inside a line sets it both ways on the page; next to another
+        # mark it is 标点挤压)
+        marky_k = {k: kinds[k].group in _MARK_GROUPS for k in present}
+        marky = list(map(marky_k.__getitem__, ks))
+        marky.append(False)
+        pm = [0.0] * n
+        pl = [0.0] * n
+        for i in compress(range(n), mark):
+            pm[i] = shrink[i]
+            if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
+                pl[i] = shrink[i]
+        self.pm = tuple(accumulate(pm, initial=0.0))
+        self.pl = tuple(accumulate(pl, initial=0.0))
+        self.pq = tuple(accumulate(qshrink, initial=0.0))
         self.qrest = qrest
-        self.pe = list(accumulate(qrest, initial=0.0))
-        self.pn = list(accumulate(points, initial=0))
-        self.pgn = list(accumulate([1 if g > 0 else 0 for g in gap], initial=0))
-        self.po = list(accumulate(opens, initial=0.0))
-        self.pg = list(accumulate(stretch, initial=0.0))
-        self.pc = list(accumulate([1 if kinds[k].counts else 0 for k in ks], initial=0))
+        self.pe = tuple(accumulate(qrest, initial=0.0))
+        self.pn = tuple(accumulate(points, initial=0))
+        opened = {q: 1 if g > 0 else 0 for q, g in gap_pt.items()}
+        self.pgn = tuple(accumulate(chain((0,), map(opened.__getitem__, pids), (0,) if n else ()),
+                                    initial=0))
+        self.po = tuple(accumulate(opens, initial=0.0))
+        self.pg = tuple(accumulate(stretch, initial=0.0))
+        counts_k = {k: 1 if kinds[k].counts else 0 for k in present}
+        self.pc = tuple(accumulate(map(counts_k.__getitem__, ks), initial=0))
         hyph = set()
         syllables = set()          # pyphen's points inside capitalised or odd words
-        if hyphenate is not None and not (han and rules.hyphen_in_han is None):
-            word = [kinds[k].word for k in ks]
+        # the Latin letters of the paragraph (_latin_letter): hyphenation points and
+        # letter breaks lie inside words of them
+        letters = {c for c in set(text) if c < "\u2e80" and c.isalpha()}
+        if hyphenate is not None and letters and not (han and rules.hyphen_in_han is None):
+            word_k = {k: kinds[k].word for k in present}
+            word = [word_k[k] for k in ks]
             for b in hyphenate(text, word):
                 if han:
                     # in a Chinese line: a proper noun (a capitalised word) only as a
@@ -211,8 +259,8 @@ class Prepared:
                 penalty[b] = penalty.get(b, 0.0) + (rules.hyphen_in_han if han
                                                      else PENALTY_HYPHEN)
         last_hyph = set()
-        if han and rules.letter_break is not None:
-            last_hyph = self._letter_breaks(text, hyph, syllables, rules, penalty)
+        if han and rules.letter_break is not None and letters:
+            last_hyph = self._letter_breaks(text, hyph, syllables, rules, penalty, letters)
             hyph |= last_hyph
         if hyph:
             nodes = sorted(set(nodes) | hyph)
@@ -220,19 +268,31 @@ class Prepared:
         self.nodes, self.hyph, self.penalty = nodes, hyph, penalty
         self.last_hyph = last_hyph
         nxt = list(range(n + 1))
-        for i in range(n - 1, -1, -1):
-            if kinds[ks[i]].cls == C.SPACE:
-                nxt[i] = nxt[i + 1]
+        for i in reversed(space_at):
+            nxt[i] = nxt[i + 1]
         self.nxt = nxt
         self._reach = None
+        self._after = None
         self.hyphen_w = 0.0
         if hyph:
             face = sh.faces[0]
             self.hyphen_w = face.advance(face.gid("-")) * sh.sizes[0] / face.units_per_em
+        # the tables are read-only from here: tuples of numbers, which the garbage
+        # collector stops walking (an issue keeps thousands of paragraphs prepared)
+        self.pair, self.gap, self.shrink, self.qshrink, self.qrest = \
+            tuple(pair), tuple(gap), tuple(shrink), tuple(qshrink), tuple(qrest)
+        self.mark, self.points, self.opens, self.nxt = \
+            tuple(mark), tuple(points), tuple(opens), tuple(nxt)
+        self.kinds = tuple(ks)
+        if fixed is not None:
+            self.fixed = tuple(fixed)
+            self.fixed_at = tuple(compress(range(n), fixed))
+        else:
+            self.fixed_at = ()
 
     @staticmethod
     def _letter_breaks(text: str, hyph: set, syllables: set, rules: C.Rules,
-                       penalty: dict) -> set:
+                       penalty: dict, letters: set) -> set:
         """Last-resort breaks inside a long Latin word of a Chinese line that has no
         ordinary hyphenation point — a capitalised word (a proper noun) or an odd one
         ("BauhiniaMonandrA", a word pyphen cannot split): after any letter, keeping
@@ -243,11 +303,11 @@ class Prepared:
         keep = rules.letter_break_min
         n, i = len(text), 0
         while i < n:
-            if not _latin_letter(text[i]):
+            if text[i] not in letters:
                 i += 1
                 continue
             j = i
-            while j < n and _latin_letter(text[j]):
+            while j < n and text[j] in letters:
                 j += 1
             if j - i >= 2 * keep + 1 and not any(i < b < j for b in hyph):
                 for b in range(i + keep, j - keep + 1):
@@ -298,14 +358,21 @@ class Prepared:
             cache = self._reach = [None, None]
         got = cache[which]
         if got is None or got[1] != lim:
-            pw, pa, po, pn = self.pw, self.pa, self.po, self.pn
-            top = -INF
-            out = []
-            for e in range(self.n + 1):
-                v = pw[e] + pa[e] + po[e] + lim * pn[e]
-                top = v if v > top else top
-                out.append(top)
-            got = cache[which] = (out, lim)
+            n1 = self.n + 1
+            values = [w + a + o + lim * k
+                      for w, a, o, k in zip(self.pw[:n1], self.pa, self.po, self.pn)]
+            got = cache[which] = (tuple(accumulate(values, max)), lim)
+        return got
+
+    def node_after(self) -> tuple[int, ...]:
+        """Per offset x (0..n+1): the index in ``nodes`` of the first break node at or
+        after x (bisect_left(nodes, x), tabled once)."""
+        got = self._after
+        if got is None:
+            at = [0] * (self.n + 2)
+            for i in self.nodes:
+                at[i] = 1
+            got = self._after = tuple(accumulate(at[:-1], initial=0))
         return got
 
     # ------------------------------------------------------------ measures
@@ -423,41 +490,75 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     if start >= n:
         return []
     pw, nodes = p.pw, p.nodes
-    cost = {start: 0.0}
-    back: dict[int, tuple[int, int]] = {}
-    count = {start: 0}        # lines to reach a node
-    worst = {start: 0.0}      # the costliest line on the way to a node
+    # per offset where a line may start: the cheapest way there (INF: none yet), its
+    # last line (start, end), its line count and the costliest line on it
+    cost = [INF] * (n + 1)
+    cost[start] = 0.0
+    back: list = [None] * (n + 1)
+    count = [0] * (n + 1)
+    worst = [0.0] * (n + 1)
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
     window = 1.6 * p.em
     pa, ps, pq, pc, nxt, pen, pe = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty, p.pe
+    pg, po, pn, pgn, hyph = p.pg, p.po, p.pn, p.pgn, p.hyph
+    limit, em, loose_penalty = p.limit, p.em, p.rules.loose_penalty
     n_nodes = len(nodes)
+    after = p.node_after()
     for s in range(start, n):
-        base = cost.get(s)
-        if base is None:
+        base = cost[s]
+        if base == INF:
             continue
         k = count[s]
         bad = base - k * COST_LINE
         if k < len(best_at):
             if prune and bad > best_at[k] + PRUNE:
                 continue            # far worse than another way of setting k lines
-            best_at[k] = min(best_at[k], bad)
+            if bad < best_at[k]:
+                best_at[k] = bad
         else:
             best_at.append(bad)
         m = measure - (first_indent if s == start else 0.0)
-        lo = bisect_left(nodes, s + 1)
+        lo = after[s + 1]
         # skip nodes that would make lines much shorter than the measure,
         # keeping one just before the window as a spaced-out option
-        j0 = bisect_left(nodes, bisect_left(pw, pw[s] + m - window, lo=s + 1), lo=lo)
+        j0 = after[bisect_left(pw, pw[s] + m - window, s + 1)]
         if j0 > lo:
             j0 -= 1
         found = False
         pws, pas = pw[s], pa[s + 1]
+        pgs, pos_, pns, pgns = pg[s + 1], po[s + 1], pn[s + 1], pgn[s + 1]
+        worst_s = worst[s]
         for j in range(j0, n_nodes):
             e = nodes[j]
             nat = pw[e] - pws + pa[e] - pas
             delta = m - nat
-            if -0.01 <= delta <= 0.01 and not pen and (e < n or pc[e] - pc[s] > 1 or pc[e] <= 1):
+            if -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
+                                                            or pc[e] <= 1):
                 c = COST_LINE                      # the usual case: an exact fit
+            elif delta > 0.01 and e < n and e not in hyph:
+                # a line spaced out: _line_cost's and _stretch_cost's arithmetic, inline
+                st = pg[e] - pgs
+                if st <= 0:
+                    sc = 1e4 + delta
+                else:
+                    r = delta / st
+                    sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                    rest = delta - (po[e] - pos_)
+                    if rest > 0.0:
+                        slots = pn[e] - pns or 1
+                        if rest > limit * slots and pgn[e] > pgns:
+                            sc += loose_penalty + 1000.0 * rest / slots / em
+                c = COST_LINE + sc
+                if e in pen:
+                    c += pen[e]
+            elif e == n and delta >= -0.01 and e not in hyph:
+                # the last line, not too long: _line_cost's and _tail's arithmetic, inline
+                tail = 0.0
+                if pc[e] - pc[s] <= 1 and pc[e] > 1:
+                    tail += PENALTY_LONE_CHAR
+                if pen.get(e):
+                    tail += pen[e]
+                c = COST_LINE + tail
             else:
                 if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
                         and j > j0:
@@ -467,23 +568,23 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                     continue
             found = True
             nx = n if e == n else nxt[e]
-            if base + c < cost.get(nx, INF):
+            if base + c < cost[nx]:
                 cost[nx] = base + c
                 back[nx] = (s, e)
                 count[nx] = k + 1
-                worst[nx] = c if c > worst[s] else worst[s]
+                worst[nx] = c if c > worst_s else worst_s
         if not found:
             # no legal break fits: break by force where the measure ends
             e = s + 1
             while e < n and p.natural(s, e + 1) <= m + 0.01:
                 e += 1
             nx = nxt[e] if e < n else n
-            if base + PENALTY_FORCED < cost.get(nx, INF):
+            if base + PENALTY_FORCED < cost[nx]:
                 cost[nx] = base + PENALTY_FORCED
                 back[nx] = (s, e)
                 count[nx] = k + 1
                 worst[nx] = PENALTY_FORCED
-    if prune and (n not in back or worst[n] >= LAST_RESORT):
+    if prune and (back[n] is None or worst[n] >= LAST_RESORT):
         return break_paragraph(p, measure, start, first_indent, prune=False)
     lines = []
     pos = n
@@ -511,8 +612,9 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
     delta = measure - nat
     cut = {}          # char index -> compression applied
-    if p.fixed is not None:
-        cut = {i: p.fixed[i] for i in range(s, e) if p.fixed[i]}
+    if p.fixed_at:
+        at, fixed = p.fixed_at, p.fixed       # the characters that are always cut
+        cut = {i: fixed[i] for i in at[bisect_left(at, s):bisect_left(at, e)]}
     qcut = 0.0        # fraction of the Han–Latin spaces taken
     ecut = 0.0        # fraction of the rest of them taken (a last resort)
     per_gap = 0.0
@@ -559,14 +661,18 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
             space_extra = per_gap
     xs = []
     x = 0.0
-    points = p.points
+    points, opens, kinds, cls = p.points, p.opens, p.kinds, sh.cls
+    SPACE = C.SPACE
+    plain = not (qcut or ecut or open_ratio)    # no Han–Latin space taken or opened
     for i in range(s, e):
         if i > s:
-            x += pair[i] - qshrink[i] * qcut - qrest[i] * ecut + p.opens[i] * open_ratio
+            # (taking or opening nothing, the sum is the pair's own adjustment)
+            x += pair[i] if plain else \
+                pair[i] - qshrink[i] * qcut - qrest[i] * ecut + opens[i] * open_ratio
             if gap[i] > 0:
                 x += per_gap
-        c = cut.get(i, 0.0)
-        if c and blank_left(p.kinds[i]):
+        c = cut.get(i, 0.0) if cut else 0.0
+        if c and blank_left(kinds[i]):
             x -= c
             xs.append(x)
             x += adv[i]
@@ -578,7 +684,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         else:
             xs.append(x)
             x += adv[i] - c
-        if sh.cls[i] == C.SPACE and points[i]:
+        if cls[i] == SPACE and points[i]:
             x += space_extra
     hyphen_x = -1.0
     if hyphen:
@@ -676,37 +782,49 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     wreach, wlim = p.reach(word_limit, 1)
     hyphen_w = p.hyphen_w if p.hyph else 0.0
     pw, pa, ps, pq, pc, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pc, p.pn, p.points, p.sh.cls
-    pe = p.pe
+    pe, pg = p.pe, p.pg
+    p_limit, em, loose_penalty = p.limit, p.em, p.rules.loose_penalty
     hyph, pen, nxt, last_hyph = p.hyph, p.penalty, p.nxt, p.last_hyph
-    SPACE, NONE = C.SPACE, (INF,)
-    best: dict[tuple[int, int], tuple[float, int, int]] = {(start, 0): (0.0, -1, -1)}
-    counts: dict[int, list[int]] = {start: [0]}     # line counts reached at each start
+    SPACE = C.SPACE
+    after = p.node_after()
+    # per offset a line may start at (None: not reached): the cheapest cost of k lines
+    # so far (INF: no such setting), and the last of those lines (start, end)
+    best: list = [None] * (n + 1)
+    via: list = [None] * (n + 1)
+    reached: list = [None] * (n + 1)               # the line counts set there
+    best[start] = [0.0] + [INF] * count
+    via[start] = [None] * (count + 1)
+    reached[start] = [0]
     for s in range(start, n):                      # lines only go forward: one pass
-        ks = counts.get(s)
-        if not ks:
+        ks = reached[s]
+        if ks is None:
+            continue
+        row = best[s]
+        states = [(k, row[k]) for k in ks if k < count]
+        if not states:
             continue
         m = measure - (first_indent if s == start else 0.0)
-        lo = bisect_left(nodes, s + 1)
+        lo = after[s + 1]
         # a line ending before ``far`` cannot be spaced out to the measure within the
         # limits (see Prepared.reach): start at the first node that might, and at the
         # paragraph's end (a last line is not spaced out)
         lead = points[s] if cls[s] == SPACE else 0
         base = m - hyphen_w - 0.02 + pw[s] + pa[s + 1] + po[s + 1]
         need = base + lim * (pn[s + 1] - lead)
-        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), lo=s + 1)
+        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), s + 1)
         if far > s + 1:
             # a line with no gap between characters (Latin words) may open its word
             # spaces further: it may end earlier, while it holds no such gap
             need = base + wlim * (pn[s + 1] - lead)
-            far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), lo=s + 1)
+            far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), s + 1)
             if far_w < far and pgn[far_w] == pgn[s + 1]:
                 far = far_w
-        j1 = bisect_left(nodes, far, lo=lo) if far > s + 1 else lo
+        j1 = after[far] if far > s + 1 else lo
         pws, pas, pss, pqs, pos_, pgs, pcs = pw[s], pa[s + 1], ps[s], pq[s + 1], po[s + 1], \
             pgn[s + 1], pc[s]
         pes = pe[s + 1]
         pns = pn[s + 1] - lead
-        states = [(k, best[(s, k)][0]) for k in ks if k < count]
+        pgs1, pns1 = pg[s + 1], pn[s + 1]
         for j in range(min(j1, len(nodes) - 1), len(nodes)):
             e = nodes[j]
             nat = pw[e] - pws + pa[e] - pas
@@ -733,26 +851,51 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 continue                  # no mark inside the line compressed to even a foot
             if not last and -0.01 <= delta <= 0.01 and e not in pen:
                 c = COST_LINE            # an exact fit, as _line_cost finds it
+            elif not last and delta > 0.01 and e not in hyph:
+                # a line spaced out: _line_cost's and _stretch_cost's arithmetic, inline
+                st = pg[e] - pgs1
+                if st <= 0:
+                    sc = 1e4 + delta
+                else:
+                    r = delta / st
+                    sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                    if rest > 0.0:
+                        slots = pn[e] - pns1 or 1
+                        if rest > p_limit * slots and pgn[e] > pgs:
+                            sc += loose_penalty + 1000.0 * rest / slots / em
+                c = COST_LINE + sc
+                if e in pen:
+                    c += pen[e]
             else:
                 c = _line_cost(p, s, e, m, last)
                 if c == INF:
                     continue
             nx = n if last else nxt[e]
+            to = best[nx]
+            if to is None:
+                to = best[nx] = [INF] * (count + 1)
+                via[nx] = [None] * (count + 1)
+                reached[nx] = []
+            to_via = via[nx]
+            most = count if nx == n else count - 1     # the count-th line ends the paragraph
             for k, so_far in states:
-                if nx != n and k + 1 == count:
+                if k + 1 > most:
                     continue
                 total = so_far + c
-                key = (nx, k + 1)
-                if total < best.get(key, NONE)[0]:
-                    if key not in best:
-                        counts.setdefault(nx, []).append(k + 1)
-                    best[key] = (total, s, e)
+                if total < to[k + 1]:
+                    if to[k + 1] == INF:
+                        reached[nx].append(k + 1)
+                    to[k + 1] = total
+                    to_via[k + 1] = (s, e)
     out: dict[int, list[tuple[int, int]]] = {}
-    for k in counts.get(n, ()):
+    row = best[n]
+    for k in range(1, count + 1) if row is not None else ():
+        if row[k] == INF:
+            continue
         spans = []
         pos, i = n, k
         while i:
-            _, s, e = best[(pos, i)]
+            s, e = via[pos][i]
             spans.append((s, e))
             pos, i = s, i - 1
         spans.reverse()

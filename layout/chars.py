@@ -233,6 +233,23 @@ _RANGE_DASH: dict[int, int] = {}    # dash kind id → the same dash after a dig
 _DASH_RE = re.compile("[" + "".join(sorted(DASHES)) + "]")
 
 
+#: Quotes that are Western punctuation when a proportional (Latin) face draws them, as in
+#: an English story: set at the glyph's own width and never compressed, with the breaks
+#: of the half-width bracket they stand for (“ ‘ never end a line, ” ’ never start one),
+#: and as part of the word they quote.
+WESTERN_QUOTES = {"“": "(", "‘": "(", "”": ")", "’": ")"}
+
+
+def western_quotes(text: str, ks: list[int], adv, sizes) -> None:
+    """Give the quotes of ``text`` that a proportional face sets (an advance under
+    three quarters of their size) the kind of the bracket they stand for, in place."""
+    for i, ch in enumerate(text):
+        stands_for = WESTERN_QUOTES.get(ch)
+        if stands_for is not None and adv[i] < 0.75 * sizes[i]:
+            # part of the word it quotes: no break and no justification space beside it
+            ks[i] = _intern(kind(stands_for)._replace(word=True))
+
+
 def kind(ch: str) -> Kind:
     """The kind of one character, out of context."""
     return KINDS[_KIND_OF[ch]]
@@ -361,6 +378,9 @@ class Rules:
         self._pairs: dict[int, Pair] = {}
         self._shrink: dict[int, float] = {}
         self._half: dict[int, float] = {}
+        self.pair_of: list[Pair] = []
+        self.pair_kinds: list[tuple[int, int]] = []
+        self._pair_id = _PairIds(self)
 
     # -------------------------------------------------------------- per kind
     def shrink(self, k: Kind) -> float:
@@ -454,6 +474,30 @@ class Rules:
             a, b = KINDS[ka], KINDS[kb]
             got = self._pairs[key] = Pair(self.brk(a, b), self.space(a, b),
                                           self.squeeze(a, b), self.gap(a, b), self.opens(a, b))
+        return got
+
+    def pair_ids(self, ks: list[int]) -> list[int]:
+        """For every two neighbours in a sequence of kind ids, the id of their pair
+        of kinds: ``pair_of[id]`` is pair(), ``pair_kinds[id]`` the two kind ids
+        (a paragraph has few distinct pairs, so its tables are made per id)."""
+        return list(map(self._pair_id.__getitem__, zip(ks, ks[1:])))
+
+
+class _PairIds(dict):
+    """(kind id, kind id) → pair id of one Rules, numbered on first sight."""
+
+    def __init__(self, rules: Rules):
+        super().__init__()
+        self.rules = rules
+
+    def __missing__(self, ab: tuple[int, int]) -> int:
+        rules = self.rules
+        with _LOCK:
+            got = self.get(ab)
+            if got is None:
+                rules.pair_of.append(rules.pair(*ab))
+                rules.pair_kinds.append(ab)
+                got = self[ab] = len(rules.pair_of) - 1
         return got
 
 

@@ -20,6 +20,7 @@ from .headline import Segmenter
 from .position import StoryPos
 from .result import (BoxItem, Copyfit, Diagnostic, FrameResult, ImageItem, LayoutResult,
                      PageResult, rotated_bounds)
+from .gcpause import without_gc
 from .setter import Setter
 
 
@@ -101,6 +102,7 @@ class Composer:
         self._disk_context = None               # the styles are part of its context
 
     # ------------------------------------------------------------ compose
+    @without_gc
     def compose(self) -> LayoutResult:
         """Lay out every page of the issue."""
         issue = self.issue

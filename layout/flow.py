@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import attrgetter
 
 from .grid import EM_ASCENT, PageGeometry
 from .model import Story, TextFrame
@@ -230,7 +232,7 @@ class Flow:
         p = self.setter.prepare(self.setter.run_specs(story.paragraphs[para], st), st)
         width = fill.result.columns[0][2]
         indent = st.indent if offset == 0 else 0.0
-        return self.setter.lines(p, width, offset, indent, st.align, lv) is not None
+        return self.setter.can_set(p, width, offset, indent, st.align, lv)
 
     def _para_keys(self, story: Story, fill: FrameFill, start: StoryPos) -> list:
         """(para, offset) of every paragraph the fill set, longest first."""
@@ -254,7 +256,10 @@ class Flow:
         # even feet come before the widow/orphan rules: in a shallow module they may
         # have to give way (tried last, from the story's natural line count)
         free = {("no-widow-rule",): 1}
-        natural = self._fill(story, frame, start, jumps, blocked, more, None, free)
+        if not loose and not fill.holes:
+            natural = fill           # no rule moved a line: the same fill again
+        else:
+            natural = self._fill(story, frame, start, jumps, blocked, more, None, free)
         variants = [(dict(loose), used)]
         if self._complete(natural, story):
             variants.append((free, sum(d for _, d in column_feet(natural.result, pitch))))
@@ -558,19 +563,21 @@ def column_feet(fr: FrameResult, pitch: float) -> list[tuple[int, int]]:
     grid lines from the column's top to the grid line of its last line's foot.
     """
     out = []
+    by_x: dict[float, list] = {}         # the lines at each x (a column's, in order)
+    for x, group in groupby(fr.lines, key=attrgetter("x")):
+        by_x.setdefault(x, []).extend(group)
+    jumps = [it for it in fr.items
+             if isinstance(it, GlyphRun) and it.source.part == "jump" and it.xs]
     for cx, cy, cw, ch in fr.columns:
-        n, foot = 0, cy
-        baselines = set()
-        for ln in fr.lines:
-            if abs(ln.x - cx) < 0.5:
-                n += 1
-                foot = max(foot, ln.bottom)
-                baselines.add(round(ln.y, 2))
-        for it in fr.items:
-            if isinstance(it, GlyphRun) and it.source.part == "jump" and it.xs \
-                    and cx - 0.5 <= it.xs[0] < cx + cw and round(it.y, 2) not in baselines:
-                n += 1                   # a jump line on its own line (not run in)
-                foot = max(foot, it.y + 0.12 * it.size)
+        mine = [ln for x, group in by_x.items() if abs(x - cx) < 0.5 for ln in group]
+        n = len(mine)
+        foot = max(cy, max([ln.bottom for ln in mine], default=cy))
+        if jumps:
+            baselines = {round(ln.y, 2) for ln in mine}
+            for it in jumps:
+                if cx - 0.5 <= it.xs[0] < cx + cw and round(it.y, 2) not in baselines:
+                    n += 1                   # a jump line on its own line (not run in)
+                    foot = max(foot, it.y + 0.12 * it.size)
         out.append((n, max(0, math.ceil((foot - cy) / pitch - 0.05)) if n else 0))
     return out
 

@@ -6,6 +6,7 @@ changed paragraph is shaped and broken again.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from . import chars as C
@@ -44,6 +45,8 @@ class Setter:
         self._lines: dict[tuple, list[Line]] = {}
         self._counts: dict[tuple, tuple] = {}     # (id, measure, start, indent) → (top, {k: spans})
         self._runs: dict[tuple, tuple] = {}
+        self._parts: dict[int, tuple] = {}    # id(line) → (line, line_parts), wherever placed
+        self._cells: dict = {}      # shaping's memo: each character's cell per font role
         self._hyphenator = hyphenator
         self.stats = {"shaped": 0, "broken": 0}
 
@@ -118,10 +121,10 @@ class Setter:
         key = (tuple(specs), style.size, style.hscale, style.latin, space_em, self.rules())
         p = self._prepared.get(key)
         if p is None:
-            sh: Shaped = shape(specs, self.fontset, style.size * style.hscale)
+            sh: Shaped = shape(specs, self.fontset, style.size * style.hscale, self._cells)
             if space_em:
-                sh.adv = [sh.sizes[i] * space_em if c == " " else a
-                          for i, (c, a) in enumerate(zip(sh.text, sh.adv))]
+                sh.adv = tuple([sh.sizes[i] * space_em if c == " " else a
+                                  for i, (c, a) in enumerate(zip(sh.text, sh.adv))])
             rules = self.rules()
             if rules.punctuation != "centered" and any(r.locl in ("ZHT", "ZHH") for r in specs):
                 paper = self.issue.paper               # Traditional text: centred marks
@@ -156,16 +159,7 @@ class Setter:
             if not p.n:
                 got = None if looseness else [Line(0, 0, 0, (), indent, True)]
             elif looseness:
-                # N lines more or fewer than the best setting: one search gives every
-                # line count up to three more (cached per paragraph, measure and start)
-                want = len(self.lines(p, measure, start, indent, align)) + looseness
-                tkey = key[:4]
-                table = self._counts.get(tkey)
-                if table is None or table[0] < want:
-                    top = max(want, want - looseness + 3)
-                    table = self._counts[tkey] = (top, break_counts(p, measure, start,
-                                                                    indent, top))
-                spans = table[1].get(want) if want >= 1 else None
+                spans = self._looser_spans(p, measure, start, indent, align, looseness)
                 got = None if spans is None else set_spans(p, spans, measure, start, indent,
                                                            align)
             else:
@@ -174,16 +168,51 @@ class Setter:
             self.stats["broken"] += 1
         return got
 
+    def _looser_spans(self, p: Prepared, measure: float, start: int, indent: float,
+                      align: str, looseness: int) -> list[tuple[int, int]] | None:
+        """The breaks of a paragraph set ``looseness`` lines more or fewer than its best
+        setting, or None: one search gives every line count up to three more (cached
+        per paragraph, measure and start)."""
+        want = len(self.lines(p, measure, start, indent, align)) + looseness
+        if want < 1:
+            return None
+        tkey = (id(p), round(measure, 3), start, round(indent, 3))
+        table = self._counts.get(tkey)
+        if table is None or table[0] < want:
+            top = max(want, want - looseness + 3)
+            table = self._counts[tkey] = (top, break_counts(p, measure, start, indent, top))
+        return table[1].get(want)
+
+    def can_set(self, p: Prepared, measure: float, start: int, indent: float, align: str,
+                looseness: int) -> bool:
+        """Whether ``lines`` with this looseness has a setting (without setting it)."""
+        key = (id(p), round(measure, 3), start, round(indent, 3), align)
+        if looseness:
+            key += (looseness,)
+        got = self._lines.get(key, False)
+        if got is not False:
+            return got is not None
+        if not p.n:
+            return not looseness
+        if not looseness:
+            return True
+        return self._looser_spans(p, measure, start, indent, align, looseness) is not None
+
     def line_runs(self, p: Prepared, line: Line, x: float, baseline: float,
                   source: Source) -> tuple[GlyphRun, ...]:
         """The glyph runs of a line placed at (x, baseline), cached: a line that did not
         move keeps the very same runs across composes."""
-        key = (id(line), x, baseline, source)
+        key = (id(line), x, baseline, source.story, source.para, source.part)
         got = self._runs.get(key)
         if got is None or got[0] is not line:
             if len(self._runs) > 50_000:
                 self._runs.clear()
-            got = self._runs[key] = (line, tuple(line_runs(p, line, x, baseline, source)))
+                self._parts.clear()
+            parts = self._parts.get(id(line))
+            if parts is None or parts[0] is not line:
+                parts = self._parts[id(line)] = (line, line_parts(p, line))
+            got = self._runs[key] = (line, tuple(line_runs(p, line, x, baseline, source,
+                                                           parts=parts[1])))
         return got[1]
 
     def invalidate_styles(self) -> None:
@@ -199,6 +228,7 @@ class Setter:
         self._lines = {k: v for k, v in self._lines.items() if k[0] in live}
         self._counts = {k: v for k, v in self._counts.items() if k[0] in live}
         self._runs.clear()
+        self._parts.clear()
 
     def save(self) -> None:
         """Save what the hyphenator learnt (its word cache), if it keeps one."""
@@ -208,16 +238,35 @@ class Setter:
 
 
 def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Source,
-              offset_base: int = 0) -> list[GlyphRun]:
+              offset_base: int = 0, parts: list | None = None) -> list[GlyphRun]:
     """Glyph runs for one composed line placed with its origin at (x0, baseline).
 
     Each glyph's advance is the room the line setting gave it: its shaped
     advance, or the gap to the next glyph when compression made that narrower,
     and for the last glyph the distance to the line's right end (the hyphen's
-    pen x on a hyphenated line).
+    pen x on a hyphenated line).  ``parts``: the line's ``line_parts`` (when the
+    caller keeps them).
     """
-    sh = p.sh
+    if parts is None:
+        parts = line_parts(p, line, offset_base)
     runs = []
+    for font, size, glyphs, rel, moves, text, offsets, advances, color, hx, vy in parts:
+        xs = [x0 + x for x in rel]
+        for k, add in moves:
+            xs[k] += add
+        runs.append(GlyphRun(font=font, size=size, glyphs=glyphs, xs=tuple(xs), y=baseline,
+                             text=text, offsets=offsets, advances=advances, source=source,
+                             color=color, hscale=hx, vscale=vy))
+    return runs
+
+
+def line_parts(p: Prepared, line: Line, offset_base: int = 0) -> list[tuple]:
+    """What the glyph runs of a line are wherever it is placed: per run its font,
+    size, glyphs, pen x relative to the line's origin and the glyph offsets in its
+    cell to add after placing it (in order), text, story offsets, advances, colour
+    and scales (see ``line_runs``)."""
+    sh = p.sh
+    parts = []
     s, e = line.start, line.end
     faces, sizes, colors, xoff = sh.faces, sh.sizes, sh.colors, sh.xoff
     hs, vs = sh.hs, sh.vs               # 长/扁: sizes are the narrowed em, runs get the scale
@@ -228,37 +277,34 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
                 for a, x0_, x1 in zip(sh.adv[s:e - 1], lxs, lxs[1:])]
         last_end = line.hyphen_x if line.hyphen_x >= 0 else line.right
         advs.append(max(0.0, round(last_end - lxs[-1], 9)))
+    starts = sh.run_starts()
+    k0 = bisect_right(starts, s)
+    ends = starts[k0:bisect_left(starts, e, lo=k0)] + [e] if s < e else []
     i = s
-    while i < e:
+    for j in ends:
         face, size, color = faces[i], sizes[i], colors[i]
         hx, vy = (hs[i], vs[i]) if hs else (1.0, 1.0)
-        j = i + 1
-        while j < e and faces[j] is face and sizes[j] == size and colors[j] == color and (
-                not hs or (hs[j] == hx and vs[j] == vy)):
-            j += 1
-        xs = [x0 + x for x in lxs[i - s:j - s]]
+        moves: list[tuple[int, float]] = []
         advances = advs[i - s:j - s]
         if xoff:
             for k in range(i, j):
                 if k in xoff:
                     # the glyph is drawn further right in its cell; the cell's end stays
-                    xs[k - i] += xoff[k]
+                    moves.append((k - i, xoff[k]))
                     advances[k - i] = max(0.0, advances[k - i] - xoff[k])
             if j == e and e - s >= 2 and sh.text[e - 2:e] == "——" and e - 2 in xoff and e - 2 >= i:
                 # a dash pair ending a line moves right to meet the column edge
-                xs[e - 2 - i] += xoff[e - 2]
-                xs[e - 1 - i] += xoff[e - 2]
-        runs.append(GlyphRun(
-            font=face.key, size=round(size / hx, 9) if hx != 1.0 else size,
-            glyphs=tuple(sh.gids[i:j]), xs=tuple(xs), y=baseline,
-            text=sh.text[i:j], offsets=tuple(range(offset_base + i, offset_base + j)),
-            advances=tuple(advances), source=source, color=color, hscale=hx, vscale=vy))
+                moves.append((e - 2 - i, xoff[e - 2]))
+                moves.append((e - 1 - i, xoff[e - 2]))
+        parts.append((face.key, round(size / hx, 9) if hx != 1.0 else size,
+                      tuple(sh.gids[i:j]), lxs[i - s:j - s], moves, sh.text[i:j],
+                      tuple(range(offset_base + i, offset_base + j)), tuple(advances),
+                      color, hx, vy))
         i = j
     if line.hyphen_x >= 0:
         face = sh.faces[e - 1]
         hx, vy = (hs[e - 1], vs[e - 1]) if hs else (1.0, 1.0)
-        runs.append(GlyphRun(face.key, round(sh.sizes[e - 1] / hx, 9), (face.gid("-"),),
-                             (x0 + line.hyphen_x,), baseline, "-", (offset_base + e,),
-                             (round(line.right - line.hyphen_x, 9),), source, sh.colors[e - 1],
-                             hscale=hx, vscale=vy))
-    return runs
+        parts.append((face.key, round(sh.sizes[e - 1] / hx, 9), (face.gid("-"),),
+                      (line.hyphen_x,), [], "-", (offset_base + e,),
+                      (round(line.right - line.hyphen_x, 9),), sh.colors[e - 1], hx, vy))
+    return parts

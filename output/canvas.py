@@ -56,13 +56,35 @@ class Canvas(rl_canvas.Canvas):
         self._currentPageHasImages = 1
         return name
 
-    def showPage(self):                         # noqa: N802
-        """End the page, giving it a Flate-compressed content stream of our own."""
+    def showPage(self, body: str | None = None, body_z: bytes | None = None):  # noqa: N802
+        """End the page, giving it Flate-compressed content streams of our own.
+
+        ``body``: the page's drawing but its slug (which ``addLiteral`` gave): it goes
+        in a stream of its own before the rest, so that a page drawn before reuses its
+        compressed bytes (``body_z``, as this call returned them); the two streams are
+        the page's ``Contents`` array, which a reader joins into one.  Returns the
+        body's compressed bytes (None when streams are not compressed or no body)."""
         super().showPage()
         page = self._doc.Pages.pages[-1]
-        page.Contents = pdfobjects.stream(page.stream, self.compress_pages, level=4)
-        page.stream = None
         self._images = {}
+        if body is None:
+            page.Contents = pdfobjects.stream(page.stream, self.compress_pages, level=4)
+            page.stream = None
+            return None
+        head = self._preamble + "\n" + body + "\n"
+        rest = page.stream[len(self._preamble) + 1:]      # the slug, and ReportLab's " \n"
+        if self.compress_pages:
+            if body_z is None:
+                body_z = pdfobjects.Flate(4).encode(head)
+            first = pdfdoc.PDFStream(content=body_z, filters=[pdfobjects.Encoded("FlateDecode")])
+        else:
+            body_z = None
+            first = pdfobjects.stream(head, False)
+        doc = self._doc
+        page.Contents = pdfdoc.PDFArray([doc.Reference(first), doc.Reference(
+            pdfobjects.stream(rest, self.compress_pages, level=4))])
+        page.stream = None
+        return body_z
 
     def data(self) -> bytes:
         """The whole file (the canvas is finished)."""

@@ -170,7 +170,8 @@ class DocumentFonts:
         new_gid[0] = 0
         tag = _subset_tag(f.key, f.gids, f.extra)
         base = f"{tag}+{_ps_name(f.key)}"
-        ff = pdfobjects.stream(program, bool(doc.compression), level=3, Length1=len(program))
+        ff = _kept_stream(doc, f.key, "program", program, lambda: program, level=3,
+                          Length1=len(program))
         desc = self._descriptor(prog, base, "FontFile2", ff, doc)
         # CID -> glyph in the subset: identity unless shared glyphs got extra CIDs
         cid_gid = [0] * len(f.text)
@@ -196,7 +197,7 @@ class DocumentFonts:
             mp = pdfobjects.stream(b"".join(g.to_bytes(2, "big") for g in cid_gid),
                                    bool(doc.compression))
             cid_font.dict["CIDToGIDMap"] = doc.Reference(mp)
-        tu = pdfobjects.stream(_to_unicode(f.text), bool(doc.compression))
+        tu = _kept_stream(doc, f.key, "tounicode", f.text, lambda: _to_unicode(f.text))
         type0 = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
             "Subtype": pdfdoc.PDFName("Type0"),
@@ -220,8 +221,8 @@ class DocumentFonts:
         base = f"{tag}+{_ps_name(f.key)}"
         program = subset_cached(f.key, ("cff", glyphs, base),
                                 lambda: _with_flat_cache(f.key, prog, lambda: prog.cid_font(glyphs, base)))
-        ff = pdfobjects.stream(program, bool(doc.compression), level=3,
-                               Subtype=pdfdoc.PDFName("CIDFontType0C"))
+        ff = _kept_stream(doc, f.key, "program", program, lambda: program, level=3,
+                          Subtype=pdfdoc.PDFName("CIDFontType0C"))
         cid_font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
             "Subtype": pdfdoc.PDFName("CIDFontType0"),
@@ -233,7 +234,7 @@ class DocumentFonts:
             "DW": 1000,
             "W": "[1 [" + " ".join(_num(w) for w in f.widths[1:]) + "]]",
         })
-        tu = pdfobjects.stream(_to_unicode(f.text), bool(doc.compression))
+        tu = _kept_stream(doc, f.key, "tounicode", f.text, lambda: _to_unicode(f.text))
         type0 = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"),
             "Subtype": pdfdoc.PDFName("Type0"),
@@ -293,6 +294,26 @@ def subset_cached(face_key: str, what: tuple, make) -> bytes:
     except OSError:
         pass
     return data
+
+
+def _kept_stream(doc, face_key: str, kind: str, source, make, level: int = 6, **entries):
+    """A stream of the bytes ``make()`` gives, made from ``source`` (the subset program,
+    or the characters of a ToUnicode CMap); Flate-compressed when the document compresses,
+    the compressed bytes kept with the subsets (keyed by a digest of ``source``), so an
+    export of pages exported before neither builds nor compresses them again."""
+    if not doc.compression:
+        return pdfobjects.stream(make(), False, **entries)
+    import zlib
+
+    from reportlab.pdfbase import pdfdoc
+    digest = hashlib.sha1(source if isinstance(source, bytes) else
+                          repr(source).encode("utf-8", "surrogatepass")).hexdigest()
+    data = subset_cached(face_key, ("flate", kind, level, digest),
+                         lambda: zlib.compress(make(), level))
+    s = pdfdoc.PDFStream(content=data, filters=[pdfobjects.Encoded("FlateDecode")])
+    for k, v in entries.items():
+        s.dictionary[k] = v
+    return s
 
 
 def _with_flat_cache(face_key: str, prog, make) -> bytes:

@@ -21,7 +21,8 @@ class PdfOptions:
     export_time: datetime | None = None  # shown in the slug; None = now
     pages: list[int] | None = None       # page numbers to write; None = every page
     slug_font: str = ""                  # face key for slug and labels; "" = first face used
-    layers: str = "printing"             # proof: printing | visible (non-printing too) | all
+    layers: str = "visible"              # proof: visible (what the editor shows, ad
+                                         # placeholders too) | printing | all (hidden too)
     keywords: str = ""                   # the document info's Keywords (a proof's 校次 stamp)
     xmp: str = ""                        # an XMP packet for the catalog's Metadata ("": none)
 

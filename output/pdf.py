@@ -84,6 +84,7 @@ class _Writer(Painter):
         self._frame = None
         self._page_number = 0
         self._over: list = []
+        self._last_page: dict[str, int] | None = None    # story → the page of its last frame
 
     # ------------------------------------------------------------ document
     def write(self, path: str) -> None:
@@ -112,8 +113,11 @@ class _Writer(Painter):
         self._pages(pages, keys, memo)
         if family:
             self._memo["fonts"] = self.fonts.state()
-            self._memo["generation"] = memo.get("generation", 0) + 1 if memo else 0
-            _store_memo(family, self._memo)
+            same = memo is not None and self._memo["fonts"] == memo["fonts"] and \
+                self._memo["pages"].keys() == memo["pages"].keys()
+            if not same:                    # (an export that changed nothing keeps the file)
+                self._memo["generation"] = memo.get("generation", 0) + 1 if memo else 0
+                _store_memo(family, self._memo)
         self._finish(path, cv, doc)
 
     def _canvas(self, pages):
@@ -236,12 +240,15 @@ class _Writer(Painter):
             self._knockout()
             if opt.crop_marks:
                 self._buf.append(marks.crop_marks(g, C.cmyk_stroke(C.REGISTRATION)))
-        if self._memo is not None and self._page_key:     # all but the slug (it has the time)
-            self._memo["pages"][self._page_key] = ("".join(self._buf), self._fill,
-                                                   self._overprint, self._page_images)
+        body = "".join(self._buf)           # all but the slug (it has the time)
+        self._buf.clear()
+        fill, overprint = self._fill, self._overprint
         self._page_slug(page)
         self._flush()
-        self.cv.showPage()
+        body_z = self.cv.showPage(body)
+        if self._memo is not None and self._page_key:
+            self._memo["pages"][self._page_key] = (body, fill, overprint, self._page_images,
+                                                   body_z)
         self._over = []
         self._page_images = []
 
@@ -288,17 +295,16 @@ class _Writer(Painter):
                 self._page_key = key
                 walk(self.result, self, [page])
                 continue
-            body, fill, overprint, _images = entry
+            body, fill, overprint, _images, body_z = entry
             self._geometry(page)
             for name, xo in self._replay_images[key]:
                 self.cv.add_image(xo, name)
-            self._buf.append(body)
             self._fill, self._overprint = fill, overprint
             if self._memo is not None:
                 self._memo["pages"][key] = entry
             self._page_slug(page)
             self._flush()
-            self.cv.showPage()
+            self.cv.showPage(body, body_z if self.opt.compress else None)
 
     def _flush(self) -> None:
         if self._buf:
@@ -470,11 +476,13 @@ class _Writer(Painter):
     # ------------------------------------------------------------ proof furniture
     def _overset_runs(self, page) -> list:
         """(run, copyfit) of stories whose last frame is on this page."""
-        last_page: dict[str, int] = {}
-        for p in self.result.pages:
-            for fr in p.frames:
-                if fr.story:
-                    last_page[fr.story] = p.number
+        last_page = self._last_page
+        if last_page is None:               # (asked for each page, up to three times)
+            last_page = self._last_page = {}
+            for p in self.result.pages:
+                for fr in p.frames:
+                    if fr.story:
+                        last_page[fr.story] = p.number
         out = []
         for sid, cf in self.result.copyfit.items():
             if cf.overset_runs and last_page.get(sid) == page.number:
@@ -555,7 +563,7 @@ def rotation_cm(frame, ox: float, top: float) -> str:
 
 _IMAGE_FIELDS = ("clip", "rect", "path", "pixel_size", "effective_ppi")
 _WRITER: str | None = None
-MEMO_FORMAT = 2
+MEMO_FORMAT = 3
 MEMO_GENERATIONS = 20       # exports that add to one memo's fonts before they start afresh
 
 
@@ -587,7 +595,8 @@ def _load_memo(key: str) -> dict | None:
         if fmt != MEMO_FORMAT or not isinstance(memo, dict) or \
                 not isinstance(memo.get("fonts"), list) or \
                 not isinstance(memo.get("pages"), dict) or \
-                not all(isinstance(e, tuple) and len(e) == 4 and isinstance(e[0], str)
+                not all(isinstance(e, tuple) and len(e) == 5 and isinstance(e[0], str)
+                        and isinstance(e[4], (bytes, type(None)))
                         for e in memo["pages"].values()):
             return None                       # not one of ours
         return memo

@@ -220,13 +220,16 @@ def check_colors(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
     out = []
     names: dict[str, tuple[int, str]] = {}
     rich: dict[str, tuple[int, str]] = {}
+    four = {name for name, c in result.colors.items()      # rich blacks: K 90 % and more
+            if c and len(c) == 4 and c[3] >= 0.9 and max(c[:3]) > 0}
     for page in _pages(result, options):
         for fr in page.frames:
             for run in fr.runs:
-                names.setdefault(run.color, (page.number, fr.frame_id))
-                c = result.colors.get(run.color)
-                if c and len(c) == 4 and c[3] >= 0.9 and max(c[:3]) > 0 and run.size < 12:
-                    rich.setdefault(run.color, (page.number, fr.frame_id))
+                color = run.color
+                if color not in names:
+                    names[color] = (page.number, fr.frame_id)
+                if color in four and run.size < 12 and color not in rich:
+                    rich[color] = (page.number, fr.frame_id)
             for item in fr.graphics:
                 for attr in ("color", "fill"):
                     v = getattr(item, attr, "")

@@ -14,18 +14,17 @@ import json
 import math
 import os
 import re
-import socket
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
+from common.fs import atomic_write
 from layout import model as m
-from layout.docfile import DocumentError, atomic_write, dump_issue, parse_issue
 
 from . import layoutview as LV
+
+# the YAML library and the issue loader are imported where a round is read or a model
+# written out: a proof export records its round without them (15–20 ms of its start)
 
 FORMAT = 1
 
@@ -48,6 +47,7 @@ class Round:
 
     def issue(self) -> m.Issue:
         """The issue's model as it was exported in this round."""
+        from layout.docfile import DocumentError, parse_issue
         try:
             return parse_issue(self.model_text, f"{self.path} (校次 {self.number})")
         except DocumentError as exc:
@@ -113,6 +113,7 @@ class RoundStore:
             if text is not None and _digest(text) == recorded:
                 return last
             if recorded and not (text is not None and from_file):
+                from layout.docfile import dump_issue
                 mine = _digest(dump_issue(issue))
                 if recorded == mine:
                     return last
@@ -122,6 +123,7 @@ class RoundStore:
 
     def _model_digest(self, number: int) -> str:
         """The digest of a round's model written out (as ``dump_issue`` writes it)."""
+        from layout.docfile import dump_issue
         try:
             return _digest(dump_issue(self.load(number).issue()))
         except RoundError:
@@ -156,24 +158,30 @@ class RoundStore:
         if n < 1:
             raise RoundError(f"校次 {n}: rounds count from 1")
         when = when or datetime.now().astimezone()
+        model = model_text
+        if model is None:
+            from layout.docfile import dump_issue
+            model = dump_issue(issue)
         rnd = Round(number=n, time=when.isoformat(timespec="seconds"),
-                    user=user if user is not None else _user(), host=socket.gethostname(),
-                    pdf=str(pdf), model_text=model_text if model_text is not None
-                    else dump_issue(issue), summary=summarize(issue, result),
+                    user=user if user is not None else _user(), host=_host(),
+                    pdf=str(pdf), model_text=model, summary=summarize(issue, result),
                     path=str(self._file(n)))
-        data = {"banmian-round": FORMAT, "round": n, "digest": _digest(rnd.model_text),
-                **({"source": "file"} if model_text is not None else {}),
-                "time": rnd.time, "user": rnd.user,
+        digest = _digest(rnd.model_text)
+        data = {"time": rnd.time, "user": rnd.user,
                 "host": rnd.host, "issue": self.issue_path.name, "pdf": rnd.pdf,
                 "summary": rnd.summary, "model": rnd.model_text}
         self.dir.mkdir(parents=True, exist_ok=True)
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        summary, model = data.pop("summary"), data.pop("model")
-        # the summary (many small numbers) in flow style written here, the rest by libyaml
-        text = (yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
-                + "summary: " + flow_yaml(summary) + "\n"
-                + yaml.dump({"model": model}, Dumper=dumper, allow_unicode=True, width=100))
-        atomic_write(self._file(n), text.encode("utf-8"))
+        # one "key: value" line each, the values in flow style (strings in double quotes);
+        # the digest and the source unquoted, as ``_head`` finds them in the file's head
+        lines = [f"banmian-round: {FORMAT}", f"round: {n}",
+                 f"digest: {digest if not digest.isdigit() else flow_yaml(digest)}"]
+        if model_text is not None:
+            lines.append("source: file")
+        lines += [f"{k}: {flow_yaml(v)}" for k, v in data.items()]
+        # whole or not at all, but not fsynced, as the proof PDF it records is not: both
+        # are made again by exporting the issue (which is), and the syncs cost an export
+        # 10–20 ms on this machine
+        atomic_write(self._file(n), ("\n".join(lines) + "\n").encode("utf-8"), sync=False)
         return rnd
 
     def load(self, number: int) -> Round:
@@ -183,8 +191,10 @@ class RoundStore:
             have = ", ".join(map(str, self.numbers())) or "none"
             raise RoundError(f"{self.issue_path.name}: no 校次 {number} recorded "
                              f"(recorded: {have}; a proof export records one)")
+        import yaml
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
-            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+            data = yaml.load(f.read_text(encoding="utf-8"), Loader=loader)
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise RoundError(f"{f}: cannot read the round: {str(exc).splitlines()[0]}") from None
         if not isinstance(data, dict) or not isinstance(data.get("model"), str):
@@ -195,16 +205,46 @@ class RoundStore:
                      summary=data.get("summary") or {}, path=str(f))
 
 
+_EXPONENT = re.compile(r"[0-9][eE][-+]?[0-9]")
+
+
+def _json_like(value) -> bool:
+    """Only dicts with string keys, lists, strings, ints, finite floats, booleans, None."""
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        t = type(v)
+        if t is dict:
+            if not all(type(k) is str for k in v):
+                return False
+            todo.extend(v.values())
+        elif t is list or t is tuple:
+            todo.extend(v)
+        elif t is float:
+            if v != v or v in (float("inf"), float("-inf")):
+                return False
+        elif not (t is str or t is int or t is bool or v is None):
+            return False
+    return True
+
+
 def flow_yaml(value) -> str:
     """Plain data (dicts, lists, strings, numbers, None, booleans) as one line of YAML
     flow style that loads back equal (strings in JSON's quoting, which YAML reads)."""
     t = type(value)
+    if (t is dict or t is list) and _json_like(value):
+        # JSON is YAML flow style, but for numbers with an exponent (YAML 1.1 reads 1e+16
+        # as a string) and characters YAML cannot hold unescaped: those go the long way
+        text = json.dumps(value, ensure_ascii=False)
+        if not _EXPONENT.search(text):
+            return _NOT_PLAIN.sub(_escaped, text) if _NOT_PLAIN.search(text) else text
     if t is dict:
         return "{" + ", ".join(f"{flow_yaml(k)}: {flow_yaml(v)}" for k, v in value.items()) + "}"
     if t is list or t is tuple:
         return "[" + ", ".join(flow_yaml(v) for v in value) + "]"
     if t is str:
-        return json.dumps(value, ensure_ascii=False)
+        text = json.dumps(value, ensure_ascii=False)
+        return _NOT_PLAIN.sub(_escaped, text) if _NOT_PLAIN.search(text) else text
     if value is None:
         return "null"
     if t is bool:
@@ -218,14 +258,34 @@ def flow_yaml(value) -> str:
             return ".inf" if value > 0 else "-.inf"
         text = repr(value)
         if "e" in text:          # YAML 1.1 reads 1e+16 as a string: its digits written out
+            from decimal import Decimal
             text = format(Decimal(text), "f")
             text = text if "." in text else text + ".0"
         return text
     raise TypeError(f"flow_yaml: cannot write a {t.__name__}")
 
 
+# characters JSON leaves as they are that a YAML double-quoted string cannot hold as they
+# are: line breaks of YAML 1.1 (NEL, LS, PS: they would be folded), characters outside its
+# printable set, and lone surrogates
+_NOT_PLAIN = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _escaped(match) -> str:
+    return "\\u%04x" % ord(match.group(0))
+
+
 def _digest(model_text: str) -> str:
     return hashlib.sha1(model_text.encode("utf-8")).hexdigest()
+
+
+def _host() -> str:
+    """The machine's name (what socket.gethostname gives, without loading sockets)."""
+    try:
+        return os.uname().nodename
+    except AttributeError:                  # no uname (Windows)
+        import socket
+        return socket.gethostname()
 
 
 def _user() -> str:

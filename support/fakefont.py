@@ -9,8 +9,9 @@ from __future__ import annotations
 class SquareFace:
     """A FontFace stand-in with exact, simple metrics."""
 
-    def __init__(self, key="square", missing=""):
+    def __init__(self, key="square", missing="", western=False):
         self.key = self.name = key
+        self._western = western        # a Latin face: quotes and dashes half an em
         self.path = ""
         self.units_per_em = 1000
         self.ascender, self.descender = 880, -120
@@ -28,7 +29,7 @@ class SquareFace:
         ch = chr(gid)
         if ch == " ":
             return 250
-        if ch in "“”‘’—…":           # full width in Chinese fonts, as in Noto CJK SC
+        if ch in "“”‘’—…" and not self._western:   # full width in Chinese fonts (Noto CJK SC)
             return 1000
         return 500 if ord(ch) < 0x2E80 else 1000
 

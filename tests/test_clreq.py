@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.fakefont import SquareFontSet
+from support.fakefont import SquareFace, SquareFontSet
 from layout import chars as C
 from layout.breaking import Prepared, compose_lines
 from layout.headline import break_points
@@ -519,3 +519,32 @@ def test_a_middle_dot_may_end_a_line_but_never_start_one():
                       max(max_han_gap(p, ln) for ln in lines[:-1]))
     assert got[MAINLAND.after_middle][0] == "本报讯甲国总统奥马尔·"
     assert got[MAINLAND.after_middle][1] <= 0.15 < got[None][1]
+
+
+def test_curly_quotes_set_by_a_latin_face_are_western_punctuation():
+    """In an English story the Latin face draws “ ” ‘ ’ at their own narrow width: they
+    are not Chinese brackets with a blank half to take away (the sample's In brief set
+    "model“workers' home”last", each quote pulled half an em into its neighbour)."""
+    text = "The company was named a national model “workers’ home” last year; its ‘union’ " \
+        "runs “laundries” and “reading rooms” at every site."
+    latin = SquareFontSet([SquareFace(western=True)])     # quotes half an em
+    p = Prepared(shape([RunSpec(text, "body", EM, "black")], latin, EM), rules=MAINLAND)
+    lines = compose_lines(p, 11 * EM, 0, 0.0)
+    assert len(lines) > 2
+    for ln in lines:                        # justified or not, no glyph pulled into another
+        for k in range(1, ln.end - ln.start):
+            i = ln.start + k
+            if text[i - 1] == " " or text[i] == " ":     # word spaces shrink and stretch
+                continue
+            assert ln.xs[k] >= ln.xs[k - 1] + p.sh.adv[i - 1] - 1e-6, (text[i - 1], text[i])
+            if text[i] in "“”‘’" or text[i - 1] in "“”‘’":   # no justification space there
+                assert ln.xs[k] == pytest.approx(ln.xs[k - 1] + p.sh.adv[i - 1])
+    # the quote stays with the word it quotes: no break after “ or before ”, none in workers’
+    for o in (i for i, ch in enumerate(text) if ch in "“‘"):
+        assert o + 1 not in p.nodes
+    for c in (i for i, ch in enumerate(text) if ch in "”’"):
+        assert c not in p.nodes
+    # set by a CJK face (a full em), the same marks stay Chinese brackets
+    wide = C.kinds("“")
+    C.western_quotes("“", wide, [EM], [EM])
+    assert C.KINDS[wide[0]].group == C.G_OPEN

@@ -105,11 +105,12 @@ def test_print_pdf_leaves_out_non_printing_and_hidden_layers(composed, tmp_path)
     assert ad_ink not in text
     assert "改标题" not in _text(tmp_path / "print.pdf")      # hidden layer
     assert "说明" in _text(tmp_path / "print.pdf")
-    # the proof leaves them out too unless asked: --layers visible, then all
-    write_pdf(res, fontset, str(tmp_path / "proof.pdf"), PdfOptions())
-    assert "说明" in _text(tmp_path / "proof.pdf")
-    rgb_boxes = len(re.findall(r" re f\n", _content(tmp_path / "proof.pdf")))
-    write_pdf(res, fontset, str(tmp_path / "proof-v.pdf"), PdfOptions(layers="visible"))
+    # a proof shows what the editor shows (non-printing layers too); --layers printing
+    # leaves them out as the press does, --layers all adds the hidden ones
+    write_pdf(res, fontset, str(tmp_path / "proof-p.pdf"), PdfOptions(layers="printing"))
+    assert "说明" in _text(tmp_path / "proof-p.pdf")
+    rgb_boxes = len(re.findall(r" re f\n", _content(tmp_path / "proof-p.pdf")))
+    write_pdf(res, fontset, str(tmp_path / "proof-v.pdf"), PdfOptions())
     assert len(re.findall(r" re f\n", _content(tmp_path / "proof-v.pdf"))) == rgb_boxes + 1
     assert "改标题" not in _text(tmp_path / "proof-v.pdf")
     write_pdf(res, fontset, str(tmp_path / "proof-a.pdf"), PdfOptions(layers="all"))
@@ -175,12 +176,13 @@ def test_layers_dock_add_assign_hide_lock_reorder_rename(design, qtbot):  # noqa
     assert doc.issue == original
 
 
-def test_export_command_draws_non_printing_layers_only_when_asked(tmp_path):
+def test_export_command_proofs_show_non_printing_layers_unless_asked(tmp_path):
     import subprocess
     import sys
     from support.paths import MAIN, ROOT
     outs = {}
-    for name, extra in (("default", []), ("visible", ["--layers", "visible"])):
+    for name, extra in (("printing", ["--layers", "printing"]), ("default", []),
+                        ("print", ["--print"])):
         out = tmp_path / f"{name}.pdf"
         proc = subprocess.run([sys.executable, str(MAIN), "export", str(SAMPLE), "-o", str(out),
                                *extra], capture_output=True, text=True, timeout=600,
@@ -188,4 +190,5 @@ def test_export_command_draws_non_printing_layers_only_when_asked(tmp_path):
         assert proc.returncode == 0, proc.stderr
         outs[name] = _text(out)
     # the sample's three ad placeholder labels (广　告) are on its non-printing layer
-    assert outs["visible"].count("广") == outs["default"].count("广") + 3
+    assert outs["default"].count("广") == outs["printing"].count("广") + 3
+    assert outs["print"].count("广") == outs["printing"].count("广")

@@ -355,3 +355,159 @@ def test_a_damaged_page_memo_is_drawn_anew(tmp_path, monkeypatch):
         write_pdf(res, fs, str(tmp_path / "b.pdf"), PdfOptions.from_issue(iss, export_time=when))
         with pymupdf.open(tmp_path / "a.pdf") as a, pymupdf.open(tmp_path / "b.pdf") as b:
             assert [p.get_text() for p in a] == [p.get_text() for p in b]
+
+
+# ------------------------------------------------------------------ the export's fast paths
+def test_an_unchanged_issue_comes_from_the_cache_without_the_engine(tmp_path):
+    """``cached_issue_result`` finds what ``compose_issue`` stored (equal, with its pages'
+    digests), misses after an edit or for other fonts; a warm export of an unchanged issue
+    then imports neither the engine, the YAML library nor the store package."""
+    pymupdf = pytest.importorskip("pymupdf")
+    import os
+    import subprocess
+    import sys
+    from fonts import FontSet, default_library
+    from layout.compose import compose_issue
+    from layout.diskcache import cached_issue_result
+    cache = str(tmp_path / "cache")
+    iss = load_issue(SAMPLE)
+    fs = FontSet(iss.fonts, default_library())
+    base = str(SAMPLE.parent)
+    assert cached_issue_result(iss, fs, cache, base) is None          # nothing stored yet
+    res = compose_issue(iss, fs, base, cache)
+    got = cached_issue_result(iss, fs, cache, base)
+    assert got == res
+    assert [p.composed_from for p in got.pages] == [p.composed_from for p in res.pages]
+    assert all(p.composed_from for p in got.pages)
+    assert cached_issue_result(iss, fs, cache, str(tmp_path)) is None     # another folder
+    assert cached_issue_result(iss, SquareFontSet(), cache, base) is None  # other fonts
+    iss.stories[next(iter(iss.stories))].paragraphs[-1].runs[-1].text += "补一句。"
+    assert cached_issue_result(iss, fs, cache, base) is None
+
+    shutil.copy(SAMPLE.parent / "photo.jpg", tmp_path / "photo.jpg")
+    shutil.copy(SAMPLE, tmp_path / "issue.yaml")
+    code = ("import sys, runpy\nsys.argv = sys.argv[1:]\n"
+            "try:\n    runpy.run_path(sys.argv[0], run_name='__main__')\nexcept SystemExit:\n"
+            "    pass\nprint(sorted(m for m in ('layout.compose', 'yaml', 'store', "
+            "'layout.docfile') if m in sys.modules))")
+    env = dict(os.environ, BANMIAN_CACHE_DIR=cache)
+
+    def loaded():
+        out = subprocess.run([sys.executable, "-c", code, str(MAIN), "export",
+                              str(tmp_path / "issue.yaml"), "-o", str(tmp_path / "o.pdf")],
+                             capture_output=True, text=True, cwd=str(MAIN.parent), env=env)
+        assert "wrote" in out.stdout, out.stderr
+        return yaml.safe_load(out.stdout.strip().splitlines()[-1])
+    assert "layout.compose" in loaded()           # composed (the cache knew another folder)
+    assert loaded() == []                         # from the cache: no engine, loader, YAML
+    text = (tmp_path / "issue.yaml").read_text("utf-8")
+    (tmp_path / "issue.yaml").write_text(text.replace("。", "。补。", 1), "utf-8")
+    assert "layout.compose" in loaded()           # an edit starts the engine again
+    with pymupdf.open(tmp_path / "o.pdf") as d:
+        assert "补。" in "".join(p.get_text() for p in d)
+
+
+def test_the_model_cache_follows_the_file(tmp_path):
+    """``load_issue_cached``: the model ``load_issue`` reads, from the cache the second
+    time; a changed file is read again, a damaged entry is a miss, and a bad file is the
+    loader's DocumentError naming its line."""
+    from layout.diskcache import load_issue_cached
+    from layout.docfile import DocumentError
+    path, cache = tmp_path / "issue.yaml", tmp_path / "cache"
+    shutil.copy(SAMPLE, path)
+    first = load_issue_cached(path, str(cache))
+    entries = list((cache / "layout").glob("model-*.pickle"))
+    assert first == load_issue(path) and len(entries) == 1
+    assert load_issue_cached(path, str(cache)) == first
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("陇原职工报", "陇原晚报", 1), "utf-8")
+    changed = load_issue_cached(path, str(cache))
+    assert changed.info.paper_name == "陇原晚报" and changed == load_issue(path)
+    for junk in (b"", b"\x00" * 40, entries[0].read_bytes()[:-7]):
+        entries[0].write_bytes(junk)
+        path.write_text(text, "utf-8")
+        assert load_issue_cached(path, str(cache)) == first
+    import collections
+    import hashlib
+    import pickle
+
+    class Evil:
+        def __reduce__(self):
+            return (shutil.rmtree, (str(tmp_path / "victim"),))
+    (tmp_path / "victim").mkdir()
+    for blob in (pickle.dumps(collections.OrderedDict()), pickle.dumps(Evil())):
+        entries[0].write_bytes(hashlib.sha1(blob).digest() + blob)     # well formed, foreign
+        assert load_issue_cached(path, str(cache)) == first
+    assert (tmp_path / "victim").is_dir()
+    path.write_text(text + "stories: [\n", "utf-8")
+    with pytest.raises(DocumentError) as exc:
+        load_issue_cached(path, str(cache))
+    assert str(path) in str(exc.value) and ":" in str(exc.value)
+    path.write_bytes(b"banmian: 1\n\xff\xfe\n")
+    with pytest.raises(DocumentError, match="not UTF-8"):
+        load_issue_cached(path, str(cache))
+
+
+def test_a_round_file_written_without_the_yaml_library_loads_back(tmp_path):
+    """A round records the issue file's text as it is, whatever characters it holds
+    (YAML 1.1 line breaks, characters YAML cannot hold unescaped)."""
+    from proofs.rounds import RoundStore
+    from layout.result import LayoutResult
+    iss = m.Issue(pages=[m.Page(1)])
+    path = tmp_path / "issue.yaml"
+    save_issue(iss, path)
+    text = path.read_text("utf-8") + "# \u2028\x85\u2029\x7f\ufeff\t'\"\\ 中文\n"
+    store = RoundStore(path)
+    rnd = store.record(iss, LayoutResult(pages=()), model_text=text, user="编辑")
+    back = store.load(rnd.number)
+    assert back.model_text == text and back.user == "编辑" and back.summary == rnd.summary
+    assert store.next_number(iss, text) == rnd.number
+
+
+def test_colour_checks_name_the_first_run_of_each_colour():
+    """check_colors: an undefined swatch where it is first used; rich black text under
+    12 pt in print only, where the first such run is (a larger run before it does not count)."""
+    from layout.result import FrameResult, GlyphRun, LayoutResult, PageResult
+    from output import PdfOptions
+    from output.preflight import check_colors
+
+    def run(color, size):
+        return GlyphRun("f", size, (1,), (0.0,), 10.0, "字", (0,), (size,), color=color)
+
+    def frame(fid, *runs):
+        return FrameResult(fid, "text", (0, 0, 100, 100), items=runs)
+    res = LayoutResult(pages=(
+        PageResult(1, 500, 700, (frame("a", run("black", 9), run("rich", 14)),
+                                 frame("b", run("nope", 9)))),
+        PageResult(2, 500, 700, (frame("c", run("rich", 9), run("rich", 8)),))),
+        colors={"black": (0, 0, 0, 1), "rich": (0.4, 0.3, 0.3, 1.0)})
+    got = {(d.code, d.page, d.frame) for d in check_colors(res, PdfOptions(mode="print"))}
+    assert got == {("color-unknown", 1, "b"), ("rich-black-text", 2, "c")}
+    got = {(d.code, d.page, d.frame) for d in check_colors(res, PdfOptions())}
+    assert got == {("color-unknown", 1, "b")}
+
+
+def test_compose_cached_works_the_whole_key_out_once(tmp_path, monkeypatch):
+    """An export of an edited issue: the cache misses, the engine composes, and the key
+    of the whole result (a digest of the whole model) is worked out once, not again by
+    the composer; the result is the one composed without any cache, and is found next."""
+    from fonts import FontSet, default_library
+    from layout import diskcache as D
+    from layout.compose import compose_issue
+    cache = str(tmp_path / "cache")
+    iss = load_issue(SAMPLE)
+    fs = FontSet(iss.fonts, default_library())
+    base = str(SAMPLE.parent)
+    compose_issue(iss, fs, base, cache)
+    iss.stories[next(iter(iss.stories))].paragraphs[-1].runs[-1].text += "补一句。"
+    kinds = []
+    monkeypatch.setattr(D.LayoutDiskCache, "key", lambda self, kind, *parts, real=D.LayoutDiskCache.key:
+                        kinds.append(kind) or real(self, kind, *parts))
+    got = D.compose_cached(iss, fs, cache, base)
+    assert kinds.count("issue") == 1 and "fill" in kinds
+    assert got == compose_issue(iss, fs, base, None)
+    assert not D._HANDOFF
+    kinds.clear()
+    again = D.compose_cached(iss, fs, cache, base)
+    assert again == got and kinds == ["issue"]
+    assert [p.composed_from for p in again.pages] == [p.composed_from for p in got.pages]
