@@ -376,8 +376,9 @@ def cmd_check(args) -> int:
     left_out = LEFT_OUT.get(args.issue, [])        # units of a store that did not read
     if args.json:
         from layout.chars import rules_of
-        from output.preflight import midline_compressed
+        from output.preflight import loose_lines, midline_compressed
         squeezed = midline_compressed(result, rules_of(issue.paper))
+        loose = loose_lines(result, rules_of(issue.paper))
         out = {
             "file": shown(args.issue),
             "errors": len(errors) + len(left_out),
@@ -390,15 +391,25 @@ def cmd_check(args) -> int:
                               "overset_lines": c.overset_lines,
                               "overset_chars": c.overset_chars,
                               "underset_lines": c.underset_lines, "label": c.label(),
-                              "midline_compressed": squeezed.get(sid, 0)}
+                              "midline_compressed": squeezed.get(sid, 0),
+                              "loose_lines": [{"page": pg, "frame": fid, "gap_em": gap}
+                                              for pg, fid, gap in loose.get(sid, [])]}
                         for sid, c in result.copyfit.items()},
             "missing_fonts": [list(x) for x in fontset.missing()],
             **_feet_report(issue, result),
         }
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
+        from layout.chars import rules_of
+        from output.preflight import loose_lines
+        rules = rules_of(issue.paper)
+        loose = loose_lines(result, rules)
         for sid, c in result.copyfit.items():
             print(f"story {sid}: {c.lines} 行 {c.chars} 字 — {c.label()}")
+            for pg, fid, gap in loose.get(sid, []):
+                print(f"  warning: a line of frame {fid} on page {pg} is spaced {gap:.2f} em between "
+                      f"Han characters (the paper allows {rules.max_gap:g}): no setting "
+                      "within the limits exists, edit the copy")
         for role, name in fontset.missing():
             print(f"warning: font role '{role}': '{name}' is not installed")
         for d in diags:

@@ -352,6 +352,32 @@ def midline_compressed(result: LayoutResult, rules) -> dict[str, int]:
     return out
 
 
+def loose_lines(result: LayoutResult, rules) -> dict[str, list[tuple[int, str, float]]]:
+    """Per story: the lines spaced wider than the paper allows between two Han characters
+    (``rules.max_gap``; the third-widest gap of a line counts, so that one or two typed
+    spaces do not) — lines the breaker found no setting for within the limits, which the
+    copy must change to mend. Each as (page, frame, widest counted gap in em)."""
+    from layout import chars as C
+    out: dict[str, list[tuple[int, str, float]]] = {}
+    for page in result.pages:
+        for fr in page.frames:
+            for ln in fr.lines:
+                gaps = []
+                prev = None                       # (char, right edge, size) of the last glyph
+                for run in ln.runs:
+                    if run.ys is not None:
+                        prev = None
+                        continue
+                    for ch, x, adv in zip(run.text, run.xs, run.advances):
+                        if prev is not None and C.kind(ch).han and C.kind(prev[0]).han:
+                            gaps.append((x - prev[1]) / run.size)
+                        prev = (ch, x + adv, run.size)
+                gaps.sort(reverse=True)
+                if len(gaps) >= 3 and gaps[2] > rules.max_gap + 0.005:
+                    out.setdefault(ln.story, []).append((page.number, fr.frame_id, round(gaps[2], 3)))
+    return out
+
+
 def preflight(result: LayoutResult, fontset, options: PdfOptions | None = None,
               cache: ExportCache | None = None, issue=None) -> list[Diagnostic]:
     """Every output check for this export: images, fonts, colours (and, given the issue,

@@ -78,3 +78,18 @@ def test_sample_columns_end_level():
                                                                 "uneven-feet")]
     assert len(out["frames"]["t-wennuan"]["columns"]) == 8
     assert set(out["frames"]["t-wennuan"]["depths"]) == {12}
+
+
+def test_lines_spaced_past_the_limit_are_named(tmp_path):
+    # 13 em columns: ten Han characters, then an eight-digit number with its unit that
+    # cannot be split (4.5 em) and cannot join them: the first line has 3 em to give out
+    # over 9 gaps, 1/3 em each, and no setting within 0.15 em exists.  The check says
+    # where, so that the copy can be edited.
+    code, rep = run_check(tmp_path, "国" * 10 + "12345678年" + "国" * 8, "家" * 20)
+    (loose,) = rep["stories"]["long"]["loose_lines"]
+    assert (loose["page"], loose["frame"]) == (1, "a")
+    assert abs(loose["gap_em"] - 1 / 3) < 0.01
+    assert rep["stories"]["short"]["loose_lines"] == []
+    # the same story with the number shorter sets within the limits
+    code, rep = run_check(tmp_path, "国" * 10 + "12年" + "国" * 8, "家" * 20)
+    assert rep["stories"]["long"]["loose_lines"] == []
