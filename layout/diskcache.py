@@ -182,6 +182,10 @@ class LayoutDiskCache:
         self.stats = {"hits": 0, "misses": 0, "writes": 0}
         self.written: list[str] = []            # keys written by this object, in order
         self._known: dict[int, tuple] = {}      # id → (frame result, its encoding) read here
+        # an export's model does not change while it is composed: the digests of its
+        # stories' fields and paragraphs are worked out once (id → (object, digest))
+        self.model_fixed = False
+        self._digests: dict[int, tuple] = {}
 
     def set_context(self, issue, fontset, *extra) -> str:
         """Fix the context digest (engine, paper, styles, fonts) for the keys that follow."""
@@ -279,6 +283,7 @@ class LayoutDiskCache:
         if known is not None and known[0] is issue and known[1] is composer.fontset and \
                 known[2] == (os.path.abspath(composer.base_dir), composer.allow_outside):
             self.context = known[3]             # worked out just before (compose_cached)
+            self.model_fixed = True             # an export: nobody edits this model meanwhile
             return known[4]
         images = []
         for page in issue.pages:
@@ -304,12 +309,12 @@ class LayoutDiskCache:
     def get_fill(self, story, key):
         """The FrameFill stored for ``key`` if the story paragraphs it showed are unchanged."""
         from .flow import FrameFill
-        data = self.load(self.key("fill", story.id, key, _story_fields(story)))
+        data = self.load(self.key("fill", story.id, key, self._fields_digest(story)))
         if data is None:
             return None
         try:
             deps, res, end = data
-            if any(para_digest(story, i) != k for i, k in deps):
+            if any(self._para_digest(story, i) != k for i, k in deps):
                 self.stats["hits"] -= 1
                 self.stats["misses"] += 1
                 return None
@@ -323,14 +328,14 @@ class LayoutDiskCache:
     def put_fill(self, story, key, fill) -> None:
         """Store a filled frame with the digests of the paragraphs it depends on."""
         last = min(fill.end.para, len(story.paragraphs) - 1)
-        deps = [(i, para_digest(story, i)) for i in range(key[1].para, last + 1)]
+        deps = [(i, self._para_digest(story, i)) for i in range(key[1].para, last + 1)]
         deps.append((-1, len(story.paragraphs)))
-        self.store(self.key("fill", story.id, key, _story_fields(story)),
+        self.store(self.key("fill", story.id, key, self._fields_digest(story)),
                    (tuple(deps), encode(fill.result), encode(fill.end)))
 
     def get_frame(self, key, story=None):
         """(FrameResult, diagnostics) of a non-flow frame showing ``story``'s fields, or None."""
-        data = self.load(self.key("frame", key, _story_fields(story)))
+        data = self.load(self.key("frame", key, self._fields_digest(story)))
         if data is None:
             return None
         try:
@@ -340,6 +345,29 @@ class LayoutDiskCache:
             return None
         self._remember(fr, data[1])
         return fr, list(diags)
+
+    def _fields_digest(self, story) -> str | None:
+        """The digest of ``_story_fields(story)`` (once per story while ``model_fixed``)."""
+        if story is None:
+            return None
+        if self.model_fixed:
+            got = self._digests.get(id(story))
+            if got is not None and got[0] is story:
+                return got[1]
+        d = digest(_story_fields(story))
+        if self.model_fixed:
+            self._digests[id(story)] = (story, d)
+        return d
+
+    def _para_digest(self, story, i: int):
+        """``para_digest(story, i)`` (once per paragraph while ``model_fixed``)."""
+        if not self.model_fixed or not 0 <= i < len(story.paragraphs):
+            return para_digest(story, i)
+        p = story.paragraphs[i]
+        got = self._digests.get(id(p))
+        if got is None or got[0] is not p:
+            got = self._digests[id(p)] = (p, digest(p))
+        return got[1]
 
     def _remember(self, fr, data) -> None:
         """Keep the encoding of a frame just read (and of its items, which a copy of the
@@ -351,17 +379,17 @@ class LayoutDiskCache:
 
     def put_frame(self, key, story, result, diagnostics) -> None:
         """Store a non-flow frame's result and diagnostics."""
-        self.put_result(self.key("frame", key, _story_fields(story)),
+        self.put_result(self.key("frame", key, self._fields_digest(story)),
                         (result, tuple(diagnostics)))
 
     def get_glyphs(self, story):
         """The glyph diagnostics (missing glyphs, fallbacks) of ``story``, or None."""
-        got = self.get_result(self.key("glyphs", story.id, story.paragraphs, _story_fields(story)))
+        got = self.get_result(self.key("glyphs", story.id, story.paragraphs, self._fields_digest(story)))
         return list(got) if got is not None else None
 
     def put_glyphs(self, story, diagnostics) -> None:
         """Store ``story``'s glyph diagnostics."""
-        self.put_result(self.key("glyphs", story.id, story.paragraphs, _story_fields(story)), tuple(diagnostics))
+        self.put_result(self.key("glyphs", story.id, story.paragraphs, self._fields_digest(story)), tuple(diagnostics))
 
     def prune(self, max_age_days: float = MAX_AGE, others=()) -> int:
         """Remove entries (here and in the folders ``others``) neither read nor written for

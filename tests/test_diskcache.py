@@ -212,3 +212,25 @@ def test_a_story_setting_refills_its_frames(sample, fontset, tmp_path):
     res = _compose(edited, fontset, disk)
     assert res == _compose(edited, fontset)
     assert len([k for k in disk.written if k.startswith("fill-")]) == len(story.thread)
+
+
+def test_an_export_and_the_editor_find_the_same_entries(fontset, tmp_path):
+    """An export (compose_cached) works each story's digests out once; its entries are
+    keyed exactly as the editor's (which works them out every time), so either finds
+    what the other stored, and an in-place edit between two composes is seen."""
+    issue = big_issue(4, vary=True)
+    base = str(SAMPLE.parent)
+    exported = diskcache.compose_cached(issue, fontset, str(tmp_path), base)
+    disk = LayoutDiskCache(tmp_path / "layout")
+    again = Composer(issue, fontset, base_dir=base, segmenter=Segmenter(), disk=disk,
+                     whole=False).compose()
+    assert not disk.model_fixed and disk.stats["writes"] == 0 and disk.stats["hits"] > 0
+    assert _lines(again) == _lines(exported)
+    story = max(issue.stories.values(), key=lambda s: len(s.thread))
+    story.paragraphs[-1].runs[0].text += "再加一句。"      # edited in place, as the editor may
+    disk2 = LayoutDiskCache(tmp_path / "layout")
+    edited = Composer(issue, fontset, base_dir=base, segmenter=Segmenter(), disk=disk2,
+                      whole=False).compose()
+    assert any(k.startswith("fill-") for k in disk2.written)
+    assert _lines(edited) == _lines(_compose(issue, fontset))
+    assert _lines(diskcache.compose_cached(issue, fontset, str(tmp_path), base)) == _lines(edited)
