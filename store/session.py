@@ -250,18 +250,25 @@ class IssueSession:
 
     def _local(self, issue: m.Issue, keys: set[UnitKey]) -> dict[UnitKey, bool]:
         """Whether each of these units has changes here not saved — what ``pending`` says
-        of it, from a split of these units only."""
+        of it, from a split of these units only (tracking: of those marked, named or new;
+        the others are equal to their base)."""
         if not keys:
             return {}
+        if self.tracking and self._marked is None:
+            self.pending(issue)             # the first look splits all and marks what differs
         name_pages(issue)
         present = keys_of(issue)
-        texts = split(issue, keys & present) if keys & present else {}
+        look = keys & present
+        if self.tracking and self._marked is not None:
+            look = {k for k in look if k in self._marked or k in self._named
+                    or k not in self.base}
+        texts = split(issue, look) if look else {}
         frozen = self.left_out | self.held_back
         out = {}
         for k in keys:
             b = self.base.get(k)
             if k in present:
-                out[k] = (b is None or b.text != texts[k]) and k not in frozen
+                out[k] = k in texts and (b is None or b.text != texts[k]) and k not in frozen
             else:
                 out[k] = b is not None and k not in self.left_out
         return out

@@ -251,6 +251,12 @@ def _twin(s: IssueSession) -> IssueSession:
     t._marked = None if s._marked is None else set(s._marked)
     t._named = set(s._named)
     t._take_in = lambda *a: False
+
+    def local(issue, keys):                   # the dirty check from the whole issue's split
+        texts = split(issue)
+        dirty = {c.key for c in t._changes(texts, set(texts))}
+        return {k: k in dirty for k in keys}
+    t._local = local
     return t
 
 
@@ -272,7 +278,8 @@ def _same_refresh(s: IssueSession, issue: m.Issue) -> tuple[m.Issue, bool]:
     assert split(issue) == split(full_issue)
     assert (s.base, s.left_out, s.held_back, s.cursor) == (
         full.base, full.left_out, full.held_back, full.cursor)
-    assert (s._marked, s._named) == (full._marked, full._named)
+    if full._marked is not None:              # (else the first look set them)
+        assert (s._marked, s._named) == (full._marked, full._named)
     return issue, bool(alone and alone[0])
 
 
@@ -352,11 +359,15 @@ def test_refresh_takes_in_what_a_full_join_gives(kind, seed, tmp_path, request):
     other.close()
 
 
-def test_refresh_of_a_story_reads_only_that_unit(monkeypatch):
-    """Another desk's story commit: refresh splits and parses that story only, and keeps
-    the objects of everything else."""
+@pytest.mark.parametrize("tracking", [False, True])
+def test_refresh_of_a_story_reads_only_that_unit(monkeypatch, tracking):
+    """Another desk's story commit: refresh splits that story only to see whether it was
+    changed here (a tracking session, after its first look: not even that — it was not
+    marked), parses only that unit, and keeps the objects of everything else."""
     import store.session as S
     s, issue = _session(big_issue(24))
+    s.tracking = tracking
+    s.save(issue)                                  # the first look
     other = IssueSession(MemoryStore(s.store.shared, Desk("other", "h", 3, "other")))
     theirs = other.open()
     sid = next(sid for sid, st in theirs.stories.items() if st.paragraphs)
@@ -370,7 +381,7 @@ def test_refresh_of_a_story_reads_only_that_unit(monkeypatch):
     before = {k: v for k, v in issue.stories.items() if k != sid}
     got = s.refresh(issue)
     assert got.taken == [UnitKey("story", sid)] and not got.both and not got.problems
-    assert split_asked == [{UnitKey("story", sid)}]
+    assert split_asked == ([] if tracking else [{UnitKey("story", sid)}])
     assert issue.stories[sid].byline == "记者 甲"
     assert all(a is b for a, b in zip(issue.pages, pages)) and len(issue.pages) == len(pages)
     assert all(issue.stories[k] is v for k, v in before.items())
