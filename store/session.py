@@ -27,7 +27,13 @@ after ``open`` splits the whole issue, and what differs then is what is marked.
 
 ``refresh`` reads the units others committed and puts them into the open issue,
 except units this desk has changed and not saved (those are reported, for the
-caller to reload or merge).
+caller to reload or merge).  It splits only the units in the change feed to see
+which were changed here (a tracking session: only those of them marked), parses
+only the units it takes and puts each in place — a page or story replaced, added or
+removed, the settings' sections replaced — then checks the issue across units.
+Where that cannot give what joining the whole issue gives (units left out, a unit
+that does not read, an issue that no longer holds together) it splits and joins the
+whole issue, as ``open`` does.
 """
 from __future__ import annotations
 
