@@ -95,10 +95,11 @@ class PixmapCache:
 class _Run:
     """One glyph run's drawing: its bounds now, its QGlyphRun when first painted."""
 
-    __slots__ = ("run", "rect", "glyphs", "color", "boxes")
+    __slots__ = ("run", "rect", "glyphs", "color", "boxes", "dy")
 
     def __init__(self, run, colors: dict):
         self.run = run
+        self.dy = 0.0                   # how far below its glyphs' positions it is drawn
         ys = run.ys or (run.y,)
         right = max(x + a for x, a in zip(run.xs, run.advances)) if run.ys else run.right
         self.rect = QRectF(min(run.xs), min(ys) - run.size,
@@ -107,6 +108,16 @@ class _Run:
         self.color = _ink(colors, run.color)
         self.glyphs: QGlyphRun | None = None
         self.boxes: list[QRectF] | None = None
+
+    @classmethod
+    def moved(cls, old: "_Run", run) -> "_Run":
+        """``run`` drawn with the glyphs of ``old``, an equal run on another baseline (a
+        line pushed down or up by the lines above it)."""
+        self = cls.__new__(cls)
+        self.run, self.color, self.glyphs, self.boxes = run, old.color, old.glyphs, None
+        self.dy = old.dy + run.y - old.run.y
+        self.rect = old.rect.translated(0, run.y - old.run.y)
+        return self
 
     def prepare(self, fonts: FontCache) -> None:
         """Build the QGlyphRun (or the fallback boxes when the face has no file)."""
@@ -138,32 +149,65 @@ class PreparedFrame(Painter):
     def __init__(self, fr: FrameResult, fonts: FontCache, colors: dict, memo: dict | None = None):
         self.result, self.fonts, self.colors = fr, fonts, colors
         self._old = memo or {}
-        self._old_at: dict | None = None
+        self._base = memo                    # the memo it was made from, and what it kept
+        self._kept: set[int] = set()         # of it (ids of the prepared runs it reuses)
         self._at: dict | None = None
         self._inks: dict = {}
+        self._pending: list = []             # runs not found by identity (new or changed)
         self.memo: dict = {}                 # id(run) → its prepared form (which holds the run)
         self.items: list = []                # rules, boxes, images
         walk_frame(fr, self)
-        self._old = self._old_at = None
+        if self._pending:
+            self._match_pending()
+        self._old = None
         self.runs: list[_Run] = list(self.memo.values())
 
-    def glyph_run(self, run, line) -> None:
-        """Keep the run's prepared form (the previous one when the run did not change: the
-        very same run, else an equal one at the same place)."""
-        prep = self._old.get(id(run))
-        if prep is None or prep.run is not run:
-            prep = _equal_at(self._old_index(), run)
-        ink = self._inks.get(run.color)
+    def _ink_of(self, name: str) -> QColor:
+        ink = self._inks.get(name)
         if ink is None:
-            ink = self._inks[run.color] = _ink(self.colors, run.color)
-        if prep is None or prep.color != ink:                # a swatch changed
-            prep = _Run(run, self.colors)
-        self.memo[id(run)] = prep
+            ink = self._inks[name] = _ink(self.colors, name)
+        return ink
 
-    def _old_index(self) -> dict:
-        if self._old_at is None:
-            self._old_at = _index(self._old.values())
-        return self._old_at
+    def glyph_run(self, run, line) -> None:
+        """Keep the run's prepared form: the previous one when it is the very same run
+        (the others are matched once the frame is walked)."""
+        prep = self._old.get(id(run))
+        if prep is not None and prep.run is run and prep.color == self._ink_of(run.color):
+            self._kept.add(id(prep))
+        else:
+            prep = None
+            self._pending.append(run)
+        self.memo[id(run)] = prep            # its place in the drawing order
+
+    def _match_pending(self) -> None:
+        """The prepared forms of the runs that are not the very same as before: an equal
+        run's at the same place, else a moved run's glyphs (the same glyphs at the same x on
+        another baseline), else a new one.  Only the previous runs not kept are looked at."""
+        kept = self._kept
+        rest = [prep for prep in self._old.values() if id(prep) not in kept]
+        at = _index(rest)
+        shapes: dict | None = None
+        for run in self._pending:
+            ink = self._ink_of(run.color)
+            prep = _equal_at(at, run)
+            if prep is not None and prep.color == ink:
+                kept.add(id(prep))
+            else:                                            # new, moved, or a swatch changed
+                prep = None
+                if run.ys is None and rest:
+                    if shapes is None:
+                        shapes = {}
+                        for old in rest:
+                            if old.glyphs is not None and old.run.ys is None:
+                                shapes.setdefault(_shape_key(old.run), old)
+                    old = shapes.get(_shape_key(run))
+                    if old is not None and old.color == ink and \
+                            old.run.glyphs == run.glyphs and old.run.xs == run.xs:
+                        prep = _Run.moved(old, run)          # its glyphs, drawn lower/higher
+                if prep is None:
+                    prep = _Run(run, self.colors)
+            self.memo[id(run)] = prep
+        self._pending = []
 
     def index(self) -> dict:
         """This frame's prepared runs by place (baseline, first glyph's x)."""
@@ -207,10 +251,10 @@ class PreparedFrame(Painter):
                     # 长/扁: every glyph narrowed (or lowered) about its own origin
                     painter.save()
                     painter.setTransform(QTransform.fromScale(run.hscale, run.vscale), True)
-                    painter.drawGlyphRun(QPointF(0, 0), r.glyphs)
+                    painter.drawGlyphRun(QPointF(0, r.dy / run.vscale), r.glyphs)
                     painter.restore()
                 else:
-                    painter.drawGlyphRun(QPointF(0, 0), r.glyphs)
+                    painter.drawGlyphRun(QPointF(0, r.dy), r.glyphs)
             else:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(r.color.lighter(250))
@@ -224,6 +268,14 @@ class PreparedFrame(Painter):
         if previous is None or previous.items != self.items:
             return None
         lines: dict[tuple[float, float], QRectF] = {}
+        if self._base is not None and previous.memo is self._base:
+            # made from it: what it did not keep is new here or gone from there
+            kept = self._kept
+            for prep in (*self.memo.values(), *previous.memo.values()):
+                if id(prep) not in kept:
+                    key = (round(prep.rect.left() / 50), round(prep.run.y, 1))
+                    lines[key] = lines.get(key, QRectF()).united(prep.rect)
+            return list(lines.values())
         for mine, other in ((self, previous), (previous, self)):
             theirs = other.memo
             for rid, prep in mine.memo.items():
@@ -236,6 +288,14 @@ class PreparedFrame(Painter):
                 key = (round(prep.rect.left() / 50), round(run.y, 1))
                 lines[key] = lines.get(key, QRectF()).united(prep.rect)
         return list(lines.values())
+
+
+def _shape_key(run) -> tuple:
+    """What a run's drawing is made of but its baseline (a quick key; glyphs and x are
+    compared in full on a hit)."""
+    return (run.font, run.size, run.hscale, run.vscale, run.rotate, len(run.glyphs),
+            run.glyphs[0] if run.glyphs else None, run.xs[0] if run.xs else None,
+            run.xs[-1] if run.xs else None)
 
 
 def _place(run) -> tuple:

@@ -7,6 +7,7 @@ cheap decorations: ports, copyfit badges, jump markers and thread arrows.
 """
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Signal
@@ -176,6 +177,7 @@ class PageScene(QGraphicsScene):
             return
         for fid in ids:
             self.doc.composer.warm(fid)
+        gc.freeze()         # what the setter learnt is long-lived: out of the full passes
 
     def page_result(self):
         """The PageResult shown."""
@@ -214,7 +216,8 @@ class PageScene(QGraphicsScene):
             old = item.prepared.result if item.prepared is not None else None
             if old is not fr and (fr.kind == "text" or old != fr):
                 item.set_result(fr)
-            item.setZValue(z)
+            if item.zValue() != z:              # (the same z still calls itemChange)
+                item.setZValue(z)
             item.setVisible(fr.visible)
             ly = self.doc.issue.layer(fr.layer)     # master frames and locked layers: not picked
             item.pickable = fr.visible and not fr.master and not (ly is not None and ly.locked)

@@ -1,6 +1,8 @@
 """The page view: zoom and pan, tool dispatch, keys, input methods, drag and drop."""
 from __future__ import annotations
 
+import gc
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
@@ -19,6 +21,10 @@ from .tools import make_tools
 
 STORY_MIME = "application/x-banmian-story"
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
+#: after this long without a change, the cyclic collector runs (ms) ...
+IDLE_COLLECT_MS = 1500
+#: ... over everything (not only what was made since the last pause) at most this often (s)
+FULL_COLLECT_S = 60.0
 ZOOM_STEPS = [0.125, 0.25, 0.33, 0.5, 0.67, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0]
 
 
@@ -53,6 +59,13 @@ class PageView(QGraphicsView):
         self._blink = QTimer(self)
         self._blink.timeout.connect(self._toggle_caret)
         self._blink.start(530)
+        # the collector's full pass (30-40 ms over a day's layout) waits for a pause
+        self._idle_collect = QTimer(self)
+        self._idle_collect.setSingleShot(True)
+        self._idle_collect.setInterval(IDLE_COLLECT_MS)
+        self._idle_collect.timeout.connect(self._collect_when_idle)
+        self._full_collect = time.monotonic()
+        doc.changed.connect(lambda _t=None: self._idle_collect.start())
         self.zoomChanged.connect(lambda z: scene.set_view_scale(self.transform().m11(), z / 100))
         text.moved.connect(self.update_caret)
         text.activeChanged.connect(self._text_active)
@@ -366,6 +379,13 @@ class PageView(QGraphicsView):
                 return True
         return super().event(ev)
 
+    def _collect_when_idle(self) -> None:
+        now = time.monotonic()
+        full = now - self._full_collect >= FULL_COLLECT_S
+        collect_when_idle(full)
+        if full:
+            self._full_collect = time.monotonic()
+
     def keyPressEvent(self, ev: QKeyEvent) -> None:
         """Text keys while typing; otherwise Space pans, arrows nudge, Delete removes, Esc."""
         if self.text.active and self.text.key(ev):
@@ -557,6 +577,17 @@ class PageView(QGraphicsView):
         frame = m.PhotoFrame(fid, col=col, line=line, cols=2, lines=20, image=rel)
         if self.doc.push(E.AddFrame(page, frame), "place image"):
             self.page_scene.set_selection([fid])
+
+
+def collect_when_idle(full: bool = False) -> None:
+    """The cyclic collector's pass while the user pauses, and what survives it kept out
+    of the next ones (``gc.freeze``): a keystroke then never waits for a full pass over
+    the issue, its layout and the setter's caches.  ``full``: over every object, the
+    frozen ones too, so that cycles which became garbage after a freeze go as well."""
+    if full:
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _relative(path: str, base: str) -> str:

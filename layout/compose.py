@@ -88,6 +88,8 @@ class Composer:
         self._feet_memo: dict[str, tuple] = {}  # frame id → (result, its column feet)
         self._overlap_memo: dict[int, tuple] = {}   # page → (key, diagnostics, results)
         self._glyph_memo: dict[str, tuple] = {}     # story → (paragraph keys, diagnostics)
+        self._boxes: dict[tuple, tuple] = {}        # placed lines (Flow.boxes)
+        self._para_glyphs: dict[str, dict] = {}     # story → {paragraph key: its glyph findings}
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
@@ -95,6 +97,8 @@ class Composer:
         self._frame_cache.clear()
         self._paint_cache.clear()
         self._glyph_memo.clear()
+        self._para_glyphs.clear()
+        self._boxes.clear()
         self._disk_context = None               # the styles are part of its context
 
     # ------------------------------------------------------------ compose
@@ -122,11 +126,12 @@ class Composer:
         copyfit: dict[str, Copyfit] = {}
         composer = FrameComposer(self.setter, geo, issue, self.segmenter, self.base_dir,
                                  self.allow_outside)
-        flow = Flow(self.setter, geo, issue)
+        flow = Flow(self.setter, geo, issue, self._boxes)
         page_of = {fr.id: page for page in issue.pages for fr in page.frames}
         blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
         flowed: dict[str, FrameResult] = {}
         live: set[int] = set()
+        shown = 0                               # lines set in the story frames
         for story in issue.stories.values():
             n_lines = n_chars = 0
             pos = StoryPos()
@@ -147,6 +152,7 @@ class Composer:
                 live |= fill.prepared
                 flowed[fid] = fill.result
                 n_lines += len(fill.result.lines)
+                shown += len(fill.result.lines)
                 n_chars += sum(ln.end - ln.start for ln in fill.result.lines)
                 pos = fill.end
                 last_frame = (page, frame, fill.result)
@@ -184,6 +190,8 @@ class Composer:
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
+        if len(self._boxes) > 4 * shown + 10_000:
+            self._boxes.clear()                 # and the lines set before the edits
         res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
         if whole is not None:
             res = self.disk.put_issue_result(whole, res)
@@ -366,7 +374,7 @@ class Composer:
             return False
         if story is None or pos.para > len(story.paragraphs):
             return False
-        Flow(self.setter, PageGeometry.of(self.issue.paper), self.issue).fill(
+        Flow(self.setter, PageGeometry.of(self.issue.paper), self.issue, self._boxes).fill(
             story, frame, pos, Jumps(from_page, to_page), {k: set(v) for k, v in blocked},
             more)
         return True
@@ -440,38 +448,50 @@ class Composer:
             if hit is not None and hit[0] == key:
                 found = hit[1]
             else:
-                found = self._story_glyph_diagnostics(story)
+                found = self._story_glyph_diagnostics(story, hit is None)
             memo[story.id] = (key, found)
             out.extend(found)
         self._glyph_memo = memo
         return out
 
-    def _story_glyph_diagnostics(self, story) -> list[Diagnostic]:
-        """Missing glyphs and fallback faces of one story."""
-        got = self.disk.get_glyphs(story) if self.disk is not None else None
+    def _story_glyph_diagnostics(self, story, first: bool = True) -> list[Diagnostic]:
+        """Missing glyphs and fallback faces of one story; an editor asks the disk only the
+        first time (after an edit, the entry there holds the text before it), and looks
+        again only at the paragraphs whose text or style changed."""
+        got = self.disk.get_glyphs(story) if self.disk is not None and (
+            self.whole or first) else None
         if got is not None:
             return list(got)
         out = []
         names = set()
+        seen = self._para_glyphs.get(story.id, {})
+        kept: dict = {}                         # paragraph key → (missing, fallbacks, text)
         for i, para in enumerate(story.paragraphs):
-            st = self.setter.style(para.style)
-            p = self.setter.prepare(self.setter.run_specs(para, st, story.language), st)
-            for off in p.sh.missing:
-                ch = p.sh.text[off]
+            pk = (story.language, self._para_key(story, i))
+            hit = seen.get(pk)
+            if hit is None:
+                st = self.setter.style(para.style)
+                p = self.setter.prepare(self.setter.run_specs(para, st, story.language), st)
+                hit = (tuple(p.sh.missing), tuple(p.sh.fallbacks), p.sh.text)
+            kept[pk] = hit
+            missing, fallbacks, text = hit
+            for off in missing:
+                ch = text[off]
                 out.append(Diagnostic(
                     "error", "missing-glyph",
                     f"story '{story.id}' paragraph {i + 1} offset {off}: no font has "
                     f"'{ch}' (U+{ord(ch):04X})", story=story.id,
                     offset=StoryPos(i, off)))
-            for off, face in p.sh.fallbacks:
+            for off, face in fallbacks:
                 if (story.id, face) not in names:
                     names.add((story.id, face))
-                    ch = p.sh.text[off]
+                    ch = text[off]
                     out.append(Diagnostic(
                         "info", "font-fallback",
                         f"story '{story.id}': '{ch}' (U+{ord(ch):04X}) and maybe others "
                         f"set in fallback face {face}", story=story.id,
                         offset=StoryPos(i, off)))
+        self._para_glyphs[story.id] = kept
         if self._writes:
             self.disk.put_glyphs(story, out)
         return out

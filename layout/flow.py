@@ -44,6 +44,13 @@ class FrameFill:
     end: StoryPos
     prepared: set = field(default_factory=set)   # ids of prepared paragraphs used
     holes: list = field(default_factory=list)    # per hole at a column foot: re-breaks to try
+    # where the fill stood when it first came to each (paragraph, offset), for a mending
+    # trial to go on from (see Flow._fill's ``resume``); the lines it placed, and its
+    # chunks per column, that those states count in
+    marks: dict = field(default_factory=dict, repr=False, compare=False)
+    placed: tuple = field(default=(), repr=False, compare=False)
+    chunks: dict = field(default_factory=dict, repr=False, compare=False)
+    made: tuple = field(default=(), repr=False, compare=False)   # what it was filled with
 
 
 @dataclass
@@ -62,8 +69,15 @@ def page_label(number: int, numerals: str) -> str:
 class Flow:
     """Fills text frames with a story's paragraphs."""
 
-    def __init__(self, setter: Setter, geo: PageGeometry, issue):
+    #: a mending trial goes on from where the fill it mends stood at the paragraph it
+    #: sets looser or tighter (what comes before it cannot differ); False: from the top
+    resume_trials = True
+
+    def __init__(self, setter: Setter, geo: PageGeometry, issue, boxes: dict | None = None):
         self.setter, self.geo, self.issue = setter, geo, issue
+        #: placed lines kept between fills (the Composer's): a line set again at the same
+        #: place — a refill, a mending trial — is the very same LineBox
+        self.boxes = {} if boxes is None else boxes
 
     # ------------------------------------------------------------ placement
     def baseline(self, row: int, style: Style) -> float:
@@ -151,7 +165,7 @@ class Flow:
                     continue
                 trial_loose = {**loose, key: lv}
                 trial = self._fill(story, frame, start, jumps, blocked, more, depth,
-                                   trial_loose)
+                                   trial_loose, resume=(fill, key))
                 if len(trial.holes) < len(fill.holes) and (
                         self._complete(trial, story) or not self._complete(fill, story)):
                     loose.clear()
@@ -307,13 +321,17 @@ class Flow:
 
     def _fill(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
               blocked: dict, more_frames: bool, depth: int | None,
-              loose: dict | None = None) -> FrameFill:
+              loose: dict | None = None, resume: tuple | None = None) -> FrameFill:
         """Fill the frame, using at most ``depth`` grid lines of each column (or a list:
         per column).
 
         ``loose`` maps (paragraph, offset) to a looseness (±1 line) to set it with.
         The fill records every hole a widow/orphan rule left at a column foot,
         with the re-breaks that might close it.
+
+        ``resume`` (a fill made with the same arguments but ``loose``, and the one key
+        ``loose`` adds to its settings) lets a mending trial start where that fill first
+        came to the key's paragraph: up to there, nothing a fill decides looks at that key.
         """
         loose = loose or {}
         holes: list = []
@@ -341,9 +359,37 @@ class Flow:
         paras = story.paragraphs
         para, offset = start.para, start.offset
         ci = 0
-        last_placed = None
+        last_placed, last_ci = None, 0
         n_lines = 0
+        marks: dict = {}
+        made = (id(story), id(frame), start, jumps.from_page, jumps.to_page, id(blocked),
+                more_frames, tuple(depth) if isinstance(depth, list) else depth)
+        snap = self._resume_point(resume, made)
+        if snap is not None:
+            base, (n_items, used, chunk_lens, n_holes, prepared, carry, last, n_lines, ci,
+                   para, offset) = snap
+            items[:] = base.placed[:n_items]
+            for c, u in zip(cols, used):
+                c.used = u
+            col_chunks = {k: base.chunks[k][:n] for k, n in chunk_lens}
+            holes = base.holes[:n_holes]
+            used_prepared = set(prepared)
+            if last is not None:
+                last_ci = last[3]
+                last_placed = last[:3] + (cols[last_ci], last[4])
+            for k, v in base.marks.items():
+                if k == (para, offset):
+                    break
+                marks[k] = v
         while para < len(paras) and ci < len(cols):
+            if (para, offset) not in marks:          # where a mending trial may go on from
+                marks[para, offset] = (
+                    len(items), [c.used for c in cols],
+                    tuple((k, len(v)) for k, v in col_chunks.items()), len(holes),
+                    tuple(used_prepared), carry,
+                    None if last_placed is None else last_placed[:3] + (last_ci,
+                                                                        last_placed[4]),
+                    n_lines, ci, para, offset)
             col = cols[ci]
             limit = len(col.slots) - (1 if reserve_last and ci == len(cols) - 1 else 0)
             if depth is not None:
@@ -396,14 +442,10 @@ class Flow:
                 col_chunks.setdefault(ci, []).append((para, offset))
             for k in range(place):
                 line = lines[k]
-                last_placed = (len(items), p, line, col, para)
+                last_placed, last_ci = (len(items), p, line, col, para), ci
                 row = col.slots[min(col.used, len(col.slots) - 1)]
-                y = self.baseline(row, st)
-                src = Source(story.id, para, "body")
-                items.append(LineBox(col.x, y, col.width, line.start, line.end, para,
-                                     story.id, y - EM_ASCENT * st.size,
-                                     y + (1 - EM_ASCENT) * st.size,
-                                     self.setter.line_runs(p, line, col.x, y, src)))
+                items.append(self._line_box(p, line, col, self.baseline(row, st), para,
+                                            story.id, st.size))
                 n_lines += 1
                 col.used += st.leading
             if place == n:
@@ -416,6 +458,7 @@ class Flow:
                     offset = lines[place - 1].next
                 carry = (para, offset, col.width, lines[place:])
                 ci += 1
+        placed = tuple(items)
         if jumps.to_page is not None and run_in and para < len(paras) and n_lines:
             para, offset = self._run_in_jump(items, story.id, last_placed, jumps.to_page,
                                              para, offset)
@@ -430,7 +473,37 @@ class Flow:
         fr = result(end)
         feet = column_feet(fr, g.pitch)
         empty = sum(max(0, len(c.slots) - d) for c, (_, d) in zip(cols, feet))
-        return FrameFill(result(end, empty) if empty else fr, end, used_prepared, holes)
+        return FrameFill(result(end, empty) if empty else fr, end, used_prepared, holes,
+                         marks, placed, col_chunks, made)
+
+    def _resume_point(self, resume: tuple | None, made: tuple):
+        """(the fill, its state) a mending trial goes on from, or None: from the top."""
+        if resume is None or not self.resume_trials:
+            return None
+        base, key = resume
+        if base.made != made:
+            return None                      # filled otherwise: nothing to go on from
+        if not key or not isinstance(key[-1], int):
+            return None                      # a rule switched off for the whole frame
+        at = key[1:] if key[0] == "orphan" else key
+        got = base.marks.get(tuple(at))
+        return None if got is None else (base, got)
+
+    def _line_box(self, p, line, col: Column, y: float, para: int, story: str,
+                  size: float) -> LineBox:
+        """The LineBox of a line set at (col.x, y): the one made before when the same line
+        stood there."""
+        key = (id(line), col.x, col.width, y, para, story, size)
+        hit = self.boxes.get(key)
+        if hit is not None and hit[0] is line:
+            return hit[1]
+        box = LineBox(col.x, y, col.width, line.start, line.end, para, story,
+                      y - EM_ASCENT * size, y + (1 - EM_ASCENT) * size,
+                      self.setter.line_runs(p, line, col.x, y, Source(story, para, "body")))
+        if len(self.boxes) > 200_000:
+            self.boxes.clear()
+        self.boxes[key] = (line, box)       # the line is held: its id stays its own
+        return box
 
     def _run_in_jump(self, items: list, story: str, last_placed, page: int, para: int,
                      offset: int):
