@@ -422,7 +422,9 @@ class PgStore(Store):
             for ch, k in zip(changes, keys):
                 if k in busy:
                     h = self._holder_of(conn, ch.key)
-                    for _ in range(50):     # checked out this moment: its row comes next
+                    # checked out this moment: its row comes next (within 2 s even on a
+                    # machine whose cores are all busy; 0.5 s was not always enough)
+                    for _ in range(200):
                         if h is not None:
                             break
                         time.sleep(0.01)
