@@ -126,6 +126,19 @@ class Flow:
         same grid line (the last may be one line shorter), re-breaking
         paragraphs when the line count does not divide.
         """
+        # every fill of this frame (a balancing, mending or tightening trial) is kept by
+        # what decides it: a trial asked again, or one whose depth no column reaches (as
+        # deep as the frame: the natural fill), is the fill made before
+        rows = max((len(c.slots) for c in self.columns(frame, blocked)), default=0)
+        self._memo = ((id(story), id(frame), start, jumps.from_page, jumps.to_page,
+                       id(blocked), more_frames), rows, {})
+        try:
+            return self._fill_balanced(story, frame, start, jumps, blocked, more_frames)
+        finally:
+            self._memo = None
+
+    def _fill_balanced(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
+                       blocked: dict, more_frames: bool) -> FrameFill:
         loose: dict[tuple[int, int], int] = {}
         fill = self._fill(story, frame, start, jumps, blocked, more_frames, None, loose)
         fill = self._mend_holes(fill, story, frame, start, jumps, blocked, more_frames, None,
@@ -256,18 +269,27 @@ class Flow:
         # even feet come before the widow/orphan rules: in a shallow module they may
         # have to give way (tried last, from the story's natural line count)
         free = {("no-widow-rule",): 1}
-        if not loose and not fill.holes:
-            natural = fill           # no rule moved a line: the same fill again
-        else:
-            natural = self._fill(story, frame, start, jumps, blocked, more, None, free)
         variants = [(dict(loose), used)]
-        if self._complete(natural, story):
-            variants.append((free, sum(d for _, d in column_feet(natural.result, pitch))))
-        trials = []
-        for base, used in variants:
-            d0 = max(1, -(-used // ncols))
-            trials += [(d, base, used) for d in range(d0, min(tallest, d0 + 1) + 1)]
-        for depth, base, used in trials:
+
+        def natural() -> list:
+            """The natural line count's variant (filled only once the one with the rules
+            found no even feet)."""
+            if len(variants) == 1:
+                if not loose and not fill.holes:
+                    nat = fill           # no rule moved a line: the same fill again
+                else:
+                    nat = self._fill(story, frame, start, jumps, blocked, more, None, free)
+                variants.append((free, sum(d for _, d in column_feet(nat.result, pitch)))
+                                if self._complete(nat, story) else None)
+            return [v for v in variants if v is not None]
+
+        def trials():
+            for i in (0, 1):
+                for base, used in natural()[1:] if i else variants[:1]:
+                    d0 = max(1, -(-used // ncols))
+                    for d in range(d0, min(tallest, d0 + 1) + 1):
+                        yield d, base, used
+        for depth, base, used in trials():
             # fill out to ``depth`` (setting paragraphs looser), or in to depth - 1 (tighter)
             plans = [(depth, +1, ncols * depth - used, 0),
                      (depth, +1, ncols * depth - 1 - used, 1),
@@ -303,7 +325,7 @@ class Flow:
         # nothing evens the feet: still no column left empty — the first columns one line
         # deeper than the others (the copyfit and a warning say so) — else the shallowest
         # depth that holds the story
-        for base, used in variants:
+        for base, used in natural():
             q, r = divmod(used, ncols)
             if q >= 1 and q + (r > 0) <= tallest:
                 limits = [q + 1] * r + [q] * (ncols - r)
@@ -319,9 +341,38 @@ class Flow:
             depth += 1
         return best or fill
 
+    _memo = None         # (what the frame is filled from, its deepest column, fills made)
+
     def _fill(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
-              blocked: dict, more_frames: bool, depth: int | None,
+              blocked: dict, more_frames: bool, depth: int | list | None,
               loose: dict | None = None, resume: tuple | None = None) -> FrameFill:
+        """``_fill_frame``, once for each depth and looseness in a ``fill``: a depth no
+        column reaches is no depth at all."""
+        memo = self._memo
+        if memo is None or memo[0] != (id(story), id(frame), start, jumps.from_page,
+                                       jumps.to_page, id(blocked), more_frames):
+            return self._fill_frame(story, frame, start, jumps, blocked, more_frames, depth,
+                                    loose, resume)
+        rows = memo[1]
+        if depth is not None and all(d >= rows for d in
+                                     (depth if isinstance(depth, list) else [depth])):
+            depth = None
+        key = (tuple(depth) if isinstance(depth, list) else depth,
+               frozenset(loose.items()) if loose else frozenset())
+        got = memo[2].get(key)
+        if got is None and loose and ("no-widow-rule",) in loose:
+            # the widow/orphan rules off change nothing in a fill where they moved no line
+            ruled = memo[2].get((key[0], key[1] - {(("no-widow-rule",), 1)}))
+            if ruled is not None and not ruled.holes:
+                got = ruled
+        if got is None:
+            got = memo[2][key] = self._fill_frame(story, frame, start, jumps, blocked,
+                                                  more_frames, depth, loose, resume)
+        return got
+
+    def _fill_frame(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
+                    blocked: dict, more_frames: bool, depth: int | list | None,
+                    loose: dict | None = None, resume: tuple | None = None) -> FrameFill:
         """Fill the frame, using at most ``depth`` grid lines of each column (or a list:
         per column).
 
