@@ -242,7 +242,9 @@ class Flow:
         st = self.setter.style(story.paragraphs[para].style)
         if st.leading != 1 or st.keep_with_next:
             return False
-        p = self.setter.prepare(self.setter.run_specs(story.paragraphs[para], st), st)
+        # the paragraph as the fill sets it (in the story's language)
+        p = self.setter.prepare(
+            self.setter.run_specs(story.paragraphs[para], st, story.language), st)
         width = fill.result.columns[0][2]
         indent = st.indent if offset == 0 else 0.0
         return self.setter.can_set(p, width, offset, indent, st.align, lv)
