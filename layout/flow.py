@@ -78,6 +78,7 @@ class Flow:
         #: placed lines kept between fills (the Composer's): a line set again at the same
         #: place — a refill, a mending trial — is the very same LineBox
         self.boxes = {} if boxes is None else boxes
+        self._sources: dict[tuple[str, int], Source] = {}
 
     # ------------------------------------------------------------ placement
     def baseline(self, row: int, style: Style) -> float:
@@ -550,9 +551,12 @@ class Flow:
         hit = self.boxes.get(key)
         if hit is not None and hit[0] is line:
             return hit[1]
+        src = self._sources.get((story, para))
+        if src is None:                     # one Source a paragraph, shared by its lines
+            src = self._sources[story, para] = Source(story, para, "body")
         box = LineBox(col.x, y, col.width, line.start, line.end, para, story,
                       y - EM_ASCENT * size, y + (1 - EM_ASCENT) * size,
-                      self.setter.line_runs(p, line, col.x, y, Source(story, para, "body")))
+                      self.setter.line_runs(p, line, col.x, y, src))
         if len(self.boxes) > 200_000:
             self.boxes.clear()
         self.boxes[key] = (line, box)       # the line is held: its id stays its own
