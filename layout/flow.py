@@ -92,6 +92,19 @@ class Flow:
         #: place — a refill, a mending trial — is the very same LineBox
         self.boxes = {} if boxes is None else boxes
         self._sources: dict[tuple[str, int], Source] = {}
+        self._preps: dict = {}
+
+    def _prepared(self, story: Story, para: int, st: Style):
+        """A paragraph shaped in its style and the story's language: the setter's, asked
+        once a Flow (the model does not change while one composes)."""
+        key = (id(story), para)
+        hit = self._preps.get(key)
+        paragraph = story.paragraphs[para]
+        if hit is not None and hit[0] is paragraph and hit[1] is st and hit[2] is story:
+            return hit[3]
+        p = self.setter.prepare(self.setter.run_specs(paragraph, st, story.language), st)
+        self._preps[key] = (paragraph, st, story, p)
+        return p
 
     # ------------------------------------------------------------ placement
     def baseline(self, row: int, style: Style) -> float:
@@ -256,9 +269,7 @@ class Flow:
         st = self.setter.style(story.paragraphs[para].style)
         if st.leading != 1 or st.keep_with_next:
             return False
-        # the paragraph as the fill sets it (in the story's language)
-        p = self.setter.prepare(
-            self.setter.run_specs(story.paragraphs[para], st, story.language), st)
+        p = self._prepared(story, para, st)        # the paragraph as the fill sets it
         width = fill.columns[0][2]
         indent = st.indent if offset == 0 else 0.0
         return self.setter.can_set(p, width, offset, indent, st.align, lv)
@@ -465,7 +476,7 @@ class Flow:
             if depth is not None:
                 limit = min(limit, depth[ci] if isinstance(depth, list) else depth)
             st = self.setter.style(paras[para].style)
-            p = self.setter.prepare(self.setter.run_specs(paras[para], st, story.language), st)
+            p = self._prepared(story, para, st)
             used_prepared.add(id(p))
             fresh = offset == 0
             indent = st.indent if fresh else 0.0
