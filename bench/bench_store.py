@@ -18,11 +18,11 @@ The folder store runs in a temporary folder on this machine's disk.  PostgreSQL:
 else a throwaway cluster started for the run (Debian's ``postgresql``, as the tests
 do).  Asserts nothing; exits 1 when something was lost or a check failed.
 
-The desks share the machine's cores: each attempt that takes others' commits in
-re-splits and re-joins the whole issue on the desk (``IssueSession.refresh``; a save
-splits only its units): about 0.1 s of CPU for 24 pages, printed as "desk CPU".  So on
-a small machine edits/s is bounded by the desks' own work and commit latency includes
-waiting for a core.
+The desks share the machine's cores: each attempt takes others' commits in
+(``IssueSession.refresh`` parses only the changed units into the open issue) and
+saves its own (a save splits only the units its edits marked); its CPU is printed as
+"desk CPU".  On a small machine edits/s is bounded by the desks' own work and commit
+latency includes waiting for a core.
 """
 from __future__ import annotations
 

@@ -27,17 +27,24 @@ after ``open`` splits the whole issue, and what differs then is what is marked.
 
 ``refresh`` reads the units others committed and puts them into the open issue,
 except units this desk has changed and not saved (those are reported, for the
-caller to reload or merge).
+caller to reload or merge).  It splits only the units in the change feed to see
+which were changed here (a tracking session: only those of them marked), parses
+only the units it takes and puts each in place — a page or story replaced, added or
+removed, the settings' sections replaced — then checks the issue across units.
+Where that cannot give what joining the whole issue gives (units left out, a unit
+that does not read, an issue that no longer holds together) it splits and joins the
+whole issue, as ``open`` does.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 from layout import model as m
-from layout.docfile import DocumentError
+from layout.docfile import DocumentError, parse_unchecked, validate
 
 from .base import ISSUE_UNIT, Change, Holder, Store, UnitDoc, UnitInfo, UnitKey
-from .units import join, keys_of, name_pages, split, unit_path
+from .units import _the_one, join, keys_of, name_pages, split, unit_path
 
 
 @dataclasses.dataclass
@@ -175,8 +182,11 @@ class IssueSession:
     def refresh(self, issue: m.Issue, *, keep: "set[UnitKey] | None" = None) -> Refreshed:
         """Take the units others committed since the last look into ``issue`` (in place).
         Units with unsaved changes here (or in ``keep``) are not touched: they are listed
-        in ``Refreshed.both`` for the caller to reload or merge."""
-        local: set[UnitKey] | None = None
+        in ``Refreshed.both`` for the caller to reload or merge.
+
+        Only the units taken are read and put in (``_take_in``); the whole issue is split
+        and joined again only where that cannot give what a full join gives (see there)."""
+        local_here: dict[UnitKey, bool] = {}     # unit in the feed -> changed here, not saved
         for _ in range(20):
             cursor, infos = self.store.changes(self.cursor)
             latest: dict[UnitKey, UnitInfo] = {}
@@ -190,9 +200,10 @@ class IssueSession:
             if not fresh:
                 self.cursor = cursor
                 return out
-            if local is None:           # split once, only when there is something to take
-                mine = split(issue)
-                local = {c.key for c in self._changes(mine, set(mine))} | (keep or set())
+            # the dirty check splits only the units in the feed: whether a unit differs
+            # from its base depends on that unit's text alone
+            local_here.update(self._local(issue, set(fresh) - set(local_here)))
+            local = {k for k, changed in local_here.items() if changed} | (keep or set())
             for k in sorted(fresh):
                 if k in local:
                     out.both.append(fresh[k])
@@ -210,7 +221,14 @@ class IssueSession:
                 new_base[k] = docs[k]
             else:
                 new_base.pop(k, None)
-        # the units as they are now: this desk's texts for what it keeps, the store's for the rest
+        if self._take_in(issue, take, docs):
+            self.mark(take)         # their stored text may not be written as this desk writes it
+            self.base = new_base
+            out.taken = take
+            return out
+        # the whole issue: the units as they are now, this desk's texts for what it keeps,
+        # the store's for the rest
+        mine = split(issue)
         current = {k: UnitDoc(new_base[k].info if k in new_base else UnitInfo(k, 0), t)
                    for k, t in mine.items()}
         for k in take:
@@ -235,6 +253,88 @@ class IssueSession:
         _replace(issue, joined.issue)
         out.taken = take
         return out
+
+    def _local(self, issue: m.Issue, keys: set[UnitKey]) -> dict[UnitKey, bool]:
+        """Whether each of these units has changes here not saved — what ``pending`` says
+        of it, from a split of these units only (tracking: of those marked, named or new;
+        the others are equal to their base)."""
+        if not keys:
+            return {}
+        if self.tracking and self._marked is None:
+            self.pending(issue)             # the first look splits all and marks what differs
+        name_pages(issue)
+        present = keys_of(issue)
+        look = keys & present
+        if self.tracking and self._marked is not None:
+            look = {k for k in look if k in self._marked or k in self._named
+                    or k not in self.base}
+        texts = split(issue, look) if look else {}
+        frozen = self.left_out | self.held_back
+        out = {}
+        for k in keys:
+            b = self.base.get(k)
+            if k in present:
+                out[k] = k in texts and (b is None or b.text != texts[k]) and k not in frozen
+            else:
+                out[k] = b is not None and k not in self.left_out
+        return out
+
+    def _take_in(self, issue: m.Issue, take: list[UnitKey], docs: dict[UnitKey, UnitDoc]
+                 ) -> bool:
+        """Put the units taken into ``issue`` in place — a page or story replaced, added or
+        removed, the settings' sections replaced — and check the result across units, as
+        ``join`` does.  False (``issue`` untouched) where only the whole split and join
+        gives what a full join gives:
+
+        - units were left out or held back before: the full join tries their stored text
+          again against the new units (a page that now reads gives back a story's frames);
+        - a unit taken does not read, or is not the one page or story it should be: the
+          full join leaves it out (a story: an empty stand-in) and reports it by its line;
+        - the settings unit was removed or holds pages or stories: the full join refuses
+          the settings and keeps this desk's issue, reporting why;
+        - the issue with the units put in does not hold together (``validate``): which unit
+          the full join leaves out depends on the whole issue, and the message names its
+          line, which only the unit's own parse knows."""
+        if self.left_out or self.held_back:
+            return False
+        settings = None
+        pages = {p.id: p for p in issue.pages}
+        stories = dict(issue.stories)
+        for k in take:
+            doc = docs.get(k)
+            if k == ISSUE_UNIT:
+                if doc is None:
+                    return False
+                try:
+                    settings, _ = parse_unchecked(doc.text, self.where(self.store.address, k))
+                except DocumentError:
+                    return False
+                if settings.pages or settings.stories:
+                    return False
+                continue
+            held = pages if k.kind == "page" else stories
+            if doc is None:
+                held.pop(k.name, None)
+                continue
+            try:
+                part, _ = parse_unchecked(doc.text, self.where(self.store.address, k))
+                obj = _the_one(part, k, "")
+            except DocumentError:
+                return False
+            old = held.get(k.name)
+            held[k.name] = old if old == obj else obj     # an unchanged object stays
+        new = copy.copy(issue)
+        if settings is not None:
+            for f in dataclasses.fields(m.Issue):
+                if f.name not in ("pages", "stories"):
+                    setattr(new, f.name, getattr(settings, f.name))
+        # as ``join`` orders them: pages by number (the same number: by id), stories by id
+        new.pages = sorted(pages.values(), key=lambda p: (p.number, UnitKey("page", p.id)))
+        new.stories = {sid: stories[sid] for sid in sorted(stories)}
+        if validate(new):
+            return False
+        _replace(issue, new)
+        return True
 
     def close(self) -> None:
         self.store.close()

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import copy
 import random
+import uuid
 
 import pytest
 
 from layout import edits as E
 from layout import model as m
 from layout import pagedesign as P
+from layout.docfile import validate
 from layout.position import StoryPos
-from store.base import Change, Desk, UnitKey
+from store.base import Change, CommitRefused, Desk, UnitKey
 from store.memory import MemoryIssue, MemoryStore
 from store.session import IssueSession
 from store.units import split
@@ -207,3 +209,202 @@ def test_a_session_not_tracking_splits_everything():
     before = copy.deepcopy(issue)
     infos = s.save(issue)
     assert len(infos) == 2 and _stored(s) == split(before)
+
+
+# ---------------------------------------------------------------- refresh
+def _stores(kind: str, tmp_path, request):
+    """A function making desks' stores on one new issue of this kind of store."""
+    if kind == "memory":
+        shared = MemoryIssue("inc")
+        return lambda user: MemoryStore(shared, Desk(user, "h", len(user), user))
+    if kind == "folder":
+        from store.folder import FolderStore
+        return lambda user: FolderStore(str(tmp_path / "issue"), Desk(user, "h", len(user), user),
+                                        create=True)
+    from store.pg import PgStore
+    url = request.getfixturevalue("pg_url")
+    name = f"inc-{uuid.uuid4().hex[:8]}"
+    return lambda user: PgStore(url, name, Desk(user, "h", len(user), user), create=True)
+
+
+def _valid_edit(rng: random.Random, issue: m.Issue) -> "tuple[E.Edit, set] | None":
+    """A random edit applied to ``issue`` when it leaves the issue valid (else undone):
+    the edit and its units."""
+    try:
+        edit = _random_edit(rng, issue)
+        keys = {UnitKey(*u) for u in edit.units(issue)}
+        edit.apply(issue)
+    except (E.EditError, KeyError, ValueError, IndexError):
+        return None
+    if validate(issue):
+        edit.revert(issue)
+        return None
+    return edit, keys
+
+
+def _twin(s: IssueSession) -> IssueSession:
+    """A session in the same state on the same store that always splits and joins the
+    whole issue on refresh (what ``refresh`` did before it took units in alone)."""
+    t = IssueSession(s.store, where=s.where)
+    t.base, t.cursor, t.tracking = dict(s.base), s.cursor, s.tracking
+    t.left_out, t.held_back = set(s.left_out), set(s.held_back)
+    t._marked = None if s._marked is None else set(s._marked)
+    t._named = set(s._named)
+    t._take_in = lambda *a: False
+
+    def local(issue, keys):                   # the dirty check from the whole issue's split
+        texts = split(issue)
+        dirty = {c.key for c in t._changes(texts, set(texts))}
+        return {k: k in dirty for k in keys}
+    t._local = local
+    return t
+
+
+def _same_refresh(s: IssueSession, issue: m.Issue) -> tuple[m.Issue, bool]:
+    """Refresh ``issue`` and check it against a whole split/join from the same state; the
+    issue, and whether the units were taken in alone."""
+    full, full_issue = _twin(s), copy.deepcopy(issue)
+    alone = []
+    take_in = s._take_in
+    s._take_in = lambda *a: alone.append(take_in(*a)) or alone[-1]
+    try:
+        got = s.refresh(issue)
+    finally:
+        del s._take_in
+    want = full.refresh(full_issue)
+    assert (got.taken, got.both) == (want.taken, want.both)
+    assert [str(p) for p in got.problems] == [str(p) for p in want.problems]
+    assert issue == full_issue and list(issue.stories) == list(full_issue.stories)
+    assert split(issue) == split(full_issue)
+    assert (s.base, s.left_out, s.held_back, s.cursor) == (
+        full.base, full.left_out, full.held_back, full.cursor)
+    if full._marked is not None:              # (else the first look set them)
+        assert (s._marked, s._named) == (full._marked, full._named)
+    return issue, bool(alone and alone[0])
+
+
+@pytest.mark.parametrize("kind", ["memory", "folder", pytest.param("pg", marks=pytest.mark.pg)])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_refresh_takes_in_what_a_full_join_gives(kind, seed, tmp_path, request):
+    """Random local edits (undo, redo), saves, and another desk's commits — edits of every
+    kind, units that do not read, units removed — then refresh: the issue, the session's
+    bases and what it reports are those of a refresh splitting and joining everything."""
+    rng = random.Random(seed)
+    make = _stores(kind, tmp_path, request)
+    make("seed").commit([Change(k, t, 0) for k, t in split(big_issue(4)).items()])
+    s = IssueSession(make("desk"))
+    issue = s.open()
+    s.track()
+    other = IssueSession(make("other"))
+    theirs = other.open()
+    done: list[tuple[E.Edit, set]] = []
+    undone: list[tuple[E.Edit, set]] = []
+    alone = whole = 0
+    broken: dict[UnitKey, str] = {}            # units the other desk wrote unreadable: their text
+    for step in range(150):
+        r = rng.random()
+        if r < 0.35:                               # the other desk commits
+            other.refresh(theirs)
+            if broken and rng.random() < 0.5:      # puts a unit it broke right again
+                k, text = broken.popitem()
+                v = other.store.read([k])[k].version
+                other.store.commit([Change(k, text, v)])
+            elif rng.random() < 0.08:              # or writes one that does not read
+                k = rng.choice(sorted(k for k in other.base if k.kind != "issue"))
+                broken[k] = other.base[k].text
+                other.store.commit([Change(k, "banmian: 1\nstories: [\n", other.base[k].version)])
+            else:
+                for _ in range(rng.randrange(1, 4)):
+                    _valid_edit(rng, theirs)
+                try:
+                    other.save(theirs)
+                except CommitRefused:
+                    pass
+            if rng.random() < 0.3:
+                theirs = other.open()
+        elif r < 0.45 and done:                    # undo here
+            edit, keys = done.pop()
+            try:
+                edit.revert(issue)
+            except (E.EditError, KeyError, ValueError, IndexError):
+                done.clear()
+                continue
+            s.mark(keys)
+            undone.append((edit, keys))
+        elif r < 0.75:                             # an edit here
+            if (made := _valid_edit(rng, issue)) is None:
+                continue
+            edit, keys = made
+            s.mark(keys)
+            done.append((edit, keys))
+            undone.clear()
+        elif r < 0.85:                             # a save here
+            try:
+                s.save(issue)
+            except CommitRefused:                  # changed on both sides: start again
+                issue = s.open()
+                done.clear()
+                undone.clear()
+        else:                                      # others' commits taken in
+            issue, by_units = _same_refresh(s, issue)
+            alone += by_units
+            whole += not by_units
+            done.clear()                           # (the editor's stack does not span a refresh)
+            undone.clear()
+            if s.left_out and rng.random() < 0.5:  # the desk reloads what was left out
+                issue = s.open()
+    issue, by_units = _same_refresh(s, issue)
+    assert alone >= 2 and whole >= 1
+    s.close()
+    other.close()
+
+
+@pytest.mark.parametrize("tracking", [False, True])
+def test_refresh_of_a_story_reads_only_that_unit(monkeypatch, tracking):
+    """Another desk's story commit: refresh splits that story only to see whether it was
+    changed here (a tracking session, after its first look: not even that — it was not
+    marked), parses only that unit, and keeps the objects of everything else."""
+    import store.session as S
+    s, issue = _session(big_issue(24))
+    s.tracking = tracking
+    s.save(issue)                                  # the first look
+    other = IssueSession(MemoryStore(s.store.shared, Desk("other", "h", 3, "other")))
+    theirs = other.open()
+    sid = next(sid for sid, st in theirs.stories.items() if st.paragraphs)
+    theirs.stories[sid].byline = "记者 甲"
+    other.save(theirs)
+    split_asked = []
+    monkeypatch.setattr(S, "split", lambda iss, keys=None: split_asked.append(keys)
+                        or split(iss, keys))
+    monkeypatch.setattr(S, "join", lambda *a, **k: pytest.fail("the whole issue was joined"))
+    pages = list(issue.pages)
+    before = {k: v for k, v in issue.stories.items() if k != sid}
+    got = s.refresh(issue)
+    assert got.taken == [UnitKey("story", sid)] and not got.both and not got.problems
+    assert split_asked == ([] if tracking else [{UnitKey("story", sid)}])
+    assert issue.stories[sid].byline == "记者 甲"
+    assert all(a is b for a, b in zip(issue.pages, pages)) and len(issue.pages) == len(pages)
+    assert all(issue.stories[k] is v for k, v in before.items())
+    assert split(issue) == split(theirs)
+
+
+def test_refresh_keeps_a_unit_changed_here():
+    """A story changed here and not saved is reported, not overwritten; the rest is taken."""
+    s, issue = _session(big_issue(4))
+    other = IssueSession(MemoryStore(s.store.shared, Desk("other", "h", 3, "other")))
+    theirs = other.open()
+    sids = [sid for sid, st in theirs.stories.items() if st.paragraphs][:2]
+    for sid in sids:
+        theirs.stories[sid].byline = "他们"
+    theirs.pages[0].section = "他们的"
+    other.save(theirs)
+    edit = E.SetStory(sids[0], byline="我们")
+    keys = {UnitKey(*u) for u in edit.units(issue)}
+    edit.apply(issue)
+    s.mark(keys)
+    got = s.refresh(issue)
+    assert [i.key for i in got.both] == [UnitKey("story", sids[0])]
+    assert set(got.taken) == {UnitKey("story", sids[1]), UnitKey("page", theirs.pages[0].id)}
+    assert issue.stories[sids[0]].byline == "我们" and issue.stories[sids[1]].byline == "他们"
+    assert issue.pages[0].section == "他们的"
+    assert [c.key for c in s.pending(issue)] == [UnitKey("story", sids[0])]
