@@ -39,8 +39,9 @@ class Jumps:
 
 @dataclass
 class FrameFill:
-    """What filling one frame produced."""
-    result: FrameResult
+    """What filling one frame produced: its FrameResult is built when first asked for
+    (a trial that is not kept never builds its line boxes)."""
+    built: FrameResult | None
     end: StoryPos
     prepared: set = field(default_factory=set)   # ids of prepared paragraphs used
     holes: list = field(default_factory=list)    # per hole at a column foot: re-breaks to try
@@ -51,6 +52,18 @@ class FrameFill:
     placed: tuple = field(default=(), repr=False, compare=False)
     chunks: dict = field(default_factory=dict, repr=False, compare=False)
     made: tuple = field(default=(), repr=False, compare=False)   # what it was filled with
+    # the text column rectangles, (lines, depth) per column as column_feet counts them,
+    # and the items in drawing order, a story line still as its placement (a tuple)
+    columns: tuple = field(default=(), repr=False, compare=False)
+    feet: list = field(default_factory=list, repr=False, compare=False)
+    items: tuple = field(default=(), repr=False, compare=False)
+    build: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def result(self) -> FrameResult:
+        if self.built is None:
+            self.built, self.build = self.build(), None
+        return self.built
 
 
 @dataclass
@@ -78,6 +91,20 @@ class Flow:
         #: placed lines kept between fills (the Composer's): a line set again at the same
         #: place — a refill, a mending trial — is the very same LineBox
         self.boxes = {} if boxes is None else boxes
+        self._sources: dict[tuple[str, int], Source] = {}
+        self._preps: dict = {}
+
+    def _prepared(self, story: Story, para: int, st: Style):
+        """A paragraph shaped in its style and the story's language: the setter's, asked
+        once a Flow (the model does not change while one composes)."""
+        key = (id(story), para)
+        hit = self._preps.get(key)
+        paragraph = story.paragraphs[para]
+        if hit is not None and hit[0] is paragraph and hit[1] is st and hit[2] is story:
+            return hit[3]
+        p = self.setter.prepare(self.setter.run_specs(paragraph, st, story.language), st)
+        self._preps[key] = (paragraph, st, story, p)
+        return p
 
     # ------------------------------------------------------------ placement
     def baseline(self, row: int, style: Style) -> float:
@@ -126,11 +153,24 @@ class Flow:
         same grid line (the last may be one line shorter), re-breaking
         paragraphs when the line count does not divide.
         """
+        # every fill of this frame (a balancing, mending or tightening trial) is kept by
+        # what decides it: a trial asked again, or one whose depth no column reaches (as
+        # deep as the frame: the natural fill), is the fill made before
+        rows = max((len(c.slots) for c in self.columns(frame, blocked)), default=0)
+        self._memo = ((id(story), id(frame), start, jumps.from_page, jumps.to_page,
+                       id(blocked), more_frames), rows, {})
+        try:
+            return self._fill_balanced(story, frame, start, jumps, blocked, more_frames)
+        finally:
+            self._memo = None
+
+    def _fill_balanced(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
+                       blocked: dict, more_frames: bool) -> FrameFill:
         loose: dict[tuple[int, int], int] = {}
         fill = self._fill(story, frame, start, jumps, blocked, more_frames, None, loose)
         fill = self._mend_holes(fill, story, frame, start, jumps, blocked, more_frames, None,
                                 loose)
-        ncols = len(fill.result.columns)
+        ncols = len(fill.columns)
         if frame.balance and ncols > 1 and not self._complete(fill, story):
             # the holes the widow/orphan rules leave may be all that keeps it out: with
             # the re-breaks that mended them, or without (a paragraph set a line longer
@@ -181,13 +221,13 @@ class Flow:
         columns (a line a column is all re-breaking a line tighter can win back)."""
         paras = story.paragraphs
         end = fill.end
-        if end.para >= len(paras) or not fill.result.columns:
+        if end.para >= len(paras) or not fill.columns:
             return True
         st = self.setter.style(paras[end.para].style)
-        per_line = max(1.0, fill.result.columns[0][2] / st.size)
+        per_line = max(1.0, fill.columns[0][2] / st.size)
         left = len(paras[end.para].text) - end.offset + sum(
             len(p.text) for p in paras[end.para + 1:])
-        return left <= len(fill.result.columns) * per_line
+        return left <= len(fill.columns) * per_line
 
     def _tighten(self, fill: FrameFill, story, frame, start, jumps, blocked, more,
                  loose: dict) -> tuple[FrameFill, dict]:
@@ -205,7 +245,7 @@ class Flow:
         for base in ([loose, {}] if loose else [loose]):
             tight, tried = dict(base), 0
             for key in keys:
-                if tried >= len(fill.result.columns):
+                if tried >= len(fill.columns):
                     break
                 if key in tight or not self._can_loosen(story, key, fill, -1):
                     continue
@@ -224,13 +264,13 @@ class Flow:
         if key[0] == "orphan":
             return True              # not a re-break: allow the orphan
         para, offset = key
-        if not 0 <= para < len(story.paragraphs) or not fill.result.columns:
+        if not 0 <= para < len(story.paragraphs) or not fill.columns:
             return False
         st = self.setter.style(story.paragraphs[para].style)
         if st.leading != 1 or st.keep_with_next:
             return False
-        p = self.setter.prepare(self.setter.run_specs(story.paragraphs[para], st), st)
-        width = fill.result.columns[0][2]
+        p = self._prepared(story, para, st)        # the paragraph as the fill sets it
+        width = fill.columns[0][2]
         indent = st.indent if offset == 0 else 0.0
         return self.setter.can_set(p, width, offset, indent, st.align, lv)
 
@@ -239,35 +279,46 @@ class Flow:
         end = min(fill.end.para, len(story.paragraphs) - 1)
         keys = [(i, start.offset if i == start.para else 0) for i in range(start.para, end + 1)]
         size = {}
-        for ln in fill.result.lines:
-            size[ln.para] = size.get(ln.para, 0) + 1
+        for it in fill.items:
+            if type(it) is tuple or isinstance(it, LineBox):
+                para = it[5] if type(it) is tuple else it.para
+                size[para] = size.get(para, 0) + 1
         return sorted(keys, key=lambda k: -size.get(k[0], 0))
 
     def _balance(self, fill: FrameFill, story, frame, start, jumps, blocked, more,
                  loose: dict) -> FrameFill:
         """Refill so every column ends level (the last may be one line shorter)."""
         pitch = self.geo.pitch
-        feet = column_feet(fill.result, pitch)
+        feet = fill.feet
         ncols = len(feet)
         used = sum(d for _, d in feet)
-        tallest = max(int(round(c[3] / pitch)) for c in fill.result.columns)
+        tallest = max(int(round(c[3] / pitch)) for c in fill.columns)
         keys = self._para_keys(story, fill, start)
         best = None
         # even feet come before the widow/orphan rules: in a shallow module they may
         # have to give way (tried last, from the story's natural line count)
         free = {("no-widow-rule",): 1}
-        if not loose and not fill.holes:
-            natural = fill           # no rule moved a line: the same fill again
-        else:
-            natural = self._fill(story, frame, start, jumps, blocked, more, None, free)
         variants = [(dict(loose), used)]
-        if self._complete(natural, story):
-            variants.append((free, sum(d for _, d in column_feet(natural.result, pitch))))
-        trials = []
-        for base, used in variants:
-            d0 = max(1, -(-used // ncols))
-            trials += [(d, base, used) for d in range(d0, min(tallest, d0 + 1) + 1)]
-        for depth, base, used in trials:
+
+        def natural() -> list:
+            """The natural line count's variant (filled only once the one with the rules
+            found no even feet)."""
+            if len(variants) == 1:
+                if not loose and not fill.holes:
+                    nat = fill           # no rule moved a line: the same fill again
+                else:
+                    nat = self._fill(story, frame, start, jumps, blocked, more, None, free)
+                variants.append((free, sum(d for _, d in nat.feet))
+                                if self._complete(nat, story) else None)
+            return [v for v in variants if v is not None]
+
+        def trials():
+            for i in (0, 1):
+                for base, used in natural()[1:] if i else variants[:1]:
+                    d0 = max(1, -(-used // ncols))
+                    for d in range(d0, min(tallest, d0 + 1) + 1):
+                        yield d, base, used
+        for depth, base, used in trials():
             # fill out to ``depth`` (setting paragraphs looser), or in to depth - 1 (tighter)
             plans = [(depth, +1, ncols * depth - used, 0),
                      (depth, +1, ncols * depth - 1 - used, 1),
@@ -296,20 +347,19 @@ class Flow:
                                          trial_loose)
                 if not self._complete(trial, story):
                     continue
-                if uneven_feet(column_feet(trial.result, pitch)) == 0:
+                if uneven_feet(trial.feet) == 0:
                     return trial
                 if best is None:
                     best = trial
         # nothing evens the feet: still no column left empty — the first columns one line
         # deeper than the others (the copyfit and a warning say so) — else the shallowest
         # depth that holds the story
-        for base, used in variants:
+        for base, used in natural():
             q, r = divmod(used, ncols)
             if q >= 1 and q + (r > 0) <= tallest:
                 limits = [q + 1] * r + [q] * (ncols - r)
                 trial = self._fill(story, frame, start, jumps, blocked, more, limits, base)
-                if self._complete(trial, story) and all(n for n, _ in
-                                                        column_feet(trial.result, pitch)):
+                if self._complete(trial, story) and all(n for n, _ in trial.feet):
                     return trial
         depth = max(1, -(-used // ncols))
         while depth < tallest:
@@ -319,9 +369,38 @@ class Flow:
             depth += 1
         return best or fill
 
+    _memo = None         # (what the frame is filled from, its deepest column, fills made)
+
     def _fill(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
-              blocked: dict, more_frames: bool, depth: int | None,
+              blocked: dict, more_frames: bool, depth: int | list | None,
               loose: dict | None = None, resume: tuple | None = None) -> FrameFill:
+        """``_fill_frame``, once for each depth and looseness in a ``fill``: a depth no
+        column reaches is no depth at all."""
+        memo = self._memo
+        if memo is None or memo[0] != (id(story), id(frame), start, jumps.from_page,
+                                       jumps.to_page, id(blocked), more_frames):
+            return self._fill_frame(story, frame, start, jumps, blocked, more_frames, depth,
+                                    loose, resume)
+        rows = memo[1]
+        if depth is not None and all(d >= rows for d in
+                                     (depth if isinstance(depth, list) else [depth])):
+            depth = None
+        key = (tuple(depth) if isinstance(depth, list) else depth,
+               frozenset(loose.items()) if loose else frozenset())
+        got = memo[2].get(key)
+        if got is None and loose and ("no-widow-rule",) in loose:
+            # the widow/orphan rules off change nothing in a fill where they moved no line
+            ruled = memo[2].get((key[0], key[1] - {(("no-widow-rule",), 1)}))
+            if ruled is not None and not ruled.holes:
+                got = ruled
+        if got is None:
+            got = memo[2][key] = self._fill_frame(story, frame, start, jumps, blocked,
+                                                  more_frames, depth, loose, resume)
+        return got
+
+    def _fill_frame(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
+                    blocked: dict, more_frames: bool, depth: int | list | None,
+                    loose: dict | None = None, resume: tuple | None = None) -> FrameFill:
         """Fill the frame, using at most ``depth`` grid lines of each column (or a list:
         per column).
 
@@ -349,7 +428,9 @@ class Flow:
             return FrameResult(frame.id, frame.kind, rect, tuple(items), columns, story.id,
                                start, end, empty_lines)
         if not cols or not any(c.slots for c in cols):
-            return FrameFill(result(start), start, used_prepared, holes)
+            fr = result(start)
+            return FrameFill(fr, start, used_prepared, holes, columns=columns,
+                             feet=column_feet(fr, g.pitch), items=fr.items)
         if jumps.from_page is not None and cols[0].slots:
             self._place_jump(items, story.id, cols[0], cols[0].slots[0],
                              self.jump_text(False, jumps.from_page))
@@ -395,7 +476,7 @@ class Flow:
             if depth is not None:
                 limit = min(limit, depth[ci] if isinstance(depth, list) else depth)
             st = self.setter.style(paras[para].style)
-            p = self.setter.prepare(self.setter.run_specs(paras[para], st, story.language), st)
+            p = self._prepared(story, para, st)
             used_prepared.add(id(p))
             fresh = offset == 0
             indent = st.indent if fresh else 0.0
@@ -444,8 +525,9 @@ class Flow:
                 line = lines[k]
                 last_placed, last_ci = (len(items), p, line, col, para), ci
                 row = col.slots[min(col.used, len(col.slots) - 1)]
-                items.append(self._line_box(p, line, col, self.baseline(row, st), para,
-                                            story.id, st.size))
+                # placed now, its LineBox made when the fill's result is built
+                items.append((p, line, col.x, col.width, self.baseline(row, st), para,
+                              story.id, st.size))
                 n_lines += 1
                 col.used += st.leading
             if place == n:
@@ -470,11 +552,15 @@ class Flow:
                 self._place_jump(items, story.id, last, row, self.jump_text(True, jumps.to_page))
         # the grid lines left empty at the column feet: after the story's end (underset),
         # or a hole the rules could not avoid before it goes on ("缺 1 行" on this frame)
-        fr = result(end)
-        feet = column_feet(fr, g.pitch)
+        spec = tuple(items)
+        feet = placed_feet(spec, columns, g.pitch)
         empty = sum(max(0, len(c.slots) - d) for c, (_, d) in zip(cols, feet))
-        return FrameFill(result(end, empty) if empty else fr, end, used_prepared, holes,
-                         marks, placed, col_chunks, made)
+
+        def build() -> FrameResult:
+            items[:] = [self._line_box(*it) if type(it) is tuple else it for it in spec]
+            return result(end, empty)
+        return FrameFill(None, end, used_prepared, holes, marks, placed, col_chunks, made,
+                         columns, feet, spec, build)
 
     def _resume_point(self, resume: tuple | None, made: tuple):
         """(the fill, its state) a mending trial goes on from, or None: from the top."""
@@ -489,17 +575,20 @@ class Flow:
         got = base.marks.get(tuple(at))
         return None if got is None else (base, got)
 
-    def _line_box(self, p, line, col: Column, y: float, para: int, story: str,
+    def _line_box(self, p, line, x: float, width: float, y: float, para: int, story: str,
                   size: float) -> LineBox:
-        """The LineBox of a line set at (col.x, y): the one made before when the same line
-        stood there."""
-        key = (id(line), col.x, col.width, y, para, story, size)
+        """The LineBox of a line set at (x, y) in a column ``width`` wide: the one made
+        before when the same line stood there."""
+        key = (id(line), x, width, y, para, story, size)
         hit = self.boxes.get(key)
         if hit is not None and hit[0] is line:
             return hit[1]
-        box = LineBox(col.x, y, col.width, line.start, line.end, para, story,
+        src = self._sources.get((story, para))
+        if src is None:                     # one Source a paragraph, shared by its lines
+            src = self._sources[story, para] = Source(story, para, "body")
+        box = LineBox(x, y, width, line.start, line.end, para, story,
                       y - EM_ASCENT * size, y + (1 - EM_ASCENT) * size,
-                      self.setter.line_runs(p, line, col.x, y, Source(story, para, "body")))
+                      self.setter.line_runs(p, line, x, y, src))
         if len(self.boxes) > 200_000:
             self.boxes.clear()
         self.boxes[key] = (line, box)       # the line is held: its id stays its own
@@ -524,6 +613,8 @@ class Flow:
             return para, offset            # nothing fits beside it: leave the line alone
         e = ends[-1]
         ln = items.pop(at)
+        if type(ln) is tuple:                # still a placement: its box, as it would be
+            ln = self._line_box(*ln)
         body = set_line(p, line.start, e, room, False, "justify")
         src = Source(story, lpara, "body")
         items.append(LineBox(ln.x, ln.y, ln.width, line.start, e, lpara, ln.story,
@@ -554,6 +645,34 @@ class Flow:
             out.chars += sum(1 for c in p.sh.text[offset:] if not c.isspace())
             para, offset = para + 1, 0
         return out
+
+
+def placed_feet(items: tuple, columns: tuple, pitch: float) -> list[tuple[int, int]]:
+    """``column_feet`` of the frame a fill's items (story lines still as placements)
+    and column rectangles make, without making its line boxes."""
+    by_x: dict[float, list] = {}         # (bottom, baseline) of the lines at each x
+    jumps = []
+    for it in items:
+        if type(it) is tuple:
+            y = it[4]
+            by_x.setdefault(it[2], []).append((y + (1 - EM_ASCENT) * it[7], y))
+        elif isinstance(it, LineBox):
+            by_x.setdefault(it.x, []).append((it.bottom, it.y))
+        elif isinstance(it, GlyphRun) and it.source.part == "jump" and it.xs:
+            jumps.append(it)
+    out = []
+    for cx, cy, cw, ch in columns:
+        mine = [ln for x, group in by_x.items() if abs(x - cx) < 0.5 for ln in group]
+        n = len(mine)
+        foot = max(cy, max([b for b, _ in mine], default=cy))
+        if jumps:
+            baselines = {round(y, 2) for _, y in mine}
+            for it in jumps:
+                if cx - 0.5 <= it.xs[0] < cx + cw and round(it.y, 2) not in baselines:
+                    n += 1                   # a jump line on its own line (not run in)
+                    foot = max(foot, it.y + 0.12 * it.size)
+        out.append((n, max(0, math.ceil((foot - cy) / pitch - 0.05)) if n else 0))
+    return out
 
 
 def column_feet(fr: FrameResult, pitch: float) -> list[tuple[int, int]]:
