@@ -420,16 +420,20 @@ class PgStore(Store):
                 "SELECT k FROM unnest(%s::bigint[]) AS k "
                 "WHERE NOT pg_try_advisory_xact_lock_shared(k)", (keys,))}
             for ch, k in zip(changes, keys):
-                if k in busy:
+                if k not in busy:
+                    continue
+                for _ in range(200):
                     h = self._holder_of(conn, ch.key)
-                    # checked out this moment: its row comes next (within 2 s even on a
-                    # machine whose cores are all busy; 0.5 s was not always enough)
-                    for _ in range(200):
-                        if h is not None:
-                            break
-                        time.sleep(0.01)
-                        h = self._holder_of(conn, ch.key)
-                    raise HeldElsewhere(ch.key, h or Holder("someone", "another connection"))
+                    if h is not None:
+                        raise HeldElsewhere(ch.key, h)
+                    # nobody named: checked out this very moment (its row comes next), or
+                    # given back since (then the unit is free and the commit goes on)
+                    if conn.execute("SELECT pg_try_advisory_xact_lock_shared(%s)",
+                                    (k,)).fetchone()[0]:
+                        break
+                    time.sleep(0.01)
+                else:
+                    raise HeldElsewhere(ch.key, Holder("someone", "another connection"))
             pick = ("FROM banmian.units WHERE issue = %s AND (kind, name) IN "
                     "(SELECT * FROM unnest(%s::text[], %s::text[]))")
             try:
