@@ -173,6 +173,13 @@ class Properties(QWidget):
         form.addRow(tr("prop.border"), self.border)
         lay.addWidget(self.deco_box)
         lay.addStretch(1)
+        # a choice as long as "。？！ full width, the others half" must not make the dock
+        # wider than the window gives it (it was cut at the dock's edge): the boxes
+        # shrink to the dock, their lists and tooltips show the whole text
+        for box in self.findChildren(QComboBox):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(6)
+            box.currentIndexChanged.connect(lambda _i, b=box: b.setToolTip(b.currentText()))
         doc.changed.connect(lambda _t: self.load())
         self.load()
 
