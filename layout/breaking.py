@@ -408,17 +408,26 @@ class Prepared:
 def _stretch_cost(p: Prepared, s: int, e: int, delta: float) -> float:
     """The cost of spacing line s..e-1 out by ``delta``: growing with the spacing,
     and a line whose Han gaps would open wider than the rules' limit is a last resort."""
-    st = p.stretch(s, e)
+    # Han–Latin boundaries open first; what is left goes to every gap and space
+    return _spread_cost(delta, p.stretch(s, e), delta - (p.po[e] - p.po[s + 1]),
+                        p.pn[e] - p.pn[s + 1], p.pgn[e] > p.pgn[s + 1], p.limit,
+                        p.rules.loose_penalty, p.em)
+
+
+def _spread_cost(delta: float, st: float, rest: float, slots: int, han: bool, limit: float,
+                 loose_penalty: float, em: float) -> float:
+    """The arithmetic of ``_stretch_cost`` on its parts (the breakers' inner loops call it
+    with their running sums): ``st`` the line's stretch, ``rest`` what is left of
+    ``delta`` once its Han–Latin boundaries opened, shared by ``slots`` places, ``han``
+    whether the line has Han gaps."""
     if st <= 0:
         return 1e4 + delta           # cannot be justified (a single long word)
     r = delta / st
     cost = COST_STRETCH_FIX + COST_STRETCH * r * r * r
-    # Han–Latin boundaries open first; what is left goes to every gap and space
-    rest = delta - (p.po[e] - p.po[s + 1])
     if rest > 0.0:
-        count = p.pn[e] - p.pn[s + 1] or 1
-        if rest > p.limit * count and p.pgn[e] > p.pgn[s + 1]:   # a line with Han gaps
-            cost += p.rules.loose_penalty + 1000.0 * rest / count / p.em
+        slots = slots or 1
+        if rest > limit * slots and han:      # a line with Han gaps opened past the limit
+            cost += loose_penalty + 1000.0 * rest / slots / em
     return cost
 
 
@@ -536,19 +545,10 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                                                             or pc[e] <= 1):
                 c = COST_LINE                      # the usual case: an exact fit
             elif delta > 0.01 and e < n and e not in hyph:
-                # a line spaced out: _line_cost's and _stretch_cost's arithmetic, inline
-                st = pg[e] - pgs
-                if st <= 0:
-                    sc = 1e4 + delta
-                else:
-                    r = delta / st
-                    sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
-                    rest = delta - (po[e] - pos_)
-                    if rest > 0.0:
-                        slots = pn[e] - pns or 1
-                        if rest > limit * slots and pgn[e] > pgns:
-                            sc += loose_penalty + 1000.0 * rest / slots / em
-                c = COST_LINE + sc
+                # a line spaced out: _line_cost's arithmetic on the running sums
+                c = COST_LINE + _spread_cost(delta, pg[e] - pgs, delta - (po[e] - pos_),
+                                             pn[e] - pns, pgn[e] > pgns, limit,
+                                             loose_penalty, em)
                 if e in pen:
                     c += pen[e]
             elif e == n and delta >= -0.01 and e not in hyph:
@@ -852,18 +852,9 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
             if not last and -0.01 <= delta <= 0.01 and e not in pen:
                 c = COST_LINE            # an exact fit, as _line_cost finds it
             elif not last and delta > 0.01 and e not in hyph:
-                # a line spaced out: _line_cost's and _stretch_cost's arithmetic, inline
-                st = pg[e] - pgs1
-                if st <= 0:
-                    sc = 1e4 + delta
-                else:
-                    r = delta / st
-                    sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
-                    if rest > 0.0:
-                        slots = pn[e] - pns1 or 1
-                        if rest > p_limit * slots and pgn[e] > pgs:
-                            sc += loose_penalty + 1000.0 * rest / slots / em
-                c = COST_LINE + sc
+                # a line spaced out: _line_cost's arithmetic on the running sums
+                c = COST_LINE + _spread_cost(delta, pg[e] - pgs1, rest, pn[e] - pns1,
+                                             pgn[e] > pgs, p_limit, loose_penalty, em)
                 if e in pen:
                     c += pen[e]
             else:
