@@ -660,19 +660,7 @@ def placed_feet(items: tuple, columns: tuple, pitch: float) -> list[tuple[int, i
             by_x.setdefault(it.x, []).append((it.bottom, it.y))
         elif isinstance(it, GlyphRun) and it.source.part == "jump" and it.xs:
             jumps.append(it)
-    out = []
-    for cx, cy, cw, ch in columns:
-        mine = [ln for x, group in by_x.items() if abs(x - cx) < 0.5 for ln in group]
-        n = len(mine)
-        foot = max(cy, max([b for b, _ in mine], default=cy))
-        if jumps:
-            baselines = {round(y, 2) for _, y in mine}
-            for it in jumps:
-                if cx - 0.5 <= it.xs[0] < cx + cw and round(it.y, 2) not in baselines:
-                    n += 1                   # a jump line on its own line (not run in)
-                    foot = max(foot, it.y + 0.12 * it.size)
-        out.append((n, max(0, math.ceil((foot - cy) / pitch - 0.05)) if n else 0))
-    return out
+    return _feet(by_x, jumps, columns, pitch)
 
 
 def column_feet(fr: FrameResult, pitch: float) -> list[tuple[int, int]]:
@@ -681,18 +669,25 @@ def column_feet(fr: FrameResult, pitch: float) -> list[tuple[int, int]]:
     Lines are the story lines and jump lines in the column; the depth counts
     grid lines from the column's top to the grid line of its last line's foot.
     """
-    out = []
-    by_x: dict[float, list] = {}         # the lines at each x (a column's, in order)
+    by_x: dict[float, list] = {}         # (bottom, baseline) of the lines at each x
     for x, group in groupby(fr.lines, key=attrgetter("x")):
-        by_x.setdefault(x, []).extend(group)
+        by_x.setdefault(x, []).extend((ln.bottom, ln.y) for ln in group)
     jumps = [it for it in fr.items
              if isinstance(it, GlyphRun) and it.source.part == "jump" and it.xs]
-    for cx, cy, cw, ch in fr.columns:
+    return _feet(by_x, jumps, fr.columns, pitch)
+
+
+def _feet(by_x: dict[float, list], jumps: list, columns: tuple,
+          pitch: float) -> list[tuple[int, int]]:
+    """``column_feet`` from the (bottom, baseline) of the lines at each x and the jump
+    lines' runs."""
+    out = []
+    for cx, cy, cw, ch in columns:
         mine = [ln for x, group in by_x.items() if abs(x - cx) < 0.5 for ln in group]
         n = len(mine)
-        foot = max(cy, max([ln.bottom for ln in mine], default=cy))
+        foot = max(cy, max([b for b, _ in mine], default=cy))
         if jumps:
-            baselines = {round(ln.y, 2) for ln in mine}
+            baselines = {round(y, 2) for _, y in mine}
             for it in jumps:
                 if cx - 0.5 <= it.xs[0] < cx + cw and round(it.y, 2) not in baselines:
                     n += 1                   # a jump line on its own line (not run in)
