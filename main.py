@@ -161,13 +161,11 @@ def load(path: str):
         _LOADED[path] = (st.st_mtime_ns, st.st_size)
     except OSError:
         pass
-    import gc
-
     from layout.diskcache import load_issue_cached
-    was = gc.isenabled()
-    gc.disable()                # many small objects, no cycles: collections would find nothing
+    from layout.gcpause import gc_paused
     try:
-        return load_issue_cached(path, _cache_dir())
+        with gc_paused():       # many small objects, no cycles: collections would find nothing
+            return load_issue_cached(path, _cache_dir())
     except Exception as exc:
         # a DocumentError comes from the loader, imported by then (a model read from the
         # cache imports neither it nor the YAML library)
@@ -175,9 +173,6 @@ def load(path: str):
         if docfile is not None and isinstance(exc, docfile.DocumentError):
             raise UserError(str(exc)) from None
         raise
-    finally:
-        if was:
-            gc.enable()
 
 
 def base_dir(path: str) -> str:
