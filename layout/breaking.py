@@ -23,6 +23,7 @@ moves re-uses them unchanged.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
@@ -31,6 +32,8 @@ from . import chars as C
 from .shaping import Shaped
 
 INF = float("inf")
+#: characters below the CJK blocks that may be letters (what ``_latin_letter`` asks of)
+_LATIN_WORD = re.compile(r"[^\W\d_\u2e80-\U0010ffff]")
 _MARK_GROUPS = (C.G_OPEN, C.G_CLOSE, C.G_PERIOD, C.G_PAUSE)
 
 # costs (dimensionless) -------------------------------------------------------
@@ -192,11 +195,12 @@ class Prepared:
         centre: dict[int, float] = {}
         if rules.has_half:
             half_k = {k: rules.half_of(k) for k in present}
+            both_k = {k: rules.blank_side(k) == C.BOTH for k, h in half_k.items() if h}
             fixed = fixed or [0.0] * n
             for i in compress(range(n), map(half_k.__getitem__, ks)):
                 k, z = ks[i], sizes[i]
                 h = half_k[k]
-                if rules.blank_side(k) == C.BOTH:
+                if both_k[k]:
                     # a centred mark gives up a quarter em on each side inside a line
                     # (the cut is the pair after it); ending a line it keeps its box
                     centre[i] = h * z
@@ -224,16 +228,16 @@ class Prepared:
             pm[i] = shrink[i]
             if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
                 pl[i] = shrink[i]
-        self.pm = tuple(accumulate(pm, initial=0.0))
-        self.pl = tuple(accumulate(pl, initial=0.0))
-        self.pq = tuple(accumulate(qshrink, initial=0.0))
+        self.pm = _sums(pm)
+        self.pl = _sums(pl)
+        self.pq = _sums(qshrink)
         self.qrest = qrest
-        self.pe = tuple(accumulate(qrest, initial=0.0))
+        self.pe = _sums(qrest)
         self.pn = tuple(accumulate(points, initial=0))
         opened = {q: 1 if g > 0 else 0 for q, g in gap_pt.items()}
         self.pgn = tuple(accumulate(chain((0,), map(opened.__getitem__, pids), (0,) if n else ()),
                                     initial=0))
-        self.po = tuple(accumulate(opens, initial=0.0))
+        self.po = _sums(opens)
         self.pg = tuple(accumulate(stretch, initial=0.0))
         counts_k = {k: 1 if kinds[k].counts else 0 for k in present}
         self.pc = tuple(accumulate(map(counts_k.__getitem__, ks), initial=0))
@@ -241,7 +245,7 @@ class Prepared:
         syllables = set()          # pyphen's points inside capitalised or odd words
         # the Latin letters of the paragraph (_latin_letter): hyphenation points and
         # letter breaks lie inside words of them
-        letters = {c for c in set(text) if c < "\u2e80" and c.isalpha()}
+        letters = {c for c in set(_LATIN_WORD.findall(text)) if c.isalpha()}
         if hyphenate is not None and letters and not (han and rules.hyphen_in_han is None):
             word_k = {k: kinds[k].word for k in present}
             word = [word_k[k] for k in ks]
@@ -280,9 +284,9 @@ class Prepared:
         # the tables are read-only from here: tuples of numbers, which the garbage
         # collector stops walking (an issue keeps thousands of paragraphs prepared)
         self.pair, self.gap, self.shrink, self.qshrink, self.qrest = \
-            tuple(pair), tuple(gap), tuple(shrink), tuple(qshrink), tuple(qrest)
+            tuple(pair), tuple(gap), tuple(shrink), _frozen(qshrink), _frozen(qrest)
         self.mark, self.points, self.opens, self.nxt = \
-            tuple(mark), tuple(points), tuple(opens), tuple(nxt)
+            tuple(mark), tuple(points), _frozen(opens), tuple(nxt)
         self.kinds = tuple(ks)
         if fixed is not None:
             self.fixed = tuple(fixed)
@@ -403,6 +407,19 @@ class Prepared:
     def next_start(self, e: int) -> int:
         """Where the line after a break at e starts: spaces at a break are dropped."""
         return self.nxt[e]
+
+
+def _sums(values: list[float]) -> tuple[float, ...]:
+    """The running sums of ``values`` from 0 (n + 1 of them); when every value is zero
+    (a paragraph with no Latin, no mark) the zeros without adding."""
+    if not any(values):
+        return (0.0,) * (len(values) + 1)
+    return tuple(accumulate(values, initial=0.0))
+
+
+def _frozen(values: list[float]) -> tuple[float, ...]:
+    """``values`` as a tuple."""
+    return tuple(values) if any(values) else (0.0,) * len(values)
 
 
 def _stretch_cost(p: Prepared, s: int, e: int, delta: float) -> float:

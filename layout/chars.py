@@ -243,11 +243,14 @@ WESTERN_QUOTES = {"“": "(", "‘": "(", "”": ")", "’": ")"}
 def western_quotes(text: str, ks: list[int], adv, sizes) -> None:
     """Give the quotes of ``text`` that a proportional face sets (an advance under
     three quarters of their size) the kind of the bracket they stand for, in place."""
-    for i, ch in enumerate(text):
-        stands_for = WESTERN_QUOTES.get(ch)
-        if stands_for is not None and adv[i] < 0.75 * sizes[i]:
+    for m in _QUOTE_RE.finditer(text):
+        i = m.start()
+        if adv[i] < 0.75 * sizes[i]:
             # part of the word it quotes: no break and no justification space beside it
-            ks[i] = _intern(kind(stands_for)._replace(word=True))
+            ks[i] = _intern(kind(WESTERN_QUOTES[text[i]])._replace(word=True))
+
+
+_QUOTE_RE = re.compile("[" + "".join(WESTERN_QUOTES) + "]")
 
 
 def kind(ch: str) -> Kind:
