@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from itertools import accumulate, chain, compress
 
 from . import chars as C
+from .result import quick_init
 from .shaping import Shaped
 
 INF = float("inf")
@@ -50,6 +51,7 @@ PRUNE = 25.0                # drop partial settings this much worse than the bes
 LAST_RESORT = 300.0         # a paragraph with a line this costly is searched again unpruned
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Line:
     """A composed line: characters start..end at pen positions xs (relative)."""

@@ -251,12 +251,14 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
         parts = line_parts(p, line, offset_base)
     runs = []
     for font, size, glyphs, rel, moves, text, offsets, advances, color, hx, vy in parts:
-        xs = [x0 + x for x in rel]
-        for k, add in moves:
-            xs[k] += add
-        runs.append(GlyphRun(font=font, size=size, glyphs=glyphs, xs=tuple(xs), y=baseline,
-                             text=text, offsets=offsets, advances=advances, source=source,
-                             color=color, hscale=hx, vscale=vy))
+        xs = tuple(map(x0.__add__, rel))            # x0 + x, each
+        if moves:
+            xs = list(xs)
+            for k, add in moves:
+                xs[k] += add
+            xs = tuple(xs)
+        runs.append(GlyphRun(font, size, glyphs, xs, baseline, text, offsets, advances, source,
+                             color, hscale=hx, vscale=vy))
     return runs
 
 
