@@ -27,6 +27,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress
+from operator import add
 
 from . import chars as C
 from .result import quick_init
@@ -364,9 +365,11 @@ class Prepared:
             cache = self._reach = [None, None]
         got = cache[which]
         if got is None or got[1] != lim:
-            n1 = self.n + 1
-            values = [w + a + o + lim * k
-                      for w, a, o, k in zip(self.pw[:n1], self.pa, self.po, self.pn)]
+            # w + a + o + lim * k per offset (adding o only where some is not zero)
+            values = map(add, self.pw, self.pa)
+            if any(self.opens):
+                values = map(add, values, self.po)
+            values = map(add, values, map(lim.__mul__, self.pn))
             got = cache[which] = (tuple(accumulate(values, max)), lim)
         return got
 

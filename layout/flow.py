@@ -93,6 +93,7 @@ class Flow:
         self.boxes = {} if boxes is None else boxes
         self._sources: dict[tuple[str, int], Source] = {}
         self._preps: dict = {}
+        self._columns: dict = {}     # (frame, blocked) → its columns (see ``columns``)
 
     def _prepared(self, story: Story, para: int, st: Style):
         """A paragraph shaped in its style and the story's language: the setter's, asked
@@ -128,18 +129,23 @@ class Flow:
 
     # ------------------------------------------------------------ filling
     def columns(self, frame: TextFrame, blocked: dict[int, set[int]]) -> list[Column]:
-        """The frame's text columns with the grid lines each may use."""
-        g = self.geo
-        x, y, w, h = g.frame_rect(frame)
-        first = max(0, int(round((y - g.top) / g.pitch + 0.4999)))
-        last = min(g.lines, int((y + h - g.top) / g.pitch + 1e-6))
-        cols = []
-        for cx, cw in g.text_columns(frame):
-            rows = [r for r in range(first, last)
-                    if not any(r in rs for (bx0, bx1), rs in blocked.items()
-                               if bx0 < cx + cw - 0.5 and bx1 > cx + 0.5)]
-            cols.append(Column(cx, cw, rows))
-        return cols
+        """The frame's text columns with the grid lines each may use (worked out once a
+        Flow: the model does not change while it composes)."""
+        key = (id(frame), id(blocked))
+        got = self._columns.get(key)
+        if got is None or got[0] is not frame or got[1] is not blocked:
+            g = self.geo
+            x, y, w, h = g.frame_rect(frame)
+            first = max(0, int(round((y - g.top) / g.pitch + 0.4999)))
+            last = min(g.lines, int((y + h - g.top) / g.pitch + 1e-6))
+            cols = []
+            for cx, cw in g.text_columns(frame):
+                rows = [r for r in range(first, last)
+                        if not any(r in rs for (bx0, bx1), rs in blocked.items()
+                                   if bx0 < cx + cw - 0.5 and bx1 > cx + 0.5)]
+                cols.append((cx, cw, rows))
+            got = self._columns[key] = (frame, blocked, cols)
+        return [Column(cx, cw, list(rows)) for cx, cw, rows in got[2]]
 
     def fill(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
              blocked: dict, more_frames: bool = False) -> FrameFill:
