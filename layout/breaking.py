@@ -822,7 +822,8 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         if ks is None:
             continue
         row = best[s]
-        states = [(k, row[k]) for k in ks if k < count]
+        # (lines after this one, cost so far) per line count set here
+        states = [(k + 1, row[k]) for k in ks if k < count]
         if not states:
             continue
         m = measure - (first_indent if s == start else 0.0)
@@ -891,15 +892,16 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 reached[nx] = []
             to_via = via[nx]
             most = count if nx == n else count - 1     # the count-th line ends the paragraph
-            for k, so_far in states:
-                if k + 1 > most:
+            line = (s, e)
+            for k1, so_far in states:
+                if k1 > most:
                     continue
                 total = so_far + c
-                if total < to[k + 1]:
-                    if to[k + 1] == INF:
-                        reached[nx].append(k + 1)
-                    to[k + 1] = total
-                    to_via[k + 1] = (s, e)
+                if total < to[k1]:
+                    if to[k1] == INF:
+                        reached[nx].append(k1)
+                    to[k1] = total
+                    to_via[k1] = line
     out: dict[int, list[tuple[int, int]]] = {}
     row = best[n]
     for k in range(1, count + 1) if row is not None else ():
