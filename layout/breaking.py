@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress
-from operator import add
+from itertools import accumulate, chain, compress, islice
+from operator import add, le
 
 from . import chars as C
 from .result import quick_init
@@ -369,8 +369,10 @@ class Prepared:
             values = map(add, self.pw, self.pa)
             if any(self.opens):
                 values = map(add, values, self.po)
-            values = map(add, values, map(lim.__mul__, self.pn))
-            got = cache[which] = (tuple(accumulate(values, max)), lim)
+            values = list(map(add, values, map(lim.__mul__, self.pn)))
+            # the running maximum: the values themselves where they never fall (the usual)
+            rising = all(map(le, values, islice(values, 1, None)))
+            got = cache[which] = (tuple(values if rising else accumulate(values, max)), lim)
         return got
 
     def node_after(self) -> tuple[int, ...]:
