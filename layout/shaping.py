@@ -175,8 +175,9 @@ def _full_width_dashes(text: str, adv: list[float], sizes: list[float]) -> dict[
     """
     xoff: dict[int, float] = {}
     n = len(text)
-    for i, ch in enumerate(text):
-        if ch == "—" and adv[i] < sizes[i] - 0.01:
+    i = text.find("—")
+    while i >= 0:                        # each dash, in order
+        if adv[i] < sizes[i] - 0.01:
             slack = sizes[i] - adv[i]
             prev_dash = i > 0 and text[i - 1] == "—"
             next_dash = i + 1 < n and text[i + 1] == "—"
@@ -185,4 +186,5 @@ def _full_width_dashes(text: str, adv: list[float], sizes: list[float]) -> dict[
             elif not prev_dash:
                 xoff[i] = slack / 2
             adv[i] = sizes[i]
+        i = text.find("—", i + 1)
     return xoff
