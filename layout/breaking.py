@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress, islice
-from operator import add, le
+from itertools import accumulate, chain, compress, islice, repeat
+from operator import add, le, mul
 
 from . import chars as C
 from .result import quick_init
@@ -369,7 +369,7 @@ class Prepared:
             values = map(add, self.pw, self.pa)
             if any(self.opens):
                 values = map(add, values, self.po)
-            values = list(map(add, values, map(lim.__mul__, self.pn)))
+            values = list(map(add, values, map(mul, repeat(lim), self.pn)))
             # the running maximum: the values themselves where they never fall (the usual)
             rising = all(map(le, values, islice(values, 1, None)))
             got = cache[which] = (tuple(values if rising else accumulate(values, max)), lim)
@@ -425,7 +425,7 @@ def _sums(values: list[float]) -> tuple[float, ...]:
 
 
 def _frozen(values: list[float]) -> tuple[float, ...]:
-    """``values`` as a tuple."""
+    """``values`` as a tuple (all zeros: made without reading them again)."""
     return tuple(values) if any(values) else (0.0,) * len(values)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import repeat
+from operator import add
 
 from . import chars as C
 from .breaking import Line, Prepared, break_counts, compose_lines, set_spans
@@ -251,11 +253,11 @@ def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Sourc
         parts = line_parts(p, line, offset_base)
     runs = []
     for font, size, glyphs, rel, moves, text, offsets, advances, color, hx, vy in parts:
-        xs = tuple(map(x0.__add__, rel))            # x0 + x, each
+        xs = tuple(map(add, repeat(x0), rel))       # x0 + x, each
         if moves:
             xs = list(xs)
-            for k, add in moves:
-                xs[k] += add
+            for k, move in moves:
+                xs[k] += move
             xs = tuple(xs)
         runs.append(GlyphRun(font, size, glyphs, xs, baseline, text, offsets, advances, source,
                              color, hscale=hx, vscale=vy))
