@@ -9,6 +9,8 @@ so repainting a frame is a loop of ``drawGlyphRun`` calls over the runs in view.
 """
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (QColor, QFont, QGlyphRun, QImageReader, QPainter, QPainterPath, QPen,
                            QPixmap, QRawFont, QTransform)
@@ -37,25 +39,64 @@ def frame_transform(fr: FrameResult) -> QTransform:
 
 
 class FontCache:
-    """QRawFonts per (face key, size), loaded from the fontset's font files (TrueType or CFF)."""
+    """QRawFonts per (face key, size), loaded from the fontset's font files (TrueType or CFF).
+
+    A face's file is read once (``prefetch`` has the system read ahead the files of the
+    faces a page will need, while the window is being built); each further size is the
+    same QRawFont at another pixel size, not the file parsed again."""
 
     def __init__(self, fontset):
         self.fontset = fontset
         self._data: dict[str, QByteArray | None] = {}
         self._raw: dict[tuple[str, float], QRawFont | None] = {}
+        self._face_raw: dict[str, QRawFont] = {}     # face key → its first QRawFont
+
+    @staticmethod
+    def _read(face) -> QByteArray | None:
+        """The face's bytes for QRawFont (None when the face has no file)."""
+        try:           # the font file as it is (a .ttc's face on its own: QRawFont reads face 0 only)
+            return QByteArray(face.data()) if hasattr(face, "data") else None
+        except (OSError, KeyError, StopIteration, FontError):   # a face without a file
+            return None
+
+    def prefetch(self, keys) -> None:
+        """Ask the system to start reading these faces' files now (while the window is
+        being built), so that ``raw`` finds them in memory; nothing waits for it."""
+        for key in keys:
+            if key in self._data:
+                continue
+            try:
+                path = self.fontset.face(key).path
+            except (OSError, KeyError, StopIteration, FontError, AttributeError):
+                continue
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+            except (OSError, AttributeError):   # no such advice here: read when drawn
+                pass
+            finally:
+                os.close(fd)
 
     def raw(self, key: str, size: float) -> QRawFont | None:
         """The QRawFont for a face at a size (None when the face has no file)."""
         k = (key, size)
         if k in self._raw:
             return self._raw[k]
+        base = self._face_raw.get(key)
+        if base is not None:
+            raw = QRawFont(base)                # the parsed face at another size
+            raw.setPixelSize(size)
+            if raw.isValid():
+                self._raw[k] = raw
+                return raw
         data = self._data.get(key, b"")
         if data == b"":
-            data = None
-            try:           # the font file as it is (a .ttc's face on its own: QRawFont reads face 0 only)
-                face = self.fontset.face(key)
-                data = QByteArray(face.data()) if hasattr(face, "data") else None
-            except (OSError, KeyError, StopIteration, FontError):   # a face without a file
+            try:
+                data = self._read(self.fontset.face(key))
+            except (OSError, KeyError, StopIteration, FontError):
                 data = None
             self._data[key] = data
         raw = None
@@ -63,6 +104,8 @@ class FontCache:
             raw = QRawFont(data, size, QFont.HintingPreference.PreferNoHinting)
             if not raw.isValid():
                 raw = None
+            elif key not in self._face_raw:
+                self._face_raw[key] = raw
         self._raw[k] = raw
         return raw
 
