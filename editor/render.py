@@ -9,7 +9,7 @@ so repainting a frame is a loop of ``drawGlyphRun`` calls over the runs in view.
 """
 from __future__ import annotations
 
-import os
+import struct
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (QColor, QFont, QGlyphRun, QImageReader, QPainter, QPainterPath, QPen,
@@ -41,9 +41,9 @@ def frame_transform(fr: FrameResult) -> QTransform:
 class FontCache:
     """QRawFonts per (face key, size), loaded from the fontset's font files (TrueType or CFF).
 
-    A face's file is read once (``prefetch`` has the system read ahead the files of the
-    faces a page will need, while the window is being built); each further size is the
-    same QRawFont at another pixel size, not the file parsed again."""
+    A face the system's font database knows is opened from there (its file mapped, not
+    read), once it is checked to be the very face; any other is read from its file once.
+    Each further size is the same QRawFont at another pixel size, not parsed again."""
 
     def __init__(self, fontset):
         self.fontset = fontset
@@ -59,27 +59,6 @@ class FontCache:
         except (OSError, KeyError, StopIteration, FontError):   # a face without a file
             return None
 
-    def prefetch(self, keys) -> None:
-        """Ask the system to start reading these faces' files now (while the window is
-        being built), so that ``raw`` finds them in memory; nothing waits for it."""
-        for key in keys:
-            if key in self._data:
-                continue
-            try:
-                path = self.fontset.face(key).path
-            except (OSError, KeyError, StopIteration, FontError, AttributeError):
-                continue
-            try:
-                fd = os.open(path, os.O_RDONLY)
-            except OSError:
-                continue
-            try:
-                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
-            except (OSError, AttributeError):   # no such advice here: read when drawn
-                pass
-            finally:
-                os.close(fd)
-
     def raw(self, key: str, size: float) -> QRawFont | None:
         """The QRawFont for a face at a size (None when the face has no file)."""
         k = (key, size)
@@ -92,22 +71,85 @@ class FontCache:
             if raw.isValid():
                 self._raw[k] = raw
                 return raw
-        data = self._data.get(key, b"")
-        if data == b"":
-            try:
-                data = self._read(self.fontset.face(key))
-            except (OSError, KeyError, StopIteration, FontError):
-                data = None
-            self._data[key] = data
-        raw = None
-        if data:
-            raw = QRawFont(data, size, QFont.HintingPreference.PreferNoHinting)
-            if not raw.isValid():
-                raw = None
-            elif key not in self._face_raw:
-                self._face_raw[key] = raw
+        raw = self._system_raw(key, size)
+        if raw is None:
+            data = self._data.get(key, b"")
+            if data == b"":
+                try:
+                    data = self._read(self.fontset.face(key))
+                except (OSError, KeyError, StopIteration, FontError):
+                    data = None
+                self._data[key] = data
+            if data:
+                raw = QRawFont(data, size, QFont.HintingPreference.PreferNoHinting)
+                if not raw.isValid():
+                    raw = None
+        if raw is not None and key not in self._face_raw:
+            self._face_raw[key] = raw
         self._raw[k] = raw
         return raw
+
+    def _system_raw(self, key: str, size: float) -> QRawFont | None:
+        """The face as the system's font database opens it (its file mapped, not read and
+        copied: a CJK face is 20-30 MB), when that is the very face — the same 'name' and
+        'head' tables as the face's own in its file — else None."""
+        try:
+            face = self.fontset.face(key)
+            info = face.info
+            path, index = face.path, face.index
+        except (OSError, KeyError, StopIteration, FontError, AttributeError):
+            return None
+        if not info.family:
+            return None
+        qf = QFont(info.family)
+        qf.setStyleName(info.style)
+        try:
+            qf.setWeight(QFont.Weight(info.weight))
+        except ValueError:                      # a weight between Qt's named ones
+            return None
+        qf.setItalic(info.italic)
+        qf.setPixelSize(max(1, round(size)))
+        qf.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        raw = QRawFont.fromFont(qf)
+        if not raw.isValid():
+            return None
+        try:
+            own = _tables(path, index, (b"name", b"head"))
+        except (OSError, struct.error, ValueError):
+            return None
+        if any(bytes(raw.fontTable(tag.decode("latin-1"))) != got for tag, got in own.items()):
+            return None                         # another face answered to its names
+        raw.setPixelSize(size)
+        return raw if raw.isValid() else None
+
+
+def _tables(path: str, index: int, tags: tuple[bytes, ...]) -> dict[bytes, bytes]:
+    """Some tables of face ``index`` of an OpenType file (or collection), as they are;
+    ValueError when the face lacks one."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        base = 0
+        if head[:4] == b"ttcf":
+            count = struct.unpack_from(">I", head, 8)[0]
+            if not 0 <= index < count:
+                raise ValueError(f"{path}: no face {index}")
+            fh.seek(12 + 4 * index)
+            base = struct.unpack(">I", fh.read(4))[0]
+        fh.seek(base)
+        num = struct.unpack_from(">H", fh.read(12), 4)[0]
+        directory = fh.read(16 * num)
+        where = {}
+        for i in range(num):
+            tag, _check, off, length = struct.unpack_from(">4sIII", directory, 16 * i)
+            where[tag] = (off, length)
+        out = {}
+        for tag in tags:
+            if tag not in where:
+                raise ValueError(f"{path}: face {index} has no {tag!r} table")
+            off, length = where[tag]
+            fh.seek(off)
+            out[tag] = fh.read(length)
+        return out
 
 
 class PixmapCache:

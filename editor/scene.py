@@ -53,10 +53,6 @@ class PageScene(QGraphicsScene):
         self.doc = doc
         self.ctx = SceneContext(fonts, images, dict(doc.result.colors))
         self.page_number = doc.issue.pages[0].number if doc.issue.pages else 0
-        try:            # the first page's faces are read while the window is being built
-            fonts.prefetch({run.font for run in self.page_result().runs()})
-        except KeyError:
-            pass
         self.page_item = PageItem(doc.geometry)
         self.addItem(self.page_item)
         self.frames: dict[str, FrameItem] = {}

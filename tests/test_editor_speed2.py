@@ -3,11 +3,13 @@
 each checked against the plain way of doing the same thing."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from layout import edits as E
+from layout.docfile import load_issue
 from layout.position import StoryPos
 from support.paths import SAMPLE
 from support.standin import CJK_FONTS, StandInFace
@@ -59,7 +61,6 @@ def test_a_face_at_another_size_draws_as_one_loaded_at_that_size(qapp, kai):
 
     from editor.render import FontCache
     fonts = FontCache(_OneFace(kai))
-    fonts.prefetch(["kai"])
     first = fonts.raw("kai", 10.5)
     other = fonts.raw("kai", 24.0)
     assert first is not None and other is not None
@@ -77,7 +78,6 @@ def test_a_face_without_a_file_has_no_raw_font(qapp):
 
     from editor.render import FontCache
     fonts = FontCache(SquareFontSet())
-    fonts.prefetch(["square", "no-such-face"])
     assert fonts.raw("square", 12.0) is None
     assert fonts.raw("no-such-face", 12.0) is None
 
@@ -126,3 +126,55 @@ def test_the_story_list_follows_typing_a_moment_later(tmp_path, qtbot, monkeypat
         for w in list(app.windows):
             w.doc.undo.clear()
             w.close()
+
+
+def test_a_face_the_system_knows_is_that_face_and_draws_as_its_file(qapp, real_fontset_factory):
+    """A face opened through the system's font database (its file mapped, not copied) is
+    the very face of the font set — glyph for glyph it draws as the face's own bytes do;
+    a face whose names lead the database to another face is read from its file."""
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QFont, QRawFont
+
+    import editor.render as R
+    from layout.compose import Composer
+    issue = load_issue(SAMPLE)
+    try:
+        fs = real_fontset_factory(issue.fonts)
+        result = Composer(issue, fs, base_dir=str(SAMPLE.parent)).compose()
+    except Exception as exc:                                     # no CJK fonts installed
+        pytest.skip(f"real fonts not available: {exc}")
+    fonts = R.FontCache(fs)
+    used = sorted({(run.font, run.size) for run in result.pages[0].runs()})
+    system = 0
+    for key, size in used:
+        got = fonts.raw(key, size)
+        if got is None:
+            continue
+        face = fs.face(key)
+        own = QRawFont(QByteArray(face.data()), size, QFont.HintingPreference.PreferNoHinting)
+        glyphs = list(own.glyphIndexesForString("工会服务职工，推进会强调要深化。AbgQ"))
+        assert got.pixelSize() == own.pixelSize()
+        assert got.advancesForGlyphIndexes(glyphs) == own.advancesForGlyphIndexes(glyphs)
+        assert _drawn(got, glyphs) == _drawn(own, glyphs), (key, size)
+        system += fonts._system_raw(key, size) is not None
+    if not system:
+        pytest.skip("the system's font database knows none of the sample's faces")
+    # a face whose family names another face is not taken from the system
+    key = used[0][0]
+    face = fs.face(key)
+    other = next((f for f in fs.all_faces() if f.info.family != face.info.family), None)
+    if other is not None:
+        class Liar:
+            def __init__(self):
+                self.info = dataclasses.replace(face.info, family=other.info.family,
+                                                style=other.info.style,
+                                                weight=other.info.weight)
+                self.path, self.index = face.path, face.index
+
+            def data(self):
+                return face.data()
+
+        class OneFace:
+            def face(self, _key):
+                return Liar()
+        assert R.FontCache(OneFace())._system_raw(key, 12.0) is None
