@@ -178,3 +178,46 @@ def test_a_face_the_system_knows_is_that_face_and_draws_as_its_file(qapp, real_f
             def face(self, _key):
                 return Liar()
         assert R.FontCache(OneFace())._system_raw(key, 12.0) is None
+
+
+def test_a_typed_key_leaves_the_collector_on_and_what_it_made_frozen(tmp_path, qtbot, monkeypatch):
+    """Typing runs with the cyclic collector paused and freezes what the key made (no
+    young-generation pass over the new lines in the next key); the collector is on
+    again after it, also when the edit is refused."""
+    import gc
+
+    from PySide6.QtCore import QSettings
+
+    from editor.app import EditorApp
+    from support.fakefont import SquareFontSet
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda *a: False,
+                    ask_save=lambda w: "discard",
+                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    win = app.open(str(SAMPLE))
+    try:
+        doc, text = win.doc, win.text
+        sid = "lead" if "lead" in doc.issue.stories else next(iter(doc.issue.stories))
+        text.start(sid, StoryPos(0, 3))
+        seen = []
+        monkeypatch.setattr(doc, "push", lambda *a, **k: seen.append(gc.isenabled())
+                            or type(doc).push(doc, *a, **k))
+        assert gc.isenabled()
+        frozen = gc.get_freeze_count()
+        before = len(doc.issue.stories[sid].paragraphs[0].text)
+        text.insert("工")
+        text.delete(forward=False)
+        text.insert("会")
+        assert seen == [False, False, False]         # set and shown with the collector paused
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen        # what the keys made is frozen
+        assert len(doc.issue.stories[sid].paragraphs[0].text) == before + 1
+        doc.read_only, doc.read_only_reason = True, "test"
+        text.insert("服")                              # refused: still on afterwards
+        assert gc.isenabled()
+        assert len(doc.issue.stories[sid].paragraphs[0].text) == before + 1
+    finally:
+        for w in list(app.windows):
+            w.doc.read_only = False
+            w.doc.undo.clear()
+            w.close()
