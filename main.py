@@ -284,6 +284,15 @@ def _writable(out: str, what: str) -> None:
 
 
 def cmd_export(args) -> int:
+    # an export is one short process whose objects (the model, the result, the PDF's)
+    # live to its end and make almost no cycles: the collector's passes over them, once
+    # the engine or the cache has made them, would find nothing
+    from layout.gcpause import gc_paused
+    with gc_paused():
+        return _export(args)
+
+
+def _export(args) -> int:
     t0 = time.perf_counter()
     if args.png and not 10 <= args.dpi <= 600:
         raise UserError(f"--dpi {args.dpi}: use 10 to 600")
