@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+"""Banmian (版面): lay out and edit newspaper print pages — the command line.
+
+The commands live in ``banmian_cli`` (see its docstring: ``python main.py export ...``),
+a module, whose compiled bytecode Python keeps: a script's own is compiled again
+on every run (10 ms for the whole command line).  ``import main`` gives that module.
+"""
+import sys
+
+if __name__ == "__main__":
+    from banmian_cli import main
+
+    sys.exit(main())
+else:
+    import banmian_cli
+
+    sys.modules[__name__] = banmian_cli
