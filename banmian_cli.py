@@ -557,7 +557,7 @@ def cmd_sample(args) -> int:
     out = args.output or "front-page.pdf"
     print("no display: exporting the sample issue instead of opening the editor")
     # the export command's own parser: every option at its default, whatever export grows
-    return cmd_export(parser().parse_args(["export", str(SAMPLE), "-o", out, "--watermark"]))
+    return cmd_export(parser("export").parse_args(["export", str(SAMPLE), "-o", out, "--watermark"]))
 
 
 # ---------------------------------------------------------------------- issue stores
@@ -744,96 +744,116 @@ def cmd_store_who(args) -> int:
     return EXIT_OK
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; ``only``: the command about to be parsed, whose
+    arguments alone are added (every command is still named, for the errors and
+    the help; argparse makes a help formatter for each argument: 5–10 ms for all)."""
     ap = argparse.ArgumentParser(prog="main.py", description="Banmian (版面) newspaper layout")
     sub = ap.add_subparsers(dest="command")
     p = sub.add_parser("open", help="open an issue in the editor")
-    p.add_argument("issue", nargs="?")
-    p.set_defaults(func=cmd_open)
+    if only in (None, "open"):
+        p.add_argument("issue", nargs="?")
+        p.set_defaults(func=cmd_open)
     p = sub.add_parser("sample", help="the bundled sample: editor, or PDF without a display")
-    p.add_argument("-o", "--output")
-    p.add_argument("--pdf", action="store_true", help="export even where there is a display")
-    p.set_defaults(func=cmd_sample)
+    if only in (None, "sample"):
+        p.add_argument("-o", "--output")
+        p.add_argument("--pdf", action="store_true", help="export even where there is a display")
+        p.set_defaults(func=cmd_sample)
     p = sub.add_parser("export", help="write a proof or print PDF, or page images")
-    p.add_argument("issue")
-    p.add_argument("-o", "--output")
-    p.add_argument("--pages", help="page numbers, e.g. 1,2 or 1-4")
-    kind = p.add_mutually_exclusive_group()
-    kind.add_argument("--proof", action="store_true", help="proof PDF for editors (default)")
-    kind.add_argument("--print", action="store_true", help="print-ready CMYK PDF/X")
-    kind.add_argument("--png", action="store_true", help="one PNG per page into -o DIR")
-    p.add_argument("--dpi", type=int, default=100)
-    p.add_argument("--force", action="store_true", help="print export despite errors")
-    p.add_argument("--watermark", action="store_true", help="校样 watermark on proofs")
-    p.add_argument("--outlines", action="store_true", help="frame outlines on proofs")
-    p.add_argument("--layers", choices=("printing", "visible", "all"), default="visible",
-                   help="layers a proof draws: visible (default: what the editor shows, "
-                        "ad placeholders on non-printing layers too), printing (only what "
-                        "the press gets), all (hidden too); print files draw the printing "
-                        "layers")
-    p.add_argument("--allow-outside", action="store_true",
-                   help="use images outside the issue's folder (absolute or ../ paths)")
-    p.add_argument("--round", type=int, help="record this proof as 校次 N (default: the next)")
-    p.add_argument("--no-round", action="store_true", help="do not record a proof round")
-    p.set_defaults(func=cmd_export)
+    if only in (None, "export"):
+        p.add_argument("issue")
+        p.add_argument("-o", "--output")
+        p.add_argument("--pages", help="page numbers, e.g. 1,2 or 1-4")
+        kind = p.add_mutually_exclusive_group()
+        kind.add_argument("--proof", action="store_true", help="proof PDF for editors (default)")
+        kind.add_argument("--print", action="store_true", help="print-ready CMYK PDF/X")
+        kind.add_argument("--png", action="store_true", help="one PNG per page into -o DIR")
+        p.add_argument("--dpi", type=int, default=100)
+        p.add_argument("--force", action="store_true", help="print export despite errors")
+        p.add_argument("--watermark", action="store_true", help="校样 watermark on proofs")
+        p.add_argument("--outlines", action="store_true", help="frame outlines on proofs")
+        p.add_argument("--layers", choices=("printing", "visible", "all"), default="visible",
+                       help="layers a proof draws: visible (default: what the editor shows, "
+                            "ad placeholders on non-printing layers too), printing (only what "
+                            "the press gets), all (hidden too); print files draw the printing "
+                            "layers")
+        p.add_argument("--allow-outside", action="store_true",
+                       help="use images outside the issue's folder (absolute or ../ paths)")
+        p.add_argument("--round", type=int, help="record this proof as 校次 N (default: the next)")
+        p.add_argument("--no-round", action="store_true", help="do not record a proof round")
+        p.set_defaults(func=cmd_export)
     p = sub.add_parser("check", help="preflight: overset, fonts, glyphs, images")
-    p.add_argument("issue")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--allow-outside", action="store_true",
-                   help="use images outside the issue's folder (absolute or ../ paths)")
-    p.set_defaults(func=cmd_check)
+    if only in (None, "check"):
+        p.add_argument("issue")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--allow-outside", action="store_true",
+                       help="use images outside the issue's folder (absolute or ../ paths)")
+        p.set_defaults(func=cmd_check)
     p = sub.add_parser("fonts", help="font roles, files and coverage")
-    p.add_argument("issue", nargs="?")
-    p.set_defaults(func=cmd_fonts)
+    if only in (None, "fonts"):
+        p.add_argument("issue", nargs="?")
+        p.set_defaults(func=cmd_fonts)
     p = sub.add_parser("diff", help="what changed between two proof rounds (校次)")
-    p.add_argument("issue")
-    p.add_argument("--from", dest="from_round", type=int, required=True, metavar="N")
-    p.add_argument("--to", dest="to_round", type=int, metavar="M", help="default: the issue now")
-    p.add_argument("-o", "--output", help="the newer proof with the changes marked (PDF)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_diff)
+    if only in (None, "diff"):
+        p.add_argument("issue")
+        p.add_argument("--from", dest="from_round", type=int, required=True, metavar="N")
+        p.add_argument("--to", dest="to_round", type=int, metavar="M", help="default: the issue now")
+        p.add_argument("-o", "--output", help="the newer proof with the changes marked (PDF)")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=cmd_diff)
     p = sub.add_parser("annotations", help="corrections marked on a proof PDF, as a list")
-    p.add_argument("proof")
-    p.add_argument("--into", required=True, metavar="ISSUE")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_annotations)
+    if only in (None, "annotations"):
+        p.add_argument("proof")
+        p.add_argument("--into", required=True, metavar="ISSUE")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=cmd_annotations)
     p = sub.add_parser("epaper", help="the e-paper (数字报): a static site of the issue")
-    p.add_argument("issue")
-    p.add_argument("-o", "--output", required=True, metavar="SITE")
-    p.add_argument("--dpi", type=int, default=72, help="page image resolution (and twice it)")
-    p.set_defaults(func=cmd_epaper)
+    if only in (None, "epaper"):
+        p.add_argument("issue")
+        p.add_argument("-o", "--output", required=True, metavar="SITE")
+        p.add_argument("--dpi", type=int, default=72, help="page image resolution (and twice it)")
+        p.set_defaults(func=cmd_epaper)
     p = sub.add_parser("import", help="import stories from text, Markdown or Word")
-    p.add_argument("file")
-    p.add_argument("--into")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--reject", default="", help="undo repairs: ids or kinds, comma-separated")
-    p.add_argument("--accept", default="", help="take proposed repairs: ids or kinds")
-    p.set_defaults(func=cmd_import)
+    if only in (None, "import"):
+        p.add_argument("file")
+        p.add_argument("--into")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--reject", default="", help="undo repairs: ids or kinds, comma-separated")
+        p.add_argument("--accept", default="", help="take proposed repairs: ids or kinds")
+        p.set_defaults(func=cmd_import)
     p = sub.add_parser("store", help="issue stores: an issue folder or PostgreSQL")
-    ss = p.add_subparsers(dest="store_command", metavar="init|push|pull|who")
-    ss.required = True
-    q = ss.add_parser("init", help="make an issue folder, or the tables in a database")
-    q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB[#ISSUE]")
-    q.set_defaults(func=cmd_store_init)
-    q = ss.add_parser("push", help="copy an issue (a .yaml file or a store) into a store")
-    q.add_argument("issue", metavar="ISSUE")
-    q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB#ISSUE")
-    q.add_argument("--replace", action="store_true", help="over an issue already there")
-    q.set_defaults(func=cmd_store_push)
-    q = ss.add_parser("pull", help="copy an issue out of a store: a folder or one .yaml file")
-    q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB#ISSUE")
-    q.add_argument("-o", "--output", required=True, metavar="DIR|FILE.yaml")
-    q.add_argument("--replace", action="store_true", help="over what -o already holds")
-    q.set_defaults(func=cmd_store_pull)
-    q = ss.add_parser("who", help="who holds which unit, versions and last authors")
-    q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB#ISSUE")
-    q.add_argument("--json", action="store_true")
-    q.set_defaults(func=cmd_store_who)
+    if only in (None, "store"):
+        ss = p.add_subparsers(dest="store_command", metavar="init|push|pull|who")
+        ss.required = True
+        q = ss.add_parser("init", help="make an issue folder, or the tables in a database")
+        q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB[#ISSUE]")
+        q.set_defaults(func=cmd_store_init)
+        q = ss.add_parser("push", help="copy an issue (a .yaml file or a store) into a store")
+        q.add_argument("issue", metavar="ISSUE")
+        q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB#ISSUE")
+        q.add_argument("--replace", action="store_true", help="over an issue already there")
+        q.set_defaults(func=cmd_store_push)
+        q = ss.add_parser("pull", help="copy an issue out of a store: a folder or one .yaml file")
+        q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB#ISSUE")
+        q.add_argument("-o", "--output", required=True, metavar="DIR|FILE.yaml")
+        q.add_argument("--replace", action="store_true", help="over what -o already holds")
+        q.set_defaults(func=cmd_store_pull)
+        q = ss.add_parser("who", help="who holds which unit, versions and last authors")
+        q.add_argument("url", metavar="FOLDER|postgresql://USER@HOST/DB#ISSUE")
+        q.add_argument("--json", action="store_true")
+        q.set_defaults(func=cmd_store_who)
     return ap
 
 
+#: the commands (``parser`` names them all)
+COMMANDS = ("open", "sample", "export", "check", "fonts", "diff", "annotations", "epaper",
+            "import", "store")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    args = parser(first if first in COMMANDS else None).parse_args(argv)
     if not getattr(args, "command", None):
         args = argparse.Namespace(issue=None, func=cmd_open)
     try:
