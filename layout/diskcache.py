@@ -173,6 +173,7 @@ class LayoutDiskCache:
     def __init__(self, folder: str | os.PathLike):
         """A cache in ``folder`` (created on the first write)."""
         self.folder = Path(folder)
+        self._dir = os.fspath(self.folder)
         self.context = ""
         self.stats = {"hits": 0, "misses": 0, "writes": 0}
         self.written: list[str] = []            # keys written by this object, in order
@@ -198,8 +199,9 @@ class LayoutDiskCache:
         """The file name of an entry of ``kind`` for ``parts`` in the current context."""
         return f"{kind}-{digest(self.context, kind, parts)}"
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{key}.marshal"
+    def _path(self, key: str) -> str:
+        # a string joined by hand: a Path joined per entry cost 2 ms of a re-export's 570
+        return f"{self._dir}{os.sep}{key}.marshal"
 
     def load(self, key: str):
         """The stored data of ``key``, or None."""
