@@ -20,12 +20,13 @@ def defer_pil_image() -> None:
         return
     try:
         spec = importlib.util.find_spec("PIL.Image")       # imports the (small) package
-    except (ImportError, ValueError):
-        return
-    if spec is None or spec.loader is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
+        if spec is None or spec.loader is None:
+            return
+        loader = importlib.util.LazyLoader(spec.loader)    # TypeError: a loader it cannot defer
+    except (ImportError, ValueError, TypeError):
+        return                                             # then ReportLab imports it as ever
+    spec.loader = loader
     module = importlib.util.module_from_spec(spec)
     sys.modules["PIL.Image"] = module
-    spec.loader.exec_module(module)
+    loader.exec_module(module)
     setattr(sys.modules["PIL"], "Image", module)
