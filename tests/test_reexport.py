@@ -147,3 +147,28 @@ def test_pillow_is_loaded_when_first_used_after_reportlab(tmp_path):
                          capture_output=True, text=True, cwd=str(MAIN.parent))
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["_LazyModule", "module", "(4,", "3)"]
+
+
+def test_only_a_process_of_its_own_freezes_the_collector_at_its_end(tmp_path, monkeypatch):
+    """``python main.py export`` ends with its objects frozen out of the collector's
+    reach (no last pass over them); an export called in a process that goes on (a test,
+    ``main.main([...])``) leaves the collector as it found it."""
+    import gc
+    import os
+
+    import main
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    shutil.copy(SAMPLE.parent / "photo.jpg", tmp_path / "photo.jpg")
+    shutil.copy(SAMPLE, tmp_path / "issue.yaml")
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    assert main.main(["export", str(tmp_path / "issue.yaml"), "-o", str(tmp_path / "a.pdf"),
+                      "--no-round"]) == 0
+    assert (gc.get_freeze_count(), gc.isenabled()) == (frozen, enabled)
+    code = ("import gc, runpy, sys\nsys.argv = sys.argv[1:]\n"
+            "try:\n    runpy.run_path(sys.argv[0], run_name='__main__')\n"
+            "except SystemExit as e:\n    print('exit', e.code, gc.get_freeze_count() > 0)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(MAIN), "export",
+                          str(tmp_path / "issue.yaml"), "-o", str(tmp_path / "b.pdf")],
+                         capture_output=True, text=True, cwd=str(MAIN.parent),
+                         env=dict(os.environ, BANMIAN_CACHE_DIR=str(tmp_path / "cache")))
+    assert out.stdout.strip().splitlines()[-1] == "exit 0 True", out.stderr
