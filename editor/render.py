@@ -9,6 +9,8 @@ so repainting a frame is a loop of ``drawGlyphRun`` calls over the runs in view.
 """
 from __future__ import annotations
 
+import struct
+
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (QColor, QFont, QGlyphRun, QImageReader, QPainter, QPainterPath, QPen,
                            QPixmap, QRawFont, QTransform)
@@ -37,34 +39,117 @@ def frame_transform(fr: FrameResult) -> QTransform:
 
 
 class FontCache:
-    """QRawFonts per (face key, size), loaded from the fontset's font files (TrueType or CFF)."""
+    """QRawFonts per (face key, size), loaded from the fontset's font files (TrueType or CFF).
+
+    A face the system's font database knows is opened from there (its file mapped, not
+    read), once it is checked to be the very face; any other is read from its file once.
+    Each further size is the same QRawFont at another pixel size, not parsed again."""
 
     def __init__(self, fontset):
         self.fontset = fontset
         self._data: dict[str, QByteArray | None] = {}
         self._raw: dict[tuple[str, float], QRawFont | None] = {}
+        self._face_raw: dict[str, QRawFont] = {}     # face key → its first QRawFont
+
+    @staticmethod
+    def _read(face) -> QByteArray | None:
+        """The face's bytes for QRawFont (None when the face has no file)."""
+        try:           # the font file as it is (a .ttc's face on its own: QRawFont reads face 0 only)
+            return QByteArray(face.data()) if hasattr(face, "data") else None
+        except (OSError, KeyError, StopIteration, FontError):   # a face without a file
+            return None
 
     def raw(self, key: str, size: float) -> QRawFont | None:
         """The QRawFont for a face at a size (None when the face has no file)."""
         k = (key, size)
         if k in self._raw:
             return self._raw[k]
-        data = self._data.get(key, b"")
-        if data == b"":
-            data = None
-            try:           # the font file as it is (a .ttc's face on its own: QRawFont reads face 0 only)
-                face = self.fontset.face(key)
-                data = QByteArray(face.data()) if hasattr(face, "data") else None
-            except (OSError, KeyError, StopIteration, FontError):   # a face without a file
-                data = None
-            self._data[key] = data
-        raw = None
-        if data:
-            raw = QRawFont(data, size, QFont.HintingPreference.PreferNoHinting)
-            if not raw.isValid():
-                raw = None
+        base = self._face_raw.get(key)
+        if base is not None:
+            raw = QRawFont(base)                # the parsed face at another size
+            raw.setPixelSize(size)
+            if raw.isValid():
+                self._raw[k] = raw
+                return raw
+        raw = self._system_raw(key, size)
+        if raw is None:
+            data = self._data.get(key, b"")
+            if data == b"":
+                try:
+                    data = self._read(self.fontset.face(key))
+                except (OSError, KeyError, StopIteration, FontError):
+                    data = None
+                self._data[key] = data
+            if data:
+                raw = QRawFont(data, size, QFont.HintingPreference.PreferNoHinting)
+                if not raw.isValid():
+                    raw = None
+        if raw is not None and key not in self._face_raw:
+            self._face_raw[key] = raw
         self._raw[k] = raw
         return raw
+
+    def _system_raw(self, key: str, size: float) -> QRawFont | None:
+        """The face as the system's font database opens it (its file mapped, not read and
+        copied: a CJK face is 20-30 MB), when that is the very face — the same 'name' and
+        'head' tables as the face's own in its file — else None."""
+        try:
+            face = self.fontset.face(key)
+            info = face.info
+            path, index = face.path, face.index
+        except (OSError, KeyError, StopIteration, FontError, AttributeError):
+            return None
+        if not info.family:
+            return None
+        qf = QFont(info.family)
+        qf.setStyleName(info.style)
+        try:
+            qf.setWeight(QFont.Weight(info.weight))
+        except ValueError:                      # a weight between Qt's named ones
+            return None
+        qf.setItalic(info.italic)
+        qf.setPixelSize(max(1, round(size)))
+        qf.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        raw = QRawFont.fromFont(qf)
+        if not raw.isValid():
+            return None
+        try:
+            own = _tables(path, index, (b"name", b"head"))
+        except (OSError, struct.error, ValueError):
+            return None
+        if any(bytes(raw.fontTable(tag.decode("latin-1"))) != got for tag, got in own.items()):
+            return None                         # another face answered to its names
+        raw.setPixelSize(size)
+        return raw if raw.isValid() else None
+
+
+def _tables(path: str, index: int, tags: tuple[bytes, ...]) -> dict[bytes, bytes]:
+    """Some tables of face ``index`` of an OpenType file (or collection), as they are;
+    ValueError when the face lacks one."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        base = 0
+        if head[:4] == b"ttcf":
+            count = struct.unpack_from(">I", head, 8)[0]
+            if not 0 <= index < count:
+                raise ValueError(f"{path}: no face {index}")
+            fh.seek(12 + 4 * index)
+            base = struct.unpack(">I", fh.read(4))[0]
+        fh.seek(base)
+        num = struct.unpack_from(">H", fh.read(12), 4)[0]
+        directory = fh.read(16 * num)
+        where = {}
+        for i in range(num):
+            tag, _check, off, length = struct.unpack_from(">4sIII", directory, 16 * i)
+            where[tag] = (off, length)
+        out = {}
+        for tag in tags:
+            if tag not in where:
+                raise ValueError(f"{path}: face {index} has no {tag!r} table")
+            off, length = where[tag]
+            fh.seek(off)
+            out[tag] = fh.read(length)
+        return out
 
 
 class PixmapCache:

@@ -7,7 +7,7 @@ gives since when, the version and who changed it last), updated live.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QDrag
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
@@ -42,10 +42,28 @@ class StoryList(QTreeWidget):
         self.itemDoubleClicked.connect(
             lambda it, _c: self.storyActivated.emit(it.data(0, Qt.ItemDataRole.UserRole)))
         self._shown: tuple = ()
-        doc.changed.connect(lambda _t: self.refresh())
+        # when an edit changed only copyfit labels (typing), the list follows a moment
+        # after the last key (the page is repainted at once); any other change shows now
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(self.TYPING_DELAY_MS)
+        self._later.timeout.connect(self.refresh)
+        doc.changed.connect(self._changed)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.refresh()
+
+    #: how long after a text-only edit the copyfit labels are looked at again
+    TYPING_DELAY_MS = 250
+
+    def _changed(self, touched) -> None:
+        rows = self._rows()
+        if tuple(rows) == self._shown:
+            self._later.stop()
+        elif _text_only(touched) and self._shown and _labels_only(self._shown, rows):
+            self._later.start()
+        else:
+            self.refresh(rows)
 
     def _menu(self, pt) -> None:
         it = self.itemAt(pt)
@@ -59,20 +77,11 @@ class StoryList(QTreeWidget):
         it = self.currentItem()
         return it.data(0, Qt.ItemDataRole.UserRole) if it is not None else None
 
-    def refresh(self) -> None:
+    def refresh(self, rows: list | None = None) -> None:
         """Show the stories and their copyfit labels (only when something changed)."""
-        doc = self.doc
-        rows = []
-        for sid, st in doc.issue.stories.items():
-            cf = doc.result.copyfit.get(sid)
-            label = copyfit_label(cf) if cf is not None else ""
-            color = copyfit_color(cf).name() if cf is not None else ""
-            if not st.thread:                  # imported, not placed yet: not "正好"
-                label, color = tr("copyfit.unplaced"), UNPLACED.name()
-            pages = sorted({doc.page_of_frame(f) for f in st.thread})
-            name = st.name or st.headline.title or sid
-            rows.append((sid, name, label, ",".join(map(str, pages)), color,
-                         self._holder(sid)))
+        self._later.stop()
+        if rows is None:
+            rows = self._rows()
         key = tuple(rows)
         if key == self._shown:
             return
@@ -96,6 +105,22 @@ class StoryList(QTreeWidget):
                 self.setCurrentItem(it)
         for c in range(self.columnCount()):
             self.resizeColumnToContents(c)
+
+    def _rows(self) -> list[tuple]:
+        """Per story: id, name, copyfit label, pages, label colour, holder."""
+        doc = self.doc
+        rows = []
+        for sid, st in doc.issue.stories.items():
+            cf = doc.result.copyfit.get(sid)
+            label = copyfit_label(cf) if cf is not None else ""
+            color = copyfit_color(cf).name() if cf is not None else ""
+            if not st.thread:                  # imported, not placed yet: not "正好"
+                label, color = tr("copyfit.unplaced"), UNPLACED.name()
+            pages = sorted({doc.page_of_frame(f) for f in st.thread})
+            name = st.name or st.headline.title or sid
+            rows.append((sid, name, label, ",".join(map(str, pages)), color,
+                         self._holder(sid)))
+        return rows
 
     def _holder(self, sid: str) -> tuple[str, bool, str]:
         """(who holds the story: a name, "" for nobody; whether it is this desk; tooltip)."""
@@ -129,6 +154,18 @@ class StoryList(QTreeWidget):
         drag = QDrag(self)
         drag.setMimeData(md)
         drag.exec(Qt.DropAction.CopyAction)
+
+
+def _text_only(touched) -> bool:
+    """Whether an edit changed story text and nothing else (typing)."""
+    return touched is not None and bool(touched.stories) and not (
+        touched.frames or touched.pages or touched.styles or touched.structure)
+
+
+def _labels_only(shown: tuple, rows: list) -> bool:
+    """Whether only copyfit labels and their colours differ between two row lists."""
+    return len(shown) == len(rows) and all(
+        (a[0], a[1], a[3], a[5]) == (b[0], b[1], b[3], b[5]) for a, b in zip(shown, rows))
 
 
 def _qcolor(name: str):

@@ -8,11 +8,14 @@ pushed on the document's undo stack, and the page reflows from the new result.
 """
 from __future__ import annotations
 
+import gc
+
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 
 from layout import edits as E
 from layout import model as m
+from layout.gcpause import gc_paused
 from layout.position import StoryPos
 
 from . import hittest as H
@@ -201,8 +204,8 @@ class TextController(QObject):
         edit = edits[0] if simple else E.Batch(edits, "typing")
         self.anchor = None
         self.pos = pos
-        if not self.doc.push(edit, "typing", merge=simple,
-                             cursor_before=(self.story, before), cursor_after=(self.story, pos)):
+        if not self._push(edit, "typing", merge=simple,
+                          cursor_before=(self.story, before), cursor_after=(self.story, pos)):
             self.pos = before
 
     def delete(self, forward: bool) -> None:
@@ -219,10 +222,21 @@ class TextController(QObject):
         before = self.pos
         self.anchor = None
         self.pos = sel[0]
-        if not self.doc.push(E.DeleteText(self.story, *sel), "delete", merge=True,
-                             cursor_before=(self.story, before),
-                             cursor_after=(self.story, sel[0])):
+        if not self._push(E.DeleteText(self.story, *sel), "delete", merge=True,
+                          cursor_before=(self.story, before),
+                          cursor_after=(self.story, sel[0])):
             self.pos = before
+
+    def _push(self, edit: E.Edit, text: str, **kw) -> bool:
+        """``doc.push`` for a typed key: the cyclic collector waits while the page is
+        set and drawn again, and what the key made is then kept out of its passes
+        (``gc.freeze``): a key pays no young-generation pass over the lines and runs it
+        made.  Cycles that die later go at the editor's pause (``view.collect_when_idle``)."""
+        with gc_paused():
+            try:
+                return self.doc.push(edit, text, **kw)
+            finally:
+                gc.freeze()
 
     def split(self) -> None:
         """Enter: a new paragraph."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import fields, is_dataclass, replace
+from operator import attrgetter
 
 from common.jsoncache import JsonCache
 
@@ -86,6 +87,7 @@ class Composer:
         self.stats = {"frames_filled": 0, "frames_reused": 0}
         self._inks: dict[str, tuple] = {}       # frame id → (result, its ink boxes)
         self._feet_memo: dict[str, tuple] = {}  # frame id → (result, its column feet)
+        self._chars_memo: dict[str, tuple] = {}  # frame id → (result, characters shown)
         self._overlap_memo: dict[int, tuple] = {}   # page → (key, diagnostics, results)
         self._glyph_memo: dict[str, tuple] = {}     # story → (paragraph keys, diagnostics)
         self._boxes: dict[tuple, tuple] = {}        # placed lines (Flow.boxes)
@@ -129,6 +131,8 @@ class Composer:
         flow = Flow(self.setter, geo, issue, self._boxes)
         page_of = {fr.id: page for page in issue.pages for fr in page.frames}
         blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
+        blocked_keys = {n: tuple(sorted((k, tuple(sorted(v))) for k, v in b.items()))
+                        for n, b in blocked.items()}
         flowed: dict[str, FrameResult] = {}
         live: set[int] = set()
         shown = 0                               # lines set in the story frames
@@ -148,12 +152,13 @@ class Composer:
                     if next_page is not None and next_page.number != page.number:
                         jumps.to_page = next_page.number
                 more = i + 1 < len(story.thread)
-                fill = self._fill(flow, story, frame, pos, jumps, blocked[page.number], more)
+                fill = self._fill(flow, story, frame, pos, jumps, blocked[page.number], more,
+                                  blocked_keys[page.number])
                 live |= fill.prepared
-                flowed[fid] = fill.result
-                n_lines += len(fill.result.lines)
-                shown += len(fill.result.lines)
-                n_chars += sum(ln.end - ln.start for ln in fill.result.lines)
+                fr_result = flowed[fid] = fill.result
+                n_lines += len(fr_result.lines)
+                shown += len(fr_result.lines)
+                n_chars += self._n_chars(fr_result)
                 pos = fill.end
                 last_frame = (page, frame, fill.result)
             copy = Copyfit(story.id, n_lines, n_chars)
@@ -335,9 +340,17 @@ class Composer:
         diagnostics.extend(hit[2])
         return hit[1]
 
-    def _fill(self, flow: Flow, story, frame, pos, jumps, blocked, more):
-        key = (_frame_key(frame), pos, jumps.from_page, jumps.to_page, more,
-               tuple(sorted((k, tuple(sorted(v))) for k, v in blocked.items())))
+    def _n_chars(self, fr: FrameResult) -> int:
+        """The characters a text frame result's lines show, counted once per result."""
+        hit = self._chars_memo.get(fr.frame_id)
+        if hit is None or hit[0] is not fr:
+            hit = self._chars_memo[fr.frame_id] = (fr, sum(ln.end - ln.start for ln in fr.lines))
+        return hit[1]
+
+    def _fill(self, flow: Flow, story, frame, pos, jumps, blocked, more, blocked_key=None):
+        if blocked_key is None:
+            blocked_key = tuple(sorted((k, tuple(sorted(v))) for k, v in blocked.items()))
+        key = (_frame_key(frame), pos, jumps.from_page, jumps.to_page, more, blocked_key)
         hit = self._frame_cache.get(frame.id)
         if hit is not None and hit[0] == key and all(
                 self._para_key(story, i) == k for i, k in hit[2]):
@@ -599,11 +612,32 @@ def _names(cls) -> tuple[str, ...]:
     return got
 
 
+_GETTERS: dict[type, object] = {}
+_PLAIN_TYPES = frozenset(_PLAIN)
+
+
+def _values(cls):
+    """A function giving an object's field values of a dataclass type, as a tuple (made
+    once per type)."""
+    got = _GETTERS.get(cls)
+    if got is None:
+        names = _names(cls)
+        if len(names) == 1:
+            got = _GETTERS[cls] = lambda obj, get=attrgetter(names[0]): (get(obj),)
+        elif names:
+            got = _GETTERS[cls] = attrgetter(*names)
+        else:
+            got = _GETTERS[cls] = lambda obj: ()
+    return got
+
+
 def _frame_key(frame) -> tuple:
     """A frame's field values as a hashable key (lists become tuples)."""
     cls = type(frame)
-    return (cls,) + tuple(v if type(v) in _PLAIN else _frozen(v)
-                          for v in map(frame.__getattribute__, _names(cls)))
+    vals = _values(cls)(frame)
+    if all(map(_PLAIN_TYPES.__contains__, map(type, vals))):
+        return (cls,) + vals
+    return (cls,) + tuple(v if type(v) in _PLAIN else _frozen(v) for v in vals)
 
 
 def _frozen(v):

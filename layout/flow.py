@@ -93,6 +93,7 @@ class Flow:
         self.boxes = {} if boxes is None else boxes
         self._sources: dict[tuple[str, int], Source] = {}
         self._preps: dict = {}
+        self._columns: dict = {}     # a frame's rectangle, columns, blocked lines → its rows
 
     def _prepared(self, story: Story, para: int, st: Style):
         """A paragraph shaped in its style and the story's language: the setter's, asked
@@ -130,16 +131,21 @@ class Flow:
     def columns(self, frame: TextFrame, blocked: dict[int, set[int]]) -> list[Column]:
         """The frame's text columns with the grid lines each may use."""
         g = self.geo
-        x, y, w, h = g.frame_rect(frame)
-        first = max(0, int(round((y - g.top) / g.pitch + 0.4999)))
-        last = min(g.lines, int((y + h - g.top) / g.pitch + 1e-6))
-        cols = []
-        for cx, cw in g.text_columns(frame):
-            rows = [r for r in range(first, last)
-                    if not any(r in rs for (bx0, bx1), rs in blocked.items()
-                               if bx0 < cx + cw - 0.5 and bx1 > cx + 0.5)]
-            cols.append(Column(cx, cw, rows))
-        return cols
+        x, y, w, h = rect = g.frame_rect(frame)
+        spans = tuple(g.text_columns(frame))
+        key = (rect, spans, tuple((k, frozenset(v)) for k, v in blocked.items()))
+        got = self._columns.get(key)             # (a fill asks more than once)
+        if got is None:
+            first = max(0, int(round((y - g.top) / g.pitch + 0.4999)))
+            last = min(g.lines, int((y + h - g.top) / g.pitch + 1e-6))
+            got = []
+            for cx, cw in spans:
+                near = [rs for (bx0, bx1), rs in blocked.items()
+                        if bx0 < cx + cw - 0.5 and bx1 > cx + 0.5]
+                got.append((cx, cw, [r for r in range(first, last)
+                                     if not any(r in rs for rs in near)]))
+            self._columns[key] = got
+        return [Column(cx, cw, list(rows)) for cx, cw, rows in got]
 
     def fill(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
              blocked: dict, more_frames: bool = False) -> FrameFill:
