@@ -9,14 +9,13 @@ so repainting a frame is a loop of ``drawGlyphRun`` calls over the runs in view.
 """
 from __future__ import annotations
 
-import struct
-
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (QColor, QFont, QGlyphRun, QImageReader, QPainter, QPainterPath, QPen,
                            QPixmap, QRawFont, QTransform)
 
 from common.color import cmyk_to_rgb
 from fonts.errors import FontError
+from fonts.sfnt import face_tables
 from layout.model import color_value
 from layout.result import BoxItem, FrameResult, ImageItem, Painter, PathItem, RuleItem, walk_frame
 
@@ -114,42 +113,13 @@ class FontCache:
         if not raw.isValid():
             return None
         try:
-            own = _tables(path, index, (b"name", b"head"))
-        except (OSError, struct.error, ValueError):
+            own = face_tables(path, index, (b"name", b"head"))
+        except FontError:
             return None
         if any(bytes(raw.fontTable(tag.decode("latin-1"))) != got for tag, got in own.items()):
             return None                         # another face answered to its names
         raw.setPixelSize(size)
         return raw if raw.isValid() else None
-
-
-def _tables(path: str, index: int, tags: tuple[bytes, ...]) -> dict[bytes, bytes]:
-    """Some tables of face ``index`` of an OpenType file (or collection), as they are;
-    ValueError when the face lacks one."""
-    with open(path, "rb") as fh:
-        head = fh.read(12)
-        base = 0
-        if head[:4] == b"ttcf":
-            count = struct.unpack_from(">I", head, 8)[0]
-            if not 0 <= index < count:
-                raise ValueError(f"{path}: no face {index}")
-            fh.seek(12 + 4 * index)
-            base = struct.unpack(">I", fh.read(4))[0]
-        fh.seek(base)
-        num = struct.unpack_from(">H", fh.read(12), 4)[0]
-        directory = fh.read(16 * num)
-        where = {}
-        for i in range(num):
-            tag, _check, off, length = struct.unpack_from(">4sIII", directory, 16 * i)
-            where[tag] = (off, length)
-        out = {}
-        for tag in tags:
-            if tag not in where:
-                raise ValueError(f"{path}: face {index} has no {tag!r} table")
-            off, length = where[tag]
-            fh.seek(off)
-            out[tag] = fh.read(length)
-        return out
 
 
 class PixmapCache:

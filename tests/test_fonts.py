@@ -285,6 +285,24 @@ def test_collection_faces_open_by_index(library):
     assert alone.reader["CFF "] == _original(face).reader["CFF "]   # outlines copied, not converted
 
 
+def test_face_tables_reads_one_face_of_a_collection(library, tmp_path):
+    """face_tables gives a collection face's own tables as its file holds them, and names
+    the file when the face or a table is missing or the file is cut short."""
+    from fonts.sfnt import face_tables
+    face = library.resolve("Noto Serif CJK SC")
+    got = face_tables(face.path, face.index, (b"name", b"head"))
+    orig = _original(face)
+    assert got == {b"name": orig.reader["name"], b"head": orig.reader["head"]}
+    with pytest.raises(FontError, match="no face 99"):
+        face_tables(face.path, 99, (b"name",))
+    with pytest.raises(FontError, match="no 'zzzz' table"):
+        face_tables(face.path, face.index, (b"zzzz",))
+    cut = tmp_path / "cut.ttc"
+    cut.write_bytes(Path(face.path).read_bytes()[:20])
+    with pytest.raises(FontError, match="cut.ttc"):
+        face_tables(str(cut), face.index, (b"name",))
+
+
 def test_vertical_alternates(cjk_faces):
     for face in cjk_faces:
         for ch in "，。（《":
