@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import io
 
-from reportlab.pdfbase import pdfdoc
-from reportlab.pdfgen import canvas as rl_canvas
-
 from . import pdfobjects
+from .lazypil import defer_pil_image
+
+defer_pil_image()     # before ReportLab, which imports it
+
+from reportlab.pdfbase import pdfdoc  # noqa: E402
+from reportlab.pdfgen import canvas as rl_canvas  # noqa: E402
+
 
 
 class Canvas(rl_canvas.Canvas):

@@ -449,8 +449,9 @@ class CFFProgram(SfntProgram):
         cff = self.cid_font(glyphs, self.name)
         n = len(glyphs)
         hm = bytearray()
+        advances, lsbs = self._metrics_table()
         for g in glyphs:
-            hm += struct.pack(">Hh", self.advances[g], self.lsbs[g])
+            hm += struct.pack(">Hh", advances[g], lsbs[g])
         head = bytearray(self.table("head"))
         struct.pack_into(">I", head, 8, 0)
         hhea = bytearray(self.table("hhea"))

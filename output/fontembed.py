@@ -34,6 +34,14 @@ def _num(v: float) -> str:
     return pdfobjects.num(v, 3)
 
 
+def _widths(widths) -> str:
+    """The W array of CIDs 1… (a CJK face's widths are mostly one value: each distinct
+    value is formatted once)."""
+    text: dict = {}
+    return "[1 [" + " ".join([text[w] if w in text else text.setdefault(w, _num(w))
+                              for w in widths[1:]]) + "]]"
+
+
 class FontPrograms:
     """Parsed font files, kept between exports (owned by the caller, not global)."""
 
@@ -189,7 +197,7 @@ class DocumentFonts:
                 "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
             "FontDescriptor": doc.Reference(desc),
             "DW": 1000,
-            "W": "[1 [" + " ".join(_num(w) for w in f.widths[1:]) + "]]",
+            "W": _widths(f.widths),
         })
         if identity:
             cid_font.dict["CIDToGIDMap"] = pdfdoc.PDFName("Identity")
@@ -232,7 +240,7 @@ class DocumentFonts:
                 "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
             "FontDescriptor": doc.Reference(self._descriptor(prog, base, "FontFile3", ff, doc)),
             "DW": 1000,
-            "W": "[1 [" + " ".join(_num(w) for w in f.widths[1:]) + "]]",
+            "W": _widths(f.widths),
         })
         tu = _kept_stream(doc, f.key, "tounicode", f.text, lambda: _to_unicode(f.text))
         type0 = pdfdoc.PDFDictionary({

@@ -11,9 +11,13 @@ This module loads ReportLab: ``output.pdf`` imports it only when it writes a fil
 """
 from __future__ import annotations
 
-from reportlab.pdfbase import pdfdoc
-
 from . import pdfobjects
+from .lazypil import defer_pil_image
+
+defer_pil_image()     # before ReportLab, which imports it
+
+from reportlab.pdfbase import pdfdoc  # noqa: E402
+
 
 PDFX_VERSION = "PDF/X-1:2001"
 PDFX_CONFORMANCE = "PDF/X-1a:2001"

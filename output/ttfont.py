@@ -144,17 +144,8 @@ class SfntProgram:
         self.num_glyphs = struct.unpack(">H", self.table("maxp")[4:6])[0]
         hhea = self.table("hhea")
         self._hhea_ascent, self._hhea_descent = struct.unpack(">hh", hhea[4:8])
-        n_hmetrics = struct.unpack(">H", hhea[34:36])[0]
-        hm = _u16_array(self.table("hmtx")[:4 * n_hmetrics])
-        adv = hm[0::2]
-        lsb = array("h", hm[1::2].tobytes())
-        rest = self.num_glyphs - n_hmetrics
-        if rest > 0:
-            extra = _u16_array(self.table("hmtx")[4 * n_hmetrics:4 * n_hmetrics + 2 * rest])
-            adv.extend([adv[-1]] * rest)
-            lsb.extend(array("h", extra.tobytes()))
-        self.advances = adv
-        self.lsbs = lsb
+        self._n_hmetrics = struct.unpack(">H", hhea[34:36])[0]
+        self._hmtx: tuple | None = None
         self.fs_type = 0
         self._os2 = None
         if "OS/2" in self.tables:
@@ -163,6 +154,33 @@ class SfntProgram:
             self._os2 = os2
 
     _missing_hint = "is it an OpenType font?"
+
+    def _metrics_table(self) -> tuple:
+        """(advances, left side bearings) of every glyph, read from ``hmtx`` when first
+        asked for: an export whose glyphs all have CIDs from before (the pages it
+        replays) needs neither, and a CJK face's table is 256 KB (1 ms a face)."""
+        if self._hmtx is None:
+            n_hmetrics = self._n_hmetrics
+            hm = _u16_array(self.table("hmtx")[:4 * n_hmetrics])
+            adv = hm[0::2]
+            lsb = array("h", hm[1::2].tobytes())
+            rest = self.num_glyphs - n_hmetrics
+            if rest > 0:
+                extra = _u16_array(self.table("hmtx")[4 * n_hmetrics:4 * n_hmetrics + 2 * rest])
+                adv.extend([adv[-1]] * rest)
+                lsb.extend(array("h", extra.tobytes()))
+            self._hmtx = (adv, lsb)
+        return self._hmtx
+
+    @property
+    def advances(self):
+        """The advance width of every glyph, in font units."""
+        return self._metrics_table()[0]
+
+    @property
+    def lsbs(self):
+        """The left side bearing of every glyph, in font units."""
+        return self._metrics_table()[1]
 
     def _check_tag(self, tag: bytes) -> None:
         if tag not in (b"\x00\x01\x00\x00", b"true", b"OTTO"):
@@ -175,7 +193,8 @@ class SfntProgram:
 
     def advance(self, gid: int) -> int:
         """The advance width of a glyph in font units."""
-        return self.advances[gid] if 0 <= gid < self.num_glyphs else self.advances[0]
+        adv = self._hmtx[0] if self._hmtx is not None else self._metrics_table()[0]
+        return adv[gid] if 0 <= gid < self.num_glyphs else adv[0]
 
     def embedding_problem(self) -> str:
         """Why the licence (OS/2 fsType) forbids embedding a subset, or "" when it allows it."""
@@ -303,9 +322,10 @@ class TrueTypeProgram(SfntProgram):
         if sys.byteorder == "little":
             loca.byteswap()
         hm = array("H")
+        advances, lsbs = self._metrics_table()
         for g in order:
-            hm.append(self.advances[g])
-            hm.append(self.lsbs[g] & 0xFFFF)
+            hm.append(advances[g])
+            hm.append(lsbs[g] & 0xFFFF)
         if sys.byteorder == "little":
             hm.byteswap()
         head = bytearray(self.table("head"))

@@ -1,0 +1,32 @@
+"""Pillow's ``PIL.Image`` loaded when it is first used, not when ReportLab is imported.
+
+``reportlab.lib.utils`` (which ReportLab's ``pdfdoc`` imports) does ``from PIL import
+Image`` at its top for its own image helpers, which the writer never calls: our image
+XObjects are made by ``output.images``, which uses Pillow only for images that are not
+passed through.  Importing Pillow's Image module (its enums and tag tables) cost
+10–15 ms of every export.  ``defer_pil_image`` puts a lazily loaded ``PIL.Image`` in
+its place (``importlib.util.LazyLoader``): the module is the real one, executed on the
+first attribute anybody reads of it.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+
+def defer_pil_image() -> None:
+    """Make ``PIL.Image`` a module executed on first use (once; nothing if it is loaded)."""
+    if "PIL.Image" in sys.modules:
+        return
+    try:
+        spec = importlib.util.find_spec("PIL.Image")       # imports the (small) package
+        if spec is None or spec.loader is None:
+            return
+        loader = importlib.util.LazyLoader(spec.loader)    # TypeError: a loader it cannot defer
+    except (ImportError, ValueError, TypeError):
+        return                                             # then ReportLab imports it as ever
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["PIL.Image"] = module
+    loader.exec_module(module)
+    setattr(sys.modules["PIL"], "Image", module)
