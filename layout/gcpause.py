@@ -6,11 +6,13 @@ collector's full passes — each walking every object alive — only cost time: 
 96-page issue they took about a quarter of the compose.  The same holds for reading
 a cached result or issue model.  ``gc_paused`` pauses the collector for a block and
 ``without_gc`` for a call, restoring it after; nested or concurrent uses leave it as
-the outermost one found it.  What a paused block made is frozen when the collector
-resumes (``gc.freeze``, as the editor does for its issue): the collector's next pass
-would otherwise walk all of it — about a tenth of a 96-page compose — to find no
-garbage; a cycle among frozen objects is freed by a full pass after ``gc.unfreeze``
-(the editor's idle collection).
+the outermost one found it.  What a paused block made goes straight to the oldest
+generation when the collector resumes (``gc.freeze`` then ``gc.unfreeze``, which move
+lists and walk nothing): its next young pass would otherwise walk all of it — about a
+tenth of a 96-page compose — to find no garbage.  A full pass still sees it (a cycle
+in it is freed as before).  Where objects are frozen already (the editor freezes its
+issue; an export that ends its process freezes what it made) nothing is moved: thawing
+would undo their freeze.
 """
 from __future__ import annotations
 
@@ -38,9 +40,12 @@ def gc_paused():
         with _LOCK:
             _DEPTH[0] -= 1
             if _DEPTH[0] == 0 and _DEPTH.pop():
-                # what the block made lives on (a result, a model, the setter's caches):
-                # out of the collector's later passes, or its next one walks all of it
-                gc.freeze()
+                if not gc.get_freeze_count():
+                    # what the block made lives on (a result, a model, the setter's
+                    # caches): put in the oldest generation at once (frozen and thawed,
+                    # no pass), or the next young pass walks all of it to find nothing
+                    gc.freeze()
+                    gc.unfreeze()
                 gc.enable()
 
 

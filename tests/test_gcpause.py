@@ -94,14 +94,16 @@ def test_compose_leaves_the_collector_enabled():
     assert res.pages and gc.isenabled()
 
 
-def test_what_a_paused_call_made_is_frozen_and_a_full_idle_pass_still_frees_its_cycles():
-    """The objects made while paused are out of the next passes (frozen); a cycle among
-    them dies only in a pass after unfreezing (the editor's full idle collection)."""
+
+def test_what_a_paused_call_made_is_in_the_oldest_generation_and_a_full_pass_frees_its_cycles():
+    """No young pass walks what a paused call made (it is in the oldest generation when
+    the call returns); nothing stays frozen, and a full pass frees a cycle made in it."""
     import weakref
 
     class Node:
         pass
     gc.enable()
+    gc.unfreeze()
     made = []
 
     @without_gc
@@ -109,25 +111,43 @@ def test_what_a_paused_call_made_is_frozen_and_a_full_idle_pass_still_frees_its_
         a = Node()
         a.me = a                     # a cycle: only the collector frees it
         made.append(weakref.ref(a))
-        return gc.get_freeze_count()
+        return a
+    kept = work()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert any(o is kept for o in gc.get_objects(generation=2))
+    assert gc.get_count()[0] < 700                  # no young pass is due for it
+    del kept
+    gc.collect(1)
+    assert made[0]() is not None                    # a young pass does not see it
+    gc.collect()
+    assert made[0]() is None
+
+
+def test_objects_frozen_already_stay_frozen():
+    """Where the caller froze objects (the editor, an export ending its process), a paused
+    call leaves them frozen (thawing would undo that)."""
+    gc.enable()
+    gc.freeze()
     try:
-        before = work()
-        assert gc.get_freeze_count() > before and gc.isenabled()
-        gc.collect()
-        assert made[0]() is not None        # frozen: a pass does not see it
-        gc.unfreeze()
-        gc.collect()
-        assert made[0]() is None
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+
+        @without_gc
+        def work():
+            return [object() for _ in range(10)]
+        work()
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
     finally:
         gc.unfreeze()
 
 
-def test_a_collector_disabled_by_the_caller_freezes_nothing():
+def test_a_collector_disabled_by_the_caller_moves_nothing():
     gc.disable()
     gc.unfreeze()
 
     @without_gc
     def work():
-        return [object() for _ in range(10)]
-    work()
+        return [[] for _ in range(10)]
+    kept = work()
     assert gc.get_freeze_count() == 0 and not gc.isenabled()
+    assert not any(o is kept for o in gc.get_objects(generation=2))
