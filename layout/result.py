@@ -23,6 +23,7 @@ def quick_init(cls):
     dataclass writes, which stores through ``object.__setattr__`` at twice the cost (a
     compose makes some 60 000 lines and glyph runs)."""
     assert "__post_init__" not in cls.__dict__ and "__slots__" in cls.__dict__
+    assert all(f.default_factory is MISSING for f in fields(cls)), "no default factories"
     names = [f.name for f in fields(cls)]
     space = {f"_set_{f.name}": cls.__dict__[f.name].__set__ for f in fields(cls)}
     params = []
