@@ -294,8 +294,8 @@ def cmd_export(args) -> int:
             # the collector, turned on again, would walk every object once more (5 ms
             # for the sample, 17 ms for 24 pages) just before the process ends: frozen,
             # they are out of its reach
-            import gc
-            gc.freeze()
+            from layout import gcpause
+            gcpause.freeze()
         return code
 
 

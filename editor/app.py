@@ -16,7 +16,6 @@ unit (``editor.deskrecovery``).
 """
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import weakref
@@ -26,7 +25,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from common.proc import pid_alive
-from layout import lockfile
+from layout import gcpause, lockfile
 from layout.docfile import DocumentError, load_issue
 
 from .autosave import SUFFIX, describe_recovery, newer_recovery, recovery_path
@@ -254,7 +253,7 @@ class EditorApp:
         win.view.fit_page()
         # the issue, its layout and the font tables are long-lived: keep them out of the
         # cyclic collector's full passes, which otherwise stall a keystroke now and then
-        gc.freeze()
+        gcpause.freeze()
         return win
 
     def _lock(self, path: str, parent=None):

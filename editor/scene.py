@@ -7,13 +7,13 @@ cheap decorations: ports, copyfit badges, jump markers and thread arrows.
 """
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene
 
+from layout import gcpause
 from layout import model as m
 
 from .i18n import copyfit_label, tr
@@ -177,7 +177,7 @@ class PageScene(QGraphicsScene):
             return
         for fid in ids:
             self.doc.composer.warm(fid)
-        gc.freeze()         # what the setter learnt is long-lived: out of the full passes
+        gcpause.freeze()    # what the setter learnt is long-lived: out of the full passes
 
     def page_result(self):
         """The PageResult shown."""

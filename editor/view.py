@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QInputMethodEvent, QKeyEvent, QPainter, QTrans
 from PySide6.QtWidgets import QGraphicsView
 
 from layout import edits as E
+from layout import gcpause
 from layout import model as m
 
 from . import guides as G
@@ -585,9 +586,9 @@ def collect_when_idle(full: bool = False) -> None:
     the issue, its layout and the setter's caches.  ``full``: over every object, the
     frozen ones too, so that cycles which became garbage after a freeze go as well."""
     if full:
-        gc.unfreeze()
+        gcpause.unfreeze()
     gc.collect()
-    gc.freeze()
+    gcpause.freeze()
 
 
 def _relative(path: str, base: str) -> str:

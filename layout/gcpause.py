@@ -12,7 +12,9 @@ lists and walk nothing): its next young pass would otherwise walk all of it — 
 tenth of a 96-page compose — to find no garbage.  A full pass still sees it (a cycle
 in it is freed as before).  Where objects are frozen already (the editor freezes its
 issue; an export that ends its process freezes what it made) nothing is moved: thawing
-would undo their freeze.
+would undo their freeze.  So the process freezes and thaws through ``freeze`` and
+``unfreeze`` here, which remember whether anything is frozen: ``gc.get_freeze_count``
+walks the whole frozen list (10 ms in an editor with an issue open).
 """
 from __future__ import annotations
 
@@ -23,6 +25,19 @@ import threading
 
 _LOCK = threading.Lock()
 _DEPTH = [0]            # calls under way that paused the collector
+_FROZEN = [False]       # objects were frozen (through ``freeze``) and not thawed since
+
+
+def freeze() -> None:
+    """``gc.freeze``: what is alive now is kept out of the collector's passes."""
+    gc.freeze()
+    _FROZEN[0] = True
+
+
+def unfreeze() -> None:
+    """``gc.unfreeze``: the frozen objects back in the oldest generation."""
+    gc.unfreeze()
+    _FROZEN[0] = False
 
 
 @contextlib.contextmanager
@@ -40,7 +55,7 @@ def gc_paused():
         with _LOCK:
             _DEPTH[0] -= 1
             if _DEPTH[0] == 0 and _DEPTH.pop():
-                if not gc.get_freeze_count():
+                if not _FROZEN[0]:
                     # what the block made lives on (a result, a model, the setter's
                     # caches): put in the oldest generation at once (frozen and thawed,
                     # no pass), or the next young pass walks all of it to find nothing

@@ -11,6 +11,7 @@ import weakref
 import pytest
 
 from layout import edits as E
+from layout import gcpause
 from layout.compose import Composer
 from layout.docfile import load_issue
 from layout.position import StoryPos
@@ -83,7 +84,7 @@ def test_idle_collection_frees_cycles_that_were_frozen():
     a = _Node()
     a.me = a                                    # a cycle: only the collector frees it
     gone = weakref.ref(a)
-    gc.freeze()
+    gcpause.freeze()
     try:
         del a
         gc.collect()
@@ -94,7 +95,7 @@ def test_idle_collection_frees_cycles_that_were_frozen():
         assert gone() is None
         assert gc.isenabled() and gc.get_freeze_count() > 0
     finally:
-        gc.unfreeze()
+        gcpause.unfreeze()
 
 
 def _spy_resumes(monkeypatch) -> dict:
