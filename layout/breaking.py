@@ -537,6 +537,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     limit, em, loose_penalty = p.limit, p.em, p.rules.loose_penalty
     n_nodes = len(nodes)
     after = p.node_after()
+    pruned = False              # whether pruning dropped any setting
     for s in range(start, n):
         base = cost[s]
         if base == INF:
@@ -545,6 +546,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
         bad = base - k * COST_LINE
         if k < len(best_at):
             if prune and bad > best_at[k] + PRUNE:
+                pruned = True
                 continue            # far worse than another way of setting k lines
             if bad < best_at[k]:
                 best_at[k] = bad
@@ -608,7 +610,8 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 back[nx] = (s, e)
                 count[nx] = k + 1
                 worst[nx] = PENALTY_FORCED
-    if prune and (back[n] is None or worst[n] >= LAST_RESORT):
+    if pruned and (back[n] is None or worst[n] >= LAST_RESORT):
+        # (where nothing was dropped the search without pruning is this one again)
         return break_paragraph(p, measure, start, first_indent, prune=False)
     lines = []
     pos = n
