@@ -95,7 +95,7 @@ class Prepared:
         # the widest a Han gap may open, less a margin for rounding in the output
         self.limit = (rules.max_gap - 0.004) * em
         ks = self.kinds = C.kinds(text)
-        if not C.WESTERN_QUOTES.keys().isdisjoint(text):
+        if any(q in text for q in C.WESTERN_QUOTES):   # (a search each: no walk per char)
             C.western_quotes(text, ks, adv, sizes)
         kinds = C.KINDS
         # the rules' answers per kind of character (a paragraph has few kinds)
@@ -196,8 +196,8 @@ class Prepared:
         self.mark, self.points, self.opens = mark, points, opens
         # marks the convention always sets half width: narrower from the start
         centre: dict[int, float] = {}
-        if rules.has_half:
-            half_k = {k: rules.half_of(k) for k in present}
+        half_k = {k: rules.half_of(k) for k in present} if rules.has_half else {}
+        if any(half_k.values()):           # (no such mark here: no table of cuts)
             both_k = {k: rules.blank_side(k) == C.BOTH for k, h in half_k.items() if h}
             fixed = fixed or [0.0] * n
             for i in compress(range(n), map(half_k.__getitem__, ks)):
