@@ -12,7 +12,7 @@ from itertools import repeat
 from operator import add
 
 from . import chars as C
-from .breaking import Line, Prepared, break_counts, compose_lines, set_spans
+from .breaking import Line, Prepared, break_counts, break_paragraph, set_spans
 from .model import OPENTYPE_LANGUAGE, Issue, Paragraph, ParagraphStyle, is_traditional, shape_scale
 from .result import GlyphRun, Source
 from .shaping import RunSpec, Shaped, shape
@@ -46,6 +46,7 @@ class Setter:
         self._prepared: dict[tuple, Prepared] = {}
         self._lines: dict[tuple, list[Line]] = {}
         self._counts: dict[tuple, tuple] = {}     # (id, measure, start, indent) → (top, {k: spans})
+        self._breaks: dict[tuple, list] = {}      # (id, measure, start, indent) → best spans
         self._runs: dict[tuple, tuple] = {}
         self._parts: dict[int, tuple] = {}    # id(line) → (line, line_parts), wherever placed
         self._cells: dict = {}      # shaping's memo: each character's cell per font role
@@ -165,9 +166,20 @@ class Setter:
                 got = None if spans is None else set_spans(p, spans, measure, start, indent,
                                                            align)
             else:
-                got = compose_lines(p, measure, start, indent, align)
+                got = set_spans(p, self._best_breaks(p, measure, start, indent), measure,
+                                start, indent, align)
             self._lines[key] = got
             self.stats["broken"] += 1
+        return got
+
+    def _best_breaks(self, p: Prepared, measure: float, start: int,
+                     indent: float) -> list[tuple[int, int]]:
+        """The best breaks of a paragraph from ``start`` (whatever the alignment), cached:
+        the count a looser or tighter setting starts from needs no line set."""
+        key = (id(p), round(measure, 3), start, round(indent, 3))
+        got = self._breaks.get(key)
+        if got is None:
+            got = self._breaks[key] = break_paragraph(p, measure, start, indent)
         return got
 
     def _looser_spans(self, p: Prepared, measure: float, start: int, indent: float,
@@ -175,7 +187,7 @@ class Setter:
         """The breaks of a paragraph set ``looseness`` lines more or fewer than its best
         setting, or None: one search gives every line count up to three more (cached
         per paragraph, measure and start)."""
-        want = len(self.lines(p, measure, start, indent, align)) + looseness
+        want = len(self._best_breaks(p, measure, start, indent)) + looseness
         if want < 1:
             return None
         tkey = (id(p), round(measure, 3), start, round(indent, 3))
@@ -229,6 +241,7 @@ class Setter:
         self._prepared = {k: v for k, v in self._prepared.items() if id(v) in live}
         self._lines = {k: v for k, v in self._lines.items() if k[0] in live}
         self._counts = {k: v for k, v in self._counts.items() if k[0] in live}
+        self._breaks = {k: v for k, v in self._breaks.items() if k[0] in live}
         self._runs.clear()
         self._parts.clear()
 
