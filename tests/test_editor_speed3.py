@@ -1,0 +1,54 @@
+"""Editor speed, third part (round 6): the cheaper ways of drawing and composing a key,
+each checked against the plain way."""
+from __future__ import annotations
+
+
+def _outline_image(clip=None, aa=True):
+    """A text frame's outline drawn (scaled as at fit zoom) into a white image, optionally
+    clipped to a region; the painter's antialiasing hint before and after the paint."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter, QTransform
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+    from editor.items import FrameItem
+    item = FrameItem("t1", "text", None)
+    item.rect = QRectF(10.3, 12.7, 300.2, 220.5)
+    img = QImage(320, 250, QImage.Format.Format_ARGB32)
+    img.fill(QColor("white"))
+    p = QPainter(img)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
+    if clip is not None:
+        p.setClipRegion(clip)
+    p.setTransform(QTransform.fromScale(0.93, 0.93))
+    opt = QStyleOptionGraphicsItem()
+    opt.exposedRect = QRectF(0, 0, 400, 300) if clip is None else \
+        p.transform().inverted()[0].mapRect(QRectF(clip.boundingRect()))
+    item.paint(p, opt)
+    after = p.testRenderHint(QPainter.RenderHint.Antialiasing)
+    p.end()
+    return img, after
+
+
+def test_a_frame_outline_clipped_to_a_keys_areas_is_the_outline_drawn_whole(qapp):
+    """A key repaints a few small areas (a clip region of several rectangles); a frame's
+    outline drawn there is pixel for pixel the outline a whole paint draws, and the item
+    leaves the painter's antialiasing as it found it (the view does not save its state)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QRegion
+    region = QRegion()
+    for i in range(6):                       # line areas across the frame's left edge
+        region += QRect(2, 20 + 25 * i, 60 - 7 * i, 9)
+    region += QRect(250, 195, 40, 30)         # and one at its lower right corner
+    whole, kept = _outline_image()
+    assert kept is True
+    part, kept = _outline_image(region)
+    assert kept is True
+    _, kept = _outline_image(region, aa=False)
+    assert kept is False
+    drawn = 0
+    for r in region:
+        for y in range(r.top(), r.bottom() + 1):
+            for x in range(r.left(), r.right() + 1):
+                assert part.pixel(x, y) == whole.pixel(x, y), (x, y)
+                drawn += whole.pixel(x, y) != 0xFFFFFFFF
+    assert drawn > 100                        # the outline runs through the areas
