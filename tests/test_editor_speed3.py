@@ -2,6 +2,8 @@
 each checked against the plain way."""
 from __future__ import annotations
 
+import pytest
+
 
 def _outline_image(clip=None, aa=True):
     """A text frame's outline drawn (scaled as at fit zoom) into a white image, optionally
@@ -52,3 +54,59 @@ def test_a_frame_outline_clipped_to_a_keys_areas_is_the_outline_drawn_whole(qapp
                 assert part.pixel(x, y) == whole.pixel(x, y), (x, y)
                 drawn += whole.pixel(x, y) != 0xFFFFFFFF
     assert drawn > 100                        # the outline runs through the areas
+
+
+def test_typing_that_keeps_the_overset_count_leaves_the_status_bar_alone(tmp_path, qtbot,
+                                                                         monkeypatch):
+    """A key that does not change how many stories are overset does not restyle the
+    status bar's overset label (restyled, the label was polished again and the status bar
+    and window laid out and repainted on every key); when the count changes, the label
+    says so in its colour."""
+    from PySide6.QtCore import QEvent, QObject, QSettings
+
+    from editor.app import EditorApp
+    from layout import edits as E
+    from layout.position import StoryPos
+    from support.fakefont import SquareFontSet
+    from support.paths import SAMPLE
+    if not SAMPLE.exists():
+        pytest.skip("the sample issue is missing")
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda *a: False,
+                    ask_save=lambda w: "discard",
+                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    win = app.open(str(SAMPLE))
+    seen = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj, ev):
+            if ev.type() == QEvent.Type.StyleChange:
+                seen.append(ev.type())
+            return False
+    watch = Watch()
+    try:
+        doc, label = win.doc, win.overset_label
+        sid = "lead" if "lead" in doc.issue.stories else next(iter(doc.issue.stories))
+        label.installEventFilter(watch)
+        before = len(doc.overset_stories())
+        for i, ch in enumerate("工会服务职工"):
+            assert doc.push(E.InsertText(sid, StoryPos(0, 3 + i), ch), "typing")
+            if len(doc.overset_stories()) != before:
+                break
+        else:
+            assert seen == []
+        # every story cut to nothing: none overset, the label plain; then one overset
+        n_before = len(doc.overset_stories())
+        red = "color: #c81e1e"
+        assert (label.styleSheet() == red) == bool(n_before)
+        text = "长" * 20000
+        assert doc.push(E.InsertText(sid, StoryPos(0, 0), text), "typing")
+        assert doc.overset_stories()
+        assert label.styleSheet() == red
+        doc.undo.undo()
+        assert (label.styleSheet() == red) == bool(len(doc.overset_stories()))
+    finally:
+        label.removeEventFilter(watch)
+        for w in list(app.windows):
+            w.doc.undo.clear()
+            w.close()
