@@ -347,13 +347,7 @@ class FrameItem(QGraphicsItem):
         scale = p.worldTransform().m11() or 1.0
         inner = 3 / scale                   # an area inside the frame: its outline not in it
         if not self.rect.adjusted(inner, inner, -inner, -inner).contains(option.exposedRect):
-            # a hairline drawn whole, not antialiased: clipped to the several small areas a
-            # key repaints, an antialiased outline cost 0.1-0.2 ms a frame (Qt strokes it
-            # against the clip region span by span); every paint draws it so
-            aa = p.testRenderHint(QPainter.RenderHint.Antialiasing)
-            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             p.drawRect(self.rect)
-            p.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
         pen.setStyle(Qt.PenStyle.SolidLine)
         p.setPen(pen)
         if d.selected and not d.locked:

@@ -34,7 +34,9 @@ def _outline_image(clip=None, aa=True):
 def test_a_frame_outline_clipped_to_a_keys_areas_is_the_outline_drawn_whole(qapp):
     """A key repaints a few small areas (a clip region of several rectangles); a frame's
     outline drawn there is pixel for pixel the outline a whole paint draws, and the item
-    leaves the painter's antialiasing as it found it (the view does not save its state)."""
+    leaves the painter's antialiasing as it found it (the view does not save its state).
+    (Drawn without antialiasing or only in stretches, the outline cost as much in the
+    editor: Qt's cost there is per primitive under a region clip.)"""
     from PySide6.QtCore import QRect
     from PySide6.QtGui import QRegion
     region = QRegion()
