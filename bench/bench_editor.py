@@ -96,6 +96,9 @@ def main() -> None:
     win.view.viewport().grab()                          # forces the first paint
     t_open = time.perf_counter() - t1
     doc, view = win.doc, win.view
+    if doc.read_only:          # another process holds the sample's lock: keys are refused
+        sys.exit(f"bench_editor: {path} opened read-only ({doc.read_only_reason}); "
+                 "typing cannot be measured while another editor or bench has it open")
     say(f"sample: {Path(path).name}  fonts: {'square' if args.square else 'real'}  "
           f"zoom: {view.zoom():.0f}%  frames on page 1: {len(win.scene.frames)}")
     say(f"import Qt + editor        {t_import * 1000:8.0f} ms")
@@ -126,6 +129,8 @@ def main() -> None:
                                                Qt.KeyboardModifier.NoModifier, ch))
         view.viewport().grab()                           # whole viewport repainted
         grabs.append((time.perf_counter() - a) * 1000)
+    if not times:                                        # --keys 0 (a baseline to subtract)
+        times = cpu = composes = [0.0]
     say(f"typing, key → repainted   median {statistics.median(times):6.1f} ms   "
           f"p95 {pct(times, 0.95):6.1f} ms   max {max(times):6.1f} ms  (n={len(times)})")
     say(f"  CPU time of the GUI thread   median {statistics.median(cpu):6.1f} ms   "

@@ -44,6 +44,11 @@ from store.units import split
 from .commands import EditCommand
 from .i18n import tr, undo_label
 
+#: edits that change nothing but one story's paragraphs (``edit.story``): the composer
+#: takes the rest from its last compose
+TEXT_EDITS = (E.InsertText, E.DeleteText, E.SplitParagraph, E.SetParagraphStyle,
+              E.SetCharStyle, E.InsertRuns)
+
 #: documents of this process that hold a lock (released at exit if still open)
 _LOCKED: "weakref.WeakSet[Document]" = weakref.WeakSet()
 
@@ -211,7 +216,9 @@ class Document(QObject):
             return False
         self.mark_units(keys)
         try:
-            self._compose(touched)
+            # an edit of one story's paragraphs (typing): the other stories and the pages
+            # none of its frames is on are the last compose's
+            self._compose(touched, edit.story if type(edit) in TEXT_EDITS else None)
         except Exception as exc:          # the layout cannot take it (a bad size, a unit …)
             self._compose(edit.revert(self.issue))
             self.refused.emit(f"{type(exc).__name__}: {exc}")
@@ -372,11 +379,11 @@ class Document(QObject):
             self.drop_undo(set(given))
         return given
 
-    def _compose(self, touched: E.Touched) -> None:
+    def _compose(self, touched: E.Touched, text_of: str | None = None) -> None:
         if touched.styles:
             self.composer.invalidate_styles()
             self.geometry = PageGeometry.of(self.issue.paper)
-        self.result = self.composer.compose()
+        self.result = self.composer.compose(text_of)
 
     def edited(self, touched: E.Touched, composed: bool = False) -> None:
         """Called by commands after the model changed: compose again and tell the views."""

@@ -331,7 +331,9 @@ class MainWindow(QMainWindow):
     def _changed(self, touched) -> None:
         n = len(self.doc.overset_stories())
         self.overset_label.setText(tr("status.overset", n=n))
-        self.overset_label.setStyleSheet(f"color: {QColor(200, 30, 30).name()}" if n else "")
+        sheet = f"color: {QColor(200, 30, 30).name()}" if n else ""
+        if sheet != self.overset_label.styleSheet():    # (set again, the label is polished
+            self.overset_label.setStyleSheet(sheet)     # again and the status bar laid out)
         self._title()
 
     def _selection(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import fields, is_dataclass, replace
 from operator import attrgetter
+from typing import NamedTuple
 
 from common.jsoncache import JsonCache
 
@@ -92,10 +93,12 @@ class Composer:
         self._glyph_memo: dict[str, tuple] = {}     # story → (paragraph keys, diagnostics)
         self._boxes: dict[tuple, tuple] = {}        # placed lines (Flow.boxes)
         self._para_glyphs: dict[str, dict] = {}     # story → {paragraph key: its glyph findings}
+        self._last: _Last | None = None             # what the last compose made, per story and page
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
         self.setter.invalidate_styles()
+        self._last = None
         self._frame_cache.clear()
         self._paint_cache.clear()
         self._glyph_memo.clear()
@@ -105,11 +108,24 @@ class Composer:
 
     # ------------------------------------------------------------ compose
     @without_gc
-    def compose(self) -> LayoutResult:
-        """Lay out every page of the issue."""
+    def compose(self, text_of: str | None = None) -> LayoutResult:
+        """Lay out every page of the issue.
+
+        ``text_of``: the caller vouches that since the last compose nothing changed but
+        the paragraphs of that story (their text and styles: an editor's typing).  The
+        other stories' fills and findings and the pages none of its frames is on are then
+        those of the last compose, as a full compose would find them again; everything
+        is composed when there is no last compose to go on from (or the layout cache is
+        to be asked).
+        """
         issue = self.issue
         whole = cached = None
         here = (self.base_dir, self.allow_outside)
+        last = self._last
+        self._last = None
+        if last is None or text_of not in issue.stories or (
+                self.disk is not None and (self.whole or self._disk_context != here)):
+            last = None
         if self.disk is not None and (self.whole or self._disk_context != here):
             whole = self.disk.begin(self)
             self._disk_context = here
@@ -125,73 +141,49 @@ class Composer:
         problem = self.segmenter.use_dictionary(issue.paper.dictionary, self.base_dir)
         if problem:                 # the paper's word list for headline breaks
             diagnostics.append(Diagnostic("warning", "dictionary", problem))
-        copyfit: dict[str, Copyfit] = {}
         composer = FrameComposer(self.setter, geo, issue, self.segmenter, self.base_dir,
                                  self.allow_outside)
         flow = Flow(self.setter, geo, issue, self._boxes)
-        page_of = {fr.id: page for page in issue.pages for fr in page.frames}
-        blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
-        blocked_keys = {n: tuple(sorted((k, tuple(sorted(v))) for k, v in b.items()))
-                        for n, b in blocked.items()}
+        if last is not None:
+            page_of, blocked, blocked_keys = last.page_of, last.blocked, last.blocked_keys
+            stories = dict(last.stories)
+            stories[text_of] = self._story_pass(flow, issue.stories[text_of], page_of, geo,
+                                                blocked, blocked_keys)
+            again = {page_of[fid].number for fid in issue.stories[text_of].thread}
+        else:
+            page_of = {fr.id: page for page in issue.pages for fr in page.frames}
+            blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
+            blocked_keys = {n: tuple(sorted((k, tuple(sorted(v))) for k, v in b.items()))
+                            for n, b in blocked.items()}
+            stories = {sid: self._story_pass(flow, story, page_of, geo, blocked, blocked_keys)
+                       for sid, story in issue.stories.items()}
+            again = None
         flowed: dict[str, FrameResult] = {}
         live: set[int] = set()
         shown = 0                               # lines set in the story frames
-        for story in issue.stories.values():
-            n_lines = n_chars = 0
-            pos = StoryPos()
-            last_frame = None
-            for i, fid in enumerate(story.thread):
-                page, frame = page_of[fid], None
-                frame = next(f for f in page.frames if f.id == fid)
-                prev_page = page_of[story.thread[i - 1]] if i else None
-                next_page = page_of[story.thread[i + 1]] if i + 1 < len(story.thread) else None
-                jumps = Jumps()
-                if frame.jump_lines and pos.para < len(story.paragraphs):
-                    if prev_page is not None and prev_page.number != page.number:
-                        jumps.from_page = prev_page.number
-                    if next_page is not None and next_page.number != page.number:
-                        jumps.to_page = next_page.number
-                more = i + 1 < len(story.thread)
-                fill = self._fill(flow, story, frame, pos, jumps, blocked[page.number], more,
-                                  blocked_keys[page.number])
-                live |= fill.prepared
-                fr_result = flowed[fid] = fill.result
-                n_lines += len(fr_result.lines)
-                shown += len(fr_result.lines)
-                n_chars += self._n_chars(fr_result)
-                pos = fill.end
-                last_frame = (page, frame, fill.result)
-            copy = Copyfit(story.id, n_lines, n_chars)
-            if last_frame is not None:
-                page, frame, fr = last_frame
-                short = self._feet(story, flowed, page_of, geo, diagnostics)
-                copy = Copyfit(story.id, n_lines, n_chars, underset_lines=short)
-                if pos.para < len(story.paragraphs):
-                    cx, cy, cw, ch = fr.columns[-1] if fr.columns else fr.rect
-                    over = flow.overset(story, pos, cw, cx, fr.rect[1] + fr.rect[3])
-                    copy = Copyfit(story.id, n_lines, n_chars, over.lines, over.chars,
-                                   short, tuple(over.runs))
-                    diagnostics.append(diagnose_overset(story, copy, page.number, frame.id))
-            copyfit[story.id] = copy
+        copyfit: dict[str, Copyfit] = {}
+        for sid in issue.stories:
+            done = stories[sid]
+            flowed.update(done.flowed)
+            live |= done.live
+            shown += done.shown
+            copyfit[sid] = done.copy
+            diagnostics.extend(done.diagnostics)
         pages = []
         drawn = []                              # per page: (model frame, result), drawing order
+        made = {}
         for page in issue.pages:
-            frames = []
-            drawn.append((page.number, []))
-            for master, frame in self._page_frames(page):
-                if master or frame.replaces:      # fields filled: master frames, overrides
-                    fr = self._master_frame(composer, page, master, frame, diagnostics)
-                elif isinstance(frame, m.TextFrame):
-                    fr = flowed.get(frame.id)
-                    if fr is None:
-                        fr = self._empty_frame(frame, geo)
-                else:
-                    fr = self._compose_frame(composer, page, frame, diagnostics)
-                frames.append(self._on_layer(fr, frame, master, page.number))
-                drawn[-1][1].append((frame, frames[-1]))
-            pages.append(PageResult(page.number, geo.width, geo.height, tuple(frames)))
-        diagnostics.extend(self._glyph_diagnostics())
-        diagnostics.extend(self._overlaps(drawn))
+            done = last.pages.get(page.number) if again is not None and \
+                page.number not in again else None
+            if done is None:
+                done = self._page_pass(composer, page, flowed, geo)
+            made[page.number] = done
+            pages.append(done[0])
+            drawn.append((page.number, done[1]))
+            diagnostics.extend(done[2])
+        diagnostics.extend(self._glyph_diagnostics(text_of if last is not None else None))
+        diagnostics.extend(self._overlaps(drawn, None if again is None else
+                                          {n for n, _ in drawn} - again))
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
@@ -200,7 +192,71 @@ class Composer:
         res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
         if whole is not None:
             res = self.disk.put_issue_result(whole, res)
+        else:
+            self._last = _Last(page_of, blocked, blocked_keys, stories, made)
         return res
+
+    def _story_pass(self, flow: Flow, story, page_of: dict, geo: PageGeometry, blocked: dict,
+                    blocked_keys: dict) -> "_StoryDone":
+        """One story through its thread: its frames' results, copyfit and findings."""
+        diagnostics: list[Diagnostic] = []
+        flowed: dict[str, FrameResult] = {}
+        live: set[int] = set()
+        n_lines = n_chars = 0
+        pos = StoryPos()
+        last_frame = None
+        for i, fid in enumerate(story.thread):
+            page, frame = page_of[fid], None
+            frame = next(f for f in page.frames if f.id == fid)
+            prev_page = page_of[story.thread[i - 1]] if i else None
+            next_page = page_of[story.thread[i + 1]] if i + 1 < len(story.thread) else None
+            jumps = Jumps()
+            if frame.jump_lines and pos.para < len(story.paragraphs):
+                if prev_page is not None and prev_page.number != page.number:
+                    jumps.from_page = prev_page.number
+                if next_page is not None and next_page.number != page.number:
+                    jumps.to_page = next_page.number
+            more = i + 1 < len(story.thread)
+            fill = self._fill(flow, story, frame, pos, jumps, blocked[page.number], more,
+                              blocked_keys[page.number])
+            live |= fill.prepared
+            fr_result = flowed[fid] = fill.result
+            n_lines += len(fr_result.lines)
+            n_chars += self._n_chars(fr_result)
+            pos = fill.end
+            last_frame = (page, frame, fill.result)
+        copy = Copyfit(story.id, n_lines, n_chars)
+        if last_frame is not None:
+            page, frame, fr = last_frame
+            short = self._feet(story, flowed, page_of, geo, diagnostics)
+            copy = Copyfit(story.id, n_lines, n_chars, underset_lines=short)
+            if pos.para < len(story.paragraphs):
+                cx, cy, cw, ch = fr.columns[-1] if fr.columns else fr.rect
+                over = flow.overset(story, pos, cw, cx, fr.rect[1] + fr.rect[3])
+                copy = Copyfit(story.id, n_lines, n_chars, over.lines, over.chars,
+                               short, tuple(over.runs))
+                diagnostics.append(diagnose_overset(story, copy, page.number, frame.id))
+        return _StoryDone(flowed, copy, diagnostics, live, n_lines)
+
+    def _page_pass(self, composer: FrameComposer, page: m.Page, flowed: dict,
+                   geo: PageGeometry) -> tuple:
+        """(the page's result, its (model frame, result) pairs in drawing order, findings)."""
+        frames = []
+        pairs = []
+        diagnostics: list[Diagnostic] = []
+        for master, frame in self._page_frames(page):
+            if master or frame.replaces:      # fields filled: master frames, overrides
+                fr = self._master_frame(composer, page, master, frame, diagnostics)
+            elif isinstance(frame, m.TextFrame):
+                fr = flowed.get(frame.id)
+                if fr is None:
+                    fr = self._empty_frame(frame, geo)
+            else:
+                fr = self._compose_frame(composer, page, frame, diagnostics)
+            frames.append(self._on_layer(fr, frame, master, page.number))
+            pairs.append((frame, frames[-1]))
+        return (PageResult(page.number, geo.width, geo.height, tuple(frames)), pairs,
+                diagnostics)
 
     # ------------------------------------------------------------ masters, layers, colours
     def _page_frames(self, page: m.Page) -> list[tuple[str, m.Frame]]:
@@ -434,12 +490,17 @@ class Composer:
                     return (x0, y0, x1 - x0, y1 - y0)
         return None
 
-    def _overlaps(self, drawn: list) -> list[Diagnostic]:
+    def _overlaps(self, drawn: list, same: set | None = None) -> list[Diagnostic]:
         """overlap_diagnostics, page by page; a page whose frames and results are the
-        same as at the last compose keeps its findings."""
+        same as at the last compose keeps its findings (the pages in ``same`` are known
+        to be)."""
         out = []
         memo: dict = {}
         for number, pairs in drawn:
+            if same is not None and number in same and number in self._overlap_memo:
+                memo[number] = self._overlap_memo[number]
+                out.extend(memo[number][1])
+                continue
             # the results are held in the memo, so their ids stay theirs
             key = tuple((id(r), type(f), f.id, _frozen(getattr(f, "wrap", None)),
                          getattr(f, "fill", None)) for f, r in pairs)
@@ -451,10 +512,16 @@ class Composer:
         self._overlap_memo = memo
         return out
 
-    def _glyph_diagnostics(self) -> list[Diagnostic]:
+    def _glyph_diagnostics(self, only: str | None = None) -> list[Diagnostic]:
+        """Missing glyphs, story by story (a story whose text is the same as at the last
+        compose keeps its findings; with ``only``, every other story is known to be)."""
         out = []
         memo: dict = {}
         for story in self.issue.stories.values():
+            if only is not None and story.id != only and story.id in self._glyph_memo:
+                memo[story.id] = self._glyph_memo[story.id]
+                out.extend(memo[story.id][1])
+                continue
             key = (story.language,) + tuple(self._para_key(story, i)
                                             for i in range(len(story.paragraphs)))
             hit = self._glyph_memo.get(story.id)
@@ -598,6 +665,24 @@ def overlap_diagnostics(drawn: list, ink_of=None) -> list[Diagnostic]:
                         f"page {number}: text frames '{fa.id}' and '{fb.id}' overlap",
                         page=number, frame=fb.id, story=rb.story))
     return out
+
+
+class _StoryDone(NamedTuple):
+    """One story's pass through its thread."""
+    flowed: dict            # frame id → FrameResult
+    copy: Copyfit
+    diagnostics: list
+    live: set               # ids of the prepared paragraphs its fills used
+    shown: int              # lines set in its frames
+
+
+class _Last(NamedTuple):
+    """What a compose made, for the next one told that only one story's text changed."""
+    page_of: dict
+    blocked: dict
+    blocked_keys: dict
+    stories: dict           # story id → _StoryDone
+    pages: dict             # page number → (PageResult, drawn pairs, findings)
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
