@@ -4,6 +4,7 @@ the layout a fresh Composer makes of the same text; the editor's idle-time colle
 leaves nothing of its own behind."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import gc
 import weakref
@@ -40,27 +41,53 @@ def _keys(story: str):
     return out
 
 
-def _lead(issue) -> str:
+def lead_story(issue) -> str:
+    """The sample's lead story (its first story where it has none of that name)."""
     return "lead" if "lead" in issue.stories else next(iter(issue.stories))
+
+
+def fontsets(fonts: str, issue, real_fontset_factory):
+    """``issue`` → the font set a Composer gets: a new square set each time ("square"),
+    or the one real set of the issue's fonts ("real"; the test skips without them)."""
+    if fonts == "square":
+        return lambda iss: SquareFontSet()
+    try:
+        fontset = real_fontset_factory(issue.fonts)
+    except Exception as exc:                                 # no CJK fonts installed
+        pytest.skip(f"real fonts not available: {exc}")
+    return lambda iss: fontset
+
+
+@contextlib.contextmanager
+def sample_window(tmp_path, monkeypatch):
+    """A window of an EditorApp on square fonts with the sample open (its questions
+    answered without dialogs, its cache in ``tmp_path``); at the end every window's undo
+    history is dropped and the window closed."""
+    from PySide6.QtCore import QSettings
+
+    from editor.app import EditorApp
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda *a: False,
+                    ask_save=lambda w: "discard",
+                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    try:
+        yield app.open(str(SAMPLE))
+    finally:
+        for w in list(app.windows):
+            w.doc.undo.clear()
+            w.close()
 
 
 @pytest.mark.parametrize("fonts", ["square", "real"])
 def test_each_key_composes_as_a_fresh_composer_would(fonts, real_fontset_factory):
     issue = load_issue(SAMPLE)
-    if fonts == "square":
-        make = lambda iss: SquareFontSet()                       # noqa: E731
-    else:
-        try:
-            fontset = real_fontset_factory(issue.fonts)
-        except Exception as exc:                                 # no CJK fonts installed
-            pytest.skip(f"real fonts not available: {exc}")
-        make = lambda iss: fontset                               # noqa: E731
+    make = fontsets(fonts, issue, real_fontset_factory)
     base = str(SAMPLE.parent)
     live = Composer(issue, make(issue), base_dir=base)
     live.compose()
     for frame in issue.pages[0].frames:                          # as the editor warms up
         live.warm(frame.id)
-    sid = _lead(issue)
+    sid = lead_story(issue)
     lines_seen = set()
     for n, edit in enumerate(_keys(sid)):
         edit.apply(issue)
@@ -164,7 +191,7 @@ def test_sample_typing_mends_as_from_the_top(monkeypatch):
     base = str(SAMPLE.parent)
     live = Composer(issue, SquareFontSet(), base_dir=base)
     live.compose()
-    for n, edit in enumerate(_keys(_lead(issue))[:24]):
+    for n, edit in enumerate(_keys(lead_story(issue))[:24]):
         edit.apply(issue)
         assert live.compose() == _from_the_top(monkeypatch, issue, SquareFontSet(), base), n
     assert seen["resumed"]
@@ -196,7 +223,7 @@ def test_lines_pushed_down_are_drawn_as_a_fresh_paint_draws_them(tmp_path, qtbot
         view = win.view
         view.resize(900, 900)
         view.set_zoom(100)
-        lead = _lead(win.doc.issue)
+        lead = lead_story(win.doc.issue)
         view.set_tool("type")
         win.text.start(lead, (0, 12))
         view.viewport().grab()
@@ -231,7 +258,7 @@ def test_the_areas_a_key_repaints_are_those_a_full_comparison_finds():
     issue = load_issue(SAMPLE)
     live = Composer(issue, SquareFontSet(), base_dir=str(SAMPLE.parent))
     fonts, colors = FontCache(SquareFontSet()), {}
-    sid = _lead(issue)
+    sid = lead_story(issue)
     thread = set(issue.stories[sid].thread)
 
     def frames(res):

@@ -13,6 +13,7 @@ from layout.docfile import load_issue
 from layout.position import StoryPos
 from support.paths import SAMPLE
 from support.standin import CJK_FONTS, StandInFace
+from tests.test_editor_speed import lead_story, sample_window
 
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="the sample issue is missing")
 
@@ -85,18 +86,9 @@ def test_a_face_without_a_file_has_no_raw_font(qapp):
 def test_the_story_list_follows_typing_a_moment_later(tmp_path, qtbot, monkeypatch):
     """Typing that changes only a copyfit label updates the story list once the keys
     pause (the page is repainted at once); a change of anything else shows at once."""
-    from PySide6.QtCore import QSettings
-
-    from editor.app import EditorApp
-    from support.fakefont import SquareFontSet
-    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
-    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda *a: False,
-                    ask_save=lambda w: "discard",
-                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    win = app.open(str(SAMPLE))
-    try:
+    with sample_window(tmp_path, monkeypatch) as win:
         doc, sl = win.doc, win.stories
-        sid = "lead" if "lead" in doc.issue.stories else next(iter(doc.issue.stories))
+        sid = lead_story(doc.issue)
 
         def label():
             for i in range(sl.topLevelItemCount()):
@@ -122,10 +114,6 @@ def test_the_story_list_follows_typing_a_moment_later(tmp_path, qtbot, monkeypat
         assert doc.push(E.SetStory(sid, name=(name or sid) + "·"), "rename")
         assert any(sl.topLevelItem(i).text(0).endswith("·")
                    for i in range(sl.topLevelItemCount()))
-    finally:
-        for w in list(app.windows):
-            w.doc.undo.clear()
-            w.close()
 
 
 def test_a_face_the_system_knows_is_that_face_and_draws_as_its_file(qapp, real_fontset_factory):
@@ -186,38 +174,27 @@ def test_a_typed_key_leaves_the_collector_on_and_what_it_made_frozen(tmp_path, q
     again after it, also when the edit is refused."""
     import gc
 
-    from PySide6.QtCore import QSettings
-
-    from editor.app import EditorApp
-    from support.fakefont import SquareFontSet
-    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
-    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda *a: False,
-                    ask_save=lambda w: "discard",
-                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    win = app.open(str(SAMPLE))
-    try:
+    with sample_window(tmp_path, monkeypatch) as win:
         doc, text = win.doc, win.text
-        sid = "lead" if "lead" in doc.issue.stories else next(iter(doc.issue.stories))
-        text.start(sid, StoryPos(0, 3))
-        seen = []
-        monkeypatch.setattr(doc, "push", lambda *a, **k: seen.append(gc.isenabled())
-                            or type(doc).push(doc, *a, **k))
-        assert gc.isenabled()
-        frozen = gc.get_freeze_count()
-        before = len(doc.issue.stories[sid].paragraphs[0].text)
-        text.insert("工")
-        text.delete(forward=False)
-        text.insert("会")
-        assert seen == [False, False, False]         # set and shown with the collector paused
-        assert gc.isenabled()
-        assert gc.get_freeze_count() > frozen        # what the keys made is frozen
-        assert len(doc.issue.stories[sid].paragraphs[0].text) == before + 1
-        doc.read_only, doc.read_only_reason = True, "test"
-        text.insert("服")                              # refused: still on afterwards
-        assert gc.isenabled()
-        assert len(doc.issue.stories[sid].paragraphs[0].text) == before + 1
-    finally:
-        for w in list(app.windows):
-            w.doc.read_only = False
-            w.doc.undo.clear()
-            w.close()
+        try:
+            sid = lead_story(doc.issue)
+            text.start(sid, StoryPos(0, 3))
+            seen = []
+            monkeypatch.setattr(doc, "push", lambda *a, **k: seen.append(gc.isenabled())
+                                or type(doc).push(doc, *a, **k))
+            assert gc.isenabled()
+            frozen = gc.get_freeze_count()
+            before = len(doc.issue.stories[sid].paragraphs[0].text)
+            text.insert("工")
+            text.delete(forward=False)
+            text.insert("会")
+            assert seen == [False, False, False]         # set and shown with the collector paused
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > frozen        # what the keys made is frozen
+            assert len(doc.issue.stories[sid].paragraphs[0].text) == before + 1
+            doc.read_only, doc.read_only_reason = True, "test"
+            text.insert("服")                              # refused: still on afterwards
+            assert gc.isenabled()
+            assert len(doc.issue.stories[sid].paragraphs[0].text) == before + 1
+        finally:
+            doc.read_only = False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_editor_speed import fontsets, lead_story, sample_window
+
 
 def _outline_image(clip=None, aa=True):
     """A text frame's outline drawn (scaled as at fit zoom) into a white image, optionally
@@ -64,20 +66,13 @@ def test_typing_that_keeps_the_overset_count_leaves_the_status_bar_alone(tmp_pat
     status bar's overset label (restyled, the label was polished again and the status bar
     and window laid out and repainted on every key); when the count changes, the label
     says so in its colour."""
-    from PySide6.QtCore import QEvent, QObject, QSettings
+    from PySide6.QtCore import QEvent, QObject
 
-    from editor.app import EditorApp
     from layout import edits as E
     from layout.position import StoryPos
-    from support.fakefont import SquareFontSet
     from support.paths import SAMPLE
     if not SAMPLE.exists():
         pytest.skip("the sample issue is missing")
-    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
-    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda *a: False,
-                    ask_save=lambda w: "discard",
-                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    win = app.open(str(SAMPLE))
     seen = []
 
     class Watch(QObject):
@@ -86,32 +81,30 @@ def test_typing_that_keeps_the_overset_count_leaves_the_status_bar_alone(tmp_pat
                 seen.append(ev.type())
             return False
     watch = Watch()
-    try:
+    with sample_window(tmp_path, monkeypatch) as win:
         doc, label = win.doc, win.overset_label
-        sid = "lead" if "lead" in doc.issue.stories else next(iter(doc.issue.stories))
+        sid = lead_story(doc.issue)
         label.installEventFilter(watch)
-        before = len(doc.overset_stories())
-        for i, ch in enumerate("工会服务职工"):
-            assert doc.push(E.InsertText(sid, StoryPos(0, 3 + i), ch), "typing")
-            if len(doc.overset_stories()) != before:
-                break
-        else:
-            assert seen == []
-        # every story cut to nothing: none overset, the label plain; then one overset
-        n_before = len(doc.overset_stories())
-        red = "color: #c81e1e"
-        assert (label.styleSheet() == red) == bool(n_before)
-        text = "长" * 20000
-        assert doc.push(E.InsertText(sid, StoryPos(0, 0), text), "typing")
-        assert doc.overset_stories()
-        assert label.styleSheet() == red
-        doc.undo.undo()
-        assert (label.styleSheet() == red) == bool(len(doc.overset_stories()))
-    finally:
-        label.removeEventFilter(watch)
-        for w in list(app.windows):
-            w.doc.undo.clear()
-            w.close()
+        try:
+            before = len(doc.overset_stories())
+            for i, ch in enumerate("工会服务职工"):
+                assert doc.push(E.InsertText(sid, StoryPos(0, 3 + i), ch), "typing")
+                if len(doc.overset_stories()) != before:
+                    break
+            else:
+                assert seen == []
+            # every story cut to nothing: none overset, the label plain; then one overset
+            n_before = len(doc.overset_stories())
+            red = "color: #c81e1e"
+            assert (label.styleSheet() == red) == bool(n_before)
+            text = "长" * 20000
+            assert doc.push(E.InsertText(sid, StoryPos(0, 0), text), "typing")
+            assert doc.overset_stories()
+            assert label.styleSheet() == red
+            doc.undo.undo()
+            assert (label.styleSheet() == red) == bool(len(doc.overset_stories()))
+        finally:
+            label.removeEventFilter(watch)
 
 
 def _text_keys(issue):
@@ -151,19 +144,11 @@ def test_a_compose_told_one_storys_text_changed_is_a_fresh_compose(fonts, real_f
     from layout import edits as E
     from layout.compose import Composer
     from layout.docfile import load_issue
-    from support.fakefont import SquareFontSet
     from support.paths import SAMPLE
     if not SAMPLE.exists():
         pytest.skip("the sample issue is missing")
     issue = load_issue(SAMPLE)
-    if fonts == "square":
-        make = lambda iss: SquareFontSet()                       # noqa: E731
-    else:
-        try:
-            fontset = real_fontset_factory(issue.fonts)
-        except Exception as exc:                                 # no CJK fonts installed
-            pytest.skip(f"real fonts not available: {exc}")
-        make = lambda iss: fontset                               # noqa: E731
+    make = fontsets(fonts, issue, real_fontset_factory)
     base = str(SAMPLE.parent)
     live = Composer(issue, make(issue), base_dir=base, whole=False)
     live.compose()
@@ -197,25 +182,17 @@ def test_typing_in_the_editor_composes_only_the_typed_story(tmp_path, qtbot, mon
     any other edit, an undo or a redo); after each the layout is a fresh compose's."""
     import copy
 
-    from PySide6.QtCore import QSettings
-
-    from editor.app import EditorApp
     from layout import edits as E
     from layout.compose import Composer
     from support.fakefont import SquareFontSet
     from support.paths import SAMPLE
     if not SAMPLE.exists():
         pytest.skip("the sample issue is missing")
-    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
     told = []
     plain = Composer.compose
     monkeypatch.setattr(Composer, "compose",
                         lambda self, text_of=None: told.append(text_of) or plain(self, text_of))
-    app = EditorApp(lambda issue: SquareFontSet(), ask_recover=lambda *a: False,
-                    ask_save=lambda w: "discard",
-                    settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    win = app.open(str(SAMPLE))
-    try:
+    with sample_window(tmp_path, monkeypatch) as win:
         doc = win.doc
 
         def fresh():
@@ -237,7 +214,3 @@ def test_typing_in_the_editor_composes_only_the_typed_story(tmp_path, qtbot, mon
             step()
             assert told == [None]
             assert doc.result == fresh()
-    finally:
-        for w in list(app.windows):
-            w.doc.undo.clear()
-            w.close()
