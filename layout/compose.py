@@ -153,8 +153,7 @@ class Composer:
         else:
             page_of = {fr.id: page for page in issue.pages for fr in page.frames}
             blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
-            blocked_keys = {n: tuple(sorted((k, tuple(sorted(v))) for k, v in b.items()))
-                            for n, b in blocked.items()}
+            blocked_keys = {n: _blocked_key(b) for n, b in blocked.items()}
             stories = {sid: self._story_pass(flow, story, page_of, geo, blocked, blocked_keys)
                        for sid, story in issue.stories.items()}
             again = None
@@ -206,7 +205,7 @@ class Composer:
         pos = StoryPos()
         last_frame = None
         for i, fid in enumerate(story.thread):
-            page, frame = page_of[fid], None
+            page = page_of[fid]
             frame = next(f for f in page.frames if f.id == fid)
             prev_page = page_of[story.thread[i - 1]] if i else None
             next_page = page_of[story.thread[i + 1]] if i + 1 < len(story.thread) else None
@@ -403,9 +402,7 @@ class Composer:
             hit = self._chars_memo[fr.frame_id] = (fr, sum(ln.end - ln.start for ln in fr.lines))
         return hit[1]
 
-    def _fill(self, flow: Flow, story, frame, pos, jumps, blocked, more, blocked_key=None):
-        if blocked_key is None:
-            blocked_key = tuple(sorted((k, tuple(sorted(v))) for k, v in blocked.items()))
+    def _fill(self, flow: Flow, story, frame, pos, jumps, blocked, more, blocked_key):
         key = (_frame_key(frame), pos, jumps.from_page, jumps.to_page, more, blocked_key)
         hit = self._frame_cache.get(frame.id)
         if hit is not None and hit[0] == key and all(
@@ -714,6 +711,11 @@ def _values(cls):
         else:
             got = _GETTERS[cls] = lambda obj: ()
     return got
+
+
+def _blocked_key(blocked: dict) -> tuple:
+    """A page's blocked grid lines ({column: lines}) as a key: sorted tuples."""
+    return tuple(sorted((k, tuple(sorted(v))) for k, v in blocked.items()))
 
 
 def _frame_key(frame) -> tuple:
