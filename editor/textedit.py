@@ -8,13 +8,12 @@ pushed on the document's undo stack, and the page reflows from the new result.
 """
 from __future__ import annotations
 
-
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 
 from layout import edits as E
-from layout import model as m
 from layout import gcpause
+from layout import model as m
 from layout.gcpause import gc_paused
 from layout.position import StoryPos
 
