@@ -5,7 +5,13 @@ The CLI composes each export in a fresh process, so the in-memory caches of
 cache directory (``$BANMIAN_CACHE_DIR/layout``):
 
 * the whole ``LayoutResult`` of an issue, keyed by a digest of the entire
-  issue model, so an unchanged issue exports without composing;
+  issue model, so an unchanged issue exports without composing; its pages are
+  stored apart, each once under the digest of its bytes (``page-DIGEST``, the
+  page's ``composed_from``);
+* each page pass of an export (its page, findings and overlap findings), keyed
+  by the page, its master, the layers, the fields of the stories its frames
+  show, its pictures' files and what each fill on it is made of, so a re-export
+  after an edit neither builds nor decodes the pages the edit did not reach;
 * each filled text frame, keyed by the frame's model fields, where its story
   starts in it, its jump lines and the photo areas it avoids, plus the
   digests of the story paragraphs it showed (checked on load), so a re-export
@@ -21,7 +27,12 @@ or updated font gets new keys).  Keys are generic (``repr`` of the model's
 dataclasses), so new model fields take part without changes here.
 
 Entries are ``marshal`` data of plain tuples (faster to load than pickle of
-the frozen dataclasses); a corrupt or foreign entry is a miss.  Files are
+the frozen dataclasses) after a SHA-1 of them; a corrupt or foreign entry is a
+miss.  A frame's items are held as the marshal bytes of their encoding, with
+its graphics and run styles beside them: a frame read from here is decoded
+only when its items, lines or runs are read (``result.Lazy``), and one stored
+again is not encoded again.  A fill also holds a summary of its lines (count,
+characters, column feet), all a story pass reads of a frame it does not draw.  Files are
 written whole (a temporary file renamed; a cut file is a miss); an entry unused
 for ``MAX_AGE`` days is removed by ``prune`` (``compose_issue`` calls it once a day).
 """
@@ -474,14 +485,20 @@ class LayoutDiskCache:
         self.put_result(self.key("frame", key, self._fields_digest(story)),
                         (result, tuple(diagnostics)))
 
+    def _glyphs_key(self, story) -> str:
+        """The entry of ``story``'s glyph diagnostics: its paragraphs by their digests
+        (worked out once per export for its fills too) and its fields."""
+        paras = tuple(self._para_digest(story, i) for i in range(len(story.paragraphs)))
+        return self.key("glyphs", story.id, paras, self._fields_digest(story))
+
     def get_glyphs(self, story):
         """The glyph diagnostics (missing glyphs, fallbacks) of ``story``, or None."""
-        got = self.get_result(self.key("glyphs", story.id, story.paragraphs, self._fields_digest(story)))
+        got = self.get_result(self._glyphs_key(story))
         return list(got) if got is not None else None
 
     def put_glyphs(self, story, diagnostics) -> None:
         """Store ``story``'s glyph diagnostics."""
-        self.put_result(self.key("glyphs", story.id, story.paragraphs, self._fields_digest(story)), tuple(diagnostics))
+        self.put_result(self._glyphs_key(story), tuple(diagnostics))
 
     def prune(self, max_age_days: float = MAX_AGE, others=()) -> int:
         """Remove entries (here and in the folders ``others``) neither read nor written for
