@@ -515,7 +515,9 @@ def load_issue_cached(path, cache_dir: str | None):
     keyed by the file's bytes and path, the sources of the layout and common packages
     (the model and its loader) and the YAML library: an issue read before is unpickled
     (5–10× faster than parsing and checking its YAML, and neither the YAML library nor
-    the loader is imported).
+    the loader is imported).  A file changed since its model was kept is read again
+    only where it changed (``docload.reparse``, from the text and index kept with the
+    model for the same path), or wholly when that cannot be done.
     DocumentError as ``load_issue`` raises it; a file that cannot be read as text goes
     to ``load_issue`` for its message."""
     import stat as st_
@@ -539,24 +541,63 @@ def load_issue_cached(path, cache_dir: str | None):
         return load_issue(path)
     h = hashlib.sha1(repr((FORMAT, engine_version(), _common_version(), _yaml_stamp(),
                            str(path))).encode("utf-8", "surrogatepass"))
+    source = Path(cache_dir, "layout", f"source-{h.hexdigest()}.marshal")   # the path's last
     h.update(data)
-    file = Path(cache_dir, "layout", f"model-{h.hexdigest()}.pickle")   # pruned as the rest
+    file = _model_file(cache_dir, h.hexdigest())                 # pruned as the rest
+    issue = _read_model(file)
+    if issue is not None:
+        return issue
+    from .docload import parse_indexed, reparse
+    got = None
     try:
-        with open(file, "rb") as fh:
-            blob = fh.read()
-        if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
+        old_key, old_text, index = marshal.loads(_read_checked(source))
+        old_issue = _read_model(_model_file(cache_dir, old_key))
+        if old_issue is not None:
             with gc_paused():
-                return _ModelUnpickler(io.BytesIO(blob[20:])).load()
-    except Exception:                       # noqa: BLE001 - a missing or foreign entry
+                got = reparse(old_text, index, old_issue, text, str(path))
+    except Exception:                       # noqa: BLE001 - no entry, or a foreign one
         pass
-    from .docfile import parse_issue
-    issue = parse_issue(text, str(path))
+    if got is None:
+        with gc_paused():
+            got = parse_indexed(text, str(path))
+    issue, index = got
     try:
         blob = pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)
         cache_write(file, hashlib.sha1(blob).digest() + blob)
+        blob = marshal.dumps((h.hexdigest(), text, index))
+        cache_write(source, hashlib.sha1(blob).digest() + blob)
     except Exception:                       # noqa: BLE001 - not kept: read again next time
         pass
     return issue
+
+
+def _model_file(cache_dir: str, key: str) -> Path:
+    return Path(cache_dir, "layout", f"model-{key}.pickle")
+
+
+def _read_checked(file: Path) -> bytes | None:
+    """The data of a cache file written as its SHA-1 and the data; None if it is missing
+    or does not match."""
+    try:
+        with open(file, "rb") as fh:
+            blob = fh.read()
+    except OSError:
+        return None
+    if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
+        return blob[20:]
+    return None
+
+
+def _read_model(file: Path):
+    """The model kept in ``file``, or None."""
+    try:
+        blob = _read_checked(file)
+        if blob is not None:
+            with gc_paused():
+                return _ModelUnpickler(io.BytesIO(blob)).load()
+    except Exception:                       # noqa: BLE001 - a foreign entry
+        pass
+    return None
 
 
 def _with_digests(res, digests: list):

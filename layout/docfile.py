@@ -342,6 +342,11 @@ SECTIONS = ("banmian", "info", "paper", "fonts", "colors", "paragraph_styles", "
 def parse_issue(text: str, path: str = "<text>") -> m.Issue:
     """Build an Issue from YAML text; DocumentError names the line of any mistake."""
     issue, rd = _parse(text, path)
+    return _checked(issue, rd, path)
+
+
+def _checked(issue: m.Issue, rd: "_Reader", path: str) -> m.Issue:
+    """``issue`` if ``validate`` finds nothing, else DocumentError for its first problem."""
     problems = validate(issue)
     if problems:
         where, message = problems[0]
@@ -360,8 +365,14 @@ def parse_unchecked(text: str, path: str = "<text>"
 
 
 def _parse(text: str, path: str) -> tuple[m.Issue, "_Reader"]:
+    return _build(_compose(text, path), path)
+
+
+def _compose(text: str, path: str) -> yaml.Node | None:
+    """The YAML text composed into nodes (None for an empty file); DocumentError for
+    text that is not YAML, at its line."""
     try:
-        root = yaml.compose(text, Loader=_FAST_LOADER)
+        return yaml.compose(text, Loader=_FAST_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise DocumentError(path, mark.line + 1 if mark else None,
@@ -375,6 +386,10 @@ def _parse(text: str, path: str) -> tuple[m.Issue, "_Reader"]:
                             if bad else "not valid YAML") from None
     except yaml.YAMLError as exc:
         raise DocumentError(path, None, "not valid YAML: " + " ".join(str(exc).split())) from None
+
+
+def _build(root: yaml.Node | None, path: str) -> tuple[m.Issue, "_Reader"]:
+    """The model from the document's nodes (``_compose``'s)."""
     if root is None:
         raise DocumentError(path, None, "the file is empty")
     rd = _Reader(path)
