@@ -547,18 +547,13 @@ def load_issue_cached(path, cache_dir: str | None):
     issue = _read_model(file)
     if issue is not None:
         return issue
-    from .docload import parse_indexed, reparse
-    got = None
-    try:
-        old_key, old_text, index = marshal.loads(_read_checked(source))
-        old_issue = _read_model(_model_file(cache_dir, old_key))
-        if old_issue is not None:
-            with gc_paused():
-                got = reparse(old_text, index, old_issue, text, str(path))
-    except Exception:                       # noqa: BLE001 - no entry, or a foreign one
-        pass
-    if got is None:
-        with gc_paused():
+    from .docload import parse_indexed
+    recent = Path(cache_dir, "layout", "source-recent")
+    with gc_paused():
+        got = _reparsed(source, cache_dir, text, str(path))
+        if got is None:                     # a file new here: perhaps a copy of the last one
+            got = _reparsed(_recent_source(recent, source), cache_dir, text, str(path))
+        if got is None:
             got = parse_indexed(text, str(path))
     issue, index = got
     try:
@@ -566,9 +561,34 @@ def load_issue_cached(path, cache_dir: str | None):
         cache_write(file, hashlib.sha1(blob).digest() + blob)
         blob = marshal.dumps((h.hexdigest(), text, index))
         cache_write(source, hashlib.sha1(blob).digest() + blob)
+        cache_write(recent, source.name.encode())
     except Exception:                       # noqa: BLE001 - not kept: read again next time
         pass
     return issue
+
+
+def _recent_source(recent: Path, source: Path) -> Path | None:
+    """The source entry written last (by any path), unless it is ``source``."""
+    try:
+        name = recent.read_bytes().decode()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None if name == source.name or not re.fullmatch(r"source-[0-9a-f]{40}\.marshal",
+                                                           name) else source.with_name(name)
+
+
+def _reparsed(source: Path | None, cache_dir: str, text: str, path: str):
+    """``docload.reparse`` from the text, index and model a source entry names; None when
+    there is none or it cannot serve."""
+    from .docload import reparse
+    if source is None:
+        return None
+    try:
+        old_key, old_text, index = marshal.loads(_read_checked(source))
+        return reparse(old_text, index, lambda: _read_model(_model_file(cache_dir, old_key)),
+                       text, path)
+    except Exception:                       # noqa: BLE001 - no entry, or a foreign one
+        return None
 
 
 def _model_file(cache_dir: str, key: str) -> Path:

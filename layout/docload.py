@@ -145,11 +145,12 @@ def _suffix(a: str, b: str, limit: int) -> int:
     return i
 
 
-def reparse(old_text: str, index: Index | None, issue: m.Issue, text: str, path: str
+def reparse(old_text: str, index: Index | None, old_issue, text: str, path: str
             ) -> tuple[m.Issue, Index] | None:
-    """The model of ``text`` made from ``issue`` (the model of ``old_text``, changed in
-    place) by reading again only the entries that changed, and the new text's index;
-    None when the whole text must be parsed (see the module's docstring)."""
+    """The model of ``text`` made from the model of ``old_text`` (``old_issue()``, asked
+    for only when the change can be read by parts; changed in place) by reading again
+    only the entries that changed, and the new text's index; None when the whole text
+    must be parsed (see the module's docstring)."""
     if not index:
         return None
     p = _prefix(old_text, text)
@@ -190,6 +191,9 @@ def reparse(old_text: str, index: Index | None, issue: m.Issue, text: str, path:
                   *(o + delta for o in starts[j + 1:])]
     if not new_starts:
         return None                     # a section left empty: the whole parse says what
+    issue = old_issue()
+    if issue is None:
+        return None
     try:
         if is_map:
             outside = set(keys[:i]) | set(keys[j + 1:])

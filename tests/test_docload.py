@@ -155,7 +155,7 @@ def test_reparse_is_the_whole_parse(name, text):
         except (ValueError, IndexError):        # nothing of that kind left to edit
             continue
         ref, error = _whole(new)
-        got = docload.reparse(text, index, pickle.loads(pickle.dumps(issue)), new, P)
+        got = docload.reparse(text, index, lambda: pickle.loads(pickle.dumps(issue)), new, P)
         if got is None:
             whole += 1
             if error is not None:
@@ -230,3 +230,13 @@ def test_cached_load_reads_by_parts(tmp_path, monkeypatch):
         path.write_text(text, "utf-8")
         assert load_issue_cached(path, str(cache)) == parse_issue(text, str(path))
     assert len(whole) == n
+    # a copy under another name, edited: read by parts from the file read last
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(text.replace("本报讯", "本报讯（副本）", 1), "utf-8")
+    assert load_issue_cached(copy, str(cache)) == parse_issue(copy.read_text("utf-8"), str(copy))
+    assert len(whole) == n
+    # an unrelated file is parsed wholly
+    other = tmp_path / "other.yaml"
+    other.write_text(SAMPLE.read_text("utf-8"), "utf-8")
+    assert load_issue_cached(other, str(cache)) == parse_issue(other.read_text("utf-8"), P)
+    assert len(whole) == n + 1
