@@ -39,6 +39,22 @@ def edit_paragraph(rng, text):
     return _replace(text, m, s or "空", 1)
 
 
+def edit_paragraph_yaml(rng, text):
+    """A paragraph given YAML's punctuation, or made all ASCII (a number, true, null …)."""
+    m = rng.choice(_lines(text, r"^ +- ([^{\n].*)$"))
+    s, k = m.group(1), rng.randrange(len(m.group(1)) + 1)
+    bit = rng.choice((": ", " #", "#", ":", "- ", "-", "&a ", " *a", "!x ", "'", '"', "[", "]",
+                      "{", ",", "|", "> ", "%", "@", "`", " ", "\t", "\u3000", "\x85", "\u2028"))
+    if rng.random() < 0.2:
+        s = rng.choice(("12", "0x1F", "true", "null", "~", "2019-03-20", "1e3", ".nan", "<<",
+                        "=", "yes", "abc", "a: b"))
+    elif rng.random() < 0.5:
+        s = s[:k] + bit + s[k:]
+    else:
+        s = rng.choice((bit + s, s + bit))
+    return _replace(text, m, s, 1)
+
+
 def edit_geometry(rng, text):
     """A frame's column, line or size changed (sometimes off the page)."""
     m = rng.choice(_lines(text, r"\b(?:col|line|cols|lines): (\d+)"))
@@ -115,7 +131,7 @@ def add_story_and_page(rng, text):
                                "cols: 2, lines: 5}\n"
 
 
-EDITS = [edit_paragraph] * 6 + [edit_geometry] * 3 + [add_paragraph, remove_paragraph] * 2 + [
+EDITS = [edit_paragraph] * 6 + [edit_paragraph_yaml] * 3 + [edit_geometry] * 3 + [add_paragraph, remove_paragraph] * 2 + [
     rename_story, yaml_error, model_error, alias, random_bytes, random_bytes, add_story_and_page]
 
 
@@ -136,7 +152,7 @@ def _texts():
 
 
 @pytest.mark.parametrize("name,text", list(_texts()))
-def test_reparse_is_the_whole_parse(name, text):
+def test_reparse_is_the_whole_parse(name, text, monkeypatch):
     """Hundreds of random edits, each on the last good text: the model read by parts
     equals the whole parse's, the index kept equals a whole parse's; a text the whole
     parse refuses is never read by parts (its error is the whole parse's)."""
@@ -145,6 +161,9 @@ def test_reparse_is_the_whole_parse(name, text):
     assert index is not None and set(index) == {"masters", "stories", "pages"}
     by_parts = whole = 0
     first = text, issue, index
+    plain = []                                  # changes read without YAML
+    real = docload._reparse_plain
+    monkeypatch.setattr(docload, "_reparse_plain", lambda *a: plain.append(real(*a)) or plain[-1])
     for step in range(400):
         if index is None or rng.random() < 0.1:     # back to the file as saved, now and then
             text, issue, index = first
@@ -171,6 +190,8 @@ def test_reparse_is_the_whole_parse(name, text):
         text = new
     # the paragraph and geometry edits (half of them) are read by parts
     assert by_parts > 120 and whole > 40, (by_parts, whole)
+    # paragraph edits are read without YAML, unless YAML could read them otherwise
+    assert sum(1 for g in plain if g is not None) > 50 and plain.count(None) > 20
 
 
 def test_doubtful_texts_have_no_index():
@@ -205,6 +226,8 @@ def test_cached_load_reads_by_parts(tmp_path, monkeypatch):
     monkeypatch.setattr(docload, "parse_indexed", lambda t, p: whole.append(p) or real(t, p))
     rng = random.Random("cached")
     for _ in range(60):
+        if rng.random() < 0.25:
+            text = first
         new = rng.choice(EDITS)(rng, text)
         path.write_text(new, "utf-8")
         try:
