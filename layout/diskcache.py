@@ -539,8 +539,9 @@ def load_issue_cached(path, cache_dir: str | None):
     if text is None:                        # load_issue says what is wrong
         from .docfile import load_issue
         return load_issue(path)
-    h = hashlib.sha1(repr((FORMAT, engine_version(), _common_version(), _yaml_stamp(),
-                           str(path))).encode("utf-8", "surrogatepass"))
+    version = (FORMAT, engine_version(), _common_version(), _yaml_stamp())
+    h = hashlib.sha1(repr((*version, str(path))).encode("utf-8", "surrogatepass"))
+    version = repr(version)                 # a source entry serves only the same version
     source = Path(cache_dir, "layout", f"source-{h.hexdigest()}.marshal")   # the path's last
     h.update(data)
     file = _model_file(cache_dir, h.hexdigest())                 # pruned as the rest
@@ -550,16 +551,17 @@ def load_issue_cached(path, cache_dir: str | None):
     from .docload import parse_indexed
     recent = Path(cache_dir, "layout", "source-recent")
     with gc_paused():
-        got = _reparsed(source, cache_dir, text, str(path))
+        got = _reparsed(source, version, cache_dir, text, str(path))
         if got is None:                     # a file new here: perhaps a copy of the last one
-            got = _reparsed(_recent_source(recent, source), cache_dir, text, str(path))
+            got = _reparsed(_recent_source(recent, source), version, cache_dir, text,
+                            str(path))
         if got is None:
             got = parse_indexed(text, str(path))
     issue, index = got
     try:
         blob = pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)
         cache_write(file, hashlib.sha1(blob).digest() + blob)
-        blob = marshal.dumps((h.hexdigest(), text, index))
+        blob = marshal.dumps((version, h.hexdigest(), text, index))
         cache_write(source, hashlib.sha1(blob).digest() + blob)
         cache_write(recent, source.name.encode())
     except Exception:                       # noqa: BLE001 - not kept: read again next time
@@ -577,14 +579,16 @@ def _recent_source(recent: Path, source: Path) -> Path | None:
                                                            name) else source.with_name(name)
 
 
-def _reparsed(source: Path | None, cache_dir: str, text: str, path: str):
+def _reparsed(source: Path | None, version: str, cache_dir: str, text: str, path: str):
     """``docload.reparse`` from the text, index and model a source entry names; None when
-    there is none or it cannot serve."""
+    there is none, or it is another version's, or it cannot serve."""
     from .docload import reparse
     if source is None:
         return None
     try:
-        old_key, old_text, index = marshal.loads(_read_checked(source))
+        old_version, old_key, old_text, index = marshal.loads(_read_checked(source))
+        if old_version != version:
+            return None
         return reparse(old_text, index, lambda: _read_model(_model_file(cache_dir, old_key)),
                        text, path)
     except Exception:                       # noqa: BLE001 - no entry, or a foreign one

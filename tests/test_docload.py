@@ -263,3 +263,15 @@ def test_cached_load_reads_by_parts(tmp_path, monkeypatch):
     other.write_text(SAMPLE.read_text("utf-8"), "utf-8")
     assert load_issue_cached(other, str(cache)) == parse_issue(other.read_text("utf-8"), P)
     assert len(whole) == n + 1
+    # another version of Banmian (its model classes may differ) never reads by parts
+    # from what this one kept, not even the file read last
+    from layout import diskcache
+    text = text.replace("本报讯", "本报讯一", 1)
+    path.write_text(text, "utf-8")
+    assert load_issue_cached(path, str(cache)) == parse_issue(text, str(path))
+    assert len(whole) == n + 1
+    monkeypatch.setattr(diskcache, "_common_version", lambda: "another")
+    text = text.replace("本报讯", "本报讯〇", 1)
+    path.write_text(text, "utf-8")
+    assert load_issue_cached(path, str(cache)) == parse_issue(text, str(path))
+    assert len(whole) == n + 2
