@@ -8,7 +8,11 @@ text: it finds the changed span (the common prefix and suffix), and when that sp
 inside the entries of one of those sections it composes only those entries' text (after
 as many blank lines as precede them, so that lines are counted as in the file), builds
 them as the whole parse does, puts them in place of the old ones in the old model, and
-checks the result across objects (``docfile.validate``).
+checks the result across objects (``doccheck.validate``).  A change inside one story
+paragraph written as a plain one-line text, which YAML can read only as that text (no
+indicator first, no comment, no ``: ``, some character outside ASCII …), needs no YAML
+at all: the new text goes into the model as the paragraph, then the same checks; the
+YAML library and the loader are imported only when entries are composed.
 
 Whatever could read differently alone than within the file gives None, and the caller
 parses the whole text: anchors, aliases, tags, directives, document markers, line breaks
