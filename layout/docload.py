@@ -173,7 +173,7 @@ def parse_indexed(text: str, path: str) -> tuple[m.Issue, Index | None]:
 def _prefix(a: str, b: str) -> int:
     """The length of the common prefix of ``a`` and ``b``."""
     n, i, step = min(len(a), len(b)), 0, 8192
-    while i < n and a[i:i + step] == b[i:i + step]:
+    while i + step <= n and a[i:i + step] == b[i:i + step]:
         i += step
     hi = min(n, i + step)
     while i < hi:                       # the block that differs, halved until found

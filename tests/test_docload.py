@@ -275,3 +275,24 @@ def test_cached_load_reads_by_parts(tmp_path, monkeypatch):
     path.write_text(text, "utf-8")
     assert load_issue_cached(path, str(cache)) == parse_issue(text, str(path))
     assert len(whole) == n + 2
+
+
+def test_common_prefix_and_suffix():
+    """The changed span: common prefix and suffix as a character-by-character walk finds
+    them, across the block size, for equal texts and texts one inside the other."""
+    rng = random.Random("span")
+
+    def walk(a, b):
+        n = 0
+        while n < min(len(a), len(b)) and a[n] == b[n]:
+            n += 1
+        return n
+    for _ in range(300):
+        a = "".join(rng.choice("ab本") for _ in range(rng.choice((0, 5, 8191, 8192, 8193,
+                                                                   20000))))
+        b = rng.choice((a, a[:rng.randint(0, len(a))], a + "x",
+                        a[:len(a) // 3] + rng.choice(("", "c", "本本")) + a[len(a) // 2:]))
+        p = docload._prefix(a, b)
+        assert p == walk(a, b)
+        limit = min(len(a), len(b)) - p
+        assert docload._suffix(a, b, limit) == min(walk(a[::-1], b[::-1]), limit)
