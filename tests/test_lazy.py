@@ -139,3 +139,28 @@ def test_a_corrupt_entry_is_composed_again(issue, fontset, tmp_path, kind, how):
     for model in (issue, iss):
         got = _compose(model, fontset, LayoutDiskCache(tmp_path))
         _same(got, fresh if model is issue else _compose(iss, fontset))
+
+
+def test_an_unchanged_export_decodes_next_to_nothing(tmp_path, monkeypatch):
+    """The command line's export of an issue exported before: the result from the cache,
+    the pages from the writer's memo, the checks from run styles and graphics; of all its
+    frames only the one the slug's face is looked up in is decoded."""
+    import shutil
+
+    import main
+    from output import PdfOptions, export_pdf
+    shutil.copy(SAMPLE.parent / "photo.jpg", tmp_path / "photo.jpg")
+    shutil.copy(SAMPLE, tmp_path / "issue.yaml")
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+
+    def export(name):
+        issue, fontset, result = main.compose(str(tmp_path / "issue.yaml"))
+        export_pdf(result, fontset, str(tmp_path / name), PdfOptions.from_issue(issue, "proof"))
+        return result
+    export("first.pdf")
+    decoded = []
+    monkeypatch.setattr(R.Lazy, "get", lambda self, real=R.Lazy.get: decoded.append(self)
+                        or real(self))
+    res = export("again.pdf")
+    frames = [fr for p in res.pages for fr in p.frames]
+    assert len(frames) > 10 and len(decoded) <= 1
