@@ -538,6 +538,14 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     n_nodes = len(nodes)
     after = p.node_after()
     pruned = False              # whether pruning dropped any setting
+    # the break nodes each line end must look at closely (a hyphen, a penalty, the
+    # paragraph's end); a line ending elsewhere is an exact fit, spaced out or too long
+    special = set(hyph)
+    special.update(pen)
+    special.add(n)
+    # a spaced-out line costs at least this (with no penalty there): a setting it cannot
+    # better is not costed
+    floor = COST_LINE + COST_STRETCH_FIX if loose_penalty >= 0 else -INF
     for s in range(start, n):
         base = cost[s]
         if base == INF:
@@ -553,22 +561,58 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
         else:
             best_at.append(bad)
         m = measure - (first_indent if s == start else 0.0)
-        lo = after[s + 1]
+        s1 = s + 1
+        lo = after[s1]
         # skip nodes that would make lines much shorter than the measure,
         # keeping one just before the window as a spaced-out option
-        j0 = after[bisect_left(pw, pw[s] + m - window, s + 1)]
+        j0 = after[bisect_left(pw, pw[s] + m - window, s1)]
         if j0 > lo:
             j0 -= 1
         found = False
-        pws, pas = pw[s], pa[s + 1]
-        pgs, pos_, pns, pgns = pg[s + 1], po[s + 1], pn[s + 1], pgn[s + 1]
+        pws, pas = pw[s], pa[s1]
+        pgs, pos_, pns, pgns = pg[s1], po[s1], pn[s1], pgn[s1]
         worst_s = worst[s]
+        k1 = k + 1
+        bound = base + floor
         for j in range(j0, n_nodes):
             e = nodes[j]
-            nat = pw[e] - pws + pa[e] - pas
-            delta = m - nat
-            if -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
-                                                            or pc[e] <= 1):
+            delta = m - (pw[e] - pws + pa[e] - pas)
+            if e not in special:
+                if delta > 0.01:
+                    # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
+                    found = True
+                    nx = nxt[e]
+                    if bound >= cost[nx]:
+                        continue             # (costs at least ``floor``: no better)
+                    st = pg[e] - pgs
+                    if st <= 0:
+                        c = COST_LINE + (1e4 + delta)
+                    else:
+                        r = delta / st
+                        sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                        rest = delta - (po[e] - pos_)
+                        if rest > 0.0:
+                            slots = pn[e] - pns or 1
+                            if rest > limit * slots and pgn[e] > pgns:
+                                sc += loose_penalty + 1000.0 * rest / slots / em
+                        c = COST_LINE + sc
+                    if base + c < cost[nx]:
+                        cost[nx] = base + c
+                        back[nx] = (s, e)
+                        count[nx] = k1
+                        worst[nx] = c if c > worst_s else worst_s
+                    continue
+                if delta >= -0.01:
+                    c = COST_LINE                  # the usual case: an exact fit
+                else:
+                    if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
+                            and j > j0:
+                        break
+                    c = _line_cost(p, s, e, m, False)
+                    if c == INF:
+                        continue
+            elif -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
+                                                              or pc[e] <= 1):
                 c = COST_LINE                      # the usual case: an exact fit
             elif delta > 0.01 and e < n and e not in hyph:
                 # a line spaced out: _line_cost's arithmetic on the running sums
@@ -597,7 +641,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             if base + c < cost[nx]:
                 cost[nx] = base + c
                 back[nx] = (s, e)
-                count[nx] = k + 1
+                count[nx] = k1
                 worst[nx] = c if c > worst_s else worst_s
         if not found:
             # no legal break fits: break by force where the measure ends
@@ -814,6 +858,10 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     hyph, pen, nxt, last_hyph = p.hyph, p.penalty, p.nxt, p.last_hyph
     SPACE = C.SPACE
     after = p.node_after()
+    special = set(hyph)         # break nodes the line checks must look at closely
+    special.update(last_hyph)
+    special.update(pen)
+    special.add(n)
     # per offset a line may start at (None: not reached): the cheapest cost of k lines
     # so far (INF: no such setting), and the last of those lines (start, end)
     best: list = [None] * (n + 1)
@@ -855,41 +903,75 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         pgs1, pns1 = pg[s + 1], pn[s + 1]
         for j in range(min(j1, len(nodes) - 1), len(nodes)):
             e = nodes[j]
-            nat = pw[e] - pws + pa[e] - pas
-            if e in hyph:
-                nat += hyphen_w
-            delta = m - nat
-            if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
-                break
-            if e in last_hyph:
-                continue                  # a proper noun is not split to even a foot
-            last = e >= n
-            if last:
-                if pc[e] - pcs <= 1 < pc[e]:
-                    continue              # never a lone character (孤字) on the last line
-            elif delta > 0.01:
-                # as set_line spaces it: Han–Latin boundaries open first, the rest is
-                # shared by every gap and word space
-                rest = delta - (po[e] - pos_)
-                slots = pn[e] - pns
-                if rest > 0.01 and (slots <= 0 or rest / slots > (
-                        limit if pgn[e] > pgs else word_limit) + 1e-6):
-                    continue
-            if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
-                continue                  # no mark inside the line compressed to even a foot
-            if not last and -0.01 <= delta <= 0.01 and e not in pen:
-                c = COST_LINE            # an exact fit, as _line_cost finds it
-            elif not last and delta > 0.01 and e not in hyph:
-                # a line spaced out: _line_cost's arithmetic on the running sums
-                c = COST_LINE + _spread_cost(delta, pg[e] - pgs1, rest, pn[e] - pns1,
-                                             pgn[e] > pgs, p_limit, loose_penalty, em)
-                if e in pen:
-                    c += pen[e]
+            if e not in special:
+                # (no hyphen, no penalty, not the last line: the checks below, fewer)
+                delta = m - (pw[e] - pws + pa[e] - pas)
+                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
+                    break
+                if delta > 0.01:
+                    rest = delta - (po[e] - pos_)
+                    slots = pn[e] - pns
+                    if rest > 0.01 and (slots <= 0 or rest / slots > (
+                            limit if pgn[e] > pgs else word_limit) + 1e-6):
+                        continue
+                    # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
+                    st = pg[e] - pgs1
+                    if st <= 0:
+                        c = COST_LINE + (1e4 + delta)
+                    else:
+                        r = delta / st
+                        sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                        if rest > 0.0:
+                            slots = pn[e] - pns1 or 1
+                            if rest > p_limit * slots and pgn[e] > pgs:
+                                sc += loose_penalty + 1000.0 * rest / slots / em
+                        c = COST_LINE + sc
+                elif delta >= -0.01:
+                    c = COST_LINE            # an exact fit, as _line_cost finds it
+                else:
+                    if _midline_need(p, s, e, -delta) > 0.01:
+                        continue
+                    c = _line_cost(p, s, e, m, False)
+                    if c == INF:
+                        continue
+                last = False
+                nx = nxt[e]
             else:
-                c = _line_cost(p, s, e, m, last)
-                if c == INF:
-                    continue
-            nx = n if last else nxt[e]
+                nat = pw[e] - pws + pa[e] - pas
+                if e in hyph:
+                    nat += hyphen_w
+                delta = m - nat
+                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
+                    break
+                if e in last_hyph:
+                    continue                  # a proper noun is not split to even a foot
+                last = e >= n
+                if last:
+                    if pc[e] - pcs <= 1 < pc[e]:
+                        continue              # never a lone character (孤字) on the last line
+                elif delta > 0.01:
+                    # as set_line spaces it: Han–Latin boundaries open first, the rest is
+                    # shared by every gap and word space
+                    rest = delta - (po[e] - pos_)
+                    slots = pn[e] - pns
+                    if rest > 0.01 and (slots <= 0 or rest / slots > (
+                            limit if pgn[e] > pgs else word_limit) + 1e-6):
+                        continue
+                if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
+                    continue                  # no mark inside the line compressed to even a foot
+                if not last and -0.01 <= delta <= 0.01 and e not in pen:
+                    c = COST_LINE            # an exact fit, as _line_cost finds it
+                elif not last and delta > 0.01 and e not in hyph:
+                    # a line spaced out: _line_cost's arithmetic on the running sums
+                    c = COST_LINE + _spread_cost(delta, pg[e] - pgs1, rest, pn[e] - pns1,
+                                                 pgn[e] > pgs, p_limit, loose_penalty, em)
+                    if e in pen:
+                        c += pen[e]
+                else:
+                    c = _line_cost(p, s, e, m, last)
+                    if c == INF:
+                        continue
+                nx = n if last else nxt[e]
             to = best[nx]
             if to is None:
                 to = best[nx] = [INF] * (count + 1)
