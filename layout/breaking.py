@@ -863,20 +863,18 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     special.update(pen)
     special.add(n)
     # per offset a line may start at (None: not reached): the cheapest cost of k lines
-    # so far (INF: no such setting), and the last of those lines (start, end)
+    # so far, per k set there ({k: cost}, in the order the counts first came), and the
+    # last of those lines (start, end)
     best: list = [None] * (n + 1)
     via: list = [None] * (n + 1)
-    reached: list = [None] * (n + 1)               # the line counts set there
-    best[start] = [0.0] + [INF] * count
-    via[start] = [None] * (count + 1)
-    reached[start] = [0]
+    best[start] = {0: 0.0}
+    via[start] = {0: None}
     for s in range(start, n):                      # lines only go forward: one pass
-        ks = reached[s]
-        if ks is None:
-            continue
         row = best[s]
+        if row is None:
+            continue
         # (lines after this one, cost so far) per line count set here
-        states = [(k + 1, row[k]) for k in ks if k < count]
+        states = [(k + 1, c) for k, c in row.items() if k < count]
         if not states:
             continue
         m = measure - (first_indent if s == start else 0.0)
@@ -974,25 +972,23 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 nx = n if last else nxt[e]
             to = best[nx]
             if to is None:
-                to = best[nx] = [INF] * (count + 1)
-                via[nx] = [None] * (count + 1)
-                reached[nx] = []
-            to_via = via[nx]
+                to = best[nx] = {}
+                to_via = via[nx] = {}
+            else:
+                to_via = via[nx]
             most = count if nx == n else count - 1     # the count-th line ends the paragraph
             line = (s, e)
             for k1, so_far in states:
                 if k1 > most:
                     continue
                 total = so_far + c
-                if total < to[k1]:
-                    if to[k1] == INF:
-                        reached[nx].append(k1)
+                if total < to.get(k1, INF):
                     to[k1] = total
                     to_via[k1] = line
     out: dict[int, list[tuple[int, int]]] = {}
     row = best[n]
     for k in range(1, count + 1) if row is not None else ():
-        if row[k] == INF:
+        if k not in row:
             continue
         spans = []
         pos, i = n, k
