@@ -414,7 +414,7 @@ class Composer:
         fill = self.disk.get_fill(story, key) if self.disk is not None and (
             self.whole or hit is None) else None
         if fill is None:
-            fill = flow.fill(story, frame, pos, jumps, blocked, more)
+            fill = flow.fill(story, frame, pos, jumps, blocked, more, blocked_key)
             if self._writes:
                 self.disk.put_fill(story, key, fill)
         end_para = min(fill.end.para, len(story.paragraphs) - 1)
