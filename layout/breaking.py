@@ -81,7 +81,7 @@ class Prepared:
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
                  "_reach", "centre", "pl", "qrest", "pe", "last_hyph", "_after",
-                 "fixed_at")
+                 "fixed_at", "_spaces")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -280,6 +280,7 @@ class Prepared:
         self.nxt = nxt
         self._reach = None
         self._after = None
+        self._spaces = None
         self.hyphen_w = 0.0
         if hyph:
             face = sh.faces[0]
@@ -384,6 +385,14 @@ class Prepared:
             for i in self.nodes:
                 at[i] = 1
             got = self._after = tuple(accumulate(at[:-1], initial=0))
+        return got
+
+    def space_points(self) -> tuple[int, ...]:
+        """The word spaces a spaced-out line widens (offsets, in order; tabled once)."""
+        got = self._spaces
+        if got is None:
+            cls, points, SPACE = self.sh.cls, self.points, C.SPACE
+            got = self._spaces = tuple(i for i in range(self.n) if cls[i] == SPACE and points[i])
         return got
 
     # ------------------------------------------------------------ measures
@@ -730,11 +739,39 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         if count and delta > 0.005:
             per_gap = delta / count
             space_extra = per_gap
-    xs = []
-    x = 0.0
     points, opens, kinds, cls = p.points, p.opens, p.kinds, sh.cls
     SPACE = C.SPACE
     plain = not (qcut or ecut or open_ratio)    # no Han–Latin space taken or opened
+    simple = plain and not centre and e > s
+    if simple and cut:
+        for i, c in cut.items():
+            if c and blank_left(kinds[i]):
+                simple = False
+                break
+    if simple and (not space_extra or not _spaces_in(p, s, e)):
+        # the usual line (no mark drawn left in its cell, no word space widened): the
+        # loop below with what it would skip left out, in the same order of additions
+        if cut:
+            adv = list(adv)
+            for i, c in cut.items():
+                adv[i] = adv[i] - c
+        xs = [0.0]
+        x = adv[s]
+        if per_gap:
+            for i in range(s + 1, e):
+                x += pair[i]
+                if gap[i] > 0:
+                    x += per_gap
+                xs.append(x)
+                x += adv[i]
+        else:
+            for i in range(s + 1, e):
+                x += pair[i]
+                xs.append(x)
+                x += adv[i]
+        return _finish(p, s, e, xs, x, measure, last, align, hyphen)
+    xs = []
+    x = 0.0
     for i in range(s, e):
         if i > s:
             # (taking or opening nothing, the sum is the pair's own adjustment)
@@ -757,6 +794,19 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
             x += adv[i] - c
         if cls[i] == SPACE and points[i]:
             x += space_extra
+    return _finish(p, s, e, xs, x, measure, last, align, hyphen)
+
+
+def _spaces_in(p: Prepared, s: int, e: int) -> bool:
+    """Whether line s..e-1 has a word space that spacing out widens."""
+    at = p.space_points()
+    return bool(at) and bisect_left(at, s) < bisect_left(at, e)
+
+
+def _finish(p: Prepared, s: int, e: int, xs: list, x: float, measure: float, last: bool,
+            align: str, hyphen: bool) -> Line:
+    """``set_line``'s line from its pen positions and where its last character ends:
+    the hyphen after it, then the alignment."""
     hyphen_x = -1.0
     if hyphen:
         hyphen_x = x
