@@ -139,27 +139,35 @@ class Prepared:
         answer, pair_kinds = rules.pair_of, rules.pair_kinds
         uniq = set(pids)
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
-        gap = [0.0] * (n + 1)       # nominal stretch of the gap before i
+        ends = (0.0,) if n else ()  # (the tables per pair have a 0 at 0 and at n)
         gap_pt = {q: answer[q].gap * em if answer[q].gap else 0.0 for q in uniq}
-        gap[1:n] = map(gap_pt.__getitem__, pids)
+        # nominal stretch of the gap before i
+        gap = tuple(chain((0.0,), map(gap_pt.__getitem__, pids), ends))
         if spaces_k:
             stretch = [st + g for st, g in zip(stretch, gap)]
             points[1:n] = [1 if answer[q].gap else pt for q, pt in zip(pids, points[1:n])]
         else:
-            stretch = gap[:]
+            stretch = gap
             gapped = {q: 1 if answer[q].gap else 0 for q in uniq}
-            points[1:n] = map(gapped.__getitem__, pids)
-        qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
-        qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
-        opens = [0.0] * (n + 1)     # how far the boundary before i opens first
+            points = tuple(chain((0,), map(gapped.__getitem__, pids), (0,) if n else ()))
+        zeros = (0.0,) * (n + 1)    # (a table with nothing in it)
+        # how far the boundary before i opens first
         open_pt = {q: answer[q].open * em if answer[q].open else 0.0 for q in uniq}
-        opens[1:n] = map(open_pt.__getitem__, pids)
+        if any(open_pt.values()):
+            opens = tuple(chain((0.0,), map(open_pt.__getitem__, pids), ends))
+        else:
+            opens = zeros
         qs = rules.latin_space_shrink
         # pairs that squeeze a mark, add a Han–Latin space or track a number (in order:
         # a squeeze takes the blank half a neighbour might also have given)
         tracked = {q for q in uniq if han and kinds[pair_kinds[q][0]].word
                    and kinds[pair_kinds[q][1]].word}
         odd = {q: bool(answer[q].space or answer[q].squeeze or q in tracked) for q in uniq}
+        if any(odd.values()):
+            qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
+            qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
+        else:
+            qshrink = qrest = zeros
         for i in compress(range(1, n), map(odd.__getitem__, pids)):
             q = pids[i - 1]
             space, squeeze = answer[q].space, answer[q].squeeze
@@ -233,14 +241,17 @@ class Prepared:
                 pl[i] = shrink[i]
         self.pm = _sums(pm)
         self.pl = _sums(pl)
-        self.pq = _sums(qshrink)
         self.qrest = qrest
-        self.pe = _sums(qrest)
+        if qshrink is zeros:
+            self.pq = self.pe = (0.0,) * (n + 2)
+        else:
+            self.pq = _sums(qshrink)
+            self.pe = _sums(qrest)
         self.pn = tuple(accumulate(points, initial=0))
         opened = {q: 1 if g > 0 else 0 for q, g in gap_pt.items()}
         self.pgn = tuple(accumulate(chain((0,), map(opened.__getitem__, pids), (0,) if n else ()),
                                     initial=0))
-        self.po = _sums(opens)
+        self.po = (0.0,) * (n + 2) if opens is zeros else _sums(opens)
         self.pg = tuple(accumulate(stretch, initial=0.0))
         counts_k = {k: 1 if kinds[k].counts else 0 for k in present}
         self.pc = tuple(accumulate(map(counts_k.__getitem__, ks), initial=0))
@@ -274,9 +285,12 @@ class Prepared:
         nodes.append(n)
         self.nodes, self.hyph, self.penalty = nodes, hyph, penalty
         self.last_hyph = last_hyph
-        nxt = list(range(n + 1))
-        for i in reversed(space_at):
-            nxt[i] = nxt[i + 1]
+        if space_at:
+            nxt = list(range(n + 1))
+            for i in reversed(space_at):
+                nxt[i] = nxt[i + 1]
+        else:
+            nxt = range(n + 1)
         self.nxt = nxt
         self._reach = None
         self._after = None
@@ -287,10 +301,11 @@ class Prepared:
             self.hyphen_w = face.advance(face.gid("-")) * sh.sizes[0] / face.units_per_em
         # the tables are read-only from here: tuples of numbers, which the garbage
         # collector stops walking (an issue keeps thousands of paragraphs prepared)
-        self.pair, self.gap, self.shrink, self.qshrink, self.qrest = \
-            tuple(pair), tuple(gap), tuple(shrink), _frozen(qshrink), _frozen(qrest)
+        self.pair, self.gap, self.shrink = tuple(pair), gap, tuple(shrink)
+        if qshrink is not zeros:
+            self.qshrink, self.qrest = _frozen(qshrink), _frozen(qrest)
         self.mark, self.points, self.opens, self.nxt = \
-            tuple(mark), tuple(points), _frozen(opens), tuple(nxt)
+            tuple(mark), tuple(points), opens, tuple(nxt)
         self.kinds = tuple(ks)
         if fixed is not None:
             self.fixed = tuple(fixed)
