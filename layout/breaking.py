@@ -81,7 +81,7 @@ class Prepared:
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
                  "_reach", "centre", "pl", "qrest", "pe", "last_hyph", "_after",
-                 "fixed_at", "_spaces")
+                 "fixed_at", "_spaces", "_slack")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -295,6 +295,7 @@ class Prepared:
         self._reach = None
         self._after = None
         self._spaces = None
+        self._slack = None
         self.hyphen_w = 0.0
         if hyph:
             face = sh.faces[0]
@@ -396,10 +397,8 @@ class Prepared:
         after x (bisect_left(nodes, x), tabled once)."""
         got = self._after
         if got is None:
-            at = [0] * (self.n + 2)
-            for i in self.nodes:
-                at[i] = 1
-            got = self._after = tuple(accumulate(at[:-1], initial=0))
+            at = set(self.nodes).__contains__       # (1 at a node: counted as an int)
+            got = self._after = tuple(accumulate(map(at, range(self.n + 1)), initial=0))
         return got
 
     def space_points(self) -> tuple[int, ...]:
@@ -704,7 +703,8 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     adv, pair, shrink, gap, qshrink, qrest = sh.adv, p.pair, p.shrink, p.gap, p.qshrink, p.qrest
     blank_left, centre = p.rules.blank_left, p.centre
     hyphen = e in p.hyph and e < p.n
-    nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
+    pw, pa = p.pw, p.pa
+    nat = pw[e] - pw[s] + pa[e] - pa[s + 1] + (p.hyphen_w if hyphen else 0.0)   # natural()
     delta = measure - nat
     cut = {}          # char index -> compression applied
     if p.fixed_at:
@@ -836,7 +836,8 @@ def _finish(p: Prepared, s: int, e: int, xs: list, x: float, measure: float, las
         if hyphen:
             hyphen_x += shift
         x += shift
-    return Line(s, e, p.next_start(e) if e < p.n else p.n, tuple(xs), x, last, hyphen_x)
+    n = p.n
+    return Line(s, e, p.nxt[e] if e < n else n, tuple(xs), x, last, hyphen_x)
 
 
 def compose_lines(p: Prepared, measure: float, start: int = 0, first_indent: float = 0.0,
@@ -868,7 +869,7 @@ def set_spans(p: Prepared, spans: list[tuple[int, int]], measure: float, start: 
         line = set_line(p, s, e, m, e >= p.n, align)
         if s == start and first_indent:
             line = Line(line.start, line.end, line.next,
-                        tuple(x + first_indent for x in line.xs), line.right + first_indent,
+                        tuple(map(add, line.xs, repeat(first_indent))), line.right + first_indent,
                         line.last, line.hyphen_x + first_indent if line.hyphen_x >= 0 else -1.0)
         out.append(line)
     return out
@@ -878,6 +879,42 @@ def set_spans(p: Prepared, spans: list[tuple[int, int]], measure: float, start: 
 LOOSE_MAX_GAP = 0.15
 #: what it may add to a word space in a line with no gap between characters (em)
 LOOSE_MAX_SPACE = 0.25
+
+
+def may_fit(p: Prepared, measure: float, start: int, first_indent: float, count: int) -> bool:
+    """False where no setting from ``start`` in ``count`` lines or fewer can keep every
+    line within what ``break_counts`` allows (a quick test that needs no search).
+
+    Every line s..e ``break_counts`` sets is at most the measure plus what it may give
+    up (its marks, spaces and Han-Latin spaces) wide:  F(e) - G(s) <= m + 0.01, with
+    F(e) = pw[e] + pa[e] - ps[e] - pq[e] - pe[e] and
+    G(s) = pw[s] + pa[s + 1] - ps[s] - pq[s + 1] - pe[s + 1].  Summed over the lines,
+    F(n) - G(start) is at most the measures, 0.01 a line and, at each break e, what
+    G(nxt[e]) - F(e) adds (a dropped space, the adjustment before the next line's first
+    character) at its largest.
+    """
+    n = p.n
+    if start >= n or count < 1:
+        return True
+    pw, pa, ps, pq, pe = p.pw, p.pa, p.ps, p.pq, p.pe
+    slack = p._slack
+    if slack is None:
+        nxt = p.nxt
+        slack = 0.0
+        for e in p.nodes:
+            if e < n:
+                t = nxt[e]
+                d = (pw[t] + pa[t + 1] - ps[t] - pq[t + 1] - pe[t + 1]) - \
+                    (pw[e] + pa[e] - ps[e] - pq[e] - pe[e])
+                if d > slack:
+                    slack = d
+        p._slack = slack
+    need = (pw[n] + pa[n] - ps[n] - pq[n] - pe[n]) - \
+        (pw[start] + pa[start + 1] - ps[start] - pq[start + 1] - pe[start + 1])
+    room = (measure - first_indent) + (count - 1) * measure + 0.01 * count + \
+        (count - 1) * slack
+    # (a margin for the rounding of sums taken in another order)
+    return need <= room + 1e-6 * (1.0 + abs(need) + abs(room))
 
 
 def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
