@@ -27,7 +27,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, le, mul
+from operator import add, le, mul, sub
 
 from . import chars as C
 from .result import quick_init
@@ -899,11 +899,20 @@ def may_fit(p: Prepared, measure: float, start: int, first_indent: float, count:
     pw, pa, ps, pq, pe = p.pw, p.pa, p.ps, p.pq, p.pe
     slack = p._slack
     if slack is None:
-        nxt = p.nxt
+        ends = p.nodes[:-1]                 # (the last node is n)
+        starts = list(map(p.nxt.__getitem__, ends))
         slack = 0.0
-        for e in p.nodes:
-            if e < n:
-                t = nxt[e]
+        if starts == ends:
+            # no space dropped at a break: G(e) - F(e) is what the pair before e adds
+            # beyond what it may give up (the running sums' differences, unsummed)
+            if ends:
+                d = map(p.pair.__getitem__, ends)
+                if p.pq[-1] or p.pe[-1]:
+                    d = map(sub, map(sub, d, map(p.qshrink.__getitem__, ends)),
+                            map(p.qrest.__getitem__, ends))
+                slack = max(slack, max(d))
+        else:
+            for e, t in zip(ends, starts):
                 d = (pw[t] + pa[t + 1] - ps[t] - pq[t + 1] - pe[t + 1]) - \
                     (pw[e] + pa[e] - ps[e] - pq[e] - pe[e])
                 if d > slack:
