@@ -11,12 +11,18 @@ alone, listing the allowed values.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 from common.fontroles import default_roles
+from common.prebuilt import prebuilt_dataclass
 
+from . import _model_methods
 from .units import DEFAULT_HAO
+
+# @dataclass, with the methods dataclasses would write taken from _model_methods.py
+# (generated: python -m common.prebuilt layout.model layout/_model_methods.py)
+dataclass = prebuilt_dataclass(_model_methods)
 
 SCHEMA_VERSION = 1
 

@@ -1,0 +1,221 @@
+"""Dataclasses whose ``__init__``, ``__repr__`` and ``__eq__`` are written ahead of time.
+
+``dataclasses.dataclass`` writes those three methods as source text and compiles
+them each time a class is made, at every process start (most of the cost of
+importing a module of many dataclasses).  ``prebuilt_dataclass(methods)`` gives a
+decorator that makes the same dataclass (``dataclasses.fields``, ``replace``,
+``is_dataclass``, ``__match_args__``, pickling unchanged) but takes the three methods
+from ``methods``, a module this file generated (compiled once into its bytecode like
+any module):
+
+    python -m common.prebuilt layout.model layout/_model_methods.py
+
+Each class's methods in it are filed under a key that spells out its fields (names,
+which are set by ``__init__``, shown by ``repr``, compared by ``==``, which have a
+default or a default factory) and whether it has ``__post_init__``.  A class whose key
+is not the generated one (a field added and the file not regenerated) gets its
+methods generated from its fields there and then: slower, never wrong.  The tests
+check that the generated files are current and that the methods behave as those
+``dataclasses`` writes.
+
+Only plain ``@dataclass`` (no arguments: not frozen, no slots, no order) is handled.
+"""
+from __future__ import annotations
+
+import dataclasses
+from _thread import get_ident
+
+__all__ = ["prebuilt_dataclass", "ident", "class_key", "methods_source", "generate"]
+
+
+class _Factory:
+    """The default shown for a field made by its default factory (as dataclasses shows it)."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<factory>"
+
+
+FACTORY = _Factory()
+
+
+def guard(fn):
+    """``fn`` (a ``__repr__``) giving ``...`` when called again on the same object
+    within itself (a cycle), as dataclasses' repr does."""
+    running = set()
+
+    def __repr__(self):
+        key = id(self), get_ident()
+        if key in running:
+            return "..."
+        running.add(key)
+        try:
+            return fn(self)
+        finally:
+            running.discard(key)
+    __repr__.__wrapped__ = fn
+    return __repr__
+
+
+def ident(cls) -> str:
+    """The name of ``cls``'s maker in a generated module."""
+    return "".join(c if c.isalnum() or c == "_" else "_" for c in cls.__qualname__)
+
+
+def class_key(cls) -> str:
+    """What the generated methods of dataclass ``cls`` depend on, as one string."""
+    parts = []
+    for f in dataclasses.fields(cls):
+        parts.append(f.name + ":" + "".join((
+            "i" if f.init else "-", "r" if f.repr else "-", "c" if f.compare else "-",
+            "d" if f.default is not dataclasses.MISSING else
+            "f" if f.default_factory is not dataclasses.MISSING else "-")))
+    if hasattr(cls, "__post_init__"):
+        parts.append("__post_init__")
+    return " ".join(parts)
+
+
+_RESERVED = {"self", "other", "_d", "_f", "_FACTORY", "_guard"}
+
+
+def methods_source(cls, name: str) -> str:
+    """The source of ``def name(_d, _f, _FACTORY, _guard)``, which returns the
+    ``__init__``, ``__repr__`` and ``__eq__`` of dataclass ``cls`` (``_d``: the fields'
+    defaults by name, ``_f``: their default factories)."""
+    fs = dataclasses.fields(cls)
+    if _RESERVED & {f.name for f in fs}:
+        raise ValueError(f"{cls.__qualname__}: a field name the generated methods use")
+    params, body = ["self"], []
+    for f in fs:
+        has_default = f.default is not dataclasses.MISSING
+        has_factory = f.default_factory is not dataclasses.MISSING
+        if f.init:
+            if has_default:
+                params.append(f"{f.name}=_d[{f.name!r}]")
+            elif has_factory:
+                params.append(f"{f.name}=_FACTORY")
+            else:
+                params.append(f.name)
+            value = f"_f[{f.name!r}]() if {f.name} is _FACTORY else {f.name}" if has_factory \
+                else f.name
+        elif has_default:
+            value = f"_d[{f.name!r}]"
+        elif has_factory:
+            value = f"_f[{f.name!r}]()"
+        else:
+            continue
+        body.append(f"        self.{f.name} = {value}")
+    if hasattr(cls, "__post_init__"):
+        body.append("        self.__post_init__()")
+    if not body:
+        body.append("        pass")
+    shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in fs if f.repr)
+    compared = [f.name for f in fs if f.compare]
+    mine = "".join(f"self.{n}," for n in compared)
+    theirs = "".join(f"other.{n}," for n in compared)
+    return "\n".join([
+        f"def {name}(_d, _f, _FACTORY, _guard):",
+        f"    def __init__({', '.join(params)}):",
+        *body,
+        "",
+        "    def __repr__(self):",
+        f"        return self.__class__.__qualname__ + f\"({shown})\"",
+        "",
+        "    def __eq__(self, other):",
+        "        if other.__class__ is self.__class__:",
+        f"            return ({mine}) == ({theirs})",
+        "        return NotImplemented",
+        "",
+        "    return __init__, _guard(__repr__), __eq__",
+        "",
+    ])
+
+
+def _attach(cls, maker) -> None:
+    """Give ``cls`` the methods ``maker`` makes for it."""
+    fs = dataclasses.fields(cls)
+    defaults = {f.name: f.default for f in fs if f.default is not dataclasses.MISSING}
+    factories = {f.name: f.default_factory for f in fs
+                 if f.default_factory is not dataclasses.MISSING}
+    init, rep, eq = maker(defaults, factories, FACTORY, guard)
+    init.__annotations__ = {f.name: f.type for f in fs if f.init}
+    init.__annotations__["return"] = None
+    for fn, attr in ((init, "__init__"), (rep, "__repr__"), (eq, "__eq__")):
+        fn.__qualname__ = f"{cls.__qualname__}.{attr}"
+        fn.__module__ = cls.__module__
+        if attr not in cls.__dict__:           # the class's own stays, as in dataclasses
+            setattr(cls, attr, fn)
+    if "__hash__" not in cls.__dict__ or cls.__dict__["__hash__"] is None:
+        cls.__hash__ = None      # eq and not frozen: unhashable, as dataclasses makes it
+    params = cls.__dataclass_params__
+    params.init = params.repr = params.eq = True
+
+
+def _generated_now(cls):
+    """The maker of ``cls``'s methods, generated from its fields now."""
+    space: dict = {}
+    exec(methods_source(cls, "make"), space)
+    return space["make"]
+
+
+def prebuilt_dataclass(methods):
+    """A decorator standing for ``dataclasses.dataclass`` (without arguments) that
+    takes each class's methods from the generated module ``methods``."""
+    keys = getattr(methods, "KEYS", {})
+    made: list = []
+
+    def dataclass(cls=None, /):
+        if cls is None:
+            return dataclass
+        doc = cls.__dict__.get("__doc__")
+        cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False)
+        name = ident(cls)
+        key = class_key(cls)
+        maker = getattr(methods, name, None) if keys.get(name) == key else None
+        _attach(cls, maker or _generated_now(cls))
+        if doc is None:
+            import inspect
+            cls.__doc__ = cls.__name__ + str(inspect.signature(cls)).replace(" -> None", "")
+        made.append(cls)
+        return cls
+
+    dataclass.classes = made
+    dataclass.methods = methods
+    return dataclass
+
+
+HEADER = ("# Generated by common/prebuilt.py from {module}: do not edit.\n"
+          "# Regenerate: python -m common.prebuilt {module} {path}\n"
+          "# (the methods dataclasses would write; see common/prebuilt.py)\n")
+
+
+def generate(module: str, path: str, classes) -> str:
+    """The text of the generated methods module for ``classes``."""
+    out = [HEADER.format(module=module, path=path), "KEYS = {"]
+    for cls in classes:
+        out.append(f"    {ident(cls)!r}: {class_key(cls)!r},")
+    out.append("}\n")
+    for cls in classes:
+        out.append("")
+        out.append(methods_source(cls, ident(cls)))
+    return "\n".join(out)
+
+
+def main(argv=None) -> None:
+    import importlib
+    import sys
+    from pathlib import Path
+
+    from common.fs import atomic_write
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        raise SystemExit("usage: python -m common.prebuilt MODULE OUT.py")
+    module, path = args
+    mod = importlib.import_module(module)
+    decorator = mod.dataclass
+    atomic_write(Path(path), generate(module, path, decorator.classes).encode("utf-8"))
+    print(f"wrote {path} ({len(decorator.classes)} classes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""common/prebuilt.py: dataclass methods written ahead of time behave as dataclasses' own,
+the generated files are current, and a stale one is never used."""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import inspect
+import pickle
+import types
+from pathlib import Path
+
+import pytest
+
+from common import prebuilt
+from layout import model
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATED = [(model, "layout.model", "layout/_model_methods.py")]
+
+
+@pytest.mark.parametrize("mod,name,path", GENERATED)
+def test_generated_file_is_current(mod, name, path):
+    """Regenerate with: python -m common.prebuilt MODULE PATH (the message says which)."""
+    classes = mod.dataclass.classes
+    assert classes, "no class was made through the decorator"
+    want = prebuilt.generate(name, path, classes)
+    got = (ROOT / path).read_text("utf-8")
+    assert got == want, f"stale: run python -m common.prebuilt {name} {path}"
+    # and every class took its methods from that file
+    for cls in classes:
+        key = prebuilt.ident(cls)
+        assert mod.dataclass.methods.KEYS[key] == prebuilt.class_key(cls)
+        assert cls.__init__.__code__.co_filename.endswith(Path(path).name)
+
+
+def _twin(cls):
+    """``cls`` made again by dataclasses itself, from the same fields."""
+    specs = []
+    for f in dataclasses.fields(cls):
+        kw = dict(init=f.init, repr=f.repr, compare=f.compare)
+        if f.default is not dataclasses.MISSING:
+            kw["default"] = f.default
+        if f.default_factory is not dataclasses.MISSING:
+            kw["default_factory"] = f.default_factory
+        specs.append((f.name, f.type, dataclasses.field(**kw)))
+    space = {"__doc__": cls.__doc__}
+    if hasattr(cls, "__post_init__"):
+        space["__post_init__"] = cls.__post_init__
+    twin = dataclasses.make_dataclass(cls.__name__, specs, namespace=space)
+    twin.__qualname__ = cls.__qualname__
+    return twin
+
+
+def _required(cls) -> dict:
+    return {f.name: "x" for f in dataclasses.fields(cls) if f.init
+            and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+
+
+@pytest.mark.parametrize("cls", model.dataclass.classes, ids=lambda c: c.__name__)
+def test_methods_match_dataclasses(cls):
+    twin = _twin(cls)
+    assert str(inspect.signature(cls)) == str(inspect.signature(twin))
+    assert dataclasses.is_dataclass(cls)
+    assert cls.__hash__ is None and twin.__hash__ is None
+    assert cls.__match_args__ == twin.__match_args__
+    for attr in ("init", "repr", "eq", "order", "unsafe_hash", "frozen"):
+        assert getattr(cls.__dataclass_params__, attr) == getattr(twin.__dataclass_params__, attr)
+    a, b = cls(**_required(cls)), twin(**_required(cls))
+    assert repr(a) == repr(b)
+    assert vars(a) == vars(b)
+    other = copy.deepcopy(a)
+    assert a == other and not (a != other)
+    assert a != b                   # another class: NotImplemented both ways
+    assert (a == 1) is False
+    for f in dataclasses.fields(cls):
+        if not f.compare:
+            continue
+        changed = dataclasses.replace(a, **{f.name: ["changed"]}) if f.init else None
+        if changed is not None:
+            assert changed != a
+            tw = dataclasses.replace(b, **{f.name: ["changed"]})
+            assert repr(changed) == repr(tw)
+    fresh = cls(**_required(cls))
+    for f in dataclasses.fields(cls):
+        if f.default_factory is not dataclasses.MISSING:
+            assert getattr(fresh, f.name) is not getattr(a, f.name)   # a new one each time
+    assert pickle.loads(pickle.dumps(a)) == a
+
+
+def test_model_objects_as_before():
+    issue = model.Issue()
+    issue.stories["s"] = model.Story(id="s", paragraphs=[model.Paragraph(runs=[model.Run("字")])])
+    assert repr(issue.stories["s"]).startswith("Story(id='s', name='', headline=Headline(")
+    assert issue == copy.deepcopy(issue)
+    with pytest.raises(TypeError):
+        hash(issue)
+    with pytest.raises(TypeError):
+        model.Run()                     # text is required
+    with pytest.raises(TypeError):
+        model.Run("a", "b", "c")
+    assert model.TextFrame("t", columns=2).kind == "text"
+    assert model.Run.__init__.__qualname__ == "Run.__init__"
+
+
+def _make(methods):
+    dc = prebuilt.prebuilt_dataclass(methods)
+
+    @dc
+    class Box:
+        a: int
+        b: list = dataclasses.field(default_factory=list)
+        c: str = dataclasses.field(default="c", compare=False)
+        d: int = dataclasses.field(default=0, init=False, repr=False)
+
+        def __post_init__(self):
+            self.d = self.a * 2
+    return dc, Box
+
+
+def test_stale_methods_are_not_used():
+    """A generated maker whose key is not the class's (a field added since) is ignored:
+    the methods are generated from the fields there and then."""
+    dc, Box = _make(types.SimpleNamespace(KEYS={}))
+    text = prebuilt.generate("m", "m.py", dc.classes)
+    stale = text.replace("a:irc-", "a:irc- z:ircd")         # as if a field had gone
+    space: dict = {}
+    exec(compile(stale, "m.py", "exec"), space)
+    NAME = prebuilt.ident(Box)
+    assert space["KEYS"][NAME] != prebuilt.class_key(Box)
+
+    def poisoned(*a):
+        raise AssertionError("the stale maker was used")
+    space[NAME] = poisoned
+    _, Box2 = _make(types.SimpleNamespace(**space))
+    x = Box2(3)
+    assert (x.a, x.b, x.c, x.d) == (3, [], "c", 6)
+    assert repr(x) == "_make.<locals>.Box(a=3, b=[], c='c')"
+    assert x == Box2(3, c="other") and x != Box2(4)
+
+    # the current text is used and gives the same
+    fresh: dict = {}
+    exec(compile(text, "m.py", "exec"), fresh)
+    calls = []
+    maker = fresh[NAME]
+    fresh[NAME] = lambda *a: calls.append(1) or maker(*a)
+    _, Box3 = _make(types.SimpleNamespace(**fresh))
+    assert calls == [1]
+    y = Box3(3)
+    assert (y.a, y.b, y.c, y.d) == (3, [], "c", 6) and repr(y).endswith("Box(a=3, b=[], c='c')")
+
+
+def test_recursive_repr():
+    p = model.Paragraph()
+    p.runs.append(p)
+    assert repr(p) == "Paragraph(style='body', runs=[...])"
+
+
+def test_own_methods_kept():
+    """A method the class writes itself is kept, as dataclasses keeps it."""
+    dc = prebuilt.prebuilt_dataclass(types.SimpleNamespace(KEYS={}))
+
+    @dc
+    class Own:
+        a: int = 0
+
+        def __repr__(self):
+            return "own"
+    assert repr(Own()) == "own" and Own(1) == Own(1) and Own(1) != Own(2)
