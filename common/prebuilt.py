@@ -18,7 +18,9 @@ methods generated from its fields there and then: slower, never wrong.  The test
 check that the generated files are current and that the methods behave as those
 ``dataclasses`` writes.
 
-Only plain ``@dataclass`` (no arguments: not frozen, no slots, no order) is handled.
+Plain ``@dataclass`` and ``@dataclass(frozen=True, slots=True)`` are handled (a frozen
+class's fields are stored through their slots, as ``object.__setattr__`` stores them);
+other arguments are not taken.
 """
 from __future__ import annotations
 
@@ -68,24 +70,28 @@ def class_key(cls) -> str:
     for f in dataclasses.fields(cls):
         parts.append(f.name + ":" + "".join((
             "i" if f.init else "-", "r" if f.repr else "-", "c" if f.compare else "-",
+            "h" if (f.compare if f.hash is None else f.hash) else "-",
             "d" if f.default is not dataclasses.MISSING else
             "f" if f.default_factory is not dataclasses.MISSING else "-")))
     if hasattr(cls, "__post_init__"):
         parts.append("__post_init__")
+    if cls.__dataclass_params__.frozen:
+        parts.append("frozen")
     return " ".join(parts)
 
 
-_RESERVED = {"self", "other", "_d", "_f", "_FACTORY", "_guard"}
+_RESERVED = {"self", "_d", "_f", "_FACTORY"}      # what __init__ reads beside its parameters
 
 
 def methods_source(cls, name: str) -> str:
-    """The source of ``def name(_d, _f, _FACTORY, _guard)``, which returns the
-    ``__init__``, ``__repr__`` and ``__eq__`` of dataclass ``cls`` (``_d``: the fields'
-    defaults by name, ``_f``: their default factories)."""
+    """The source of ``def name(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen)``, which returns
+    the methods dataclasses would write for ``cls`` (``_d``: the fields' defaults by
+    name, ``_f``: their default factories, ``_s``: the slots' setters of a frozen class)."""
     fs = dataclasses.fields(cls)
-    if _RESERVED & {f.name for f in fs}:
+    frozen = cls.__dataclass_params__.frozen
+    if _RESERVED & {f.name for f in fs} or any(f.name.startswith("_set_") for f in fs):
         raise ValueError(f"{cls.__qualname__}: a field name the generated methods use")
-    params, body = ["self"], []
+    head, params, body = [], ["self"], []
     for f in fs:
         has_default = f.default is not dataclasses.MISSING
         has_factory = f.default_factory is not dataclasses.MISSING
@@ -104,7 +110,11 @@ def methods_source(cls, name: str) -> str:
             value = f"_f[{f.name!r}]()"
         else:
             continue
-        body.append(f"        self.{f.name} = {value}")
+        if frozen:      # stored through its slot, as object.__setattr__ would
+            head.append(f"    _set_{f.name} = _s[{f.name!r}]")
+            body.append(f"        _set_{f.name}(self, {value})")
+        else:
+            body.append(f"        self.{f.name} = {value}")
     if hasattr(cls, "__post_init__"):
         body.append("        self.__post_init__()")
     if not body:
@@ -113,8 +123,9 @@ def methods_source(cls, name: str) -> str:
     compared = [f.name for f in fs if f.compare]
     mine = "".join(f"self.{n}," for n in compared)
     theirs = "".join(f"other.{n}," for n in compared)
-    return "\n".join([
-        f"def {name}(_d, _f, _FACTORY, _guard):",
+    lines = [
+        f"def {name}(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):",
+        *head,
         f"    def __init__({', '.join(params)}):",
         *body,
         "",
@@ -126,27 +137,73 @@ def methods_source(cls, name: str) -> str:
         f"            return ({mine}) == ({theirs})",
         "        return NotImplemented",
         "",
-        "    return __init__, _guard(__repr__), __eq__",
-        "",
-    ])
+    ]
+    if frozen:
+        hashed = "".join(f"self.{f.name}," for f in fs if (f.compare if f.hash is None else f.hash))
+        cond = "type(self) is _cls"
+        if fs:
+            cond += " or name in {" + ", ".join(repr(f.name) for f in fs) + "}"
+        lines += [
+            "    def __hash__(self):",
+            f"        return hash(({hashed}))",
+            "",
+            "    def __setattr__(self, name, value):",
+            f"        if {cond}:",
+            "            raise _Frozen(f\"cannot assign to field {name!r}\")",
+            "        super(_cls, self).__setattr__(name, value)",
+            "",
+            "    def __delattr__(self, name):",
+            f"        if {cond}:",
+            "            raise _Frozen(f\"cannot delete field {name!r}\")",
+            "        super(_cls, self).__delattr__(name)",
+            "",
+            "    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,",
+            "            '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}",
+            "",
+        ]
+    else:
+        lines += [
+            "    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _getstate(self):
+    """A frozen dataclass with slots pickled: its fields' values (as dataclasses does)."""
+    return [getattr(self, f.name) for f in dataclasses.fields(self)]
+
+
+def _setstate(self, state):
+    for f, value in zip(dataclasses.fields(self), state):
+        object.__setattr__(self, f.name, value)
 
 
 def _attach(cls, maker) -> None:
     """Give ``cls`` the methods ``maker`` makes for it."""
     fs = dataclasses.fields(cls)
+    frozen = cls.__dataclass_params__.frozen
     defaults = {f.name: f.default for f in fs if f.default is not dataclasses.MISSING}
     factories = {f.name: f.default_factory for f in fs
                  if f.default_factory is not dataclasses.MISSING}
-    init, rep, eq = maker(defaults, factories, FACTORY, guard)
+    setters = {f.name: cls.__dict__[f.name].__set__ for f in fs} if frozen else None
+    made = maker(defaults, factories, setters, FACTORY, guard, cls,
+                 dataclasses.FrozenInstanceError)
+    init = made["__init__"]
     init.__annotations__ = {f.name: f.type for f in fs if f.init}
     init.__annotations__["return"] = None
-    for fn, attr in ((init, "__init__"), (rep, "__repr__"), (eq, "__eq__")):
+    for attr, fn in made.items():
         fn.__qualname__ = f"{cls.__qualname__}.{attr}"
         fn.__module__ = cls.__module__
         if attr not in cls.__dict__:           # the class's own stays, as in dataclasses
             setattr(cls, attr, fn)
-    if "__hash__" not in cls.__dict__ or cls.__dict__["__hash__"] is None:
+    if not frozen and ("__hash__" not in cls.__dict__ or cls.__dict__["__hash__"] is None):
         cls.__hash__ = None      # eq and not frozen: unhashable, as dataclasses makes it
+    if frozen:
+        if "__getstate__" not in cls.__dict__:
+            cls.__getstate__ = _getstate
+        if "__setstate__" not in cls.__dict__:
+            cls.__setstate__ = _setstate
     params = cls.__dataclass_params__
     params.init = params.repr = params.eq = True
 
@@ -159,16 +216,23 @@ def _generated_now(cls):
 
 
 def prebuilt_dataclass(methods):
-    """A decorator standing for ``dataclasses.dataclass`` (without arguments) that
-    takes each class's methods from the generated module ``methods``."""
+    """A decorator standing for ``dataclasses.dataclass`` (without arguments, or with
+    ``frozen=True, slots=True``) that takes each class's methods from the generated
+    module ``methods``."""
     keys = getattr(methods, "KEYS", {})
     made: list = []
 
-    def dataclass(cls=None, /):
+    def dataclass(cls=None, /, *, frozen=False, slots=False):
         if cls is None:
-            return dataclass
+            return lambda c: dataclass(c, frozen=frozen, slots=slots)
+        if frozen != slots or any(a in cls.__dict__ for a in (
+                "__hash__", "__setattr__", "__delattr__", "__getstate__", "__setstate__")):
+            # not a case handled here: dataclasses itself
+            return dataclasses.dataclass(cls, frozen=frozen, slots=slots)
         doc = cls.__dict__.get("__doc__")
-        cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False)
+        cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=slots)
+        if frozen:      # its methods are the ones below; the class says what it is
+            cls.__dataclass_params__.frozen = True
         name = ident(cls)
         key = class_key(cls)
         maker = getattr(methods, name, None) if keys.get(name) == key else None

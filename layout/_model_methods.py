@@ -3,36 +3,36 @@
 # (the methods dataclasses would write; see common/prebuilt.py)
 
 KEYS = {
-    'GridSpec': 'columns:ircd column:ircd gutter:ircd body:ircd pitch:ircd',
-    'JumpSettings': 'to_text:ircd from_text:ircd numerals:ircd style:ircd placement:ircd',
-    'Paper': 'name:ircd width:ircd height:ircd margin_top:ircd margin_bottom:ircd margin_inside:ircd bleed:ircd grid:ircf hao:ircf punctuation:ircd punctuation_width:ircd latin_spacing:ircd dictionary:ircd language:ircd jumps:ircf',
-    'ParagraphStyle': 'font:ircd size:ircd leading:ircd indent:ircd align:ircd space_before:ircd space_after:ircd keep_with_next:ircd color:ircd language:ircd label:ircd shape:ircd',
-    'CharStyle': 'font:ircd size:ircd color:ircd label:ircd shape:ircd',
-    'Run': 'text:irc- style:ircd',
-    'Paragraph': 'style:ircd runs:ircf',
-    'Headline': 'kicker:ircd title:ircd subtitle:ircd',
-    'Story': 'id:irc- name:ircd headline:ircf byline:ircd paragraphs:ircf thread:ircf dateline:ircd credit:ircd editor:ircd language:ircd',
-    'Frame': 'id:irc- col:ircd line:ircd cols:ircd lines:ircd box:ircd locked:ircd layer:ircd replaces:ircd group:ircd',
-    'Wrap': 'mode:ircd offset:ircd',
-    'Guides': 'x:ircf y:ircf',
-    'TableRules': 'outer:ircd header:ircd rows:ircd columns:ircd weight:ircd',
-    'TextFrame': 'id:irc- col:ircd line:ircd cols:ircd lines:ircd box:ircd locked:ircd layer:ircd replaces:ircd group:ircd columns:ircd gutter:ircd balance:ircd jump_lines:ircd',
-    'HeadlineFrame': 'id:irc- col:ircd line:ircd cols:ircd lines:ircd box:ircd locked:ircd layer:ircd replaces:ircd group:ircd story:ircd align:ircd kicker_style:ircd title_style:ircd subtitle_style:ircd vertical:ircd',
-    'BylineFrame': 'id:irc- col:ircd line:ircd cols:ircd lines:ircd box:ircd locked:ircd layer:ircd replaces:ircd group:ircd story:ircd text:ircd style:ircd',
-    'CaptionFrame': 'id:irc- col:ircd line:ircd cols:ircd lines:ircd box:ircd locked:ircd layer:ircd replaces:ircd group:ircd text:ircd style:ircd rotate:ircd',
-    'PhotoFrame': 'id:irc- col:ircd line:ircd cols:ircd lines:ircd box:ircd locked:ircd layer:ircd replaces:ircd group:ircd image:ircd fit:ircd crop:ircf caption:ircd credit:ircd caption_style:ircd credit_style:ircd wrap:ircf rotate:ircd story:ircd',
-    'RuleFrame': 'id:irc- col:ircd line:ircd cols:ircd lines:ircd box:ircd locked:ircd layer:ircd replaces:ircd group:ircd weight:ircd color:ircd pattern:ircd',
-    'BoxFrame': 'id:irc- col:ircd line:ircd cols:ircd lines:ircd box:ircd locked:ircd layer:ircd replaces:ircd group:ircd stroke:ircd color:ircd fill:ircd border:ircd rotate:ircd wrap:ircf',
-    'TableFrame': 'id:irc- col:ircd line:ircd cols:ircd lines:ircd box:ircd locked:ircd layer:ircd replaces:ircd group:ircd cells:ircf header:ircd style:ircd header_style:ircd align:ircf rules:ircf color:ircd',
-    'Page': 'number:irc- section:ircd frames:ircf guides:ircf master:ircd hide_master:ircf id:ircd',
-    'Master': 'frames:ircf guides:ircf',
-    'Layer': 'name:ircd visible:ircd locked:ircd printable:ircd',
-    'IssueInfo': 'paper_name:ircd date:ircd number:ircd version:ircd',
-    'Issue': 'info:ircf paper:ircf fonts:ircf colors:ircf paragraph_styles:ircf char_styles:ircf stories:ircf pages:ircf masters:ircf layers:ircf',
+    'GridSpec': 'columns:irchd column:irchd gutter:irchd body:irchd pitch:irchd',
+    'JumpSettings': 'to_text:irchd from_text:irchd numerals:irchd style:irchd placement:irchd',
+    'Paper': 'name:irchd width:irchd height:irchd margin_top:irchd margin_bottom:irchd margin_inside:irchd bleed:irchd grid:irchf hao:irchf punctuation:irchd punctuation_width:irchd latin_spacing:irchd dictionary:irchd language:irchd jumps:irchf',
+    'ParagraphStyle': 'font:irchd size:irchd leading:irchd indent:irchd align:irchd space_before:irchd space_after:irchd keep_with_next:irchd color:irchd language:irchd label:irchd shape:irchd',
+    'CharStyle': 'font:irchd size:irchd color:irchd label:irchd shape:irchd',
+    'Run': 'text:irch- style:irchd',
+    'Paragraph': 'style:irchd runs:irchf',
+    'Headline': 'kicker:irchd title:irchd subtitle:irchd',
+    'Story': 'id:irch- name:irchd headline:irchf byline:irchd paragraphs:irchf thread:irchf dateline:irchd credit:irchd editor:irchd language:irchd',
+    'Frame': 'id:irch- col:irchd line:irchd cols:irchd lines:irchd box:irchd locked:irchd layer:irchd replaces:irchd group:irchd',
+    'Wrap': 'mode:irchd offset:irchd',
+    'Guides': 'x:irchf y:irchf',
+    'TableRules': 'outer:irchd header:irchd rows:irchd columns:irchd weight:irchd',
+    'TextFrame': 'id:irch- col:irchd line:irchd cols:irchd lines:irchd box:irchd locked:irchd layer:irchd replaces:irchd group:irchd columns:irchd gutter:irchd balance:irchd jump_lines:irchd',
+    'HeadlineFrame': 'id:irch- col:irchd line:irchd cols:irchd lines:irchd box:irchd locked:irchd layer:irchd replaces:irchd group:irchd story:irchd align:irchd kicker_style:irchd title_style:irchd subtitle_style:irchd vertical:irchd',
+    'BylineFrame': 'id:irch- col:irchd line:irchd cols:irchd lines:irchd box:irchd locked:irchd layer:irchd replaces:irchd group:irchd story:irchd text:irchd style:irchd',
+    'CaptionFrame': 'id:irch- col:irchd line:irchd cols:irchd lines:irchd box:irchd locked:irchd layer:irchd replaces:irchd group:irchd text:irchd style:irchd rotate:irchd',
+    'PhotoFrame': 'id:irch- col:irchd line:irchd cols:irchd lines:irchd box:irchd locked:irchd layer:irchd replaces:irchd group:irchd image:irchd fit:irchd crop:irchf caption:irchd credit:irchd caption_style:irchd credit_style:irchd wrap:irchf rotate:irchd story:irchd',
+    'RuleFrame': 'id:irch- col:irchd line:irchd cols:irchd lines:irchd box:irchd locked:irchd layer:irchd replaces:irchd group:irchd weight:irchd color:irchd pattern:irchd',
+    'BoxFrame': 'id:irch- col:irchd line:irchd cols:irchd lines:irchd box:irchd locked:irchd layer:irchd replaces:irchd group:irchd stroke:irchd color:irchd fill:irchd border:irchd rotate:irchd wrap:irchf',
+    'TableFrame': 'id:irch- col:irchd line:irchd cols:irchd lines:irchd box:irchd locked:irchd layer:irchd replaces:irchd group:irchd cells:irchf header:irchd style:irchd header_style:irchd align:irchf rules:irchf color:irchd',
+    'Page': 'number:irch- section:irchd frames:irchf guides:irchf master:irchd hide_master:irchf id:irchd',
+    'Master': 'frames:irchf guides:irchf',
+    'Layer': 'name:irchd visible:irchd locked:irchd printable:irchd',
+    'IssueInfo': 'paper_name:irchd date:irchd number:irchd version:irchd',
+    'Issue': 'info:irchf paper:irchf fonts:irchf colors:irchf paragraph_styles:irchf char_styles:irchf stories:irchf pages:irchf masters:irchf layers:irchf',
 }
 
 
-def GridSpec(_d, _f, _FACTORY, _guard):
+def GridSpec(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, columns=_d['columns'], column=_d['column'], gutter=_d['gutter'], body=_d['body'], pitch=_d['pitch']):
         self.columns = columns
         self.column = column
@@ -48,10 +48,10 @@ def GridSpec(_d, _f, _FACTORY, _guard):
             return (self.columns,self.column,self.gutter,self.body,self.pitch,) == (other.columns,other.column,other.gutter,other.body,other.pitch,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def JumpSettings(_d, _f, _FACTORY, _guard):
+def JumpSettings(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, to_text=_d['to_text'], from_text=_d['from_text'], numerals=_d['numerals'], style=_d['style'], placement=_d['placement']):
         self.to_text = to_text
         self.from_text = from_text
@@ -67,10 +67,10 @@ def JumpSettings(_d, _f, _FACTORY, _guard):
             return (self.to_text,self.from_text,self.numerals,self.style,self.placement,) == (other.to_text,other.from_text,other.numerals,other.style,other.placement,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Paper(_d, _f, _FACTORY, _guard):
+def Paper(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, name=_d['name'], width=_d['width'], height=_d['height'], margin_top=_d['margin_top'], margin_bottom=_d['margin_bottom'], margin_inside=_d['margin_inside'], bleed=_d['bleed'], grid=_FACTORY, hao=_FACTORY, punctuation=_d['punctuation'], punctuation_width=_d['punctuation_width'], latin_spacing=_d['latin_spacing'], dictionary=_d['dictionary'], language=_d['language'], jumps=_FACTORY):
         self.name = name
         self.width = width
@@ -96,10 +96,10 @@ def Paper(_d, _f, _FACTORY, _guard):
             return (self.name,self.width,self.height,self.margin_top,self.margin_bottom,self.margin_inside,self.bleed,self.grid,self.hao,self.punctuation,self.punctuation_width,self.latin_spacing,self.dictionary,self.language,self.jumps,) == (other.name,other.width,other.height,other.margin_top,other.margin_bottom,other.margin_inside,other.bleed,other.grid,other.hao,other.punctuation,other.punctuation_width,other.latin_spacing,other.dictionary,other.language,other.jumps,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def ParagraphStyle(_d, _f, _FACTORY, _guard):
+def ParagraphStyle(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, font=_d['font'], size=_d['size'], leading=_d['leading'], indent=_d['indent'], align=_d['align'], space_before=_d['space_before'], space_after=_d['space_after'], keep_with_next=_d['keep_with_next'], color=_d['color'], language=_d['language'], label=_d['label'], shape=_d['shape']):
         self.font = font
         self.size = size
@@ -122,10 +122,10 @@ def ParagraphStyle(_d, _f, _FACTORY, _guard):
             return (self.font,self.size,self.leading,self.indent,self.align,self.space_before,self.space_after,self.keep_with_next,self.color,self.language,self.label,self.shape,) == (other.font,other.size,other.leading,other.indent,other.align,other.space_before,other.space_after,other.keep_with_next,other.color,other.language,other.label,other.shape,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def CharStyle(_d, _f, _FACTORY, _guard):
+def CharStyle(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, font=_d['font'], size=_d['size'], color=_d['color'], label=_d['label'], shape=_d['shape']):
         self.font = font
         self.size = size
@@ -141,10 +141,10 @@ def CharStyle(_d, _f, _FACTORY, _guard):
             return (self.font,self.size,self.color,self.label,self.shape,) == (other.font,other.size,other.color,other.label,other.shape,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Run(_d, _f, _FACTORY, _guard):
+def Run(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, text, style=_d['style']):
         self.text = text
         self.style = style
@@ -157,10 +157,10 @@ def Run(_d, _f, _FACTORY, _guard):
             return (self.text,self.style,) == (other.text,other.style,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Paragraph(_d, _f, _FACTORY, _guard):
+def Paragraph(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, style=_d['style'], runs=_FACTORY):
         self.style = style
         self.runs = _f['runs']() if runs is _FACTORY else runs
@@ -173,10 +173,10 @@ def Paragraph(_d, _f, _FACTORY, _guard):
             return (self.style,self.runs,) == (other.style,other.runs,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Headline(_d, _f, _FACTORY, _guard):
+def Headline(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, kicker=_d['kicker'], title=_d['title'], subtitle=_d['subtitle']):
         self.kicker = kicker
         self.title = title
@@ -190,10 +190,10 @@ def Headline(_d, _f, _FACTORY, _guard):
             return (self.kicker,self.title,self.subtitle,) == (other.kicker,other.title,other.subtitle,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Story(_d, _f, _FACTORY, _guard):
+def Story(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, id, name=_d['name'], headline=_FACTORY, byline=_d['byline'], paragraphs=_FACTORY, thread=_FACTORY, dateline=_d['dateline'], credit=_d['credit'], editor=_d['editor'], language=_d['language']):
         self.id = id
         self.name = name
@@ -214,10 +214,10 @@ def Story(_d, _f, _FACTORY, _guard):
             return (self.id,self.name,self.headline,self.byline,self.paragraphs,self.thread,self.dateline,self.credit,self.editor,self.language,) == (other.id,other.name,other.headline,other.byline,other.paragraphs,other.thread,other.dateline,other.credit,other.editor,other.language,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Frame(_d, _f, _FACTORY, _guard):
+def Frame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group']):
         self.id = id
         self.col = col
@@ -238,10 +238,10 @@ def Frame(_d, _f, _FACTORY, _guard):
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Wrap(_d, _f, _FACTORY, _guard):
+def Wrap(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, mode=_d['mode'], offset=_d['offset']):
         self.mode = mode
         self.offset = offset
@@ -254,10 +254,10 @@ def Wrap(_d, _f, _FACTORY, _guard):
             return (self.mode,self.offset,) == (other.mode,other.offset,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Guides(_d, _f, _FACTORY, _guard):
+def Guides(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, x=_FACTORY, y=_FACTORY):
         self.x = _f['x']() if x is _FACTORY else x
         self.y = _f['y']() if y is _FACTORY else y
@@ -270,10 +270,10 @@ def Guides(_d, _f, _FACTORY, _guard):
             return (self.x,self.y,) == (other.x,other.y,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def TableRules(_d, _f, _FACTORY, _guard):
+def TableRules(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, outer=_d['outer'], header=_d['header'], rows=_d['rows'], columns=_d['columns'], weight=_d['weight']):
         self.outer = outer
         self.header = header
@@ -289,10 +289,10 @@ def TableRules(_d, _f, _FACTORY, _guard):
             return (self.outer,self.header,self.rows,self.columns,self.weight,) == (other.outer,other.header,other.rows,other.columns,other.weight,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def TextFrame(_d, _f, _FACTORY, _guard):
+def TextFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], columns=_d['columns'], gutter=_d['gutter'], balance=_d['balance'], jump_lines=_d['jump_lines']):
         self.id = id
         self.col = col
@@ -317,10 +317,10 @@ def TextFrame(_d, _f, _FACTORY, _guard):
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.columns,self.gutter,self.balance,self.jump_lines,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.columns,other.gutter,other.balance,other.jump_lines,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def HeadlineFrame(_d, _f, _FACTORY, _guard):
+def HeadlineFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], story=_d['story'], align=_d['align'], kicker_style=_d['kicker_style'], title_style=_d['title_style'], subtitle_style=_d['subtitle_style'], vertical=_d['vertical']):
         self.id = id
         self.col = col
@@ -347,10 +347,10 @@ def HeadlineFrame(_d, _f, _FACTORY, _guard):
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.story,self.align,self.kicker_style,self.title_style,self.subtitle_style,self.vertical,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.story,other.align,other.kicker_style,other.title_style,other.subtitle_style,other.vertical,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def BylineFrame(_d, _f, _FACTORY, _guard):
+def BylineFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], story=_d['story'], text=_d['text'], style=_d['style']):
         self.id = id
         self.col = col
@@ -374,10 +374,10 @@ def BylineFrame(_d, _f, _FACTORY, _guard):
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.story,self.text,self.style,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.story,other.text,other.style,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def CaptionFrame(_d, _f, _FACTORY, _guard):
+def CaptionFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], text=_d['text'], style=_d['style'], rotate=_d['rotate']):
         self.id = id
         self.col = col
@@ -401,10 +401,10 @@ def CaptionFrame(_d, _f, _FACTORY, _guard):
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.text,self.style,self.rotate,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.text,other.style,other.rotate,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def PhotoFrame(_d, _f, _FACTORY, _guard):
+def PhotoFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], image=_d['image'], fit=_d['fit'], crop=_FACTORY, caption=_d['caption'], credit=_d['credit'], caption_style=_d['caption_style'], credit_style=_d['credit_style'], wrap=_FACTORY, rotate=_d['rotate'], story=_d['story']):
         self.id = id
         self.col = col
@@ -435,10 +435,10 @@ def PhotoFrame(_d, _f, _FACTORY, _guard):
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.image,self.fit,self.crop,self.caption,self.credit,self.caption_style,self.credit_style,self.wrap,self.rotate,self.story,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.image,other.fit,other.crop,other.caption,other.credit,other.caption_style,other.credit_style,other.wrap,other.rotate,other.story,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def RuleFrame(_d, _f, _FACTORY, _guard):
+def RuleFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], weight=_d['weight'], color=_d['color'], pattern=_d['pattern']):
         self.id = id
         self.col = col
@@ -462,10 +462,10 @@ def RuleFrame(_d, _f, _FACTORY, _guard):
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.weight,self.color,self.pattern,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.weight,other.color,other.pattern,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def BoxFrame(_d, _f, _FACTORY, _guard):
+def BoxFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], stroke=_d['stroke'], color=_d['color'], fill=_d['fill'], border=_d['border'], rotate=_d['rotate'], wrap=_FACTORY):
         self.id = id
         self.col = col
@@ -492,10 +492,10 @@ def BoxFrame(_d, _f, _FACTORY, _guard):
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.stroke,self.color,self.fill,self.border,self.rotate,self.wrap,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.stroke,other.color,other.fill,other.border,other.rotate,other.wrap,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def TableFrame(_d, _f, _FACTORY, _guard):
+def TableFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], cells=_FACTORY, header=_d['header'], style=_d['style'], header_style=_d['header_style'], align=_FACTORY, rules=_FACTORY, color=_d['color']):
         self.id = id
         self.col = col
@@ -523,10 +523,10 @@ def TableFrame(_d, _f, _FACTORY, _guard):
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.cells,self.header,self.style,self.header_style,self.align,self.rules,self.color,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.cells,other.header,other.style,other.header_style,other.align,other.rules,other.color,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Page(_d, _f, _FACTORY, _guard):
+def Page(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, number, section=_d['section'], frames=_FACTORY, guides=_FACTORY, master=_d['master'], hide_master=_FACTORY, id=_d['id']):
         self.number = number
         self.section = section
@@ -544,10 +544,10 @@ def Page(_d, _f, _FACTORY, _guard):
             return (self.number,self.section,self.frames,self.guides,self.master,self.hide_master,self.id,) == (other.number,other.section,other.frames,other.guides,other.master,other.hide_master,other.id,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Master(_d, _f, _FACTORY, _guard):
+def Master(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, frames=_FACTORY, guides=_FACTORY):
         self.frames = _f['frames']() if frames is _FACTORY else frames
         self.guides = _f['guides']() if guides is _FACTORY else guides
@@ -560,10 +560,10 @@ def Master(_d, _f, _FACTORY, _guard):
             return (self.frames,self.guides,) == (other.frames,other.guides,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Layer(_d, _f, _FACTORY, _guard):
+def Layer(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, name=_d['name'], visible=_d['visible'], locked=_d['locked'], printable=_d['printable']):
         self.name = name
         self.visible = visible
@@ -578,10 +578,10 @@ def Layer(_d, _f, _FACTORY, _guard):
             return (self.name,self.visible,self.locked,self.printable,) == (other.name,other.visible,other.locked,other.printable,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def IssueInfo(_d, _f, _FACTORY, _guard):
+def IssueInfo(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, paper_name=_d['paper_name'], date=_d['date'], number=_d['number'], version=_d['version']):
         self.paper_name = paper_name
         self.date = date
@@ -596,10 +596,10 @@ def IssueInfo(_d, _f, _FACTORY, _guard):
             return (self.paper_name,self.date,self.number,self.version,) == (other.paper_name,other.date,other.number,other.version,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
 
 
-def Issue(_d, _f, _FACTORY, _guard):
+def Issue(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
     def __init__(self, info=_FACTORY, paper=_FACTORY, fonts=_FACTORY, colors=_FACTORY, paragraph_styles=_FACTORY, char_styles=_FACTORY, stories=_FACTORY, pages=_FACTORY, masters=_FACTORY, layers=_FACTORY):
         self.info = _f['info']() if info is _FACTORY else info
         self.paper = _f['paper']() if paper is _FACTORY else paper
@@ -620,4 +620,4 @@ def Issue(_d, _f, _FACTORY, _guard):
             return (self.info,self.paper,self.fonts,self.colors,self.paragraph_styles,self.char_styles,self.stories,self.pages,self.masters,self.layers,) == (other.info,other.paper,other.fonts,other.colors,other.paragraph_styles,other.char_styles,other.stories,other.pages,other.masters,other.layers,)
         return NotImplemented
 
-    return __init__, _guard(__repr__), __eq__
+    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}

@@ -8,11 +8,19 @@ story offsets they came from, so painters never measure text again.
 from __future__ import annotations
 
 import math
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, field, fields
 from types import MappingProxyType
 from typing import Mapping, Union
 
+from common.prebuilt import prebuilt_dataclass
+
+from . import _result_methods
 from .position import StoryPos
+
+# @dataclass, with the methods dataclasses would write taken from _result_methods.py
+# (generated: python -m common.prebuilt layout.result layout/_result_methods.py); a
+# frozen class's __init__ stores each field through its slot (see quick_init)
+dataclass = prebuilt_dataclass(_result_methods)
 
 Rect = tuple[float, float, float, float]      # x, y, width, height
 
@@ -50,7 +58,6 @@ class Source:
     part: str = "body"       # body | kicker | title | subtitle | byline | jump | caption | credit
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class GlyphRun:
     """Glyphs of one face and size on one baseline (or one vertical column).
@@ -80,7 +87,6 @@ class GlyphRun:
         return self.xs[-1] + self.advances[-1] if self.xs else 0.0
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class LineBox:
     """One composed line: its rectangle, the story range it shows and its glyph runs."""
