@@ -13,7 +13,8 @@ any module):
 Each class's methods in it are filed under a key that spells out its fields (names,
 which are set by ``__init__``, shown by ``repr``, compared by ``==``, which have a
 default or a default factory) and whether it has ``__post_init__``.  A class whose key
-is not the generated one (a field added and the file not regenerated) gets its
+is not the generated one (a field added and the file not regenerated), or any class
+when the file was written by another version of this module, gets its
 methods generated from its fields there and then: slower, never wrong.  The tests
 check that the generated files are current and that the methods behave as those
 ``dataclasses`` writes.
@@ -30,6 +31,11 @@ from _thread import get_ident
 __all__ = ["prebuilt_dataclass", "ident", "class_key", "methods_source", "generate"]
 
 
+#: the generated modules' calling convention: a module written for another is not used
+#: (raise it whenever methods_source or _attach changes how a maker is called)
+FORMAT = 2
+
+
 class _Factory:
     """The default shown for a field made by its default factory (as dataclasses shows it)."""
     __slots__ = ()
@@ -39,24 +45,6 @@ class _Factory:
 
 
 FACTORY = _Factory()
-
-
-def guard(fn):
-    """``fn`` (a ``__repr__``) giving ``...`` when called again on the same object
-    within itself (a cycle), as dataclasses' repr does."""
-    running = set()
-
-    def __repr__(self):
-        key = id(self), get_ident()
-        if key in running:
-            return "..."
-        running.add(key)
-        try:
-            return fn(self)
-        finally:
-            running.discard(key)
-    __repr__.__wrapped__ = fn
-    return __repr__
 
 
 def ident(cls) -> str:
@@ -84,7 +72,7 @@ _RESERVED = {"self", "_d", "_f", "_FACTORY"}      # what __init__ reads beside i
 
 
 def methods_source(cls, name: str) -> str:
-    """The source of ``def name(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen)``, which returns
+    """The source of ``def name(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen)``, which returns
     the methods dataclasses would write for ``cls`` (``_d``: the fields' defaults by
     name, ``_f``: their default factories, ``_s``: the slots' setters of a frozen class)."""
     fs = dataclasses.fields(cls)
@@ -124,13 +112,22 @@ def methods_source(cls, name: str) -> str:
     mine = "".join(f"self.{n}," for n in compared)
     theirs = "".join(f"other.{n}," for n in compared)
     lines = [
-        f"def {name}(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):",
+        f"def {name}(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):",
         *head,
         f"    def __init__({', '.join(params)}):",
         *body,
         "",
+        "    _running = set()",     # (object, thread) pairs being shown: a cycle gives ...
+        "",
         "    def __repr__(self):",
-        f"        return self.__class__.__qualname__ + f\"({shown})\"",
+        "        key = id(self), _get_ident()",
+        "        if key in _running:",
+        "            return '...'",
+        "        _running.add(key)",
+        "        try:",
+        f"            return self.__class__.__qualname__ + f\"({shown})\"",
+        "        finally:",
+        "            _running.discard(key)",
         "",
         "    def __eq__(self, other):",
         "        if other.__class__ is self.__class__:",
@@ -157,13 +154,13 @@ def methods_source(cls, name: str) -> str:
             "            raise _Frozen(f\"cannot delete field {name!r}\")",
             "        super(_cls, self).__delattr__(name)",
             "",
-            "    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,",
+            "    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,",
             "            '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}",
             "",
         ]
     else:
         lines += [
-            "    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}",
+            "    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}",
             "",
         ]
     return "\n".join(lines)
@@ -187,7 +184,7 @@ def _attach(cls, maker) -> None:
     factories = {f.name: f.default_factory for f in fs
                  if f.default_factory is not dataclasses.MISSING}
     setters = {f.name: cls.__dict__[f.name].__set__ for f in fs} if frozen else None
-    made = maker(defaults, factories, setters, FACTORY, guard, cls,
+    made = maker(defaults, factories, setters, FACTORY, get_ident, cls,
                  dataclasses.FrozenInstanceError)
     init = made["__init__"]
     init.__annotations__ = {f.name: f.type for f in fs if f.init}
@@ -219,7 +216,7 @@ def prebuilt_dataclass(methods):
     """A decorator standing for ``dataclasses.dataclass`` (without arguments, or with
     ``frozen=True, slots=True``) that takes each class's methods from the generated
     module ``methods``."""
-    keys = getattr(methods, "KEYS", {})
+    keys = getattr(methods, "KEYS", {}) if getattr(methods, "FORMAT", None) == FORMAT else {}
     made: list = []
 
     def dataclass(cls=None, /, *, frozen=False, slots=False):
@@ -255,7 +252,7 @@ HEADER = ("# Generated by common/prebuilt.py from {module}: do not edit.\n"
 
 def generate(module: str, path: str, classes) -> str:
     """The text of the generated methods module for ``classes``."""
-    out = [HEADER.format(module=module, path=path), "KEYS = {"]
+    out = [HEADER.format(module=module, path=path), f"FORMAT = {FORMAT}\n", "KEYS = {"]
     for cls in classes:
         out.append(f"    {ident(cls)!r}: {class_key(cls)!r},")
     out.append("}\n")

@@ -2,6 +2,8 @@
 # Regenerate: python -m common.prebuilt layout.model layout/_model_methods.py
 # (the methods dataclasses would write; see common/prebuilt.py)
 
+FORMAT = 2
+
 KEYS = {
     'GridSpec': 'columns:irchd column:irchd gutter:irchd body:irchd pitch:irchd',
     'JumpSettings': 'to_text:irchd from_text:irchd numerals:irchd style:irchd placement:irchd',
@@ -32,7 +34,7 @@ KEYS = {
 }
 
 
-def GridSpec(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def GridSpec(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, columns=_d['columns'], column=_d['column'], gutter=_d['gutter'], body=_d['body'], pitch=_d['pitch']):
         self.columns = columns
         self.column = column
@@ -40,18 +42,27 @@ def GridSpec(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.body = body
         self.pitch = pitch
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(columns={self.columns!r}, column={self.column!r}, gutter={self.gutter!r}, body={self.body!r}, pitch={self.pitch!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(columns={self.columns!r}, column={self.column!r}, gutter={self.gutter!r}, body={self.body!r}, pitch={self.pitch!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.columns,self.column,self.gutter,self.body,self.pitch,) == (other.columns,other.column,other.gutter,other.body,other.pitch,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def JumpSettings(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def JumpSettings(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, to_text=_d['to_text'], from_text=_d['from_text'], numerals=_d['numerals'], style=_d['style'], placement=_d['placement']):
         self.to_text = to_text
         self.from_text = from_text
@@ -59,18 +70,27 @@ def JumpSettings(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.style = style
         self.placement = placement
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(to_text={self.to_text!r}, from_text={self.from_text!r}, numerals={self.numerals!r}, style={self.style!r}, placement={self.placement!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(to_text={self.to_text!r}, from_text={self.from_text!r}, numerals={self.numerals!r}, style={self.style!r}, placement={self.placement!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.to_text,self.from_text,self.numerals,self.style,self.placement,) == (other.to_text,other.from_text,other.numerals,other.style,other.placement,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Paper(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Paper(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, name=_d['name'], width=_d['width'], height=_d['height'], margin_top=_d['margin_top'], margin_bottom=_d['margin_bottom'], margin_inside=_d['margin_inside'], bleed=_d['bleed'], grid=_FACTORY, hao=_FACTORY, punctuation=_d['punctuation'], punctuation_width=_d['punctuation_width'], latin_spacing=_d['latin_spacing'], dictionary=_d['dictionary'], language=_d['language'], jumps=_FACTORY):
         self.name = name
         self.width = width
@@ -88,18 +108,27 @@ def Paper(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.language = language
         self.jumps = _f['jumps']() if jumps is _FACTORY else jumps
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(name={self.name!r}, width={self.width!r}, height={self.height!r}, margin_top={self.margin_top!r}, margin_bottom={self.margin_bottom!r}, margin_inside={self.margin_inside!r}, bleed={self.bleed!r}, grid={self.grid!r}, hao={self.hao!r}, punctuation={self.punctuation!r}, punctuation_width={self.punctuation_width!r}, latin_spacing={self.latin_spacing!r}, dictionary={self.dictionary!r}, language={self.language!r}, jumps={self.jumps!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(name={self.name!r}, width={self.width!r}, height={self.height!r}, margin_top={self.margin_top!r}, margin_bottom={self.margin_bottom!r}, margin_inside={self.margin_inside!r}, bleed={self.bleed!r}, grid={self.grid!r}, hao={self.hao!r}, punctuation={self.punctuation!r}, punctuation_width={self.punctuation_width!r}, latin_spacing={self.latin_spacing!r}, dictionary={self.dictionary!r}, language={self.language!r}, jumps={self.jumps!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.name,self.width,self.height,self.margin_top,self.margin_bottom,self.margin_inside,self.bleed,self.grid,self.hao,self.punctuation,self.punctuation_width,self.latin_spacing,self.dictionary,self.language,self.jumps,) == (other.name,other.width,other.height,other.margin_top,other.margin_bottom,other.margin_inside,other.bleed,other.grid,other.hao,other.punctuation,other.punctuation_width,other.latin_spacing,other.dictionary,other.language,other.jumps,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def ParagraphStyle(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def ParagraphStyle(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, font=_d['font'], size=_d['size'], leading=_d['leading'], indent=_d['indent'], align=_d['align'], space_before=_d['space_before'], space_after=_d['space_after'], keep_with_next=_d['keep_with_next'], color=_d['color'], language=_d['language'], label=_d['label'], shape=_d['shape']):
         self.font = font
         self.size = size
@@ -114,18 +143,27 @@ def ParagraphStyle(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.label = label
         self.shape = shape
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(font={self.font!r}, size={self.size!r}, leading={self.leading!r}, indent={self.indent!r}, align={self.align!r}, space_before={self.space_before!r}, space_after={self.space_after!r}, keep_with_next={self.keep_with_next!r}, color={self.color!r}, language={self.language!r}, label={self.label!r}, shape={self.shape!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(font={self.font!r}, size={self.size!r}, leading={self.leading!r}, indent={self.indent!r}, align={self.align!r}, space_before={self.space_before!r}, space_after={self.space_after!r}, keep_with_next={self.keep_with_next!r}, color={self.color!r}, language={self.language!r}, label={self.label!r}, shape={self.shape!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.font,self.size,self.leading,self.indent,self.align,self.space_before,self.space_after,self.keep_with_next,self.color,self.language,self.label,self.shape,) == (other.font,other.size,other.leading,other.indent,other.align,other.space_before,other.space_after,other.keep_with_next,other.color,other.language,other.label,other.shape,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def CharStyle(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def CharStyle(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, font=_d['font'], size=_d['size'], color=_d['color'], label=_d['label'], shape=_d['shape']):
         self.font = font
         self.size = size
@@ -133,67 +171,103 @@ def CharStyle(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.label = label
         self.shape = shape
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(font={self.font!r}, size={self.size!r}, color={self.color!r}, label={self.label!r}, shape={self.shape!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(font={self.font!r}, size={self.size!r}, color={self.color!r}, label={self.label!r}, shape={self.shape!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.font,self.size,self.color,self.label,self.shape,) == (other.font,other.size,other.color,other.label,other.shape,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Run(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Run(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, text, style=_d['style']):
         self.text = text
         self.style = style
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(text={self.text!r}, style={self.style!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(text={self.text!r}, style={self.style!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.text,self.style,) == (other.text,other.style,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Paragraph(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Paragraph(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, style=_d['style'], runs=_FACTORY):
         self.style = style
         self.runs = _f['runs']() if runs is _FACTORY else runs
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(style={self.style!r}, runs={self.runs!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(style={self.style!r}, runs={self.runs!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.style,self.runs,) == (other.style,other.runs,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Headline(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Headline(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, kicker=_d['kicker'], title=_d['title'], subtitle=_d['subtitle']):
         self.kicker = kicker
         self.title = title
         self.subtitle = subtitle
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(kicker={self.kicker!r}, title={self.title!r}, subtitle={self.subtitle!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(kicker={self.kicker!r}, title={self.title!r}, subtitle={self.subtitle!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.kicker,self.title,self.subtitle,) == (other.kicker,other.title,other.subtitle,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Story(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Story(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, id, name=_d['name'], headline=_FACTORY, byline=_d['byline'], paragraphs=_FACTORY, thread=_FACTORY, dateline=_d['dateline'], credit=_d['credit'], editor=_d['editor'], language=_d['language']):
         self.id = id
         self.name = name
@@ -206,18 +280,27 @@ def Story(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.editor = editor
         self.language = language
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(id={self.id!r}, name={self.name!r}, headline={self.headline!r}, byline={self.byline!r}, paragraphs={self.paragraphs!r}, thread={self.thread!r}, dateline={self.dateline!r}, credit={self.credit!r}, editor={self.editor!r}, language={self.language!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(id={self.id!r}, name={self.name!r}, headline={self.headline!r}, byline={self.byline!r}, paragraphs={self.paragraphs!r}, thread={self.thread!r}, dateline={self.dateline!r}, credit={self.credit!r}, editor={self.editor!r}, language={self.language!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.id,self.name,self.headline,self.byline,self.paragraphs,self.thread,self.dateline,self.credit,self.editor,self.language,) == (other.id,other.name,other.headline,other.byline,other.paragraphs,other.thread,other.dateline,other.credit,other.editor,other.language,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Frame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Frame(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group']):
         self.id = id
         self.col = col
@@ -230,50 +313,77 @@ def Frame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.replaces = replaces
         self.group = group
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Wrap(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Wrap(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, mode=_d['mode'], offset=_d['offset']):
         self.mode = mode
         self.offset = offset
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(mode={self.mode!r}, offset={self.offset!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(mode={self.mode!r}, offset={self.offset!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.mode,self.offset,) == (other.mode,other.offset,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Guides(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Guides(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, x=_FACTORY, y=_FACTORY):
         self.x = _f['x']() if x is _FACTORY else x
         self.y = _f['y']() if y is _FACTORY else y
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(x={self.x!r}, y={self.y!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(x={self.x!r}, y={self.y!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.x,self.y,) == (other.x,other.y,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def TableRules(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def TableRules(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, outer=_d['outer'], header=_d['header'], rows=_d['rows'], columns=_d['columns'], weight=_d['weight']):
         self.outer = outer
         self.header = header
@@ -281,18 +391,27 @@ def TableRules(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.columns = columns
         self.weight = weight
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(outer={self.outer!r}, header={self.header!r}, rows={self.rows!r}, columns={self.columns!r}, weight={self.weight!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(outer={self.outer!r}, header={self.header!r}, rows={self.rows!r}, columns={self.columns!r}, weight={self.weight!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.outer,self.header,self.rows,self.columns,self.weight,) == (other.outer,other.header,other.rows,other.columns,other.weight,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def TextFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def TextFrame(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], columns=_d['columns'], gutter=_d['gutter'], balance=_d['balance'], jump_lines=_d['jump_lines']):
         self.id = id
         self.col = col
@@ -309,18 +428,27 @@ def TextFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.balance = balance
         self.jump_lines = jump_lines
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, columns={self.columns!r}, gutter={self.gutter!r}, balance={self.balance!r}, jump_lines={self.jump_lines!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, columns={self.columns!r}, gutter={self.gutter!r}, balance={self.balance!r}, jump_lines={self.jump_lines!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.columns,self.gutter,self.balance,self.jump_lines,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.columns,other.gutter,other.balance,other.jump_lines,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def HeadlineFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def HeadlineFrame(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], story=_d['story'], align=_d['align'], kicker_style=_d['kicker_style'], title_style=_d['title_style'], subtitle_style=_d['subtitle_style'], vertical=_d['vertical']):
         self.id = id
         self.col = col
@@ -339,18 +467,27 @@ def HeadlineFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.subtitle_style = subtitle_style
         self.vertical = vertical
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, story={self.story!r}, align={self.align!r}, kicker_style={self.kicker_style!r}, title_style={self.title_style!r}, subtitle_style={self.subtitle_style!r}, vertical={self.vertical!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, story={self.story!r}, align={self.align!r}, kicker_style={self.kicker_style!r}, title_style={self.title_style!r}, subtitle_style={self.subtitle_style!r}, vertical={self.vertical!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.story,self.align,self.kicker_style,self.title_style,self.subtitle_style,self.vertical,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.story,other.align,other.kicker_style,other.title_style,other.subtitle_style,other.vertical,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def BylineFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def BylineFrame(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], story=_d['story'], text=_d['text'], style=_d['style']):
         self.id = id
         self.col = col
@@ -366,18 +503,27 @@ def BylineFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.text = text
         self.style = style
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, story={self.story!r}, text={self.text!r}, style={self.style!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, story={self.story!r}, text={self.text!r}, style={self.style!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.story,self.text,self.style,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.story,other.text,other.style,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def CaptionFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def CaptionFrame(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], text=_d['text'], style=_d['style'], rotate=_d['rotate']):
         self.id = id
         self.col = col
@@ -393,18 +539,27 @@ def CaptionFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.style = style
         self.rotate = rotate
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, text={self.text!r}, style={self.style!r}, rotate={self.rotate!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, text={self.text!r}, style={self.style!r}, rotate={self.rotate!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.text,self.style,self.rotate,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.text,other.style,other.rotate,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def PhotoFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def PhotoFrame(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], image=_d['image'], fit=_d['fit'], crop=_FACTORY, caption=_d['caption'], credit=_d['credit'], caption_style=_d['caption_style'], credit_style=_d['credit_style'], wrap=_FACTORY, rotate=_d['rotate'], story=_d['story']):
         self.id = id
         self.col = col
@@ -427,18 +582,27 @@ def PhotoFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.rotate = rotate
         self.story = story
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, image={self.image!r}, fit={self.fit!r}, crop={self.crop!r}, caption={self.caption!r}, credit={self.credit!r}, caption_style={self.caption_style!r}, credit_style={self.credit_style!r}, wrap={self.wrap!r}, rotate={self.rotate!r}, story={self.story!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, image={self.image!r}, fit={self.fit!r}, crop={self.crop!r}, caption={self.caption!r}, credit={self.credit!r}, caption_style={self.caption_style!r}, credit_style={self.credit_style!r}, wrap={self.wrap!r}, rotate={self.rotate!r}, story={self.story!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.image,self.fit,self.crop,self.caption,self.credit,self.caption_style,self.credit_style,self.wrap,self.rotate,self.story,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.image,other.fit,other.crop,other.caption,other.credit,other.caption_style,other.credit_style,other.wrap,other.rotate,other.story,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def RuleFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def RuleFrame(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], weight=_d['weight'], color=_d['color'], pattern=_d['pattern']):
         self.id = id
         self.col = col
@@ -454,18 +618,27 @@ def RuleFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.color = color
         self.pattern = pattern
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, weight={self.weight!r}, color={self.color!r}, pattern={self.pattern!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, weight={self.weight!r}, color={self.color!r}, pattern={self.pattern!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.weight,self.color,self.pattern,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.weight,other.color,other.pattern,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def BoxFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def BoxFrame(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], stroke=_d['stroke'], color=_d['color'], fill=_d['fill'], border=_d['border'], rotate=_d['rotate'], wrap=_FACTORY):
         self.id = id
         self.col = col
@@ -484,18 +657,27 @@ def BoxFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.rotate = rotate
         self.wrap = _f['wrap']() if wrap is _FACTORY else wrap
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, stroke={self.stroke!r}, color={self.color!r}, fill={self.fill!r}, border={self.border!r}, rotate={self.rotate!r}, wrap={self.wrap!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, stroke={self.stroke!r}, color={self.color!r}, fill={self.fill!r}, border={self.border!r}, rotate={self.rotate!r}, wrap={self.wrap!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.stroke,self.color,self.fill,self.border,self.rotate,self.wrap,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.stroke,other.color,other.fill,other.border,other.rotate,other.wrap,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def TableFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def TableFrame(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, id, col=_d['col'], line=_d['line'], cols=_d['cols'], lines=_d['lines'], box=_d['box'], locked=_d['locked'], layer=_d['layer'], replaces=_d['replaces'], group=_d['group'], cells=_FACTORY, header=_d['header'], style=_d['style'], header_style=_d['header_style'], align=_FACTORY, rules=_FACTORY, color=_d['color']):
         self.id = id
         self.col = col
@@ -515,18 +697,27 @@ def TableFrame(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.rules = _f['rules']() if rules is _FACTORY else rules
         self.color = color
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, cells={self.cells!r}, header={self.header!r}, style={self.style!r}, header_style={self.header_style!r}, align={self.align!r}, rules={self.rules!r}, color={self.color!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(id={self.id!r}, col={self.col!r}, line={self.line!r}, cols={self.cols!r}, lines={self.lines!r}, box={self.box!r}, locked={self.locked!r}, layer={self.layer!r}, replaces={self.replaces!r}, group={self.group!r}, cells={self.cells!r}, header={self.header!r}, style={self.style!r}, header_style={self.header_style!r}, align={self.align!r}, rules={self.rules!r}, color={self.color!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.id,self.col,self.line,self.cols,self.lines,self.box,self.locked,self.layer,self.replaces,self.group,self.cells,self.header,self.style,self.header_style,self.align,self.rules,self.color,) == (other.id,other.col,other.line,other.cols,other.lines,other.box,other.locked,other.layer,other.replaces,other.group,other.cells,other.header,other.style,other.header_style,other.align,other.rules,other.color,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Page(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Page(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, number, section=_d['section'], frames=_FACTORY, guides=_FACTORY, master=_d['master'], hide_master=_FACTORY, id=_d['id']):
         self.number = number
         self.section = section
@@ -536,70 +727,106 @@ def Page(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.hide_master = _f['hide_master']() if hide_master is _FACTORY else hide_master
         self.id = id
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(number={self.number!r}, section={self.section!r}, frames={self.frames!r}, guides={self.guides!r}, master={self.master!r}, hide_master={self.hide_master!r}, id={self.id!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(number={self.number!r}, section={self.section!r}, frames={self.frames!r}, guides={self.guides!r}, master={self.master!r}, hide_master={self.hide_master!r}, id={self.id!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.number,self.section,self.frames,self.guides,self.master,self.hide_master,self.id,) == (other.number,other.section,other.frames,other.guides,other.master,other.hide_master,other.id,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Master(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Master(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, frames=_FACTORY, guides=_FACTORY):
         self.frames = _f['frames']() if frames is _FACTORY else frames
         self.guides = _f['guides']() if guides is _FACTORY else guides
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(frames={self.frames!r}, guides={self.guides!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(frames={self.frames!r}, guides={self.guides!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.frames,self.guides,) == (other.frames,other.guides,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Layer(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Layer(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, name=_d['name'], visible=_d['visible'], locked=_d['locked'], printable=_d['printable']):
         self.name = name
         self.visible = visible
         self.locked = locked
         self.printable = printable
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(name={self.name!r}, visible={self.visible!r}, locked={self.locked!r}, printable={self.printable!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(name={self.name!r}, visible={self.visible!r}, locked={self.locked!r}, printable={self.printable!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.name,self.visible,self.locked,self.printable,) == (other.name,other.visible,other.locked,other.printable,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def IssueInfo(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def IssueInfo(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, paper_name=_d['paper_name'], date=_d['date'], number=_d['number'], version=_d['version']):
         self.paper_name = paper_name
         self.date = date
         self.number = number
         self.version = version
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(paper_name={self.paper_name!r}, date={self.date!r}, number={self.number!r}, version={self.version!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(paper_name={self.paper_name!r}, date={self.date!r}, number={self.number!r}, version={self.version!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.paper_name,self.date,self.number,self.version,) == (other.paper_name,other.date,other.number,other.version,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}
 
 
-def Issue(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Issue(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     def __init__(self, info=_FACTORY, paper=_FACTORY, fonts=_FACTORY, colors=_FACTORY, paragraph_styles=_FACTORY, char_styles=_FACTORY, stories=_FACTORY, pages=_FACTORY, masters=_FACTORY, layers=_FACTORY):
         self.info = _f['info']() if info is _FACTORY else info
         self.paper = _f['paper']() if paper is _FACTORY else paper
@@ -612,12 +839,21 @@ def Issue(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         self.masters = _f['masters']() if masters is _FACTORY else masters
         self.layers = _f['layers']() if layers is _FACTORY else layers
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(info={self.info!r}, paper={self.paper!r}, fonts={self.fonts!r}, colors={self.colors!r}, paragraph_styles={self.paragraph_styles!r}, char_styles={self.char_styles!r}, stories={self.stories!r}, pages={self.pages!r}, masters={self.masters!r}, layers={self.layers!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(info={self.info!r}, paper={self.paper!r}, fonts={self.fonts!r}, colors={self.colors!r}, paragraph_styles={self.paragraph_styles!r}, char_styles={self.char_styles!r}, stories={self.stories!r}, pages={self.pages!r}, masters={self.masters!r}, layers={self.layers!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
             return (self.info,self.paper,self.fonts,self.colors,self.paragraph_styles,self.char_styles,self.stories,self.pages,self.masters,self.layers,) == (other.info,other.paper,other.fonts,other.colors,other.paragraph_styles,other.char_styles,other.stories,other.pages,other.masters,other.layers,)
         return NotImplemented
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__}
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__}

@@ -2,6 +2,8 @@
 # Regenerate: python -m common.prebuilt layout.result layout/_result_methods.py
 # (the methods dataclasses would write; see common/prebuilt.py)
 
+FORMAT = 2
+
 KEYS = {
     'Source': 'story:irchd para:irchd part:irchd frozen',
     'GlyphRun': 'font:irch- size:irch- glyphs:irch- xs:irch- y:irch- text:irch- offsets:irch- advances:irch- source:irchd color:irchd ys:irchd rotate:irchd hscale:irchd vscale:irchd frozen',
@@ -17,7 +19,7 @@ KEYS = {
 }
 
 
-def Source(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Source(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_story = _s['story']
     _set_para = _s['para']
     _set_part = _s['part']
@@ -26,8 +28,17 @@ def Source(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set_para(self, para)
         _set_part(self, part)
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(story={self.story!r}, para={self.para!r}, part={self.part!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(story={self.story!r}, para={self.para!r}, part={self.part!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -47,11 +58,11 @@ def Source(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def GlyphRun(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def GlyphRun(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_font = _s['font']
     _set_size = _s['size']
     _set_glyphs = _s['glyphs']
@@ -82,8 +93,17 @@ def GlyphRun(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set_hscale(self, hscale)
         _set_vscale(self, vscale)
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(font={self.font!r}, size={self.size!r}, glyphs={self.glyphs!r}, xs={self.xs!r}, y={self.y!r}, text={self.text!r}, offsets={self.offsets!r}, advances={self.advances!r}, source={self.source!r}, color={self.color!r}, ys={self.ys!r}, rotate={self.rotate!r}, hscale={self.hscale!r}, vscale={self.vscale!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(font={self.font!r}, size={self.size!r}, glyphs={self.glyphs!r}, xs={self.xs!r}, y={self.y!r}, text={self.text!r}, offsets={self.offsets!r}, advances={self.advances!r}, source={self.source!r}, color={self.color!r}, ys={self.ys!r}, rotate={self.rotate!r}, hscale={self.hscale!r}, vscale={self.vscale!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -103,11 +123,11 @@ def GlyphRun(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def LineBox(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def LineBox(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_x = _s['x']
     _set_y = _s['y']
     _set_width = _s['width']
@@ -130,8 +150,17 @@ def LineBox(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set_bottom(self, bottom)
         _set_runs(self, runs)
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(x={self.x!r}, y={self.y!r}, width={self.width!r}, start={self.start!r}, end={self.end!r}, para={self.para!r}, story={self.story!r}, top={self.top!r}, bottom={self.bottom!r}, runs={self.runs!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(x={self.x!r}, y={self.y!r}, width={self.width!r}, start={self.start!r}, end={self.end!r}, para={self.para!r}, story={self.story!r}, top={self.top!r}, bottom={self.bottom!r}, runs={self.runs!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -151,11 +180,11 @@ def LineBox(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def RuleItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def RuleItem(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_x0 = _s['x0']
     _set_y0 = _s['y0']
     _set_x1 = _s['x1']
@@ -172,8 +201,17 @@ def RuleItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set_color(self, color)
         _set_dash(self, dash)
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(x0={self.x0!r}, y0={self.y0!r}, x1={self.x1!r}, y1={self.y1!r}, weight={self.weight!r}, color={self.color!r}, dash={self.dash!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(x0={self.x0!r}, y0={self.y0!r}, x1={self.x1!r}, y1={self.y1!r}, weight={self.weight!r}, color={self.color!r}, dash={self.dash!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -193,11 +231,11 @@ def RuleItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def BoxItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def BoxItem(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_rect = _s['rect']
     _set_stroke = _s['stroke']
     _set_color = _s['color']
@@ -208,8 +246,17 @@ def BoxItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set_color(self, color)
         _set_fill(self, fill)
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(rect={self.rect!r}, stroke={self.stroke!r}, color={self.color!r}, fill={self.fill!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(rect={self.rect!r}, stroke={self.stroke!r}, color={self.color!r}, fill={self.fill!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -229,11 +276,11 @@ def BoxItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def PathItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def PathItem(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_ops = _s['ops']
     _set_stroke = _s['stroke']
     _set_color = _s['color']
@@ -244,8 +291,17 @@ def PathItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set_color(self, color)
         _set_fill(self, fill)
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(ops={self.ops!r}, stroke={self.stroke!r}, color={self.color!r}, fill={self.fill!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(ops={self.ops!r}, stroke={self.stroke!r}, color={self.color!r}, fill={self.fill!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -265,11 +321,11 @@ def PathItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def ImageItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def ImageItem(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_clip = _s['clip']
     _set_rect = _s['rect']
     _set_path = _s['path']
@@ -282,8 +338,17 @@ def ImageItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set_pixel_size(self, pixel_size)
         _set_effective_ppi(self, effective_ppi)
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(clip={self.clip!r}, rect={self.rect!r}, path={self.path!r}, pixel_size={self.pixel_size!r}, effective_ppi={self.effective_ppi!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(clip={self.clip!r}, rect={self.rect!r}, path={self.path!r}, pixel_size={self.pixel_size!r}, effective_ppi={self.effective_ppi!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -303,11 +368,11 @@ def ImageItem(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def FrameResult(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def FrameResult(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_frame_id = _s['frame_id']
     _set_kind = _s['kind']
     _set_rect = _s['rect']
@@ -345,8 +410,17 @@ def FrameResult(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set__blob(self, _d['_blob'])
         self.__post_init__()
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(frame_id={self.frame_id!r}, kind={self.kind!r}, rect={self.rect!r}, items={self.items!r}, columns={self.columns!r}, story={self.story!r}, start={self.start!r}, end={self.end!r}, empty_lines={self.empty_lines!r}, rotation={self.rotation!r}, layer={self.layer!r}, printable={self.printable!r}, visible={self.visible!r}, master={self.master!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(frame_id={self.frame_id!r}, kind={self.kind!r}, rect={self.rect!r}, items={self.items!r}, columns={self.columns!r}, story={self.story!r}, start={self.start!r}, end={self.end!r}, empty_lines={self.empty_lines!r}, rotation={self.rotation!r}, layer={self.layer!r}, printable={self.printable!r}, visible={self.visible!r}, master={self.master!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -366,11 +440,11 @@ def FrameResult(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def Diagnostic(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Diagnostic(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_level = _s['level']
     _set_code = _s['code']
     _set_message = _s['message']
@@ -387,8 +461,17 @@ def Diagnostic(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set_story(self, story)
         _set_offset(self, offset)
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(level={self.level!r}, code={self.code!r}, message={self.message!r}, page={self.page!r}, frame={self.frame!r}, story={self.story!r}, offset={self.offset!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(level={self.level!r}, code={self.code!r}, message={self.message!r}, page={self.page!r}, frame={self.frame!r}, story={self.story!r}, offset={self.offset!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -408,11 +491,11 @@ def Diagnostic(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def Copyfit(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def Copyfit(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_story = _s['story']
     _set_lines = _s['lines']
     _set_chars = _s['chars']
@@ -430,8 +513,17 @@ def Copyfit(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set_overset_runs(self, overset_runs)
         self.__post_init__()
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(story={self.story!r}, lines={self.lines!r}, chars={self.chars!r}, overset_lines={self.overset_lines!r}, overset_chars={self.overset_chars!r}, underset_lines={self.underset_lines!r}, overset_runs={self.overset_runs!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(story={self.story!r}, lines={self.lines!r}, chars={self.chars!r}, overset_lines={self.overset_lines!r}, overset_chars={self.overset_chars!r}, underset_lines={self.underset_lines!r}, overset_runs={self.overset_runs!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -451,11 +543,11 @@ def Copyfit(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
 
 
-def PageResult(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
+def PageResult(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
     _set_number = _s['number']
     _set_width = _s['width']
     _set_height = _s['height']
@@ -471,8 +563,17 @@ def PageResult(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
         _set__blob(self, _d['_blob'])
         self.__post_init__()
 
+    _running = set()
+
     def __repr__(self):
-        return self.__class__.__qualname__ + f"(number={self.number!r}, width={self.width!r}, height={self.height!r}, frames={self.frames!r})"
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(number={self.number!r}, width={self.width!r}, height={self.height!r}, frames={self.frames!r})"
+        finally:
+            _running.discard(key)
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
@@ -492,5 +593,5 @@ def PageResult(_d, _f, _s, _FACTORY, _guard, _cls, _Frozen):
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
-    return {'__init__': __init__, '__repr__': _guard(__repr__), '__eq__': __eq__,
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
             '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}

@@ -186,3 +186,19 @@ def test_own_methods_kept():
         def __repr__(self):
             return "own"
     assert repr(Own()) == "own" and Own(1) == Own(1) and Own(1) != Own(2)
+
+
+def test_other_format_not_used():
+    """A generated module written by another version of common/prebuilt.py (another
+    calling convention) is not used, even where its keys match."""
+    dc, Box = _make(types.SimpleNamespace(KEYS={}))
+    space: dict = {}
+    exec(compile(prebuilt.generate("m", "m.py", dc.classes), "m.py", "exec"), space)
+    assert space["FORMAT"] == prebuilt.FORMAT
+
+    def poisoned(*a):
+        raise AssertionError("a maker of another format was used")
+    space[prebuilt.ident(Box)] = poisoned
+    space["FORMAT"] = prebuilt.FORMAT - 1
+    _, Box2 = _make(types.SimpleNamespace(**space))
+    assert repr(Box2(1)) == "_make.<locals>.Box(a=1, b=[], c='c')" and Box2(1).d == 2
