@@ -19,9 +19,9 @@ methods generated from its fields there and then: slower, never wrong.  The test
 check that the generated files are current and that the methods behave as those
 ``dataclasses`` writes.
 
-Plain ``@dataclass`` and ``@dataclass(frozen=True, slots=True)`` are handled (a frozen
-class's fields are stored through their slots, as ``object.__setattr__`` stores them);
-other arguments are not taken.
+Plain ``@dataclass``, ``@dataclass(frozen=True)`` and ``@dataclass(frozen=True,
+slots=True)`` are handled (a frozen class's fields are stored through their slots,
+as ``object.__setattr__`` stores them); other arguments are not taken.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ __all__ = ["prebuilt_dataclass", "ident", "class_key", "methods_source", "genera
 
 #: the generated modules' calling convention: a module written for another is not used
 #: (raise it whenever methods_source or _attach changes how a maker is called)
-FORMAT = 2
+FORMAT = 3
 
 
 class _Factory:
@@ -65,10 +65,12 @@ def class_key(cls) -> str:
         parts.append("__post_init__")
     if cls.__dataclass_params__.frozen:
         parts.append("frozen")
+    if "__slots__" in cls.__dict__:
+        parts.append("slots")
     return " ".join(parts)
 
 
-_RESERVED = {"self", "_d", "_f", "_FACTORY"}      # what __init__ reads beside its parameters
+_RESERVED = {"self", "_d", "_f", "_FACTORY", "_object_setattr"}      # what __init__ reads beside its parameters
 
 
 def methods_source(cls, name: str) -> str:
@@ -76,10 +78,13 @@ def methods_source(cls, name: str) -> str:
     the methods dataclasses would write for ``cls`` (``_d``: the fields' defaults by
     name, ``_f``: their default factories, ``_s``: the slots' setters of a frozen class)."""
     fs = dataclasses.fields(cls)
+    head, params, body = [], ["self"], []
     frozen = cls.__dataclass_params__.frozen
+    slotted = "__slots__" in cls.__dict__
+    if frozen and not slotted:
+        head.append("    _object_setattr = object.__setattr__")
     if _RESERVED & {f.name for f in fs} or any(f.name.startswith("_set_") for f in fs):
         raise ValueError(f"{cls.__qualname__}: a field name the generated methods use")
-    head, params, body = [], ["self"], []
     for f in fs:
         has_default = f.default is not dataclasses.MISSING
         has_factory = f.default_factory is not dataclasses.MISSING
@@ -98,9 +103,11 @@ def methods_source(cls, name: str) -> str:
             value = f"_f[{f.name!r}]()"
         else:
             continue
-        if frozen:      # stored through its slot, as object.__setattr__ would
+        if frozen and slotted:      # stored through its slot, as object.__setattr__ would
             head.append(f"    _set_{f.name} = _s[{f.name!r}]")
             body.append(f"        _set_{f.name}(self, {value})")
+        elif frozen:
+            body.append(f"        _object_setattr(self, {f.name!r}, {value})")
         else:
             body.append(f"        self.{f.name} = {value}")
     if hasattr(cls, "__post_init__"):
@@ -183,7 +190,8 @@ def _attach(cls, maker) -> None:
     defaults = {f.name: f.default for f in fs if f.default is not dataclasses.MISSING}
     factories = {f.name: f.default_factory for f in fs
                  if f.default_factory is not dataclasses.MISSING}
-    setters = {f.name: cls.__dict__[f.name].__set__ for f in fs} if frozen else None
+    slotted = "__slots__" in cls.__dict__
+    setters = {f.name: cls.__dict__[f.name].__set__ for f in fs} if frozen and slotted else None
     made = maker(defaults, factories, setters, FACTORY, get_ident, cls,
                  dataclasses.FrozenInstanceError)
     init = made["__init__"]
@@ -196,7 +204,7 @@ def _attach(cls, maker) -> None:
             setattr(cls, attr, fn)
     if not frozen and ("__hash__" not in cls.__dict__ or cls.__dict__["__hash__"] is None):
         cls.__hash__ = None      # eq and not frozen: unhashable, as dataclasses makes it
-    if frozen:
+    if frozen and slotted:
         if "__getstate__" not in cls.__dict__:
             cls.__getstate__ = _getstate
         if "__setstate__" not in cls.__dict__:
@@ -214,7 +222,7 @@ def _generated_now(cls):
 
 def prebuilt_dataclass(methods):
     """A decorator standing for ``dataclasses.dataclass`` (without arguments, or with
-    ``frozen=True, slots=True``) that takes each class's methods from the generated
+    ``frozen=True`` and perhaps ``slots=True``) that takes each class's methods from the generated
     module ``methods``."""
     keys = getattr(methods, "KEYS", {}) if getattr(methods, "FORMAT", None) == FORMAT else {}
     made: list = []
@@ -222,7 +230,7 @@ def prebuilt_dataclass(methods):
     def dataclass(cls=None, /, *, frozen=False, slots=False):
         if cls is None:
             return lambda c: dataclass(c, frozen=frozen, slots=slots)
-        if frozen != slots or any(a in cls.__dict__ for a in (
+        if (slots and not frozen) or any(a in cls.__dict__ for a in (
                 "__hash__", "__setattr__", "__delattr__", "__getstate__", "__setstate__")):
             # not a case handled here: dataclasses itself
             return dataclasses.dataclass(cls, frozen=frozen, slots=slots)

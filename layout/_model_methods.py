@@ -2,7 +2,7 @@
 # Regenerate: python -m common.prebuilt layout.model layout/_model_methods.py
 # (the methods dataclasses would write; see common/prebuilt.py)
 
-FORMAT = 2
+FORMAT = 3
 
 KEYS = {
     'GridSpec': 'columns:irchd column:irchd gutter:irchd body:irchd pitch:irchd',

@@ -2,20 +2,21 @@
 # Regenerate: python -m common.prebuilt layout.result layout/_result_methods.py
 # (the methods dataclasses would write; see common/prebuilt.py)
 
-FORMAT = 2
+FORMAT = 3
 
 KEYS = {
-    'Source': 'story:irchd para:irchd part:irchd frozen',
-    'GlyphRun': 'font:irch- size:irch- glyphs:irch- xs:irch- y:irch- text:irch- offsets:irch- advances:irch- source:irchd color:irchd ys:irchd rotate:irchd hscale:irchd vscale:irchd frozen',
-    'LineBox': 'x:irch- y:irch- width:irch- start:irch- end:irch- para:irch- story:irch- top:irch- bottom:irch- runs:irchd frozen',
-    'RuleItem': 'x0:irch- y0:irch- x1:irch- y1:irch- weight:irch- color:irchd dash:irchd frozen',
-    'BoxItem': 'rect:irch- stroke:irchd color:irchd fill:irchd frozen',
-    'PathItem': 'ops:irch- stroke:irchd color:irchd fill:irchd frozen',
-    'ImageItem': 'clip:irch- rect:irch- path:irch- pixel_size:irch- effective_ppi:irch- frozen',
-    'FrameResult': 'frame_id:irch- kind:irch- rect:irch- items:irchd columns:irchd story:irchd start:irchd end:irchd empty_lines:irchd rotation:irchd layer:irchd printable:irchd visible:irchd master:irchd _lines:----d _runs:----d _blob:----d __post_init__ frozen',
-    'Diagnostic': 'level:irch- code:irch- message:irch- page:irchd frame:irchd story:irchd offset:irchd frozen',
-    'Copyfit': 'story:irch- lines:irchd chars:irchd overset_lines:irchd overset_chars:irchd underset_lines:irchd overset_runs:irchd __post_init__ frozen',
-    'PageResult': 'number:irch- width:irch- height:irch- frames:irchd composed_from:i---d _blob:----d __post_init__ frozen',
+    'Source': 'story:irchd para:irchd part:irchd frozen slots',
+    'GlyphRun': 'font:irch- size:irch- glyphs:irch- xs:irch- y:irch- text:irch- offsets:irch- advances:irch- source:irchd color:irchd ys:irchd rotate:irchd hscale:irchd vscale:irchd frozen slots',
+    'LineBox': 'x:irch- y:irch- width:irch- start:irch- end:irch- para:irch- story:irch- top:irch- bottom:irch- runs:irchd frozen slots',
+    'RuleItem': 'x0:irch- y0:irch- x1:irch- y1:irch- weight:irch- color:irchd dash:irchd frozen slots',
+    'BoxItem': 'rect:irch- stroke:irchd color:irchd fill:irchd frozen slots',
+    'PathItem': 'ops:irch- stroke:irchd color:irchd fill:irchd frozen slots',
+    'ImageItem': 'clip:irch- rect:irch- path:irch- pixel_size:irch- effective_ppi:irch- frozen slots',
+    'FrameResult': 'frame_id:irch- kind:irch- rect:irch- items:irchd columns:irchd story:irchd start:irchd end:irchd empty_lines:irchd rotation:irchd layer:irchd printable:irchd visible:irchd master:irchd _lines:----d _runs:----d _blob:----d __post_init__ frozen slots',
+    'Diagnostic': 'level:irch- code:irch- message:irch- page:irchd frame:irchd story:irchd offset:irchd frozen slots',
+    'Copyfit': 'story:irch- lines:irchd chars:irchd overset_lines:irchd overset_chars:irchd underset_lines:irchd overset_runs:irchd __post_init__ frozen slots',
+    'PageResult': 'number:irch- width:irch- height:irch- frames:irchd composed_from:i---d _blob:----d __post_init__ frozen slots',
+    'LayoutResult': 'pages:irchd copyfit:irchf diagnostics:irchd colors:irchf __post_init__ frozen',
 }
 
 
@@ -590,6 +591,49 @@ def PageResult(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
 
     def __delattr__(self, name):
         if type(self) is _cls or name in {'number', 'width', 'height', 'frames', 'composed_from', '_blob'}:
+            raise _Frozen(f"cannot delete field {name!r}")
+        super(_cls, self).__delattr__(name)
+
+    return {'__init__': __init__, '__repr__': __repr__, '__eq__': __eq__,
+            '__hash__': __hash__, '__setattr__': __setattr__, '__delattr__': __delattr__}
+
+
+def LayoutResult(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):
+    _object_setattr = object.__setattr__
+    def __init__(self, pages=_d['pages'], copyfit=_FACTORY, diagnostics=_d['diagnostics'], colors=_FACTORY):
+        _object_setattr(self, 'pages', pages)
+        _object_setattr(self, 'copyfit', _f['copyfit']() if copyfit is _FACTORY else copyfit)
+        _object_setattr(self, 'diagnostics', diagnostics)
+        _object_setattr(self, 'colors', _f['colors']() if colors is _FACTORY else colors)
+        self.__post_init__()
+
+    _running = set()
+
+    def __repr__(self):
+        key = id(self), _get_ident()
+        if key in _running:
+            return '...'
+        _running.add(key)
+        try:
+            return self.__class__.__qualname__ + f"(pages={self.pages!r}, copyfit={self.copyfit!r}, diagnostics={self.diagnostics!r}, colors={self.colors!r})"
+        finally:
+            _running.discard(key)
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.pages,self.copyfit,self.diagnostics,self.colors,) == (other.pages,other.copyfit,other.diagnostics,other.colors,)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.pages,self.copyfit,self.diagnostics,self.colors,))
+
+    def __setattr__(self, name, value):
+        if type(self) is _cls or name in {'pages', 'copyfit', 'diagnostics', 'colors'}:
+            raise _Frozen(f"cannot assign to field {name!r}")
+        super(_cls, self).__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if type(self) is _cls or name in {'pages', 'copyfit', 'diagnostics', 'colors'}:
             raise _Frozen(f"cannot delete field {name!r}")
         super(_cls, self).__delattr__(name)
 
