@@ -156,15 +156,14 @@ class Canvas:
         contents = []
         if body is None:
             contents.append(self._stream(PREAMBLE + "\n" + rest))
+        elif self.compress_pages:
+            if body_z is None:
+                body_z = pdfobjects.Flate(4).encode(PREAMBLE + "\n" + body + "\n")
+            contents.append(doc.Reference(RawStream(body_z, "FlateDecode")).name)
         else:
-            head = PREAMBLE + "\n" + body + "\n"
-            if self.compress_pages:
-                if body_z is None:
-                    body_z = pdfobjects.Flate(4).encode(head)
-                contents.append(doc.Reference(RawStream(body_z, "FlateDecode")).name)
-            else:
-                body_z = None
-                contents.append(self._stream(head))
+            body_z = None
+            contents.append(self._stream(PREAMBLE + "\n" + body + "\n"))
+        if body is not None:
             contents.append(self._stream(rest))
         if self.ext_gstates and self._gstates_text is None:
             self._gstates_text = pdfdoc.PDFDictionary(dict(self.ext_gstates)).format(doc)

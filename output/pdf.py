@@ -247,8 +247,9 @@ class _Writer(Painter):
         self._flush()
         body_z = self.cv.showPage(body)
         if self._memo is not None and self._page_key:
-            self._memo["pages"][self._page_key] = (body, fill, overprint, self._page_images,
-                                                   body_z)
+            # compressed, the drawing is kept only as the bytes it was written as
+            self._memo["pages"][self._page_key] = ("" if body_z is not None else body, fill,
+                                                   overprint, self._page_images, body_z)
         self._over = []
         self._page_images = []
 
@@ -563,7 +564,7 @@ def rotation_cm(frame, ox: float, top: float) -> str:
 
 _IMAGE_FIELDS = ("clip", "rect", "path", "pixel_size", "effective_ppi")
 _WRITER: str | None = None
-MEMO_FORMAT = 3
+MEMO_FORMAT = 4
 MEMO_GENERATIONS = 20       # exports that add to one memo's fonts before they start afresh
 
 
