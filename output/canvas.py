@@ -51,6 +51,30 @@ class RawStream(pdfdoc.PDFObject):
                 + data + (b"endstream\n" if data.endswith(b"\n") else b"\nendstream\n"))
 
 
+class RawDict(pdfdoc.PDFObject):
+    """A dictionary of (key, value) pairs: a value is PDF text as it is, another object
+    (written as a reference to it) or a list of objects (an array of references)."""
+    __RefOnly__ = 1
+
+    def __init__(self, items: list):
+        """Keep the items; references are numbered when the file is formatted."""
+        self.items = items
+
+    def format(self, document) -> bytes:
+        """``<< /Key value … >>``."""
+        parts = []
+        for key, value in self.items:
+            if isinstance(value, str):
+                text = value.encode("latin-1")
+            elif isinstance(value, list):
+                text = b"[" + b" ".join(document.Reference(v).format(document)
+                                        for v in value) + b"]"
+            else:
+                text = document.Reference(value).format(document)
+            parts.append(b"/" + key.encode("ascii") + b" " + text)
+        return b"<< " + b"\n ".join(parts) + b" >>"
+
+
 class Page(pdfdoc.PDFObject):
     """A page dictionary: boxes, the resources (the document's fonts, our images and
     ExtGStates) and its content streams, formatted in one go."""
