@@ -85,6 +85,7 @@ class _Writer(Painter):
         self._page_number = 0
         self._over: list = []
         self._last_page: dict[str, int] | None = None    # story → the page of its last frame
+        self._slug_glyphs: dict = {}            # the slug face's (glyph, advance in em) by character
 
     # ------------------------------------------------------------ document
     def write(self, path: str) -> None:
@@ -110,9 +111,12 @@ class _Writer(Painter):
             self.fonts = DocumentFonts(self.fontset, self.cache.fonts)
             memo = None
         self._memo = {"pages": {}} if family else None
+        if memo is not None and isinstance(memo.get("slug"), dict):
+            self._slug_glyphs = memo["slug"]    # the slug face is not loaded to set the slugs
         self._pages(pages, keys, memo)
         if family:
             self._memo["fonts"] = self.fonts.state()
+            self._memo["slug"] = self._slug_glyphs
             same = memo is not None and self._memo["fonts"] == memo["fonts"] and \
                 self._memo["pages"].keys() == memo["pages"].keys()
             if not same:                    # (an export that changed nothing keeps the file)
@@ -352,8 +356,8 @@ class _Writer(Painter):
         """Writer-owned text (slug, labels) in the slug face, baseline at PDF y."""
         if not self.slug_key:
             return
-        face = self.fontset.face(self.slug_key)
-        gids, xs, kept = marks.set_line(face, text, size, x)
+        gids, xs, kept = marks.set_line(lambda: self.fontset.face(self.slug_key), text, size, x,
+                                        self._slug_glyphs)
         if not gids:
             return
         f, cids = self.fonts.encode(self.slug_key, gids, kept)
@@ -598,10 +602,12 @@ def _load_memo(key: str) -> dict | None:
                 not isinstance(memo.get("pages"), dict) or \
                 not all(isinstance(e, tuple) and len(e) == 5 and isinstance(e[0], str)
                         and isinstance(e[4], (bytes, type(None)))
-                        for e in memo["pages"].values()):
+                        for e in memo["pages"].values()) or \
+                not all(type(v) is tuple and len(v) == 2 and type(v[0]) is int
+                        and type(v[1]) is float for v in memo.get("slug", {}).values()):
             return None                       # not one of ours
         return memo
-    except (OSError, EOFError, ValueError, TypeError):
+    except (OSError, EOFError, ValueError, TypeError, AttributeError):
         return None
 
 
