@@ -515,7 +515,9 @@ def load_issue_cached(path, cache_dir: str | None):
     keyed by the file's bytes and path, the sources of the layout and common packages
     (the model and its loader) and the YAML library: an issue read before is unpickled
     (5–10× faster than parsing and checking its YAML, and neither the YAML library nor
-    the loader is imported).
+    the loader is imported).  A file changed since its model was kept is read again
+    only where it changed (``docload.reparse``, from the text and index kept with the
+    model for the same path), or wholly when that cannot be done.
     DocumentError as ``load_issue`` raises it; a file that cannot be read as text goes
     to ``load_issue`` for its message."""
     import stat as st_
@@ -537,26 +539,89 @@ def load_issue_cached(path, cache_dir: str | None):
     if text is None:                        # load_issue says what is wrong
         from .docfile import load_issue
         return load_issue(path)
-    h = hashlib.sha1(repr((FORMAT, engine_version(), _common_version(), _yaml_stamp(),
-                           str(path))).encode("utf-8", "surrogatepass"))
+    version = (FORMAT, engine_version(), _common_version(), _yaml_stamp())
+    h = hashlib.sha1(repr((*version, str(path))).encode("utf-8", "surrogatepass"))
+    version = repr(version)                 # a source entry serves only the same version
+    source = Path(cache_dir, "layout", f"source-{h.hexdigest()}.marshal")   # the path's last
     h.update(data)
-    file = Path(cache_dir, "layout", f"model-{h.hexdigest()}.pickle")   # pruned as the rest
-    try:
-        with open(file, "rb") as fh:
-            blob = fh.read()
-        if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
-            with gc_paused():
-                return _ModelUnpickler(io.BytesIO(blob[20:])).load()
-    except Exception:                       # noqa: BLE001 - a missing or foreign entry
-        pass
-    from .docfile import parse_issue
-    issue = parse_issue(text, str(path))
+    file = _model_file(cache_dir, h.hexdigest())                 # pruned as the rest
+    issue = _read_model(file)
+    if issue is not None:
+        return issue
+    from .docload import parse_indexed
+    recent = Path(cache_dir, "layout", "source-recent")
+    with gc_paused():
+        got = _reparsed(source, version, cache_dir, text, str(path))
+        if got is None:                     # a file new here: perhaps a copy of the last one
+            got = _reparsed(_recent_source(recent, source), version, cache_dir, text,
+                            str(path))
+        if got is None:
+            got = parse_indexed(text, str(path))
+    issue, index = got
     try:
         blob = pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)
         cache_write(file, hashlib.sha1(blob).digest() + blob)
+        blob = marshal.dumps((version, h.hexdigest(), text, index))
+        cache_write(source, hashlib.sha1(blob).digest() + blob)
+        cache_write(recent, source.name.encode())
     except Exception:                       # noqa: BLE001 - not kept: read again next time
         pass
     return issue
+
+
+def _recent_source(recent: Path, source: Path) -> Path | None:
+    """The source entry written last (by any path), unless it is ``source``."""
+    try:
+        name = recent.read_bytes().decode()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None if name == source.name or not re.fullmatch(r"source-[0-9a-f]{40}\.marshal",
+                                                           name) else source.with_name(name)
+
+
+def _reparsed(source: Path | None, version: str, cache_dir: str, text: str, path: str):
+    """``docload.reparse`` from the text, index and model a source entry names; None when
+    there is none, or it is another version's, or it cannot serve."""
+    from .docload import reparse
+    if source is None:
+        return None
+    try:
+        old_version, old_key, old_text, index = marshal.loads(_read_checked(source))
+        if old_version != version:
+            return None
+        return reparse(old_text, index, lambda: _read_model(_model_file(cache_dir, old_key)),
+                       text, path)
+    except Exception:                       # noqa: BLE001 - no entry, or a foreign one
+        return None
+
+
+def _model_file(cache_dir: str, key: str) -> Path:
+    return Path(cache_dir, "layout", f"model-{key}.pickle")
+
+
+def _read_checked(file: Path) -> bytes | None:
+    """The data of a cache file written as its SHA-1 and the data; None if it is missing
+    or does not match."""
+    try:
+        with open(file, "rb") as fh:
+            blob = fh.read()
+    except OSError:
+        return None
+    if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
+        return blob[20:]
+    return None
+
+
+def _read_model(file: Path):
+    """The model kept in ``file``, or None."""
+    try:
+        blob = _read_checked(file)
+        if blob is not None:
+            with gc_paused():
+                return _ModelUnpickler(io.BytesIO(blob)).load()
+    except Exception:                       # noqa: BLE001 - a foreign entry
+        pass
+    return None
 
 
 def _with_digests(res, digests: list):
