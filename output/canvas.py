@@ -17,6 +17,7 @@ from .lazypil import defer_pil_image
 
 defer_pil_image()     # before ReportLab, which imports it
 
+from reportlab.lib.rl_accel import fp_str  # noqa: E402
 from reportlab.pdfbase import pdfdoc  # noqa: E402
 
 #: what ReportLab's canvas put in every page's stream first (no default font: no Helvetica)
@@ -31,7 +32,8 @@ def _ref(document, name: str) -> bytes:
 
 
 def _box(box) -> bytes:
-    return ("[" + " ".join(pdfobjects.num(v, 3) for v in box) + "]").encode("ascii")
+    """A box's array, its numbers as ReportLab writes them (``fp_str``)."""
+    return ("[" + fp_str(*box) + "]").encode("ascii")
 
 
 class RawStream(pdfdoc.PDFObject):
