@@ -84,7 +84,7 @@ class _Writer(Painter):
         self._frame = None
         self._page_number = 0
         self._over: list = []
-        self._last_page: dict[str, int] | None = None    # story → the page of its last frame
+        self._last_page: dict[int, list] | None = None   # page → overset runs shown below it
         self._slug_glyphs: dict = {}            # the slug face's (glyph, advance in em) by character
 
     # ------------------------------------------------------------ document
@@ -481,18 +481,19 @@ class _Writer(Painter):
     # ------------------------------------------------------------ proof furniture
     def _overset_runs(self, page) -> list:
         """(run, copyfit) of stories whose last frame is on this page."""
-        last_page = self._last_page
-        if last_page is None:               # (asked for each page, up to three times)
-            last_page = self._last_page = {}
+        by_page = self._last_page
+        if by_page is None:                 # (asked for each page, up to three times)
+            last_page: dict[str, int] = {}
             for p in self.result.pages:
                 for fr in p.frames:
                     if fr.story:
                         last_page[fr.story] = p.number
-        out = []
-        for sid, cf in self.result.copyfit.items():
-            if cf.overset_runs and last_page.get(sid) == page.number:
-                out.extend((r, cf) for r in cf.overset_runs)
-        return out
+            by_page = self._last_page = {}
+            for sid, cf in self.result.copyfit.items():
+                if cf.overset_runs and sid in last_page:
+                    by_page.setdefault(last_page[sid], []).extend(
+                        (r, cf) for r in cf.overset_runs)
+        return list(by_page.get(page.number, ()))
 
     def _overset_labels(self, over) -> None:
         seen = set()
