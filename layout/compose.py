@@ -21,7 +21,7 @@ from .grid import PageGeometry
 from .headline import Segmenter
 from .position import StoryPos
 from .result import (BoxItem, Copyfit, Diagnostic, FrameResult, ImageItem, LayoutResult,
-                     PageResult, rotated_bounds)
+                     PageResult, lazy_summary, replace_frame, rotated_bounds)
 from .gcpause import without_gc
 from .setter import Setter
 
@@ -94,6 +94,7 @@ class Composer:
         self._boxes: dict[tuple, tuple] = {}        # placed lines (Flow.boxes)
         self._para_glyphs: dict[str, dict] = {}     # story → {paragraph key: its glyph findings}
         self._last: _Last | None = None             # what the last compose made, per story and page
+        self._tokens: dict[str, tuple] = {}         # frame id → its fill's entry and paragraphs
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
@@ -171,9 +172,17 @@ class Composer:
         pages = []
         drawn = []                              # per page: (model frame, result), drawing order
         made = {}
+        passes: dict[int, str | None] = {}      # an export: page → its page pass's entry
+        kept: dict[int, list] = {}              # page → overlap findings of a stored pass
         for page in issue.pages:
             done = last.pages.get(page.number) if again is not None and \
                 page.number not in again else None
+            if done is None and whole is not None:
+                pk = passes[page.number] = self._page_pass_key(page, flowed)
+                got = self.disk.get_page_pass(pk) if pk is not None else None
+                if got is not None:             # its frames' items stay undecoded
+                    done = (got[0], None, got[1])
+                    kept[page.number] = got[2]
             if done is None:
                 done = self._page_pass(composer, page, flowed, geo)
             made[page.number] = done
@@ -181,8 +190,18 @@ class Composer:
             drawn.append((page.number, done[1]))
             diagnostics.extend(done[2])
         diagnostics.extend(self._glyph_diagnostics(text_of if last is not None else None))
-        diagnostics.extend(self._overlaps(drawn, None if again is None else
-                                          {n for n, _ in drawn} - again))
+        if whole is not None:                   # an export: page passes kept page by page
+            for number, pairs in drawn:
+                found = kept.get(number)
+                if found is None:
+                    found = overlap_diagnostics([(number, pairs)], self._ink)
+                    if self._writes and passes.get(number) is not None:
+                        self.disk.put_page_pass(passes[number], made[number][0],
+                                                made[number][2], found)
+                diagnostics.extend(found)
+        else:
+            diagnostics.extend(self._overlaps(drawn, None if again is None else
+                                              {n for n, _ in drawn} - again))
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
@@ -220,7 +239,7 @@ class Composer:
                               blocked_keys[page.number])
             live |= fill.prepared
             fr_result = flowed[fid] = fill.result
-            n_lines += len(fr_result.lines)
+            n_lines += self._n_lines(fr_result)
             n_chars += self._n_chars(fr_result)
             pos = fill.end
             last_frame = (page, frame, fill.result)
@@ -236,6 +255,32 @@ class Composer:
                                short, tuple(over.runs))
                 diagnostics.append(diagnose_overset(story, copy, page.number, frame.id))
         return _StoryDone(flowed, copy, diagnostics, live, n_lines)
+
+    def _page_pass_key(self, page: m.Page, flowed: dict) -> str | None:
+        """The layout cache's name of a page pass (an export): what ``_page_pass`` and the
+        overlap check read: the page, its master and fields, the layers, the fields of the
+        stories its other frames show, their pictures' files, and what each fill on it is
+        made of (None: a fill not from the layout cache)."""
+        issue = self.issue
+        parts: list = [page, issue.info, issue.layers,
+                       issue.masters.get(page.master) if page.master else None]
+        for master, frame in self._page_frames(page):
+            if not (master or frame.replaces) and isinstance(frame, m.TextFrame):
+                if frame.id in flowed:
+                    token = self._tokens.get(frame.id)
+                    if token is None:
+                        return None
+                    parts.append(token)
+                continue
+            story = issue.stories.get(getattr(frame, "story", "") or "")
+            parts.append(self.disk._fields_digest(story) if story is not None else None)
+            if frame.kind == "photo" and frame.image:
+                try:
+                    st = os.stat(os.path.join(self.base_dir, frame.image))
+                    parts.append((st.st_size, st.st_mtime_ns))
+                except OSError:
+                    parts.append(None)
+        return self.disk.key("pagepass", *parts)
 
     def _page_pass(self, composer: FrameComposer, page: m.Page, flowed: dict,
                    geo: PageGeometry) -> tuple:
@@ -297,7 +342,8 @@ class Composer:
         hit = self._layer_cache.get(key)
         if hit is not None and hit[0] is fr and hit[1] == flags:
             return hit[2]
-        out = replace(fr, layer=flags[0], printable=flags[1], visible=flags[2], master=master)
+        out = replace_frame(fr, layer=flags[0], printable=flags[1], visible=flags[2],
+                            master=master)
         self._layer_cache[key] = (fr, flags, out)
         return out
 
@@ -330,7 +376,9 @@ class Composer:
         """A text frame result's column feet, kept while the result is reused."""
         hit = self._feet_memo.get(fr.frame_id)
         if hit is None or hit[0] is not fr:
-            hit = self._feet_memo[fr.frame_id] = (fr, column_feet(fr, pitch))
+            summary = lazy_summary(fr)
+            feet = list(summary[2]) if summary is not None else column_feet(fr, pitch)
+            hit = self._feet_memo[fr.frame_id] = (fr, feet)
         return hit[1]
 
     def _feet(self, story, flowed: dict, page_of: dict, geo: PageGeometry,
@@ -396,11 +444,20 @@ class Composer:
         return hit[1]
 
     def _n_chars(self, fr: FrameResult) -> int:
-        """The characters a text frame result's lines show, counted once per result."""
+        """The characters a text frame result's lines show, counted once per result (a
+        frame from the layout cache: as its summary says, its items not decoded)."""
         hit = self._chars_memo.get(fr.frame_id)
         if hit is None or hit[0] is not fr:
-            hit = self._chars_memo[fr.frame_id] = (fr, sum(ln.end - ln.start for ln in fr.lines))
+            summary = lazy_summary(fr)
+            n = summary[1] if summary is not None else sum(ln.end - ln.start for ln in fr.lines)
+            hit = self._chars_memo[fr.frame_id] = (fr, n)
         return hit[1]
+
+    @staticmethod
+    def _n_lines(fr: FrameResult) -> int:
+        """The lines of a text frame result (from its summary while it is not decoded)."""
+        summary = lazy_summary(fr)
+        return summary[0] if summary is not None else len(fr.lines)
 
     def _fill(self, flow: Flow, story, frame, pos, jumps, blocked, more, blocked_key):
         key = (_frame_key(frame), pos, jumps.from_page, jumps.to_page, more, blocked_key)
@@ -411,12 +468,18 @@ class Composer:
             return hit[1]
         # an editor asks the disk only for a frame it has not filled yet (after an edit,
         # the entry stored under the same key holds the text before it)
-        fill = self.disk.get_fill(story, key) if self.disk is not None and (
+        name = self.disk.fill_name(story, key) if self.disk is not None and (
             self.whole or hit is None) else None
+        fill = self.disk.get_fill(story, key, name) if name is not None else None
         if fill is None:
             fill = flow.fill(story, frame, pos, jumps, blocked, more)
             if self._writes:
-                self.disk.put_fill(story, key, fill)
+                fr = fill.result
+                summary = (len(fr.lines), self._n_chars(fr),
+                           tuple(self._column_feet(fr, flow.geo.pitch)))
+                self.disk.put_fill(story, key, fill, summary, name)
+        if self.whole and name is not None:     # what the fill is made of (a page pass key)
+            self._tokens[frame.id] = (name, self.disk.fill_deps(story, pos.para, fill.end))
         end_para = min(fill.end.para, len(story.paragraphs) - 1)
         deps = [(i, self._para_key(story, i)) for i in range(pos.para, end_para + 1)]
         deps.append((-1, len(story.paragraphs)))    # a paragraph added or removed refills

@@ -5,7 +5,13 @@ The CLI composes each export in a fresh process, so the in-memory caches of
 cache directory (``$BANMIAN_CACHE_DIR/layout``):
 
 * the whole ``LayoutResult`` of an issue, keyed by a digest of the entire
-  issue model, so an unchanged issue exports without composing;
+  issue model, so an unchanged issue exports without composing; its pages are
+  stored apart, each once under the digest of its bytes (``page-DIGEST``, the
+  page's ``composed_from``);
+* each page pass of an export (its page, findings and overlap findings), keyed
+  by the page, its master, the layers, the fields of the stories its frames
+  show, its pictures' files and what each fill on it is made of, so a re-export
+  after an edit neither builds nor decodes the pages the edit did not reach;
 * each filled text frame, keyed by the frame's model fields, where its story
   starts in it, its jump lines and the photo areas it avoids, plus the
   digests of the story paragraphs it showed (checked on load), so a re-export
@@ -21,7 +27,12 @@ or updated font gets new keys).  Keys are generic (``repr`` of the model's
 dataclasses), so new model fields take part without changes here.
 
 Entries are ``marshal`` data of plain tuples (faster to load than pickle of
-the frozen dataclasses); a corrupt or foreign entry is a miss.  Files are
+the frozen dataclasses) after a SHA-1 of them; a corrupt or foreign entry is a
+miss.  A frame's items are held as the marshal bytes of their encoding, with
+its graphics and run styles beside them: a frame read from here is decoded
+only when its items, lines or runs are read (``result.Lazy``), and one stored
+again is not encoded again.  A fill also holds a summary of its lines (count,
+characters, column feet), all a story pass reads of a frame it does not draw.  Files are
 written whole (a temporary file renamed; a cut file is a miss); an entry unused
 for ``MAX_AGE`` days is removed by ``prune`` (``compose_issue`` calls it once a day).
 """
@@ -36,7 +47,7 @@ import os
 import pickle
 import re
 import time
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -46,7 +57,7 @@ from . import result as r
 from .gcpause import gc_paused as _gc_paused
 from .position import StoryPos
 
-FORMAT = 4                         # bump when the encoding below changes
+FORMAT = 5                         # bump when the encoding below changes
 MAX_AGE = 30                       # days an unused entry is kept
 
 _ENGINE: str | None = None
@@ -67,6 +78,8 @@ _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in fields(cls) if f.init) for cls in _CLASSES.values()}
 _ITEMS_AT = {cls: 1 + names.index("items") for cls, names in _FIELDS.items() if "items" in names}
 # fields annotated with plain types only (str, numbers, tuples of them): stored as they are
+_FRAME_FIELDS = _FIELDS[r.FrameResult]
+_FRAME_ITEMS = _ITEMS_AT[r.FrameResult]
 _PLAIN_TYPE = re.compile(r"^(?:tuple|int|float|str|bool|None|Rect|\[|\]|,|\.\.\.|\||\s)+$")
 _PLAIN: dict[type, frozenset[str]] = {
     cls: frozenset(f.name for f in fields(cls) if f.init and isinstance(f.type, str)
@@ -90,13 +103,15 @@ def engine_version() -> str:
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def encode(obj, memo=None):
+def encode(obj):
     """Plain marshal-able data of a result object.
 
     A dataclass becomes a list tagged with its class name, a tuple holding
     objects becomes a list tagged "T"; tuples of plain values stay tuples, so
-    loading them back costs nothing.  ``memo`` maps ``id(obj)`` to ``(obj, data)`` for
-    objects whose encoding is known already (frames just read from the cache).
+    loading them back costs nothing.  A frame's items are stored as the marshal bytes of
+    their encoding (made once per frame and kept on it, ``result.items_blob``): loading
+    a frame decodes them only when they are read (``result.Lazy``), and storing a frame
+    read from the cache, or stored before, encodes nothing again.
     """
     t = type(obj)
     if t in _SCALARS:
@@ -104,18 +119,20 @@ def encode(obj, memo=None):
     if t is tuple or t is list:
         if all(type(v) in _SCALARS for v in obj):
             return tuple(obj)
-        if memo:
-            hit = memo.get(id(obj))
-            if hit is not None and hit[0] is obj:
-                return hit[1]
-        return ["T"] + [encode(v, memo) for v in obj]
+        return ["T"] + [encode(v) for v in obj]
     if t is StoryPos:
         return ["P", obj.para, obj.offset]
+    if t is r.FrameResult:
+        blob = r.items_blob(obj)
+        if blob is None:
+            blob = (marshal.dumps(encode(obj.items), 2), encode(obj.graphics),
+                    r.run_styles(obj))
+            r.set_items_blob(obj, blob)
+        out = ["FrameResult"]
+        for n in _FRAME_FIELDS:
+            out.append(blob if n == "items" else encode(getattr(obj, n)))
+        return out
     if t in _FIELDS:
-        if memo:
-            hit = memo.get(id(obj))
-            if hit is not None and hit[0] is obj:
-                return hit[1]
         plain = _PLAIN[t]
         out = [t.__name__]
         for n in _FIELDS[t]:
@@ -123,11 +140,28 @@ def encode(obj, memo=None):
             if n in plain and type(v) is not list:
                 out.append(v)
             else:
-                out.append(encode(v, memo))
+                out.append(encode(v))
         return out
     if isinstance(obj, (dict, MappingProxyType)):
-        return {k: encode(v, memo) for k, v in obj.items()}
+        return {k: encode(v) for k, v in obj.items()}
     raise TypeError(f"cannot cache a {t.__name__}")
+
+
+def page_blob(page) -> bytes:
+    """The marshal bytes of a page's encoding (version 2: no references, so equal pages
+    give equal bytes however they were built), made once per page and kept on it."""
+    blob = page._blob
+    if blob is None:
+        blob = marshal.dumps(encode(page), 2)
+        object.__setattr__(page, "_blob", blob)
+    return blob
+
+
+def _load_items(data, blob: bool = True) -> tuple:
+    """A frame's items from the bytes ``encode`` made of them (``blob``), or its graphics
+    from their encoding."""
+    with gc_paused():
+        return decode(marshal.loads(data) if blob else data)
 
 
 # a run's Source is one of few (story, paragraph, part): each is made once and shared
@@ -153,6 +187,13 @@ def decode(data):
             return got
         if tag == "P":
             return StoryPos(data[1], data[2])
+        if tag == "FrameResult":
+            blob = data[_FRAME_ITEMS]
+            if type(blob) is not tuple or len(blob) != 3 or type(blob[0]) is not bytes:
+                raise TypeError("frame items")
+            args = [decode(v) if type(v) is list or type(v) is dict else v for v in data[1:]]
+            args[_FRAME_ITEMS - 1] = r.Lazy(blob, _load_items)
+            return r.FrameResult(*args)
         return _CLASSES[tag](*[decode(v) if type(v) is list or type(v) is dict else v
                                for v in data[1:]])
     if t is dict:
@@ -177,7 +218,6 @@ class LayoutDiskCache:
         self.context = ""
         self.stats = {"hits": 0, "misses": 0, "writes": 0}
         self.written: list[str] = []            # keys written by this object, in order
-        self._known: dict[int, tuple] = {}      # id → (frame result, its encoding) read here
         # an export's model does not change while it is composed: the digests of its
         # stories' fields and paragraphs are worked out once (id → (object, digest))
         self.model_fixed = False
@@ -204,24 +244,33 @@ class LayoutDiskCache:
         return f"{self._dir}{os.sep}{key}.marshal"
 
     def load(self, key: str):
-        """The stored data of ``key``, or None."""
+        """The stored data of ``key``, or None (also when its checksum does not match:
+        a frame's items are decoded only when read, long after the entry was)."""
+        data = self._read(key)
+        self.stats["misses" if data is None else "hits"] += 1
+        return data
+
+    def _read(self, key: str):
+        """``load`` without counting (the pages of a whole result or page pass)."""
         try:
             with open(self._path(key), "rb") as fh:
                 blob = fh.read()
+            if hashlib.sha1(blob[20:]).digest() != blob[:20]:
+                raise ValueError("checksum")
             with gc_paused():
-                fmt, data = marshal.loads(blob)
+                fmt, data = marshal.loads(memoryview(blob)[20:])
             if fmt != FORMAT:
                 raise ValueError("format")
         except (OSError, EOFError, ValueError, TypeError):
-            self.stats["misses"] += 1
             return None
-        self.stats["hits"] += 1
         return data
 
     def store(self, key: str, data) -> None:
-        """Write ``data`` (marshal-able) for ``key``; a write that fails is skipped."""
+        """Write ``data`` (marshal-able) for ``key`` after its checksum; a write that
+        fails is skipped."""
         try:
-            cache_write(self._path(key), marshal.dumps((FORMAT, data)))
+            payload = marshal.dumps((FORMAT, data))
+            cache_write(self._path(key), hashlib.sha1(payload).digest() + payload)
             self.stats["writes"] += 1
             self.written.append(key)
         except (OSError, ValueError):
@@ -240,38 +289,96 @@ class LayoutDiskCache:
 
     def put_result(self, key: str, value) -> None:
         """Store a LayoutResult (or any encodable result object)."""
-        self.store(key, encode(value, self._known))
+        self.store(key, encode(value))
+
+    # a page is stored once under the digest of its bytes ("page-DIGEST", the bytes alone:
+    # their digest is their checksum), which is its ``composed_from``; a whole result and
+    # a page pass name their pages by it
+    def _get_page(self, digest_: str):
+        """The page stored under its digest, its frames' items not decoded, or None."""
+        try:
+            with open(self._path(f"page-{digest_}"), "rb") as fh:
+                blob = fh.read()
+        except OSError:
+            return None
+        if hashlib.sha1(blob).hexdigest() != digest_:
+            return None
+        try:
+            with gc_paused():
+                page = decode(marshal.loads(blob))
+        except (KeyError, TypeError, IndexError, ValueError, EOFError):
+            return None
+        if type(page) is not r.PageResult:
+            return None
+        object.__setattr__(page, "_blob", blob)
+        object.__setattr__(page, "composed_from", digest_)
+        return page
+
+    def _put_page(self, page) -> str:
+        """Store ``page`` (unless it came from here); its digest, set as its composed_from."""
+        blob = page_blob(page)
+        d = hashlib.sha1(blob).hexdigest()
+        if page.composed_from != d:
+            try:
+                cache_write(self._path(f"page-{d}"), blob)
+                self.stats["writes"] += 1
+                self.written.append(f"page-{d}")
+            except (OSError, ValueError):
+                pass
+            object.__setattr__(page, "composed_from", d)
+        return d
 
     def get_issue_result(self, key: str):
         """The whole LayoutResult of an issue stored under ``key`` (its pages' digests
-        set: see ``put_issue_result``), or None."""
+        set as their ``composed_from``), or None.  No frame's items are decoded until
+        something reads them (an export whose pages the writer keeps reads none)."""
         got = self.load(key)
         try:
-            tag, data, pages, digests = got
-            if tag != "issue" or len(pages) != len(digests) or type(data) is not list \
-                    or data[0] != "LayoutResult" or data[1] != ["T"]:
+            tag, data, digests = got
+            if tag != "issue" or type(data) is not list or data[0] != "LayoutResult" \
+                    or data[1] != ():
                 return None
+            pages = []
+            for d in digests:
+                page = self._get_page(d)
+                if page is None:
+                    return None
+                pages.append(page)
             with gc_paused():
-                data[1] = ["T"] + [marshal.loads(b) for b in pages]
                 res = decode(data)
-            return _with_digests(res, list(digests))
         except (KeyError, TypeError, IndexError, ValueError, EOFError):
             return None
+        if type(res) is not r.LayoutResult:
+            return None
+        object.__setattr__(res, "pages", tuple(pages))
+        return res
 
     def put_issue_result(self, key: str, res):
-        """Store an issue's LayoutResult with its pages' digests; the result with them set
-        (its pages are the composer's own, just made)."""
-        data = encode(res, self._known)
-        # each page's marshal bytes (version 2: no references, so equal pages give equal
-        # bytes however they were built) are its digest's input and what is stored
-        pages = data[1][1:] if type(data[1]) is list and data[1][:1] == ["T"] else None
-        if pages is None:
-            return res
-        blobs = tuple(marshal.dumps(p, 2) for p in pages)
-        digests = [hashlib.sha1(b).hexdigest() for b in blobs]
-        data[1] = ["T"]
-        self.store(key, ("issue", data, blobs, tuple(digests)))
-        return _with_digests(res, digests)
+        """Store an issue's LayoutResult, its pages each under its digest; the result with
+        them set as the pages' ``composed_from`` (its pages are the composer's own, just
+        made or read)."""
+        digests = [self._put_page(p) for p in res.pages]
+        data = encode(replace(res, pages=()))
+        self.store(key, ("issue", data, tuple(digests)))
+        return res
+
+    def get_page_pass(self, key: str):
+        """(page, its findings, the overlap findings on it) stored for ``key``, or None."""
+        got = self.load(key)
+        try:
+            d, diags, overlaps = got
+            page = self._get_page(d)
+            if page is None:
+                return None
+            with gc_paused():
+                return page, list(decode(diags)), list(decode(overlaps))
+        except (KeyError, TypeError, IndexError, ValueError):
+            return None
+
+    def put_page_pass(self, key: str, page, diagnostics, overlaps) -> None:
+        """Store a page pass: the page (under its digest) and its findings."""
+        d = self._put_page(page)
+        self.store(key, (d, encode(tuple(diagnostics)), encode(tuple(overlaps))))
 
     def begin(self, composer) -> str:
         """Fix the context for ``composer``'s issue; the key of its whole result."""
@@ -303,32 +410,50 @@ class LayoutDiskCache:
                          os.path.abspath(composer.base_dir), composer.allow_outside, words)
         return self.key("issue", issue, tuple(images))
 
-    def get_fill(self, story, key):
-        """The FrameFill stored for ``key`` if the story paragraphs it showed are unchanged."""
+    def fill_name(self, story, key) -> str:
+        """The entry name of ``story``'s fill for ``key`` (before its paragraphs' check)."""
+        return self.key("fill", story.id, key, self._fields_digest(story))
+
+    def fill_deps(self, story, first: int, end) -> tuple:
+        """The digests of the paragraphs a fill from paragraph ``first`` to ``end`` shows,
+        and the story's paragraph count: with ``fill_name``, what the fill is made of."""
+        last = min(end.para, len(story.paragraphs) - 1)
+        deps = [(i, self._para_digest(story, i)) for i in range(first, last + 1)]
+        deps.append((-1, len(story.paragraphs)))
+        return tuple(deps)
+
+    def get_fill(self, story, key, name: str | None = None):
+        """The FrameFill stored for ``key`` if the story paragraphs it showed are unchanged.
+        Its frame's items are not decoded (``result.lazy_summary`` holds the summary
+        ``put_fill`` stored with them)."""
         from .flow import FrameFill
-        data = self.load(self.key("fill", story.id, key, self._fields_digest(story)))
+        data = self.load(name or self.fill_name(story, key))
         if data is None:
             return None
         try:
-            deps, res, end = data
+            deps, summary, res, end = data
             if any(self._para_digest(story, i) != k for i, k in deps):
                 self.stats["hits"] -= 1
                 self.stats["misses"] += 1
                 return None
             with gc_paused():
                 fr = decode(res)
-            self._remember(fr, res)
-            return FrameFill(fr, decode(end), set())
+                end = decode(end)
+            if type(fr) is not r.FrameResult or type(end) is not StoryPos:
+                return None
+            lazy = r._ITEMS_SLOT.__get__(fr)
+            if type(lazy) is r.Lazy:
+                lazy.summary = summary
+            return FrameFill(fr, end, set())
         except (KeyError, TypeError, IndexError, ValueError):
             return None
 
-    def put_fill(self, story, key, fill) -> None:
-        """Store a filled frame with the digests of the paragraphs it depends on."""
-        last = min(fill.end.para, len(story.paragraphs) - 1)
-        deps = [(i, self._para_digest(story, i)) for i in range(key[1].para, last + 1)]
-        deps.append((-1, len(story.paragraphs)))
-        self.store(self.key("fill", story.id, key, self._fields_digest(story)),
-                   (tuple(deps), encode(fill.result), encode(fill.end)))
+    def put_fill(self, story, key, fill, summary=None, name: str | None = None) -> None:
+        """Store a filled frame with the digests of the paragraphs it depends on and a
+        summary of its items (what a story pass reads of a frame it does not draw)."""
+        self.store(name or self.fill_name(story, key),
+                   (self.fill_deps(story, key[1].para, fill.end), summary,
+                    encode(fill.result), encode(fill.end)))
 
     def get_frame(self, key, story=None):
         """(FrameResult, diagnostics) of a non-flow frame showing ``story``'s fields, or None."""
@@ -340,7 +465,6 @@ class LayoutDiskCache:
                 fr, diags = decode(data[1]), decode(data[2])
         except (KeyError, TypeError, IndexError, ValueError):
             return None
-        self._remember(fr, data[1])
         return fr, list(diags)
 
     def _fields_digest(self, story) -> str | None:
@@ -366,27 +490,25 @@ class LayoutDiskCache:
             got = self._digests[id(p)] = (p, digest(p))
         return got[1]
 
-    def _remember(self, fr, data) -> None:
-        """Keep the encoding of a frame just read (and of its items, which a copy of the
-        frame with other layer flags shares), so storing the whole result reuses it."""
-        self._known[id(fr)] = (fr, data)
-        i = _ITEMS_AT.get(type(fr))
-        if i is not None and type(data) is list and i < len(data):
-            self._known[id(fr.items)] = (fr.items, data[i])
-
     def put_frame(self, key, story, result, diagnostics) -> None:
         """Store a non-flow frame's result and diagnostics."""
         self.put_result(self.key("frame", key, self._fields_digest(story)),
                         (result, tuple(diagnostics)))
 
+    def _glyphs_key(self, story) -> str:
+        """The entry of ``story``'s glyph diagnostics: its paragraphs by their digests
+        (worked out once per export for its fills too) and its fields."""
+        paras = tuple(self._para_digest(story, i) for i in range(len(story.paragraphs)))
+        return self.key("glyphs", story.id, paras, self._fields_digest(story))
+
     def get_glyphs(self, story):
         """The glyph diagnostics (missing glyphs, fallbacks) of ``story``, or None."""
-        got = self.get_result(self.key("glyphs", story.id, story.paragraphs, self._fields_digest(story)))
+        got = self.get_result(self._glyphs_key(story))
         return list(got) if got is not None else None
 
     def put_glyphs(self, story, diagnostics) -> None:
         """Store ``story``'s glyph diagnostics."""
-        self.put_result(self.key("glyphs", story.id, story.paragraphs, self._fields_digest(story)), tuple(diagnostics))
+        self.put_result(self._glyphs_key(story), tuple(diagnostics))
 
     def prune(self, max_age_days: float = MAX_AGE, others=()) -> int:
         """Remove entries (here and in the folders ``others``) neither read nor written for
@@ -622,15 +744,6 @@ def _read_model(file: Path):
     except Exception:                       # noqa: BLE001 - a foreign entry
         pass
     return None
-
-
-def _with_digests(res, digests: list):
-    """``res`` with each page's ``composed_from`` set (on the pages as they are: they were
-    just decoded or composed, nobody else holds them yet)."""
-    if len(digests) == len(res.pages):
-        for page, d in zip(res.pages, digests):
-            object.__setattr__(page, "composed_from", d)
-    return res
 
 
 def _story_fields(story) -> tuple | None:

@@ -184,29 +184,49 @@ class FrameResult:
     master: str = ""                    # the master page it comes from ("" = the page's own)
     _lines: tuple = field(default=(), init=False, repr=False, compare=False)
     _runs: tuple = field(default=(), init=False, repr=False, compare=False)
+    #: the items' cache encoding when known (see ``Lazy``: the layout cache stores them
+    #: again without encoding the items anew; not part of the frame's value)
+    _blob: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        object.__setattr__(self, "items", tuple(self.items))
+        items = _ITEMS_SLOT.__get__(self)
         object.__setattr__(self, "columns", tuple(self.columns))
-        lines, runs = [], []
-        for it in self.items:
-            if isinstance(it, LineBox):
-                lines.append(it)
-                runs.extend(it.runs)
-            elif isinstance(it, GlyphRun):
-                runs.append(it)
-        object.__setattr__(self, "_lines", tuple(lines))
-        object.__setattr__(self, "_runs", tuple(runs))
+        if type(items) is Lazy:             # decoded when first read (see Lazy)
+            _BLOB_SLOT.__set__(self, items.enc)
+            _LINES_SLOT.__set__(self, items)
+            _RUNS_SLOT.__set__(self, items)
+            return
+        object.__setattr__(self, "items", tuple(items))
+        lines, runs = _lines_runs(self.items)
+        _LINES_SLOT.__set__(self, lines)
+        _RUNS_SLOT.__set__(self, runs)
+
+    def _force(self) -> None:
+        """Decode items held as a ``Lazy`` (once; the frames sharing it share the result)."""
+        lazy = _ITEMS_SLOT.__get__(self)
+        if type(lazy) is Lazy:
+            items, lines, runs = lazy.get()
+            _ITEMS_SLOT.__set__(self, items)
+            _LINES_SLOT.__set__(self, lines)
+            _RUNS_SLOT.__set__(self, runs)
 
     @property
     def lines(self) -> tuple[LineBox, ...]:
         """The composed story lines, in reading order."""
-        return self._lines
+        got = self._lines
+        if type(got) is Lazy:
+            self._force()
+            got = self._lines
+        return got
 
     @property
     def runs(self) -> tuple[GlyphRun, ...]:
         """Every glyph run the frame draws (those of its lines included), in drawing order."""
-        return self._runs
+        got = self._runs
+        if type(got) is Lazy:
+            self._force()
+            got = self._runs
+        return got
 
     @property
     def center(self) -> tuple[float, float]:
@@ -220,8 +240,111 @@ class FrameResult:
 
     @property
     def graphics(self) -> tuple:
-        """The rules, boxes and images."""
+        """The rules, boxes and images (a frame not decoded yet keeps them apart)."""
+        got = _ITEMS_SLOT.__get__(self)
+        if type(got) is Lazy:
+            return got.graphics()
         return tuple(it for it in self.items if not isinstance(it, (LineBox, GlyphRun)))
+
+
+class Lazy:
+    """A frame's items not decoded yet: their cache encoding ``enc`` — (the marshal bytes
+    of the items' encoding, the encoding of its graphics, ``run_styles``) — and the
+    function decoding an encoding, called on the first read of ``items``, ``lines`` or
+    ``runs`` (a frame read from the layout cache that nothing draws or measures is never
+    decoded; its graphics and run styles are answered without decoding the rest).
+    ``summary`` holds what the layout cache knows of a fill's lines (or None)."""
+    __slots__ = ("enc", "load", "value", "summary", "_graphics")
+
+    def __init__(self, enc: tuple, load, summary=None):
+        self.enc, self.load, self.value, self.summary = enc, load, None, summary
+        self._graphics = None
+
+    def get(self) -> tuple:
+        """(items, lines, runs), decoded once."""
+        if self.value is None:
+            items = tuple(self.load(self.enc[0]))
+            self.value = (items,) + _lines_runs(items)
+        return self.value
+
+    def graphics(self) -> tuple:
+        """The rules, boxes, paths and images among the items, in drawing order."""
+        if self._graphics is None:
+            self._graphics = tuple(self.load(self.enc[1], False))
+        return self._graphics
+
+
+def run_styles(fr: FrameResult) -> tuple[tuple[str, str, float, str], ...]:
+    """(face, colour, size, story) of the frame's glyph runs, each once, in the order they
+    first come (a frame whose items are not decoded yet answers without decoding)."""
+    got = _ITEMS_SLOT.__get__(fr)
+    if type(got) is Lazy:
+        return got.enc[2]
+    seen: dict = {}
+    for run in fr.runs:
+        seen.setdefault((run.font, run.color, run.size, run.source.story), None)
+    return tuple(seen)
+
+
+def _lines_runs(items) -> tuple[tuple, tuple]:
+    """The lines among ``items`` and every glyph run (those of the lines included)."""
+    lines, runs = [], []
+    for it in items:
+        if isinstance(it, LineBox):
+            lines.append(it)
+            runs.extend(it.runs)
+        elif isinstance(it, GlyphRun):
+            runs.append(it)
+    return tuple(lines), tuple(runs)
+
+
+_ITEMS_SLOT = FrameResult.__dict__["items"]
+_LINES_SLOT = FrameResult.__dict__["_lines"]
+_RUNS_SLOT = FrameResult.__dict__["_runs"]
+_BLOB_SLOT = FrameResult.__dict__["_blob"]
+_FRAME_INIT = tuple(f.name for f in fields(FrameResult) if f.init)
+
+
+def _get_items(self) -> tuple:
+    got = _ITEMS_SLOT.__get__(self)
+    if type(got) is Lazy:
+        self._force()
+        got = _ITEMS_SLOT.__get__(self)
+    return got
+
+
+# ``items`` read through a property: a lazily held frame decodes on the first read, so
+# every reader (painters, equality, repr, dataclasses.replace) sees the same value
+FrameResult.items = property(_get_items, _ITEMS_SLOT.__set__,
+                             doc="The frame's items in drawing order.")
+
+
+def lazy_summary(fr: FrameResult):
+    """The layout cache's summary of a frame whose items are not decoded yet, else None."""
+    got = _ITEMS_SLOT.__get__(fr)
+    return got.summary if type(got) is Lazy else None
+
+
+def items_blob(fr: FrameResult) -> tuple | None:
+    """The cache encoding of ``fr``'s items (see ``Lazy``), when known."""
+    return _BLOB_SLOT.__get__(fr)
+
+
+def set_items_blob(fr: FrameResult, blob: tuple) -> None:
+    """Record the cache encoding of ``fr``'s items (a frame just composed and stored)."""
+    _BLOB_SLOT.__set__(fr, blob)
+
+
+def replace_frame(fr: FrameResult, **changes) -> FrameResult:
+    """``dataclasses.replace(fr, **changes)`` that leaves undecoded items undecoded (and
+    keeps their cache encoding) when ``changes`` does not touch them."""
+    kw = {n: getattr(fr, n) for n in _FRAME_INIT if n != "items"}
+    kw["items"] = _ITEMS_SLOT.__get__(fr)
+    kw.update(changes)
+    out = FrameResult(**kw)
+    if "items" not in changes and _BLOB_SLOT.__get__(out) is None:
+        _BLOB_SLOT.__set__(out, _BLOB_SLOT.__get__(fr))
+    return out
 
 
 def rotated_bounds(rect: Rect, degrees: float) -> Rect:
@@ -280,6 +403,8 @@ class PageResult:
     #: a digest of the page as the layout cache holds it ("" when not known): the PDF
     #: writer keeps the page's drawing under it (not part of the page's value)
     composed_from: str = field(default="", compare=False, repr=False)
+    #: the marshal bytes of the page's cache encoding when known (see FrameResult._blob)
+    _blob: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "frames", tuple(self.frames))

@@ -6,7 +6,7 @@ unless forced.
 """
 from __future__ import annotations
 
-from layout.result import Diagnostic, ImageItem, LayoutResult
+from layout.result import Diagnostic, ImageItem, LayoutResult, run_styles
 
 from .cache import ExportCache
 from .images import ImageError, open_image
@@ -41,7 +41,7 @@ def check_images(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
     known = _ImageChecks()
     for page in _pages(result, options):
         for fr in page.frames:
-            for item in fr.items:
+            for item in fr.graphics:
                 if isinstance(item, ImageItem):
                     out.extend(_check_image(item, page.number, fr.frame_id, options,
                                             facts, known))
@@ -179,8 +179,8 @@ def _used_faces(result: LayoutResult, options: PdfOptions) -> dict[str, tuple[in
     used: dict[str, tuple[int, str]] = {}
     for page in _pages(result, options):
         for fr in page.frames:
-            for run in fr.runs:
-                used.setdefault(run.font, (page.number, fr.frame_id))
+            for font, _color, _size, _story in run_styles(fr):
+                used.setdefault(font, (page.number, fr.frame_id))
     if not options.is_print and options.show_overset:
         for cf in result.copyfit.values():
             for run in cf.overset_runs:
@@ -224,11 +224,10 @@ def check_colors(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
             if c and len(c) == 4 and c[3] >= 0.9 and max(c[:3]) > 0}
     for page in _pages(result, options):
         for fr in page.frames:
-            for run in fr.runs:
-                color = run.color
+            for _font, color, size, _story in run_styles(fr):
                 if color not in names:
                     names[color] = (page.number, fr.frame_id)
-                if color in four and run.size < 12 and color not in rich:
+                if color in four and size < 12 and color not in rich:
                     rich[color] = (page.number, fr.frame_id)
             for item in fr.graphics:
                 for attr in ("color", "fill"):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layout.result import run_styles
+
 Rect = tuple[float, float, float, float]
 
 
@@ -48,7 +50,7 @@ def frames(result, page: int | None = None) -> list[FrameView]:
         for fr in p.frames:
             story = fr.story
             if not story:                  # headline and byline frames name their story in runs
-                story = next((r.source.story for r in fr.runs if r.source.story), "")
+                story = next((st for *_, st in run_styles(fr) if st), "")
             out.append(FrameView(p.number, fr.frame_id, fr.kind, tuple(fr.rect), story))
     return out
 
@@ -58,7 +60,7 @@ def frame_images(result) -> dict[str, str]:
     out = {}
     for p in result.pages:
         for fr in p.frames:
-            for item in fr.items:
+            for item in fr.graphics:
                 path = getattr(item, "path", None)
                 if path and hasattr(item, "clip"):
                     out[fr.frame_id] = path
