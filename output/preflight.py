@@ -439,7 +439,7 @@ def kept_preflight(result: LayoutResult, fontset, options: PdfOptions,
         paths = {fontset.face(key).path for key in _used_faces(result, options)}
     except Exception:                      # noqa: BLE001 - a face not found: not kept
         return diagnostics
-    paths.update(item.path for page in pages for fr in page.frames for item in fr.items
+    paths.update(item.path for page in pages for fr in page.frames for item in fr.graphics
                  if isinstance(item, ImageItem))
     files = _file_stamps(sorted(paths))
     if files is not None and all(d.offset is None for d in diagnostics):
