@@ -27,7 +27,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, le, mul
+from operator import add, le, mul, sub
 
 from . import chars as C
 from .result import quick_init
@@ -81,7 +81,7 @@ class Prepared:
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
                  "_reach", "centre", "pl", "qrest", "pe", "last_hyph", "_after",
-                 "fixed_at")
+                 "fixed_at", "_spaces", "_slack")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -139,27 +139,35 @@ class Prepared:
         answer, pair_kinds = rules.pair_of, rules.pair_kinds
         uniq = set(pids)
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
-        gap = [0.0] * (n + 1)       # nominal stretch of the gap before i
+        ends = (0.0,) if n else ()  # (the tables per pair have a 0 at 0 and at n)
         gap_pt = {q: answer[q].gap * em if answer[q].gap else 0.0 for q in uniq}
-        gap[1:n] = map(gap_pt.__getitem__, pids)
+        # nominal stretch of the gap before i
+        gap = tuple(chain((0.0,), map(gap_pt.__getitem__, pids), ends))
         if spaces_k:
             stretch = [st + g for st, g in zip(stretch, gap)]
             points[1:n] = [1 if answer[q].gap else pt for q, pt in zip(pids, points[1:n])]
         else:
-            stretch = gap[:]
+            stretch = gap
             gapped = {q: 1 if answer[q].gap else 0 for q in uniq}
-            points[1:n] = map(gapped.__getitem__, pids)
-        qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
-        qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
-        opens = [0.0] * (n + 1)     # how far the boundary before i opens first
+            points = tuple(chain((0,), map(gapped.__getitem__, pids), (0,) if n else ()))
+        zeros = (0.0,) * (n + 1)    # (a table with nothing in it)
+        # how far the boundary before i opens first
         open_pt = {q: answer[q].open * em if answer[q].open else 0.0 for q in uniq}
-        opens[1:n] = map(open_pt.__getitem__, pids)
+        if any(open_pt.values()):
+            opens = tuple(chain((0.0,), map(open_pt.__getitem__, pids), ends))
+        else:
+            opens = zeros
         qs = rules.latin_space_shrink
         # pairs that squeeze a mark, add a Han–Latin space or track a number (in order:
         # a squeeze takes the blank half a neighbour might also have given)
         tracked = {q for q in uniq if han and kinds[pair_kinds[q][0]].word
                    and kinds[pair_kinds[q][1]].word}
         odd = {q: bool(answer[q].space or answer[q].squeeze or q in tracked) for q in uniq}
+        if any(odd.values()):
+            qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
+            qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
+        else:
+            qshrink = qrest = zeros
         for i in compress(range(1, n), map(odd.__getitem__, pids)):
             q = pids[i - 1]
             space, squeeze = answer[q].space, answer[q].squeeze
@@ -233,14 +241,17 @@ class Prepared:
                 pl[i] = shrink[i]
         self.pm = _sums(pm)
         self.pl = _sums(pl)
-        self.pq = _sums(qshrink)
         self.qrest = qrest
-        self.pe = _sums(qrest)
+        if qshrink is zeros:
+            self.pq = self.pe = (0.0,) * (n + 2)
+        else:
+            self.pq = _sums(qshrink)
+            self.pe = _sums(qrest)
         self.pn = tuple(accumulate(points, initial=0))
         opened = {q: 1 if g > 0 else 0 for q, g in gap_pt.items()}
         self.pgn = tuple(accumulate(chain((0,), map(opened.__getitem__, pids), (0,) if n else ()),
                                     initial=0))
-        self.po = _sums(opens)
+        self.po = (0.0,) * (n + 2) if opens is zeros else _sums(opens)
         self.pg = tuple(accumulate(stretch, initial=0.0))
         counts_k = {k: 1 if kinds[k].counts else 0 for k in present}
         self.pc = tuple(accumulate(map(counts_k.__getitem__, ks), initial=0))
@@ -274,22 +285,28 @@ class Prepared:
         nodes.append(n)
         self.nodes, self.hyph, self.penalty = nodes, hyph, penalty
         self.last_hyph = last_hyph
-        nxt = list(range(n + 1))
-        for i in reversed(space_at):
-            nxt[i] = nxt[i + 1]
+        if space_at:
+            nxt = list(range(n + 1))
+            for i in reversed(space_at):
+                nxt[i] = nxt[i + 1]
+        else:
+            nxt = range(n + 1)
         self.nxt = nxt
         self._reach = None
         self._after = None
+        self._spaces = None
+        self._slack = None
         self.hyphen_w = 0.0
         if hyph:
             face = sh.faces[0]
             self.hyphen_w = face.advance(face.gid("-")) * sh.sizes[0] / face.units_per_em
         # the tables are read-only from here: tuples of numbers, which the garbage
         # collector stops walking (an issue keeps thousands of paragraphs prepared)
-        self.pair, self.gap, self.shrink, self.qshrink, self.qrest = \
-            tuple(pair), tuple(gap), tuple(shrink), _frozen(qshrink), _frozen(qrest)
+        self.pair, self.gap, self.shrink = tuple(pair), gap, tuple(shrink)
+        if qshrink is not zeros:
+            self.qshrink, self.qrest = _frozen(qshrink), _frozen(qrest)
         self.mark, self.points, self.opens, self.nxt = \
-            tuple(mark), tuple(points), _frozen(opens), tuple(nxt)
+            tuple(mark), tuple(points), opens, tuple(nxt)
         self.kinds = tuple(ks)
         if fixed is not None:
             self.fixed = tuple(fixed)
@@ -380,10 +397,16 @@ class Prepared:
         after x (bisect_left(nodes, x), tabled once)."""
         got = self._after
         if got is None:
-            at = [0] * (self.n + 2)
-            for i in self.nodes:
-                at[i] = 1
-            got = self._after = tuple(accumulate(at[:-1], initial=0))
+            at = set(self.nodes).__contains__       # (1 at a node: counted as an int)
+            got = self._after = tuple(accumulate(map(at, range(self.n + 1)), initial=0))
+        return got
+
+    def space_points(self) -> tuple[int, ...]:
+        """The word spaces a spaced-out line widens (offsets, in order; tabled once)."""
+        got = self._spaces
+        if got is None:
+            cls, points, SPACE = self.sh.cls, self.points, C.SPACE
+            got = self._spaces = tuple(i for i in range(self.n) if cls[i] == SPACE and points[i])
         return got
 
     # ------------------------------------------------------------ measures
@@ -538,6 +561,14 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     n_nodes = len(nodes)
     after = p.node_after()
     pruned = False              # whether pruning dropped any setting
+    # the break nodes each line end must look at closely (a hyphen, a penalty, the
+    # paragraph's end); a line ending elsewhere is an exact fit, spaced out or too long
+    special = set(hyph)
+    special.update(pen)
+    special.add(n)
+    # a spaced-out line costs at least this (with no penalty there): a setting it cannot
+    # better is not costed
+    floor = COST_LINE + COST_STRETCH_FIX if loose_penalty >= 0 else -INF
     for s in range(start, n):
         base = cost[s]
         if base == INF:
@@ -553,22 +584,58 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
         else:
             best_at.append(bad)
         m = measure - (first_indent if s == start else 0.0)
-        lo = after[s + 1]
+        s1 = s + 1
+        lo = after[s1]
         # skip nodes that would make lines much shorter than the measure,
         # keeping one just before the window as a spaced-out option
-        j0 = after[bisect_left(pw, pw[s] + m - window, s + 1)]
+        j0 = after[bisect_left(pw, pw[s] + m - window, s1)]
         if j0 > lo:
             j0 -= 1
         found = False
-        pws, pas = pw[s], pa[s + 1]
-        pgs, pos_, pns, pgns = pg[s + 1], po[s + 1], pn[s + 1], pgn[s + 1]
+        pws, pas = pw[s], pa[s1]
+        pgs, pos_, pns, pgns = pg[s1], po[s1], pn[s1], pgn[s1]
         worst_s = worst[s]
+        k1 = k + 1
+        bound = base + floor
         for j in range(j0, n_nodes):
             e = nodes[j]
-            nat = pw[e] - pws + pa[e] - pas
-            delta = m - nat
-            if -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
-                                                            or pc[e] <= 1):
+            delta = m - (pw[e] - pws + pa[e] - pas)
+            if e not in special:
+                if delta > 0.01:
+                    # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
+                    found = True
+                    nx = nxt[e]
+                    if bound >= cost[nx]:
+                        continue             # (costs at least ``floor``: no better)
+                    st = pg[e] - pgs
+                    if st <= 0:
+                        c = COST_LINE + (1e4 + delta)
+                    else:
+                        r = delta / st
+                        sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                        rest = delta - (po[e] - pos_)
+                        if rest > 0.0:
+                            slots = pn[e] - pns or 1
+                            if rest > limit * slots and pgn[e] > pgns:
+                                sc += loose_penalty + 1000.0 * rest / slots / em
+                        c = COST_LINE + sc
+                    if base + c < cost[nx]:
+                        cost[nx] = base + c
+                        back[nx] = (s, e)
+                        count[nx] = k1
+                        worst[nx] = c if c > worst_s else worst_s
+                    continue
+                if delta >= -0.01:
+                    c = COST_LINE                  # the usual case: an exact fit
+                else:
+                    if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
+                            and j > j0:
+                        break
+                    c = _line_cost(p, s, e, m, False)
+                    if c == INF:
+                        continue
+            elif -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
+                                                              or pc[e] <= 1):
                 c = COST_LINE                      # the usual case: an exact fit
             elif delta > 0.01 and e < n and e not in hyph:
                 # a line spaced out: _line_cost's arithmetic on the running sums
@@ -597,7 +664,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             if base + c < cost[nx]:
                 cost[nx] = base + c
                 back[nx] = (s, e)
-                count[nx] = k + 1
+                count[nx] = k1
                 worst[nx] = c if c > worst_s else worst_s
         if not found:
             # no legal break fits: break by force where the measure ends
@@ -636,7 +703,8 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     adv, pair, shrink, gap, qshrink, qrest = sh.adv, p.pair, p.shrink, p.gap, p.qshrink, p.qrest
     blank_left, centre = p.rules.blank_left, p.centre
     hyphen = e in p.hyph and e < p.n
-    nat = p.natural(s, e) + (p.hyphen_w if hyphen else 0.0)
+    pw, pa = p.pw, p.pa
+    nat = pw[e] - pw[s] + pa[e] - pa[s + 1] + (p.hyphen_w if hyphen else 0.0)   # natural()
     delta = measure - nat
     cut = {}          # char index -> compression applied
     if p.fixed_at:
@@ -686,11 +754,39 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         if count and delta > 0.005:
             per_gap = delta / count
             space_extra = per_gap
-    xs = []
-    x = 0.0
     points, opens, kinds, cls = p.points, p.opens, p.kinds, sh.cls
     SPACE = C.SPACE
     plain = not (qcut or ecut or open_ratio)    # no Han–Latin space taken or opened
+    simple = plain and not centre and e > s
+    if simple and cut:
+        for i, c in cut.items():
+            if c and blank_left(kinds[i]):
+                simple = False
+                break
+    if simple and (not space_extra or not _spaces_in(p, s, e)):
+        # the usual line (no mark drawn left in its cell, no word space widened): the
+        # loop below with what it would skip left out, in the same order of additions
+        if cut:
+            adv = list(adv)
+            for i, c in cut.items():
+                adv[i] = adv[i] - c
+        xs = [0.0]
+        x = adv[s]
+        if per_gap:
+            for i in range(s + 1, e):
+                x += pair[i]
+                if gap[i] > 0:
+                    x += per_gap
+                xs.append(x)
+                x += adv[i]
+        else:
+            for i in range(s + 1, e):
+                x += pair[i]
+                xs.append(x)
+                x += adv[i]
+        return _finish(p, s, e, xs, x, measure, last, align, hyphen)
+    xs = []
+    x = 0.0
     for i in range(s, e):
         if i > s:
             # (taking or opening nothing, the sum is the pair's own adjustment)
@@ -713,6 +809,19 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
             x += adv[i] - c
         if cls[i] == SPACE and points[i]:
             x += space_extra
+    return _finish(p, s, e, xs, x, measure, last, align, hyphen)
+
+
+def _spaces_in(p: Prepared, s: int, e: int) -> bool:
+    """Whether line s..e-1 has a word space that spacing out widens."""
+    at = p.space_points()
+    return bool(at) and bisect_left(at, s) < bisect_left(at, e)
+
+
+def _finish(p: Prepared, s: int, e: int, xs: list, x: float, measure: float, last: bool,
+            align: str, hyphen: bool) -> Line:
+    """``set_line``'s line from its pen positions and where its last character ends:
+    the hyphen after it, then the alignment."""
     hyphen_x = -1.0
     if hyphen:
         hyphen_x = x
@@ -727,7 +836,8 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         if hyphen:
             hyphen_x += shift
         x += shift
-    return Line(s, e, p.next_start(e) if e < p.n else p.n, tuple(xs), x, last, hyphen_x)
+    n = p.n
+    return Line(s, e, p.nxt[e] if e < n else n, tuple(xs), x, last, hyphen_x)
 
 
 def compose_lines(p: Prepared, measure: float, start: int = 0, first_indent: float = 0.0,
@@ -759,7 +869,7 @@ def set_spans(p: Prepared, spans: list[tuple[int, int]], measure: float, start: 
         line = set_line(p, s, e, m, e >= p.n, align)
         if s == start and first_indent:
             line = Line(line.start, line.end, line.next,
-                        tuple(x + first_indent for x in line.xs), line.right + first_indent,
+                        tuple(map(add, line.xs, repeat(first_indent))), line.right + first_indent,
                         line.last, line.hyphen_x + first_indent if line.hyphen_x >= 0 else -1.0)
         out.append(line)
     return out
@@ -769,6 +879,51 @@ def set_spans(p: Prepared, spans: list[tuple[int, int]], measure: float, start: 
 LOOSE_MAX_GAP = 0.15
 #: what it may add to a word space in a line with no gap between characters (em)
 LOOSE_MAX_SPACE = 0.25
+
+
+def may_fit(p: Prepared, measure: float, start: int, first_indent: float, count: int) -> bool:
+    """False where no setting from ``start`` in ``count`` lines or fewer can keep every
+    line within what ``break_counts`` allows (a quick test that needs no search).
+
+    Every line s..e ``break_counts`` sets is at most the measure plus what it may give
+    up (its marks, spaces and Han-Latin spaces) wide:  F(e) - G(s) <= m + 0.01, with
+    F(e) = pw[e] + pa[e] - ps[e] - pq[e] - pe[e] and
+    G(s) = pw[s] + pa[s + 1] - ps[s] - pq[s + 1] - pe[s + 1].  Summed over the lines,
+    F(n) - G(start) is at most the measures, 0.01 a line and, at each break e, what
+    G(nxt[e]) - F(e) adds (a dropped space, the adjustment before the next line's first
+    character) at its largest.
+    """
+    n = p.n
+    if start >= n or count < 1:
+        return True
+    pw, pa, ps, pq, pe = p.pw, p.pa, p.ps, p.pq, p.pe
+    slack = p._slack
+    if slack is None:
+        ends = p.nodes[:-1]                 # (the last node is n)
+        starts = list(map(p.nxt.__getitem__, ends))
+        slack = 0.0
+        if starts == ends:
+            # no space dropped at a break: G(e) - F(e) is what the pair before e adds
+            # beyond what it may give up (the running sums' differences, unsummed)
+            if ends:
+                d = map(p.pair.__getitem__, ends)
+                if p.pq[-1] or p.pe[-1]:
+                    d = map(sub, map(sub, d, map(p.qshrink.__getitem__, ends)),
+                            map(p.qrest.__getitem__, ends))
+                slack = max(slack, max(d))
+        else:
+            for e, t in zip(ends, starts):
+                d = (pw[t] + pa[t + 1] - ps[t] - pq[t + 1] - pe[t + 1]) - \
+                    (pw[e] + pa[e] - ps[e] - pq[e] - pe[e])
+                if d > slack:
+                    slack = d
+        p._slack = slack
+    need = (pw[n] + pa[n] - ps[n] - pq[n] - pe[n]) - \
+        (pw[start] + pa[start + 1] - ps[start] - pq[start + 1] - pe[start + 1])
+    room = (measure - first_indent) + (count - 1) * measure + 0.01 * count + \
+        (count - 1) * slack
+    # (a margin for the rounding of sums taken in another order)
+    return need <= room + 1e-6 * (1.0 + abs(need) + abs(room))
 
 
 def break_looser(p: Prepared, measure: float, start: int, first_indent: float,
@@ -814,21 +969,23 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     hyph, pen, nxt, last_hyph = p.hyph, p.penalty, p.nxt, p.last_hyph
     SPACE = C.SPACE
     after = p.node_after()
+    special = set(hyph)         # break nodes the line checks must look at closely
+    special.update(last_hyph)
+    special.update(pen)
+    special.add(n)
     # per offset a line may start at (None: not reached): the cheapest cost of k lines
-    # so far (INF: no such setting), and the last of those lines (start, end)
+    # so far, per k set there ({k: cost}, in the order the counts first came), and the
+    # last of those lines (start, end)
     best: list = [None] * (n + 1)
     via: list = [None] * (n + 1)
-    reached: list = [None] * (n + 1)               # the line counts set there
-    best[start] = [0.0] + [INF] * count
-    via[start] = [None] * (count + 1)
-    reached[start] = [0]
+    best[start] = {0: 0.0}
+    via[start] = {0: None}
     for s in range(start, n):                      # lines only go forward: one pass
-        ks = reached[s]
-        if ks is None:
-            continue
         row = best[s]
+        if row is None:
+            continue
         # (lines after this one, cost so far) per line count set here
-        states = [(k + 1, row[k]) for k in ks if k < count]
+        states = [(k + 1, c) for k, c in row.items() if k < count]
         if not states:
             continue
         m = measure - (first_indent if s == start else 0.0)
@@ -855,62 +1012,94 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         pgs1, pns1 = pg[s + 1], pn[s + 1]
         for j in range(min(j1, len(nodes) - 1), len(nodes)):
             e = nodes[j]
-            nat = pw[e] - pws + pa[e] - pas
-            if e in hyph:
-                nat += hyphen_w
-            delta = m - nat
-            if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
-                break
-            if e in last_hyph:
-                continue                  # a proper noun is not split to even a foot
-            last = e >= n
-            if last:
-                if pc[e] - pcs <= 1 < pc[e]:
-                    continue              # never a lone character (孤字) on the last line
-            elif delta > 0.01:
-                # as set_line spaces it: Han–Latin boundaries open first, the rest is
-                # shared by every gap and word space
-                rest = delta - (po[e] - pos_)
-                slots = pn[e] - pns
-                if rest > 0.01 and (slots <= 0 or rest / slots > (
-                        limit if pgn[e] > pgs else word_limit) + 1e-6):
-                    continue
-            if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
-                continue                  # no mark inside the line compressed to even a foot
-            if not last and -0.01 <= delta <= 0.01 and e not in pen:
-                c = COST_LINE            # an exact fit, as _line_cost finds it
-            elif not last and delta > 0.01 and e not in hyph:
-                # a line spaced out: _line_cost's arithmetic on the running sums
-                c = COST_LINE + _spread_cost(delta, pg[e] - pgs1, rest, pn[e] - pns1,
-                                             pgn[e] > pgs, p_limit, loose_penalty, em)
-                if e in pen:
-                    c += pen[e]
+            if e not in special:
+                # (no hyphen, no penalty, not the last line: the checks below, fewer)
+                delta = m - (pw[e] - pws + pa[e] - pas)
+                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
+                    break
+                if delta > 0.01:
+                    rest = delta - (po[e] - pos_)
+                    slots = pn[e] - pns
+                    if rest > 0.01 and (slots <= 0 or rest / slots > (
+                            limit if pgn[e] > pgs else word_limit) + 1e-6):
+                        continue
+                    # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
+                    st = pg[e] - pgs1
+                    if st <= 0:
+                        c = COST_LINE + (1e4 + delta)
+                    else:
+                        r = delta / st
+                        sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                        if rest > 0.0:
+                            slots = pn[e] - pns1 or 1
+                            if rest > p_limit * slots and pgn[e] > pgs:
+                                sc += loose_penalty + 1000.0 * rest / slots / em
+                        c = COST_LINE + sc
+                elif delta >= -0.01:
+                    c = COST_LINE            # an exact fit, as _line_cost finds it
+                else:
+                    if _midline_need(p, s, e, -delta) > 0.01:
+                        continue
+                    c = _line_cost(p, s, e, m, False)
+                    if c == INF:
+                        continue
+                last = False
+                nx = nxt[e]
             else:
-                c = _line_cost(p, s, e, m, last)
-                if c == INF:
-                    continue
-            nx = n if last else nxt[e]
+                nat = pw[e] - pws + pa[e] - pas
+                if e in hyph:
+                    nat += hyphen_w
+                delta = m - nat
+                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
+                    break
+                if e in last_hyph:
+                    continue                  # a proper noun is not split to even a foot
+                last = e >= n
+                if last:
+                    if pc[e] - pcs <= 1 < pc[e]:
+                        continue              # never a lone character (孤字) on the last line
+                elif delta > 0.01:
+                    # as set_line spaces it: Han–Latin boundaries open first, the rest is
+                    # shared by every gap and word space
+                    rest = delta - (po[e] - pos_)
+                    slots = pn[e] - pns
+                    if rest > 0.01 and (slots <= 0 or rest / slots > (
+                            limit if pgn[e] > pgs else word_limit) + 1e-6):
+                        continue
+                if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
+                    continue                  # no mark inside the line compressed to even a foot
+                if not last and -0.01 <= delta <= 0.01 and e not in pen:
+                    c = COST_LINE            # an exact fit, as _line_cost finds it
+                elif not last and delta > 0.01 and e not in hyph:
+                    # a line spaced out: _line_cost's arithmetic on the running sums
+                    c = COST_LINE + _spread_cost(delta, pg[e] - pgs1, rest, pn[e] - pns1,
+                                                 pgn[e] > pgs, p_limit, loose_penalty, em)
+                    if e in pen:
+                        c += pen[e]
+                else:
+                    c = _line_cost(p, s, e, m, last)
+                    if c == INF:
+                        continue
+                nx = n if last else nxt[e]
             to = best[nx]
             if to is None:
-                to = best[nx] = [INF] * (count + 1)
-                via[nx] = [None] * (count + 1)
-                reached[nx] = []
-            to_via = via[nx]
+                to = best[nx] = {}
+                to_via = via[nx] = {}
+            else:
+                to_via = via[nx]
             most = count if nx == n else count - 1     # the count-th line ends the paragraph
             line = (s, e)
             for k1, so_far in states:
                 if k1 > most:
                     continue
                 total = so_far + c
-                if total < to[k1]:
-                    if to[k1] == INF:
-                        reached[nx].append(k1)
+                if total < to.get(k1, INF):
                     to[k1] = total
                     to_via[k1] = line
     out: dict[int, list[tuple[int, int]]] = {}
     row = best[n]
     for k in range(1, count + 1) if row is not None else ():
-        if row[k] == INF:
+        if k not in row:
             continue
         spans = []
         pos, i = n, k

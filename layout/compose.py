@@ -472,7 +472,7 @@ class Composer:
             self.whole or hit is None) else None
         fill = self.disk.get_fill(story, key, name) if name is not None else None
         if fill is None:
-            fill = flow.fill(story, frame, pos, jumps, blocked, more)
+            fill = flow.fill(story, frame, pos, jumps, blocked, more, blocked_key)
             if self._writes:
                 fr = fill.result
                 summary = (len(fr.lines), self._n_chars(fr),

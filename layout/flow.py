@@ -128,12 +128,17 @@ class Flow:
         items.extend(line_runs(p, lines[0], col.x, y, Source(story, -1, "jump")))
 
     # ------------------------------------------------------------ filling
+    _blocked_key = None     # the key of the blocked lines a ``fill`` was given, while it runs
+
     def columns(self, frame: TextFrame, blocked: dict[int, set[int]]) -> list[Column]:
         """The frame's text columns with the grid lines each may use."""
         g = self.geo
         x, y, w, h = rect = g.frame_rect(frame)
         spans = tuple(g.text_columns(frame))
-        key = (rect, spans, tuple((k, frozenset(v)) for k, v in blocked.items()))
+        bkey = self._blocked_key
+        if bkey is None or bkey[0] is not blocked:
+            bkey = (blocked, tuple((k, frozenset(v)) for k, v in blocked.items()))
+        key = (rect, spans, bkey[1])
         got = self._columns.get(key)             # (a fill asks more than once)
         if got is None:
             first = max(0, int(round((y - g.top) / g.pitch + 0.4999)))
@@ -148,7 +153,8 @@ class Flow:
         return [Column(cx, cw, list(rows)) for cx, cw, rows in got]
 
     def fill(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
-             blocked: dict, more_frames: bool = False) -> FrameFill:
+             blocked: dict, more_frames: bool = False,
+             blocked_key: tuple | None = None) -> FrameFill:
         """Set the story from ``start`` into the frame; return where it stopped.
 
         A widow or orphan rule that would leave a hole at a column's foot inside
@@ -158,10 +164,13 @@ class Flow:
         which the story ends, is filled again so that every column ends on the
         same grid line (the last may be one line shorter), re-breaking
         paragraphs when the line count does not divide.
+
+        ``blocked_key``: ``blocked`` as a hashable key (sorted), when the caller holds one.
         """
         # every fill of this frame (a balancing, mending or tightening trial) is kept by
         # what decides it: a trial asked again, or one whose depth no column reaches (as
         # deep as the frame: the natural fill), is the fill made before
+        self._blocked_key = None if blocked_key is None else (blocked, blocked_key)
         rows = max((len(c.slots) for c in self.columns(frame, blocked)), default=0)
         self._memo = ((id(story), id(frame), start, jumps.from_page, jumps.to_page,
                        id(blocked), more_frames), rows, {})
@@ -169,6 +178,7 @@ class Flow:
             return self._fill_balanced(story, frame, start, jumps, blocked, more_frames)
         finally:
             self._memo = None
+            self._blocked_key = None
 
     def _fill_balanced(self, story: Story, frame: TextFrame, start: StoryPos, jumps: Jumps,
                        blocked: dict, more_frames: bool) -> FrameFill:

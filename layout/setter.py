@@ -12,7 +12,7 @@ from itertools import repeat
 from operator import add
 
 from . import chars as C
-from .breaking import Line, Prepared, break_counts, break_paragraph, set_spans
+from .breaking import Line, Prepared, break_counts, break_paragraph, may_fit, set_spans
 from .model import OPENTYPE_LANGUAGE, Issue, Paragraph, ParagraphStyle, is_traditional, shape_scale
 from .result import GlyphRun, Source
 from .shaping import RunSpec, Shaped, shape
@@ -192,6 +192,8 @@ class Setter:
             return None
         tkey = (id(p), round(measure, 3), start, round(indent, 3))
         table = self._counts.get(tkey)
+        if table is None and looseness < 0 and not may_fit(p, measure, start, indent, want):
+            return None        # too much text for so few lines: no search needed to say so
         if table is None or table[0] < want:
             top = max(want, want - looseness + 3)
             table = self._counts[tkey] = (top, break_counts(p, measure, start, indent, top))

@@ -127,6 +127,7 @@ def shape(runs: list[RunSpec], fontset, em: float, memo: dict | None = None) -> 
     offset = 0
     if memo is None:
         memo = {}
+    scaled = any((r.hscale != 1.0 or r.vscale != 1.0) and r.text for r in runs)
     for run in runs:
         chain = fontset.faces(run.role)
         primary = chain[0]
@@ -151,12 +152,12 @@ def shape(runs: list[RunSpec], fontset, em: float, memo: dict | None = None) -> 
                 elif gid == 0 and not run.text[i].isspace():
                     missing.append(offset + i)
         sizes += [run.size * sx] * count
-        hs += [sx] * count
-        vs += [run.vscale] * count
+        if scaled:
+            hs += [sx] * count
+            vs += [run.vscale] * count
         colors += [run.color] * count
         offset += count
     xoff = _full_width_dashes(text, adv, sizes) if "—" in text else {}
-    scaled = any((r.hscale != 1.0 or r.vscale != 1.0) and r.text for r in runs)
     # tuples of numbers and names: the garbage collector stops walking them
     sh = Shaped(text, tuple(faces), tuple(sizes), tuple(gids), tuple(adv), tuple(cls),
                 tuple(colors), fallbacks, missing, em, xoff,

@@ -224,7 +224,7 @@ def test_break_counts_finds_what_an_exhaustive_search_finds(parts, width):
 
 
 def _check_counts(p, measure):
-    from layout.breaking import break_counts, break_paragraph
+    from layout.breaking import break_counts, break_paragraph, may_fit
     n0 = len(break_paragraph(p, measure))
     table = break_counts(p, measure, 0, 0.0, n0 + 3)
     found = 0
@@ -233,6 +233,8 @@ def _check_counts(p, measure):
         assert table.get(count) == want
         # the same whatever the largest count asked
         assert break_counts(p, measure, 0, 0.0, count).get(count) == want
+        # the quick test never rules out a setting that exists
+        assert want is None or may_fit(p, measure, 0, 0.0, count)
         found += want is not None
     return found
 
@@ -245,3 +247,17 @@ def test_break_counts_on_a_news_paragraph(square):
     for width, measure in (("全身", 12), ("开明", 13)):
         p = Prepared(sh, rules=C.rules_for("mainland", width), han=True)
         assert _check_counts(p, measure * EM) >= 2      # a looser setting exists
+
+
+def test_may_fit_rules_out_too_few_lines(square):
+    from layout.breaking import break_counts, break_paragraph, may_fit
+    text = "本报讯　近日，省总工会召开职工技能提升工作会议，部署“工匠精神”宣传活动。" * 4
+    sh = shape([RunSpec(text, "body", EM, "black")], square, EM)
+    p = Prepared(sh, rules=C.rules_for("mainland", "全身"), han=True)
+    measure = 13 * EM
+    n0 = len(break_paragraph(p, measure))
+    table = break_counts(p, measure, 0, 2 * EM, n0 + 3)
+    assert not may_fit(p, measure, 0, 2 * EM, n0 - 3)     # far too much text for the lines
+    assert n0 - 3 not in table
+    for count in table:                                    # every setting found passes
+        assert may_fit(p, measure, 0, 2 * EM, count)
