@@ -30,16 +30,31 @@ _MAX_DEPTH = 20
 
 
 class _Window:
-    """Bytes of a font file from ``base`` on, read as they are asked for (slices give bytes)."""
+    """Bytes of a font file from ``base`` on, read as they are asked for (slices give bytes).
 
-    __slots__ = ("source", "base")
+    The table's first ``HEAD`` bytes (its header and the Name, Top DICT and String
+    INDEXes, which opening a face reads piece by piece) are read in one go when first
+    asked for; anything further is read where it is."""
 
-    def __init__(self, source, base: int):
+    __slots__ = ("source", "base", "head_size", "head")
+    HEAD = 4096
+
+    def __init__(self, source, base: int, length: int = 0):
         self.source, self.base = source, base
+        self.head_size = min(self.HEAD, length)
+        self.head: bytes | None = None
 
     def __getitem__(self, k):
         if isinstance(k, slice):
+            if k.stop <= self.head_size:
+                if self.head is None:
+                    self.head = self.source[self.base:self.base + self.head_size]
+                return self.head[k.start:k.stop]
             return self.source[self.base + k.start:self.base + k.stop]
+        if k < self.head_size:
+            if self.head is None:
+                self.head = self.source[self.base:self.base + self.head_size]
+            return self.head[k]
         return self.source[self.base + k:self.base + k + 1][0]
 
 
@@ -163,22 +178,52 @@ def _bias(count: int) -> int:
 
 
 class _FontDict:
-    """One Font DICT of the source: its own entries, Private DICT and local subroutines."""
+    """One Font DICT of the source: its own entries, Private DICT and local subroutines.
 
-    __slots__ = ("entries", "private", "subrs", "bias")
+    The Private DICT and its subroutines are read when a subset first asks for them: a CJK
+    face has some twenty Font DICTs, and an export whose subsets are all made before
+    (the pages it replays) reads none of them."""
+
+    __slots__ = ("entries", "_cff", "_private_entry", "_private", "_subrs", "_bias")
 
     def __init__(self, cff: _Window, entries, private_entry):
         self.entries = entries
-        self.private: list = []
-        self.subrs: _Index | None = None
-        self.bias = 0
-        if private_entry is not None:
-            size, off = private_entry
-            self.private = _parse_dict(cff[off:off + size])
-            for op, _raw, vals in self.private:
-                if op == _OP_SUBRS and vals:
-                    self.subrs = _Index(cff, off + int(vals[0]))
-                    self.bias = _bias(len(self.subrs))
+        self._cff = cff
+        self._private_entry = private_entry
+        self._private: list | None = None
+        self._subrs: _Index | None = None
+        self._bias = 0
+
+    def _read(self) -> list:
+        if self._private is None:
+            private: list = []
+            if self._private_entry is not None:
+                size, off = self._private_entry
+                cff = self._cff
+                private = _parse_dict(cff[off:off + size])
+                for op, _raw, vals in private:
+                    if op == _OP_SUBRS and vals:
+                        self._subrs = _Index(cff, off + int(vals[0]))
+                        self._bias = _bias(len(self._subrs))
+            self._private = private
+        return self._private
+
+    @property
+    def private(self) -> list:
+        """The Private DICT's entries: (operator, raw operand bytes, operand values)."""
+        return self._read()
+
+    @property
+    def subrs(self) -> _Index | None:
+        """The local subroutines (None: none)."""
+        self._read()
+        return self._subrs
+
+    @property
+    def bias(self) -> int:
+        """The local subroutines' bias."""
+        self._read()
+        return self._bias
 
 
 class CFFProgram(SfntProgram):
@@ -205,7 +250,7 @@ class CFFProgram(SfntProgram):
 
     def _parse_cff(self) -> None:
         off, ln = self.tables["CFF "]
-        cff = self.cff = _Window(self.data, off)
+        cff = self.cff = _Window(self.data, off, ln)
         if cff[0] != 1:
             raise FontFileError(f"{self.name}: CFF version {cff[0]} is not supported")
         names = _Index(cff, cff[2])

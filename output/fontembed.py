@@ -34,6 +34,9 @@ def _num(v: float) -> str:
     return pdfobjects.num(v, 3)
 
 
+_IDENTITY_SYSTEM = "<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
+
+
 def _widths(widths) -> str:
     """The W array of CIDs 1… (a CJK face's widths are mostly one value: each distinct
     value is formatted once)."""
@@ -168,19 +171,20 @@ class DocumentFonts:
             font_dict[f.resource] = self._type0(doc, f)
 
     def _type0(self, doc, f: _Face):
-        from reportlab.pdfbase import pdfdoc
         if isinstance(f.program, CFFProgram):
             return self._type0_cff(doc, f)
+        from .canvas import RawDict
         prog = f.program
         real = [g for g in f.gids if g != 0]
-        program = subset_cached(f.key, ("ttf", real), lambda: prog.subset(real))
+        what = ("ttf", real)
         new_gid = {g: i + 1 for i, g in enumerate(real)}
         new_gid[0] = 0
         tag = _subset_tag(f.key, f.gids, f.extra)
         base = f"{tag}+{_ps_name(f.key)}"
-        ff = _kept_stream(doc, f.key, "program", program, lambda: program, level=3,
-                          Length1=len(program))
-        desc = self._descriptor(prog, base, "FontFile2", ff, doc)
+        ff = _kept_stream(doc, f.key, "program", what,
+                          lambda: subset_cached(f.key, what, lambda: prog.subset(real)),
+                          level=3, length1=True)
+        desc = self._descriptor(prog, base, "FontFile2", ff)
         # CID -> glyph in the subset: identity unless shared glyphs got extra CIDs
         cid_gid = [0] * len(f.text)
         for g in f.gids:
@@ -188,37 +192,24 @@ class DocumentFonts:
         for cid, g in f.extra:
             cid_gid[cid] = new_gid[g]
         identity = all(cid_gid[c] == c for c in range(len(cid_gid)))
-        cid_font = pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("Font"),
-            "Subtype": pdfdoc.PDFName("CIDFontType2"),
-            "BaseFont": pdfdoc.PDFName(base),
-            "CIDSystemInfo": pdfdoc.PDFDictionary({
-                "Registry": pdfdoc.PDFString("Adobe"),
-                "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
-            "FontDescriptor": doc.Reference(desc),
-            "DW": 1000,
-            "W": _widths(f.widths),
-        })
         if identity:
-            cid_font.dict["CIDToGIDMap"] = pdfdoc.PDFName("Identity")
+            gid_map = "/Identity"
         else:
-            mp = pdfobjects.stream(b"".join(g.to_bytes(2, "big") for g in cid_gid),
-                                   bool(doc.compression))
-            cid_font.dict["CIDToGIDMap"] = doc.Reference(mp)
+            gid_map = pdfobjects.stream(b"".join(g.to_bytes(2, "big") for g in cid_gid),
+                                        bool(doc.compression))
+        cid_font = RawDict([
+            ("Type", "/Font"), ("Subtype", "/CIDFontType2"), ("BaseFont", "/" + base),
+            ("CIDSystemInfo", _IDENTITY_SYSTEM), ("FontDescriptor", desc), ("DW", "1000"),
+            ("W", _widths(f.widths)), ("CIDToGIDMap", gid_map)])
         tu = _kept_stream(doc, f.key, "tounicode", f.text, lambda: _to_unicode(f.text))
-        type0 = pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("Font"),
-            "Subtype": pdfdoc.PDFName("Type0"),
-            "BaseFont": pdfdoc.PDFName(base),
-            "Encoding": pdfdoc.PDFName("Identity-H"),
-            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font)]),
-            "ToUnicode": doc.Reference(tu),
-        })
+        type0 = RawDict([
+            ("Type", "/Font"), ("Subtype", "/Type0"), ("BaseFont", "/" + base),
+            ("Encoding", "/Identity-H"), ("DescendantFonts", [cid_font]), ("ToUnicode", tu)])
         return doc.Reference(type0, "BanmianFont:" + f.resource)
 
     def _type0_cff(self, doc, f: _Face):
         """A Type0 font over a CIDFontType0 whose CID-keyed CFF subset has glyph n for CID n."""
-        from reportlab.pdfbase import pdfdoc
+        from .canvas import RawDict
         prog = f.program
         glyphs = [0] * len(f.text)
         for g in f.gids:
@@ -227,49 +218,34 @@ class DocumentFonts:
             glyphs[cid] = g
         tag = _subset_tag(f.key, f.gids, f.extra)
         base = f"{tag}+{_ps_name(f.key)}"
-        program = subset_cached(f.key, ("cff", glyphs, base),
-                                lambda: _with_flat_cache(f.key, prog, lambda: prog.cid_font(glyphs, base)))
-        ff = _kept_stream(doc, f.key, "program", program, lambda: program, level=3,
-                          Subtype=pdfdoc.PDFName("CIDFontType0C"))
-        cid_font = pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("Font"),
-            "Subtype": pdfdoc.PDFName("CIDFontType0"),
-            "BaseFont": pdfdoc.PDFName(base),
-            "CIDSystemInfo": pdfdoc.PDFDictionary({
-                "Registry": pdfdoc.PDFString("Adobe"),
-                "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
-            "FontDescriptor": doc.Reference(self._descriptor(prog, base, "FontFile3", ff, doc)),
-            "DW": 1000,
-            "W": _widths(f.widths),
-        })
+        what = ("cff", glyphs, base)
+        ff = _kept_stream(doc, f.key, "program", what, lambda: subset_cached(
+            f.key, what, lambda: _with_flat_cache(f.key, prog, lambda: prog.cid_font(glyphs, base))),
+            level=3, entries="/Subtype /CIDFontType0C")
+        cid_font = RawDict([
+            ("Type", "/Font"), ("Subtype", "/CIDFontType0"), ("BaseFont", "/" + base),
+            ("CIDSystemInfo", _IDENTITY_SYSTEM),
+            ("FontDescriptor", self._descriptor(prog, base, "FontFile3", ff)),
+            ("DW", "1000"), ("W", _widths(f.widths))])
         tu = _kept_stream(doc, f.key, "tounicode", f.text, lambda: _to_unicode(f.text))
-        type0 = pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("Font"),
-            "Subtype": pdfdoc.PDFName("Type0"),
-            "BaseFont": pdfdoc.PDFName(base + "-Identity-H"),
-            "Encoding": pdfdoc.PDFName("Identity-H"),
-            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font)]),
-            "ToUnicode": doc.Reference(tu),
-        })
+        type0 = RawDict([
+            ("Type", "/Font"), ("Subtype", "/Type0"), ("BaseFont", f"/{base}-Identity-H"),
+            ("Encoding", "/Identity-H"), ("DescendantFonts", [cid_font]), ("ToUnicode", tu)])
         return doc.Reference(type0, "BanmianFont:" + f.resource)
 
     @staticmethod
-    def _descriptor(prog, base: str, file_key: str, ff, doc):
+    def _descriptor(prog, base: str, file_key: str, ff):
         """The FontDescriptor of an embedded subset (``file_key``: FontFile2 or FontFile3)."""
-        from reportlab.pdfbase import pdfdoc
+        from .canvas import RawDict
         m = prog.metrics()
         flags = 4 | (1 if m.fixed_pitch else 0) | (0x40000 if m.bold else 0) | \
             (0x40 if m.italic_angle else 0)
-        return pdfdoc.PDFDictionary({
-            "Type": pdfdoc.PDFName("FontDescriptor"),
-            "FontName": pdfdoc.PDFName(base),
-            "Flags": flags,
-            "FontBBox": pdfdoc.PDFArray(list(m.bbox)),
-            "ItalicAngle": m.italic_angle,
-            "Ascent": m.ascent, "Descent": m.descent, "CapHeight": m.cap_height,
-            "StemV": m.stem_v,
-            file_key: doc.Reference(ff),
-        })
+        return RawDict([
+            ("Type", "/FontDescriptor"), ("FontName", "/" + base), ("Flags", str(flags)),
+            ("FontBBox", "[" + " ".join(_num(v) for v in m.bbox) + "]"),
+            ("ItalicAngle", _num(m.italic_angle)), ("Ascent", _num(m.ascent)),
+            ("Descent", _num(m.descent)), ("CapHeight", _num(m.cap_height)),
+            ("StemV", str(m.stem_v)), (file_key, ff)])
 
     def faces(self):
         """The faces used so far: (key, program) pairs."""
@@ -304,24 +280,30 @@ def subset_cached(face_key: str, what: tuple, make) -> bytes:
     return data
 
 
-def _kept_stream(doc, face_key: str, kind: str, source, make, level: int = 6, **entries):
-    """A stream of the bytes ``make()`` gives, made from ``source`` (the subset program,
-    or the characters of a ToUnicode CMap); Flate-compressed when the document compresses,
-    the compressed bytes kept with the subsets (keyed by a digest of ``source``), so an
-    export of pages exported before neither builds nor compresses them again."""
+def _kept_stream(doc, face_key: str, kind: str, source, make, level: int = 6,
+                 entries: str = "", length1: bool = False):
+    """A stream of the bytes ``make()`` gives, made from ``source`` (what determines them:
+    the subset's glyph list, or the characters of a ToUnicode CMap); Flate-compressed
+    when the document compresses, the compressed bytes kept with the subsets (keyed by a
+    digest of ``source``), so an export of pages exported before neither reads the
+    subset program, builds nor compresses anything again.  ``entries``: further
+    dictionary entries as PDF text; ``length1``: a ``/Length1`` of the bytes' length
+    before compression (a FontFile2's)."""
+    from .canvas import RawStream
     if not doc.compression:
-        return pdfobjects.stream(make(), False, **entries)
+        data = make()
+        return RawStream(data, "", entries + (f" /Length1 {len(data)}" if length1 else ""))
     import zlib
-
-    from reportlab.pdfbase import pdfdoc
     digest = hashlib.sha1(source if isinstance(source, bytes) else
                           repr(source).encode("utf-8", "surrogatepass")).hexdigest()
-    data = subset_cached(face_key, ("flate", kind, level, digest),
-                         lambda: zlib.compress(make(), level))
-    s = pdfdoc.PDFStream(content=data, filters=[pdfobjects.Encoded("FlateDecode")])
-    for k, v in entries.items():
-        s.dictionary[k] = v
-    return s
+
+    def compressed() -> bytes:
+        data = make()
+        return len(data).to_bytes(4, "big") + zlib.compress(data, level)
+    blob = subset_cached(face_key, ("flate2", kind, level, digest), compressed)
+    size = int.from_bytes(blob[:4], "big")
+    return RawStream(blob[4:], "FlateDecode",
+                     entries + (f" /Length1 {size}" if length1 else ""))
 
 
 def _with_flat_cache(face_key: str, prog, make) -> bytes:

@@ -89,17 +89,27 @@ def slug_text(info, page_number: int, section: str, when: datetime | None,
     return "  ".join(parts)
 
 
-def set_line(face, text: str, size: float, x: float) -> tuple[list[int], list[float], str]:
-    """Glyph ids and pen x positions for one line of writer-owned text (slug, labels)."""
+def set_line(face, text: str, size: float, x: float,
+             known: dict | None = None) -> tuple[list[int], list[float], str]:
+    """Glyph ids and pen x positions for one line of writer-owned text (slug, labels).
+
+    ``face`` may be a function giving the face, called only for characters ``known``
+    (character → (glyph, advance in em), filled here) does not hold yet."""
     gids, xs, kept = [], [], []
-    scale = size / face.units_per_em
+    known = {} if known is None else known
     for ch in text:
-        g = face.gid(ch) or 0
+        hit = known.get(ch)
+        if hit is None:
+            if callable(face):
+                face = face()
+            g = face.gid(ch) or 0
+            hit = known[ch] = (g, face.advance(g) / face.units_per_em if g else 0.0)
+        g, adv = hit
         if g == 0:                                 # not in the face: leave a gap
             x += size * (0.3 if ch == " " else 1.0)
             continue
         gids.append(g)
         xs.append(x)
         kept.append(ch)
-        x += face.advance(g) * scale
+        x += adv * size
     return gids, xs, "".join(kept)

@@ -84,7 +84,8 @@ class _Writer(Painter):
         self._frame = None
         self._page_number = 0
         self._over: list = []
-        self._last_page: dict[str, int] | None = None    # story → the page of its last frame
+        self._last_page: dict[int, list] | None = None   # page → overset runs shown below it
+        self._slug_glyphs: dict = {}            # the slug face's (glyph, advance in em) by character
 
     # ------------------------------------------------------------ document
     def write(self, path: str) -> None:
@@ -110,9 +111,12 @@ class _Writer(Painter):
             self.fonts = DocumentFonts(self.fontset, self.cache.fonts)
             memo = None
         self._memo = {"pages": {}} if family else None
+        if memo is not None and isinstance(memo.get("slug"), dict):
+            self._slug_glyphs = memo["slug"]    # the slug face is not loaded to set the slugs
         self._pages(pages, keys, memo)
         if family:
             self._memo["fonts"] = self.fonts.state()
+            self._memo["slug"] = self._slug_glyphs
             same = memo is not None and self._memo["fonts"] == memo["fonts"] and \
                 self._memo["pages"].keys() == memo["pages"].keys()
             if not same:                    # (an export that changed nothing keeps the file)
@@ -247,8 +251,9 @@ class _Writer(Painter):
         self._flush()
         body_z = self.cv.showPage(body)
         if self._memo is not None and self._page_key:
-            self._memo["pages"][self._page_key] = (body, fill, overprint, self._page_images,
-                                                   body_z)
+            # compressed, the drawing is kept only as the bytes it was written as
+            self._memo["pages"][self._page_key] = ("" if body_z is not None else body, fill,
+                                                   overprint, self._page_images, body_z)
         self._over = []
         self._page_images = []
 
@@ -351,8 +356,8 @@ class _Writer(Painter):
         """Writer-owned text (slug, labels) in the slug face, baseline at PDF y."""
         if not self.slug_key:
             return
-        face = self.fontset.face(self.slug_key)
-        gids, xs, kept = marks.set_line(face, text, size, x)
+        gids, xs, kept = marks.set_line(lambda: self.fontset.face(self.slug_key), text, size, x,
+                                        self._slug_glyphs)
         if not gids:
             return
         f, cids = self.fonts.encode(self.slug_key, gids, kept)
@@ -476,18 +481,19 @@ class _Writer(Painter):
     # ------------------------------------------------------------ proof furniture
     def _overset_runs(self, page) -> list:
         """(run, copyfit) of stories whose last frame is on this page."""
-        last_page = self._last_page
-        if last_page is None:               # (asked for each page, up to three times)
-            last_page = self._last_page = {}
+        by_page = self._last_page
+        if by_page is None:                 # (asked for each page, up to three times)
+            last_page: dict[str, int] = {}
             for p in self.result.pages:
                 for fr in p.frames:
                     if fr.story:
                         last_page[fr.story] = p.number
-        out = []
-        for sid, cf in self.result.copyfit.items():
-            if cf.overset_runs and last_page.get(sid) == page.number:
-                out.extend((r, cf) for r in cf.overset_runs)
-        return out
+            by_page = self._last_page = {}
+            for sid, cf in self.result.copyfit.items():
+                if cf.overset_runs and sid in last_page:
+                    by_page.setdefault(last_page[sid], []).extend(
+                        (r, cf) for r in cf.overset_runs)
+        return list(by_page.get(page.number, ()))
 
     def _overset_labels(self, over) -> None:
         seen = set()
@@ -563,7 +569,7 @@ def rotation_cm(frame, ox: float, top: float) -> str:
 
 _IMAGE_FIELDS = ("clip", "rect", "path", "pixel_size", "effective_ppi")
 _WRITER: str | None = None
-MEMO_FORMAT = 3
+MEMO_FORMAT = 4
 MEMO_GENERATIONS = 20       # exports that add to one memo's fonts before they start afresh
 
 
@@ -597,10 +603,12 @@ def _load_memo(key: str) -> dict | None:
                 not isinstance(memo.get("pages"), dict) or \
                 not all(isinstance(e, tuple) and len(e) == 5 and isinstance(e[0], str)
                         and isinstance(e[4], (bytes, type(None)))
-                        for e in memo["pages"].values()):
+                        for e in memo["pages"].values()) or \
+                not all(type(v) is tuple and len(v) == 2 and type(v[0]) is int
+                        and type(v[1]) is float for v in memo.get("slug", {}).values()):
             return None                       # not one of ours
         return memo
-    except (OSError, EOFError, ValueError, TypeError):
+    except (OSError, EOFError, ValueError, TypeError, AttributeError):
         return None
 
 

@@ -59,23 +59,21 @@ def stream(content, compress: bool = True, level: int = 6, **entries) -> pdfdoc.
 
 
 def image_xobject(width: int, height: int, mode: str, data: bytes, jpeg: bool,
-                  compress: bool = True, inverted: bool = False) -> pdfdoc.PDFStream:
-    """An image XObject: 8-bit DeviceCMYK, DeviceRGB or DeviceGray; JPEG data or raw pixels.
+                  compress: bool = True, inverted: bool = False):
+    """An image XObject: 8-bit DeviceCMYK, DeviceRGB or DeviceGray; JPEG data or raw pixels
+    (a ``canvas.RawStream``: its dictionary written as text, no per-key formatting).
 
     ``inverted``: a CMYK JPEG with an Adobe marker, stored inverted (Photoshop, Pillow).
     """
-    from reportlab.pdfbase import pdfdoc
+    from .canvas import RawStream
     space = {"CMYK": "DeviceCMYK", "RGB": "DeviceRGB", "L": "DeviceGray"}[mode]
-    s = pdfdoc.PDFStream(content=data,
-                         filters=[Encoded("DCTDecode")] if jpeg else
-                         ([Flate(6)] if compress else []))
-    d = s.dictionary
-    d["Type"] = pdfdoc.PDFName("XObject")
-    d["Subtype"] = pdfdoc.PDFName("Image")
-    d["Width"] = width
-    d["Height"] = height
-    d["ColorSpace"] = pdfdoc.PDFName(space)
-    d["BitsPerComponent"] = 8
-    if jpeg and mode == "CMYK" and inverted:
-        d["Decode"] = pdfdoc.PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
-    return s
+    if jpeg:
+        filter_ = "DCTDecode"
+    elif compress:
+        data, filter_ = Flate(6).encode(data), "FlateDecode"
+    else:
+        filter_ = ""
+    decode = " /Decode [1 0 1 0 1 0 1 0]" if jpeg and mode == "CMYK" and inverted else ""
+    return RawStream(data, filter_, f"/Type /XObject /Subtype /Image /Width {int(width)} "
+                                    f"/Height {int(height)} /ColorSpace /{space} "
+                                    f"/BitsPerComponent 8{decode}")

@@ -387,15 +387,80 @@ def preflight(result: LayoutResult, fontset, options: PdfOptions | None = None,
             + (check_language(issue, result, fontset) if issue is not None else []))
 
 
+def _file_stamps(paths) -> list | None:
+    """(path, size, mtime) of each file (None when one cannot be read)."""
+    import os
+    out = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            return None
+        out.append((p, st.st_size, st.st_mtime_ns))
+    return out
+
+
+def kept_preflight(result: LayoutResult, fontset, options: PdfOptions,
+                   cache: ExportCache | None = None) -> list[Diagnostic]:
+    """``preflight`` of an export, kept in the cache folder (``preflight/``) while what it
+    checked is unchanged: the pages as composed (``PageResult.composed_from``), the overset
+    runs' faces, the colours, the options but the time and the round, the output code, and
+    the font and image files it read (their size and time); anything else checks anew.
+    One entry per document and options, replaced when its pages change."""
+    pages = _pages(result, options)
+    if not pages or not all(getattr(p, "composed_from", "") for p in pages):
+        return preflight(result, fontset, options, cache)
+    import hashlib
+    import marshal
+    from dataclasses import replace
+
+    from common.fs import cache_dir, cache_write
+
+    from .pdf import _writer_version
+
+    def sha(value) -> str:
+        return hashlib.sha1(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
+    opt = replace(options, export_time=None, keywords="", xmp="",
+                  info=replace(options.info, version=0))
+    over = [(sid, [r.font for r in cf.overset_runs]) for sid, cf in result.copyfit.items()
+            if cf.overset_runs]
+    digest = sha((sorted(result.colors.items()), [(p.number, p.composed_from) for p in pages],
+                  over, first_font(result)))
+    file = cache_dir("preflight", sha((opt, [p.number for p in pages], _writer_version())))
+    try:
+        with open(file, "rb") as fh:
+            kept, files, found = marshal.loads(fh.read())
+        if kept == digest and _file_stamps([f[0] for f in files]) == files:
+            return [Diagnostic(*d) for d in found]
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    diagnostics = preflight(result, fontset, options, cache)
+    try:
+        paths = {fontset.face(key).path for key in _used_faces(result, options)}
+    except Exception:                      # noqa: BLE001 - a face not found: not kept
+        return diagnostics
+    paths.update(item.path for page in pages for fr in page.frames for item in fr.graphics
+                 if isinstance(item, ImageItem))
+    files = _file_stamps(sorted(paths))
+    if files is not None and all(d.offset is None for d in diagnostics):
+        try:
+            cache_write(file, marshal.dumps((digest, files, [
+                (d.level, d.code, d.message, d.page, d.frame, d.story) for d in diagnostics])))
+        except (OSError, ValueError):
+            pass
+    return diagnostics
+
+
 def export_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | None = None,
                force: bool = False, cache: ExportCache | None = None) -> list[Diagnostic]:
-    """Preflight, then write the PDF; a print export with errors raises ExportRefused unless forced.
+    """Preflight (kept while nothing it checks changed: ``kept_preflight``), then write the
+    PDF; a print export with errors raises ExportRefused unless forced.
 
     Returns the layout's diagnostics plus the preflight's.
     """
     options = options or PdfOptions()
     cache = cache or ExportCache()
-    diagnostics = list(result.diagnostics) + preflight(result, fontset, options, cache)
+    diagnostics = list(result.diagnostics) + kept_preflight(result, fontset, options, cache)
     if options.is_print and not force and any(d.level == "error" for d in diagnostics):
         raise ExportRefused(diagnostics)
     write_pdf(result, fontset, path, options, cache=cache)

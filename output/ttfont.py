@@ -131,9 +131,10 @@ class SfntProgram:
         self._check_tag(tag)
         num = struct.unpack(">H", data[base + 4:base + 6])[0]
         self.tables: dict[str, tuple[int, int]] = {}
-        for i in range(num):
-            off = base + 12 + 16 * i
-            t, _, o, ln = struct.unpack(">4sIII", data[off:off + 16])
+        directory = data[base + 12:base + 12 + 16 * num]      # one read, not one a table
+        if len(directory) < 16 * num:
+            raise FontFileError(f"{name}: its table directory is cut short")
+        for t, _, o, ln in struct.iter_unpack(">4sIII", directory):
             self.tables[t.decode("latin-1")] = (o, ln)
         for need in self.REQUIRED:
             if need not in self.tables:

@@ -70,10 +70,13 @@ def summarize(issue: m.Issue, result) -> dict:
             "kind": fv.kind, "rect": [round(v, 2) for v in fv.rect], "story": fv.story}
     images = LV.frame_images(result)
     photos = {}
+    sums: dict[str, str] = {}            # an image file placed in many frames is read once
     for _page, fr in issue.frames():
         if isinstance(fr, m.PhotoFrame):
             path = images.get(fr.id, "")
-            photos[fr.id] = {"image": fr.image, "sha1": _sha1(path) if path else "",
+            if path and path not in sums:
+                sums[path] = _sha1(path)
+            photos[fr.id] = {"image": fr.image, "sha1": sums[path] if path else "",
                              "fit": fr.fit, "crop": [float(c) for c in fr.crop]}
     overset = {sid: list(v) for sid, v in LV.copyfit(result).items()}
     return {"pages": pages, "photos": photos, "overset": overset}
@@ -205,11 +208,9 @@ class RoundStore:
                      summary=data.get("summary") or {}, path=str(f))
 
 
-_EXPONENT = re.compile(r"[0-9][eE][-+]?[0-9]")
-
-
 def _json_like(value) -> bool:
-    """Only dicts with string keys, lists, strings, ints, finite floats, booleans, None."""
+    """Only dicts with string keys, lists, strings, ints, booleans, None and finite floats
+    that Python writes without an exponent (``repr`` does from 1e16 up and below 1e-4)."""
     todo = [value]
     while todo:
         v = todo.pop()
@@ -221,7 +222,7 @@ def _json_like(value) -> bool:
         elif t is list or t is tuple:
             todo.extend(v)
         elif t is float:
-            if v != v or v in (float("inf"), float("-inf")):
+            if v and not 1e-4 <= abs(v) < 1e16:         # also NaN and the infinities
                 return False
         elif not (t is str or t is int or t is bool or v is None):
             return False
@@ -234,10 +235,9 @@ def flow_yaml(value) -> str:
     t = type(value)
     if (t is dict or t is list) and _json_like(value):
         # JSON is YAML flow style, but for numbers with an exponent (YAML 1.1 reads 1e+16
-        # as a string) and characters YAML cannot hold unescaped: those go the long way
+        # as a string: those go the long way) and characters YAML cannot hold unescaped
         text = json.dumps(value, ensure_ascii=False)
-        if not _EXPONENT.search(text):
-            return _NOT_PLAIN.sub(_escaped, text) if _NOT_PLAIN.search(text) else text
+        return _NOT_PLAIN.sub(_escaped, text) if _NOT_PLAIN.search(text) else text
     if t is dict:
         return "{" + ", ".join(f"{flow_yaml(k)}: {flow_yaml(v)}" for k, v in value.items()) + "}"
     if t is list or t is tuple:
