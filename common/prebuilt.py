@@ -10,6 +10,9 @@ any module):
 
     python -m common.prebuilt layout.model layout/_model_methods.py
 
+(a module taking this up first gets an empty ``layout/_x_methods.py``, every class
+generated at import, until that command writes it).
+
 Each class's methods in it are filed under a key that spells out its fields (names,
 which are set by ``__init__``, shown by ``repr``, compared by ``==``, which have a
 default or a default factory) and whether it has ``__post_init__``.  A class whose key
