@@ -25,13 +25,20 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from itertools import accumulate, chain, compress, islice, repeat
 from operator import add, le, mul, sub
 
+from common.prebuilt import prebuilt_dataclass
+
+from . import _breaking_methods
 from . import chars as C
-from .result import quick_init
 from .shaping import Shaped
+
+# @dataclass, with the methods dataclasses would write taken from _breaking_methods.py
+# (generated: python -m common.prebuilt layout.breaking layout/_breaking_methods.py); a
+# frozen class's __init__ stores each field through its slot (a compose makes some
+# hundred thousand lines: half the cost of object.__setattr__)
+dataclass = prebuilt_dataclass(_breaking_methods)
 
 INF = float("inf")
 #: characters below the CJK blocks that may be letters (what ``_latin_letter`` asks of)
@@ -52,7 +59,6 @@ PRUNE = 25.0                # drop partial settings this much worse than the bes
 LAST_RESORT = 300.0         # a paragraph with a line this costly is searched again unpruned
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class Line:
     """A composed line: characters start..end at pen positions xs (relative)."""

@@ -8,7 +8,7 @@ story offsets they came from, so painters never measure text again.
 from __future__ import annotations
 
 import math
-from dataclasses import MISSING, field, fields
+from dataclasses import field, fields
 from types import MappingProxyType
 from typing import Mapping, Union
 
@@ -19,35 +19,10 @@ from .position import StoryPos
 
 # @dataclass, with the methods dataclasses would write taken from _result_methods.py
 # (generated: python -m common.prebuilt layout.result layout/_result_methods.py); a
-# frozen class's __init__ stores each field through its slot (see quick_init)
+# frozen class's __init__ stores each field through its slot
 dataclass = prebuilt_dataclass(_result_methods)
 
 Rect = tuple[float, float, float, float]      # x, y, width, height
-
-
-def quick_init(cls):
-    """Give a frozen dataclass with slots (and no ``__post_init__``) an ``__init__`` that
-    stores each field through its slot: the same signature and result as the one the
-    dataclass writes, which stores through ``object.__setattr__`` at twice the cost (a
-    compose makes some 60 000 lines and glyph runs)."""
-    assert "__post_init__" not in cls.__dict__ and "__slots__" in cls.__dict__
-    assert all(f.default_factory is MISSING for f in fields(cls)), "no default factories"
-    names = [f.name for f in fields(cls)]
-    space = {f"_set_{f.name}": cls.__dict__[f.name].__set__ for f in fields(cls)}
-    params = []
-    for f in fields(cls):
-        if f.default is not MISSING:
-            space[f"_default_{f.name}"] = f.default
-            params.append(f"{f.name}=_default_{f.name}")
-        else:
-            params.append(f.name)
-    body = "".join(f"    _set_{n}(self, {n})\n" for n in names)
-    exec(f"def __init__(self, {', '.join(params)}):\n{body}", space)
-    init = space["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__doc__ = cls.__init__.__doc__
-    cls.__init__ = init
-    return cls
 
 
 @dataclass(frozen=True, slots=True)

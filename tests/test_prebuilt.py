@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from common import prebuilt
-from layout import model, result
+from layout import breaking, model, result
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = [(model, "layout.model", "layout/_model_methods.py"),
-             (result, "layout.result", "layout/_result_methods.py")]
-CLASSES = model.dataclass.classes + result.dataclass.classes
+             (result, "layout.result", "layout/_result_methods.py"),
+             (breaking, "layout.breaking", "layout/_breaking_methods.py")]
+CLASSES = model.dataclass.classes + result.dataclass.classes + breaking.dataclass.classes
 
 
 @pytest.mark.parametrize("mod,name,path", GENERATED)
