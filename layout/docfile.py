@@ -159,7 +159,7 @@ class _Reader:
             val = self.scalar(node)
             if not isinstance(val, str):
                 self.fail(node, f"{what} must be text")
-            return self.at(m.Paragraph("body", [m.Run(val)]), line)
+            return self.at(m.Paragraph.plain(val), line)
         items = {k: v for k, _, v in self.mapping(node, what)}
         unknown = set(items) - {"style", "text", "runs"}
         if unknown:

@@ -317,7 +317,7 @@ def _reparse_plain(index: Index, old_issue, text: str, name: str, i: int, rel_p:
     story = issue.stories.get(keys[i])
     if story is None or len(story.paragraphs) != len(row):
         return None
-    story.paragraphs[k] = m.Paragraph("body", [m.Run(new)])
+    story.paragraphs[k] = m.Paragraph.plain(new)
     if doccheck.validate(issue):
         return None
     row = [*row[:k], (at, length + delta), *((a + delta if a >= 0 else a, n)

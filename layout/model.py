@@ -151,6 +151,11 @@ class Paragraph:
     style: str = "body"
     runs: list[Run] = field(default_factory=list)
 
+    @classmethod
+    def plain(cls, text: str) -> "Paragraph":
+        """The paragraph a file writes as a plain string: body style, one run."""
+        return cls("body", [Run(text)])
+
     @property
     def text(self) -> str:
         """The paragraph's characters."""
