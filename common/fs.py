@@ -122,3 +122,25 @@ def cache_write(path: str | os.PathLike, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def cache_write_checked(path: str | os.PathLike, data: bytes) -> None:
+    """``cache_write`` of ``data`` after its SHA-1, so that ``cache_read_checked`` can
+    tell a whole entry from a cut, altered or foreign one."""
+    import hashlib
+    cache_write(path, hashlib.sha1(data).digest() + data)
+
+
+def cache_read_checked(path: str | os.PathLike) -> memoryview | None:
+    """The data ``cache_write_checked`` wrote to ``path`` (a view of the bytes read: no
+    copy), or None when the file is missing, unreadable, cut or altered."""
+    import hashlib
+    try:
+        with open(path, "rb") as fh:
+            blob = fh.read()
+    except OSError:
+        return None
+    data = memoryview(blob)[20:]
+    if len(blob) > 20 and hashlib.sha1(data).digest() == blob[:20]:
+        return data
+    return None

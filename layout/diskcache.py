@@ -51,7 +51,7 @@ from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from common.fs import cache_write
+from common.fs import cache_read_checked, cache_write, cache_write_checked
 
 from . import result as r
 from .gcpause import gc_paused as _gc_paused
@@ -252,16 +252,15 @@ class LayoutDiskCache:
 
     def _read(self, key: str):
         """``load`` without counting (the pages of a whole result or page pass)."""
+        blob = cache_read_checked(self._path(key))
+        if blob is None:
+            return None
         try:
-            with open(self._path(key), "rb") as fh:
-                blob = fh.read()
-            if hashlib.sha1(blob[20:]).digest() != blob[:20]:
-                raise ValueError("checksum")
             with gc_paused():
-                fmt, data = marshal.loads(memoryview(blob)[20:])
+                fmt, data = marshal.loads(blob)
             if fmt != FORMAT:
                 raise ValueError("format")
-        except (OSError, EOFError, ValueError, TypeError):
+        except (EOFError, ValueError, TypeError):
             return None
         return data
 
@@ -269,8 +268,7 @@ class LayoutDiskCache:
         """Write ``data`` (marshal-able) for ``key`` after its checksum; a write that
         fails is skipped."""
         try:
-            payload = marshal.dumps((FORMAT, data))
-            cache_write(self._path(key), hashlib.sha1(payload).digest() + payload)
+            cache_write_checked(self._path(key), marshal.dumps((FORMAT, data)))
             self.stats["writes"] += 1
             self.written.append(key)
         except (OSError, ValueError):
@@ -681,10 +679,8 @@ def load_issue_cached(path, cache_dir: str | None):
             got = parse_indexed(text, str(path))
     issue, index = got
     try:
-        blob = pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)
-        cache_write(file, hashlib.sha1(blob).digest() + blob)
-        blob = marshal.dumps((version, h.hexdigest(), text, index))
-        cache_write(source, hashlib.sha1(blob).digest() + blob)
+        cache_write_checked(file, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL))
+        cache_write_checked(source, marshal.dumps((version, h.hexdigest(), text, index)))
         cache_write(recent, source.name.encode())
     except Exception:                       # noqa: BLE001 - not kept: read again next time
         pass
@@ -708,7 +704,7 @@ def _reparsed(source: Path | None, version: str, cache_dir: str, text: str, path
     if source is None:
         return None
     try:
-        old_version, old_key, old_text, index = marshal.loads(_read_checked(source))
+        old_version, old_key, old_text, index = marshal.loads(cache_read_checked(source))
         if old_version != version:
             return None
         return reparse(old_text, index, lambda: _read_model(_model_file(cache_dir, old_key)),
@@ -721,23 +717,10 @@ def _model_file(cache_dir: str, key: str) -> Path:
     return Path(cache_dir, "layout", f"model-{key}.pickle")
 
 
-def _read_checked(file: Path) -> bytes | None:
-    """The data of a cache file written as its SHA-1 and the data; None if it is missing
-    or does not match."""
-    try:
-        with open(file, "rb") as fh:
-            blob = fh.read()
-    except OSError:
-        return None
-    if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
-        return blob[20:]
-    return None
-
-
 def _read_model(file: Path):
     """The model kept in ``file``, or None."""
     try:
-        blob = _read_checked(file)
+        blob = cache_read_checked(file)
         if blob is not None:
             with gc_paused():
                 return _ModelUnpickler(io.BytesIO(blob)).load()

@@ -262,19 +262,15 @@ def subset_cached(face_key: str, what: tuple, make) -> bytes:
     glyph list, so an export of unchanged pages re-uses the programs built by the
     last one; a file that cannot be read or written is simply rebuilt.
     """
-    from common.fs import cache_dir, cache_write
+    from common.fs import cache_dir, cache_read_checked, cache_write_checked
     h = hashlib.sha1(repr((SUBSET_CACHE_VERSION, face_key, what)).encode("utf-8"))
     path = cache_dir("subsets", h.hexdigest() + ".bin")
-    try:
-        with open(path, "rb") as fh:
-            blob = fh.read()
-        if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
-            return blob[20:]                   # whole (a file cut by a crash is made again)
-    except OSError:
-        pass
+    kept = cache_read_checked(path)             # whole (a file cut by a crash is made again)
+    if kept is not None:
+        return bytes(kept)
     data = make()
     try:
-        cache_write(path, hashlib.sha1(data).digest() + data)
+        cache_write_checked(path, data)
     except OSError:
         pass
     return data
@@ -314,24 +310,21 @@ def _with_flat_cache(face_key: str, prog, make) -> bytes:
     """
     import marshal
 
-    from common.fs import cache_dir, cache_write
+    from common.fs import cache_dir, cache_read_checked, cache_write_checked
     path = cache_dir("subsets", f"{face_key}-{SUBSET_CACHE_VERSION}.charstrings")
     try:
-        with open(path, "rb") as fh:
-            blob = fh.read()
-        ok = len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]
-        stored = marshal.loads(blob[20:]) if ok else None
+        blob = cache_read_checked(path)
+        stored = marshal.loads(blob) if blob is not None else None
         if isinstance(stored, dict):
             for g, cs in stored.items():
                 prog.flat.setdefault(g, cs)
-    except (OSError, EOFError, ValueError, TypeError):
+    except (EOFError, ValueError, TypeError):
         pass
     before = len(prog.flat)
     data = make()
     if len(prog.flat) > before:
         try:
-            blob = marshal.dumps(dict(prog.flat))
-            cache_write(path, hashlib.sha1(blob).digest() + blob)
+            cache_write_checked(path, marshal.dumps(dict(prog.flat)))
         except OSError:
             pass
     return data

@@ -644,7 +644,7 @@ def _on_disk(path: str, params: tuple, make):
     import marshal
     import os
 
-    from common.fs import cache_dir, cache_write
+    from common.fs import cache_dir, cache_read_checked, cache_write_checked
 
     from .images import PreparedImage
     try:
@@ -654,10 +654,9 @@ def _on_disk(path: str, params: tuple, make):
     key = repr((1, os.path.abspath(path), st.st_size, st.st_mtime_ns, params))
     file = cache_dir("images", hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest())
     try:
-        with open(file, "rb") as fh:
-            blob = fh.read()
-        if len(blob) > 20 and hashlib.sha1(blob[20:]).digest() == blob[:20]:
-            jpeg, pixels, rect, mode, converted = marshal.loads(blob[20:])
+        blob = cache_read_checked(file)
+        if blob is not None:
+            jpeg, pixels, rect, mode, converted = marshal.loads(blob)
             image = None
             if pixels is not None:
                 from PIL import Image
@@ -673,8 +672,8 @@ def _on_disk(path: str, params: tuple, make):
     if (pixels is None or len(pixels[2]) <= 32 << 20) and (im is None or im.mode in (
             "1", "L", "RGB", "CMYK")):
         try:
-            blob = marshal.dumps((prep.jpeg, pixels, tuple(prep.rect), prep.mode, prep.converted))
-            cache_write(file, hashlib.sha1(blob).digest() + blob)
+            cache_write_checked(file, marshal.dumps((prep.jpeg, pixels, tuple(prep.rect),
+                                                     prep.mode, prep.converted)))
         except (OSError, ValueError):
             pass
     return prep

@@ -234,3 +234,23 @@ def test_an_export_and_the_editor_find_the_same_entries(fontset, tmp_path):
     assert any(k.startswith("fill-") for k in disk2.written)
     assert _lines(edited) == _lines(_compose(issue, fontset))
     assert _lines(diskcache.compose_cached(issue, fontset, str(tmp_path), base)) == _lines(edited)
+
+
+def test_checked_cache_files_read_back_whole_or_not_at_all(tmp_path):
+    """``cache_write_checked`` / ``cache_read_checked``: the data back as written; a file
+    missing, cut, altered or written without the checksum reads as None."""
+    from common.fs import cache_read_checked, cache_write, cache_write_checked
+    path = tmp_path / "sub" / "entry.bin"
+    assert cache_read_checked(path) is None
+    data = bytes(range(256)) * 3
+    cache_write_checked(path, data)
+    assert bytes(cache_read_checked(path)) == data
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-1])                                    # cut
+    assert cache_read_checked(path) is None
+    path.write_bytes(whole[:40] + bytes([whole[40] ^ 1]) + whole[41:])   # altered
+    assert cache_read_checked(path) is None
+    cache_write(path, data)                                         # no checksum
+    assert cache_read_checked(path) is None
+    cache_write_checked(path, b"")                                  # nothing but a checksum
+    assert cache_read_checked(path) is None
