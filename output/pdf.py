@@ -84,7 +84,7 @@ class _Writer(Painter):
         self._frame = None
         self._page_number = 0
         self._over: list = []
-        self._last_page: dict[int, list] | None = None   # page → overset runs shown below it
+        self._overset_by_page: dict[int, list] | None = None   # page → overset runs below it
         self._slug_glyphs: dict = {}            # the slug face's (glyph, advance in em) by character
 
     # ------------------------------------------------------------ document
@@ -481,14 +481,14 @@ class _Writer(Painter):
     # ------------------------------------------------------------ proof furniture
     def _overset_runs(self, page) -> list:
         """(run, copyfit) of stories whose last frame is on this page."""
-        by_page = self._last_page
+        by_page = self._overset_by_page
         if by_page is None:                 # (asked for each page, up to three times)
             last_page: dict[str, int] = {}
             for p in self.result.pages:
                 for fr in p.frames:
                     if fr.story:
                         last_page[fr.story] = p.number
-            by_page = self._last_page = {}
+            by_page = self._overset_by_page = {}
             for sid, cf in self.result.copyfit.items():
                 if cf.overset_runs and sid in last_page:
                     by_page.setdefault(last_page[sid], []).extend(

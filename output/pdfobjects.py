@@ -31,22 +31,10 @@ class Flate:
         self.level = level
 
     def encode(self, data) -> bytes:
-        """Compressed bytes of ``data`` (str is UTF-8 encoded first)."""
+        """Compressed bytes of ``data`` (str is Latin-1 encoded first: PDF operators)."""
         if isinstance(data, str):
             data = data.encode("latin-1")
         return zlib.compress(data, self.level)
-
-
-class Encoded:
-    """A filter whose data is already encoded (e.g. a JPEG for DCTDecode)."""
-
-    def __init__(self, pdfname: str):
-        """Name the filter the data was encoded with."""
-        self.pdfname = pdfname
-
-    def encode(self, data) -> bytes:
-        """The data unchanged."""
-        return data
 
 
 def stream(content, compress: bool = True, level: int = 6, **entries) -> pdfdoc.PDFStream:
