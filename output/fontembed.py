@@ -201,11 +201,7 @@ class DocumentFonts:
             ("Type", "/Font"), ("Subtype", "/CIDFontType2"), ("BaseFont", "/" + base),
             ("CIDSystemInfo", _IDENTITY_SYSTEM), ("FontDescriptor", desc), ("DW", "1000"),
             ("W", _widths(f.widths)), ("CIDToGIDMap", gid_map)])
-        tu = _kept_stream(doc, f.key, "tounicode", f.text, lambda: _to_unicode(f.text))
-        type0 = RawDict([
-            ("Type", "/Font"), ("Subtype", "/Type0"), ("BaseFont", "/" + base),
-            ("Encoding", "/Identity-H"), ("DescendantFonts", [cid_font]), ("ToUnicode", tu)])
-        return doc.Reference(type0, "BanmianFont:" + f.resource)
+        return self._type0_over(doc, f, base, cid_font)
 
     def _type0_cff(self, doc, f: _Face):
         """A Type0 font over a CIDFontType0 whose CID-keyed CFF subset has glyph n for CID n."""
@@ -227,9 +223,16 @@ class DocumentFonts:
             ("CIDSystemInfo", _IDENTITY_SYSTEM),
             ("FontDescriptor", self._descriptor(prog, base, "FontFile3", ff)),
             ("DW", "1000"), ("W", _widths(f.widths))])
+        return self._type0_over(doc, f, f"{base}-Identity-H", cid_font)
+
+    @staticmethod
+    def _type0_over(doc, f: _Face, base_font: str, cid_font):
+        """The Type0 font (Identity-H, with its ToUnicode CMap) over ``cid_font``,
+        registered as the face's resource; its reference."""
+        from .canvas import RawDict
         tu = _kept_stream(doc, f.key, "tounicode", f.text, lambda: _to_unicode(f.text))
         type0 = RawDict([
-            ("Type", "/Font"), ("Subtype", "/Type0"), ("BaseFont", f"/{base}-Identity-H"),
+            ("Type", "/Font"), ("Subtype", "/Type0"), ("BaseFont", "/" + base_font),
             ("Encoding", "/Identity-H"), ("DescendantFonts", [cid_font]), ("ToUnicode", tu)])
         return doc.Reference(type0, "BanmianFont:" + f.resource)
 
