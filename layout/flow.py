@@ -447,10 +447,15 @@ class Flow:
             fr = result(start)
             return FrameFill(fr, start, used_prepared, holes, columns=columns,
                              feet=column_feet(fr, g.pitch), items=fr.items)
-        if jumps.from_page is not None and cols[0].slots:
-            self._place_jump(items, story.id, cols[0], cols[0].slots[0],
+        # the jump lines go in the first and last columns with room (a column may be all
+        # blocked: under a photo, or a frame on the same lines)
+        open_ci = next(i for i, c in enumerate(cols) if c.slots)
+        close_ci = max(i for i, c in enumerate(cols) if c.slots)
+        if jumps.from_page is not None:
+            first = cols[open_ci]
+            self._place_jump(items, story.id, first, first.slots[0],
                              self.jump_text(False, jumps.from_page))
-            cols[0].used = 1
+            first.used = 1
         run_in = self.issue.paper.jumps.placement == "run-in"
         reserve_last = jumps.to_page is not None and not run_in
         paras = story.paragraphs
@@ -488,7 +493,7 @@ class Flow:
                                                                         last_placed[4]),
                     n_lines, ci, para, offset)
             col = cols[ci]
-            limit = len(col.slots) - (1 if reserve_last and ci == len(cols) - 1 else 0)
+            limit = len(col.slots) - (1 if reserve_last and ci == close_ci else 0)
             if depth is not None:
                 limit = min(limit, depth[ci] if isinstance(depth, list) else depth)
             st = self.setter.style(paras[para].style)
@@ -562,10 +567,9 @@ class Flow:
                                              para, offset)
         end = StoryPos(para, offset)
         if reserve_last and para < len(paras):      # the story goes on: say where
-            last = cols[-1]
-            row = last.slots[-1] if last.slots else None
-            if row is not None:
-                self._place_jump(items, story.id, last, row, self.jump_text(True, jumps.to_page))
+            last = cols[close_ci]
+            self._place_jump(items, story.id, last, last.slots[-1],
+                             self.jump_text(True, jumps.to_page))
         # the grid lines left empty at the column feet: after the story's end (underset),
         # or a hole the rules could not avoid before it goes on ("缺 1 行" on this frame)
         spec = tuple(items)

@@ -72,6 +72,29 @@ def test_jump_line_is_reserved_inside_the_frame(square):
     assert abs(jump.xs[-1] + 9.0 - (fa.rect[0] + fa.rect[2])) < 0.01
 
 
+def test_jump_lines_go_in_the_first_and_last_columns_with_room(square):
+    """A frame whose first and last columns lie wholly under photos (图文互斥) still opens
+    with 上接 and closes with 下转: in the first and the last column that has lines."""
+    frames = [(1, [m.TextFrame("a", col=0, line=0, cols=1, lines=5)]),
+              (2, [m.TextFrame("b", col=0, line=10, cols=4, lines=4, columns=4),
+                   m.PhotoFrame("p1", col=0, line=8, cols=1, lines=8),
+                   m.PhotoFrame("p4", col=3, line=8, cols=1, lines=8)]),
+              (3, [m.TextFrame("c", col=0, line=0, cols=1, lines=30)])]
+    iss = issue_with(["中" * 400], frames, ["a", "b", "c"])
+    res = Composer(iss, square).compose()
+    fb = res.page(2).frames[0]
+    assert fb.columns[0][3] == 0 and fb.columns[3][3] == 0      # both columns blocked
+    assert fb.lines                                             # text in the other two
+    jumps = [r for r in fb.runs if r.source.part == "jump"]
+    assert [r.text for r in jumps] == ["（上接一版）", "（下转三版）"]
+    mid = (fb.columns[1][0], fb.columns[2][0])
+    assert jumps[0].xs[0] >= mid[0] - 0.01 and jumps[0].xs[0] < mid[1]   # column 2
+    assert jumps[1].xs[0] >= mid[1] - 0.01                               # column 3
+    in_2 = [ln.y for ln in fb.lines if ln.x < mid[1]]
+    in_3 = [ln.y for ln in fb.lines if ln.x >= mid[1] - 0.01]
+    assert in_2 and in_3 and jumps[0].y < min(in_2) and max(in_3) < jumps[1].y
+
+
 def test_copyfit_counts_by_hand(square):
     # one column of 13 characters, 3 lines; 50 characters, no indent:
     # 13 + 13 + 13 fit, 11 characters on 1 more line are overset
