@@ -95,6 +95,12 @@ class Composer:
         self._para_glyphs: dict[str, dict] = {}     # story → {paragraph key: its glyph findings}
         self._last: _Last | None = None             # what the last compose made, per story and page
         self._tokens: dict[str, tuple] = {}         # frame id → its fill's entry and paragraphs
+        # an export's story passes kept from a compose before (``_kept_pass``): per frame
+        # its story and fill entry (read when first asked for), per story its glyph
+        # findings and the pass as kept
+        self._lazy_fills: dict[str, tuple] = {}
+        self._kept_glyphs: dict[str, list] = {}
+        self._kept_passes: dict[str, tuple] = {}
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
@@ -119,6 +125,15 @@ class Composer:
         is composed when there is no last compose to go on from (or the layout cache is
         to be asked).
         """
+        try:
+            return self._compose(text_of, True)
+        except _StaleEntry:                     # a kept story pass's frame has gone
+            return self._compose(text_of, False)
+
+    def _compose(self, text_of: str | None, keep: bool) -> LayoutResult:
+        """``compose``; ``keep``: an export may keep story passes (``_kept_pass``)."""
+        self._lazy_fills, self._kept_glyphs, self._kept_passes = {}, {}, {}
+        kept_passes: dict = {}
         issue = self.issue
         whole = cached = None
         here = (self.base_dir, self.allow_outside)
@@ -155,10 +170,18 @@ class Composer:
             page_of = {fr.id: page for page in issue.pages for fr in page.frames}
             blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
             blocked_keys = {n: _blocked_key(b) for n, b in blocked.items()}
-            stories = {sid: self._story_pass(flow, story, page_of, geo, blocked, blocked_keys)
-                       for sid, story in issue.stories.items()}
+            # an export: the stories whose paragraphs are as at a compose of this issue
+            # with everything else the same keep that compose's pass (their frames read
+            # from the layout cache only when a page pass needs them)
+            if whole is not None and keep:
+                kept_passes = self.disk.get_story_passes()
+            stories = {}
+            for sid, story in issue.stories.items():
+                done = self._kept_pass(story, kept_passes.get(sid)) if kept_passes else None
+                stories[sid] = done if done is not None else \
+                    self._story_pass(flow, story, page_of, geo, blocked, blocked_keys)
             again = None
-        flowed: dict[str, FrameResult] = {}
+        flowed = _Flowed(self)
         live: set[int] = set()
         shown = 0                               # lines set in the story frames
         copyfit: dict[str, Copyfit] = {}
@@ -190,6 +213,8 @@ class Composer:
             drawn.append((page.number, done[1]))
             diagnostics.extend(done[2])
         diagnostics.extend(self._glyph_diagnostics(text_of if last is not None else None))
+        if whole is not None and self._writes:
+            self._put_story_passes(kept_passes, stories, geo)
         if whole is not None:                   # an export: page passes kept page by page
             for number, pairs in drawn:
                 found = kept.get(number)
@@ -213,6 +238,52 @@ class Composer:
         else:
             self._last = _Last(page_of, blocked, blocked_keys, stories, made)
         return res
+
+    def _kept_pass(self, story, kept) -> "_StoryDone | None":
+        """The pass a compose of this issue made of ``story`` (``kept``: as
+        ``LayoutDiskCache.get_story_passes`` holds it) if its paragraphs are the same,
+        else None.  Its frames' results are read from the layout cache when first asked
+        for (``_Flowed``); their entries' names are the page passes' tokens."""
+        if kept is None or kept[0] != self.disk.story_digests.get(story.id):
+            return None
+        from .diskcache import decode
+        try:
+            frames, copy, diags, shown, glyphs = kept[1]
+            copy, diags, glyphs = decode(copy), list(decode(diags)), list(decode(glyphs))
+            if type(copy) is not Copyfit:
+                return None
+            for fid, name, deps, _summary in frames:
+                self._tokens[fid] = (name, deps)
+                self._lazy_fills[fid] = (story, name)
+        except (KeyError, TypeError, IndexError, ValueError):
+            return None
+        self._kept_glyphs[story.id] = glyphs
+        self._kept_passes[story.id] = kept
+        return _StoryDone({}, copy, diags, set(), shown)
+
+    def _put_story_passes(self, kept: dict, stories: dict, geo: PageGeometry) -> None:
+        """Store the story passes of this export (``_kept_pass``) when one was made anew."""
+        from .diskcache import encode
+        out = {}
+        for sid, story in self.issue.stories.items():
+            got = self._kept_passes.get(sid)
+            if got is None:
+                done, memo = stories[sid], self._glyph_memo.get(sid)
+                frames = []
+                for fid in story.thread:
+                    token, fr = self._tokens.get(fid), done.flowed.get(fid)
+                    if token is None or fr is None or memo is None:
+                        break
+                    frames.append((fid, *token, (self._n_lines(fr), self._n_chars(fr), tuple(
+                        self._column_feet(fr, geo.pitch)))))
+                else:
+                    got = (self.disk.story_digests.get(sid), (
+                        tuple(frames), encode(done.copy), encode(tuple(done.diagnostics)),
+                        done.shown, encode(tuple(memo[1]))))
+            if got is not None and got[0] is not None:
+                out[sid] = got
+        if out != kept:
+            self.disk.put_story_passes(out)
 
     def _story_pass(self, flow: Flow, story, page_of: dict, geo: PageGeometry, blocked: dict,
                     blocked_keys: dict) -> "_StoryDone":
@@ -578,6 +649,11 @@ class Composer:
         out = []
         memo: dict = {}
         for story in self.issue.stories.values():
+            kept = self._kept_glyphs.get(story.id)
+            if kept is not None:                # an export: kept with the story's pass
+                memo[story.id] = (None, kept)
+                out.extend(kept)
+                continue
             if only is not None and story.id != only and story.id in self._glyph_memo:
                 memo[story.id] = self._glyph_memo[story.id]
                 out.extend(memo[story.id][1])
@@ -725,6 +801,34 @@ def overlap_diagnostics(drawn: list, ink_of=None) -> list[Diagnostic]:
                         f"page {number}: text frames '{fa.id}' and '{fb.id}' overlap",
                         page=number, frame=fb.id, story=rb.story))
     return out
+
+
+class _StaleEntry(Exception):
+    """A frame of a kept story pass is no longer in the layout cache."""
+
+
+class _Flowed(dict):
+    """Frame id → its text frame result; the frames of a kept story pass (``_lazy_fills``)
+    read from the layout cache when first asked for."""
+
+    def __init__(self, composer: Composer):
+        super().__init__()
+        self.composer = composer
+
+    def __contains__(self, fid) -> bool:
+        return dict.__contains__(self, fid) or fid in self.composer._lazy_fills
+
+    def get(self, fid, default=None):
+        got = dict.get(self, fid)
+        if got is None:
+            lazy = self.composer._lazy_fills.get(fid)
+            if lazy is None:
+                return default
+            fill = self.composer.disk.get_fill(lazy[0], None, lazy[1])
+            if fill is None:
+                raise _StaleEntry(fid)
+            got = self[fid] = fill.result
+        return got
 
 
 class _StoryDone(NamedTuple):

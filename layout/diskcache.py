@@ -222,6 +222,8 @@ class LayoutDiskCache:
         # stories' fields and paragraphs are worked out once (id → (object, digest))
         self.model_fixed = False
         self._digests: dict[int, tuple] = {}
+        self.passes_key: str | None = None      # set by ``begin``
+        self.story_digests: dict[str, str] = {}
 
     def set_context(self, issue, fontset, *extra) -> str:
         """Fix the context digest (engine, paper, styles, fonts) for the keys that follow."""
@@ -386,6 +388,7 @@ class LayoutDiskCache:
                 known[2] == (os.path.abspath(composer.base_dir), composer.allow_outside):
             self.context = known[3]             # worked out just before (compose_cached)
             self.model_fixed = True             # an export: nobody edits this model meanwhile
+            self.passes_key, self.story_digests = known[5], known[6]
             return known[4]
         images = []
         for page in issue.pages:
@@ -406,7 +409,33 @@ class LayoutDiskCache:
                 words = (words, None)
         self.set_context(issue, composer.fontset,
                          os.path.abspath(composer.base_dir), composer.allow_outside, words)
-        return self.key("issue", issue, tuple(images))
+        # the model in two parts: everything but the stories' paragraphs, and each story's
+        # paragraphs (every field of the model is in one of them, so an issue changed in
+        # any way gets another key); the first names the entry of the story passes
+        # (``get_story_passes``), where each story's are kept under the second
+        rest = digest(*[(f.name, getattr(issue, f.name)) for f in fields(issue)
+                        if f.name != "stories"],
+                      [(sid, _story_fields(st)) for sid, st in issue.stories.items()])
+        self.story_digests = {sid: digest(st.paragraphs) for sid, st in issue.stories.items()}
+        self.passes_key = self.key("storypasses", rest, tuple(images))
+        return self.key("issue", rest, tuple(self.story_digests.items()), tuple(images))
+
+    # the story passes of an export, all in one entry named by everything but the
+    # stories' paragraphs (``passes_key``): per story, the digest of its paragraphs and
+    # what its pass made (the fills' entries, copyfit, findings, glyph findings), so a
+    # re-export after a story's text changed passes only that story through its frames
+    def get_story_passes(self) -> dict:
+        """{story id: (digest of its paragraphs, its pass)} kept for this issue's
+        everything-but-paragraphs ({} when none, or no key was worked out)."""
+        key = self.passes_key
+        got = self._read(key) if key else None
+        return got if type(got) is dict else {}
+
+    def put_story_passes(self, passes: dict) -> None:
+        """Store the story passes (``get_story_passes``) of this issue."""
+        key = self.passes_key
+        if key:
+            self.store(key, passes)
 
     def fill_name(self, story, key) -> str:
         """The entry name of ``story``'s fill for ``key`` (before its paragraphs' check)."""
@@ -589,7 +618,7 @@ def compose_cached(issue, fontset, cache_dir: str, base_dir: str | None = None,
         return res
     from .compose import compose_issue
     _HANDOFF["begun"] = (issue, fontset, (os.path.abspath(base_dir or "."), allow_outside),
-                         disk.context, key)
+                         disk.context, key, disk.passes_key, disk.story_digests)
     try:
         return compose_issue(issue, fontset, base_dir=base_dir, cache_dir=cache_dir,
                              allow_outside=allow_outside)
