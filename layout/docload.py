@@ -11,8 +11,9 @@ them as the whole parse does, puts them in place of the old ones in the old mode
 checks the result across objects (``doccheck.validate``).  A change inside one story
 paragraph written as a plain one-line text, which YAML can read only as that text (no
 indicator first, no comment, no ``: ``, some character outside ASCII …), needs no YAML
-at all: the new text goes into the model as the paragraph, then the same checks; the
-YAML library and the loader are imported only when entries are composed.
+at all: the new text goes into the model as the paragraph, and of the checks only those
+of a paragraph (its styles; the rest of the model is as it was, valid); the YAML library
+and the loader are imported only when entries are composed.
 
 Whatever could read differently alone than within the file gives None, and the caller
 parses the whole text: anchors, aliases, tags, directives, document markers, line breaks
@@ -317,8 +318,12 @@ def _reparse_plain(index: Index, old_issue, text: str, name: str, i: int, rel_p:
     story = issue.stories.get(keys[i])
     if story is None or len(story.paragraphs) != len(row):
         return None
-    story.paragraphs[k] = m.Paragraph.plain(new)
-    if doccheck.validate(issue):
+    para = story.paragraphs[k] = m.Paragraph.plain(new)
+    # the model was valid (a kept model was checked when it was made), and only this
+    # paragraph changed: what validate checks of it is its styles (the others' findings
+    # are those of the model before, none)
+    if para.style not in issue.paragraph_styles or any(
+            r.style and r.style not in issue.char_styles for r in para.runs):
         return None
     row = [*row[:k], (at, length + delta), *((a + delta if a >= 0 else a, n)
                                             for a, n in row[k + 1:])]

@@ -194,9 +194,14 @@ def _used_faces(result: LayoutResult, options: PdfOptions) -> dict[str, tuple[in
 def check_fonts(result: LayoutResult, fontset, options: PdfOptions,
                 cache: ExportCache | None = None) -> list[Diagnostic]:
     """Faces that are missing, not TrueType, or whose licence forbids embedding a subset."""
+    return _check_faces(_used_faces(result, options), fontset, cache)
+
+
+def _check_faces(used: dict, fontset, cache: ExportCache | None) -> list[Diagnostic]:
+    """``check_fonts`` of the faces ``used`` (face key → the first page and frame)."""
     programs = (cache or ExportCache()).fonts
     out = []
-    for key, (page, frame) in _used_faces(result, options).items():
+    for key, (page, frame) in used.items():
         try:
             face = fontset.face(key)
         except Exception as exc:          # the font library's own lookup error, whatever it is
@@ -217,23 +222,31 @@ def check_fonts(result: LayoutResult, fontset, options: PdfOptions,
 
 def check_colors(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
     """Swatches used but not defined (drawn black), and small text in rich black for print."""
-    out = []
     names: dict[str, tuple[int, str]] = {}
-    rich: dict[str, tuple[int, str]] = {}
-    four = {name for name, c in result.colors.items()      # rich blacks: K 90 % and more
-            if c and len(c) == 4 and c[3] >= 0.9 and max(c[:3]) > 0}
+    small: dict[str, tuple[int, str]] = {}
     for page in _pages(result, options):
         for fr in page.frames:
             for _font, color, size, _story in run_styles(fr):
                 if color not in names:
                     names[color] = (page.number, fr.frame_id)
-                if color in four and size < 12 and color not in rich:
-                    rich[color] = (page.number, fr.frame_id)
+                if size < 12 and color not in small:
+                    small[color] = (page.number, fr.frame_id)
             for item in fr.graphics:
                 for attr in ("color", "fill"):
                     v = getattr(item, attr, "")
                     if v:
                         names.setdefault(v, (page.number, fr.frame_id))
+    return _color_findings(result, options, names, small)
+
+
+def _color_findings(result: LayoutResult, options: PdfOptions, names: dict,
+                    small: dict) -> list[Diagnostic]:
+    """``check_colors`` from the colours used (name → the first page and frame) and those
+    of text under 12 pt (likewise)."""
+    out = []
+    four = {name for name, c in result.colors.items()      # rich blacks: K 90 % and more
+            if c and len(c) == 4 and c[3] >= 0.9 and max(c[:3]) > 0}
+    rich = {color: at for color, at in small.items() if color in four}
     for name, (page, frame) in names.items():
         if name not in result.colors and name != "black":
             out.append(Diagnostic("warning", "color-unknown",
@@ -434,7 +447,7 @@ def kept_preflight(result: LayoutResult, fontset, options: PdfOptions,
             return [Diagnostic(*d) for d in found]
     except (OSError, EOFError, ValueError, TypeError):
         pass
-    diagnostics = preflight(result, fontset, options, cache)
+    diagnostics = _by_pages(result, fontset, options, cache, pages, opt)
     try:
         paths = {fontset.face(key).path for key in _used_faces(result, options)}
     except Exception:                      # noqa: BLE001 - a face not found: not kept
@@ -449,6 +462,96 @@ def kept_preflight(result: LayoutResult, fontset, options: PdfOptions,
         except (OSError, ValueError):
             pass
     return diagnostics
+
+
+def _page_checks(page, options: PdfOptions, facts: dict, known: _ImageChecks) -> tuple:
+    """What the checks find on one page: its image findings (as tuples), the face keys,
+    colours and colours of text under 12 pt it uses (each → the first frame), the image
+    files it places."""
+    images, faces, names, small, paths = [], {}, {}, {}, []
+    for fr in page.frames:
+        fid = fr.frame_id
+        for font, color, size, _story in run_styles(fr):
+            faces.setdefault(font, fid)
+            names.setdefault(color, fid)
+            if size < 12:
+                small.setdefault(color, fid)
+        for item in fr.graphics:
+            if isinstance(item, ImageItem):
+                images.extend((d.level, d.code, d.message, d.page, d.frame, d.story)
+                              for d in _check_image(item, page.number, fid, options, facts,
+                                                    known))
+                paths.append(item.path)
+            for attr in ("color", "fill"):
+                v = getattr(item, attr, "")
+                if v:
+                    names.setdefault(v, fid)
+    return images, faces, names, small, sorted(set(paths))
+
+
+def _by_pages(result: LayoutResult, fontset, options: PdfOptions, cache, pages,
+              opt) -> list[Diagnostic]:
+    """``preflight`` (without the issue) from what each page's checks found, kept in the
+    cache folder per page (``preflight/``) by the page as composed
+    (``PageResult.composed_from``), its number, the options but the time and the round,
+    and the output code, while the image files it places are unchanged: only the pages
+    that changed are checked again; the faces are checked for the whole document."""
+    import hashlib
+    import marshal
+
+    from common.fs import cache_dir, cache_write
+
+    from .pdf import _writer_version
+    version = _writer_version()
+    facts: dict = {}
+    known = None
+    found = []
+    for page in pages:
+        key = repr((opt, page.number, page.composed_from, version, "page"))
+        file = cache_dir("preflight", hashlib.sha1(
+            key.encode("utf-8", "surrogatepass")).hexdigest())
+        got = None
+        try:
+            with open(file, "rb") as fh:
+                kept_key, files, got = marshal.loads(fh.read())
+            if kept_key != key or _file_stamps([f[0] for f in files]) != files:
+                got = None
+        except (OSError, EOFError, ValueError, TypeError):
+            got = None
+        if got is None:
+            if known is None:
+                known = _ImageChecks()
+            got = _page_checks(page, options, facts, known)
+            files = _file_stamps(got[4])
+            if files is not None:
+                try:
+                    cache_write(file, marshal.dumps((key, files, got)))
+                except (OSError, ValueError):
+                    pass
+        found.append((page.number, got))
+    if known is not None:
+        known.save()
+    used: dict = {}
+    names: dict = {}
+    small: dict = {}
+    out = []
+    for number, (images, faces, page_names, page_small, _paths) in found:
+        out.extend(Diagnostic(*d) for d in images)
+        for k, v in faces.items():
+            used.setdefault(k, (number, v))
+        for k, v in page_names.items():
+            names.setdefault(k, (number, v))
+        for k, v in page_small.items():
+            small.setdefault(k, (number, v))
+    if not options.is_print and options.show_overset:       # as _used_faces
+        for cf in result.copyfit.values():
+            for run in cf.overset_runs:
+                used.setdefault(run.font, (0, ""))
+    slug = options.slug_font or first_font(result)
+    if slug:
+        used.setdefault(slug, (0, ""))
+    return out + _check_faces(used, fontset, cache) + _color_findings(result, options, names,
+                                                                      small)
 
 
 def export_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | None = None,
