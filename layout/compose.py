@@ -333,7 +333,7 @@ class Composer:
         stories its other frames show, their pictures' files, and what each fill on it is
         made of (None: a fill not from the layout cache)."""
         issue = self.issue
-        parts: list = [page, issue.info, issue.layers,
+        parts: list = [self.disk.page_digest(page), issue.info, issue.layers,
                        issue.masters.get(page.master) if page.master else None]
         for master, frame in self._page_frames(page):
             if not (master or frame.replaces) and isinstance(frame, m.TextFrame):

@@ -224,6 +224,7 @@ class LayoutDiskCache:
         self._digests: dict[int, tuple] = {}
         self.passes_key: str | None = None      # set by ``begin``
         self.story_digests: dict[str, str] = {}
+        self.begun_digests: dict[int, tuple] = {}   # id → (page or story, its digest)
 
     def set_context(self, issue, fontset, *extra) -> str:
         """Fix the context digest (engine, paper, styles, fonts) for the keys that follow."""
@@ -388,7 +389,8 @@ class LayoutDiskCache:
                 known[2] == (os.path.abspath(composer.base_dir), composer.allow_outside):
             self.context = known[3]             # worked out just before (compose_cached)
             self.model_fixed = True             # an export: nobody edits this model meanwhile
-            self.passes_key, self.story_digests = known[5], known[6]
+            self.passes_key, self.story_digests, digests = known[5], known[6], known[7]
+            self._digests.update(digests)       # its pages' and its stories' fields'
             return known[4]
         images = []
         for page in issue.pages:
@@ -413,9 +415,18 @@ class LayoutDiskCache:
         # paragraphs (every field of the model is in one of them, so an issue changed in
         # any way gets another key); the first names the entry of the story passes
         # (``get_story_passes``), where each story's are kept under the second
+        # (a page's digest and a story's fields' are those the page passes' keys name
+        # them by: worked out once, and handed to the composer with the key)
+        made = self.begun_digests = {}
+        for obj, d in [(p, digest(p)) for p in issue.pages] + \
+                [(st, digest(_story_fields(st))) for st in issue.stories.values()]:
+            made[id(obj)] = (obj, d)
+        if self.model_fixed:
+            self._digests.update(made)
         rest = digest(*[(f.name, getattr(issue, f.name)) for f in fields(issue)
-                        if f.name != "stories"],
-                      [(sid, _story_fields(st)) for sid, st in issue.stories.items()])
+                        if f.name not in ("stories", "pages")],
+                      [made[id(p)][1] for p in issue.pages],
+                      [(sid, made[id(st)][1]) for sid, st in issue.stories.items()])
         self.story_digests = {sid: digest(st.paragraphs) for sid, st in issue.stories.items()}
         self.passes_key = self.key("storypasses", rest, tuple(images))
         return self.key("issue", rest, tuple(self.story_digests.items()), tuple(images))
@@ -505,6 +516,17 @@ class LayoutDiskCache:
         d = digest(_story_fields(story))
         if self.model_fixed:
             self._digests[id(story)] = (story, d)
+        return d
+
+    def page_digest(self, page) -> str:
+        """The digest of a model page (once per page while ``model_fixed``)."""
+        if self.model_fixed:
+            got = self._digests.get(id(page))
+            if got is not None and got[0] is page:
+                return got[1]
+        d = digest(page)
+        if self.model_fixed:
+            self._digests[id(page)] = (page, d)
         return d
 
     def _para_digest(self, story, i: int):
@@ -618,7 +640,8 @@ def compose_cached(issue, fontset, cache_dir: str, base_dir: str | None = None,
         return res
     from .compose import compose_issue
     _HANDOFF["begun"] = (issue, fontset, (os.path.abspath(base_dir or "."), allow_outside),
-                         disk.context, key, disk.passes_key, disk.story_digests)
+                         disk.context, key, disk.passes_key, disk.story_digests,
+                         disk.begun_digests)
     try:
         return compose_issue(issue, fontset, base_dir=base_dir, cache_dir=cache_dir,
                              allow_outside=allow_outside)
