@@ -109,35 +109,43 @@ def test_a_reexport_after_changing_a_style_equals_one_from_scratch(
 def test_the_preflight_is_kept_while_nothing_it_checks_changes(tmp_path, monkeypatch,
                                                                issue_file):
     """An export of pages composed before reuses the preflight's findings (print: the
-    RGB photo is found each time); a changed image file, or an edit, checks anew."""
+    RGB photo is found each time); a changed image file checks its page anew, an edit
+    the pages it changed."""
     import os
 
     import main
     from output import PdfOptions, export_pdf
     PF = sys.modules["output.preflight"]      # (the package's ``preflight`` is the function)
     monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
-    ran = []
-    monkeypatch.setattr(PF, "preflight", lambda *a, real=PF.preflight, **k: ran.append(1)
-                        or real(*a, **k))
+    ran = []                                  # the pages checked
+    monkeypatch.setattr(PF, "_page_checks", lambda page, *a, real=PF._page_checks:
+                        ran.append(page.number) or real(page, *a))
 
     def export():
+        ran.clear()
         issue, fontset, result = main.compose(str(issue_file))
         opts = PdfOptions.from_issue(issue, "print", export_time=WHEN)
         found = export_pdf(result, fontset, str(tmp_path / "p.pdf"), opts, force=True)
-        return [(d.level, d.code, d.message, d.page, d.frame) for d in found]
-    first = export()
-    assert ran == [1] and any(d[1] == "image-rgb-converted" for d in first)
-    assert export() == first and ran == [1]                   # kept
+        return [(d.level, d.code, d.message, d.page, d.frame) for d in found], result
+    first, result = export()
+    numbers = [p.number for p in result.pages]
+    assert ran == numbers and len(numbers) > 1
+    rgb = [d for d in first if d[1] == "image-rgb-converted"]
+    assert rgb
+    assert export()[0] == first and ran == []                 # kept
     photo = tmp_path / "photo.jpg"
     st = photo.stat()
     os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    assert export() == first and ran == [1, 1]                # the image file changed
+    found, before = export()
+    assert found == first and ran == sorted({d[3] for d in rgb})   # its page again
     iss = load_issue(issue_file)
     story = next(st for st in iss.stories.values() if st.paragraphs)
     story.paragraphs[0].runs[0].text += "再补一句。"
     save_issue(iss, issue_file)
-    export()
-    assert ran == [1, 1, 1]                                   # the pages changed
+    _again, after = export()
+    changed = [a.number for a, b in zip(before.pages, after.pages)
+               if a.composed_from != b.composed_from]
+    assert changed and ran == changed                         # the pages it changed
 
 
 def test_an_unchanged_reexport_replays_every_page_and_equals_one_from_scratch(
