@@ -90,13 +90,38 @@ def engine_version() -> str:
     """A digest of the layout package's source files (read once per process)."""
     global _ENGINE
     if _ENGINE is None:
-        h = hashlib.sha1(b"banmian-layout-%d" % FORMAT)
-        folder = Path(__file__).resolve().parent
-        for p in sorted(folder.glob("*.py")):
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
-        _ENGINE = h.hexdigest()
+        _ENGINE = _sources_digest(Path(__file__).resolve().parent,
+                                  hashlib.sha1(b"banmian-layout-%d" % FORMAT))
     return _ENGINE
+
+
+def _sources_digest(folder: Path, h) -> str:
+    """``h`` updated with the name and bytes of each ``*.py`` file in ``folder`` (sorted by
+    name), as hex.  Kept in the cache folder by the files' names, sizes and times, so a
+    process reads 0.5 MB of sources only when one of them changed."""
+    try:
+        from common.fs import cache_dir
+        files = sorted((e.name, e.stat()) for e in os.scandir(folder)
+                       if e.name.endswith(".py") and e.is_file())
+        stamps = repr((str(folder), h.hexdigest(),
+                       [(n, st.st_size, st.st_mtime_ns) for n, st in files]))
+        memo = cache_dir("layout", "sources-" + hashlib.sha1(
+            stamps.encode("utf-8", "surrogatepass")).hexdigest())
+        got = cache_read_checked(memo)
+        if got is not None and len(got) == 40:
+            return bytes(got).decode("ascii")
+    except (OSError, ValueError, UnicodeDecodeError):
+        memo = None
+    for p in sorted(folder.glob("*.py")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    out = h.hexdigest()
+    if memo is not None:
+        try:
+            cache_write_checked(memo, out.encode("ascii"))
+        except OSError:
+            pass
+    return out
 
 
 # ---------------------------------------------------------------- encoding
@@ -651,12 +676,7 @@ def compose_cached(issue, fontset, cache_dir: str, base_dir: str | None = None,
 
 def _common_version() -> str:
     """A digest of the ``common`` package's sources (the model uses it)."""
-    h = hashlib.sha1()
-    folder = Path(__file__).resolve().parent.parent / "common"
-    for p in sorted(folder.glob("*.py")):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
+    return _sources_digest(Path(__file__).resolve().parent.parent / "common", hashlib.sha1())
 
 
 def _yaml_stamp() -> tuple:

@@ -86,6 +86,8 @@ class _Writer(Painter):
         self._over: list = []
         self._overset_by_page: dict[int, list] | None = None   # page → overset runs below it
         self._slug_glyphs: dict = {}            # the slug face's (glyph, advance in em) by character
+        self._kept_frames: dict | None = None   # frame key → (drawing, fill, overprint after)
+        self._new_frames: dict | None = None
 
     # ------------------------------------------------------------ document
     def write(self, path: str) -> None:
@@ -113,8 +115,19 @@ class _Writer(Painter):
         self._memo = {"pages": {}} if family else None
         if memo is not None and isinstance(memo.get("slug"), dict):
             self._slug_glyphs = memo["slug"]    # the slug face is not loaded to set the slugs
+        # the frames of the pages drawn before under the memo's fonts (``_draw``), and those
+        # this export draws, when it draws a few pages (a re-export after an edit)
+        kept = memo.get("frames") if memo is not None else None
+        self._kept_frames = kept or None
+        drawn = sum(1 for k in keys if memo is None or k not in memo["pages"])
+        self._new_frames = {} if family and drawn <= FRAME_MEMO_PAGES else None
         self._pages(pages, keys, memo)
         if family:
+            frames = dict(kept) if kept and (self._new_frames is None or len(kept) + len(
+                self._new_frames) <= FRAME_MEMO_LIMIT) else {}
+            frames.update(self._new_frames or {})
+            if frames:
+                self._memo["frames"] = frames
             self._memo["fonts"] = self.fonts.state()
             self._memo["slug"] = self._slug_glyphs
             same = memo is not None and self._memo["fonts"] == memo["fonts"] and \
@@ -298,7 +311,10 @@ class _Writer(Painter):
             entry = memo["pages"].get(key) if memo is not None else None
             if entry is None:
                 self._page_key = key
-                walk(self.result, self, [page])
+                if self._kept_frames is None and self._new_frames is None:
+                    walk(self.result, self, [page])
+                else:
+                    self._draw(page)
                 continue
             body, fill, overprint, _images, body_z = entry
             self._geometry(page)
@@ -310,6 +326,45 @@ class _Writer(Painter):
             self._page_slug(page)
             self._flush()
             self.cv.showPage(body, body_z if self.opt.compress else None)
+
+    def _draw(self, page) -> None:
+        """``walk`` of one page, its frames drawn before (under the memo's fonts, at the
+        same place, from the same drawing state) written as they were drawn then; the
+        frames drawn are kept for the next export (``_new_frames``)."""
+        from layout.result import walk_frame
+        kept, new = self._kept_frames or {}, self._new_frames
+        self.begin_page(page)
+        for frame in page.frames:
+            key = self._frame_key(frame)
+            got = kept.get(key) if key is not None else None
+            if got is not None:
+                self._frame = frame
+                self._buf.append(got[0])
+                self._fill, self._overprint = got[1], got[2]
+            else:
+                start = len(self._buf)
+                walk_frame(frame, self)
+                if key is not None:
+                    got = ("".join(self._buf[start:]), self._fill, self._overprint)
+            if key is not None and new is not None:
+                new[key] = got
+        self.end_page(page)
+
+    def _frame_key(self, frame) -> str | None:
+        """The key of a frame's drawing here: its items (by the layout cache's encoding of
+        them), place and turn, the page's origin and the fill and overprint it starts
+        from; None for a frame with images (they are resources of the page) or whose
+        items' encoding is not known."""
+        from layout.result import items_blob
+        blob = items_blob(frame)
+        if blob is None or type(blob[0]) is not bytes or \
+                any(type(it) is ImageItem for it in frame.graphics):
+            return None
+        import hashlib
+        h = hashlib.sha1(blob[0])
+        h.update(repr((frame.rect, frame.rotation, self.g.ox, self.g.top, self._fill,
+                       self._overprint)).encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
 
     def _flush(self) -> None:
         if self._buf:
@@ -571,6 +626,8 @@ _IMAGE_FIELDS = ("clip", "rect", "path", "pixel_size", "effective_ppi")
 _WRITER: str | None = None
 MEMO_FORMAT = 4
 MEMO_GENERATIONS = 20       # exports that add to one memo's fonts before they start afresh
+FRAME_MEMO_PAGES = 4        # an export drawing more pages keeps none of their frames
+FRAME_MEMO_LIMIT = 2000     # frames kept at most (then those of the last export alone)
 
 
 def _writer_version() -> str:
@@ -605,7 +662,10 @@ def _load_memo(key: str) -> dict | None:
                         and isinstance(e[4], (bytes, type(None)))
                         for e in memo["pages"].values()) or \
                 not all(type(v) is tuple and len(v) == 2 and type(v[0]) is int
-                        and type(v[1]) is float for v in memo.get("slug", {}).values()):
+                        and type(v[1]) is float for v in memo.get("slug", {}).values()) or \
+                not isinstance(memo.get("frames", {}), dict) or \
+                not all(type(v) is tuple and len(v) == 3 and type(v[0]) is str
+                        and type(v[2]) is bool for v in memo.get("frames", {}).values()):
             return None                       # not one of ours
         return memo
     except (OSError, EOFError, ValueError, TypeError, AttributeError):

@@ -218,3 +218,39 @@ def test_only_a_process_of_its_own_freezes_the_collector_at_its_end(tmp_path, mo
                          capture_output=True, text=True, cwd=str(MAIN.parent),
                          env=dict(os.environ, BANMIAN_CACHE_DIR=str(tmp_path / "cache")))
     assert out.stdout.strip().splitlines()[-1] == "exit 0 True", out.stderr
+
+
+def test_a_page_drawn_again_writes_its_unchanged_frames_as_drawn_before(
+        tmp_path, monkeypatch, issue_file):
+    """The writer keeps the frames of the few pages it draws: a page an edit changed is
+    drawn again with its other frames written as drawn then, byte for byte the PDF
+    drawn without them."""
+    import re
+
+    import output.pdf as P
+    from layout import result as R
+    cache = tmp_path / "cache"
+    _export(tmp_path, monkeypatch, issue_file, cache, "first.pdf")
+    iss = load_issue(issue_file)
+    page_of = {f.id: p.number for p in iss.pages for f in p.frames}
+    story = next(st for st in iss.stories.values()
+                 if st.thread and st.paragraphs and len({page_of[f] for f in st.thread}) == 1)
+    story.paragraphs[-1].runs[-1].text += "再补一句。"
+    save_issue(iss, issue_file)
+    shutil.copytree(cache, tmp_path / "cache2")
+    walked = []
+    monkeypatch.setattr(R, "walk_frame", lambda fr, painter, real=R.walk_frame:
+                        walked.append(fr.frame_id) or real(fr, painter))
+    again, drawn = _export(tmp_path, monkeypatch, issue_file, cache, "again.pdf")
+    assert drawn == [page_of[story.thread[0]]]
+    replayed = list(walked)
+    walked.clear()
+    monkeypatch.setattr(P._Writer, "_frame_key", lambda self, frame: None)
+    plain, drawn = _export(tmp_path, monkeypatch, issue_file, tmp_path / "cache2", "plain.pdf")
+    assert drawn == [page_of[story.thread[0]]]
+    assert set(story.thread) <= set(replayed) and len(replayed) < len(walked)
+
+    def body(path):
+        return re.sub(rb"/(CreationDate|ModDate) \([^)]*\)|/ID\s*\[[^\]]*\]", b"",
+                      path.read_bytes())
+    assert body(again) == body(plain)
