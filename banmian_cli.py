@@ -751,22 +751,38 @@ def cmd_store_who(args) -> int:
     return EXIT_OK
 
 
-def parser(only: str | None = None) -> argparse.ArgumentParser:
+class _Retry(Exception):
+    """A command line the parser of one command alone does not take (``parser(alone=True)``):
+    the whole parser reads it again, for argparse's own message."""
+
+
+class _AloneParser(argparse.ArgumentParser):
+    def error(self, message):
+        raise _Retry(message)
+
+
+def parser(only: str | None = None, alone: bool = False) -> argparse.ArgumentParser:
     """The command line's parser; ``only``: the command about to be parsed, whose
     arguments alone are added (every command is still named, for the errors and
-    the help; argparse makes a help formatter for each argument: 5–10 ms for all)."""
-    ap = argparse.ArgumentParser(prog="main.py", description="Banmian (版面) newspaper layout")
+    the help; argparse makes a help formatter for each argument: 5–10 ms for all).
+    ``alone``: no other command is named either (a parser made of two instead of
+    eleven: 2–3 ms of an export), and what it does not take raises ``_Retry``."""
+    ap = (_AloneParser if alone else argparse.ArgumentParser)(
+        prog="main.py", description="Banmian (版面) newspaper layout")
     sub = ap.add_subparsers(dest="command")
-    p = sub.add_parser("open", help="open an issue in the editor")
+
+    def add(name, **kw):                # (a command left out is not named: None)
+        return sub.add_parser(name, **kw) if not alone or name == only else None
+    p = add("open", help="open an issue in the editor")
     if only in (None, "open"):
         p.add_argument("issue", nargs="?")
         p.set_defaults(func=cmd_open)
-    p = sub.add_parser("sample", help="the bundled sample: editor, or PDF without a display")
+    p = add("sample", help="the bundled sample: editor, or PDF without a display")
     if only in (None, "sample"):
         p.add_argument("-o", "--output")
         p.add_argument("--pdf", action="store_true", help="export even where there is a display")
         p.set_defaults(func=cmd_sample)
-    p = sub.add_parser("export", help="write a proof or print PDF, or page images")
+    p = add("export", help="write a proof or print PDF, or page images")
     if only in (None, "export"):
         p.add_argument("issue")
         p.add_argument("-o", "--output")
@@ -789,18 +805,18 @@ def parser(only: str | None = None) -> argparse.ArgumentParser:
         p.add_argument("--round", type=int, help="record this proof as 校次 N (default: the next)")
         p.add_argument("--no-round", action="store_true", help="do not record a proof round")
         p.set_defaults(func=cmd_export)
-    p = sub.add_parser("check", help="preflight: overset, fonts, glyphs, images")
+    p = add("check", help="preflight: overset, fonts, glyphs, images")
     if only in (None, "check"):
         p.add_argument("issue")
         p.add_argument("--json", action="store_true")
         p.add_argument("--allow-outside", action="store_true",
                        help="use images outside the issue's folder (absolute or ../ paths)")
         p.set_defaults(func=cmd_check)
-    p = sub.add_parser("fonts", help="font roles, files and coverage")
+    p = add("fonts", help="font roles, files and coverage")
     if only in (None, "fonts"):
         p.add_argument("issue", nargs="?")
         p.set_defaults(func=cmd_fonts)
-    p = sub.add_parser("diff", help="what changed between two proof rounds (校次)")
+    p = add("diff", help="what changed between two proof rounds (校次)")
     if only in (None, "diff"):
         p.add_argument("issue")
         p.add_argument("--from", dest="from_round", type=int, required=True, metavar="N")
@@ -808,19 +824,19 @@ def parser(only: str | None = None) -> argparse.ArgumentParser:
         p.add_argument("-o", "--output", help="the newer proof with the changes marked (PDF)")
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=cmd_diff)
-    p = sub.add_parser("annotations", help="corrections marked on a proof PDF, as a list")
+    p = add("annotations", help="corrections marked on a proof PDF, as a list")
     if only in (None, "annotations"):
         p.add_argument("proof")
         p.add_argument("--into", required=True, metavar="ISSUE")
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=cmd_annotations)
-    p = sub.add_parser("epaper", help="the e-paper (数字报): a static site of the issue")
+    p = add("epaper", help="the e-paper (数字报): a static site of the issue")
     if only in (None, "epaper"):
         p.add_argument("issue")
         p.add_argument("-o", "--output", required=True, metavar="SITE")
         p.add_argument("--dpi", type=int, default=72, help="page image resolution (and twice it)")
         p.set_defaults(func=cmd_epaper)
-    p = sub.add_parser("import", help="import stories from text, Markdown or Word")
+    p = add("import", help="import stories from text, Markdown or Word")
     if only in (None, "import"):
         p.add_argument("file")
         p.add_argument("--into")
@@ -828,7 +844,7 @@ def parser(only: str | None = None) -> argparse.ArgumentParser:
         p.add_argument("--reject", default="", help="undo repairs: ids or kinds, comma-separated")
         p.add_argument("--accept", default="", help="take proposed repairs: ids or kinds")
         p.set_defaults(func=cmd_import)
-    p = sub.add_parser("store", help="issue stores: an issue folder or PostgreSQL")
+    p = add("store", help="issue stores: an issue folder or PostgreSQL")
     if only in (None, "store"):
         ss = p.add_subparsers(dest="store_command", metavar="init|push|pull|who")
         ss.required = True
@@ -863,7 +879,14 @@ def main(argv: list[str] | None = None) -> int:
     process = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     first = next((a for a in argv if not a.startswith("-")), None)
-    args = parser(first if first in COMMANDS else None).parse_args(argv)
+    args = None
+    if first == "export" and not {"-h", "--help"} & set(argv):
+        try:                            # an export's command line, read by its parser alone
+            args = parser(first, alone=True).parse_args(argv)
+        except _Retry:
+            args = None
+    if args is None:
+        args = parser(first if first in COMMANDS else None).parse_args(argv)
     args.process_ends = process
     if not getattr(args, "command", None):
         args = argparse.Namespace(issue=None, func=cmd_open)

@@ -62,6 +62,43 @@ def _sha1(path: str) -> str:
         return ""
 
 
+class _ImageDigests:
+    """The SHA-1 of image files, kept in the cache folder by each file's path, size and
+    time: a proof round names its photos' files by digest without reading them again
+    while they are unchanged."""
+
+    LIMIT = 2000                            # entries kept (then the older half goes)
+
+    def __init__(self):
+        from common.fs import cache_dir
+        from common.jsoncache import JsonCache
+        self.cache = JsonCache(cache_dir("image-sha1.json"))
+
+    def get(self, path: str) -> str:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return ""
+        key = f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}"
+        got = self.cache.get(key)
+        if isinstance(got, str) and len(got) == 40:
+            return got
+        got = _sha1(path)
+        if got:
+            data = self.cache._load()
+            if len(data) >= self.LIMIT:
+                for k in list(data)[:self.LIMIT // 2]:
+                    del data[k]
+            self.cache.put(key, got)
+        return got
+
+    def save(self) -> None:
+        try:
+            self.cache.save()
+        except OSError:
+            pass
+
+
 def summarize(issue: m.Issue, result) -> dict:
     """What a round keeps of the composed result: frames, photos, overset (plain data)."""
     pages = {}
@@ -71,13 +108,18 @@ def summarize(issue: m.Issue, result) -> dict:
     images = LV.frame_images(result)
     photos = {}
     sums: dict[str, str] = {}            # an image file placed in many frames is read once
+    known = None
     for _page, fr in issue.frames():
         if isinstance(fr, m.PhotoFrame):
             path = images.get(fr.id, "")
             if path and path not in sums:
-                sums[path] = _sha1(path)
+                if known is None:
+                    known = _ImageDigests()
+                sums[path] = known.get(path)
             photos[fr.id] = {"image": fr.image, "sha1": sums[path] if path else "",
                              "fit": fr.fit, "crop": [float(c) for c in fr.crop]}
+    if known is not None:
+        known.save()
     overset = {sid: list(v) for sid, v in LV.copyfit(result).items()}
     return {"pages": pages, "photos": photos, "overset": overset}
 
