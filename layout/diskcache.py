@@ -57,7 +57,7 @@ from . import result as r
 from .gcpause import gc_paused as _gc_paused
 from .position import StoryPos
 
-FORMAT = 5                         # bump when the encoding below changes
+FORMAT = 6                         # bump when the encoding below changes
 MAX_AGE = 30                       # days an unused entry is kept
 
 _ENGINE: str | None = None
@@ -149,7 +149,7 @@ def encode(obj):
         return ["P", obj.para, obj.offset]
     if t is r.FrameResult:
         blob = r.items_blob(obj)
-        if blob is None:
+        if blob is None or type(blob[0]) is not bytes:      # (a page's items by name)
             blob = (marshal.dumps(encode(obj.items), 2), encode(obj.graphics),
                     r.run_styles(obj))
             r.set_items_blob(obj, blob)
@@ -170,6 +170,17 @@ def encode(obj):
     if isinstance(obj, (dict, MappingProxyType)):
         return {k: encode(v) for k, v in obj.items()}
     raise TypeError(f"cannot cache a {t.__name__}")
+
+
+class CacheEntryGone(Exception):
+    """A page's items went from the layout cache after the page was read (its folder
+    changed by hand): one line, as any unexpected failure of the command line."""
+
+
+#: a page's ``_blob`` when it was read from the layout cache (stored under its
+#: ``composed_from``: not stored again)
+_STORED = b""
+_PAGE_FRAMES = 1 + _FIELDS[r.PageResult].index("frames")
 
 
 def page_blob(page) -> bytes:
@@ -214,8 +225,8 @@ def decode(data):
             return StoryPos(data[1], data[2])
         if tag == "FrameResult":
             blob = data[_FRAME_ITEMS]
-            if type(blob) is not tuple or len(blob) != 3 or type(blob[0]) is not bytes:
-                raise TypeError("frame items")
+            if type(blob) is not tuple or len(blob) != 3 or type(blob[0]) not in (bytes, str):
+                raise TypeError("frame items")       # (str: named, in a page's items)
             args = [decode(v) if type(v) is list or type(v) is dict else v for v in data[1:]]
             args[_FRAME_ITEMS - 1] = r.Lazy(blob, _load_items)
             return r.FrameResult(*args)
@@ -317,39 +328,67 @@ class LayoutDiskCache:
         """Store a LayoutResult (or any encodable result object)."""
         self.store(key, encode(value))
 
-    # a page is stored once under the digest of its bytes ("page-DIGEST", the bytes alone:
-    # their digest is their checksum), which is its ``composed_from``; a whole result and
-    # a page pass name their pages by it
+    # a page is stored once under the digest of its bytes (the marshal bytes of its whole
+    # encoding), which is its ``composed_from``; a whole result and a page pass name their
+    # pages by it.  It is kept in two entries: "page-DIGEST", the page with each frame's
+    # items named by the SHA-1 of their bytes (a few KB: what a whole result or a page
+    # pass reads), and "pageitems-DIGEST", those bytes by name, read only when a frame's
+    # items are (an export whose pages the writer keeps reads none)
     def _get_page(self, digest_: str):
-        """The page stored under its digest, its frames' items not decoded, or None."""
-        try:
-            with open(self._path(f"page-{digest_}"), "rb") as fh:
-                blob = fh.read()
-        except OSError:
-            return None
-        if hashlib.sha1(blob).hexdigest() != digest_:
+        """The page stored under its digest, its frames' items not read, or None."""
+        items = self._path(f"pageitems-{digest_}")
+        data = cache_read_checked(self._path(f"page-{digest_}"))
+        if data is None or not os.path.isfile(items):
             return None
         try:
             with gc_paused():
-                page = decode(marshal.loads(blob))
+                page = decode(marshal.loads(data))
         except (KeyError, TypeError, IndexError, ValueError, EOFError):
             return None
         if type(page) is not r.PageResult:
             return None
-        object.__setattr__(page, "_blob", blob)
+        held: list = []                     # the page's item bytes by name, once read
+
+        def load(data, blob: bool = True):
+            if not blob:
+                return _load_items(data, False)
+            if not held:
+                got = cache_read_checked(items)
+                table = marshal.loads(got) if got is not None else None
+                if type(table) is not dict:
+                    raise CacheEntryGone(f"{items}: the items of a page kept in the layout "
+                                         "cache cannot be read (remove the cache folder)")
+                held.append(table)
+            return _load_items(held[0][data])
+        for fr in page.frames:
+            lazy = r._ITEMS_SLOT.__get__(fr)
+            if type(lazy) is not r.Lazy or type(lazy.enc[0]) is not str:
+                return None
+            lazy.load = load
+        object.__setattr__(page, "_blob", _STORED)
         object.__setattr__(page, "composed_from", digest_)
         return page
 
     def _put_page(self, page) -> str:
         """Store ``page`` (unless it came from here); its digest, set as its composed_from."""
+        if page._blob is _STORED and page.composed_from:
+            return page.composed_from
         blob = page_blob(page)
         d = hashlib.sha1(blob).hexdigest()
         if page.composed_from != d:
             try:
-                cache_write(self._path(f"page-{d}"), blob)
+                enc = marshal.loads(blob)
+                table = {}
+                for fr in enc[_PAGE_FRAMES][1:]:        # ["T", frame, ...]
+                    got = fr[_FRAME_ITEMS]
+                    name = hashlib.sha1(got[0]).hexdigest()
+                    table[name] = got[0]
+                    fr[_FRAME_ITEMS] = (name, got[1], got[2])
+                cache_write_checked(self._path(f"pageitems-{d}"), marshal.dumps(table))
+                cache_write_checked(self._path(f"page-{d}"), marshal.dumps(enc))
                 self.stats["writes"] += 1
                 self.written.append(f"page-{d}")
-            except (OSError, ValueError):
+            except (OSError, ValueError, TypeError, IndexError):
                 pass
             object.__setattr__(page, "composed_from", d)
         return d
@@ -594,15 +633,24 @@ class LayoutDiskCache:
                 entries = list(os.scandir(folder))
             except OSError:
                 continue
+            used = {}
             for e in entries:
                 try:
-                    st = e.stat()
-                    if e.is_file() and not e.name.startswith(".") and \
-                            max(st.st_atime, st.st_mtime) < cutoff:
-                        os.unlink(e.path)
-                        gone += 1
+                    if e.is_file() and not e.name.startswith("."):
+                        st = e.stat()
+                        used[e.name] = (e, max(st.st_atime, st.st_mtime))
                 except OSError:
                     pass
+            for name, (e, when) in used.items():
+                if name.startswith("pageitems-"):       # used while its page is
+                    page = used.get("page-" + name[len("pageitems-"):])
+                    when = max(when, page[1]) if page is not None else when
+                if when < cutoff:
+                    try:
+                        os.unlink(e.path)
+                        gone += 1
+                    except OSError:
+                        pass
         return gone
 
     def maybe_prune(self, others=()) -> int:

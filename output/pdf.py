@@ -357,14 +357,16 @@ class _Writer(Painter):
         items' encoding is not known."""
         from layout.result import items_blob
         blob = items_blob(frame)
-        if blob is None or type(blob[0]) is not bytes or \
+        if blob is None or type(blob[0]) not in (bytes, str) or \
                 any(type(it) is ImageItem for it in frame.graphics):
             return None
         import hashlib
-        h = hashlib.sha1(blob[0])
-        h.update(repr((frame.rect, frame.rotation, self.g.ox, self.g.top, self._fill,
-                       self._overprint)).encode("utf-8", "surrogatepass"))
-        return h.hexdigest()
+        # the items' bytes, or their SHA-1 (the name a page kept in the layout cache
+        # gives them, its frames' items not read)
+        name = blob[0] if type(blob[0]) is str else hashlib.sha1(blob[0]).hexdigest()
+        return hashlib.sha1(repr((name, frame.rect, frame.rotation, self.g.ox, self.g.top,
+                                  self._fill, self._overprint)).encode(
+            "utf-8", "surrogatepass")).hexdigest()
 
     def _flush(self) -> None:
         if self._buf:

@@ -1,7 +1,7 @@
 """An export keeps its story passes (layout.compose ``_kept_pass``): a re-export after one
 story's text changed passes only that story through its frames, and its result is the one
 a compose from scratch gives; anything else changed, or a kept frame gone from the cache,
-passes every story again."""
+passes every story again.  Also: a page kept in the layout cache read without its items."""
 from __future__ import annotations
 
 import copy
@@ -105,3 +105,49 @@ def _spy(real, flowed, fid, default, stale):
     except C._StaleEntry:
         stale.append(fid)
         raise
+
+
+def test_pages_are_read_without_their_items_until_drawn(issue, fontset, tmp_path,
+                                                         monkeypatch):
+    """A page is kept as its frames (a few KB, its items named) and its items apart: a
+    whole result read back opens no items until a frame's are read, and then they are
+    the composed ones; a page whose items are gone is a miss."""
+    import time
+
+    from layout import diskcache as D
+    res, _ = _export(issue, fontset, tmp_path, monkeypatch)
+    pages = [n for n in os.listdir(tmp_path) if n.startswith("page-")]
+    assert len(pages) == len(res.pages)
+    for n in pages:
+        items = tmp_path / ("pageitems-" + n[5:])
+        assert (tmp_path / n).stat().st_size * 4 < items.stat().st_size
+    opened = []
+    real = D.cache_read_checked
+    monkeypatch.setattr(D, "cache_read_checked", lambda p: opened.append(os.path.basename(p))
+                        or real(p))
+    disk = LayoutDiskCache(tmp_path)
+    back = disk.get_issue_result(disk.begin(_Probe(issue, fontset)))
+    assert back is not None and not [n for n in opened if n.startswith("pageitems-")]
+    assert back == res                      # reading the items opens them
+    assert len([n for n in opened if n.startswith("pageitems-")]) == len(res.pages)
+    # stored again (a whole result of these pages): not written again
+    assert disk._put_page(back.pages[0]) == back.pages[0].composed_from
+    # a page's items used while its page is: pruned only with it
+    old = time.time() - 40 * 86400
+    items = tmp_path / ("pageitems-" + pages[0][5:])
+    os.utime(items, (old, old))
+    assert disk.prune() == 0 and items.exists()
+    os.utime(tmp_path / pages[0], (old, old))
+    assert disk.prune() == 2 and not items.exists()
+    # the items of another page gone: that page is a miss, the result composed again
+    os.unlink(tmp_path / ("pageitems-" + pages[1][5:]))
+    disk = LayoutDiskCache(tmp_path)
+    assert disk.get_issue_result(disk.begin(_Probe(issue, fontset))) is None
+    res2, _passed = _export(issue, fontset, tmp_path, monkeypatch)
+    _same(res2, res)
+
+
+class _Probe:
+    def __init__(self, issue, fontset):
+        self.issue, self.fontset = issue, fontset
+        self.base_dir, self.allow_outside = str(SAMPLE.parent), False
