@@ -419,7 +419,9 @@ def kept_preflight(result: LayoutResult, fontset, options: PdfOptions,
     checked is unchanged: the pages as composed (``PageResult.composed_from``), the overset
     runs' faces, the colours, the options but the time and the round, the output code, and
     the font and image files it read (their size and time); anything else checks anew.
-    One entry per document and options, replaced when its pages change."""
+    One entry per document and options, replaced when its pages change; it holds what
+    each page's checks found too, so an export whose pages changed checks only those
+    (``_by_pages``)."""
     pages = _pages(result, options)
     if not pages or not all(getattr(p, "composed_from", "") for p in pages):
         return preflight(result, fontset, options, cache)
@@ -440,25 +442,29 @@ def kept_preflight(result: LayoutResult, fontset, options: PdfOptions,
     digest = sha((sorted(result.colors.items()), [(p.number, p.composed_from) for p in pages],
                   over, first_font(result)))
     file = cache_dir("preflight", sha((opt, [p.number for p in pages], _writer_version())))
+    kept_pages: dict = {}
     try:
         with open(file, "rb") as fh:
-            kept, files, found = marshal.loads(fh.read())
+            got = marshal.loads(fh.read())
+        kept, files, found = got[:3]
         if kept == digest and _file_stamps([f[0] for f in files]) == files:
             return [Diagnostic(*d) for d in found]
+        if len(got) > 3 and type(got[3]) is dict:
+            kept_pages = got[3]
     except (OSError, EOFError, ValueError, TypeError):
         pass
-    diagnostics = _by_pages(result, fontset, options, cache, pages, opt)
+    diagnostics, used, images, pages_now = _by_pages(result, fontset, options, cache, pages,
+                                                     kept_pages)
     try:
-        paths = {fontset.face(key).path for key in _used_faces(result, options)}
+        paths = {fontset.face(key).path for key in used}
     except Exception:                      # noqa: BLE001 - a face not found: not kept
         return diagnostics
-    paths.update(item.path for page in pages for fr in page.frames for item in fr.graphics
-                 if isinstance(item, ImageItem))
-    files = _file_stamps(sorted(paths))
+    files = _file_stamps(sorted(paths | images))
     if files is not None and all(d.offset is None for d in diagnostics):
         try:
             cache_write(file, marshal.dumps((digest, files, [
-                (d.level, d.code, d.message, d.page, d.frame, d.story) for d in diagnostics])))
+                (d.level, d.code, d.message, d.page, d.frame, d.story) for d in diagnostics],
+                pages_now)))
         except (OSError, ValueError):
             pass
     return diagnostics
@@ -490,59 +496,50 @@ def _page_checks(page, options: PdfOptions, facts: dict, known: _ImageChecks) ->
 
 
 def _by_pages(result: LayoutResult, fontset, options: PdfOptions, cache, pages,
-              opt) -> list[Diagnostic]:
-    """``preflight`` (without the issue) from what each page's checks found, kept in the
-    cache folder per page (``preflight/``) by the page as composed
-    (``PageResult.composed_from``), its number, the options but the time and the round,
-    and the output code, while the image files it places are unchanged: only the pages
-    that changed are checked again; the faces are checked for the whole document."""
-    import hashlib
-    import marshal
-
-    from common.fs import cache_dir, cache_write
-
-    from .pdf import _writer_version
-    version = _writer_version()
+              kept: dict) -> tuple:
+    """``preflight`` (without the issue) from what each page's checks found (``kept``:
+    what an export before found, by page number and the page as composed,
+    ``PageResult.composed_from``, with the image files it places: while they are
+    unchanged, the page is not checked again); the faces are checked for the whole
+    document.  (The findings, the faces used, the image files placed, what each page's
+    checks found as ``kept`` holds it.)"""
     facts: dict = {}
     known = None
     found = []
+    now: dict = {}
     for page in pages:
-        key = repr((opt, page.number, page.composed_from, version, "page"))
-        file = cache_dir("preflight", hashlib.sha1(
-            key.encode("utf-8", "surrogatepass")).hexdigest())
-        got = None
+        key = (page.number, page.composed_from)
+        got = kept.get(key)
         try:
-            with open(file, "rb") as fh:
-                kept_key, files, got = marshal.loads(fh.read())
-            if kept_key != key or _file_stamps([f[0] for f in files]) != files:
+            files, checks = got
+            if _file_stamps([f[0] for f in files]) != files:
                 got = None
-        except (OSError, EOFError, ValueError, TypeError):
+        except (TypeError, ValueError, IndexError):
             got = None
         if got is None:
             if known is None:
                 known = _ImageChecks()
-            got = _page_checks(page, options, facts, known)
-            files = _file_stamps(got[4])
-            if files is not None:
-                try:
-                    cache_write(file, marshal.dumps((key, files, got)))
-                except (OSError, ValueError):
-                    pass
-        found.append((page.number, got))
+            checks = _page_checks(page, options, facts, known)
+            files = _file_stamps(checks[4])
+        if files is not None:
+            now[key] = (files, checks)
+        found.append((page.number, checks))
     if known is not None:
         known.save()
     used: dict = {}
     names: dict = {}
     small: dict = {}
+    images: set = set()
     out = []
-    for number, (images, faces, page_names, page_small, _paths) in found:
-        out.extend(Diagnostic(*d) for d in images)
+    for number, (page_images, faces, page_names, page_small, paths) in found:
+        out.extend(Diagnostic(*d) for d in page_images)
         for k, v in faces.items():
             used.setdefault(k, (number, v))
         for k, v in page_names.items():
             names.setdefault(k, (number, v))
         for k, v in page_small.items():
             small.setdefault(k, (number, v))
+        images.update(paths)
     if not options.is_print and options.show_overset:       # as _used_faces
         for cf in result.copyfit.values():
             for run in cf.overset_runs:
@@ -550,8 +547,8 @@ def _by_pages(result: LayoutResult, fontset, options: PdfOptions, cache, pages,
     slug = options.slug_font or first_font(result)
     if slug:
         used.setdefault(slug, (0, ""))
-    return out + _check_faces(used, fontset, cache) + _color_findings(result, options, names,
-                                                                      small)
+    out += _check_faces(used, fontset, cache) + _color_findings(result, options, names, small)
+    return out, used, images, now
 
 
 def export_pdf(result: LayoutResult, fontset, path: str, options: PdfOptions | None = None,
