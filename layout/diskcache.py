@@ -258,7 +258,8 @@ class LayoutDiskCache:
         # stories' fields and paragraphs are worked out once (id → (object, digest))
         self.model_fixed = False
         self._digests: dict[int, tuple] = {}
-        self.passes_key: str | None = None      # set by ``begin``
+        self.passes_key: str | None = None      # set by ``begin`` (or ``passes_name``)
+        self._passes_parts: tuple | None = None
         self.story_digests: dict[str, str] = {}
         self.begun_digests: dict[int, tuple] = {}   # id → (page or story, its digest)
 
@@ -492,8 +493,15 @@ class LayoutDiskCache:
                       [made[id(p)][1] for p in issue.pages],
                       [(sid, made[id(st)][1]) for sid, st in issue.stories.items()])
         self.story_digests = {sid: digest(st.paragraphs) for sid, st in issue.stories.items()}
-        self.passes_key = self.key("storypasses", rest, tuple(images))
+        self.passes_key, self._passes_parts = None, (rest, tuple(images))   # (when asked)
         return self.key("issue", rest, tuple(self.story_digests.items()), tuple(images))
+
+    def passes_name(self) -> str | None:
+        """The entry of the story passes (``get_story_passes``), worked out when first
+        asked for (an unchanged issue's export never does)."""
+        if self.passes_key is None and self._passes_parts is not None:
+            self.passes_key = self.key("storypasses", *self._passes_parts)
+        return self.passes_key
 
     # the story passes of an export, all in one entry named by everything but the
     # stories' paragraphs (``passes_key``): per story, the digest of its paragraphs and
@@ -502,13 +510,13 @@ class LayoutDiskCache:
     def get_story_passes(self) -> dict:
         """{story id: (digest of its paragraphs, its pass)} kept for this issue's
         everything-but-paragraphs ({} when none, or no key was worked out)."""
-        key = self.passes_key
+        key = self.passes_name()
         got = self._read(key) if key else None
         return got if type(got) is dict else {}
 
     def put_story_passes(self, passes: dict) -> None:
         """Store the story passes (``get_story_passes``) of this issue."""
-        key = self.passes_key
+        key = self.passes_name()
         if key:
             self.store(key, passes)
 
@@ -713,7 +721,7 @@ def compose_cached(issue, fontset, cache_dir: str, base_dir: str | None = None,
         return res
     from .compose import compose_issue
     _HANDOFF["begun"] = (issue, fontset, (os.path.abspath(base_dir or "."), allow_outside),
-                         disk.context, key, disk.passes_key, disk.story_digests,
+                         disk.context, key, disk.passes_name(), disk.story_digests,
                          disk.begun_digests)
     try:
         return compose_issue(issue, fontset, base_dir=base_dir, cache_dir=cache_dir,
