@@ -6,8 +6,12 @@ cache directory (``$BANMIAN_CACHE_DIR/layout``):
 
 * the whole ``LayoutResult`` of an issue, keyed by a digest of the entire
   issue model, so an unchanged issue exports without composing; its pages are
-  stored apart, each once under the digest of its bytes (``page-DIGEST``, the
-  page's ``composed_from``);
+  stored apart, each once under the digest of its bytes (the page's
+  ``composed_from``): its frames with their items named (``page-DIGEST``, a few
+  KB) and the items by name (``pageitems-DIGEST``, read only when drawn);
+* the story passes of an export, in one entry named by everything but the
+  stories' paragraphs, per story under the digest of its paragraphs, so a
+  re-export after a story's text changed passes that story alone;
 * each page pass of an export (its page, findings and overlap findings), keyed
   by the page, its master, the layers, the fields of the stories its frames
   show, its pictures' files and what each fill on it is made of, so a re-export
