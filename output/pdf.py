@@ -116,11 +116,10 @@ class _Writer(Painter):
         if memo is not None and isinstance(memo.get("slug"), dict):
             self._slug_glyphs = memo["slug"]    # the slug face is not loaded to set the slugs
         # the frames of the pages drawn before under the memo's fonts (``_draw``), and those
-        # this export draws, when it draws a few pages (a re-export after an edit)
+        # this export draws
         kept = memo.get("frames") if memo is not None else None
         self._kept_frames = kept or None
-        drawn = sum(1 for k in keys if memo is None or k not in memo["pages"])
-        self._new_frames = {} if family and drawn <= FRAME_MEMO_PAGES else None
+        self._new_frames = {} if family else None
         self._pages(pages, keys, memo)
         if family:
             frames = dict(kept) if kept and (self._new_frames is None or len(kept) + len(
@@ -330,7 +329,9 @@ class _Writer(Painter):
     def _draw(self, page) -> None:
         """``walk`` of one page, its frames drawn before (under the memo's fonts, at the
         same place, from the same drawing state) written as they were drawn then; the
-        frames drawn are kept for the next export (``_new_frames``)."""
+        frames drawn are kept for the next export (``_new_frames``, compressed)."""
+        import zlib
+
         from layout.result import walk_frame
         kept, new = self._kept_frames or {}, self._new_frames
         self.begin_page(page)
@@ -339,13 +340,14 @@ class _Writer(Painter):
             got = kept.get(key) if key is not None else None
             if got is not None:
                 self._frame = frame
-                self._buf.append(got[0])
+                self._buf.append(zlib.decompress(got[0]).decode("utf-8", "surrogatepass"))
                 self._fill, self._overprint = got[1], got[2]
             else:
                 start = len(self._buf)
                 walk_frame(frame, self)
                 if key is not None:
-                    got = ("".join(self._buf[start:]), self._fill, self._overprint)
+                    got = (zlib.compress("".join(self._buf[start:]).encode(
+                        "utf-8", "surrogatepass"), 1), self._fill, self._overprint)
             if key is not None and new is not None:
                 new[key] = got
         self.end_page(page)
@@ -628,7 +630,6 @@ _IMAGE_FIELDS = ("clip", "rect", "path", "pixel_size", "effective_ppi")
 _WRITER: str | None = None
 MEMO_FORMAT = 4
 MEMO_GENERATIONS = 20       # exports that add to one memo's fonts before they start afresh
-FRAME_MEMO_PAGES = 4        # an export drawing more pages keeps none of their frames
 FRAME_MEMO_LIMIT = 2000     # frames kept at most (then those of the last export alone)
 
 
@@ -666,7 +667,7 @@ def _load_memo(key: str) -> dict | None:
                 not all(type(v) is tuple and len(v) == 2 and type(v[0]) is int
                         and type(v[1]) is float for v in memo.get("slug", {}).values()) or \
                 not isinstance(memo.get("frames", {}), dict) or \
-                not all(type(v) is tuple and len(v) == 3 and type(v[0]) is str
+                not all(type(v) is tuple and len(v) == 3 and type(v[0]) is bytes
                         and type(v[2]) is bool for v in memo.get("frames", {}).values()):
             return None                       # not one of ours
         return memo
