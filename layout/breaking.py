@@ -553,13 +553,14 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
         return []
     pw, nodes = p.pw, p.nodes
     # per offset where a line may start: the cheapest way there (INF: none yet), its
-    # last line (start, end), its line count and the costliest line on it
+    # last line (start, end, cost) and its line count (the costliest line on the way is
+    # read off the last lines at the end: a line's start is settled before it is tried)
     cost = [INF] * (n + 1)
     cost[start] = 0.0
     back: list = [None] * (n + 1)
     count = [0] * (n + 1)
-    worst = [0.0] * (n + 1)
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
+    n_best = 0
     window = 1.6 * p.em
     pa, ps, pq, pc, nxt, pen, pe = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty, p.pe
     pg, po, pn, pgn, hyph = p.pg, p.po, p.pn, p.pgn, p.hyph
@@ -575,21 +576,28 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     # a spaced-out line costs at least this (with no penalty there): a setting it cannot
     # better is not costed
     floor = COST_LINE + COST_STRETCH_FIX if loose_penalty >= 0 else -INF
+    # tables with nothing in them (no Han–Latin boundary that opens, no Han–Latin space):
+    # the sums below leave them out (taking or adding 0.0 changes no sum)
+    opens = any(po)
+    soft = any(pq) or any(pe)
+    pos_ = 0.0
+    m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):
         base = cost[s]
-        if base == INF:
+        if base is INF:
             continue
         k = count[s]
         bad = base - k * COST_LINE
-        if k < len(best_at):
-            if prune and bad > best_at[k] + PRUNE:
+        if k < n_best:
+            b = best_at[k]
+            if prune and bad > b + PRUNE:
                 pruned = True
                 continue            # far worse than another way of setting k lines
-            if bad < best_at[k]:
+            if bad < b:
                 best_at[k] = bad
         else:
             best_at.append(bad)
-        m = measure - (first_indent if s == start else 0.0)
+            n_best += 1
         s1 = s + 1
         lo = after[s1]
         # skip nodes that would make lines much shorter than the measure,
@@ -599,8 +607,9 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             j0 -= 1
         found = False
         pws, pas = pw[s], pa[s1]
-        pgs, pos_, pns, pgns = pg[s1], po[s1], pn[s1], pgn[s1]
-        worst_s = worst[s]
+        pgs, pns, pgns = pg[s1], pn[s1], pgn[s1]
+        if opens:
+            pos_ = po[s1]
         k1 = k + 1
         bound = base + floor
         for j in range(j0, n_nodes):
@@ -619,33 +628,37 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                     else:
                         r = delta / st
                         sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
-                        rest = delta - (po[e] - pos_)
+                        rest = delta - (po[e] - pos_) if opens else delta
                         if rest > 0.0:
                             slots = pn[e] - pns or 1
                             if rest > limit * slots and pgn[e] > pgns:
                                 sc += loose_penalty + 1000.0 * rest / slots / em
                         c = COST_LINE + sc
-                    if base + c < cost[nx]:
-                        cost[nx] = base + c
-                        back[nx] = (s, e)
-                        count[nx] = k1
-                        worst[nx] = c if c > worst_s else worst_s
-                    continue
-                if delta >= -0.01:
+                elif delta >= -0.01:
                     c = COST_LINE                  # the usual case: an exact fit
+                    found = True
+                    nx = nxt[e]
                 else:
-                    if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
-                            and j > j0:
+                    if (delta + ps[e] - ps[s] + pq[e] - pq[s1] + pe[e] - pe[s1] if soft
+                            else delta + ps[e] - ps[s]) < -0.01 and j > j0:
                         break
                     c = _line_cost(p, s, e, m, False)
                     if c == INF:
                         continue
-            elif -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
-                                                              or pc[e] <= 1):
+                    found = True
+                    nx = nxt[e]
+                t = base + c
+                if t < cost[nx]:
+                    cost[nx] = t
+                    back[nx] = (s, e, c)
+                    count[nx] = k1
+                continue
+            if -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
+                                                            or pc[e] <= 1):
                 c = COST_LINE                      # the usual case: an exact fit
             elif delta > 0.01 and e < n and e not in hyph:
                 # a line spaced out: _line_cost's arithmetic on the running sums
-                c = COST_LINE + _spread_cost(delta, pg[e] - pgs, delta - (po[e] - pos_),
+                c = COST_LINE + _spread_cost(delta, pg[e] - pgs, delta - (po[e] - po[s1]),
                                              pn[e] - pns, pgn[e] > pgns, limit,
                                              loose_penalty, em)
                 if e in pen:
@@ -659,7 +672,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                     tail += pen[e]
                 c = COST_LINE + tail
             else:
-                if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
+                if delta + ps[e] - ps[s] + pq[e] - pq[s1] + pe[e] - pe[s1] < -0.01 \
                         and j > j0:
                     break
                 c = _line_cost(p, s, e, m, e == n)
@@ -667,11 +680,11 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                     continue
             found = True
             nx = n if e == n else nxt[e]
-            if base + c < cost[nx]:
-                cost[nx] = base + c
-                back[nx] = (s, e)
+            t = base + c
+            if t < cost[nx]:
+                cost[nx] = t
+                back[nx] = (s, e, c)
                 count[nx] = k1
-                worst[nx] = c if c > worst_s else worst_s
         if not found:
             # no legal break fits: break by force where the measure ends
             e = s + 1
@@ -680,18 +693,23 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             nx = nxt[e] if e < n else n
             if base + PENALTY_FORCED < cost[nx]:
                 cost[nx] = base + PENALTY_FORCED
-                back[nx] = (s, e)
+                back[nx] = (s, e, PENALTY_FORCED)
                 count[nx] = k + 1
-                worst[nx] = PENALTY_FORCED
-    if pruned and (back[n] is None or worst[n] >= LAST_RESORT):
-        # (where nothing was dropped the search without pruning is this one again)
+        m = measure
+    if pruned and back[n] is None:
         return break_paragraph(p, measure, start, first_indent, prune=False)
     lines = []
     pos = n
+    worst = 0.0                 # the costliest line on the way
     while pos != start:
-        s, e = back[pos]
+        s, e, c = back[pos]
         lines.append((s, e))
+        if c > worst:
+            worst = c
         pos = s
+    if pruned and worst >= LAST_RESORT:
+        # (where nothing was dropped the search without pruning is this one again)
+        return break_paragraph(p, measure, start, first_indent, prune=False)
     lines.reverse()
     return lines
 
