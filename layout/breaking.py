@@ -781,7 +781,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     points, opens, kinds, cls = p.points, p.opens, p.kinds, sh.cls
     SPACE = C.SPACE
     plain = not (qcut or ecut or open_ratio)    # no Han–Latin space taken or opened
-    simple = plain and not centre and e > s
+    simple = not centre and e > s
     if simple and cut:
         for i, c in cut.items():
             if c and blank_left(kinds[i]):
@@ -790,24 +790,37 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     if simple and (not space_extra or not _spaces_in(p, s, e)):
         # the usual line (no mark drawn left in its cell, no word space widened): the
         # loop below with what it would skip left out, in the same order of additions
+        # (over the line's own slices of the tables)
+        advs = adv[s:e]
         if cut:
-            adv = list(adv)
+            advs = list(advs)
             for i, c in cut.items():
-                adv[i] = adv[i] - c
+                advs[i - s] = advs[i - s] - c
         xs = [0.0]
-        x = adv[s]
-        if per_gap:
-            for i in range(s + 1, e):
-                x += pair[i]
-                if gap[i] > 0:
+        append = xs.append
+        x = advs[0]
+        rest = islice(advs, 1, None)
+        s1 = s + 1
+        if not plain:
+            for pr, q, qr, o, g, a in zip(pair[s1:e], qshrink[s1:e], qrest[s1:e], opens[s1:e],
+                                          gap[s1:e], rest):
+                x += pr - q * qcut - qr * ecut + o * open_ratio
+                if g > 0:
                     x += per_gap
-                xs.append(x)
-                x += adv[i]
+                append(x)
+                x += a
+        elif per_gap:
+            for pr, g, a in zip(pair[s1:e], gap[s1:e], rest):
+                x += pr
+                if g > 0:
+                    x += per_gap
+                append(x)
+                x += a
         else:
-            for i in range(s + 1, e):
-                x += pair[i]
-                xs.append(x)
-                x += adv[i]
+            for pr, a in zip(pair[s1:e], rest):
+                x += pr
+                append(x)
+                x += a
         return _finish(p, s, e, xs, x, measure, last, align, hyphen)
     xs = []
     x = 0.0
