@@ -1017,6 +1017,16 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     via: list = [None] * (n + 1)
     best[start] = {0: 0.0}
     via[start] = {0: None}
+    # tables with nothing in them (no Han–Latin boundary that opens, no Han–Latin space):
+    # the sums below leave them out (taking or adding 0.0 changes no sum)
+    opens = any(po)
+    soft = any(pq) or any(pe)
+    pos_ = pqs = pes = 0.0
+    limit_6, word_limit_6 = limit + 1e-6, word_limit + 1e-6
+    count_1 = count - 1
+    n_nodes = len(nodes)
+    last_j = n_nodes - 1
+    m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):                      # lines only go forward: one pass
         row = best[s]
         if row is None:
@@ -1025,40 +1035,44 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         states = [(k + 1, c) for k, c in row.items() if k < count]
         if not states:
             continue
-        m = measure - (first_indent if s == start else 0.0)
-        lo = after[s + 1]
+        s1 = s + 1
         # a line ending before ``far`` cannot be spaced out to the measure within the
         # limits (see Prepared.reach): start at the first node that might, and at the
         # paragraph's end (a last line is not spaced out)
         lead = points[s] if cls[s] == SPACE else 0
-        base = m - hyphen_w - 0.02 + pw[s] + pa[s + 1] + po[s + 1]
-        need = base + lim * (pn[s + 1] - lead)
-        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), s + 1)
-        if far > s + 1:
+        base = m - hyphen_w - 0.02 + pw[s] + pa[s1] + po[s1]
+        pns1 = pn[s1]
+        need = base + lim * (pns1 - lead)
+        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), s1)
+        if far > s1:
             # a line with no gap between characters (Latin words) may open its word
             # spaces further: it may end earlier, while it holds no such gap
-            need = base + wlim * (pn[s + 1] - lead)
-            far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), s + 1)
-            if far_w < far and pgn[far_w] == pgn[s + 1]:
+            need = base + wlim * (pns1 - lead)
+            far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), s1)
+            if far_w < far and pgn[far_w] == pgn[s1]:
                 far = far_w
-        j1 = after[far] if far > s + 1 else lo
-        pws, pas, pss, pqs, pos_, pgs, pcs = pw[s], pa[s + 1], ps[s], pq[s + 1], po[s + 1], \
-            pgn[s + 1], pc[s]
-        pes = pe[s + 1]
-        pns = pn[s + 1] - lead
-        pgs1, pns1 = pg[s + 1], pn[s + 1]
-        for j in range(min(j1, len(nodes) - 1), len(nodes)):
+        j1 = after[far] if far > s1 else after[s1]
+        pws, pas, pss, pgs = pw[s], pa[s1], ps[s], pgn[s1]
+        if soft:
+            pqs, pes = pq[s1], pe[s1]
+        if opens:
+            pos_ = po[s1]
+        pns = pns1 - lead
+        pgs1 = pg[s1]
+        for j in range(min(j1, last_j), n_nodes):
             e = nodes[j]
             if e not in special:
                 # (no hyphen, no penalty, not the last line: the checks below, fewer)
                 delta = m - (pw[e] - pws + pa[e] - pas)
-                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
+                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
+                             else ps[e] - pss + 0.01):
                     break
                 if delta > 0.01:
-                    rest = delta - (po[e] - pos_)
+                    rest = delta - (po[e] - pos_) if opens else delta
                     slots = pn[e] - pns
+                    han = pgn[e] > pgs
                     if rest > 0.01 and (slots <= 0 or rest / slots > (
-                            limit if pgn[e] > pgs else word_limit) + 1e-6):
+                            limit_6 if han else word_limit_6)):
                         continue
                     # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
                     st = pg[e] - pgs1
@@ -1069,7 +1083,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                         sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
                         if rest > 0.0:
                             slots = pn[e] - pns1 or 1
-                            if rest > p_limit * slots and pgn[e] > pgs:
+                            if rest > p_limit * slots and han:
                                 sc += loose_penalty + 1000.0 * rest / slots / em
                         c = COST_LINE + sc
                 elif delta >= -0.01:
@@ -1080,25 +1094,24 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                     c = _line_cost(p, s, e, m, False)
                     if c == INF:
                         continue
-                last = False
                 nx = nxt[e]
             else:
                 nat = pw[e] - pws + pa[e] - pas
                 if e in hyph:
                     nat += hyphen_w
                 delta = m - nat
-                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
+                if delta < -(ps[e] - pss + pq[e] - pq[s1] + pe[e] - pe[s1] + 0.01):
                     break
                 if e in last_hyph:
                     continue                  # a proper noun is not split to even a foot
                 last = e >= n
                 if last:
-                    if pc[e] - pcs <= 1 < pc[e]:
+                    if pc[e] - pc[s] <= 1 < pc[e]:
                         continue              # never a lone character (孤字) on the last line
                 elif delta > 0.01:
                     # as set_line spaces it: Han–Latin boundaries open first, the rest is
                     # shared by every gap and word space
-                    rest = delta - (po[e] - pos_)
+                    rest = delta - (po[e] - po[s1])
                     slots = pn[e] - pns
                     if rest > 0.01 and (slots <= 0 or rest / slots > (
                             limit if pgn[e] > pgs else word_limit) + 1e-6):
@@ -1124,7 +1137,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 to_via = via[nx] = {}
             else:
                 to_via = via[nx]
-            most = count if nx == n else count - 1     # the count-th line ends the paragraph
+            most = count if nx == n else count_1     # the count-th line ends the paragraph
             line = (s, e)
             for k1, so_far in states:
                 if k1 > most:
@@ -1133,6 +1146,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 if total < to.get(k1, INF):
                     to[k1] = total
                     to_via[k1] = line
+        m = measure
     out: dict[int, list[tuple[int, int]]] = {}
     row = best[n]
     for k in range(1, count + 1) if row is not None else ():
