@@ -733,7 +733,9 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     cut = {}          # char index -> compression applied
     if p.fixed_at:
         at, fixed = p.fixed_at, p.fixed       # the characters that are always cut
-        cut = {i: fixed[i] for i in at[bisect_left(at, s):bisect_left(at, e)]}
+        here = at[bisect_left(at, s):bisect_left(at, e)]
+        if here:
+            cut = dict(zip(here, map(fixed.__getitem__, here)))
     qcut = 0.0        # fraction of the Han–Latin spaces taken
     ecut = 0.0        # fraction of the rest of them taken (a last resort)
     per_gap = 0.0
@@ -787,7 +789,11 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
             if c and blank_left(kinds[i]):
                 simple = False
                 break
-    if simple and (not space_extra or not _spaces_in(p, s, e)):
+    if simple and space_extra:
+        # no word space in the line that spacing out widens
+        at = p.space_points()
+        simple = not at or bisect_left(at, s) == bisect_left(at, e)
+    if simple:
         # the usual line (no mark drawn left in its cell, no word space widened): the
         # loop below with what it would skip left out, in the same order of additions
         # (over the line's own slices of the tables)
@@ -847,12 +853,6 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         if cls[i] == SPACE and points[i]:
             x += space_extra
     return _finish(p, s, e, xs, x, measure, last, align, hyphen)
-
-
-def _spaces_in(p: Prepared, s: int, e: int) -> bool:
-    """Whether line s..e-1 has a word space that spacing out widens."""
-    at = p.space_points()
-    return bool(at) and bisect_left(at, s) < bisect_left(at, e)
 
 
 def _finish(p: Prepared, s: int, e: int, xs: list, x: float, measure: float, last: bool,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import repeat
-from operator import add
+from operator import add, sub
 
 from . import chars as C
 from .breaking import Line, Prepared, break_counts, break_paragraph, may_fit, set_spans
@@ -292,8 +292,8 @@ def line_parts(p: Prepared, line: Line, offset_base: int = 0) -> list[tuple]:
     lxs = line.xs
     advs: list[float] = []
     if lxs:
-        advs = [a if a <= x1 - x0_ else x1 - x0_
-                for a, x0_, x1 in zip(sh.adv[s:e - 1], lxs, lxs[1:])]
+        # (min: the advance, or the gap to the next glyph where that is narrower)
+        advs = list(map(min, sh.adv[s:e - 1], map(sub, lxs[1:], lxs)))
         last_end = line.hyphen_x if line.hyphen_x >= 0 else line.right
         advs.append(max(0.0, round(last_end - lxs[-1], 9)))
     starts = sh.run_starts()
