@@ -438,7 +438,7 @@ class Flow:
                          len(c.slots) * g.pitch) for c in cols)
         used_prepared: set[int] = set()
         col_chunks: dict[int, list] = {}     # column → (para, offset) of the chunks set in it
-        carry = None                     # (para, offset, width, lines) left for the next column
+        carry = None                     # (para, offset, width, lines, first) left for the next column
 
         def result(end: StoryPos, empty_lines: int = 0) -> FrameResult:
             return FrameResult(frame.id, frame.kind, rect, tuple(items), columns, story.id,
@@ -502,17 +502,19 @@ class Flow:
             fresh = offset == 0
             indent = st.indent if fresh else 0.0
             lv = loose.get((para, offset), 0)
+            # the paragraph's lines (broken, each set when its box is made) from line ``first``
             if not lv and carry is not None and carry[:3] == (para, offset, col.width):
-                lines = carry[3]         # the rest of a paragraph set once, not re-broken
+                lines, first = carry[3], carry[4]   # the rest of a paragraph set once
             else:
-                lines = self.setter.lines(p, col.width, offset, indent, st.align, lv) \
+                lines = self.setter.lazy_lines(p, col.width, offset, indent, st.align, lv) \
                     if lv else None
                 if lines is None:
-                    lines = self.setter.lines(p, col.width, offset, indent, st.align)
+                    lines = self.setter.lazy_lines(p, col.width, offset, indent, st.align)
+                first = 0
             if fresh and col.used > 0 and st.space_before:
                 col.used += st.space_before
             room = max(0, (limit - col.used) // st.leading)
-            n = len(lines)
+            n = len(lines) - first
             if st.keep_with_next and fresh and para + 1 < len(paras) and col.used > 0:
                 # a subhead never ends a column: it needs its lines plus two of the next
                 nst = self.setter.style(paras[para + 1].style)
@@ -543,7 +545,7 @@ class Flow:
             if place:
                 col_chunks.setdefault(ci, []).append((para, offset))
             for k in range(place):
-                line = lines[k]
+                line = (lines, first + k)            # (the line itself once its box is made)
                 last_placed, last_ci = (len(items), p, line, col, para), ci
                 row = col.slots[min(col.used, len(col.slots) - 1)]
                 # placed now, its LineBox made when the fill's result is built
@@ -558,8 +560,8 @@ class Flow:
                     ci += 1
             else:
                 if place:
-                    offset = lines[place - 1].next
-                carry = (para, offset, col.width, lines[place:])
+                    offset = lines.next(first + place - 1)
+                carry = (para, offset, col.width, lines, first + place)
                 ci += 1
         placed = tuple(items)
         if jumps.to_page is not None and run_in and para < len(paras) and n_lines:
@@ -598,7 +600,10 @@ class Flow:
     def _line_box(self, p, line, x: float, width: float, y: float, para: int, story: str,
                   size: float) -> LineBox:
         """The LineBox of a line set at (x, y) in a column ``width`` wide: the one made
-        before when the same line stood there."""
+        before when the same line stood there.  ``line``: the Line, or (the paragraph's
+        LazyLines, which line)."""
+        if type(line) is tuple:
+            line = line[0].line(line[1])
         key = (id(line), x, width, y, para, story, size)
         hit = self.boxes.get(key)
         if hit is not None and hit[0] is line:
@@ -623,6 +628,8 @@ class Flow:
         Returns the new continuation (paragraph, offset).
         """
         at, p, line, col, lpara = last_placed
+        if type(line) is tuple:              # (LazyLines, which line): set it
+            line = line[0].line(line[1])
         st = self.setter.style(self.issue.paper.jumps.style)
         jp = self.setter.prepare_text(self.jump_text(True, page), st)
         jw = jp.natural(0, jp.n)

@@ -153,6 +153,14 @@ class Setter:
 
         ``looseness`` ±N: N lines more or fewer than the best setting, within the
         spacing limits; None when there is no such setting."""
+        got = self.lazy_lines(p, measure, start, indent, align, looseness)
+        return None if got is None else got.all()
+
+    def lazy_lines(self, p: Prepared, measure: float, start: int, indent: float,
+                   align: str, looseness: int = 0) -> LazyLines | None:
+        """``lines`` broken but each line set only when first asked for (a fill that is
+        not kept needs their count and ends only), cached: ``lines`` gives the same
+        Line objects."""
         key = (id(p), round(measure, 3), start, round(indent, 3), align)
         if looseness:
             key += (looseness,)
@@ -160,13 +168,14 @@ class Setter:
         if got is False:
             # an empty paragraph still takes one (empty) line, where a caret can stand
             if not p.n:
-                got = None if looseness else [Line(0, 0, 0, (), indent, True)]
+                got = None if looseness else LazyLines(p, [(0, 0)], measure, start, indent,
+                                                       align, [Line(0, 0, 0, (), indent, True)])
             elif looseness:
                 spans = self._looser_spans(p, measure, start, indent, align, looseness)
-                got = None if spans is None else set_spans(p, spans, measure, start, indent,
+                got = None if spans is None else LazyLines(p, spans, measure, start, indent,
                                                            align)
             else:
-                got = set_spans(p, self._best_breaks(p, measure, start, indent), measure,
+                got = LazyLines(p, self._best_breaks(p, measure, start, indent), measure,
                                 start, indent, align)
             self._lines[key] = got
             self.stats["broken"] += 1
@@ -252,6 +261,44 @@ class Setter:
         save = getattr(self._hyphenator, "save", None)
         if save is not None:
             save()
+
+
+class LazyLines:
+    """The lines of one setting of a paragraph (``Setter.lazy_lines``): its breaks, and
+    each line set (``set_spans``) when first asked for."""
+
+    __slots__ = ("p", "spans", "measure", "start", "indent", "align", "_set", "_all")
+
+    def __init__(self, p: Prepared, spans: list[tuple[int, int]], measure: float,
+                 start: int, indent: float, align: str, lines: list[Line] | None = None):
+        self.p, self.spans, self.measure, self.start = p, spans, measure, start
+        self.indent, self.align = indent, align
+        self._set: list = lines if lines is not None else [None] * len(spans)
+        self._all = lines
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def next(self, k: int) -> int:
+        """Where the line after line k starts (``Line.next``) without setting it."""
+        e = self.spans[k][1]
+        n = self.p.n
+        return self.p.nxt[e] if e < n else n
+
+    def line(self, k: int) -> Line:
+        """Line k, set the first time it is asked for."""
+        got = self._set[k]
+        if got is None:
+            got = self._set[k] = set_spans(self.p, self.spans[k:k + 1], self.measure,
+                                           self.start, self.indent, self.align)[0]
+        return got
+
+    def all(self) -> list[Line]:
+        """Every line, as a list (the same list each time)."""
+        got = self._all
+        if got is None:
+            got = self._all = [self.line(k) for k in range(len(self.spans))]
+        return got
 
 
 def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Source,
