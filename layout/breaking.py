@@ -150,7 +150,7 @@ class Prepared:
         # nominal stretch of the gap before i
         gap = tuple(chain((0.0,), map(gap_pt.__getitem__, pids), ends))
         if spaces_k:
-            stretch = [st + g for st, g in zip(stretch, gap)]
+            stretch = list(map(add, stretch, gap))
             points[1:n] = [1 if answer[q].gap else pt for q, pt in zip(pids, points[1:n])]
         else:
             stretch = gap
@@ -191,9 +191,11 @@ class Prepared:
         breaks = {q: answer[q].brk is not None for q in uniq}
         nodes = list(compress(range(1, n), map(breaks.__getitem__, pids)))
         if spaces_k:
-            # "Jones 、": the mark would start the next line
-            nodes = [i for i in nodes if ks[i] not in spaces_k
-                     or not self._space_then_no_start(text, ks, i)]
+            # "Jones 、": the mark would start the next line (the nodes at a space asked)
+            at = set(nodes)
+            bad = {i for i in space_at if i in at and self._space_then_no_start(text, ks, i)}
+            if bad:
+                nodes = [i for i in nodes if i not in bad]
         penalised = {q: bool(answer[q].brk) for q in uniq}
         penalty: dict[int, float] = {}
         if any(penalised.values()):
