@@ -583,6 +583,11 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     opens = any(po)
     soft = any(pq) or any(pe)
     pos_ = 0.0
+    # a paragraph whose only special node is its end and whose lines start where the
+    # last one ended (no space dropped at a break: the usual Chinese paragraph) takes
+    # the short loop below: every node before the last is an ordinary line end
+    plain = not hyph and not pen and p.nxt == tuple(range(n + 1))
+    last_j = n_nodes - 1                # (nodes[last_j] is n)
     m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):
         base = cost[s]
@@ -614,16 +619,16 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             pos_ = po[s1]
         k1 = k + 1
         bound = base + floor
-        for j in range(j0, n_nodes):
-            e = nodes[j]
-            delta = m - (pw[e] - pws + pa[e] - pas)
-            if e not in special:
+        if plain:
+            # the loop below for a line ending at an ordinary node e (where the next
+            # line starts), then at the paragraph's end
+            for j in range(j0, last_j):
+                e = nodes[j]
+                delta = m - (pw[e] - pws + pa[e] - pas)
                 if delta > 0.01:
-                    # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
                     found = True
-                    nx = nxt[e]
-                    if bound >= cost[nx]:
-                        continue             # (costs at least ``floor``: no better)
+                    if bound >= cost[e]:
+                        continue
                     st = pg[e] - pgs
                     if st <= 0:
                         c = COST_LINE + (1e4 + delta)
@@ -637,9 +642,8 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                                 sc += loose_penalty + 1000.0 * rest / slots / em
                         c = COST_LINE + sc
                 elif delta >= -0.01:
-                    c = COST_LINE                  # the usual case: an exact fit
+                    c = COST_LINE
                     found = True
-                    nx = nxt[e]
                 else:
                     if (delta + ps[e] - ps[s] + pq[e] - pq[s1] + pe[e] - pe[s1] if soft
                             else delta + ps[e] - ps[s]) < -0.01 and j > j0:
@@ -648,45 +652,102 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                     if c == INF:
                         continue
                     found = True
-                    nx = nxt[e]
+                t = base + c
+                if t < cost[e]:
+                    cost[e] = t
+                    back[e] = (s, e, c)
+                    count[e] = k1
+            else:
+                delta = m - (pw[n] - pws + pa[n] - pas)
+                c = INF
+                if delta >= -0.01:
+                    # the last line, not too long: _line_cost's and _tail's arithmetic
+                    c = COST_LINE + (PENALTY_LONE_CHAR if pc[n] - pc[s] <= 1 and pc[n] > 1
+                                     else 0.0)
+                elif not (delta + ps[n] - ps[s] + pq[n] - pq[s1] + pe[n] - pe[s1] < -0.01
+                          and last_j > j0):
+                    c = _line_cost(p, s, n, m, True)
+                if c != INF:
+                    found = True
+                    t = base + c
+                    if t < cost[n]:
+                        cost[n] = t
+                        back[n] = (s, n, c)
+                        count[n] = k1
+        else:
+            for j in range(j0, n_nodes):
+                e = nodes[j]
+                delta = m - (pw[e] - pws + pa[e] - pas)
+                if e not in special:
+                    if delta > 0.01:
+                        # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
+                        found = True
+                        nx = nxt[e]
+                        if bound >= cost[nx]:
+                            continue             # (costs at least ``floor``: no better)
+                        st = pg[e] - pgs
+                        if st <= 0:
+                            c = COST_LINE + (1e4 + delta)
+                        else:
+                            r = delta / st
+                            sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                            rest = delta - (po[e] - pos_) if opens else delta
+                            if rest > 0.0:
+                                slots = pn[e] - pns or 1
+                                if rest > limit * slots and pgn[e] > pgns:
+                                    sc += loose_penalty + 1000.0 * rest / slots / em
+                            c = COST_LINE + sc
+                    elif delta >= -0.01:
+                        c = COST_LINE                  # the usual case: an exact fit
+                        found = True
+                        nx = nxt[e]
+                    else:
+                        if (delta + ps[e] - ps[s] + pq[e] - pq[s1] + pe[e] - pe[s1] if soft
+                                else delta + ps[e] - ps[s]) < -0.01 and j > j0:
+                            break
+                        c = _line_cost(p, s, e, m, False)
+                        if c == INF:
+                            continue
+                        found = True
+                        nx = nxt[e]
+                    t = base + c
+                    if t < cost[nx]:
+                        cost[nx] = t
+                        back[nx] = (s, e, c)
+                        count[nx] = k1
+                    continue
+                if -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
+                                                                or pc[e] <= 1):
+                    c = COST_LINE                      # the usual case: an exact fit
+                elif delta > 0.01 and e < n and e not in hyph:
+                    # a line spaced out: _line_cost's arithmetic on the running sums
+                    c = COST_LINE + _spread_cost(delta, pg[e] - pgs, delta - (po[e] - po[s1]),
+                                                 pn[e] - pns, pgn[e] > pgns, limit,
+                                                 loose_penalty, em)
+                    if e in pen:
+                        c += pen[e]
+                elif e == n and delta >= -0.01 and e not in hyph:
+                    # the last line, not too long: _line_cost's and _tail's arithmetic, inline
+                    tail = 0.0
+                    if pc[e] - pc[s] <= 1 and pc[e] > 1:
+                        tail += PENALTY_LONE_CHAR
+                    if pen.get(e):
+                        tail += pen[e]
+                    c = COST_LINE + tail
+                else:
+                    if delta + ps[e] - ps[s] + pq[e] - pq[s1] + pe[e] - pe[s1] < -0.01 \
+                            and j > j0:
+                        break
+                    c = _line_cost(p, s, e, m, e == n)
+                    if c == INF:
+                        continue
+                found = True
+                nx = n if e == n else nxt[e]
                 t = base + c
                 if t < cost[nx]:
                     cost[nx] = t
                     back[nx] = (s, e, c)
                     count[nx] = k1
-                continue
-            if -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
-                                                            or pc[e] <= 1):
-                c = COST_LINE                      # the usual case: an exact fit
-            elif delta > 0.01 and e < n and e not in hyph:
-                # a line spaced out: _line_cost's arithmetic on the running sums
-                c = COST_LINE + _spread_cost(delta, pg[e] - pgs, delta - (po[e] - po[s1]),
-                                             pn[e] - pns, pgn[e] > pgns, limit,
-                                             loose_penalty, em)
-                if e in pen:
-                    c += pen[e]
-            elif e == n and delta >= -0.01 and e not in hyph:
-                # the last line, not too long: _line_cost's and _tail's arithmetic, inline
-                tail = 0.0
-                if pc[e] - pc[s] <= 1 and pc[e] > 1:
-                    tail += PENALTY_LONE_CHAR
-                if pen.get(e):
-                    tail += pen[e]
-                c = COST_LINE + tail
-            else:
-                if delta + ps[e] - ps[s] + pq[e] - pq[s1] + pe[e] - pe[s1] < -0.01 \
-                        and j > j0:
-                    break
-                c = _line_cost(p, s, e, m, e == n)
-                if c == INF:
-                    continue
-            found = True
-            nx = n if e == n else nxt[e]
-            t = base + c
-            if t < cost[nx]:
-                cost[nx] = t
-                back[nx] = (s, e, c)
-                count[nx] = k1
         if not found:
             # no legal break fits: break by force where the measure ends
             e = s + 1
