@@ -1088,7 +1088,10 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     limit_6, word_limit_6 = limit + 1e-6, word_limit + 1e-6
     count_1 = count - 1
     n_nodes = len(nodes)
-    last_j = n_nodes - 1
+    last_j = n_nodes - 1                # (nodes[last_j] is n)
+    # a paragraph whose only special node is its end and whose lines start where the
+    # last one ended (no space dropped at a break) takes the short loop below
+    plain = not special - {n} and p.nxt == tuple(range(n + 1))
     m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):                      # lines only go forward: one pass
         row = best[s]
@@ -1122,10 +1125,11 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
             pos_ = po[s1]
         pns = pns1 - lead
         pgs1 = pg[s1]
-        for j in range(min(j1, last_j), n_nodes):
-            e = nodes[j]
-            if e not in special:
-                # (no hyphen, no penalty, not the last line: the checks below, fewer)
+        if plain:
+            # the loop below for a line ending at an ordinary node e (where the next
+            # line starts), then at the paragraph's end
+            for j in range(min(j1, last_j), last_j):
+                e = nodes[j]
                 delta = m - (pw[e] - pws + pa[e] - pas)
                 if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
                              else ps[e] - pss + 0.01):
@@ -1137,7 +1141,6 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                     if rest > 0.01 and (slots <= 0 or rest / slots > (
                             limit_6 if han else word_limit_6)):
                         continue
-                    # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
                     st = pg[e] - pgs1
                     if st <= 0:
                         c = COST_LINE + (1e4 + delta)
@@ -1150,65 +1153,136 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                                 sc += loose_penalty + 1000.0 * rest / slots / em
                         c = COST_LINE + sc
                 elif delta >= -0.01:
-                    c = COST_LINE            # an exact fit, as _line_cost finds it
+                    c = COST_LINE
                 else:
                     if _midline_need(p, s, e, -delta) > 0.01:
                         continue
                     c = _line_cost(p, s, e, m, False)
                     if c == INF:
                         continue
-                nx = nxt[e]
-            else:
-                nat = pw[e] - pws + pa[e] - pas
-                if e in hyph:
-                    nat += hyphen_w
-                delta = m - nat
-                if delta < -(ps[e] - pss + pq[e] - pq[s1] + pe[e] - pe[s1] + 0.01):
-                    break
-                if e in last_hyph:
-                    continue                  # a proper noun is not split to even a foot
-                last = e >= n
-                if last:
-                    if pc[e] - pc[s] <= 1 < pc[e]:
-                        continue              # never a lone character (孤字) on the last line
-                elif delta > 0.01:
-                    # as set_line spaces it: Han–Latin boundaries open first, the rest is
-                    # shared by every gap and word space
-                    rest = delta - (po[e] - po[s1])
-                    slots = pn[e] - pns
-                    if rest > 0.01 and (slots <= 0 or rest / slots > (
-                            limit if pgn[e] > pgs else word_limit) + 1e-6):
-                        continue
-                if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
-                    continue                  # no mark inside the line compressed to even a foot
-                if not last and -0.01 <= delta <= 0.01 and e not in pen:
-                    c = COST_LINE            # an exact fit, as _line_cost finds it
-                elif not last and delta > 0.01 and e not in hyph:
-                    # a line spaced out: _line_cost's arithmetic on the running sums
-                    c = COST_LINE + _spread_cost(delta, pg[e] - pgs1, rest, pn[e] - pns1,
-                                                 pgn[e] > pgs, p_limit, loose_penalty, em)
-                    if e in pen:
-                        c += pen[e]
+                to = best[e]
+                if to is None:
+                    to = best[e] = {}
+                    to_via = via[e] = {}
                 else:
-                    c = _line_cost(p, s, e, m, last)
-                    if c == INF:
+                    to_via = via[e]
+                line = (s, e)
+                for k1, so_far in states:
+                    if k1 > count_1:
                         continue
-                nx = n if last else nxt[e]
-            to = best[nx]
-            if to is None:
-                to = best[nx] = {}
-                to_via = via[nx] = {}
+                    total = so_far + c
+                    if total < to.get(k1, INF):
+                        to[k1] = total
+                        to_via[k1] = line
             else:
-                to_via = via[nx]
-            most = count if nx == n else count_1     # the count-th line ends the paragraph
-            line = (s, e)
-            for k1, so_far in states:
-                if k1 > most:
-                    continue
-                total = so_far + c
-                if total < to.get(k1, INF):
-                    to[k1] = total
-                    to_via[k1] = line
+                # the last line (never a lone character on it, no mark inside it
+                # compressed)
+                delta = m - (pw[n] - pws + pa[n] - pas)
+                if delta >= -(ps[n] - pss + pq[n] - pq[s1] + pe[n] - pe[s1] + 0.01) and \
+                        not pc[n] - pc[s] <= 1 < pc[n] and \
+                        not (delta < -0.01 and _midline_need(p, s, n, -delta) > 0.01):
+                    c = _line_cost(p, s, n, m, True)
+                    if c != INF:
+                        to = best[n]
+                        if to is None:
+                            to = best[n] = {}
+                            to_via = via[n] = {}
+                        else:
+                            to_via = via[n]
+                        line = (s, n)
+                        for k1, so_far in states:
+                            total = so_far + c
+                            if total < to.get(k1, INF):
+                                to[k1] = total
+                                to_via[k1] = line
+        else:
+            for j in range(min(j1, last_j), n_nodes):
+                e = nodes[j]
+                if e not in special:
+                    # (no hyphen, no penalty, not the last line: the checks below, fewer)
+                    delta = m - (pw[e] - pws + pa[e] - pas)
+                    if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
+                                 else ps[e] - pss + 0.01):
+                        break
+                    if delta > 0.01:
+                        rest = delta - (po[e] - pos_) if opens else delta
+                        slots = pn[e] - pns
+                        han = pgn[e] > pgs
+                        if rest > 0.01 and (slots <= 0 or rest / slots > (
+                                limit_6 if han else word_limit_6)):
+                            continue
+                        # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
+                        st = pg[e] - pgs1
+                        if st <= 0:
+                            c = COST_LINE + (1e4 + delta)
+                        else:
+                            r = delta / st
+                            sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                            if rest > 0.0:
+                                slots = pn[e] - pns1 or 1
+                                if rest > p_limit * slots and han:
+                                    sc += loose_penalty + 1000.0 * rest / slots / em
+                            c = COST_LINE + sc
+                    elif delta >= -0.01:
+                        c = COST_LINE            # an exact fit, as _line_cost finds it
+                    else:
+                        if _midline_need(p, s, e, -delta) > 0.01:
+                            continue
+                        c = _line_cost(p, s, e, m, False)
+                        if c == INF:
+                            continue
+                    nx = nxt[e]
+                else:
+                    nat = pw[e] - pws + pa[e] - pas
+                    if e in hyph:
+                        nat += hyphen_w
+                    delta = m - nat
+                    if delta < -(ps[e] - pss + pq[e] - pq[s1] + pe[e] - pe[s1] + 0.01):
+                        break
+                    if e in last_hyph:
+                        continue                  # a proper noun is not split to even a foot
+                    last = e >= n
+                    if last:
+                        if pc[e] - pc[s] <= 1 < pc[e]:
+                            continue              # never a lone character (孤字) on the last line
+                    elif delta > 0.01:
+                        # as set_line spaces it: Han–Latin boundaries open first, the rest is
+                        # shared by every gap and word space
+                        rest = delta - (po[e] - po[s1])
+                        slots = pn[e] - pns
+                        if rest > 0.01 and (slots <= 0 or rest / slots > (
+                                limit if pgn[e] > pgs else word_limit) + 1e-6):
+                            continue
+                    if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
+                        continue                  # no mark inside the line compressed to even a foot
+                    if not last and -0.01 <= delta <= 0.01 and e not in pen:
+                        c = COST_LINE            # an exact fit, as _line_cost finds it
+                    elif not last and delta > 0.01 and e not in hyph:
+                        # a line spaced out: _line_cost's arithmetic on the running sums
+                        c = COST_LINE + _spread_cost(delta, pg[e] - pgs1, rest, pn[e] - pns1,
+                                                     pgn[e] > pgs, p_limit, loose_penalty, em)
+                        if e in pen:
+                            c += pen[e]
+                    else:
+                        c = _line_cost(p, s, e, m, last)
+                        if c == INF:
+                            continue
+                    nx = n if last else nxt[e]
+                to = best[nx]
+                if to is None:
+                    to = best[nx] = {}
+                    to_via = via[nx] = {}
+                else:
+                    to_via = via[nx]
+                most = count if nx == n else count_1     # the count-th line ends the paragraph
+                line = (s, e)
+                for k1, so_far in states:
+                    if k1 > most:
+                        continue
+                    total = so_far + c
+                    if total < to.get(k1, INF):
+                        to[k1] = total
+                        to_via[k1] = line
         m = measure
     out: dict[int, list[tuple[int, int]]] = {}
     row = best[n]

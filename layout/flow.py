@@ -94,6 +94,7 @@ class Flow:
         self._sources: dict[tuple[str, int], Source] = {}
         self._preps: dict = {}
         self._columns: dict = {}     # a frame's rectangle, columns, blocked lines → its rows
+        self._baselines: dict = {}   # (grid line, size, leading) → baseline
 
     def _prepared(self, story: Story, para: int, st: Style):
         """A paragraph shaped in its style and the story's language: the setter's, asked
@@ -110,7 +111,11 @@ class Flow:
     # ------------------------------------------------------------ placement
     def baseline(self, row: int, style: Style) -> float:
         """The baseline of a line of this style whose first grid line is ``row``."""
-        return self.geo.baseline(row, style.size, style.leading)
+        key = (row, style.size, style.leading)
+        got = self._baselines.get(key)
+        if got is None:
+            got = self._baselines[key] = self.geo.baseline(row, style.size, style.leading)
+        return got
 
     def jump_text(self, to: bool, page: int) -> str:
         """The wording of a jump line."""
