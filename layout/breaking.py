@@ -845,7 +845,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     points, opens, kinds, cls = p.points, p.opens, p.kinds, sh.cls
     SPACE = C.SPACE
     plain = not (qcut or ecut or open_ratio)    # no Han–Latin space taken or opened
-    simple = not centre and e > s
+    simple = e > s
     if simple and cut:
         for i, c in cut.items():
             if c and blank_left(kinds[i]):
@@ -858,12 +858,15 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     if simple:
         # the usual line (no mark drawn left in its cell, no word space widened): the
         # loop below with what it would skip left out, in the same order of additions
-        # (over the line's own slices of the tables)
+        # (over the line's own slices of the tables); a centred mark inside the line
+        # keeps its advance and is drawn a quarter em left after the loop
         advs = adv[s:e]
+        mid = [i for i in centre if s <= i < e - 1] if centre else ()
         if cut:
             advs = list(advs)
             for i, c in cut.items():
-                advs[i - s] = advs[i - s] - c
+                if not mid or i not in mid:
+                    advs[i - s] = advs[i - s] - c
         xs = [0.0]
         append = xs.append
         x = advs[0]
@@ -889,6 +892,8 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
                 x += pr
                 append(x)
                 x += a
+        for i in mid:
+            xs[i - s] = xs[i - s] - centre[i] / 2
         return _finish(p, s, e, xs, x, measure, last, align, hyphen)
     xs = []
     x = 0.0
