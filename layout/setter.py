@@ -12,7 +12,7 @@ from itertools import repeat
 from operator import add, sub
 
 from . import chars as C
-from .breaking import Line, Prepared, break_counts, break_paragraph, may_fit, set_spans
+from .breaking import Line, Prepared, break_counts, break_paragraph, may_fit, set_line, set_spans
 from .model import OPENTYPE_LANGUAGE, Issue, Paragraph, ParagraphStyle, is_traditional, shape_scale
 from .result import GlyphRun, Source
 from .shaping import RunSpec, Shaped, shape
@@ -289,8 +289,14 @@ class LazyLines:
         """Line k, set the first time it is asked for."""
         got = self._set[k]
         if got is None:
-            got = self._set[k] = set_spans(self.p, self.spans[k:k + 1], self.measure,
-                                           self.start, self.indent, self.align)[0]
+            s, e = self.spans[k]
+            p = self.p
+            if s == self.start:          # (the first line: its indent, as set_spans sets it)
+                got = set_spans(p, self.spans[k:k + 1], self.measure, s, self.indent,
+                                self.align)[0]
+            else:
+                got = set_line(p, s, e, self.measure, e >= p.n, self.align)
+            self._set[k] = got
         return got
 
     def all(self) -> list[Line]:
