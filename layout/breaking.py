@@ -861,7 +861,10 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         # (over the line's own slices of the tables); a centred mark inside the line
         # keeps its advance and is drawn a quarter em left after the loop
         advs = adv[s:e]
-        mid = [i for i in centre if s <= i < e - 1] if centre else ()
+        mid = ()
+        if centre:
+            at = list(centre)               # (in order: made walking the paragraph)
+            mid = at[bisect_left(at, s):bisect_left(at, e - 1)]
         if cut:
             advs = list(advs)
             for i, c in cut.items():
