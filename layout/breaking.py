@@ -214,18 +214,19 @@ class Prepared:
         centre: dict[int, float] = {}
         half_k = {k: rules.half_of(k) for k in present} if rules.has_half else {}
         if any(half_k.values()):           # (no such mark here: no table of cuts)
-            both_k = {k: bool(h) and rules.blank_side(k) == C.BOTH for k, h in half_k.items()}
-            # the cut of each mark set half width from the start (h × its size), 0.0 elsewhere
-            cut_k = {k: 0.0 if both_k[k] else h for k, h in half_k.items()}
-            cuts = list(map(mul, map(cut_k.__getitem__, ks), sizes))
-            fixed = cuts if fixed is None else list(map(add, fixed, cuts))
-            for i in compress(range(n), map(both_k.__getitem__, ks)):
-                # a centred mark gives up a quarter em on each side inside a line
-                # (the cut is the pair after it); ending a line it keeps its box
-                h = half_k[ks[i]]
-                centre[i] = h * sizes[i]
-                if i + 1 < n:
-                    pair[i + 1] -= h * sizes[i]
+            both_k = {k: rules.blank_side(k) == C.BOTH for k, h in half_k.items() if h}
+            fixed = fixed or [0.0] * n
+            for i in compress(range(n), map(half_k.__getitem__, ks)):
+                k, z = ks[i], sizes[i]
+                h = half_k[k]
+                if both_k[k]:
+                    # a centred mark gives up a quarter em on each side inside a line
+                    # (the cut is the pair after it); ending a line it keeps its box
+                    centre[i] = h * z
+                    if i + 1 < n:
+                        pair[i + 1] -= h * z
+                else:
+                    fixed[i] = h * z
         self.fixed, self.centre = fixed, centre
         if fixed is not None:
             adv = list(adv)
