@@ -233,7 +233,7 @@ class Prepared:
             for i in compress(range(n), fixed):
                 adv[i] -= fixed[i]
         self.pw = tuple(accumulate(adv, initial=0.0))
-        self.pa = tuple(accumulate(pair, initial=0.0))
+        self.pa = _sums(pair)             # (no adjustment anywhere: zeros, not summed)
         self.ps = tuple(accumulate(shrink[:n], initial=0.0))
         # the compressible marks alone, and those with no mark beside them (compressing
         # one of those inside a line sets it both ways on the page; next to another
@@ -248,7 +248,7 @@ class Prepared:
             if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
                 pl[i] = shrink[i]
         self.pm = _sums(pm)
-        self.pl = _sums(pl)
+        self.pl = self.pm if pl == pm else _sums(pl)   # (no mark beside another: the same)
         self.qrest = qrest
         if qshrink is zeros:
             self.pq = self.pe = (0.0,) * (n + 2)
