@@ -247,7 +247,8 @@ class Prepared:
             pm[i] = shrink[i]
             if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
                 pl[i] = shrink[i]
-        self.pm = _sums(pm)
+        # (where only marks shrink, no word space: their sums are the sums of all)
+        self.pm = self.ps if pm == shrink[:n] else _sums(pm)
         self.pl = self.pm if pl == pm else _sums(pl)   # (no mark beside another: the same)
         self.qrest = qrest
         if qshrink is zeros:
@@ -391,7 +392,7 @@ class Prepared:
         got = cache[which]
         if got is None or got[1] != lim:
             # w + a + o + lim * k per offset (adding o only where some is not zero)
-            values = map(add, self.pw, self.pa)
+            values = map(add, self.pw, self.pa) if any(self.pa) else self.pw
             if any(self.opens):
                 values = map(add, values, self.po)
             values = list(map(add, values, map(mul, repeat(lim), self.pn)))
