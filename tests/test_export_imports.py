@@ -42,6 +42,7 @@ plain = sorted(
     if module is not None and mod.split(".")[0] in ours
     for name, obj in list(vars(module).items())
     if isinstance(obj, type) and obj.__module__ == mod and dataclasses.is_dataclass(obj)
+    and obj.__dataclass_params__.init
     and not obj.__init__.__code__.co_filename.endswith("_methods.py"))
 print(json.dumps({"plain": plain, "threading": "threading" in sys.modules,
                   "engine": "layout.compose" in sys.modules}))

@@ -10,6 +10,7 @@ import re
 import types
 from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -265,3 +266,149 @@ def test_other_format_not_used():
     space["FORMAT"] = prebuilt.FORMAT - 1
     _, Box2 = _make(types.SimpleNamespace(**space))
     assert repr(Box2(1)) == "_make.<locals>.Box(a=1, b=[], c='c')" and Box2(1).d == 2
+
+
+def _bodies():
+    """Class bodies (made afresh on each call) the plain path must make as dataclasses
+    does, and ones it must leave to dataclasses (None from _made_plainly)."""
+    class Plain:
+        """Doc."""
+        a: int
+        b: str = "b"
+        c: list = dataclasses.field(default_factory=list)
+        d: float = dataclasses.field(default=1.5, repr=False, compare=False)
+        e: int = dataclasses.field(default=0, init=False, metadata={"k": 1})
+        f: tuple = dataclasses.field(default=(), kw_only=True)
+        g: dict = dataclasses.field(default_factory=dict, hash=False, init=False)
+
+        def method(self):
+            return self.a
+
+    class Empty:
+        """Doc."""
+
+    class WithMatchArgs:
+        """Doc."""
+        __match_args__ = ("x",)
+        x: int = 0
+
+    plain = [Plain, Empty, WithMatchArgs]
+
+    class Var:
+        """Doc."""
+        a: int = 0
+        b: ClassVar[int] = 1
+
+    class Init:
+        """Doc."""
+        a: int = 0
+        b: dataclasses.InitVar[int] = 1
+
+    class Kw:
+        """Doc."""
+        a: int = 0
+        _: dataclasses.KW_ONLY
+        b: int = 1
+
+    class Mutable:
+        """Doc."""
+        a: list = []
+
+    class NoType:
+        """Doc."""
+        a: int = 0
+        b = dataclasses.field(default=1)
+
+    class NoDoc:
+        a: int = 0
+
+    class Base:
+        """Doc."""
+        a: int = 0
+
+    class Derived(Base):
+        """Doc."""
+        b: int = 1
+
+    class Slotted:
+        """Doc."""
+        __slots__ = ("a",)
+        a: int
+
+    return plain, [Var, Init, Kw, Mutable, NoType, NoDoc, Derived, Slotted]
+
+
+def _made_by_dataclasses(cls, slots):
+    try:
+        return dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=slots)
+    except (TypeError, ValueError) as e:
+        return type(e)
+
+
+def _same_class(a, b):
+    assert a.__name__ == b.__name__ and a.__qualname__ == b.__qualname__
+    assert repr(a.__dataclass_params__) == repr(b.__dataclass_params__)
+    fa, fb = a.__dataclass_fields__, b.__dataclass_fields__
+    assert list(fa) == list(fb)
+    for name in fa:
+        for attr in ("name", "type", "default", "default_factory", "init", "repr", "hash",
+                     "compare", "metadata", "kw_only", "_field_type"):
+            assert getattr(fa[name], attr) == getattr(fb[name], attr), (name, attr)
+    assert getattr(a, "__match_args__", None) == getattr(b, "__match_args__", None)
+    assert getattr(a, "__slots__", None) == getattr(b, "__slots__", None)
+    assert sorted(a.__dict__) == sorted(b.__dict__)
+    for k, v in a.__dict__.items():
+        if not callable(v) and k not in ("__dict__", "__weakref__", "__dataclass_fields__",
+                                         "__dataclass_params__"):
+            if isinstance(v, types.MemberDescriptorType):
+                assert type(b.__dict__[k]) is types.MemberDescriptorType
+            else:
+                assert b.__dict__[k] == v, k
+    assert [f.name for f in dataclasses.fields(a)] == [f.name for f in dataclasses.fields(b)]
+
+
+@pytest.mark.parametrize("slots", [False, True])
+def test_plain_classes_are_made_as_dataclasses_makes_them(slots):
+    """``_made_plainly`` (no annotation checked against ClassVar, InitVar, KW_ONLY by
+    pattern) gives the fields, parameters, match args and slots dataclasses gives, and
+    leaves every other case to dataclasses."""
+    mine, _ = _bodies()
+    theirs, _ = _bodies()
+    for a, b in zip(mine, theirs):
+        made = prebuilt._made_plainly(a, slots)
+        assert made is not None, a.__name__
+        _same_class(made, _made_by_dataclasses(b, slots))
+    for cls in _bodies()[1]:
+        assert prebuilt._made_plainly(cls, slots) is None, cls.__name__
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_the_decorator_makes_other_cases_as_dataclasses_does(frozen):
+    """Classes the plain path leaves alone: ClassVar, InitVar and KW_ONLY annotations,
+    a base dataclass, no docstring; and the errors dataclasses raises (a mutable
+    default, a field without a type) raised the same."""
+    dc = prebuilt.prebuilt_dataclass(types.SimpleNamespace(KEYS={}))
+    for cls, twin in zip(_bodies()[1], _bodies()[1]):
+        if cls.__name__ == "Slotted":
+            continue
+        if cls.__name__ == "Derived":      # its base a dataclass first, each the same way
+            dc(cls.__bases__[0], frozen=frozen)
+            dataclasses.dataclass(twin.__bases__[0], frozen=frozen)
+        expect = _made_by_dataclasses(twin, False)
+        if isinstance(expect, type) and issubclass(expect, Exception):
+            with pytest.raises(expect):
+                dc(cls, frozen=frozen)
+            continue
+        made = dc(cls, frozen=frozen)
+        assert [(f.name, f.type, f.default, f._field_type) for f in dataclasses.fields(made)] \
+            == [(f.name, f.type, f.default, f._field_type) for f in dataclasses.fields(expect)]
+        assert made.__match_args__ == expect.__match_args__
+
+
+def test_the_classes_made_take_the_plain_path():
+    """Every generated class without a base class took the plain path (its fields are
+    the ones that path makes: no dataclasses call made them)."""
+    for cls in CLASSES:
+        if cls.__bases__ == (object,):
+            assert cls.__dataclass_params__ is not prebuilt._PARAMS
+            assert all(f._field_type is dataclasses._FIELD for f in dataclasses.fields(cls))
