@@ -28,12 +28,18 @@ Exit codes: 0 fine, 1 problems found (check errors, refused print export),
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
 import time
 from pathlib import Path
+
+from common.lazymodule import defer
+
+# dataclasses, which the engine's modules import, imports inspect only to write the
+# signature of a class without a docstring into its __doc__ (ours have their own): its
+# code (with dis, tokenize, linecache …: 3–4 ms of every start) runs should anything use it
+defer("inspect")
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE / "resources" / "samples" / "front-page" / "issue.yaml"
@@ -318,6 +324,7 @@ def _export(args) -> int:
         return EXIT_PROBLEMS
     pages = _pages(args.pages, result)
     if pages:
+        import dataclasses
         result = dataclasses.replace(result, pages=tuple(p for p in result.pages if p.number in pages))
     from output import ExportRefused, export_pdf
     # page images go to a folder named after the issue ("issue-pages/"), never "issue.png/"
