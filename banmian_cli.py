@@ -32,14 +32,22 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
-from common.lazymodule import defer
+from common.lazymodule import defer, extension_exists
 
-# dataclasses, which the engine's modules import, imports inspect only to write the
-# signature of a class without a docstring into its __doc__ (ours have their own): its
-# code (with dis, tokenize, linecache …: 3–4 ms of every start) runs should anything use it
-defer("inspect")
+# modules a start imports only to hold them for later, whose code (5–6 ms in all) runs
+# should anything use them: inspect (with dis, tokenize, linecache …), which dataclasses
+# imports only to write the signature of a class without a docstring into its __doc__
+# (ours have their own); ipaddress, which urllib.parse (pathlib's) uses for a bracketed
+# host; textwrap, which ReportLab's rl_safe_eval uses to rewrite a class statement; bz2
+# and lzma, which shutil imports only to know that they are there (so where they are)
+for _name in ("inspect", "ipaddress", "textwrap"):
+    defer(_name)
+for _name in ("bz2", "lzma"):
+    if extension_exists("_" + _name):
+        defer(_name)
+
+from pathlib import Path  # noqa: E402  (after the modules deferred above)
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE / "resources" / "samples" / "front-page" / "issue.yaml"

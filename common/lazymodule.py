@@ -63,6 +63,14 @@ def deferred(name: str) -> bool:
     return type(sys.modules.get(name)) is _Deferred
 
 
+def extension_exists(name: str) -> bool:
+    """Whether the top-level module ``name`` can be found (without importing it)."""
+    try:
+        return name in sys.modules or importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def defer(name: str) -> bool:
     """Make the top-level module ``name`` (not imported yet) one whose code runs on first
     use; whether it is so (nothing is done to a module imported already, or to one

@@ -1,10 +1,12 @@
 """What an export imports, and what its imports cost: a pattern made cheaper to compile
 matches what it matched, every dataclass an export makes takes its methods from a
 generated file (common/prebuilt.py), ``threading`` is left unimported and ``inspect``
-(which dataclasses imports) unexecuted (common/lazymodule.py)."""
+(which dataclasses imports) and four more modules imported only to be held unexecuted
+(common/lazymodule.py)."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import re
@@ -45,7 +47,8 @@ try:
     runpy.run_path(main, run_name="__main__")
 except SystemExit:
     pass
-inspect = type(sys.modules["inspect"]).__name__
+deferred = sorted(n for n in ("inspect", "ipaddress", "textwrap", "bz2", "lzma")
+                  if type(sys.modules.get(n)).__name__ == "_Deferred")
 import dataclasses
 ours = ("layout", "fonts", "output", "proofs", "common")
 plain = sorted(
@@ -57,7 +60,7 @@ plain = sorted(
     and not obj.__init__.__code__.co_filename.endswith("_methods.py"))
 print(json.dumps({"plain": plain, "threading": "threading" in sys.modules,
                   "engine": "layout.compose" in sys.modules,
-                  "inspect": inspect}))
+                  "deferred": deferred}))
 """
 
 
@@ -88,7 +91,8 @@ def test_an_export_makes_no_dataclass_at_import_and_leaves_threading_unimported(
         assert got["plain"] == []
     for got in (unchanged, edited):     # (a first one may scan fonts, open images …)
         assert got["threading"] is False
-        assert got["inspect"] == "_Deferred", got   # dataclasses imported it, nothing ran it
+        # imported (by dataclasses, urllib.parse, ReportLab, shutil), never run
+        assert got["deferred"] == ["bz2", "inspect", "ipaddress", "lzma", "textwrap"], got
 
 
 # ------------------------------------------------------------------ common/lazymodule.py
@@ -155,3 +159,8 @@ def test_only_plain_top_level_modules_not_imported_are_deferred():
     assert lazymodule.defer("email") is False           # a package
     assert lazymodule.defer("os.path") is False
     assert lazymodule.defer("no_such_module_bm") is False
+
+
+def test_extension_exists_finds_without_importing():
+    assert lazymodule.extension_exists("_bz2") == (importlib.util.find_spec("_bz2") is not None)
+    assert lazymodule.extension_exists("sys") and not lazymodule.extension_exists("no_such_bm")
