@@ -28,7 +28,8 @@ check that the generated files are current and that the methods behave as those
 
 Plain ``@dataclass``, ``@dataclass(frozen=True)`` and ``@dataclass(frozen=True,
 slots=True)`` are handled (a frozen class's fields are stored through their slots,
-as ``object.__setattr__`` stores them); other arguments are not taken.
+as ``object.__setattr__`` stores them); a class given other arguments is made by
+``dataclasses`` itself.
 """
 from __future__ import annotations
 
@@ -347,13 +348,13 @@ def prebuilt_dataclass(methods):
     qualified = bool(getattr(methods, "QUALIFIED", False))
     made: list = []
 
-    def dataclass(cls=None, /, *, frozen=False, slots=False):
+    def dataclass(cls=None, /, *, frozen=False, slots=False, **other):
         if cls is None:
-            return lambda c: dataclass(c, frozen=frozen, slots=slots)
-        if (slots and not frozen) or any(a in cls.__dict__ for a in (
+            return lambda c: dataclass(c, frozen=frozen, slots=slots, **other)
+        if other or (slots and not frozen) or any(a in cls.__dict__ for a in (
                 "__hash__", "__setattr__", "__delattr__", "__getstate__", "__setstate__")):
-            # not a case handled here: dataclasses itself
-            return dataclasses.dataclass(cls, frozen=frozen, slots=slots)
+            # not a case handled here (another argument too): dataclasses itself
+            return dataclasses.dataclass(cls, frozen=frozen, slots=slots, **other)
         doc = cls.__dict__.get("__doc__")
         cls = _made_plainly(cls, slots) or \
             dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=slots)

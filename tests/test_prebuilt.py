@@ -412,3 +412,22 @@ def test_the_classes_made_take_the_plain_path():
         if cls.__bases__ == (object,):
             assert cls.__dataclass_params__ is not prebuilt._PARAMS
             assert all(f._field_type is dataclasses._FIELD for f in dataclasses.fields(cls))
+
+
+def test_other_arguments_go_to_dataclasses():
+    """A class given arguments this decorator does not take (order, eq …) is made by
+    dataclasses itself, with them."""
+    dc = prebuilt.prebuilt_dataclass(types.SimpleNamespace(KEYS={}))
+
+    @dc(order=True)
+    class Ordered:
+        """Doc."""
+        a: int = 0
+
+    @dc(eq=False, frozen=True)
+    class Same:
+        """Doc."""
+        a: int = 0
+    assert Ordered(1) < Ordered(2) and Ordered.__dataclass_params__.order
+    assert Same(1) != Same(1) and Same.__dataclass_params__.frozen
+    assert dc.classes == []                 # none of them was made here
