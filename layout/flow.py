@@ -8,9 +8,11 @@ reserved where the story leaves a page or resumes on another.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import groupby
 from operator import attrgetter
+
+from common.prebuilt import prebuilt_dataclass
 
 from .grid import EM_ASCENT, PageGeometry
 from .model import Story, TextFrame
@@ -19,6 +21,11 @@ from .result import Diagnostic, FrameResult, GlyphRun, LineBox, Source
 from .breaking import set_line
 from .setter import Setter, Style, line_runs
 from .units import chinese_numeral
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# layout/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 
 @dataclass

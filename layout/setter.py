@@ -7,9 +7,10 @@ changed paragraph is shaped and broken again.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from itertools import repeat
 from operator import add, sub
+
+from common.prebuilt import prebuilt_dataclass
 
 from . import chars as C
 from .breaking import Line, Prepared, break_counts, break_paragraph, may_fit, set_line, set_spans
@@ -17,6 +18,11 @@ from .model import OPENTYPE_LANGUAGE, Issue, Paragraph, ParagraphStyle, is_tradi
 from .result import GlyphRun, Source
 from .shaping import RunSpec, Shaped, shape
 from .units import font_size
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# layout/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 
 @dataclass(frozen=True)
