@@ -28,12 +28,26 @@ Exit codes: 0 fine, 1 problems found (check errors, refused print export),
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
 import time
-from pathlib import Path
+
+from common.lazymodule import defer, extension_exists
+
+# modules a start imports only to hold them for later, whose code (5–6 ms in all) runs
+# should anything use them: inspect (with dis, tokenize, linecache …), which dataclasses
+# imports only to write the signature of a class without a docstring into its __doc__
+# (ours have their own); ipaddress, which urllib.parse (pathlib's) uses for a bracketed
+# host; textwrap, which ReportLab's rl_safe_eval uses to rewrite a class statement; bz2
+# and lzma, which shutil imports only to know that they are there (so where they are)
+for _name in ("inspect", "ipaddress", "textwrap"):
+    defer(_name)
+for _name in ("bz2", "lzma"):
+    if extension_exists("_" + _name):
+        defer(_name)
+
+from pathlib import Path  # noqa: E402  (after the modules deferred above)
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE / "resources" / "samples" / "front-page" / "issue.yaml"
@@ -318,6 +332,7 @@ def _export(args) -> int:
         return EXIT_PROBLEMS
     pages = _pages(args.pages, result)
     if pages:
+        import dataclasses
         result = dataclasses.replace(result, pages=tuple(p for p in result.pages if p.number in pages))
     from output import ExportRefused, export_pdf
     # page images go to a folder named after the issue ("issue-pages/"), never "issue.png/"

@@ -11,7 +11,11 @@ any module):
     python -m common.prebuilt layout.model layout/_model_methods.py
 
 (a module taking this up first gets an empty ``layout/_x_methods.py``, every class
-generated at import, until that command writes it).
+generated at import, until that command writes it).  One generated module may serve
+several modules of a package, named together (their classes then filed under their
+module's name as well):
+
+    python -m common.prebuilt output.options,output.marks output/_methods.py
 
 Each class's methods in it are filed under a key that spells out its fields (names,
 which are set by ``__init__``, shown by ``repr``, compared by ``==``, which have a
@@ -24,11 +28,15 @@ check that the generated files are current and that the methods behave as those
 
 Plain ``@dataclass``, ``@dataclass(frozen=True)`` and ``@dataclass(frozen=True,
 slots=True)`` are handled (a frozen class's fields are stored through their slots,
-as ``object.__setattr__`` stores them); other arguments are not taken.
+as ``object.__setattr__`` stores them); a class given other arguments is made by
+``dataclasses`` itself.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
+import sys
+import types
 from _thread import get_ident
 
 __all__ = ["prebuilt_dataclass", "ident", "class_key", "methods_source", "generate"]
@@ -50,9 +58,11 @@ class _Factory:
 FACTORY = _Factory()
 
 
-def ident(cls) -> str:
-    """The name of ``cls``'s maker in a generated module."""
-    return "".join(c if c.isalnum() or c == "_" else "_" for c in cls.__qualname__)
+def ident(cls, qualified: bool = False) -> str:
+    """The name of ``cls``'s maker in a generated module (``qualified``: in one that serves
+    several modules, so with its module's name)."""
+    name = f"{cls.__module__}.{cls.__qualname__}" if qualified else cls.__qualname__
+    return "".join(c if c.isalnum() or c == "_" else "_" for c in name)
 
 
 def class_key(cls) -> str:
@@ -123,6 +133,7 @@ def methods_source(cls, name: str) -> str:
     theirs = "".join(f"other.{n}," for n in compared)
     lines = [
         f"def {name}(_d, _f, _s, _FACTORY, _get_ident, _cls, _Frozen):",
+        f'    """The methods of {cls.__qualname__}."""',
         *head,
         f"    def __init__({', '.join(params)}):",
         *body,
@@ -216,6 +227,112 @@ def _attach(cls, maker) -> None:
     params.init = params.repr = params.eq = True
 
 
+# what the fast path below needs of dataclasses' own (private) names; without them every
+# class goes through dataclasses.dataclass
+_FIELD = getattr(dataclasses, "_FIELD", None)
+_SPECIAL = tuple(x for x in (getattr(dataclasses, "InitVar", None),
+                             getattr(dataclasses, "KW_ONLY", None)) if x is not None)
+
+
+@dataclasses.dataclass(init=False, repr=False, eq=False)
+class _Plain:
+    """The parameters dataclasses records of a class made with init, repr and eq off."""
+
+
+_PARAMS = _Plain.__dataclass_params__
+
+
+def _special(obj) -> bool:
+    """Whether an annotation's name stands for something that is no plain field's type
+    (ClassVar, InitVar, KW_ONLY, or the module through which one might be named)."""
+    if obj is None:
+        return False
+    if isinstance(obj, types.ModuleType):
+        return obj.__name__ in ("typing", "dataclasses")
+    if any(obj is x for x in _SPECIAL) or isinstance(obj, _SPECIAL[:1]):
+        return True
+    typing = sys.modules.get("typing")
+    return typing is not None and (obj is typing.ClassVar or
+                                   getattr(obj, "__origin__", None) is typing.ClassVar)
+
+
+def _first_names(text: str) -> list[str]:
+    """The names dataclasses reads at the head of a string annotation ("NAME" or
+    "MODULE . NAME", a word being what ``\\w+`` matches)."""
+    names, i, n = [], 0, len(text)
+    for _ in range(2):
+        while i < n and text[i].isspace():
+            i += 1
+        j = i
+        while j < n and (text[j].isalnum() or text[j] == "_"):
+            j += 1
+        if j == i:
+            break
+        names.append(text[i:j])
+        while j < n and text[j].isspace():
+            j += 1
+        if j >= n or text[j] != ".":
+            break
+        i = j + 1
+    return names
+
+
+def _made_plainly(cls, slots: bool):
+    """``dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=slots)`` for a
+    plain class (no base but object, a docstring, only string annotations naming plain
+    types, no mutable default): the fields, the parameters, ``__match_args__`` and the
+    slots, as dataclasses makes them, without its checks of each annotation for ClassVar,
+    InitVar and KW_ONLY (2–3 ms over the classes of an export).  None for any other class,
+    which dataclasses makes itself."""
+    d = cls.__dict__
+    if _FIELD is None or cls.__bases__ != (object,) or type(cls) is not type \
+            or not d.get("__doc__") or "__slots__" in d:
+        return None
+    module = sys.modules.get(cls.__module__)
+    ns = module.__dict__ if module is not None else {}
+    annotations = d.get("__annotations__", {})
+    fields = {}
+    for name, tp in annotations.items():
+        if not isinstance(tp, str) or any(_special(ns.get(w)) for w in _first_names(tp)):
+            return None
+        default = getattr(cls, name, dataclasses.MISSING)
+        if isinstance(default, dataclasses.Field):
+            f = default
+        else:
+            if isinstance(default, types.MemberDescriptorType):
+                default = dataclasses.MISSING
+            f = dataclasses.field(default=default)
+        if f.default.__class__.__hash__ is None:
+            return None                 # a mutable default: dataclasses says so
+        fields[name] = f
+    if any(isinstance(v, dataclasses.Field) and k not in annotations for k, v in d.items()):
+        return None                     # a field without a type: dataclasses says so
+    for name, f in fields.items():
+        f.name, f.type, f._field_type = name, annotations[name], _FIELD
+        if f.kw_only is dataclasses.MISSING:
+            f.kw_only = False
+        if isinstance(d.get(name), dataclasses.Field):
+            if f.default is dataclasses.MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, f.default)
+    cls.__dataclass_params__ = copy.copy(_PARAMS)
+    cls.__dataclass_fields__ = fields
+    if "__match_args__" not in d:
+        cls.__match_args__ = tuple(n for n, f in fields.items() if f.init and not f.kw_only)
+    if slots:
+        space = dict(d)
+        space["__slots__"] = tuple(fields)
+        for name in fields:
+            space.pop(name, None)
+        space.pop("__dict__", None)
+        space.pop("__weakref__", None)
+        qualname = cls.__qualname__
+        cls = type(cls)(cls.__name__, cls.__bases__, space)
+        cls.__qualname__ = qualname
+    return cls
+
+
 def _generated_now(cls):
     """The maker of ``cls``'s methods, generated from its fields now."""
     space: dict = {}
@@ -228,20 +345,22 @@ def prebuilt_dataclass(methods):
     ``frozen=True`` and perhaps ``slots=True``) that takes each class's methods from the generated
     module ``methods``."""
     keys = getattr(methods, "KEYS", {}) if getattr(methods, "FORMAT", None) == FORMAT else {}
+    qualified = bool(getattr(methods, "QUALIFIED", False))
     made: list = []
 
-    def dataclass(cls=None, /, *, frozen=False, slots=False):
+    def dataclass(cls=None, /, *, frozen=False, slots=False, **other):
         if cls is None:
-            return lambda c: dataclass(c, frozen=frozen, slots=slots)
-        if (slots and not frozen) or any(a in cls.__dict__ for a in (
+            return lambda c: dataclass(c, frozen=frozen, slots=slots, **other)
+        if other or (slots and not frozen) or any(a in cls.__dict__ for a in (
                 "__hash__", "__setattr__", "__delattr__", "__getstate__", "__setstate__")):
-            # not a case handled here: dataclasses itself
-            return dataclasses.dataclass(cls, frozen=frozen, slots=slots)
+            # not a case handled here (another argument too): dataclasses itself
+            return dataclasses.dataclass(cls, frozen=frozen, slots=slots, **other)
         doc = cls.__dict__.get("__doc__")
-        cls = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=slots)
+        cls = _made_plainly(cls, slots) or \
+            dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=slots)
         if frozen:      # its methods are the ones below; the class says what it is
             cls.__dataclass_params__.frozen = True
-        name = ident(cls)
+        name = ident(cls, qualified)
         key = class_key(cls)
         maker = getattr(methods, name, None) if keys.get(name) == key else None
         _attach(cls, maker or _generated_now(cls))
@@ -253,23 +372,33 @@ def prebuilt_dataclass(methods):
 
     dataclass.classes = made
     dataclass.methods = methods
+    dataclass.ident = lambda cls: ident(cls, qualified)
     return dataclass
 
 
 HEADER = ("# Generated by common/prebuilt.py from {module}: do not edit.\n"
           "# Regenerate: python -m common.prebuilt {module} {path}\n"
-          "# (the methods dataclasses would write; see common/prebuilt.py)\n")
+          "# (the methods dataclasses would write; see common/prebuilt.py)\n"
+          '"""The dataclass methods of {module}, written ahead of time."""\n')
 
 
 def generate(module: str, path: str, classes) -> str:
-    """The text of the generated methods module for ``classes``."""
-    out = [HEADER.format(module=module, path=path), f"FORMAT = {FORMAT}\n", "KEYS = {"]
-    for cls in classes:
-        out.append(f"    {ident(cls)!r}: {class_key(cls)!r},")
+    """The text of the generated methods module for ``classes`` (of ``module``, or of
+    the modules it names separated by commas)."""
+    qualified = "," in module
+    names = [ident(cls, qualified) for cls in classes]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{module}: two classes would be filed under one name")
+    out = [HEADER.format(module=module, path=path), f"FORMAT = {FORMAT}\n"]
+    if qualified:
+        out.append("QUALIFIED = True\n")
+    out.append("KEYS = {")
+    for cls, name in zip(classes, names):
+        out.append(f"    {name!r}: {class_key(cls)!r},")
     out.append("}\n")
-    for cls in classes:
+    for cls, name in zip(classes, names):
         out.append("")
-        out.append(methods_source(cls, ident(cls)))
+        out.append(methods_source(cls, name))
     return "\n".join(out)
 
 
@@ -281,12 +410,13 @@ def main(argv=None) -> None:
     from common.fs import atomic_write
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        raise SystemExit("usage: python -m common.prebuilt MODULE OUT.py")
+        raise SystemExit("usage: python -m common.prebuilt MODULE[,MODULE...] OUT.py")
     module, path = args
-    mod = importlib.import_module(module)
-    decorator = mod.dataclass
-    atomic_write(Path(path), generate(module, path, decorator.classes).encode("utf-8"))
-    print(f"wrote {path} ({len(decorator.classes)} classes)")
+    classes = []
+    for name in module.split(","):
+        classes += importlib.import_module(name).dataclass.classes
+    atomic_write(Path(path), generate(module, path, classes).encode("utf-8"))
+    print(f"wrote {path} ({len(classes)} classes)")
 
 
 if __name__ == "__main__":

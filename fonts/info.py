@@ -3,7 +3,15 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
+
+from common.prebuilt import prebuilt_dataclass
+
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# fonts/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 # Bump when the metrics output changes: every key (and so every cached file) changes with it.
 # 2: no more TrueType conversion; CFF faces are used as they are.

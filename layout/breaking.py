@@ -41,8 +41,12 @@ from .shaping import Shaped
 dataclass = prebuilt_dataclass(_breaking_methods)
 
 INF = float("inf")
-#: characters below the CJK blocks that may be letters (what ``_latin_letter`` asks of)
-_LATIN_WORD = re.compile(r"[^\W\d_\u2e80-\U0010ffff]")
+#: characters below the CJK blocks that may be letters (what ``_latin_letter`` asks of):
+#: a word character, not a digit nor ``_``, below U+2E80.  The bound is a lookahead: as a
+#: range inside the negated class (``[^\W\d_\u2e80-\U0010ffff]``, the same characters) it
+#: cost 4–5 ms to compile at every start; this costs 0.6 ms (tests/test_export_imports.py
+#: checks the two match the same code points)
+_LATIN_WORD = re.compile(r"(?![^\x00-\u2e7f])[^\W\d_]")
 _MARK_GROUPS = (C.G_OPEN, C.G_CLOSE, C.G_PERIOD, C.G_PAUSE)
 
 # costs (dimensionless) -------------------------------------------------------
@@ -150,7 +154,7 @@ class Prepared:
         # nominal stretch of the gap before i
         gap = tuple(chain((0.0,), map(gap_pt.__getitem__, pids), ends))
         if spaces_k:
-            stretch = [st + g for st, g in zip(stretch, gap)]
+            stretch = list(map(add, stretch, gap))
             points[1:n] = [1 if answer[q].gap else pt for q, pt in zip(pids, points[1:n])]
         else:
             stretch = gap
@@ -191,9 +195,11 @@ class Prepared:
         breaks = {q: answer[q].brk is not None for q in uniq}
         nodes = list(compress(range(1, n), map(breaks.__getitem__, pids)))
         if spaces_k:
-            # "Jones 、": the mark would start the next line
-            nodes = [i for i in nodes if ks[i] not in spaces_k
-                     or not self._space_then_no_start(text, ks, i)]
+            # "Jones 、": the mark would start the next line (the nodes at a space asked)
+            at = set(nodes)
+            bad = {i for i in space_at if i in at and self._space_then_no_start(text, ks, i)}
+            if bad:
+                nodes = [i for i in nodes if i not in bad]
         penalised = {q: bool(answer[q].brk) for q in uniq}
         penalty: dict[int, float] = {}
         if any(penalised.values()):
@@ -231,7 +237,7 @@ class Prepared:
             for i in compress(range(n), fixed):
                 adv[i] -= fixed[i]
         self.pw = tuple(accumulate(adv, initial=0.0))
-        self.pa = tuple(accumulate(pair, initial=0.0))
+        self.pa = _sums(pair)             # (no adjustment anywhere: zeros, not summed)
         self.ps = tuple(accumulate(shrink[:n], initial=0.0))
         # the compressible marks alone, and those with no mark beside them (compressing
         # one of those inside a line sets it both ways on the page; next to another
@@ -245,8 +251,9 @@ class Prepared:
             pm[i] = shrink[i]
             if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
                 pl[i] = shrink[i]
-        self.pm = _sums(pm)
-        self.pl = _sums(pl)
+        # (where only marks shrink, no word space: their sums are the sums of all)
+        self.pm = self.ps if pm == shrink[:n] else _sums(pm)
+        self.pl = self.pm if pl == pm else _sums(pl)   # (no mark beside another: the same)
         self.qrest = qrest
         if qshrink is zeros:
             self.pq = self.pe = (0.0,) * (n + 2)
@@ -389,7 +396,7 @@ class Prepared:
         got = cache[which]
         if got is None or got[1] != lim:
             # w + a + o + lim * k per offset (adding o only where some is not zero)
-            values = map(add, self.pw, self.pa)
+            values = map(add, self.pw, self.pa) if any(self.pa) else self.pw
             if any(self.opens):
                 values = map(add, values, self.po)
             values = list(map(add, values, map(mul, repeat(lim), self.pn)))
@@ -553,13 +560,14 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
         return []
     pw, nodes = p.pw, p.nodes
     # per offset where a line may start: the cheapest way there (INF: none yet), its
-    # last line (start, end), its line count and the costliest line on it
+    # last line (start, end, cost) and its line count (the costliest line on the way is
+    # read off the last lines at the end: a line's start is settled before it is tried)
     cost = [INF] * (n + 1)
     cost[start] = 0.0
     back: list = [None] * (n + 1)
     count = [0] * (n + 1)
-    worst = [0.0] * (n + 1)
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
+    n_best = 0
     window = 1.6 * p.em
     pa, ps, pq, pc, nxt, pen, pe = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty, p.pe
     pg, po, pn, pgn, hyph = p.pg, p.po, p.pn, p.pgn, p.hyph
@@ -575,21 +583,33 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     # a spaced-out line costs at least this (with no penalty there): a setting it cannot
     # better is not costed
     floor = COST_LINE + COST_STRETCH_FIX if loose_penalty >= 0 else -INF
+    # tables with nothing in them (no Han–Latin boundary that opens, no Han–Latin space):
+    # the sums below leave them out (taking or adding 0.0 changes no sum)
+    opens = any(po)
+    soft = any(pq) or any(pe)
+    pos_ = 0.0
+    # a paragraph whose only special node is its end and whose lines start where the
+    # last one ended (no space dropped at a break: the usual Chinese paragraph) takes
+    # the short loop below: every node before the last is an ordinary line end
+    plain = not hyph and not pen and p.nxt == tuple(range(n + 1))
+    last_j = n_nodes - 1                # (nodes[last_j] is n)
+    m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):
         base = cost[s]
-        if base == INF:
+        if base is INF:
             continue
         k = count[s]
         bad = base - k * COST_LINE
-        if k < len(best_at):
-            if prune and bad > best_at[k] + PRUNE:
+        if k < n_best:
+            b = best_at[k]
+            if prune and bad > b + PRUNE:
                 pruned = True
                 continue            # far worse than another way of setting k lines
-            if bad < best_at[k]:
+            if bad < b:
                 best_at[k] = bad
         else:
             best_at.append(bad)
-        m = measure - (first_indent if s == start else 0.0)
+            n_best += 1
         s1 = s + 1
         lo = after[s1]
         # skip nodes that would make lines much shorter than the measure,
@@ -599,79 +619,140 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             j0 -= 1
         found = False
         pws, pas = pw[s], pa[s1]
-        pgs, pos_, pns, pgns = pg[s1], po[s1], pn[s1], pgn[s1]
-        worst_s = worst[s]
+        pgs, pns, pgns = pg[s1], pn[s1], pgn[s1]
+        if opens:
+            pos_ = po[s1]
         k1 = k + 1
         bound = base + floor
-        for j in range(j0, n_nodes):
-            e = nodes[j]
-            delta = m - (pw[e] - pws + pa[e] - pas)
-            if e not in special:
+        if plain:
+            # the loop below for a line ending at an ordinary node e (where the next
+            # line starts), then at the paragraph's end
+            for j in range(j0, last_j):
+                e = nodes[j]
+                delta = m - (pw[e] - pws + pa[e] - pas)
                 if delta > 0.01:
-                    # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
                     found = True
-                    nx = nxt[e]
-                    if bound >= cost[nx]:
-                        continue             # (costs at least ``floor``: no better)
+                    if bound >= cost[e]:
+                        continue
                     st = pg[e] - pgs
                     if st <= 0:
                         c = COST_LINE + (1e4 + delta)
                     else:
                         r = delta / st
                         sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
-                        rest = delta - (po[e] - pos_)
+                        rest = delta - (po[e] - pos_) if opens else delta
                         if rest > 0.0:
                             slots = pn[e] - pns or 1
                             if rest > limit * slots and pgn[e] > pgns:
                                 sc += loose_penalty + 1000.0 * rest / slots / em
                         c = COST_LINE + sc
-                    if base + c < cost[nx]:
-                        cost[nx] = base + c
-                        back[nx] = (s, e)
-                        count[nx] = k1
-                        worst[nx] = c if c > worst_s else worst_s
-                    continue
-                if delta >= -0.01:
-                    c = COST_LINE                  # the usual case: an exact fit
+                elif delta >= -0.01:
+                    c = COST_LINE
+                    found = True
                 else:
-                    if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
-                            and j > j0:
+                    if (delta + ps[e] - ps[s] + pq[e] - pq[s1] + pe[e] - pe[s1] if soft
+                            else delta + ps[e] - ps[s]) < -0.01 and j > j0:
                         break
                     c = _line_cost(p, s, e, m, False)
                     if c == INF:
                         continue
-            elif -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
-                                                              or pc[e] <= 1):
-                c = COST_LINE                      # the usual case: an exact fit
-            elif delta > 0.01 and e < n and e not in hyph:
-                # a line spaced out: _line_cost's arithmetic on the running sums
-                c = COST_LINE + _spread_cost(delta, pg[e] - pgs, delta - (po[e] - pos_),
-                                             pn[e] - pns, pgn[e] > pgns, limit,
-                                             loose_penalty, em)
-                if e in pen:
-                    c += pen[e]
-            elif e == n and delta >= -0.01 and e not in hyph:
-                # the last line, not too long: _line_cost's and _tail's arithmetic, inline
-                tail = 0.0
-                if pc[e] - pc[s] <= 1 and pc[e] > 1:
-                    tail += PENALTY_LONE_CHAR
-                if pen.get(e):
-                    tail += pen[e]
-                c = COST_LINE + tail
+                    found = True
+                t = base + c
+                if t < cost[e]:
+                    cost[e] = t
+                    back[e] = (s, e, c)
+                    count[e] = k1
             else:
-                if delta + ps[e] - ps[s] + pq[e] - pq[s + 1] + pe[e] - pe[s + 1] < -0.01 \
-                        and j > j0:
-                    break
-                c = _line_cost(p, s, e, m, e == n)
-                if c == INF:
+                delta = m - (pw[n] - pws + pa[n] - pas)
+                c = INF
+                if delta >= -0.01:
+                    # the last line, not too long: _line_cost's and _tail's arithmetic
+                    c = COST_LINE + (PENALTY_LONE_CHAR if pc[n] - pc[s] <= 1 and pc[n] > 1
+                                     else 0.0)
+                elif not (delta + ps[n] - ps[s] + pq[n] - pq[s1] + pe[n] - pe[s1] < -0.01
+                          and last_j > j0):
+                    c = _line_cost(p, s, n, m, True)
+                if c != INF:
+                    found = True
+                    t = base + c
+                    if t < cost[n]:
+                        cost[n] = t
+                        back[n] = (s, n, c)
+                        count[n] = k1
+        else:
+            for j in range(j0, n_nodes):
+                e = nodes[j]
+                delta = m - (pw[e] - pws + pa[e] - pas)
+                if e not in special:
+                    if delta > 0.01:
+                        # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
+                        found = True
+                        nx = nxt[e]
+                        if bound >= cost[nx]:
+                            continue             # (costs at least ``floor``: no better)
+                        st = pg[e] - pgs
+                        if st <= 0:
+                            c = COST_LINE + (1e4 + delta)
+                        else:
+                            r = delta / st
+                            sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                            rest = delta - (po[e] - pos_) if opens else delta
+                            if rest > 0.0:
+                                slots = pn[e] - pns or 1
+                                if rest > limit * slots and pgn[e] > pgns:
+                                    sc += loose_penalty + 1000.0 * rest / slots / em
+                            c = COST_LINE + sc
+                    elif delta >= -0.01:
+                        c = COST_LINE                  # the usual case: an exact fit
+                        found = True
+                        nx = nxt[e]
+                    else:
+                        if (delta + ps[e] - ps[s] + pq[e] - pq[s1] + pe[e] - pe[s1] if soft
+                                else delta + ps[e] - ps[s]) < -0.01 and j > j0:
+                            break
+                        c = _line_cost(p, s, e, m, False)
+                        if c == INF:
+                            continue
+                        found = True
+                        nx = nxt[e]
+                    t = base + c
+                    if t < cost[nx]:
+                        cost[nx] = t
+                        back[nx] = (s, e, c)
+                        count[nx] = k1
                     continue
-            found = True
-            nx = n if e == n else nxt[e]
-            if base + c < cost[nx]:
-                cost[nx] = base + c
-                back[nx] = (s, e)
-                count[nx] = k1
-                worst[nx] = c if c > worst_s else worst_s
+                if -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
+                                                                or pc[e] <= 1):
+                    c = COST_LINE                      # the usual case: an exact fit
+                elif delta > 0.01 and e < n and e not in hyph:
+                    # a line spaced out: _line_cost's arithmetic on the running sums
+                    c = COST_LINE + _spread_cost(delta, pg[e] - pgs, delta - (po[e] - po[s1]),
+                                                 pn[e] - pns, pgn[e] > pgns, limit,
+                                                 loose_penalty, em)
+                    if e in pen:
+                        c += pen[e]
+                elif e == n and delta >= -0.01 and e not in hyph:
+                    # the last line, not too long: _line_cost's and _tail's arithmetic, inline
+                    tail = 0.0
+                    if pc[e] - pc[s] <= 1 and pc[e] > 1:
+                        tail += PENALTY_LONE_CHAR
+                    if pen.get(e):
+                        tail += pen[e]
+                    c = COST_LINE + tail
+                else:
+                    if delta + ps[e] - ps[s] + pq[e] - pq[s1] + pe[e] - pe[s1] < -0.01 \
+                            and j > j0:
+                        break
+                    c = _line_cost(p, s, e, m, e == n)
+                    if c == INF:
+                        continue
+                found = True
+                nx = n if e == n else nxt[e]
+                t = base + c
+                if t < cost[nx]:
+                    cost[nx] = t
+                    back[nx] = (s, e, c)
+                    count[nx] = k1
         if not found:
             # no legal break fits: break by force where the measure ends
             e = s + 1
@@ -680,18 +761,23 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             nx = nxt[e] if e < n else n
             if base + PENALTY_FORCED < cost[nx]:
                 cost[nx] = base + PENALTY_FORCED
-                back[nx] = (s, e)
+                back[nx] = (s, e, PENALTY_FORCED)
                 count[nx] = k + 1
-                worst[nx] = PENALTY_FORCED
-    if pruned and (back[n] is None or worst[n] >= LAST_RESORT):
-        # (where nothing was dropped the search without pruning is this one again)
+        m = measure
+    if pruned and back[n] is None:
         return break_paragraph(p, measure, start, first_indent, prune=False)
     lines = []
     pos = n
+    worst = 0.0                 # the costliest line on the way
     while pos != start:
-        s, e = back[pos]
+        s, e, c = back[pos]
         lines.append((s, e))
+        if c > worst:
+            worst = c
         pos = s
+    if pruned and worst >= LAST_RESORT:
+        # (where nothing was dropped the search without pruning is this one again)
+        return break_paragraph(p, measure, start, first_indent, prune=False)
     lines.reverse()
     return lines
 
@@ -715,7 +801,9 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     cut = {}          # char index -> compression applied
     if p.fixed_at:
         at, fixed = p.fixed_at, p.fixed       # the characters that are always cut
-        cut = {i: fixed[i] for i in at[bisect_left(at, s):bisect_left(at, e)]}
+        here = at[bisect_left(at, s):bisect_left(at, e)]
+        if here:
+            cut = dict(zip(here, map(fixed.__getitem__, here)))
     qcut = 0.0        # fraction of the Han–Latin spaces taken
     ecut = 0.0        # fraction of the rest of them taken (a last resort)
     per_gap = 0.0
@@ -763,33 +851,58 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     points, opens, kinds, cls = p.points, p.opens, p.kinds, sh.cls
     SPACE = C.SPACE
     plain = not (qcut or ecut or open_ratio)    # no Han–Latin space taken or opened
-    simple = plain and not centre and e > s
+    simple = e > s
     if simple and cut:
         for i, c in cut.items():
             if c and blank_left(kinds[i]):
                 simple = False
                 break
-    if simple and (not space_extra or not _spaces_in(p, s, e)):
+    if simple and space_extra:
+        # no word space in the line that spacing out widens
+        at = p.space_points()
+        simple = not at or bisect_left(at, s) == bisect_left(at, e)
+    if simple:
         # the usual line (no mark drawn left in its cell, no word space widened): the
         # loop below with what it would skip left out, in the same order of additions
+        # (over the line's own slices of the tables); a centred mark inside the line
+        # keeps its advance and is drawn a quarter em left after the loop
+        advs = adv[s:e]
+        mid = ()
+        if centre:
+            at = list(centre)               # (in order: made walking the paragraph)
+            mid = at[bisect_left(at, s):bisect_left(at, e - 1)]
         if cut:
-            adv = list(adv)
+            advs = list(advs)
             for i, c in cut.items():
-                adv[i] = adv[i] - c
+                if not mid or i not in mid:
+                    advs[i - s] = advs[i - s] - c
         xs = [0.0]
-        x = adv[s]
-        if per_gap:
-            for i in range(s + 1, e):
-                x += pair[i]
-                if gap[i] > 0:
+        append = xs.append
+        x = advs[0]
+        rest = islice(advs, 1, None)
+        s1 = s + 1
+        if not plain:
+            for pr, q, qr, o, g, a in zip(pair[s1:e], qshrink[s1:e], qrest[s1:e], opens[s1:e],
+                                          gap[s1:e], rest):
+                x += pr - q * qcut - qr * ecut + o * open_ratio
+                if g > 0:
                     x += per_gap
-                xs.append(x)
-                x += adv[i]
+                append(x)
+                x += a
+        elif per_gap:
+            for pr, g, a in zip(pair[s1:e], gap[s1:e], rest):
+                x += pr
+                if g > 0:
+                    x += per_gap
+                append(x)
+                x += a
         else:
-            for i in range(s + 1, e):
-                x += pair[i]
-                xs.append(x)
-                x += adv[i]
+            for pr, a in zip(pair[s1:e], rest):
+                x += pr
+                append(x)
+                x += a
+        for i in mid:
+            xs[i - s] = xs[i - s] - centre[i] / 2
         return _finish(p, s, e, xs, x, measure, last, align, hyphen)
     xs = []
     x = 0.0
@@ -816,12 +929,6 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         if cls[i] == SPACE and points[i]:
             x += space_extra
     return _finish(p, s, e, xs, x, measure, last, align, hyphen)
-
-
-def _spaces_in(p: Prepared, s: int, e: int) -> bool:
-    """Whether line s..e-1 has a word space that spacing out widens."""
-    at = p.space_points()
-    return bool(at) and bisect_left(at, s) < bisect_left(at, e)
 
 
 def _finish(p: Prepared, s: int, e: int, xs: list, x: float, measure: float, last: bool,
@@ -986,6 +1093,19 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     via: list = [None] * (n + 1)
     best[start] = {0: 0.0}
     via[start] = {0: None}
+    # tables with nothing in them (no Han–Latin boundary that opens, no Han–Latin space):
+    # the sums below leave them out (taking or adding 0.0 changes no sum)
+    opens = any(po)
+    soft = any(pq) or any(pe)
+    pos_ = pqs = pes = 0.0
+    limit_6, word_limit_6 = limit + 1e-6, word_limit + 1e-6
+    count_1 = count - 1
+    n_nodes = len(nodes)
+    last_j = n_nodes - 1                # (nodes[last_j] is n)
+    # a paragraph whose only special node is its end and whose lines start where the
+    # last one ended (no space dropped at a break) takes the short loop below
+    plain = not special - {n} and p.nxt == tuple(range(n + 1))
+    m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):                      # lines only go forward: one pass
         row = best[s]
         if row is None:
@@ -994,42 +1114,46 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         states = [(k + 1, c) for k, c in row.items() if k < count]
         if not states:
             continue
-        m = measure - (first_indent if s == start else 0.0)
-        lo = after[s + 1]
+        s1 = s + 1
         # a line ending before ``far`` cannot be spaced out to the measure within the
         # limits (see Prepared.reach): start at the first node that might, and at the
         # paragraph's end (a last line is not spaced out)
         lead = points[s] if cls[s] == SPACE else 0
-        base = m - hyphen_w - 0.02 + pw[s] + pa[s + 1] + po[s + 1]
-        need = base + lim * (pn[s + 1] - lead)
-        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), s + 1)
-        if far > s + 1:
+        base = m - hyphen_w - 0.02 + pw[s] + pa[s1] + po[s1]
+        pns1 = pn[s1]
+        need = base + lim * (pns1 - lead)
+        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), s1)
+        if far > s1:
             # a line with no gap between characters (Latin words) may open its word
             # spaces further: it may end earlier, while it holds no such gap
-            need = base + wlim * (pn[s + 1] - lead)
-            far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), s + 1)
-            if far_w < far and pgn[far_w] == pgn[s + 1]:
+            need = base + wlim * (pns1 - lead)
+            far_w = bisect_left(wreach, need - 1e-6 * (1.0 + abs(need)), s1)
+            if far_w < far and pgn[far_w] == pgn[s1]:
                 far = far_w
-        j1 = after[far] if far > s + 1 else lo
-        pws, pas, pss, pqs, pos_, pgs, pcs = pw[s], pa[s + 1], ps[s], pq[s + 1], po[s + 1], \
-            pgn[s + 1], pc[s]
-        pes = pe[s + 1]
-        pns = pn[s + 1] - lead
-        pgs1, pns1 = pg[s + 1], pn[s + 1]
-        for j in range(min(j1, len(nodes) - 1), len(nodes)):
-            e = nodes[j]
-            if e not in special:
-                # (no hyphen, no penalty, not the last line: the checks below, fewer)
+        j1 = after[far] if far > s1 else after[s1]
+        pws, pas, pss, pgs = pw[s], pa[s1], ps[s], pgn[s1]
+        if soft:
+            pqs, pes = pq[s1], pe[s1]
+        if opens:
+            pos_ = po[s1]
+        pns = pns1 - lead
+        pgs1 = pg[s1]
+        if plain:
+            # the loop below for a line ending at an ordinary node e (where the next
+            # line starts), then at the paragraph's end
+            for j in range(min(j1, last_j), last_j):
+                e = nodes[j]
                 delta = m - (pw[e] - pws + pa[e] - pas)
-                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
+                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
+                             else ps[e] - pss + 0.01):
                     break
                 if delta > 0.01:
-                    rest = delta - (po[e] - pos_)
+                    rest = delta - (po[e] - pos_) if opens else delta
                     slots = pn[e] - pns
+                    han = pgn[e] > pgs
                     if rest > 0.01 and (slots <= 0 or rest / slots > (
-                            limit if pgn[e] > pgs else word_limit) + 1e-6):
+                            limit_6 if han else word_limit_6)):
                         continue
-                    # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
                     st = pg[e] - pgs1
                     if st <= 0:
                         c = COST_LINE + (1e4 + delta)
@@ -1038,70 +1162,141 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                         sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
                         if rest > 0.0:
                             slots = pn[e] - pns1 or 1
-                            if rest > p_limit * slots and pgn[e] > pgs:
+                            if rest > p_limit * slots and han:
                                 sc += loose_penalty + 1000.0 * rest / slots / em
                         c = COST_LINE + sc
                 elif delta >= -0.01:
-                    c = COST_LINE            # an exact fit, as _line_cost finds it
+                    c = COST_LINE
                 else:
                     if _midline_need(p, s, e, -delta) > 0.01:
                         continue
                     c = _line_cost(p, s, e, m, False)
                     if c == INF:
                         continue
-                last = False
-                nx = nxt[e]
-            else:
-                nat = pw[e] - pws + pa[e] - pas
-                if e in hyph:
-                    nat += hyphen_w
-                delta = m - nat
-                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01):
-                    break
-                if e in last_hyph:
-                    continue                  # a proper noun is not split to even a foot
-                last = e >= n
-                if last:
-                    if pc[e] - pcs <= 1 < pc[e]:
-                        continue              # never a lone character (孤字) on the last line
-                elif delta > 0.01:
-                    # as set_line spaces it: Han–Latin boundaries open first, the rest is
-                    # shared by every gap and word space
-                    rest = delta - (po[e] - pos_)
-                    slots = pn[e] - pns
-                    if rest > 0.01 and (slots <= 0 or rest / slots > (
-                            limit if pgn[e] > pgs else word_limit) + 1e-6):
-                        continue
-                if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
-                    continue                  # no mark inside the line compressed to even a foot
-                if not last and -0.01 <= delta <= 0.01 and e not in pen:
-                    c = COST_LINE            # an exact fit, as _line_cost finds it
-                elif not last and delta > 0.01 and e not in hyph:
-                    # a line spaced out: _line_cost's arithmetic on the running sums
-                    c = COST_LINE + _spread_cost(delta, pg[e] - pgs1, rest, pn[e] - pns1,
-                                                 pgn[e] > pgs, p_limit, loose_penalty, em)
-                    if e in pen:
-                        c += pen[e]
+                to = best[e]
+                if to is None:
+                    to = best[e] = {}
+                    to_via = via[e] = {}
                 else:
-                    c = _line_cost(p, s, e, m, last)
-                    if c == INF:
+                    to_via = via[e]
+                line = (s, e)
+                for k1, so_far in states:
+                    if k1 > count_1:
                         continue
-                nx = n if last else nxt[e]
-            to = best[nx]
-            if to is None:
-                to = best[nx] = {}
-                to_via = via[nx] = {}
+                    total = so_far + c
+                    if total < to.get(k1, INF):
+                        to[k1] = total
+                        to_via[k1] = line
             else:
-                to_via = via[nx]
-            most = count if nx == n else count - 1     # the count-th line ends the paragraph
-            line = (s, e)
-            for k1, so_far in states:
-                if k1 > most:
-                    continue
-                total = so_far + c
-                if total < to.get(k1, INF):
-                    to[k1] = total
-                    to_via[k1] = line
+                # the last line (never a lone character on it, no mark inside it
+                # compressed)
+                delta = m - (pw[n] - pws + pa[n] - pas)
+                if delta >= -(ps[n] - pss + pq[n] - pq[s1] + pe[n] - pe[s1] + 0.01) and \
+                        not pc[n] - pc[s] <= 1 < pc[n] and \
+                        not (delta < -0.01 and _midline_need(p, s, n, -delta) > 0.01):
+                    c = _line_cost(p, s, n, m, True)
+                    if c != INF:
+                        to = best[n]
+                        if to is None:
+                            to = best[n] = {}
+                            to_via = via[n] = {}
+                        else:
+                            to_via = via[n]
+                        line = (s, n)
+                        for k1, so_far in states:
+                            total = so_far + c
+                            if total < to.get(k1, INF):
+                                to[k1] = total
+                                to_via[k1] = line
+        else:
+            for j in range(min(j1, last_j), n_nodes):
+                e = nodes[j]
+                if e not in special:
+                    # (no hyphen, no penalty, not the last line: the checks below, fewer)
+                    delta = m - (pw[e] - pws + pa[e] - pas)
+                    if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
+                                 else ps[e] - pss + 0.01):
+                        break
+                    if delta > 0.01:
+                        rest = delta - (po[e] - pos_) if opens else delta
+                        slots = pn[e] - pns
+                        han = pgn[e] > pgs
+                        if rest > 0.01 and (slots <= 0 or rest / slots > (
+                                limit_6 if han else word_limit_6)):
+                            continue
+                        # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
+                        st = pg[e] - pgs1
+                        if st <= 0:
+                            c = COST_LINE + (1e4 + delta)
+                        else:
+                            r = delta / st
+                            sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
+                            if rest > 0.0:
+                                slots = pn[e] - pns1 or 1
+                                if rest > p_limit * slots and han:
+                                    sc += loose_penalty + 1000.0 * rest / slots / em
+                            c = COST_LINE + sc
+                    elif delta >= -0.01:
+                        c = COST_LINE            # an exact fit, as _line_cost finds it
+                    else:
+                        if _midline_need(p, s, e, -delta) > 0.01:
+                            continue
+                        c = _line_cost(p, s, e, m, False)
+                        if c == INF:
+                            continue
+                    nx = nxt[e]
+                else:
+                    nat = pw[e] - pws + pa[e] - pas
+                    if e in hyph:
+                        nat += hyphen_w
+                    delta = m - nat
+                    if delta < -(ps[e] - pss + pq[e] - pq[s1] + pe[e] - pe[s1] + 0.01):
+                        break
+                    if e in last_hyph:
+                        continue                  # a proper noun is not split to even a foot
+                    last = e >= n
+                    if last:
+                        if pc[e] - pc[s] <= 1 < pc[e]:
+                            continue              # never a lone character (孤字) on the last line
+                    elif delta > 0.01:
+                        # as set_line spaces it: Han–Latin boundaries open first, the rest is
+                        # shared by every gap and word space
+                        rest = delta - (po[e] - po[s1])
+                        slots = pn[e] - pns
+                        if rest > 0.01 and (slots <= 0 or rest / slots > (
+                                limit if pgn[e] > pgs else word_limit) + 1e-6):
+                            continue
+                    if delta < -0.01 and _midline_need(p, s, e, -delta) > 0.01:
+                        continue                  # no mark inside the line compressed to even a foot
+                    if not last and -0.01 <= delta <= 0.01 and e not in pen:
+                        c = COST_LINE            # an exact fit, as _line_cost finds it
+                    elif not last and delta > 0.01 and e not in hyph:
+                        # a line spaced out: _line_cost's arithmetic on the running sums
+                        c = COST_LINE + _spread_cost(delta, pg[e] - pgs1, rest, pn[e] - pns1,
+                                                     pgn[e] > pgs, p_limit, loose_penalty, em)
+                        if e in pen:
+                            c += pen[e]
+                    else:
+                        c = _line_cost(p, s, e, m, last)
+                        if c == INF:
+                            continue
+                    nx = n if last else nxt[e]
+                to = best[nx]
+                if to is None:
+                    to = best[nx] = {}
+                    to_via = via[nx] = {}
+                else:
+                    to_via = via[nx]
+                most = count if nx == n else count_1     # the count-th line ends the paragraph
+                line = (s, e)
+                for k1, so_far in states:
+                    if k1 > most:
+                        continue
+                    total = so_far + c
+                    if total < to.get(k1, INF):
+                        to[k1] = total
+                        to_via[k1] = line
+        m = measure
     out: dict[int, list[tuple[int, int]]] = {}
     row = best[n]
     for k in range(1, count + 1) if row is not None else ():

@@ -13,8 +13,8 @@ manner of SILE's ``languages/ja``: a class table feeding one generic breaker).
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
+from _thread import allocate_lock
 from typing import NamedTuple
 
 #: Units and measure words a number keeps on its line ("2018年", "3.5亿", "18个", "1500多").
@@ -205,7 +205,7 @@ class Kind(NamedTuple):
 
 KINDS: list[Kind] = []              # kind id → Kind
 _KIND_ID: dict[Kind, int] = {}
-_LOCK = threading.Lock()            # the editor composes in more than one thread
+_LOCK = allocate_lock()             # the editor composes in more than one thread (a threading.Lock)
 
 
 def _intern(k: Kind) -> int:

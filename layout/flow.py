@@ -8,9 +8,11 @@ reserved where the story leaves a page or resumes on another.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import groupby
 from operator import attrgetter
+
+from common.prebuilt import prebuilt_dataclass
 
 from .grid import EM_ASCENT, PageGeometry
 from .model import Story, TextFrame
@@ -19,6 +21,11 @@ from .result import Diagnostic, FrameResult, GlyphRun, LineBox, Source
 from .breaking import set_line
 from .setter import Setter, Style, line_runs
 from .units import chinese_numeral
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# layout/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 
 @dataclass
@@ -94,6 +101,7 @@ class Flow:
         self._sources: dict[tuple[str, int], Source] = {}
         self._preps: dict = {}
         self._columns: dict = {}     # a frame's rectangle, columns, blocked lines → its rows
+        self._baselines: dict = {}   # (grid line, size, leading) → baseline
 
     def _prepared(self, story: Story, para: int, st: Style):
         """A paragraph shaped in its style and the story's language: the setter's, asked
@@ -110,7 +118,11 @@ class Flow:
     # ------------------------------------------------------------ placement
     def baseline(self, row: int, style: Style) -> float:
         """The baseline of a line of this style whose first grid line is ``row``."""
-        return self.geo.baseline(row, style.size, style.leading)
+        key = (row, style.size, style.leading)
+        got = self._baselines.get(key)
+        if got is None:
+            got = self._baselines[key] = self.geo.baseline(row, style.size, style.leading)
+        return got
 
     def jump_text(self, to: bool, page: int) -> str:
         """The wording of a jump line."""
@@ -438,7 +450,7 @@ class Flow:
                          len(c.slots) * g.pitch) for c in cols)
         used_prepared: set[int] = set()
         col_chunks: dict[int, list] = {}     # column → (para, offset) of the chunks set in it
-        carry = None                     # (para, offset, width, lines) left for the next column
+        carry = None                     # (para, offset, width, lines, first) left for the next column
 
         def result(end: StoryPos, empty_lines: int = 0) -> FrameResult:
             return FrameResult(frame.id, frame.kind, rect, tuple(items), columns, story.id,
@@ -502,17 +514,19 @@ class Flow:
             fresh = offset == 0
             indent = st.indent if fresh else 0.0
             lv = loose.get((para, offset), 0)
+            # the paragraph's lines (broken, each set when its box is made) from line ``first``
             if not lv and carry is not None and carry[:3] == (para, offset, col.width):
-                lines = carry[3]         # the rest of a paragraph set once, not re-broken
+                lines, first = carry[3], carry[4]   # the rest of a paragraph set once
             else:
-                lines = self.setter.lines(p, col.width, offset, indent, st.align, lv) \
+                lines = self.setter.lazy_lines(p, col.width, offset, indent, st.align, lv) \
                     if lv else None
                 if lines is None:
-                    lines = self.setter.lines(p, col.width, offset, indent, st.align)
+                    lines = self.setter.lazy_lines(p, col.width, offset, indent, st.align)
+                first = 0
             if fresh and col.used > 0 and st.space_before:
                 col.used += st.space_before
             room = max(0, (limit - col.used) // st.leading)
-            n = len(lines)
+            n = len(lines) - first
             if st.keep_with_next and fresh and para + 1 < len(paras) and col.used > 0:
                 # a subhead never ends a column: it needs its lines plus two of the next
                 nst = self.setter.style(paras[para + 1].style)
@@ -543,7 +557,7 @@ class Flow:
             if place:
                 col_chunks.setdefault(ci, []).append((para, offset))
             for k in range(place):
-                line = lines[k]
+                line = (lines, first + k)            # (the line itself once its box is made)
                 last_placed, last_ci = (len(items), p, line, col, para), ci
                 row = col.slots[min(col.used, len(col.slots) - 1)]
                 # placed now, its LineBox made when the fill's result is built
@@ -558,8 +572,8 @@ class Flow:
                     ci += 1
             else:
                 if place:
-                    offset = lines[place - 1].next
-                carry = (para, offset, col.width, lines[place:])
+                    offset = lines.next(first + place - 1)
+                carry = (para, offset, col.width, lines, first + place)
                 ci += 1
         placed = tuple(items)
         if jumps.to_page is not None and run_in and para < len(paras) and n_lines:
@@ -598,7 +612,10 @@ class Flow:
     def _line_box(self, p, line, x: float, width: float, y: float, para: int, story: str,
                   size: float) -> LineBox:
         """The LineBox of a line set at (x, y) in a column ``width`` wide: the one made
-        before when the same line stood there."""
+        before when the same line stood there.  ``line``: the Line, or (the paragraph's
+        LazyLines, which line)."""
+        if type(line) is tuple:
+            line = line[0].line(line[1])
         key = (id(line), x, width, y, para, story, size)
         hit = self.boxes.get(key)
         if hit is not None and hit[0] is line:
@@ -623,6 +640,8 @@ class Flow:
         Returns the new continuation (paragraph, offset).
         """
         at, p, line, col, lpara = last_placed
+        if type(line) is tuple:              # (LazyLines, which line): set it
+            line = line[0].line(line[1])
         st = self.setter.style(self.issue.paper.jumps.style)
         jp = self.setter.prepare_text(self.jump_text(True, page), st)
         jw = jp.natural(0, jp.n)

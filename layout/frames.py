@@ -3,7 +3,9 @@ captions, photos, rules and boxes."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
+
+from common.prebuilt import prebuilt_dataclass
 
 from . import model as m
 from .borders import box_items, rule_items
@@ -13,6 +15,11 @@ from .headline import Segmenter, balanced_breaks
 from .result import (BoxItem, Diagnostic, FrameResult, GlyphRun, ImageItem, Rect, RuleItem,
                      Source)
 from .setter import Setter, Style, line_runs
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# layout/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 
 def outside_folder(rel: str) -> bool:

@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from common.prebuilt import prebuilt_dataclass
 
 from .model import Frame, Paper, TextFrame
 from .units import font_size, length
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# layout/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 #: Where the baseline sits in a body line's em box: CJK fonts put the ideographic
 #: em box 0.88 em above and 0.12 em below the baseline.

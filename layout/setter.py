@@ -7,16 +7,22 @@ changed paragraph is shaped and broken again.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from itertools import repeat
-from operator import add
+from operator import add, sub
+
+from common.prebuilt import prebuilt_dataclass
 
 from . import chars as C
-from .breaking import Line, Prepared, break_counts, break_paragraph, may_fit, set_spans
+from .breaking import Line, Prepared, break_counts, break_paragraph, may_fit, set_line, set_spans
 from .model import OPENTYPE_LANGUAGE, Issue, Paragraph, ParagraphStyle, is_traditional, shape_scale
 from .result import GlyphRun, Source
 from .shaping import RunSpec, Shaped, shape
 from .units import font_size
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# layout/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,14 @@ class Setter:
 
         ``looseness`` ±N: N lines more or fewer than the best setting, within the
         spacing limits; None when there is no such setting."""
+        got = self.lazy_lines(p, measure, start, indent, align, looseness)
+        return None if got is None else got.all()
+
+    def lazy_lines(self, p: Prepared, measure: float, start: int, indent: float,
+                   align: str, looseness: int = 0) -> LazyLines | None:
+        """``lines`` broken but each line set only when first asked for (a fill that is
+        not kept needs their count and ends only), cached: ``lines`` gives the same
+        Line objects."""
         key = (id(p), round(measure, 3), start, round(indent, 3), align)
         if looseness:
             key += (looseness,)
@@ -160,13 +174,14 @@ class Setter:
         if got is False:
             # an empty paragraph still takes one (empty) line, where a caret can stand
             if not p.n:
-                got = None if looseness else [Line(0, 0, 0, (), indent, True)]
+                got = None if looseness else LazyLines(p, [(0, 0)], measure, start, indent,
+                                                       align, [Line(0, 0, 0, (), indent, True)])
             elif looseness:
                 spans = self._looser_spans(p, measure, start, indent, align, looseness)
-                got = None if spans is None else set_spans(p, spans, measure, start, indent,
+                got = None if spans is None else LazyLines(p, spans, measure, start, indent,
                                                            align)
             else:
-                got = set_spans(p, self._best_breaks(p, measure, start, indent), measure,
+                got = LazyLines(p, self._best_breaks(p, measure, start, indent), measure,
                                 start, indent, align)
             self._lines[key] = got
             self.stats["broken"] += 1
@@ -254,6 +269,50 @@ class Setter:
             save()
 
 
+class LazyLines:
+    """The lines of one setting of a paragraph (``Setter.lazy_lines``): its breaks, and
+    each line set (``set_spans``) when first asked for."""
+
+    __slots__ = ("p", "spans", "measure", "start", "indent", "align", "_set", "_all")
+
+    def __init__(self, p: Prepared, spans: list[tuple[int, int]], measure: float,
+                 start: int, indent: float, align: str, lines: list[Line] | None = None):
+        self.p, self.spans, self.measure, self.start = p, spans, measure, start
+        self.indent, self.align = indent, align
+        self._set: list = lines if lines is not None else [None] * len(spans)
+        self._all = lines
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def next(self, k: int) -> int:
+        """Where the line after line k starts (``Line.next``) without setting it."""
+        e = self.spans[k][1]
+        n = self.p.n
+        return self.p.nxt[e] if e < n else n
+
+    def line(self, k: int) -> Line:
+        """Line k, set the first time it is asked for."""
+        got = self._set[k]
+        if got is None:
+            s, e = self.spans[k]
+            p = self.p
+            if s == self.start:          # (the first line: its indent, as set_spans sets it)
+                got = set_spans(p, self.spans[k:k + 1], self.measure, s, self.indent,
+                                self.align)[0]
+            else:
+                got = set_line(p, s, e, self.measure, e >= p.n, self.align)
+            self._set[k] = got
+        return got
+
+    def all(self) -> list[Line]:
+        """Every line, as a list (the same list each time)."""
+        got = self._all
+        if got is None:
+            got = self._all = [self.line(k) for k in range(len(self.spans))]
+        return got
+
+
 def line_runs(p: Prepared, line: Line, x0: float, baseline: float, source: Source,
               offset_base: int = 0, parts: list | None = None) -> list[GlyphRun]:
     """Glyph runs for one composed line placed with its origin at (x0, baseline).
@@ -292,8 +351,8 @@ def line_parts(p: Prepared, line: Line, offset_base: int = 0) -> list[tuple]:
     lxs = line.xs
     advs: list[float] = []
     if lxs:
-        advs = [a if a <= x1 - x0_ else x1 - x0_
-                for a, x0_, x1 in zip(sh.adv[s:e - 1], lxs, lxs[1:])]
+        # (min: the advance, or the gap to the next glyph where that is narrower)
+        advs = list(map(min, sh.adv[s:e - 1], map(sub, lxs[1:], lxs)))
         last_end = line.hyphen_x if line.hyphen_x >= 0 else line.right
         advs.append(max(0.0, round(last_end - lxs[-1], 9)))
     starts = sh.run_starts()

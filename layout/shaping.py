@@ -7,9 +7,16 @@ and drawn as the primary face's .notdef box, never as a silent blank.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from common.prebuilt import prebuilt_dataclass
 
 from . import chars as C
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# layout/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 
 @dataclass

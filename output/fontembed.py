@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from common.prebuilt import prebuilt_dataclass
 
 from . import pdfobjects
 from .cfffont import CFFProgram
 from .ttfont import FontFileError, SfntProgram, TrueTypeProgram, face_offset, read_font_file
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# output/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 
 def open_program(data: bytes, index: int = 0, name: str = "font") -> SfntProgram:

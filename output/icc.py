@@ -8,10 +8,16 @@ newsprint) characterization data that Debian's ``icc-profiles-free`` ships
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cached_property
 
+from common.prebuilt import prebuilt_dataclass
+
 from .options import INTENTS
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# output/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 PROFILE_DIR = os.path.join(os.path.dirname(__file__), "profiles")
 NEWSPRINT = os.path.join(PROFILE_DIR, "newsprint-snap-tr002.icc")

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 
 from common.images import ImageError, open_image
+from common.prebuilt import prebuilt_dataclass
+
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# output/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 Rect = tuple[float, float, float, float]
 

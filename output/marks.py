@@ -1,10 +1,16 @@
 """Printer's marks and proof furniture: crop marks, the slug line's text, page geometry."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+from common.prebuilt import prebuilt_dataclass
 from layout.units import PT_PER_MM, chinese_numeral
+
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# output/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 MARK_OFFSET = 3 * PT_PER_MM      # gap between the trim corner and a crop mark (at least the bleed)
 MARK_LENGTH = 7 * PT_PER_MM

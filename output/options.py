@@ -1,11 +1,18 @@
 """What a PDF export should be: a reading proof or a print file, and its details."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 
+from common.prebuilt import prebuilt_dataclass
 from layout.model import IssueInfo
 from layout.units import PT_PER_MM
+
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# output/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 MODES = ("proof", "print")
 LAYER_CHOICES = ("printing", "visible", "all")     # which layers a proof draws

@@ -11,7 +11,14 @@ import os
 import struct
 import sys
 from array import array
-from dataclasses import dataclass
+
+from common.prebuilt import prebuilt_dataclass
+
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# output/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 # composite glyph flags (OpenType 'glyf')
 _ARG_WORDS = 0x0001

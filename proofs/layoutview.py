@@ -6,9 +6,14 @@ runs' advances and their story offsets), so a change of its shape touches one fi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from common.prebuilt import prebuilt_dataclass
 from layout.result import run_styles
+
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# proofs/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 Rect = tuple[float, float, float, float]
 

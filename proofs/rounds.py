@@ -14,14 +14,20 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 
 from common.fs import atomic_write
+from common.prebuilt import prebuilt_dataclass
 from layout import model as m
 
 from . import layoutview as LV
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# proofs/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 # the YAML library and the issue loader are imported where a round is read or a model
 # written out: a proof export records its round without them (15–20 ms of its start)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+
+from common.prebuilt import prebuilt_dataclass
+
+from . import _methods as _dataclass_methods
+
+# @dataclass, with the methods dataclasses would write generated ahead of time into
+# proofs/_methods.py (see common/prebuilt.py)
+dataclass = prebuilt_dataclass(_dataclass_methods)
 
 NS = "https://banmian.invalid/ns/proof/1.0/"
 

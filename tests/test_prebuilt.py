@@ -6,35 +6,77 @@ import copy
 import dataclasses
 import inspect
 import pickle
+import re
 import types
 from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from common import prebuilt
-from layout import breaking, model, result
+from fonts import info
+from layout import breaking, flow, frames, grid, model, result, setter, shaping
+from output import fontembed, icc, images, marks, options, ttfont
+from proofs import layoutview, rounds, stamp
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATED = [(model, "layout.model", "layout/_model_methods.py"),
-             (result, "layout.result", "layout/_result_methods.py"),
-             (breaking, "layout.breaking", "layout/_breaking_methods.py")]
-CLASSES = model.dataclass.classes + result.dataclass.classes + breaking.dataclass.classes
+# (the modules, their names as the command takes them, the generated file)
+GENERATED = [((model,), "layout.model", "layout/_model_methods.py"),
+             ((result,), "layout.result", "layout/_result_methods.py"),
+             ((breaking,), "layout.breaking", "layout/_breaking_methods.py"),
+             ((grid, shaping, setter, flow, frames),
+              "layout.grid,layout.shaping,layout.setter,layout.flow,layout.frames",
+              "layout/_methods.py"),
+             ((info,), "fonts.info", "fonts/_methods.py"),
+             ((ttfont, fontembed, options, icc, marks, images),
+              "output.ttfont,output.fontembed,output.options,output.icc,output.marks,output.images",
+              "output/_methods.py"),
+             ((layoutview, stamp, rounds), "proofs.layoutview,proofs.stamp,proofs.rounds",
+              "proofs/_methods.py")]
+CLASSES = [cls for mods, _n, _p in GENERATED for mod in mods for cls in mod.dataclass.classes]
 
 
-@pytest.mark.parametrize("mod,name,path", GENERATED)
-def test_generated_file_is_current(mod, name, path):
+@pytest.mark.parametrize("mods,name,path", GENERATED, ids=[g[2] for g in GENERATED])
+def test_generated_file_is_current(mods, name, path):
     """Regenerate with: python -m common.prebuilt MODULE PATH (the message says which)."""
-    classes = mod.dataclass.classes
-    assert classes, "no class was made through the decorator"
+    assert name == ",".join(mod.__name__ for mod in mods)
+    classes = [cls for mod in mods for cls in mod.dataclass.classes]
+    assert all(mod.dataclass.classes for mod in mods), "no class was made through the decorator"
     want = prebuilt.generate(name, path, classes)
     got = (ROOT / path).read_text("utf-8")
     assert got == want, f"stale: run python -m common.prebuilt {name} {path}"
     # and every class took its methods from that file
-    for cls in classes:
-        key = prebuilt.ident(cls)
-        assert mod.dataclass.methods.KEYS[key] == prebuilt.class_key(cls)
-        assert cls.__init__.__code__.co_filename.endswith(Path(path).name)
+    for mod in mods:
+        assert mod.dataclass.methods.__name__ == path[:-3].replace("/", ".")
+        for cls in mod.dataclass.classes:
+            key = mod.dataclass.ident(cls)
+            assert mod.dataclass.methods.KEYS[key] == prebuilt.class_key(cls)
+            assert cls.__init__.__code__.co_filename.endswith(path)
+
+
+def test_a_file_for_several_modules_names_each_class_with_its_module():
+    """Two modules' classes of one name each have their own methods in a shared file."""
+    A = type("Geometry", (), {"__annotations__": {"a": int}, "__module__": "pkg.one",
+                              "__doc__": "A."})
+    B = type("Geometry", (), {"__annotations__": {"b": int, "c": int},
+                              "__module__": "pkg.two", "__doc__": "B."})
+    for cls in (A, B):
+        prebuilt.prebuilt_dataclass(types.SimpleNamespace())(cls)
+    with pytest.raises(ValueError):
+        prebuilt.generate("pkg.one", "m.py", [A, B])          # one name for two classes
+    text = prebuilt.generate("pkg.one,pkg.two", "m.py", [A, B])
+    space: dict = {}
+    exec(compile(text, "m.py", "exec"), space)
+    assert space["QUALIFIED"] is True and set(space["KEYS"]) == {"pkg_one_Geometry",
+                                                                 "pkg_two_Geometry"}
+    dc = prebuilt.prebuilt_dataclass(types.SimpleNamespace(**space))
+    A2 = dc(type("Geometry", (), {"__annotations__": {"a": int}, "__module__": "pkg.one",
+                                  "__doc__": "A."}))
+    B2 = dc(type("Geometry", (), {"__annotations__": {"b": int, "c": int},
+                                  "__module__": "pkg.two", "__doc__": "B."}))
+    assert A2.__init__.__code__.co_filename == B2.__init__.__code__.co_filename == "m.py"
+    assert repr(A2(1)) == "Geometry(a=1)" and repr(B2(2, 3)) == "Geometry(b=2, c=3)"
 
 
 def _twin(cls):
@@ -104,7 +146,12 @@ def test_methods_match_dataclasses(cls):
         if not f.compare or not f.init:
             continue
         new = {"k": ("changed",)} if isinstance(getattr(a, f.name), Mapping) else ("changed",)
-        changed = dataclasses.replace(a, **{f.name: new})
+        try:
+            changed = dataclasses.replace(a, **{f.name: new})
+        except (TypeError, ValueError) as e:    # a value its __post_init__ refuses: so does the twin's
+            with pytest.raises(type(e), match=re.escape(str(e))):
+                dataclasses.replace(b, **{f.name: new})
+            continue
         assert changed != a
         tw = dataclasses.replace(b, **{f.name: new})
         assert repr(changed) == repr(tw)
@@ -219,3 +266,168 @@ def test_other_format_not_used():
     space["FORMAT"] = prebuilt.FORMAT - 1
     _, Box2 = _make(types.SimpleNamespace(**space))
     assert repr(Box2(1)) == "_make.<locals>.Box(a=1, b=[], c='c')" and Box2(1).d == 2
+
+
+def _bodies():
+    """Class bodies (made afresh on each call) the plain path must make as dataclasses
+    does, and ones it must leave to dataclasses (None from _made_plainly)."""
+    class Plain:
+        """Doc."""
+        a: int
+        b: str = "b"
+        c: list = dataclasses.field(default_factory=list)
+        d: float = dataclasses.field(default=1.5, repr=False, compare=False)
+        e: int = dataclasses.field(default=0, init=False, metadata={"k": 1})
+        f: tuple = dataclasses.field(default=(), kw_only=True)
+        g: dict = dataclasses.field(default_factory=dict, hash=False, init=False)
+
+        def method(self):
+            return self.a
+
+    class Empty:
+        """Doc."""
+
+    class WithMatchArgs:
+        """Doc."""
+        __match_args__ = ("x",)
+        x: int = 0
+
+    plain = [Plain, Empty, WithMatchArgs]
+
+    class Var:
+        """Doc."""
+        a: int = 0
+        b: ClassVar[int] = 1
+
+    class Init:
+        """Doc."""
+        a: int = 0
+        b: dataclasses.InitVar[int] = 1
+
+    class Kw:
+        """Doc."""
+        a: int = 0
+        _: dataclasses.KW_ONLY
+        b: int = 1
+
+    class Mutable:
+        """Doc."""
+        a: list = []
+
+    class NoType:
+        """Doc."""
+        a: int = 0
+        b = dataclasses.field(default=1)
+
+    class NoDoc:
+        a: int = 0
+
+    class Base:
+        """Doc."""
+        a: int = 0
+
+    class Derived(Base):
+        """Doc."""
+        b: int = 1
+
+    class Slotted:
+        """Doc."""
+        __slots__ = ("a",)
+        a: int
+
+    return plain, [Var, Init, Kw, Mutable, NoType, NoDoc, Derived, Slotted]
+
+
+def _made_by_dataclasses(cls, slots):
+    try:
+        return dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=slots)
+    except (TypeError, ValueError) as e:
+        return type(e)
+
+
+def _same_class(a, b):
+    assert a.__name__ == b.__name__ and a.__qualname__ == b.__qualname__
+    assert repr(a.__dataclass_params__) == repr(b.__dataclass_params__)
+    fa, fb = a.__dataclass_fields__, b.__dataclass_fields__
+    assert list(fa) == list(fb)
+    for name in fa:
+        for attr in ("name", "type", "default", "default_factory", "init", "repr", "hash",
+                     "compare", "metadata", "kw_only", "_field_type"):
+            assert getattr(fa[name], attr) == getattr(fb[name], attr), (name, attr)
+    assert getattr(a, "__match_args__", None) == getattr(b, "__match_args__", None)
+    assert getattr(a, "__slots__", None) == getattr(b, "__slots__", None)
+    assert sorted(a.__dict__) == sorted(b.__dict__)
+    for k, v in a.__dict__.items():
+        if not callable(v) and k not in ("__dict__", "__weakref__", "__dataclass_fields__",
+                                         "__dataclass_params__"):
+            if isinstance(v, types.MemberDescriptorType):
+                assert type(b.__dict__[k]) is types.MemberDescriptorType
+            else:
+                assert b.__dict__[k] == v, k
+    assert [f.name for f in dataclasses.fields(a)] == [f.name for f in dataclasses.fields(b)]
+
+
+@pytest.mark.parametrize("slots", [False, True])
+def test_plain_classes_are_made_as_dataclasses_makes_them(slots):
+    """``_made_plainly`` (no annotation checked against ClassVar, InitVar, KW_ONLY by
+    pattern) gives the fields, parameters, match args and slots dataclasses gives, and
+    leaves every other case to dataclasses."""
+    mine, _ = _bodies()
+    theirs, _ = _bodies()
+    for a, b in zip(mine, theirs):
+        made = prebuilt._made_plainly(a, slots)
+        assert made is not None, a.__name__
+        _same_class(made, _made_by_dataclasses(b, slots))
+    for cls in _bodies()[1]:
+        assert prebuilt._made_plainly(cls, slots) is None, cls.__name__
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_the_decorator_makes_other_cases_as_dataclasses_does(frozen):
+    """Classes the plain path leaves alone: ClassVar, InitVar and KW_ONLY annotations,
+    a base dataclass, no docstring; and the errors dataclasses raises (a mutable
+    default, a field without a type) raised the same."""
+    dc = prebuilt.prebuilt_dataclass(types.SimpleNamespace(KEYS={}))
+    for cls, twin in zip(_bodies()[1], _bodies()[1]):
+        if cls.__name__ == "Slotted":
+            continue
+        if cls.__name__ == "Derived":      # its base a dataclass first, each the same way
+            dc(cls.__bases__[0], frozen=frozen)
+            dataclasses.dataclass(twin.__bases__[0], frozen=frozen)
+        expect = _made_by_dataclasses(twin, False)
+        if isinstance(expect, type) and issubclass(expect, Exception):
+            with pytest.raises(expect):
+                dc(cls, frozen=frozen)
+            continue
+        made = dc(cls, frozen=frozen)
+        assert [(f.name, f.type, f.default, f._field_type) for f in dataclasses.fields(made)] \
+            == [(f.name, f.type, f.default, f._field_type) for f in dataclasses.fields(expect)]
+        assert made.__match_args__ == expect.__match_args__
+
+
+def test_the_classes_made_take_the_plain_path():
+    """Every generated class without a base class took the plain path (its fields are
+    the ones that path makes: no dataclasses call made them)."""
+    for cls in CLASSES:
+        if cls.__bases__ == (object,):
+            assert cls.__dataclass_params__ is not prebuilt._PARAMS
+            assert all(f._field_type is dataclasses._FIELD for f in dataclasses.fields(cls))
+
+
+def test_other_arguments_go_to_dataclasses():
+    """A class given arguments this decorator does not take (order, eq …) is made by
+    dataclasses itself, with them."""
+    dc = prebuilt.prebuilt_dataclass(types.SimpleNamespace(KEYS={}))
+
+    @dc(order=True)
+    class Ordered:
+        """Doc."""
+        a: int = 0
+
+    @dc(eq=False, frozen=True)
+    class Same:
+        """Doc."""
+        a: int = 0
+    assert Ordered(1) < Ordered(2) and Ordered.__dataclass_params__.order
+    assert Same(1) != Same(1) and Same.__dataclass_params__.frozen
+    assert dc.classes == []                 # none of them was made here

@@ -1,0 +1,166 @@
+"""What an export imports, and what its imports cost: a pattern made cheaper to compile
+matches what it matched, every dataclass an export makes takes its methods from a
+generated file (common/prebuilt.py), ``threading`` is left unimported and ``inspect``
+(which dataclasses imports) and four more modules imported only to be held unexecuted
+(common/lazymodule.py)."""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import types
+
+import pytest
+
+from common import lazymodule
+
+from layout import breaking
+from support.paths import MAIN, SAMPLE
+
+
+def test_latin_word_pattern_matches_what_the_range_in_its_class_matched():
+    """``breaking._LATIN_WORD``: the same code points as ``[^\\W\\d_\\u2e80-\\U0010ffff]``
+    (each match is one character, so ``findall`` gives the same list on any text)."""
+    old = re.compile(r"[^\W\d_\u2e80-\U0010ffff]")
+    new = breaking._LATIN_WORD
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    got = new.findall(every)
+    assert got == old.findall(every)
+    assert len(got) > 5000 and "a" in got and "é" in got and "Ω" in got and "я" in got
+    assert not {"1", "_", "٣", "中", "ー", "가", "\U00020000"} & set(got)
+    text = "北京时间 2024 年，NASA 的 Artemis 计划 naïve_Ωmega ٣ x"
+    assert new.findall(text) == old.findall(text)
+
+
+_PROBE = r"""
+import json, runpy, sys
+main = sys.argv[1]
+sys.argv = [main] + sys.argv[2:]
+try:
+    runpy.run_path(main, run_name="__main__")
+except SystemExit:
+    pass
+deferred = sorted(n for n in ("inspect", "ipaddress", "textwrap", "bz2", "lzma")
+                  if type(sys.modules.get(n)).__name__ == "_Deferred")
+import dataclasses
+ours = ("layout", "fonts", "output", "proofs", "common")
+plain = sorted(
+    f"{mod}.{name}" for mod, module in list(sys.modules.items())
+    if module is not None and mod.split(".")[0] in ours
+    for name, obj in list(vars(module).items())
+    if isinstance(obj, type) and obj.__module__ == mod and dataclasses.is_dataclass(obj)
+    and obj.__dataclass_params__.init
+    and not obj.__init__.__code__.co_filename.endswith("_methods.py"))
+print(json.dumps({"plain": plain, "threading": "threading" in sys.modules,
+                  "engine": "layout.compose" in sys.modules,
+                  "deferred": deferred}))
+"""
+
+
+def _export(tmp_path, issue) -> dict:
+    env = dict(os.environ, BANMIAN_CACHE_DIR=str(tmp_path / "cache"))
+    out = subprocess.run([sys.executable, "-c", _PROBE, str(MAIN), "export", str(issue),
+                          "-o", str(tmp_path / "o.pdf"), "--no-round"],
+                         capture_output=True, text=True, cwd=str(MAIN.parent), env=env)
+    assert out.returncode == 0 and out.stdout.strip(), out.stderr[-2000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_an_export_makes_no_dataclass_at_import_and_leaves_threading_unimported(tmp_path):
+    """A first export (composing), an unchanged one (from the caches) and one after an
+    edit: the dataclasses they import all have generated methods (dataclasses itself
+    compiles each one's at every start, 0.5–1 ms a class), and none imports threading."""
+    shutil.copy(SAMPLE.parent / "photo.jpg", tmp_path / "photo.jpg")
+    issue = tmp_path / "issue.yaml"
+    shutil.copy(SAMPLE, issue)
+    first = _export(tmp_path, issue)
+    unchanged = _export(tmp_path, issue)
+    text = issue.read_text("utf-8")
+    at = text.index("。")                   # a sentence's last words again: no new glyph
+    issue.write_text(text[:at] + text[at - 4:at] + text[at:], "utf-8")
+    edited = _export(tmp_path, issue)
+    assert first["engine"] and not unchanged["engine"] and edited["engine"]
+    for got in (first, unchanged, edited):
+        assert got["plain"] == []
+    for got in (unchanged, edited):     # (a first one may scan fonts, open images …)
+        assert got["threading"] is False
+        # imported (by dataclasses, urllib.parse, ReportLab, shutil), never run
+        assert got["deferred"] == ["bz2", "inspect", "ipaddress", "lzma", "textwrap"], got
+
+
+# ------------------------------------------------------------------ common/lazymodule.py
+@pytest.fixture
+def probe(tmp_path, monkeypatch):
+    """A module of its own (a new name each test) whose code counts its runs, waits a
+    little and reads its own module object while it runs."""
+    name = f"bm_lazy_probe_{os.getpid()}_{time.monotonic_ns()}"
+    (tmp_path / f"{name}.py").write_text(
+        "import sys, time\n"
+        "sys.bm_lazy_runs = getattr(sys, 'bm_lazy_runs', 0) + 1\n"
+        "time.sleep(0.05)\n"
+        "FIRST = 1\n"
+        "ME = sys.modules[__name__]\n"
+        "SEEN = ME.FIRST            # its own module, read while its code runs\n"
+        "ME.SET = 2\n"
+        "VALUE = 42\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "bm_lazy_runs", 0, raising=False)
+    yield name
+    sys.modules.pop(name, None)
+
+
+def test_a_deferred_module_runs_on_first_use_not_on_import(probe):
+    assert lazymodule.defer(probe) and lazymodule.deferred(probe)
+    module = sys.modules[probe]
+    imported = importlib.__import__(probe)      # what ``import NAME`` does (builtins.__import__
+    # may be wrapped: PySide6 wraps it with a hook reading every module imported)
+    assert imported is module and sys.bm_lazy_runs == 0 and lazymodule.deferred(probe)
+    assert module.VALUE == 42 and sys.bm_lazy_runs == 1
+    assert (module.SEEN, module.SET, module.ME) == (1, 2, module)
+    assert type(module) is types.ModuleType and sys.modules[probe] is module
+    assert not lazymodule.deferred(probe)
+    assert module.VALUE == 42 and sys.bm_lazy_runs == 1      # once
+    assert lazymodule.defer(probe) is False                  # imported: left as it is
+
+
+def test_a_deferred_module_set_first_runs_first(probe):
+    lazymodule.defer(probe)
+    module = sys.modules[probe]
+    module.VALUE = 7                            # its code runs, then the value is set
+    assert sys.bm_lazy_runs == 1 and module.VALUE == 7 and module.FIRST == 1
+
+
+def test_threads_using_a_deferred_module_at_once_all_see_it_whole(probe):
+    lazymodule.defer(probe)
+    module = sys.modules[probe]
+    seen, start = [], threading.Barrier(6)
+
+    def use():
+        start.wait()
+        seen.append(module.VALUE)
+    threads = [threading.Thread(target=use) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen == [42] * 6 and sys.bm_lazy_runs == 1
+
+
+def test_only_plain_top_level_modules_not_imported_are_deferred():
+    assert lazymodule.defer("json") is False or "json" not in sys.modules   # imported
+    assert lazymodule.defer("json") is False
+    assert lazymodule.defer("email") is False           # a package
+    assert lazymodule.defer("os.path") is False
+    assert lazymodule.defer("no_such_module_bm") is False
+
+
+def test_extension_exists_finds_without_importing():
+    assert lazymodule.extension_exists("_bz2") == (importlib.util.find_spec("_bz2") is not None)
+    assert lazymodule.extension_exists("sys") and not lazymodule.extension_exists("no_such_bm")
