@@ -181,6 +181,13 @@ def _used_faces(result: LayoutResult, options: PdfOptions) -> dict[str, tuple[in
         for fr in page.frames:
             for font, _color, _size, _story in run_styles(fr):
                 used.setdefault(font, (page.number, fr.frame_id))
+    _add_document_faces(used, result, options)
+    return used
+
+
+def _add_document_faces(used: dict, result, options) -> None:
+    """The faces a document shows beside its pages' runs: the overset text a proof
+    lists under its pages, and the slug's face (filed under page 0)."""
     if not options.is_print and options.show_overset:
         for cf in result.copyfit.values():
             for run in cf.overset_runs:
@@ -188,7 +195,6 @@ def _used_faces(result: LayoutResult, options: PdfOptions) -> dict[str, tuple[in
     slug = options.slug_font or first_font(result)
     if slug:
         used.setdefault(slug, (0, ""))
-    return used
 
 
 def check_fonts(result: LayoutResult, fontset, options: PdfOptions,
@@ -540,13 +546,7 @@ def _by_pages(result: LayoutResult, fontset, options: PdfOptions, cache, pages,
         for k, v in page_small.items():
             small.setdefault(k, (number, v))
         images.update(paths)
-    if not options.is_print and options.show_overset:       # as _used_faces
-        for cf in result.copyfit.values():
-            for run in cf.overset_runs:
-                used.setdefault(run.font, (0, ""))
-    slug = options.slug_font or first_font(result)
-    if slug:
-        used.setdefault(slug, (0, ""))
+    _add_document_faces(used, result, options)
     out += _check_faces(used, fontset, cache) + _color_findings(result, options, names, small)
     return out, used, images, now
 
