@@ -348,11 +348,16 @@ def _story_problems(issue: m.Issue) -> list[tuple[object, str]]:
                                    f"of story '{owner[fid]}'"))
             owner[fid] = sid
         for i, p in enumerate(story.paragraphs):
-            if p.style not in issue.paragraph_styles:
-                out.append((story, f"story '{sid}' paragraph {i + 1}: no paragraph style "
-                                   f"'{p.style}'"))
-            for r in p.runs:
-                if r.style and r.style not in issue.char_styles:
-                    out.append((story, f"story '{sid}' paragraph {i + 1}: no character style "
-                                       f"'{r.style}'"))
+            out.extend((story, msg) for msg in paragraph_problems(issue, sid, i, p))
+    return out
+
+
+def paragraph_problems(issue: m.Issue, sid: str, i: int, p: m.Paragraph) -> list[str]:
+    """What ``validate`` finds of paragraph ``i`` of story ``sid`` alone: its styles."""
+    out = []
+    if p.style not in issue.paragraph_styles:
+        out.append(f"story '{sid}' paragraph {i + 1}: no paragraph style '{p.style}'")
+    for r in p.runs:
+        if r.style and r.style not in issue.char_styles:
+            out.append(f"story '{sid}' paragraph {i + 1}: no character style '{r.style}'")
     return out

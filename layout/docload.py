@@ -320,10 +320,9 @@ def _reparse_plain(index: Index, old_issue, text: str, name: str, i: int, rel_p:
         return None
     para = story.paragraphs[k] = m.Paragraph.plain(new)
     # the model was valid (a kept model was checked when it was made), and only this
-    # paragraph changed: what validate checks of it is its styles (the others' findings
+    # paragraph changed: what validate checks of it is its own (the others' findings
     # are those of the model before, none)
-    if para.style not in issue.paragraph_styles or any(
-            r.style and r.style not in issue.char_styles for r in para.runs):
+    if doccheck.paragraph_problems(issue, keys[i], k, para):
         return None
     row = [*row[:k], (at, length + delta), *((a + delta if a >= 0 else a, n)
                                             for a, n in row[k + 1:])]
