@@ -174,13 +174,45 @@ def _check_image(item: ImageItem, page: int, frame: str, options: PdfOptions,
                          page, frame)
 
 
+def _page_uses(page) -> tuple[dict, dict, dict, list]:
+    """What one page uses, each with the first frame on it that does: the face keys, the
+    colours, the colours of text under 12 pt (each a dict → frame id), and its images
+    (a list of (ImageItem, frame id))."""
+    faces: dict = {}
+    names: dict = {}
+    small: dict = {}
+    images: list = []
+    for fr in page.frames:
+        fid = fr.frame_id
+        for font, color, size, _story in run_styles(fr):
+            faces.setdefault(font, fid)
+            names.setdefault(color, fid)
+            if size < 12:
+                small.setdefault(color, fid)
+        for item in fr.graphics:
+            if isinstance(item, ImageItem):
+                images.append((item, fid))
+            for attr in ("color", "fill"):
+                v = getattr(item, attr, "")
+                if v:
+                    names.setdefault(v, fid)
+    return faces, names, small, images
+
+
+def _first_uses(found) -> tuple[dict, dict, dict]:
+    """The faces, colours and colours of small text of a document, each with the first
+    page and frame that uses it, from (page number, its ``_page_uses``) in page order."""
+    out: tuple[dict, dict, dict] = ({}, {}, {})
+    for number, uses in found:
+        for into, got in zip(out, uses):
+            for k, fid in got.items():
+                into.setdefault(k, (number, fid))
+    return out
+
+
 def _used_faces(result: LayoutResult, options: PdfOptions) -> dict[str, tuple[int, str]]:
     """Face keys used by the export, with the first page and frame that uses each."""
-    used: dict[str, tuple[int, str]] = {}
-    for page in _pages(result, options):
-        for fr in page.frames:
-            for font, _color, _size, _story in run_styles(fr):
-                used.setdefault(font, (page.number, fr.frame_id))
+    used = _first_uses((p.number, _page_uses(p)) for p in _pages(result, options))[0]
     _add_document_faces(used, result, options)
     return used
 
@@ -228,20 +260,8 @@ def _check_faces(used: dict, fontset, cache: ExportCache | None) -> list[Diagnos
 
 def check_colors(result: LayoutResult, options: PdfOptions) -> list[Diagnostic]:
     """Swatches used but not defined (drawn black), and small text in rich black for print."""
-    names: dict[str, tuple[int, str]] = {}
-    small: dict[str, tuple[int, str]] = {}
-    for page in _pages(result, options):
-        for fr in page.frames:
-            for _font, color, size, _story in run_styles(fr):
-                if color not in names:
-                    names[color] = (page.number, fr.frame_id)
-                if size < 12 and color not in small:
-                    small[color] = (page.number, fr.frame_id)
-            for item in fr.graphics:
-                for attr in ("color", "fill"):
-                    v = getattr(item, attr, "")
-                    if v:
-                        names.setdefault(v, (page.number, fr.frame_id))
+    _faces, names, small = _first_uses((p.number, _page_uses(p))
+                                       for p in _pages(result, options))
     return _color_findings(result, options, names, small)
 
 
@@ -478,27 +498,13 @@ def kept_preflight(result: LayoutResult, fontset, options: PdfOptions,
 
 def _page_checks(page, options: PdfOptions, facts: dict, known: _ImageChecks) -> tuple:
     """What the checks find on one page: its image findings (as tuples), the face keys,
-    colours and colours of text under 12 pt it uses (each → the first frame), the image
-    files it places."""
-    images, faces, names, small, paths = [], {}, {}, {}, []
-    for fr in page.frames:
-        fid = fr.frame_id
-        for font, color, size, _story in run_styles(fr):
-            faces.setdefault(font, fid)
-            names.setdefault(color, fid)
-            if size < 12:
-                small.setdefault(color, fid)
-        for item in fr.graphics:
-            if isinstance(item, ImageItem):
-                images.extend((d.level, d.code, d.message, d.page, d.frame, d.story)
-                              for d in _check_image(item, page.number, fid, options, facts,
-                                                    known))
-                paths.append(item.path)
-            for attr in ("color", "fill"):
-                v = getattr(item, attr, "")
-                if v:
-                    names.setdefault(v, fid)
-    return images, faces, names, small, sorted(set(paths))
+    colours and colours of text under 12 pt it uses (``_page_uses``), the image files
+    it places."""
+    faces, names, small, placed = _page_uses(page)
+    images = [(d.level, d.code, d.message, d.page, d.frame, d.story)
+              for item, fid in placed
+              for d in _check_image(item, page.number, fid, options, facts, known)]
+    return images, faces, names, small, sorted({item.path for item, _fid in placed})
 
 
 def _by_pages(result: LayoutResult, fontset, options: PdfOptions, cache, pages,
@@ -532,20 +538,9 @@ def _by_pages(result: LayoutResult, fontset, options: PdfOptions, cache, pages,
         found.append((page.number, checks))
     if known is not None:
         known.save()
-    used: dict = {}
-    names: dict = {}
-    small: dict = {}
-    images: set = set()
-    out = []
-    for number, (page_images, faces, page_names, page_small, paths) in found:
-        out.extend(Diagnostic(*d) for d in page_images)
-        for k, v in faces.items():
-            used.setdefault(k, (number, v))
-        for k, v in page_names.items():
-            names.setdefault(k, (number, v))
-        for k, v in page_small.items():
-            small.setdefault(k, (number, v))
-        images.update(paths)
+    out = [Diagnostic(*d) for _number, checks in found for d in checks[0]]
+    images = {path for _number, checks in found for path in checks[4]}
+    used, names, small = _first_uses((number, checks[1:4]) for number, checks in found)
     _add_document_faces(used, result, options)
     out += _check_faces(used, fontset, cache) + _color_findings(result, options, names, small)
     return out, used, images, now
