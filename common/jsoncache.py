@@ -13,11 +13,13 @@ class JsonCache:
 
     The file is read on the first ``get``/``put``; an unreadable or damaged
     file counts as empty.  ``save`` writes it (atomically, creating its
-    folder) only when something was put since the last save.
+    folder) only when something was put since the last save.  ``limit``: the
+    entries kept at most; a ``put`` when that many are held drops the older half.
     """
 
-    def __init__(self, path: str | os.PathLike | None):
+    def __init__(self, path: str | os.PathLike | None, limit: int | None = None):
         self.path = Path(path) if path else None
+        self.limit = limit
         self._data: dict | None = None
         self._dirty = False
 
@@ -38,7 +40,11 @@ class JsonCache:
 
     def put(self, key: str, value):
         """Remember ``value`` for ``key``; returns it."""
-        self._load()[key] = value
+        data = self._load()
+        if self.limit and key not in data and len(data) >= self.limit:
+            for k in list(data)[:self.limit // 2]:         # the older half goes
+                del data[k]
+        data[key] = value
         self._dirty = True
         return value
 

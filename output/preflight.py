@@ -58,7 +58,7 @@ class _ImageChecks:
     def __init__(self):
         from common.fs import cache_dir
         from common.jsoncache import JsonCache
-        self.cache = JsonCache(cache_dir("image-checks.json"))
+        self.cache = JsonCache(cache_dir("image-checks.json"), self.LIMIT)
 
     @staticmethod
     def key(path: str, max_pixels: int) -> str | None:
@@ -75,10 +75,6 @@ class _ImageChecks:
 
     def put(self, key: str | None, facts: tuple) -> None:
         if key:
-            data = self.cache._load()
-            if len(data) >= self.LIMIT:             # the oldest half goes
-                for k in list(data)[:self.LIMIT // 2]:
-                    del data[k]
             self.cache.put(key, list(facts))
 
     def save(self) -> None:

@@ -78,7 +78,7 @@ class _ImageDigests:
     def __init__(self):
         from common.fs import cache_dir
         from common.jsoncache import JsonCache
-        self.cache = JsonCache(cache_dir("image-sha1.json"))
+        self.cache = JsonCache(cache_dir("image-sha1.json"), self.LIMIT)
 
     def get(self, path: str) -> str:
         try:
@@ -91,10 +91,6 @@ class _ImageDigests:
             return got
         got = _sha1(path)
         if got:
-            data = self.cache._load()
-            if len(data) >= self.LIMIT:
-                for k in list(data)[:self.LIMIT // 2]:
-                    del data[k]
             self.cache.put(key, got)
         return got
 

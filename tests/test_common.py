@@ -139,6 +139,18 @@ def test_json_cache_without_a_file_stays_in_memory(tmp_path):
     assert c.get("k") == 1 and list(tmp_path.iterdir()) == []
 
 
+def test_json_cache_with_a_limit_drops_the_older_half(tmp_path):
+    c = jsoncache.JsonCache(tmp_path / "c.json", limit=4)
+    for k in "abcd":
+        c.put(k, k)
+    c.put("a", "again")                         # a key held: nothing goes
+    assert len(c) == 4
+    c.put("e", "e")                             # a fifth: a and b (the older half) go
+    assert [k for k in "abcde" if c.get(k) is not None] == ["c", "d", "e"]
+    c.save()
+    assert list(json.loads((tmp_path / "c.json").read_text())) == ["c", "d", "e"]
+
+
 # ------------------------------------------------------------------ pid_alive
 def test_pid_alive():
     assert proc.pid_alive(os.getpid())
