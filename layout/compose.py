@@ -274,8 +274,7 @@ class Composer:
                     token, fr = self._tokens.get(fid), done.flowed.get(fid)
                     if token is None or fr is None or memo is None:
                         break
-                    frames.append((fid, *token, (self._n_lines(fr), self._n_chars(fr), tuple(
-                        self._column_feet(fr, geo.pitch)))))
+                    frames.append((fid, *token, self._fill_summary(fr, geo.pitch)))
                 else:
                     got = (self.disk.story_digests.get(sid), (
                         tuple(frames), encode(done.copy), encode(tuple(done.diagnostics)),
@@ -524,6 +523,11 @@ class Composer:
             hit = self._chars_memo[fr.frame_id] = (fr, n)
         return hit[1]
 
+    def _fill_summary(self, fr: FrameResult, pitch: float) -> tuple:
+        """What the layout cache keeps beside a fill so that a story pass need not decode
+        it (``lazy_summary``): its lines, characters and column feet."""
+        return self._n_lines(fr), self._n_chars(fr), tuple(self._column_feet(fr, pitch))
+
     @staticmethod
     def _n_lines(fr: FrameResult) -> int:
         """The lines of a text frame result (from its summary while it is not decoded)."""
@@ -546,9 +550,8 @@ class Composer:
             fill = flow.fill(story, frame, pos, jumps, blocked, more, blocked_key)
             if self._writes:
                 fr = fill.result
-                summary = (len(fr.lines), self._n_chars(fr),
-                           tuple(self._column_feet(fr, flow.geo.pitch)))
-                self.disk.put_fill(story, key, fill, summary, name)
+                self.disk.put_fill(story, key, fill, self._fill_summary(fr, flow.geo.pitch),
+                                   name)
         if self.whole and name is not None:     # what the fill is made of (a page pass key)
             self._tokens[frame.id] = (name, self.disk.fill_deps(story, pos.para, fill.end))
         end_para = min(fill.end.para, len(story.paragraphs) - 1)
