@@ -797,11 +797,12 @@ def load_issue_cached(path, cache_dir: str | None):
     source = Path(cache_dir, "layout", f"source-{h.hexdigest()}.marshal")   # the path's last
     h.update(data)
     file = _model_file(cache_dir, h.hexdigest())                 # pruned as the rest
+    recent = Path(cache_dir, "layout", "source-recent")
     issue = _read_model(file)
     if issue is not None:
+        _mark_recent(recent, source)
         return issue
     from .docload import parse_indexed
-    recent = Path(cache_dir, "layout", "source-recent")
     with gc_paused():
         got = _reparsed(source, version, cache_dir, text, str(path))
         if got is None:                     # a file new here: perhaps a copy of the last one
@@ -817,6 +818,24 @@ def load_issue_cached(path, cache_dir: str | None):
     except Exception:                       # noqa: BLE001 - not kept: read again next time
         pass
     return issue
+
+
+def _mark_recent(recent: Path, source: Path) -> None:
+    """Name ``source`` as the entry read last, when a model kept for its path was read
+    (its text and index are then the likeliest start for a copy of the file edited
+    under a new name); written only when it changes, and only if the entry exists."""
+    try:
+        if recent.read_bytes() == source.name.encode() or not source.is_file():
+            return
+    except FileNotFoundError:
+        if not source.is_file():
+            return
+    except OSError:
+        return
+    try:
+        cache_write(recent, source.name.encode())
+    except Exception:                       # noqa: BLE001 - not kept: a whole parse next time
+        pass
 
 
 def _recent_source(recent: Path, source: Path) -> Path | None:

@@ -277,6 +277,28 @@ def test_cached_load_reads_by_parts(tmp_path, monkeypatch):
     assert len(whole) == n + 2
 
 
+def test_copy_of_a_file_read_from_the_cache_is_read_by_parts(tmp_path, monkeypatch):
+    """The file read last is the one whose model was last read, kept or not: an issue
+    read from the cache after another was parsed is where an edited copy of it under a
+    new name is read from (by parts, not wholly)."""
+    cache = str(tmp_path / "cache")
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    save_issue(big_issue(2, vary=True), a)
+    b.write_text(SAMPLE.read_text("utf-8"), "utf-8")
+    load_issue_cached(a, cache)
+    load_issue_cached(b, cache)                 # parsed last
+    whole = []
+    real = docload.parse_indexed
+    monkeypatch.setattr(docload, "parse_indexed", lambda t, p: whole.append(p) or real(t, p))
+    load_issue_cached(a, cache)                 # read from the cache: now the last read
+    assert whole == []
+    copy = tmp_path / "a-edit.yaml"
+    text = a.read_text("utf-8").replace("本报讯", "本报讯（补）", 1)
+    copy.write_text(text, "utf-8")
+    assert load_issue_cached(copy, cache) == parse_issue(text, str(copy))
+    assert whole == []
+
+
 def test_common_prefix_and_suffix():
     """The changed span: common prefix and suffix as a character-by-character walk finds
     them, across the block size, for equal texts and texts one inside the other."""
