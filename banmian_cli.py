@@ -310,7 +310,26 @@ def cmd_export(args) -> int:
             # they are out of its reach
             from layout import gcpause
             gcpause.freeze()
+            import atexit
+            atexit.register(_end_process, code)
         return code
+
+
+def _end_process(code: int) -> None:
+    """An export's process, at its end (an exit handler, registered when the export is
+    done: the exit handlers registered after it, if any, ran before it): its output
+    flushed, it ends without the interpreter's teardown, which would free every object
+    and module one by one (3 ms of a 24-page export) and do nothing else an export needs
+    (it registers no other exit handler; its files are written and closed).  Where the
+    output cannot be flushed, or an uncaught error ends the process, it ends as usual."""
+    if getattr(sys, "last_value", None) is not None:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        return
+    os._exit(code)
 
 
 def _export(args) -> int:

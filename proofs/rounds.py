@@ -103,11 +103,124 @@ class _ImageDigests:
 
 def summarize(issue: m.Issue, result) -> dict:
     """What a round keeps of the composed result: frames, photos, overset (plain data)."""
-    pages = {}
-    for fv in LV.frames(result):
-        pages.setdefault(fv.page, {})[fv.id] = {
-            "kind": fv.kind, "rect": [round(v, 2) for v in fv.rect], "story": fv.story}
-    images = LV.frame_images(result)
+    return _summarize(issue, result)[0]
+
+
+class _PageSummaries:
+    """What a round keeps of each page composed through the layout cache (its frames, the
+    images its photo frames draw, and those frames as a round file writes them), kept in
+    the cache folder by the page as composed (``PageResult.composed_from``, its number and
+    its frames): a round after an edit looks again only at the pages the edit changed."""
+
+    LIMIT = 200                             # pages kept (then the half used longest ago goes)
+    FORMAT = 1
+
+    def __init__(self):
+        from common.fs import cache_dir
+        self.file = cache_dir("proofs", "page-summaries.marshal")
+        self.held: dict | None = None
+        self.dirty = False
+
+    def _load(self) -> dict:
+        if self.held is None:
+            import marshal
+
+            from common.fs import cache_read_checked
+            self.held = {}
+            try:
+                got = marshal.loads(cache_read_checked(self.file))
+                if type(got) is tuple and len(got) == 2 and got[0] == self.FORMAT and \
+                        type(got[1]) is dict:
+                    self.held = got[1]
+            except (TypeError, ValueError, EOFError):
+                pass
+        return self.held
+
+    @staticmethod
+    def key(page):
+        return (page.composed_from, page.number, tuple(fr.frame_id for fr in page.frames))
+
+    def get(self, page):
+        """(frames, images, frames written as YAML) kept for ``page``, or None."""
+        if not getattr(page, "composed_from", ""):
+            return None
+        held = self._load()
+        key = self.key(page)
+        got = held.pop(key, None)
+        if type(got) is tuple and len(got) == 3 and type(got[0]) is dict and \
+                type(got[1]) is dict and type(got[2]) is str:
+            held[key] = got                 # now the one used last (kept longest)
+            return got
+        return None
+
+    def put(self, page, value) -> None:
+        if not getattr(page, "composed_from", ""):
+            return
+        held = self._load()
+        key = self.key(page)
+        if key not in held and len(held) >= self.LIMIT:
+            for k in list(held)[:self.LIMIT // 2]:
+                del held[k]
+        held[key] = value
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        import marshal
+
+        from common.fs import cache_write_checked
+        try:
+            cache_write_checked(self.file, marshal.dumps((self.FORMAT, self.held)))
+        except (OSError, ValueError):
+            pass
+        self.dirty = False
+
+
+class _Yaml(str):
+    """Text ``flow_yaml`` made before, written as it is (``_summarize``)."""
+
+
+def _page_summary(page) -> tuple:
+    """(frames, images drawn by frame, the frames as ``flow_yaml`` writes them) of a page."""
+    one = _OnePage(page)
+    frames: dict = {}
+    for fv in LV.frames(one):
+        frames[fv.id] = {"kind": fv.kind, "rect": [round(v, 2) for v in fv.rect],
+                         "story": fv.story}
+    return frames, LV.frame_images(one), flow_yaml(frames)
+
+
+class _OnePage:
+    """A result of one page, as ``layoutview`` reads it."""
+
+    def __init__(self, page):
+        self.pages = (page,)
+
+
+def _summarize(issue: m.Issue, result) -> tuple[dict, dict]:
+    """(``summarize``, the summary with each page's frames as ``flow_yaml`` writes them,
+    for ``flow_yaml`` of it): pages kept from a round before (``_PageSummaries``) are
+    not looked at again."""
+    pages, written = {}, {}
+    images: dict = {}
+    known_pages = _PageSummaries()
+    for page in result.pages:
+        got = known_pages.get(page)
+        if got is None:
+            got = _page_summary(page)
+            known_pages.put(page, got)
+        frames, placed, text = got
+        images.update(placed)
+        if not frames:                      # (a page without frames is not named)
+            continue
+        if page.number in pages:            # (a number twice: one page, frame by frame)
+            pages[page.number] = {**pages[page.number], **frames}
+            written[page.number] = flow_yaml(pages[page.number])
+        else:
+            pages[page.number] = frames
+            written[page.number] = _Yaml(text)
+    known_pages.save()
     photos = {}
     sums: dict[str, str] = {}            # an image file placed in many frames is read once
     known = None
@@ -123,7 +236,8 @@ def summarize(issue: m.Issue, result) -> dict:
     if known is not None:
         known.save()
     overset = {sid: list(v) for sid, v in LV.copyfit(result).items()}
-    return {"pages": pages, "photos": photos, "overset": overset}
+    return ({"pages": pages, "photos": photos, "overset": overset},
+            {"pages": written, "photos": photos, "overset": overset})
 
 
 class RoundStore:
@@ -209,14 +323,15 @@ class RoundStore:
         if model is None:
             from layout.docfile import dump_issue
             model = dump_issue(issue)
+        summary, written = _summarize(issue, result)
         rnd = Round(number=n, time=when.isoformat(timespec="seconds"),
                     user=user if user is not None else _user(), host=_host(),
-                    pdf=str(pdf), model_text=model, summary=summarize(issue, result),
+                    pdf=str(pdf), model_text=model, summary=summary,
                     path=str(self._file(n)))
         digest = _digest(rnd.model_text)
         data = {"time": rnd.time, "user": rnd.user,
                 "host": rnd.host, "issue": self.issue_path.name, "pdf": rnd.pdf,
-                "summary": rnd.summary, "model": rnd.model_text}
+                "summary": written, "model": rnd.model_text}
         self.dir.mkdir(parents=True, exist_ok=True)
         # one "key: value" line each, the values in flow style (strings in double quotes);
         # the digest and the source unquoted, as ``_head`` finds them in the file's head
@@ -277,6 +392,8 @@ def flow_yaml(value) -> str:
     """Plain data (dicts, lists, strings, numbers, None, booleans) as one line of YAML
     flow style that loads back equal (strings in JSON's quoting, which YAML reads)."""
     t = type(value)
+    if t is _Yaml:                          # written before (``_summarize``)
+        return str.__str__(value)
     if (t is dict or t is list) and _json_like(value):
         # JSON is YAML flow style, but for numbers with an exponent (YAML 1.1 reads 1e+16
         # as a string: those go the long way) and characters YAML cannot hold unescaped

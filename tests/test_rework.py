@@ -1,0 +1,126 @@
+"""What a re-export keeps from the exports before it, and drops when what it was made from
+changes: the proof round's summary of each page, the fonts found on this machine;
+and an export's process ending without the interpreter's teardown."""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from layout.docfile import load_issue, save_issue
+from support.paths import MAIN, SAMPLE
+
+
+@pytest.fixture
+def issue_file(tmp_path):
+    shutil.copy(SAMPLE.parent / "photo.jpg", tmp_path / "photo.jpg")
+    path = tmp_path / "issue.yaml"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+def _fresh(result):
+    """The result with no page known to the layout cache (so nothing is reused for it)."""
+    return dataclasses.replace(result, pages=tuple(
+        dataclasses.replace(p, composed_from="") for p in result.pages))
+
+
+# ---------------------------------------------------------------- round summaries
+def test_a_round_summary_reuses_unchanged_pages_and_drops_a_changed_one(
+        tmp_path, monkeypatch, issue_file):
+    import main
+    from proofs import rounds as R
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    issue, _fs, result = main.compose(str(issue_file))
+    assert all(p.composed_from for p in result.pages)
+    first = R.summarize(issue, result)
+    assert first == R.summarize(issue, _fresh(result))       # as looked at afresh
+    assert R.summarize(issue, result) == first               # and read back from the cache
+
+    # the kept summary of page 1 is what a round reads (marked here to be seen)
+    kept = R._PageSummaries()
+    page1 = result.pages[0]
+    frames, images, _text = kept.get(page1)
+    marked = {fid: dict(v, kind="marked") for fid, v in frames.items()}
+    kept.put(page1, (marked, images, R.flow_yaml(marked)))
+    kept.save()
+    assert {v["kind"] for v in R.summarize(issue, result)["pages"][page1.number].values()} \
+        == {"marked"}
+
+    # an edit of a story on page 1 makes another page 1: looked at again, the mark gone
+    iss = load_issue(issue_file)
+    sid = next(fr.story for fr in page1.frames if fr.story and fr.kind == "text")
+    iss.stories[sid].paragraphs[0].runs[0].text = "补一句开头的话，" + \
+        iss.stories[sid].paragraphs[0].runs[0].text
+    save_issue(iss, issue_file)
+    issue2, _fs, result2 = main.compose(str(issue_file))
+    assert result2.pages[0].composed_from != page1.composed_from
+    got = R.summarize(issue2, result2)
+    assert got == R.summarize(issue2, _fresh(result2))
+    assert "marked" not in {v["kind"] for v in got["pages"][page1.number].values()}
+
+
+def test_a_recorded_round_writes_its_summary_as_flow_yaml_does(tmp_path, monkeypatch,
+                                                               issue_file):
+    import main
+    from proofs import rounds as R
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    issue, _fs, result = main.compose(str(issue_file))
+    store = R.RoundStore(issue_file)
+    R.summarize(issue, result)                                  # pages kept
+    rnd = store.record(issue, result, 1, pdf="a.pdf")
+    line = next(ln for ln in store._file(1).read_text("utf-8").splitlines()
+                if ln.startswith("summary: "))
+    assert line == "summary: " + R.flow_yaml(R.summarize(issue, _fresh(result)))
+    assert store.load(1).summary == rnd.summary == R.summarize(issue, _fresh(result))
+
+
+def test_page_summaries_keep_at_most_their_limit(tmp_path, monkeypatch):
+    from layout.result import FrameResult, PageResult
+    from proofs import rounds as R
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(R._PageSummaries, "LIMIT", 4)
+    kept = R._PageSummaries()
+    pages = [PageResult(1, 100.0, 100.0, (FrameResult("f", "text", (0, 0, 10, 10)),),
+                        composed_from=f"d{i}") for i in range(6)]
+    for p in pages:
+        kept.put(p, R._page_summary(p))
+    kept.save()
+    again = R._PageSummaries()
+    have = [p.composed_from for p in pages if again.get(p) is not None]
+    assert 0 < len(have) <= 4 and "d5" in have and "d0" not in have
+
+
+# ---------------------------------------------------------------- the process's end
+def test_an_export_process_ends_with_its_output_and_code(tmp_path, issue_file):
+    import os
+    env = dict(os.environ, BANMIAN_CACHE_DIR=str(tmp_path / "cache"))
+    out = subprocess.run([sys.executable, str(MAIN), "export", str(issue_file), "-o",
+                          str(tmp_path / "a.pdf")], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1].startswith(f"wrote {tmp_path / 'a.pdf'} (")
+    assert "recorded 校次 1" in out.stdout and (tmp_path / "a.pdf").stat().st_size > 1000
+    # a script running main.py (as the tests' probes do) goes on after it, and its own
+    # output is written before the process ends
+    code = ("import runpy, sys\nsys.argv = sys.argv[1:]\n"
+            "try:\n    runpy.run_path(sys.argv[0], run_name='__main__')\n"
+            "except SystemExit as e:\n    print('after', e.code)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(MAIN), "export", str(issue_file),
+                          "-o", str(tmp_path / "b.pdf")], capture_output=True, text=True,
+                         env=env)
+    assert out.returncode == 0 and out.stdout.strip().splitlines()[-1] == "after 0", out.stderr
+
+
+def test_end_process_ends_only_after_a_clean_run(monkeypatch):
+    import banmian_cli as cli
+    ended = []
+    monkeypatch.setattr(cli.os, "_exit", ended.append)
+    monkeypatch.setattr(sys, "last_value", ValueError("uncaught"), raising=False)
+    cli._end_process(0)
+    assert ended == []                      # an uncaught error: the usual end
+    monkeypatch.delattr(sys, "last_value")
+    cli._end_process(1)
+    assert ended == [1]
