@@ -53,8 +53,11 @@ def search_roots(extra_dirs=(), system=True, user=True, bundled=True) -> list[tu
     return roots
 
 
-def list_font_files(roots) -> list[tuple[str, str, os.stat_result]]:
-    """(path, origin, stat) for every font file under the roots, each real file once, sorted per root."""
+def list_font_files(roots, folders: list | None = None) -> list[tuple[str, str, os.stat_result]]:
+    """(path, origin, stat) for every font file under the roots, each real file once, sorted per root.
+
+    ``folders``: a list given gets each root and folder looked at with its stamp
+    (``folder_stamp``): while they are all as they were, the same files are found."""
     seen_files: set[tuple[int, int]] = set()
     seen_dirs: set[str] = set()
     out = []
@@ -70,6 +73,8 @@ def list_font_files(roots) -> list[tuple[str, str, os.stat_result]]:
             out.append((path, origin, st))
 
     def walk(folder, origin):
+        if folders is not None:
+            folders.append((folder, folder_stamp(folder)))
         real = os.path.realpath(folder)
         if real in seen_dirs:
             return
@@ -90,25 +95,77 @@ def list_font_files(roots) -> list[tuple[str, str, os.stat_result]]:
     for root, origin in roots:
         if os.path.isdir(root):
             walk(root, origin)
-        elif os.path.isfile(root):
-            add(root, origin)
+        else:
+            if folders is not None:
+                folders.append((root, folder_stamp(root)))
+            if os.path.isfile(root):
+                add(root, origin)
     return out
+
+
+def folder_stamp(path: str):
+    """What changes when a folder's entries change (a file or folder added, removed,
+    renamed or replaced, a link pointed elsewhere): its device, inode and time; None when
+    it is not there."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_mode >> 12)
 
 
 class ScanCache:
     """The scan results of font files, stored in one marshal file and reused while size and mtime match."""
 
+    LISTINGS = 16                               # sets of roots whose files are kept
+
     def __init__(self, path: Path | None):
         self.path = path
         self.files: dict[str, tuple] = {}
+        self.listings: dict[str, tuple] = {}    # roots → (folders' stamps, files found)
         self.dirty = False
         if path is not None:
             try:
                 data = marshal.loads(path.read_bytes())
                 if data.get("version") == SCAN_CACHE_VERSION:
                     self.files = data["files"]
+                    listings = data.get("listings", {})
+                    self.listings = listings if type(listings) is dict else {}
             except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError):
                 self.files = {}
+
+    def listed(self, roots):
+        """``list_font_files(roots)`` as found before, while every folder it looked at is
+        as it was then (``folder_stamp``) and every file it found is still there; else None."""
+        got = self.listings.get(repr(roots))
+        try:
+            folders, files = got
+            for folder, stamp in folders:
+                if folder_stamp(folder) != stamp:
+                    return None
+            out = []
+            seen = set()
+            for path, origin in files:
+                st = os.stat(path)
+                ident = (st.st_dev, st.st_ino)
+                if ident in seen:
+                    return None
+                seen.add(ident)
+                out.append((path, origin, st))
+            return out
+        except (OSError, TypeError, ValueError):
+            return None
+
+    def keep_listing(self, roots, folders: list, found: list) -> None:
+        """Remember what ``list_font_files(roots, folders)`` found (``listed``)."""
+        entry = ([(f, s) for f, s in folders], [(p, o) for p, o, _st in found])
+        key = repr(roots)
+        if self.listings.get(key) != entry:
+            self.listings.pop(key, None)
+            while len(self.listings) >= self.LISTINGS:      # the oldest go
+                del self.listings[next(iter(self.listings))]
+            self.listings[key] = entry
+            self.dirty = True
 
     def lookup(self, path: str, st: os.stat_result):
         """(infos as dicts, error) cached for this exact file version, else None."""
@@ -132,7 +189,8 @@ class ScanCache:
             del self.files[p]
         if self.path is not None and (self.dirty or stale):
             try:
-                atomic_write(self.path, marshal.dumps({"version": SCAN_CACHE_VERSION, "files": self.files}))
+                atomic_write(self.path, marshal.dumps({"version": SCAN_CACHE_VERSION, "files": self.files,
+                                                       "listings": self.listings}))
             except OSError:
                 pass                     # a read-only cache only costs a rescan next time
             self.dirty = False
@@ -143,7 +201,12 @@ def discover_faces(roots, cache: ScanCache) -> tuple[list[FontInfo], list[tuple[
     infos: list[FontInfo] = []
     errors: list[tuple[str, str]] = []
     present = set()
-    for path, origin, st in list_font_files(roots):
+    listed = cache.listed(roots)
+    if listed is None:                          # a folder changed: looked through again
+        folders: list = []
+        listed = list_font_files(roots, folders)
+        cache.keep_listing(roots, folders, listed)
+    for path, origin, st in listed:
         present.add(path)
         hit = cache.lookup(path, st)
         if hit is None:

@@ -124,3 +124,53 @@ def test_end_process_ends_only_after_a_clean_run(monkeypatch):
     monkeypatch.delattr(sys, "last_value")
     cli._end_process(1)
     assert ended == [1]
+
+
+# ---------------------------------------------------------------- fonts found
+def _font_file() -> str:
+    import pylopdf_fonts_zh_cn
+    from pathlib import Path
+    return str(Path(pylopdf_fonts_zh_cn.__file__).parent / "NotoSansSC-Regular.otf")
+
+
+def test_the_font_files_found_are_kept_while_their_folders_are_unchanged(tmp_path,
+                                                                          monkeypatch):
+    import os
+    import time
+
+    import fonts.discover as D
+    from fonts import FontLibrary
+    folder = tmp_path / "fonts-here"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(_font_file(), folder / "sub" / "A.otf")
+    walked = []
+    real = D.list_font_files
+    monkeypatch.setattr(D, "list_font_files", lambda *a: walked.append(1) or real(*a))
+
+    def found():
+        lib = FontLibrary(extra_dirs=[folder], cache_dir=tmp_path / "cache", system=False,
+                          user=False, bundled=False)
+        return sorted(os.path.basename(i.path) for i in lib.discover())
+
+    def touched(path):                  # a folder's time moves on (coarse clocks too)
+        st = os.stat(path)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+
+    first = found()
+    assert first and set(first) == {"A.otf"} and len(walked) == 1
+    assert found() == first and len(walked) == 1            # kept: not walked again
+    shutil.copy(_font_file(), folder / "sub" / "B.otf")     # a file added in a subfolder
+    touched(folder / "sub")
+    assert set(found()) == {"A.otf", "B.otf"} and len(walked) == 2
+    assert set(found()) == {"A.otf", "B.otf"} and len(walked) == 2
+    (folder / "sub" / "A.otf").unlink()                     # a file gone
+    touched(folder / "sub")
+    assert set(found()) == {"B.otf"} and len(walked) == 3
+    (folder / "sub" / "B.otf").unlink()                     # gone without the folder's time
+    st = os.stat(folder / "sub")                            # moving (kept as it was)
+    time.sleep(0.01)
+    os.utime(folder / "sub", ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert found() == [] and len(walked) == 4
+    (folder / "C.otf").symlink_to(_font_file())            # a link added at the top
+    touched(folder)
+    assert set(found()) == {"C.otf"} and len(walked) == 5
