@@ -639,11 +639,12 @@ def _writer_version() -> str:
     if _WRITER is None:
         import hashlib
         from pathlib import Path
-        h = hashlib.sha1(b"banmian-writer-%d" % MEMO_FORMAT)
-        for p in sorted(Path(__file__).resolve().parent.glob("*.py")):
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
-        _WRITER = h.hexdigest()
+
+        from layout.diskcache import _sources_digest
+        # the name and bytes of each source file, kept in the cache folder by the files'
+        # names, sizes and times (the sources are read only when one changed)
+        _WRITER = _sources_digest(Path(__file__).resolve().parent,
+                                  hashlib.sha1(b"banmian-writer-%d" % MEMO_FORMAT))
     return _WRITER
 
 

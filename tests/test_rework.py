@@ -174,3 +174,37 @@ def test_the_font_files_found_are_kept_while_their_folders_are_unchanged(tmp_pat
     (folder / "C.otf").symlink_to(_font_file())            # a link added at the top
     touched(folder)
     assert set(found()) == {"C.otf"} and len(walked) == 5
+
+
+# ---------------------------------------------------------------- source digests
+def test_a_source_digest_is_kept_until_a_file_changes(tmp_path, monkeypatch):
+    import hashlib
+    import os
+    from pathlib import Path
+
+    import output.pdf as P
+    from layout.diskcache import _sources_digest
+    monkeypatch.setenv("BANMIAN_CACHE_DIR", str(tmp_path / "cache"))
+
+    def direct(folder, seed=b""):
+        h = hashlib.sha1(seed)
+        for p in sorted(Path(folder).glob("*.py")):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+        return h.hexdigest()
+    out = Path(P.__file__).resolve().parent
+    assert P._writer_version() == direct(out, b"banmian-writer-%d" % P.MEMO_FORMAT)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.py").write_text("x = 1\n")
+    (src / "b.py").write_text("y = 2\n")
+    first = _sources_digest(src, hashlib.sha1())
+    assert first == direct(src) == _sources_digest(src, hashlib.sha1())   # kept
+    read = []
+    monkeypatch.setattr(Path, "read_bytes", lambda self, real=Path.read_bytes:
+                        read.append(self.name) or real(self))
+    assert _sources_digest(src, hashlib.sha1()) == first and read == []
+    (src / "a.py").write_text("x = 3\n")                 # same size, another time
+    st = os.stat(src / "a.py")
+    os.utime(src / "a.py", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert _sources_digest(src, hashlib.sha1()) == direct(src) != first
