@@ -242,7 +242,8 @@ def compose(path: str, allow_outside: bool = False):
     from layout.diskcache import compose_cached
     issue = load(path)
     fontset = fontset_for(issue, path)
-    result = compose_cached(issue, fontset, _cache_dir(), base_dir(path), allow_outside)
+    result = compose_cached(issue, fontset, _cache_dir(), base_dir(path), allow_outside,
+                            just_loaded=_address(path).kind == "file")
     return issue, fontset, result
 
 

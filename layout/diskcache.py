@@ -266,6 +266,9 @@ class LayoutDiskCache:
         self._passes_parts: tuple | None = None
         self.story_digests: dict[str, str] = {}
         self.begun_digests: dict[int, tuple] = {}   # id → (page or story, its digest)
+        # digests known before ``begin`` (``_known_digests``): id → (page, digest) or
+        # (story, its fields' digest, its paragraphs then, their digest)
+        self.known_digests: dict[int, tuple] = {}
 
     def set_context(self, issue, fontset, *extra) -> str:
         """Fix the context digest (engine, paper, styles, fonts) for the keys that follow."""
@@ -486,17 +489,32 @@ class LayoutDiskCache:
         # (``get_story_passes``), where each story's are kept under the second
         # (a page's digest and a story's fields' are those the page passes' keys name
         # them by: worked out once, and handed to the composer with the key)
+        # (the digests of the pages and stories a model read from the cache shares with
+        # the model kept with them, ``known_digests``, are those worked out for that one)
+        from operator import is_
         made = self.begun_digests = {}
-        for obj, d in [(p, digest(p)) for p in issue.pages] + \
-                [(st, digest(_story_fields(st))) for st in issue.stories.values()]:
-            made[id(obj)] = (obj, d)
+        known = self.known_digests
+        self.story_digests = paras = {}
+        for page in issue.pages:
+            got = known.get(id(page))
+            made[id(page)] = (page, got[1] if got is not None and got[0] is page
+                              else digest(page))
+        for sid, st in issue.stories.items():
+            got = known.get(id(st))
+            if got is not None and got[0] is st:
+                made[id(st)] = (st, got[1])
+                same = len(got[2]) == len(st.paragraphs) and \
+                    all(map(is_, got[2], st.paragraphs))
+                paras[sid] = got[3] if same else digest(st.paragraphs)
+            else:
+                made[id(st)] = (st, digest(_story_fields(st)))
+                paras[sid] = digest(st.paragraphs)
         if self.model_fixed:
             self._digests.update(made)
         rest = digest(*[(f.name, getattr(issue, f.name)) for f in fields(issue)
                         if f.name not in ("stories", "pages")],
                       [made[id(p)][1] for p in issue.pages],
                       [(sid, made[id(st)][1]) for sid, st in issue.stories.items()])
-        self.story_digests = {sid: digest(st.paragraphs) for sid, st in issue.stories.items()}
         self.passes_key, self._passes_parts = None, (rest, tuple(images))   # (when asked)
         return self.key("issue", rest, tuple(self.story_digests.items()), tuple(images))
 
@@ -700,14 +718,80 @@ def cached_issue_result(issue, fontset, cache_dir: str, base_dir: str | None = N
     return _lookup(issue, fontset, cache_dir, base_dir, allow_outside)[2]
 
 
-def _lookup(issue, fontset, cache_dir: str, base_dir: str | None, allow_outside: bool):
-    """(the cache, the key of the issue's whole result, the result or None)."""
+def _lookup(issue, fontset, cache_dir: str, base_dir: str | None, allow_outside: bool,
+            just_loaded: bool = False):
+    """(the cache, the key of the issue's whole result, the result or None).
+    ``just_loaded``: as ``compose_cached``."""
     disk = LayoutDiskCache(os.path.join(cache_dir, "layout"))
+    loaded = _LOADED[:] if just_loaded and _LOADED and _LOADED[0] is issue else None
+    if loaded is not None:
+        _LOADED.clear()
+    if loaded is not None:
+        _issue, model_key, base_key, snapshot = loaded
+        disk.known_digests = _known_digests(cache_dir, base_key, snapshot)
     key = disk.begin(_Probe(issue, fontset, base_dir or ".", allow_outside))
+    if loaded is not None and (model_key != base_key or not disk.known_digests):
+        _keep_digests(cache_dir, model_key, issue, disk)
     res = disk.get_issue_result(key)
     if res is not None:             # as compose_issue does after composing
         disk.maybe_prune([os.path.join(cache_dir, d) for d in ("subsets", "images", "pages")])
     return disk, key, res
+
+
+#: the model ``load_issue_cached`` gave last: [issue, its model's key, the key of the model
+#: it was made from (itself when read as kept; None when parsed), that model's pages and
+#: stories as read (``_snapshot``)]; taken by the export that composes it (``_lookup``)
+_LOADED: list = []
+_DIGESTS_FORMAT = 1
+
+
+def _snapshot(issue) -> tuple:
+    """A model's pages and stories as they are (each story with its paragraphs then)."""
+    return (list(issue.pages),
+            [(sid, st, tuple(st.paragraphs)) for sid, st in issue.stories.items()])
+
+
+def _digests_file(cache_dir: str, model_key: str) -> str:
+    return os.path.join(cache_dir, "layout", f"digests-{model_key}.marshal")
+
+
+def _known_digests(cache_dir: str, model_key: str | None, snapshot) -> dict:
+    """The digests ``begin`` worked out for the pages and stories of the model kept under
+    ``model_key``, by the objects of that model as read (``snapshot``; ``begin`` takes a
+    digest only for the same object, a story's paragraphs' only while they are the same
+    objects); {} when none were kept."""
+    if not model_key or snapshot is None:
+        return {}
+    try:
+        fmt, pages, stories = marshal.loads(cache_read_checked(_digests_file(cache_dir,
+                                                                             model_key)))
+        snap_pages, snap_stories = snapshot
+        if fmt != _DIGESTS_FORMAT or len(pages) != len(snap_pages) or \
+                len(stories) != len(snap_stories):
+            return {}
+        out = {}
+        for page, d in zip(snap_pages, pages):
+            out[id(page)] = (page, d)
+        for (sid, st, paras), (kept_sid, fields_d, paras_d) in zip(snap_stories, stories):
+            if sid != kept_sid:
+                return {}
+            out[id(st)] = (st, fields_d, paras, paras_d)
+        return out
+    except Exception:                       # noqa: BLE001 - none kept, or a foreign entry
+        return {}
+
+
+def _keep_digests(cache_dir: str, model_key: str, issue, disk: LayoutDiskCache) -> None:
+    """Keep the digests ``disk.begin`` worked out for ``issue``, the model kept under
+    ``model_key`` (``_known_digests``)."""
+    made = disk.begun_digests
+    try:
+        cache_write_checked(_digests_file(cache_dir, model_key), marshal.dumps((
+            _DIGESTS_FORMAT, [made[id(p)][1] for p in issue.pages],
+            [(sid, made[id(st)][1], disk.story_digests[sid])
+             for sid, st in issue.stories.items()])))
+    except (OSError, ValueError, KeyError):
+        pass
 
 
 #: compose_cached hands the key it worked out to the composer it starts ("begun": issue,
@@ -716,11 +800,14 @@ _HANDOFF: dict[str, tuple] = {}
 
 
 def compose_cached(issue, fontset, cache_dir: str, base_dir: str | None = None,
-                   allow_outside: bool = False):
+                   allow_outside: bool = False, just_loaded: bool = False):
     """``compose_issue`` for an export: an issue composed before comes from the cache
     (``cached_issue_result``) without the engine; else it is composed, the key of its
-    whole result (a digest of the whole model) not worked out a second time."""
-    disk, key, res = _lookup(issue, fontset, cache_dir, base_dir, allow_outside)
+    whole result (a digest of the whole model) not worked out a second time.
+    ``just_loaded``: the caller vouches that ``issue`` is the model ``load_issue_cached``
+    gave last, unchanged since: the digests of the pages and stories it shares with the
+    model it was read from are those worked out for that one (kept in the cache)."""
+    disk, key, res = _lookup(issue, fontset, cache_dir, base_dir, allow_outside, just_loaded)
     if res is not None:
         return res
     from .compose import compose_issue
@@ -799,18 +886,23 @@ def load_issue_cached(path, cache_dir: str | None):
     file = _model_file(cache_dir, h.hexdigest())                 # pruned as the rest
     recent = Path(cache_dir, "layout", "source-recent")
     issue = _read_model(file)
+    model_key = h.hexdigest()
     if issue is not None:
         _mark_recent(recent, source)
+        _LOADED[:] = [issue, model_key, model_key, _snapshot(issue)]
         return issue
     from .docload import parse_indexed
+    base: list = [None, None]               # the key and snapshot of a model reparsed
     with gc_paused():
-        got = _reparsed(source, version, cache_dir, text, str(path))
+        got = _reparsed(source, version, cache_dir, text, str(path), base)
         if got is None:                     # a file new here: perhaps a copy of the last one
             got = _reparsed(_recent_source(recent, source), version, cache_dir, text,
-                            str(path))
+                            str(path), base)
         if got is None:
+            base = [None, None]
             got = parse_indexed(text, str(path))
     issue, index = got
+    _LOADED[:] = [issue, model_key, *base]
     try:
         cache_write_checked(file, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL))
         cache_write_checked(source, marshal.dumps((version, h.hexdigest(), text, index)))
@@ -848,9 +940,11 @@ def _recent_source(recent: Path, source: Path) -> Path | None:
                                                            name) else source.with_name(name)
 
 
-def _reparsed(source: Path | None, version: str, cache_dir: str, text: str, path: str):
+def _reparsed(source: Path | None, version: str, cache_dir: str, text: str, path: str,
+              base: list | None = None):
     """``docload.reparse`` from the text, index and model a source entry names; None when
-    there is none, or it is another version's, or it cannot serve."""
+    there is none, or it is another version's, or it cannot serve.  ``base`` gets that
+    model's key and its pages and stories as read (``_snapshot``), when it was read."""
     from .docload import reparse
     if source is None:
         return None
@@ -858,8 +952,13 @@ def _reparsed(source: Path | None, version: str, cache_dir: str, text: str, path
         old_version, old_key, old_text, index = marshal.loads(cache_read_checked(source))
         if old_version != version:
             return None
-        return reparse(old_text, index, lambda: _read_model(_model_file(cache_dir, old_key)),
-                       text, path)
+
+        def old_model():
+            model = _read_model(_model_file(cache_dir, old_key))
+            if model is not None and base is not None:
+                base[:] = [old_key, _snapshot(model)]
+            return model
+        return reparse(old_text, index, old_model, text, path)
     except Exception:                       # noqa: BLE001 - no entry, or a foreign one
         return None
 
