@@ -101,6 +101,7 @@ class Composer:
         self._lazy_fills: dict[str, tuple] = {}
         self._kept_glyphs: dict[str, list] = {}
         self._kept_passes: dict[str, tuple] = {}
+        self._pass_memo: dict = {}
 
     def invalidate_styles(self) -> None:
         """Forget resolved styles (after a style or paper setting changed)."""
@@ -133,6 +134,7 @@ class Composer:
     def _compose(self, text_of: str | None, keep: bool) -> LayoutResult:
         """``compose``; ``keep``: an export may keep story passes (``_kept_pass``)."""
         self._lazy_fills, self._kept_glyphs, self._kept_passes = {}, {}, {}
+        self._pass_memo: dict = {}              # (``_page_pass_key``)
         kept_passes: dict = {}
         issue = self.issue
         whole = cached = None
@@ -332,8 +334,18 @@ class Composer:
         stories its other frames show, their pictures' files, and what each fill on it is
         made of (None: a fill not from the layout cache)."""
         issue = self.issue
-        parts: list = [self.disk.page_digest(page), issue.info, issue.layers,
-                       issue.masters.get(page.master) if page.master else None]
+        # the issue's info and layers and each master, digested once per compose (the
+        # model does not change while it is composed)
+        memo = self._pass_memo
+        shared = memo.get(None)
+        if shared is None:
+            from .diskcache import digest
+            shared = memo[None] = digest(issue.info, issue.layers)
+        master = memo.get(page.master) if page.master else None
+        if page.master and master is None:
+            from .diskcache import digest
+            master = memo[page.master] = digest(issue.masters.get(page.master))
+        parts: list = [self.disk.page_digest(page), shared, master]
         for master, frame in self._page_frames(page):
             if not (master or frame.replaces) and isinstance(frame, m.TextFrame):
                 if frame.id in flowed:
