@@ -786,6 +786,55 @@ def cmd_store_who(args) -> int:
     return EXIT_OK
 
 
+#: what ``parser`` gives an export's arguments when the command line does not name them
+_EXPORT_DEFAULTS = {"output": None, "pages": None, "proof": False, "print": False,
+                    "png": False, "dpi": 100, "force": False, "watermark": False,
+                    "outlines": False, "layers": "visible", "allow_outside": False,
+                    "round": None, "no_round": False}
+_EXPORT_FLAGS = {"--proof": "proof", "--print": "print", "--png": "png", "--force": "force",
+                 "--watermark": "watermark", "--outlines": "outlines",
+                 "--allow-outside": "allow_outside", "--no-round": "no_round"}
+
+
+def _plain_export_args(argv: list[str]):
+    """The arguments ``parser`` reads from an export's usual command line (``export ISSUE
+    [-o OUT] [flags]``), without argparse (its first use costs 2–3 ms of an export); None
+    for anything else (another option, a value or word starting with "-", a name given
+    twice, two kinds of output), which the parser reads."""
+    if not argv or argv[0] != "export":
+        return None
+    got: dict = {}
+    issue = None
+    i = 1
+    while i < len(argv):
+        a = argv[i]
+        if a in _EXPORT_FLAGS:
+            name = _EXPORT_FLAGS[a]
+            if name in got:
+                return None
+            got[name] = True
+        elif a in ("-o", "--output") or a.startswith("--output="):
+            if a.startswith("--output="):
+                value = a[len("--output="):]
+            elif i + 1 < len(argv):
+                i += 1
+                value = argv[i]
+            else:
+                return None
+            if "output" in got or not value or value.startswith("-"):
+                return None
+            got["output"] = value
+        elif a.startswith("-") or issue is not None:
+            return None
+        else:
+            issue = a
+        i += 1
+    if issue is None or sum(bool(got.get(k)) for k in ("proof", "print", "png")) > 1:
+        return None
+    return argparse.Namespace(command="export", issue=issue, func=cmd_export,
+                              **{**_EXPORT_DEFAULTS, **got})
+
+
 class _Retry(Exception):
     """A command line the parser of one command alone does not take (``parser(alone=True)``):
     the whole parser reads it again, for argparse's own message."""
@@ -916,10 +965,12 @@ def main(argv: list[str] | None = None) -> int:
     first = next((a for a in argv if not a.startswith("-")), None)
     args = None
     if first == "export" and not {"-h", "--help"} & set(argv):
-        try:                            # an export's command line, read by its parser alone
-            args = parser(first, alone=True).parse_args(argv)
-        except _Retry:
-            args = None
+        args = _plain_export_args(argv)     # the usual one, read without argparse
+        if args is None:
+            try:                        # an export's command line, read by its parser alone
+                args = parser(first, alone=True).parse_args(argv)
+            except _Retry:
+                args = None
     if args is None:
         args = parser(first if first in COMMANDS else None).parse_args(argv)
     args.process_ends = process
