@@ -128,7 +128,29 @@ def cache_write_checked(path: str | os.PathLike, data: bytes) -> None:
     """``cache_write`` of ``data`` after its SHA-1, so that ``cache_read_checked`` can
     tell a whole entry from a cut, altered or foreign one."""
     import hashlib
-    cache_write(path, hashlib.sha1(data).digest() + data)
+    blob = hashlib.sha1(data).digest() + data
+    if not _overwrite(path, blob):
+        cache_write(path, blob)
+
+
+def _overwrite(path, blob: bytes) -> bool:
+    """Write ``blob`` over the file at ``path`` in place, if there is one (a checked entry:
+    a reader meeting it half written finds its checksum wrong, a miss; creating and
+    renaming a temporary file costs 20 times more on some file systems); False when
+    there is none, or it cannot be written."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    except OSError:
+        return False
+    try:
+        view = memoryview(blob)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
 
 
 def cache_read_checked(path: str | os.PathLike) -> memoryview | None:

@@ -55,7 +55,7 @@ from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from common.fs import cache_read_checked, cache_write, cache_write_checked
+from common.fs import cache_read_checked, cache_write_checked
 
 from . import result as r
 from .gcpause import gc_paused as _gc_paused
@@ -906,7 +906,7 @@ def load_issue_cached(path, cache_dir: str | None):
     try:
         cache_write_checked(file, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL))
         cache_write_checked(source, marshal.dumps((version, h.hexdigest(), text, index)))
-        cache_write(recent, source.name.encode())
+        cache_write_checked(recent, source.name.encode())
     except Exception:                       # noqa: BLE001 - not kept: read again next time
         pass
     return issue
@@ -917,15 +917,13 @@ def _mark_recent(recent: Path, source: Path) -> None:
     (its text and index are then the likeliest start for a copy of the file edited
     under a new name); written only when it changes, and only if the entry exists."""
     try:
-        if recent.read_bytes() == source.name.encode() or not source.is_file():
-            return
-    except FileNotFoundError:
-        if not source.is_file():
+        got = cache_read_checked(recent)
+        if got is not None and got == source.name.encode() or not source.is_file():
             return
     except OSError:
         return
     try:
-        cache_write(recent, source.name.encode())
+        cache_write_checked(recent, source.name.encode())
     except Exception:                       # noqa: BLE001 - not kept: a whole parse next time
         pass
 
@@ -933,8 +931,8 @@ def _mark_recent(recent: Path, source: Path) -> None:
 def _recent_source(recent: Path, source: Path) -> Path | None:
     """The source entry written last (by any path), unless it is ``source``."""
     try:
-        name = recent.read_bytes().decode()
-    except (OSError, UnicodeDecodeError):
+        name = bytes(cache_read_checked(recent)).decode()
+    except (OSError, UnicodeDecodeError, TypeError):
         return None
     return None if name == source.name or not re.fullmatch(r"source-[0-9a-f]{40}\.marshal",
                                                            name) else source.with_name(name)

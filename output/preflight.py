@@ -451,7 +451,7 @@ def kept_preflight(result: LayoutResult, fontset, options: PdfOptions,
     import marshal
     from dataclasses import replace
 
-    from common.fs import cache_dir, cache_write
+    from common.fs import cache_dir, cache_read_checked, cache_write_checked
 
     from .pdf import _writer_version
 
@@ -466,8 +466,7 @@ def kept_preflight(result: LayoutResult, fontset, options: PdfOptions,
     file = cache_dir("preflight", sha((opt, [p.number for p in pages], _writer_version())))
     kept_pages: dict = {}
     try:
-        with open(file, "rb") as fh:
-            got = marshal.loads(fh.read())
+        got = marshal.loads(cache_read_checked(file))
         kept, files, found = got[:3]
         if kept == digest and _file_stamps([f[0] for f in files]) == files:
             return [Diagnostic(*d) for d in found]
@@ -484,7 +483,7 @@ def kept_preflight(result: LayoutResult, fontset, options: PdfOptions,
     files = _file_stamps(sorted(paths | images))
     if files is not None and all(d.offset is None for d in diagnostics):
         try:
-            cache_write(file, marshal.dumps((digest, files, [
+            cache_write_checked(file, marshal.dumps((digest, files, [
                 (d.level, d.code, d.message, d.page, d.frame, d.story) for d in diagnostics],
                 pages_now)))
         except (OSError, ValueError):

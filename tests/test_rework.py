@@ -308,3 +308,39 @@ def test_an_export_command_line_read_without_argparse_reads_as_argparse_reads_it
 def test_any_other_export_command_line_goes_to_argparse(argv):
     import banmian_cli as cli
     assert cli._plain_export_args(argv) is None
+
+
+# ---------------------------------------------------------------- checked entries
+def test_a_checked_entry_is_written_over_in_place_and_read_whole(tmp_path, monkeypatch):
+    import os
+
+    from common import fs
+    path = tmp_path / "entry"
+    fs.cache_write_checked(path, b"first" * 1000)            # made: a temporary file renamed
+    ino = os.stat(path).st_ino
+    made = []
+    monkeypatch.setattr(fs, "cache_write", lambda *a: made.append(a))
+    fs.cache_write_checked(path, b"second")                  # there: written over in place
+    assert made == [] and os.stat(path).st_ino == ino
+    assert bytes(fs.cache_read_checked(path)) == b"second"
+    with open(path, "r+b") as fh:                            # cut while being written
+        fh.truncate(15)
+    assert fs.cache_read_checked(path) is None
+    fs.cache_write_checked(tmp_path / "new", b"x")          # not there: made as before
+    assert len(made) == 1
+
+
+def test_the_entry_read_last_survives_a_cut_pointer(tmp_path):
+    from layout import diskcache as D
+    from support.bigissue import big_issue
+    cache = str(tmp_path / "cache")
+    a = tmp_path / "a.yaml"
+    save_issue(big_issue(2, vary=True), a)
+    D.load_issue_cached(a, cache)
+    recent = tmp_path / "cache" / "layout" / "source-recent"
+    assert D._recent_source(recent, tmp_path / "x") is not None
+    recent.write_bytes(recent.read_bytes()[:-3])            # cut: as none
+    assert D._recent_source(recent, tmp_path / "x") is None
+    copy = tmp_path / "b.yaml"
+    copy.write_text(a.read_text("utf-8").replace("本报讯", "本报讯（补）", 1), "utf-8")
+    assert D.load_issue_cached(copy, cache) == load_issue(copy)
