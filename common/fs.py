@@ -126,20 +126,22 @@ def cache_write(path: str | os.PathLike, data: bytes) -> None:
 
 def cache_write_checked(path: str | os.PathLike, data: bytes) -> None:
     """``cache_write`` of ``data`` after its SHA-1, so that ``cache_read_checked`` can
-    tell a whole entry from a cut, altered or foreign one."""
+    tell a whole entry from a cut, altered or foreign one.  Being checked, the entry is
+    written straight to ``path`` (made, or written over in place): a reader meeting it
+    half written finds its checksum wrong, a miss; a temporary file made and renamed
+    costs 4–20 times more on some file systems.  Where that fails (no folder yet),
+    through ``cache_write``."""
     import hashlib
     blob = hashlib.sha1(data).digest() + data
-    if not _overwrite(path, blob):
+    if not _write_in_place(path, blob):
         cache_write(path, blob)
 
 
-def _overwrite(path, blob: bytes) -> bool:
-    """Write ``blob`` over the file at ``path`` in place, if there is one (a checked entry:
-    a reader meeting it half written finds its checksum wrong, a miss; creating and
-    renaming a temporary file costs 20 times more on some file systems); False when
-    there is none, or it cannot be written."""
+def _write_in_place(path, blob: bytes) -> bool:
+    """Write ``blob`` to the file at ``path`` (made, or cut and written over); False when
+    it cannot be opened or written."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     except OSError:
         return False
     try:

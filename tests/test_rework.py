@@ -316,7 +316,7 @@ def test_a_checked_entry_is_written_over_in_place_and_read_whole(tmp_path, monke
 
     from common import fs
     path = tmp_path / "entry"
-    fs.cache_write_checked(path, b"first" * 1000)            # made: a temporary file renamed
+    fs.cache_write_checked(path, b"first" * 1000)
     ino = os.stat(path).st_ino
     made = []
     monkeypatch.setattr(fs, "cache_write", lambda *a: made.append(a))
@@ -326,7 +326,9 @@ def test_a_checked_entry_is_written_over_in_place_and_read_whole(tmp_path, monke
     with open(path, "r+b") as fh:                            # cut while being written
         fh.truncate(15)
     assert fs.cache_read_checked(path) is None
-    fs.cache_write_checked(tmp_path / "new", b"x")          # not there: made as before
+    fs.cache_write_checked(tmp_path / "new", b"x")          # not there: made in place too
+    assert made == [] and bytes(fs.cache_read_checked(tmp_path / "new")) == b"x"
+    fs.cache_write_checked(tmp_path / "no" / "such" / "folder", b"y")   # through cache_write
     assert len(made) == 1
 
 
