@@ -893,18 +893,21 @@ def load_issue_cached(path, cache_dir: str | None):
         return issue
     from .docload import parse_indexed
     base: list = [None, None]               # the key and snapshot of a model reparsed
+    changed: list = []                      # and the plain paragraphs it changed
     with gc_paused():
-        got = _reparsed(source, version, cache_dir, text, str(path), base)
+        got = _reparsed(source, version, cache_dir, text, str(path), base, changed)
         if got is None:                     # a file new here: perhaps a copy of the last one
+            changed.clear()
             got = _reparsed(_recent_source(recent, source), version, cache_dir, text,
-                            str(path), base)
+                            str(path), base, changed)
         if got is None:
             base = [None, None]
+            changed.clear()
             got = parse_indexed(text, str(path))
     issue, index = got
     _LOADED[:] = [issue, model_key, *base]
     try:
-        cache_write_checked(file, pickle.dumps(issue, pickle.HIGHEST_PROTOCOL))
+        cache_write_checked(file, _model_entry(cache_dir, issue, base, changed))
         cache_write_checked(source, marshal.dumps((version, h.hexdigest(), text, index)))
         cache_write_checked(recent, source.name.encode())
     except Exception:                       # noqa: BLE001 - not kept: read again next time
@@ -939,7 +942,7 @@ def _recent_source(recent: Path, source: Path) -> Path | None:
 
 
 def _reparsed(source: Path | None, version: str, cache_dir: str, text: str, path: str,
-              base: list | None = None):
+              base: list | None = None, changed: list | None = None):
     """``docload.reparse`` from the text, index and model a source entry names; None when
     there is none, or it is another version's, or it cannot serve.  ``base`` gets that
     model's key and its pages and stories as read (``_snapshot``), when it was read."""
@@ -956,7 +959,7 @@ def _reparsed(source: Path | None, version: str, cache_dir: str, text: str, path
             if model is not None and base is not None:
                 base[:] = [old_key, _snapshot(model)]
             return model
-        return reparse(old_text, index, old_model, text, path)
+        return reparse(old_text, index, old_model, text, path, changed)
     except Exception:                       # noqa: BLE001 - no entry, or a foreign one
         return None
 
@@ -965,16 +968,69 @@ def _model_file(cache_dir: str, key: str) -> Path:
     return Path(cache_dir, "layout", f"model-{key}.pickle")
 
 
+#: a model kept as another one (pickled) with plain paragraphs changed: this, then the
+#: marshal of (that model's key, [(story key, paragraph index, text), ...])
+_PARTS = b"banmian-model-parts-1\n"
+_PARTS_MAX = 64                             # changed paragraphs kept so (else pickled)
+#: model file → (the key of the pickled model it is made from, its changes) of the
+#: models read (a pickled one: its own key, none)
+_MADE_OF: dict[str, tuple] = {}
+
+
 def _read_model(file: Path):
     """The model kept in ``file``, or None."""
     try:
         blob = cache_read_checked(file)
-        if blob is not None:
+        if blob is None:
+            return None
+        if bytes(blob[:len(_PARTS)]) == _PARTS:
+            root, changes = marshal.loads(blob[len(_PARTS):])
+            issue = _read_pickled(_model_file(str(file.parent.parent), root))
+            if issue is None or len(changes) > _PARTS_MAX:
+                return None
+            from . import model as m
+            for sid, k, text in changes:
+                paras = issue.stories[sid].paragraphs
+                if not (type(text) is str and 0 <= k < len(paras)):
+                    return None
+                paras[k] = m.Paragraph.plain(text)
+            _MADE_OF[str(file)] = (root, list(changes))
+            return issue
+        with gc_paused():
+            issue = _ModelUnpickler(io.BytesIO(blob)).load()
+        _MADE_OF[str(file)] = (file.name[len("model-"):-len(".pickle")], [])
+        return issue
+    except Exception:                       # noqa: BLE001 - a foreign entry
+        return None
+
+
+def _read_pickled(file: Path):
+    """The pickled model kept in ``file`` (not one kept as changes of another), or None."""
+    try:
+        blob = cache_read_checked(file)
+        if blob is not None and bytes(blob[:len(_PARTS)]) != _PARTS:
             with gc_paused():
                 return _ModelUnpickler(io.BytesIO(blob)).load()
     except Exception:                       # noqa: BLE001 - a foreign entry
         pass
     return None
+
+
+def _model_entry(cache_dir: str, issue, base: list, changed: list) -> bytes:
+    """What a model file keeps of ``issue``: when it was made from a kept model (``base``:
+    its key) by changing plain paragraphs (``changed``, ``docload.reparse``), that
+    model's pickled one and the changes since (a few hundred bytes, no pickling);
+    else the model pickled."""
+    made_of = _MADE_OF.get(str(_model_file(cache_dir, base[0]))) if base[0] and changed \
+        else None
+    if made_of is not None:
+        root, changes = made_of
+        merged = {(sid, k): text for sid, k, text in changes}
+        merged.update(((sid, k), text) for sid, k, text in changed)
+        if len(merged) <= _PARTS_MAX:
+            return _PARTS + marshal.dumps((root, [(sid, k, t) for (sid, k), t in
+                                                  merged.items()]))
+    return pickle.dumps(issue, pickle.HIGHEST_PROTOCOL)
 
 
 def _story_fields(story) -> tuple | None:

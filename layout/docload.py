@@ -201,12 +201,14 @@ def _suffix(a: str, b: str, limit: int) -> int:
     return i
 
 
-def reparse(old_text: str, index: Index | None, old_issue, text: str, path: str
-            ) -> tuple[m.Issue, Index] | None:
+def reparse(old_text: str, index: Index | None, old_issue, text: str, path: str,
+            changed: list | None = None) -> tuple[m.Issue, Index] | None:
     """The model of ``text`` made from the model of ``old_text`` (``old_issue()``, asked
     for only when the change can be read by parts; changed in place) by reading again
     only the entries that changed, and the new text's index; None when the whole text
-    must be parsed (see the module's docstring)."""
+    must be parsed (see the module's docstring).  ``changed``: a list given gets, when
+    the change was one plain paragraph's, (the story's key, the paragraph's index, its
+    text): the new model is the old one with that paragraph ``Paragraph.plain(text)``."""
     if not index:
         return None
     p = _prefix(old_text, text)
@@ -222,7 +224,8 @@ def reparse(old_text: str, index: Index | None, old_issue, text: str, path: str
     j = max(i, bisect_left(starts, old_end) - 1)
     start, stop = starts[i], (starts[j + 1] if j + 1 < len(starts) else end) + delta
     if plains is not None and i == j:
-        got = _reparse_plain(index, old_issue, text, name, i, p - start, old_end - start, delta)
+        got = _reparse_plain(index, old_issue, text, name, i, p - start, old_end - start, delta,
+                             changed)
         if got is not None:
             return got
     part = text[start:stop]
@@ -297,7 +300,7 @@ def _shifted(index: Index, name: str, start: int, delta: int, entry: tuple) -> I
 
 
 def _reparse_plain(index: Index, old_issue, text: str, name: str, i: int, rel_p: int,
-                   rel_end: int, delta: int):
+                   rel_end: int, delta: int, changed: list | None = None):
     """A change inside one plain one-line paragraph of story entry ``i`` (``rel_p`` to
     ``rel_end``: the changed span in the old text, from the entry's start), which stays
     one: the paragraph's new text put in the model without YAML.  None otherwise."""
@@ -328,4 +331,6 @@ def _reparse_plain(index: Index, old_issue, text: str, name: str, i: int, rel_p:
                                             for a, n in row[k + 1:])]
     entry = (col, [*starts[:i + 1], *(o + delta for o in starts[i + 1:])], keys, end + delta,
              [*plains[:i], row, *plains[i + 1:]])
+    if changed is not None:
+        changed.append((keys[i], k, new))
     return issue, _shifted(index, name, start, delta, entry)

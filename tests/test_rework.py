@@ -346,3 +346,54 @@ def test_the_entry_read_last_survives_a_cut_pointer(tmp_path):
     copy = tmp_path / "b.yaml"
     copy.write_text(a.read_text("utf-8").replace("本报讯", "本报讯（补）", 1), "utf-8")
     assert D.load_issue_cached(copy, cache) == load_issue(copy)
+
+
+# ---------------------------------------------------------------- models kept as changes
+def test_a_model_edited_in_plain_paragraphs_is_kept_as_changes_of_the_one_before(tmp_path):
+    import glob
+    import os
+
+    from layout import diskcache as D
+    from layout.docfile import parse_issue
+    from support.bigissue import big_issue
+    cache = str(tmp_path / "cache")
+    path = tmp_path / "a.yaml"
+    save_issue(big_issue(2, vary=True), path)
+    first = path.read_text("utf-8")
+    D.load_issue_cached(path, cache)                         # parsed: pickled
+
+    def entry(text):
+        import hashlib
+        version = (D.FORMAT, D.engine_version(), D._common_version(), D._yaml_stamp())
+        h = hashlib.sha1(repr((*version, str(path))).encode("utf-8", "surrogatepass"))
+        h.update(text.encode("utf-8"))
+        return D._model_file(cache, h.hexdigest())
+
+    def read(text):
+        path.write_text(text, "utf-8")
+        got = D.load_issue_cached(path, cache)
+        assert got == parse_issue(text, str(path))
+        return bytes(D.cache_read_checked(entry(text)))
+    assert read(first).startswith(b"\x80")                  # pickled
+    second = first.replace("本报讯", "本报讯（一）", 1)
+    assert read(second).startswith(D._PARTS)               # one paragraph changed
+    again = second.replace("本报讯（一）", "本报讯（一）（又）", 1)   # the same paragraph again
+    at = again.index("本报讯", again.index("本报讯（一）") + 1) + 3
+    third = again[:at] + "（二）" + again[at:]                # and another
+    assert read(again).startswith(D._PARTS)
+    kept = read(third)
+    assert kept.startswith(D._PARTS) and len(kept) < 5000
+    root, changes = __import__("marshal").loads(kept[len(D._PARTS):])
+    assert entry(first).name == f"model-{root}.pickle" and len(changes) == 2
+    D._MADE_OF.clear()
+    assert D.load_issue_cached(path, cache) == parse_issue(third, str(path))   # read back
+    # the model it was made from gone: a miss, read again (by parts or wholly)
+    os.unlink(entry(first))
+    assert D._read_model(entry(third)) is None
+    assert D.load_issue_cached(path, cache) == parse_issue(third, str(path))
+    assert glob.glob(str(tmp_path / "cache" / "layout" / "model-*"))
+    # a paragraph changed through YAML (a new key) is pickled
+    fourth = third.replace("本报讯（一）（又）", "'本报讯（一）（又）", 1)
+    fourth = fourth[:fourth.index("\n", fourth.index("'本报讯"))] + "'" + \
+        fourth[fourth.index("\n", fourth.index("'本报讯")):]
+    assert read(fourth).startswith(b"\x80")
