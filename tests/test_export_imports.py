@@ -47,8 +47,10 @@ try:
     runpy.run_path(main, run_name="__main__")
 except SystemExit:
     pass
-deferred = sorted(n for n in ("inspect", "ipaddress", "textwrap", "bz2", "lzma")
+deferred = sorted(n for n in ("inspect", "ipaddress", "textwrap", "bz2", "lzma", "tempfile")
                   if type(sys.modules.get(n)).__name__ == "_Deferred")
+unused = sorted(n for n in ("argparse", "gettext", "locale", "shutil", "random")
+                if n in sys.modules)
 import dataclasses
 ours = ("layout", "fonts", "output", "proofs", "common")
 plain = sorted(
@@ -59,6 +61,7 @@ plain = sorted(
     and obj.__dataclass_params__.init
     and not obj.__init__.__code__.co_filename.endswith("_methods.py"))
 print(json.dumps({"plain": plain, "threading": "threading" in sys.modules,
+                  "unused": unused,
                   "engine": "layout.compose" in sys.modules,
                   "deferred": deferred}))
 """
@@ -91,8 +94,12 @@ def test_an_export_makes_no_dataclass_at_import_and_leaves_threading_unimported(
         assert got["plain"] == []
     for got in (unchanged, edited):     # (a first one may scan fonts, open images …)
         assert got["threading"] is False
-        # imported (by dataclasses, urllib.parse, ReportLab, shutil), never run
-        assert got["deferred"] == ["bz2", "inspect", "ipaddress", "lzma", "textwrap"], got
+        # imported (by dataclasses, urllib.parse, ReportLab, shutil, output.png), never run
+        assert got["deferred"] == ["bz2", "inspect", "ipaddress", "lzma", "tempfile",
+                                   "textwrap"], got
+        # a plain command line read by hand (common/argv.py), no temporary file named by
+        # tempfile (common.fs.mkstemp)
+        assert got["unused"] == [], got
 
 
 # ------------------------------------------------------------------ common/lazymodule.py
