@@ -30,3 +30,21 @@ def defer_pil_image() -> None:
     sys.modules["PIL.Image"] = module
     loader.exec_module(module)
     setattr(sys.modules["PIL"], "Image", module)
+
+
+#: modules ReportLab's ``lib.utils`` imports at its top only to take functions from them
+#: that the writer never calls (``literal_eval``; the restricted evaluator, for colours
+#: written as expressions and attribute paths): held unexecuted, those functions answered
+#: by stand-ins that run the module when called (common/lazymodule.py; 2–4 ms an export)
+UNUSED_BY_THE_WRITER = {
+    "ast": ("literal_eval",),
+    "reportlab.lib.rl_safe_eval": ("rl_safe_exec", "rl_safe_eval", "safer_globals",
+                                   "rl_extended_literal_eval"),
+}
+
+
+def defer_unused() -> None:
+    """Hold ``UNUSED_BY_THE_WRITER`` unexecuted (each not imported yet) until used."""
+    from common.lazymodule import defer
+    for name, callables in UNUSED_BY_THE_WRITER.items():
+        defer(name, callables)

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import types
+from pathlib import Path
 
 import pytest
 
@@ -49,7 +50,8 @@ try:                                    # would import typing, through functools
         exec(compile(fh.read(), main, "exec"), {"__name__": "__main__", "__file__": main})
 except SystemExit:
     pass
-deferred = sorted(n for n in ("inspect", "ipaddress", "textwrap", "bz2", "lzma", "tempfile")
+deferred = sorted(n for n in ("inspect", "ipaddress", "textwrap", "bz2", "lzma", "tempfile",
+                             "ast", "reportlab.lib.rl_safe_eval")
                   if type(sys.modules.get(n)).__name__ == "_Deferred")
 unused = sorted(n for n in ("argparse", "gettext", "locale", "shutil", "random", "typing")
                 if n in sys.modules)
@@ -97,8 +99,8 @@ def test_an_export_makes_no_dataclass_at_import_and_leaves_threading_unimported(
     for got in (unchanged, edited):     # (a first one may scan fonts, open images …)
         assert got["threading"] is False
         # imported (by dataclasses, urllib.parse, ReportLab, shutil, output.png), never run
-        assert got["deferred"] == ["bz2", "inspect", "ipaddress", "lzma", "tempfile",
-                                   "textwrap"], got
+        assert got["deferred"] == ["ast", "bz2", "inspect", "ipaddress", "lzma",
+                                   "reportlab.lib.rl_safe_eval", "tempfile", "textwrap"], got
         # a plain command line read by hand (common/argv.py), no temporary file named by
         # tempfile (common.fs.mkstemp), named tuples made without typing (common/records.py)
         # and the model's Literal types made only when asked for
@@ -174,3 +176,62 @@ def test_only_plain_top_level_modules_not_imported_are_deferred():
 def test_extension_exists_finds_without_importing():
     assert lazymodule.extension_exists("_bz2") == (importlib.util.find_spec("_bz2") is not None)
     assert lazymodule.extension_exists("sys") and not lazymodule.extension_exists("no_such_bm")
+
+
+def test_a_deferred_modules_callables_are_stand_ins_until_called(probe):
+    module_file = Path(importlib.util.find_spec(probe).origin)
+    with open(module_file, "a", encoding="utf-8") as fh:
+        fh.write("def double(x):\n    return 2 * x\n")
+    assert lazymodule.defer(probe, callables=("double",))
+    module = sys.modules[probe]
+    # ``from NAME import double`` (builtins.__import__ may be wrapped: see above)
+    space = {"double": getattr(importlib.__import__(probe, fromlist=("double",)), "double")}
+    assert sys.bm_lazy_runs == 0 and lazymodule.deferred(probe)
+    assert not hasattr(module, "__path__") and sys.bm_lazy_runs == 0    # no package
+    assert "run on first call" in repr(space["double"]) and sys.bm_lazy_runs == 0
+    assert space["double"](21) == 42 and sys.bm_lazy_runs == 1         # runs, calls
+    assert not lazymodule.deferred(probe) and module.double(4) == 8
+    assert space["double"].__name__ == "double" and space["double"](1) == 2
+    assert sys.bm_lazy_runs == 1
+
+
+def test_a_packages_module_is_deferred_and_bound_in_its_package(tmp_path, monkeypatch):
+    name = f"bm_lazy_pkg_{os.getpid()}_{time.monotonic_ns()}"
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "__init__.py").write_text("", "utf-8")
+    (tmp_path / name / "sub.py").write_text(
+        "import sys\nsys.bm_sub_runs = getattr(sys, 'bm_sub_runs', 0) + 1\n"
+        "def g():\n    return 'g'\nOTHER = 1\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "bm_sub_runs", 0, raising=False)
+    try:
+        assert lazymodule.defer(f"{name}.sub", callables=("g",))
+        package = sys.modules[name]
+        imp = importlib.__import__       # (builtins.__import__ may be wrapped: see above)
+        space = {"g": getattr(imp(f"{name}.sub", fromlist=("g",)), "g"),
+                 "sub": getattr(imp(name, fromlist=("sub",)), "sub"),
+                 "same": imp(f"{name}.sub").sub}
+        assert space["sub"] is space["same"] is package.sub is sys.modules[f"{name}.sub"]
+        assert sys.bm_sub_runs == 0
+        assert space["sub"].OTHER == 1 and sys.bm_sub_runs == 1     # any other name: runs
+        assert space["g"]() == "g" and sys.bm_sub_runs == 1
+    finally:
+        for n in (name, f"{name}.sub"):
+            sys.modules.pop(n, None)
+
+
+def test_reportlabs_functions_held_unexecuted_work_when_called():
+    code = (
+        "import sys\n"
+        "import banmian_cli, output.pdfx\n"
+        "from common.lazymodule import deferred\n"
+        "assert deferred('ast') and deferred('reportlab.lib.rl_safe_eval')\n"
+        "from reportlab.lib import utils\n"
+        "assert utils.literal_eval('[1, (2, 3)]') == [1, (2, 3)] and not deferred('ast')\n"
+        "assert utils.rl_safe_eval('1 + 2') == 3 and not deferred('reportlab.lib.rl_safe_eval')\n"
+        "from reportlab.lib.colors import toColor\n"
+        "assert toColor('red') is not None\n"
+        "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=str(MAIN.parent))
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
