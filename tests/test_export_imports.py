@@ -51,7 +51,7 @@ try:                                    # would import typing, through functools
 except SystemExit:
     pass
 deferred = sorted(n for n in ("inspect", "ipaddress", "textwrap", "bz2", "lzma", "tempfile",
-                             "ast", "reportlab.lib.rl_safe_eval")
+                             "ast", "reportlab.lib.rl_safe_eval", "urllib.parse")
                   if type(sys.modules.get(n)).__name__ == "_Deferred")
 unused = sorted(n for n in ("argparse", "gettext", "locale", "shutil", "random", "typing")
                 if n in sys.modules)
@@ -100,7 +100,8 @@ def test_an_export_makes_no_dataclass_at_import_and_leaves_threading_unimported(
         assert got["threading"] is False
         # imported (by dataclasses, urllib.parse, ReportLab, shutil, output.png), never run
         assert got["deferred"] == ["ast", "bz2", "inspect", "ipaddress", "lzma",
-                                   "reportlab.lib.rl_safe_eval", "tempfile", "textwrap"], got
+                                   "reportlab.lib.rl_safe_eval", "tempfile", "textwrap",
+                                   "urllib.parse"], got
         # a plain command line read by hand (common/argv.py), no temporary file named by
         # tempfile (common.fs.mkstemp), named tuples made without typing (common/records.py)
         # and the model's Literal types made only when asked for
@@ -227,8 +228,13 @@ def test_reportlabs_functions_held_unexecuted_work_when_called():
         "from common.lazymodule import deferred\n"
         "assert deferred('ast') and deferred('reportlab.lib.rl_safe_eval')\n"
         "from reportlab.lib import utils\n"
+        "assert deferred('urllib.parse') and utils.urlparse('http://a/b').path == '/b'\n"
+        "assert not deferred('urllib.parse')\n"
+        "import pathlib\n"
+        "assert pathlib.Path('/a b').as_uri() == 'file:///a%20b'\n"
         "assert utils.literal_eval('[1, (2, 3)]') == [1, (2, 3)] and not deferred('ast')\n"
         "assert utils.rl_safe_eval('1 + 2') == 3 and not deferred('reportlab.lib.rl_safe_eval')\n"
+
         "from reportlab.lib.colors import toColor\n"
         "assert toColor('red') is not None\n"
         "print('ok')\n")
