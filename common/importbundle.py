@@ -94,19 +94,22 @@ def _code(name: str, origin: str, stamp: tuple):
 
 
 class _Loader(SourceFileLoader):
-    """A plain source loader whose code comes from the bundle (once; then as usual)."""
+    """A plain source loader whose code comes from the bundle (read when the module runs:
+    a module held unexecuted costs nothing more; once, then as usual)."""
 
-    def __init__(self, fullname, path, blob):
+    def __init__(self, fullname, path, finder, entry):
         super().__init__(fullname, path)
-        self._blob = blob
+        self._from = (finder, entry)
 
     def get_code(self, fullname):
-        blob, self._blob = self._blob, None
-        if blob is not None and fullname == self.name:
-            try:
-                return marshal.loads(blob)
-            except Exception:           # (a bundle cut or altered: read it as usual)
-                pass
+        got, self._from = self._from, None
+        if got is not None and fullname == self.name:
+            blob = got[0].blob(got[1])
+            if blob:
+                try:
+                    return marshal.loads(blob)
+                except Exception:       # (a bundle cut or altered: read as usual)
+                    pass
         return super().get_code(fullname)
 
 
@@ -123,6 +126,7 @@ class BundleFinder:
         self.fd, self.base = None, 0     # the bundle, open, and where its code starts
         self.served: dict[str, tuple] = {}  # name → its index entry, served
         self.checked: dict[str, bool] = {}  # path → its stamp is the one recorded
+        self.seen: dict[tuple, bool] = {}   # witnesses → all stamped as recorded
         self.stamps: dict = {}
         self.skipped: frozenset = frozenset()   # names a plain import finds elsewhere
         self.missed = False
@@ -150,7 +154,7 @@ class BundleFinder:
             if fd >= 0:
                 os.close(fd)
 
-    def _blob(self, entry) -> bytes:
+    def blob(self, entry) -> bytes:
         """A module's code, as marshalled (b"" if the bundle cannot be read)."""
         try:
             blob = os.pread(self.fd, entry[5], self.base + entry[4])
@@ -167,29 +171,25 @@ class BundleFinder:
 
     def find_spec(self, fullname, path=None, target=None):
         entry = self.index.get(fullname)
-        if entry is None:
+        if entry is None or target is not None:
             return None
         origin, search, witnesses, locations, start, length = entry
-        if (list(path) if path is not None else sys.path) != list(search) \
-                or target is not None:
+        if tuple(sys.path if path is None else path) != search:
             return None
-        for w in witnesses:
-            if not self._same(w):
-                return None
-        if not self._same(origin):
+        ok = self.seen.get(witnesses)               # (modules share their folders)
+        if ok is None:
+            ok = self.seen[witnesses] = all(self._same(w) for w in witnesses)
+        if not ok or not self._same(origin):
             return None
-        blob = self._blob(entry)
-        if not blob:
-            return None
-        loader = _Loader(fullname, origin, blob)
         spec = spec_from_file_location(
-            fullname, origin, loader=loader,
+            fullname, origin, loader=_Loader(fullname, origin, self, entry),
             submodule_search_locations=list(locations) if locations is not None else None)
         self.served[fullname] = entry
         return spec
 
     def invalidate_caches(self) -> None:
         self.checked.clear()
+        self.seen.clear()
 
     # ------------------------------------------------------------------ writing
     def _candidates(self):
@@ -257,7 +257,7 @@ class BundleFinder:
         if before is None:
             return None
         old = self.served.get(name)
-        blob = self._blob(old) if old is not None and self.stamps.get(origin) == before \
+        blob = self.blob(old) if old is not None and self.stamps.get(origin) == before \
             else None
         if not blob:
             try:
@@ -293,7 +293,7 @@ class BundleFinder:
             if name not in names and name not in self.served:
                 origin = entry[0]
                 if all(_stamp(w) == self.stamps.get(w) for w in (*entry[2], origin)):
-                    blob = self._blob(entry)
+                    blob = self.blob(entry)
                     if not blob:
                         continue
                     for w in (*entry[2], origin):
