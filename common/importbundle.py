@@ -218,9 +218,10 @@ class BundleFinder:
                 return True
         return False
 
-    def _record(self, name: str, spec, stamps: dict):
-        """The index entry and the code's bytes of ``name`` as a plain import finds it
-        now; None if it would find another file or the source changed meanwhile."""
+    def _record(self, name: str, spec, stamp):
+        """``name`` as a plain import finds it now: (origin, search path, witnesses,
+        package locations, the code's bytes), ``stamp`` (path → its stamp, taken once)
+        giving the stamps; None if it would find another file, or on any doubt."""
         parent = name.rpartition(".")[0]
         if parent:
             pkg = sys.modules.get(parent)
@@ -232,11 +233,13 @@ class BundleFinder:
             search = list(sys.path)
         if not all(isinstance(e, str) and os.path.isabs(e) for e in search):
             return None                 # (a relative folder: another one in another cwd)
+        origin = spec.origin
+        for w in search:
+            stamp(w)
         found = PathFinder.find_spec(name, search)
-        if found is None or found.origin != spec.origin or \
+        if found is None or found.origin != origin or \
                 type(found.loader) is not SourceFileLoader:
             return None
-        origin = spec.origin
         leaf = name.rpartition(".")[2]
         witnesses = []
         folder = os.path.dirname(origin)
@@ -252,8 +255,9 @@ class BundleFinder:
             return None
         if found.submodule_search_locations is not None:
             witnesses.append(folder)
-        seen = {w: _stamp(w) for w in witnesses}
-        before = _stamp(origin)
+        for w in witnesses:
+            stamp(w)
+        before = stamp(origin)
         if before is None:
             return None
         old = self.served.get(name)
@@ -264,61 +268,74 @@ class BundleFinder:
                 blob = marshal.dumps(_code(name, origin, before))
             except Exception:
                 return None
-        for entry in search:                # the path finder looks again, afresh …
-            finder = sys.path_importer_cache.get(entry)
-            if hasattr(finder, "invalidate_caches"):
-                finder.invalidate_caches()
-        again = PathFinder.find_spec(name, search)
-        if again is None or again.origin != origin or _stamp(origin) != before or \
-                any(_stamp(w) != st for w, st in seen.items()):
-            return None                     # … in the folders as stamped: the same file
-        stamps.update(seen)
-        stamps[origin] = before
         locations = tuple(found.submodule_search_locations) \
             if found.submodule_search_locations is not None else None
-        return (origin, tuple(search), tuple(witnesses), locations), blob
+        return origin, tuple(search), tuple(witnesses), locations, blob
 
     def save(self) -> bool:
         """Write the bundle again if this run imported a module it did not serve: those
         modules and the bundle's own that are still as recorded.  Whether it wrote."""
         if sys.dont_write_bytecode or sys.path != self.path or not self.stale():
             return False
-        stamps: dict = {}
-        skipped = set()
-        modules: dict = {}
-        blobs: list[bytes] = []
-        at = 0
+        taken: dict = {}                # path → its stamp, taken before the finds below
+
+        def stamp(path):
+            if path not in taken:
+                taken[path] = _stamp(path)
+            return taken[path]
         names = {name: spec for name, spec in self._candidates()}
-        for name, entry in self.index.items():          # kept: the bundle's others
-            if name not in names and name not in self.served:
-                origin = entry[0]
-                if all(_stamp(w) == self.stamps.get(w) for w in (*entry[2], origin)):
-                    blob = self.blob(entry)
-                    if not blob:
-                        continue
-                    for w in (*entry[2], origin):
-                        stamps[w] = self.stamps[w]
-                    modules[name] = (*entry[:4], at, len(blob))
-                    blobs.append(blob)
-                    at += len(blob)
+        kept: dict = {}                 # the bundle's others, as recorded
+        for name, entry in self.index.items():
+            if name not in names and name not in self.served and \
+                    all(stamp(w) == self.stamps.get(w) for w in (*entry[2], entry[0])):
+                kept[name] = entry
+        recorded: dict = {}
+        skipped = set()
         for name, spec in names.items():
-            got = self._record(name, spec, stamps)
+            got = self._record(name, spec, stamp)
             if got is None:
                 skipped.add(name)
-                continue
-            entry, blob = got
-            modules[name] = (*entry, at, len(blob))
+            else:
+                recorded[name] = got
+        # the path finder looks again, afresh, in the folders as stamped above (stamped
+        # again below: unchanged), and finds each module's file again
+        for entry in {e for got in recorded.values() for e in got[1]}:
+            finder = sys.path_importer_cache.get(entry)
+            if hasattr(finder, "invalidate_caches"):
+                finder.invalidate_caches()
+        for name, got in list(recorded.items()):
+            again = PathFinder.find_spec(name, list(got[1]))
+            if again is None or again.origin != got[0]:
+                del recorded[name]
+                skipped.add(name)
+        changed = {path for path, st in taken.items() if _stamp(path) != st}
+        modules: dict = {}
+        stamps: dict = {}
+        blobs: list = []
+        at = 0
+
+        def add(name, origin, search, witnesses, locations, blob):
+            nonlocal at
+            if not blob or origin in changed or any(w in changed for w in witnesses):
+                return False
+            for w in (*witnesses, origin):
+                stamps[w] = taken[w]
+            modules[name] = (origin, search, witnesses, locations, at, len(blob))
             blobs.append(blob)
             at += len(blob)
+            return True
+        for name, got in recorded.items():
+            if not add(name, *got):
+                skipped.add(name)
+        for name, entry in kept.items():
+            add(name, *entry[:4], self.blob(entry))
         head = marshal.dumps({"key": self.key, "modules": modules, "stamps": stamps,
                              "skipped": frozenset(skipped)})
         tmp = f"{self.file}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.file), exist_ok=True)
             with open(tmp, "wb") as fh:
-                fh.write(_FORMAT + b"%010d" % len(head) + head)
-                for blob in blobs:
-                    fh.write(blob)
+                fh.write(b"".join([_FORMAT, b"%010d" % len(head), head, *blobs]))
             os.replace(tmp, self.file)
         except OSError:
             try:
