@@ -47,10 +47,6 @@ for _name in ("inspect", "ipaddress", "textwrap", "tempfile"):
 for _name in ("bz2", "lzma"):
     if extension_exists("_" + _name):
         defer(_name)
-# urllib.parse, which pathlib imports for Path.as_uri and ReportLab's lib.utils to read
-# URLs, neither of which an export does: held unexecuted, the functions they take from
-# it answered by stand-ins that run it when called
-defer("urllib.parse", ("quote_from_bytes", "unquote", "urlparse"))
 
 from pathlib import Path  # noqa: E402  (after the modules deferred above)
 

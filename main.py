@@ -14,6 +14,11 @@ if __name__ == "__main__":
         from common import importbundle as bundle
 
         bundle.install("export")
+        from common.lazymodule import defer
+        # urllib.parse, which pathlib imports for Path.as_uri and ReportLab's lib.utils
+        # to read URLs, neither of which an export does: held unexecuted, the functions
+        # they take from it answered by stand-ins that run it when called
+        defer("urllib.parse", ("quote_from_bytes", "unquote", "urlparse"))
     from banmian_cli import main
 
     try:

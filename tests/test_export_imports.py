@@ -224,7 +224,10 @@ def test_a_packages_module_is_deferred_and_bound_in_its_package(tmp_path, monkey
 def test_reportlabs_functions_held_unexecuted_work_when_called():
     code = (
         "import sys\n"
-        "import banmian_cli, output.pdfx\n"
+        "from common.lazymodule import defer\n"
+        "defer('urllib.parse', ('quote_from_bytes', 'unquote', 'urlparse'))  # main.py's\n"
+        "import banmian_cli\n"
+        "import output.pdfx\n"
         "from common.lazymodule import deferred\n"
         "assert deferred('ast') and deferred('reportlab.lib.rl_safe_eval')\n"
         "from reportlab.lib import utils\n"
