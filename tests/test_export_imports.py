@@ -244,3 +244,28 @@ def test_reportlabs_functions_held_unexecuted_work_when_called():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=str(MAIN.parent))
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+_ACCEL = (
+    "import sys\n"
+    "if sys.argv[1] == 'writer':\n"
+    "    import banmian_cli, output.pdfx\n"
+    "import reportlab.lib.rl_accel as A\n"
+    "print(sorted(A._c_funcs), sorted(A._py_funcs), '_rl_accel' in sys.modules)\n")
+
+
+@pytest.mark.parametrize("installed", [False, True])
+def test_reportlabs_accelerator_is_found_or_not_as_ever(tmp_path, installed):
+    """Where ``_rl_accel`` is missing, the writer's import looks for it once, not eleven
+    times (output/lazypil.py), and ReportLab takes the same functions as a plain import
+    of it; where there is one, it is used as ever."""
+    env = dict(os.environ)
+    if installed:
+        (tmp_path / "_rl_accel.py").write_text("def fp_str(*a):\n    return 'c'\n", "utf-8")
+        env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(MAIN.parent)])
+    got = [subprocess.run([sys.executable, "-c", _ACCEL, how], capture_output=True,
+                          text=True, cwd=str(MAIN.parent), env=env)
+           for how in ("plain", "writer")]
+    assert all(g.returncode == 0 for g in got), got[1].stderr[-2000:]
+    assert got[0].stdout == got[1].stdout
+    assert ("['fp_str']" in got[1].stdout) == installed
