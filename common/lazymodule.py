@@ -25,9 +25,9 @@ from __future__ import annotations
 import importlib.util
 import sys
 import types
-from _thread import allocate_lock, get_ident
+from _thread import RLock, get_ident
 
-_LOCK = allocate_lock()
+_LOCK = RLock()      # (re-entered: a module's code may use another deferred module)
 _RUNNING: dict[int, int] = {}       # id(module) → the thread running its code
 _STANDINS: dict[int, dict] = {}     # id(module) → {name: _Callable} (defer's callables)
 

@@ -269,3 +269,24 @@ def test_reportlabs_accelerator_is_found_or_not_as_ever(tmp_path, installed):
     assert all(g.returncode == 0 for g in got), got[1].stderr[-2000:]
     assert got[0].stdout == got[1].stdout
     assert ("['fp_str']" in got[1].stdout) == installed
+
+
+def test_a_deferred_modules_code_may_use_another_deferred_module(tmp_path, monkeypatch):
+    """(inspect's code reads ast's names at its top: both deferred, using inspect runs
+    both, in one thread, without waiting on itself)"""
+    tag = f"{os.getpid()}_{time.monotonic_ns()}"
+    a, b = f"bm_lazy_a_{tag}", f"bm_lazy_b_{tag}"
+    (tmp_path / f"{b}.py").write_text("def f():\n    return 'b'\n", "utf-8")
+    (tmp_path / f"{a}.py").write_text(f"import {b}\nVALUE = {b}.f() + 'a'\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        assert lazymodule.defer(b, callables=("f",)) and lazymodule.defer(a)
+        seen = []
+        worker = threading.Thread(target=lambda: seen.append(sys.modules[a].VALUE),
+                                  daemon=True)
+        worker.start()
+        worker.join(20)
+        assert seen == ["ba"] and not lazymodule.deferred(a) and not lazymodule.deferred(b)
+    finally:
+        sys.modules.pop(a, None)
+        sys.modules.pop(b, None)
