@@ -288,28 +288,6 @@ def test_a_model_changed_after_it_was_read_is_digested_again(tmp_path, monkeypat
     assert "改了一句" in "".join(t for *_x, t in _lines(got))
 
 
-# ---------------------------------------------------------------- the command line
-@pytest.mark.parametrize("argv", [
-    ["export", "a.yaml", "-o", "o.pdf"], ["export", "a.yaml"], ["export", "-o", "o.pdf", "a.yaml"],
-    ["export", "a.yaml", "--output=o.pdf", "--print", "--force"],
-    ["export", "a.yaml", "--png", "-o", "dir"], ["export", "a b.yaml", "-o", "x y.pdf"],
-    ["export", "a.yaml", "--no-round", "--watermark", "--outlines", "--allow-outside", "--proof"]])
-def test_an_export_command_line_read_without_argparse_reads_as_argparse_reads_it(argv):
-    import banmian_cli as cli
-    got = cli._plain_export_args(argv)
-    assert got is not None and vars(got) == vars(cli.parser("export", alone=True).parse_args(argv))
-
-
-@pytest.mark.parametrize("argv", [
-    ["export", "a.yaml", "--pages", "1"], ["export", "a.yaml", "-o"], ["export", "a.yaml", "b.yaml"],
-    ["export", "a.yaml", "--print", "--png"], ["export", "a.yaml", "-o", "-x"], ["export"],
-    ["export", "a.yaml", "--forc"], ["export", "a.yaml", "-o", "a", "-o", "b"],
-    ["export", "a.yaml", "--"], ["export", "a.yaml", "--dpi", "50"], ["-v", "export", "a.yaml"]])
-def test_any_other_export_command_line_goes_to_argparse(argv):
-    import banmian_cli as cli
-    assert cli._plain_export_args(argv) is None
-
-
 # ---------------------------------------------------------------- checked entries
 def test_a_checked_entry_is_written_over_in_place_and_read_whole(tmp_path, monkeypatch):
     import os
