@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, le, mul, sub
+from operator import add, mul, sub
 
 from common.prebuilt import prebuilt_dataclass
 
@@ -91,7 +91,7 @@ class Prepared:
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
                  "_reach", "centre", "pl", "qrest", "pe", "last_hyph", "_after",
-                 "fixed_at", "_spaces", "_slack")
+                 "fixed_at", "_spaces", "_slack", "flat")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -305,6 +305,7 @@ class Prepared:
         else:
             nxt = range(n + 1)
         self.nxt = nxt
+        self.flat = not space_at    # every line starts where the last one ended (nxt[e] == e)
         self._reach = None
         self._after = None
         self._spaces = None
@@ -401,7 +402,8 @@ class Prepared:
                 values = map(add, values, self.po)
             values = list(map(add, values, map(mul, repeat(lim), self.pn)))
             # the running maximum: the values themselves where they never fall (the usual)
-            rising = all(map(le, values, islice(values, 1, None)))
+            # (sorting a sorted list only compares neighbours, with no call per pair)
+            rising = values == sorted(values)
             got = cache[which] = (tuple(values if rising else accumulate(values, max)), lim)
         return got
 
@@ -591,7 +593,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     # a paragraph whose only special node is its end and whose lines start where the
     # last one ended (no space dropped at a break: the usual Chinese paragraph) takes
     # the short loop below: every node before the last is an ordinary line end
-    plain = not hyph and not pen and p.nxt == tuple(range(n + 1))
+    plain = not hyph and not pen and p.flat
     last_j = n_nodes - 1                # (nodes[last_j] is n)
     m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):
@@ -1104,7 +1106,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     last_j = n_nodes - 1                # (nodes[last_j] is n)
     # a paragraph whose only special node is its end and whose lines start where the
     # last one ended (no space dropped at a break) takes the short loop below
-    plain = not special - {n} and p.nxt == tuple(range(n + 1))
+    plain = not special - {n} and p.flat
     m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):                      # lines only go forward: one pass
         row = best[s]
