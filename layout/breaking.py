@@ -107,21 +107,20 @@ class Prepared:
         ks = self.kinds = C.kinds(text)
         if any(q in text for q in C.WESTERN_QUOTES):   # (a search each: no walk per char)
             C.western_quotes(text, ks, adv, sizes)
-        kinds = C.KINDS
         # the rules' answers per kind of character (a paragraph has few kinds)
         present = set(ks)
-        shrink_k = {k: rules.shrink_of(k) for k in present}
-        spaces_k = {k for k in present if kinds[k].cls == C.SPACE}
+        # (the rules' answers as lists by kind id, and below by pair id: read per
+        # character with no table made per paragraph)
+        shrink_k, mark_k, space_k, half_k, marky_k, counts_k, word_k = rules.kind_table()
+        spaces_k = any(map(space_k.__getitem__, present))
         # per character: how much it may shrink and stretch
         # how much char i may be compressed (a compressible mark)
         z0 = sizes[0] if n else 0.0
         if sizes.count(z0) == n:            # one size: per kind
-            shrink_pt = {k: f * z0 if f else 0.0 for k, f in shrink_k.items()}
-            shrink = list(map(shrink_pt.__getitem__, ks))
+            shrink = list(map(rules.shrink_at(z0).__getitem__, ks))
         else:
             shrink = [shrink_k[k] * z if shrink_k[k] else 0.0 for k, z in zip(ks, sizes)]
         shrink.append(0.0)
-        mark_k = {k: bool(f) for k, f in shrink_k.items()}
         mark = list(map(mark_k.__getitem__, ks))   # char i is a compressible mark (not a space)
         mark.append(False)
         stretch = [0.0] * (n + 1)   # its own stretch (word spaces) plus the gap before it
@@ -130,8 +129,7 @@ class Prepared:
         parts, space_stretch = rules.space_shrink_parts, rules.space_stretch
         space_at: list[int] = []    # where the typed spaces are
         if spaces_k:
-            is_space = {k: k in spaces_k for k in present}
-            space_at = list(compress(range(n), map(is_space.__getitem__, ks)))
+            space_at = list(compress(range(n), map(space_k.__getitem__, ks)))
             for i in space_at:
                 if shrink_k[ks[i]]:
                     continue
@@ -146,34 +144,33 @@ class Prepared:
         # per pair of neighbours i-1, i (the rules' answers per pair of kinds):
         # adjustment, gap, break
         pids = rules.pair_ids(ks)
-        answer, pair_kinds = rules.pair_of, rules.pair_kinds
+        answer = rules.pair_of
+        gap_q, open_q, gapped_q, opened_q, brk_q, pen_q, odd_q, oddh_q, words_q = \
+            rules.pair_table(em)
         uniq = set(pids)
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
         ends = (0.0,) if n else ()  # (the tables per pair have a 0 at 0 and at n)
-        gap_pt = {q: answer[q].gap * em if answer[q].gap else 0.0 for q in uniq}
         # nominal stretch of the gap before i
-        gap = tuple(chain((0.0,), map(gap_pt.__getitem__, pids), ends))
+        gap = tuple(chain((0.0,), map(gap_q.__getitem__, pids), ends))
         if spaces_k:
             stretch = list(map(add, stretch, gap))
-            points[1:n] = [1 if answer[q].gap else pt for q, pt in zip(pids, points[1:n])]
+            points[1:n] = [1 if g else pt for g, pt in zip(map(gapped_q.__getitem__, pids),
+                                                            points[1:n])]
         else:
             stretch = gap
-            gapped = {q: 1 if answer[q].gap else 0 for q in uniq}
-            points = tuple(chain((0,), map(gapped.__getitem__, pids), (0,) if n else ()))
+            points = tuple(chain((0,), map(gapped_q.__getitem__, pids), (0,) if n else ()))
         zeros = (0.0,) * (n + 1)    # (a table with nothing in it)
         # how far the boundary before i opens first
-        open_pt = {q: answer[q].open * em if answer[q].open else 0.0 for q in uniq}
-        if any(open_pt.values()):
-            opens = tuple(chain((0.0,), map(open_pt.__getitem__, pids), ends))
+        if any(map(open_q.__getitem__, uniq)):
+            opens = tuple(chain((0.0,), map(open_q.__getitem__, pids), ends))
         else:
             opens = zeros
         qs = rules.latin_space_shrink
         # pairs that squeeze a mark, add a Han–Latin space or track a number (in order:
         # a squeeze takes the blank half a neighbour might also have given)
-        tracked = {q for q in uniq if han and kinds[pair_kinds[q][0]].word
-                   and kinds[pair_kinds[q][1]].word}
-        odd = {q: bool(answer[q].space or answer[q].squeeze or q in tracked) for q in uniq}
-        if any(odd.values()):
+        tracked = words_q if han else ()
+        odd = oddh_q if han else odd_q
+        if any(map(odd.__getitem__, uniq)):
             qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
             qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
         else:
@@ -190,22 +187,20 @@ class Prepared:
                 pair[i] += space * em
                 qshrink[i] = space * em * qs
                 qrest[i] = space * em * (rules.latin_space_close - qs)
-            elif q in tracked:
+            elif tracked and tracked[q]:
                 qshrink[i] = rules.number_track * em   # a number or word set a little closer
-        breaks = {q: answer[q].brk is not None for q in uniq}
-        nodes = list(compress(range(1, n), map(breaks.__getitem__, pids)))
+        nodes = list(compress(range(1, n), map(brk_q.__getitem__, pids)))
         if spaces_k:
             # "Jones 、": the mark would start the next line (the nodes at a space asked)
             at = set(nodes)
             bad = {i for i in space_at if i in at and self._space_then_no_start(text, ks, i)}
             if bad:
                 nodes = [i for i in nodes if i not in bad]
-        penalised = {q: bool(answer[q].brk) for q in uniq}
         penalty: dict[int, float] = {}
-        if any(penalised.values()):
+        if any(map(pen_q.__getitem__, uniq)):
             at = set(nodes)
             penalty = {i: answer[pids[i - 1]].brk
-                       for i in compress(range(1, n), map(penalised.__getitem__, pids))
+                       for i in compress(range(1, n), map(pen_q.__getitem__, pids))
                        if i in at}
         # a closing tag (（记者 王某）) never breaks inside
         tag = C.closing_tag(text, rules.tag_max)
@@ -216,9 +211,8 @@ class Prepared:
         self.mark, self.points, self.opens = mark, points, opens
         # marks the convention always sets half width: narrower from the start
         centre: dict[int, float] = {}
-        half_k = {k: rules.half_of(k) for k in present} if rules.has_half else {}
-        if any(half_k.values()):           # (no such mark here: no table of cuts)
-            both_k = {k: rules.blank_side(k) == C.BOTH for k, h in half_k.items() if h}
+        if any(map(half_k.__getitem__, present)):    # (no such mark here: no table of cuts)
+            both_k = {k: rules.blank_side(k) == C.BOTH for k in present if half_k[k]}
             fixed = fixed or [0.0] * n
             for i in compress(range(n), map(half_k.__getitem__, ks)):
                 k, z = ks[i], sizes[i]
@@ -242,7 +236,6 @@ class Prepared:
         # the compressible marks alone, and those with no mark beside them (compressing
         # one of those inside a line sets it both ways on the page; next to another
         # mark it is 标点挤压)
-        marky_k = {k: kinds[k].group in _MARK_GROUPS for k in present}
         marky = list(map(marky_k.__getitem__, ks))
         marky.append(False)
         pm = [0.0] * n
@@ -261,12 +254,10 @@ class Prepared:
             self.pq = _sums(qshrink)
             self.pe = _sums(qrest)
         self.pn = tuple(accumulate(points, initial=0))
-        opened = {q: 1 if g > 0 else 0 for q, g in gap_pt.items()}
-        self.pgn = tuple(accumulate(chain((0,), map(opened.__getitem__, pids), (0,) if n else ()),
-                                    initial=0))
+        self.pgn = tuple(accumulate(chain((0,), map(opened_q.__getitem__, pids),
+                                          (0,) if n else ()), initial=0))
         self.po = (0.0,) * (n + 2) if opens is zeros else _sums(opens)
         self.pg = tuple(accumulate(stretch, initial=0.0))
-        counts_k = {k: 1 if kinds[k].counts else 0 for k in present}
         self.pc = tuple(accumulate(map(counts_k.__getitem__, ks), initial=0))
         hyph = set()
         syllables = set()          # pyphen's points inside capitalised or odd words
@@ -274,8 +265,7 @@ class Prepared:
         # letter breaks lie inside words of them
         letters = {c for c in set(_LATIN_WORD.findall(text)) if c.isalpha()}
         if hyphenate is not None and letters and not (han and rules.hyphen_in_han is None):
-            word_k = {k: kinds[k].word for k in present}
-            word = [word_k[k] for k in ks]
+            word = list(map(word_k.__getitem__, ks))
             for b in hyphenate(text, word):
                 if han:
                     # in a Chinese line: a proper noun (a capitalised word) only as a
