@@ -214,22 +214,25 @@ class Prepared:
         if any(map(half_k.__getitem__, present)):    # (no such mark here: no table of cuts)
             both_k = {k: rules.blank_side(k) == C.BOTH for k in present if half_k[k]}
             fixed = fixed or [0.0] * n
-            for i in compress(range(n), map(half_k.__getitem__, ks)):
-                k, z = ks[i], sizes[i]
-                h = half_k[k]
-                if both_k[k]:
-                    # a centred mark gives up a quarter em on each side inside a line
-                    # (the cut is the pair after it); ending a line it keeps its box
-                    centre[i] = h * z
-                    if i + 1 < n:
-                        pair[i + 1] -= h * z
-                else:
-                    fixed[i] = h * z
+            if sizes.count(z0) == n and not any(both_k.values()):
+                # (no centred mark, one size: each cut h * z0 read off a list per kind;
+                # a dead space's cut and a mark's never fall on one character)
+                fixed = list(map(add, fixed, map(rules.half_at(z0).__getitem__, ks)))
+            else:
+                for i in compress(range(n), map(half_k.__getitem__, ks)):
+                    k, z = ks[i], sizes[i]
+                    h = half_k[k]
+                    if both_k[k]:
+                        # a centred mark gives up a quarter em on each side inside a line
+                        # (the cut is the pair after it); ending a line it keeps its box
+                        centre[i] = h * z
+                        if i + 1 < n:
+                            pair[i + 1] -= h * z
+                    else:
+                        fixed[i] = h * z
         self.fixed, self.centre = fixed, centre
         if fixed is not None:
-            adv = list(adv)
-            for i in compress(range(n), fixed):
-                adv[i] -= fixed[i]
+            adv = list(map(sub, adv, fixed))     # (less 0.0 where nothing is cut)
         self.pw = tuple(accumulate(adv, initial=0.0))
         self.pa = _sums(pair)             # (no adjustment anywhere: zeros, not summed)
         self.ps = tuple(accumulate(shrink[:n], initial=0.0))
@@ -410,8 +413,10 @@ class Prepared:
         """The word spaces a spaced-out line widens (offsets, in order; tabled once)."""
         got = self._spaces
         if got is None:
-            cls, points, SPACE = self.sh.cls, self.points, C.SPACE
-            got = self._spaces = tuple(i for i in range(self.n) if cls[i] == SPACE and points[i])
+            cls, SPACE = self.sh.cls, C.SPACE
+            # (cls[i] == SPACE and points[i], for each i below n, taken in C)
+            got = self._spaces = tuple(compress(range(self.n), map(
+                mul, map(SPACE.__eq__, cls), self.points))) if SPACE in cls else ()
         return got
 
     # ------------------------------------------------------------ measures

@@ -387,6 +387,7 @@ class Rules:
         self._per_em: dict[float, tuple] = {}     # em → pair_table's lists
         self._per_kind: tuple = ([], [], [], [], [], [], [])   # kind_table's lists
         self._shrink_at: dict[float, list] = {}   # size → shrink per kind id, pt
+        self._half_at: dict[float, list] = {}     # size → half per kind id, pt
 
     # ---------------------------------------------------- tables per id (Prepared)
     def pair_table(self, em: float) -> tuple:
@@ -447,6 +448,17 @@ class Rules:
         if len(got) < len(shrink):
             with _LOCK:
                 got.extend([f * size if f else 0.0 for f in shrink[len(got):]])
+        return got
+
+    def half_at(self, size: float) -> list:
+        """half_of per kind id in pt at ``size`` (every kind so far; kind_table first)."""
+        got = self._half_at.get(size)
+        if got is None:
+            got = self._half_at.setdefault(size, [])
+        half = self._per_kind[3]
+        if len(got) < len(half):
+            with _LOCK:
+                got.extend([h * size if h else 0.0 for h in half[len(got):]])
         return got
 
     # -------------------------------------------------------------- per kind

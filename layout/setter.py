@@ -352,7 +352,7 @@ def line_parts(p: Prepared, line: Line, offset_base: int = 0) -> list[tuple]:
     advs: list[float] = []
     if lxs:
         # (min: the advance, or the gap to the next glyph where that is narrower)
-        advs = list(map(min, sh.adv[s:e - 1], map(sub, lxs[1:], lxs)))
+        advs = [d if d < a else a for a, d in zip(sh.adv[s:e - 1], map(sub, lxs[1:], lxs))]
         last_end = line.hyphen_x if line.hyphen_x >= 0 else line.right
         advs.append(max(0.0, round(last_end - lxs[-1], 9)))
     starts = sh.run_starts()
