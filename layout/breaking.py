@@ -1071,7 +1071,11 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     # lines with a gap between characters may open each place by ``limit``, lines of
     # Latin words only their spaces by ``word_limit``
     reach, lim = p.reach(limit)
-    wreach, wlim = p.reach(word_limit, 1)
+    # where every place a line may be spaced out is a Han gap (no word space), a line
+    # ending before ``far`` (below) is too short whatever limit: the word limit's
+    # reach is not needed
+    words = not (p.pn[-1] == p.pgn[-1] and C.SPACE not in p.sh.cls)
+    wreach, wlim = p.reach(word_limit, 1) if words else (None, 0.0)
     hyphen_w = p.hyphen_w if p.hyph else 0.0
     pw, pa, ps, pq, pc, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pc, p.pn, p.points, p.sh.cls
     pe, pg = p.pe, p.pg
@@ -1107,10 +1111,11 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         row = best[s]
         if row is None:
             continue
-        # (lines after this one, cost so far) per line count set here
-        states = [(k + 1, c) for k, c in row.items() if k < count]
-        if not states:
+        # (lines so far, cost so far) per line count set here (every count below
+        # ``count``: a line ending before the end adds one up to count - 1)
+        if not row:
             continue
+        states = row.items()
         s1 = s + 1
         # a line ending before ``far`` cannot be spaced out to the measure within the
         # limits (see Prepared.reach): start at the first node that might, and at the
@@ -1120,7 +1125,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         pns1 = pn[s1]
         need = base + lim * (pns1 - lead)
         far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), s1)
-        if far > s1:
+        if far > s1 and words:
             # a line with no gap between characters (Latin words) may open its word
             # spaces further: it may end earlier, while it holds no such gap
             need = base + wlim * (pns1 - lead)
@@ -1177,10 +1182,11 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 else:
                     to_via = via[e]
                 line = (s, e)
-                for k1, so_far in states:
-                    if k1 > count_1:
+                for k, so_far in states:
+                    if k >= count_1:
                         continue
                     total = so_far + c
+                    k1 = k + 1
                     if total < to.get(k1, INF):
                         to[k1] = total
                         to_via[k1] = line
@@ -1200,8 +1206,9 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                         else:
                             to_via = via[n]
                         line = (s, n)
-                        for k1, so_far in states:
+                        for k, so_far in states:
                             total = so_far + c
+                            k1 = k + 1
                             if total < to.get(k1, INF):
                                 to[k1] = total
                                 to_via[k1] = line
@@ -1286,10 +1293,11 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                     to_via = via[nx]
                 most = count if nx == n else count_1     # the count-th line ends the paragraph
                 line = (s, e)
-                for k1, so_far in states:
-                    if k1 > most:
+                for k, so_far in states:
+                    if k >= most:
                         continue
                     total = so_far + c
+                    k1 = k + 1
                     if total < to.get(k1, INF):
                         to[k1] = total
                         to_via[k1] = line
