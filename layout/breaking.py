@@ -580,6 +580,10 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     # a spaced-out line costs at least this (with no penalty there): a setting it cannot
     # better is not costed
     floor = COST_LINE + COST_STRETCH_FIX if loose_penalty >= 0 else -INF
+    # and a line spaced past the limit (or one that cannot be spaced: 1e4 and more) at
+    # least this: its stretch cost is not worked out where it cannot better a setting
+    loose_floor = COST_LINE + min(COST_STRETCH_FIX + loose_penalty, 1e4) \
+        if loose_penalty >= 0 else -INF
     # tables with nothing in them (no Han–Latin boundary that opens, no Han–Latin space):
     # the sums below leave them out (taking or adding 0.0 changes no sum)
     opens = any(po)
@@ -621,6 +625,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             pos_ = po[s1]
         k1 = k + 1
         bound = base + floor
+        loose_bound = base + loose_floor
         if plain:
             # the loop below for a line ending at an ordinary node e (where the next
             # line starts), then at the paragraph's end
@@ -629,19 +634,25 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 delta = m - (pw[e] - pws + pa[e] - pas)
                 if delta > 0.01:
                     found = True
-                    if bound >= cost[e]:
+                    here = cost[e]
+                    if bound >= here:
                         continue
+                    rest = delta - (po[e] - pos_) if opens else delta
+                    loose = False
+                    if rest > 0.0:
+                        slots = pn[e] - pns or 1
+                        if rest > limit * slots and pgn[e] > pgns:
+                            if loose_bound >= here:
+                                continue     # (spaced past the limit: no better)
+                            loose = True
                     st = pg[e] - pgs
                     if st <= 0:
                         c = COST_LINE + (1e4 + delta)
                     else:
                         r = delta / st
                         sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
-                        rest = delta - (po[e] - pos_) if opens else delta
-                        if rest > 0.0:
-                            slots = pn[e] - pns or 1
-                            if rest > limit * slots and pgn[e] > pgns:
-                                sc += loose_penalty + 1000.0 * rest / slots / em
+                        if loose:
+                            sc += loose_penalty + 1000.0 * rest / slots / em
                         c = COST_LINE + sc
                 elif delta >= -0.01:
                     c = COST_LINE
