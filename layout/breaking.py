@@ -696,19 +696,25 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                         # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
                         found = True
                         nx = nxt[e]
-                        if bound >= cost[nx]:
+                        here = cost[nx]
+                        if bound >= here:
                             continue             # (costs at least ``floor``: no better)
+                        rest = delta - (po[e] - pos_) if opens else delta
+                        loose = False
+                        if rest > 0.0:
+                            slots = pn[e] - pns or 1
+                            if rest > limit * slots and pgn[e] > pgns:
+                                if loose_bound >= here:
+                                    continue     # (spaced past the limit: no better)
+                                loose = True
                         st = pg[e] - pgs
                         if st <= 0:
                             c = COST_LINE + (1e4 + delta)
                         else:
                             r = delta / st
                             sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
-                            rest = delta - (po[e] - pos_) if opens else delta
-                            if rest > 0.0:
-                                slots = pn[e] - pns or 1
-                                if rest > limit * slots and pgn[e] > pgns:
-                                    sc += loose_penalty + 1000.0 * rest / slots / em
+                            if loose:
+                                sc += loose_penalty + 1000.0 * rest / slots / em
                             c = COST_LINE + sc
                     elif delta >= -0.01:
                         c = COST_LINE                  # the usual case: an exact fit
