@@ -266,7 +266,9 @@ class Prepared:
         syllables = set()          # pyphen's points inside capitalised or odd words
         # the Latin letters of the paragraph (_latin_letter): hyphenation points and
         # letter breaks lie inside words of them
-        letters = {c for c in set(_LATIN_WORD.findall(text)) if c.isalpha()}
+        # (a letter below U+2E80 is a word character: none of those, no letter)
+        letters = {c for c in set(_LATIN_WORD.findall(text)) if c.isalpha()} \
+            if any(map(word_k.__getitem__, present)) else set()
         if hyphenate is not None and letters and not (han and rules.hyphen_in_han is None):
             word = list(map(word_k.__getitem__, ks))
             for b in hyphenate(text, word):
@@ -1160,7 +1162,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         if plain:
             # the loop below for a line ending at an ordinary node e (where the next
             # line starts), then at the paragraph's end
-            for j in range(min(j1, last_j), last_j):
+            for j in range(j1 if j1 < last_j else last_j, last_j):
                 e = nodes[j]
                 delta = m - (pw[e] - pws + pa[e] - pas)
                 if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
@@ -1230,7 +1232,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                                 to[k1] = total
                                 to_via[k1] = line
         else:
-            for j in range(min(j1, last_j), n_nodes):
+            for j in range(j1 if j1 < last_j else last_j, n_nodes):
                 e = nodes[j]
                 if e not in special:
                     # (no hyphen, no penalty, not the last line: the checks below, fewer)

@@ -559,7 +559,7 @@ class Flow:
             for k in range(place):
                 line = (lines, first + k)            # (the line itself once its box is made)
                 last_placed, last_ci = (len(items), p, line, col, para), ci
-                row = col.slots[min(col.used, len(col.slots) - 1)]
+                row = col.slots[col.used if col.used < len(col.slots) else -1]
                 # placed now, its LineBox made when the fill's result is built
                 items.append((p, line, col.x, col.width, self.baseline(row, st), para,
                               story.id, st.size))
