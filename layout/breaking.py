@@ -111,7 +111,7 @@ class Prepared:
         present = set(ks)
         # (the rules' answers as lists by kind id, and below by pair id: read per
         # character with no table made per paragraph)
-        shrink_k, mark_k, space_k, half_k, marky_k, counts_k, word_k = rules.kind_table()
+        shrink_k, mark_k, space_k, half_k, marky_k, counts_k, _, word_k = rules.kind_table()
         spaces_k = any(map(space_k.__getitem__, present))
         # per character: how much it may shrink and stretch
         # how much char i may be compressed (a compressible mark)
@@ -809,7 +809,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     """
     sh = p.sh
     adv, pair, shrink, gap, qshrink, qrest = sh.adv, p.pair, p.shrink, p.gap, p.qshrink, p.qrest
-    blank_left, centre = p.rules.blank_left, p.centre
+    blank_left, centre = p.rules.kind_table()[6].__getitem__, p.centre   # (by kind id)
     hyphen = e in p.hyph and e < p.n
     pw, pa = p.pw, p.pa
     nat = pw[e] - pw[s] + pa[e] - pa[s + 1] + (p.hyphen_w if hyphen else 0.0)   # natural()

@@ -385,7 +385,7 @@ class Rules:
         self.pair_kinds: list[tuple[int, int]] = []
         self._pair_id = _PairIds(self)
         self._per_em: dict[float, tuple] = {}     # em → pair_table's lists
-        self._per_kind: tuple = ([], [], [], [], [], [], [])   # kind_table's lists
+        self._per_kind: tuple = ([], [], [], [], [], [], [], [])   # kind_table's lists
         self._shrink_at: dict[float, list] = {}   # size → shrink per kind id, pt
         self._half_at: dict[float, list] = {}     # size → half per kind id, pt
 
@@ -422,10 +422,11 @@ class Rules:
     def kind_table(self) -> tuple:
         """What a paragraph's tables read of each kind, as lists by kind id (every kind
         so far): shrink_of, whether it shrinks, is a space, half_of, is a mark of the
-        compressible groups, counts as a character, is part of a word."""
+        compressible groups, counts as a character, has its blank on the left
+        (blank_left), is part of a word."""
         got = self._per_kind
         if len(got[-1]) < len(KINDS):
-            shrink, marks, space, half, marky, counts, word = got
+            shrink, marks, space, half, marky, counts, left, word = got
             with _LOCK:
                 for k in range(len(word), len(KINDS)):
                     kind = KINDS[k]
@@ -436,6 +437,7 @@ class Rules:
                     half.append(self.half_of(k) if self.has_half else 0.0)
                     marky.append(kind.group in (G_OPEN, G_CLOSE, G_PERIOD, G_PAUSE))
                     counts.append(1 if kind.counts else 0)
+                    left.append(BLANK_SIDE.get(kind.group) == LEFT)
                     word.append(kind.word)                              # (appended last)
         return got
 

@@ -556,13 +556,16 @@ class Flow:
                         holes.append([(here, -1), (here, +1)] + above)
             if place:
                 col_chunks.setdefault(ci, []).append((para, offset))
+            baselines, size, leading = self._baselines, st.size, st.leading
             for k in range(place):
                 line = (lines, first + k)            # (the line itself once its box is made)
                 last_placed, last_ci = (len(items), p, line, col, para), ci
                 row = col.slots[col.used if col.used < len(col.slots) else -1]
+                y = baselines.get((row, size, leading))       # (self.baseline's memo)
+                if y is None:
+                    y = self.baseline(row, st)
                 # placed now, its LineBox made when the fill's result is built
-                items.append((p, line, col.x, col.width, self.baseline(row, st), para,
-                              story.id, st.size))
+                items.append((p, line, col.x, col.width, y, para, story.id, size))
                 n_lines += 1
                 col.used += st.leading
             if place == n:

@@ -356,8 +356,11 @@ def line_parts(p: Prepared, line: Line, offset_base: int = 0) -> list[tuple]:
         last_end = line.hyphen_x if line.hyphen_x >= 0 else line.right
         advs.append(max(0.0, round(last_end - lxs[-1], 9)))
     starts = sh.run_starts()
-    k0 = bisect_right(starts, s)
-    ends = starts[k0:bisect_left(starts, e, lo=k0)] + [e] if s < e else []
+    if not starts:                      # (one run: the line is one part)
+        ends = [e] if s < e else []
+    else:
+        k0 = bisect_right(starts, s)
+        ends = starts[k0:bisect_left(starts, e, lo=k0)] + [e] if s < e else []
     i = s
     for j in ends:
         face, size, color = faces[i], sizes[i], colors[i]
