@@ -111,7 +111,7 @@ class Prepared:
         present = set(ks)
         # (the rules' answers as lists by kind id, and below by pair id: read per
         # character with no table made per paragraph)
-        shrink_k, mark_k, space_k, half_k, marky_k, counts_k, _, word_k = rules.kind_table()
+        shrink_k, mark_k, space_k, half_k, _, counts_k, _, word_k = rules.kind_table()
         spaces_k = any(map(space_k.__getitem__, present))
         # per character: how much it may shrink and stretch
         # how much char i may be compressed (a compressible mark)
@@ -236,20 +236,13 @@ class Prepared:
         self.pw = tuple(accumulate(adv, initial=0.0))
         self.pa = _sums(pair)             # (no adjustment anywhere: zeros, not summed)
         self.ps = tuple(accumulate(shrink[:n], initial=0.0))
-        # the compressible marks alone, and those with no mark beside them (compressing
-        # one of those inside a line sets it both ways on the page; next to another
-        # mark it is 标点挤压)
-        marky = list(map(marky_k.__getitem__, ks))
-        marky.append(False)
+        # the compressible marks alone (and those with no mark beside them: ``lone``)
         pm = [0.0] * n
-        pl = [0.0] * n
         for i in compress(range(n), mark):
             pm[i] = shrink[i]
-            if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
-                pl[i] = shrink[i]
         # (where only marks shrink, no word space: their sums are the sums of all)
         self.pm = self.ps if pm == shrink[:n] else _sums(pm)
-        self.pl = self.pm if pl == pm else _sums(pl)   # (no mark beside another: the same)
+        self.pl = None
         self.qrest = qrest
         if qshrink is zeros:
             self.pq = self.pe = (0.0,) * (n + 2)
@@ -402,6 +395,25 @@ class Prepared:
             got = cache[which] = (tuple(values if rising else accumulate(values, max)), lim)
         return got
 
+    def lone(self) -> tuple[float, ...]:
+        """The running sums of what the compressible marks with no mark beside them
+        may give up (compressing one of those inside a line sets it both ways on the
+        page; next to another mark it is 标点挤压), made when first asked."""
+        got = self.pl
+        if got is None:
+            n, shrink = self.n, self.shrink
+            marky = list(map(self.rules.kind_table()[4].__getitem__, self.kinds))
+            marky.append(False)
+            pm = [0.0] * n
+            pl = [0.0] * n
+            for i in compress(range(n), self.mark):
+                pm[i] = shrink[i]
+                if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
+                    pl[i] = shrink[i]
+            # (no mark beside another: the sums of all the marks)
+            got = self.pl = self.pm if pl == pm else _sums(pl)
+        return got
+
     def node_after(self) -> tuple[int, ...]:
         """Per offset x (0..n+1): the index in ``nodes`` of the first break node at or
         after x (bisect_left(nodes, x), tabled once)."""
@@ -497,7 +509,8 @@ def _midline_need(p: Prepared, s: int, e: int, over: float) -> float:
     need = over - p.end_cut(e)
     soft = p.ps[e] - p.ps[s] - (p.pm[e] - p.pm[s]) + p.pq[e] - p.pq[s + 1] + p.pe[e] - \
         p.pe[s + 1]
-    paired = (p.pm[e - 1] - p.pm[s]) - (p.pl[e - 1] - p.pl[s])
+    pl = p.pl if p.pl is not None else p.lone()
+    paired = (p.pm[e - 1] - p.pm[s]) - (pl[e - 1] - pl[s])
     return need - soft - paired
 
 
