@@ -105,7 +105,7 @@ class Prepared:
         # the widest a Han gap may open, less a margin for rounding in the output
         self.limit = (rules.max_gap - 0.004) * em
         ks = self.kinds = C.kinds(text)
-        if any(q in text for q in C.WESTERN_QUOTES):   # (a search each: no walk per char)
+        if C._QUOTE_RE.search(text) is not None:     # (any of C.WESTERN_QUOTES)
             C.western_quotes(text, ks, adv, sizes)
         # the rules' answers per kind of character (a paragraph has few kinds)
         present = set(ks)
@@ -1156,7 +1156,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         base = m - hyphen_w - 0.02 + pw[s] + pa[s1] + po[s1]
         pns1 = pn[s1]
         need = base + lim * (pns1 - lead)
-        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), s1)
+        far = bisect_left(reach, need - 1e-6 * (1.0 + (need if need >= 0.0 else -need)), s1)
         if far > s1 and words:
             # a line with no gap between characters (Latin words) may open its word
             # spaces further: it may end earlier, while it holds no such gap

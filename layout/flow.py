@@ -499,7 +499,7 @@ class Flow:
             if (para, offset) not in marks:          # where a mending trial may go on from
                 marks[para, offset] = (
                     len(items), [c.used for c in cols],
-                    tuple((k, len(v)) for k, v in col_chunks.items()), len(holes),
+                    tuple(zip(col_chunks, map(len, col_chunks.values()))), len(holes),
                     tuple(used_prepared), carry,
                     None if last_placed is None else last_placed[:3] + (last_ci,
                                                                         last_placed[4]),

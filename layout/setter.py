@@ -354,7 +354,8 @@ def line_parts(p: Prepared, line: Line, offset_base: int = 0) -> list[tuple]:
         # (min: the advance, or the gap to the next glyph where that is narrower)
         advs = [d if d < a else a for a, d in zip(sh.adv[s:e - 1], map(sub, lxs[1:], lxs))]
         last_end = line.hyphen_x if line.hyphen_x >= 0 else line.right
-        advs.append(max(0.0, round(last_end - lxs[-1], 9)))
+        last = round(last_end - lxs[-1], 9)
+        advs.append(last if last > 0.0 else 0.0)        # (max(0.0, last))
     starts = sh.run_starts()
     if not starts:                      # (one run: the line is one part)
         ends = [e] if s < e else []
