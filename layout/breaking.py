@@ -559,13 +559,16 @@ def _tail(p: Prepared, s: int, e: int, last: bool) -> float:
 
 
 def break_paragraph(p: Prepared, measure: float, start: int = 0,
-                    first_indent: float = 0.0, prune: bool = True) -> list[tuple[int, int]]:
+                    first_indent: float = 0.0, prune: bool = True,
+                    within: float = INF) -> list[tuple[int, int]]:
     """The cheapest breaks from ``start``: a list of (start, end) per line.
 
     Pruning compares settings with the same number of lines wherever they end;
     in rare text (over-long Latin words) it can drop the only way to the end,
     or the only way without a last-resort line, and the search is then
-    repeated without it.
+    repeated without it.  ``within``: what a whole setting found costs (the
+    pruned search's, for that search repeated) where no line costs less than
+    nothing: a start reached at a higher cost leads to no cheaper one.
     """
     n = p.n
     if start >= n:
@@ -612,7 +615,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):
         base = cost[s]
-        if base is INF:
+        if base is INF or base > within:
             continue
         k = count[s]
         bad = base - k * COST_LINE
@@ -805,8 +808,13 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             worst = c
         pos = s
     if pruned and worst >= LAST_RESORT:
-        # (where nothing was dropped the search without pruning is this one again)
-        return break_paragraph(p, measure, start, first_indent, prune=False)
+        # (where nothing was dropped the search without pruning is this one again;
+        # every line costing at least COST_LINE, no setting through a start reached at
+        # more than this one's whole cost is the cheapest)
+        rules = p.rules
+        within = cost[n] if rules.loose_penalty >= 0 and rules.midline_penalty >= 0 and \
+            all(v >= 0 for v in pen.values()) else INF
+        return break_paragraph(p, measure, start, first_indent, prune=False, within=within)
     lines.reverse()
     return lines
 
