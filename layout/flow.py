@@ -694,10 +694,14 @@ def placed_feet(items: tuple, columns: tuple, pitch: float) -> list[tuple[int, i
     and column rectangles make, without making its line boxes."""
     by_x: dict[float, list] = {}         # (bottom, baseline) of the lines at each x
     jumps = []
+    low = 1 - EM_ASCENT
     for it in items:
         if type(it) is tuple:
             y = it[4]
-            by_x.setdefault(it[2], []).append((y + (1 - EM_ASCENT) * it[7], y))
+            at = by_x.get(it[2])
+            if at is None:
+                at = by_x[it[2]] = []
+            at.append((y + low * it[7], y))
         elif isinstance(it, LineBox):
             by_x.setdefault(it.x, []).append((it.bottom, it.y))
         elif isinstance(it, GlyphRun) and it.source.part == "jump" and it.xs:
@@ -725,9 +729,16 @@ def _feet(by_x: dict[float, list], jumps: list, columns: tuple,
     lines' runs."""
     out = []
     for cx, cy, cw, ch in columns:
-        mine = [ln for x, group in by_x.items() if abs(x - cx) < 0.5 for ln in group]
-        n = len(mine)
-        foot = max(cy, max([b for b, _ in mine], default=cy))
+        groups = [group for x, group in by_x.items() if abs(x - cx) < 0.5]
+        if len(groups) == 1 and not jumps:
+            # (one x: its lines; the deepest foot is the largest pair's)
+            mine = groups[0]
+            n = len(mine)
+            foot = max(cy, max(mine)[0]) if n else cy
+        else:
+            mine = [ln for group in groups for ln in group]
+            n = len(mine)
+            foot = max(cy, max([b for b, _ in mine], default=cy))
         if jumps:
             baselines = {round(y, 2) for _, y in mine}
             for it in jumps:
