@@ -27,21 +27,22 @@ Exit codes: 0 fine, 1 problems found (check errors, refused print export),
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
 import time
 
+from common.argv import Options, read as read_argv
 from common.lazymodule import defer, extension_exists
 
 # modules a start imports only to hold them for later, whose code (5–6 ms in all) runs
 # should anything use them: inspect (with dis, tokenize, linecache …), which dataclasses
 # imports only to write the signature of a class without a docstring into its __doc__
 # (ours have their own); ipaddress, which urllib.parse (pathlib's) uses for a bracketed
-# host; textwrap, which ReportLab's rl_safe_eval uses to rewrite a class statement; bz2
+# host; textwrap, which ReportLab's rl_safe_eval uses to rewrite a class statement;
+# tempfile (with shutil and random), which output.png imports for page images only; bz2
 # and lzma, which shutil imports only to know that they are there (so where they are)
-for _name in ("inspect", "ipaddress", "textwrap"):
+for _name in ("inspect", "ipaddress", "textwrap", "tempfile"):
     defer(_name)
 for _name in ("bz2", "lzma"):
     if extension_exists("_" + _name):
@@ -489,6 +490,7 @@ def compose_model(issue, fontset, path: str):
 
 
 def _ctx():
+    import argparse
     return argparse.Namespace(compose=compose, load=load, fontset_for=fontset_for,
                               compose_model=compose_model, writable=_writable,
                               UserError=UserError, base_dir=base_dir, rounds_path=rounds_path)
@@ -575,6 +577,7 @@ def cmd_open(args) -> int:
 
 def cmd_sample(args) -> int:
     if has_display() and not args.pdf:
+        import argparse
         return cmd_open(argparse.Namespace(issue=str(SAMPLE)))
     out = args.output or "front-page.pdf"
     print("no display: exporting the sample issue instead of opening the editor")
@@ -771,18 +774,41 @@ class _Retry(Exception):
     the whole parser reads it again, for argparse's own message."""
 
 
-class _AloneParser(argparse.ArgumentParser):
-    def error(self, message):
-        raise _Retry(message)
+def _alone_parser(**kw):
+    import argparse
+
+    class _AloneParser(argparse.ArgumentParser):
+        def error(self, message):
+            raise _Retry(message)
+    return _AloneParser(**kw)
 
 
-def parser(only: str | None = None, alone: bool = False) -> argparse.ArgumentParser:
+#: the export's arguments as ``parser`` takes them, for the plain command lines read by
+#: hand (common/argv.py; a test compares it with the parser on many lines)
+EXPORT_ARGS = Options(
+    "export", ("issue",),
+    flags={"--proof": "proof", "--print": "print", "--png": "png", "--force": "force",
+           "--watermark": "watermark", "--outlines": "outlines",
+           "--allow-outside": "allow_outside", "--no-round": "no_round"},
+    values={"-o": ("output", None, None), "--output": ("output", None, None),
+            "--pages": ("pages", None, None), "--dpi": ("dpi", int, None),
+            "--layers": ("layers", None, ("printing", "visible", "all")),
+            "--round": ("round", int, None)},
+    defaults={"issue": None, "output": None, "pages": None, "proof": False, "print": False,
+              "png": False, "dpi": 100, "force": False, "watermark": False,
+              "outlines": False, "layers": "visible", "allow_outside": False,
+              "round": None, "no_round": False},
+    exclusive=(("proof", "print", "png"),))
+
+
+def parser(only: str | None = None, alone: bool = False):
     """The command line's parser; ``only``: the command about to be parsed, whose
     arguments alone are added (every command is still named, for the errors and
     the help; argparse makes a help formatter for each argument: 5–10 ms for all).
     ``alone``: no other command is named either (a parser made of two instead of
     eleven: 2–3 ms of an export), and what it does not take raises ``_Retry``."""
-    ap = (_AloneParser if alone else argparse.ArgumentParser)(
+    import argparse
+    ap = (_alone_parser if alone else argparse.ArgumentParser)(
         prog="main.py", description="Banmian (版面) newspaper layout")
     sub = ap.add_subparsers(dest="command")
 
@@ -895,7 +921,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     first = next((a for a in argv if not a.startswith("-")), None)
     args = None
-    if first == "export" and not {"-h", "--help"} & set(argv):
+    plain = read_argv(argv, EXPORT_ARGS) if first == "export" else None
+    if plain is not None:               # read by hand, as argparse reads it
+        import types
+        args = types.SimpleNamespace(**plain, func=cmd_export)
+    elif first == "export" and not {"-h", "--help"} & set(argv):
         try:                            # an export's command line, read by its parser alone
             args = parser(first, alone=True).parse_args(argv)
         except _Retry:
@@ -904,6 +934,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser(first if first in COMMANDS else None).parse_args(argv)
     args.process_ends = process
     if not getattr(args, "command", None):
+        import argparse
         args = argparse.Namespace(issue=None, func=cmd_open)
     try:
         return args.func(args)

@@ -8,9 +8,25 @@ on every run (10 ms for the whole command line).  ``import main`` gives that mod
 import sys
 
 if __name__ == "__main__":
+    bundle = None
+    if next((a for a in sys.argv[1:] if not a.startswith("-")), None) == "export":
+        # an export's modules from one file of code objects (common/importbundle.py)
+        from common import importbundle as bundle
+
+        bundle.install("export")
+        from common.lazymodule import defer
+        # urllib.parse, which pathlib imports for Path.as_uri and ReportLab's lib.utils
+        # to read URLs, neither of which an export does: held unexecuted, the functions
+        # they take from it answered by stand-ins that run it when called
+        defer("urllib.parse", ("quote_from_bytes", "unquote", "urlparse"))
     from banmian_cli import main
 
-    sys.exit(main())
+    try:
+        code = main()
+    finally:
+        if bundle is not None:
+            bundle.save()
+    sys.exit(code)
 else:
     import banmian_cli
 

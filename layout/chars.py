@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from _thread import allocate_lock
-from typing import NamedTuple
+
+from common.records import named_tuple
 
 #: Units and measure words a number keeps on its line ("2018年", "3.5亿", "18个", "1500多").
 #: Before any other Han character ("波音777|和") a line may break, at a penalty.
@@ -67,7 +68,8 @@ LEFT, RIGHT, BOTH = 1, 2, 3
 BLANK_SIDE = {G_OPEN: LEFT, G_CLOSE: RIGHT, G_PERIOD: RIGHT, G_PAUSE: RIGHT}
 
 
-class Convention(NamedTuple):
+@named_tuple       # (typing.NamedTuple's class, without typing)
+class Convention:
     """A punctuation convention: how wide the full-width marks are set."""
     #: groups that may be compressed to half an em when needed: next to another
     #: mark (标点挤压), at a line end, and — only as a last resort, penalised and
@@ -167,7 +169,8 @@ def _is_word_char(ch: str) -> bool:
 
 
 # the class table -----------------------------------------------------------------
-class Kind(NamedTuple):
+@named_tuple
+class Kind:
     """What the rules know of a character (characters of one kind behave alike)."""
     cls: int                 # coarse class
     group: int               # G_* group
@@ -294,7 +297,8 @@ def may_break_between_words(a: str, b: str) -> bool:
     return not prohibited(kind(a), kind(b))
 
 
-class Pair(NamedTuple):
+@named_tuple
+class Pair:
     """What happens between two neighbouring characters."""
     brk: float | None        # PROHIBITED, ALLOWED or a penalty
     space: float             # space added between them, in em

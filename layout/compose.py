@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from dataclasses import fields, is_dataclass, replace
 from operator import attrgetter
-from typing import NamedTuple
 
 from common.jsoncache import JsonCache
+from common.records import named_tuple
 
 from . import model as m
 from .flow import Flow, Jumps, column_feet, diagnose_overset, uneven_feet
@@ -834,7 +834,8 @@ class _Flowed(dict):
         return got
 
 
-class _StoryDone(NamedTuple):
+@named_tuple       # (typing.NamedTuple's class, without typing)
+class _StoryDone:
     """One story's pass through its thread."""
     flowed: dict            # frame id → FrameResult
     copy: Copyfit
@@ -843,7 +844,8 @@ class _StoryDone(NamedTuple):
     shown: int              # lines set in its frames
 
 
-class _Last(NamedTuple):
+@named_tuple
+class _Last:
     """What a compose made, for the next one told that only one story's text changed."""
     page_of: dict
     blocked: dict

@@ -56,6 +56,8 @@ from common.fs import atomic_write
 from . import model as m
 from .doccheck import DocumentError, validate
 
+m.closed_sets()         # the Literal types its type hints name (typing.get_type_hints)
+
 
 # ====================================================================== loading
 _STR, _NULL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"

@@ -11,8 +11,8 @@ alone, listing the allowed values.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import field
-from typing import Literal
 
 from common.fontroles import default_roles
 from common.prebuilt import prebuilt_dataclass
@@ -27,29 +27,86 @@ dataclass = prebuilt_dataclass(_model_methods)
 SCHEMA_VERSION = 1
 
 # ---------------------------------------------------------------- closed sets of choices
-Align = Literal["justify", "left", "center", "right"]
-HeadlineAlign = Literal["center", "left"]
-Punctuation = Literal["mainland", "centered"]      # centered: Taiwan / Hong Kong
-PunctuationWidth = Literal["全身", "开明", "半身"]     # full; 。？！ full, others half; all half
-LatinSpacing = Literal["quarter", "none"]           # ¼ em or nothing between Han and Latin/digits
-# zh = zh-Hans (Simplified, mainland); zh-Hant-TW / zh-Hant-HK: Traditional, centred marks, 「」
-Language = Literal["zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK", "en"]
-StyleLanguage = Literal["", "zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK", "en"]  # "": the paper's
-StoryLanguage = Literal["", "zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK"]       # "": the paper's
-Numerals = Literal["chinese", "arabic"]
-JumpPlacement = Literal["own-line", "run-in"]      # own-line: aligned by the jump style
-PhotoFit = Literal["fit", "fill", "crop"]
-#: the border library (layout.borders): lines, 文武线 and 花边 repeat patterns
-BorderPattern = Literal["solid", "double", "thick-thin", "thin-thick", "dotted", "dashed",
-                        "wave", "diamonds", "dot-dash", "key", "beads"]
-RulePattern = BorderPattern
-FrameKind = Literal["text", "headline", "byline", "caption", "photo", "rule", "box", "table"]
-WrapMode = Literal["frame", "crop", "none"]       # text wrap: around the frame, the crop, or not
-ColumnAlign = Literal["left", "center", "right", "decimal"]   # table columns
-# 长/扁 type (as Founder FIT names it): 长N narrows glyphs to (100 − 10N) % of their
-# width, 扁N lowers them to (100 − 10N) % of their height; "" = normal (正体)
-Shape = Literal["", "长1", "长2", "长3", "长4", "扁1", "扁2", "扁3", "扁4",
-                "长一", "长二", "长三", "长四", "扁一", "扁二", "扁三", "扁四"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    # the closed sets' types, as type checkers read them; at run time they are made of
+    # _CHOICES below (the same values: a test compares them), when typing is imported
+    # already, else on first use (an export that reads no YAML imports no typing: 3 ms)
+    from typing import Literal
+
+    Align = Literal["justify", "left", "center", "right"]
+    HeadlineAlign = Literal["center", "left"]
+    Punctuation = Literal["mainland", "centered"]      # centered: Taiwan / Hong Kong
+    PunctuationWidth = Literal["全身", "开明", "半身"]     # full; 。？！ full, others half; all half
+    LatinSpacing = Literal["quarter", "none"]           # ¼ em or nothing between Han and Latin/digits
+    # zh = zh-Hans (Simplified, mainland); zh-Hant-TW / zh-Hant-HK: Traditional, centred marks, 「」
+    Language = Literal["zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK", "en"]
+    StyleLanguage = Literal["", "zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK", "en"]  # "": the paper's
+    StoryLanguage = Literal["", "zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK"]       # "": the paper's
+    Numerals = Literal["chinese", "arabic"]
+    JumpPlacement = Literal["own-line", "run-in"]      # own-line: aligned by the jump style
+    PhotoFit = Literal["fit", "fill", "crop"]
+    #: the border library (layout.borders): lines, 文武线 and 花边 repeat patterns
+    BorderPattern = Literal["solid", "double", "thick-thin", "thin-thick", "dotted", "dashed",
+                            "wave", "diamonds", "dot-dash", "key", "beads"]
+    RulePattern = BorderPattern
+    FrameKind = Literal["text", "headline", "byline", "caption", "photo", "rule", "box", "table"]
+    WrapMode = Literal["frame", "crop", "none"]       # text wrap: around the frame, the crop, or not
+    ColumnAlign = Literal["left", "center", "right", "decimal"]   # table columns
+    # 长/扁 type (as Founder FIT names it): 长N narrows glyphs to (100 − 10N) % of their
+    # width, 扁N lowers them to (100 − 10N) % of their height; "" = normal (正体)
+    Shape = Literal["", "长1", "长2", "长3", "长4", "扁1", "扁2", "扁3", "扁4",
+                    "长一", "长二", "长三", "长四", "扁一", "扁二", "扁三", "扁四"]
+
+
+    # ---------------------------------------------------------------- paper settings
+
+#: each closed set's values, by the name of its ``typing.Literal`` type in this module
+_CHOICES = {
+    "Align": ("justify", "left", "center", "right"),
+    "HeadlineAlign": ("center", "left"),
+    "Punctuation": ("mainland", "centered"),
+    "PunctuationWidth": ("全身", "开明", "半身"),
+    "LatinSpacing": ("quarter", "none"),
+    "Language": ("zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK", "en"),
+    "StyleLanguage": ("", "zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK", "en"),
+    "StoryLanguage": ("", "zh", "zh-Hans", "zh-Hant-TW", "zh-Hant-HK"),
+    "Numerals": ("chinese", "arabic"),
+    "JumpPlacement": ("own-line", "run-in"),
+    "PhotoFit": ("fit", "fill", "crop"),
+    "BorderPattern": ("solid", "double", "thick-thin", "thin-thick", "dotted", "dashed",
+                      "wave", "diamonds", "dot-dash", "key", "beads"),
+    "FrameKind": ("text", "headline", "byline", "caption", "photo", "rule", "box", "table"),
+    "WrapMode": ("frame", "crop", "none"),
+    "ColumnAlign": ("left", "center", "right", "decimal"),
+    "Shape": ("", "长1", "长2", "长3", "长4", "扁1", "扁2", "扁3", "扁4",
+              "长一", "长二", "长三", "长四", "扁一", "扁二", "扁三", "扁四"),
+}
+_ALIASES = {"RulePattern": "BorderPattern"}
+
+
+def closed_sets() -> None:
+    """Define the closed sets' ``Literal`` types in this module, once (``typing.
+    get_type_hints`` of its classes reads them there; ``model.Align`` makes them too)."""
+    g = globals()
+    if "Align" in g:
+        return
+    from typing import Literal
+    for name, values in _CHOICES.items():
+        g[name] = Literal[values]
+    for name, same in _ALIASES.items():
+        g[name] = g[same]
+
+
+def __getattr__(name: str):
+    if name in _CHOICES or name in _ALIASES:
+        closed_sets()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if "typing" in sys.modules:
+    closed_sets()
 
 
 # ---------------------------------------------------------------- paper settings

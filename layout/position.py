@@ -8,10 +8,11 @@ It is a frozen, ordered value (a named tuple, so it also unpacks as
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from common.records import named_tuple
 
 
-class StoryPos(NamedTuple):
+@named_tuple       # (typing.NamedTuple's class, without typing)
+class StoryPos:
     """Paragraph ``para`` of a story, before its character ``offset``."""
     para: int = 0
     offset: int = 0

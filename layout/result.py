@@ -8,9 +8,9 @@ story offsets they came from, so painters never measure text again.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import field, fields
 from types import MappingProxyType
-from typing import Mapping, Union
 
 from common.prebuilt import prebuilt_dataclass
 
@@ -137,7 +137,7 @@ class ImageItem:
     effective_ppi: float
 
 
-Item = Union[LineBox, GlyphRun, RuleItem, BoxItem, PathItem, ImageItem]
+Item = LineBox | GlyphRun | RuleItem | BoxItem | PathItem | ImageItem
 
 
 @dataclass(frozen=True, slots=True)

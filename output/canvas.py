@@ -13,12 +13,15 @@ were a third of a warm export's writing.
 from __future__ import annotations
 
 from . import pdfobjects
-from .lazypil import defer_pil_image
+from .lazypil import defer_pil_image, defer_unused, reportlab_imported
 
 defer_pil_image()     # before ReportLab, which imports it
+defer_unused()        # (ast, ReportLab's restricted evaluator: likewise)
 
 from reportlab.lib.rl_accel import fp_str  # noqa: E402
 from reportlab.pdfbase import pdfdoc  # noqa: E402
+
+reportlab_imported()
 
 #: what ReportLab's canvas put in every page's stream first (no default font: no Helvetica)
 PREAMBLE = "1 0 0 1 0 0 cm"

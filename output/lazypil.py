@@ -30,3 +30,44 @@ def defer_pil_image() -> None:
     sys.modules["PIL.Image"] = module
     loader.exec_module(module)
     setattr(sys.modules["PIL"], "Image", module)
+
+
+#: modules ReportLab's ``lib.utils`` imports at its top only to take functions from them
+#: that the writer never calls (``literal_eval``; the restricted evaluator, for colours
+#: written as expressions and attribute paths): held unexecuted, those functions answered
+#: by stand-ins that run the module when called (common/lazymodule.py; 2–4 ms an export)
+UNUSED_BY_THE_WRITER = {
+    "ast": ("literal_eval",),
+    "reportlab.lib.rl_safe_eval": ("rl_safe_exec", "rl_safe_eval", "safer_globals",
+                                   "rl_extended_literal_eval"),
+}
+
+
+#: whether ``defer_unused`` marked ReportLab's C accelerator absent (``reportlab_imported``)
+_MARKED = []
+
+
+def defer_unused() -> None:
+    """Hold ``UNUSED_BY_THE_WRITER`` unexecuted (each not imported yet) until used; and
+    where ReportLab's C accelerator ``_rl_accel`` is not installed, which its
+    ``lib.rl_accel`` looks for once per function (11 searches of the whole path), look
+    once and mark it absent (None in ``sys.modules``: each import of it an ImportError at
+    once, as it was) until ``reportlab_imported``."""
+    from common.lazymodule import defer
+    for name, callables in UNUSED_BY_THE_WRITER.items():
+        defer(name, callables)
+    if "reportlab.lib.rl_accel" not in sys.modules and "_rl_accel" not in sys.modules:
+        try:
+            absent = importlib.util.find_spec("_rl_accel") is None
+        except (ImportError, ValueError):
+            absent = False
+        if absent:
+            sys.modules["_rl_accel"] = None
+            _MARKED.append(True)
+
+
+def reportlab_imported() -> None:
+    """Take back ``defer_unused``'s mark (the import system looks for it again)."""
+    if _MARKED and "_rl_accel" in sys.modules and sys.modules["_rl_accel"] is None:
+        del sys.modules["_rl_accel"]
+    _MARKED.clear()

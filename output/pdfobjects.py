@@ -8,8 +8,7 @@ stream operators, needs none).
 from __future__ import annotations
 
 import zlib
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False        # (typing's, without importing typing)
 if TYPE_CHECKING:
     from reportlab.pdfbase import pdfdoc
 

@@ -12,11 +12,14 @@ This module loads ReportLab: ``output.pdf`` imports it only when it writes a fil
 from __future__ import annotations
 
 from . import pdfobjects
-from .lazypil import defer_pil_image
+from .lazypil import defer_pil_image, defer_unused, reportlab_imported
 
 defer_pil_image()     # before ReportLab, which imports it
+defer_unused()        # (ast, ReportLab's restricted evaluator: likewise)
 
 from reportlab.pdfbase import pdfdoc  # noqa: E402
+
+reportlab_imported()
 
 
 PDFX_VERSION = "PDF/X-1:2001"

@@ -1,0 +1,383 @@
+"""A command's Python modules served from one file of code objects (an import bundle).
+
+A plain import of a module from source goes through the path finders (a stat of each
+folder on ``sys.path`` tried, its listing, the candidate names), then stats the source,
+opens and reads its ``.pyc``, checks it and unmarshals its code: for the 140-odd modules
+of an export about 12 ms besides the unmarshalling.  ``install(command)`` puts a finder
+before the path finder that serves the modules a previous run of the same command
+imported from one file in the cache directory (``imports/``), read once; ``save()``,
+at the end of the command, writes that file again when the run imported a module from
+source that the bundle did not serve.
+
+Never stale, never different from a plain import:
+
+* the bundle is keyed by the Python (version, bytecode magic, optimisation level), the
+  command and ``sys.path``: another key is another file;
+* a module is served only when, since the bundle was written, neither its source file
+  (size, mtime_ns, inode) nor any folder the path finder would have looked in before
+  finding it (and the package folder itself) has changed: a folder's mtime changes
+  whenever a name is added to it, removed or renamed in it, so the path finder would
+  find the same file; else, or on any doubt (an unreadable or foreign bundle, a search
+  path that is not the one recorded), the module is imported as usual and the bundle
+  written again at the end;
+* the code kept is the code the plain import gave for that same source state (the
+  source loader's own ``get_code``, its stat equal before and after), and the served
+  module's spec, loader (a ``SourceFileLoader``), ``__file__`` and package path are
+  those of a plain import, so tracebacks, ``inspect`` and ``importlib.resources``
+  work as they do;
+* like a ``.pyc``, nothing is written where Python is told to write no bytecode
+  (``PYTHONDONTWRITEBYTECODE``); ``BANMIAN_IMPORT_BUNDLE=0`` turns the bundle off.
+
+This module imports only what a start has imported already (and ``marshal``, built in),
+so that the modules the command needs come from the bundle.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from importlib._bootstrap_external import MAGIC_NUMBER, cache_from_source, spec_from_file_location
+from importlib.machinery import PathFinder, SourceFileLoader
+
+_module_getattr = type(sys).__getattribute__
+
+_FORMAT = b"BMIB1\n"
+_HEAD = 16                       # _FORMAT, then the index's length (10 digits)
+#: the finder installed in this process (``install``), or None
+_finder = None
+
+
+def cache_root() -> str:
+    """The Banmian cache directory, as ``common.fs.cache_dir()`` names it (without
+    importing pathlib, which an export then takes from the bundle)."""
+    env = os.environ.get("BANMIAN_CACHE_DIR")
+    if env:
+        return os.path.expanduser(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(os.path.expanduser(xdg)):
+        return os.path.join(os.path.expanduser(xdg), "banmian")
+    return os.path.join(os.path.expanduser("~"), ".cache", "banmian")
+
+
+def _stamp(path: str):
+    """What changes when a file is written or replaced, or a name in a folder is added,
+    removed or renamed; None where nothing is."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _key(command: str) -> tuple:
+    return (sys.version, MAGIC_NUMBER, sys.implementation.cache_tag, sys.flags.optimize,
+            command, tuple(sys.path))
+
+
+def _file_name(key: tuple) -> str:
+    """The bundle's file for ``key`` (a digest of it: one file per tree, venv, command)."""
+    h = 0xcbf29ce484222325                  # FNV-1a, 64 bits: no hashlib at a start
+    for b in repr(key).encode("utf-8", "surrogatepass"):
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return os.path.join(cache_root(), "imports", f"{key[4]}-{key[2]}-{h:016x}.bundle")
+
+
+def _code(name: str, origin: str, stamp: tuple):
+    """The code of the source file ``origin`` as it is (``stamp``): its ``.pyc``'s when
+    that was written after the source's last change (the ``.pyc`` keeps the source's
+    mtime in whole seconds only), else compiled from the source."""
+    loader = SourceFileLoader(name, origin)
+    pyc = _stamp(cache_from_source(origin))
+    if pyc is not None and pyc[0] > stamp[0]:
+        return loader.get_code(name)
+    return loader.source_to_code(loader.get_data(origin), origin)
+
+
+class _Loader(SourceFileLoader):
+    """A plain source loader whose code comes from the bundle (read when the module runs:
+    a module held unexecuted costs nothing more; once, then as usual)."""
+
+    def __init__(self, fullname, path, finder, entry):
+        super().__init__(fullname, path)
+        self._from = (finder, entry)
+
+    def get_code(self, fullname):
+        got, self._from = self._from, None
+        if got is not None and fullname == self.name:
+            blob = got[0].blob(got[1])
+            if blob:
+                try:
+                    return marshal.loads(blob)
+                except Exception:       # (a bundle cut or altered: read as usual)
+                    pass
+        return super().get_code(fullname)
+
+
+class BundleFinder:
+    """The meta-path finder serving a bundle's modules (see the module's docstring)."""
+
+    def __init__(self, command: str):
+        self.command = command
+        self.key = _key(command)
+        self.file = _file_name(self.key)
+        self.path = list(sys.path)
+        self.before = set(sys.modules)     # imported before: never the bundle's
+        self.index: dict = {}
+        self.fd, self.base = None, 0     # the bundle, open, and where its code starts
+        self.served: dict[str, tuple] = {}  # name → its index entry, served
+        self.checked: dict[str, bool] = {}  # path → its stamp is the one recorded
+        self.seen: dict[tuple, bool] = {}   # witnesses → all stamped as recorded
+        self.stamps: dict = {}
+        self.skipped: frozenset = frozenset()   # names a plain import finds elsewhere
+        self.missed = False
+        self._read()
+
+    def _read(self) -> None:
+        """The bundle's index (its code is read module by module, as served)."""
+        fd = -1
+        try:
+            fd = os.open(self.file, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            first = os.pread(fd, 1 << 16, 0)
+            if first[:6] != _FORMAT:
+                raise ValueError
+            n = int(first[6:_HEAD])
+            if len(first) < _HEAD + n:
+                first += os.pread(fd, _HEAD + n - len(first), len(first))
+            head = marshal.loads(memoryview(first)[_HEAD:_HEAD + n])
+            if head["key"] != self.key:
+                raise ValueError
+            self.index, self.stamps = head["modules"], head["stamps"]
+            self.skipped = head["skipped"]
+            self.base, self.fd = _HEAD + n, fd
+        except Exception:          # missing, cut, foreign: imported as usual
+            self.index, self.stamps, self.skipped = {}, {}, frozenset()
+            if fd >= 0:
+                os.close(fd)
+
+    def blob(self, entry) -> bytes:
+        """A module's code, as marshalled (b"" if the bundle cannot be read)."""
+        try:
+            blob = os.pread(self.fd, entry[5], self.base + entry[4])
+        except (OSError, TypeError):
+            return b""
+        return blob if len(blob) == entry[5] else b""
+
+    def _same(self, path: str) -> bool:
+        ok = self.checked.get(path)
+        if ok is None:
+            ok = self.checked[path] = path in self.stamps and \
+                _stamp(path) == self.stamps[path]
+        return ok
+
+    def find_spec(self, fullname, path=None, target=None):
+        entry = self.index.get(fullname)
+        if entry is None or target is not None:
+            return None
+        origin, search, witnesses, locations, start, length = entry
+        if tuple(sys.path if path is None else path) != search:
+            return None
+        ok = self.seen.get(witnesses)               # (modules share their folders)
+        if ok is None:
+            ok = self.seen[witnesses] = all(self._same(w) for w in witnesses)
+        if not ok or not self._same(origin):
+            return None
+        spec = spec_from_file_location(
+            fullname, origin, loader=_Loader(fullname, origin, self, entry),
+            submodule_search_locations=list(locations) if locations is not None else None)
+        self.served[fullname] = entry
+        return spec
+
+    def invalidate_caches(self) -> None:
+        self.checked.clear()
+        self.seen.clear()
+
+    # ------------------------------------------------------------------ writing
+    def _candidates(self):
+        """(name, module) of the modules imported since ``install`` from source files
+        by the plain loader (or by ours)."""
+        for name, module in list(sys.modules.items()):
+            if name in self.before or name == "__main__":
+                continue
+            try:            # (as stored: never running a module loaded lazily)
+                spec = _module_getattr(module, "__spec__")
+            except Exception:
+                continue
+            loader = getattr(spec, "loader", None)
+            if type(loader) not in (SourceFileLoader, _Loader) or spec.name != name \
+                    or not isinstance(spec.origin, str) or not spec.origin.endswith(".py"):
+                continue
+            yield name, spec
+
+    def stale(self) -> bool:
+        """Whether this run imported a module from source that the bundle did not serve."""
+        if self.missed:
+            return True
+        for name, _spec in self._candidates():
+            if name not in self.served and name not in self.skipped:
+                self.missed = True
+                return True
+        return False
+
+    def _record(self, name: str, spec, stamp):
+        """``name`` as a plain import finds it now: (origin, search path, witnesses,
+        package locations, the code's bytes), ``stamp`` (path → its stamp, taken once)
+        giving the stamps; None if it would find another file, or on any doubt."""
+        parent = name.rpartition(".")[0]
+        if parent:
+            pkg = sys.modules.get(parent)
+            search = getattr(pkg, "__path__", None)
+            if search is None:
+                return None
+            search = list(search)
+        else:
+            search = list(sys.path)
+        if not all(isinstance(e, str) and os.path.isabs(e) for e in search):
+            return None                 # (a relative folder: another one in another cwd)
+        origin = spec.origin
+        for w in search:
+            stamp(w)
+        found = PathFinder.find_spec(name, search)
+        if found is None or found.origin != origin or \
+                type(found.loader) is not SourceFileLoader:
+            return None
+        leaf = name.rpartition(".")[2]
+        witnesses = []
+        folder = os.path.dirname(origin)
+        home = os.path.dirname(folder) if found.submodule_search_locations is not None \
+            else folder
+        for entry in search:
+            witnesses.append(entry)
+            if home == entry:
+                break
+            if os.path.isdir(os.path.join(entry, leaf)):    # a namespace portion, passed
+                witnesses.append(os.path.join(entry, leaf))
+        else:
+            return None
+        if found.submodule_search_locations is not None:
+            witnesses.append(folder)
+        for w in witnesses:
+            stamp(w)
+        before = stamp(origin)
+        if before is None:
+            return None
+        old = self.served.get(name)
+        blob = self.blob(old) if old is not None and self.stamps.get(origin) == before \
+            else None
+        if not blob:
+            try:
+                blob = marshal.dumps(_code(name, origin, before))
+            except Exception:
+                return None
+        locations = tuple(found.submodule_search_locations) \
+            if found.submodule_search_locations is not None else None
+        return origin, tuple(search), tuple(witnesses), locations, blob
+
+    def save(self) -> bool:
+        """Write the bundle again if this run imported a module it did not serve: those
+        modules and the bundle's own that are still as recorded.  Whether it wrote."""
+        if sys.dont_write_bytecode or sys.path != self.path or not self.stale():
+            return False
+        taken: dict = {}                # path → its stamp, taken before the finds below
+
+        def stamp(path):
+            if path not in taken:
+                taken[path] = _stamp(path)
+            return taken[path]
+        names = {name: spec for name, spec in self._candidates()}
+        kept: dict = {}                 # the bundle's others, as recorded
+        for name, entry in self.index.items():
+            if name not in names and name not in self.served and \
+                    all(stamp(w) == self.stamps.get(w) for w in (*entry[2], entry[0])):
+                kept[name] = entry
+        recorded: dict = {}
+        skipped = set()
+        for name, spec in names.items():
+            got = self._record(name, spec, stamp)
+            if got is None:
+                skipped.add(name)
+            else:
+                recorded[name] = got
+        # the path finder looks again, afresh, in the folders as stamped above (stamped
+        # again below: unchanged), and finds each module's file again
+        for entry in {e for got in recorded.values() for e in got[1]}:
+            finder = sys.path_importer_cache.get(entry)
+            if hasattr(finder, "invalidate_caches"):
+                finder.invalidate_caches()
+        for name, got in list(recorded.items()):
+            again = PathFinder.find_spec(name, list(got[1]))
+            if again is None or again.origin != got[0]:
+                del recorded[name]
+                skipped.add(name)
+        changed = {path for path, st in taken.items() if _stamp(path) != st}
+        modules: dict = {}
+        stamps: dict = {}
+        blobs: list = []
+        at = 0
+
+        def add(name, origin, search, witnesses, locations, blob):
+            nonlocal at
+            if not blob or origin in changed or any(w in changed for w in witnesses):
+                return False
+            for w in (*witnesses, origin):
+                stamps[w] = taken[w]
+            modules[name] = (origin, search, witnesses, locations, at, len(blob))
+            blobs.append(blob)
+            at += len(blob)
+            return True
+        for name, got in recorded.items():
+            if not add(name, *got):
+                skipped.add(name)
+        for name, entry in kept.items():
+            add(name, *entry[:4], self.blob(entry))
+        head = marshal.dumps({"key": self.key, "modules": modules, "stamps": stamps,
+                             "skipped": frozenset(skipped)})
+        tmp = f"{self.file}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(self.file), exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(b"".join([_FORMAT, b"%010d" % len(head), head, *blobs]))
+            os.replace(tmp, self.file)
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            return False
+        return True
+
+
+def install(command: str) -> BundleFinder | None:
+    """Serve ``command``'s modules from its bundle from now on (the finder put just
+    before the path finder); None where the bundle is turned off."""
+    global _finder
+    if os.environ.get("BANMIAN_IMPORT_BUNDLE", "1") == "0":
+        return None
+    if _finder is not None:
+        return _finder
+    try:
+        finder = BundleFinder(command)
+        at = sys.meta_path.index(PathFinder)
+    except ValueError:
+        return None
+    sys.meta_path.insert(at, finder)
+    _finder = finder
+    return finder
+
+
+def save() -> bool:
+    """At the end of the command: write its bundle again where this run found it out of
+    date (never raises: a bundle not written is one not used)."""
+    if _finder is None:
+        return False
+    try:
+        return _finder.save()
+    except Exception:
+        return False
+
+
+def uninstall() -> None:
+    """Take the finder out again (tests)."""
+    global _finder
+    if _finder is not None and _finder in sys.meta_path:
+        sys.meta_path.remove(_finder)
+    _finder = None

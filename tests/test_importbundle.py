@@ -1,0 +1,199 @@
+"""common/importbundle.py: a command's modules served from one file of code objects, never
+stale, never another file than a plain import finds, and exactly what a plain import gives
+(``__file__``, specs, tracebacks, ``importlib.resources``); an export with it writes the
+same PDF as without."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from common import importbundle
+from common.fs import cache_dir
+from support.paths import MAIN, SAMPLE
+
+# a process importing bm_pkg.mod (and bm_top) through a bundle, as main.py does
+_RUN = r"""
+import json, os, sys, traceback
+sys.path[0:1] = [sys.argv[1], sys.argv[2], os.getcwd()]
+from common import importbundle
+finder = importbundle.install("bmtest")
+import bm_pkg.mod, bm_top
+import importlib.machinery, importlib.resources
+try:
+    bm_pkg.mod.fail()
+except ValueError:
+    tb = traceback.format_exc()
+print(json.dumps({
+    "value": bm_pkg.mod.VALUE, "top": bm_top.VALUE,
+    "served": sorted(n for n in (finder.served if finder else ()) if n.startswith("bm_")),
+    "file": bm_pkg.mod.__file__, "top_file": bm_top.__file__,
+    "pkg_path": list(bm_pkg.__path__), "origin": bm_pkg.mod.__spec__.origin,
+    "loader": isinstance(bm_pkg.mod.__loader__, importlib.machinery.SourceFileLoader),
+    "cached": bm_pkg.mod.__cached__,
+    "resource": importlib.resources.files("bm_pkg").joinpath("data.txt").read_text(),
+    "traceback": tb,
+    "wrote": importbundle.save()}))
+"""
+
+
+def _write(path, text: str) -> None:
+    path.write_text(text, "utf-8")
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """Two folders for sys.path (the first empty), a package with a module and a data
+    file, a top-level module, and the environment of a process that writes bytecode."""
+    first, src = tmp_path / "first", tmp_path / "src"
+    first.mkdir()
+    (src / "bm_pkg").mkdir(parents=True)
+    _write(src / "bm_pkg" / "__init__.py", "")
+    _write(src / "bm_pkg" / "data.txt", "packaged")
+    _write(src / "bm_pkg" / "mod.py",
+           "VALUE = 1\n\ndef fail():\n    raise ValueError('from mod')  # the line shown\n")
+    _write(src / "bm_top.py", "VALUE = 'top'\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(BANMIAN_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPYCACHEPREFIX=str(tmp_path / "pyc"))
+    env.pop("BANMIAN_IMPORT_BUNDLE", None)
+    return first, src, env
+
+
+def _run(tree, **extra) -> dict:
+    first, src, env = tree
+    out = subprocess.run([sys.executable, "-c", _RUN, str(first), str(src)],
+                         capture_output=True, text=True, env=dict(env, **extra),
+                         cwd=str(MAIN.parent))
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _bundles(tree) -> list:
+    folder = os.path.join(tree[2]["BANMIAN_CACHE_DIR"], "imports")
+    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+
+def test_a_second_run_is_served_from_the_bundle_as_a_plain_import_would_be(tree):
+    first, src, _env = tree
+    plain = _run(tree, BANMIAN_IMPORT_BUNDLE="0")
+    assert plain["served"] == [] and not plain["wrote"] and _bundles(tree) == []
+    one = _run(tree)
+    assert one["served"] == [] and one["wrote"] and len(_bundles(tree)) == 1
+    two = _run(tree)
+    assert two["served"] == ["bm_pkg", "bm_pkg.mod", "bm_top"] and not two["wrote"]
+    for key in ("value", "top", "file", "top_file", "pkg_path", "origin", "cached",
+                "resource", "loader"):
+        assert two[key] == plain[key], key
+    assert two["file"] == str(src / "bm_pkg" / "mod.py") and two["loader"] is True
+    assert two["resource"] == "packaged"
+    # the traceback names the file and line, and shows the line's source
+    assert f'File "{src / "bm_pkg" / "mod.py"}", line 4, in fail' in two["traceback"]
+    assert "raise ValueError('from mod')  # the line shown" in two["traceback"]
+
+
+def test_an_edited_module_is_never_served_stale(tree):
+    first, src, _env = tree
+    _run(tree)
+    assert _run(tree)["served"] == ["bm_pkg", "bm_pkg.mod", "bm_top"]
+    mod = src / "bm_pkg" / "mod.py"
+    text = mod.read_text("utf-8")
+    # at once, in the second its .pyc was written (which keeps whole seconds only)
+    _write(mod, text.replace("VALUE = 1", "VALUE = 22"))
+    got = _run(tree)
+    assert got["value"] == 22 and "bm_pkg.mod" not in got["served"] and got["wrote"]
+    again = _run(tree)
+    assert again["value"] == 22 and "bm_pkg.mod" in again["served"]
+    _write(mod, text.replace("VALUE = 1", "VALUE = 3"))
+    assert _run(tree)["value"] == 3
+    assert _run(tree)["value"] == 3
+
+
+def test_a_module_shadowing_a_served_one_is_found_as_a_plain_import_finds_it(tree):
+    first, src, _env = tree
+    _run(tree)
+    assert _run(tree)["served"] == ["bm_pkg", "bm_pkg.mod", "bm_top"]
+    _write(first / "bm_top.py", "VALUE = 'shadow'\n")        # earlier on sys.path
+    got = _run(tree)
+    assert got["top"] == "shadow" and got["top_file"] == str(first / "bm_top.py")
+    assert "bm_top" not in got["served"]
+    assert _run(tree)["top"] == "shadow"
+    os.unlink(first / "bm_top.py")
+    assert _run(tree)["top"] == "top"
+    # a module added to the package folder, beside the served one: the package looked
+    # up again (its folder changed), the others as they were
+    _write(src / "bm_pkg" / "other.py", "")
+    got = _run(tree)
+    assert got["value"] == 1 and "bm_top" in got["served"] and "bm_pkg.mod" not in got["served"]
+
+
+def test_a_damaged_bundle_is_passed_by_and_written_again(tree):
+    _run(tree)
+    (name,) = _bundles(tree)
+    path = os.path.join(tree[2]["BANMIAN_CACHE_DIR"], "imports", name)
+    blob = open(path, "rb").read()
+    for bad in (b"", b"junk", blob[:len(blob) // 2], blob[:40] + b"\0" * 64 + blob[104:]):
+        with open(path, "wb") as fh:
+            fh.write(bad)
+        got = _run(tree)
+        assert (got["value"], got["top"], got["resource"]) == (1, "top", "packaged")
+    got = _run(tree)
+    assert got["served"] == ["bm_pkg", "bm_pkg.mod", "bm_top"]
+
+
+def test_nothing_is_written_where_python_writes_no_bytecode(tree):
+    got = _run(tree, PYTHONDONTWRITEBYTECODE="1")
+    assert not got["wrote"] and _bundles(tree) == []
+
+
+def test_another_search_path_is_another_bundle(tree):
+    first, src, env = tree
+    _run(tree)
+    _run((src, first, env))         # the folders the other way round
+    assert len(_bundles(tree)) == 2
+
+
+def test_cache_root_is_the_cache_dir(monkeypatch, tmp_path):
+    for env in ({"BANMIAN_CACHE_DIR": str(tmp_path / "c")},
+                {"BANMIAN_CACHE_DIR": "", "XDG_CACHE_HOME": str(tmp_path / "x")},
+                {"BANMIAN_CACHE_DIR": "", "XDG_CACHE_HOME": "relative"}):
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        assert importbundle.cache_root() == str(cache_dir())
+
+
+def _export(tmp_path, issue, out, **extra) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(BANMIAN_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPYCACHEPREFIX=str(tmp_path / "pyc"), **extra)
+    got = subprocess.run([sys.executable, str(MAIN), "export", str(issue), "-o", str(out),
+                          "--no-round"], capture_output=True, text=True, env=env)
+    assert got.returncode == 0, got.stderr[-2000:]
+    return got
+
+
+def test_an_export_through_its_bundle_writes_the_same_pdf(tmp_path):
+    shutil.copy(SAMPLE.parent / "photo.jpg", tmp_path / "photo.jpg")
+    issue = tmp_path / "issue.yaml"
+    shutil.copy(SAMPLE, issue)
+    _export(tmp_path, issue, tmp_path / "a.pdf", BANMIAN_IMPORT_BUNDLE="0")
+    folder = tmp_path / "cache" / "imports"
+    assert not folder.exists()
+    _export(tmp_path, issue, tmp_path / "b.pdf")       # writes the bundle
+    (bundle,) = os.listdir(folder)
+    stamp = os.stat(folder / bundle).st_mtime_ns
+    time.sleep(0.01)
+    _export(tmp_path, issue, tmp_path / "c.pdf")       # served from it, not written again
+    assert os.stat(folder / bundle).st_mtime_ns == stamp
+
+    def strip(data: bytes) -> bytes:        # the dates and the document ID
+        import re
+        data = re.sub(rb"\(D:[0-9+\-Z']+\)", b"()", data)
+        return re.sub(rb"/ID\s*\[[^\]]*\]", b"", data)
+    a, c = (strip((tmp_path / n).read_bytes()) for n in ("a.pdf", "c.pdf"))
+    assert a == c
