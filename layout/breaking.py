@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, le, mul, sub
+from operator import add, mul, sub
 
 from common.prebuilt import prebuilt_dataclass
 
@@ -91,7 +91,7 @@ class Prepared:
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
                  "_reach", "centre", "pl", "qrest", "pe", "last_hyph", "_after",
-                 "fixed_at", "_spaces", "_slack")
+                 "fixed_at", "_spaces", "_slack", "flat")
 
     def __init__(self, sh: Shaped, *, centered: bool = False, hyphenate=None,
                  rules: C.Rules | None = None, han: bool = False):
@@ -105,23 +105,22 @@ class Prepared:
         # the widest a Han gap may open, less a margin for rounding in the output
         self.limit = (rules.max_gap - 0.004) * em
         ks = self.kinds = C.kinds(text)
-        if any(q in text for q in C.WESTERN_QUOTES):   # (a search each: no walk per char)
+        if C._QUOTE_RE.search(text) is not None:     # (any of C.WESTERN_QUOTES)
             C.western_quotes(text, ks, adv, sizes)
-        kinds = C.KINDS
         # the rules' answers per kind of character (a paragraph has few kinds)
         present = set(ks)
-        shrink_k = {k: rules.shrink_of(k) for k in present}
-        spaces_k = {k for k in present if kinds[k].cls == C.SPACE}
+        # (the rules' answers as lists by kind id, and below by pair id: read per
+        # character with no table made per paragraph)
+        shrink_k, mark_k, space_k, half_k, _, counts_k, _, word_k = rules.kind_table()
+        spaces_k = any(map(space_k.__getitem__, present))
         # per character: how much it may shrink and stretch
         # how much char i may be compressed (a compressible mark)
         z0 = sizes[0] if n else 0.0
         if sizes.count(z0) == n:            # one size: per kind
-            shrink_pt = {k: f * z0 if f else 0.0 for k, f in shrink_k.items()}
-            shrink = list(map(shrink_pt.__getitem__, ks))
+            shrink = list(map(rules.shrink_at(z0).__getitem__, ks))
         else:
             shrink = [shrink_k[k] * z if shrink_k[k] else 0.0 for k, z in zip(ks, sizes)]
         shrink.append(0.0)
-        mark_k = {k: bool(f) for k, f in shrink_k.items()}
         mark = list(map(mark_k.__getitem__, ks))   # char i is a compressible mark (not a space)
         mark.append(False)
         stretch = [0.0] * (n + 1)   # its own stretch (word spaces) plus the gap before it
@@ -130,8 +129,7 @@ class Prepared:
         parts, space_stretch = rules.space_shrink_parts, rules.space_stretch
         space_at: list[int] = []    # where the typed spaces are
         if spaces_k:
-            is_space = {k: k in spaces_k for k in present}
-            space_at = list(compress(range(n), map(is_space.__getitem__, ks)))
+            space_at = list(compress(range(n), map(space_k.__getitem__, ks)))
             for i in space_at:
                 if shrink_k[ks[i]]:
                     continue
@@ -146,34 +144,33 @@ class Prepared:
         # per pair of neighbours i-1, i (the rules' answers per pair of kinds):
         # adjustment, gap, break
         pids = rules.pair_ids(ks)
-        answer, pair_kinds = rules.pair_of, rules.pair_kinds
+        answer = rules.pair_of
+        gap_q, open_q, gapped_q, opened_q, brk_q, pen_q, odd_q, oddh_q, words_q = \
+            rules.pair_table(em)
         uniq = set(pids)
         pair = [0.0] * (n + 1)      # adjustment between i-1 and i
         ends = (0.0,) if n else ()  # (the tables per pair have a 0 at 0 and at n)
-        gap_pt = {q: answer[q].gap * em if answer[q].gap else 0.0 for q in uniq}
         # nominal stretch of the gap before i
-        gap = tuple(chain((0.0,), map(gap_pt.__getitem__, pids), ends))
+        gap = tuple(chain((0.0,), map(gap_q.__getitem__, pids), ends))
         if spaces_k:
             stretch = list(map(add, stretch, gap))
-            points[1:n] = [1 if answer[q].gap else pt for q, pt in zip(pids, points[1:n])]
+            points[1:n] = [1 if g else pt for g, pt in zip(map(gapped_q.__getitem__, pids),
+                                                            points[1:n])]
         else:
             stretch = gap
-            gapped = {q: 1 if answer[q].gap else 0 for q in uniq}
-            points = tuple(chain((0,), map(gapped.__getitem__, pids), (0,) if n else ()))
+            points = tuple(chain((0,), map(gapped_q.__getitem__, pids), (0,) if n else ()))
         zeros = (0.0,) * (n + 1)    # (a table with nothing in it)
         # how far the boundary before i opens first
-        open_pt = {q: answer[q].open * em if answer[q].open else 0.0 for q in uniq}
-        if any(open_pt.values()):
-            opens = tuple(chain((0.0,), map(open_pt.__getitem__, pids), ends))
+        if any(map(open_q.__getitem__, uniq)):
+            opens = tuple(chain((0.0,), map(open_q.__getitem__, pids), ends))
         else:
             opens = zeros
         qs = rules.latin_space_shrink
         # pairs that squeeze a mark, add a Han–Latin space or track a number (in order:
         # a squeeze takes the blank half a neighbour might also have given)
-        tracked = {q for q in uniq if han and kinds[pair_kinds[q][0]].word
-                   and kinds[pair_kinds[q][1]].word}
-        odd = {q: bool(answer[q].space or answer[q].squeeze or q in tracked) for q in uniq}
-        if any(odd.values()):
+        tracked = words_q if han else ()
+        odd = oddh_q if han else odd_q
+        if any(map(odd.__getitem__, uniq)):
             qshrink = [0.0] * (n + 1)   # how much of the Han–Latin space before i may go
             qrest = [0.0] * (n + 1)     # the rest of it, closed only before a worse remedy
         else:
@@ -190,22 +187,20 @@ class Prepared:
                 pair[i] += space * em
                 qshrink[i] = space * em * qs
                 qrest[i] = space * em * (rules.latin_space_close - qs)
-            elif q in tracked:
+            elif tracked and tracked[q]:
                 qshrink[i] = rules.number_track * em   # a number or word set a little closer
-        breaks = {q: answer[q].brk is not None for q in uniq}
-        nodes = list(compress(range(1, n), map(breaks.__getitem__, pids)))
+        nodes = list(compress(range(1, n), map(brk_q.__getitem__, pids)))
         if spaces_k:
             # "Jones 、": the mark would start the next line (the nodes at a space asked)
             at = set(nodes)
             bad = {i for i in space_at if i in at and self._space_then_no_start(text, ks, i)}
             if bad:
                 nodes = [i for i in nodes if i not in bad]
-        penalised = {q: bool(answer[q].brk) for q in uniq}
         penalty: dict[int, float] = {}
-        if any(penalised.values()):
+        if any(map(pen_q.__getitem__, uniq)):
             at = set(nodes)
             penalty = {i: answer[pids[i - 1]].brk
-                       for i in compress(range(1, n), map(penalised.__getitem__, pids))
+                       for i in compress(range(1, n), map(pen_q.__getitem__, pids))
                        if i in at}
         # a closing tag (（记者 王某）) never breaks inside
         tag = C.closing_tag(text, rules.tag_max)
@@ -216,44 +211,38 @@ class Prepared:
         self.mark, self.points, self.opens = mark, points, opens
         # marks the convention always sets half width: narrower from the start
         centre: dict[int, float] = {}
-        half_k = {k: rules.half_of(k) for k in present} if rules.has_half else {}
-        if any(half_k.values()):           # (no such mark here: no table of cuts)
-            both_k = {k: rules.blank_side(k) == C.BOTH for k, h in half_k.items() if h}
+        if any(map(half_k.__getitem__, present)):    # (no such mark here: no table of cuts)
+            both_k = {k: rules.blank_side(k) == C.BOTH for k in present if half_k[k]}
             fixed = fixed or [0.0] * n
-            for i in compress(range(n), map(half_k.__getitem__, ks)):
-                k, z = ks[i], sizes[i]
-                h = half_k[k]
-                if both_k[k]:
-                    # a centred mark gives up a quarter em on each side inside a line
-                    # (the cut is the pair after it); ending a line it keeps its box
-                    centre[i] = h * z
-                    if i + 1 < n:
-                        pair[i + 1] -= h * z
-                else:
-                    fixed[i] = h * z
+            if sizes.count(z0) == n and not any(both_k.values()):
+                # (no centred mark, one size: each cut h * z0 read off a list per kind;
+                # a dead space's cut and a mark's never fall on one character)
+                fixed = list(map(add, fixed, map(rules.half_at(z0).__getitem__, ks)))
+            else:
+                for i in compress(range(n), map(half_k.__getitem__, ks)):
+                    k, z = ks[i], sizes[i]
+                    h = half_k[k]
+                    if both_k[k]:
+                        # a centred mark gives up a quarter em on each side inside a line
+                        # (the cut is the pair after it); ending a line it keeps its box
+                        centre[i] = h * z
+                        if i + 1 < n:
+                            pair[i + 1] -= h * z
+                    else:
+                        fixed[i] = h * z
         self.fixed, self.centre = fixed, centre
         if fixed is not None:
-            adv = list(adv)
-            for i in compress(range(n), fixed):
-                adv[i] -= fixed[i]
+            adv = list(map(sub, adv, fixed))     # (less 0.0 where nothing is cut)
         self.pw = tuple(accumulate(adv, initial=0.0))
         self.pa = _sums(pair)             # (no adjustment anywhere: zeros, not summed)
         self.ps = tuple(accumulate(shrink[:n], initial=0.0))
-        # the compressible marks alone, and those with no mark beside them (compressing
-        # one of those inside a line sets it both ways on the page; next to another
-        # mark it is 标点挤压)
-        marky_k = {k: kinds[k].group in _MARK_GROUPS for k in present}
-        marky = list(map(marky_k.__getitem__, ks))
-        marky.append(False)
+        # the compressible marks alone (and those with no mark beside them: ``lone``)
         pm = [0.0] * n
-        pl = [0.0] * n
         for i in compress(range(n), mark):
             pm[i] = shrink[i]
-            if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
-                pl[i] = shrink[i]
         # (where only marks shrink, no word space: their sums are the sums of all)
         self.pm = self.ps if pm == shrink[:n] else _sums(pm)
-        self.pl = self.pm if pl == pm else _sums(pl)   # (no mark beside another: the same)
+        self.pl = None
         self.qrest = qrest
         if qshrink is zeros:
             self.pq = self.pe = (0.0,) * (n + 2)
@@ -261,21 +250,20 @@ class Prepared:
             self.pq = _sums(qshrink)
             self.pe = _sums(qrest)
         self.pn = tuple(accumulate(points, initial=0))
-        opened = {q: 1 if g > 0 else 0 for q, g in gap_pt.items()}
-        self.pgn = tuple(accumulate(chain((0,), map(opened.__getitem__, pids), (0,) if n else ()),
-                                    initial=0))
+        self.pgn = tuple(accumulate(chain((0,), map(opened_q.__getitem__, pids),
+                                          (0,) if n else ()), initial=0))
         self.po = (0.0,) * (n + 2) if opens is zeros else _sums(opens)
         self.pg = tuple(accumulate(stretch, initial=0.0))
-        counts_k = {k: 1 if kinds[k].counts else 0 for k in present}
         self.pc = tuple(accumulate(map(counts_k.__getitem__, ks), initial=0))
         hyph = set()
         syllables = set()          # pyphen's points inside capitalised or odd words
         # the Latin letters of the paragraph (_latin_letter): hyphenation points and
         # letter breaks lie inside words of them
-        letters = {c for c in set(_LATIN_WORD.findall(text)) if c.isalpha()}
+        # (a letter below U+2E80 is a word character: none of those, no letter)
+        letters = {c for c in set(_LATIN_WORD.findall(text)) if c.isalpha()} \
+            if any(map(word_k.__getitem__, present)) else set()
         if hyphenate is not None and letters and not (han and rules.hyphen_in_han is None):
-            word_k = {k: kinds[k].word for k in present}
-            word = [word_k[k] for k in ks]
+            word = list(map(word_k.__getitem__, ks))
             for b in hyphenate(text, word):
                 if han:
                     # in a Chinese line: a proper noun (a capitalised word) only as a
@@ -305,6 +293,7 @@ class Prepared:
         else:
             nxt = range(n + 1)
         self.nxt = nxt
+        self.flat = not space_at    # every line starts where the last one ended (nxt[e] == e)
         self._reach = None
         self._after = None
         self._spaces = None
@@ -401,8 +390,28 @@ class Prepared:
                 values = map(add, values, self.po)
             values = list(map(add, values, map(mul, repeat(lim), self.pn)))
             # the running maximum: the values themselves where they never fall (the usual)
-            rising = all(map(le, values, islice(values, 1, None)))
+            # (sorting a sorted list only compares neighbours, with no call per pair)
+            rising = values == sorted(values)
             got = cache[which] = (tuple(values if rising else accumulate(values, max)), lim)
+        return got
+
+    def lone(self) -> tuple[float, ...]:
+        """The running sums of what the compressible marks with no mark beside them
+        may give up (compressing one of those inside a line sets it both ways on the
+        page; next to another mark it is 标点挤压), made when first asked."""
+        got = self.pl
+        if got is None:
+            n, shrink = self.n, self.shrink
+            marky = list(map(self.rules.kind_table()[4].__getitem__, self.kinds))
+            marky.append(False)
+            pm = [0.0] * n
+            pl = [0.0] * n
+            for i in compress(range(n), self.mark):
+                pm[i] = shrink[i]
+                if not marky[i - 1] and not marky[i + 1]:      # (marky[-1]: none before 0)
+                    pl[i] = shrink[i]
+            # (no mark beside another: the sums of all the marks)
+            got = self.pl = self.pm if pl == pm else _sums(pl)
         return got
 
     def node_after(self) -> tuple[int, ...]:
@@ -418,8 +427,10 @@ class Prepared:
         """The word spaces a spaced-out line widens (offsets, in order; tabled once)."""
         got = self._spaces
         if got is None:
-            cls, points, SPACE = self.sh.cls, self.points, C.SPACE
-            got = self._spaces = tuple(i for i in range(self.n) if cls[i] == SPACE and points[i])
+            cls, SPACE = self.sh.cls, C.SPACE
+            # (cls[i] == SPACE and points[i], for each i below n, taken in C)
+            got = self._spaces = tuple(compress(range(self.n), map(
+                mul, map(SPACE.__eq__, cls), self.points))) if SPACE in cls else ()
         return got
 
     # ------------------------------------------------------------ measures
@@ -498,7 +509,8 @@ def _midline_need(p: Prepared, s: int, e: int, over: float) -> float:
     need = over - p.end_cut(e)
     soft = p.ps[e] - p.ps[s] - (p.pm[e] - p.pm[s]) + p.pq[e] - p.pq[s + 1] + p.pe[e] - \
         p.pe[s + 1]
-    paired = (p.pm[e - 1] - p.pm[s]) - (p.pl[e - 1] - p.pl[s])
+    pl = p.pl if p.pl is not None else p.lone()
+    paired = (p.pm[e - 1] - p.pm[s]) - (pl[e - 1] - pl[s])
     return need - soft - paired
 
 
@@ -547,13 +559,16 @@ def _tail(p: Prepared, s: int, e: int, last: bool) -> float:
 
 
 def break_paragraph(p: Prepared, measure: float, start: int = 0,
-                    first_indent: float = 0.0, prune: bool = True) -> list[tuple[int, int]]:
+                    first_indent: float = 0.0, prune: bool = True,
+                    within: float = INF) -> list[tuple[int, int]]:
     """The cheapest breaks from ``start``: a list of (start, end) per line.
 
     Pruning compares settings with the same number of lines wherever they end;
     in rare text (over-long Latin words) it can drop the only way to the end,
     or the only way without a last-resort line, and the search is then
-    repeated without it.
+    repeated without it.  ``within``: what a whole setting found costs (the
+    pruned search's, for that search repeated) where no line costs less than
+    nothing: a start reached at a higher cost leads to no cheaper one.
     """
     n = p.n
     if start >= n:
@@ -583,6 +598,10 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     # a spaced-out line costs at least this (with no penalty there): a setting it cannot
     # better is not costed
     floor = COST_LINE + COST_STRETCH_FIX if loose_penalty >= 0 else -INF
+    # and a line spaced past the limit (or one that cannot be spaced: 1e4 and more) at
+    # least this: its stretch cost is not worked out where it cannot better a setting
+    loose_floor = COST_LINE + min(COST_STRETCH_FIX + loose_penalty, 1e4) \
+        if loose_penalty >= 0 else -INF
     # tables with nothing in them (no Han–Latin boundary that opens, no Han–Latin space):
     # the sums below leave them out (taking or adding 0.0 changes no sum)
     opens = any(po)
@@ -591,12 +610,12 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     # a paragraph whose only special node is its end and whose lines start where the
     # last one ended (no space dropped at a break: the usual Chinese paragraph) takes
     # the short loop below: every node before the last is an ordinary line end
-    plain = not hyph and not pen and p.nxt == tuple(range(n + 1))
+    plain = not hyph and not pen and p.flat
     last_j = n_nodes - 1                # (nodes[last_j] is n)
     m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):
         base = cost[s]
-        if base is INF:
+        if base is INF or base > within:
             continue
         k = count[s]
         bad = base - k * COST_LINE
@@ -624,6 +643,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             pos_ = po[s1]
         k1 = k + 1
         bound = base + floor
+        loose_bound = base + loose_floor
         if plain:
             # the loop below for a line ending at an ordinary node e (where the next
             # line starts), then at the paragraph's end
@@ -632,19 +652,25 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 delta = m - (pw[e] - pws + pa[e] - pas)
                 if delta > 0.01:
                     found = True
-                    if bound >= cost[e]:
+                    here = cost[e]
+                    if bound >= here:
                         continue
+                    rest = delta - (po[e] - pos_) if opens else delta
+                    loose = False
+                    if rest > 0.0:
+                        slots = pn[e] - pns or 1
+                        if rest > limit * slots and pgn[e] > pgns:
+                            if loose_bound >= here:
+                                continue     # (spaced past the limit: no better)
+                            loose = True
                     st = pg[e] - pgs
                     if st <= 0:
                         c = COST_LINE + (1e4 + delta)
                     else:
                         r = delta / st
                         sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
-                        rest = delta - (po[e] - pos_) if opens else delta
-                        if rest > 0.0:
-                            slots = pn[e] - pns or 1
-                            if rest > limit * slots and pgn[e] > pgns:
-                                sc += loose_penalty + 1000.0 * rest / slots / em
+                        if loose:
+                            sc += loose_penalty + 1000.0 * rest / slots / em
                         c = COST_LINE + sc
                 elif delta >= -0.01:
                     c = COST_LINE
@@ -688,19 +714,25 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                         # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
                         found = True
                         nx = nxt[e]
-                        if bound >= cost[nx]:
+                        here = cost[nx]
+                        if bound >= here:
                             continue             # (costs at least ``floor``: no better)
+                        rest = delta - (po[e] - pos_) if opens else delta
+                        loose = False
+                        if rest > 0.0:
+                            slots = pn[e] - pns or 1
+                            if rest > limit * slots and pgn[e] > pgns:
+                                if loose_bound >= here:
+                                    continue     # (spaced past the limit: no better)
+                                loose = True
                         st = pg[e] - pgs
                         if st <= 0:
                             c = COST_LINE + (1e4 + delta)
                         else:
                             r = delta / st
                             sc = COST_STRETCH_FIX + COST_STRETCH * r * r * r
-                            rest = delta - (po[e] - pos_) if opens else delta
-                            if rest > 0.0:
-                                slots = pn[e] - pns or 1
-                                if rest > limit * slots and pgn[e] > pgns:
-                                    sc += loose_penalty + 1000.0 * rest / slots / em
+                            if loose:
+                                sc += loose_penalty + 1000.0 * rest / slots / em
                             c = COST_LINE + sc
                     elif delta >= -0.01:
                         c = COST_LINE                  # the usual case: an exact fit
@@ -776,8 +808,13 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             worst = c
         pos = s
     if pruned and worst >= LAST_RESORT:
-        # (where nothing was dropped the search without pruning is this one again)
-        return break_paragraph(p, measure, start, first_indent, prune=False)
+        # (where nothing was dropped the search without pruning is this one again;
+        # every line costing at least COST_LINE, no setting through a start reached at
+        # more than this one's whole cost is the cheapest)
+        rules = p.rules
+        within = cost[n] if rules.loose_penalty >= 0 and rules.midline_penalty >= 0 and \
+            all(v >= 0 for v in pen.values()) else INF
+        return break_paragraph(p, measure, start, first_indent, prune=False, within=within)
     lines.reverse()
     return lines
 
@@ -793,7 +830,7 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
     """
     sh = p.sh
     adv, pair, shrink, gap, qshrink, qrest = sh.adv, p.pair, p.shrink, p.gap, p.qshrink, p.qrest
-    blank_left, centre = p.rules.blank_left, p.centre
+    blank_left, centre = p.rules.kind_table()[6].__getitem__, p.centre   # (by kind id)
     hyphen = e in p.hyph and e < p.n
     pw, pa = p.pw, p.pa
     nat = pw[e] - pw[s] + pa[e] - pa[s + 1] + (p.hyphen_w if hyphen else 0.0)   # natural()
@@ -1074,7 +1111,11 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     # lines with a gap between characters may open each place by ``limit``, lines of
     # Latin words only their spaces by ``word_limit``
     reach, lim = p.reach(limit)
-    wreach, wlim = p.reach(word_limit, 1)
+    # where every place a line may be spaced out is a Han gap (no word space), a line
+    # ending before ``far`` (below) is too short whatever limit: the word limit's
+    # reach is not needed
+    words = not (p.pn[-1] == p.pgn[-1] and C.SPACE not in p.sh.cls)
+    wreach, wlim = p.reach(word_limit, 1) if words else (None, 0.0)
     hyphen_w = p.hyphen_w if p.hyph else 0.0
     pw, pa, ps, pq, pc, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pc, p.pn, p.points, p.sh.cls
     pe, pg = p.pe, p.pg
@@ -1104,16 +1145,17 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     last_j = n_nodes - 1                # (nodes[last_j] is n)
     # a paragraph whose only special node is its end and whose lines start where the
     # last one ended (no space dropped at a break) takes the short loop below
-    plain = not special - {n} and p.nxt == tuple(range(n + 1))
+    plain = not special - {n} and p.flat
     m = measure - first_indent          # the first line's measure (then the measure)
     for s in range(start, n):                      # lines only go forward: one pass
         row = best[s]
         if row is None:
             continue
-        # (lines after this one, cost so far) per line count set here
-        states = [(k + 1, c) for k, c in row.items() if k < count]
-        if not states:
+        # (lines so far, cost so far) per line count set here (every count below
+        # ``count``: a line ending before the end adds one up to count - 1)
+        if not row:
             continue
+        states = row.items()
         s1 = s + 1
         # a line ending before ``far`` cannot be spaced out to the measure within the
         # limits (see Prepared.reach): start at the first node that might, and at the
@@ -1122,8 +1164,8 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         base = m - hyphen_w - 0.02 + pw[s] + pa[s1] + po[s1]
         pns1 = pn[s1]
         need = base + lim * (pns1 - lead)
-        far = bisect_left(reach, need - 1e-6 * (1.0 + abs(need)), s1)
-        if far > s1:
+        far = bisect_left(reach, need - 1e-6 * (1.0 + (need if need >= 0.0 else -need)), s1)
+        if far > s1 and words:
             # a line with no gap between characters (Latin words) may open its word
             # spaces further: it may end earlier, while it holds no such gap
             need = base + wlim * (pns1 - lead)
@@ -1141,7 +1183,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
         if plain:
             # the loop below for a line ending at an ordinary node e (where the next
             # line starts), then at the paragraph's end
-            for j in range(min(j1, last_j), last_j):
+            for j in range(j1 if j1 < last_j else last_j, last_j):
                 e = nodes[j]
                 delta = m - (pw[e] - pws + pa[e] - pas)
                 if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
@@ -1180,10 +1222,11 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 else:
                     to_via = via[e]
                 line = (s, e)
-                for k1, so_far in states:
-                    if k1 > count_1:
+                for k, so_far in states:
+                    if k >= count_1:
                         continue
                     total = so_far + c
+                    k1 = k + 1
                     if total < to.get(k1, INF):
                         to[k1] = total
                         to_via[k1] = line
@@ -1203,13 +1246,14 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                         else:
                             to_via = via[n]
                         line = (s, n)
-                        for k1, so_far in states:
+                        for k, so_far in states:
                             total = so_far + c
+                            k1 = k + 1
                             if total < to.get(k1, INF):
                                 to[k1] = total
                                 to_via[k1] = line
         else:
-            for j in range(min(j1, last_j), n_nodes):
+            for j in range(j1 if j1 < last_j else last_j, n_nodes):
                 e = nodes[j]
                 if e not in special:
                     # (no hyphen, no penalty, not the last line: the checks below, fewer)
@@ -1289,10 +1333,11 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                     to_via = via[nx]
                 most = count if nx == n else count_1     # the count-th line ends the paragraph
                 line = (s, e)
-                for k1, so_far in states:
-                    if k1 > most:
+                for k, so_far in states:
+                    if k >= most:
                         continue
                     total = so_far + c
+                    k1 = k + 1
                     if total < to.get(k1, INF):
                         to[k1] = total
                         to_via[k1] = line

@@ -388,6 +388,84 @@ class Rules:
         self.pair_of: list[Pair] = []
         self.pair_kinds: list[tuple[int, int]] = []
         self._pair_id = _PairIds(self)
+        self._per_em: dict[float, tuple] = {}     # em → pair_table's lists
+        self._per_kind: tuple = ([], [], [], [], [], [], [], [])   # kind_table's lists
+        self._shrink_at: dict[float, list] = {}   # size → shrink per kind id, pt
+        self._half_at: dict[float, list] = {}     # size → half per kind id, pt
+
+    # ---------------------------------------------------- tables per id (Prepared)
+    def pair_table(self, em: float) -> tuple:
+        """What a paragraph's tables read of each pair's answers, as lists by pair id
+        (every id numbered so far): the gap's stretch and the boundary's opening in pt
+        at ``em``; whether there is a gap (0/1), a gap that opens (0/1), a legal break,
+        a penalised one, a space or squeeze (or, in a Chinese line, a pair of word
+        characters: a number tracked), and a pair of word characters."""
+        got = self._per_em.get(em)
+        if got is None:
+            got = self._per_em.setdefault(em, ([], [], [], [], [], [], [], [], []))
+        n = len(self.pair_of)
+        if len(got[-1]) < n:
+            gap, opens, gapped, opened, brk, pen, odd, odd_han, words = got
+            with _LOCK:
+                for q in range(len(words), len(self.pair_of)):
+                    a = self.pair_of[q]
+                    ka, kb = self.pair_kinds[q]
+                    g = a.gap * em if a.gap else 0.0
+                    gap.append(g)
+                    opens.append(a.open * em if a.open else 0.0)
+                    gapped.append(1 if a.gap else 0)
+                    opened.append(1 if g > 0 else 0)
+                    brk.append(a.brk is not None)
+                    pen.append(bool(a.brk))
+                    w = bool(KINDS[ka].word and KINDS[kb].word)
+                    odd.append(bool(a.space or a.squeeze))
+                    odd_han.append(bool(a.space or a.squeeze or w))
+                    words.append(w)                                     # (appended last)
+        return got
+
+    def kind_table(self) -> tuple:
+        """What a paragraph's tables read of each kind, as lists by kind id (every kind
+        so far): shrink_of, whether it shrinks, is a space, half_of, is a mark of the
+        compressible groups, counts as a character, has its blank on the left
+        (blank_left), is part of a word."""
+        got = self._per_kind
+        if len(got[-1]) < len(KINDS):
+            shrink, marks, space, half, marky, counts, left, word = got
+            with _LOCK:
+                for k in range(len(word), len(KINDS)):
+                    kind = KINDS[k]
+                    f = self.shrink_of(k)
+                    shrink.append(f)
+                    marks.append(bool(f))
+                    space.append(kind.cls == SPACE)
+                    half.append(self.half_of(k) if self.has_half else 0.0)
+                    marky.append(kind.group in (G_OPEN, G_CLOSE, G_PERIOD, G_PAUSE))
+                    counts.append(1 if kind.counts else 0)
+                    left.append(BLANK_SIDE.get(kind.group) == LEFT)
+                    word.append(kind.word)                              # (appended last)
+        return got
+
+    def shrink_at(self, size: float) -> list:
+        """shrink_of per kind id in pt at ``size`` (every kind so far; kind_table first)."""
+        got = self._shrink_at.get(size)
+        if got is None:
+            got = self._shrink_at.setdefault(size, [])
+        shrink = self._per_kind[0]
+        if len(got) < len(shrink):
+            with _LOCK:
+                got.extend([f * size if f else 0.0 for f in shrink[len(got):]])
+        return got
+
+    def half_at(self, size: float) -> list:
+        """half_of per kind id in pt at ``size`` (every kind so far; kind_table first)."""
+        got = self._half_at.get(size)
+        if got is None:
+            got = self._half_at.setdefault(size, [])
+        half = self._per_kind[3]
+        if len(got) < len(half):
+            with _LOCK:
+                got.extend([h * size if h else 0.0 for h in half[len(got):]])
+        return got
 
     # -------------------------------------------------------------- per kind
     def shrink(self, k: Kind) -> float:

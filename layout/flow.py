@@ -499,7 +499,7 @@ class Flow:
             if (para, offset) not in marks:          # where a mending trial may go on from
                 marks[para, offset] = (
                     len(items), [c.used for c in cols],
-                    tuple((k, len(v)) for k, v in col_chunks.items()), len(holes),
+                    tuple(zip(col_chunks, map(len, col_chunks.values()))), len(holes),
                     tuple(used_prepared), carry,
                     None if last_placed is None else last_placed[:3] + (last_ci,
                                                                         last_placed[4]),
@@ -556,13 +556,16 @@ class Flow:
                         holes.append([(here, -1), (here, +1)] + above)
             if place:
                 col_chunks.setdefault(ci, []).append((para, offset))
+            baselines, size, leading = self._baselines, st.size, st.leading
             for k in range(place):
                 line = (lines, first + k)            # (the line itself once its box is made)
                 last_placed, last_ci = (len(items), p, line, col, para), ci
-                row = col.slots[min(col.used, len(col.slots) - 1)]
+                row = col.slots[col.used if col.used < len(col.slots) else -1]
+                y = baselines.get((row, size, leading))       # (self.baseline's memo)
+                if y is None:
+                    y = self.baseline(row, st)
                 # placed now, its LineBox made when the fill's result is built
-                items.append((p, line, col.x, col.width, self.baseline(row, st), para,
-                              story.id, st.size))
+                items.append((p, line, col.x, col.width, y, para, story.id, size))
                 n_lines += 1
                 col.used += st.leading
             if place == n:
@@ -691,10 +694,14 @@ def placed_feet(items: tuple, columns: tuple, pitch: float) -> list[tuple[int, i
     and column rectangles make, without making its line boxes."""
     by_x: dict[float, list] = {}         # (bottom, baseline) of the lines at each x
     jumps = []
+    low = 1 - EM_ASCENT
     for it in items:
         if type(it) is tuple:
             y = it[4]
-            by_x.setdefault(it[2], []).append((y + (1 - EM_ASCENT) * it[7], y))
+            at = by_x.get(it[2])
+            if at is None:
+                at = by_x[it[2]] = []
+            at.append((y + low * it[7], y))
         elif isinstance(it, LineBox):
             by_x.setdefault(it.x, []).append((it.bottom, it.y))
         elif isinstance(it, GlyphRun) and it.source.part == "jump" and it.xs:
@@ -722,9 +729,16 @@ def _feet(by_x: dict[float, list], jumps: list, columns: tuple,
     lines' runs."""
     out = []
     for cx, cy, cw, ch in columns:
-        mine = [ln for x, group in by_x.items() if abs(x - cx) < 0.5 for ln in group]
-        n = len(mine)
-        foot = max(cy, max([b for b, _ in mine], default=cy))
+        groups = [group for x, group in by_x.items() if abs(x - cx) < 0.5]
+        if len(groups) == 1 and not jumps:
+            # (one x: its lines; the deepest foot is the largest pair's)
+            mine = groups[0]
+            n = len(mine)
+            foot = max(cy, max(mine)[0]) if n else cy
+        else:
+            mine = [ln for group in groups for ln in group]
+            n = len(mine)
+            foot = max(cy, max([b for b, _ in mine], default=cy))
         if jumps:
             baselines = {round(y, 2) for _, y in mine}
             for it in jumps:

@@ -58,6 +58,7 @@ class Setter:
         self._cells: dict = {}      # shaping's memo: each character's cell per font role
         self._hyphenator = hyphenator
         self.stats = {"shaped": 0, "broken": 0}
+        self._r3: dict[float, float] = {}   # round(x, 3) of the measures and indents keyed
 
     # ------------------------------------------------------------ styles
     def style(self, name: str) -> Style:
@@ -121,6 +122,16 @@ class Setter:
             return OPENTYPE_LANGUAGE["zh-Hant-TW"], True, lang
         return "", False, lang
 
+    def _round3(self, x: float) -> float:
+        """round(x, 3), remembered (a key's few measures and indents asked thousands of
+        times; rounding to digits is costly)."""
+        got = self._r3.get(x)
+        if got is None:
+            if len(self._r3) > 10_000:
+                self._r3.clear()
+            got = self._r3[x] = round(x, 3)
+        return got
+
     # ------------------------------------------------------------ text
     def prepare(self, specs: list[RunSpec], style: Style, space_em: float = 0.0) -> Prepared:
         """Shaped and analysed text, cached by content.
@@ -167,7 +178,8 @@ class Setter:
         """``lines`` broken but each line set only when first asked for (a fill that is
         not kept needs their count and ends only), cached: ``lines`` gives the same
         Line objects."""
-        key = (id(p), round(measure, 3), start, round(indent, 3), align)
+        r3 = self._round3
+        key = (id(p), r3(measure), start, r3(indent), align)
         if looseness:
             key += (looseness,)
         got = self._lines.get(key, False)
@@ -191,7 +203,8 @@ class Setter:
                      indent: float) -> list[tuple[int, int]]:
         """The best breaks of a paragraph from ``start`` (whatever the alignment), cached:
         the count a looser or tighter setting starts from needs no line set."""
-        key = (id(p), round(measure, 3), start, round(indent, 3))
+        r3 = self._round3
+        key = (id(p), r3(measure), start, r3(indent))
         got = self._breaks.get(key)
         if got is None:
             got = self._breaks[key] = break_paragraph(p, measure, start, indent)
@@ -205,7 +218,8 @@ class Setter:
         want = len(self._best_breaks(p, measure, start, indent)) + looseness
         if want < 1:
             return None
-        tkey = (id(p), round(measure, 3), start, round(indent, 3))
+        r3 = self._round3
+        tkey = (id(p), r3(measure), start, r3(indent))
         table = self._counts.get(tkey)
         if table is None and looseness < 0 and not may_fit(p, measure, start, indent, want):
             return None        # too much text for so few lines: no search needed to say so
@@ -217,7 +231,8 @@ class Setter:
     def can_set(self, p: Prepared, measure: float, start: int, indent: float, align: str,
                 looseness: int) -> bool:
         """Whether ``lines`` with this looseness has a setting (without setting it)."""
-        key = (id(p), round(measure, 3), start, round(indent, 3), align)
+        r3 = self._round3
+        key = (id(p), r3(measure), start, r3(indent), align)
         if looseness:
             key += (looseness,)
         got = self._lines.get(key, False)
@@ -352,12 +367,16 @@ def line_parts(p: Prepared, line: Line, offset_base: int = 0) -> list[tuple]:
     advs: list[float] = []
     if lxs:
         # (min: the advance, or the gap to the next glyph where that is narrower)
-        advs = list(map(min, sh.adv[s:e - 1], map(sub, lxs[1:], lxs)))
+        advs = [d if d < a else a for a, d in zip(sh.adv[s:e - 1], map(sub, lxs[1:], lxs))]
         last_end = line.hyphen_x if line.hyphen_x >= 0 else line.right
-        advs.append(max(0.0, round(last_end - lxs[-1], 9)))
+        last = round(last_end - lxs[-1], 9)
+        advs.append(last if last > 0.0 else 0.0)        # (max(0.0, last))
     starts = sh.run_starts()
-    k0 = bisect_right(starts, s)
-    ends = starts[k0:bisect_left(starts, e, lo=k0)] + [e] if s < e else []
+    if not starts:                      # (one run: the line is one part)
+        ends = [e] if s < e else []
+    else:
+        k0 = bisect_right(starts, s)
+        ends = starts[k0:bisect_left(starts, e, lo=k0)] + [e] if s < e else []
     i = s
     for j in ends:
         face, size, color = faces[i], sizes[i], colors[i]
