@@ -375,3 +375,14 @@ def test_a_model_edited_in_plain_paragraphs_is_kept_as_changes_of_the_one_before
     fourth = fourth[:fourth.index("\n", fourth.index("'本报讯"))] + "'" + \
         fourth[fourth.index("\n", fourth.index("'本报讯")):]
     assert read(fourth).startswith(b"\x80")
+
+
+def test_a_checked_entry_written_over_with_less_is_cut_to_it(tmp_path):
+    from common import fs
+    path = tmp_path / "entry"
+    fs.cache_write_checked(path, b"long" * 1000)
+    fs.cache_write_checked(path, b"short")
+    assert bytes(fs.cache_read_checked(path)) == b"short"
+    assert path.stat().st_size == 20 + len(b"short")
+    fs.cache_write_checked(path, b"longer again" * 100)
+    assert bytes(fs.cache_read_checked(path)) == b"longer again" * 100
