@@ -10,6 +10,11 @@ import sys
 if __name__ == "__main__":
     bundle = None
     if next((a for a in sys.argv[1:] if not a.startswith("-")), None) == "export":
+        # the cyclic collector off from the start: the export pauses it for its work
+        # anyway (banmian_cli.cmd_export); its passes over the modules imported before
+        # (a module's objects live to the end) would find nothing to free
+        import gc
+        gc.disable()
         # an export's modules from one file of code objects (common/importbundle.py)
         from common import importbundle as bundle
 

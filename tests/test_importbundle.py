@@ -197,3 +197,69 @@ def test_an_export_through_its_bundle_writes_the_same_pdf(tmp_path):
         return re.sub(rb"/ID\s*\[[^\]]*\]", b"", data)
     a, c = (strip((tmp_path / n).read_bytes()) for n in ("a.pdf", "c.pdf"))
     assert a == c
+
+
+# a process compiling regular expressions through a bundle (as an export does)
+_RE_RUN = r"""
+import json, os, sys
+sys.path[0:1] = [sys.argv[1], sys.argv[2], os.getcwd()]
+from common import importbundle
+finder = importbundle.install("bmtest")
+import re
+held = sorted(repr(k) for k in (finder.patterns if finder else ()))
+cases = [("(?P<year>[0-9]{4})-(?P<month>[0-9]{2})", 0, "on 2024-05 and 1999-12"),
+         (r"[\u4e00-\u9fff]+", 0, "abc 版面 def 校样"),
+         (rb"\s+(x)", 0, b"a  x b\tx"), ("hello", re.I, "HeLLo hello")]
+out = []
+for pattern, flags, text in cases:
+    p = re.compile(pattern, flags)
+    plain = re._compiler.compile.plain(pattern, flags) if finder else p
+    found = [m.groups() or m.group(0) for m in p.finditer(text)]
+    out.append([repr(found), p == plain, p.groupindex == plain.groupindex,
+                p.flags == plain.flags, p.groups == plain.groups])
+print(json.dumps({"held": held, "cases": out, "wrote": importbundle.save()}))
+"""
+
+
+def _re_run(tree, **extra) -> dict:
+    first, src, env = tree
+    got = subprocess.run([sys.executable, "-c", _RE_RUN, str(first), str(src)],
+                         capture_output=True, text=True, env=dict(env, **extra),
+                         cwd=str(MAIN.parent))
+    assert got.returncode == 0, got.stderr[-3000:]
+    return json.loads(got.stdout.strip().splitlines()[-1])
+
+
+def test_regular_expressions_are_made_from_their_compiled_form_as_re_makes_them(tree):
+    plain = _re_run(tree, BANMIAN_IMPORT_BUNDLE="0")
+    one = _re_run(tree)
+    assert one["held"] == [] and one["wrote"]
+    two = _re_run(tree)
+    assert not two["wrote"]
+    assert len(two["held"]) == 4
+    for case in ("u4e00-", "(?P<year>", "(b'", "('hello', 2)"):
+        assert any(case in k for k in two["held"]), case
+    assert two["cases"] == one["cases"] == plain["cases"]
+    assert all(c[1:] == [True] * 4 for c in two["cases"])
+    assert two["cases"][0][0] == repr([("2024", "05"), ("1999", "12")])
+
+
+def test_a_pattern_table_for_another_re_is_not_used(tree):
+    _re_run(tree)
+    (name,) = _bundles(tree)
+    path = os.path.join(tree[2]["BANMIAN_CACHE_DIR"], "imports", name)
+    blob = open(path, "rb").read()
+    n = int(blob[6:16])
+    import marshal
+    head = marshal.loads(blob[16:16 + n])
+    head["patterns"]["for"] = ("another re",)
+    # the compiled form of a pattern made wrong: never used, as the table is not
+    key = next(k for k in head["patterns"]["table"] if k[0] == "hello")
+    head["patterns"]["table"][key] = (0, [1, 2, 3], 0, {}, (None,))
+    new = marshal.dumps(head)
+    with open(path, "wb") as fh:
+        fh.write(blob[:6] + b"%010d" % len(new) + new + blob[16 + n:])
+    got = _re_run(tree)
+    assert got["held"] == [] and got["wrote"]
+    assert all(c[1:] == [True] * 4 for c in got["cases"])
+    assert _re_run(tree)["held"] != []
