@@ -50,6 +50,7 @@ _module_getattr = type(sys).__getattribute__
 
 _FORMAT = b"BMIB1\n"
 _PATTERNS = 512                  # regular expressions kept, at most
+_KEEP = 6                        # bundles kept in the folder (the newest written)
 _HEAD = 16                       # _FORMAT, then the index's length (10 digits)
 #: the finder installed in this process (``install``), or None
 _finder = None
@@ -366,7 +367,43 @@ class BundleFinder:
             except OSError:
                 pass
             return False
+        prune(os.path.dirname(self.file), self.file)
         return True
+
+
+def prune(folder: str, keep: str = "", count: int = _KEEP) -> list:
+    """Remove all but the ``count`` newest bundles in ``folder`` (each tree, venv and
+    command writes its own; an old tree's would pile up), never ``keep``, and temporary
+    files a writer left behind over an hour ago; the names removed."""
+    import time
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if name.endswith(".bundle"):
+            found.append((st.st_mtime_ns, path))
+        elif name.endswith(".tmp") and st.st_mtime < time.time() - 3600:
+            found.append((-1, path))
+    found.sort(reverse=True)
+    removed = []
+    kept = 0
+    for mtime, path in found:
+        if mtime >= 0 and (path == keep or kept < count - (keep != "")):
+            kept += path != keep
+            continue
+        try:
+            os.unlink(path)
+            removed.append(os.path.basename(path))
+        except OSError:
+            pass
+    return removed
 
 
 def _regex_key() -> tuple:

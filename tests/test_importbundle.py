@@ -263,3 +263,31 @@ def test_a_pattern_table_for_another_re_is_not_used(tree):
     assert got["held"] == [] and got["wrote"]
     assert all(c[1:] == [True] * 4 for c in got["cases"])
     assert _re_run(tree)["held"] != []
+
+
+def test_old_bundles_are_pruned_to_the_newest_few(tmp_path, tree):
+    folder = tmp_path / "bundles"
+    folder.mkdir()
+    for i in range(10):
+        (folder / f"export-{i}.bundle").write_bytes(b"x")
+        os.utime(folder / f"export-{i}.bundle", ns=(10**18 + i * 10**9,) * 2)
+    (folder / "export-9.bundle.123.tmp").write_bytes(b"")             # being written
+    (folder / "export-8.bundle.122.tmp").write_bytes(b"")             # left behind
+    os.utime(folder / "export-8.bundle.122.tmp", (time.time() - 7200,) * 2)
+    (folder / "other.txt").write_text("not ours")
+    removed = importbundle.prune(str(folder), str(folder / "export-0.bundle"))
+    assert sorted(os.listdir(folder)) == sorted(
+        ["export-0.bundle", *(f"export-{i}.bundle" for i in range(5, 10)),
+         "export-9.bundle.123.tmp", "other.txt"])
+    assert len(removed) == 5
+    assert importbundle.prune(str(folder), count=2) and \
+        sorted(n for n in os.listdir(folder) if n.endswith(".bundle")) == \
+        ["export-8.bundle", "export-9.bundle"]
+    # a bundle written prunes its folder
+    cache = os.path.join(tree[2]["BANMIAN_CACHE_DIR"], "imports")
+    os.makedirs(cache)
+    for i in range(8):
+        open(os.path.join(cache, f"old-{i}.bundle"), "wb").close()
+    assert _run(tree)["wrote"]
+    assert len(_bundles(tree)) == importbundle._KEEP
+    assert _run(tree)["served"] == ["bm_pkg", "bm_pkg.mod", "bm_top"]
