@@ -8,7 +8,6 @@ rectangles, photos and their image hashes, overset).  Everything goes through
 """
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import math
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from common.fs import atomic_write
 from common.prebuilt import prebuilt_dataclass
+from common.user import getuser
 from layout import model as m
 
 from . import layoutview as LV
@@ -451,6 +451,6 @@ def _host() -> str:
 
 def _user() -> str:
     try:
-        return getpass.getuser()
+        return getuser()
     except (KeyError, OSError):
         return ""

@@ -53,7 +53,8 @@ except SystemExit:
 deferred = sorted(n for n in ("inspect", "ipaddress", "textwrap", "bz2", "lzma", "tempfile",
                              "ast", "reportlab.lib.rl_safe_eval", "urllib.parse")
                   if type(sys.modules.get(n)).__name__ == "_Deferred")
-unused = sorted(n for n in ("argparse", "gettext", "locale", "shutil", "random", "typing")
+unused = sorted(n for n in ("argparse", "gettext", "locale", "shutil", "random", "typing",
+                            "getpass", "termios")
                 if n in sys.modules)
 import dataclasses
 ours = ("layout", "fonts", "output", "proofs", "common")
@@ -104,7 +105,8 @@ def test_an_export_makes_no_dataclass_at_import_and_leaves_threading_unimported(
                                    "urllib.parse"], got
         # a plain command line read by hand (common/argv.py), no temporary file named by
         # tempfile (common.fs.mkstemp), named tuples made without typing (common/records.py)
-        # and the model's Literal types made only when asked for
+        # and the model's Literal types made only when asked for; the user's name (a
+        # proof round's) without getpass and its termios (common/user.py)
         assert got["unused"] == [], got
 
 
