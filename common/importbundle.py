@@ -35,6 +35,13 @@ holds is made from its compiled form at once (``_sre.compile``), the same patter
 (equal, code and all, to the one ``re`` makes: checked when it is recorded), for the same
 Python (its ``_sre`` and the stamps of ``re``'s compiler, parser and constants).
 
+It keeps, too, the names the command tried to import that are nowhere on their search
+path (``nt``, ``_winapi``, ``org.python.core``, ReportLab's optional settings modules
+…: the path finder looks in every folder for each, 45 µs a try, a dozen tries an
+export): asked again with the same search path, the last finder being the path finder
+and none of those folders changed since (so none holds the name now), the import is
+refused at once with the ModuleNotFoundError the import system would raise.
+
 This module imports only what a start has imported already (and ``marshal``, built in),
 so that the modules the command needs come from the bundle.
 """
@@ -44,7 +51,7 @@ import marshal
 import os
 import sys
 from importlib._bootstrap_external import MAGIC_NUMBER, cache_from_source, spec_from_file_location
-from importlib.machinery import PathFinder, SourceFileLoader
+from importlib.machinery import FileFinder, PathFinder, SourceFileLoader
 
 _module_getattr = type(sys).__getattribute__
 
@@ -141,6 +148,9 @@ class BundleFinder:
         self.missed = False
         self.stored_patterns: dict = {}   # as read: {"for": _regex_key(), "table": …}
         self.patterns: dict = {}        # (pattern, flags) → _sre.compile's arguments
+        self.absent: dict = {}          # name → its search path, found nowhere on it
+        self.asked: dict = {}           # name → search path: not in the bundle, asked
+        self.refused: set = set()       # names answered "not found" from ``absent``
         self.compiled: dict = {}        # those this run compiled (recorded) or served
         self._read()
 
@@ -161,10 +171,12 @@ class BundleFinder:
             self.index, self.stamps = head["modules"], head["stamps"]
             self.skipped = head["skipped"]
             self.stored_patterns = head.get("patterns") or {}
+            self.absent = head.get("absent") or {}
             self.base, self.fd = _HEAD + n, fd
         except Exception:          # missing, cut, foreign: imported as usual
             self.index, self.stamps, self.skipped = {}, {}, frozenset()
             self.stored_patterns = {}
+            self.absent = {}
             if fd >= 0:
                 os.close(fd)
 
@@ -186,20 +198,40 @@ class BundleFinder:
     def find_spec(self, fullname, path=None, target=None):
         entry = self.index.get(fullname)
         if entry is None or target is not None:
+            if target is None:
+                self._absent(fullname, path)
             return None
         origin, search, witnesses, locations, start, length = entry
         if tuple(sys.path if path is None else path) != search:
+            self._absent(fullname, path)
             return None
         ok = self.seen.get(witnesses)               # (modules share their folders)
         if ok is None:
             ok = self.seen[witnesses] = all(self._same(w) for w in witnesses)
         if not ok or not self._same(origin):
+            self._absent(fullname, path)
             return None
         spec = spec_from_file_location(
             fullname, origin, loader=_Loader(fullname, origin, self, entry),
             submodule_search_locations=list(locations) if locations is not None else None)
         self.served[fullname] = entry
         return spec
+
+    def _absent(self, fullname, path) -> None:
+        """Raise ModuleNotFoundError, as the import system would, for a module the path
+        finder (the last finder) found nowhere on this same search path when the bundle
+        was written, none of whose folders has changed since (a name added to a folder
+        changes its mtime); else note that it was asked for (``save`` records it)."""
+        search = tuple(sys.path if path is None else path)
+        if search and self.absent.get(fullname) == search and \
+                sys.meta_path[-1] is PathFinder:
+            ok = self.seen.get(search)
+            if ok is None:
+                ok = self.seen[search] = all(self._same(w) for w in search)
+            if ok:
+                self.refused.add(fullname)
+                raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+        self.asked[fullname] = search
 
     def invalidate_caches(self) -> None:
         self.checked.clear()
@@ -227,6 +259,8 @@ class BundleFinder:
         if self.missed:
             return True
         if any(key not in self.patterns for key in self.compiled):
+            return True
+        if any(name not in self.absent and name not in sys.modules for name in self.asked):
             return True
         for name, _spec in self._candidates():
             if name not in self.served and name not in self.skipped:
@@ -324,6 +358,28 @@ class BundleFinder:
             if again is None or again.origin != got[0]:
                 del recorded[name]
                 skipped.add(name)
+        # the modules asked for that the path finder finds nowhere (refused: as recorded),
+        # on a search path of folders it reads as it reads them now (no other finder)
+        absent: dict = {}
+        for name, search in list(self.asked.items()):
+            if name in sys.modules or name in self.served:
+                continue
+            if not all(isinstance(e, str) and os.path.isabs(e) and type(
+                    sys.path_importer_cache.get(e, None)) in (FileFinder, type(None))
+                    for e in search):
+                absent[name] = ()       # (never answered so: asked, never recorded)
+                continue
+            for w in search:
+                stamp(w)
+                finder = sys.path_importer_cache.get(w)
+                if finder is not None:
+                    finder.invalidate_caches()      # (it reads the folder afresh)
+            absent[name] = search if PathFinder.find_spec(name, list(search)) is None \
+                else ()
+        for name, search in self.absent.items():    # (those refused among them)
+            if name not in absent and name not in sys.modules and \
+                    all(stamp(w) == self.stamps.get(w) for w in search):
+                absent[name] = search
         changed = {path for path, st in taken.items() if _stamp(path) != st}
         modules: dict = {}
         stamps: dict = {}
@@ -353,8 +409,15 @@ class BundleFinder:
                     break
                 patterns.setdefault(key, args)
             patterns = {"for": _regex_key(), "table": patterns}
+        for name, search in list(absent.items()):
+            if any(w in changed or w not in taken for w in search):
+                del absent[name]
+            else:
+                for w in search:
+                    stamps[w] = taken[w]
         head = marshal.dumps({"key": self.key, "modules": modules, "stamps": stamps,
-                             "skipped": frozenset(skipped), "patterns": patterns})
+                             "skipped": frozenset(skipped), "patterns": patterns,
+                             "absent": absent})
         tmp = f"{self.file}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.file), exist_ok=True)

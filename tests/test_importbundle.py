@@ -291,3 +291,53 @@ def test_old_bundles_are_pruned_to_the_newest_few(tmp_path, tree):
     assert _run(tree)["wrote"]
     assert len(_bundles(tree)) == importbundle._KEEP
     assert _run(tree)["served"] == ["bm_pkg", "bm_pkg.mod", "bm_top"]
+
+
+# a process importing modules that are not there (as ReportLab, pickle and pathlib try)
+_ABSENT_RUN = r"""
+import json, os, sys
+sys.path[0:1] = [sys.argv[1], sys.argv[2], os.getcwd()]
+from common import importbundle
+finder = importbundle.install("bmtest")
+got = {}
+for name in ("bm_absent", "bm_pkg.nothere"):
+    try:
+        module = __import__(name)
+        got[name] = getattr(module, "VALUE", "found")
+    except ImportError as exc:
+        got[name] = [type(exc).__name__, str(exc), exc.name]
+print(json.dumps({"got": got, "refused": sorted(finder.refused if finder else ()),
+                  "wrote": importbundle.save()}))
+"""
+
+
+def _absent_run(tree, **extra) -> dict:
+    first, src, env = tree
+    got = subprocess.run([sys.executable, "-c", _ABSENT_RUN, str(first), str(src)],
+                         capture_output=True, text=True, env=dict(env, **extra),
+                         cwd=str(MAIN.parent))
+    assert got.returncode == 0, got.stderr[-3000:]
+    return json.loads(got.stdout.strip().splitlines()[-1])
+
+
+def test_a_module_found_nowhere_is_not_looked_for_again_until_a_folder_changes(tree):
+    first, src, _env = tree
+    plain = _absent_run(tree, BANMIAN_IMPORT_BUNDLE="0")
+    assert plain["got"] == {
+        "bm_absent": ["ModuleNotFoundError", "No module named 'bm_absent'", "bm_absent"],
+        "bm_pkg.nothere": ["ModuleNotFoundError", "No module named 'bm_pkg.nothere'",
+                           "bm_pkg.nothere"]}
+    one = _absent_run(tree)
+    assert one["refused"] == [] and one["wrote"] and one["got"] == plain["got"]
+    two = _absent_run(tree)
+    assert two["refused"] == ["bm_absent", "bm_pkg.nothere"] and not two["wrote"]
+    assert two["got"] == plain["got"]
+    # added to a folder on the path (the first one, even): found at once
+    _write(first / "bm_absent.py", "VALUE = 'here'\n")
+    three = _absent_run(tree)
+    assert three["got"]["bm_absent"] == "here" and three["refused"] == ["bm_pkg.nothere"]
+    _write(src / "bm_pkg" / "nothere.py", "")
+    assert _absent_run(tree)["got"]["bm_pkg.nothere"] == "found"
+    os.unlink(first / "bm_absent.py")
+    assert _absent_run(tree)["got"]["bm_absent"] == plain["got"]["bm_absent"]
+    assert _absent_run(tree)["refused"] == ["bm_absent"]
