@@ -56,6 +56,24 @@ class _Callable:
         return f"<{self._module.__spec__.name}.{self._name}, run on first call>"
 
 
+class _Answer(_Callable):
+    """A deferred module's function answered by another, until the code runs: a call
+    gives what ``answer`` gives for the same arguments unless that is None, when it runs
+    the code and calls the module's own (as any call once the code has run)."""
+    __slots__ = ("_answer",)
+
+    def __init__(self, module, name: str, answer):
+        super().__init__(module, name)
+        self._answer = answer
+
+    def __call__(self, *args, **kwargs):
+        if type(self._module) is _Deferred:
+            got = self._answer(*args, **kwargs)
+            if got is not None:
+                return got
+        return self._own()(*args, **kwargs)
+
+
 class _Deferred(types.ModuleType):
     """A module whose code has not run yet (see the module's docstring)."""
 
@@ -109,10 +127,12 @@ def extension_exists(name: str) -> bool:
         return False
 
 
-def defer(name: str, callables: tuple[str, ...] = ()) -> bool:
+def defer(name: str, callables: tuple[str, ...] = (), answers: dict | None = None) -> bool:
     """Make the module ``name`` (not imported yet; a package's module: the package is
     imported) one whose code runs on first use, ``callables`` answered by stand-ins
-    until then (see the module's docstring); whether it is so (nothing is done to a
+    until then (see the module's docstring), and ``answers`` (function name → a
+    function giving what the module's would, or None where it cannot tell) by stand-ins
+    that call those without running the code; whether it is so (nothing is done to a
     module imported already, to a package, or to one whose loader cannot run it into a
     given module object)."""
     if name in sys.modules:
@@ -132,8 +152,10 @@ def defer(name: str, callables: tuple[str, ...] = ()) -> bool:
     module = importlib.util.module_from_spec(spec)
     if type(module) is not types.ModuleType:      # a loader making its own kind of module
         return False
-    if callables:
+    if callables or answers:
         _STANDINS[id(module)] = {c: _Callable(module, c) for c in callables}
+        for c, answer in (answers or {}).items():
+            _STANDINS[id(module)][c] = _Answer(module, c, answer)
     module.__class__ = _Deferred
     sys.modules[name] = module
     if parent:                  # as the import system binds a package's module

@@ -43,6 +43,21 @@ UNUSED_BY_THE_WRITER = {
 }
 
 
+def _python_implementation():
+    """``platform.python_implementation()`` as the running Python's own name for itself
+    tells it (``sys.implementation``), for the Pythons ``platform`` knows; None for any
+    other (``platform`` then answers)."""
+    return {"cpython": "CPython", "pypy": "PyPy", "ironpython": "IronPython",
+            "jython": "Jython"}.get(sys.implementation.name)
+
+
+#: modules ReportLab's ``lib.utils`` imports at its top only to call one function of each,
+#: answered without running them: ``platform`` (its regular expressions, classes and
+#: named tuples, about 1 ms), asked whether this is PyPy
+ANSWERED_FOR_THE_WRITER = {
+    "platform": {"python_implementation": _python_implementation},
+}
+
 #: whether ``defer_unused`` marked ReportLab's C accelerator absent (``reportlab_imported``)
 _MARKED = []
 
@@ -56,6 +71,8 @@ def defer_unused() -> None:
     from common.lazymodule import defer
     for name, callables in UNUSED_BY_THE_WRITER.items():
         defer(name, callables)
+    for name, answers in ANSWERED_FOR_THE_WRITER.items():
+        defer(name, answers=answers)
     if "reportlab.lib.rl_accel" not in sys.modules and "_rl_accel" not in sys.modules:
         try:
             absent = importlib.util.find_spec("_rl_accel") is None

@@ -51,7 +51,7 @@ try:                                    # would import typing, through functools
 except SystemExit:
     pass
 deferred = sorted(n for n in ("inspect", "ipaddress", "textwrap", "bz2", "lzma", "tempfile",
-                             "ast", "reportlab.lib.rl_safe_eval", "urllib.parse")
+                             "ast", "reportlab.lib.rl_safe_eval", "urllib.parse", "platform")
                   if type(sys.modules.get(n)).__name__ == "_Deferred")
 unused = sorted(n for n in ("argparse", "gettext", "locale", "shutil", "random", "typing",
                             "getpass", "termios")
@@ -100,7 +100,7 @@ def test_an_export_makes_no_dataclass_at_import_and_leaves_threading_unimported(
     for got in (unchanged, edited):     # (a first one may scan fonts, open images …)
         assert got["threading"] is False
         # imported (by dataclasses, urllib.parse, ReportLab, shutil, output.png), never run
-        assert got["deferred"] == ["ast", "bz2", "inspect", "ipaddress", "lzma",
+        assert got["deferred"] == ["ast", "bz2", "inspect", "ipaddress", "lzma", "platform",
                                    "reportlab.lib.rl_safe_eval", "tempfile", "textwrap",
                                    "urllib.parse"], got
         # a plain command line read by hand (common/argv.py), no temporary file named by
@@ -198,6 +198,25 @@ def test_a_deferred_modules_callables_are_stand_ins_until_called(probe):
     assert sys.bm_lazy_runs == 1
 
 
+def test_a_deferred_modules_answered_functions_run_nothing_until_they_cannot_tell(probe):
+    module_file = Path(importlib.util.find_spec(probe).origin)
+    with open(module_file, "a", encoding="utf-8") as fh:
+        fh.write("def kind(x):\n    return 'own ' + x\n")
+    asked = []
+
+    def answer(x):
+        asked.append(x)
+        return None if x == "other" else "answered " + x
+    assert lazymodule.defer(probe, answers={"kind": answer})
+    module = sys.modules[probe]
+    kind = getattr(importlib.__import__(probe, fromlist=("kind",)), "kind")
+    assert kind("a") == "answered a" and sys.bm_lazy_runs == 0
+    assert lazymodule.deferred(probe) and asked == ["a"]
+    assert kind("other") == "own other" and sys.bm_lazy_runs == 1   # it cannot tell: runs
+    assert kind("a") == "own a" and module.kind("b") == "own b" and asked == ["a", "other"]
+    assert not lazymodule.deferred(probe) and sys.bm_lazy_runs == 1
+
+
 def test_a_packages_module_is_deferred_and_bound_in_its_package(tmp_path, monkeypatch):
     name = f"bm_lazy_pkg_{os.getpid()}_{time.monotonic_ns()}"
     (tmp_path / name).mkdir()
@@ -233,6 +252,12 @@ def test_reportlabs_functions_held_unexecuted_work_when_called():
         "from common.lazymodule import deferred\n"
         "assert deferred('ast') and deferred('reportlab.lib.rl_safe_eval')\n"
         "from reportlab.lib import utils\n"
+        # platform: asked by ReportLab whether this is PyPy, answered without running it
+        "import platform\n"
+        "assert deferred('platform') and utils.isPyPy is False\n"
+        "assert platform.python_implementation() == 'CPython' and deferred('platform')\n"
+        "assert platform.system() and not deferred('platform')\n"
+        "assert platform.python_implementation() == 'CPython'\n"
         "assert deferred('urllib.parse') and utils.urlparse('http://a/b').path == '/b'\n"
         "assert not deferred('urllib.parse')\n"
         "import pathlib\n"
