@@ -55,7 +55,7 @@ from importlib.machinery import FileFinder, PathFinder, SourceFileLoader
 
 _module_getattr = type(sys).__getattribute__
 
-_FORMAT = b"BMIB1\n"
+_FORMAT = b"BMIB2\n"
 _PATTERNS = 512                  # regular expressions kept, at most
 _KEEP = 6                        # bundles kept in the folder (the newest written)
 _HEAD = 16                       # _FORMAT, then the index's length (10 digits)
@@ -149,6 +149,7 @@ class BundleFinder:
         self.stored_patterns: dict = {}   # as read: {"for": _regex_key(), "table": …}
         self.patterns: dict = {}        # (pattern, flags) → _sre.compile's arguments
         self.absent: dict = {}          # name → its search path, found nowhere on it
+        self.prefix = False             # sys.pycache_prefix when the bundle was written
         self.asked: dict = {}           # name → search path: not in the bundle, asked
         self.refused: set = set()       # names answered "not found" from ``absent``
         self.compiled: dict = {}        # those this run compiled (recorded) or served
@@ -172,6 +173,7 @@ class BundleFinder:
             self.skipped = head["skipped"]
             self.stored_patterns = head.get("patterns") or {}
             self.absent = head.get("absent") or {}
+            self.prefix = head.get("prefix", False)
             self.base, self.fd = _HEAD + n, fd
         except Exception:          # missing, cut, foreign: imported as usual
             self.index, self.stamps, self.skipped = {}, {}, frozenset()
@@ -201,7 +203,7 @@ class BundleFinder:
             if target is None:
                 self._absent(fullname, path)
             return None
-        origin, search, witnesses, locations, start, length = entry
+        origin, search, witnesses, locations, start, length, cached = entry
         if tuple(sys.path if path is None else path) != search:
             self._absent(fullname, path)
             return None
@@ -214,6 +216,8 @@ class BundleFinder:
         spec = spec_from_file_location(
             fullname, origin, loader=_Loader(fullname, origin, self, entry),
             submodule_search_locations=list(locations) if locations is not None else None)
+        if self.prefix == sys.pycache_prefix:
+            spec.cached = cached        # (its .pyc's name, as the import system names it)
         self.served[fullname] = entry
         return spec
 
@@ -392,7 +396,8 @@ class BundleFinder:
                 return False
             for w in (*witnesses, origin):
                 stamps[w] = taken[w]
-            modules[name] = (origin, search, witnesses, locations, at, len(blob))
+            modules[name] = (origin, search, witnesses, locations, at, len(blob),
+                             cache_from_source(origin))
             blobs.append(blob)
             at += len(blob)
             return True
@@ -417,7 +422,7 @@ class BundleFinder:
                     stamps[w] = taken[w]
         head = marshal.dumps({"key": self.key, "modules": modules, "stamps": stamps,
                              "skipped": frozenset(skipped), "patterns": patterns,
-                             "absent": absent})
+                             "absent": absent, "prefix": sys.pycache_prefix})
         tmp = f"{self.file}.{os.getpid()}.tmp"
         try:
             os.makedirs(os.path.dirname(self.file), exist_ok=True)

@@ -341,3 +341,14 @@ def test_a_module_found_nowhere_is_not_looked_for_again_until_a_folder_changes(t
     os.unlink(first / "bm_absent.py")
     assert _absent_run(tree)["got"]["bm_absent"] == plain["got"]["bm_absent"]
     assert _absent_run(tree)["refused"] == ["bm_absent"]
+
+
+def test_a_served_modules_cached_file_is_named_for_this_runs_pycache_prefix(tree, tmp_path):
+    _run(tree)
+    two = _run(tree)
+    assert "bm_pkg.mod" in two["served"]
+    assert two["cached"].startswith(str(tmp_path / "pyc"))
+    other = str(tmp_path / "other-pyc")
+    plain = _run(tree, BANMIAN_IMPORT_BUNDLE="0", PYTHONPYCACHEPREFIX=other)
+    got = _run(tree, PYTHONPYCACHEPREFIX=other)
+    assert got["cached"] == plain["cached"] and got["cached"].startswith(other)
