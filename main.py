@@ -24,6 +24,10 @@ if __name__ == "__main__":
         # to read URLs, neither of which an export does: held unexecuted, the functions
         # they take from it answered by stand-ins that run it when called
         defer("urllib.parse", ("quote_from_bytes", "unquote", "urlparse"))
+        # datetime (ReportLab's, the PDF's dates) as its import ends up, from _datetime,
+        # without first defining it all in Python (common/fastdatetime.py)
+        from common import fastdatetime
+        fastdatetime.install()
     from banmian_cli import main
 
     try:
