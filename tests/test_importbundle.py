@@ -352,3 +352,59 @@ def test_a_served_modules_cached_file_is_named_for_this_runs_pycache_prefix(tree
     plain = _run(tree, BANMIAN_IMPORT_BUNDLE="0", PYTHONPYCACHEPREFIX=other)
     got = _run(tree, PYTHONPYCACHEPREFIX=other)
     assert got["cached"] == plain["cached"] and got["cached"].startswith(other)
+
+
+_EXT_RUN = r"""
+import json, os, sys
+sys.path[0:1] = [sys.argv[1], sys.argv[2], os.getcwd()]
+from common import importbundle
+finder = importbundle.install("bmtest")
+for name in ("array", "_bisect", "unicodedata"):
+    sys.modules.pop(name, None)
+import array, _bisect, unicodedata
+print(json.dumps({
+    "served": sorted(n for n in (finder.served if finder else ()) if n in ("array", "_bisect", "unicodedata")),
+    "files": [m.__file__ for m in (array, _bisect, unicodedata)],
+    "loaders": sorted({type(m.__loader__).__name__ for m in (array, _bisect, unicodedata)}),
+    "cached": [m.__spec__.cached for m in (array, _bisect, unicodedata)],
+    "work": [array.array("i", [1, 2]).tolist(), _bisect.bisect_right([1, 3], 2),
+             unicodedata.name("版")],
+    "wrote": importbundle.save()}))
+"""
+
+
+def test_extension_modules_are_served_as_the_path_finder_finds_them(tree):
+    first, src, env = tree
+
+    def run(**extra):
+        got = subprocess.run([sys.executable, "-c", _EXT_RUN, str(first), str(src)],
+                             capture_output=True, text=True, env=dict(env, **extra),
+                             cwd=str(MAIN.parent))
+        assert got.returncode == 0, got.stderr[-3000:]
+        return json.loads(got.stdout.strip().splitlines()[-1])
+    plain = run(BANMIAN_IMPORT_BUNDLE="0")
+    one = run()
+    assert one["served"] == [] and one["wrote"]
+    two = run()
+    assert two["served"] == ["_bisect", "array", "unicodedata"] and not two["wrote"]
+    for key in ("files", "loaders", "cached", "work"):
+        assert two[key] == plain[key], key
+    assert plain["loaders"] == ["ExtensionFileLoader"] and plain["cached"] == [None] * 3
+    assert plain["work"] == [[1, 2], 1, "CJK UNIFIED IDEOGRAPH-7248"]
+
+
+def test_find_spec_of_a_module_found_nowhere_is_none_as_ever(tree):
+    code = (_ABSENT_RUN.replace('print(json.dumps({"got"', 'import importlib.util\n'
+            'got["find_spec"] = [importlib.util.find_spec("bm_absent"), '
+            'importlib.util.find_spec("bm_pkg.nothere")]\nprint(json.dumps({"got"'))
+    first, src, env = tree
+
+    def run():
+        out = subprocess.run([sys.executable, "-c", code, str(first), str(src)],
+                             capture_output=True, text=True, env=env, cwd=str(MAIN.parent))
+        assert out.returncode == 0, out.stderr[-3000:]
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    run()
+    got = run()
+    assert got["refused"] == ["bm_absent", "bm_pkg.nothere"]
+    assert got["got"]["find_spec"] == [None, None]
