@@ -28,7 +28,7 @@ Never stale, never different from a plain import:
 * like a ``.pyc``, nothing is written where Python is told to write no bytecode
   (``PYTHONDONTWRITEBYTECODE``); ``BANMIAN_IMPORT_BUNDLE=0`` turns the bundle off.
 
-The bundle also keeps the regular expressions the command compiled (``re``'s compiled
+A file beside the bundle keeps the regular expressions the command compiled (``re``'s compiled
 form of each pattern and flags): Python compiles a pattern anew in every process (its
 parser and code generator, in Python: 31 patterns, 5–6 ms of an export); one the bundle
 holds is made from its compiled form at once (``_sre.compile``), the same pattern object
@@ -64,6 +64,7 @@ _LOADING = getattr(getattr(sys.modules.get("_frozen_importlib"), "_find_and_load
                            None), "__code__", None)
 
 _FORMAT = b"BMIB2\n"
+_PFORMAT = b"BMRE1\n"             # the file of regular expressions (``save_patterns``)
 _PATTERNS = 512                  # regular expressions kept, at most
 _EXTENSION = b"(extension module)"   # what add() is given for one (no code)
 _KEEP = 6                        # bundles kept in the folder (the newest written)
@@ -164,7 +165,6 @@ class BundleFinder:
         self.stamps: dict = {}
         self.skipped: frozenset = frozenset()   # names a plain import finds elsewhere
         self.missed = False
-        self.stored_patterns: dict = {}   # as read: {"for": _regex_key(), "table": …}
         self.patterns: dict = {}        # (pattern, flags) → _sre.compile's arguments
         self.absent: dict = {}          # name → its search path, found nowhere on it
         self.prefix = False             # sys.pycache_prefix when the bundle was written
@@ -189,13 +189,11 @@ class BundleFinder:
                 raise ValueError
             self.index, self.stamps = head["modules"], head["stamps"]
             self.skipped = head["skipped"]
-            self.stored_patterns = head.get("patterns") or {}
             self.absent = head.get("absent") or {}
             self.prefix = head.get("prefix", False)
             self.base, self.fd = _HEAD + n, fd
         except Exception:          # missing, cut, foreign: imported as usual
             self.index, self.stamps, self.skipped = {}, {}, frozenset()
-            self.stored_patterns = {}
             self.absent = {}
             if fd >= 0:
                 os.close(fd)
@@ -285,8 +283,6 @@ class BundleFinder:
         """Whether this run imported a module from source that the bundle did not serve."""
         if self.missed:
             return True
-        if any(key not in self.patterns for key in self.compiled):
-            return True
         if any(name not in self.absent and name not in sys.modules for name in self.asked):
             return True
         for name, _spec in self._candidates():
@@ -351,6 +347,54 @@ class BundleFinder:
         locations = tuple(found.submodule_search_locations) \
             if found.submodule_search_locations is not None else None
         return origin, tuple(search), tuple(witnesses), locations, blob
+
+    def patterns_file(self) -> str:
+        """The file of the command's regular expressions, beside its bundle (a file of
+        its own: a few kilobytes written again when a run compiled a new pattern)."""
+        return self.file[:-len(".bundle")] + ".patterns"
+
+    def read_patterns(self) -> dict:
+        """The table of patterns written for this bundle's key and ``re`` as it is (an
+        empty one on any doubt)."""
+        try:
+            with open(self.patterns_file(), "rb") as fh:
+                blob = fh.read()
+            if blob[:len(_PFORMAT)] != _PFORMAT:
+                return {}
+            got = marshal.loads(blob[len(_PFORMAT):])
+            if got["key"] == self.key and got["for"] == _regex_key():
+                return got["table"]
+        except Exception:
+            pass
+        return {}
+
+    def save_patterns(self) -> bool:
+        """Write the table of patterns again where this run compiled one it did not hold:
+        this run's, then the others held (the newest first, ``_PATTERNS`` at most)."""
+        if sys.dont_write_bytecode or not self.compiled or \
+                all(key in self.patterns for key in self.compiled):
+            return False
+        table = dict(self.compiled)
+        for key, args in self.patterns.items():
+            if len(table) >= _PATTERNS:
+                break
+            table.setdefault(key, args)
+        file = self.patterns_file()
+        tmp = f"{file}.{os.getpid()}.tmp"
+        try:
+            data = _PFORMAT + marshal.dumps({"key": self.key, "for": _regex_key(),
+                                             "table": table})
+            os.makedirs(os.path.dirname(file), exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, file)
+        except (OSError, ValueError):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            return False
+        return True
 
     def save(self) -> bool:
         """Write the bundle again if this run imported a module it did not serve: those
@@ -435,14 +479,6 @@ class BundleFinder:
                 skipped.add(name)
         for name, entry in kept.items():
             add(name, *entry[:4], _EXTENSION if entry[6] is None else self.blob(entry))
-        patterns = {}
-        if self.compiled:           # this run's, then the others kept (the newest first)
-            patterns.update(self.compiled)
-            for key, args in self.patterns.items():
-                if len(patterns) >= _PATTERNS:
-                    break
-                patterns.setdefault(key, args)
-            patterns = {"for": _regex_key(), "table": patterns}
         for name, search in list(absent.items()):
             if any(w in changed or w not in taken for w in search):
                 del absent[name]
@@ -450,7 +486,7 @@ class BundleFinder:
                 for w in search:
                     stamps[w] = taken[w]
         head = marshal.dumps({"key": self.key, "modules": modules, "stamps": stamps,
-                             "skipped": frozenset(skipped), "patterns": patterns,
+                             "skipped": frozenset(skipped),
                              "absent": absent, "prefix": sys.pycache_prefix})
         tmp = f"{self.file}.{os.getpid()}.tmp"
         try:
@@ -470,8 +506,9 @@ class BundleFinder:
 
 def prune(folder: str, keep: str = "", count: int = _KEEP) -> list:
     """Remove all but the ``count`` newest bundles in ``folder`` (each tree, venv and
-    command writes its own; an old tree's would pile up), never ``keep``, and temporary
-    files a writer left behind over an hour ago; the names removed."""
+    command writes its own; an old tree's would pile up), never ``keep``, with their
+    files of patterns, and temporary files a writer left behind over an hour ago; the
+    names removed."""
     import time
     try:
         names = os.listdir(folder)
@@ -488,6 +525,9 @@ def prune(folder: str, keep: str = "", count: int = _KEEP) -> list:
             found.append((st.st_mtime_ns, path))
         elif name.endswith(".tmp") and st.st_mtime < time.time() - 3600:
             found.append((-1, path))
+        elif name.endswith(".patterns") and \
+                name[:-len(".patterns")] + ".bundle" not in names:
+            found.append((-1, path))        # (its bundle's patterns, the bundle gone)
     found.sort(reverse=True)
     removed = []
     kept = 0
@@ -500,6 +540,11 @@ def prune(folder: str, keep: str = "", count: int = _KEEP) -> list:
             removed.append(os.path.basename(path))
         except OSError:
             pass
+        if path.endswith(".bundle"):
+            try:
+                os.unlink(path[:-len(".bundle")] + ".patterns")
+            except OSError:
+                pass
     return removed
 
 
@@ -521,9 +566,7 @@ def _serve_patterns(finder: BundleFinder) -> None:
     import _sre
     import re
     compiler, parser = re._compiler, re._parser
-    stored = finder.stored_patterns
-    if isinstance(stored, dict) and stored.get("for") == _regex_key():
-        finder.patterns = stored.get("table") or {}
+    finder.patterns = finder.read_patterns()
     table, compiled = finder.patterns, finder.compiled
     plain = compiler.compile
     debug = compiler.SRE_FLAG_DEBUG
@@ -590,6 +633,10 @@ def save() -> bool:
     date (never raises: a bundle not written is one not used)."""
     if _finder is None:
         return False
+    try:
+        _finder.save_patterns()
+    except Exception:
+        pass
     try:
         return _finder.save()
     except Exception:

@@ -76,7 +76,14 @@ def _run(tree, **extra) -> dict:
 
 def _bundles(tree) -> list:
     folder = os.path.join(tree[2]["BANMIAN_CACHE_DIR"], "imports")
-    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+    return sorted(n for n in os.listdir(folder) if n.endswith(".bundle")) \
+        if os.path.isdir(folder) else []
+
+
+def _patterns(tree) -> list:
+    folder = os.path.join(tree[2]["BANMIAN_CACHE_DIR"], "imports")
+    return sorted(os.path.join(folder, n) for n in os.listdir(folder)
+                  if n.endswith(".patterns")) if os.path.isdir(folder) else []
 
 
 def test_a_second_run_is_served_from_the_bundle_as_a_plain_import_would_be(tree):
@@ -185,7 +192,7 @@ def test_an_export_through_its_bundle_writes_the_same_pdf(tmp_path):
     folder = tmp_path / "cache" / "imports"
     assert not folder.exists()
     _export(tmp_path, issue, tmp_path / "b.pdf")       # writes the bundle
-    (bundle,) = os.listdir(folder)
+    (bundle,) = (n for n in os.listdir(folder) if n.endswith(".bundle"))
     stamp = os.stat(folder / bundle).st_mtime_ns
     time.sleep(0.01)
     _export(tmp_path, issue, tmp_path / "c.pdf")       # served from it, not written again
@@ -233,9 +240,10 @@ def _re_run(tree, **extra) -> dict:
 def test_regular_expressions_are_made_from_their_compiled_form_as_re_makes_them(tree):
     plain = _re_run(tree, BANMIAN_IMPORT_BUNDLE="0")
     one = _re_run(tree)
-    assert one["held"] == [] and one["wrote"]
+    assert one["held"] == [] and len(_patterns(tree)) == 1
+    written = os.stat(_patterns(tree)[0]).st_mtime_ns
     two = _re_run(tree)
-    assert not two["wrote"]
+    assert os.stat(_patterns(tree)[0]).st_mtime_ns == written        # nothing new
     assert len(two["held"]) == 4
     for case in ("u4e00-", "(?P<year>", "(b'", "('hello', 2)"):
         assert any(case in k for k in two["held"]), case
@@ -246,23 +254,46 @@ def test_regular_expressions_are_made_from_their_compiled_form_as_re_makes_them(
 
 def test_a_pattern_table_for_another_re_is_not_used(tree):
     _re_run(tree)
-    (name,) = _bundles(tree)
-    path = os.path.join(tree[2]["BANMIAN_CACHE_DIR"], "imports", name)
+    (path,) = _patterns(tree)
     blob = open(path, "rb").read()
-    n = int(blob[6:16])
     import marshal
-    head = marshal.loads(blob[16:16 + n])
-    head["patterns"]["for"] = ("another re",)
+    got = marshal.loads(blob[len(importbundle._PFORMAT):])
+    got["for"] = ("another re",)
     # the compiled form of a pattern made wrong: never used, as the table is not
-    key = next(k for k in head["patterns"]["table"] if k[0] == "hello")
-    head["patterns"]["table"][key] = (0, [1, 2, 3], 0, {}, (None,))
-    new = marshal.dumps(head)
+    key = next(k for k in got["table"] if k[0] == "hello")
+    got["table"][key] = (0, [1, 2, 3], 0, {}, (None,))
     with open(path, "wb") as fh:
-        fh.write(blob[:6] + b"%010d" % len(new) + new + blob[16 + n:])
-    got = _re_run(tree)
-    assert got["held"] == [] and got["wrote"]
-    assert all(c[1:] == [True] * 4 for c in got["cases"])
-    assert _re_run(tree)["held"] != []
+        fh.write(importbundle._PFORMAT + marshal.dumps(got))
+    again = _re_run(tree)
+    assert again["held"] == []
+    assert all(c[1:] == [True] * 4 for c in again["cases"])
+    assert len(_re_run(tree)["held"]) == 4                  # the table written again
+    os.unlink(path)
+    assert _re_run(tree)["held"] == [] and os.path.exists(path)
+    assert len(_re_run(tree)["held"]) == 4
+
+
+def test_new_patterns_rewrite_their_small_file_not_the_bundle(tree):
+    first, src, env = tree
+    _run(tree)
+    (name,) = _bundles(tree)
+    bundle = os.path.join(env["BANMIAN_CACHE_DIR"], "imports", name)
+    stamp = os.stat(bundle).st_mtime_ns
+    _write(src / "bm_top.py", "import re, sys\nVALUE = re.compile(sys.argv[-1]).pattern\n")
+    _run(tree)                                  # bm_top changed: the bundle written
+    stamp = os.stat(bundle).st_mtime_ns
+    for i in range(3):                          # a pattern no run compiled before
+        first_dir, src_dir, env_ = tree
+        got = subprocess.run([sys.executable, "-c", _RUN, str(first_dir), str(src_dir),
+                              f"x{{{i + 1}}}y"], capture_output=True, text=True, env=env_,
+                             cwd=str(MAIN.parent))
+        assert got.returncode == 0, got.stderr[-2000:]
+        assert json.loads(got.stdout.strip().splitlines()[-1])["top"] == f"x{{{i + 1}}}y"
+    assert os.stat(bundle).st_mtime_ns == stamp
+    (path,) = _patterns(tree)
+    import marshal
+    table = marshal.loads(open(path, "rb").read()[len(importbundle._PFORMAT):])["table"]
+    assert {("x{1}y", 0), ("x{2}y", 0), ("x{3}y", 0)} <= set(table)
 
 
 def test_old_bundles_are_pruned_to_the_newest_few(tmp_path, tree):
@@ -280,9 +311,13 @@ def test_old_bundles_are_pruned_to_the_newest_few(tmp_path, tree):
         ["export-0.bundle", *(f"export-{i}.bundle" for i in range(5, 10)),
          "export-9.bundle.123.tmp", "other.txt"])
     assert len(removed) == 5
+    (folder / "export-1.patterns").write_bytes(b"")                  # its bundle gone
+    (folder / "export-9.patterns").write_bytes(b"")
     assert importbundle.prune(str(folder), count=2) and \
         sorted(n for n in os.listdir(folder) if n.endswith(".bundle")) == \
         ["export-8.bundle", "export-9.bundle"]
+    assert sorted(n for n in os.listdir(folder) if n.endswith(".patterns")) == \
+        ["export-9.patterns"]
     # a bundle written prunes its folder
     cache = os.path.join(tree[2]["BANMIAN_CACHE_DIR"], "imports")
     os.makedirs(cache)
