@@ -176,3 +176,22 @@ def test_a_text_edit_works_out_the_photo_wraps_of_its_pages_alone(issue, fontset
     assert len(asked) == len(set(asked))                    # each page's once
     monkeypatch.setattr(Composer, "_blocked", real)
     _same(res, _fresh(edited, fontset))
+
+
+def test_the_first_face_is_told_without_decoding_a_page(issue, fontset, tmp_path,
+                                                        monkeypatch):
+    """``output.pdf.first_font`` (the slug's face, part of the preflight's and the writer's
+    keys) of a whole result read from the layout cache opens no page's items, and is the
+    face of its first glyph run."""
+    from layout import diskcache as D
+    from output.pdf import first_font
+    res, _ = _export(issue, fontset, tmp_path, monkeypatch)
+    opened = []
+    real = D.cache_read_checked
+    monkeypatch.setattr(D, "cache_read_checked", lambda p: opened.append(os.path.basename(p))
+                        or real(p))
+    disk = LayoutDiskCache(tmp_path)
+    back = disk.get_issue_result(disk.begin(_Probe(issue, fontset)))
+    face = first_font(back)
+    assert not [n for n in opened if n.startswith("pageitems-")]
+    assert face == next(run.font for p in res.pages for run in p.runs()) == first_font(res)
