@@ -31,6 +31,8 @@ class FontLibrary:
         self._faces: dict[str, FontFace] = {}
         self._resolved: dict[str, FontFace | None] = {}
         self._fallbacks: list[FontFace] | None = None
+        # names resolved before with the same faces found (``_names``): name → face key
+        self._names: tuple | None = None
 
     def __repr__(self) -> str:
         return f"<FontLibrary cache={self.font_dir}>"
@@ -43,6 +45,7 @@ class FontLibrary:
             self._infos, self.errors = discover_faces(roots, ScanCache(self.font_dir / f"scan{SCAN_CACHE_VERSION}.marshal"))
             self._index = None
             self._fallbacks = None
+            self._names = None
             self._resolved.clear()
         return self._infos
 
@@ -55,12 +58,72 @@ class FontLibrary:
         if name in self._resolved:
             return self._resolved[name]
         infos = self.discover()
+        ident, names, by_place = self._names_known(infos)
+        if name in names:                   # resolved before, among the same faces
+            got = names[name]
+            info = by_place.get(got) if got is not None else None
+            if got is None or info is not None:
+                face = self.face_for(info) if info is not None else None
+                self._resolved[name] = face
+                return face
         if self._index is None:
             self._index = NameIndex(infos)
         info = self._index.match(name)
         face = self.face_for(info) if info is not None else None
         self._resolved[name] = face
+        names[name] = (info.path, info.index) if info is not None else None
+        self._keep_names(ident, names)
         return face
+
+    _NAMES_FORMAT = 1
+    _NAMES_LIMIT = 2000
+
+    def _names_file(self) -> Path:
+        return self.font_dir / f"names{SCAN_CACHE_VERSION}.marshal"
+
+    def _names_known(self, infos) -> tuple:
+        """(the identity of the faces found, the names resolved among faces of that identity
+        before (name → (path, index) of the face, or None), the faces by (path, index)).
+        The identity: each face's file, place, origin, stamp and names, and the name
+        matcher's source file's stamp; kept in the cache folder, read once a scan."""
+        if self._names is None:
+            import hashlib
+            import marshal
+
+            from . import names as names_module
+            try:
+                st = os.stat(names_module.__file__)
+                code = (st.st_size, st.st_mtime_ns)
+            except (OSError, TypeError):
+                code = None
+            ident = hashlib.sha1(repr((self._NAMES_FORMAT, code, [
+                (i.path, i.index, i.origin, i.size, i.mtime_ns, i.ps_name, i.family, i.style,
+                 tuple(i.families)) for i in infos])).encode("utf-8", "surrogatepass")).hexdigest()
+            known: dict = {}
+            try:
+                with open(self._names_file(), "rb") as fh:
+                    got = marshal.loads(fh.read())
+                if type(got) is tuple and len(got) == 2 and got[0] == ident and \
+                        type(got[1]) is dict:
+                    known = {k: v for k, v in got[1].items() if type(k) is str and (
+                        v is None or (type(v) is tuple and len(v) == 2))}
+            except (OSError, EOFError, ValueError, TypeError):
+                pass
+            self._names = (ident, known, {(i.path, i.index): i for i in infos})
+        return self._names
+
+    def _keep_names(self, ident: str, names: dict) -> None:
+        """Keep the names resolved among the faces of identity ``ident`` (a failed write
+        is skipped)."""
+        import marshal
+
+        from common.fs import cache_write         # (made again if lost: no sync)
+        if len(names) > self._NAMES_LIMIT:
+            return
+        try:
+            cache_write(self._names_file(), marshal.dumps((ident, names)))
+        except (OSError, ValueError):
+            pass
 
     def face_for(self, info: FontInfo) -> FontFace:
         """The one FontFace object of this library for a discovered face."""

@@ -170,8 +170,15 @@ class Composer:
             again = {page_of[fid].number for fid in issue.stories[text_of].thread}
         else:
             page_of = {fr.id: page for page in issue.pages for fr in page.frames}
-            blocked = {page.number: self._blocked(page, geo, composer) for page in issue.pages}
-            blocked_keys = {n: _blocked_key(b) for n, b in blocked.items()}
+            if whole is not None and keep:
+                # an export: the pages of the stories passed again (not those kept) alone
+                by_number = {page.number: page for page in issue.pages}
+                blocked = _Made(lambda n: self._blocked(by_number[n], geo, composer))
+                blocked_keys = _Made(lambda n: _blocked_key(blocked[n]))
+            else:
+                blocked = {page.number: self._blocked(page, geo, composer)
+                           for page in issue.pages}
+                blocked_keys = {n: _blocked_key(b) for n, b in blocked.items()}
             # an export: the stories whose paragraphs are as at a compose of this issue
             # with everything else the same keep that compose's pass (their frames read
             # from the layout cache only when a page pass needs them)
@@ -895,6 +902,18 @@ def _values(cls):
         else:
             got = _GETTERS[cls] = lambda obj: ()
     return got
+
+
+class _Made(dict):
+    """A dict whose values are made by ``make(key)`` when first asked for."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key)
+        return value
 
 
 def _blocked_key(blocked: dict) -> tuple:

@@ -269,6 +269,7 @@ class LayoutDiskCache:
         # digests known before ``begin`` (``_known_digests``): id → (page, digest) or
         # (story, its fields' digest, its paragraphs then, their digest)
         self.known_digests: dict[int, tuple] = {}
+        self._pages_put: dict[int, tuple] = {}      # id → (page, its digest) stored here
 
     def set_context(self, issue, fontset, *extra) -> str:
         """Fix the context digest (engine, paper, styles, fonts) for the keys that follow."""
@@ -381,8 +382,14 @@ class LayoutDiskCache:
         """Store ``page`` (unless it came from here); its digest, set as its composed_from."""
         if page._blob is _STORED and page.composed_from:
             return page.composed_from
+        done = self._pages_put.get(id(page))
+        if done is not None and done[0] is page:   # (a page pass's page, then the result's)
+            return done[1]
         blob = page_blob(page)
         d = hashlib.sha1(blob).hexdigest()
+        if len(self._pages_put) >= 1000:            # (an editor's cache lives long)
+            self._pages_put.clear()
+        self._pages_put[id(page)] = (page, d)
         if page.composed_from != d:
             try:
                 enc = marshal.loads(blob)

@@ -58,6 +58,7 @@ class FontPrograms:
     def __init__(self) -> None:
         """An empty cache."""
         self._cache: dict[tuple, SfntProgram] = {}
+        self._facts: dict | None = None     # (``facts``: read when first asked)
 
     def get(self, path: str, index: int = 0, name: str = "") -> SfntProgram:
         """The parsed program of a font file (re-read when the file changed)."""
@@ -68,6 +69,69 @@ class FontPrograms:
             prog = open_program(read_font_file(path), index, name or os.path.basename(path))
             self._cache[key] = prog
         return prog
+
+    def facts(self, path: str, index: int = 0, name: str = "") -> tuple:
+        """(whether the face has CFF outlines, why its licence forbids embedding a subset
+        or "", its FontDescriptor numbers): what an export reads of a face whose subset
+        and CIDs it keeps, without parsing the font.  Kept in the cache folder by the
+        file's path, face, size and time (``font-facts.marshal``); a face not known
+        there, or whose file changed, is parsed (``get``).  OSError, FontFileError as
+        ``get`` raises them."""
+        st = os.stat(path)
+        key = (os.path.abspath(path), index, st.st_mtime_ns, st.st_size)
+        prog = self._cache.get(key)
+        known = self._known_facts()
+        name_ = repr(key)
+        if prog is None:
+            got = known.get(name_)
+            if type(got) is tuple and len(got) == 3 and type(got[0]) is bool and \
+                    type(got[1]) is str and type(got[2]) is tuple and len(got[2]) == 8:
+                from .ttfont import FontMetrics
+                try:
+                    return got[0], got[1], FontMetrics(*got[2])
+                except TypeError:
+                    pass
+            prog = self.get(path, index, name)
+        m = prog.metrics()
+        out = (isinstance(prog, CFFProgram), prog.embedding_problem(), m)
+        if name_ not in known:
+            known[name_] = (out[0], out[1], (m.ascent, m.descent, m.cap_height, tuple(m.bbox),
+                                             m.italic_angle, m.stem_v, m.fixed_pitch, m.bold))
+            self._save_facts(known)
+        return out
+
+    _FACTS_FORMAT = 1
+    _FACTS_LIMIT = 500                  # faces kept (then the file starts afresh)
+
+    def _known_facts(self) -> dict:
+        held = self._facts
+        if held is None:
+            import marshal
+
+            from common.fs import cache_dir, cache_read_checked
+            held = {}
+            try:
+                got = marshal.loads(cache_read_checked(cache_dir("subsets",
+                                                                 "font-facts.marshal")))
+                if type(got) is tuple and len(got) == 2 and got[0] == self._FACTS_FORMAT \
+                        and type(got[1]) is dict:
+                    held = got[1]
+            except (OSError, TypeError, ValueError, EOFError):
+                pass
+            self._facts = held
+        return held
+
+    def _save_facts(self, known: dict) -> None:
+        import marshal
+
+        from common.fs import cache_dir, cache_write_checked
+        if len(known) > self._FACTS_LIMIT:
+            known.clear()
+        try:
+            cache_write_checked(cache_dir("subsets", "font-facts.marshal"),
+                                marshal.dumps((self._FACTS_FORMAT, known)))
+        except (OSError, ValueError):
+            pass
 
 
 @dataclass
@@ -93,10 +157,15 @@ class DocumentFonts:
         self.fontset = fontset
         self.programs = programs or FontPrograms()
         self._faces: dict[str, _Face] = {}
+        # faces taken up from a state (``restore``) whose programs are not parsed yet:
+        # key → (font file, face index); parsed when a new CID or a new subset needs them
+        self._where: dict[str, tuple] = {}
 
     def face(self, key: str) -> _Face:
         """The document state of a face, loading its program on first use."""
         f = self._faces.get(key)
+        if f is not None and f.program is None:
+            self._program(f)
         if f is None:
             ff = self.fontset.face(key)
             try:
@@ -118,13 +187,20 @@ class DocumentFonts:
 
     def restore(self, state: list) -> bool:
         """Hand out the CIDs of ``state`` again (before any other use); False when a face
-        is not the one it was."""
+        is not the one it was.  The faces' fonts are not parsed (``FontPrograms.facts``
+        says what their objects need) until a new CID or a new subset needs them."""
         if self._faces:
             return False
         try:
             for key, resource, *values in state:
-                f = self.face(key)
+                ff = self.fontset.face(key)
+                where = (ff.path, getattr(ff, "index", 0) or 0, ff.key)
+                cff, _problem, metrics = self.programs.facts(*where)  # (the file is a font)
+                f = _Face(key, f"BF{len(self._faces) + 1}", None)
+                self._faces[key] = f
+                self._where[key] = (where, cff, metrics)
                 if f.resource != resource or len(values) != len(self._STATE):
+                    self._faces.clear()
                     return False
                 for n, v in zip(self._STATE, values):
                     setattr(f, n, v)
@@ -132,6 +208,25 @@ class DocumentFonts:
             self._faces.clear()
             return False
         return True
+
+    def _program(self, f: _Face) -> SfntProgram:
+        """The face's parsed font (parsed now if ``restore`` left it)."""
+        prog = f.program
+        if prog is None:
+            path, index, name = self._where[f.key][0]
+            try:
+                prog = f.program = self.programs.get(path, index, name)
+            except FontFileError:
+                raise
+            except OSError as exc:
+                raise FontFileError(f"font '{f.key}' cannot be read: {exc}") from None
+        return prog
+
+    def _facts(self, f: _Face) -> tuple:
+        """(CFF outlines?, FontMetrics) of a face, without parsing it where it is not."""
+        if f.program is not None:
+            return isinstance(f.program, CFFProgram), f.program.metrics()
+        return self._where[f.key][1:]           # (as ``restore`` found them)
 
     def encode(self, key: str, glyphs, text: str) -> tuple[_Face, list[int]]:
         """The CIDs of a run's glyphs (one character of ``text`` per glyph)."""
@@ -143,6 +238,8 @@ class DocumentFonts:
         get = cid_of.get
         out = [get(pair) for pair in zip(glyphs, text)]      # the known glyphs at C speed
         if None in out:                                       # new ones, in order of use
+            if f.program is None:
+                self._program(f)
             for i, pair in enumerate(zip(glyphs, text)):
                 if out[i] is None:
                     cid = get(pair)
@@ -178,10 +275,10 @@ class DocumentFonts:
             font_dict[f.resource] = self._type0(doc, f)
 
     def _type0(self, doc, f: _Face):
-        if isinstance(f.program, CFFProgram):
-            return self._type0_cff(doc, f)
+        cff, metrics = self._facts(f)
+        if cff:
+            return self._type0_cff(doc, f, metrics)
         from .canvas import RawDict
-        prog = f.program
         real = [g for g in f.gids if g != 0]
         what = ("ttf", real)
         new_gid = {g: i + 1 for i, g in enumerate(real)}
@@ -189,9 +286,10 @@ class DocumentFonts:
         tag = _subset_tag(f.key, f.gids, f.extra)
         base = f"{tag}+{_ps_name(f.key)}"
         ff = _kept_stream(doc, f.key, "program", what,
-                          lambda: subset_cached(f.key, what, lambda: prog.subset(real)),
+                          lambda: subset_cached(f.key, what,
+                                                lambda: self._program(f).subset(real)),
                           level=3, length1=True)
-        desc = self._descriptor(prog, base, "FontFile2", ff)
+        desc = self._descriptor(metrics, base, "FontFile2", ff)
         # CID -> glyph in the subset: identity unless shared glyphs got extra CIDs
         cid_gid = [0] * len(f.text)
         for g in f.gids:
@@ -210,10 +308,9 @@ class DocumentFonts:
             ("W", _widths(f.widths)), ("CIDToGIDMap", gid_map)])
         return self._type0_over(doc, f, base, cid_font)
 
-    def _type0_cff(self, doc, f: _Face):
+    def _type0_cff(self, doc, f: _Face, metrics):
         """A Type0 font over a CIDFontType0 whose CID-keyed CFF subset has glyph n for CID n."""
         from .canvas import RawDict
-        prog = f.program
         glyphs = [0] * len(f.text)
         for g in f.gids:
             glyphs[f.first_cid[g]] = g
@@ -222,13 +319,15 @@ class DocumentFonts:
         tag = _subset_tag(f.key, f.gids, f.extra)
         base = f"{tag}+{_ps_name(f.key)}"
         what = ("cff", glyphs, base)
-        ff = _kept_stream(doc, f.key, "program", what, lambda: subset_cached(
-            f.key, what, lambda: _with_flat_cache(f.key, prog, lambda: prog.cid_font(glyphs, base))),
-            level=3, entries="/Subtype /CIDFontType0C")
+        def make() -> bytes:
+            prog = self._program(f)
+            return _with_flat_cache(f.key, prog, lambda: prog.cid_font(glyphs, base))
+        ff = _kept_stream(doc, f.key, "program", what, lambda: subset_cached(f.key, what, make),
+                          level=3, entries="/Subtype /CIDFontType0C")
         cid_font = RawDict([
             ("Type", "/Font"), ("Subtype", "/CIDFontType0"), ("BaseFont", "/" + base),
             ("CIDSystemInfo", _IDENTITY_SYSTEM),
-            ("FontDescriptor", self._descriptor(prog, base, "FontFile3", ff)),
+            ("FontDescriptor", self._descriptor(metrics, base, "FontFile3", ff)),
             ("DW", "1000"), ("W", _widths(f.widths))])
         return self._type0_over(doc, f, f"{base}-Identity-H", cid_font)
 
@@ -244,10 +343,10 @@ class DocumentFonts:
         return doc.Reference(type0, "BanmianFont:" + f.resource)
 
     @staticmethod
-    def _descriptor(prog, base: str, file_key: str, ff):
-        """The FontDescriptor of an embedded subset (``file_key``: FontFile2 or FontFile3)."""
+    def _descriptor(m, base: str, file_key: str, ff):
+        """The FontDescriptor of an embedded subset (``m``: the face's FontMetrics;
+        ``file_key``: FontFile2 or FontFile3)."""
         from .canvas import RawDict
-        m = prog.metrics()
         flags = 4 | (1 if m.fixed_pitch else 0) | (0x40000 if m.bold else 0) | \
             (0x40 if m.italic_angle else 0)
         return RawDict([
@@ -259,7 +358,7 @@ class DocumentFonts:
 
     def faces(self):
         """The faces used so far: (key, program) pairs."""
-        return [(f.key, f.program) for f in self._faces.values()]
+        return [(f.key, self._program(f)) for f in self._faces.values()]
 
 
 SUBSET_CACHE_VERSION = 2

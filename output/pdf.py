@@ -688,10 +688,15 @@ def _store_memo(key: str, memo: dict) -> None:
 
 
 def first_font(result: LayoutResult) -> str:
-    """The face of the first glyph run in the result (slug and labels use it)."""
+    """The face of the first glyph run in the result (slug and labels use it), told by
+    each frame's run styles (``result.run_styles``: a frame read from the layout cache
+    and not drawn is not decoded for it)."""
+    from layout.result import run_styles
     for p in result.pages:
-        for run in p.runs():
-            return run.font
+        for fr in p.frames:
+            styles = run_styles(fr)
+            if styles:
+                return styles[0][0]
     for cf in result.copyfit.values():
         for run in cf.overset_runs:
             return run.font

@@ -242,12 +242,11 @@ def _check_faces(used: dict, fontset, cache: ExportCache | None) -> list[Diagnos
             out.append(Diagnostic("error", "font-missing", f"font '{key}' is not available: {exc}",
                                   page, frame))
             continue
-        try:
-            prog = programs.get(face.path, getattr(face, "index", 0) or 0, key)
+        try:        # (kept by the file's stamp: the font is parsed only when it changed)
+            problem = programs.facts(face.path, getattr(face, "index", 0) or 0, key)[1]
         except (FontFileError, OSError, TypeError) as exc:
             out.append(Diagnostic("error", "font-unusable", f"font '{key}': {exc}", page, frame))
             continue
-        problem = prog.embedding_problem()
         if problem:
             out.append(Diagnostic("error", "font-not-embeddable",
                                   f"font '{key}' cannot be embedded: {problem}", page, frame))

@@ -398,14 +398,14 @@ def flow_yaml(value) -> str:
         # JSON is YAML flow style, but for numbers with an exponent (YAML 1.1 reads 1e+16
         # as a string: those go the long way) and characters YAML cannot hold unescaped
         text = json.dumps(value, ensure_ascii=False)
-        return _NOT_PLAIN.sub(_escaped, text) if _NOT_PLAIN.search(text) else text
+        return text if _plain(text) else _NOT_PLAIN.sub(_escaped, text)
     if t is dict:
         return "{" + ", ".join(f"{flow_yaml(k)}: {flow_yaml(v)}" for k, v in value.items()) + "}"
     if t is list or t is tuple:
         return "[" + ", ".join(flow_yaml(v) for v in value) + "]"
     if t is str:
         text = json.dumps(value, ensure_ascii=False)
-        return _NOT_PLAIN.sub(_escaped, text) if _NOT_PLAIN.search(text) else text
+        return text if _plain(text) else _NOT_PLAIN.sub(_escaped, text)
     if value is None:
         return "null"
     if t is bool:
@@ -430,6 +430,15 @@ def flow_yaml(value) -> str:
 # are: line breaks of YAML 1.1 (NEL, LS, PS: they would be folded), characters outside its
 # printable set, and lone surrogates
 _NOT_PLAIN = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` has none of the characters ``_NOT_PLAIN`` finds.  Each of them is
+    one Python does not print, so text it prints all of (taking the ideographic space,
+    U+3000, which Chinese text is full of, for a space) has none: told at C speed, the
+    expression searched only where that is not so (a model's text: 0.1 ms, not 0.5–0.8)."""
+    return text.isprintable() or text.replace("\u3000", " ").isprintable() or \
+        _NOT_PLAIN.search(text) is None
 
 
 def _escaped(match) -> str:

@@ -254,3 +254,27 @@ def test_checked_cache_files_read_back_whole_or_not_at_all(tmp_path):
     assert cache_read_checked(path) is None
     cache_write_checked(path, b"")                                  # nothing but a checksum
     assert cache_read_checked(path) is None
+
+
+def test_a_page_stored_is_hashed_once_and_another_page_anew(sample, fontset, tmp_path,
+                                                           monkeypatch):
+    """A page a page pass stored is not made into bytes and hashed again when the whole
+    result names it (``_put_page``); another page object (a changed page) is stored anew."""
+    import dataclasses
+    res = _compose(sample, fontset)
+    made = []
+    real = diskcache.page_blob
+    monkeypatch.setattr(diskcache, "page_blob", lambda page: made.append(page) or real(page))
+    disk = LayoutDiskCache(tmp_path)
+    page = res.pages[0]
+    d = disk._put_page(page)
+    assert disk._put_page(page) == d and made == [page]
+    assert os.path.exists(os.path.join(tmp_path, f"page-{d}.marshal"))
+    changed = dataclasses.replace(page, width=page.width + 1.0)
+    d2 = disk._put_page(changed)
+    assert d2 != d and made == [page, changed]
+    assert decode_page(disk, d2).width == page.width + 1.0
+
+
+def decode_page(disk, digest):
+    return LayoutDiskCache(disk.folder)._get_page(digest)

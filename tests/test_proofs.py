@@ -220,3 +220,19 @@ def test_annotations_refuse_a_pdf_without_a_round(issue_dir, capsys, tmp_path):
     code = main.main(["annotations", str(pdf), "--into", str(issue_dir / "issue.yaml")])
     err = capsys.readouterr().err
     assert code == 2 and "校次" in err and len(err.strip().splitlines()) == 1
+
+
+def test_flow_yaml_tells_text_yaml_cannot_hold_as_it_is_by_every_character():
+    """``rounds._plain`` (printable text, the ideographic space taken for a space) finds
+    what the expression ``_NOT_PLAIN`` finds, for every character, in Chinese text with
+    ideographic spaces; such text with one of them written by ``flow_yaml`` loads back
+    equal."""
+    import yaml
+
+    from proofs import rounds as R
+    for c in range(0x110000):
+        for text in (chr(c), "\u3000\u3000正文" + chr(c) + "。"):
+            assert R._plain(text) == (R._NOT_PLAIN.search(text) is None), hex(c)
+    for ch in ("\x85", "\u2028", "\ufeff", "\uffff", "\u200b", "\t", "\x7f"):
+        text = "\u3000\u3000第一段" + ch + "（补充）\n第二段"
+        assert yaml.safe_load("v: " + R.flow_yaml(text))["v"] == text

@@ -151,3 +151,47 @@ class _Probe:
     def __init__(self, issue, fontset):
         self.issue, self.fontset = issue, fontset
         self.base_dir, self.allow_outside = str(SAMPLE.parent), False
+
+
+def test_a_text_edit_works_out_the_photo_wraps_of_its_pages_alone(issue, fontset, tmp_path,
+                                                                    monkeypatch):
+    """A re-export after a story's text changed works out the grid lines photos and boxes
+    take (``Composer._blocked``) only on the pages of that story's frames, and composes as
+    a compose from scratch does (the story chosen runs beside a wrapped photo)."""
+    _export(issue, fontset, tmp_path, monkeypatch)
+    edited = copy.deepcopy(issue)
+    page_of = {fr.id: page for page in edited.pages for fr in page.frames}
+    wrapped = {page.number for page in edited.pages for fr in page.frames
+               if getattr(getattr(fr, "wrap", None), "mode", "none") != "none"}
+    story = next(st for st in edited.stories.values()
+                 if st.thread and page_of[st.thread[0]].number in wrapped)
+    story.paragraphs[-1].runs[-1].text += "（绕排的一段又加了一句。）"
+    asked = []
+    real = Composer._blocked
+    monkeypatch.setattr(Composer, "_blocked", lambda self, page, *a:
+                        asked.append(page.number) or real(self, page, *a))
+    res, passed = _export(edited, fontset, tmp_path, monkeypatch)
+    assert passed == [story.id]
+    assert sorted(set(asked)) == sorted({page_of[fid].number for fid in story.thread})
+    assert len(asked) == len(set(asked))                    # each page's once
+    monkeypatch.setattr(Composer, "_blocked", real)
+    _same(res, _fresh(edited, fontset))
+
+
+def test_the_first_face_is_told_without_decoding_a_page(issue, fontset, tmp_path,
+                                                        monkeypatch):
+    """``output.pdf.first_font`` (the slug's face, part of the preflight's and the writer's
+    keys) of a whole result read from the layout cache opens no page's items, and is the
+    face of its first glyph run."""
+    from layout import diskcache as D
+    from output.pdf import first_font
+    res, _ = _export(issue, fontset, tmp_path, monkeypatch)
+    opened = []
+    real = D.cache_read_checked
+    monkeypatch.setattr(D, "cache_read_checked", lambda p: opened.append(os.path.basename(p))
+                        or real(p))
+    disk = LayoutDiskCache(tmp_path)
+    back = disk.get_issue_result(disk.begin(_Probe(issue, fontset)))
+    face = first_font(back)
+    assert not [n for n in opened if n.startswith("pageitems-")]
+    assert face == next(run.font for p in res.pages for run in p.runs()) == first_font(res)
