@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, mul, sub
+from operator import add, mul, not_, or_, sub
 
 from common.prebuilt import prebuilt_dataclass
 
@@ -87,7 +87,7 @@ class Prepared:
     every character and every pair of neighbours and sums up the answers.
     """
 
-    __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "pc", "pair", "gap", "shrink",
+    __slots__ = ("sh", "n", "pw", "pa", "ps", "pg", "_pc", "two", "pair", "gap", "shrink",
                  "nodes", "hyph", "penalty", "em", "hyphen_w", "centered", "nxt",
                  "rules", "kinds", "fixed", "pm", "pq", "pn", "qshrink", "mark", "points", "pgn", "opens", "po", "limit",
                  "_reach", "centre", "pl", "qrest", "pe", "last_hyph", "_after",
@@ -154,8 +154,8 @@ class Prepared:
         gap = tuple(chain((0.0,), map(gap_q.__getitem__, pids), ends))
         if spaces_k:
             stretch = list(map(add, stretch, gap))
-            points[1:n] = [1 if g else pt for g, pt in zip(map(gapped_q.__getitem__, pids),
-                                                            points[1:n])]
+            # (1 where the pair is gapped or the space is a point: both 0 or 1)
+            points[1:n] = map(or_, map(gapped_q.__getitem__, pids), points[1:n])
         else:
             stretch = gap
             points = tuple(chain((0,), map(gapped_q.__getitem__, pids), (0,) if n else ()))
@@ -237,11 +237,14 @@ class Prepared:
         self.pa = _sums(pair)             # (no adjustment anywhere: zeros, not summed)
         self.ps = tuple(accumulate(shrink[:n], initial=0.0))
         # the compressible marks alone (and those with no mark beside them: ``lone``)
-        pm = [0.0] * n
-        for i in compress(range(n), mark):
-            pm[i] = shrink[i]
         # (where only marks shrink, no word space: their sums are the sums of all)
-        self.pm = self.ps if pm == shrink[:n] else _sums(pm)
+        if any(compress(shrink[:n], map(not_, mark))):
+            pm = [0.0] * n
+            for i in compress(range(n), mark):
+                pm[i] = shrink[i]
+            self.pm = _sums(pm)
+        else:
+            self.pm = self.ps
         self.pl = None
         self.qrest = qrest
         if qshrink is zeros:
@@ -254,7 +257,18 @@ class Prepared:
                                           (0,) if n else ()), initial=0))
         self.po = (0.0,) * (n + 2) if opens is zeros else _sums(opens)
         self.pg = tuple(accumulate(stretch, initial=0.0))
-        self.pc = tuple(accumulate(map(counts_k.__getitem__, ks), initial=0))
+        # (the running count of characters that count as one, ``pc``, made when asked:
+        # a last line reads ``two`` instead, where the last two such characters begin)
+        self._pc = None
+        two = n - 1
+        left = 2
+        while two >= 0:
+            if counts_k[ks[two]]:
+                left -= 1
+                if not left:
+                    break
+            two -= 1
+        self.two = two
         hyph = set()
         syllables = set()          # pyphen's points inside capitalised or odd words
         # the Latin letters of the paragraph (_latin_letter): hyphenation points and
@@ -307,14 +321,26 @@ class Prepared:
         self.pair, self.gap, self.shrink = tuple(pair), gap, tuple(shrink)
         if qshrink is not zeros:
             self.qshrink, self.qrest = _frozen(qshrink), _frozen(qrest)
+        # (nxt: the offsets themselves, as a range, where no line starts after a space)
         self.mark, self.points, self.opens, self.nxt = \
-            tuple(mark), tuple(points), opens, tuple(nxt)
+            tuple(mark), tuple(points), opens, tuple(nxt) if space_at else nxt
         self.kinds = tuple(ks)
         if fixed is not None:
             self.fixed = tuple(fixed)
             self.fixed_at = tuple(compress(range(n), fixed))
         else:
             self.fixed_at = ()
+
+    @property
+    def pc(self) -> tuple[int, ...]:
+        """The running count of the characters that count as one (a lone last character,
+        孤字, is one of them alone on the last line), made when first asked."""
+        got = self._pc
+        if got is None:
+            counts_k = self.rules.kind_table()[5]
+            got = self._pc = tuple(accumulate(map(counts_k.__getitem__, self.kinds),
+                                              initial=0))
+        return got
 
     @staticmethod
     def _letter_breaks(text: str, hyph: set, syllables: set, rules: C.Rules,
@@ -550,7 +576,8 @@ def _line_cost(p: Prepared, s: int, e: int, measure: float, last: bool) -> float
 def _tail(p: Prepared, s: int, e: int, last: bool) -> float:
     """What a line costs for where it ends: a lone last character, a penalised break."""
     cost = 0.0
-    if last and p.pc[e] - p.pc[s] <= 1 and p.pc[e] > 1:
+    # (at the paragraph's end: at most one such character from s, two in the paragraph)
+    if last and (s > p.two >= 0 if e == p.n else p.pc[e] - p.pc[s] <= 1 and p.pc[e] > 1):
         cost += PENALTY_LONE_CHAR
     pen = p.penalty.get(e)
     if pen:
@@ -584,7 +611,9 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     best_at: list[float] = []  # cheapest badness seen per line count (for pruning)
     n_best = 0
     window = 1.6 * p.em
-    pa, ps, pq, pc, nxt, pen, pe = p.pa, p.ps, p.pq, p.pc, p.nxt, p.penalty, p.pe
+    pa, ps, pq, nxt, pen, pe = p.pa, p.ps, p.pq, p.nxt, p.penalty, p.pe
+    # (a last line from s has a lone character, 孤字, where s > two >= 0: see _tail)
+    two = p.two
     pg, po, pn, pgn, hyph = p.pg, p.po, p.pn, p.pgn, p.hyph
     limit, em, loose_penalty = p.limit, p.em, p.rules.loose_penalty
     n_nodes = len(nodes)
@@ -693,8 +722,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 c = INF
                 if delta >= -0.01:
                     # the last line, not too long: _line_cost's and _tail's arithmetic
-                    c = COST_LINE + (PENALTY_LONE_CHAR if pc[n] - pc[s] <= 1 and pc[n] > 1
-                                     else 0.0)
+                    c = COST_LINE + (PENALTY_LONE_CHAR if s > two >= 0 else 0.0)
                 elif not (delta + ps[n] - ps[s] + pq[n] - pq[s1] + pe[n] - pe[s1] < -0.01
                           and last_j > j0):
                     c = _line_cost(p, s, n, m, True)
@@ -753,8 +781,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                         back[nx] = (s, e, c)
                         count[nx] = k1
                     continue
-                if -0.01 <= delta <= 0.01 and e not in pen and (e < n or pc[e] - pc[s] > 1
-                                                                or pc[e] <= 1):
+                if -0.01 <= delta <= 0.01 and e not in pen and (e < n or not s > two >= 0):
                     c = COST_LINE                      # the usual case: an exact fit
                 elif delta > 0.01 and e < n and e not in hyph:
                     # a line spaced out: _line_cost's arithmetic on the running sums
@@ -766,7 +793,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
                 elif e == n and delta >= -0.01 and e not in hyph:
                     # the last line, not too long: _line_cost's and _tail's arithmetic, inline
                     tail = 0.0
-                    if pc[e] - pc[s] <= 1 and pc[e] > 1:
+                    if s > two >= 0:
                         tail += PENALTY_LONE_CHAR
                     if pen.get(e):
                         tail += pen[e]
@@ -934,10 +961,17 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
                 append(x)
                 x += a
         else:
-            for pr, a in zip(pair[s1:e], rest):
-                x += pr
-                append(x)
-                x += a
+            prs = pair[s1:e]
+            if any(prs):
+                for pr, a in zip(prs, rest):
+                    x += pr
+                    append(x)
+                    x += a
+            else:
+                # no adjustment in the line: the pen positions are the running sums of
+                # the advances (adding 0.0 changes no sum), made in C
+                xs = list(accumulate(advs, initial=0.0))
+                x = xs.pop()
         for i in mid:
             xs[i - s] = xs[i - s] - centre[i] / 2
         return _finish(p, s, e, xs, x, measure, last, align, hyphen)
@@ -1117,7 +1151,8 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     words = not (p.pn[-1] == p.pgn[-1] and C.SPACE not in p.sh.cls)
     wreach, wlim = p.reach(word_limit, 1) if words else (None, 0.0)
     hyphen_w = p.hyphen_w if p.hyph else 0.0
-    pw, pa, ps, pq, pc, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pc, p.pn, p.points, p.sh.cls
+    pw, pa, ps, pq, pn, points, cls = p.pw, p.pa, p.ps, p.pq, p.pn, p.points, p.sh.cls
+    two = p.two                 # (a lone last character from s: s > two >= 0, see _tail)
     pe, pg = p.pe, p.pg
     p_limit, em, loose_penalty = p.limit, p.em, p.rules.loose_penalty
     hyph, pen, nxt, last_hyph = p.hyph, p.penalty, p.nxt, p.last_hyph
@@ -1235,7 +1270,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 # compressed)
                 delta = m - (pw[n] - pws + pa[n] - pas)
                 if delta >= -(ps[n] - pss + pq[n] - pq[s1] + pe[n] - pe[s1] + 0.01) and \
-                        not pc[n] - pc[s] <= 1 < pc[n] and \
+                        not s > two >= 0 and \
                         not (delta < -0.01 and _midline_need(p, s, n, -delta) > 0.01):
                     c = _line_cost(p, s, n, m, True)
                     if c != INF:
@@ -1300,7 +1335,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                         continue                  # a proper noun is not split to even a foot
                     last = e >= n
                     if last:
-                        if pc[e] - pc[s] <= 1 < pc[e]:
+                        if s > two >= 0:
                             continue              # never a lone character (孤字) on the last line
                     elif delta > 0.01:
                         # as set_line spaces it: Han–Latin boundaries open first, the rest is
