@@ -635,6 +635,9 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     # the sums below leave them out (taking or adding 0.0 changes no sum)
     opens = any(po)
     soft = any(pq) or any(pe)
+    # no pair adjustment (the usual): a line's width is its advances' (adding 0.0 - 0.0
+    # changes no sum)
+    flat_pa = not any(pa)
     pos_ = 0.0
     # a paragraph whose only special node is its end and whose lines start where the
     # last one ended (no space dropped at a break: the usual Chinese paragraph) takes
@@ -678,7 +681,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
             # line starts), then at the paragraph's end
             for j in range(j0, last_j):
                 e = nodes[j]
-                delta = m - (pw[e] - pws + pa[e] - pas)
+                delta = m - (pw[e] - pws) if flat_pa else m - (pw[e] - pws + pa[e] - pas)
                 if delta > 0.01:
                     found = True
                     here = cost[e]
@@ -736,7 +739,7 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
         else:
             for j in range(j0, n_nodes):
                 e = nodes[j]
-                delta = m - (pw[e] - pws + pa[e] - pas)
+                delta = m - (pw[e] - pws) if flat_pa else m - (pw[e] - pws + pa[e] - pas)
                 if e not in special:
                     if delta > 0.01:
                         # a line spaced out: _line_cost's arithmetic (_spread_cost) inline
@@ -1173,6 +1176,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     # the sums below leave them out (taking or adding 0.0 changes no sum)
     opens = any(po)
     soft = any(pq) or any(pe)
+    flat_pa = not any(pa)        # (no pair adjustment: as in break_paragraph)
     pos_ = pqs = pes = 0.0
     limit_6, word_limit_6 = limit + 1e-6, word_limit + 1e-6
     count_1 = count - 1
@@ -1220,7 +1224,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
             # line starts), then at the paragraph's end
             for j in range(j1 if j1 < last_j else last_j, last_j):
                 e = nodes[j]
-                delta = m - (pw[e] - pws + pa[e] - pas)
+                delta = m - (pw[e] - pws) if flat_pa else m - (pw[e] - pws + pa[e] - pas)
                 if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
                              else ps[e] - pss + 0.01):
                     break
@@ -1292,7 +1296,7 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 e = nodes[j]
                 if e not in special:
                     # (no hyphen, no penalty, not the last line: the checks below, fewer)
-                    delta = m - (pw[e] - pws + pa[e] - pas)
+                    delta = m - (pw[e] - pws) if flat_pa else m - (pw[e] - pws + pa[e] - pas)
                     if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
                                  else ps[e] - pss + 0.01):
                         break
