@@ -1177,6 +1177,12 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
     opens = any(po)
     soft = any(pq) or any(pe)
     flat_pa = not any(pa)        # (no pair adjustment: as in break_paragraph)
+    # a line too long by more than its marks, spaces and Han–Latin spaces can give ends
+    # the search from s; where none of those gives a negative amount (always, with the
+    # rules as they are) only a line longer than the measure can be: ``over`` skips the
+    # sum for the others
+    over = -0.01 if min(p.shrink) >= 0.0 and (not soft or min(p.qshrink) >= 0.0 and
+                                               min(p.qrest) >= 0.0) else INF
     pos_ = pqs = pes = 0.0
     limit_6, word_limit_6 = limit + 1e-6, word_limit + 1e-6
     count_1 = count - 1
@@ -1225,8 +1231,8 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
             for j in range(j1 if j1 < last_j else last_j, last_j):
                 e = nodes[j]
                 delta = m - (pw[e] - pws) if flat_pa else m - (pw[e] - pws + pa[e] - pas)
-                if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
-                             else ps[e] - pss + 0.01):
+                if delta < over and delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01
+                                               if soft else ps[e] - pss + 0.01):
                     break
                 if delta > 0.01:
                     rest = delta - (po[e] - pos_) if opens else delta
@@ -1297,8 +1303,8 @@ def break_counts(p: Prepared, measure: float, start: int, first_indent: float,
                 if e not in special:
                     # (no hyphen, no penalty, not the last line: the checks below, fewer)
                     delta = m - (pw[e] - pws) if flat_pa else m - (pw[e] - pws + pa[e] - pas)
-                    if delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes + 0.01 if soft
-                                 else ps[e] - pss + 0.01):
+                    if delta < over and delta < -(ps[e] - pss + pq[e] - pqs + pe[e] - pes +
+                                                   0.01 if soft else ps[e] - pss + 0.01):
                         break
                     if delta > 0.01:
                         rest = delta - (po[e] - pos_) if opens else delta
