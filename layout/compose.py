@@ -8,6 +8,8 @@ story position it started from).
 from __future__ import annotations
 
 import os
+import re
+from itertools import compress
 from dataclasses import fields, is_dataclass, replace
 from operator import attrgetter
 
@@ -24,6 +26,44 @@ from .result import (BoxItem, Copyfit, Diagnostic, FrameResult, ImageItem, Layou
                      PageResult, lazy_summary, replace_frame, rotated_bounds)
 from .gcpause import without_gc
 from .setter import Setter
+
+
+# runs of seven or more word characters that are neither digits nor "_" (the letters,
+# and a few numerals: see ``word_spans``)
+_LETTERS = re.compile(r"[^\W\d_]{7,}")
+
+
+def word_spans(text: str, word: list[bool]) -> list[tuple[int, int]]:
+    """The words to hyphenate: each run of letters (str.isalpha) from its first word
+    character (``word``) on, where that is seven letters long or more.  The runs
+    are found in C; a text where ``_LETTERS`` took a numeral that is no letter ("x²")
+    is walked a character at a time (``_word_spans_walked``)."""
+    runs = [m.span() for m in _LETTERS.finditer(text)]
+    if not all(text[a:b].isalpha() for a, b in runs):
+        return _word_spans_walked(text, word)
+    out = []
+    for a, b in runs:
+        i = next(compress(range(a, b), word[a:b]), b)
+        if b - i >= 7:
+            out.append((i, b))
+    return out
+
+
+def _word_spans_walked(text: str, word: list[bool]) -> list[tuple[int, int]]:
+    """``word_spans`` a character at a time."""
+    out = []
+    i, n = 0, len(text)
+    while i < n:
+        if word[i] and text[i].isalpha():
+            j = i
+            while j < n and text[j].isalpha():
+                j += 1
+            if j - i >= 7:
+                out.append((i, j))
+            i = j
+        else:
+            i += 1
+    return out
 
 
 def default_hyphenator(lang: str = "en_US", cache_file: str | None = None):
@@ -47,19 +87,10 @@ def default_hyphenator(lang: str = "en_US", cache_file: str | None = None):
         return got
 
     def hyphenate(text: str, word: list[bool]):
-        i, n = 0, len(text)
-        while i < n:
-            if word[i] and text[i].isalpha():
-                j = i
-                while j < n and text[j].isalpha():
-                    j += 1
-                if j - i >= 7:
-                    for pos in positions(text[i:j]):
-                        if 3 <= pos <= j - i - 3:
-                            yield i + pos
-                i = j
-            else:
-                i += 1
+        for i, j in word_spans(text, word):
+            for pos in positions(text[i:j]):
+                if 3 <= pos <= j - i - 3:
+                    yield i + pos
     hyphenate.save = cache.save
     return hyphenate
 
