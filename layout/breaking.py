@@ -24,6 +24,7 @@ moves re-uses them unchanged.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left
 from itertools import accumulate, chain, compress, islice, repeat
 from operator import add, mul, not_, or_, sub
@@ -585,6 +586,9 @@ def _tail(p: Prepared, s: int, e: int, last: bool) -> float:
     return cost
 
 
+_FLOAT_MAX = sys.float_info.max
+
+
 def break_paragraph(p: Prepared, measure: float, start: int = 0,
                     first_indent: float = 0.0, prune: bool = True,
                     within: float = INF) -> list[tuple[int, int]]:
@@ -645,9 +649,11 @@ def break_paragraph(p: Prepared, measure: float, start: int = 0,
     plain = not hyph and not pen and p.flat
     last_j = n_nodes - 1                # (nodes[last_j] is n)
     m = measure - first_indent          # the first line's measure (then the measure)
+    # (one comparison skips both a start not reached, INF, and one past ``within``)
+    top = within if within < INF else _FLOAT_MAX
     for s in range(start, n):
         base = cost[s]
-        if base is INF or base > within:
+        if not base <= top:
             continue
         k = count[s]
         bad = base - k * COST_LINE
