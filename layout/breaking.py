@@ -955,23 +955,13 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         rest = islice(advs, 1, None)
         s1 = s + 1
         if not plain:
-            gs = gap[s1:e]
-            if min(gs, default=0.0) >= 0.0:
-                # (as below, each pair's adjustment pr - q·qcut - qr·ecut + o·open_ratio
-                # worked out in C in the same order)
-                incs = list(map(add, map(sub, map(sub, pair[s1:e],
-                                                  map(mul, qshrink[s1:e], repeat(qcut))),
-                                         map(mul, qrest[s1:e], repeat(ecut))),
-                                map(mul, opens[s1:e], repeat(open_ratio))))
-                xs, x = _pen_sums(x, rest, incs, map(mul, map(bool, gs), repeat(per_gap)))
-            else:
-                for pr, q, qr, o, g, a in zip(pair[s1:e], qshrink[s1:e], qrest[s1:e],
-                                              opens[s1:e], gs, rest):
-                    x += pr - q * qcut - qr * ecut + o * open_ratio
-                    if g > 0:
-                        x += per_gap
-                    append(x)
-                    x += a
+            for pr, q, qr, o, g, a in zip(pair[s1:e], qshrink[s1:e], qrest[s1:e], opens[s1:e],
+                                          gap[s1:e], rest):
+                x += pr - q * qcut - qr * ecut + o * open_ratio
+                if g > 0:
+                    x += per_gap
+                append(x)
+                x += a
         elif per_gap:
             prs, gs = pair[s1:e], gap[s1:e]
             if min(gs, default=0.0) >= 0.0:
