@@ -963,17 +963,19 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
                 append(x)
                 x += a
         elif per_gap:
-            prs, gs = pair[s1:e], gap[s1:e]
-            if min(gs, default=0.0) >= 0.0:
-                # (per_gap where a gap is, else 0.0: adding 0.0 to a pen position
-                # changes nothing)
-                xs, x = _pen_sums(x, rest, prs, map(mul, map(bool, gs), repeat(per_gap)))
-            else:
-                xs, x = _pen_walk(x, rest, prs, gs, per_gap)
+            for pr, g, a in zip(pair[s1:e], gap[s1:e], rest):
+                x += pr
+                if g > 0:
+                    x += per_gap
+                append(x)
+                x += a
         else:
             prs = pair[s1:e]
             if any(prs):
-                xs, x = _pen_sums(x, rest, prs, None)
+                for pr, a in zip(prs, rest):
+                    x += pr
+                    append(x)
+                    x += a
             else:
                 # no adjustment in the line: the pen positions are the running sums of
                 # the advances (adding 0.0 changes no sum), made in C
@@ -1007,40 +1009,6 @@ def set_line(p: Prepared, s: int, e: int, measure: float, last: bool,
         if cls[i] == SPACE and points[i]:
             x += space_extra
     return _finish(p, s, e, xs, x, measure, last, align, hyphen)
-
-
-def _pen_sums(x: float, rest, prs, steps) -> tuple[list, float]:
-    """``_pen_walk`` in C: the running sums from ``x`` (the first advance) of each pair's
-    adjustment, its spacing (``steps``, or None for none) and the next advance, in that
-    order; every second (third) sum is a pen position.  Returns (the pen positions from
-    0.0, where the last character ends)."""
-    if steps is None:
-        sums = list(accumulate(chain.from_iterable(zip(prs, rest)), initial=x))
-        xs = sums[1::2]
-    elif any(prs):
-        sums = list(accumulate(chain.from_iterable(zip(prs, steps, rest)), initial=x))
-        xs = sums[2::3]
-    else:
-        # (no adjustment: adding 0.0 changes no sum)
-        sums = list(accumulate(chain.from_iterable(zip(steps, rest)), initial=x))
-        xs = sums[1::2]
-    xs.insert(0, 0.0)
-    return xs, sums[-1]
-
-
-def _pen_walk(x: float, rest, prs, gs, per_gap: float) -> tuple[list, float]:
-    """The pen positions of a line a character at a time: from ``x`` (the first
-    advance), each pair's adjustment, ``per_gap`` where the pair has a gap (``gs``), the
-    position, then the next advance (``rest``)."""
-    xs = [0.0]
-    append = xs.append
-    for pr, g, a in zip(prs, gs, rest):
-        x += pr
-        if g > 0:
-            x += per_gap
-        append(x)
-        x += a
-    return xs, x
 
 
 def _finish(p: Prepared, s: int, e: int, xs: list, x: float, measure: float, last: bool,
