@@ -61,7 +61,7 @@ from . import result as r
 from .gcpause import gc_paused as _gc_paused
 from .position import StoryPos
 
-FORMAT = 6                         # bump when the encoding below changes
+FORMAT = 7                         # bump when the encoding below changes
 MAX_AGE = 30                       # days an unused entry is kept
 
 _ENGINE: str | None = None
@@ -187,14 +187,21 @@ _STORED = b""
 _PAGE_FRAMES = 1 + _FIELDS[r.PageResult].index("frames")
 
 
-def page_blob(page) -> bytes:
-    """The marshal bytes of a page's encoding (version 2: no references, so equal pages
-    give equal bytes however they were built), made once per page and kept on it."""
-    blob = page._blob
-    if blob is None:
-        blob = marshal.dumps(encode(page), 2)
-        object.__setattr__(page, "_blob", blob)
-    return blob
+#: the names of frames' item bytes hashed in this process, by the bytes object (kept)
+_ITEM_NAMES: dict[int, tuple[bytes, str]] = {}
+
+
+def items_name(data: bytes) -> str:
+    """The name of a frame's item bytes (``result.items_blob``): their SHA-1, worked out
+    once per bytes object (a page stored and then drawn hashes its items once)."""
+    got = _ITEM_NAMES.get(id(data))
+    if got is not None and got[0] is data:
+        return got[1]
+    name = hashlib.sha1(data).hexdigest()
+    if len(_ITEM_NAMES) >= 20000:
+        _ITEM_NAMES.clear()
+    _ITEM_NAMES[id(data)] = (data, name)
+    return name
 
 
 def _load_items(data, blob: bool = True) -> tuple:
@@ -385,22 +392,26 @@ class LayoutDiskCache:
         done = self._pages_put.get(id(page))
         if done is not None and done[0] is page:   # (a page pass's page, then the result's)
             return done[1]
-        blob = page_blob(page)
-        d = hashlib.sha1(blob).hexdigest()
+        # the page's encoding with each frame's items by name: its bytes (version 2: no
+        # references, so equal pages give equal bytes however they were built) are the
+        # "page-" entry and their SHA-1 the page's digest (its items' bytes hashed once,
+        # for their names, which the PDF writer's frame keys take too)
+        enc = encode(page)
+        table = {}
+        for fr in enc[_PAGE_FRAMES][1:]:                # ["T", frame, ...]
+            got = fr[_FRAME_ITEMS]
+            name = items_name(got[0])
+            table[name] = got[0]
+            fr[_FRAME_ITEMS] = (name, got[1], got[2])
+        named = marshal.dumps(enc, 2)
+        d = hashlib.sha1(named).hexdigest()
         if len(self._pages_put) >= 1000:            # (an editor's cache lives long)
             self._pages_put.clear()
         self._pages_put[id(page)] = (page, d)
         if page.composed_from != d:
             try:
-                enc = marshal.loads(blob)
-                table = {}
-                for fr in enc[_PAGE_FRAMES][1:]:        # ["T", frame, ...]
-                    got = fr[_FRAME_ITEMS]
-                    name = hashlib.sha1(got[0]).hexdigest()
-                    table[name] = got[0]
-                    fr[_FRAME_ITEMS] = (name, got[1], got[2])
                 cache_write_checked(self._path(f"pageitems-{d}"), marshal.dumps(table))
-                cache_write_checked(self._path(f"page-{d}"), marshal.dumps(enc))
+                cache_write_checked(self._path(f"page-{d}"), named)
                 self.stats["writes"] += 1
                 self.written.append(f"page-{d}")
             except (OSError, ValueError, TypeError, IndexError):

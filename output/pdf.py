@@ -363,9 +363,11 @@ class _Writer(Painter):
                 any(type(it) is ImageItem for it in frame.graphics):
             return None
         import hashlib
+
+        from layout.diskcache import items_name
         # the items' bytes, or their SHA-1 (the name a page kept in the layout cache
         # gives them, its frames' items not read)
-        name = blob[0] if type(blob[0]) is str else hashlib.sha1(blob[0]).hexdigest()
+        name = blob[0] if type(blob[0]) is str else items_name(blob[0])
         return hashlib.sha1(repr((name, frame.rect, frame.rotation, self.g.ox, self.g.top,
                                   self._fill, self._overprint)).encode(
             "utf-8", "surrogatepass")).hexdigest()
