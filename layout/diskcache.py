@@ -867,6 +867,16 @@ class _ModelUnpickler(pickle.Unpickler):
         return cls
 
 
+#: issue path → (the text ``load_issue_cached`` read last from it, the SHA-1 of its UTF-8)
+_TEXTS: dict[str, tuple[str, str]] = {}
+
+
+def text_read(path) -> tuple[str, str] | None:
+    """(the text ``load_issue_cached`` read the issue at ``path`` from, the SHA-1 of its
+    UTF-8) when it read one in this process, else None."""
+    return _TEXTS.get(str(path))
+
+
 def load_issue_cached(path, cache_dir: str | None):
     """``docfile.load_issue(path)``, the model kept in the cache directory (``layout/``)
     keyed by the file's bytes and path, the sources of the layout and common packages
@@ -900,7 +910,12 @@ def load_issue_cached(path, cache_dir: str | None):
     h = hashlib.sha1(repr((*version, str(path))).encode("utf-8", "surrogatepass"))
     version = repr(version)                 # a source entry serves only the same version
     source = Path(cache_dir, "layout", f"source-{h.hexdigest()}.marshal")   # the path's last
-    h.update(data)
+    # the SHA-1 of the text's UTF-8 (the file's bytes but a BOM): the file's bytes
+    # hashed once, for the model's key and for whoever records the text (a proof round)
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text_sha1 = hashlib.sha1(memoryview(data)[3:] if bom else data).hexdigest()
+    _TEXTS[str(path)] = (text, text_sha1)
+    h.update(b"%d %s" % (bom, text_sha1.encode("ascii")))
     file = _model_file(cache_dir, h.hexdigest())                 # pruned as the rest
     recent = Path(cache_dir, "layout", "source-recent")
     issue = _read_model(file)
