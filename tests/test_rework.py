@@ -344,7 +344,7 @@ def test_a_model_edited_in_plain_paragraphs_is_kept_as_changes_of_the_one_before
         import hashlib
         version = (D.FORMAT, D.engine_version(), D._common_version(), D._yaml_stamp())
         h = hashlib.sha1(repr((*version, str(path))).encode("utf-8", "surrogatepass"))
-        h.update(text.encode("utf-8"))
+        h.update(b"0 " + hashlib.sha1(text.encode("utf-8")).hexdigest().encode())  # no BOM
         return D._model_file(cache, h.hexdigest())
 
     def read(text):
