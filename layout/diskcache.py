@@ -941,7 +941,9 @@ def load_issue_cached(path, cache_dir: str | None):
     _LOADED[:] = [issue, model_key, *base]
     try:
         cache_write_checked(file, _model_entry(cache_dir, issue, base, changed))
-        cache_write_checked(source, marshal.dumps((version, h.hexdigest(), text, index)))
+        # the text as the file's UTF-8 (copied, not encoded again)
+        cache_write_checked(source, marshal.dumps((version, h.hexdigest(),
+                                                   data[3:] if bom else data, index)))
         cache_write_checked(recent, source.name.encode())
     except Exception:                       # noqa: BLE001 - not kept: read again next time
         pass
@@ -986,6 +988,7 @@ def _reparsed(source: Path | None, version: str, cache_dir: str, text: str, path
         old_version, old_key, old_text, index = marshal.loads(cache_read_checked(source))
         if old_version != version:
             return None
+        old_text = str(old_text, "utf-8")   # (kept as the file's UTF-8)
 
         def old_model():
             model = _read_model(_model_file(cache_dir, old_key))

@@ -61,3 +61,22 @@ def test_a_rounds_digest_is_the_one_told_for_that_text_only(monkeypatch):
     assert rounds._digest(other) == want and hashed == []              # once, then kept
     assert rounds._digest(text + "x") == real((text + "x").encode("utf-8")).hexdigest()
     assert diskcache.text_read("nowhere.yaml") is None
+
+
+def test_a_file_with_a_bom_is_read_by_parts_from_the_text_kept(tmp_path, monkeypatch):
+    """The source entry keeps the text as the file's UTF-8 (the BOM left out): an edit of
+    one paragraph is read by parts from it, equal to the whole parse."""
+    from layout import docload
+    path, cache = tmp_path / "issue.yaml", str(tmp_path / "cache")
+    save_issue(big_issue(2, vary=True), path)
+    text = path.read_text("utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    load_issue_cached(path, cache)
+    whole = []
+    real = docload.parse_indexed
+    monkeypatch.setattr(docload, "parse_indexed", lambda t, p: whole.append(p) or real(t, p))
+    changed = text.replace("本报讯", "本报讯〇", 1)
+    path.write_bytes(b"\xef\xbb\xbf" + changed.encode("utf-8"))
+    assert load_issue_cached(path, cache) == parse_issue(changed, str(path))
+    assert whole == []
+    assert text_read(path) == (changed, _sha1(changed))
