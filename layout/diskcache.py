@@ -61,7 +61,7 @@ from . import result as r
 from .gcpause import gc_paused as _gc_paused
 from .position import StoryPos
 
-FORMAT = 6                         # bump when the encoding below changes
+FORMAT = 7                         # bump when the encoding below changes
 MAX_AGE = 30                       # days an unused entry is kept
 
 _ENGINE: str | None = None
@@ -187,14 +187,21 @@ _STORED = b""
 _PAGE_FRAMES = 1 + _FIELDS[r.PageResult].index("frames")
 
 
-def page_blob(page) -> bytes:
-    """The marshal bytes of a page's encoding (version 2: no references, so equal pages
-    give equal bytes however they were built), made once per page and kept on it."""
-    blob = page._blob
-    if blob is None:
-        blob = marshal.dumps(encode(page), 2)
-        object.__setattr__(page, "_blob", blob)
-    return blob
+#: the names of frames' item bytes hashed in this process, by the bytes object (kept)
+_ITEM_NAMES: dict[int, tuple[bytes, str]] = {}
+
+
+def items_name(data: bytes) -> str:
+    """The name of a frame's item bytes (``result.items_blob``): their SHA-1, worked out
+    once per bytes object (a page stored and then drawn hashes its items once)."""
+    got = _ITEM_NAMES.get(id(data))
+    if got is not None and got[0] is data:
+        return got[1]
+    name = hashlib.sha1(data).hexdigest()
+    if len(_ITEM_NAMES) >= 20000:
+        _ITEM_NAMES.clear()
+    _ITEM_NAMES[id(data)] = (data, name)
+    return name
 
 
 def _load_items(data, blob: bool = True) -> tuple:
@@ -385,22 +392,26 @@ class LayoutDiskCache:
         done = self._pages_put.get(id(page))
         if done is not None and done[0] is page:   # (a page pass's page, then the result's)
             return done[1]
-        blob = page_blob(page)
-        d = hashlib.sha1(blob).hexdigest()
+        # the page's encoding with each frame's items by name: its bytes (version 2: no
+        # references, so equal pages give equal bytes however they were built) are the
+        # "page-" entry and their SHA-1 the page's digest (its items' bytes hashed once,
+        # for their names, which the PDF writer's frame keys take too)
+        enc = encode(page)
+        table = {}
+        for fr in enc[_PAGE_FRAMES][1:]:                # ["T", frame, ...]
+            got = fr[_FRAME_ITEMS]
+            name = items_name(got[0])
+            table[name] = got[0]
+            fr[_FRAME_ITEMS] = (name, got[1], got[2])
+        named = marshal.dumps(enc, 2)
+        d = hashlib.sha1(named).hexdigest()
         if len(self._pages_put) >= 1000:            # (an editor's cache lives long)
             self._pages_put.clear()
         self._pages_put[id(page)] = (page, d)
         if page.composed_from != d:
             try:
-                enc = marshal.loads(blob)
-                table = {}
-                for fr in enc[_PAGE_FRAMES][1:]:        # ["T", frame, ...]
-                    got = fr[_FRAME_ITEMS]
-                    name = hashlib.sha1(got[0]).hexdigest()
-                    table[name] = got[0]
-                    fr[_FRAME_ITEMS] = (name, got[1], got[2])
                 cache_write_checked(self._path(f"pageitems-{d}"), marshal.dumps(table))
-                cache_write_checked(self._path(f"page-{d}"), marshal.dumps(enc))
+                cache_write_checked(self._path(f"page-{d}"), named)
                 self.stats["writes"] += 1
                 self.written.append(f"page-{d}")
             except (OSError, ValueError, TypeError, IndexError):
@@ -856,6 +867,16 @@ class _ModelUnpickler(pickle.Unpickler):
         return cls
 
 
+#: issue path → (the text ``load_issue_cached`` read last from it, the SHA-1 of its UTF-8)
+_TEXTS: dict[str, tuple[str, str]] = {}
+
+
+def text_read(path) -> tuple[str, str] | None:
+    """(the text ``load_issue_cached`` read the issue at ``path`` from, the SHA-1 of its
+    UTF-8) when it read one in this process, else None."""
+    return _TEXTS.get(str(path))
+
+
 def load_issue_cached(path, cache_dir: str | None):
     """``docfile.load_issue(path)``, the model kept in the cache directory (``layout/``)
     keyed by the file's bytes and path, the sources of the layout and common packages
@@ -889,7 +910,12 @@ def load_issue_cached(path, cache_dir: str | None):
     h = hashlib.sha1(repr((*version, str(path))).encode("utf-8", "surrogatepass"))
     version = repr(version)                 # a source entry serves only the same version
     source = Path(cache_dir, "layout", f"source-{h.hexdigest()}.marshal")   # the path's last
-    h.update(data)
+    # the SHA-1 of the text's UTF-8 (the file's bytes but a BOM): the file's bytes
+    # hashed once, for the model's key and for whoever records the text (a proof round)
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text_sha1 = hashlib.sha1(memoryview(data)[3:] if bom else data).hexdigest()
+    _TEXTS[str(path)] = (text, text_sha1)
+    h.update(b"%d %s" % (bom, text_sha1.encode("ascii")))
     file = _model_file(cache_dir, h.hexdigest())                 # pruned as the rest
     recent = Path(cache_dir, "layout", "source-recent")
     issue = _read_model(file)
@@ -915,7 +941,9 @@ def load_issue_cached(path, cache_dir: str | None):
     _LOADED[:] = [issue, model_key, *base]
     try:
         cache_write_checked(file, _model_entry(cache_dir, issue, base, changed))
-        cache_write_checked(source, marshal.dumps((version, h.hexdigest(), text, index)))
+        # the text as the file's UTF-8 (copied, not encoded again)
+        cache_write_checked(source, marshal.dumps((version, h.hexdigest(),
+                                                   data[3:] if bom else data, index)))
         cache_write_checked(recent, source.name.encode())
     except Exception:                       # noqa: BLE001 - not kept: read again next time
         pass
@@ -960,6 +988,7 @@ def _reparsed(source: Path | None, version: str, cache_dir: str, text: str, path
         old_version, old_key, old_text, index = marshal.loads(cache_read_checked(source))
         if old_version != version:
             return None
+        old_text = str(old_text, "utf-8")   # (kept as the file's UTF-8)
 
         def old_model():
             model = _read_model(_model_file(cache_dir, old_key))

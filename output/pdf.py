@@ -363,9 +363,11 @@ class _Writer(Painter):
                 any(type(it) is ImageItem for it in frame.graphics):
             return None
         import hashlib
+
+        from layout.diskcache import items_name
         # the items' bytes, or their SHA-1 (the name a page kept in the layout cache
         # gives them, its frames' items not read)
-        name = blob[0] if type(blob[0]) is str else hashlib.sha1(blob[0]).hexdigest()
+        name = blob[0] if type(blob[0]) is str else items_name(blob[0])
         return hashlib.sha1(repr((name, frame.rect, frame.rotation, self.g.ox, self.g.top,
                                   self._fill, self._overprint)).encode(
             "utf-8", "surrogatepass")).hexdigest()
@@ -628,7 +630,7 @@ def rotation_cm(frame, ox: float, top: float) -> str:
 
 _IMAGE_FIELDS = ("clip", "rect", "path", "pixel_size", "effective_ppi")
 _WRITER: str | None = None
-MEMO_FORMAT = 4
+MEMO_FORMAT = 5
 MEMO_GENERATIONS = 20       # exports that add to one memo's fonts before they start afresh
 FRAME_MEMO_LIMIT = 2000     # frames kept at most (then those of the last export alone)
 
@@ -656,9 +658,10 @@ def _memo_file(key: str):
 def _load_memo(key: str) -> dict | None:
     """The pages an earlier export drew under ``key`` (None: none, or unreadable)."""
     import marshal
+
+    from common.fs import cache_read_checked
     try:
-        with open(_memo_file(key), "rb") as fh:
-            fmt, memo = marshal.loads(fh.read())
+        fmt, memo = marshal.loads(cache_read_checked(_memo_file(key)))
         if fmt != MEMO_FORMAT or not isinstance(memo, dict) or \
                 not isinstance(memo.get("fonts"), list) or \
                 not isinstance(memo.get("pages"), dict) or \
@@ -677,12 +680,14 @@ def _load_memo(key: str) -> dict | None:
 
 
 def _store_memo(key: str, memo: dict) -> None:
-    """Keep the pages drawn under ``key`` (a failed write is skipped)."""
+    """Keep the pages drawn under ``key`` (a failed write is skipped): checked and written
+    in place (half a MB: a temporary file renamed over the last one frees that one's
+    blocks, 4 times dearer here), a reader meeting it half written finds no memo."""
     import marshal
 
-    from common.fs import cache_write
+    from common.fs import cache_write_checked
     try:
-        cache_write(_memo_file(key), marshal.dumps((MEMO_FORMAT, memo)))
+        cache_write_checked(_memo_file(key), marshal.dumps((MEMO_FORMAT, memo)))
     except (OSError, ValueError):
         pass
 

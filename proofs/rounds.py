@@ -445,8 +445,24 @@ def _escaped(match) -> str:
     return "\\u%04x" % ord(match.group(0))
 
 
+#: the digest of a model text worked out (or told, ``known_digest``) last: (text, digest)
+_LAST_DIGEST: list = [None, ""]
+
+
+def known_digest(text: str, digest: str) -> None:
+    """Tell ``_digest`` the digest of ``text`` (the SHA-1 of its UTF-8), worked out by
+    whoever read it (the command line: the issue file's bytes, hashed as it was read)."""
+    _LAST_DIGEST[:] = [text, digest]
+
+
 def _digest(model_text: str) -> str:
-    return hashlib.sha1(model_text.encode("utf-8")).hexdigest()
+    """The SHA-1 of ``model_text``'s UTF-8 (once for the same text object: an export asks
+    for it to number its round and again to record it)."""
+    if _LAST_DIGEST[0] is model_text:
+        return _LAST_DIGEST[1]
+    d = hashlib.sha1(model_text.encode("utf-8")).hexdigest()
+    _LAST_DIGEST[:] = [model_text, d]
+    return d
 
 
 def _host() -> str:

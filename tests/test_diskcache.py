@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from layout import diskcache
+from layout import result as r
 from common.fs import cache_dir
 from layout.compose import Composer
 from layout.diskcache import LayoutDiskCache, decode, encode
@@ -263,8 +264,9 @@ def test_a_page_stored_is_hashed_once_and_another_page_anew(sample, fontset, tmp
     import dataclasses
     res = _compose(sample, fontset)
     made = []
-    real = diskcache.page_blob
-    monkeypatch.setattr(diskcache, "page_blob", lambda page: made.append(page) or real(page))
+    real = diskcache.encode
+    monkeypatch.setattr(diskcache, "encode", lambda obj: (
+        made.append(obj) if type(obj) is r.PageResult else None) or real(obj))
     disk = LayoutDiskCache(tmp_path)
     page = res.pages[0]
     d = disk._put_page(page)
@@ -278,3 +280,29 @@ def test_a_page_stored_is_hashed_once_and_another_page_anew(sample, fontset, tmp
 
 def decode_page(disk, digest):
     return LayoutDiskCache(disk.folder)._get_page(digest)
+
+
+def test_a_stored_pages_items_are_hashed_once_and_named_by_their_bytes(sample, fontset,
+                                                                      tmp_path, monkeypatch):
+    """``_put_page`` names each frame's items by the SHA-1 of their bytes, once per bytes
+    object (``items_name``: the PDF writer's frame keys take the same names); equal bytes
+    in another object get the same name, changed bytes another."""
+    import hashlib
+    import marshal
+    res = _compose(sample, fontset)
+    page = res.pages[0]
+    disk = LayoutDiskCache(tmp_path)
+    d = disk._put_page(page)
+    named = marshal.loads(open(os.path.join(tmp_path, f"page-{d}.marshal"), "rb").read()[8:])
+    assert hashlib.sha1(marshal.dumps(named, 2)).hexdigest() == d
+    hashed = []
+    real = hashlib.sha1
+    monkeypatch.setattr(hashlib, "sha1", lambda *a: hashed.append(a) or real(*a))
+    for fr in page.frames:
+        data = r.items_blob(fr)[0]
+        assert diskcache.items_name(data) == real(data).hexdigest()
+    assert hashed == []                             # named when the page was stored
+    data = r.items_blob(page.frames[0])[0]
+    copy = bytes(bytearray(data))
+    assert diskcache.items_name(copy) == diskcache.items_name(data) and len(hashed) == 1
+    assert diskcache.items_name(copy + b"x") != diskcache.items_name(data)

@@ -350,8 +350,14 @@ def test_a_damaged_page_memo_is_drawn_anew(tmp_path, monkeypatch):
     when = __import__("datetime").datetime(2026, 1, 1, 8, 0)      # the slug's time, fixed
     write_pdf(res, fs, str(tmp_path / "a.pdf"), PdfOptions.from_issue(iss, export_time=when))
     memo = next((tmp_path / "cache" / "pages").glob("*.marshal"))
-    for junk in (b"\x00cut", marshal.dumps((2, {"fonts": [], "pages": {"x": (1, 2)}}))):
-        memo.write_bytes(junk)
+    from common.fs import cache_write_checked
+    whole = memo.read_bytes()
+    foreign = marshal.dumps((2, {"fonts": [], "pages": {"x": (1, 2)}}))
+    for junk in (b"\x00cut", foreign, None, whole[:len(whole) // 2]):
+        if junk is None:                    # checked, but not a memo of this version
+            cache_write_checked(memo, foreign)
+        else:
+            memo.write_bytes(junk)
         write_pdf(res, fs, str(tmp_path / "b.pdf"), PdfOptions.from_issue(iss, export_time=when))
         with pymupdf.open(tmp_path / "a.pdf") as a, pymupdf.open(tmp_path / "b.pdf") as b:
             assert [p.get_text() for p in a] == [p.get_text() for p in b]
