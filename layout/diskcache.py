@@ -187,8 +187,12 @@ _STORED = b""
 _PAGE_FRAMES = 1 + _FIELDS[r.PageResult].index("frames")
 
 
-#: the names of frames' item bytes hashed in this process, by the bytes object (kept)
+#: the names of frames' item bytes hashed in this process, by the bytes object (kept,
+#: so that its id is not another's; ``_ITEM_NAMES_HELD``: their bytes in all)
 _ITEM_NAMES: dict[int, tuple[bytes, str]] = {}
+_ITEM_NAMES_HELD = [0]
+_ITEM_NAMES_LIMIT = 48 << 20        # bytes kept alive by the table at most (an editor's
+                                    # exports name new items for as long as it runs)
 
 
 def items_name(data: bytes) -> str:
@@ -198,9 +202,11 @@ def items_name(data: bytes) -> str:
     if got is not None and got[0] is data:
         return got[1]
     name = hashlib.sha1(data).hexdigest()
-    if len(_ITEM_NAMES) >= 20000:
+    if _ITEM_NAMES_HELD[0] + len(data) > _ITEM_NAMES_LIMIT or len(_ITEM_NAMES) >= 20000:
         _ITEM_NAMES.clear()
+        _ITEM_NAMES_HELD[0] = 0
     _ITEM_NAMES[id(data)] = (data, name)
+    _ITEM_NAMES_HELD[0] += len(data)
     return name
 
 
@@ -449,6 +455,7 @@ class LayoutDiskCache:
         them set as the pages' ``composed_from`` (its pages are the composer's own, just
         made or read)."""
         digests = [self._put_page(p) for p in res.pages]
+        self._pages_put.clear()         # (the page passes' pages, named again just now)
         data = encode(replace(res, pages=()))
         self.store(key, ("issue", data, tuple(digests)))
         return res

@@ -306,3 +306,19 @@ def test_a_stored_pages_items_are_hashed_once_and_named_by_their_bytes(sample, f
     copy = bytes(bytearray(data))
     assert diskcache.items_name(copy) == diskcache.items_name(data) and len(hashed) == 1
     assert diskcache.items_name(copy + b"x") != diskcache.items_name(data)
+
+
+def test_the_items_names_table_holds_a_bounded_amount_of_bytes(monkeypatch):
+    """``items_name`` keeps the bytes it named alive (their ids stay theirs); past
+    ``_ITEM_NAMES_LIMIT`` bytes it starts afresh, every name still the bytes' SHA-1."""
+    import hashlib
+    monkeypatch.setattr(diskcache, "_ITEM_NAMES", {})
+    monkeypatch.setattr(diskcache, "_ITEM_NAMES_HELD", [0])
+    monkeypatch.setattr(diskcache, "_ITEM_NAMES_LIMIT", 10_000)
+    blobs = [bytes([i]) * 3_000 for i in range(12)]
+    for b in blobs:
+        assert diskcache.items_name(b) == hashlib.sha1(b).hexdigest()
+        held = sum(len(v[0]) for v in diskcache._ITEM_NAMES.values())
+        assert held == diskcache._ITEM_NAMES_HELD[0] <= 10_000
+    assert len(diskcache._ITEM_NAMES) == 3 and diskcache.items_name(blobs[-1]) == \
+        hashlib.sha1(blobs[-1]).hexdigest()
