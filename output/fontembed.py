@@ -216,8 +216,6 @@ class DocumentFonts:
             path, index, name = self._where[f.key][0]
             try:
                 prog = f.program = self.programs.get(path, index, name)
-            except FontFileError:
-                raise
             except OSError as exc:
                 raise FontFileError(f"font '{f.key}' cannot be read: {exc}") from None
         return prog
