@@ -107,6 +107,19 @@ def _spy(real, flowed, fid, default, stale):
         raise
 
 
+def _read_back(issue, fontset, folder, monkeypatch):
+    """(the whole result read back from the layout cache in ``folder``, the names of the
+    entries that reading opened, in order (the list grows as later reads open more), the
+    cache read from)."""
+    from layout import diskcache as D
+    opened = []
+    real = D.cache_read_checked
+    monkeypatch.setattr(D, "cache_read_checked", lambda p: opened.append(os.path.basename(p))
+                        or real(p))
+    disk = LayoutDiskCache(folder)
+    return disk.get_issue_result(disk.begin(_Probe(issue, fontset))), opened, disk
+
+
 def test_pages_are_read_without_their_items_until_drawn(issue, fontset, tmp_path,
                                                          monkeypatch):
     """A page is kept as its frames (a few KB, its items named) and its items apart: a
@@ -114,19 +127,13 @@ def test_pages_are_read_without_their_items_until_drawn(issue, fontset, tmp_path
     the composed ones; a page whose items are gone is a miss."""
     import time
 
-    from layout import diskcache as D
     res, _ = _export(issue, fontset, tmp_path, monkeypatch)
     pages = [n for n in os.listdir(tmp_path) if n.startswith("page-")]
     assert len(pages) == len(res.pages)
     for n in pages:
         items = tmp_path / ("pageitems-" + n[5:])
         assert (tmp_path / n).stat().st_size * 4 < items.stat().st_size
-    opened = []
-    real = D.cache_read_checked
-    monkeypatch.setattr(D, "cache_read_checked", lambda p: opened.append(os.path.basename(p))
-                        or real(p))
-    disk = LayoutDiskCache(tmp_path)
-    back = disk.get_issue_result(disk.begin(_Probe(issue, fontset)))
+    back, opened, disk = _read_back(issue, fontset, tmp_path, monkeypatch)
     assert back is not None and not [n for n in opened if n.startswith("pageitems-")]
     assert back == res                      # reading the items opens them
     assert len([n for n in opened if n.startswith("pageitems-")]) == len(res.pages)
@@ -183,15 +190,9 @@ def test_the_first_face_is_told_without_decoding_a_page(issue, fontset, tmp_path
     """``output.pdf.first_font`` (the slug's face, part of the preflight's and the writer's
     keys) of a whole result read from the layout cache opens no page's items, and is the
     face of its first glyph run."""
-    from layout import diskcache as D
     from output.pdf import first_font
     res, _ = _export(issue, fontset, tmp_path, monkeypatch)
-    opened = []
-    real = D.cache_read_checked
-    monkeypatch.setattr(D, "cache_read_checked", lambda p: opened.append(os.path.basename(p))
-                        or real(p))
-    disk = LayoutDiskCache(tmp_path)
-    back = disk.get_issue_result(disk.begin(_Probe(issue, fontset)))
+    back, opened, _ = _read_back(issue, fontset, tmp_path, monkeypatch)
     face = first_font(back)
     assert not [n for n in opened if n.startswith("pageitems-")]
     assert face == next(run.font for p in res.pages for run in p.runs()) == first_font(res)
