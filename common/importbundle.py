@@ -379,22 +379,11 @@ class BundleFinder:
             if len(table) >= _PATTERNS:
                 break
             table.setdefault(key, args)
-        file = self.patterns_file()
-        tmp = f"{file}.{os.getpid()}.tmp"
         try:
-            data = _PFORMAT + marshal.dumps({"key": self.key, "for": _regex_key(),
-                                             "table": table})
-            os.makedirs(os.path.dirname(file), exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, file)
-        except (OSError, ValueError):
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+            data = marshal.dumps({"key": self.key, "for": _regex_key(), "table": table})
+        except ValueError:
             return False
-        return True
+        return _write(self.patterns_file(), [_PFORMAT, data])
 
     def save(self) -> bool:
         """Write the bundle again if this run imported a module it did not serve: those
@@ -488,20 +477,28 @@ class BundleFinder:
         head = marshal.dumps({"key": self.key, "modules": modules, "stamps": stamps,
                              "skipped": frozenset(skipped),
                              "absent": absent, "prefix": sys.pycache_prefix})
-        tmp = f"{self.file}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(os.path.dirname(self.file), exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(b"".join([_FORMAT, b"%010d" % len(head), head, *blobs]))
-            os.replace(tmp, self.file)
-        except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        if not _write(self.file, [_FORMAT, b"%010d" % len(head), head, *blobs]):
             return False
         prune(os.path.dirname(self.file), self.file)
         return True
+
+
+def _write(file: str, parts: list) -> bool:
+    """Write ``parts`` to ``file`` through a temporary file renamed over it (folders
+    made; a reader never meets it half written); whether it was written."""
+    tmp = f"{file}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(file), exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(b"".join(parts))
+        os.replace(tmp, file)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False
+    return True
 
 
 def prune(folder: str, keep: str = "", count: int = _KEEP) -> list:
