@@ -65,9 +65,11 @@ def tree(tmp_path):
     return first, src, env
 
 
-def _run(tree, **extra) -> dict:
+def _run(tree, script: str = _RUN, **extra) -> dict:
+    """What ``script`` (``_RUN`` unless told) printed last, run on ``tree`` with ``extra``
+    in its environment."""
     first, src, env = tree
-    out = subprocess.run([sys.executable, "-c", _RUN, str(first), str(src)],
+    out = subprocess.run([sys.executable, "-c", script, str(first), str(src)],
                          capture_output=True, text=True, env=dict(env, **extra),
                          cwd=str(MAIN.parent))
     assert out.returncode == 0, out.stderr[-3000:]
@@ -229,12 +231,7 @@ print(json.dumps({"held": held, "cases": out, "wrote": importbundle.save()}))
 
 
 def _re_run(tree, **extra) -> dict:
-    first, src, env = tree
-    got = subprocess.run([sys.executable, "-c", _RE_RUN, str(first), str(src)],
-                         capture_output=True, text=True, env=dict(env, **extra),
-                         cwd=str(MAIN.parent))
-    assert got.returncode == 0, got.stderr[-3000:]
-    return json.loads(got.stdout.strip().splitlines()[-1])
+    return _run(tree, _RE_RUN, **extra)
 
 
 def test_regular_expressions_are_made_from_their_compiled_form_as_re_makes_them(tree):
@@ -347,12 +344,7 @@ print(json.dumps({"got": got, "refused": sorted(finder.refused if finder else ()
 
 
 def _absent_run(tree, **extra) -> dict:
-    first, src, env = tree
-    got = subprocess.run([sys.executable, "-c", _ABSENT_RUN, str(first), str(src)],
-                         capture_output=True, text=True, env=dict(env, **extra),
-                         cwd=str(MAIN.parent))
-    assert got.returncode == 0, got.stderr[-3000:]
-    return json.loads(got.stdout.strip().splitlines()[-1])
+    return _run(tree, _ABSENT_RUN, **extra)
 
 
 def test_a_module_found_nowhere_is_not_looked_for_again_until_a_folder_changes(tree):
@@ -409,14 +401,8 @@ print(json.dumps({
 
 
 def test_extension_modules_are_served_as_the_path_finder_finds_them(tree):
-    first, src, env = tree
-
     def run(**extra):
-        got = subprocess.run([sys.executable, "-c", _EXT_RUN, str(first), str(src)],
-                             capture_output=True, text=True, env=dict(env, **extra),
-                             cwd=str(MAIN.parent))
-        assert got.returncode == 0, got.stderr[-3000:]
-        return json.loads(got.stdout.strip().splitlines()[-1])
+        return _run(tree, _EXT_RUN, **extra)
     plain = run(BANMIAN_IMPORT_BUNDLE="0")
     one = run()
     assert one["served"] == [] and one["wrote"]
@@ -432,13 +418,8 @@ def test_find_spec_of_a_module_found_nowhere_is_none_as_ever(tree):
     code = (_ABSENT_RUN.replace('print(json.dumps({"got"', 'import importlib.util\n'
             'got["find_spec"] = [importlib.util.find_spec("bm_absent"), '
             'importlib.util.find_spec("bm_pkg.nothere")]\nprint(json.dumps({"got"'))
-    first, src, env = tree
-
     def run():
-        out = subprocess.run([sys.executable, "-c", code, str(first), str(src)],
-                             capture_output=True, text=True, env=env, cwd=str(MAIN.parent))
-        assert out.returncode == 0, out.stderr[-3000:]
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        return _run(tree, code)
     run()
     got = run()
     assert got["refused"] == ["bm_absent", "bm_pkg.nothere"]
