@@ -240,11 +240,13 @@ def fontset_for(issue, path: str | None = None):
 def compose(path: str, allow_outside: bool = False):
     """Load and compose an issue: (issue, fontset, result).  An issue composed before
     comes from the layout cache without starting the engine."""
+    from common.forked import default_workers
     from layout.diskcache import compose_cached
     issue = load(path)
     fontset = fontset_for(issue, path)
     result = compose_cached(issue, fontset, _cache_dir(), base_dir(path), allow_outside,
-                            just_loaded=_address(path).kind == "file")
+                            just_loaded=_address(path).kind == "file",
+                            workers=default_workers())
     return issue, fontset, result
 
 
@@ -510,9 +512,10 @@ def cmd_fonts(args) -> int:
 
 def compose_model(issue, fontset, path: str):
     """Compose a model (a recorded round) as if it were the issue at ``path``."""
+    from common.forked import default_workers
     from layout.compose import compose_issue
     return compose_issue(issue, fontset, base_dir=base_dir(path),
-                         cache_dir=_cache_dir())
+                         cache_dir=_cache_dir(), workers=default_workers())
 
 
 def _ctx():

@@ -7,7 +7,9 @@
   first paragraph (everything after it moves) and in the last one;
 * issue size: an issue of 8 … 96 pages built from the sample's pages and stories
   (each copy's text rotated, so no cache serves one copy from another): save, load,
-  compose and proof-export times, compose times with the persistent layout cache
+  compose and proof-export times (compose as the command line does it, in as many
+  processes as ``common.forked.default_workers()`` gives, and in this one process alone),
+  compose times with the persistent layout cache
   (an unchanged issue; after a one-paragraph edit); the resident memory once fonts and the word
   segmenter are loaded (base) and its peak while composing and exporting (each size
   runs in a fresh process so the peaks do not mix).
@@ -103,7 +105,8 @@ def one_issue(pages: int) -> dict:
     from layout.compose import Composer
     from layout.docfile import load_issue, save_issue
     from output import PdfOptions, export_pdf
-    out: dict = {"pages": pages}
+    from common.forked import default_workers
+    out: dict = {"pages": pages, "workers": default_workers()}
     issue = big_issue(pages, vary=True)
     out["chars"] = sum(len(p.text) for s in issue.stories.values() for p in s.paragraphs)
     out["frames"] = sum(len(p.frames) for p in issue.pages)
@@ -130,7 +133,8 @@ def one_issue(pages: int) -> dict:
         except OSError:
             pass
         t = time.perf_counter()
-        res = Composer(issue, fontset, base_dir=tmp, segmenter=seg, hyphenator=hyph).compose()
+        res = Composer(issue, fontset, base_dir=tmp, segmenter=seg, hyphenator=hyph,
+                       workers=out["workers"]).compose()
         out["compose_s"] = time.perf_counter() - t
         hyph.save()
         t = time.perf_counter()
@@ -138,6 +142,9 @@ def one_issue(pages: int) -> dict:
         out["export_s"] = time.perf_counter() - t
         out["pdf_mb"] = (Path(tmp) / "out.pdf").stat().st_size / 2**20
         peak = _rss("VmHWM")                   # compose + export, before the cache runs below
+        t = time.perf_counter()                # the same compose in one process
+        Composer(issue, fontset, base_dir=tmp, segmenter=seg, hyphenator=hyph).compose()
+        out["compose_one_s"] = time.perf_counter() - t
         # the persistent layout cache (as the CLI uses it): filled once, then read by a new
         # Composer (an unchanged issue), then after a one-paragraph edit
         import copy
@@ -175,8 +182,8 @@ def _rss(field: str) -> float:
 def issue_limits(sizes: list[int]) -> None:
     print("issue size (the sample's two pages repeated; real fonts; proof PDF)")
     print(f"{'pages':>6} {'frames':>7} {'chars':>9} {'YAML KB':>8} {'save s':>7} {'load s':>7} "
-          f"{'compose s':>10} {'cached s':>9} {'edit s':>7} {'export s':>9} {'PDF MB':>7} "
-          f"{'base MB':>8} {'peak MB':>8}")
+          f"{'compose s':>10} {'1 proc s':>9} {'cached s':>9} {'edit s':>7} {'export s':>9} "
+          f"{'PDF MB':>7} {'base MB':>8} {'peak MB':>8}")
     for n in sizes:
         proc = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True,
                               text=True, timeout=3600)
@@ -186,7 +193,7 @@ def issue_limits(sizes: list[int]) -> None:
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         print(f"{r['pages']:>6} {r['frames']:>7} {r['chars']:>9,} {r['yaml_kb']:>8.0f} "
               f"{r['save_s']:>7.2f} {r['load_s']:>7.2f} {r['compose_s']:>10.2f} "
-              f"{r['compose_cached_s']:>9.2f} {r['compose_edit_s']:>7.2f} "
+              f"{r['compose_one_s']:>9.2f} {r['compose_cached_s']:>9.2f} {r['compose_edit_s']:>7.2f} "
               f"{r['export_s']:>9.2f} {r['pdf_mb']:>7.1f} {r['base_mb']:>8.0f} "
               f"{r['peak_mb']:>8.0f}")
 
@@ -203,7 +210,9 @@ def main() -> int:
         return 0
     if args.quick:
         args.stories, args.pages = "10000,50000", "8,24"
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    from common.forked import default_workers
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
+          f"{default_workers()} compose processes")
     if args.stories:
         story_limits([int(x) for x in args.stories.split(",")])
         print()

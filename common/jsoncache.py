@@ -22,6 +22,7 @@ class JsonCache:
         self.limit = limit
         self._data: dict | None = None
         self._dirty = False
+        self._added: dict = {}          # put since the last save (``added``)
 
     def _load(self) -> dict:
         if self._data is None:
@@ -45,8 +46,18 @@ class JsonCache:
             for k in list(data)[:self.limit // 2]:         # the older half goes
                 del data[k]
         data[key] = value
+        self._added[key] = value
         self._dirty = True
         return value
+
+    def added(self) -> dict:
+        """The entries put since the last save (what a forked worker hands back)."""
+        return dict(self._added)
+
+    def update(self, entries: dict) -> None:
+        """``put`` each of ``entries`` (a forked worker's ``added``)."""
+        for key, value in entries.items():
+            self.put(key, value)
 
     def __len__(self) -> int:
         return len(self._load())
@@ -58,3 +69,4 @@ class JsonCache:
         data = json.dumps(self._data, ensure_ascii=False).encode("utf-8")
         atomic_write(self.path, data, make_dirs=True)
         self._dirty = False
+        self._added = {}

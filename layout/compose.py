@@ -83,7 +83,8 @@ def default_hyphenator(lang: str = "en_US", cache_file: str | None = None):
             if dic is None:
                 import pyphen
                 dic = pyphen.Pyphen(lang=lang)
-            got = cache.put(word, list(dic.positions(word)))
+            got = cache.put(word, [int(p) for p in dic.positions(word)])   # (pyphen gives an
+            # int subclass, which marshal — a forked worker's bytes — refuses)
         return got
 
     def hyphenate(text: str, word: list[bool]):
@@ -92,6 +93,7 @@ def default_hyphenator(lang: str = "en_US", cache_file: str | None = None):
                 if 3 <= pos <= j - i - 3:
                     yield i + pos
     hyphenate.save = cache.save
+    hyphenate.learnt, hyphenate.learn = cache.added, cache.update   # (a forked child's)
     return hyphenate
 
 
@@ -100,8 +102,13 @@ class Composer:
 
     def __init__(self, issue: m.Issue, fontset, *, base_dir: str = ".",
                  segmenter: Segmenter | None = None, hyphenator=None,
-                 allow_outside: bool = False, disk=None, whole: bool = True):
+                 allow_outside: bool = False, disk=None, whole: bool = True,
+                 workers: int = 1):
         self.issue, self.fontset, self.base_dir = issue, fontset, base_dir
+        # processes a whole compose may pass stories in (``_passes``; the command line
+        # gives ``common.forked.default_workers()``, the editor keeps one)
+        self.workers = workers
+        self._children = None                   # common.forked.Forked while they run
         self.disk = disk                        # a layout.diskcache.LayoutDiskCache, or None
         # whole: look the whole result up (and store it), and store every frame composed
         # (an export); else (an editor) only frames missing from memory are looked up,
@@ -116,7 +123,9 @@ class Composer:
         self._frame_cache: dict[str, tuple] = {}
         self._paint_cache: dict[str, tuple] = {}
         self._layer_cache: dict[tuple, tuple] = {}
-        self.stats = {"frames_filled": 0, "frames_reused": 0}
+        # (stories and pages passed by forked children: ``_fork``)
+        self.stats = {"frames_filled": 0, "frames_reused": 0, "stories_forked": 0,
+                      "pages_forked": 0}
         self._inks: dict[str, tuple] = {}       # frame id → (result, its ink boxes)
         self._feet_memo: dict[str, tuple] = {}  # frame id → (result, its column feet)
         self._chars_memo: dict[str, tuple] = {}  # frame id → (result, characters shown)
@@ -161,6 +170,10 @@ class Composer:
             return self._compose(text_of, True)
         except _StaleEntry:                     # a kept story pass's frame has gone
             return self._compose(text_of, False)
+        finally:
+            if self._children is not None:      # an error before they were read
+                self._children.close()
+                self._children = None
 
     def _compose(self, text_of: str | None, keep: bool) -> LayoutResult:
         """``compose``; ``keep``: an export may keep story passes (``_kept_pass``)."""
@@ -193,6 +206,7 @@ class Composer:
         composer = FrameComposer(self.setter, geo, issue, self.segmenter, self.base_dir,
                                  self.allow_outside)
         flow = Flow(self.setter, geo, issue, self._boxes)
+        forked = None                           # children passing shares (``_fork``)
         if last is not None:
             page_of, blocked, blocked_keys = last.page_of, last.blocked, last.blocked_keys
             stories = dict(last.stories)
@@ -216,28 +230,30 @@ class Composer:
             if whole is not None and keep:
                 kept_passes = self.disk.get_story_passes()
             stories = {}
+            todo = []
             for sid, story in issue.stories.items():
                 done = self._kept_pass(story, kept_passes.get(sid)) if kept_passes else None
-                stories[sid] = done if done is not None else \
-                    self._story_pass(flow, story, page_of, geo, blocked, blocked_keys)
+                if done is not None:
+                    stories[sid] = done
+                else:
+                    todo.append(story)
+
+            def run(story) -> _StoryDone:
+                return self._story_pass(flow, story, page_of, geo, blocked, blocked_keys)
+            forked = self._fork(todo, page_of, lambda share: self._child_share(
+                share, run, stories, composer, geo, whole))
+            for story in todo:
+                if forked is None or story.id not in forked.stories:
+                    stories[story.id] = run(story)
             again = None
         flowed = _Flowed(self)
-        live: set[int] = set()
-        shown = 0                               # lines set in the story frames
-        copyfit: dict[str, Copyfit] = {}
-        for sid in issue.stories:
-            done = stories[sid]
+        for done in stories.values():
             flowed.update(done.flowed)
-            live |= done.live
-            shown += done.shown
-            copyfit[sid] = done.copy
-            diagnostics.extend(done.diagnostics)
-        pages = []
-        drawn = []                              # per page: (model frame, result), drawing order
-        made = {}
+        made: dict[int, tuple] = {}             # page → (result, drawn pairs, findings)
         passes: dict[int, str | None] = {}      # an export: page → its page pass's entry
         kept: dict[int, list] = {}              # page → overlap findings of a stored pass
-        for page in issue.pages:
+
+        def page_pass(page: m.Page) -> None:
             done = last.pages.get(page.number) if again is not None and \
                 page.number not in again else None
             if done is None and whole is not None:
@@ -249,6 +265,29 @@ class Composer:
             if done is None:
                 done = self._page_pass(composer, page, flowed, geo)
             made[page.number] = done
+        for page in issue.pages:
+            if forked is None or page.number not in forked.pages:
+                page_pass(page)
+        if forked is not None:                  # the children's shares (or those they failed)
+            for share in self._join(forked, stories, made, kept):
+                for story in share[0]:
+                    stories[story.id] = run(story)
+                    flowed.update(stories[story.id].flowed)
+                for page in share[1]:
+                    page_pass(page)
+        live: set[int] = set()
+        shown = 0                               # lines set in the story frames
+        copyfit: dict[str, Copyfit] = {}
+        for sid in issue.stories:
+            done = stories[sid]
+            live |= done.live
+            shown += done.shown
+            copyfit[sid] = done.copy
+            diagnostics.extend(done.diagnostics)
+        pages = []
+        drawn = []                              # per page: (model frame, result), drawing order
+        for page in issue.pages:
+            done = made[page.number]
             pages.append(done[0])
             drawn.append((page.number, done[1]))
             diagnostics.extend(done[2])
@@ -266,7 +305,7 @@ class Composer:
                 diagnostics.extend(found)
         else:
             diagnostics.extend(self._overlaps(drawn, None if again is None else
-                                              {n for n, _ in drawn} - again))
+                                              {n for n, _ in drawn} - again, kept))
         self.segmenter.save()
         self.setter.save()
         self.setter.forget_unused(live)       # a long editing session: drop dead paragraphs
@@ -275,9 +314,168 @@ class Composer:
         res = LayoutResult(tuple(pages), copyfit, tuple(diagnostics), self._colors())
         if whole is not None:
             res = self.disk.put_issue_result(whole, res)
-        else:
+        elif forked is None:                    # (a child's pages have no drawn pairs here)
             self._last = _Last(page_of, blocked, blocked_keys, stories, made)
         return res
+
+    # ------------------------------------------------------------ forked shares
+    def _fork(self, todo: list, page_of: dict, work) -> "_Forked | None":
+        """Start children for shares of a whole compose (``common.forked``): with
+        ``workers`` > 1 and enough text to pay for it, the issue is cut where nothing
+        joins — stories and the pages their frames (or frames showing their fields) are
+        on — and each child passes the stories and pages of its share (``work(share)``:
+        ``_child_share``) while this process does the rest.  None: no children."""
+        cost = {s.id: sum(len(p.text) for p in s.paragraphs) for s in todo}
+        if self.workers < 2 or len(todo) < 2 or sum(cost.values()) < PARALLEL_MIN_CHARS:
+            return None
+        from common import forked as fk
+        if not fk.can_fork():
+            return None
+        issue = self.issue
+        up: dict = {}                           # union-find over ("s", id) and ("p", number)
+
+        def root(k):
+            while up.get(k, k) != k:
+                k = up[k] = up.get(up[k], up[k])
+            return k
+        for page in issue.pages:
+            up.setdefault(("p", page.number), ("p", page.number))
+            for fr in page.frames:
+                sid = getattr(fr, "story", "") or ""
+                if sid in issue.stories:
+                    up[root(("s", sid))] = root(("p", page.number))
+        for sid, story in issue.stories.items():
+            for fid in story.thread:
+                if fid in page_of:
+                    up[root(("s", sid))] = root(("p", page_of[fid].number))
+        parts: dict = {}                        # root → ([stories to pass], [pages])
+        pending = {s.id for s in todo}
+        for sid, story in issue.stories.items():
+            if sid in pending:
+                parts.setdefault(root(("s", sid)), ([], []))[0].append(story)
+        for page in issue.pages:
+            part = parts.get(root(("p", page.number)))
+            if part is not None:
+                part[1].append(page)
+        if len(parts) < 2:
+            return None
+        groups = fk.split(list(parts.values()), lambda part: sum(
+            cost[s.id] for s in part[0]) + PAGE_COST * len(part[1]),
+            [1.0] + [CHILD_SHARE] * (self.workers - 1))
+        shares = []
+        for group in groups[1:]:
+            if group:
+                shares.append(([s for part in group for s in part[0]],
+                               [pg for part in group for pg in part[1]]))
+        if not shares:
+            return None
+        self._children = fk.Forked(shares, work)   # (ended by ``compose`` on an error)
+        return _Forked(self._children, shares, {s.id for sh in shares for s in sh[0]},
+                       {pg.number for sh in shares for pg in sh[1]})
+
+    def _child_share(self, share: tuple, run, stories: dict, composer: FrameComposer,
+                     geo: PageGeometry, whole: str | None) -> bytes:
+        """A forked child's work (``_fork``): the passes of the share's stories and pages
+        (``stories``: those kept before the fork) as the bytes ``_join`` reads — frames
+        and pages in the layout cache's encoding, their items as marshal bytes — with
+        the findings this process keeps (glyphs per story; per page its own and its
+        overlaps) and what the child learnt that this process keeps: layout cache
+        entries written (an export writes its fills and page passes itself),
+        hyphenations, headline breaks, counts."""
+        import marshal
+
+        from .diskcache import encode
+        disk = self.disk
+        stats = dict(self.stats)                # (the counts at the fork)
+        disk_stats = dict(disk.stats) if disk is not None else {}
+        written = len(disk.written) if disk is not None else 0
+        flowed = _Flowed(self)
+        for done in stories.values():
+            flowed.update(done.flowed)
+        out_stories = []
+        for story in share[0]:
+            done = run(story)
+            flowed.update(done.flowed)
+            glyphs = self._story_glyph_diagnostics(story)
+            frames = [(fid, encode(fr), self._fill_summary(fr, geo.pitch),
+                       self._tokens.get(fid)) for fid, fr in done.flowed.items()]
+            out_stories.append((story.id, frames, encode(done.copy),
+                                encode(tuple(done.diagnostics)), done.shown,
+                                encode(tuple(glyphs))))
+        out_pages = []
+        for page in share[1]:
+            pk = got = None
+            if whole is not None:
+                pk = self._page_pass_key(page, flowed)
+                got = disk.get_page_pass(pk) if pk is not None else None
+            if got is None:
+                res, pairs, diags = self._page_pass(composer, page, flowed, geo)
+                got = (res, diags, overlap_diagnostics([(page.number, pairs)], self._ink))
+                if whole is not None and self._writes and pk is not None:
+                    disk.put_page_pass(pk, *got)
+            out_pages.append((page.number, encode(got[0]), encode(tuple(got[1])),
+                              encode(tuple(got[2]))))
+        return marshal.dumps((
+            _SHARE_FORMAT, out_stories, out_pages,
+            {k: v - stats.get(k, 0) for k, v in self.stats.items()},
+            {k: v - disk_stats.get(k, 0) for k, v in disk.stats.items()} if disk else {},
+            disk.written[written:] if disk is not None else [],
+            self.setter.learnt(), self.segmenter.learnt()))
+
+    def _join(self, forked: "_Forked", stories: dict, made: dict, kept: dict) -> list:
+        """Wait for the children and take their shares (``_child_share``) into
+        ``stories``, ``made`` (the pages, without drawn pairs) and ``kept`` (their overlap
+        findings); the shares that could not be read, for this process to do."""
+        import marshal
+
+        from .diskcache import decode, frame_with_summary
+        redo = []
+        try:
+            got = forked.children.results()
+        finally:
+            forked.children.close()
+            self._children = None
+        for share, data in got:
+            try:
+                if data is None:
+                    raise ValueError("no share")
+                fmt, out_stories, out_pages, stats, disk_stats, written, hyph, segs = \
+                    marshal.loads(data)
+                if fmt != _SHARE_FORMAT:
+                    raise ValueError("format")
+                took_stories, took_pages = {}, {}
+                for sid, frames, copy, diags, shown, glyphs in out_stories:
+                    flowed = {fid: frame_with_summary(decode(enc), summary)
+                              for fid, enc, summary, _token in frames}
+                    took_stories[sid] = (_StoryDone(flowed, decode(copy), list(decode(diags)),
+                                                    set(), shown),
+                                         list(decode(glyphs)), frames)
+                for number, res, diags, found in out_pages:
+                    took_pages[number] = ((decode(res), None, list(decode(diags))),
+                                          list(decode(found)))
+            except (EOFError, ValueError, TypeError, KeyError, IndexError):
+                redo.append(share)
+                continue
+            for sid, (done, glyphs, frames) in took_stories.items():
+                stories[sid] = done
+                self._kept_glyphs[sid] = glyphs
+                for fid, _enc, _summary, token in frames:
+                    if token is not None:
+                        self._tokens[fid] = token
+            for number, (done, found) in took_pages.items():
+                made[number] = done
+                kept[number] = found
+            for k, v in stats.items():
+                self.stats[k] = self.stats.get(k, 0) + v
+            self.stats["stories_forked"] += len(took_stories)
+            self.stats["pages_forked"] += len(took_pages)
+            if self.disk is not None:
+                for k, v in disk_stats.items():
+                    self.disk.stats[k] = self.disk.stats.get(k, 0) + v
+                self.disk.written.extend(written)
+            self.setter.learn(hyph)
+            self.segmenter.learn(segs)
+        return redo
 
     def _kept_pass(self, story, kept) -> "_StoryDone | None":
         """The pass a compose of this issue made of ``story`` (``kept``: as
@@ -674,13 +872,17 @@ class Composer:
                     return (x0, y0, x1 - x0, y1 - y0)
         return None
 
-    def _overlaps(self, drawn: list, same: set | None = None) -> list[Diagnostic]:
+    def _overlaps(self, drawn: list, same: set | None = None,
+                  given: dict | None = None) -> list[Diagnostic]:
         """overlap_diagnostics, page by page; a page whose frames and results are the
         same as at the last compose keeps its findings (the pages in ``same`` are known
-        to be)."""
+        to be); ``given``: page → findings already made (a forked child's pages)."""
         out = []
         memo: dict = {}
         for number, pairs in drawn:
+            if given and number in given:
+                out.extend(given[number])
+                continue
             if same is not None and number in same and number in self._overlap_memo:
                 memo[number] = self._overlap_memo[number]
                 out.extend(memo[number][1])
@@ -860,6 +1062,26 @@ class _StaleEntry(Exception):
     """A frame of a kept story pass is no longer in the layout cache."""
 
 
+#: a whole compose shared with forked children (``Composer._fork``): only where the
+#: stories to pass hold this many characters (a fork, and reading the child's frames
+#: back, cost about as much as passing 3,000 characters); the form of a child's bytes
+PARALLEL_MIN_CHARS = 20_000
+#: a child's share of the work against this process's (it also encodes what it made for
+#: the way back); a page pass costs about as much as passing this many characters
+CHILD_SHARE = 0.94
+PAGE_COST = 300
+_SHARE_FORMAT = 1
+
+
+@named_tuple
+class _Forked:
+    """Children started by ``Composer._fork``: their handle, and what they pass."""
+    children: object        # common.forked.Forked
+    shares: list            # ([stories], [pages]) per child
+    stories: set            # the ids of their stories
+    pages: set              # the numbers of their pages
+
+
 class _Flowed(dict):
     """Frame id → its text frame result; the frames of a kept story pass (``_lazy_fills``)
     read from the layout cache when first asked for."""
@@ -973,15 +1195,17 @@ def _frozen(v):
 
 
 def compose_issue(issue: m.Issue, fontset, base_dir: str | None = None,
-                  cache_dir: str | None = None, allow_outside: bool = False) -> LayoutResult:
-    """Compose once (no caches kept): the CLI's export and check use this."""
+                  cache_dir: str | None = None, allow_outside: bool = False,
+                  workers: int = 1) -> LayoutResult:
+    """Compose once (no caches kept): the CLI's export and check use this (``workers``:
+    as ``Composer``'s)."""
     from .diskcache import LayoutDiskCache
     seg = Segmenter(os.path.join(cache_dir, "segments.json") if cache_dir else None)
     hyph = default_hyphenator(cache_file=os.path.join(cache_dir, "hyphenation-en_US.json")
                               if cache_dir else None)
     disk = LayoutDiskCache(os.path.join(cache_dir, "layout")) if cache_dir else None
     res = Composer(issue, fontset, base_dir=base_dir or ".", segmenter=seg, hyphenator=hyph,
-                   allow_outside=allow_outside, disk=disk).compose()
+                   allow_outside=allow_outside, disk=disk, workers=workers).compose()
     if disk is not None:            # old entries go, the writer's subsets, images and pages too
         disk.maybe_prune([os.path.join(cache_dir, d) for d in ("subsets", "images", "pages")])
     return res

@@ -255,6 +255,18 @@ def decode(data):
 
 
 
+def frame_with_summary(fr, summary):
+    """A text frame decoded from its encoding, with the summary of its items
+    (``Composer._fill_summary``: lines, characters, column feet) that answers a story
+    pass without decoding them (``result.lazy_summary``); TypeError if not a frame."""
+    if type(fr) is not r.FrameResult:
+        raise TypeError("not a frame")
+    lazy = r._ITEMS_SLOT.__get__(fr)
+    if type(lazy) is r.Lazy:
+        lazy.summary = summary
+    return fr
+
+
 def digest(*parts) -> str:
     """A hex digest of the ``repr`` of ``parts`` (model dataclasses have a stable repr)."""
     return hashlib.sha1(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
@@ -594,13 +606,10 @@ class LayoutDiskCache:
                 self.stats["misses"] += 1
                 return None
             with gc_paused():
-                fr = decode(res)
+                fr = frame_with_summary(decode(res), summary)
                 end = decode(end)
-            if type(fr) is not r.FrameResult or type(end) is not StoryPos:
+            if type(end) is not StoryPos:
                 return None
-            lazy = r._ITEMS_SLOT.__get__(fr)
-            if type(lazy) is r.Lazy:
-                lazy.summary = summary
             return FrameFill(fr, end, set())
         except (KeyError, TypeError, IndexError, ValueError):
             return None
@@ -825,7 +834,8 @@ _HANDOFF: dict[str, tuple] = {}
 
 
 def compose_cached(issue, fontset, cache_dir: str, base_dir: str | None = None,
-                   allow_outside: bool = False, just_loaded: bool = False):
+                   allow_outside: bool = False, just_loaded: bool = False,
+                   workers: int = 1):
     """``compose_issue`` for an export: an issue composed before comes from the cache
     (``cached_issue_result``) without the engine; else it is composed, the key of its
     whole result (a digest of the whole model) not worked out a second time.
@@ -841,7 +851,7 @@ def compose_cached(issue, fontset, cache_dir: str, base_dir: str | None = None,
                          disk.begun_digests)
     try:
         return compose_issue(issue, fontset, base_dir=base_dir, cache_dir=cache_dir,
-                             allow_outside=allow_outside)
+                             allow_outside=allow_outside, workers=workers)
     finally:
         _HANDOFF.clear()
 

@@ -28,6 +28,14 @@ class Segmenter:
         self.words: tuple[str, ...] = tuple(words)    # the paper's own words
         self._dictionary: tuple[str, float] | None = None
 
+    def learnt(self) -> dict:
+        """The segmentations found since the cache was last saved (a forked worker's)."""
+        return self._cache.added()
+
+    def learn(self, entries: dict) -> None:
+        """Take segmentations another process found (``learnt``)."""
+        self._cache.update(entries)
+
     def use_dictionary(self, name: str, base_dir: str = ".") -> str:
         """Use the paper's word list ``name`` (relative to ``base_dir``); "" to use none.
 

@@ -283,6 +283,17 @@ class Setter:
         if save is not None:
             save()
 
+    def learnt(self) -> dict:
+        """What the hyphenator learnt since it last saved (a forked worker's share)."""
+        learnt = getattr(self._hyphenator, "learnt", None)
+        return learnt() if learnt is not None else {}
+
+    def learn(self, entries: dict) -> None:
+        """Take what another process's hyphenator learnt (``learnt``)."""
+        learn = getattr(self._hyphenator, "learn", None)
+        if entries and learn is not None:
+            learn(entries)
+
 
 class LazyLines:
     """The lines of one setting of a paragraph (``Setter.lazy_lines``): its breaks, and
