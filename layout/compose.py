@@ -413,7 +413,10 @@ class Composer:
                 got = (res, diags, overlap_diagnostics([(page.number, pairs)], self._ink))
                 if whole is not None and self._writes and pk is not None:
                     disk.put_page_pass(pk, *got)
-            out_pages.append((page.number, encode(got[0]), encode(tuple(got[1])),
+            # a page stored in the layout cache goes back by its name (read from there, it
+            # is the page a later export's page pass reads, for the writer to know again)
+            stored = disk.stored_digest(got[0]) if whole is not None else None
+            out_pages.append((page.number, stored or encode(got[0]), encode(tuple(got[1])),
                               encode(tuple(got[2]))))
         return marshal.dumps((
             _SHARE_FORMAT, out_stories, out_pages,
@@ -451,7 +454,10 @@ class Composer:
                                                     set(), shown),
                                          list(decode(glyphs)), frames)
                 for number, res, diags, found in out_pages:
-                    took_pages[number] = ((decode(res), None, list(decode(diags))),
+                    page = self.disk.get_page(res) if type(res) is str else decode(res)
+                    if page is None:
+                        raise ValueError("a page the child stored is gone")
+                    took_pages[number] = ((page, None, list(decode(diags))),
                                           list(decode(found)))
             except (EOFError, ValueError, TypeError, KeyError, IndexError):
                 redo.append(share)

@@ -403,6 +403,20 @@ class LayoutDiskCache:
         object.__setattr__(page, "composed_from", digest_)
         return page
 
+    def get_page(self, digest_: str):
+        """The page stored under ``digest_`` (as ``stored_digest`` named it), its frames'
+        items read when first asked for, or None."""
+        return self._get_page(digest_)
+
+    def stored_digest(self, page) -> str | None:
+        """The digest ``page`` is stored under here when it was read from here or stored
+        by this object (a forked worker's page, named for the process it works for),
+        else None."""
+        if page._blob is _STORED and page.composed_from:
+            return page.composed_from
+        done = self._pages_put.get(id(page))
+        return done[1] if done is not None and done[0] is page else None
+
     def _put_page(self, page) -> str:
         """Store ``page`` (unless it came from here); its digest, set as its composed_from."""
         if page._blob is _STORED and page.composed_from:

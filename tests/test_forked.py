@@ -83,6 +83,16 @@ if mode == "plain":
     disk = LayoutDiskCache(cache / "layout")
     res3 = Composer(issue, fs, base_dir=base, workers=2, disk=disk).compose()
     out["disk"] = digest(res3)
+    # its pages stored under the names a compose alone gives them (the writer knows a
+    # page by it), each once
+    res3_alone = Composer(issue, fs, base_dir=base,
+                          disk=LayoutDiskCache(out_dir / "cache-alone")).compose()
+    out["names"] = [p.composed_from for p in res3.pages]
+    out["names_alone"] = [p.composed_from for p in res3_alone.pages]
+    out["pages_written"] = len([k for k in disk.written if k.startswith("page-")])
+    again = Composer(issue, fs, base_dir=base, workers=2, disk=LayoutDiskCache(cache / "layout"))
+    out["disk_again"] = digest(again.compose())         # the whole result, as stored
+    out["again_filled"] = again.stats["frames_filled"]
     out["disk_fills_written"] = len([k for k in disk.written if k.startswith("fill-")])
     out["disk_stats"] = dict(disk.stats)
     story = list(issue.stories.values())[-1]
@@ -117,7 +127,10 @@ def test_a_shared_compose_equals_one_made_alone_and_so_do_its_pdfs(tmp_path):
     assert got["shared"] == got["alone"]
     # with the layout cache: the same result; the child's fills are in the cache (their
     # names came back), and after a one-paragraph edit a shared compose reads them
-    assert got["disk"] == got["alone"]
+    assert got["disk"] == got["alone"] == got["disk_again"]
+    assert got["again_filled"] == 0
+    assert got["names"] == got["names_alone"] and all(got["names"])
+    assert got["pages_written"] == 6
     assert got["disk_fills_written"] >= 6
     assert got["edited"] == got["edited_alone"] != got["alone"]
     assert got["edited_fill_hits"] > 0
@@ -190,3 +203,35 @@ def test_forked_children_send_bytes_back_and_failures_as_none():
     assert got[0][1] == ("a|b" * 50_000).encode()
     assert got[1][1] is None
     assert got[2][1] == b"c" * 50_000
+
+
+def test_the_command_line_exports_the_same_pdf_in_one_process_or_more(tmp_path):
+    """``main.py export`` of a 12-page issue (enough text to share) with
+    ``BANMIAN_WORKERS`` 2 and 1: the same text and pixels on every page."""
+    from layout.docfile import save_issue
+    from support.bigissue import big_issue
+    from support.paths import SAMPLE
+    issue = big_issue(12, vary=True)
+    assert sum(len(p.text) for s in issue.stories.values() for p in s.paragraphs) >= 20_000
+    save_issue(issue, tmp_path / "big.yaml")
+    (tmp_path / "photo.jpg").write_bytes((SAMPLE.parent / "photo.jpg").read_bytes())
+    pdfs = {}
+    for n in ("1", "2"):
+        env = dict(os.environ, BANMIAN_WORKERS=n, BANMIAN_CACHE_DIR=str(tmp_path / "cache"))
+        env.pop("QT_QPA_PLATFORM", None)
+        out = tmp_path / f"w{n}.pdf"
+        if (tmp_path / "cache" / "layout").exists():     # the fonts kept, no layout
+            import shutil
+            shutil.rmtree(tmp_path / "cache" / "layout")
+            shutil.rmtree(tmp_path / "cache" / "pages", ignore_errors=True)
+        got = subprocess.run([sys.executable, str(MAIN), "export", str(tmp_path / "big.yaml"),
+                              "-o", str(out), "--no-round"], env=env, capture_output=True,
+                             text=True, timeout=600)
+        assert got.returncode == 0, got.stderr[-2000:]
+        pdfs[n] = out
+    pymupdf = pytest.importorskip("pymupdf")
+    with pymupdf.open(pdfs["1"]) as a, pymupdf.open(pdfs["2"]) as b:
+        assert len(a) == len(b) == 12
+        for pa, pb in zip(a, b):
+            assert pa.get_text() == pb.get_text()
+            assert pa.get_pixmap(dpi=30).samples == pb.get_pixmap(dpi=30).samples
