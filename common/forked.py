@@ -3,10 +3,11 @@
 A whole-issue compose spends nine tenths of its time on story passes, and the stories of
 an issue are set independently of one another (a story's frames, their pages' photo
 wraps and its jump lines are all in the model).  On a machine with more than one core a
-command-line export can therefore hand groups of stories to child processes made with
-``fork``: each child inherits the loaded engine, fonts and model, does its share, sends
-back plain bytes through a pipe and leaves with ``os._exit``.  Nothing here knows what
-the work is; the caller turns its share into bytes and reads the bytes back.
+command-line export can therefore share the work with child processes made with
+``fork``: each child inherits the loaded engine, fonts and model, takes parts of the
+work from a ``Queue`` as the parent does, sends back plain bytes through a pipe and
+leaves with ``os._exit``.  Nothing here knows what the work is; the caller turns a
+child's parts into bytes and reads the bytes back.
 
 Forking is refused (``can_fork``) where it is unsafe: anywhere but Linux, and in a
 process that runs more than one thread or has loaded Qt (the editor: its threads'
@@ -50,46 +51,66 @@ def can_fork() -> bool:
                                                      "PyQt6.QtCore"))
 
 
-def split(items: list, cost, shares: list[float]) -> list[list]:
-    """``items`` in one group per share, each group's ``cost(item)`` in proportion to its
-    share (the costliest item first, each to the group it leaves least loaded for its
-    share); each group keeps the items' order.  Groups may be empty when there are fewer
-    items than groups."""
-    loads = [0.0] * len(shares)
-    member: dict[int, int] = {}
-    for i in sorted(range(len(items)), key=lambda i: -cost(items[i])):
-        c = cost(items[i])
-        g = min(range(len(shares)), key=lambda g: (loads[g] + c) / shares[g])
-        loads[g] += c
-        member[i] = g
-    groups: list[list] = [[] for _ in shares]
-    for i, item in enumerate(items):
-        groups[member[i]].append(item)
-    return groups
+class Queue:
+    """The numbers 0 … n-1 handed out once each, in order, to whichever process asks
+    first: a pipe filled before the fork, read four bytes a number by every process
+    (a pipe's reads are atomic, and its pages hold whole numbers).  ``taken`` yields
+    the numbers this process gets until none is left."""
+
+    MAX = 16_000                # numbers that fit a pipe's 64 KB without blocking
+
+    def __init__(self, n: int):
+        if n > self.MAX:
+            raise ValueError(f"{n} items: at most {self.MAX}")
+        self._r, w = os.pipe()
+        try:
+            data = b"".join(i.to_bytes(4, "little") for i in range(n))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(w, view):]
+        finally:
+            os.close(w)                         # (no writer left: empty reads as the end)
+
+    def taken(self):
+        """The numbers this process takes, one at a time, until the queue is empty."""
+        while True:
+            got = os.read(self._r, 4)
+            if len(got) != 4:
+                return
+            yield int.from_bytes(got, "little")
+
+    def close(self) -> None:
+        if self._r >= 0:
+            os.close(self._r)
+            self._r = -1
 
 
 class Forked:
-    """One child process per group, each running ``work(group)`` and sending back the
-    bytes it returns.  ``results`` waits for them; ``close`` ends any still running
-    (call it in a ``finally``)."""
+    """``count`` child processes, each running ``work()`` (taking its work from a
+    ``Queue`` made before them) and sending back the bytes it returns.  ``results``
+    waits for them; ``close`` ends any still running and closes ``queue`` (call it in a
+    ``finally``)."""
 
-    def __init__(self, groups: list[list], work):
-        self.groups = groups
+    def __init__(self, count: int, work, queue: Queue | None = None):
+        self.queue = queue
         self._children: list[tuple[int, int]] = []       # (pid, read end of its pipe)
-        for group in groups:
-            r, w = os.pipe()
-            pid = os.fork()
-            if pid == 0:                                  # the child
-                os.close(r)
-                _child(w, group, work)                    # (does not return)
-            os.close(w)
-            self._children.append((pid, r))
+        try:
+            for _ in range(count):
+                r, w = os.pipe()
+                pid = os.fork()
+                if pid == 0:                              # the child
+                    os.close(r)
+                    _child(w, work)                       # (does not return)
+                os.close(w)
+                self._children.append((pid, r))
+        except BaseException:
+            self.close()
+            raise
 
-    def results(self) -> list[tuple[list, bytes | None]]:
-        """(group, the bytes its child sent) per group, in order; None where the child
-        failed."""
+    def results(self) -> list[bytes | None]:
+        """The bytes each child sent, in order; None where a child failed."""
         out = []
-        for group, (pid, r) in zip(self.groups, self._children):
+        for pid, r in self._children:
             chunks = []
             try:
                 while True:
@@ -102,13 +123,13 @@ class Forked:
             finally:
                 os.close(r)
             status = _reap(pid)
-            ok = chunks is not None and status == 0
-            out.append((group, b"".join(chunks) if ok else None))
+            out.append(b"".join(chunks) if chunks is not None and status == 0 else None)
         self._children = []
         return out
 
     def close(self) -> None:
-        """End and reap the children not read yet (an error in the caller's own share)."""
+        """End and reap the children not read yet (an error in the caller's own share),
+        and close the queue."""
         import signal
         for pid, r in self._children:
             try:
@@ -118,14 +139,16 @@ class Forked:
             os.close(r)
             _reap(pid)
         self._children = []
+        if self.queue is not None:
+            self.queue.close()
 
 
-def _child(w: int, group: list, work) -> None:
-    """A child's whole life: do ``work(group)``, write its bytes, leave without running
-    the parent's exit handlers or flushing its buffers (status 1 on any failure)."""
+def _child(w: int, work) -> None:
+    """A child's whole life: do ``work()``, write its bytes, leave without running the
+    parent's exit handlers or flushing its buffers (status 1 on any failure)."""
     code = 1
     try:
-        view = memoryview(work(group))
+        view = memoryview(work())
         while view:
             view = view[os.write(w, view):]
         code = 0

@@ -240,10 +240,12 @@ class Composer:
 
             def run(story) -> _StoryDone:
                 return self._story_pass(flow, story, page_of, geo, blocked, blocked_keys)
-            forked = self._fork(todo, page_of, lambda share: self._child_share(
-                share, run, stories, composer, geo, whole))
-            for story in todo:
-                if forked is None or story.id not in forked.stories:
+            # shared with forked children, the parts of the issue are passed as each
+            # process takes them (``_fork``); alone, the stories in order
+            forked = self._fork(todo, page_of, lambda queue, parts: self._child_share(
+                queue, parts, run, stories, composer, geo, whole))
+            if forked is None:
+                for story in todo:
                     stories[story.id] = run(story)
             again = None
         flowed = _Flowed(self)
@@ -265,16 +267,24 @@ class Composer:
             if done is None:
                 done = self._page_pass(composer, page, flowed, geo)
             made[page.number] = done
-        for page in issue.pages:
-            if forked is None or page.number not in forked.pages:
+
+        def do_part(part: tuple) -> None:
+            for story in part[0]:
+                stories[story.id] = done = run(story)
+                flowed.update(done.flowed)
+            for page in part[1]:
                 page_pass(page)
-        if forked is not None:                  # the children's shares (or those they failed)
-            for share in self._join(forked, stories, made, kept):
-                for story in share[0]:
-                    stories[story.id] = run(story)
-                    flowed.update(stories[story.id].flowed)
-                for page in share[1]:
-                    page_pass(page)
+        if forked is not None:
+            done_here = set()
+            for i in forked.queue.taken():      # (one at a time, as the children take)
+                do_part(forked.parts[i])
+                done_here.add(i)
+            # the children's parts, and those no child brought back
+            for i in self._join(forked, done_here, stories, made, kept):
+                do_part(forked.parts[i])
+        for page in issue.pages:
+            if page.number not in made:
+                page_pass(page)
         live: set[int] = set()
         shown = 0                               # lines set in the story frames
         copyfit: dict[str, Copyfit] = {}
@@ -320,11 +330,12 @@ class Composer:
 
     # ------------------------------------------------------------ forked shares
     def _fork(self, todo: list, page_of: dict, work) -> "_Forked | None":
-        """Start children for shares of a whole compose (``common.forked``): with
-        ``workers`` > 1 and enough text to pay for it, the issue is cut where nothing
+        """Start children to share a whole compose (``common.forked``): with ``workers``
+        > 1 and enough text to pay for it, the issue is cut into parts where nothing
         joins — stories and the pages their frames (or frames showing their fields) are
-        on — and each child passes the stories and pages of its share (``work(share)``:
-        ``_child_share``) while this process does the rest.  None: no children."""
+        on — and each process, this one too, takes the next part (the costliest first)
+        from a queue until none is left, passing its stories and then its pages (a
+        child: ``work(queue, parts)``, ``_child_share``).  None: no children."""
         cost = {s.id: sum(len(p.text) for p in s.paragraphs) for s in todo}
         if self.workers < 2 or len(todo) < 2 or sum(cost.values()) < PARALLEL_MIN_CHARS:
             return None
@@ -348,43 +359,39 @@ class Composer:
             for fid in story.thread:
                 if fid in page_of:
                     up[root(("s", sid))] = root(("p", page_of[fid].number))
-        parts: dict = {}                        # root → ([stories to pass], [pages])
+        found: dict = {}                        # root → ([stories to pass], [pages])
         pending = {s.id for s in todo}
         for sid, story in issue.stories.items():
             if sid in pending:
-                parts.setdefault(root(("s", sid)), ([], []))[0].append(story)
+                found.setdefault(root(("s", sid)), ([], []))[0].append(story)
         for page in issue.pages:
-            part = parts.get(root(("p", page.number)))
+            part = found.get(root(("p", page.number)))
             if part is not None:
                 part[1].append(page)
-        if len(parts) < 2:
+        if len(found) < 2 or len(found) > fk.Queue.MAX:
             return None
-        groups = fk.split(list(parts.values()), lambda part: sum(
-            cost[s.id] for s in part[0]) + PAGE_COST * len(part[1]),
-            [1.0] + [CHILD_SHARE] * (self.workers - 1))
-        shares = []
-        for group in groups[1:]:
-            if group:
-                shares.append(([s for part in group for s in part[0]],
-                               [pg for part in group for pg in part[1]]))
-        if not shares:
+        parts = sorted(found.values(), key=lambda part: -(
+            sum(cost[s.id] for s in part[0]) + PAGE_COST * len(part[1])))
+        queue = fk.Queue(len(parts))
+        try:
+            self._children = fk.Forked(self.workers - 1, lambda: work(queue, parts),
+                                       queue)   # (ended by ``compose`` on an error)
+        except OSError:
+            queue.close()
             return None
-        self._children = fk.Forked(shares, work)   # (ended by ``compose`` on an error)
-        return _Forked(self._children, shares, {s.id for sh in shares for s in sh[0]},
-                       {pg.number for sh in shares for pg in sh[1]})
+        return _Forked(self._children, queue, parts)
 
-    def _child_share(self, share: tuple, run, stories: dict, composer: FrameComposer,
-                     geo: PageGeometry, whole: str | None) -> bytes:
-        """A forked child's work (``_fork``): the passes of the share's stories and pages
-        (``stories``: those kept before the fork) as the bytes ``_join`` reads — frames
-        and pages in the layout cache's encoding, their items as marshal bytes — with
-        the findings this process keeps (glyphs per story; per page its own and its
+    def _child_share(self, queue, parts: list, run, stories: dict,
+                     composer: FrameComposer, geo: PageGeometry, whole: str | None) -> bytes:
+        """A forked child's work (``_fork``): the passes of the stories and pages of each
+        part it takes from ``queue`` (``stories``: those kept before the fork), as the
+        bytes ``_join`` reads — the parts' numbers, frames and pages in the layout
+        cache's encoding, their items as marshal bytes — with the findings this process
+        keeps (glyphs per story; per page its own and its
         overlaps) and what the child learnt that this process keeps: layout cache
         entries written (an export writes its fills and page passes itself),
         hyphenations, headline breaks, counts."""
         import marshal
-
-        from .diskcache import encode
         disk = self.disk
         stats = dict(self.stats)                # (the counts at the fork)
         disk_stats = dict(disk.stats) if disk is not None else {}
@@ -393,7 +400,26 @@ class Composer:
         for done in stories.values():
             flowed.update(done.flowed)
         out_stories = []
-        for story in share[0]:
+        out_pages = []
+        taken = []
+        for i in queue.taken():
+            taken.append(i)
+            self._child_part(parts[i], run, flowed, composer, geo, whole, out_stories,
+                             out_pages)
+        return marshal.dumps((
+            _SHARE_FORMAT, taken, out_stories, out_pages,
+            {k: v - stats.get(k, 0) for k, v in self.stats.items()},
+            {k: v - disk_stats.get(k, 0) for k, v in disk.stats.items()} if disk else {},
+            disk.written[written:] if disk is not None else [],
+            self.setter.learnt(), self.segmenter.learnt()))
+
+    def _child_part(self, part: tuple, run, flowed: "_Flowed", composer: FrameComposer,
+                    geo: PageGeometry, whole: str | None, out_stories: list,
+                    out_pages: list) -> None:
+        """One part's passes in a child (``_child_share``), encoded into the lists."""
+        from .diskcache import encode
+        disk = self.disk
+        for story in part[0]:
             done = run(story)
             flowed.update(done.flowed)
             glyphs = self._story_glyph_diagnostics(story)
@@ -402,8 +428,7 @@ class Composer:
             out_stories.append((story.id, frames, encode(done.copy),
                                 encode(tuple(done.diagnostics)), done.shown,
                                 encode(tuple(glyphs))))
-        out_pages = []
-        for page in share[1]:
+        for page in part[1]:
             pk = got = None
             if whole is not None:
                 pk = self._page_pass_key(page, flowed)
@@ -418,32 +443,28 @@ class Composer:
             stored = disk.stored_digest(got[0]) if whole is not None else None
             out_pages.append((page.number, stored or encode(got[0]), encode(tuple(got[1])),
                               encode(tuple(got[2]))))
-        return marshal.dumps((
-            _SHARE_FORMAT, out_stories, out_pages,
-            {k: v - stats.get(k, 0) for k, v in self.stats.items()},
-            {k: v - disk_stats.get(k, 0) for k, v in disk.stats.items()} if disk else {},
-            disk.written[written:] if disk is not None else [],
-            self.setter.learnt(), self.segmenter.learnt()))
 
-    def _join(self, forked: "_Forked", stories: dict, made: dict, kept: dict) -> list:
-        """Wait for the children and take their shares (``_child_share``) into
+    def _join(self, forked: "_Forked", here: set, stories: dict, made: dict,
+              kept: dict) -> list:
+        """Wait for the children and take the parts they passed (``_child_share``) into
         ``stories``, ``made`` (the pages, without drawn pairs) and ``kept`` (their overlap
-        findings); the shares that could not be read, for this process to do."""
+        findings); the numbers of the parts neither they nor this process (``here``)
+        passed, for this process to pass (a child that failed)."""
         import marshal
 
         from .diskcache import decode, frame_with_summary
-        redo = []
+        brought = set(here)
         try:
             got = forked.children.results()
         finally:
             forked.children.close()
             self._children = None
-        for share, data in got:
+        for data in got:
             try:
                 if data is None:
                     raise ValueError("no share")
-                fmt, out_stories, out_pages, stats, disk_stats, written, hyph, segs = \
-                    marshal.loads(data)
+                fmt, taken, out_stories, out_pages, stats, disk_stats, written, hyph, \
+                    segs = marshal.loads(data)
                 if fmt != _SHARE_FORMAT:
                     raise ValueError("format")
                 took_stories, took_pages = {}, {}
@@ -460,8 +481,8 @@ class Composer:
                     took_pages[number] = ((page, None, list(decode(diags))),
                                           list(decode(found)))
             except (EOFError, ValueError, TypeError, KeyError, IndexError):
-                redo.append(share)
                 continue
+            brought.update(taken)
             for sid, (done, glyphs, frames) in took_stories.items():
                 stories[sid] = done
                 self._kept_glyphs[sid] = glyphs
@@ -481,7 +502,7 @@ class Composer:
                 self.disk.written.extend(written)
             self.setter.learn(hyph)
             self.segmenter.learn(segs)
-        return redo
+        return [i for i in range(len(forked.parts)) if i not in brought]
 
     def _kept_pass(self, story, kept) -> "_StoryDone | None":
         """The pass a compose of this issue made of ``story`` (``kept``: as
@@ -1072,20 +1093,18 @@ class _StaleEntry(Exception):
 #: stories to pass hold this many characters (a fork, and reading the child's frames
 #: back, cost about as much as passing 3,000 characters); the form of a child's bytes
 PARALLEL_MIN_CHARS = 20_000
-#: a child's share of the work against this process's (it also encodes what it made for
-#: the way back); a page pass costs about as much as passing this many characters
-CHILD_SHARE = 0.94
+#: (a page pass costs about as much as passing this many characters: the parts' order)
 PAGE_COST = 300
-_SHARE_FORMAT = 1
+_SHARE_FORMAT = 2
 
 
 @named_tuple
 class _Forked:
-    """Children started by ``Composer._fork``: their handle, and what they pass."""
+    """Children started by ``Composer._fork``: their handle, the queue of parts, and the
+    parts (([stories to pass], [pages]), the costliest first)."""
     children: object        # common.forked.Forked
-    shares: list            # ([stories], [pages]) per child
-    stories: set            # the ids of their stories
-    pages: set              # the numbers of their pages
+    queue: object           # common.forked.Queue
+    parts: list
 
 
 class _Flowed(dict):

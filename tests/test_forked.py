@@ -45,8 +45,8 @@ if mode == "child-fails":
     def failing(self, *a):
         raise RuntimeError("a child's share fails")
     Composer._child_share = failing
-elif mode == "child-killed":
-    Composer._child_share = lambda self, *a: os.kill(os.getpid(), signal.SIGKILL)
+elif mode == "child-killed":          # after taking a part from the queue
+    Composer._child_part = lambda self, *a: os.kill(os.getpid(), signal.SIGKILL)
 elif mode == "parent-fails":
     real_pass = Composer._story_pass
     def story_pass(self, flow, story, *a):
@@ -154,17 +154,22 @@ def test_an_error_in_the_parents_share_leaves_no_child(tmp_path):
     assert got == {"error": "the parent's share fails", "children_left": []}
 
 
-def test_split_keeps_order_and_weighs_shares():
-    items = [("a", 5), ("b", 1), ("c", 4), ("d", 2), ("e", 3), ("f", 1)]
-    groups = fk.split(items, lambda it: it[1], [1.0, 1.0])
-    assert sorted(it for g in groups for it in g) == sorted(items)
-    for g in groups:                                # each group in the items' order
-        assert g == sorted(g, key=items.index)
-    assert [sum(c for _, c in g) for g in groups] == [8, 8]
-    # a smaller share takes less
-    lop = fk.split([(str(i), 1) for i in range(30)], lambda it: it[1], [1.0, 0.5])
-    assert (len(lop[0]), len(lop[1])) == (20, 10)
-    assert fk.split([("a", 1)], lambda it: it[1], [1.0, 1.0, 1.0])[1:] == [[], []]
+def test_the_queue_hands_each_number_out_once_across_processes():
+    queue = fk.Queue(3000)
+
+    def work():
+        return ",".join(str(i) for i in queue.taken()).encode()
+    children = fk.Forked(2, work, queue)
+    try:
+        here = list(queue.taken())
+        got = children.results()
+    finally:
+        children.close()
+    theirs = [int(x) for data in got for x in data.decode().split(",") if x]
+    assert sorted(here + theirs) == list(range(3000))
+    assert here == sorted(here)                 # each process takes them in order
+    with pytest.raises(ValueError):
+        fk.Queue(fk.Queue.MAX + 1)
 
 
 def test_workers_follow_the_environment(monkeypatch):
@@ -190,19 +195,23 @@ def test_no_fork_beside_another_thread():
 
 
 def test_forked_children_send_bytes_back_and_failures_as_none():
-    def work(group):
-        if group == ["boom"]:
+    queue = fk.Queue(3)
+
+    def work():                                     # one number each
+        i = next(queue.taken())
+        if i == 1:
             raise ValueError("boom")
-        return ("|".join(group) * 50_000).encode()   # more than a pipe holds
-    children = fk.Forked([["a", "b"], ["boom"], ["c"]], work)
+        return str(i).encode() * 100_000          # more than a pipe holds
+
+    children = fk.Forked(3, work, queue)
     try:
         got = children.results()
     finally:
         children.close()
-    assert [g for g, _ in got] == [["a", "b"], ["boom"], ["c"]]
-    assert got[0][1] == ("a|b" * 50_000).encode()
-    assert got[1][1] is None
-    assert got[2][1] == b"c" * 50_000
+    assert [g is None for g in got].count(True) == 1   # the child that took 1
+    sent = sorted(g[:1] for g in got if g is not None)
+    assert sent == [b"0", b"2"]
+    assert all(g == g[:1] * 100_000 for g in got if g is not None)
 
 
 def test_the_command_line_exports_the_same_pdf_in_one_process_or_more(tmp_path):
