@@ -105,7 +105,7 @@ class Composer:
                  allow_outside: bool = False, disk=None, whole: bool = True,
                  workers: int = 1):
         self.issue, self.fontset, self.base_dir = issue, fontset, base_dir
-        # processes a whole compose may pass stories in (``_passes``; the command line
+        # processes a whole compose may share its work with (``_fork``; the command line
         # gives ``common.forked.default_workers()``, the editor keeps one)
         self.workers = workers
         self._children = None                   # common.forked.Forked while they run
@@ -387,10 +387,9 @@ class Composer:
         part it takes from ``queue`` (``stories``: those kept before the fork), as the
         bytes ``_join`` reads — the parts' numbers, frames and pages in the layout
         cache's encoding, their items as marshal bytes — with the findings this process
-        keeps (glyphs per story; per page its own and its
-        overlaps) and what the child learnt that this process keeps: layout cache
-        entries written (an export writes its fills and page passes itself),
-        hyphenations, headline breaks, counts."""
+        keeps (glyphs per story; per page its own and its overlaps) and what the child
+        learnt that this process keeps: layout cache entries written (an export writes
+        its fills and page passes itself), hyphenations, headline breaks, counts."""
         import marshal
         disk = self.disk
         stats = dict(self.stats)                # (the counts at the fork)
@@ -1090,8 +1089,9 @@ class _StaleEntry(Exception):
 
 
 #: a whole compose shared with forked children (``Composer._fork``): only where the
-#: stories to pass hold this many characters (a fork, and reading the child's frames
-#: back, cost about as much as passing 3,000 characters); the form of a child's bytes
+#: stories to pass hold this many characters (on the development machine a fork took
+#: 10–20 ms and reading a child's parts back up to 70 ms, about as long as passing
+#: 2,000–7,000 characters); the form of a child's bytes
 PARALLEL_MIN_CHARS = 20_000
 #: (a page pass costs about as much as passing this many characters: the parts' order)
 PAGE_COST = 300
