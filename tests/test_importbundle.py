@@ -187,24 +187,31 @@ def _export(tmp_path, issue, out, **extra) -> subprocess.CompletedProcess:
 
 
 def test_an_export_through_its_bundle_writes_the_same_pdf(tmp_path):
-    shutil.copy(SAMPLE.parent / "photo.jpg", tmp_path / "photo.jpg")
-    issue = tmp_path / "issue.yaml"
-    shutil.copy(SAMPLE, issue)
-    _export(tmp_path, issue, tmp_path / "a.pdf", BANMIAN_IMPORT_BUNDLE="0")
-    folder = tmp_path / "cache" / "imports"
-    assert not folder.exists()
-    _export(tmp_path, issue, tmp_path / "b.pdf")       # writes the bundle
-    (bundle,) = (n for n in os.listdir(folder) if n.endswith(".bundle"))
-    stamp = os.stat(folder / bundle).st_mtime_ns
-    time.sleep(0.01)
-    _export(tmp_path, issue, tmp_path / "c.pdf")       # served from it, not written again
-    assert os.stat(folder / bundle).st_mtime_ns == stamp
+    # the slug shows the minute of export: exports that straddle a minute are made again
+    for attempt in range(3):
+        minute = time.strftime("%Y%m%d%H%M")
+        tmp = tmp_path / str(attempt)
+        tmp.mkdir()
+        shutil.copy(SAMPLE.parent / "photo.jpg", tmp / "photo.jpg")
+        issue = tmp / "issue.yaml"
+        shutil.copy(SAMPLE, issue)
+        _export(tmp, issue, tmp / "a.pdf", BANMIAN_IMPORT_BUNDLE="0")
+        folder = tmp / "cache" / "imports"
+        assert not folder.exists()
+        _export(tmp, issue, tmp / "b.pdf")             # writes the bundle
+        (bundle,) = (n for n in os.listdir(folder) if n.endswith(".bundle"))
+        stamp = os.stat(folder / bundle).st_mtime_ns
+        time.sleep(0.01)
+        _export(tmp, issue, tmp / "c.pdf")             # served from it, not written again
+        assert os.stat(folder / bundle).st_mtime_ns == stamp
+        if time.strftime("%Y%m%d%H%M") == minute:
+            break
 
     def strip(data: bytes) -> bytes:        # the dates and the document ID
         import re
         data = re.sub(rb"\(D:[0-9+\-Z']+\)", b"()", data)
         return re.sub(rb"/ID\s*\[[^\]]*\]", b"", data)
-    a, c = (strip((tmp_path / n).read_bytes()) for n in ("a.pdf", "c.pdf"))
+    a, c = (strip((tmp / n).read_bytes()) for n in ("a.pdf", "c.pdf"))
     assert a == c
 
 
