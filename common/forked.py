@@ -12,7 +12,7 @@ child's parts into bytes and reads the bytes back.
 Forking is refused (``can_fork``) where it is unsafe: anywhere but Linux, and in a
 process that runs more than one thread or has loaded Qt (the editor: its threads'
 locks would be copied held).  A child that fails, crashes or is killed sends nothing
-usable, and its caller does that share itself.
+usable, and its caller does the parts that child took itself.
 """
 from __future__ import annotations
 

@@ -276,7 +276,7 @@ class Composer:
                 page_pass(page)
         if forked is not None:
             done_here = set()
-            for i in forked.queue.taken():      # (one at a time, as the children take)
+            for i in forked.children.queue.taken():     # (one at a time, as they take)
                 do_part(forked.parts[i])
                 done_here.add(i)
             # the children's parts, and those no child brought back
@@ -336,8 +336,10 @@ class Composer:
         on — and each process, this one too, takes the next part (the costliest first)
         from a queue until none is left, passing its stories and then its pages (a
         child: ``work(queue, parts)``, ``_child_share``).  None: no children."""
+        if self.workers < 2 or len(todo) < 2:      # (an editor's compose: nothing to count)
+            return None
         cost = {s.id: sum(len(p.text) for p in s.paragraphs) for s in todo}
-        if self.workers < 2 or len(todo) < 2 or sum(cost.values()) < PARALLEL_MIN_CHARS:
+        if sum(cost.values()) < PARALLEL_MIN_CHARS:
             return None
         from common import forked as fk
         if not fk.can_fork():
@@ -373,13 +375,12 @@ class Composer:
         parts = sorted(found.values(), key=lambda part: -(
             sum(cost[s.id] for s in part[0]) + PAGE_COST * len(part[1])))
         queue = fk.Queue(len(parts))
-        try:
+        try:                                    # (a failed fork closes the queue)
             self._children = fk.Forked(self.workers - 1, lambda: work(queue, parts),
                                        queue)   # (ended by ``compose`` on an error)
         except OSError:
-            queue.close()
             return None
-        return _Forked(self._children, queue, parts)
+        return _Forked(self._children, parts)
 
     def _child_share(self, queue, parts: list, run, stories: dict,
                      composer: FrameComposer, geo: PageGeometry, whole: str | None) -> bytes:
@@ -1100,10 +1101,9 @@ _SHARE_FORMAT = 2
 
 @named_tuple
 class _Forked:
-    """Children started by ``Composer._fork``: their handle, the queue of parts, and the
-    parts (([stories to pass], [pages]), the costliest first)."""
+    """Children started by ``Composer._fork``: their handle (with the queue of the
+    parts' numbers), and the parts (([stories to pass], [pages]), the costliest first)."""
     children: object        # common.forked.Forked
-    queue: object           # common.forked.Queue
     parts: list
 
 

@@ -368,8 +368,9 @@ class LayoutDiskCache:
     # items named by the SHA-1 of their bytes (a few KB: what a whole result or a page
     # pass reads), and "pageitems-DIGEST", those bytes by name, read only when a frame's
     # items are (an export whose pages the writer keeps reads none)
-    def _get_page(self, digest_: str):
-        """The page stored under its digest, its frames' items not read, or None."""
+    def get_page(self, digest_: str):
+        """The page stored under its digest (``stored_digest`` names it), its frames'
+        items not read until asked for, or None."""
         items = self._path(f"pageitems-{digest_}")
         data = cache_read_checked(self._path(f"page-{digest_}"))
         if data is None or not os.path.isfile(items):
@@ -402,11 +403,6 @@ class LayoutDiskCache:
         object.__setattr__(page, "_blob", _STORED)
         object.__setattr__(page, "composed_from", digest_)
         return page
-
-    def get_page(self, digest_: str):
-        """The page stored under ``digest_`` (as ``stored_digest`` named it), its frames'
-        items read when first asked for, or None."""
-        return self._get_page(digest_)
 
     def stored_digest(self, page) -> str | None:
         """The digest ``page`` is stored under here when it was read from here or stored
@@ -463,7 +459,7 @@ class LayoutDiskCache:
                 return None
             pages = []
             for d in digests:
-                page = self._get_page(d)
+                page = self.get_page(d)
                 if page is None:
                     return None
                 pages.append(page)
@@ -491,7 +487,7 @@ class LayoutDiskCache:
         got = self.load(key)
         try:
             d, diags, overlaps = got
-            page = self._get_page(d)
+            page = self.get_page(d)
             if page is None:
                 return None
             with gc_paused():

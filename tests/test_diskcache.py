@@ -279,7 +279,7 @@ def test_a_page_stored_is_hashed_once_and_another_page_anew(sample, fontset, tmp
 
 
 def decode_page(disk, digest):
-    return LayoutDiskCache(disk.folder)._get_page(digest)
+    return LayoutDiskCache(disk.folder).get_page(digest)
 
 
 def test_a_stored_pages_items_are_hashed_once_and_named_by_their_bytes(sample, fontset,
